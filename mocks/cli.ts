@@ -1,0 +1,2 @@
+#!/usr/bin/env node
+console.log('casapay-mock: not built yet (see issue 3).');

@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['spec/**/*.test.ts', 'mocks/**/*.test.ts', 'conformance/**/*.test.ts', 'scripts/**/*.test.ts'],
+    exclude: ['conformance/checks/**', 'node_modules/**', 'dist/**'],
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+  },
+});
