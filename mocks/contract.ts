@@ -125,10 +125,10 @@ function readOperations(document: Record<string, any>): OperationSpec[] {
   return operations;
 }
 
-/** Builds an ajv instance that knows the whole contract. `strictResponses` rejects unknown fields everywhere. */
-export function createContractAjv(document: Record<string, any>): Ajv2020 {
+/** Builds an ajv instance that knows the whole contract (query validation adds type coercion and defaults). */
+export function createContractAjv(document: Record<string, any>, extra: { coerceTypes?: 'array'; useDefaults?: boolean } = {}): Ajv2020 {
   // strict: false because the contract carries OpenAPI annotations (example) that are not JSON Schema keywords.
-  const ajv = new Ajv2020({ strict: false, allErrors: false, validateSchema: false, logger: false });
+  const ajv = new Ajv2020({ strict: false, allErrors: false, validateSchema: false, logger: false, ...extra });
   addFormats(ajv);
   ajv.addSchema({ ...document, $id: CONTRACT_ID });
   return ajv;
@@ -191,6 +191,11 @@ export function paramName(error: Pick<ErrorObject, 'instancePath' | 'keyword' | 
   if (parts.length === 0) return null;
   const [head, ...rest] = parts;
   return head + rest.map((p) => `[${p}]`).join('');
+}
+
+/** A copy of a schema taken out of the contract whose `#/…` references point back into the contract. */
+export function anchoredSchema<T>(schema: T): T {
+  return JSON.parse(JSON.stringify(schema), (key, value) => (key === '$ref' && typeof value === 'string' && value.startsWith('#') ? `${CONTRACT_ID}${value}` : value));
 }
 
 /** Formats ajv errors as one readable line for test failures and reports. */

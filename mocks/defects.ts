@@ -1,0 +1,35 @@
+// Deliberate implementation defects, off by default (`--defect NAME`). They exist to prove the
+// conformance suite catches real mistakes: each one breaks the mock the way a vendor's
+// implementation might, and a test asserts the suite fails on it.
+
+export const DEFECTS = {
+  'missing-required-field': 'collection case responses omit the required `reference`',
+  'wrong-type': '`amount_to_recover` is returned as a string',
+  'wrong-status-code': 'creates answer 200 instead of 201',
+  'has-more-wrong': 'list `has_more` is always false',
+  'filter-ignored': 'the `status` filter of GET /v1/collection_cases is ignored',
+  'cursor-ignored': '`starting_after` and `ending_before` are ignored',
+  'idempotency-ignored': 'Idempotency-Key is ignored: retries create duplicates',
+  '500-on-bad-input': 'validation failures answer 500 instead of 400',
+  'flat-error-body': 'errors are `{message, code}` without the `error` envelope',
+  'unsigned-webhook': 'webhooks are sent without X-CasaPay-Signature',
+  'mis-signed-webhook': 'webhooks are signed with the wrong secret',
+  'missing-event': '`debt_payment.created` is never emitted',
+  'remainder-not-updated': 'debt payments do not lower the case remainder',
+  'auth-ignored': 'requests without an API key are accepted',
+  'cross-account-leak': 'every API key sees the same account',
+  'file-limit-ignored': 'uploads over 25 MB are accepted',
+} as const;
+
+export type DefectName = keyof typeof DEFECTS;
+
+export type Defects = ReadonlySet<DefectName>;
+
+export const NO_DEFECTS: Defects = new Set();
+
+/** Validates defect names from the command line or options. */
+export function parseDefects(names: readonly string[] = []): Defects {
+  const unknown = names.filter((n) => !(n in DEFECTS));
+  if (unknown.length) throw new Error(`Unknown defect(s): ${unknown.join(', ')}. Known: ${Object.keys(DEFECTS).join(', ')}.`);
+  return new Set(names as DefectName[]);
+}

@@ -1,0 +1,28 @@
+// ISO code checks the contract's patterns cannot express: is a three-letter code a real currency,
+// a two-letter code an assigned country, a US state a real state. Backed by Node's ICU data.
+
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency').map((c) => c.toLowerCase()));
+
+/** ICU names these region codes, but ISO 3166-1 does not assign them to countries. */
+const NOT_COUNTRIES = new Set(['EU', 'EZ', 'UN', 'UK', 'QO', 'ZZ', 'XA', 'XB', 'XK', 'AC', 'CP', 'CQ', 'DG', 'EA', 'IC', 'TA']);
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+
+const US_STATES = new Set(
+  'AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC AS GU MP PR VI'.split(' '),
+);
+
+/** @example isCurrency('EUR') // true */
+export const isCurrency = (code: string): boolean => CURRENCIES.has(code.toLowerCase());
+
+/** @example isCountry('DE') // true; isCountry('UK') // false (the ISO code is GB) */
+export function isCountry(code: string): boolean {
+  if (!/^[A-Z]{2}$/.test(code) || NOT_COUNTRIES.has(code)) return false;
+  try {
+    return regionNames.of(code) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/** @example isUsState('CA') // true */
+export const isUsState = (code: string): boolean => US_STATES.has(code);

@@ -1,0 +1,62 @@
+// What every handler receives and returns. Handlers never import singletons: the account, the clock,
+// id minting and event emission all arrive here, so the same handler serves a request, a scenario
+// step or a test.
+import type { components } from '../../generated/casapay.js';
+import type { AccountState } from '../state/store.js';
+import type { IdMinter } from '../state/ids.js';
+import type { Defects } from '../defects.js';
+import type { Contract } from '../contract.js';
+
+export type EventType = components['schemas']['EventType'];
+
+/** An object events can carry: every resource has `object` and `id`. */
+export interface EventSubject {
+  object: string;
+  id: string;
+}
+
+/** The side effects a domain operation may have, whether a request or the clock caused it. */
+export interface Effects {
+  account: AccountState;
+  ids: IdMinter;
+  defects: Defects;
+  /** Now, in Unix seconds, on the given test clock (or the account's clock for null/undefined). */
+  now(testClock?: string | null): number;
+  /** Records an event (stored at once, delivered after the operation completes). */
+  emit(type: EventType, subject: EventSubject, previous?: Record<string, unknown>, at?: number): void;
+  /** Runs `run` when the (test) clock reaches `at`. */
+  schedule(at: number, testClock: string | null, description: string, run: (fx: Effects) => void): void;
+}
+
+export interface UploadedFile {
+  filename: string;
+  buffer: Buffer;
+}
+
+export interface HandlerContext extends Effects {
+  params: Record<string, string>;
+  /** Query parameters, validated against the contract and coerced to their types. */
+  query: Record<string, any>;
+  /** The JSON body (or multipart fields), validated against the contract. */
+  body: any;
+  file?: UploadedFile;
+  /** The request path without its query, for list objects' `url`. */
+  path: string;
+  contract: Contract;
+  /** The delivery log of an event, one entry per endpoint it was sent to. */
+  deliveries(eventId: string): components['schemas']['WebhookDelivery'][];
+  /** Moves a test clock to `to`, running everything due on it in time order. */
+  advanceTestClock(clockId: string, to: number): void;
+}
+
+export interface HandlerResult {
+  status: number;
+  body: unknown;
+  /** Non-JSON responses (file downloads). */
+  raw?: { contentType: string; data: Buffer; filename: string };
+}
+
+export type Handler = (ctx: HandlerContext) => HandlerResult | Promise<HandlerResult>;
+
+export const ok = (body: unknown): HandlerResult => ({ status: 200, body });
+export const created = (body: unknown): HandlerResult => ({ status: 201, body });

@@ -1,0 +1,39 @@
+// /v1/events: everything that happened on the account, as webhooks deliver it, with delivery logs.
+import type { components } from '../../generated/casapay.js';
+import type { ApiEvent } from '../state/store.js';
+import { errors } from '../errors.js';
+import { ok, type Handler } from './context.js';
+import { find, listPage } from './shared.js';
+
+type EventType = components['schemas']['EventType'];
+
+/** `collection_case.*` matches a family; anything else must match exactly. */
+export function typeMatcher(pattern: string): (type: string) => boolean {
+  if (pattern.endsWith('.*')) {
+    const prefix = pattern.slice(0, -1);
+    return (type) => type.startsWith(prefix);
+  }
+  return (type) => type === pattern;
+}
+
+export const listEvents: Handler = (ctx) => {
+  const { type, types, delivery_success } = ctx.query as { type?: string; types?: EventType[]; delivery_success?: boolean };
+  if (type !== undefined && types !== undefined) throw errors.parametersExclusive('type', 'types');
+  const matchType = type !== undefined ? typeMatcher(type) : types !== undefined ? (t: string) => types.includes(t as EventType) : undefined;
+  const delivered = (event: ApiEvent) => {
+    const deliveries = ctx.deliveries(event.id);
+    return deliveries.length > 0 && deliveries.every((d) => d.status === 'succeeded');
+  };
+  const filter =
+    matchType || delivery_success !== undefined
+      ? (event: ApiEvent) => (!matchType || matchType(event.type)) && (delivery_success === undefined || delivered(event) === delivery_success)
+      : undefined;
+  return ok(listPage(ctx, ctx.account.events, filter));
+};
+
+export const retrieveEvent: Handler = (ctx) => ok(find(ctx.account.events, ctx.params.id!, 'event'));
+
+export const listEventWebhookDeliveries: Handler = (ctx) => {
+  const event = find(ctx.account.events, ctx.params.id!, 'event');
+  return ok({ object: 'list', data: ctx.deliveries(event.id), has_more: false, url: ctx.path });
+};

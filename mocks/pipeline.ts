@@ -1,0 +1,224 @@
+// THE request path of the mock, read top to bottom. Fastify has already parsed the body (JSON with a
+// size bound; multipart is read here, streaming, with its own bounds) and the onRequest hook has
+// authenticated the caller (see server.ts). For each contract operation:
+//   1. route       Fastify matched the contract path; the operation and its validators were compiled at start
+//   2. prefer      `Prefer: code=…, example=…` → Prism answers from the contract's examples
+//   3. validate    query (coerced) and body against the contract → 400 naming `param`
+//   4. idempotency POST with Idempotency-Key: replay, 400 on a different body, 409 while in flight
+//   5. dispatch    the stateful handler for the operation
+//   6. respond     status, Request-Id, body (optionally checked against the contract)
+//   7. emit        events recorded by the handler go to the webhook dispatcher
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import type { Contract, OperationSpec } from './contract.js';
+import { paramName } from './contract.js';
+import { ApiError, errors } from './errors.js';
+import type { Handler, HandlerContext, HandlerResult, UploadedFile } from './handlers/context.js';
+import { fingerprint } from './state/idempotency.js';
+import type { AccountState } from './state/store.js';
+import type { Sandbox } from './sandbox.js';
+import { parsePrefer, type PrismFallback } from './prism.js';
+import { applyResponseDefects } from './response-defects.js';
+import { MAX_FILE_BYTES } from './handlers/case-files.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    account: AccountState;
+  }
+}
+
+export interface CompiledOperation {
+  spec: OperationSpec;
+  handler: Handler;
+  validateQuery: ValidateFunction;
+  validateBody?: ValidateFunction;
+  /** Media types the operation accepts for its body. */
+  accepts: string[];
+  multipart: boolean;
+}
+
+export interface PipelineDeps {
+  sandbox: Sandbox;
+  contract: Contract;
+  prism: PrismFallback;
+  validateResponses: boolean;
+}
+
+/** The Stripe-style message for the first validation error of a request. */
+export function validationError(errorsFound: ErrorObject[] | null | undefined, prefix = ''): ApiError {
+  const error = (errorsFound ?? []).find((e) => e.keyword !== 'if') ?? errorsFound?.[0];
+  if (!error) return errors.parameterInvalid(null, 'The request is invalid.');
+  const param = paramName(error, prefix);
+  switch (error.keyword) {
+    case 'required':
+      return errors.parameterMissing(param ?? '(body)', param === 'debtor[country]' ? "Give the debtor's country as debtor.country or debtor.address.country." : '');
+    case 'additionalProperties':
+      return errors.parameterUnknown(param ?? '(body)');
+    case 'enum':
+      return errors.parameterInvalid(param, `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}.`);
+    case 'type':
+      return param ? errors.parameterInvalid(param, `must be ${(error.params as { type: string }).type}.`) : errors.parameterInvalid(null, 'The request body must be a JSON object.');
+    default:
+      return errors.parameterInvalid(param, `${error.message ?? 'is invalid'}.`);
+  }
+}
+
+const isJson = (contentType: string) => /^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType);
+
+/** Reads a multipart body: fields as strings, the one `file` part into memory (bounded). */
+async function readMultipart(request: FastifyRequest, fileLimit: number): Promise<{ fields: Record<string, string>; file?: UploadedFile }> {
+  const fields: Record<string, string> = {};
+  let file: UploadedFile | undefined;
+  try {
+    for await (const part of request.parts({ limits: { fileSize: fileLimit, files: 1, fields: 20, fieldSize: 64 * 1024 } })) {
+      if (part.type === 'file') {
+        if (part.fieldname !== 'file') {
+          await part.toBuffer().catch(() => undefined);
+          throw errors.parameterUnknown(part.fieldname);
+        }
+        file = { filename: part.filename, buffer: await part.toBuffer() };
+      } else {
+        fields[part.fieldname] = String(part.value);
+      }
+    }
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    const code = (error as { code?: string }).code;
+    if (code === 'FST_REQ_FILE_TOO_LARGE') throw errors.fileTooLarge(`${fileLimit / 1024 / 1024} MB`);
+    if (code === 'FST_FILES_LIMIT') throw errors.parameterInvalid('file', 'send exactly one file.');
+    throw errors.parameterInvalid(null, `The multipart body could not be read: ${(error as Error).message}`);
+  }
+  return { fields, file };
+}
+
+function bodyFor(operation: CompiledOperation, request: FastifyRequest): void {
+  const contentType = request.headers['content-type'] ?? '';
+  const hasBody = request.body !== undefined || request.isMultipart();
+  if (!hasBody) return;
+  if (operation.multipart ? !request.isMultipart() : !isJson(contentType)) {
+    throw errors.contentType(contentType.split(';')[0] ?? '', operation.accepts.length ? operation.accepts : ['application/json']);
+  }
+}
+
+export function createPipeline(operation: CompiledOperation, deps: PipelineDeps) {
+  const { sandbox, contract, prism } = deps;
+  const { spec } = operation;
+  const idempotent = spec.method === 'post';
+
+  return async function pipeline(request: FastifyRequest, reply: FastifyReply) {
+    const account = request.account;
+    const defects = sandbox.options.defects;
+    sandbox.catchUp(account);
+
+    // 2. prefer: an explicit request for a contract example goes to Prism.
+    const preference = parsePrefer(request.headers.prefer as string | undefined);
+    if (preference) {
+      const answer = await prism.answer(spec, {
+        method: spec.method,
+        path: request.url.split('?')[0]!,
+        query: (request.query ?? {}) as Record<string, string>,
+        headers: request.headers as Record<string, string>,
+        body: request.body,
+      }, preference);
+      reply.code(answer.status).header('Request-Id', request.id).header('X-Mock-Source', 'prism');
+      return reply.send(answer.body);
+    }
+
+    // 3. validate: query, then the body (JSON, or multipart read now with its bounds).
+    let body: unknown;
+    let file: UploadedFile | undefined;
+    try {
+      bodyFor(operation, request);
+      const query = { ...(request.query as Record<string, unknown>) };
+      if (!operation.validateQuery(query)) throw validationError(operation.validateQuery.errors);
+      request.query = query;
+      if (operation.multipart && request.isMultipart()) {
+        const parsed = await readMultipart(request, defects.has('file-limit-ignored') ? 4 * MAX_FILE_BYTES : MAX_FILE_BYTES);
+        file = parsed.file;
+        body = parsed.fields;
+        const candidate = { ...parsed.fields, ...(file ? { file: file.filename } : {}) };
+        if (operation.validateBody && !operation.validateBody(candidate)) throw validationError(operation.validateBody.errors);
+      } else if (operation.validateBody) {
+        body = request.body ?? {};
+        if (!operation.validateBody(body)) throw validationError(operation.validateBody.errors);
+      } else if (request.body && typeof request.body === 'object' && Object.keys(request.body).length) {
+        throw errors.parameterUnknown(Object.keys(request.body)[0]!);
+      }
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 400 && defects.has('500-on-bad-input')) throw errors.internal();
+      throw error;
+    }
+
+    // 4. idempotency: validated POSTs with a key are executed once per key and body.
+    const key = idempotent && !defects.has('idempotency-ignored') ? (request.headers['idempotency-key'] as string | undefined) : undefined;
+    if (key !== undefined) {
+      if (key.length === 0 || key.length > 255) throw errors.parameterInvalid('Idempotency-Key', 'must be 1 to 255 characters.');
+      const print = fingerprint(spec.method, request.url, file ? { body, file: file.buffer } : body);
+      const outcome = sandbox.idempotency.begin(account.key, key, print);
+      if (outcome.kind === 'mismatch') throw errors.idempotencyReused();
+      if (outcome.kind === 'in_flight') throw errors.idempotencyInUse();
+      if (outcome.kind === 'replay') {
+        reply.header('Idempotent-Replayed', 'true').header('Idempotency-Key', key);
+        return send(reply, request, outcome.response.status, outcome.response.body);
+      }
+    }
+
+    // 5. dispatch: the stateful handler, with effects that record events until the response is ready.
+    const fx = sandbox.effects(account, { id: request.id, idempotencyKey: key ?? null });
+    const ctx: HandlerContext = {
+      ...fx,
+      params: request.params as Record<string, string>,
+      query: request.query as Record<string, unknown>,
+      body,
+      file,
+      path: request.url.split('?')[0]!,
+      contract,
+      deliveries: (eventId) => sandbox.deliveries(eventId),
+      advanceTestClock: (clockId, to) => sandbox.advanceTestClock(account, clockId, to),
+    };
+    let result: HandlerResult;
+    try {
+      result = await operation.handler(ctx);
+    } catch (error) {
+      // Stripe keeps the outcome of an executed request, errors included; unexpected faults are not kept.
+      if (key !== undefined) {
+        if (error instanceof ApiError && error.status < 500) sandbox.idempotency.complete(account.key, key, { status: error.status, body: error.toBody() });
+        else sandbox.idempotency.release(account.key, key);
+      }
+      throw error;
+    }
+    if (key !== undefined) {
+      sandbox.idempotency.complete(account.key, key, { status: result.status, body: result.body });
+      reply.header('Idempotency-Key', key);
+    }
+
+    // 6. respond, then 7. emit.
+    if (result.raw) {
+      reply
+        .code(result.status)
+        .header('Request-Id', request.id)
+        .header('Content-Type', result.raw.contentType)
+        .header('Content-Disposition', `attachment; filename="${result.raw.filename}"`);
+      reply.send(result.raw.data);
+    } else {
+      send(reply, request, result.status, result.body);
+    }
+    fx.flush();
+    return reply;
+  };
+
+  function send(reply: FastifyReply, request: FastifyRequest, status: number, body: unknown) {
+    let finalStatus = status;
+    let finalBody = body;
+    if (sandbox.options.defects.size) [finalStatus, finalBody] = applyResponseDefects(sandbox.options.defects, status, body);
+    if (deps.validateResponses) {
+      const validate = contract.responseValidator(spec.operationId, finalStatus);
+      if (validate === undefined || (validate && !validate(finalBody))) {
+        const why = validate === undefined ? `status ${finalStatus} is not declared` : JSON.stringify(validate.errors?.slice(0, 3));
+        request.log.error({ operation: spec.operationId, why }, 'response does not match the contract');
+        return reply.code(500).header('Request-Id', request.id).send(errors.internal(`The mock's response to ${spec.operationId} does not match the contract: ${why}`).toBody());
+      }
+    }
+    return reply.code(finalStatus).header('Request-Id', request.id).send(finalBody);
+  }
+}

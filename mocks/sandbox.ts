@@ -1,0 +1,184 @@
+// The mock's runtime state and its effects: accounts, the clock, id minting, idempotency, the
+// schedule of things due on virtual time, and events with their webhook deliveries.
+import type { Clock } from './clock.js';
+import { monotonicMs } from './clock.js';
+import type { Contract } from './contract.js';
+import type { Defects } from './defects.js';
+import type { Effects, EventSubject, EventType } from './handlers/context.js';
+import { API_VERSION } from './handlers/webhook-endpoints.js';
+import { IdempotencyCache } from './state/idempotency.js';
+import { createIdMinter, type IdMinter } from './state/ids.js';
+import { Store, type AccountState, type ApiEvent } from './state/store.js';
+import { SIGNATURE_HEADER, WebhookDispatcher, type DeliveryTarget } from './webhooks/dispatcher.js';
+import { signatureHeader } from './webhooks/signature.js';
+
+export interface SandboxOptions {
+  contract: Contract;
+  clock: Clock;
+  defects: Defects;
+  seed?: string;
+  /** Also deliver every event of every account here (the CLI's --webhook-url), signed with `webhookSecret`. */
+  webhookUrl?: string;
+  webhookSecret?: string;
+  retryDelaysMs?: readonly number[];
+}
+
+export interface RequestInfo {
+  id: string | null;
+  idempotencyKey: string | null;
+}
+
+/** Effects plus the events they recorded, delivered by `flush()` once the operation has completed. */
+export interface RecordingEffects extends Effects {
+  flush(): void;
+}
+
+export const DEFAULT_WEBHOOK_SECRET = 'whsec_casapay_mock_cli';
+/** A secret that is not the endpoint's, for the mis-signed-webhook defect. */
+const WRONG_SECRET = 'whsec_not_the_endpoint_secret';
+
+export class Sandbox {
+  readonly store = new Store();
+  readonly ids: IdMinter;
+  readonly idempotency: IdempotencyCache;
+  readonly dispatcher: WebhookDispatcher;
+  private readonly eventsById = new Map<string, ApiEvent>();
+
+  constructor(readonly options: SandboxOptions) {
+    this.ids = createIdMinter(options.seed);
+    this.idempotency = new IdempotencyCache(() => options.clock.nowMs());
+    const { defects } = options;
+    this.dispatcher = new WebhookDispatcher({
+      now: () => options.clock.now(),
+      monotonicMs,
+      mintId: (prefix) => this.ids.id(prefix),
+      retryDelaysMs: options.retryDelaysMs,
+      onChange: (delivery) => {
+        const event = this.eventsById.get(delivery.event);
+        if (event) event.pending_webhooks = this.dispatcher.pendingCount(delivery.event);
+      },
+      mutate: defects.size === 0 ? undefined : (_target, body, headers, signedAt) => {
+        if (defects.has('unsigned-webhook')) delete headers[SIGNATURE_HEADER];
+        if (defects.has('mis-signed-webhook')) headers[SIGNATURE_HEADER] = signatureHeader(body, WRONG_SECRET, signedAt);
+      },
+    });
+  }
+
+  get clock(): Clock {
+    return this.options.clock;
+  }
+
+  account(key: string): AccountState {
+    return this.store.account(key);
+  }
+
+  /** Now on a test clock of the account, or the mock's clock. */
+  now(account: AccountState, testClock?: string | null): number {
+    if (testClock) {
+      const clock = account.testClocks.get(testClock);
+      if (clock) return clock.frozen_time;
+    }
+    return this.options.clock.now();
+  }
+
+  effects(account: AccountState, request: RequestInfo | null): RecordingEffects {
+    const pending: Array<[ApiEvent, DeliveryTarget[]]> = [];
+    const fx: RecordingEffects = {
+      account,
+      ids: this.ids,
+      defects: this.options.defects,
+      now: (testClock) => this.now(account, testClock),
+      emit: (type, subject, previous, at) => pending.push(this.record(account, request, type, subject, previous, at ?? this.now(account, (subject as { test_clock?: string | null }).test_clock))),
+      schedule: (at, clock, description, run) => {
+        const task = { at, seq: account.scheduleSeq++, clock, description, run: () => this.runTask(account, run) };
+        // Keep the schedule sorted by (at, seq): tasks run in time order, ties in the order scheduled.
+        let i = account.schedule.length;
+        while (i > 0 && (account.schedule[i - 1]!.at > at)) i--;
+        account.schedule.splice(i, 0, task);
+      },
+      flush: () => {
+        for (const [event, targets] of pending.splice(0)) if (targets.length) this.dispatcher.deliver(event, targets);
+      },
+    };
+    return fx;
+  }
+
+  private runTask(account: AccountState, run: (fx: Effects) => void): void {
+    const fx = this.effects(account, null);
+    run(fx);
+    fx.flush();
+  }
+
+  private record(account: AccountState, request: RequestInfo | null, type: EventType, subject: EventSubject, previous: Record<string, unknown> | undefined, at: number): [ApiEvent, DeliveryTarget[]] {
+    const targets: DeliveryTarget[] = [];
+    for (const endpoint of account.webhookEndpoints.values()) {
+      if (endpoint.status !== 'enabled') continue;
+      if (!endpoint.enabled_events.includes('*') && !endpoint.enabled_events.includes(type)) continue;
+      targets.push({ endpointId: endpoint.id, url: endpoint.url, secret: account.webhookSecrets.get(endpoint.id) ?? '' });
+    }
+    if (this.options.webhookUrl) targets.push({ endpointId: null, url: this.options.webhookUrl, secret: this.options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET });
+    const event: ApiEvent = {
+      id: this.ids.id('evt'),
+      object: 'event',
+      type,
+      api_version: API_VERSION,
+      created: at,
+      livemode: account.livemode,
+      data: { object: structuredClone(subject) as unknown as ApiEvent['data']['object'], ...(previous ? { previous_attributes: previous } : {}) },
+      request: { id: request?.id ?? null, idempotency_key: request?.idempotencyKey ?? null },
+      pending_webhooks: targets.length,
+    };
+    account.events.add(event);
+    this.eventsById.set(event.id, event);
+    return [event, targets];
+  }
+
+  /** Runs the tasks due on the account's clock (tasks of test clocks wait for their advance). */
+  catchUp(account: AccountState): void {
+    const first = account.schedule[0];
+    if (!first) return;
+    const now = this.options.clock.now();
+    if (first.at > now && first.clock === null) return;
+    this.runDue(account, null, now);
+  }
+
+  /** Runs every task for `clock` due at or before `until`, in time order. */
+  runDue(account: AccountState, clock: string | null, until: number): void {
+    for (;;) {
+      const index = account.schedule.findIndex((task) => task.clock === clock && task.at <= until);
+      if (index === -1) return;
+      const [task] = account.schedule.splice(index, 1);
+      if (clock) {
+        const testClock = account.testClocks.get(clock);
+        if (testClock && task!.at > testClock.frozen_time) account.testClocks.replace({ ...testClock, frozen_time: task!.at });
+      }
+      task!.run();
+    }
+  }
+
+  advanceTestClock(account: AccountState, clockId: string, to: number): void {
+    const clock = account.testClocks.get(clockId);
+    if (!clock) return;
+    account.testClocks.replace({ ...clock, status: 'advancing' });
+    this.runDue(account, clockId, to);
+    account.testClocks.replace({ ...account.testClocks.get(clockId)!, frozen_time: to, status: 'ready' });
+  }
+
+  /** Runs what real (or shifted) time has made due, for every account. */
+  tick(): void {
+    for (const account of this.store.all()) this.catchUp(account);
+  }
+
+  deliveries(eventId: string) {
+    return this.dispatcher.deliveries(eventId);
+  }
+
+  reset(key?: string): void {
+    this.store.reset(key);
+    this.idempotency.clear(key);
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+}

@@ -1,0 +1,224 @@
+// Composition root: Fastify, the contract's routes with their compiled validators, authentication,
+// CORS, error rendering, the sandbox (state, clock, webhooks) and Prism for contract examples.
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import cors from '@fastify/cors';
+import multipart from '@fastify/multipart';
+import qs from 'qs';
+import { anchoredSchema, createContractAjv, loadContract, type Contract, type OperationSpec } from './contract.js';
+import { createClock, type Clock } from './clock.js';
+import { ApiError, errors } from './errors.js';
+import { parseDefects, type DefectName } from './defects.js';
+import { handlers } from './handlers/index.js';
+import { createPipeline, type CompiledOperation } from './pipeline.js';
+import { PrismFallback } from './prism.js';
+import { Sandbox } from './sandbox.js';
+import { createIdMinter } from './state/ids.js';
+import { applyResponseDefects } from './response-defects.js';
+
+export type LogLevel = 'silent' | 'error' | 'info' | 'debug';
+
+export interface MockServerOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Deterministic ids and references. */
+  seed?: string;
+  scenario?: string;
+  logLevel?: LogLevel;
+  /** Log as JSON lines (pino) instead of one readable line per request. */
+  logJson?: boolean;
+  /** Check every response against the contract; a mismatch becomes a 500 that says why. */
+  validateResponses?: boolean;
+  /** Allowed browser origin(s); default: any origin. */
+  corsOrigin?: string | string[];
+  /** Deliver every event of every account here too. */
+  webhookUrl?: string;
+  webhookSecret?: string;
+  /** Webhook retry waits in ms (default 0.5 s, 1 s, 2 s, 4 s, 8 s). */
+  webhookRetryDelaysMs?: number[];
+  /** Deliberate implementation defects, to test conformance suites (see defects.ts). */
+  defects?: string[];
+  /** The clock; default real time. */
+  clock?: Clock;
+  /** A bundled contract document; default generated/casapay.json. */
+  contract?: Contract;
+}
+
+export interface MockServer {
+  url: string;
+  app: FastifyInstance;
+  sandbox: Sandbox;
+  close(): Promise<void>;
+}
+
+const API_KEY = /^sk_(test|live)_[A-Za-z0-9_]{1,200}$/;
+const JSON_LIMIT = 1024 * 1024;
+
+/** Builds validators for an operation once, at start: query (coercing strings), body (strict). */
+function compileOperation(spec: OperationSpec, contract: Contract, queryAjv: ReturnType<typeof createContractAjv>): CompiledOperation {
+  const handler = handlers[spec.operationId];
+  if (!handler) throw new Error(`No handler for ${spec.operationId}`);
+  const queryParams = spec.parameters.filter((p) => p.in === 'query');
+  const validateQuery = queryAjv.compile({
+    type: 'object',
+    additionalProperties: false,
+    properties: Object.fromEntries(queryParams.map((p) => [p.name, anchoredSchema(p.schema)])),
+    required: queryParams.filter((p) => p.required).map((p) => p.name),
+  });
+  const content = spec.requestBody?.content ?? {};
+  const accepts = Object.keys(content);
+  const multipart = accepts.includes('multipart/form-data');
+  const pointer = content['application/json'] ?? content['multipart/form-data'];
+  return { spec, handler, validateQuery, validateBody: pointer ? contract.validator(pointer) : undefined, accepts, multipart };
+}
+
+/** `{id}` → `:id` for Fastify's router. */
+const routePath = (template: string) => template.replace(/\{(\w+)\}/g, ':$1');
+
+function authenticate(request: FastifyRequest, sandbox: Sandbox, defects: ReadonlySet<DefectName>): void {
+  const header = request.headers.authorization;
+  let key: string | undefined;
+  if (header) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match || !API_KEY.test(match[1]!)) throw errors.apiKeyInvalid();
+    key = match[1]!;
+  } else if (defects.has('auth-ignored')) {
+    key = 'sk_test_anonymous';
+  } else {
+    throw errors.apiKeyMissing();
+  }
+  request.account = sandbox.account(defects.has('cross-account-leak') ? 'sk_test_shared_by_everyone' : key);
+}
+
+/**
+ * Creates the mock and starts listening.
+ * @example
+ * const mock = await createMockServer({ port: 0, seed: 'demo' });
+ * await fetch(`${mock.url}/v1/collection_cases`, { headers: { Authorization: 'Bearer sk_test_123' } });
+ * await mock.close();
+ */
+export async function createMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+  const contract = options.contract ?? loadContract();
+  const defects = parseDefects(options.defects);
+  const clock = options.clock ?? createClock();
+  const sandbox = new Sandbox({
+    contract,
+    clock,
+    defects,
+    seed: options.seed,
+    webhookUrl: options.webhookUrl,
+    webhookSecret: options.webhookSecret,
+    retryDelaysMs: options.webhookRetryDelaysMs,
+  });
+  const requestIds = createIdMinter(options.seed === undefined ? undefined : `${options.seed}:requests`);
+  const level = options.logLevel ?? 'info';
+  const app = Fastify({
+    logger: options.logJson && level !== 'silent' ? { level } : false,
+    bodyLimit: JSON_LIMIT,
+    genReqId: () => requestIds.id('req'),
+    routerOptions: { querystringParser: (query) => qs.parse(query, { depth: 2, parameterLimit: 200, arrayLimit: 100 }) as Record<string, unknown> },
+    forceCloseConnections: true,
+    return503OnClosing: true,
+  });
+
+  // Parse: JSON ourselves (so bad JSON is a typed 400), multipart streamed by @fastify/multipart,
+  // anything else kept aside so the pipeline can answer 415 for it.
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser(/^application\/(?:[\w.+-]+\+)?json/, { parseAs: 'string', bodyLimit: JSON_LIMIT }, (_request, text, done) => {
+    if (text === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text as string));
+    } catch (error) {
+      done(errors.invalidJson((error as Error).message), undefined);
+    }
+  });
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: JSON_LIMIT }, (_request, raw, done) => done(null, (raw as Buffer).length ? raw : undefined));
+  await app.register(multipart, { throwFileSizeLimit: true });
+  await app.register(cors, {
+    origin: options.corsOrigin ?? '*',
+    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Prefer', 'X-Mock-Scenario'],
+    exposedHeaders: ['Request-Id', 'Idempotency-Key', 'Idempotent-Replayed'],
+    methods: ['GET', 'POST', 'DELETE'],
+    maxAge: 600,
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    let apiError: ApiError;
+    if (error instanceof ApiError) apiError = error;
+    else {
+      const fastifyError = error as { code?: string; statusCode?: number; message: string };
+      switch (fastifyError.code) {
+        case 'FST_ERR_CTP_BODY_TOO_LARGE':
+          apiError = errors.bodyTooLarge('1 MB');
+          break;
+        case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+          apiError = errors.contentType(request.headers['content-type'] ?? '', ['application/json', 'multipart/form-data']);
+          break;
+        case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+        case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+          apiError = errors.invalidJson(fastifyError.message);
+          break;
+        default:
+          if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+            apiError = errors.parameterInvalid(null, fastifyError.message);
+          } else {
+            request.log.error(error);
+            if (level !== 'silent' && !options.logJson) console.error(error);
+            apiError = errors.internal();
+          }
+      }
+    }
+    const [status, body] = defects.size ? applyResponseDefects(defects, apiError.status, apiError.toBody()) : [apiError.status, apiError.toBody()];
+    reply.code(status).header('Request-Id', request.id);
+    for (const [name, value] of Object.entries(apiError.extra.headers ?? {})) reply.header(name, value);
+    if (apiError.status === 413) reply.header('Connection', 'close');
+    return reply.send(body);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const error = errors.routeNotFound(request.method, request.url.split('?')[0]!);
+    reply.code(404).header('Request-Id', request.id).send(defects.size ? applyResponseDefects(defects, 404, error.toBody())[1] : error.toBody());
+  });
+
+  // Authenticate before the body is read: a 25 MB upload without a key is refused at once.
+  app.addHook('onRequest', async (request) => {
+    if (request.method === 'OPTIONS' || !request.url.startsWith('/v1/')) return;
+    authenticate(request, sandbox, defects);
+  });
+
+  if (level === 'info' || level === 'debug') {
+    if (!options.logJson) {
+      app.addHook('onResponse', async (request, reply) => {
+        console.log(`${request.method} ${request.url} → ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms ${request.id}`);
+      });
+    }
+  }
+
+  const queryAjv = createContractAjv(contract.document, { coerceTypes: 'array', useDefaults: true });
+  const prism = new PrismFallback(contract);
+  for (const spec of contract.operations) {
+    const operation = compileOperation(spec, contract, queryAjv);
+    app.route({
+      method: spec.method.toUpperCase() as 'GET' | 'POST' | 'DELETE',
+      url: routePath(spec.path),
+      handler: createPipeline(operation, { sandbox, contract, prism, validateResponses: options.validateResponses ?? false }),
+    });
+  }
+
+  // Time passes even when nobody calls: run what the clock has made due once a second.
+  const ticker = setInterval(() => sandbox.tick(), 1000);
+  ticker.unref();
+
+  const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 4010 });
+  const url = address.replace('[::1]', 'localhost');
+  return {
+    url,
+    app,
+    sandbox,
+    async close() {
+      clearInterval(ticker);
+      await app.close();
+      await sandbox.close();
+    },
+  };
+}

@@ -1,0 +1,68 @@
+// Id and reference minting. With a seed, every run mints the same sequence (deterministic tests
+// and docs); without one, ids come from the OS's randomness. Nothing else in the mock makes ids.
+import { createHash, randomBytes } from 'node:crypto';
+
+const ALPHANUMERIC = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const REFERENCE_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+export interface IdMinter {
+  /** `dc_…`, `evt_…`: the prefix, an underscore and 14 letters or digits. */
+  id(prefix: string): string;
+  /** An 8-character uppercase reference such as `Q8OAXF3W`. */
+  reference(): string;
+  /** A secret such as `whsec_…` (32 characters). */
+  secret(prefix: string): string;
+  /** A number in [0, 1), for fault injection rates and latency distributions. */
+  fraction(): number;
+}
+
+/** sfc32, a small fast PRNG with a 128-bit state; seeded from SHA-256 of the seed string. */
+function seededSource(seed: string): () => number {
+  const h = createHash('sha256').update(seed).digest();
+  let a = h.readUInt32LE(0), b = h.readUInt32LE(4), c = h.readUInt32LE(8), d = h.readUInt32LE(12);
+  return () => {
+    a |= 0; b |= 0; c |= 0; d |= 0;
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    c = (c + t) | 0;
+    return (t >>> 0) / 4294967296;
+  };
+}
+
+/** Real randomness, drawn in blocks so the hot path does not call into the OS per id. */
+function randomSource(): () => number {
+  let pool = randomBytes(4096);
+  let offset = 0;
+  return () => {
+    if (offset + 4 > pool.length) {
+      pool = randomBytes(4096);
+      offset = 0;
+    }
+    const value = pool.readUInt32LE(offset) / 4294967296;
+    offset += 4;
+    return value;
+  };
+}
+
+/**
+ * @example
+ * const ids = createIdMinter('demo');
+ * ids.id('dc'); // 'dc_…' — the same value on every run with seed 'demo'
+ */
+export function createIdMinter(seed?: string): IdMinter {
+  const next = seed === undefined ? randomSource() : seededSource(seed);
+  const draw = (alphabet: string, length: number) => {
+    let out = '';
+    for (let i = 0; i < length; i++) out += alphabet[Math.floor(next() * alphabet.length)];
+    return out;
+  };
+  return {
+    id: (prefix) => `${prefix}_${draw(ALPHANUMERIC, 14)}`,
+    reference: () => draw(REFERENCE_ALPHABET, 8),
+    secret: (prefix) => `${prefix}_${draw(ALPHANUMERIC, 32)}`,
+    fraction: next,
+  };
+}

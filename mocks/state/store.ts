@@ -1,0 +1,100 @@
+// Per-account state: every API key is its own account, and objects of one account are invisible to
+// another. Stored objects are exactly the contract's shapes (types from generated/).
+import type { components } from '../../generated/casapay.js';
+import { Collection } from './collection.js';
+import { ALL_SIGNED, type AccountAgreements } from '../domain/pricing.js';
+
+type Schemas = components['schemas'];
+export type CollectionCase = Schemas['CollectionCase'];
+export type CaseFile = Schemas['CaseFile'];
+export type DebtPayment = Schemas['DebtPayment'];
+export type GuaranteePolicy = Schemas['GuaranteePolicy'];
+export type Guarantee = Schemas['Guarantee'];
+export type Claim = Schemas['Claim'];
+export type ApiEvent = Schemas['Event'];
+export type WebhookEndpoint = Schemas['WebhookEndpoint'];
+export type TestClock = Schemas['TestClock'];
+export type TimelineEntry = Schemas['TimelineEntry'];
+
+/** Something due at a virtual time (claim review, guarantee expiry, scenario step), run in time order. */
+export interface ScheduledTask {
+  at: number;
+  seq: number;
+  /** The test clock whose advance runs it, or null for the account's clock. */
+  clock: string | null;
+  description: string;
+  run: () => void;
+}
+
+export interface AccountState {
+  key: string;
+  livemode: boolean;
+  agreements: AccountAgreements;
+  cases: Collection<CollectionCase>;
+  /** reference → case id */
+  references: Map<string, string>;
+  timelines: Map<string, TimelineEntry[]>;
+  files: Collection<CaseFile>;
+  fileContents: Map<string, Buffer>;
+  payments: Collection<DebtPayment>;
+  policies: Collection<GuaranteePolicy>;
+  guarantees: Collection<Guarantee>;
+  claims: Collection<Claim>;
+  events: Collection<ApiEvent>;
+  webhookEndpoints: Collection<WebhookEndpoint>;
+  /** Endpoint secrets, kept apart so the stored endpoint never leaks its secret after create. */
+  webhookSecrets: Map<string, string>;
+  testClocks: Collection<TestClock>;
+  schedule: ScheduledTask[];
+  scheduleSeq: number;
+}
+
+export function createAccount(key: string): AccountState {
+  return {
+    key,
+    livemode: key.startsWith('sk_live_'),
+    agreements: { ...ALL_SIGNED },
+    cases: new Collection(),
+    references: new Map(),
+    timelines: new Map(),
+    files: new Collection(),
+    fileContents: new Map(),
+    payments: new Collection(),
+    policies: new Collection(),
+    guarantees: new Collection(),
+    claims: new Collection(),
+    events: new Collection(),
+    webhookEndpoints: new Collection(),
+    webhookSecrets: new Map(),
+    testClocks: new Collection(),
+    schedule: [],
+    scheduleSeq: 0,
+  };
+}
+
+/** All accounts of one mock server, created on first use of a key. */
+export class Store {
+  private readonly accounts = new Map<string, AccountState>();
+
+  account(key: string): AccountState {
+    let account = this.accounts.get(key);
+    if (!account) {
+      account = createAccount(key);
+      this.accounts.set(key, account);
+    }
+    return account;
+  }
+
+  peek(key: string): AccountState | undefined {
+    return this.accounts.get(key);
+  }
+
+  reset(key?: string): void {
+    if (key === undefined) this.accounts.clear();
+    else this.accounts.delete(key);
+  }
+
+  all(): AccountState[] {
+    return [...this.accounts.values()];
+  }
+}

@@ -1,0 +1,351 @@
+// Webhook delivery: signs each event, POSTs it to every target, retries failures, and keeps a
+// WebhookDelivery log per event for GET /v1/events/{id}/webhook_deliveries.
+//
+// Request: POST <url>, body = JSON.stringify(event) (exactly the bytes that are signed), headers
+// `Content-Type: application/json`, `User-Agent: CasaPay-Mock/1.0`,
+// `X-CasaPay-Signature: t=<signingTime()>,v1=<hex>`. Each attempt is signed afresh, so a retry
+// carries a new `t`. Redirects are not followed.
+//
+// Outcome of an attempt: any 2xx succeeds. Anything else fails the attempt: another status
+// (3xx included), no answer within `timeoutMs` (error `timeout`, default 10 s), or a connection
+// error (`ECONNREFUSED`, `ECONNRESET`, …).
+//
+// Retry schedule (default `retryDelaysMs`): attempt 1 at once, then waits of
+//   0.5 s, 1 s, 2 s, 4 s, 8 s  → at most 6 attempts over ~15.5 s plus the attempts' own time,
+// after which the delivery is `failed` with `next_attempt_at: null`. While waiting, the delivery
+// is `pending` with `next_attempt_at = now() + ceil(delay / 1000)`. The waits run on real timers:
+// the mock's virtual clock governs business time (and stamps `attempted_at`), not retry waits.
+//
+// Ordering guarantee: per (target URL, object id), deliveries are strictly sequential and in the
+// order deliver() was called. The next event about the same object is not sent to that URL until
+// the previous one has succeeded or been given up, so a receiver sees `collection_case.updated`
+// after the `collection_case.created` it follows — unless that earlier delivery failed for good.
+// Events with no `data.object.id` are not ordered.
+// Not guaranteed: any order across different objects or different URLs (they proceed in
+// parallel, with no concurrency limit), nor exactly-once delivery: a receiver that answered too
+// slowly or with a non-2xx may get the same event again. Receivers dedupe by event `id`.
+import type { components } from '../../generated/casapay.js';
+import { signatureHeader } from './signature.js';
+
+export type WebhookDelivery = components['schemas']['WebhookDelivery'];
+type DeliveryAttempt = WebhookDelivery['attempts'][number];
+
+/** Default waits between attempts, in milliseconds (see the schedule above). */
+export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = Object.freeze([500, 1000, 2000, 4000, 8000]);
+/** Default per-attempt timeout, in milliseconds; the contract tells receivers to answer within 10 s. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+export const USER_AGENT = 'CasaPay-Mock/1.0';
+export const SIGNATURE_HEADER = 'X-CasaPay-Signature';
+
+/** Where one delivery goes: a webhook endpoint (`we_…`), or `null` for the CLI's `--webhook-url`. */
+export interface DeliveryTarget {
+  endpointId: string | null;
+  url: string;
+  secret: string;
+}
+
+/** The fields the dispatcher reads; any Event (components['schemas']['Event']) fits. */
+export interface DispatchableEvent {
+  id: string;
+  data: { object: { id?: string; [field: string]: unknown }; [field: string]: unknown };
+  [field: string]: unknown;
+}
+
+/** The request about to be sent, as handed to (and returned by) the `mutate` hook. */
+export interface OutgoingRequest {
+  body: string;
+  headers: Record<string, string>;
+}
+
+export interface DispatcherOptions {
+  /** Unix seconds of the mock's clock, stamped on attempts, `created` and `next_attempt_at`. */
+  now(): number;
+  /** Milliseconds from any origin, for latency (inject `performance.now`). */
+  monotonicMs(): number;
+  /** Waits between attempts; default {@link DEFAULT_RETRY_DELAYS_MS}. `[]` means a single attempt. */
+  retryDelaysMs?: readonly number[];
+  /** Per-attempt timeout; default {@link DEFAULT_TIMEOUT_MS}. */
+  timeoutMs?: number;
+  /** Mints the delivery ids. */
+  mintId(prefix: 'whd'): string;
+  /** The `t` put in the signature header; default `now()`. Defect injection may skew it. */
+  signingTime?(): number;
+  /** Called with a copy of the delivery after each attempt is recorded (pending_webhooks bookkeeping). Must not throw. */
+  onChange?(delivery: WebhookDelivery): void;
+  /**
+   * Last look at each signed request before it is sent (defect injection: drop or corrupt the
+   * signature, re-sign with another secret, alter the body). Edit `headers` in place or return a
+   * replacement. `signedAt` is the `t` in the signature, for re-signing with signatureHeader().
+   */
+  mutate?(target: DeliveryTarget, body: string, headers: Record<string, string>, signedAt: number): OutgoingRequest | void;
+}
+
+interface Job {
+  delivery: WebhookDelivery;
+  target: DeliveryTarget;
+  body: string;
+  lane: string;
+  retryTimer: ReturnType<typeof setTimeout> | null;
+}
+
+interface InFlight {
+  controller: AbortController;
+  settled: Promise<void>;
+}
+
+/**
+ * Delivers events to webhook targets with signing, retries and per-object ordering.
+ * @example
+ * const dispatcher = new WebhookDispatcher({ now: clock.now, monotonicMs: () => performance.now(), mintId: (p) => ids.id(p) });
+ * dispatcher.deliver(event, [{ endpointId: 'we_4f5g6h', url: 'http://127.0.0.1:3000/hooks', secret: 'whsec_…' }]);
+ * await dispatcher.idle();
+ * dispatcher.deliveries(event.id)[0]?.status; // 'succeeded'
+ */
+export class WebhookDispatcher {
+  private readonly retryDelaysMs: readonly number[];
+  private readonly timeoutMs: number;
+  private readonly byEvent = new Map<string, WebhookDelivery[]>();
+  /** Lane key → its jobs in order; the head is the one being attempted or waiting to retry. */
+  private readonly lanes = new Map<string, Job[]>();
+  private readonly inFlight = new Map<Job, InFlight>();
+  private readonly waiting = new Set<Job>();
+  /** Jobs not yet finished: queued, in flight or waiting for a retry. */
+  private unfinished = 0;
+  private idleWaiters: Array<() => void> = [];
+  private closing: Promise<void> | null = null;
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.retryDelaysMs = [...(options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS)];
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    for (const delay of this.retryDelaysMs) {
+      if (!Number.isFinite(delay) || delay < 0) throw new RangeError(`retryDelaysMs must hold non-negative milliseconds, got ${delay}`);
+    }
+    if (!Number.isFinite(this.timeoutMs) || this.timeoutMs <= 0) throw new RangeError(`timeoutMs must be a positive number of milliseconds, got ${this.timeoutMs}`);
+  }
+
+  /**
+   * Starts delivering `event` to each target (one WebhookDelivery per target) and returns at once.
+   * Throws after close().
+   * @example
+   * dispatcher.deliver({ id: 'evt_1', data: { object: { id: 'dc_1' } } }, [{ endpointId: null, url, secret }]);
+   */
+  deliver(event: DispatchableEvent, targets: readonly DeliveryTarget[]): void {
+    if (this.closing) throw new Error('WebhookDispatcher is closed; create a new one to deliver more events');
+    const body = JSON.stringify(event);
+    const objectId = event.data?.object?.id;
+    let log = this.byEvent.get(event.id);
+    if (!log) this.byEvent.set(event.id, (log = []));
+    for (const target of targets) {
+      const delivery: WebhookDelivery = {
+        id: this.options.mintId('whd'),
+        object: 'webhook_delivery',
+        event: event.id,
+        webhook_endpoint: target.endpointId,
+        url: target.url,
+        status: 'pending',
+        attempts: [],
+        next_attempt_at: null,
+        created: this.options.now(),
+      };
+      log.push(delivery);
+      // Without an object id there is nothing to order by, so each such delivery gets its own lane.
+      const lane = typeof objectId === 'string' && objectId !== '' ? `${target.url}\n${objectId}` : `${target.url}\n#${delivery.id}`;
+      const job: Job = { delivery, target, body, lane, retryTimer: null };
+      this.unfinished++;
+      const queue = this.lanes.get(lane);
+      if (queue) queue.push(job);
+      else {
+        this.lanes.set(lane, [job]);
+        this.attempt(job);
+      }
+    }
+  }
+
+  /**
+   * Copies of the deliveries of an event, one per target, in the order they were created.
+   * @example
+   * dispatcher.deliveries('evt_1').map((d) => d.status); // ['succeeded', 'pending']
+   */
+  deliveries(eventId: string): WebhookDelivery[] {
+    return (this.byEvent.get(eventId) ?? []).map((d) => structuredClone(d));
+  }
+
+  /**
+   * How many of the event's deliveries have neither succeeded nor been given up (the event's `pending_webhooks`).
+   * @example
+   * dispatcher.pendingCount('evt_1'); // 0 once every target answered 2xx or ran out of attempts
+   */
+  pendingCount(eventId: string): number {
+    return (this.byEvent.get(eventId) ?? []).filter((d) => d.status === 'pending').length;
+  }
+
+  /**
+   * Resolves when no delivery is queued, in flight or waiting for a retry (at once after close()).
+   * @example
+   * dispatcher.deliver(event, targets); await dispatcher.idle();
+   */
+  idle(): Promise<void> {
+    if (this.unfinished === 0 || this.closing) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Stops for good: cancels retry timers, aborts in-flight requests (recorded with error `aborted`)
+   * and resolves once they have settled. Unfinished deliveries stay `pending` with `next_attempt_at: null`;
+   * onChange is not called any more. Safe to call twice.
+   * @example
+   * await dispatcher.close();
+   */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    for (const job of this.waiting) {
+      if (job.retryTimer) clearTimeout(job.retryTimer);
+      job.retryTimer = null;
+      job.delivery.next_attempt_at = null;
+    }
+    this.waiting.clear();
+    const settling = [...this.inFlight.values()].map(({ controller, settled }) => {
+      controller.abort();
+      return settled;
+    });
+    await Promise.all(settling);
+    this.lanes.clear();
+    this.unfinished = 0;
+    this.releaseIdleWaiters();
+  }
+
+  /** Sends one attempt of `job`; never rejects (every failure becomes a recorded attempt). */
+  private attempt(job: Job): void {
+    const controller = new AbortController();
+    let settle!: () => void;
+    const settled = new Promise<void>((resolve) => (settle = resolve));
+    this.inFlight.set(job, { controller, settled });
+    void this.send(job, controller).finally(() => {
+      this.inFlight.delete(job);
+      settle();
+    });
+  }
+
+  private async send(job: Job, controller: AbortController): Promise<void> {
+    const { delivery, target } = job;
+    const attemptedAt = this.options.now();
+    let timedOut = false;
+    // A plain timer rather than AbortSignal.timeout(): it is cleared the moment the attempt ends,
+    // and it tells a timeout apart from close()'s abort.
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.timeoutMs);
+    let started = this.options.monotonicMs();
+    let statusCode: number | null = null;
+    let error: string | null = null;
+    let latency: number;
+    try {
+      const request = this.prepare(target, job.body);
+      started = this.options.monotonicMs();
+      const response = await fetch(target.url, { method: 'POST', headers: request.headers, body: request.body, redirect: 'manual', signal: controller.signal });
+      latency = this.options.monotonicMs() - started;
+      statusCode = response.status;
+      // The answer's body is never read; cancelling frees the connection at once.
+      await response.body?.cancel().catch(() => undefined);
+    } catch (err) {
+      latency = this.options.monotonicMs() - started;
+      error = timedOut ? 'timeout' : controller.signal.aborted ? 'aborted' : errorCode(err);
+    } finally {
+      clearTimeout(timer);
+    }
+
+    const attempt: DeliveryAttempt = { attempted_at: attemptedAt, status_code: statusCode, latency_ms: Math.round(latency * 100) / 100, error };
+    delivery.attempts.push(attempt);
+    const succeeded = statusCode !== null && statusCode >= 200 && statusCode < 300;
+
+    if (this.closing) {
+      // Record what happened, but schedule nothing and tell no one: the owner is shutting down.
+      if (succeeded) delivery.status = 'succeeded';
+      delivery.next_attempt_at = null;
+      return;
+    }
+
+    const failures = delivery.attempts.length;
+    const delay = this.retryDelaysMs[failures - 1];
+    if (succeeded) {
+      delivery.status = 'succeeded';
+      delivery.next_attempt_at = null;
+    } else if (delay !== undefined) {
+      delivery.next_attempt_at = this.options.now() + Math.ceil(delay / 1000);
+      this.waiting.add(job);
+      job.retryTimer = setTimeout(() => {
+        job.retryTimer = null;
+        this.waiting.delete(job);
+        this.attempt(job);
+      }, delay);
+    } else {
+      delivery.status = 'failed';
+      delivery.next_attempt_at = null;
+    }
+    this.notify(delivery);
+    if (delivery.status !== 'pending') this.finish(job);
+  }
+
+  /** Signs the body and lets the mutate hook have its say. */
+  private prepare(target: DeliveryTarget, body: string): OutgoingRequest {
+    const t = this.options.signingTime ? this.options.signingTime() : this.options.now();
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/json',
+      'User-Agent': USER_AGENT,
+      [SIGNATURE_HEADER]: signatureHeader(body, target.secret, t),
+    };
+    const replaced = this.options.mutate?.(target, body, headers, t);
+    return replaced ?? { body, headers };
+  }
+
+  private notify(delivery: WebhookDelivery): void {
+    if (!this.options.onChange) return;
+    try {
+      this.options.onChange(structuredClone(delivery));
+    } catch (err) {
+      // A throwing callback must not wedge the lane or leave the delivery half-processed.
+      process.emitWarning(`WebhookDispatcher onChange threw: ${err instanceof Error ? err.message : String(err)}`, 'WebhookDispatcherWarning');
+    }
+  }
+
+  /** The head of the lane is done: start the next event about the same object, if any. */
+  private finish(job: Job): void {
+    const queue = this.lanes.get(job.lane);
+    if (queue) {
+      queue.shift();
+      const next = queue[0];
+      if (next) this.attempt(next);
+      else this.lanes.delete(job.lane);
+    }
+    this.unfinished--;
+    if (this.unfinished === 0) this.releaseIdleWaiters();
+  }
+
+  private releaseIdleWaiters(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
+
+/**
+ * The short reason of a failed fetch: the socket error code (`ECONNREFUSED`, `ECONNRESET`,
+ * `ENOTFOUND`, undici's `UND_ERR_…`) found along the `cause` chain, else the innermost message.
+ */
+function errorCode(err: unknown): string {
+  let current: unknown = err;
+  let message = 'unknown error';
+  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+    const e = current as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+    if (typeof e.code === 'string' && e.code !== '') return e.code;
+    if (typeof e.message === 'string' && e.message !== '') message = e.message;
+    // Happy-eyeballs connects fail with an AggregateError whose parts carry the codes.
+    current = e.cause ?? (Array.isArray(e.errors) ? e.errors[0] : undefined);
+  }
+  return message;
+}
