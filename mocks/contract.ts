@@ -52,6 +52,8 @@ export interface Contract {
   declaredStatus(operationId: string, status: number): string | undefined;
   /** Validator of the `webhooks` payload for an event type. */
   webhookValidator(eventType: string): ValidateFunction | undefined;
+  /** The operation a method and concrete path (no query) belong to; literal segments win over parameters. */
+  match(method: string, path: string): OperationSpec | undefined;
 }
 
 /** Finds generated/casapay.json from source (mocks/) and from the build (dist/mocks/). */
@@ -157,10 +159,15 @@ export function loadContract(document: Record<string, any> = JSON.parse(readFile
     if (range in op.responses) return range;
     return 'default' in op.responses ? 'default' : undefined;
   };
+  // Fewer parameters first, so `/v1/collection_cases/ref/{reference}` wins over `/v1/collection_cases/{id}`.
+  const matchers = operations
+    .map((op) => ({ op, regex: new RegExp(`^${op.path.replace(/\{[^}]+\}/g, '[^/]+')}$`), params: (op.path.match(/\{/g) ?? []).length }))
+    .sort((a, b) => a.params - b.params);
   return {
     document,
     operations,
     operationsById,
+    match: (method, path) => matchers.find((m) => m.op.method === method.toLowerCase() && m.regex.test(path))?.op,
     ajv,
     validator,
     schema: (name) => validator(`#/components/schemas/${name}`),

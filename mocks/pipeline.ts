@@ -180,9 +180,10 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
     try {
       result = await operation.handler(ctx);
     } catch (error) {
-      // Stripe keeps the outcome of an executed request, errors included; unexpected faults are not kept.
+      // Stripe keeps the outcome of a request that executed (a 404, a 422 refusal); parameters that
+      // failed validation (400) and unexpected faults are not kept, so the client can fix and retry.
       if (key !== undefined) {
-        if (error instanceof ApiError && error.status < 500) sandbox.idempotency.complete(account.key, key, { status: error.status, body: error.toBody() });
+        if (error instanceof ApiError && error.status < 500 && error.status !== 400) sandbox.idempotency.complete(account.key, key, { status: error.status, body: error.toBody() });
         else sandbox.idempotency.release(account.key, key);
       }
       throw error;

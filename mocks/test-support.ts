@@ -1,0 +1,81 @@
+// Shared by the mock's own tests: a mock on a free port with a frozen clock, and a client whose every
+// response is checked against the contract (status declared, body valid), so tests cannot pass on a
+// response the contract does not allow.
+import { expect } from 'vitest';
+import { createClock } from './clock.js';
+import { describeErrors, loadContract } from './contract.js';
+import { createMockServer, type MockServer, type MockServerOptions } from './server.js';
+
+export const contract = loadContract();
+
+/** 2026-11-25T00:00:00Z: the seeds' due date 2024-11-01 is then 24 full months old. */
+export const TEST_NOW = 1795564800;
+
+export interface CallOptions {
+  body?: unknown;
+  key?: string | null;
+  headers?: Record<string, string>;
+  /** Skip the contract check (for deliberately undeclared outcomes). */
+  unchecked?: boolean;
+}
+
+export interface CallResult<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface TestMock extends MockServer {
+  call<T = any>(method: string, path: string, options?: CallOptions): Promise<CallResult<T>>;
+}
+
+export const QUICKSTART_CASE = {
+  amount_to_recover: 360000,
+  currency: 'eur',
+  debtor: {
+    type: 'private',
+    name: 'John Smith',
+    email: 'john.smith@example.com',
+    phone: '+49 170 1234567',
+    address: { line1: 'Friedrichstraße 123', city: 'Berlin', postal_code: '10117', country: 'DE' },
+  },
+  creditor_reference: 'INV-2024-0892',
+  due_date: '2024-11-01',
+  metadata: { property_id: 'prop_456', tenant_id: 'ten_789' },
+};
+
+export async function startMock(options: MockServerOptions = {}): Promise<TestMock> {
+  const mock = await createMockServer({
+    port: 0,
+    logLevel: 'silent',
+    seed: 'test',
+    validateResponses: true,
+    clock: createClock({ start: TEST_NOW, frozen: true }),
+    webhookRetryDelaysMs: [20, 40],
+    ...options,
+  });
+  const call = async (method: string, path: string, { body, key = 'sk_test_mock_tests', headers = {}, unchecked }: CallOptions = {}) => {
+    const init: RequestInit = { method, headers: { ...headers } };
+    if (key) (init.headers as Record<string, string>).authorization = `Bearer ${key}`;
+    if (body !== undefined) {
+      if (body instanceof FormData) init.body = body;
+      else {
+        (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+        init.body = typeof body === 'string' ? body : JSON.stringify(body);
+      }
+    }
+    const response = await fetch(`${mock.url}${path}`, init);
+    const type = response.headers.get('content-type') ?? '';
+    const parsed = type.includes('json') ? await response.json() : Buffer.from(await response.arrayBuffer());
+    if (!unchecked) {
+      const operation = contract.match(method, path.split('?')[0]!);
+      expect(operation, `${method} ${path} is not a contract operation`).toBeDefined();
+      const validate = contract.responseValidator(operation!.operationId, response.status);
+      expect(validate, `${operation!.operationId} does not declare ${response.status}: ${JSON.stringify(parsed)}`).not.toBeUndefined();
+      if (validate) expect(validate(parsed), `${operation!.operationId} ${response.status}: ${describeErrors(validate.errors)}`).toBe(true);
+      expect(response.headers.get('request-id')).toMatch(/^req_/);
+    }
+    return { status: response.status, body: parsed, headers: response.headers };
+  };
+  return Object.assign(mock, { call });
+}
