@@ -1,7 +1,7 @@
 // The mock's runtime state and its effects: accounts, the clock, id minting, idempotency, the
 // schedule of things due on virtual time, and events with their webhook deliveries.
 import type { Clock } from './clock.js';
-import { monotonicMs } from './clock.js';
+import { monotonicMs, realNowSeconds } from './clock.js';
 import type { Contract } from './contract.js';
 import type { Defects } from './defects.js';
 import type { Effects, EventSubject, EventType } from './handlers/context.js';
@@ -38,7 +38,9 @@ export const DEFAULT_WEBHOOK_SECRET = 'whsec_casapay_mock_cli';
 const WRONG_SECRET = 'whsec_not_the_endpoint_secret';
 
 export class Sandbox {
-  readonly store = new Store();
+  /** Seeds each new account (the server sets it to apply scenarios). */
+  seedAccount: (account: AccountState) => void = () => undefined;
+  readonly store = new Store((account) => this.seedAccount(account));
   readonly ids: IdMinter;
   readonly idempotency: IdempotencyCache;
   readonly dispatcher: WebhookDispatcher;
@@ -52,6 +54,8 @@ export class Sandbox {
       now: () => options.clock.now(),
       monotonicMs,
       mintId: (prefix) => this.ids.id(prefix),
+      // Receivers check `t` against their real clock, whatever the mock's virtual clock says.
+      signingTime: realNowSeconds,
       retryDelaysMs: options.retryDelaysMs,
       onChange: (delivery) => {
         const event = this.eventsById.get(delivery.event);

@@ -14,6 +14,11 @@ import { PrismFallback } from './prism.js';
 import { Sandbox } from './sandbox.js';
 import { createIdMinter } from './state/ids.js';
 import { applyResponseDefects } from './response-defects.js';
+import { applyScenario, loadScenarios, scenarioFromHeader, type Scenario, type ScenarioRuntime } from './scenarios/scenarios.js';
+
+/** The API key of CasaPay's documentation: its account holds the objects the quickstarts refer to. */
+export const DOCS_API_KEY = 'sk_test_4eC39HqLyjWDarjtT1zdp7dc';
+const SCENARIO_SUFFIX = '|scenario:';
 
 export type LogLevel = 'silent' | 'error' | 'info' | 'debug';
 
@@ -75,7 +80,7 @@ function compileOperation(spec: OperationSpec, contract: Contract, queryAjv: Ret
 /** `{id}` → `:id` for Fastify's router. */
 const routePath = (template: string) => template.replace(/\{(\w+)\}/g, ':$1');
 
-function authenticate(request: FastifyRequest, sandbox: Sandbox, defects: ReadonlySet<DefectName>): void {
+function authenticate(request: FastifyRequest, sandbox: Sandbox, defects: ReadonlySet<DefectName>, scenarios: Map<string, Scenario>): void {
   const header = request.headers.authorization;
   let key: string | undefined;
   if (header) {
@@ -87,7 +92,14 @@ function authenticate(request: FastifyRequest, sandbox: Sandbox, defects: Readon
   } else {
     throw errors.apiKeyMissing();
   }
-  request.account = sandbox.account(defects.has('cross-account-leak') ? 'sk_test_shared_by_everyone' : key);
+  if (defects.has('cross-account-leak')) key = 'sk_test_shared_by_everyone';
+  // X-Mock-Scenario gives the key a separate account seeded with that scenario (`name:session` for more than one).
+  const scenarioHeader = request.headers['x-mock-scenario'];
+  if (typeof scenarioHeader === 'string' && scenarioHeader) {
+    scenarioFromHeader(scenarios, scenarioHeader);
+    key = `${key}${SCENARIO_SUFFIX}${scenarioHeader.trim()}`;
+  }
+  request.account = sandbox.account(key);
 }
 
 /**
@@ -110,6 +122,21 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     webhookSecret: options.webhookSecret,
     retryDelaysMs: options.webhookRetryDelaysMs,
   });
+  const scenarios = loadScenarios();
+  if (options.scenario && !scenarios.has(options.scenario)) {
+    throw new Error(`Unknown scenario '${options.scenario}'. Known: ${[...scenarios.keys()].join(', ')}.`);
+  }
+  const runtime: ScenarioRuntime = {
+    contract,
+    effects: (account) => sandbox.effects(account, null),
+    deliveries: (eventId) => sandbox.deliveries(eventId),
+    advanceTestClock: (account, clockId, to) => sandbox.advanceTestClock(account, clockId, to),
+  };
+  sandbox.seedAccount = (account) => {
+    const fromHeader = account.key.includes(SCENARIO_SUFFIX) ? account.key.split(SCENARIO_SUFFIX)[1]!.split(':')[0]! : undefined;
+    const name = fromHeader ?? (account.key === DOCS_API_KEY ? 'quickstart' : options.scenario);
+    if (name) applyScenario(runtime, account, scenarios.get(name)!);
+  };
   const requestIds = createIdMinter(options.seed === undefined ? undefined : `${options.seed}:requests`);
   const level = options.logLevel ?? 'info';
   const app = Fastify({
@@ -183,7 +210,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   // Authenticate before the body is read: a 25 MB upload without a key is refused at once.
   app.addHook('onRequest', async (request) => {
     if (request.method === 'OPTIONS' || !request.url.startsWith('/v1/')) return;
-    authenticate(request, sandbox, defects);
+    authenticate(request, sandbox, defects, scenarios);
   });
 
   if (level === 'info' || level === 'debug') {

@@ -77,5 +77,5 @@ export async function startMock(options: MockServerOptions = {}): Promise<TestMo
     }
     return { status: response.status, body: parsed, headers: response.headers };
   };
-  return Object.assign(mock, { call });
+  return Object.assign(mock, { call: call as TestMock['call'] });
 }

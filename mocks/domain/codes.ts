@@ -3,8 +3,14 @@
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency').map((c) => c.toLowerCase()));
 
-/** ICU names these region codes, but ISO 3166-1 does not assign them to countries. */
-const NOT_COUNTRIES = new Set(['EU', 'EZ', 'UN', 'UK', 'QO', 'ZZ', 'XA', 'XB', 'XK', 'AC', 'CP', 'CQ', 'DG', 'EA', 'IC', 'TA']);
+/**
+ * ICU names these region codes, but ISO 3166-1 does not assign them to countries: groupings and
+ * reserved codes (EU, UN, UK, …) and withdrawn codes ICU still aliases (SU → Russia, YU → Serbia, …).
+ */
+const NOT_COUNTRIES = new Set([
+  'EU', 'EZ', 'UN', 'UK', 'QO', 'ZZ', 'XA', 'XB', 'XK', 'AC', 'CP', 'CQ', 'DG', 'EA', 'IC', 'TA',
+  'AN', 'BU', 'CS', 'DD', 'DY', 'FX', 'HV', 'NH', 'RH', 'SU', 'TP', 'VD', 'YD', 'YU', 'ZR',
+]);
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
 
 const US_STATES = new Set(

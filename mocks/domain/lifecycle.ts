@@ -61,7 +61,7 @@ export function planCaseMove(facts: CaseFacts, to: CaseStatus, closeCode?: Close
   if (closeCode === 'partially_paid' && (paid <= 0 || facts.remainder <= 0)) {
     return refuse(paid <= 0 ? 'close_code partially_paid needs at least one payment.' : 'close_code partially_paid needs an outstanding remainder; use paid.', 'close_code');
   }
-  if (closeCode === 'other' && !comment) return refuse('close_code other needs a comment.', 'comment');
+  if (closeCode === 'other' && !comment?.trim()) return refuse('close_code other needs a comment.', 'comment');
   return {
     ok: true,
     value: {

@@ -74,6 +74,8 @@ export interface Assessment {
   refusal?: 'no_partner_available' | 'amount_below_minimum';
 }
 
+const NONE: ReadonlySet<string> = new Set();
+
 export const SIGNING_URL = 'https://dashboard.casapay.com/contracts/sign';
 
 export function requiredActions(agreements: AccountAgreements): RequiredAction[] {
@@ -88,12 +90,12 @@ export const NO_PARTNER_REASON = 'No collection partner available for the specif
 
 /**
  * The preview for a case, as of `now` (Unix seconds).
- * @example assessCase({ amount_to_recover: 360000, currency: 'eur', country: 'DE', due_date: 1730419200 }, ALL_SIGNED, 1764028800)
+ * @example assessCase({ amount_to_recover: 360000, currency: 'eur', country: 'DE', due_date: 1730419200 }, ALL_SIGNED, 1795564800)
  *   // { preview: { is_eligible: true, … pricing_preview: { base_success_fee_pct: 12.5, age_surcharge_pct: 2, … } }, partner, fee: 14.5 }
  */
-export function assessCase(input: PreviewInput, agreements: AccountAgreements, now: number): Assessment {
+export function assessCase(input: PreviewInput, agreements: AccountAgreements, now: number, unsupported: ReadonlySet<string> = NONE): Assessment {
   const actions = requiredActions(agreements);
-  const partner = partnerFor(input.country);
+  const partner = unsupported.has('*') || unsupported.has(input.country) ? undefined : partnerFor(input.country);
   const usd = toUsd(input.amount_to_recover, input.currency);
   const ineligible = (reason: string, refusal: Assessment['refusal']): Assessment => ({
     preview: { is_eligible: false, ineligibility_reason: reason, partner_assignment: null, required_actions: actions, pricing_preview: null },

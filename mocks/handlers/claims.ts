@@ -33,10 +33,10 @@ export function decideClaim(fx: Effects, claim: Claim, decision: 'approved' | 'd
   const guarantee = guaranteeOf(fx, claim);
   const now = fx.now(guarantee.test_clock);
   const next = moveClaim(fx, claim, { status: decision, reviewed_at: now, denial_reason: decision === 'denied' ? (denialReason ?? DEFAULT_DENIAL_REASON) : null });
+  fx.emit(decision === 'approved' ? 'claim.approved' : 'claim.denied', next, undefined, now);
   if (decision === 'denied') {
     updateGuarantee(fx, guarantee, { amount_claimed: (guarantee.amount_claimed ?? 0) - claim.amount, remaining_coverage: (guarantee.remaining_coverage ?? 0) + claim.amount });
   }
-  fx.emit(decision === 'approved' ? 'claim.approved' : 'claim.denied', next, undefined, now);
   if (decision === 'approved') schedulePayout(fx, next, addBusinessDays(now, 1));
   return next;
 }
@@ -47,12 +47,12 @@ export function payClaim(fx: Effects, claim: Claim): Claim {
   const guarantee = guaranteeOf(fx, approved);
   const now = fx.now(guarantee.test_clock);
   const paid = moveClaim(fx, approved, { status: 'paid', payout: fx.ids.id('po') });
+  fx.emit('claim.paid', paid, undefined, now);
   updateGuarantee(fx, guarantee, {
     ...(guarantee.status === 'active' ? { status: 'claimed' as const } : {}),
     amount_paid: (guarantee.amount_paid ?? 0) + claim.amount,
     claims_paid: (guarantee.claims_paid ?? 0) + 1,
   });
-  fx.emit('claim.paid', paid, undefined, now);
   return paid;
 }
 

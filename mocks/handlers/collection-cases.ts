@@ -8,6 +8,7 @@ import { isUsState } from '../domain/codes.js';
 import { assessCase, type Assessment } from '../domain/pricing.js';
 import { planCaseMove, planPayment, type CaseStatus, type CloseCode, type PaymentType } from '../domain/lifecycle.js';
 import type { CollectionCase, DebtPayment, TimelineEntry } from '../state/store.js';
+import { MAGIC, magicPlan } from '../domain/magic.js';
 import { created, ok, type Effects, type Handler, type HandlerContext } from './context.js';
 import { country, currency, find, listPage, previousAttributes, testClockOf } from './shared.js';
 
@@ -39,7 +40,8 @@ export function assess(ctx: HandlerContext, body: CreateParams | PreviewParams, 
   const dueDate = parseDate(body.due_date);
   if (dueDate === undefined) throw errors.parameterInvalid('due_date', `'${body.due_date}' is not a calendar date (YYYY-MM-DD).`);
   if (dueDate > now) throw errors.parameterInvalid('due_date', 'The due date must not be in the future (today is allowed).');
-  const assessment = assessCase({ amount_to_recover: body.amount_to_recover, currency: code, country: debtorCountryCode, due_date: dueDate }, ctx.account.agreements, now);
+  const agreements = MAGIC.unsigned.test(body.debtor.name) ? { ...ctx.account.agreements, contract_signed: false } : ctx.account.agreements;
+  const assessment = assessCase({ amount_to_recover: body.amount_to_recover, currency: code, country: debtorCountryCode, due_date: dueDate }, agreements, now, ctx.account.unsupportedCountries);
   return { assessment, currency: code, country: debtorCountryCode, dueDate };
 }
 
@@ -118,8 +120,22 @@ export const createCollectionCase: Handler = (ctx) => {
   ctx.emit('collection_case.created', collectionCase, undefined, now);
   ctx.emit(status === 'active' ? 'collection_case.active' : 'collection_case.pending_verification', collectionCase, undefined, now);
   if (status === 'active') scheduleDemandLetter(ctx, collectionCase);
+  scheduleMagic(ctx, collectionCase);
   return created(collectionCase);
 };
+
+/** Stripe-test-card style: some debtor names script the case's future (see domain/magic.ts). */
+function scheduleMagic(fx: Effects, c: CollectionCase): void {
+  const start = fx.now(c.test_clock);
+  for (const step of magicPlan(c.debtor?.name ?? '', c.amount_to_recover)) {
+    fx.schedule(start + step.after, c.test_clock ?? null, `${step.describe} (${c.id})`, (later) => {
+      const current = later.account.cases.get(c.id);
+      if (!current || current.status === 'closed') return;
+      if (step.payment !== undefined) recordPayment(later, current, { amount: Math.min(step.payment, current.remainder) });
+      else if (step.move) moveCase(later, current, step.move.status, step.move.close_code ?? null, step.move.comment);
+    });
+  }
+}
 
 /** Partners send the first demand letter the day after a case becomes active (as in the seeds' timeline). */
 export function scheduleDemandLetter(fx: Effects, c: CollectionCase): void {

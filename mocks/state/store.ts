@@ -30,6 +30,8 @@ export interface AccountState {
   key: string;
   livemode: boolean;
   agreements: AccountAgreements;
+  /** Jurisdictions without a partner for this account (`*` = all), set by scenarios. */
+  unsupportedCountries: Set<string>;
   cases: Collection<CollectionCase>;
   /** reference → case id */
   references: Map<string, string>;
@@ -54,6 +56,7 @@ export function createAccount(key: string): AccountState {
     key,
     livemode: key.startsWith('sk_live_'),
     agreements: { ...ALL_SIGNED },
+    unsupportedCountries: new Set(),
     cases: new Collection(),
     references: new Map(),
     timelines: new Map(),
@@ -76,11 +79,15 @@ export function createAccount(key: string): AccountState {
 export class Store {
   private readonly accounts = new Map<string, AccountState>();
 
+  /** `seed` runs once on each new account (scenarios); it must not create accounts itself. */
+  constructor(private readonly seed: (account: AccountState) => void = () => undefined) {}
+
   account(key: string): AccountState {
     let account = this.accounts.get(key);
     if (!account) {
       account = createAccount(key);
       this.accounts.set(key, account);
+      this.seed(account);
     }
     return account;
   }

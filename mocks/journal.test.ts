@@ -1,0 +1,158 @@
+// The request journal over HTTP on a tiny Fastify app: ring bound, newest first, masking, body
+// capture and summaries, dropped requests, clearing.
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterEach, describe, expect, it } from 'vitest';
+import { installFaults } from './faults.js';
+import { BODY_LIMIT_BYTES, installJournal, maskKey, type Journal } from './journal.js';
+
+const NOW_MS = 1_795_564_800_000; // 2026-11-25T00:00:00Z
+const KEY = 'sk_test_4eC39HqLyjWDarjtT1zdp7dc';
+
+describe('maskKey', () => {
+  it.each([
+    [KEY, 'sk_test_4eC3…p7dc'],
+    ['sk_live_4eC39HqLyjWDarjtT1zdp7dc', 'sk_live_4eC3…p7dc'],
+    ['sk_test_abcdefgh', 'sk_test_ab…gh'],
+    ['sk_test_123', 'sk_test_…'],
+    ['whsec_0123456789abcdefghijklmnopqrstuv', 'whsec_0123…stuv'],
+    ['not-a-key-at-all-really', 'not-…ally'],
+  ])('%s → %s', (key, want) => {
+    expect(maskKey(key)).toBe(want);
+  });
+});
+
+const apps: FastifyInstance[] = [];
+afterEach(async () => {
+  for (const app of apps.splice(0)) await app.close();
+});
+
+async function start(limit?: number, now: () => number = () => NOW_MS): Promise<{ url: string; journal: Journal }> {
+  const app = Fastify({ logger: false });
+  apps.push(app);
+  const journal = installJournal(app, { now, limit });
+  installFaults(app, { random: () => 0.5 });
+  // Like server.ts: non-JSON bodies are kept as a Buffer.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, raw, done) => done(null, raw));
+  app.post('/v1/echo', async (request, reply) => reply.code(201).send(request.body));
+  app.get('/v1/ping', async () => ({ ok: true }));
+  app.get('/v1/fail', async (_request, reply) => reply.code(404).send({ error: { code: 'resource_not_found' } }));
+  app.get('/v1/file', async (_request, reply) => reply.header('content-type', 'application/pdf').send(Buffer.alloc(300_000, 1)));
+  app.get('/v1/big', async () => ({ items: Array.from({ length: 5000 }, (_, i) => ({ id: `item_${i}`, text: 'x'.repeat(20) })) }));
+  app.post('/v1/webhook_endpoints', async (_request, reply) => reply.code(201).send({ id: 'we_1', object: 'webhook_endpoint', secret: 'whsec_0123456789abcdefghijklmnopqrstuv' }));
+  app.post('/v1/upload', async () => ({ ok: true }));
+  app.get('/__admin/health', async () => ({ ok: true }));
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, journal };
+}
+
+const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
+
+/** The 'close' listener records a dropped request a moment after the socket goes. */
+async function eventually<T>(read: () => T | undefined): Promise<T> {
+  for (let i = 0; i < 100; i++) {
+    const value = read();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('timed out');
+}
+
+describe('journal', () => {
+  it('keeps the last `limit` requests, newest first', async () => {
+    const { url, journal } = await start(3);
+    for (let i = 1; i <= 5; i++) await (await fetch(`${url}/v1/ping?n=${i}`, { headers: auth(KEY) })).arrayBuffer();
+    expect(journal.size).toBe(3);
+    expect(journal.entries().map((e) => e.url)).toEqual(['/v1/ping?n=5', '/v1/ping?n=4', '/v1/ping?n=3']);
+    expect(journal.entries({ limit: 2 }).map((e) => e.url)).toEqual(['/v1/ping?n=5', '/v1/ping?n=4']);
+  });
+
+  it('records id, time, status, duration and bodies; masks the key', async () => {
+    const { url, journal } = await start();
+    const response = await fetch(`${url}/v1/echo`, { method: 'POST', headers: { ...auth(KEY), 'content-type': 'application/json', 'x-trace': 't1' }, body: JSON.stringify({ amount: 1 }) });
+    await response.arrayBuffer();
+    const [entry] = journal.entries();
+    expect(entry).toMatchObject({
+      id: expect.stringMatching(/^req-/),
+      at: '2026-11-25T00:00:00.000Z',
+      method: 'POST',
+      url: '/v1/echo',
+      account: 'sk_test_4eC3…p7dc',
+      status: 201,
+      request: { body: { amount: 1 } },
+      response: { body: { amount: 1 } },
+    });
+    expect(entry!.duration_ms).toBeGreaterThanOrEqual(0);
+    expect(entry!.request.headers).toMatchObject({ authorization: 'Bearer sk_test_4eC3…p7dc', 'x-trace': 't1' });
+    expect(JSON.stringify(journal.entries())).not.toContain(KEY);
+  });
+
+  it('masks a malformed Authorization header entirely', async () => {
+    const { url, journal } = await start();
+    await (await fetch(`${url}/v1/ping`, { headers: { Authorization: 'Basic dXNlcjpwYXNz' } })).arrayBuffer();
+    expect(journal.entries()[0]).toMatchObject({ account: null, request: { headers: { authorization: '(masked)' } } });
+  });
+
+  it('filters and clears by account', async () => {
+    const { url, journal } = await start();
+    const other = 'sk_test_someone_else_entirely';
+    await (await fetch(`${url}/v1/ping?who=a`, { headers: auth(KEY) })).arrayBuffer();
+    await (await fetch(`${url}/v1/ping?who=b`, { headers: auth(other) })).arrayBuffer();
+    await (await fetch(`${url}/v1/fail`, { headers: auth(KEY) })).arrayBuffer();
+    expect(journal.entries({ account: KEY }).map((e) => [e.url, e.status])).toEqual([['/v1/fail', 404], ['/v1/ping?who=a', 200]]);
+    journal.clear(KEY);
+    expect(journal.entries().map((e) => e.url)).toEqual(['/v1/ping?who=b']);
+    journal.clear();
+    expect(journal.entries()).toEqual([]);
+  });
+
+  it('summarises downloads and uploads, truncates large JSON at 64 KB', async () => {
+    const { url, journal } = await start();
+    await (await fetch(`${url}/v1/file`, { headers: auth(KEY) })).arrayBuffer();
+    expect(journal.entries()[0]!.response).toEqual({ body: '(application/pdf, 300000 bytes)' });
+
+    const form = new FormData();
+    form.append('file', new Blob([Buffer.alloc(1000)]), 'a.pdf');
+    await (await fetch(`${url}/v1/upload`, { method: 'POST', headers: auth(KEY), body: form })).arrayBuffer();
+    expect(journal.entries()[0]!.request.body).toMatch(/^\(multipart, \d+ bytes\)$/);
+
+    await (await fetch(`${url}/v1/echo`, { method: 'POST', headers: { ...auth(KEY), 'content-type': 'text/csv' }, body: 'a,b\n1,2\n' })).arrayBuffer();
+    expect(journal.entries()[0]!.request.body).toBe('(text/csv, 8 bytes)');
+
+    await (await fetch(`${url}/v1/big`, { headers: auth(KEY) })).arrayBuffer();
+    const big = journal.entries()[0]!.response;
+    expect(big.truncated).toBe(true);
+    expect(typeof big.body).toBe('string');
+    expect(Buffer.byteLength(big.body as string)).toBeLessThanOrEqual(BODY_LIMIT_BYTES);
+  });
+
+  it('masks a webhook endpoint secret in the response', async () => {
+    const { url, journal } = await start();
+    await (await fetch(`${url}/v1/webhook_endpoints`, { method: 'POST', headers: auth(KEY) })).arrayBuffer();
+    expect(journal.entries()[0]!.response.body).toEqual({ id: 'we_1', object: 'webhook_endpoint', secret: 'whsec_0123…stuv' });
+  });
+
+  it('records injected failures and dropped connections', async () => {
+    const { url, journal } = await start();
+    await (await fetch(`${url}/v1/ping`, { headers: { ...auth(KEY), Prefer: 'fail=503' } })).arrayBuffer();
+    expect(journal.entries()[0]).toMatchObject({ status: 503, response: { body: { error: { code: 'service_unavailable' } } } });
+
+    await expect(fetch(`${url}/v1/ping?dropped`, { headers: { ...auth(KEY), Prefer: 'drop' } })).rejects.toThrow();
+    const dropped = await eventually(() => journal.entries().find((e) => e.url === '/v1/ping?dropped'));
+    expect(dropped).toMatchObject({ status: null, response: { body: expect.stringContaining('no response') } });
+  });
+
+  it('leaves /__admin out and uses the injected clock', async () => {
+    let now = NOW_MS;
+    const { url, journal } = await start(undefined, () => now);
+    await (await fetch(`${url}/__admin/health`)).arrayBuffer();
+    expect(journal.entries()).toEqual([]);
+    now += 86_400_000;
+    await (await fetch(`${url}/v1/ping`)).arrayBuffer();
+    expect(journal.entries()[0]!.at).toBe('2026-11-26T00:00:00.000Z');
+  });
+
+  it('refuses a nonsensical limit', () => {
+    expect(() => installJournal(Fastify(), { now: () => 0, limit: 0 })).toThrow(/at least 1/);
+  });
+});

@@ -1,0 +1,271 @@
+// A bounded journal of recent requests and their responses, for `GET /__admin/journal`: what did my
+// client actually send, and what did the mock answer? A ring buffer (oldest entries fall out), API
+// keys and webhook secrets masked, bodies bounded, file downloads and uploads summarised, not copied.
+// Time comes from the injected `now`; durations from Fastify's own timer.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+export const DEFAULT_JOURNAL_LIMIT = 200;
+/** Bodies longer than this are kept as a truncated string. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+export interface JournalEntry {
+  /** The Request-Id. */
+  id: string;
+  /** When the request arrived (ISO 8601, from the mock's clock). */
+  at: string;
+  method: string;
+  url: string;
+  /** The API key with its middle masked, e.g. `sk_test_4eC3…p7dc`; null without a key. */
+  account: string | null;
+  /** null when the connection closed before an answer (a dropped request or a client that gave up). */
+  status: number | null;
+  duration_ms: number;
+  request: { headers: Record<string, string | string[] | undefined>; body: unknown; truncated?: true };
+  response: { body: unknown; truncated?: true };
+}
+
+export interface JournalQuery {
+  /** The full API key (`sk_test_…`) whose requests to list. */
+  account?: string;
+  limit?: number;
+}
+
+export interface Journal {
+  /** Newest first (by when the answer was sent). */
+  entries(query?: JournalQuery): JournalEntry[];
+  /** Forgets every entry, or those of one account (full API key). */
+  clear(account?: string): void;
+  readonly limit: number;
+  readonly size: number;
+}
+
+export interface InstallJournalOptions {
+  /** Now in Unix milliseconds (the mock's clock: `() => clock.nowMs()`). */
+  now: () => number;
+  /** How many entries to keep; default 200. */
+  limit?: number;
+}
+
+/** A body as kept: JSON text (parsed when read), or a summary for anything else. */
+type Captured = { json: string; truncated: boolean } | { summary: string } | null;
+
+interface Pending {
+  id: string;
+  atMs: number;
+  method: string;
+  url: string;
+  key: string | null;
+  headers: Record<string, string | string[] | undefined>;
+  requestBody: Captured;
+  responseBody: Captured;
+  status: number | null;
+  durationMs: number;
+  done: boolean;
+}
+
+const KEY_PREFIX = /^([a-z]+_(?:(?:test|live)_)?)(.*)$/;
+
+/**
+ * Masks the middle of a key or secret, keeping its prefix and up to four characters at each end.
+ * @example
+ * maskKey('sk_test_4eC39HqLyjWDarjtT1zdp7dc'); // 'sk_test_4eC3…p7dc'
+ * maskKey('sk_test_123');                      // 'sk_test_…'
+ */
+export function maskKey(key: string): string {
+  const [, prefix = '', secret = key] = KEY_PREFIX.exec(key) ?? [];
+  // Short secrets show less, so at least half of the secret is always hidden.
+  const keep = Math.min(4, Math.floor(secret.length / 4));
+  return keep === 0 ? `${prefix}…` : `${prefix}${secret.slice(0, keep)}…${secret.slice(-keep)}`;
+}
+
+const bearer = (header: string | undefined): string | null => {
+  const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  return match ? match[1]! : null;
+};
+
+const isJsonType = (type: unknown) => typeof type === 'string' && /^application\/(?:[\w.+-]+\+)?json\b/i.test(type);
+const mediaType = (type: unknown) => (typeof type === 'string' && type ? type.split(';')[0]!.trim() : 'no content type');
+
+function captureJson(text: string): Captured {
+  // Cheap length test first; count bytes only when the text could be over the limit.
+  if (text.length * 3 <= BODY_LIMIT_BYTES || Buffer.byteLength(text) <= BODY_LIMIT_BYTES) return { json: text, truncated: false };
+  return { json: Buffer.from(text).subarray(0, BODY_LIMIT_BYTES).toString(), truncated: true };
+}
+
+function captureRequestBody(request: FastifyRequest): Captured {
+  const type = request.headers['content-type'];
+  const length = request.headers['content-length'];
+  const size = length === undefined ? 'size unknown' : `${length} bytes`;
+  if (typeof type === 'string' && /^multipart\//i.test(type)) return { summary: `(multipart, ${size})` };
+  const body = request.body;
+  if (body === undefined || body === null) return null;
+  if (Buffer.isBuffer(body)) return { summary: `(${mediaType(type)}, ${body.length} bytes)` };
+  try {
+    return captureJson(JSON.stringify(body));
+  } catch {
+    return { summary: `(${mediaType(type)}, ${size})` };
+  }
+}
+
+function captureResponseBody(reply: FastifyReply, payload: unknown): Captured {
+  const type = reply.getHeader('content-type');
+  if (payload === undefined || payload === null || payload === '') return null;
+  if (typeof payload === 'string' && isJsonType(type)) return captureJson(payload);
+  // Downloads and other non-JSON payloads: what and how big, never the bytes.
+  const length = reply.getHeader('content-length');
+  const bytes = typeof payload === 'string' ? Buffer.byteLength(payload) : Buffer.isBuffer(payload) ? payload.length : length === undefined ? undefined : Number(length);
+  return { summary: `(${mediaType(type)}, ${bytes === undefined ? 'streamed' : `${bytes} bytes`})` };
+}
+
+/** A webhook endpoint's `secret` is shown once to the client, not to whoever reads the journal. */
+function redact(body: unknown): unknown {
+  if (body && typeof body === 'object' && !Array.isArray(body)) {
+    const object = body as Record<string, unknown>;
+    if (object.object === 'webhook_endpoint' && typeof object.secret === 'string') return { ...object, secret: maskKey(object.secret) };
+  }
+  return body;
+}
+
+function materialise(captured: Captured): { body: unknown; truncated?: true } {
+  if (captured === null) return { body: null };
+  if ('summary' in captured) return { body: captured.summary };
+  if (captured.truncated) return { body: captured.json, truncated: true };
+  try {
+    return { body: redact(JSON.parse(captured.json)) };
+  } catch {
+    return { body: captured.json };
+  }
+}
+
+/** Fixed-size ring, oldest overwritten first. */
+class Ring<T> {
+  private slots: Array<T | undefined>;
+  private next = 0;
+  size = 0;
+
+  constructor(readonly capacity: number) {
+    this.slots = new Array<T | undefined>(capacity);
+  }
+
+  push(item: T): void {
+    this.slots[this.next] = item;
+    this.next = (this.next + 1) % this.capacity;
+    if (this.size < this.capacity) this.size++;
+  }
+
+  /** Newest first. */
+  *newest(): Generator<T> {
+    for (let i = 1; i <= this.size; i++) yield this.slots[(this.next - i + this.capacity) % this.capacity]!;
+  }
+
+  /** Keeps the items that pass, in order. */
+  retain(keep: (item: T) => boolean): void {
+    const kept = [...this.newest()].reverse().filter(keep);
+    this.slots = new Array<T | undefined>(this.capacity);
+    this.next = 0;
+    this.size = 0;
+    for (const item of kept) this.push(item);
+  }
+}
+
+const ADMIN = '/__admin';
+
+/**
+ * Records every request outside /__admin with its response. Call it before the routes' own hooks
+ * (authentication, faults) so refused, failed and dropped requests are journaled too.
+ * @example
+ * const journal = installJournal(app, { now: () => clock.nowMs(), limit: 200 });
+ * journal.entries({ account: 'sk_test_123', limit: 10 }); // newest first
+ */
+export function installJournal(app: FastifyInstance, options: InstallJournalOptions): Journal {
+  const limit = options.limit ?? DEFAULT_JOURNAL_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1) throw new Error(`journal limit must be a whole number of at least 1, got ${limit}.`);
+  const { now } = options;
+  const ring = new Ring<Pending>(limit);
+  const pending = new WeakMap<FastifyRequest, Pending>();
+
+  const finish = (entry: Pending, status: number | null, durationMs: number) => {
+    if (entry.done) return;
+    entry.done = true;
+    entry.status = status;
+    entry.durationMs = Math.round(durationMs * 10) / 10;
+    ring.push(entry);
+  };
+
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.url.startsWith(ADMIN)) return done();
+    const headers: Record<string, string | string[] | undefined> = { ...request.headers };
+    const key = bearer(request.headers.authorization);
+    if (headers.authorization !== undefined) headers.authorization = key ? `Bearer ${maskKey(key)}` : '(masked)';
+    const entry: Pending = {
+      id: request.id,
+      atMs: now(),
+      method: request.method,
+      url: request.url,
+      key,
+      headers,
+      requestBody: null,
+      responseBody: null,
+      status: null,
+      durationMs: 0,
+      done: false,
+    };
+    pending.set(request, entry);
+    // No 'finish' means no answer: the connection was dropped (fault) or the client gave up.
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) finish(entry, null, reply.elapsedTime);
+    });
+    done();
+  });
+
+  // Before the handler, so the journal shows what the client sent, not what validation defaulted.
+  app.addHook('preValidation', (request, _reply, done) => {
+    const entry = pending.get(request);
+    if (entry) entry.requestBody = captureRequestBody(request);
+    done();
+  });
+
+  app.addHook('onSend', (request, reply, payload, done) => {
+    const entry = pending.get(request);
+    if (entry) entry.responseBody = captureResponseBody(reply, payload);
+    done(null, payload);
+  });
+
+  app.addHook('onResponse', (request, reply, done) => {
+    const entry = pending.get(request);
+    if (entry) finish(entry, reply.statusCode, reply.elapsedTime);
+    done();
+  });
+
+  return {
+    limit,
+    get size() {
+      return ring.size;
+    },
+    entries(query = {}) {
+      const max = query.limit ?? limit;
+      const out: JournalEntry[] = [];
+      for (const entry of ring.newest()) {
+        if (out.length >= max) break;
+        if (query.account !== undefined && entry.key !== query.account) continue;
+        const request = materialise(entry.requestBody);
+        out.push({
+          id: entry.id,
+          at: new Date(entry.atMs).toISOString(),
+          method: entry.method,
+          url: entry.url,
+          account: entry.key === null ? null : maskKey(entry.key),
+          status: entry.status,
+          duration_ms: entry.durationMs,
+          request: { headers: { ...entry.headers }, ...request },
+          response: entry.status === null ? { body: '(no response: the connection closed first)' } : materialise(entry.responseBody),
+        });
+      }
+      return out;
+    },
+    clear(account) {
+      if (account === undefined) ring.retain(() => false);
+      else ring.retain((entry) => entry.key !== account);
+    },
+  };
+}
