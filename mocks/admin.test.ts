@@ -76,7 +76,7 @@ async function call(method: string, path: string, body?: unknown) {
     init.body = typeof body === 'string' ? body : JSON.stringify(body);
   }
   const response = await fetch(`${h.url}${path}`, init);
-  return { status: response.status, headers: response.headers, body: await response.json() };
+  return { status: response.status, headers: response.headers, body: (await response.json()) as any };
 }
 
 const envelope = (code: string, param: string | null) => ({ error: { type: expect.any(String), code, message: expect.any(String), param, doc_url: expect.stringContaining(code) } });
@@ -257,11 +257,11 @@ describe.runIf(mock !== undefined)('createMockServer with /__admin wired in', ()
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (prefer) headers.prefer = prefer;
     const response = await fetch(`${mock!.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: response.status, body: await response.json() };
+    return { status: response.status, body: (await response.json()) as any };
   };
   const admin = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${mock!.url}/__admin${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: response.status, body: await response.json() };
+    return { status: response.status, body: (await response.json()) as any };
   };
 
   it('state, journal, clock, faults and reset work end to end', async () => {

@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { createMockServer, type LogLevel } from './server.js';
 import { loadContract } from './contract.js';
 import { DEFECTS } from './defects.js';
+import { loadScenarios } from './scenarios/scenarios.js';
 
 const port = (value: string) => {
   const n = Number(value);
@@ -33,41 +34,54 @@ const program = new Command()
   .helpOption('--help', 'show this help')
   .addHelpText('after', `\nDefects (for testing conformance suites only):\n${Object.entries(DEFECTS).map(([k, v]) => `  ${k.padEnd(24)} ${v}`).join('\n')}`);
 
-program.parse();
-const opts = program.opts<{
-  port: number; host: string; spec?: string; seed?: string; scenario?: string; logLevel: LogLevel; quiet?: boolean; logJson?: boolean;
-  validateResponses?: boolean; corsOrigin?: string[]; webhookUrl?: string; webhookSecret: string; defect?: string[];
-}>();
-
-const contract = opts.spec ? loadContract(parseYaml(readFileSync(path.resolve(opts.spec), 'utf8'))) : undefined;
-const logLevel: LogLevel = opts.quiet ? 'error' : opts.logLevel;
-const mock = await createMockServer({
-  port: opts.port,
-  host: opts.host,
-  seed: opts.seed,
-  scenario: opts.scenario,
-  logLevel,
-  logJson: opts.logJson,
-  validateResponses: opts.validateResponses,
-  corsOrigin: opts.corsOrigin,
-  webhookUrl: opts.webhookUrl,
-  webhookSecret: opts.webhookSecret,
-  defects: opts.defect,
-  contract,
-}).catch((error: Error & { code?: string }) => {
-  console.error(error.code === 'EADDRINUSE' ? `casapay-mock: port ${opts.port} is already in use on ${opts.host}; pick another with --port.` : `casapay-mock: ${error.message}`);
-  process.exit(1);
-});
-
-const extras = [opts.seed && `seed ${opts.seed}`, opts.scenario && `scenario ${opts.scenario}`, opts.defect?.length && `DEFECTS ${opts.defect.join(',')}`].filter(Boolean);
-console.log(`CasaPay mock listening on ${mock.url}${extras.length ? ` (${extras.join(', ')})` : ''} — try: curl ${mock.url}/v1/collection_cases -H "Authorization: Bearer sk_test_123"`);
-
-let closing = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (closing) process.exit(1);
-    closing = true;
-    if (logLevel !== 'silent') console.log(`casapay-mock: ${signal}, shutting down`);
-    mock.close().then(() => process.exit(0), () => process.exit(1));
+program
+  .command('scenarios')
+  .description('list the scenarios --scenario and X-Mock-Scenario accept')
+  .action(() => {
+    const scenarios = [...loadScenarios().values()];
+    const width = Math.max(...scenarios.map((s) => s.name.length));
+    for (const scenario of scenarios) console.log(`${scenario.name.padEnd(width)}  ${scenario.description}`);
   });
+
+program.action(start);
+await program.parseAsync();
+
+async function start() {
+  const opts = program.opts<{
+    port: number; host: string; spec?: string; seed?: string; scenario?: string; logLevel: LogLevel; quiet?: boolean; logJson?: boolean;
+    validateResponses?: boolean; corsOrigin?: string[]; webhookUrl?: string; webhookSecret: string; defect?: string[];
+  }>();
+
+  const contract = opts.spec ? loadContract(parseYaml(readFileSync(path.resolve(opts.spec), 'utf8'))) : undefined;
+  const logLevel: LogLevel = opts.quiet ? 'error' : opts.logLevel;
+  const mock = await createMockServer({
+    port: opts.port,
+    host: opts.host,
+    seed: opts.seed,
+    scenario: opts.scenario,
+    logLevel,
+    logJson: opts.logJson,
+    validateResponses: opts.validateResponses,
+    corsOrigin: opts.corsOrigin,
+    webhookUrl: opts.webhookUrl,
+    webhookSecret: opts.webhookSecret,
+    defects: opts.defect,
+    contract,
+  }).catch((error: Error & { code?: string }) => {
+    console.error(error.code === 'EADDRINUSE' ? `casapay-mock: port ${opts.port} is already in use on ${opts.host}; pick another with --port.` : `casapay-mock: ${error.message}`);
+    process.exit(1);
+  });
+
+  const extras = [opts.seed && `seed ${opts.seed}`, opts.scenario && `scenario ${opts.scenario}`, opts.defect?.length && `DEFECTS ${opts.defect.join(',')}`].filter(Boolean);
+  console.log(`CasaPay mock listening on ${mock.url}${extras.length ? ` (${extras.join(', ')})` : ''} — try: curl ${mock.url}/v1/collection_cases -H "Authorization: Bearer sk_test_123"`);
+
+  let closing = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (closing) process.exit(1);
+      closing = true;
+      if (logLevel !== 'silent') console.log(`casapay-mock: ${signal}, shutting down`);
+      mock.close().then(() => process.exit(0), () => process.exit(1));
+    });
+  }
 }

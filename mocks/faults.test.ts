@@ -268,7 +268,7 @@ describe('faults over HTTP', () => {
     const url = await start(undefined);
     const response = await get(`${url}/v1/ping`, 'latency=soon');
     expect(response.status).toBe(400);
-    expect((await response.json()).error).toMatchObject({ code: 'parameter_invalid', param: 'Prefer', message: expect.stringContaining('latency "soon"') });
+    expect(((await response.json()) as { error: unknown }).error).toMatchObject({ code: 'parameter_invalid', param: 'Prefer', message: expect.stringContaining('latency "soon"') });
   });
 
   it('never touches admin routes', async () => {
