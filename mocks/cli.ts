@@ -8,6 +8,7 @@ import { createMockServer, type LogLevel } from './server.js';
 import { loadContract } from './contract.js';
 import { DEFECTS } from './defects.js';
 import { loadScenarios } from './scenarios/scenarios.js';
+import { faultOptions, faultsFromCli } from './faults.js';
 
 const port = (value: string) => {
   const n = Number(value);
@@ -33,6 +34,9 @@ const program = new Command()
   .addOption(new Option('--defect <name...>', 'break the mock on purpose, to test a conformance suite').choices(Object.keys(DEFECTS)))
   .helpOption('--help', 'show this help')
   .addHelpText('after', `\nDefects (for testing conformance suites only):\n${Object.entries(DEFECTS).map(([k, v]) => `  ${k.padEnd(24)} ${v}`).join('\n')}`);
+
+for (const option of faultOptions()) program.addOption(option);
+program.option('--journal-size <n>', 'requests kept for GET /__admin/journal (0 = off)', (v) => Number(v), 200);
 
 program
   .command('scenarios')
@@ -66,6 +70,8 @@ async function start() {
     webhookUrl: opts.webhookUrl,
     webhookSecret: opts.webhookSecret,
     defects: opts.defect,
+    faults: faultsFromCli(program.opts()),
+    journalLimit: program.opts<{ journalSize: number }>().journalSize,
     contract,
   }).catch((error: Error & { code?: string }) => {
     console.error(error.code === 'EADDRINUSE' ? `casapay-mock: port ${opts.port} is already in use on ${opts.host}; pick another with --port.` : `casapay-mock: ${error.message}`);

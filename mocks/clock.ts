@@ -1,6 +1,6 @@
 // The mock's notion of "now": real time by default, or frozen / offset on request. This is the only
-// file of the mock that reads the real clock (webhooks/signature.ts also does, for receivers that
-// verify a signature without passing `now`); everything else receives a Clock, so runs are repeatable.
+// file of the mock that reads the real clock; everything else receives a Clock (or, for webhook
+// signature timestamps, realNowSeconds), so runs are repeatable.
 
 export interface Clock {
   /** Current time in Unix seconds. */

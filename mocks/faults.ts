@@ -295,7 +295,7 @@ export function faultOptions(): Option[] {
   return [
     new Option('--latency <spec>', 'delay every /v1 answer: 200, 200ms, 100-500 (uniform) or normal:300,50 (mean,stddev)').argParser(cliParser(parseLatency)),
     new Option('--error-rate <rate>', 'answer this share (0..1) of /v1 requests with --error-status').argParser(cliParser((v) => parseRate(v, 'error rate'))),
-    new Option('--error-status <code>', 'status of injected failures (default 503)').choices(['500', '503', '429']).argParser(cliParser((v) => parseFaultStatus(v))),
+    new Option('--error-status <code>', 'status of injected failures (503 when not given)').choices(['500', '503', '429']).argParser(cliParser((v) => parseFaultStatus(v))),
     new Option('--drop-rate <rate>', 'close the connection without an answer for this share (0..1) of /v1 requests').argParser(cliParser((v) => parseRate(v, 'drop rate'))),
   ];
 }

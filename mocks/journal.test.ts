@@ -153,6 +153,16 @@ describe('journal', () => {
   });
 
   it('refuses a nonsensical limit', () => {
-    expect(() => installJournal(Fastify(), { now: () => 0, limit: 0 })).toThrow(/at least 1/);
+    expect(() => installJournal(Fastify(), { now: () => 0, limit: -1 })).toThrow(/whole number/);
+    expect(() => installJournal(Fastify(), { now: () => 0, limit: 1.5 })).toThrow(/whole number/);
+  });
+
+  it('installs no hooks when turned off', async () => {
+    const app = Fastify();
+    const journal = installJournal(app, { now: () => 0, limit: 0 });
+    app.get('/v1/x', async () => ({ ok: true }));
+    await app.inject({ url: '/v1/x' });
+    expect(journal.entries()).toEqual([]);
+    expect(app.hasHook('onRequest')).toBe(false);
   });
 });

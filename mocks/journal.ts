@@ -179,7 +179,9 @@ const ADMIN = '/__admin';
  */
 export function installJournal(app: FastifyInstance, options: InstallJournalOptions): Journal {
   const limit = options.limit ?? DEFAULT_JOURNAL_LIMIT;
-  if (!Number.isInteger(limit) || limit < 1) throw new Error(`journal limit must be a whole number of at least 1, got ${limit}.`);
+  if (!Number.isInteger(limit) || limit < 0) throw new Error(`journal limit must be a whole number (0 turns the journal off), got ${limit}.`);
+  // Off: no hooks at all, so the request path pays nothing for it.
+  if (limit === 0) return { limit, size: 0, entries: () => [], clear: () => undefined };
   const { now } = options;
   const ring = new Ring<Pending>(limit);
   const pending = new WeakMap<FastifyRequest, Pending>();

@@ -20,6 +20,7 @@ import type { Sandbox } from './sandbox.js';
 import { parsePrefer, type PrismFallback } from './prism.js';
 import { applyResponseDefects } from './response-defects.js';
 import { MAX_FILE_BYTES } from './handlers/case-files.js';
+import { stripFaultPreferences } from './faults.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -111,7 +112,7 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
     sandbox.catchUp(account);
 
     // 2. prefer: an explicit request for a contract example goes to Prism.
-    const preference = parsePrefer(request.headers.prefer as string | undefined);
+    const preference = parsePrefer(stripFaultPreferences(request.headers.prefer as string | undefined));
     if (preference) {
       const answer = await prism.answer(spec, {
         method: spec.method,

@@ -14,6 +14,9 @@ import { PrismFallback } from './prism.js';
 import { Sandbox } from './sandbox.js';
 import { createIdMinter } from './state/ids.js';
 import { applyResponseDefects } from './response-defects.js';
+import { registerAdmin } from './admin.js';
+import { installFaults, type FaultOptions } from './faults.js';
+import { installJournal, type Journal } from './journal.js';
 import { applyScenario, loadScenarios, scenarioFromHeader, type Scenario, type ScenarioRuntime } from './scenarios/scenarios.js';
 
 /** The API key of CasaPay's documentation: its account holds the objects the quickstarts refer to. */
@@ -47,12 +50,17 @@ export interface MockServerOptions {
   clock?: Clock;
   /** A bundled contract document; default generated/casapay.json. */
   contract?: Contract;
+  /** Latency and injected failures on /v1 routes (off by default; see faults.ts). */
+  faults?: FaultOptions;
+  /** How many requests GET /__admin/journal keeps (default 200; 0 turns the journal off). */
+  journalLimit?: number;
 }
 
 export interface MockServer {
   url: string;
   app: FastifyInstance;
   sandbox: Sandbox;
+  journal: Journal;
   close(): Promise<void>;
 }
 
@@ -169,6 +177,13 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     maxAge: 600,
   });
 
+  // Journal first (so refused, failed and dropped requests are recorded), then faults (ahead of
+  // authentication: a slow or failing network comes before the API reads the key), then /__admin.
+  const journal = installJournal(app, { now: () => clock.nowMs(), limit: options.journalLimit });
+  // Faults draw from their own seeded stream, so turning them on does not change the ids a seed mints.
+  installFaults(app, { faults: options.faults, random: createIdMinter(options.seed === undefined ? undefined : `${options.seed}:faults`).fraction });
+  await registerAdmin(app, { sandbox, journal, clock });
+
   app.setErrorHandler((error, request, reply) => {
     let apiError: ApiError;
     if (error instanceof ApiError) apiError = error;
@@ -242,6 +257,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     url,
     app,
     sandbox,
+    journal,
     async close() {
       clearInterval(ticker);
       await app.close();

@@ -3,6 +3,7 @@
 // lowercase HMAC-SHA256(secret, "<t>.<raw body>"). Several `v1` entries appear while a secret is
 // rotated; any one matching is enough. Unknown schemes (`v0=`, …) are ignored, as in Stripe's scheme.
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { realNowSeconds } from '../clock.js';
 
 /** Default accepted distance between the header's `t` and the receiver's clock, in seconds. */
 export const DEFAULT_TOLERANCE_SECONDS = 300;
@@ -109,7 +110,7 @@ export function verifySignature(payload: string | Buffer, header: string, secret
   }
 
   if (tolerance > 0) {
-    const current = now ?? Math.floor(Date.now() / 1000); // the one real-time read: receivers compare with their own clock
+    const current = now ?? realNowSeconds(); // receivers compare with their own (real) clock
     const skew = current - timestamp;
     if (Math.abs(skew) > tolerance) {
       const direction = skew > 0 ? `${skew} seconds old` : `${-skew} seconds in the future`;
