@@ -151,7 +151,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     logger: options.logJson && level !== 'silent' ? { level } : false,
     bodyLimit: JSON_LIMIT,
     genReqId: () => requestIds.id('req'),
-    routerOptions: { querystringParser: (query) => qs.parse(query, { depth: 2, parameterLimit: 200, arrayLimit: 100 }) as Record<string, unknown> },
+    // Long path parameters are just ids that do not exist (404), not find-my-way's default 414.
+    routerOptions: { maxParamLength: 2048, querystringParser: (query) => qs.parse(query, { depth: 2, parameterLimit: 200, arrayLimit: 100 }) as Record<string, unknown> },
     forceCloseConnections: true,
     return503OnClosing: true,
   });
