@@ -198,7 +198,20 @@ describe('idempotency', () => {
     const other = await mock.call('POST', '/v1/collection_cases', { key, body: { ...QUICKSTART_CASE, amount_to_recover: 1000 }, headers });
     expect(other.status).toBe(400);
     expect(other.body.error.type).toBe('idempotency_error');
-    expect((await mock.call('GET', '/v1/collection_cases', { key })).body.data).toHaveLength(1);
+    expect((await mock.call('GET', '/v1/collection_cases', { key: 'sk_test_idempotency' })).body.data).toHaveLength(1);
+  });
+
+  it('answers 409 while the first request with the key is still running', async () => {
+    const headers = { 'idempotency-key': 'slow-1' };
+    const slow = mock.call('POST', '/v1/collection_cases', { key, body: QUICKSTART_CASE, headers: { ...headers, prefer: 'latency=300' } });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const meanwhile = await mock.call('POST', '/v1/collection_cases', { key, body: QUICKSTART_CASE, headers });
+    expect(meanwhile.status).toBe(409);
+    expect(meanwhile.body.error).toMatchObject({ type: 'idempotency_error', code: 'idempotency_key_in_use' });
+    const first = await slow;
+    expect(first.status).toBe(201);
+    const after = await mock.call('POST', '/v1/collection_cases', { key, body: QUICKSTART_CASE, headers });
+    expect(after.body.id).toBe(first.body.id);
   });
 
   it('does not store a request that failed validation', async () => {

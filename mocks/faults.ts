@@ -9,6 +9,17 @@ import { InvalidArgumentError, Option } from 'commander';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, errors } from './errors.js';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Latency the pipeline applies as processing time (set by the faults hook). */
+    processingDelayMs?: number;
+  }
+  interface FastifyContextConfig {
+    /** Set on the routes of contract operations (server.ts). */
+    operation?: boolean;
+  }
+}
+
 /** A parsed latency: fixed, uniform between two bounds, or normal (clamped at 0). All in ms. */
 export type Latency =
   | { kind: 'fixed'; ms: number }
@@ -253,21 +264,26 @@ export function installFaults(app: FastifyInstance, options: InstallFaultsOption
 
     // Order: wait, then maybe drop, then maybe fail — a slow network first, then what happens at the end.
     const latency = preferences.latency ?? faults.latency;
-    if (latency) {
-      const ms = sampleLatency(latency, random);
-      if (ms > 0 && !closing.signal.aborted) await sleep(ms, undefined, { signal: closing.signal }).catch(() => undefined);
-    }
-
+    const ms = latency ? sampleLatency(latency, random) : 0;
     const drop = preferences.drop ?? happens(faults.dropRate, random);
+    const status = preferences.fail ?? faults.errorStatus;
+    const failRate = preferences.failRate ?? (preferences.fail !== undefined ? 1 : faults.errorRate);
+    const fail = !drop && happens(failRate, random);
+    if (ms > 0 && !drop && !fail && request.routeOptions.config?.operation) {
+      // Plain latency on a contract operation (routes marked `config.operation`) is processing time: the pipeline waits after reserving the
+      // Idempotency-Key, so a retry sent meanwhile sees 409 idempotency_key_in_use, as in production.
+      request.processingDelayMs = ms;
+      return;
+    }
+    if (ms > 0 && !closing.signal.aborted) await sleep(ms, undefined, { signal: closing.signal }).catch(() => undefined);
+
     if (drop) {
       reply.hijack();
       request.raw.socket?.destroy();
       return;
     }
 
-    const status = preferences.fail ?? faults.errorStatus;
-    const failRate = preferences.failRate ?? (preferences.fail !== undefined ? 1 : faults.errorRate);
-    if (happens(failRate, random)) {
+    if (fail) {
       const apiError = faultError(status);
       reply.code(apiError.status).header('Request-Id', request.id).header('X-Mock-Source', 'fault');
       for (const [name, value] of Object.entries(apiError.extra.headers ?? {})) reply.header(name, value);

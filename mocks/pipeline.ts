@@ -8,6 +8,7 @@
 //   5. dispatch    the stateful handler for the operation
 //   6. respond     status, Request-Id, body (optionally checked against the contract)
 //   7. emit        events recorded by the handler go to the webhook dispatcher
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { Contract, OperationSpec } from './contract.js';
@@ -31,8 +32,8 @@ declare module 'fastify' {
 export interface CompiledOperation {
   spec: OperationSpec;
   handler: Handler;
-  validateQuery: ValidateFunction;
-  validateBody?: ValidateFunction;
+  readonly validateQuery: ValidateFunction;
+  readonly validateBody?: ValidateFunction;
   /** Media types the operation accepts for its body. */
   accepts: string[];
   multipart: boolean;
@@ -163,6 +164,9 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
         return send(reply, request, outcome.response.status, outcome.response.body);
       }
     }
+
+    // Injected latency is processing time: it runs with the key reserved (a concurrent retry gets 409).
+    if (request.processingDelayMs) await sleep(request.processingDelayMs, undefined, { ref: false });
 
     // 5. dispatch: the stateful handler, with effects that record events until the response is ready.
     const fx = sandbox.effects(account, { id: request.id, idempotencyKey: key ?? null });

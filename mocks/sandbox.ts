@@ -128,7 +128,9 @@ export class Sandbox {
       api_version: API_VERSION,
       created: at,
       livemode: account.livemode,
-      data: { object: structuredClone(subject) as unknown as ApiEvent['data']['object'], ...(previous ? { previous_attributes: previous } : {}) },
+      // Stored objects are never changed in place (updates store a new object), so the event can keep
+      // the object as it was at this moment without copying it.
+      data: { object: subject as unknown as ApiEvent['data']['object'], ...(previous ? { previous_attributes: previous } : {}) },
       request: { id: request?.id ?? null, idempotency_key: request?.idempotencyKey ?? null },
       pending_webhooks: targets.length,
     };

@@ -10,6 +10,7 @@ import { ApiError, errors } from './errors.js';
 import { parseDefects, type DefectName } from './defects.js';
 import { handlers } from './handlers/index.js';
 import { createPipeline, type CompiledOperation } from './pipeline.js';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { PrismFallback } from './prism.js';
 import { Sandbox } from './sandbox.js';
 import { createIdMinter } from './state/ids.js';
@@ -67,28 +68,42 @@ export interface MockServer {
 const API_KEY = /^sk_(test|live)_[A-Za-z0-9_]{1,200}$/;
 const JSON_LIMIT = 1024 * 1024;
 
-/** Builds validators for an operation once, at start: query (coercing strings), body (strict). */
-function compileOperation(spec: OperationSpec, contract: Contract, queryAjv: ReturnType<typeof createContractAjv>): CompiledOperation {
+/**
+ * The operation with its validators, each compiled once on first use (and warmed up right after the
+ * server starts listening), so start-up does not wait for ajv: query (coercing strings), body (strict).
+ */
+function compileOperation(spec: OperationSpec, contract: Contract, queryAjv: () => ReturnType<typeof createContractAjv>): CompiledOperation {
   const handler = handlers[spec.operationId];
   if (!handler) throw new Error(`No handler for ${spec.operationId}`);
   const queryParams = spec.parameters.filter((p) => p.in === 'query');
-  const validateQuery = queryAjv.compile({
-    type: 'object',
-    additionalProperties: false,
-    properties: Object.fromEntries(queryParams.map((p) => [p.name, anchoredSchema(p.schema)])),
-    required: queryParams.filter((p) => p.required).map((p) => p.name),
-  });
   const content = spec.requestBody?.content ?? {};
   const accepts = Object.keys(content);
-  const multipart = accepts.includes('multipart/form-data');
   const pointer = content['application/json'] ?? content['multipart/form-data'];
-  return { spec, handler, validateQuery, validateBody: pointer ? contract.validator(pointer) : undefined, accepts, multipart };
+  let validateQuery: ValidateFunction | undefined;
+  let validateBody: ValidateFunction | undefined;
+  return {
+    spec,
+    handler,
+    accepts,
+    multipart: accepts.includes('multipart/form-data'),
+    get validateQuery() {
+      return (validateQuery ??= queryAjv().compile({
+        type: 'object',
+        additionalProperties: false,
+        properties: Object.fromEntries(queryParams.map((p) => [p.name, anchoredSchema(p.schema)])),
+        required: queryParams.filter((p) => p.required).map((p) => p.name),
+      }));
+    },
+    get validateBody() {
+      return pointer ? (validateBody ??= contract.validator(pointer)) : undefined;
+    },
+  };
 }
 
 /** `{id}` → `:id` for Fastify's router. */
 const routePath = (template: string) => template.replace(/\{(\w+)\}/g, ':$1');
 
-function authenticate(request: FastifyRequest, sandbox: Sandbox, defects: ReadonlySet<DefectName>, scenarios: Map<string, Scenario>): void {
+function authenticate(request: FastifyRequest, sandbox: Sandbox, defects: ReadonlySet<DefectName>, scenarios: () => Map<string, Scenario>): void {
   const header = request.headers.authorization;
   let key: string | undefined;
   if (header) {
@@ -104,7 +119,7 @@ function authenticate(request: FastifyRequest, sandbox: Sandbox, defects: Readon
   // X-Mock-Scenario gives the key a separate account seeded with that scenario (`name:session` for more than one).
   const scenarioHeader = request.headers['x-mock-scenario'];
   if (typeof scenarioHeader === 'string' && scenarioHeader) {
-    scenarioFromHeader(scenarios, scenarioHeader);
+    scenarioFromHeader(scenarios(), scenarioHeader);
     key = `${key}${SCENARIO_SUFFIX}${scenarioHeader.trim()}`;
   }
   request.account = sandbox.account(key);
@@ -130,9 +145,11 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     webhookSecret: options.webhookSecret,
     retryDelaysMs: options.webhookRetryDelaysMs,
   });
-  const scenarios = loadScenarios();
-  if (options.scenario && !scenarios.has(options.scenario)) {
-    throw new Error(`Unknown scenario '${options.scenario}'. Known: ${[...scenarios.keys()].join(', ')}.`);
+  // Scenario files are read on first need (a --scenario, an X-Mock-Scenario header, the docs' key).
+  let loaded: Map<string, Scenario> | undefined;
+  const scenarios = () => (loaded ??= loadScenarios());
+  if (options.scenario && !scenarios().has(options.scenario)) {
+    throw new Error(`Unknown scenario '${options.scenario}'. Known: ${[...scenarios().keys()].join(', ')}.`);
   }
   const runtime: ScenarioRuntime = {
     contract,
@@ -143,7 +160,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   sandbox.seedAccount = (account) => {
     const fromHeader = account.key.includes(SCENARIO_SUFFIX) ? account.key.split(SCENARIO_SUFFIX)[1]!.split(':')[0]! : undefined;
     const name = fromHeader ?? (account.key === DOCS_API_KEY ? 'quickstart' : options.scenario);
-    if (name) applyScenario(runtime, account, scenarios.get(name)!);
+    if (name) applyScenario(runtime, account, scenarios().get(name)!);
   };
   const requestIds = createIdMinter(options.seed === undefined ? undefined : `${options.seed}:requests`);
   const level = options.logLevel ?? 'info';
@@ -237,13 +254,17 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     }
   }
 
-  const queryAjv = createContractAjv(contract.document, { coerceTypes: 'array', useDefaults: true });
+  let queryAjv: ReturnType<typeof createContractAjv> | undefined;
+  const getQueryAjv = () => (queryAjv ??= createContractAjv(contract.document, { coerceTypes: 'array', useDefaults: true }));
   const prism = new PrismFallback(contract);
+  const compiled: CompiledOperation[] = [];
   for (const spec of contract.operations) {
-    const operation = compileOperation(spec, contract, queryAjv);
+    const operation = compileOperation(spec, contract, getQueryAjv);
+    compiled.push(operation);
     app.route({
       method: spec.method.toUpperCase() as 'GET' | 'POST' | 'DELETE',
       url: routePath(spec.path),
+      config: { operation: true },
       handler: createPipeline(operation, { sandbox, contract, prism, validateResponses: options.validateResponses ?? false }),
     });
   }
@@ -253,6 +274,15 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   ticker.unref();
 
   const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 4010 });
+  // Compile the validators in the background, one operation per turn of the event loop, so requests
+  // that arrive meanwhile are served in between.
+  const warm = (i: number) => {
+    if (i >= compiled.length) return;
+    void compiled[i]!.validateQuery;
+    void compiled[i]!.validateBody;
+    setImmediate(() => warm(i + 1)).unref();
+  };
+  setImmediate(() => warm(0)).unref();
   const url = address.replace('[::1]', 'localhost');
   return {
     url,

@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+// The "bare" baseline of scripts/bench.ts: a plain node:http server that answers
+// the same JSON bodies the mock would, and does nothing else — no auth check,
+// validation, storage or logging. Each response is serialised per request with
+// JSON.stringify (as any node server would), so the comparison is "our mock"
+// against "the cheapest honest node:http answer".
+//
+//   node scripts/bench-bare-server.mjs --port 4011 [--host 127.0.0.1]
+//
+// GET  /v1/collection_cases/{id}  → 200, one case with that id
+// POST /v1/collection_cases       → 201, a case (after reading the whole body)
+// GET  /v1/collection_cases[?…]   → 200, a list of 10 cases
+// anything else                   → 404
+import http from 'node:http';
+
+function arg(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i !== -1 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
+}
+
+const port = Number(arg('--port', '4011'));
+const host = arg('--host', '127.0.0.1');
+
+// The spec's example of a case with every field (retrieveCollectionCase → 200).
+const makeCase = (id) => ({
+  id,
+  object: 'collection_case',
+  reference: 'Q8OAXF3W',
+  status: 'active',
+  close_code: null,
+  amount_to_recover: 360000,
+  remainder: 360000,
+  currency: 'eur',
+  debtor: {
+    type: 'private',
+    name: 'John Smith',
+    email: 'john.smith@example.com',
+    phone: '+49 170 1234567',
+    address: { line1: 'Friedrichstraße 123', city: 'Berlin', postal_code: '10117', country: 'DE' },
+    country: 'DE',
+  },
+  collection_partner: {
+    name: 'CollectMax GmbH',
+    email: 'cases@collectmax.de',
+    phone: '+49 30 1234567',
+    site: 'https://collectmax.de',
+  },
+  creditor_reference: 'INV-2024-0892',
+  due_date: 1730419200,
+  is_test: true,
+  metadata: { property_id: 'prop_456', tenant_id: 'ten_789' },
+  created: 1706140800,
+});
+
+const page = {
+  object: 'list',
+  data: Array.from({ length: 10 }, (_, i) => makeCase(`dc_${String(i).padStart(8, '0')}`)),
+  has_more: true,
+  url: '/v1/collection_cases',
+};
+
+let next = 0;
+const PREFIX = '/v1/collection_cases';
+
+function send(res, status, value) {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+const server = http.createServer((req, res) => {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  if (req.method === 'POST' && path === PREFIX) {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      Buffer.concat(chunks);
+      next++;
+      send(res, 201, makeCase(`dc_${next.toString(36).padStart(8, '0')}`));
+    });
+    return;
+  }
+  if (req.method === 'GET' && path === PREFIX) return send(res, 200, page);
+  if (req.method === 'GET' && path.startsWith(`${PREFIX}/`) && path.indexOf('/', PREFIX.length + 1) === -1) {
+    return send(res, 200, makeCase(decodeURIComponent(path.slice(PREFIX.length + 1))));
+  }
+  req.resume();
+  send(res, 404, { error: { type: 'invalid_request_error', code: 'resource_missing', message: 'Not found.' } });
+});
+
+server.keepAliveTimeout = 65_000;
+server.listen(port, host, () => {
+  console.log(`bench-bare-server listening on http://${host}:${port}`);
+});
+
+for (const signal of ['SIGTERM', 'SIGINT']) {
+  process.on(signal, () => {
+    server.close();
+    server.closeAllConnections();
+    process.exit(0);
+  });
+}

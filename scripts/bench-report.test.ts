@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_OPTIONS,
+  computeRatios,
+  evaluateGoals,
+  formatMs,
+  formatPercent,
+  formatRatio,
+  formatTable,
+  parseArgs,
+  parseCpuList,
+  percentile,
+  renderReport,
+  summarizeLatencies,
+  type ScenarioResult,
+  type TargetInfo,
+} from './bench-report.js';
+
+function result(target: ScenarioResult['target'], scenario: ScenarioResult['scenario'], reqPerSec: number, p99 = 0.5, extra: Partial<ScenarioResult> = {}): ScenarioResult {
+  return {
+    target,
+    scenario,
+    reqPerSec,
+    responses: reqPerSec * 10,
+    latency: { p50: p99 / 2, p90: p99 * 0.9, p99, max: p99 * 2, mean: p99 / 2 },
+    non2xx: 0,
+    errors: 0,
+    timeouts: 0,
+    statusCodes: { '200': reqPerSec * 10 },
+    serverCpu: 100,
+    loadGenCpu: 60,
+    otherCpu: 5,
+    durationSec: 10,
+    ...extra,
+  };
+}
+
+describe('parseArgs', () => {
+  it('defaults to every target and scenario for 10 s on 10 connections', () => {
+    expect(parseArgs([])).toEqual(DEFAULT_OPTIONS);
+    expect(DEFAULT_OPTIONS).toMatchObject({ duration: 10, connections: 10, cases: 100_000, only: ['ours', 'prism', 'bare'], scenarios: ['get', 'post', 'list'] });
+  });
+
+  it('reads both --flag value and --flag=value', () => {
+    const o = parseArgs(['--duration', '3s', '--connections=20', '--only', 'bare,ours', '--scenario=list', '--cases', '1_000', '--no-pin', '--rounds', '1', '--warmup', '0']);
+    expect(o).toMatchObject({ duration: 3, connections: 20, only: ['ours', 'bare'], scenarios: ['list'], cases: 1000, pin: false, rounds: 1, warmup: 0 });
+  });
+
+  it('keeps the canonical order and drops duplicates in lists', () => {
+    expect(parseArgs(['--scenario', 'list,get,list']).scenarios).toEqual(['get', 'list']);
+  });
+
+  it('refuses unknown options and bad values with a readable message', () => {
+    expect(() => parseArgs(['--durations', '3'])).toThrow(/unknown option "--durations"/);
+    expect(() => parseArgs(['--bogus'])).toThrow(/unknown option "--bogus"/);
+    expect(() => parseArgs(['--only', 'ours,wiremock'])).toThrow(/unknown value "wiremock"/);
+    expect(() => parseArgs(['--duration', 'ten'])).toThrow(/--duration/);
+    expect(() => parseArgs(['--duration', '0'])).toThrow(/at least 1/);
+    expect(() => parseArgs(['--connections', '0'])).toThrow(/at least 1/);
+    expect(() => parseArgs(['--connections'])).toThrow(/missing value/);
+    expect(() => parseArgs(['fast'])).toThrow(/unexpected argument/);
+  });
+
+  it('notices --help', () => {
+    expect(parseArgs(['-h']).help).toBe(true);
+  });
+});
+
+describe('parseCpuList', () => {
+  it('expands ranges and single CPUs', () => {
+    expect(parseCpuList('0-1')).toEqual([0, 1]);
+    expect(parseCpuList('0,2-4,7\n')).toEqual([0, 2, 3, 4, 7]);
+    expect(() => parseCpuList('zero')).toThrow();
+  });
+});
+
+describe('latencies', () => {
+  it('takes nearest-rank percentiles', () => {
+    const sorted = Float64Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(percentile(sorted, 50)).toBe(50);
+    expect(percentile(sorted, 99)).toBe(99);
+    expect(percentile(sorted, 100)).toBe(100);
+    expect(percentile([7], 99)).toBe(7);
+    expect(percentile([], 50)).toBeNaN();
+  });
+
+  it('summarises without reordering the input', () => {
+    const values = Float64Array.from([3, 1, 2, 10]);
+    const s = summarizeLatencies(values);
+    expect(s).toMatchObject({ p50: 2, p99: 10, max: 10, mean: 4 });
+    expect([...values]).toEqual([3, 1, 2, 10]);
+  });
+});
+
+describe('ratios and goals', () => {
+  const results = [
+    result('ours', 'get', 20_000, 0.8),
+    result('prism', 'get', 1_000, 20),
+    result('bare', 'get', 25_000, 0.5),
+    result('ours', 'post', 9_000, 1.5),
+    result('prism', 'post', 1_000, 20),
+    result('bare', 'post', 20_000, 0.5),
+    result('ours', 'list', 5_000, 1.8),
+  ];
+  const ours: TargetInfo = { target: 'ours', status: 'ok', startupMs: 250, rssIdleMb: 90, seed: { cases: 100_000, ms: 9000, failed: 0 } };
+
+  it('divides ours by each baseline per scenario and leaves missing ones empty', () => {
+    const ratios = computeRatios(results);
+    expect(ratios.find((r) => r.scenario === 'get')).toMatchObject({ oursOverPrism: 20, oursOverBare: 0.8 });
+    expect(ratios.find((r) => r.scenario === 'list')).toMatchObject({ oursOverPrism: null, oursOverBare: null });
+  });
+
+  it('marks each of the issue targets met, missed or not measured', () => {
+    const goals = evaluateGoals({ results, ours, cases: 100_000 });
+    const met = Object.fromEntries(goals.map((g) => [g.label, g.met]));
+    expect(met).toEqual({
+      'GET retrieve req/s vs Prism': true,
+      'GET retrieve req/s vs bare': true,
+      'GET retrieve p99': true,
+      'POST create req/s vs Prism': false,
+      'POST create req/s vs bare': false,
+      'POST create p99': false,
+      'GET list over 100k cases p99': true,
+      'start to first response': true,
+      'idle RSS after start': false,
+    });
+    expect(evaluateGoals({ results: [], cases: 100_000 }).every((g) => g.met === null)).toBe(true);
+  });
+
+  it('does not credit a run that had errors', () => {
+    const noisy = [result('ours', 'get', 50_000, 0.1, { non2xx: 12 }), result('prism', 'get', 1_000), result('bare', 'get', 25_000)];
+    const goals = evaluateGoals({ results: noisy, cases: 100_000 }).filter((g) => g.label.startsWith('GET retrieve'));
+    expect(goals.map((g) => g.met)).toEqual([false, false, false]);
+    expect(goals[0]?.note).toMatch(/12 non-2xx/);
+  });
+
+  it('flags, without changing the verdict, a run other processes disturbed', () => {
+    const busy = [result('ours', 'get', 20_000, 0.5, { otherCpu: 90 }), result('bare', 'get', 25_000)];
+    const goal = evaluateGoals({ results: busy, cases: 100_000 }).find((g) => g.label === 'GET retrieve req/s vs bare');
+    expect(goal).toMatchObject({ met: true, note: 'disturbed: other processes at 90 % of a core' });
+  });
+});
+
+describe('formatting', () => {
+  it('formats numbers for the table', () => {
+    expect(formatMs(0.4567)).toBe('0.46 ms');
+    expect(formatMs(34.44)).toBe('34.4 ms');
+    expect(formatMs(NaN)).toBe('—');
+    expect(formatRatio(12.345)).toBe('12.3×');
+    expect(formatRatio(0.456)).toBe('0.46×');
+    expect(formatRatio(null)).toBe('—');
+    expect(formatPercent(0.634)).toBe('63 %');
+  });
+
+  it('aligns columns', () => {
+    const t = formatTable(['a', 'num'], [['long name', '1'], ['b', '12,345']]);
+    expect(t.split('\n')).toEqual(['a             num', '─────────  ──────', 'long name       1', 'b          12,345']);
+  });
+
+  it('renders every section and makes errors visible', () => {
+    const text = renderReport({
+      results: [result('bare', 'get', 25_000, 0.5, { non2xx: 3, statusCodes: { '200': 100, '404': 3 } }), result('prism', 'get', 1_000, 9, { otherCpu: 80 })],
+      failures: [],
+      targets: [
+        { target: 'ours', status: 'skipped', reason: 'exited (code 1) before answering' },
+        { target: 'prism', status: 'ok', startupMs: 2000, rssIdleMb: 150, rssAfterMb: 160 },
+        { target: 'bare', status: 'ok', startupMs: 90, rssIdleMb: 45, rssAfterMb: 60 },
+      ],
+      options: { duration: 10, connections: 10, cases: 100_000, scenarios: ['get'], only: ['ours', 'prism', 'bare'], rounds: 5 },
+    });
+    expect(text).toContain('GET retrieve  ours    skipped');
+    expect(text).toMatch(/⚠ bare GET retrieve: 3 non-2xx \(404×3\)/);
+    expect(text).toMatch(/other processes used > 25 % of a core during prism get/);
+    expect(text).toContain('skipped: exited (code 1) before answering');
+    expect(text).toContain('Targets from the issue');
+  });
+});

@@ -1,0 +1,570 @@
+// Pure parts of the benchmark (scripts/bench.ts): argument parsing, latency
+// percentiles, ratios, goal evaluation and table formatting. No I/O here, so
+// scripts/bench-report.test.ts can exercise all of it.
+
+export const TARGETS = ['ours', 'prism', 'bare'] as const;
+export type Target = (typeof TARGETS)[number];
+
+export const SCENARIOS = ['get', 'post', 'list'] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+export const SCENARIO_LABELS: Record<Scenario, string> = {
+  get: 'GET retrieve',
+  post: 'POST create',
+  list: 'GET list',
+};
+
+export interface BenchOptions {
+  /** Measured seconds per target × scenario. */
+  duration: number;
+  /** The measured seconds are split into this many slices, alternating between the targets. */
+  rounds: number;
+  /** Pin the server under test and the load generator to different cores (taskset). */
+  pin: boolean;
+  /** Unmeasured seconds run before each measurement (JIT, connection set-up). */
+  warmup: number;
+  connections: number;
+  /** Cases ours holds before the list scenario. */
+  cases: number;
+  only: Target[];
+  scenarios: Scenario[];
+  /** Where the JSON report goes (relative to the repository root). */
+  json: string;
+  help: boolean;
+}
+
+export const DEFAULT_OPTIONS: BenchOptions = {
+  duration: 10,
+  rounds: 5,
+  pin: true,
+  warmup: 1,
+  connections: 10,
+  cases: 100_000,
+  only: [...TARGETS],
+  scenarios: [...SCENARIOS],
+  json: 'reports/bench.json',
+  help: false,
+};
+
+export const USAGE = `Usage: npx tsx scripts/bench.ts [options]   (npm run bench -- [options])
+
+Measures the mock (ours) against Prism and a bare node:http server, each
+started as a child process on 127.0.0.1, with autocannon in this process.
+
+Options:
+  --duration <s>        measured seconds per target and scenario (default 10; "10s" accepted)
+  --warmup <s>          unmeasured warm-up seconds per target and scenario (default 1, 0 to skip)
+  --rounds <n>          split each measurement into n slices that alternate between the
+                        targets, so drift on the machine hits all of them alike (default 5)
+  --no-pin              do not pin server and load generator to different cores
+  --connections <n>     concurrent connections (default 10)
+  --only <list>         targets, comma-separated: ours,prism,bare (default all)
+  --scenario <list>     scenarios, comma-separated: get,post,list (default all)
+  --cases <n>           cases created in ours before the list scenario (default 100000)
+  --json <file>         JSON report path (default reports/bench.json)
+  -h, --help            this text
+`;
+
+function parseSeconds(flag: string, raw: string, min: number): number {
+  const m = /^(\d+(?:\.\d+)?)(s|ms)?$/.exec(raw.trim());
+  if (!m) throw new Error(`${flag}: expected seconds like 10 or 10s, got "${raw}"`);
+  const value = m[2] === 'ms' ? Number(m[1]) / 1000 : Number(m[1]);
+  if (value < min) throw new Error(`${flag}: must be at least ${min}, got "${raw}"`);
+  return value;
+}
+
+function parseInteger(flag: string, raw: string, min: number): number {
+  if (!/^\d+$/.test(raw.trim().replace(/_/g, ''))) throw new Error(`${flag}: expected a whole number, got "${raw}"`);
+  const value = Number(raw.trim().replace(/_/g, ''));
+  if (value < min) throw new Error(`${flag}: must be at least ${min}, got "${raw}"`);
+  return value;
+}
+
+function parseList<T extends string>(flag: string, raw: string, allowed: readonly T[]): T[] {
+  const items = raw
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s !== '');
+  if (items.length === 0) throw new Error(`${flag}: expected a comma-separated list of ${allowed.join(', ')}`);
+  for (const item of items) {
+    if (!(allowed as readonly string[]).includes(item)) {
+      throw new Error(`${flag}: unknown value "${item}" (choose from ${allowed.join(', ')})`);
+    }
+  }
+  // Keep the canonical order and drop duplicates.
+  return allowed.filter((a) => items.includes(a));
+}
+
+const VALUE_FLAGS = ['--duration', '--rounds', '--warmup', '--connections', '--cases', '--only', '--targets', '--scenario', '--scenarios', '--json'];
+
+/** Parses the command line (without `node script`). Throws an Error with a readable message. */
+export function parseArgs(argv: readonly string[]): BenchOptions {
+  const opts: BenchOptions = { ...DEFAULT_OPTIONS, only: [...DEFAULT_OPTIONS.only], scenarios: [...DEFAULT_OPTIONS.scenarios] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '-h' || arg === '--help') {
+      opts.help = true;
+      continue;
+    }
+    if (arg === '--no-pin' || arg === '--pin') {
+      opts.pin = arg === '--pin';
+      continue;
+    }
+    if (!arg.startsWith('--')) throw new Error(`unexpected argument "${arg}"`);
+    const eq = arg.indexOf('=');
+    const flag = eq === -1 ? arg : arg.slice(0, eq);
+    if (!VALUE_FLAGS.includes(flag)) throw new Error(`unknown option "${flag}"`);
+    let value: string;
+    if (eq !== -1) {
+      value = arg.slice(eq + 1);
+    } else {
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('--')) throw new Error(`${flag}: missing value`);
+      value = next;
+      i++;
+    }
+    switch (flag) {
+      case '--duration':
+        opts.duration = parseSeconds(flag, value, 1);
+        break;
+      case '--rounds':
+        opts.rounds = parseInteger(flag, value, 1);
+        break;
+      case '--warmup':
+        opts.warmup = parseSeconds(flag, value, 0);
+        break;
+      case '--connections':
+        opts.connections = parseInteger(flag, value, 1);
+        break;
+      case '--cases':
+        opts.cases = parseInteger(flag, value, 1);
+        break;
+      case '--only':
+      case '--targets':
+        opts.only = parseList(flag, value, TARGETS);
+        break;
+      case '--scenario':
+      case '--scenarios':
+        opts.scenarios = parseList(flag, value, SCENARIOS);
+        break;
+      case '--json':
+        if (value.trim() === '') throw new Error(`${flag}: missing value`);
+        opts.json = value;
+        break;
+      default:
+        throw new Error(`unknown option "${flag}"`);
+    }
+  }
+  return opts;
+}
+
+// ---------------------------------------------------------------------------
+// CPUs
+
+/** Parses a Linux CPU list such as "0-3,6,8-9" (Cpus_allowed_list in /proc/<pid>/status). */
+export function parseCpuList(list: string): number[] {
+  const cpus = new Set<number>();
+  for (const part of list.trim().split(',')) {
+    if (part.trim() === '') continue;
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
+    if (!m) throw new Error(`not a CPU list: "${list}"`);
+    const from = Number(m[1]);
+    const to = m[2] === undefined ? from : Number(m[2]);
+    for (let c = from; c <= to; c++) cpus.add(c);
+  }
+  return [...cpus].sort((a, b) => a - b);
+}
+
+// ---------------------------------------------------------------------------
+// Latencies
+
+/** Nearest-rank percentile (p in 0..100) of an ascending array. NaN when empty. */
+export function percentile(sorted: ArrayLike<number>, p: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  if (p <= 0) return sorted[0] as number;
+  if (p >= 100) return sorted[n - 1] as number;
+  const rank = Math.ceil((p / 100) * n);
+  return sorted[Math.min(n, Math.max(1, rank)) - 1] as number;
+}
+
+export interface LatencySummary {
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+/** Summarises latencies (in whatever unit they are given); `values` is left untouched. */
+export function summarizeLatencies(values: Float64Array): LatencySummary {
+  const sorted = values.slice().sort();
+  let sum = 0;
+  for (let i = 0; i < sorted.length; i++) sum += sorted[i] as number;
+  return {
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    max: sorted.length ? (sorted[sorted.length - 1] as number) : NaN,
+    mean: sorted.length ? sum / sorted.length : NaN,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Results, ratios, goals
+
+export interface ScenarioResult {
+  target: Target;
+  scenario: Scenario;
+  /** Completed responses (any status) per second of the measured run. */
+  reqPerSec: number;
+  responses: number;
+  /** ms, measured per response by autocannon with process.hrtime (not its whole-ms histogram). */
+  latency: LatencySummary;
+  non2xx: number;
+  /** Socket errors + timeouts. */
+  errors: number;
+  timeouts: number;
+  statusCodes: Record<string, number>;
+  /** Server process CPU over the run, % of one core (null when /proc is unavailable). */
+  serverCpu: number | null;
+  /** Load-generator (this process) CPU over the run, % of one core. */
+  loadGenCpu: number;
+  /** Everything else on the machine (other processes, steal) over the run, % of one core; null when unknown. */
+  otherCpu: number | null;
+  durationSec: number;
+}
+
+export interface ScenarioFailure {
+  target: Target;
+  scenario: Scenario;
+  reason: string;
+}
+
+export interface TargetInfo {
+  target: Target;
+  status: 'ok' | 'skipped';
+  reason?: string;
+  pid?: number;
+  port?: number;
+  /** spawn → first 200 on a GET, ms. */
+  startupMs?: number;
+  /** VmRSS shortly after the first response, MiB. */
+  rssIdleMb?: number | null;
+  /** VmRSS after all runs, MiB. */
+  rssAfterMb?: number | null;
+  /** Cases created through the API before the list scenario (ours only). */
+  seed?: { cases: number; ms: number; failed: number };
+}
+
+export interface Ratio {
+  scenario: Scenario;
+  oursOverPrism: number | null;
+  oursOverBare: number | null;
+  p99OursOverBare: number | null;
+}
+
+function find(results: readonly ScenarioResult[], target: Target, scenario: Scenario): ScenarioResult | undefined {
+  return results.find((r) => r.target === target && r.scenario === scenario);
+}
+
+function divide(a: number | undefined, b: number | undefined): number | null {
+  if (a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0) return null;
+  return a / b;
+}
+
+export function computeRatios(results: readonly ScenarioResult[], scenarios: readonly Scenario[] = SCENARIOS): Ratio[] {
+  return scenarios.map((scenario) => {
+    const ours = find(results, 'ours', scenario);
+    const prism = find(results, 'prism', scenario);
+    const bare = find(results, 'bare', scenario);
+    return {
+      scenario,
+      oursOverPrism: divide(ours?.reqPerSec, prism?.reqPerSec),
+      oursOverBare: divide(ours?.reqPerSec, bare?.reqPerSec),
+      p99OursOverBare: divide(ours?.latency.p99, bare?.latency.p99),
+    };
+  });
+}
+
+export interface Goal {
+  label: string;
+  target: string;
+  actual: string;
+  /** null: not measured in this run. */
+  met: boolean | null;
+  note?: string;
+}
+
+export interface GoalInput {
+  results: readonly ScenarioResult[];
+  ours?: TargetInfo | undefined;
+  /** Cases requested for the list scenario (the goal is stated for 100,000). */
+  cases: number;
+}
+
+const clean = (r: ScenarioResult | undefined): boolean => r !== undefined && r.errors === 0 && r.non2xx === 0;
+
+/** The issue's targets, reported beside the measurements (never asserted). */
+export function evaluateGoals({ results, ours, cases }: GoalInput): Goal[] {
+  const goals: Goal[] = [];
+  const ratios = computeRatios(results);
+  // A run with errors is not credited; a disturbed one is flagged but judged as measured.
+  const dirty = (r: ScenarioResult | undefined): string | undefined =>
+    r !== undefined && !clean(r) ? `ours ${r.scenario} run had ${r.non2xx} non-2xx / ${r.errors} errors` : undefined;
+  const disturbed = (...rs: (ScenarioResult | undefined)[]): string | undefined => {
+    const worst = Math.max(...rs.map((r) => r?.otherCpu ?? 0));
+    return worst > OTHER_CPU_WARNING ? `disturbed: other processes at ${worst.toFixed(0)} % of a core` : undefined;
+  };
+  const notes = (...n: (string | undefined)[]): { note?: string } => {
+    const text = n.filter((x): x is string => x !== undefined).join('; ');
+    return text ? { note: text } : {};
+  };
+
+  for (const scenario of ['get', 'post'] as const) {
+    const ratio = ratios.find((r) => r.scenario === scenario);
+    const o = find(results, 'ours', scenario);
+    const prism = find(results, 'prism', scenario);
+    const bare = find(results, 'bare', scenario);
+    const error = dirty(o);
+    const vsPrism = ratio?.oursOverPrism ?? null;
+    goals.push({
+      label: `${SCENARIO_LABELS[scenario]} req/s vs Prism`,
+      target: '≥ 10×',
+      actual: vsPrism === null ? '—' : `${formatRatio(vsPrism)}`,
+      met: vsPrism === null ? null : vsPrism >= 10 && error === undefined,
+      ...notes(error, vsPrism === null ? undefined : disturbed(o, prism)),
+    });
+    const vsBare = ratio?.oursOverBare ?? null;
+    goals.push({
+      label: `${SCENARIO_LABELS[scenario]} req/s vs bare`,
+      target: '≥ 60 %',
+      actual: vsBare === null ? '—' : formatPercent(vsBare),
+      met: vsBare === null ? null : vsBare >= 0.6 && error === undefined,
+      ...notes(error, vsBare === null ? undefined : disturbed(o, bare)),
+    });
+    goals.push({
+      label: `${SCENARIO_LABELS[scenario]} p99`,
+      target: '≤ 1 ms',
+      actual: o ? formatMs(o.latency.p99) : '—',
+      met: o ? o.latency.p99 <= 1 && error === undefined : null,
+      ...notes(error, disturbed(o)),
+    });
+  }
+
+  const list = find(results, 'ours', 'list');
+  const listError =
+    dirty(list) ??
+    (list && cases !== 100_000 ? `list measured over ${formatInt(cases)} requested cases, not 100,000` : undefined) ??
+    (list && ours?.seed && ours.seed.failed > 0 ? `${formatInt(ours.seed.failed)} seeding creates failed` : undefined);
+  goals.push({
+    label: 'GET list over 100k cases p99',
+    target: '≤ 2 ms',
+    actual: list ? formatMs(list.latency.p99) : '—',
+    met: list ? list.latency.p99 <= 2 && listError === undefined : null,
+    ...notes(listError, disturbed(list)),
+  });
+
+  const startup = ours?.status === 'ok' ? ours.startupMs : undefined;
+  goals.push({
+    label: 'start to first response',
+    target: '≤ 300 ms',
+    actual: startup === undefined ? '—' : `${startup.toFixed(0)} ms`,
+    met: startup === undefined ? null : startup <= 300,
+  });
+  const rss = ours?.status === 'ok' ? ours.rssIdleMb : undefined;
+  goals.push({
+    label: 'idle RSS after start',
+    target: '≤ 80 MB',
+    actual: rss === undefined || rss === null ? '—' : formatMb(rss),
+    met: rss === undefined || rss === null ? null : rss <= 80,
+  });
+  return goals;
+}
+
+// ---------------------------------------------------------------------------
+// Formatting
+
+export function formatInt(n: number): string {
+  if (!Number.isFinite(n)) return '—';
+  return Math.round(n).toLocaleString('en-US');
+}
+
+/** Milliseconds with a resolution that suits the magnitude. */
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms)) return '—';
+  if (ms < 10) return `${ms.toFixed(2)} ms`;
+  if (ms < 100) return `${ms.toFixed(1)} ms`;
+  return `${ms.toFixed(0)} ms`;
+}
+
+export function formatRatio(r: number | null): string {
+  if (r === null || !Number.isFinite(r)) return '—';
+  if (r >= 100) return `${r.toFixed(0)}×`;
+  if (r >= 10) return `${r.toFixed(1)}×`;
+  return `${r.toFixed(2)}×`;
+}
+
+export function formatPercent(r: number | null): string {
+  if (r === null || !Number.isFinite(r)) return '—';
+  return `${(r * 100).toFixed(0)} %`;
+}
+
+export function formatMb(mb: number | null | undefined): string {
+  if (mb === null || mb === undefined || !Number.isFinite(mb)) return '—';
+  return `${mb.toFixed(1)} MB`;
+}
+
+export type Align = 'left' | 'right';
+
+/** A plain-text table; the first column is left-aligned and the rest right-aligned unless `align` says otherwise. */
+export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[], align?: readonly Align[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const alignOf = (i: number): Align => align?.[i] ?? (i === 0 ? 'left' : 'right');
+  const line = (cells: readonly string[]): string =>
+    widths
+      .map((w, i) => {
+        const c = cells[i] ?? '';
+        return alignOf(i) === 'left' ? c.padEnd(w) : c.padStart(w);
+      })
+      .join('  ')
+      .trimEnd();
+  const rule = widths.map((w) => '─'.repeat(w)).join('  ');
+  return [line(headers), rule, ...rows.map(line)].join('\n');
+}
+
+/** "other" CPU (% of one core) above which a run is flagged as disturbed. */
+export const OTHER_CPU_WARNING = 25;
+
+export function formatCpu(pct: number | null): string {
+  return pct === null || !Number.isFinite(pct) ? '—' : `${pct.toFixed(0)} %`;
+}
+
+const mark = (met: boolean | null): string => (met === null ? '–' : met ? '✓' : '✗');
+
+export interface ReportInput {
+  results: readonly ScenarioResult[];
+  failures: readonly ScenarioFailure[];
+  targets: readonly TargetInfo[];
+  options: Pick<BenchOptions, 'duration' | 'connections' | 'cases' | 'scenarios' | 'only' | 'rounds'>;
+  /** How server and load generator were placed, e.g. "server on cpu 0, load generator on cpu 1". */
+  placement?: string;
+}
+
+/** The text printed at the end of a run. */
+export function renderReport(input: ReportInput): string {
+  const { results, failures, targets, options } = input;
+  const out: string[] = [];
+  const order = (t: Target): number => TARGETS.indexOf(t);
+
+  const slices = options.rounds > 1 ? ` in ${options.rounds} alternating slices` : '';
+  out.push(
+    `Results (${options.connections} connections, ${options.duration} s per target and scenario${slices}` +
+      `${input.placement ? `; ${input.placement}` : ''}; latency per response; cpu = % of one core)`,
+  );
+  const rows: string[][] = [];
+  for (const scenario of SCENARIOS) {
+    if (!options.scenarios.includes(scenario)) continue;
+    for (const target of [...options.only].sort((a, b) => order(a) - order(b))) {
+      const r = find(results, target, scenario);
+      if (r) {
+        rows.push([
+          SCENARIO_LABELS[scenario],
+          target,
+          formatInt(r.reqPerSec),
+          formatMs(r.latency.p50),
+          formatMs(r.latency.p99),
+          formatMs(r.latency.max),
+          formatInt(r.non2xx),
+          formatInt(r.errors),
+          formatCpu(r.serverCpu),
+          formatCpu(r.loadGenCpu),
+          formatCpu(r.otherCpu),
+        ]);
+      } else {
+        const failure = failures.find((f) => f.target === target && f.scenario === scenario);
+        const skipped = targets.find((t) => t.target === target && t.status === 'skipped');
+        rows.push([SCENARIO_LABELS[scenario], target, failure ? 'failed' : skipped ? 'skipped' : '—']);
+      }
+    }
+  }
+  out.push(
+    formatTable(
+      ['scenario', 'target', 'req/s', 'p50', 'p99', 'max', 'non-2xx', 'errors', 'cpu server', 'loadgen', 'other'],
+      rows,
+      ['left', 'left'],
+    ),
+  );
+
+  const noisy = results.filter((r) => r.non2xx > 0 || r.errors > 0);
+  for (const r of noisy) {
+    const codes = Object.entries(r.statusCodes)
+      .filter(([code]) => !code.startsWith('2'))
+      .map(([code, n]) => `${code}×${n}`)
+      .join(', ');
+    out.push(
+      `⚠ ${r.target} ${SCENARIO_LABELS[r.scenario]}: ${formatInt(r.non2xx)} non-2xx${codes ? ` (${codes})` : ''}, ${formatInt(r.errors)} errors (${formatInt(r.timeouts)} timeouts) of ${formatInt(r.responses)} responses`,
+    );
+  }
+  for (const f of failures) out.push(`⚠ ${f.target} ${SCENARIO_LABELS[f.scenario]} not measured: ${f.reason}`);
+  const disturbed = results.filter((r) => r.otherCpu !== null && r.otherCpu > OTHER_CPU_WARNING);
+  if (disturbed.length > 0) {
+    out.push(
+      `⚠ other processes used > ${OTHER_CPU_WARNING} % of a core during ${disturbed.map((r) => `${r.target} ${r.scenario}`).join(', ')}: ` +
+        'those numbers are disturbed; re-run on a quiet machine',
+    );
+  }
+
+  out.push('');
+  out.push('Ratios (req/s of ours divided by the baseline; p99 of ours divided by bare)');
+  const ratios = computeRatios(results, options.scenarios);
+  out.push(
+    formatTable(
+      ['scenario', 'ours/prism', 'ours/bare', 'p99 ours/bare'],
+      ratios.map((r) => [SCENARIO_LABELS[r.scenario], formatRatio(r.oursOverPrism), formatPercent(r.oursOverBare), formatRatio(r.p99OursOverBare)]),
+    ),
+  );
+
+  out.push('');
+  out.push('Start-up and memory (spawn → first 200 on GET, polled every 5 ms; VmRSS)');
+  out.push(
+    formatTable(
+      ['target', 'start → first 200', 'idle RSS', 'RSS after runs', 'note'],
+      [...targets]
+        .sort((a, b) => order(a.target) - order(b.target))
+        .map((t) =>
+          t.status === 'skipped'
+            ? [t.target, '—', '—', '—', `skipped: ${firstLine(t.reason ?? '')}`]
+            : [
+                t.target,
+                t.startupMs === undefined ? '—' : `${t.startupMs.toFixed(0)} ms`,
+                formatMb(t.rssIdleMb),
+                formatMb(t.rssAfterMb),
+                t.seed
+                  ? `created ${formatInt(t.seed.cases)} cases in ${(t.seed.ms / 1000).toFixed(1)} s` +
+                    (t.seed.failed ? ` (${formatInt(t.seed.failed)} failed)` : '')
+                  : '',
+              ],
+        ),
+      ['left', 'right', 'right', 'right', 'left'],
+    ),
+  );
+
+  out.push('');
+  out.push('Targets from the issue (reported, not asserted)');
+  const ours = targets.find((t) => t.target === 'ours');
+  const goals = evaluateGoals({ results, ours, cases: options.cases });
+  out.push(
+    formatTable(
+      ['', 'goal', 'target', 'measured', 'note'],
+      goals.map((g) => [mark(g.met), g.label, g.target, g.actual, g.note ?? '']),
+      ['left', 'left', 'left', 'right', 'left'],
+    ),
+  );
+  return out.join('\n');
+}
+
+function firstLine(s: string): string {
+  const line = s.split('\n')[0] ?? '';
+  return line.length > 100 ? `${line.slice(0, 97)}…` : line;
+}

@@ -1,0 +1,777 @@
+// `npm run bench` — measures the mock (ours) against two baselines in one run:
+//   bare   a node:http server answering the same JSON bodies (scripts/bench-bare-server.mjs)
+//   prism  Stoplight Prism 5 mocking generated/casapay.json
+//   ours   the compiled mock, dist/mocks/cli.js
+// Each target runs alone as a child process on 127.0.0.1 (a random free port) and is stopped by PID
+// afterwards, also on error or Ctrl-C. autocannon runs in this process, so the load generator and the
+// server are separate processes (sharing the machine's cores — see "loadgen cpu" in the table).
+// Nothing here asserts a timing: it prints a table, ratios and the issue's targets with ✓/✗, and writes
+// the numbers to reports/bench.json.  Options: `npx tsx scripts/bench.ts --help`.
+import autocannon from 'autocannon';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import {
+  SCENARIO_LABELS,
+  TARGETS,
+  USAGE,
+  computeRatios,
+  evaluateGoals,
+  formatInt,
+  formatMb,
+  formatMs,
+  parseArgs,
+  parseCpuList,
+  renderReport,
+  summarizeLatencies,
+  type BenchOptions,
+  type Scenario,
+  type ScenarioFailure,
+  type ScenarioResult,
+  type Target,
+  type TargetInfo,
+} from './bench-report.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const HOST = '127.0.0.1';
+const AUTHORIZATION = 'Bearer sk_test_bench';
+const PRISM_CASE_ID = 'dc_a1b2c3d4';
+const CASES_PATH = '/v1/collection_cases';
+/** The quickstart's create body; its due_date is in the past, as the mock requires. */
+const CREATE_BODY = JSON.stringify({
+  amount_to_recover: 360000,
+  currency: 'eur',
+  debtor: {
+    type: 'private',
+    name: 'John Smith',
+    email: 'john.smith@example.com',
+    phone: '+49 170 1234567',
+    address: { line1: 'Friedrichstraße 123', city: 'Berlin', postal_code: '10117', country: 'DE' },
+  },
+  creditor_reference: 'INV-2024-0892',
+  due_date: '2024-11-01',
+  metadata: { property_id: 'prop_456', tenant_id: 'ten_789' },
+});
+/** Scenarios run in this order so the list sees exactly the seeded cases (POST, which adds more, runs last). */
+const RUN_ORDER: readonly Scenario[] = ['get', 'list', 'post'];
+const POLL_MS = 5;
+const IDLE_SETTLE_MS = 500;
+const SEED_MIN_CONNECTIONS = 16;
+
+// ---------------------------------------------------------------------------
+// Child processes: every one is tracked so it can be stopped by PID whatever happens.
+
+interface Server {
+  target: Target;
+  proc: ChildProcess;
+  pid: number;
+  port: number;
+  tail: () => string;
+  spawnError?: Error;
+}
+
+const children = new Set<ChildProcess>();
+let currentLoad: autocannon.Instance | undefined;
+let interrupted = false;
+
+const alive = (proc: ChildProcess): boolean => proc.exitCode === null && proc.signalCode === null;
+
+async function stopChild(proc: ChildProcess): Promise<void> {
+  if (!alive(proc) || proc.pid === undefined) {
+    children.delete(proc);
+    return;
+  }
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  proc.kill('SIGTERM');
+  await Promise.race([exited, sleep(3000)]);
+  if (alive(proc)) {
+    proc.kill('SIGKILL');
+    await Promise.race([exited, sleep(2000)]);
+  }
+  children.delete(proc);
+}
+
+process.on('exit', () => {
+  for (const proc of children) {
+    if (alive(proc) && proc.pid !== undefined) {
+      try {
+        process.kill(proc.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+});
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (interrupted) process.exit(130); // second Ctrl-C: the exit hook SIGKILLs the children
+    interrupted = true;
+    console.error(`\nbench: ${signal}, stopping ${children.size} server(s)…`);
+    currentLoad?.stop();
+    void Promise.all([...children].map(stopChild)).finally(() => process.exit(130));
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.once('error', reject);
+    srv.listen(0, HOST, () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+function commandFor(target: Target, port: number): string[] {
+  const p = String(port);
+  switch (target) {
+    case 'bare':
+      return [path.join(ROOT, 'scripts/bench-bare-server.mjs'), '--port', p, '--host', HOST];
+    case 'prism': {
+      const bin = path.join(ROOT, 'node_modules/.bin/prism');
+      if (!fs.existsSync(bin)) throw new Error('node_modules/.bin/prism not found (npm install?)');
+      // Run Prism's JS with this node directly so the PID we hold is the server's.
+      return [fs.realpathSync(bin), 'mock', '-h', HOST, '-p', p, '-v', 'silent', path.join(ROOT, 'generated/casapay.json')];
+    }
+    case 'ours':
+      return [path.join(ROOT, 'dist/mocks/cli.js'), '--port', p, '--host', HOST, '--seed', 'bench', '--quiet'];
+  }
+}
+
+/**
+ * Starts a target. With `cpus`, it is launched through `taskset -c <cpus>` (which execs node, so the
+ * PID stays the server's) so it does not inherit this process's pinning.
+ */
+function spawnServer(target: Target, port: number, cpus: string | undefined): Server {
+  const args = [process.execPath, ...commandFor(target, port)];
+  const [cmd, ...rest] = cpus ? ['taskset', '-c', cpus, ...args] : args;
+  const proc = spawn(cmd as string, rest, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(proc);
+  let tail = '';
+  const keep = (chunk: Buffer): void => {
+    tail = (tail + chunk.toString('utf8')).slice(-4000);
+  };
+  proc.stdout?.on('data', keep);
+  proc.stderr?.on('data', keep);
+  const server: Server = { target, proc, pid: proc.pid ?? -1, port, tail: () => tail.trim() };
+  proc.on('error', (err) => {
+    server.spawnError = err;
+  });
+  return server;
+}
+
+/** GET with a fresh connection; resolves the status (0 when the connection failed). */
+function probe(port: number, urlPath: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = http.get(
+      { host: HOST, port, path: urlPath, agent: false, timeout: 2000, headers: { authorization: AUTHORIZATION } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', () => resolve(0));
+      },
+    );
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(0));
+  });
+}
+
+/** Polls every 5 ms until a GET answers 200; returns performance.now() of that answer. */
+async function waitForFirst200(server: Server, startedAt: number, timeoutMs: number): Promise<number> {
+  let last = 0;
+  for (;;) {
+    if (server.spawnError) throw new Error(`could not start: ${server.spawnError.message}`);
+    if (!alive(server.proc)) {
+      const how = server.proc.exitCode !== null ? `code ${server.proc.exitCode}` : `signal ${server.proc.signalCode}`;
+      throw new Error(`exited (${how}) before answering${server.tail() ? `; its output:\n${indent(server.tail())}` : ''}`);
+    }
+    const status = await probe(server.port, CASES_PATH);
+    if (status === 200) return performance.now();
+    if (status !== 0) last = status;
+    if (performance.now() - startedAt > timeoutMs) {
+      throw new Error(
+        `no 200 on GET ${CASES_PATH} within ${timeoutMs / 1000} s${last ? ` (last status ${last})` : ' (connection refused)'}` +
+          (server.tail() ? `; its output:\n${indent(server.tail())}` : ''),
+      );
+    }
+    await sleep(POLL_MS);
+  }
+}
+
+function readRssMb(pid: number): number | null {
+  try {
+    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+const CLOCK_TICKS = (() => {
+  const r = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
+  const n = Number(r.stdout?.trim());
+  return Number.isFinite(n) && n > 0 ? n : 100;
+})();
+
+/** utime + stime of a process in ms, from /proc/<pid>/stat. */
+function readCpuMs(pid: number): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[0] is field 3 (state); utime and stime are fields 14 and 15.
+    return ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS) * 1000;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU time the whole machine spent in user, nice, system and steal (all cores), ms. Compared with the
+ * server's and the load generator's own time it shows how much else ran during a measurement.
+ */
+function readMachineBusyMs(): number | null {
+  try {
+    const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+    const f = line.trim().split(/\s+/).slice(1).map(Number);
+    const busy = (f[0] ?? 0) + (f[1] ?? 0) + (f[2] ?? 0) + (f[7] ?? 0);
+    return (busy / CLOCK_TICKS) * 1000;
+  } catch {
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Core placement. On a small machine the scheduler sometimes puts the server and autocannon on the
+// same core, which halves throughput for seconds at a time; pinning them to different cores makes
+// runs comparable. Start-up is measured before the server is pinned.
+
+interface Placement {
+  all: string;
+  server: number;
+  loadgen: number;
+}
+
+function planPlacement(): Placement | string {
+  let allowed: number[];
+  try {
+    const m = /^Cpus_allowed_list:\s*(.+)$/m.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    allowed = m?.[1] ? parseCpuList(m[1]) : [];
+  } catch {
+    return 'no /proc/self/status';
+  }
+  if (allowed.length < 2) return `only ${allowed.length} core available`;
+  const probe = spawnSync('taskset', ['--version'], { encoding: 'utf8' });
+  if (probe.status !== 0) return 'taskset not available';
+  return { all: allowed.join(','), server: allowed[0] as number, loadgen: allowed[1] as number };
+}
+
+/** Pins every thread of `pid` to `cpu`; a reason when it could not. */
+function pin(pid: number, cpu: number): string | undefined {
+  const r = spawnSync('taskset', ['-a', '-cp', String(cpu), String(pid)], { encoding: 'utf8' });
+  return r.status === 0 ? undefined : (r.stderr || r.error?.message || `taskset exit ${r.status}`).trim();
+}
+
+// ---------------------------------------------------------------------------
+// Load
+
+interface RequestSpec {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: string;
+}
+
+function requestFor(scenario: Scenario, caseId: string): RequestSpec {
+  switch (scenario) {
+    case 'get':
+      return { method: 'GET', path: `${CASES_PATH}/${encodeURIComponent(caseId)}` };
+    case 'post':
+      return { method: 'POST', path: CASES_PATH, body: CREATE_BODY };
+    case 'list':
+      return { method: 'GET', path: `${CASES_PATH}?limit=10` };
+  }
+}
+
+interface LoadRun {
+  result: autocannon.Result;
+  latencies: Float64Array;
+  elapsedSec: number;
+  /** CPU this process (the load generator) used during the run, ms. */
+  loadGenCpuMs: number;
+}
+
+function runLoad(
+  port: number,
+  spec: RequestSpec,
+  opts: { connections: number; duration?: number; amount?: number; record: boolean; maxSeconds?: number },
+): Promise<LoadRun> {
+  return new Promise((resolve, reject) => {
+    let latencies = new Float64Array(opts.record ? 1 << 18 : 0);
+    let n = 0;
+    const headers: Record<string, string> = { authorization: AUTHORIZATION };
+    if (spec.body !== undefined) headers['content-type'] = 'application/json';
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    let guard: NodeJS.Timeout | undefined;
+    const instance = autocannon(
+      {
+        url: `http://${HOST}:${port}${spec.path}`,
+        method: spec.method,
+        headers,
+        ...(spec.body !== undefined ? { body: spec.body } : {}),
+        connections: opts.connections,
+        pipelining: 1,
+        timeout: 10,
+        ...(opts.amount !== undefined ? { amount: opts.amount } : { duration: opts.duration ?? 10 }),
+      },
+      (err, result) => {
+        if (guard) clearTimeout(guard);
+        currentLoad = undefined;
+        if (err) return reject(err);
+        const elapsedSec = (performance.now() - t0) / 1000;
+        const cpu = process.cpuUsage(cpu0);
+        resolve({
+          result,
+          latencies: latencies.subarray(0, n),
+          elapsedSec,
+          loadGenCpuMs: (cpu.user + cpu.system) / 1000,
+        });
+      },
+    );
+    currentLoad = instance;
+    if (opts.maxSeconds !== undefined) guard = setTimeout(() => instance.stop(), opts.maxSeconds * 1000);
+    if (opts.record) {
+      // autocannon's own histogram keeps whole milliseconds; its per-response hrtime is sub-ms.
+      instance.on('response', (_client, _status, _bytes, ms) => {
+        if (n === latencies.length) {
+          const grown = new Float64Array(latencies.length * 2);
+          grown.set(latencies);
+          latencies = grown;
+        }
+        latencies[n++] = ms;
+      });
+    }
+  });
+}
+
+/** One POST on a fresh connection; the created case's id, or an Error saying what came back. */
+function createCase(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: HOST,
+        port,
+        path: CASES_PATH,
+        method: 'POST',
+        agent: false,
+        timeout: 5000,
+        headers: { authorization: AUTHORIZATION, 'content-type': 'application/json', 'content-length': Buffer.byteLength(CREATE_BODY) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let id: unknown;
+          try {
+            id = (JSON.parse(text) as { id?: unknown }).id;
+          } catch {
+            // reported below
+          }
+          if (res.statusCode === 201 && typeof id === 'string') resolve(id);
+          else reject(new Error(`POST ${CASES_PATH} answered ${res.statusCode}: ${text.slice(0, 300)}`));
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+    req.end(CREATE_BODY);
+  });
+}
+
+/** Creates `need` cases through the API with keep-alive connections in parallel (autocannon with an amount). */
+async function seedCases(port: number, need: number, connections: number): Promise<{ cases: number; ms: number; failed: number }> {
+  const t0 = performance.now();
+  let created = 0;
+  let failed = 0;
+  for (let round = 0; round < 3 && created < need && !interrupted; round++) {
+    const amount = need - created;
+    const run = await runLoad(port, requestFor('post', ''), {
+      connections: Math.min(amount, Math.max(connections, SEED_MIN_CONNECTIONS)),
+      amount,
+      record: false,
+      maxSeconds: 300,
+    });
+    created += run.result['2xx'];
+    failed += run.result.non2xx + run.result.errors + run.result.timeouts;
+    if (run.result['2xx'] === 0) break;
+  }
+  return { cases: created, ms: performance.now() - t0, failed };
+}
+
+// ---------------------------------------------------------------------------
+// Build
+
+function newestMtime(dir: string, accept: (file: string) => boolean): number {
+  let newest = 0;
+  if (!fs.existsSync(dir)) return newest;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(full, accept));
+    else if (entry.isFile() && accept(entry.name)) newest = Math.max(newest, fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** Runs `npm run build` when dist/mocks is missing or older than its sources; a reason when ours cannot run. */
+function ensureBuilt(): string | undefined {
+  const cli = path.join(ROOT, 'dist/mocks/cli.js');
+  const isSource = (f: string): boolean => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.check.ts') && !f.endsWith('.d.ts');
+  const source = Math.max(newestMtime(path.join(ROOT, 'mocks'), isSource), newestMtime(path.join(ROOT, 'generated'), isSource));
+  const built = Math.max(
+    newestMtime(path.join(ROOT, 'dist/mocks'), (f) => f.endsWith('.js')),
+    newestMtime(path.join(ROOT, 'dist/generated'), (f) => f.endsWith('.js')),
+  );
+  if (fs.existsSync(cli) && built >= source) return undefined;
+  console.log(`bench: dist/mocks ${fs.existsSync(cli) ? 'is older than mocks/' : 'is missing'}; running npm run build…`);
+  const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) return `npm run build failed (${r.error ? r.error.message : `exit ${r.status}`})`;
+  if (!fs.existsSync(cli)) return 'npm run build produced no dist/mocks/cli.js';
+  return undefined;
+}
+
+
+// ---------------------------------------------------------------------------
+// Orchestration: start every target (one at a time, measuring start-up), then per scenario warm each
+// up and measure in slices that alternate between the targets; servers not under load sit idle.
+
+const indent = (s: string): string =>
+  s
+    .split('\n')
+    .map((l) => `    │ ${l}`)
+    .join('\n');
+
+const lastLine = (s: string): string => s.split('\n').pop() ?? '';
+
+interface Live {
+  target: Target;
+  server: Server;
+  info: TargetInfo;
+  caseId?: string;
+  caseProblem?: string;
+  /** Cases created through the API so far (ours). */
+  created: number;
+  /** Why it stopped answering. */
+  gone?: string;
+}
+
+async function startTarget(target: Target, buildProblem: string | undefined, placement: Placement | undefined): Promise<{ info: TargetInfo; live?: Live }> {
+  const info: TargetInfo = { target, status: 'ok' };
+  let server: Server | undefined;
+  try {
+    if (target === 'ours' && buildProblem) throw new Error(buildProblem);
+    const port = await freePort();
+    const startedAt = performance.now();
+    server = spawnServer(target, port, placement?.all);
+    const ready = await waitForFirst200(server, startedAt, target === 'prism' ? 60_000 : 20_000);
+    info.pid = server.pid;
+    info.port = port;
+    info.startupMs = ready - startedAt;
+    await sleep(IDLE_SETTLE_MS);
+    info.rssIdleMb = readRssMb(server.pid);
+    const pinProblem = placement ? pin(server.pid, placement.server) : undefined;
+    console.log(
+      `  ${target.padEnd(5)} pid ${server.pid} on http://${HOST}:${port}: first 200 after ${info.startupMs.toFixed(0)} ms, idle RSS ${formatMb(info.rssIdleMb)}` +
+        (pinProblem ? ` (not pinned: ${pinProblem})` : ''),
+    );
+    return { info, live: { target, server, info, created: 0 } };
+  } catch (err) {
+    info.status = 'skipped';
+    info.reason = (err as Error).message;
+    console.log(`  ✗ ${target} skipped: ${info.reason}`);
+    if (server) await stopChild(server.proc);
+    return { info };
+  }
+}
+
+interface Accumulated {
+  latencies: Float64Array[];
+  elapsedSec: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodes: Record<string, number>;
+  serverCpuMs: number | null;
+  loadGenCpuMs: number;
+  machineCpuMs: number | null;
+}
+
+function accumulate(acc: Accumulated | undefined, run: LoadRun, serverCpuMs: number | null, machineCpuMs: number | null): Accumulated {
+  const a: Accumulated = acc ?? {
+    latencies: [],
+    elapsedSec: 0,
+    non2xx: 0,
+    errors: 0,
+    timeouts: 0,
+    statusCodes: {},
+    serverCpuMs: 0,
+    loadGenCpuMs: 0,
+    machineCpuMs: 0,
+  };
+  a.latencies.push(run.latencies);
+  a.elapsedSec += run.elapsedSec;
+  a.non2xx += run.result.non2xx;
+  a.errors += run.result.errors + run.result.timeouts;
+  a.timeouts += run.result.timeouts;
+  for (const [code, { count }] of Object.entries(run.result.statusCodeStats)) a.statusCodes[code] = (a.statusCodes[code] ?? 0) + count;
+  a.serverCpuMs = a.serverCpuMs === null || serverCpuMs === null ? null : a.serverCpuMs + serverCpuMs;
+  a.loadGenCpuMs += run.loadGenCpuMs;
+  a.machineCpuMs = a.machineCpuMs === null || machineCpuMs === null ? null : a.machineCpuMs + machineCpuMs;
+  return a;
+}
+
+function toResult(target: Target, scenario: Scenario, a: Accumulated): ScenarioResult {
+  const total = a.latencies.reduce((n, l) => n + l.length, 0);
+  const all = new Float64Array(total);
+  let offset = 0;
+  for (const l of a.latencies) {
+    all.set(l, offset);
+    offset += l.length;
+  }
+  const ms = a.elapsedSec * 1000;
+  return {
+    target,
+    scenario,
+    reqPerSec: total / a.elapsedSec,
+    responses: total,
+    latency: summarizeLatencies(all),
+    non2xx: a.non2xx,
+    errors: a.errors,
+    timeouts: a.timeouts,
+    statusCodes: a.statusCodes,
+    serverCpu: a.serverCpuMs === null ? null : (a.serverCpuMs / ms) * 100,
+    loadGenCpu: (a.loadGenCpuMs / ms) * 100,
+    otherCpu:
+      a.machineCpuMs === null || a.serverCpuMs === null ? null : (Math.max(0, a.machineCpuMs - a.serverCpuMs - a.loadGenCpuMs) / ms) * 100,
+    durationSec: a.elapsedSec,
+  };
+}
+
+async function runScenario(scenario: Scenario, lives: Live[], opts: BenchOptions, results: ScenarioResult[], failures: ScenarioFailure[]): Promise<void> {
+  console.log(`\n▶ ${SCENARIO_LABELS[scenario]}`);
+  const ours = lives.find((l) => l.target === 'ours' && !l.gone);
+  if (scenario === 'list' && ours) {
+    const need = opts.cases - ours.created;
+    if (need > 0) {
+      process.stdout.write(`  ours: creating ${formatInt(need)} cases through the API (POST, keep-alive, parallel)… `);
+      const seed = await seedCases(ours.server.port, need, opts.connections);
+      ours.created += seed.cases;
+      ours.info.seed = { cases: ours.created, ms: seed.ms, failed: seed.failed };
+      console.log(
+        `${formatInt(seed.cases)} in ${(seed.ms / 1000).toFixed(1)} s (${formatInt(seed.cases / (seed.ms / 1000))}/s)` +
+          (seed.failed ? `, ${formatInt(seed.failed)} failed` : '') +
+          `; RSS now ${formatMb(readRssMb(ours.server.pid))}`,
+      );
+      await sleep(IDLE_SETTLE_MS);
+    }
+  }
+
+  const runnable: Live[] = [];
+  for (const live of lives) {
+    if (live.gone) failures.push({ target: live.target, scenario, reason: live.gone });
+    else if (scenario === 'get' && live.caseId === undefined) failures.push({ target: live.target, scenario, reason: live.caseProblem ?? 'no case to retrieve' });
+    else runnable.push(live);
+  }
+
+  const checkAlive = (live: Live): boolean => {
+    if (!live.gone && !alive(live.server.proc)) {
+      live.gone = `the server exited during ${SCENARIO_LABELS[scenario]}${live.server.tail() ? `: ${lastLine(live.server.tail())}` : ''}`;
+    }
+    return !live.gone;
+  };
+
+  if (opts.warmup > 0) {
+    for (const live of runnable) {
+      if (interrupted || !checkAlive(live)) continue;
+      await runLoad(live.server.port, requestFor(scenario, live.caseId ?? ''), { connections: opts.connections, duration: opts.warmup, record: false });
+    }
+  }
+
+  const acc = new Map<Target, Accumulated>();
+  const slice = opts.duration / opts.rounds;
+  for (let round = 0; round < opts.rounds && !interrupted; round++) {
+    // Rotate who goes first so no target always follows the same neighbour.
+    const order = runnable.map((_, i) => runnable[(i + round) % runnable.length] as Live);
+    for (const live of order) {
+      if (interrupted || !checkAlive(live)) continue;
+      const pid = live.server.pid;
+      const cpu0 = readCpuMs(pid);
+      const machine0 = readMachineBusyMs();
+      const run = await runLoad(live.server.port, requestFor(scenario, live.caseId ?? ''), {
+        connections: opts.connections,
+        duration: slice,
+        record: true,
+      });
+      const cpu1 = readCpuMs(pid);
+      const machine1 = readMachineBusyMs();
+      const serverMs = cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null;
+      const machineMs = machine0 !== null && machine1 !== null ? machine1 - machine0 : null;
+      acc.set(live.target, accumulate(acc.get(live.target), run, serverMs, machineMs));
+      checkAlive(live);
+    }
+  }
+  if (interrupted) return;
+
+  for (const live of runnable) {
+    const a = acc.get(live.target);
+    if (live.gone || !a) {
+      failures.push({ target: live.target, scenario, reason: live.gone ?? 'not measured' });
+      console.log(`  ${live.target.padEnd(5)} ✗ ${live.gone ?? 'not measured'}`);
+      continue;
+    }
+    const r = toResult(live.target, scenario, a);
+    results.push(r);
+    console.log(
+      `  ${live.target.padEnd(5)} ${formatInt(r.reqPerSec).padStart(7)} req/s  p50 ${formatMs(r.latency.p50)}  p99 ${formatMs(r.latency.p99)}` +
+        `  non-2xx ${formatInt(r.non2xx)}  errors ${formatInt(r.errors)}` +
+        `  (cpu: server ${pct(r.serverCpu)}, loadgen ${pct(r.loadGenCpu)}, other ${pct(r.otherCpu)})`,
+    );
+  }
+}
+
+const pct = (n: number | null): string => (n === null ? '—' : `${n.toFixed(0)} %`);
+
+async function main(): Promise<number> {
+  let opts: BenchOptions;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    console.error(`bench: ${(err as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (opts.help) {
+    console.log(USAGE);
+    return 0;
+  }
+
+  const targets = TARGETS.filter((t) => opts.only.includes(t));
+  const scenarios = RUN_ORDER.filter((s) => opts.scenarios.includes(s));
+  const cpus = os.cpus();
+  const plan = opts.pin ? planPlacement() : 'disabled with --no-pin';
+  const placement = typeof plan === 'string' ? undefined : plan;
+  const placementText = placement ? `server on cpu ${placement.server}, load generator on cpu ${placement.loadgen}` : 'cores not pinned';
+  console.log(
+    `bench: ${targets.join(', ')} × ${scenarios.join(', ')}; ${opts.connections} connections, ${opts.duration} s per target and scenario` +
+      (opts.rounds > 1 ? ` in ${opts.rounds} alternating slices` : '') +
+      (opts.warmup > 0 ? `, ${opts.warmup} s warm-up` : '') +
+      `\n       ${cpus.length} × ${cpus[0]?.model.trim() ?? 'cpu'}, node ${process.version}; ` +
+      (placement ? placementText : `cores not pinned (${plan as string})`),
+  );
+  const buildProblem = targets.includes('ours') ? ensureBuilt() : undefined;
+
+  const infos: TargetInfo[] = [];
+  const lives: Live[] = [];
+  const results: ScenarioResult[] = [];
+  const failures: ScenarioFailure[] = [];
+
+  console.log('\n▶ start-up (spawn → first 200 on GET, polled every 5 ms)');
+  for (const target of targets) {
+    if (interrupted) return 130;
+    const { info, live } = await startTarget(target, buildProblem, placement);
+    infos.push(info);
+    if (live) lives.push(live);
+  }
+  if (lives.length === 0) {
+    console.log('\nbench: no target could be started.');
+    return 1;
+  }
+  if (placement) {
+    const problem = pin(process.pid, placement.loadgen);
+    if (problem) console.log(`  (load generator not pinned: ${problem})`);
+  }
+
+  for (const live of lives) {
+    if (live.target !== 'ours') {
+      live.caseId = PRISM_CASE_ID;
+    } else if (scenarios.includes('get')) {
+      try {
+        live.caseId = await createCase(live.server.port);
+        live.created++;
+      } catch (err) {
+        live.caseProblem = `could not create the case to retrieve: ${(err as Error).message}`;
+        console.log(`  ✗ ours: ${live.caseProblem}`);
+      }
+    }
+  }
+
+  for (const scenario of scenarios) {
+    if (interrupted) return 130;
+    await runScenario(scenario, lives, opts, results, failures);
+  }
+  if (interrupted) return 130;
+  for (const live of lives) live.info.rssAfterMb = alive(live.server.proc) ? readRssMb(live.server.pid) : null;
+  await Promise.all(lives.map((l) => stopChild(l.server.proc)));
+
+  console.log(`\n${renderReport({ results, failures, targets: infos, options: opts, placement: placementText })}`);
+
+  const ours = infos.find((t) => t.target === 'ours');
+  const report = {
+    generatedAt: new Date().toISOString(),
+    machine: {
+      cpus: cpus.length,
+      cpuModel: cpus[0]?.model.trim() ?? null,
+      totalMemMb: Math.round(os.totalmem() / 1024 / 1024),
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      placement: placementText,
+    },
+    options: {
+      duration: opts.duration,
+      rounds: opts.rounds,
+      warmup: opts.warmup,
+      connections: opts.connections,
+      cases: opts.cases,
+      targets,
+      scenarios,
+    },
+    units: {
+      reqPerSec: 'responses (any status) per second of the measured slices',
+      latency: 'ms, per response (autocannon hrtime)',
+      cpu: '% of one core over the measured slices',
+      rss: 'MiB (VmRSS)',
+    },
+    targets: infos,
+    results,
+    failures,
+    ratios: computeRatios(results, opts.scenarios),
+    goals: evaluateGoals({ results, ours, cases: opts.cases }),
+  };
+  const out = path.resolve(ROOT, opts.json);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const round = (_key: string, v: unknown): unknown => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1000) / 1000 : v);
+  fs.writeFileSync(out, `${JSON.stringify(report, round, 2)}\n`);
+  const shown = path.relative(ROOT, out);
+  console.log(`\nbench: wrote ${shown.startsWith('..') ? out : shown}`);
+  return results.length > 0 ? 0 : 1;
+}
+
+main().then(
+  async (code) => {
+    await Promise.all([...children].map(stopChild));
+    process.exit(code);
+  },
+  async (err: unknown) => {
+    console.error('bench: failed:', err);
+    await Promise.all([...children].map(stopChild));
+    process.exit(1);
+  },
+);
