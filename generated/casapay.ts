@@ -4064,7 +4064,7 @@ export interface operations {
                  */
                 types?: components["schemas"]["EventType"][];
                 /**
-                 * @description Only events whose webhook deliveries all succeeded (true) or not (false).
+                 * @description true: only events whose webhook deliveries all succeeded (including events no endpoint subscribed to); false: only events with a delivery still pending or failed.
                  * @example false
                  */
                 delivery_success?: boolean;
