@@ -249,17 +249,25 @@ export function installFaults(app: FastifyInstance, options: InstallFaultsOption
   const closing = new AbortController();
   app.addHook('preClose', async () => closing.abort());
 
-  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.method === 'OPTIONS' || !request.url.startsWith('/v1/')) return;
+  // Synchronous fast path: no faults configured and no Prefer header costs one check per request.
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
+    if (!runActive && !request.headers.prefer) return done();
+    if (request.method === 'OPTIONS' || !request.url.startsWith('/v1/')) return done();
+    // A hook that answered (or dropped the connection) must not call done().
+    inject(request, reply).then((answered) => (answered ? undefined : done()), done);
+  });
+
+  /** Applies the faults; true when it answered the request or dropped it. */
+  async function inject(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
     const header = request.headers.prefer;
-    if (!runActive && !header) return;
 
     let preferences: FaultPreferences;
     try {
       preferences = parseFaultPreferences(header);
     } catch (error) {
       const apiError = errors.parameterInvalid('Prefer', (error as Error).message);
-      return reply.code(apiError.status).header('Request-Id', request.id).send(apiError.toBody());
+      reply.code(apiError.status).header('Request-Id', request.id).send(apiError.toBody());
+      return true;
     }
 
     // Order: wait, then maybe drop, then maybe fail — a slow network first, then what happens at the end.
@@ -273,23 +281,25 @@ export function installFaults(app: FastifyInstance, options: InstallFaultsOption
       // Plain latency on a contract operation (routes marked `config.operation`) is processing time: the pipeline waits after reserving the
       // Idempotency-Key, so a retry sent meanwhile sees 409 idempotency_key_in_use, as in production.
       request.processingDelayMs = ms;
-      return;
+      return false;
     }
     if (ms > 0 && !closing.signal.aborted) await sleep(ms, undefined, { signal: closing.signal }).catch(() => undefined);
 
     if (drop) {
       reply.hijack();
       request.raw.socket?.destroy();
-      return;
+      return true;
     }
 
     if (fail) {
       const apiError = faultError(status);
       reply.code(apiError.status).header('Request-Id', request.id).header('X-Mock-Source', 'fault');
       for (const [name, value] of Object.entries(apiError.extra.headers ?? {})) reply.header(name, value);
-      return reply.send(apiError.toBody());
+      reply.send(apiError.toBody());
+      return true;
     }
-  });
+    return false;
+  }
   return faults;
 }
 

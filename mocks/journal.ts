@@ -137,6 +137,13 @@ function materialise(captured: Captured): { body: unknown; truncated?: true } {
   }
 }
 
+/** A copy of the request's headers with the API key masked. */
+function maskedHeaders(entry: Pending): Record<string, string | string[] | undefined> {
+  const headers: Record<string, string | string[] | undefined> = { ...entry.headers };
+  if (headers.authorization !== undefined) headers.authorization = entry.key ? `Bearer ${maskKey(entry.key)}` : '(masked)';
+  return headers;
+}
+
 /** Fixed-size ring, oldest overwritten first. */
 class Ring<T> {
   private slots: Array<T | undefined>;
@@ -194,18 +201,16 @@ export function installJournal(app: FastifyInstance, options: InstallJournalOpti
     ring.push(entry);
   };
 
-  app.addHook('onRequest', (request, reply, done) => {
+  // The request path pays for a reference and a timestamp; masking and copying happen when read.
+  app.addHook('onRequest', (request, _reply, done) => {
     if (request.url.startsWith(ADMIN)) return done();
-    const headers: Record<string, string | string[] | undefined> = { ...request.headers };
-    const key = bearer(request.headers.authorization);
-    if (headers.authorization !== undefined) headers.authorization = key ? `Bearer ${maskKey(key)}` : '(masked)';
     const entry: Pending = {
       id: request.id,
       atMs: now(),
       method: request.method,
       url: request.url,
-      key,
-      headers,
+      key: bearer(request.headers.authorization),
+      headers: request.headers,
       requestBody: null,
       responseBody: null,
       status: null,
@@ -213,10 +218,13 @@ export function installJournal(app: FastifyInstance, options: InstallJournalOpti
       done: false,
     };
     pending.set(request, entry);
-    // No 'finish' means no answer: the connection was dropped (fault) or the client gave up.
-    reply.raw.once('close', () => {
-      if (!reply.raw.writableFinished) finish(entry, null, reply.elapsedTime);
-    });
+    done();
+  });
+
+  // No answer: the connection was dropped (fault) or the client gave up.
+  app.addHook('onRequestAbort', (request, done) => {
+    const entry = pending.get(request);
+    if (entry) finish(entry, null, now() - entry.atMs);
     done();
   });
 
@@ -259,7 +267,7 @@ export function installJournal(app: FastifyInstance, options: InstallJournalOpti
           account: entry.key === null ? null : maskKey(entry.key),
           status: entry.status,
           duration_ms: entry.durationMs,
-          request: { headers: { ...entry.headers }, ...request },
+          request: { headers: maskedHeaders(entry), ...request },
           response: entry.status === null ? { body: '(no response: the connection closed first)' } : materialise(entry.responseBody),
         });
       }

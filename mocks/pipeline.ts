@@ -65,6 +65,12 @@ export function validationError(errorsFound: ErrorObject[] | null | undefined, p
   }
 }
 
+/** The URL without its query string. */
+const pathOf = (url: string) => {
+  const at = url.indexOf('?');
+  return at === -1 ? url : url.slice(0, at);
+};
+
 const isJson = (contentType: string) => /^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType);
 
 /** Reads a multipart body: fields as strings, the one `file` part into memory (bounded). */
@@ -106,6 +112,7 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
   const { sandbox, contract, prism } = deps;
   const { spec } = operation;
   const idempotent = spec.method === 'post';
+  const deliveries = (eventId: string) => sandbox.deliveries(eventId);
 
   return async function pipeline(request: FastifyRequest, reply: FastifyReply) {
     const account = request.account;
@@ -117,7 +124,7 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
     if (preference) {
       const answer = await prism.answer(spec, {
         method: spec.method,
-        path: request.url.split('?')[0]!,
+        path: pathOf(request.url),
         query: (request.query ?? {}) as Record<string, string>,
         headers: request.headers as Record<string, string>,
         body: request.body,
@@ -131,9 +138,8 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
     let file: UploadedFile | undefined;
     try {
       bodyFor(operation, request);
-      const query = { ...(request.query as Record<string, unknown>) };
-      if (!operation.validateQuery(query)) throw validationError(operation.validateQuery.errors);
-      request.query = query;
+      // qs built this object for this request: validation may coerce and default it in place.
+      if (!operation.validateQuery(request.query)) throw validationError(operation.validateQuery.errors);
       if (operation.multipart && request.isMultipart()) {
         const parsed = await readMultipart(request, defects.has('file-limit-ignored') ? 4 * MAX_FILE_BYTES : MAX_FILE_BYTES);
         file = parsed.file;
@@ -171,14 +177,19 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
     // 5. dispatch: the stateful handler, with effects that record events until the response is ready.
     const fx = sandbox.effects(account, { id: request.id, idempotencyKey: key ?? null });
     const ctx: HandlerContext = {
-      ...fx,
+      account,
+      ids: fx.ids,
+      defects: fx.defects,
+      now: fx.now,
+      emit: fx.emit,
+      schedule: fx.schedule,
       params: request.params as Record<string, string>,
       query: request.query as Record<string, unknown>,
       body,
       file,
-      path: request.url.split('?')[0]!,
+      path: pathOf(request.url),
       contract,
-      deliveries: (eventId) => sandbox.deliveries(eventId),
+      deliveries,
       advanceTestClock: (clockId, to) => sandbox.advanceTestClock(account, clockId, to),
     };
     let result: HandlerResult;

@@ -241,9 +241,14 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   });
 
   // Authenticate before the body is read: a 25 MB upload without a key is refused at once.
-  app.addHook('onRequest', async (request) => {
-    if (request.method === 'OPTIONS' || !request.url.startsWith('/v1/')) return;
-    authenticate(request, sandbox, defects, scenarios);
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (request.method === 'OPTIONS' || !request.url.startsWith('/v1/')) return done();
+    try {
+      authenticate(request, sandbox, defects, scenarios);
+    } catch (error) {
+      return done(error as Error);
+    }
+    done();
   });
 
   if (level === 'info' || level === 'debug') {
