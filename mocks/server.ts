@@ -177,14 +177,17 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   // Parse: JSON ourselves (so bad JSON is a typed 400), multipart streamed by @fastify/multipart,
   // anything else kept aside so the pipeline can answer 415 for it.
   app.removeContentTypeParser(['application/json', 'text/plain']);
-  app.addContentTypeParser(/^application\/(?:[\w.+-]+\+)?json/, { parseAs: 'string', bodyLimit: JSON_LIMIT }, (_request, text, done) => {
+  const parseJson = (_request: unknown, text: string | Buffer, done: (error: Error | null, body?: unknown) => void) => {
     if (text === '') return done(null, undefined);
     try {
       done(null, JSON.parse(text as string));
     } catch (error) {
       done(errors.invalidJson((error as Error).message), undefined);
     }
-  });
+  };
+  // A string parser for the common type (Fastify matches those first), a pattern for `+json` types.
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: JSON_LIMIT }, parseJson);
+  app.addContentTypeParser(/^application\/[\w.+-]+\+json/, { parseAs: 'string', bodyLimit: JSON_LIMIT }, parseJson);
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: JSON_LIMIT }, (_request, raw, done) => done(null, (raw as Buffer).length ? raw : undefined));
   await app.register(multipart, { throwFileSizeLimit: true });
   await app.register(cors, {

@@ -12,6 +12,8 @@ const NOT_COUNTRIES = new Set([
   'AN', 'BU', 'CS', 'DD', 'DY', 'FX', 'HV', 'NH', 'RH', 'SU', 'TP', 'VD', 'YD', 'YU', 'ZR',
 ]);
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+/** ICU lookups are slow on the request path; answers never change. */
+const countryCache = new Map<string, boolean>();
 
 const US_STATES = new Set(
   'AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC AS GU MP PR VI'.split(' '),
@@ -22,12 +24,13 @@ export const isCurrency = (code: string): boolean => CURRENCIES.has(code.toLower
 
 /** @example isCountry('DE') // true; isCountry('UK') // false (the ISO code is GB) */
 export function isCountry(code: string): boolean {
-  if (!/^[A-Z]{2}$/.test(code) || NOT_COUNTRIES.has(code)) return false;
-  try {
-    return regionNames.of(code) !== undefined;
-  } catch {
-    return false;
+  let known = countryCache.get(code);
+  if (known === undefined) {
+    known = /^[A-Z]{2}$/.test(code) && !NOT_COUNTRIES.has(code) && regionNames.of(code) !== undefined;
+    // At most 26 × 26 entries: only well-formed codes are cached.
+    if (/^[A-Z]{2}$/.test(code)) countryCache.set(code, known);
   }
+  return known;
 }
 
 /** @example isUsState('CA') // true */

@@ -42,7 +42,8 @@ export class Collection<T extends Listable> {
     // Usually appended; objects on a test clock in the past are inserted in created order.
     let at = this.ordered.length;
     while (at > 0 && this.ordered[at - 1]!.item.created > item.created) at--;
-    this.ordered.splice(at, 0, entry);
+    if (at === this.ordered.length) this.ordered.push(entry);
+    else this.ordered.splice(at, 0, entry);
     return item;
   }
 
