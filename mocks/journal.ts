@@ -48,6 +48,8 @@ export interface InstallJournalOptions {
 
 /** A body as kept: JSON text (parsed when read), or a summary for anything else. */
 type Captured = { json: string; truncated: boolean } | { summary: string } | null;
+/** A JSON request body kept by reference: serialised only when someone reads the journal. */
+type Deferred = { deferred: unknown; type: unknown; length: unknown };
 
 interface Pending {
   id: string;
@@ -56,7 +58,7 @@ interface Pending {
   url: string;
   key: string | null;
   headers: Record<string, string | string[] | undefined>;
-  requestBody: Captured;
+  requestBody: Captured | Deferred;
   responseBody: Captured;
   status: number | null;
   durationMs: number;
@@ -92,12 +94,9 @@ function captureJson(text: string): Captured {
   return { json: Buffer.from(text).subarray(0, BODY_LIMIT_BYTES).toString(), truncated: true };
 }
 
-function captureRequestBody(request: FastifyRequest): Captured {
-  const type = request.headers['content-type'];
-  const length = request.headers['content-length'];
-  const size = length === undefined ? 'size unknown' : `${length} bytes`;
+function captureRequestBody({ deferred: body, type, length }: Deferred): Captured {
+  const size = length === undefined ? 'size unknown' : `${String(length)} bytes`;
   if (typeof type === 'string' && /^multipart\//i.test(type)) return { summary: `(multipart, ${size})` };
-  const body = request.body;
   if (body === undefined || body === null) return null;
   if (Buffer.isBuffer(body)) return { summary: `(${mediaType(type)}, ${body.length} bytes)` };
   try {
@@ -231,7 +230,8 @@ export function installJournal(app: FastifyInstance, options: InstallJournalOpti
   // Before the handler, so the journal shows what the client sent, not what validation defaulted.
   app.addHook('preValidation', (request, _reply, done) => {
     const entry = pending.get(request);
-    if (entry) entry.requestBody = captureRequestBody(request);
+    // Parsed bodies are never changed after parsing, so a reference is enough until the journal is read.
+    if (entry) entry.requestBody = { deferred: request.body, type: request.headers['content-type'], length: request.headers['content-length'] };
     done();
   });
 
@@ -258,7 +258,7 @@ export function installJournal(app: FastifyInstance, options: InstallJournalOpti
       for (const entry of ring.newest()) {
         if (out.length >= max) break;
         if (query.account !== undefined && entry.key !== query.account) continue;
-        const request = materialise(entry.requestBody);
+        const request = materialise(entry.requestBody !== null && 'deferred' in entry.requestBody ? captureRequestBody(entry.requestBody) : entry.requestBody);
         out.push({
           id: entry.id,
           at: new Date(entry.atMs).toISOString(),
