@@ -129,6 +129,9 @@ describe('collection cases: create → retrieve → list → filters → pages',
     expect(byRef.body).toEqual(byId.body);
     expect((await mock.call('GET', '/v1/collection_cases/ref/ZZZZZZZZ', { key })).status).toBe(404);
     expect((await mock.call('GET', '/v1/collection_cases/dc_missing', { key })).body.error.param).toBe('id');
+    const tooLong = await mock.call('GET', `/v1/collection_cases/dc_${'x'.repeat(120)}`, { key });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.error).toMatchObject({ code: 'parameter_invalid', param: 'id' });
   });
 
   it('lists newest first with a default limit of 10', async () => {

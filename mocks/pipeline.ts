@@ -33,6 +33,7 @@ export interface CompiledOperation {
   spec: OperationSpec;
   handler: Handler;
   readonly validateQuery: ValidateFunction;
+  readonly validateParams?: ValidateFunction;
   readonly validateBody?: ValidateFunction;
   /** Media types the operation accepts for its body. */
   accepts: string[];
@@ -138,6 +139,8 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
     let file: UploadedFile | undefined;
     try {
       bodyFor(operation, request);
+      const { validateParams } = operation;
+      if (validateParams && !validateParams(request.params)) throw validationError(validateParams.errors);
       // qs built this object for this request: validation may coerce and default it in place.
       if (!operation.validateQuery(request.query)) throw validationError(operation.validateQuery.errors);
       if (operation.multipart && request.isMultipart()) {

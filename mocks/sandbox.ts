@@ -135,7 +135,8 @@ export class Sandbox {
       pending_webhooks: targets.length,
     };
     account.events.add(event);
-    this.eventsById.set(event.id, event);
+    // Only events with deliveries need finding again (pending_webhooks bookkeeping).
+    if (targets.length) this.eventsById.set(event.id, event);
     return [event, targets];
   }
 

@@ -79,7 +79,15 @@ function compileOperation(spec: OperationSpec, contract: Contract, queryAjv: () 
   const content = spec.requestBody?.content ?? {};
   const accepts = Object.keys(content);
   const pointer = content['application/json'] ?? content['multipart/form-data'];
+  const pathParams = spec.parameters.filter((p) => p.in === 'path');
+  const objectSchema = (params: typeof queryParams) => ({
+    type: 'object',
+    additionalProperties: false,
+    properties: Object.fromEntries(params.map((p) => [p.name, anchoredSchema(p.schema)])),
+    required: params.filter((p) => p.required).map((p) => p.name),
+  });
   let validateQuery: ValidateFunction | undefined;
+  let validateParams: ValidateFunction | undefined;
   let validateBody: ValidateFunction | undefined;
   return {
     spec,
@@ -87,12 +95,10 @@ function compileOperation(spec: OperationSpec, contract: Contract, queryAjv: () 
     accepts,
     multipart: accepts.includes('multipart/form-data'),
     get validateQuery() {
-      return (validateQuery ??= queryAjv().compile({
-        type: 'object',
-        additionalProperties: false,
-        properties: Object.fromEntries(queryParams.map((p) => [p.name, anchoredSchema(p.schema)])),
-        required: queryParams.filter((p) => p.required).map((p) => p.name),
-      }));
+      return (validateQuery ??= queryAjv().compile(objectSchema(queryParams)));
+    },
+    get validateParams() {
+      return pathParams.length ? (validateParams ??= queryAjv().compile(objectSchema(pathParams))) : undefined;
     },
     get validateBody() {
       return pointer ? (validateBody ??= contract.validator(pointer)) : undefined;
@@ -287,6 +293,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   const warm = (i: number) => {
     if (i >= compiled.length) return;
     void compiled[i]!.validateQuery;
+    void compiled[i]!.validateParams;
     void compiled[i]!.validateBody;
     setImmediate(() => warm(i + 1)).unref();
   };

@@ -1,0 +1,96 @@
+// Collection cases: preview, create, retrieve by id and by reference, list, timeline, not found.
+import { beforeAll, expect, it } from 'vitest';
+import { capability, needs } from '../../support/capability.js';
+import {
+  accountClock, caseParams, createCase, eligibleCountries, expectError, freshAccount, listAll, previewParamsFor, retrieveCase,
+  type Account, type CaseCreateParams, type CollectionCase,
+} from '../../support/fixtures.js';
+
+capability('core', 'collection cases', () => {
+  let account: Account;
+  let now: number;
+  let country: string;
+  let body: CaseCreateParams;
+  let created: CollectionCase;
+
+  beforeAll(async () => {
+    account = await freshAccount();
+    ({ now } = await accountClock(account));
+    [country] = (await eligibleCountries(account, now)) as [string];
+    body = caseParams(now, { country });
+  });
+
+  it('creates a case (201) from a valid body', async () => {
+    created = await createCase(account, body);
+    expect(created.amount_to_recover, 'amount_to_recover as sent').toBe(body.amount_to_recover);
+    expect(created.remainder, 'a new case owes everything').toBe(body.amount_to_recover);
+    expect(created.currency, 'currency is returned lowercase').toBe(body.currency.toLowerCase());
+    expect(created.close_code ?? null, 'a new case has no close_code').toBeNull();
+    expect(created.status, 'a new case is not closed').not.toBe('closed');
+  });
+
+  it('retrieve returns the created case (every field the create showed, same value)', async (ctx) => {
+    needs(ctx, created, 'the case of "creates a case"');
+    const got = await retrieveCase(account, created.id);
+    for (const [key, value] of Object.entries(created)) expect(got[key as keyof CollectionCase], `field ${key}`).toEqual(value);
+    expect(got.debtor?.name, 'debtor.name as sent').toBe(body.debtor.name);
+    expect(got.debtor?.country, 'the stored debtor carries its country').toBe(country);
+    expect(got.creditor_reference, 'creditor_reference as sent').toBe(body.creditor_reference);
+    expect(got.metadata, 'metadata returned unchanged').toEqual(body.metadata);
+    expect(got.due_date, 'due_date is midnight UTC of the date sent').toBe(Date.parse(`${body.due_date}T00:00:00Z`) / 1000);
+  });
+
+  it('retrieve by reference equals retrieve by id', async (ctx) => {
+    needs(ctx, created, 'the case of "creates a case"');
+    const byId = await retrieveCase(account, created.id);
+    const { data, response } = await account.api.GET('/v1/collection_cases/ref/{reference}', { params: { path: { reference: created.reference } } });
+    expect(response.status).toBe(200);
+    expect(data).toEqual(byId);
+  });
+
+  it('the preview of the same input agrees with the case (partner and fee)', async (ctx) => {
+    needs(ctx, created, 'the case of "creates a case"');
+    const { data: preview, response } = await account.api.POST('/v1/collection_case_previews', { body: previewParamsFor(body) });
+    expect(response.status).toBe(200);
+    expect(preview!.is_eligible, 'the input the case was created from previews as eligible').toBe(true);
+    const got = await retrieveCase(account, created.id);
+    expect(got.collection_partner?.name, 'preview partner_assignment.partner_name == case collection_partner.name').toBe(preview!.partner_assignment?.partner_name);
+    expect(got.success_fee_pct, 'preview pricing_preview.total_success_fee_pct == case success_fee_pct').toBe(preview!.pricing_preview?.total_success_fee_pct);
+    const pricing = preview!.pricing_preview!;
+    expect(pricing.total_success_fee_pct, 'total = base + age surcharge').toBeCloseTo(pricing.base_success_fee_pct + pricing.age_surcharge_pct, 6);
+  });
+
+  it('the case appears in the list, once', async (ctx) => {
+    needs(ctx, created, 'the case of "creates a case"');
+    const all = await listAll<CollectionCase>(account, '/v1/collection_cases');
+    const matches = all.filter((c) => c.id === created.id);
+    expect(matches.length, 'occurrences of the new case in the list').toBe(1);
+    expect(matches[0], 'the listed case equals the retrieved one').toEqual(await retrieveCase(account, created.id));
+  });
+
+  it('the timeline starts with case_created, oldest first', async (ctx) => {
+    needs(ctx, created, 'the case of "creates a case"');
+    const { data, response } = await account.api.GET('/v1/collection_cases/{id}/timeline', { params: { path: { id: created.id } } });
+    expect(response.status).toBe(200);
+    expect(data!.data.length, 'a new case has at least one timeline entry').toBeGreaterThan(0);
+    expect(data!.data[0]!.type, 'first entry').toBe('case_created');
+    const dates = data!.data.map((e) => e.date);
+    expect(dates, 'entries are oldest first').toEqual([...dates].sort((a, b) => a - b));
+  });
+
+  it('an unknown id, reference or timeline is 404 resource_not_found', async () => {
+    expectError(await account.api.GET('/v1/collection_cases/{id}', { params: { path: { id: 'dc_doesnotexist0' } } }), { status: 404, type: 'invalid_request_error', code: 'resource_not_found' }, 'retrieve');
+    expectError(await account.api.GET('/v1/collection_cases/ref/{reference}', { params: { path: { reference: 'ZZZZ0000' } } }), { status: 404, code: 'resource_not_found' }, 'by reference');
+    expectError(await account.api.GET('/v1/collection_cases/{id}/timeline', { params: { path: { id: 'dc_doesnotexist0' } } }), { status: 404, code: 'resource_not_found' }, 'timeline');
+  });
+
+  it('a country without a partner is ineligible in the preview and refused (422) on create', async () => {
+    // Antarctica: no collection partner plausibly covers it.
+    const none = caseParams(now, { country: 'AQ' });
+    const { data: preview, response } = await account.api.POST('/v1/collection_case_previews', { body: previewParamsFor(none) });
+    expect(response.status).toBe(200);
+    expect(preview!.is_eligible).toBe(false);
+    expect(preview!.ineligibility_reason, 'an ineligible preview says why').toBeTruthy();
+    expectError(await account.api.POST('/v1/collection_cases', { body: none }), { status: 422, type: 'validation_error' }, 'create');
+  });
+});

@@ -1,0 +1,154 @@
+// Cursor pagination and filters on GET /v1/collection_cases, over 27 cases of varied country, debtor
+// type and status: every object exactly once in both directions, newest first, exact has_more;
+// limit bounds and default; exclusive cursors; each filter returns only AND all matching cases.
+import { beforeAll, expect, it } from 'vitest';
+import { capability } from '../../support/capability.js';
+import {
+  accountClock, caseParams, createCase, eligibleCountries, expectError, freshAccount, inSequence, probeTestHelpers,
+  type Account, type CollectionCase,
+} from '../../support/fixtures.js';
+
+const N = 27;
+const PAGE = 7;
+
+type Query = { status?: CollectionCase['status']; debtor_country?: string; debtor_type?: 'private' | 'company'; limit?: number; starting_after?: string; ending_before?: string; created?: { gte?: number; gt?: number; lte?: number; lt?: number } };
+
+capability('pagination', 'collection case lists', () => {
+  let account: Account;
+  /** Our cases, newest first (the order the list must use). */
+  let cases: CollectionCase[];
+  /** Our ids, to ignore other objects when the account is shared. */
+  let ours: Set<string>;
+
+  const list = async (query: Query) => {
+    const { data, response } = await account.api.GET('/v1/collection_cases', { params: { query } });
+    expect(response.status, `GET /v1/collection_cases ${JSON.stringify(query)}`).toBe(200);
+    return data!;
+  };
+  /** Every case the filter returns (walked forwards), restricted to ours. */
+  const listAllMatching = async (query: Query) => {
+    const out: CollectionCase[] = [];
+    let cursor: string | undefined;
+    for (let i = 0; i < 40; i++) {
+      const page = await list({ ...query, limit: 100, ...(cursor ? { starting_after: cursor } : {}) });
+      out.push(...page.data);
+      if (!page.has_more) break;
+      cursor = page.data[page.data.length - 1]!.id;
+    }
+    return out.filter((c) => ours.has(c.id));
+  };
+
+  beforeAll(async () => {
+    account = await freshAccount();
+    const { now } = await accountClock(account);
+    const countries = (await eligibleCountries(account, now)).slice(0, 3);
+    const created = await inSequence(Array.from({ length: N }, (_, i) => i), (i) =>
+      createCase(account, caseParams(now, { country: countries[i % countries.length], type: i % 3 === 0 ? 'company' : 'private', amount: 10_000 + i })),
+    );
+    // Vary the status when the target lets us (test helpers): every fourth case paused.
+    if ((await probeTestHelpers(account, created[0]!)).available) {
+      for (const [i, c] of created.entries()) {
+        if (i % 4 !== 1 || c.status !== 'active') continue;
+        const { response } = await account.api.POST('/v1/test_helpers/collection_cases/{id}/advance', { params: { path: { id: c.id } }, body: { status: 'paused' } });
+        expect(response.status, 'pausing an active case').toBe(200);
+      }
+    }
+    // Re-read every case (statuses may have moved) and order newest first: by created, then by creation order.
+    const fresh = await inSequence(created, async (c) => (await account.api.GET('/v1/collection_cases/{id}', { params: { path: { id: c.id } } })).data!);
+    cases = fresh.reverse();
+    ours = new Set(cases.map((c) => c.id));
+  });
+
+  it(`walks forwards with starting_after (limit ${PAGE}): each case once, newest first, has_more exact`, async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 20; page++) {
+      const res = await list({ limit: PAGE, ...(cursor ? { starting_after: cursor } : {}) });
+      expect(res.data.length, `page ${page + 1} size`).toBeLessThanOrEqual(PAGE);
+      seen.push(...res.data.map((c) => c.id));
+      const remaining = account.isolated ? N - seen.length : undefined;
+      if (remaining !== undefined) expect(res.has_more, `has_more on page ${page + 1} (${remaining} cases still to come)`).toBe(remaining > 0);
+      if (!res.has_more) break;
+      expect(res.data.length, 'a page with has_more=true is full').toBe(PAGE);
+      cursor = res.data[res.data.length - 1]!.id;
+    }
+    const mine = seen.filter((id) => ours.has(id));
+    expect(new Set(mine).size, 'no case appears twice').toBe(mine.length);
+    expect(mine, 'every case once, newest first').toEqual(cases.map((c) => c.id));
+  });
+
+  it(`walks backwards with ending_before (limit ${PAGE}): each case once, newest first within pages, has_more exact`, async () => {
+    const oldest = cases[cases.length - 1]!;
+    const pages: string[][] = [];
+    let cursor = oldest.id;
+    for (let page = 0; page < 20; page++) {
+      const res = await list({ limit: PAGE, ending_before: cursor });
+      const ids = res.data.map((c) => c.id);
+      pages.push(ids);
+      const before = cases.findIndex((c) => c.id === cursor);
+      if (account.isolated) {
+        expect(ids, `page ${page + 1}: the ${PAGE} cases just newer than the cursor, newest first`).toEqual(cases.slice(Math.max(0, before - PAGE), before).map((c) => c.id));
+        expect(res.has_more, `has_more on backward page ${page + 1} (${Math.max(0, before - PAGE)} newer cases remain)`).toBe(before - PAGE > 0);
+      }
+      if (!res.has_more || ids.length === 0) break;
+      cursor = ids[0]!;
+    }
+    const all = pages.reverse().flat().filter((id) => ours.has(id));
+    expect(new Set(all).size, 'no case appears twice').toBe(all.length);
+    expect([...all, oldest.id], 'every case once, newest first').toEqual(cases.map((c) => c.id));
+  });
+
+  it('the default limit is 10', async () => {
+    const res = await list({});
+    expect(res.data.length, 'objects on a page without limit').toBe(10);
+    expect(res.has_more, `has_more on the first page of ${N} cases`).toBe(true);
+    expect(res.url, 'the list url is the path').toBe('/v1/collection_cases');
+  });
+
+  it('limit 0, 101 and non-numbers are refused with 400 param limit', async () => {
+    for (const limit of [0, 101, 'ten']) {
+      expectError(await account.api.GET('/v1/collection_cases', { params: { query: { limit: limit as number } } }), { status: 400, type: 'invalid_request_error', param: 'limit' }, `limit=${limit}`);
+    }
+    const edge = await list({ limit: 100 });
+    expect(edge.data.length, 'limit=100 is allowed').toBeGreaterThanOrEqual(Math.min(N, 100));
+  });
+
+  it('starting_after together with ending_before is refused with 400', async () => {
+    const [a, b] = cases;
+    expectError(await account.api.GET('/v1/collection_cases', { params: { query: { starting_after: a!.id, ending_before: b!.id } } }), { status: 400, type: 'invalid_request_error', code: 'parameters_exclusive' });
+  });
+
+  it('each filter (status, debtor_country, debtor_type) returns only and all matching cases', async () => {
+    const values = {
+      status: [...new Set(cases.map((c) => c.status)), 'closed'] as CollectionCase['status'][],
+      debtor_country: [...new Set(cases.map((c) => c.debtor!.country!))],
+      debtor_type: ['private', 'company'] as const,
+    };
+    const field = { status: (c: CollectionCase) => c.status, debtor_country: (c: CollectionCase) => c.debtor!.country, debtor_type: (c: CollectionCase) => c.debtor!.type };
+    for (const [name, options] of Object.entries(values) as [keyof typeof values, string[]][]) {
+      for (const value of options) {
+        const got = await listAllMatching({ [name]: value } as Query);
+        const want = cases.filter((c) => field[name](c) === value).map((c) => c.id);
+        expect(got.map((c) => c.id), `${name}=${value}: only and all matching cases, newest first`).toEqual(want);
+        // On a shared account the filter must still never return others' non-matching objects.
+        const page = await list({ [name]: value, limit: 100 } as Query);
+        expect(page.data.every((c) => field[name](c) === value), `${name}=${value}: every listed case matches`).toBe(true);
+      }
+    }
+  });
+
+  it('created[gte|gt|lte|lt] return only and all cases in the window', async () => {
+    const times = [...new Set(cases.map((c) => c.created))].sort((a, b) => a - b);
+    const pivots = [...new Set([times[0]!, times[Math.floor(times.length / 2)]!, times[times.length - 1]!])];
+    const ops = { gte: (t: number, p: number) => t >= p, gt: (t: number, p: number) => t > p, lte: (t: number, p: number) => t <= p, lt: (t: number, p: number) => t < p };
+    for (const pivot of pivots) {
+      for (const [op, keep] of Object.entries(ops) as [keyof typeof ops, (t: number, p: number) => boolean][]) {
+        const got = await listAllMatching({ created: { [op]: pivot } });
+        const want = cases.filter((c) => keep(c.created, pivot)).map((c) => c.id);
+        expect(got.map((c) => c.id), `created[${op}]=${pivot}`).toEqual(want);
+      }
+    }
+    const window = await listAllMatching({ created: { gte: times[0]!, lte: times[times.length - 1]! }, debtor_type: 'company' });
+    expect(window.map((c) => c.id), 'filters combine (AND)').toEqual(cases.filter((c) => c.debtor!.type === 'company').map((c) => c.id));
+  });
+});

@@ -1,0 +1,84 @@
+// The command line of `casapay-conformance`, parsed into run options. Kept apart from cli.ts so
+// the parsing is unit-tested without starting anything.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ALL_CAPABILITIES, CAPABILITIES, selectCapabilities } from './capabilities.js';
+import { DEFAULT_OPTIONS, type RunOptions } from './options.js';
+
+const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
+
+const integer = (name: string, min: number, max: number) => (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}.`);
+  return n;
+};
+
+const url = (value: string): string => {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('expected an absolute http(s) URL such as http://127.0.0.1:4010.');
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new InvalidArgumentError('expected an http or https URL.');
+  return value.replace(/\/+$/, '');
+};
+
+/** The commander program (without an action), exported for the help text and the tests. */
+export function buildProgram(): Command {
+  return new Command('casapay-conformance')
+    .description('Checks an implementation of the CasaPay API against its contract. Without --base-url it checks the bundled mock.')
+    .option('--base-url <url>', 'base URL of the implementation to check (default: start the bundled mock on a free port)', url)
+    .option('--api-key <key>', 'API key of the account the checks use', DEFAULT_OPTIONS.apiKey)
+    .option('--second-api-key <key>', 'API key of a second account, for the cross-account checks', DEFAULT_OPTIONS.secondApiKey)
+    .addOption(new Option('--capabilities <list>', `comma-separated capabilities to run (${ALL_CAPABILITIES.join(', ')})`).argParser(list))
+    .addOption(new Option('--skip <list>', 'comma-separated capabilities to leave out').argParser(list))
+    .option('--webhook-host <host>', 'address the local webhook receiver listens on (the target must reach it)', DEFAULT_OPTIONS.webhookHost)
+    .option('--webhook-port <port>', 'port of the local webhook receiver (0: any free port)', integer('--webhook-port', 0, 65_535), DEFAULT_OPTIONS.webhookPort)
+    .option('--webhook-wait <ms>', 'how long to wait for each expected webhook delivery', integer('--webhook-wait', 1, 600_000), DEFAULT_OPTIONS.webhookWaitMs)
+    .option('--report-dir <dir>', 'where to write junit.xml, report.json and report.html', DEFAULT_OPTIONS.reportDir!)
+    .option('--no-report', 'write no report files')
+    .option('--timeout <ms>', 'per-request timeout in milliseconds', integer('--timeout', 1, 600_000), DEFAULT_OPTIONS.timeoutMs)
+    .option('--seed <n>', 'seed of the generated invalid inputs (printed on every run; pass it to reproduce one)', integer('--seed', 0, 2 ** 31 - 1), DEFAULT_OPTIONS.seed)
+    .option('--negative-runs <n>', 'generated invalid inputs per operation', integer('--negative-runs', 1, 1000), DEFAULT_OPTIONS.negativeRuns)
+    .option('--bail', 'stop at the first failing check', false)
+    .option('--no-color', 'plain output')
+    .addHelpText('after', `\nCapabilities:\n${Object.entries(CAPABILITIES).map(([name, text]) => `  ${name.padEnd(12)} ${text}`).join('\n')}\n`);
+}
+
+export interface CliOptions extends RunOptions {
+  color: boolean;
+}
+
+/**
+ * Parses argv (without `node` and the script) into run options; throws commander's errors.
+ * @example parseCliOptions(['--base-url', 'http://127.0.0.1:4010', '--capabilities', 'core,auth'])
+ */
+export function parseCliOptions(argv: readonly string[], configure: (program: Command) => Command = (p) => p): CliOptions {
+  const program = configure(buildProgram());
+  program.parse([...argv], { from: 'user' });
+  const o = program.opts<{
+    baseUrl?: string; apiKey: string; secondApiKey: string; capabilities?: string[]; skip?: string[]; webhookHost: string; webhookPort: number; webhookWait: number;
+    reportDir: string; report: boolean; timeout: number; seed: number; negativeRuns: number; bail: boolean; color: boolean;
+  }>();
+  let capabilities;
+  try {
+    capabilities = selectCapabilities(o.capabilities, o.skip ?? []);
+  } catch (err) {
+    program.error(`error: ${(err as Error).message}`, { code: 'conformance.capability', exitCode: 2 });
+  }
+  return {
+    baseUrl: o.baseUrl,
+    apiKey: o.apiKey,
+    secondApiKey: o.secondApiKey,
+    capabilities: capabilities!,
+    webhookHost: o.webhookHost,
+    webhookPort: o.webhookPort,
+    webhookWaitMs: o.webhookWait,
+    reportDir: o.report ? o.reportDir : null,
+    timeoutMs: o.timeout,
+    bail: o.bail,
+    seed: o.seed,
+    negativeRuns: o.negativeRuns,
+    color: o.color,
+  };
+}

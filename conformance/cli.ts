@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// `casapay-conformance`: checks an implementation of the CasaPay API against the contract, in one
+// command. Prints one line per check, a summary per capability and the total time; writes JUnit,
+// JSON and HTML reports; exits 1 on any failure (2 on bad arguments).
+import { CommanderError } from 'commander';
+import { parseCliOptions } from './cli-options.js';
+import { runConformance } from './run.js';
+import { formatSummary } from './report/summary.js';
+
+async function main(): Promise<number> {
+  let options;
+  try {
+    options = parseCliOptions(process.argv.slice(2), (program) => program.exitOverride());
+  } catch (err) {
+    if (err instanceof CommanderError) return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2;
+    throw err;
+  }
+  const color = options.color && process.stdout.isTTY === true;
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  say(`casapay-conformance → ${options.baseUrl ?? 'the bundled mock (started on a free port)'}`);
+  say(`capabilities: ${options.capabilities.join(', ') || '(none)'} · seed ${options.seed} (reproduce with --seed ${options.seed}) · timeout ${options.timeoutMs} ms`);
+  say('');
+  const { result, reports } = await runConformance({ ...options, color, write: say });
+  say(formatSummary(result, color));
+  if (reports.length) say(`Reports: ${reports.join(', ')}`);
+  return result.verdict === 'pass' ? 0 : 1;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`casapay-conformance: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 2;
+  },
+);

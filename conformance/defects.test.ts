@@ -1,0 +1,53 @@
+// The suite catches real mistakes: for each deliberate defect of the mock, run the relevant
+// capabilities against a mock started with that defect and expect the run to fail, with the
+// failure in the check that is meant to catch it.
+import { describe, expect, it } from 'vitest';
+import type { Capability } from './capabilities.js';
+import { DEFAULT_OPTIONS } from './options.js';
+import type { Failure } from './report/model.js';
+import { runConformance } from './run.js';
+
+interface Want {
+  capabilities: Capability[];
+  /** The check (full name) that must fail. */
+  check: RegExp;
+  /** The rule it must report, when it is a contract rule. */
+  rule?: RegExp;
+}
+
+const cases: [defect: string, want: Want][] = [
+  ['missing-required-field', { capabilities: ['core'], check: /\[core\] collection cases > creates a case/, rule: /^body-schema$/ }],
+  ['wrong-type', { capabilities: ['core'], check: /\[core\] collection cases > creates a case/, rule: /^body-schema$/ }],
+  ['wrong-status-code', { capabilities: ['core'], check: /\[core\] /, rule: /^status-declared$/ }],
+  ['has-more-wrong', { capabilities: ['pagination'], check: /\[pagination\] collection case lists > walks forwards/ }],
+  ['filter-ignored', { capabilities: ['pagination'], check: /\[pagination\] collection case lists > each filter/ }],
+  ['cursor-ignored', { capabilities: ['pagination'], check: /\[pagination\] collection case lists > walks (forwards|backwards)/ }],
+  ['idempotency-ignored', { capabilities: ['idempotency'], check: /\[idempotency\] Idempotency-Key > a retry with the same key and body/ }],
+  ['500-on-bad-input', { capabilities: ['negative'], check: /\[negative\] generated invalid request bodies > create\w+: generated invalid bodies/ }],
+  ['flat-error-body', { capabilities: ['auth'], check: /\[auth\] /, rule: /^error-envelope$/ }],
+  ['unsigned-webhook', { capabilities: ['webhooks'], check: /\[webhooks\] webhook deliveries > every delivery carries a valid X-CasaPay-Signature/ }],
+  ['mis-signed-webhook', { capabilities: ['webhooks'], check: /\[webhooks\] webhook deliveries > every delivery carries a valid X-CasaPay-Signature/ }],
+  ['missing-event', { capabilities: ['webhooks'], check: /\[webhooks\] webhook deliveries > a payment that clears the remainder delivers debt_payment\.created/ }],
+  ['remainder-not-updated', { capabilities: ['lifecycle'], check: /\[lifecycle\] collection case lifecycle \(test helpers\) > payments lower the remainder/ }],
+  ['auth-ignored', { capabilities: ['auth'], check: /\[auth\] authentication and account isolation > no Authorization header/ }],
+  ['cross-account-leak', { capabilities: ['auth'], check: /\[auth\] authentication and account isolation > (a case of key A is 404|key A's case and policy are absent)/ }],
+  ['file-limit-ignored', { capabilities: ['files'], check: /\[files\] case files > a file of 25 MB \+ 1 byte is refused/ }],
+];
+
+const describeFailures = (failures: Failure[]) => failures.map((f) => `${f.check} [${f.rule}]`).join('\n');
+
+describe('the suite fails on each mock defect, in the check meant to catch it', () => {
+  // The baseline: without defects every check passes, so a failure below is the defect's doing.
+  it('passes against the mock without defects (every capability)', async () => {
+    const { result } = await runConformance({ ...DEFAULT_OPTIONS, reportDir: null, negativeRuns: 8, write: () => {} });
+    expect(result.failures, describeFailures(result.failures)).toEqual([]);
+    expect(result.verdict).toBe('pass');
+  }, 60_000);
+
+  it.each(cases)('%s', async (defect, want) => {
+    const { result } = await runConformance({ ...DEFAULT_OPTIONS, capabilities: want.capabilities, reportDir: null, negativeRuns: 8, webhookWaitMs: 1500, mock: { defects: [defect] }, write: () => {} });
+    expect(result.verdict, `the run against --defect ${defect} must fail`).toBe('fail');
+    const caught = result.failures.filter((f) => want.check.test(f.check) && (!want.rule || want.rule.test(f.rule)));
+    expect(caught.length, `a failure of ${want.check}${want.rule ? ` breaking ${want.rule}` : ''}; the failures were:\n${describeFailures(result.failures)}`).toBeGreaterThan(0);
+  }, 60_000);
+});

@@ -1,0 +1,40 @@
+// What one run needs to know: the target, the selection and where the reports go.
+import { ALL_CAPABILITIES, type Capability } from './capabilities.js';
+
+export interface RunOptions {
+  /** The implementation to check; without it the bundled mock is started on a free port. */
+  baseUrl?: string;
+  apiKey: string;
+  secondApiKey: string;
+  capabilities: Capability[];
+  webhookHost: string;
+  webhookPort: number;
+  /** How long to wait for each expected webhook delivery. */
+  webhookWaitMs: number;
+  /** Where to write junit.xml, report.json and report.html; null writes nothing. */
+  reportDir: string | null;
+  timeoutMs: number;
+  bail: boolean;
+  seed: number;
+  negativeRuns: number;
+  /** Options for the bundled mock when it is started (defects, for the suite's own tests). */
+  mock?: { defects?: string[] };
+  /** Where progress lines go (default: stdout). */
+  write?: (line: string) => void;
+  color?: boolean;
+}
+
+export const DEFAULT_OPTIONS: Omit<RunOptions, 'baseUrl'> = {
+  apiKey: 'sk_test_conformance_a',
+  secondApiKey: 'sk_test_conformance_b',
+  capabilities: [...ALL_CAPABILITIES],
+  webhookHost: '127.0.0.1',
+  webhookPort: 0,
+  webhookWaitMs: 5000,
+  reportDir: 'reports/conformance',
+  timeoutMs: 10_000,
+  bail: false,
+  seed: 20241101,
+  negativeRuns: 40,
+};
+

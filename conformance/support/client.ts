@@ -1,0 +1,163 @@
+// The one typed client every check talks through: openapi-fetch over the generated `paths`, plus a
+// middleware that holds every response to the contract (declared status, JSON content type, body
+// valid and strict, error envelope, Request-Id) and records it for coverage and failure reports.
+import createClient, { type Client, type Middleware } from 'openapi-fetch';
+import { describeErrors } from '../../mocks/contract.js';
+import type { paths } from '../../generated/casapay.js';
+import { contract, operationFor } from './contract.js';
+import { clip, recorder, redactAuthorization, type Exchange, type RecordedMessage, type Violation } from './recorder.js';
+import { realNowMs } from './runtime.js';
+import { target } from './target.js';
+
+export type ApiClient = Client<paths>;
+
+/** A response broke a rule of the contract. The message starts with the rule so reports can group by it. */
+export class ContractViolation extends Error {
+  override readonly name = 'ContractViolation';
+  constructor(
+    readonly violation: Violation,
+    /** The request and response that broke it (errors keep their own properties on the way to the reporter). */
+    readonly exchange?: Exchange,
+  ) {
+    super(`contract rule "${violation.rule}" broken by ${violation.operationId ?? 'an unknown operation'} → ${violation.status ?? 'no response'}: ${violation.message}`);
+  }
+}
+
+const headersOf = (headers: Headers): Record<string, string> => {
+  const out: Record<string, string> = {};
+  headers.forEach((value, key) => {
+    out[key] = key === 'authorization' ? redactAuthorization(value) : value;
+  });
+  return out;
+};
+
+async function snapshotRequestBody(request: Request): Promise<string | undefined> {
+  if (!request.body) return undefined;
+  const type = request.headers.get('content-type') ?? '';
+  // A multipart body can be 25 MB; teeing it just to print it would double the upload's memory.
+  if (type.startsWith('multipart/')) return `(multipart/form-data body${request.headers.get('content-length') ? `, ${request.headers.get('content-length')} bytes` : ''})`;
+  return clip(await request.clone().text());
+}
+
+interface Pending {
+  started: number;
+  body?: string;
+}
+
+/** Rules applied to one response; returns the violations (empty when the response honours the contract). */
+export function checkResponse(operationId: string, status: number, contentType: string | null, requestId: string | null, body: unknown, rawBody: string): Violation[] {
+  const c = contract();
+  const violations: Violation[] = [];
+  const add = (rule: string, message: string) => violations.push({ rule, operationId, status, message });
+  const declared = c.declaredStatus(operationId, status);
+  if (declared === undefined) {
+    add('status-declared', `status ${status} is not declared for ${operationId} (declared: ${Object.keys(c.operationsById.get(operationId)?.responses ?? {}).join(', ')})`);
+    return violations;
+  }
+  if (!requestId) add('request-id-header', 'the response has no Request-Id header');
+  const validate = c.responseValidator(operationId, status);
+  if (validate === null) return violations; // a declared non-JSON body (file download)
+  if (!contentType || !/^application\/json\b/i.test(contentType)) {
+    add('content-type-json', `Content-Type is ${contentType ?? '(none)'}, expected application/json`);
+    return violations;
+  }
+  if (body === undefined) {
+    add('body-schema', `the body is not JSON: ${clip(rawBody, 200)}`);
+    return violations;
+  }
+  if (validate && !validate(body)) {
+    add(status >= 400 ? 'error-envelope' : 'body-schema', `${status >= 400 ? 'the error body is not the {error:{type,code,message,param}} envelope' : 'the body does not match the contract'}: ${describeErrors(validate.errors)}`);
+    return violations;
+  }
+  // Events carry their object loosely typed in the list schema; hold each to its webhook payload schema.
+  const events: unknown[] = status >= 300 ? [] : operationId === 'listEvents' ? ((body as { data?: unknown[] }).data ?? []) : ['retrieveEvent', 'fireEvent'].includes(operationId) ? [body] : [];
+  for (const event of events as { id?: string; type?: string }[]) {
+    const { id, type } = event;
+    const hook = type ? c.webhookValidator(type) : undefined;
+    if (hook && !hook(event)) add('event-payload', `event ${id} (${type}) does not match its webhook payload schema: ${describeErrors(hook.errors)}`);
+  }
+  return violations;
+}
+
+function contractMiddleware(): Middleware {
+  const pending = new Map<string, Pending>();
+  return {
+    async onRequest({ request, id }) {
+      pending.set(id, { started: realNowMs(), body: await snapshotRequestBody(request) });
+    },
+    async onResponse({ request, response, schemaPath, id }) {
+      const p = pending.get(id);
+      pending.delete(id);
+      const op = operationFor(request.method, schemaPath);
+      const contentType = response.headers.get('content-type');
+      const isJson = contentType !== null && /json/i.test(contentType);
+      const raw = isJson || !response.ok ? await response.clone().text() : '';
+      let body: unknown;
+      try {
+        body = raw ? JSON.parse(raw) : undefined;
+      } catch {
+        body = undefined;
+      }
+      const responseMessage: RecordedMessage = { headers: headersOf(response.headers), body: isJson || raw ? clip(raw) : `(${contentType ?? 'unknown type'}, ${response.headers.get('content-length') ?? '?'} bytes)` };
+      const exchange: Exchange = {
+        operationId: op?.operationId ?? null,
+        method: request.method,
+        url: request.url,
+        status: response.status,
+        request: { headers: headersOf(request.headers), body: p?.body },
+        response: responseMessage,
+        durationMs: p ? realNowMs() - p.started : 0,
+      };
+      recorder.exchange(exchange);
+      const violations = op
+        ? checkResponse(op.operationId, response.status, contentType, response.headers.get('request-id'), body, raw)
+        : [{ rule: 'status-declared', operationId: null, status: response.status, message: `${request.method} ${schemaPath} is not an operation of the contract` }];
+      if (violations.length) {
+        for (const v of violations) recorder.violation(v);
+        throw new ContractViolation(violations[0]!, exchange);
+      }
+      return undefined;
+    },
+    async onError({ request, error, schemaPath, id }) {
+      const p = pending.get(id);
+      pending.delete(id);
+      recorder.exchange({
+        operationId: operationFor(request.method, schemaPath)?.operationId ?? null,
+        method: request.method,
+        url: request.url,
+        status: null,
+        request: { headers: headersOf(request.headers), body: p?.body },
+        durationMs: p ? realNowMs() - p.started : 0,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
+      return undefined;
+    },
+  };
+}
+
+export interface ClientOptions {
+  /** The API key; `null` sends no Authorization header at all. */
+  apiKey?: string | null;
+  /** A raw Authorization header value (for malformed credentials such as `Bearer nope`). */
+  authorization?: string;
+}
+
+/**
+ * A typed client for the target, authenticated with the given key (default: the primary key).
+ * @example
+ * const api = apiClient();
+ * const { data } = await api.GET('/v1/collection_cases/{id}', { params: { path: { id } } });
+ */
+export function apiClient(options: ClientOptions = {}): ApiClient {
+  const t = target();
+  const key = options.apiKey === undefined ? t.apiKey : options.apiKey;
+  const authorization = options.authorization ?? (key === null ? undefined : `Bearer ${key}`);
+  const client = createClient<paths>({
+    baseUrl: t.baseUrl,
+    headers: authorization ? { Authorization: authorization } : {},
+    // The per-request timeout of --timeout; a hung target fails the check instead of the run.
+    fetch: (request: Request) => fetch(request, { signal: AbortSignal.timeout(t.timeoutMs) }),
+  });
+  client.use(contractMiddleware());
+  return client;
+}

@@ -1,0 +1,33 @@
+// The suite's only source of real time and randomness. Everything else asks here, so a run's
+// nondeterminism is in one place: fresh account keys, idempotency keys and wall-clock readings.
+import { randomBytes } from 'node:crypto';
+
+/** Real time in Unix seconds. */
+export const realNowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+/** Real time in milliseconds (durations). */
+export const realNowMs = (): number => Date.now();
+
+/**
+ * A random token of letters and digits, for keys that must not collide across runs.
+ * @example randomToken(12) // 'k3P9xQ2mZ7aB'
+ */
+export function randomToken(length = 16): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  const bytes = randomBytes(length);
+  let out = '';
+  for (const b of bytes) out += alphabet[b % alphabet.length];
+  return out;
+}
+
+/** A fresh test-mode API key; on targets where each key is its own account this is an empty account. */
+export const freshApiKey = (): string => `sk_test_conf_${randomToken(20)}`;
+
+/** A unique Idempotency-Key. */
+export const freshIdempotencyKey = (): string => `conf-${randomToken(24)}`;
+
+/** The current time as an ISO string, for report timestamps. */
+export const realNowIso = (): string => new Date().toISOString();
+
+/** A monotonic clock in milliseconds, for measuring durations. */
+export const monotonicMs = (): number => performance.now();

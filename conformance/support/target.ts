@@ -1,0 +1,71 @@
+// What the checks run against. The CLI hands it over with vitest's `provide`; when the checks are
+// run by hand (`npx vitest run -c conformance/vitest.checks.config.ts`) it comes from CASAPAY_* env vars.
+import { inject } from 'vitest';
+
+export interface Target {
+  /** Base URL of the implementation under test, without a trailing slash. */
+  baseUrl: string;
+  /** The primary account's key. */
+  apiKey: string;
+  /** A second account's key, for the cross-account checks. */
+  secondApiKey: string;
+  /** Per-request timeout in milliseconds. */
+  timeoutMs: number;
+  /** Where the local webhook receiver listens (port 0: any free port). */
+  webhookHost: string;
+  webhookPort: number;
+  /** How long to wait for an expected webhook delivery, in milliseconds. */
+  webhookWaitMs: number;
+  /** fast-check seed for the generated negative inputs. */
+  seed: number;
+  /** Generated invalid inputs per operation. */
+  negativeRuns: number;
+  /** Selected capabilities; checks of the others are skipped. */
+  capabilities: string[];
+}
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    casapayTarget: Target;
+  }
+}
+
+export const TARGET_ENV = {
+  baseUrl: 'CASAPAY_BASE_URL',
+  apiKey: 'CASAPAY_API_KEY',
+  secondApiKey: 'CASAPAY_SECOND_API_KEY',
+  timeoutMs: 'CASAPAY_TIMEOUT_MS',
+  webhookHost: 'CASAPAY_WEBHOOK_HOST',
+  webhookPort: 'CASAPAY_WEBHOOK_PORT',
+  webhookWaitMs: 'CASAPAY_WEBHOOK_WAIT_MS',
+  seed: 'CASAPAY_SEED',
+  negativeRuns: 'CASAPAY_NEGATIVE_RUNS',
+  capabilities: 'CASAPAY_CAPABILITIES',
+} as const;
+
+/** Reads a target from environment variables (the fallback when the CLI did not provide one). */
+export function targetFromEnv(env: NodeJS.ProcessEnv = process.env): Target {
+  const baseUrl = env[TARGET_ENV.baseUrl];
+  if (!baseUrl) throw new Error(`No target: run the checks through casapay-conformance, or set ${TARGET_ENV.baseUrl}.`);
+  const num = (name: string, fallback: number) => (env[name] ? Number(env[name]) : fallback);
+  return {
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    apiKey: env[TARGET_ENV.apiKey] ?? 'sk_test_conformance_a',
+    secondApiKey: env[TARGET_ENV.secondApiKey] ?? 'sk_test_conformance_b',
+    timeoutMs: num(TARGET_ENV.timeoutMs, 10_000),
+    webhookHost: env[TARGET_ENV.webhookHost] ?? '127.0.0.1',
+    webhookPort: num(TARGET_ENV.webhookPort, 0),
+    webhookWaitMs: num(TARGET_ENV.webhookWaitMs, 5000),
+    seed: num(TARGET_ENV.seed, 20241101),
+    negativeRuns: num(TARGET_ENV.negativeRuns, 40),
+    capabilities: (env[TARGET_ENV.capabilities] ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+  };
+}
+
+let cached: Target | undefined;
+
+/** The target of this run. */
+export function target(): Target {
+  if (!cached) cached = inject('casapayTarget') ?? targetFromEnv();
+  return cached;
+}
