@@ -3,7 +3,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { createMockServer, type LogLevel } from './server.js';
 import { loadContract } from './contract.js';
 import { DEFECTS } from './defects.js';
@@ -56,7 +55,7 @@ async function start() {
     validateResponses?: boolean; corsOrigin?: string[]; webhookUrl?: string; webhookSecret: string; defect?: string[];
   }>();
 
-  const contract = opts.spec ? loadContract(parseYaml(readFileSync(path.resolve(opts.spec), 'utf8'))) : undefined;
+  const contract = opts.spec ? loadContract((await import('yaml')).parse(readFileSync(path.resolve(opts.spec), 'utf8'))) : undefined;
   const logLevel: LogLevel = opts.quiet ? 'error' : opts.logLevel;
   const mock = await createMockServer({
     port: opts.port,

@@ -1,7 +1,9 @@
 // ISO code checks the contract's patterns cannot express: is a three-letter code a real currency,
 // a two-letter code an assigned country, a US state a real state. Backed by Node's ICU data.
 
-const CURRENCIES = new Set(Intl.supportedValuesOf('currency').map((c) => c.toLowerCase()));
+let currencies: Set<string> | undefined;
+/** Built on first use: ICU's list is slow to read at start-up. */
+const CURRENCIES = () => (currencies ??= new Set(Intl.supportedValuesOf('currency').map((c) => c.toLowerCase())));
 
 /**
  * ICU names these region codes, but ISO 3166-1 does not assign them to countries: groupings and
@@ -11,7 +13,7 @@ const NOT_COUNTRIES = new Set([
   'EU', 'EZ', 'UN', 'UK', 'QO', 'ZZ', 'XA', 'XB', 'XK', 'AC', 'CP', 'CQ', 'DG', 'EA', 'IC', 'TA',
   'AN', 'BU', 'CS', 'DD', 'DY', 'FX', 'HV', 'NH', 'RH', 'SU', 'TP', 'VD', 'YD', 'YU', 'ZR',
 ]);
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+let regionNames: Intl.DisplayNames | undefined;
 /** ICU lookups are slow on the request path; answers never change. */
 const countryCache = new Map<string, boolean>();
 
@@ -20,13 +22,13 @@ const US_STATES = new Set(
 );
 
 /** @example isCurrency('EUR') // true */
-export const isCurrency = (code: string): boolean => CURRENCIES.has(code.toLowerCase());
+export const isCurrency = (code: string): boolean => CURRENCIES().has(code.toLowerCase());
 
 /** @example isCountry('DE') // true; isCountry('UK') // false (the ISO code is GB) */
 export function isCountry(code: string): boolean {
   let known = countryCache.get(code);
   if (known === undefined) {
-    known = /^[A-Z]{2}$/.test(code) && !NOT_COUNTRIES.has(code) && regionNames.of(code) !== undefined;
+    known = /^[A-Z]{2}$/.test(code) && !NOT_COUNTRIES.has(code) && (regionNames ??= new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' })).of(code) !== undefined;
     // At most 26 × 26 entries: only well-formed codes are cached.
     if (/^[A-Z]{2}$/.test(code)) countryCache.set(code, known);
   }

@@ -22,8 +22,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { describeErrors, type Contract } from '../contract.js';
 import { ApiError, errors } from '../errors.js';
 import type { Effects, Handler, HandlerContext } from '../handlers/context.js';
@@ -96,7 +96,12 @@ const FORMAT = {
   },
 };
 
-const validateFormat = new Ajv2020({ allErrors: false, allowUnionTypes: true }).compile(FORMAT);
+// Compiled on first use: most runs never read a scenario file.
+let validateFormat: ValidateFunction | undefined;
+const formatValidator = () => (validateFormat ??= new Ajv2020({ allErrors: false, allowUnionTypes: true, meta: false, validateSchema: false }).compile(FORMAT));
+
+/** The YAML parser, loaded on first use (a synchronous require, so start-up does not pay for it). */
+const parseYaml = (text: string): unknown => (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
 
 export const SCENARIO_DIR = path.dirname(fileURLToPath(import.meta.url)).replace(`${path.sep}dist${path.sep}`, path.sep);
 
@@ -105,7 +110,8 @@ export function loadScenarios(dir = SCENARIO_DIR): Map<string, Scenario> {
   const scenarios = new Map<string, Scenario>();
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
     const scenario = parseYaml(readFileSync(path.join(dir, file), 'utf8')) as Scenario;
-    if (!validateFormat(scenario)) throw new Error(`Scenario ${file}: ${describeErrors(validateFormat.errors)}`);
+    const validate = formatValidator();
+    if (!validate(scenario)) throw new Error(`Scenario ${file}: ${describeErrors(validate.errors)}`);
     if (`${scenario.name}.yaml` !== file) throw new Error(`Scenario ${file}: its name must be ${file.replace(/\.yaml$/, '')}`);
     scenarios.set(scenario.name, scenario);
   }
