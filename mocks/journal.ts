@@ -62,7 +62,6 @@ interface Pending {
   responseBody: Captured;
   status: number | null;
   durationMs: number;
-  done: boolean;
 }
 
 const KEY_PREFIX = /^([a-z]+_(?:(?:test|live)_)?)(.*)$/;
@@ -190,60 +189,34 @@ export function installJournal(app: FastifyInstance, options: InstallJournalOpti
   if (limit === 0) return { limit, size: 0, entries: () => [], clear: () => undefined };
   const { now } = options;
   const ring = new Ring<Pending>(limit);
-  const pending = new WeakMap<FastifyRequest, Pending>();
 
-  const finish = (entry: Pending, status: number | null, durationMs: number) => {
-    if (entry.done) return;
-    entry.done = true;
-    entry.status = status;
-    entry.durationMs = Math.round(durationMs * 10) / 10;
-    ring.push(entry);
-  };
-
-  // The request path pays for a reference and a timestamp; masking and copying happen when read.
-  app.addHook('onRequest', (request, _reply, done) => {
-    if (request.url.startsWith(ADMIN)) return done();
-    const entry: Pending = {
+  // One hook on the request path, when the answer is ready: the journal keeps references (headers,
+  // parsed body, payload) and copies, masks or serialises them only when someone reads it.
+  const record = (request: FastifyRequest, status: number | null, elapsedMs: number, responseBody: Captured) => {
+    ring.push({
       id: request.id,
-      atMs: now(),
+      atMs: now() - elapsedMs,
       method: request.method,
       url: request.url,
       key: bearer(request.headers.authorization),
       headers: request.headers,
-      requestBody: null,
-      responseBody: null,
-      status: null,
-      durationMs: 0,
-      done: false,
-    };
-    pending.set(request, entry);
-    done();
+      // Parsed bodies are never changed after parsing (validation does not default bodies), so this
+      // is what the client sent.
+      requestBody: { deferred: request.body, type: request.headers['content-type'], length: request.headers['content-length'] },
+      responseBody,
+      status,
+      durationMs: Math.round(elapsedMs * 10) / 10,
+    });
+  };
+
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (!request.url.startsWith(ADMIN)) record(request, reply.statusCode, reply.elapsedTime, captureResponseBody(reply, payload));
+    done(null, payload);
   });
 
   // No answer: the connection was dropped (fault) or the client gave up.
   app.addHook('onRequestAbort', (request, done) => {
-    const entry = pending.get(request);
-    if (entry) finish(entry, null, now() - entry.atMs);
-    done();
-  });
-
-  // Before the handler, so the journal shows what the client sent, not what validation defaulted.
-  app.addHook('preValidation', (request, _reply, done) => {
-    const entry = pending.get(request);
-    // Parsed bodies are never changed after parsing, so a reference is enough until the journal is read.
-    if (entry) entry.requestBody = { deferred: request.body, type: request.headers['content-type'], length: request.headers['content-length'] };
-    done();
-  });
-
-  app.addHook('onSend', (request, reply, payload, done) => {
-    const entry = pending.get(request);
-    if (entry) entry.responseBody = captureResponseBody(reply, payload);
-    done(null, payload);
-  });
-
-  app.addHook('onResponse', (request, reply, done) => {
-    const entry = pending.get(request);
-    if (entry) finish(entry, reply.statusCode, reply.elapsedTime);
+    if (!request.url.startsWith(ADMIN)) record(request, null, 0, null);
     done();
   });
 

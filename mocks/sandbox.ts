@@ -98,7 +98,8 @@ export class Sandbox {
         // Keep the schedule sorted by (at, seq): tasks run in time order, ties in the order scheduled.
         let i = account.schedule.length;
         while (i > 0 && (account.schedule[i - 1]!.at > at)) i--;
-        account.schedule.splice(i, 0, task);
+        if (i === account.schedule.length) account.schedule.push(task);
+        else account.schedule.splice(i, 0, task);
       },
       flush: () => {
         for (const [event, targets] of pending.splice(0)) if (targets.length) this.dispatcher.deliver(event, targets);
