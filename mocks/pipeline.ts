@@ -22,6 +22,7 @@ import { parsePrefer, type PrismFallback } from './prism.js';
 import { applyResponseDefects } from './response-defects.js';
 import { MAX_FILE_BYTES } from './handlers/case-files.js';
 import { stripFaultPreferences } from './faults.js';
+import { toJson } from './serialize.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -239,6 +240,9 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
         return reply.code(500).header('Request-Id', request.id).send(errors.internal(`The mock's response to ${spec.operationId} does not match the contract: ${why}`).toBody());
       }
     }
-    return reply.code(finalStatus).header('Request-Id', request.id).send(finalBody);
+    reply.code(finalStatus).header('Request-Id', request.id);
+    // Reads reuse the remembered JSON of stored objects; defects rewrite bodies, so they bypass it.
+    if (spec.method === 'get' && finalBody === body) return reply.type('application/json; charset=utf-8').send(toJson(finalBody));
+    return reply.send(finalBody);
   }
 }

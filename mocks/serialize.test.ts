@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { toJson } from './serialize.js';
+
+const collectionCase = { id: 'dc_1', object: 'collection_case', amount_to_recover: 1, debtor: { name: 'Ünïcode "quoted"' }, close_code: null };
+const event = { id: 'evt_1', object: 'event', pending_webhooks: 1 };
+
+describe('toJson', () => {
+  it.each([
+    ['an object', collectionCase],
+    ['a list page', { object: 'list', data: [collectionCase, { ...collectionCase, id: 'dc_2' }], has_more: true, url: '/v1/collection_cases' }],
+    ['an empty list', { object: 'list', data: [], has_more: false, url: '/v1/x' }],
+    ['a timeline without list fields', { data: [{ date: 1, type: 'case_created' }] }],
+    ['a list with an undefined field', { object: 'list', data: [], has_more: false, url: '/v1/x', extra: undefined }],
+    ['a preview (no id)', { is_eligible: true, partner_assignment: null }],
+    ['null', null],
+  ])('matches JSON.stringify for %s', (_name, body) => {
+    expect(toJson(body)).toBe(JSON.stringify(body));
+  });
+
+  it('re-serialises events, whose pending_webhooks changes in place', () => {
+    const page = { object: 'list', data: [event], has_more: false, url: '/v1/events' };
+    expect(toJson(page)).toContain('"pending_webhooks":1');
+    event.pending_webhooks = 0;
+    expect(toJson(page)).toContain('"pending_webhooks":0');
+    expect(toJson(event)).toBe(JSON.stringify(event));
+  });
+});
