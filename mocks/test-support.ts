@@ -5,6 +5,7 @@ import { expect } from 'vitest';
 import { createClock } from './clock.js';
 import { describeErrors, loadContract } from './contract.js';
 import { createMockServer, type MockServer, type MockServerOptions } from './server.js';
+import type { components } from '../generated/casapay.js';
 
 export const contract = loadContract();
 
@@ -29,20 +30,9 @@ export interface TestMock extends MockServer {
   call<T = any>(method: string, path: string, options?: CallOptions): Promise<CallResult<T>>;
 }
 
-export const QUICKSTART_CASE = {
-  amount_to_recover: 360000,
-  currency: 'eur',
-  debtor: {
-    type: 'private',
-    name: 'John Smith',
-    email: 'john.smith@example.com',
-    phone: '+49 170 1234567',
-    address: { line1: 'Friedrichstraße 123', city: 'Berlin', postal_code: '10117', country: 'DE' },
-  },
-  creditor_reference: 'INV-2024-0892',
-  due_date: '2024-11-01',
-  metadata: { property_id: 'prop_456', tenant_id: 'ten_789' },
-};
+/** The contract's own example of the quickstart's create body. */
+export const QUICKSTART_CASE: components['schemas']['CollectionCaseCreateParams'] =
+  contract.document.paths['/v1/collection_cases'].post.requestBody.content['application/json'].examples.quickstart.value;
 
 export async function startMock(options: MockServerOptions = {}): Promise<TestMock> {
   const mock = await createMockServer({

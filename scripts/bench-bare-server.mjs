@@ -12,6 +12,7 @@
 // GET  /v1/collection_cases[?…]   → 200, a list of 10 cases
 // anything else                   → 404
 import http from 'node:http';
+import { readFileSync } from 'node:fs';
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(name);
@@ -21,36 +22,10 @@ function arg(name, fallback) {
 const port = Number(arg('--port', '4011'));
 const host = arg('--host', '127.0.0.1');
 
-// The spec's example of a case with every field (retrieveCollectionCase → 200).
-const makeCase = (id) => ({
-  id,
-  object: 'collection_case',
-  reference: 'Q8OAXF3W',
-  status: 'active',
-  close_code: null,
-  amount_to_recover: 360000,
-  remainder: 360000,
-  currency: 'eur',
-  debtor: {
-    type: 'private',
-    name: 'John Smith',
-    email: 'john.smith@example.com',
-    phone: '+49 170 1234567',
-    address: { line1: 'Friedrichstraße 123', city: 'Berlin', postal_code: '10117', country: 'DE' },
-    country: 'DE',
-  },
-  collection_partner: {
-    name: 'CollectMax GmbH',
-    email: 'cases@collectmax.de',
-    phone: '+49 30 1234567',
-    site: 'https://collectmax.de',
-  },
-  creditor_reference: 'INV-2024-0892',
-  due_date: 1730419200,
-  is_test: true,
-  metadata: { property_id: 'prop_456', tenant_id: 'ten_789' },
-  created: 1706140800,
-});
+// The contract's example of a case with every field (retrieveCollectionCase → 200), with the id asked for.
+const contract = JSON.parse(readFileSync(new URL('../generated/casapay.json', import.meta.url), 'utf8'));
+const example = contract.paths['/v1/collection_cases/{id}'].get.responses['200'].content['application/json'].examples.case.value;
+const makeCase = (id) => ({ ...example, id });
 
 const page = {
   object: 'list',

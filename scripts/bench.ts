@@ -43,21 +43,10 @@ const HOST = '127.0.0.1';
 const AUTHORIZATION = 'Bearer sk_test_bench';
 const PRISM_CASE_ID = 'dc_a1b2c3d4';
 const CASES_PATH = '/v1/collection_cases';
-/** The quickstart's create body; its due_date is in the past, as the mock requires. */
-const CREATE_BODY = JSON.stringify({
-  amount_to_recover: 360000,
-  currency: 'eur',
-  debtor: {
-    type: 'private',
-    name: 'John Smith',
-    email: 'john.smith@example.com',
-    phone: '+49 170 1234567',
-    address: { line1: 'Friedrichstraße 123', city: 'Berlin', postal_code: '10117', country: 'DE' },
-  },
-  creditor_reference: 'INV-2024-0892',
-  due_date: '2024-11-01',
-  metadata: { property_id: 'prop_456', tenant_id: 'ten_789' },
-});
+/** The contract's own create example (the quickstart's case); its due_date is in the past, as the mock requires. */
+const CREATE_BODY = JSON.stringify(
+  JSON.parse(fs.readFileSync(path.join(ROOT, 'generated/casapay.json'), 'utf8')).paths[CASES_PATH].post.requestBody.content['application/json'].examples.quickstart.value,
+);
 /** Scenarios run in this order so the list sees exactly the seeded cases (POST, which adds more, runs last). */
 const RUN_ORDER: readonly Scenario[] = ['get', 'list', 'post'];
 const POLL_MS = 5;
