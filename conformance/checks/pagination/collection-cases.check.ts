@@ -2,6 +2,7 @@
 // type and status: every object exactly once in both directions, newest first, exact has_more;
 // limit bounds and default; exclusive cursors; each filter returns only AND all matching cases.
 import { beforeAll, expect, it } from 'vitest';
+import type { operations } from '../../../generated/casapay.js';
 import { capability } from '../../support/capability.js';
 import {
   accountClock, caseParams, createCase, eligibleCountries, expectError, freshAccount, inSequence, probeTestHelpers,
@@ -11,7 +12,7 @@ import {
 const N = 27;
 const PAGE = 7;
 
-type Query = { status?: CollectionCase['status']; debtor_country?: string; debtor_type?: 'private' | 'company'; limit?: number; starting_after?: string; ending_before?: string; created?: { gte?: number; gt?: number; lte?: number; lt?: number } };
+type Query = NonNullable<operations['listCollectionCases']['parameters']['query']>;
 
 capability('pagination', 'collection case lists', () => {
   let account: Account;
