@@ -101,7 +101,8 @@ async function readMultipart(request: FastifyRequest, fileLimit: number): Promis
   return { fields, file };
 }
 
-function bodyFor(operation: CompiledOperation, request: FastifyRequest): void {
+/** A body must come in the media type the operation declares (JSON, or multipart for uploads): otherwise 415. */
+function checkContentType(operation: CompiledOperation, request: FastifyRequest): void {
   const contentType = request.headers['content-type'] ?? '';
   const hasBody = request.body !== undefined || request.isMultipart();
   if (!hasBody) return;
@@ -139,7 +140,7 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
     let body: unknown;
     let file: UploadedFile | undefined;
     try {
-      bodyFor(operation, request);
+      checkContentType(operation, request);
       const { validateParams } = operation;
       if (validateParams && !validateParams(request.params)) throw validationError(validateParams.errors);
       // qs built this object for this request: validation may coerce and default it in place.

@@ -297,7 +297,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     void compiled[i]!.validateBody;
     setImmediate(() => warm(i + 1)).unref();
   };
-  setImmediate(() => warm(0)).unref();
+  // Start a moment after listening, so the first requests (often a health probe) are not kept waiting.
+  setTimeout(() => warm(0), 250).unref();
   const url = address.replace('[::1]', 'localhost');
   return {
     url,
