@@ -1908,11 +1908,11 @@ export type components = {
                  *     `resource_not_found` (404), `resource_already_exists`, `state_invalid` (a lifecycle move the object's state forbids).
                  *     `api_key_missing`, `api_key_invalid` (401). `idempotency_key_reused` (400), `idempotency_key_in_use` (409).
                  *     Business refusals (422): `no_partner_available`, `amount_below_minimum` (principal under USD 100), `missing_debt_collection_contract`, `missing_power_of_attorney`,
-                 *     `missing_kyc_verification`, `currency_mismatch`, `amount_exceeds_coverage`, `outside_coverage_period`, `not_test_mode`.
+                 *     `missing_kyc_verification`, `currency_mismatch`, `amount_exceeds_coverage`, `outside_coverage_period`.
                  *     `rate_limited` (429), `internal_error` (500), `service_unavailable` (503).
                  * @enum {string}
                  */
-                code: "parameter_missing" | "parameter_invalid" | "parameter_unknown" | "parameters_exclusive" | "body_invalid_json" | "content_type_unsupported" | "file_too_large" | "file_type_unsupported" | "resource_not_found" | "resource_already_exists" | "state_invalid" | "api_key_missing" | "api_key_invalid" | "idempotency_key_reused" | "idempotency_key_in_use" | "no_partner_available" | "amount_below_minimum" | "missing_debt_collection_contract" | "missing_power_of_attorney" | "missing_kyc_verification" | "currency_mismatch" | "amount_exceeds_coverage" | "outside_coverage_period" | "not_test_mode" | "rate_limited" | "internal_error" | "service_unavailable";
+                code: "parameter_missing" | "parameter_invalid" | "parameter_unknown" | "parameters_exclusive" | "body_invalid_json" | "content_type_unsupported" | "file_too_large" | "file_type_unsupported" | "resource_not_found" | "resource_already_exists" | "state_invalid" | "api_key_missing" | "api_key_invalid" | "idempotency_key_reused" | "idempotency_key_in_use" | "no_partner_available" | "amount_below_minimum" | "missing_debt_collection_contract" | "missing_power_of_attorney" | "missing_kyc_verification" | "currency_mismatch" | "amount_exceeds_coverage" | "outside_coverage_period" | "rate_limited" | "internal_error" | "service_unavailable";
                 /** @description A sentence for the developer saying what was wrong and how to fix it. */
                 message: string;
                 /**
