@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['spec/**/*.test.ts', 'mocks/**/*.test.ts', 'conformance/**/*.test.ts', 'scripts/**/*.test.ts'],
     exclude: ['conformance/checks/**', 'node_modules/**', 'dist/**'],
+    // The JSON report lets .ci/run print a plain "N passed, N failed" closing line.
+    reporters: ['default', ['json', { outputFile: 'reports/vitest.json' }]],
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },
