@@ -3,7 +3,7 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
-import qs from 'qs';
+import { createRequire } from 'node:module';
 import { anchoredSchema, createContractAjv, loadContract, type Contract, type OperationSpec } from './contract.js';
 import { createClock, type Clock } from './clock.js';
 import { ApiError, errors } from './errors.js';
@@ -64,6 +64,11 @@ export interface MockServer {
   journal: Journal;
   close(): Promise<void>;
 }
+
+/** Stripe-style query strings (`created[gte]=…`, `types[]=…`) with qs, required on the first query string seen. */
+let qs: typeof import('qs') | undefined;
+const parseQuery = (query: string): Record<string, unknown> =>
+  (qs ??= createRequire(import.meta.url)('qs') as typeof import('qs')).parse(query, { depth: 2, parameterLimit: 200, arrayLimit: 100 });
 
 const API_KEY = /^sk_(test|live)_[A-Za-z0-9_]{1,200}$/;
 const JSON_LIMIT = 1024 * 1024;
@@ -175,7 +180,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     bodyLimit: JSON_LIMIT,
     genReqId: () => requestIds.id('req'),
     // Long path parameters are just ids that do not exist (404), not find-my-way's default 414.
-    routerOptions: { maxParamLength: 2048, querystringParser: (query) => qs.parse(query, { depth: 2, parameterLimit: 200, arrayLimit: 100 }) as Record<string, unknown> },
+    routerOptions: { maxParamLength: 2048, querystringParser: (query) => parseQuery(query) },
     forceCloseConnections: true,
     return503OnClosing: true,
   });
