@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createMockServer, type LogLevel } from './server.js';
 import { loadContract } from './contract.js';
 import { DEFECTS } from './defects.js';
+import { DEFAULT_WEBHOOK_SECRET } from './sandbox.js';
 import { loadScenarios } from './scenarios/scenarios.js';
 import { faultOptions, faultsFromCli } from './faults.js';
 
@@ -29,7 +30,7 @@ const program = new Command()
   .option('--validate-responses', 'check every response against the contract (a mismatch becomes a 500 saying why)')
   .option('--cors-origin <origin...>', 'allowed browser origins (default: any)')
   .option('--webhook-url <url>', 'also deliver every event here, signed with --webhook-secret')
-  .option('--webhook-secret <secret>', 'signing secret for --webhook-url', 'whsec_casapay_mock_cli')
+  .option('--webhook-secret <secret>', 'signing secret for --webhook-url', DEFAULT_WEBHOOK_SECRET)
   .addOption(new Option('--defect <name...>', 'break the mock on purpose, to test a conformance suite').choices(Object.keys(DEFECTS)))
   .helpOption('--help', 'show this help')
   .addHelpText('after', `\nDefects (for testing conformance suites only):\n${Object.entries(DEFECTS).map(([k, v]) => `  ${k.padEnd(24)} ${v}`).join('\n')}`);
