@@ -139,12 +139,15 @@ export function createContractAjv(document: Record<string, any>, extra: { coerce
 
 /** Loads the contract from a bundled document (default: generated/casapay.json). */
 export function loadContract(document: Record<string, any> = JSON.parse(readFileSync(bundledContractPath(), 'utf8'))): Contract {
-  const ajv = createContractAjv(document);
+  // Created on the first validator asked for: adding the whole document to ajv walks every schema
+  // (~20 ms), which a mock's start-up and its first GET need not wait for.
+  let ajv: Ajv2020 | undefined;
+  const contractAjv = () => (ajv ??= createContractAjv(document));
   const cache = new Map<string, ValidateFunction>();
   const validator = (pointer: string) => {
     let fn = cache.get(pointer);
     if (!fn) {
-      fn = ajv.compile({ $ref: `${CONTRACT_ID}${pointer}` });
+      fn = contractAjv().compile({ $ref: `${CONTRACT_ID}${pointer}` });
       cache.set(pointer, fn);
     }
     return fn;
@@ -169,7 +172,9 @@ export function loadContract(document: Record<string, any> = JSON.parse(readFile
     operations,
     operationsById,
     match: (method, path) => matchers.find((m) => m.op.method === method.toLowerCase() && m.regex.test(path))?.op,
-    ajv,
+    get ajv() {
+      return contractAjv();
+    },
     validator,
     schema: (name) => validator(`#/components/schemas/${name}`),
     declaredStatus,

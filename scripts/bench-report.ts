@@ -30,6 +30,10 @@ export interface BenchOptions {
   scenarios: Scenario[];
   /** Where the JSON report goes (relative to the repository root). */
   json: string;
+  /** Starts of ours (cli and npm start) timed to the first answer; 0 skips. */
+  startupRuns: number;
+  /** Only the start-up measurement, no load. */
+  startupOnly: boolean;
   help: boolean;
 }
 
@@ -43,6 +47,8 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   only: [...TARGETS],
   scenarios: [...SCENARIOS],
   json: 'reports/bench.json',
+  startupRuns: 5,
+  startupOnly: false,
   help: false,
 };
 
@@ -62,6 +68,9 @@ Options:
   --scenario <list>     scenarios, comma-separated: get,post,list (default all)
   --cases <n>           cases created in ours before the list scenario (default 100000)
   --json <file>         JSON report path (default reports/bench.json)
+  --startup-runs <n>    start ours n times each as \`node dist/mocks/cli.js\` and as \`npm start\`,
+                        timed to the first 200 (default 5; 0 to skip)
+  --startup-only        only that start-up measurement, no load
   -h, --help            this text
 `;
 
@@ -95,7 +104,7 @@ function parseList<T extends string>(flag: string, raw: string, allowed: readonl
   return allowed.filter((a) => items.includes(a));
 }
 
-const VALUE_FLAGS = ['--duration', '--rounds', '--warmup', '--connections', '--cases', '--only', '--targets', '--scenario', '--scenarios', '--json'];
+const VALUE_FLAGS = ['--duration', '--rounds', '--warmup', '--connections', '--cases', '--only', '--targets', '--scenario', '--scenarios', '--json', '--startup-runs'];
 
 /** Parses the command line (without `node script`). Throws an Error with a readable message. */
 export function parseArgs(argv: readonly string[]): BenchOptions {
@@ -108,6 +117,10 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     }
     if (arg === '--no-pin' || arg === '--pin') {
       opts.pin = arg === '--pin';
+      continue;
+    }
+    if (arg === '--startup-only') {
+      opts.startupOnly = true;
       continue;
     }
     if (!arg.startsWith('--')) throw new Error(`unexpected argument "${arg}"`);
@@ -150,6 +163,9 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
       case '--json':
         if (value.trim() === '') throw new Error(`${flag}: missing value`);
         opts.json = value;
+        break;
+      case '--startup-runs':
+        opts.startupRuns = parseInteger(flag, value, 0);
         break;
       default:
         throw new Error(`unknown option "${flag}"`);

@@ -37,6 +37,8 @@ import {
   type Target,
   type TargetInfo,
 } from './bench-report.js';
+import { formatStartups, measureStartups, type StartupResult } from './bench-startup.js';
+import { staleReason } from './dist-freshness.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const HOST = '127.0.0.1';
@@ -410,34 +412,19 @@ async function seedCases(port: number, need: number, connections: number): Promi
 // ---------------------------------------------------------------------------
 // Build
 
-function newestMtime(dir: string, accept: (file: string) => boolean): number {
-  let newest = 0;
-  if (!fs.existsSync(dir)) return newest;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(full, accept));
-    else if (entry.isFile() && accept(entry.name)) newest = Math.max(newest, fs.statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-/** Runs `npm run build` when dist/mocks is missing or older than its sources; a reason when ours cannot run. */
+/** Runs `npm run build` when dist/ is missing or older than its sources; a reason when ours cannot run. */
 function ensureBuilt(): string | undefined {
   const cli = path.join(ROOT, 'dist/mocks/cli.js');
-  const isSource = (f: string): boolean => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.check.ts') && !f.endsWith('.d.ts');
-  const source = Math.max(newestMtime(path.join(ROOT, 'mocks'), isSource), newestMtime(path.join(ROOT, 'generated'), isSource));
-  const built = Math.max(
-    newestMtime(path.join(ROOT, 'dist/mocks'), (f) => f.endsWith('.js')),
-    newestMtime(path.join(ROOT, 'dist/generated'), (f) => f.endsWith('.js')),
-  );
-  if (fs.existsSync(cli) && built >= source) return undefined;
-  console.log(`bench: dist/mocks ${fs.existsSync(cli) ? 'is older than mocks/' : 'is missing'}; running npm run build…`);
+  const stale = staleReason(ROOT);
+  if (!stale) return undefined;
+  console.log(`bench: ${stale}; running npm run build…`);
   const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
   if (r.status !== 0) return `npm run build failed (${r.error ? r.error.message : `exit ${r.status}`})`;
   if (!fs.existsSync(cli)) return 'npm run build produced no dist/mocks/cli.js';
+  // An incremental build with nothing to emit leaves dist/.tsbuildinfo as it was: mark it built.
+  fs.utimesSync(path.join(ROOT, 'dist/.tsbuildinfo'), new Date(), new Date());
   return undefined;
 }
-
 
 // ---------------------------------------------------------------------------
 // Orchestration: start every target (one at a time, measuring start-up), then per scenario warm each
@@ -659,9 +646,8 @@ async function main(): Promise<number> {
   const placement = typeof plan === 'string' ? undefined : plan;
   const placementText = placement ? `server on cpu ${placement.server}, load generator on cpu ${placement.loadgen}` : 'cores not pinned';
   console.log(
-    `bench: ${targets.join(', ')} × ${scenarios.join(', ')}; ${opts.connections} connections, ${opts.duration} s per target and scenario` +
-      (opts.rounds > 1 ? ` in ${opts.rounds} alternating slices` : '') +
-      (opts.warmup > 0 ? `, ${opts.warmup} s warm-up` : '') +
+    (opts.startupOnly ? 'bench: start-up only' : `bench: ${targets.join(', ')} × ${scenarios.join(', ')}; ${opts.connections} connections, ${opts.duration} s per target and scenario`) +
+      (opts.startupOnly ? '' : (opts.rounds > 1 ? ` in ${opts.rounds} alternating slices` : '') + (opts.warmup > 0 ? `, ${opts.warmup} s warm-up` : '')) +
       `\n       ${cpus.length} × ${cpus[0]?.model.trim() ?? 'cpu'}, node ${process.version}; ` +
       (placement ? placementText : `cores not pinned (${plan as string})`),
   );
@@ -671,6 +657,18 @@ async function main(): Promise<number> {
   const lives: Live[] = [];
   const results: ScenarioResult[] = [];
   const failures: ScenarioFailure[] = [];
+
+  // First, on an idle machine: ours started as a user starts it, several times.
+  let startup: StartupResult[] = [];
+  if (targets.includes('ours') && !buildProblem && opts.startupRuns > 0) {
+    console.log(`\n▶ start-up of ours as a user runs it (launch → first 200 on GET ${CASES_PATH}, ${opts.startupRuns} starts each)`);
+    startup = await measureStartups(ROOT, opts.startupRuns);
+    console.log(formatStartups(startup, STARTUP_TARGETS_MS));
+  }
+  if (opts.startupOnly) {
+    writeReport(opts, { generatedAt: new Date().toISOString(), machine: machineInfo(placementText), startup, targetsMs: STARTUP_TARGETS_MS });
+    return startup.some((r) => r.medianMs !== null) ? 0 : 1;
+  }
 
   console.log('\n▶ start-up (spawn → first 200 on GET, polled every 5 ms)');
   for (const target of targets) {
@@ -715,14 +713,8 @@ async function main(): Promise<number> {
   const ours = infos.find((t) => t.target === 'ours');
   const report = {
     generatedAt: new Date().toISOString(),
-    machine: {
-      cpus: cpus.length,
-      cpuModel: cpus[0]?.model.trim() ?? null,
-      totalMemMb: Math.round(os.totalmem() / 1024 / 1024),
-      node: process.version,
-      platform: `${process.platform}-${process.arch}`,
-      placement: placementText,
-    },
+    machine: machineInfo(placementText),
+    startup,
     options: {
       duration: opts.duration,
       rounds: opts.rounds,
@@ -744,13 +736,32 @@ async function main(): Promise<number> {
     ratios: computeRatios(results, opts.scenarios),
     goals: evaluateGoals({ results, ours, cases: opts.cases }),
   };
+  writeReport(opts, report);
+  return results.length > 0 ? 0 : 1;
+}
+
+/** The issue's start-up targets: the built CLI, and npm start with its own overhead. */
+const STARTUP_TARGETS_MS: Record<string, number> = { 'node dist/mocks/cli.js': 300, 'npm start': 1000 };
+
+function machineInfo(placement: string) {
+  const cpus = os.cpus();
+  return {
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model.trim() ?? null,
+    totalMemMb: Math.round(os.totalmem() / 1024 / 1024),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    placement,
+  };
+}
+
+function writeReport(opts: BenchOptions, report: object): void {
   const out = path.resolve(ROOT, opts.json);
   fs.mkdirSync(path.dirname(out), { recursive: true });
   const round = (_key: string, v: unknown): unknown => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1000) / 1000 : v);
   fs.writeFileSync(out, `${JSON.stringify(report, round, 2)}\n`);
   const shown = path.relative(ROOT, out);
   console.log(`\nbench: wrote ${shown.startsWith('..') ? out : shown}`);
-  return results.length > 0 ? 0 : 1;
 }
 
 main().then(

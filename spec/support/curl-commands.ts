@@ -1,8 +1,8 @@
-// Pulls the curl commands out of the seed documents so a test can send each one, verbatim, to the mock.
+// Reads curl commands as the docs print them, so a test can send each one, verbatim, to the mock.
 // A small shell-word reader: quotes may span lines, `\` continues a line, and text glued to a closing
 // quote (`}'{ …`, `}'Ineligible Response Example`) ends the command.
 
-export interface SeedCurl {
+export interface CurlCommand {
   file: string;
   line: number;
   method: string;
@@ -24,7 +24,7 @@ function readWords(text: string, start: number): string[] {
       word += text.slice(i + 1, end);
       inWord = true;
       i = end + 1;
-      // The seeds glue what follows a command to its closing quote (a response `{…`, a heading): stop there.
+      // The docs glue what follows a command to its closing quote (a response `{…`, a heading): stop there.
       if (i < text.length && !/[\s\\]/.test(text[i]!)) break;
       continue;
     }
@@ -48,12 +48,12 @@ function readWords(text: string, start: number): string[] {
   return words;
 }
 
-export function extractCurls(file: string, text: string): SeedCurl[] {
-  const curls: SeedCurl[] = [];
+export function extractCurls(file: string, text: string): CurlCommand[] {
+  const curls: CurlCommand[] = [];
   for (const match of text.matchAll(/(^|[^\w])curl /g)) {
     const start = match.index! + match[0].length;
     const words = readWords(text, start);
-    const curl: SeedCurl = { file, line: text.slice(0, start).split('\n').length, method: 'GET', url: '', headers: {} };
+    const curl: CurlCommand = { file, line: text.slice(0, start).split('\n').length, method: 'GET', url: '', headers: {} };
     for (let i = 0; i < words.length; i++) {
       const w = words[i]!;
       if (w === '-H') {

@@ -1,0 +1,42 @@
+// Is dist/ older than the TypeScript it is built from? `npm start` and the benchmark ask before they
+// run the built mock, so an edit to mocks/ is never silently ignored — and a fresh install, whose
+// `prepare` has just built dist/, pays only a walk of the source folders (~100 stats).
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+/** Folders compiled by tsconfig.build.json. */
+const SOURCE_DIRS = ['mocks', 'conformance', 'generated'];
+const isSource = (name) => name.endsWith('.ts') && !/\.(test|check|d)\.ts$/.test(name);
+
+function newestSource(dir) {
+  let newest = { mtimeMs: 0, file: '' };
+  if (!existsSync(dir)) return newest;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    const candidate = entry.isDirectory() ? newestSource(full) : entry.isFile() && isSource(entry.name) ? { mtimeMs: statSync(full).mtimeMs, file: full } : undefined;
+    if (candidate && candidate.mtimeMs > newest.mtimeMs) newest = candidate;
+  }
+  return newest;
+}
+
+/**
+ * Why dist/ needs a build, or undefined when it is up to date. The build's own record
+ * (dist/.tsbuildinfo, written by every `tsc -p tsconfig.build.json`) is the time of the build.
+ * @param {string} root the package root
+ * @returns {string | undefined}
+ * @example staleReason(process.cwd()) // 'mocks/server.ts changed after the last build'
+ */
+export function staleReason(root) {
+  const stamp = path.join(root, 'dist', '.tsbuildinfo');
+  if (!existsSync(path.join(root, 'dist', 'mocks', 'cli.js')) || !existsSync(stamp)) return 'dist/ has not been built';
+  const built = statSync(stamp).mtimeMs;
+  for (const config of ['tsconfig.json', 'tsconfig.build.json']) {
+    const full = path.join(root, config);
+    if (existsSync(full) && statSync(full).mtimeMs > built) return `${config} changed after the last build`;
+  }
+  for (const dir of SOURCE_DIRS) {
+    const newest = newestSource(path.join(root, dir));
+    if (newest.mtimeMs > built) return `${path.relative(root, newest.file)} changed after the last build`;
+  }
+  return undefined;
+}
