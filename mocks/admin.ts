@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Clock } from './clock.js';
 import { ApiError, errors } from './errors.js';
 import type { Journal } from './journal.js';
+import { findRequests } from './journal-match.js';
 import type { Sandbox } from './sandbox.js';
 import type { AccountState } from './state/store.js';
 
@@ -132,6 +133,22 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
         const account = accountParam(query.account, false);
         const limit = integerParam(query.limit, 'limit', 1, journal.limit);
         return { data: journal.entries({ account, limit }) };
+      });
+
+      // WireMock-style verification: the requests matching a pattern, oldest first.
+      admin.post('/journal/find', async (request) => {
+        const body = bodyOf(request, ['method', 'path', 'body', 'account']);
+        for (const field of ['method', 'path'] as const) {
+          if (body[field] !== undefined && typeof body[field] !== 'string') throw errors.parameterInvalid(field, 'must be a string.');
+        }
+        const account = accountParam(body.account, false);
+        const pattern = {
+          ...(body.method === undefined ? {} : { method: body.method as string }),
+          ...(body.path === undefined ? {} : { path: body.path as string }),
+          ...(body.body === undefined ? {} : { body: body.body }),
+          ...(account === undefined ? {} : { account }),
+        };
+        return { data: findRequests(journal, pattern) };
       });
 
       admin.delete('/journal', async (request) => {

@@ -9,6 +9,7 @@ import { DEFECTS } from './defects.js';
 import { DEFAULT_WEBHOOK_SECRET } from './sandbox.js';
 import { loadScenarios } from './scenarios/scenarios.js';
 import { faultOptions, faultsFromCli } from './faults.js';
+import { envName } from './cli-env.js';
 
 const port = (value: string) => {
   const n = Number(value);
@@ -16,27 +17,34 @@ const port = (value: string) => {
   return n;
 };
 
+// Every flag can also come from the environment (a container's usual way in), named by envName();
+// a flag on the command line wins.
+const withEnv = (option: Option) => option.env(envName(option.long!));
+
 const program = new Command()
   .name('casapay-mock')
   .description('A stateful mock of the CasaPay API, validated by its OpenAPI contract.')
-  .option('-p, --port <port>', 'port to listen on (0 = any free port)', port, 4010)
-  .option('-h, --host <host>', 'address to listen on', '127.0.0.1')
-  .option('--spec <path>', 'a bundled contract (JSON or YAML) instead of generated/casapay.json')
-  .option('--seed <seed>', 'deterministic ids and references for repeatable runs')
-  .option('--scenario <name>', 'seed state from a scenario in mocks/scenarios')
-  .addOption(new Option('--log-level <level>', 'how much to log').choices(['silent', 'error', 'info', 'debug']).default('info'))
-  .option('-q, --quiet', 'log nothing but the start-up line (same as --log-level error)')
-  .option('--log-json', 'log JSON lines instead of readable text')
-  .option('--validate-responses', 'check every response against the contract (a mismatch becomes a 500 saying why)')
-  .option('--cors-origin <origin...>', 'allowed browser origins (default: any)')
-  .option('--webhook-url <url>', 'also deliver every event here, signed with --webhook-secret')
-  .option('--webhook-secret <secret>', 'signing secret for --webhook-url', DEFAULT_WEBHOOK_SECRET)
-  .addOption(new Option('--defect <name...>', 'break the mock on purpose, to test a conformance suite').choices(Object.keys(DEFECTS)))
   .helpOption('--help', 'show this help')
   .addHelpText('after', `\nDefects (for testing conformance suites only):\n${Object.entries(DEFECTS).map(([k, v]) => `  ${k.padEnd(24)} ${v}`).join('\n')}`);
 
-for (const option of faultOptions()) program.addOption(option);
-program.option('--journal-size <n>', 'requests kept for GET /__admin/journal (0 = off)', (v) => Number(v), 200);
+const options: Option[] = [
+  new Option('-p, --port <port>', 'port to listen on (0 = any free port)').argParser(port).default(4010),
+  new Option('-h, --host <host>', 'address to listen on').default('127.0.0.1'),
+  new Option('--spec <path>', 'a bundled contract (JSON or YAML) instead of generated/casapay.json'),
+  new Option('--seed <seed>', 'deterministic ids and references for repeatable runs'),
+  new Option('--scenario <name>', 'seed state from a scenario in mocks/scenarios'),
+  new Option('--log-level <level>', 'how much to log').choices(['silent', 'error', 'info', 'debug']).default('info'),
+  new Option('-q, --quiet', 'log nothing but the start-up line (same as --log-level error)'),
+  new Option('--log-json', 'log JSON lines instead of readable text'),
+  new Option('--validate-responses', 'check every response against the contract (a mismatch becomes a 500 saying why)'),
+  new Option('--cors-origin <origin...>', 'allowed browser origins (default: any)'),
+  new Option('--webhook-url <url>', 'also deliver every event here, signed with --webhook-secret'),
+  new Option('--webhook-secret <secret>', 'signing secret for --webhook-url').default(DEFAULT_WEBHOOK_SECRET),
+  new Option('--defect <name...>', 'break the mock on purpose, to test a conformance suite').choices(Object.keys(DEFECTS)),
+  ...faultOptions(),
+  new Option('--journal-size <n>', 'requests kept for GET /__admin/journal (0 = off)').argParser((v) => Number(v)).default(200),
+];
+for (const option of options) program.addOption(withEnv(option));
 
 program
   .command('scenarios')

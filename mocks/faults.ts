@@ -5,6 +5,7 @@
 // Only /v1/ routes are affected; /__admin never faults. Randomness comes only from the injected
 // `random`, so a seeded run injects the same faults on the same requests.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Socket } from 'node:net';
 import { InvalidArgumentError, Option } from 'commander';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, errors } from './errors.js';
@@ -62,6 +63,9 @@ export const FAULT_STATUSES: readonly FaultStatus[] = [500, 503, 429];
 /** A guard against typos such as `latency=30000000`: five minutes is longer than any client timeout. */
 export const MAX_LATENCY_MS = 300_000;
 /** Prefer keys owned by this file; Prism reads `code`, `example`, `dynamic` and `seed`, none of these. */
+/** Marks an in-process answer whose connection a fault dropped (see routes-in/nock.ts). */
+export const DROPPED_HEADER = 'x-mock-connection-dropped';
+
 export const FAULT_PREFERENCE_KEYS = ['latency', 'fail', 'fail-rate', 'drop'] as const;
 
 const MS = /^(\d+(?:\.\d+)?)(?:ms)?$/;
@@ -287,7 +291,10 @@ export function installFaults(app: FastifyInstance, options: InstallFaultsOption
 
     if (drop) {
       reply.hijack();
-      request.raw.socket?.destroy();
+      // In-process (app.inject, the nock route) there is no socket to close: the answer carries a
+      // marker instead, and the route turns it into the connection error a client would see.
+      if (request.raw.socket instanceof Socket) request.raw.socket.destroy();
+      else reply.raw.writeHead(200, { [DROPPED_HEADER]: 'true' }).end();
       return true;
     }
 

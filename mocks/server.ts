@@ -58,12 +58,19 @@ export interface MockServerOptions {
   journalLimit?: number;
 }
 
-export interface MockServer {
-  url: string;
+/** The mock without a socket: answer requests with `app.inject()` (the nock route) or listen on a port. */
+export interface MockEngine {
   app: FastifyInstance;
   sandbox: Sandbox;
   journal: Journal;
+  clock: Clock;
+  /** Compiles every validator in the background, one operation per turn of the event loop. */
+  warmUp(): void;
   close(): Promise<void>;
+}
+
+export interface MockServer extends MockEngine {
+  url: string;
 }
 
 /** Stripe-style query strings (`created[gte]=…`, `types[]=…`) with qs, required on the first non-empty query string (~25 ms). */
@@ -149,6 +156,20 @@ function authenticate(request: FastifyRequest, sandbox: Sandbox, defects: Readon
  * await mock.close();
  */
 export async function createMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+  const engine = await createMockEngine(options);
+  const address = await engine.app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 4010 });
+  // Start a moment after listening, so the first requests (often a health probe) are not kept waiting.
+  setTimeout(() => engine.warmUp(), 250).unref();
+  return { ...engine, url: address.replace('[::1]', 'localhost') };
+}
+
+/**
+ * The same mock, ready but not listening: every request goes through `engine.app.inject()`.
+ * @example
+ * const engine = await createMockEngine({ seed: 'demo' });
+ * (await engine.app.inject({ url: '/v1/collection_cases', headers: { authorization: 'Bearer sk_test_123' } })).statusCode // 200
+ */
+export async function createMockEngine(options: MockServerOptions = {}): Promise<MockEngine> {
   const contract = options.contract ?? loadContract();
   const defects = parseDefects(options.defects);
   const clock = options.clock ?? createClock();
@@ -302,7 +323,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   const ticker = setInterval(() => sandbox.tick(), 1000);
   ticker.unref();
 
-  const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 4010 });
+  await app.ready();
   // Compile the validators in the background, one operation per turn of the event loop, so requests
   // that arrive meanwhile are served in between.
   const warm = (i: number) => {
@@ -312,14 +333,12 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     void compiled[i]!.validateBody;
     setImmediate(() => warm(i + 1)).unref();
   };
-  // Start a moment after listening, so the first requests (often a health probe) are not kept waiting.
-  setTimeout(() => warm(0), 250).unref();
-  const url = address.replace('[::1]', 'localhost');
   return {
-    url,
     app,
     sandbox,
     journal,
+    clock,
+    warmUp: () => warm(0),
     async close() {
       clearInterval(ticker);
       await app.close();

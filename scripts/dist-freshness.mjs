@@ -5,7 +5,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /** Folders compiled by tsconfig.build.json. */
-const SOURCE_DIRS = ['mocks', 'conformance', 'generated'];
+const SOURCE_DIRS = ['mocks', 'client', 'conformance', 'generated'];
 const isSource = (name) => name.endsWith('.ts') && !/\.(test|check|d)\.ts$/.test(name);
 
 function newestSource(dir) {

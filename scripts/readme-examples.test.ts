@@ -1,5 +1,7 @@
 // The README's examples, run: the quickstart is exactly the two set-up commands and the test command
-// (and package.json has them), and every curl command aimed at the local mock succeeds against it.
+// (and package.json has them); every curl command aimed at the local mock succeeds against it; and
+// every TypeScript or YAML example is, character for character, a region of a file that a test runs
+// (`<!-- example: FILE#REGION -->` above the block names it; `// #region readme:REGION` in the file).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +10,12 @@ import { repoRoot } from '../spec/support/repo-root.js';
 import { startMock, type TestMock } from '../mocks/test-support.js';
 
 const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
-const blocks = [...readme.matchAll(/```(\w*)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1]!, text: m[2]! }));
+const blocks = [...readme.matchAll(/(?:<!-- example: (\S+) -->\n)?```(\w*)\n([\s\S]*?)```/g)].map((m) => ({
+  source: m[1],
+  lang: m[2]!,
+  text: m[3]!,
+  line: readme.slice(0, m.index).split('\n').length,
+}));
 const shell = blocks.filter((b) => b.lang === 'sh');
 const LOCAL = 'http://localhost:4010';
 const curls = shell.flatMap((b) => extractCurls('README.md', b.text)).filter((c) => c.url.startsWith(LOCAL));
@@ -20,7 +27,28 @@ beforeAll(async () => {
 });
 afterAll(() => mock.close());
 
+/** The lines between `// #region readme:NAME` and `// #endregion`, without their common indentation. */
+function region(file: string, name: string | undefined): string {
+  const text = readFileSync(path.join(repoRoot, file), 'utf8');
+  if (name === undefined) return text;
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => l.trim() === `// #region readme:${name}`);
+  const end = lines.findIndex((l, i) => i > start && l.trim() === '// #endregion');
+  if (start === -1 || end === -1) throw new Error(`${file} has no region readme:${name}`);
+  const body = lines.slice(start + 1, end);
+  const indent = Math.min(...body.filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length));
+  return `${body.map((l) => l.slice(indent)).join('\n')}\n`;
+}
+
+const codeBlocks = blocks.filter((b) => ['ts', 'js', 'yaml'].includes(b.lang));
+
 describe('README examples', () => {
+  it.each(codeBlocks.map((b) => [`${b.lang} block at README line ${b.line} (${b.source ?? 'no source'})`, b] as const))('%s is a region of a file a test runs', (_name, block) => {
+    expect(block.source, 'put <!-- example: FILE#REGION --> above the block').toBeDefined();
+    const [file, name] = block.source!.split('#');
+    expect(block.text).toBe(region(file!, name));
+  });
+
   it('the quickstart is npm install, npm start, npm test — and package.json runs them', () => {
     const commands = shell[0]!.text.split('\n').map((line) => line.replace(/#.*/, '').trim()).filter(Boolean);
     expect(commands).toEqual(['npm install', 'npm start', 'npm test']);

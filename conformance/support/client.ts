@@ -1,15 +1,15 @@
-// The one typed client every check talks through: openapi-fetch over the generated `paths`, plus a
+// The one typed client every check talks through — the package's own (client/index.ts) — plus a
 // middleware that holds every response to the contract (declared status, JSON content type, body
 // valid and strict, error envelope, Request-Id) and records it for coverage and failure reports.
-import createClient, { type Client, type Middleware } from 'openapi-fetch';
+import type { Middleware } from 'openapi-fetch';
+import { createCasaPayClient, type CasaPayClient } from '../../client/index.js';
 import { describeErrors } from '../../mocks/contract.js';
-import type { paths } from '../../generated/casapay.js';
 import { contract, operationFor } from './contract.js';
 import { clip, recorder, redactAuthorization, type Exchange, type RecordedMessage, type Violation } from './recorder.js';
 import { realNowMs } from './runtime.js';
 import { target } from './target.js';
 
-export type ApiClient = Client<paths>;
+export type ApiClient = CasaPayClient;
 
 /** A response broke a rule of the contract. The message starts with the rule so reports can group by it. */
 export class ContractViolation extends Error {
@@ -150,14 +150,12 @@ export interface ClientOptions {
  */
 export function apiClient(options: ClientOptions = {}): ApiClient {
   const t = target();
-  const key = options.apiKey === undefined ? t.apiKey : options.apiKey;
-  const authorization = options.authorization ?? (key === null ? undefined : `Bearer ${key}`);
-  const client = createClient<paths>({
+  return createCasaPayClient({
     baseUrl: t.baseUrl,
-    headers: authorization ? { Authorization: authorization } : {},
+    apiKey: options.apiKey === undefined ? t.apiKey : options.apiKey,
+    ...(options.authorization ? { authorization: options.authorization } : {}),
     // The per-request timeout of --timeout; a hung target fails the check instead of the run.
     fetch: (request: Request) => fetch(request, { signal: AbortSignal.timeout(t.timeoutMs) }),
+    middleware: [contractMiddleware()],
   });
-  client.use(contractMiddleware());
-  return client;
 }

@@ -1,0 +1,35 @@
+# The CasaPay mock as an image. Build it where a registry can be reached:
+#   docker build -t casapay-mock .
+# or, where none can (a base image made from the machine's own Node, see docker/build-base-image.sh):
+#   docker build --network host --build-arg BASE_IMAGE=casapay-node-base:local -t casapay-mock .
+# Run: docker run -p 4010:4010 casapay-mock  (flags through env: PORT, CASAPAY_MOCK_SCENARIO, CASAPAY_MOCK_SEED, …)
+ARG BASE_IMAGE=node:20-bookworm-slim
+
+FROM ${BASE_IMAGE} AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+# Scripts off: `prepare` would build before the sources are here; the build runs below.
+RUN npm ci --no-audit --no-fund --ignore-scripts
+COPY tsconfig.json tsconfig.build.json ./
+COPY generated ./generated
+COPY client ./client
+COPY mocks ./mocks
+COPY conformance ./conformance
+RUN npm run build && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
+
+FROM ${BASE_IMAGE}
+WORKDIR /app
+ENV NODE_ENV=production \
+    CASAPAY_MOCK_HOST=0.0.0.0 \
+    CASAPAY_MOCK_PORT=4010
+COPY --from=build /src/package.json ./
+COPY --from=build /src/node_modules ./node_modules
+COPY --from=build /src/dist ./dist
+COPY --from=build /src/generated/casapay.json ./generated/
+COPY --from=build /src/mocks/scenarios/*.yaml ./mocks/scenarios/
+USER node
+EXPOSE 4010
+HEALTHCHECK --interval=2s --timeout=2s --start-period=10s --retries=3 \
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || process.env.CASAPAY_MOCK_PORT}/__admin/health`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# exec: node is PID 1 and gets SIGTERM directly; PORT, when set, wins over CASAPAY_MOCK_PORT.
+CMD ["sh", "-c", "exec node dist/mocks/cli.js ${PORT:+--port \"$PORT\"}"]

@@ -1,0 +1,81 @@
+// The Docker route, for real: builds the image from ../../Dockerfile, starts it with the
+// testcontainers module, and checks it is the same mock — healthy, non-root, the scenario's objects,
+// the same answers as the in-process engine for the same seed and scenario, the admin routes.
+// Skips, saying why, only where no Docker engine answers. The base image is CASAPAY_DOCKER_BASE_IMAGE
+// or one made from this machine's Node (docker/build-base-image.sh), since no image can be pulled here.
+import { execFileSync, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../../spec/support/repo-root.js';
+import { createClock } from '../clock.js';
+import { interceptCasaPay } from './nock.js';
+import { CasaPayMockContainer, type StartedCasaPayMockContainer } from './testcontainers.js';
+
+const IMAGE = 'casapay-mock:test';
+const BASE_IMAGE = process.env.CASAPAY_DOCKER_BASE_IMAGE ?? 'casapay-node-base:local';
+
+function dockerProblem(): string | undefined {
+  const info = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { encoding: 'utf8', timeout: 15_000 });
+  if (info.error) return `no docker client (${info.error.message})`;
+  if (info.status !== 0) return `no Docker engine answers: ${(info.stderr || info.stdout).trim().split('\n').pop()}`;
+  return undefined;
+}
+
+const problem = dockerProblem();
+if (problem) console.warn(`testcontainers tests skipped: ${problem}`);
+
+describe.skipIf(problem !== undefined)('CasaPayMockContainer (real Docker)', () => {
+  let mock: StartedCasaPayMockContainer;
+
+  beforeAll(async () => {
+    // The reaper is an image of its own, which cannot be pulled here; containers are stopped below.
+    process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
+    // Without a bridge network testcontainers cannot look the host up; with host networking it is loopback.
+    process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
+    const hasBase = spawnSync('docker', ['image', 'inspect', BASE_IMAGE], { stdio: 'ignore' }).status === 0;
+    if (!hasBase) execFileSync(path.join(repoRoot, 'docker/build-base-image.sh'), [BASE_IMAGE], { stdio: 'inherit' });
+    // Host networking: the engine here has no bridge network (and npm ci in the build needs the registry).
+    execFileSync('docker', ['build', '--quiet', '--network', 'host', '--build-arg', `BASE_IMAGE=${BASE_IMAGE}`, '-t', IMAGE, repoRoot], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 600_000 });
+    // #region readme:testcontainers
+    mock = await new CasaPayMockContainer(IMAGE).withHostNetwork().withScenario('paid-in-full').withSeed('containers').start();
+    // #endregion
+  }, 660_000);
+
+  afterAll(async () => {
+    await mock?.stop();
+  });
+
+  it('is healthy, by the image’s HEALTHCHECK, and runs as a non-root user', async () => {
+    expect(await mock.admin.health()).toBe(true);
+    const inspect = JSON.parse(execFileSync('docker', ['inspect', mock.getId()], { encoding: 'utf8' }))[0];
+    expect(inspect.State.Health.Status).toBe('healthy');
+    expect(inspect.Config.User).toBe('node');
+  });
+
+  it('serves the scenario through the typed client, as the in-process engine does for the same seed', async () => {
+    const key = 'sk_test_containers';
+    const fromContainer = await mock.client(key).GET('/v1/collection_cases');
+    expect(fromContainer.response.status).toBe(200);
+    expect(fromContainer.data!.data.length).toBeGreaterThan(0);
+
+    const inProcess = await interceptCasaPay({ baseUrl: 'https://in-process.casapay.test', scenario: 'paid-in-full', seed: 'containers', clock: createClock() });
+    try {
+      const res = await fetch('https://in-process.casapay.test/v1/collection_cases', { headers: { authorization: `Bearer ${key}` } });
+      expect(await res.json()).toEqual(fromContainer.data);
+    } finally {
+      await inProcess.restore();
+    }
+  });
+
+  it('offers the admin routes: state, journal, reset', async () => {
+    const key = 'sk_test_admin_route';
+    await mock.client(key).POST('/v1/collection_case_previews', {
+      body: { amount_to_recover: 360000, currency: 'eur', due_date: '2024-11-01', debtor: { type: 'private', name: 'John Smith', country: 'DE' } },
+    });
+    const received = await mock.admin.received({ method: 'POST', path: '/v1/collection_case_previews', account: key });
+    expect(received.map((r) => r.status)).toEqual([200]);
+    expect(Array.isArray((await mock.admin.state(key)).collection_cases)).toBe(true);
+    await mock.admin.reset(key);
+    await expect(mock.admin.state(key)).rejects.toThrow(/404/);
+  });
+});

@@ -1,0 +1,131 @@
+// The container route (`casapay-contract-kit/testcontainers`): the mock's Docker image (../../Dockerfile)
+// as a testcontainers module, in the shape of testcontainers-node's own modules — a GenericContainer
+// subclass that waits for the image's HEALTHCHECK, and a started wrapper with typed getters: the base
+// URL, a typed client and the admin routes. It may import testcontainers, the typed client and the
+// admin routes' shapes; nothing of the engine runs here (the engine runs inside the container).
+import net from 'node:net';
+import { AbstractStartedContainer, GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
+import { createCasaPayClient, type CasaPayClient } from '../../client/index.js';
+import { envName } from '../cli-env.js';
+import type { RequestPattern } from '../journal-match.js';
+import type { JournalEntry } from '../journal.js';
+
+/** The tag `docker build -t casapay-mock .` gives the image. */
+export const CASAPAY_MOCK_IMAGE = 'casapay-mock:latest';
+export const CASAPAY_MOCK_PORT = 4010;
+
+
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The CasaPay mock in a container.
+ * @example
+ * const mock = await new CasaPayMockContainer().withScenario('paid-in-full').start();
+ * const { data } = await mock.client('sk_test_123').GET('/v1/collection_cases');
+ * await mock.stop();
+ */
+export class CasaPayMockContainer extends GenericContainer {
+  private hostNetwork = false;
+
+  constructor(image = CASAPAY_MOCK_IMAGE) {
+    super(image);
+    this.withWaitStrategy(Wait.forHealthCheck()).withStartupTimeout(60_000);
+  }
+
+  /** Seeds every new account with a scenario (`casapay-mock scenarios` lists them). */
+  withScenario(name: string): this {
+    return this.withEnvironment({ [envName('scenario')]: name });
+  }
+
+  /** Deterministic ids and references. */
+  withSeed(seed: string): this {
+    return this.withEnvironment({ [envName('seed')]: seed });
+  }
+
+  /** Any other flag of casapay-mock, by its long name: `withMockOption('error-rate', '0.2')`. */
+  withMockOption(flag: string, value: string): this {
+    return this.withEnvironment({ [envName(flag)]: value });
+  }
+
+  /**
+   * Shares the host's network instead of mapping a port (for Docker engines without a bridge
+   * network). The mock then listens on 127.0.0.1 at a free port picked when it starts.
+   */
+  withHostNetwork(): this {
+    this.hostNetwork = true;
+    return this.withNetworkMode('host');
+  }
+
+  override async start(): Promise<StartedCasaPayMockContainer> {
+    let baseUrl: (started: StartedTestContainer) => string;
+    if (this.hostNetwork) {
+      const port = await freeLoopbackPort();
+      this.withEnvironment({ PORT: String(port), [envName('host')]: '127.0.0.1' });
+      baseUrl = () => `http://127.0.0.1:${port}`;
+    } else {
+      this.withExposedPorts(CASAPAY_MOCK_PORT);
+      baseUrl = (started) => `http://${started.getHost()}:${started.getMappedPort(CASAPAY_MOCK_PORT)}`;
+    }
+    const started = await super.start();
+    return new StartedCasaPayMockContainer(started, baseUrl(started));
+  }
+}
+
+/** What `/__admin` offers, over HTTP (see the README's admin routes). */
+export interface CasaPayMockAdmin {
+  health(): Promise<boolean>;
+  /** Everything one account holds. */
+  state(apiKey: string): Promise<Record<string, unknown>>;
+  /** Forgets one account, or all of them. */
+  reset(apiKey?: string): Promise<void>;
+  /** The requests received that match a pattern, oldest first. */
+  received(pattern?: Omit<RequestPattern, 'path'> & { path?: string }): Promise<JournalEntry[]>;
+  /** Freezes or moves the mock's clock (`{ freeze, at, shift_seconds }`); returns the clock. */
+  clock(change?: { freeze?: boolean; at?: number; shift_seconds?: number }): Promise<{ now: number; frozen: boolean; offset_seconds: number }>;
+}
+
+export class StartedCasaPayMockContainer extends AbstractStartedContainer {
+  readonly admin: CasaPayMockAdmin;
+
+  constructor(
+    started: StartedTestContainer,
+    private readonly baseUrl: string,
+  ) {
+    super(started);
+    const call = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${baseUrl}/__admin${path}`, {
+        method,
+        ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      });
+      const json = (await res.json()) as Record<string, unknown>;
+      if (!res.ok) throw new Error(`${method} /__admin${path} answered ${res.status}: ${JSON.stringify(json)}`);
+      return json;
+    };
+    this.admin = {
+      health: async () => (await fetch(`${baseUrl}/__admin/health`)).ok,
+      state: (apiKey) => call('GET', `/state?account=${encodeURIComponent(apiKey)}`),
+      reset: async (apiKey) => void (await call('POST', '/reset', apiKey === undefined ? {} : { account: apiKey })),
+      received: async (pattern = {}) => (await call('POST', '/journal/find', pattern)).data as JournalEntry[],
+      clock: async (change) => (await (change ? call('POST', '/clock', change) : call('GET', '/clock'))) as { now: number; frozen: boolean; offset_seconds: number },
+    };
+  }
+
+  /** http://host:port of the mock, without a trailing slash. */
+  getBaseUrl(): string {
+    return this.baseUrl;
+  }
+
+  /** A typed client for one account. */
+  client(apiKey: string): CasaPayClient {
+    return createCasaPayClient({ baseUrl: this.baseUrl, apiKey });
+  }
+}
