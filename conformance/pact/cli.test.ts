@@ -61,6 +61,14 @@ describe('pact verify', () => {
     expect(run.stdout).toContain('reference');
   });
 
+  it('fails when a provider state cannot be set up, naming the state (pact-js alone would run the interaction anyway)', async () => {
+    const target = await mock();
+    const run = await cli(['pact', 'verify', '--pact', EXAMPLE_PACT, '--base-url', target.url, '--provider-states-setup-url', `${target.url}/__admin/no-such-route`]);
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    expect(run.stdout).toContain("✗ \"provider state 'the docs' quickstart case exists' (setup)\"");
+    expect(run.stdout).toMatch(/POST http:\/\/127\.0\.0\.1:\d+\/__admin\/no-such-route failed: 404/);
+  });
+
   it('a file that is not a pact is exit code 2 with the reason (in-process: nothing to verify, no child needed)', async () => {
     const err: string[] = [];
     expect(await runPactCommand(['pact', 'verify', '--pact', path.join(root, 'package.json')], { out: () => undefined, err: (l) => err.push(l) })).toBe(2);

@@ -80,16 +80,26 @@ export async function verifyPact(options: VerifyOptions): Promise<VerifyResult> 
   // One handler per state the pact names, each forwarding to the state-change URL; its JSON answer
   // is what pact-js hands the verifier for fromProviderState.
   const stateNames = [...new Set(pact.interactions.flatMap((i) => i.providerStates.map((s) => s.name)))];
+  // pact-js logs a failing state handler and answers the verifier 200 anyway, so the interaction
+  // would run against whatever the provider holds; remember each failure and fail the run with it.
+  const stateFailures = new Map<string, string>();
   const change = (state: string, action: 'setup' | 'teardown') => async (params?: unknown) => {
-    const res = await fetch(setupUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ state, params: params ?? {}, action, consumer: pact.consumer }),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`provider state '${state}' (${action}) at ${setupUrl}: ${res.status} ${text}`);
-    return text ? (JSON.parse(text) as Record<string, string>) : undefined;
+    try {
+      const res = await fetch(setupUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ state, params: params ?? {}, action, consumer: pact.consumer }),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+      });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`${res.status} ${text.slice(0, 300)}`);
+      const values = text ? (JSON.parse(text) as unknown) : undefined;
+      if (values !== undefined && (values === null || typeof values !== 'object' || Array.isArray(values))) throw new Error(`the answer is not a JSON object: ${text.slice(0, 300)}`);
+      return values as Record<string, string> | undefined;
+    } catch (error) {
+      stateFailures.set(`provider state '${state}' (${action})`, `POST ${setupUrl} failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw error;
+    }
   };
   const stateHandlers = Object.fromEntries(stateNames.map((name) => [name, { setup: change(name, 'setup'), teardown: change(name, 'teardown') }])) as VerifierOptions['stateHandlers'];
   let failures: InteractionFailure[] = [];
@@ -114,6 +124,7 @@ export async function verifyPact(options: VerifyOptions): Promise<VerifyResult> 
   } finally {
     await mock?.close();
   }
+  failures = [...[...stateFailures].map(([interaction, message]) => ({ interaction, mismatches: [message] })), ...failures];
   return { ok: failures.length === 0, baseUrl, startedMock: mock !== undefined, interactions: pact.interactions.length, failures };
 }
 
@@ -121,7 +132,9 @@ export async function verifyPact(options: VerifyOptions): Promise<VerifyResult> 
 export function formatVerifyResult(result: VerifyResult, file: string): string {
   const target = result.startedMock ? 'the bundled mock' : result.baseUrl;
   if (result.ok) return `✓ ${file}: all ${result.interactions} interaction(s) verified against ${target}`;
-  const lines = [`✗ ${file}: ${result.failures.length} of ${result.interactions} interaction(s) failed against ${target}`];
+  const interactions = result.failures.filter((f) => !f.interaction.startsWith('provider state ')).length;
+  const states = result.failures.length - interactions;
+  const lines = [`✗ ${file}: ${interactions} of ${result.interactions} interaction(s) failed against ${target}${states ? `; ${states} provider state set-up(s) failed` : ''}`];
   for (const f of result.failures) {
     lines.push(`  ✗ "${f.interaction}"`);
     for (const m of f.mismatches) lines.push(`      ${m}`);
