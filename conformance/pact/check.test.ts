@@ -86,6 +86,14 @@ describe('pact check: rules one at a time', () => {
     expect(essentials(one({ method: 'GET', path: '/v1/collection_cases/dc_1' }, { status: 200, body: { remainder: '360000' } }).findings)).toEqual([{ severity: 'error', part: 'response', field: '$.remainder', rule: 'response-field-type' }]);
   });
 
+  it('reads a v2 pact (one providerState, the query as a string)', () => {
+    const report = checker.check(parsePact({ consumer: { name: 'c' }, provider: { name: 'p' }, interactions: [{ description: 'v2', providerState: 'an empty account', request: { method: 'GET', path: '/v1/collection_cases', query: 'limit=500&colour=red' }, response: { status: 200 } }], metadata: { pactSpecification: { version: '2.0.0' } } }));
+    expect(essentials(report.findings)).toEqual([
+      { severity: 'warning', part: 'request', field: 'query colour', rule: 'query-param-unknown' },
+      { severity: 'error', part: 'request', field: 'query limit', rule: 'query-param-schema' },
+    ]);
+  });
+
   it('a 4XX range or 5XX declared in the contract covers 503', () => {
     expect(one({ method: 'GET', path: '/v1/collection_cases/dc_1' }, { status: 503, body: { error: { type: 'api_error' } } }).findings).toEqual([]);
   });

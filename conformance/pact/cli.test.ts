@@ -75,6 +75,14 @@ describe('pact verify', () => {
     expect(err.join('\n')).toContain('not a pact file');
   });
 
+  it('`pact` alone shows its help and is exit code 2; `pact --help` is 0', async () => {
+    const out: string[] = [];
+    const io = { out: (l: string) => out.push(l), err: (l: string) => out.push(l) };
+    expect(await runPactCommand(['pact'], io)).toBe(2);
+    expect(out.join('\n')).toMatch(/verify \[options\][\s\S]*check \[options\]/);
+    expect(await runPactCommand(['pact', '--help'], io)).toBe(0);
+  });
+
   it('no --pact is exit code 2 (commander names the option)', async () => {
     const err: string[] = [];
     expect(await runPactCommand(['pact', 'check'], { out: () => undefined, err: (l) => err.push(l) })).toBe(2);

@@ -67,7 +67,8 @@ export async function runPactCommand(argv: readonly string[], io: PactCommandIo 
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
-    if (error instanceof CommanderError) return error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version' ? 0 : 2;
+    // --help is 0; `pact` without a subcommand (help shown as an error) and bad options are 2.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (error instanceof PactFileError) {
       io.err(`casapay-conformance: ${error.message}`);
       return 2;
