@@ -59,8 +59,14 @@ describe('pact check: the fixtures', () => {
 });
 
 describe('pact check: rules one at a time', () => {
+  // With the API key unless a case says otherwise (`headers: {}`).
   const one = (request: Record<string, unknown>, response: Record<string, unknown>) =>
-    checker.check(parsePact({ consumer: { name: 'c' }, provider: { name: 'p' }, interactions: [{ description: 'x', request, response }], metadata: { pactSpecification: { version: '3.0.0' } } }));
+    checker.check(parsePact({ consumer: { name: 'c' }, provider: { name: 'p' }, interactions: [{ description: 'x', request: { headers: { Authorization: 'Bearer sk_test_1' }, ...request }, response }], metadata: { pactSpecification: { version: '3.0.0' } } }));
+
+  it('a request without the API key is an error unless it expects the 401', () => {
+    expect(essentials(one({ method: 'GET', path: '/v1/collection_cases/dc_1', headers: {} }, { status: 200 }).findings)).toEqual([{ severity: 'error', part: 'request', field: 'header Authorization', rule: 'request-authorization-missing' }]);
+    expect(one({ method: 'GET', path: '/v1/collection_cases/dc_1', headers: {} }, { status: 401 }).findings).toEqual([]);
+  });
 
   it('a path that is no operation of the contract is an error', () => {
     expect(essentials(one({ method: 'GET', path: '/v1/collection-cases' }, { status: 200 }).findings)).toEqual([{ severity: 'error', part: 'request', field: null, rule: 'operation-declared' }]);
@@ -87,7 +93,7 @@ describe('pact check: rules one at a time', () => {
   });
 
   it('reads a v2 pact (one providerState, the query as a string)', () => {
-    const report = checker.check(parsePact({ consumer: { name: 'c' }, provider: { name: 'p' }, interactions: [{ description: 'v2', providerState: 'an empty account', request: { method: 'GET', path: '/v1/collection_cases', query: 'limit=500&colour=red' }, response: { status: 200 } }], metadata: { pactSpecification: { version: '2.0.0' } } }));
+    const report = checker.check(parsePact({ consumer: { name: 'c' }, provider: { name: 'p' }, interactions: [{ description: 'v2', providerState: 'an empty account', request: { method: 'GET', path: '/v1/collection_cases', query: 'limit=500&colour=red', headers: { Authorization: 'Bearer sk_test_1' } }, response: { status: 200 } }], metadata: { pactSpecification: { version: '2.0.0' } } }));
     expect(essentials(report.findings)).toEqual([
       { severity: 'warning', part: 'request', field: 'query colour', rule: 'query-param-unknown' },
       { severity: 'error', part: 'request', field: 'query limit', rule: 'query-param-schema' },

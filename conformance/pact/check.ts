@@ -161,6 +161,12 @@ export function createPactChecker(contract: Contract): PactChecker {
         add('warning', 'request', `header ${name}`, 'header-unknown', `request header ${name} is not declared for ${op.operationId}`);
       }
     }
+    // Security: the contract's bearer key. A pact that sends none can only expect the 401 it gets.
+    const security: Array<Record<string, unknown>> = contract.document.paths[op.path][op.method].security ?? contract.document.security ?? [];
+    const needsKey = security.length > 0 && !security.some((requirement) => Object.keys(requirement).length === 0);
+    if (needsKey && !('authorization' in requestHeaders) && response.status !== 401) {
+      add('error', 'request', 'header Authorization', 'request-authorization-missing', `${op.operationId} needs an API key (Authorization: Bearer sk_test_…); without one the answer is 401, not ${response.status}`);
+    }
     for (const param of declaredHeaders) {
       if (param.required && !(param.name.toLowerCase() in requestHeaders)) add('error', 'request', `header ${param.name}`, 'header-param-required', `header ${param.name} is required by ${op.operationId}`);
     }
