@@ -42,6 +42,7 @@ export function buildProgram(): Command {
     .option('--negative-runs <n>', 'generated invalid inputs per operation', integer('--negative-runs', 1, 1000), DEFAULT_OPTIONS.negativeRuns)
     .option('--bail', 'stop at the first failing check', false)
     .option('--no-color', 'plain output')
+    .addHelpText('after', '\nPact (see `casapay-conformance pact --help`):\n  pact verify --pact FILE [--base-url URL]   replay a pact against an implementation (default: the bundled mock)\n  pact check --pact FILE                     check a pact against the contract, without running anything\n')
     .addHelpText('after', `\nCapabilities:\n${Object.entries(CAPABILITIES).map(([name, text]) => `  ${name.padEnd(12)} ${text}`).join('\n')}\n`);
 }
 

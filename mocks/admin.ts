@@ -7,6 +7,7 @@ import type { Clock } from './clock.js';
 import { ApiError, errors } from './errors.js';
 import type { Journal } from './journal.js';
 import { findRequests } from './journal-match.js';
+import type { ProviderStates } from './provider-states.js';
 import type { Sandbox } from './sandbox.js';
 import type { AccountState } from './state/store.js';
 
@@ -16,6 +17,8 @@ export interface AdminDeps {
   sandbox: Sandbox;
   journal: Journal;
   clock: Clock;
+  /** Pact provider states (provider-states.ts); without them the route is not registered. */
+  providerStates?: ProviderStates;
 }
 
 /** The same shape server.ts accepts as an API key. */
@@ -84,7 +87,7 @@ export function dumpAccount(account: AccountState) {
  * await fetch(`${url}/__admin/reset`, { method: 'POST' }); // { reset: 'all' }
  */
 export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Promise<void> {
-  const { sandbox, journal, clock } = deps;
+  const { sandbox, journal, clock, providerStates } = deps;
 
   await app.register(
     async (admin) => {
@@ -176,6 +179,10 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
         sandbox.tick();
         return clock.describe();
       });
+
+      // Pact verifiers post here before each interaction (providerStatesSetupUrl); the answer's
+      // values fill the pact's fromProviderState expressions (a fresh account's key, its ids).
+      if (providerStates) admin.post('/provider-states', async (request) => providerStates.change(request.body));
     },
     { prefix: ADMIN_PREFIX },
   );

@@ -128,7 +128,7 @@ function readOperations(document: Record<string, any>): OperationSpec[] {
 }
 
 /** Builds an ajv instance that knows the whole contract (query validation adds type coercion and defaults). */
-export function createContractAjv(document: Record<string, any>, extra: { coerceTypes?: 'array'; useDefaults?: boolean } = {}): Ajv2020 {
+export function createContractAjv(document: Record<string, any>, extra: { coerceTypes?: 'array'; useDefaults?: boolean; allErrors?: boolean } = {}): Ajv2020 {
   // strict: false because the contract carries OpenAPI annotations (example) that are not JSON Schema keywords.
   // meta: false — the contract is linted, not re-validated at start; skipping the meta-schema saves ~40 ms.
   const ajv = new Ajv2020({ strict: false, allErrors: false, validateSchema: false, meta: false, logger: false, ...extra });

@@ -29,6 +29,7 @@ const ADMIN_ROUTES: ReadonlyArray<readonly [method: string, path: string, does: 
   ['GET', '/__admin/clock', "the mock's clock"],
   ['POST', '/__admin/clock', 'freeze or move the clock: {"freeze": true, "at": …, "shift_seconds": …}'],
   ['POST', '/__admin/reset?account=sk_test_…', 'forget one account (or, without account, all of them)'],
+  ['POST', '/__admin/provider-states', 'Pact provider state: {"state": "an empty account"} → a new account seeded for it, {api_key, case_id, …}'],
 ];
 
 /** This package's version, from its package.json (found from mocks/ and from dist/mocks/). */

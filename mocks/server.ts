@@ -19,6 +19,7 @@ import { registerAdmin } from './admin.js';
 import { registerFrontDoor } from './front-door.js';
 import { installFaults, type FaultOptions } from './faults.js';
 import { installJournal, type Journal } from './journal.js';
+import { createProviderStates } from './provider-states.js';
 import { applyScenario, loadScenarios, scenarioFromHeader, type Scenario, type ScenarioRuntime } from './scenarios/scenarios.js';
 
 /** The API key of CasaPay's documentation: its account holds the objects the quickstarts refer to. */
@@ -194,7 +195,9 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     deliveries: (eventId) => sandbox.deliveries(eventId),
     advanceTestClock: (account, clockId, to) => sandbox.advanceTestClock(account, clockId, to),
   };
+  const providerStates = createProviderStates({ sandbox, scenarios, apply: (account, scenario) => applyScenario(runtime, account, scenario) });
   sandbox.seedAccount = (account) => {
+    if (providerStates.seed(account)) return;
     const fromHeader = account.key.includes(SCENARIO_SUFFIX) ? account.key.split(SCENARIO_SUFFIX)[1]!.split(':')[0]! : undefined;
     const name = fromHeader ?? (account.key === DOCS_API_KEY ? 'quickstart' : options.scenario);
     if (name) applyScenario(runtime, account, scenarios().get(name)!);
@@ -243,7 +246,7 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   const journal = installJournal(app, { now: () => clock.nowMs(), limit: options.journalLimit });
   // Faults draw from their own seeded stream, so turning them on does not change the ids a seed mints.
   installFaults(app, { faults: options.faults, random: createIdMinter(options.seed === undefined ? undefined : `${options.seed}:faults`).fraction });
-  await registerAdmin(app, { sandbox, journal, clock });
+  await registerAdmin(app, { sandbox, journal, clock, providerStates });
   await registerFrontDoor(app, { contract, scenarios, docsApiKey: DOCS_API_KEY });
 
   app.setErrorHandler((error, request, reply) => {
