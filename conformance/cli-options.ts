@@ -12,7 +12,8 @@ const integer = (name: string, min: number, max: number) => (value: string): num
   return n;
 };
 
-const url = (value: string): string => {
+/** An absolute http(s) base URL, without its trailing slash (a commander argument parser). */
+export const url = (value: string): string => {
   let parsed: URL;
   try {
     parsed = new URL(value);

@@ -3,20 +3,10 @@
 // argv starting with `pact` here, so the suite's own command line stays as it was.
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { loadContract } from '../../mocks/contract.js';
+import { url } from '../cli-options.js';
 import { createPactChecker, formatCheckReport } from './check.js';
 import { PactFileError, readPactFile } from './pact-file.js';
 import { formatVerifyResult, verifyPact } from './verify.js';
-
-const url = (value: string): string => {
-  let parsed: URL;
-  try {
-    parsed = new URL(value);
-  } catch {
-    throw new InvalidArgumentError('expected an absolute http(s) URL such as http://127.0.0.1:4010.');
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new InvalidArgumentError('expected an http or https URL.');
-  return value.replace(/\/+$/, '');
-};
 
 const milliseconds = (value: string): number => {
   const n = Number(value);
