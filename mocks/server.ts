@@ -18,7 +18,7 @@ import { applyResponseDefects } from './response-defects.js';
 import { registerAdmin } from './admin.js';
 import { installFaults, type FaultOptions } from './faults.js';
 import { installJournal, type Journal } from './journal.js';
-import { applyScenario, loadScenarios, scenarioFromHeader, type Scenario, type ScenarioRuntime } from './scenarios/scenarios.js';
+import { applyScenario, loadScenarios, SCENARIO_STEP, scenarioFromHeader, scenarioStepRunner, type Scenario, type ScenarioRuntime } from './scenarios/scenarios.js';
 
 /** The API key of CasaPay's documentation: its account holds the objects the quickstarts refer to. */
 export const DOCS_API_KEY = 'sk_test_4eC39HqLyjWDarjtT1zdp7dc';
@@ -168,6 +168,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     deliveries: (eventId) => sandbox.deliveries(eventId),
     advanceTestClock: (account, clockId, to) => sandbox.advanceTestClock(account, clockId, to),
   };
+  sandbox.tasks.define(SCENARIO_STEP, scenarioStepRunner(runtime));
   sandbox.seedAccount = (account) => {
     const fromHeader = account.key.includes(SCENARIO_SUFFIX) ? account.key.split(SCENARIO_SUFFIX)[1]!.split(':')[0]! : undefined;
     const name = fromHeader ?? (account.key === DOCS_API_KEY ? 'quickstart' : options.scenario);
