@@ -245,7 +245,7 @@ export const listCollectionCases: Handler = (ctx) => {
     byStatus || debtor_country || debtor_type
       ? (c: CollectionCase) => (!byStatus || c.status === byStatus) && (!debtor_country || c.debtor?.country === debtor_country) && (!debtor_type || c.debtor?.type === debtor_type)
       : undefined;
-  return ok(listPage(ctx, ctx.account.cases, filter));
+  return ok(listPage(ctx, ctx.account.cases, filter, { status: byStatus, debtor_country, debtor_type }));
 };
 
 export const retrieveCollectionCase: Handler = (ctx) => ok(findCase(ctx, ctx.params.id!));
