@@ -16,6 +16,12 @@ const port = (value: string) => {
   return n;
 };
 
+const positiveInteger = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a whole number of at least 1.');
+  return n;
+};
+
 const program = new Command()
   .name('casapay-mock')
   .description('A stateful mock of the CasaPay API, validated by its OpenAPI contract.')
@@ -37,6 +43,7 @@ const program = new Command()
 
 for (const option of faultOptions()) program.addOption(option);
 program.option('--journal-size <n>', 'requests kept for GET /__admin/journal (0 = off)', (v) => Number(v), 200);
+program.option('--webhook-concurrency <n>', 'webhook attempts open at once per receiver URL; the rest queue', positiveInteger, 4);
 
 program
   .command('scenarios')
@@ -72,6 +79,7 @@ async function start() {
     defects: opts.defect,
     faults: faultsFromCli(program.opts()),
     journalLimit: program.opts<{ journalSize: number }>().journalSize,
+    webhookConcurrency: program.opts<{ webhookConcurrency: number }>().webhookConcurrency,
     contract,
   }).catch((error: Error & { code?: string }) => {
     console.error(error.code === 'EADDRINUSE' ? `casapay-mock: port ${opts.port} is already in use on ${opts.host}; pick another with --port.` : `casapay-mock: ${error.message}`);

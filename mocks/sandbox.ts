@@ -23,6 +23,8 @@ export interface SandboxOptions {
   webhookUrl?: string;
   webhookSecret?: string;
   retryDelaysMs?: readonly number[];
+  /** Webhook attempts open at once per target URL (the CLI's --webhook-concurrency). */
+  webhookConcurrency?: number;
 }
 
 export interface RequestInfo {
@@ -61,6 +63,7 @@ export class Sandbox {
       // Receivers check `t` against their real clock, whatever the mock's virtual clock says.
       signingTime: realNowSeconds,
       retryDelaysMs: options.retryDelaysMs,
+      maxInFlight: options.webhookConcurrency,
       onChange: (delivery) => {
         const event = this.eventsById.get(delivery.event);
         if (event) event.pending_webhooks = this.dispatcher.pendingCount(delivery.event);

@@ -45,6 +45,8 @@ export interface MockServerOptions {
   webhookSecret?: string;
   /** Webhook retry waits in ms (default 0.5 s, 1 s, 2 s, 4 s, 8 s). */
   webhookRetryDelaysMs?: number[];
+  /** Webhook attempts open at once per receiver URL (default 4); the rest queue. */
+  webhookConcurrency?: number;
   /** Deliberate implementation defects, to test conformance suites (see defects.ts). */
   defects?: string[];
   /** The clock; default real time. */
@@ -155,6 +157,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     webhookUrl: options.webhookUrl,
     webhookSecret: options.webhookSecret,
     retryDelaysMs: options.webhookRetryDelaysMs,
+    webhookConcurrency: options.webhookConcurrency,
   });
   // Scenario files are read on first need (a --scenario, an X-Mock-Scenario header, the docs' key).
   let loaded: Map<string, Scenario> | undefined;
