@@ -18,6 +18,7 @@ import { applyResponseDefects } from './response-defects.js';
 import { registerAdmin } from './admin.js';
 import { installFaults, type FaultOptions } from './faults.js';
 import { installJournal, type Journal } from './journal.js';
+import { createLineWriter } from './log-writer.js';
 import { applyScenario, loadScenarios, SCENARIO_STEP, scenarioFromHeader, scenarioStepRunner, type Scenario, type ScenarioRuntime } from './scenarios/scenarios.js';
 
 /** The API key of CasaPay's documentation: its account holds the objects the quickstarts refer to. */
@@ -179,8 +180,10 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   };
   const requestIds = createIdMinter(options.seed === undefined ? undefined : `${options.seed}:requests`);
   const level = options.logLevel ?? 'info';
+  // Request lines and pino's JSON lines go through one buffered writer (see log-writer.ts).
+  const logOut = level === 'silent' ? undefined : createLineWriter();
   const app = Fastify({
-    logger: options.logJson && level !== 'silent' ? { level } : false,
+    logger: options.logJson && logOut ? { level, stream: logOut } : false,
     bodyLimit: JSON_LIMIT,
     genReqId: () => requestIds.id('req'),
     // Long path parameters are just ids that do not exist (404), not find-my-way's default 414.
@@ -269,12 +272,12 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     done();
   });
 
-  if (level === 'info' || level === 'debug') {
-    if (!options.logJson) {
-      app.addHook('onResponse', async (request, reply) => {
-        console.log(`${request.method} ${request.url} → ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms ${request.id}`);
-      });
-    }
+  if ((level === 'info' || level === 'debug') && !options.logJson) {
+    // A callback hook (no promise per request) writing to the buffered writer (no syscall per request).
+    app.addHook('onResponse', (request, reply, done) => {
+      logOut!.line(`${request.method} ${request.url} → ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms ${request.id}`);
+      done();
+    });
   }
 
   let queryAjv: ReturnType<typeof createContractAjv> | undefined;
@@ -318,6 +321,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       clearInterval(ticker);
       await app.close();
       await sandbox.close();
+      logOut?.close();
     },
   };
 }
