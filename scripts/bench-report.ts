@@ -2,17 +2,23 @@
 // percentiles, ratios, goal evaluation and table formatting. No I/O here, so
 // scripts/bench-report.test.ts can exercise all of it.
 
-export const TARGETS = ['ours', 'prism', 'bare'] as const;
+/** `logged` is ours with its default configuration (info logging, one line per request). */
+export const TARGETS = ['ours', 'logged', 'prism', 'bare'] as const;
 export type Target = (typeof TARGETS)[number];
 
-export const SCENARIOS = ['get', 'post', 'list'] as const;
+/** `post` creates on a fresh key's account, `post-docs` on the docs' key (seeded with the quickstart scenario). */
+export const SCENARIOS = ['get', 'post', 'post-docs', 'list'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export const SCENARIO_LABELS: Record<Scenario, string> = {
   get: 'GET retrieve',
   post: 'POST create',
+  'post-docs': "POST create (docs' key)",
   list: 'GET list',
 };
+
+/** Targets that run our mock (and hold the cases the list scenario needs). */
+export const isOurs = (target: Target): boolean => target === 'ours' || target === 'logged';
 
 export interface BenchOptions {
   /** Measured seconds per target × scenario. */
@@ -30,6 +36,10 @@ export interface BenchOptions {
   scenarios: Scenario[];
   /** Where the JSON report goes (relative to the repository root). */
   json: string;
+  /** Seconds of POST create on ours in 5 s slices instead of the comparison (0 = off). */
+  soak: number;
+  /** Case counts for the growth table instead of the comparison (empty = off). */
+  growth: number[];
   help: boolean;
 }
 
@@ -43,6 +53,8 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   only: [...TARGETS],
   scenarios: [...SCENARIOS],
   json: 'reports/bench.json',
+  soak: 0,
+  growth: [],
   help: false,
 };
 
@@ -60,7 +72,13 @@ Options:
   --connections <n>     concurrent connections (default 10)
   --only <list>         targets, comma-separated: ours,prism,bare (default all)
   --scenario <list>     scenarios, comma-separated: get,post,list (default all)
+  --only <list>         (targets: ours = --quiet, logged = default info logging to /dev/null)
+  --scenario <list>     (post = a fresh key's account, post-docs = the docs' key account)
   --cases <n>           cases created in ours before the list scenario (default 100000)
+  --soak <s>            instead: POST create on the docs' key for s seconds, req/s per 5 s slice
+  --growth <list>       instead: the growth table at these case counts, e.g. 1k,10k,100k,1m
+                        (create req/s, list and retrieve latency, RSS, bytes per case; each
+                        measurement lasts --duration / 2 seconds)
   --json <file>         JSON report path (default reports/bench.json)
   -h, --help            this text
 `;
@@ -95,7 +113,16 @@ function parseList<T extends string>(flag: string, raw: string, allowed: readonl
   return allowed.filter((a) => items.includes(a));
 }
 
-const VALUE_FLAGS = ['--duration', '--rounds', '--warmup', '--connections', '--cases', '--only', '--targets', '--scenario', '--scenarios', '--json'];
+const VALUE_FLAGS = ['--duration', '--rounds', '--warmup', '--connections', '--cases', '--only', '--targets', '--scenario', '--scenarios', '--json', '--soak', '--growth'];
+
+/** "1k" → 1000, "1m" → 1000000, "250000" → 250000. */
+export function parseCount(flag: string, raw: string): number {
+  const m = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(raw.trim().replace(/_/g, ''));
+  if (!m) throw new Error(`${flag}: expected a count like 1k, 100k or 1m, got "${raw}"`);
+  const n = Math.round(Number(m[1]) * (m[2]!.toLowerCase() === 'k' ? 1e3 : m[2]!.toLowerCase() === 'm' ? 1e6 : 1));
+  if (n < 1) throw new Error(`${flag}: must be at least 1, got "${raw}"`);
+  return n;
+}
 
 /** Parses the command line (without `node script`). Throws an Error with a readable message. */
 export function parseArgs(argv: readonly string[]): BenchOptions {
@@ -150,6 +177,13 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
       case '--json':
         if (value.trim() === '') throw new Error(`${flag}: missing value`);
         opts.json = value;
+        break;
+      case '--soak':
+        opts.soak = parseSeconds(flag, value, 10);
+        break;
+      case '--growth':
+        opts.growth = [...new Set(value.split(',').filter((v) => v.trim() !== '').map((v) => parseCount(flag, v)))].sort((a, b) => a - b);
+        if (opts.growth.length === 0) throw new Error(`${flag}: expected a list like 1k,10k,100k,1m`);
         break;
       default:
         throw new Error(`unknown option "${flag}"`);
@@ -262,6 +296,8 @@ export interface Ratio {
   oursOverPrism: number | null;
   oursOverBare: number | null;
   p99OursOverBare: number | null;
+  /** Default logging (logged) over --quiet (ours). */
+  loggedOverOurs: number | null;
 }
 
 function find(results: readonly ScenarioResult[], target: Target, scenario: Scenario): ScenarioResult | undefined {
@@ -283,6 +319,7 @@ export function computeRatios(results: readonly ScenarioResult[], scenarios: rea
       oursOverPrism: divide(ours?.reqPerSec, prism?.reqPerSec),
       oursOverBare: divide(ours?.reqPerSec, bare?.reqPerSec),
       p99OursOverBare: divide(ours?.latency.p99, bare?.latency.p99),
+      loggedOverOurs: divide(find(results, 'logged', scenario)?.reqPerSec, ours?.reqPerSec),
     };
   });
 }
@@ -321,15 +358,19 @@ export function evaluateGoals({ results, ours, cases }: GoalInput): Goal[] {
     return text ? { note: text } : {};
   };
 
-  for (const scenario of ['get', 'post'] as const) {
+  for (const scenario of ['get', 'post', 'post-docs', 'list'] as const) {
     const ratio = ratios.find((r) => r.scenario === scenario);
     const o = find(results, 'ours', scenario);
     const prism = find(results, 'prism', scenario);
     const bare = find(results, 'bare', scenario);
-    const error = dirty(o);
+    const error =
+      dirty(o) ??
+      (scenario === 'list' && o && cases !== 100_000 ? `list measured over ${formatInt(cases)} requested cases, not 100,000` : undefined) ??
+      (scenario === 'list' && o && ours?.seed && ours.seed.failed > 0 ? `${formatInt(ours.seed.failed)} seeding creates failed` : undefined);
+    const label = scenario === 'list' ? 'GET list over 100k cases' : SCENARIO_LABELS[scenario];
     const vsPrism = ratio?.oursOverPrism ?? null;
     goals.push({
-      label: `${SCENARIO_LABELS[scenario]} req/s vs Prism`,
+      label: `${label} req/s vs Prism`,
       target: '≥ 10×',
       actual: vsPrism === null ? '—' : `${formatRatio(vsPrism)}`,
       met: vsPrism === null ? null : vsPrism >= 10 && error === undefined,
@@ -337,33 +378,33 @@ export function evaluateGoals({ results, ours, cases }: GoalInput): Goal[] {
     });
     const vsBare = ratio?.oursOverBare ?? null;
     goals.push({
-      label: `${SCENARIO_LABELS[scenario]} req/s vs bare`,
+      label: `${label} req/s vs bare`,
       target: '≥ 60 %',
       actual: vsBare === null ? '—' : formatPercent(vsBare),
       met: vsBare === null ? null : vsBare >= 0.6 && error === undefined,
       ...notes(error, vsBare === null ? undefined : disturbed(o, bare)),
     });
+    // The issue's latency bounds at 10 connections: reads 1 ms, creates 2 ms, the list over 100k cases 2 ms.
+    const bound = scenario === 'get' ? 1 : 2;
     goals.push({
-      label: `${SCENARIO_LABELS[scenario]} p99`,
-      target: '≤ 1 ms',
+      label: `${label} p99`,
+      target: `≤ ${bound} ms`,
       actual: o ? formatMs(o.latency.p99) : '—',
-      met: o ? o.latency.p99 <= 1 && error === undefined : null,
+      met: o ? o.latency.p99 <= bound && error === undefined : null,
       ...notes(error, disturbed(o)),
     });
+    const logged = ratio?.loggedOverOurs ?? null;
+    if (logged !== null) {
+      const l = find(results, 'logged', scenario);
+      goals.push({
+        label: `${label}: default logging vs --quiet`,
+        target: '≥ 85 %',
+        actual: formatPercent(logged),
+        met: logged >= 0.85 && error === undefined && clean(l),
+        ...notes(error, disturbed(o, l)),
+      });
+    }
   }
-
-  const list = find(results, 'ours', 'list');
-  const listError =
-    dirty(list) ??
-    (list && cases !== 100_000 ? `list measured over ${formatInt(cases)} requested cases, not 100,000` : undefined) ??
-    (list && ours?.seed && ours.seed.failed > 0 ? `${formatInt(ours.seed.failed)} seeding creates failed` : undefined);
-  goals.push({
-    label: 'GET list over 100k cases p99',
-    target: '≤ 2 ms',
-    actual: list ? formatMs(list.latency.p99) : '—',
-    met: list ? list.latency.p99 <= 2 && listError === undefined : null,
-    ...notes(listError, disturbed(list)),
-  });
 
   const startup = ours?.status === 'ok' ? ours.startupMs : undefined;
   goals.push({
@@ -516,12 +557,12 @@ export function renderReport(input: ReportInput): string {
   }
 
   out.push('');
-  out.push('Ratios (req/s of ours divided by the baseline; p99 of ours divided by bare)');
+  out.push('Ratios (req/s of ours divided by the baseline; p99 of ours divided by bare; logged = default info logging over --quiet)');
   const ratios = computeRatios(results, options.scenarios);
   out.push(
     formatTable(
-      ['scenario', 'ours/prism', 'ours/bare', 'p99 ours/bare'],
-      ratios.map((r) => [SCENARIO_LABELS[r.scenario], formatRatio(r.oursOverPrism), formatPercent(r.oursOverBare), formatRatio(r.p99OursOverBare)]),
+      ['scenario', 'ours/prism', 'ours/bare', 'p99 ours/bare', 'logged/ours'],
+      ratios.map((r) => [SCENARIO_LABELS[r.scenario], formatRatio(r.oursOverPrism), formatPercent(r.oursOverBare), formatRatio(r.p99OursOverBare), formatPercent(r.loggedOverOurs)]),
     ),
   );
 
@@ -567,4 +608,99 @@ export function renderReport(input: ReportInput): string {
 function firstLine(s: string): string {
   const line = s.split('\n')[0] ?? '';
   return line.length > 100 ? `${line.slice(0, 97)}…` : line;
+}
+
+// ---------------------------------------------------------------------------
+// Soak: POST create for a long run, req/s per slice
+
+export interface SoakReport {
+  sliceSec: number;
+  /** Responses per second in each full slice. */
+  slices: number[];
+  /** Last full slice over the second (the first includes warm-up). */
+  lastOverSecond: number | null;
+  met: boolean | null;
+}
+
+/** The issue's soak target: the last slice at least 90 % of the second. */
+export function evaluateSoak(slices: readonly number[], sliceSec: number): SoakReport {
+  const second = slices[1];
+  const last = slices[slices.length - 1];
+  const ratio = slices.length >= 3 && second ? (last as number) / second : null;
+  return { sliceSec, slices: [...slices], lastOverSecond: ratio, met: ratio === null ? null : ratio >= 0.9 };
+}
+
+export function renderSoak(report: SoakReport, label: string): string {
+  const rows = report.slices.map((r, i) => [`${i * report.sliceSec}–${(i + 1) * report.sliceSec} s`, formatInt(r)]);
+  return [
+    `Soak: ${label}, req/s per ${report.sliceSec} s slice`,
+    formatTable(['slice', 'req/s'], rows),
+    `${mark(report.met)} last slice / second slice: ${formatPercent(report.lastOverSecond)} (target ≥ 90 %)`,
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------
+// Growth: cost at 1k … 1M stored cases in one account
+
+export interface GrowthRow {
+  cases: number;
+  createReqPerSec: number;
+  list: LatencySummary;
+  listStatus: LatencySummary;
+  listRareStatus: LatencySummary;
+  listDeep: LatencySummary;
+  retrieve: LatencySummary;
+  rssMb: number | null;
+  /** (RSS now − RSS with an empty account) / cases. */
+  bytesPerCase: number | null;
+  /** Non-2xx responses or errors in any of this row's runs. */
+  problems: number;
+}
+
+export function renderGrowth(rows: readonly GrowthRow[]): string {
+  const pair = (l: LatencySummary) => `${formatMs(l.p50)} / ${formatMs(l.p99)}`;
+  return [
+    'Growth (one account; list = GET ?limit=10, p50 / p99; status = ?status=active (every case), rare = ?status=closed (none), deep = starting_after the middle case)',
+    formatTable(
+      ['cases', 'create req/s', 'list', 'list status', 'list rare', 'list deep', 'retrieve p99', 'RSS', 'bytes/case', 'problems'],
+      rows.map((r) => [
+        formatInt(r.cases),
+        formatInt(r.createReqPerSec),
+        pair(r.list),
+        pair(r.listStatus),
+        pair(r.listRareStatus),
+        pair(r.listDeep),
+        formatMs(r.retrieve.p99),
+        formatMb(r.rssMb),
+        r.bytesPerCase === null ? '—' : formatInt(r.bytesPerCase),
+        formatInt(r.problems),
+      ]),
+    ),
+  ].join('\n');
+}
+
+/** The issue's growth targets, judged on the smallest and the largest row (1k and 1M when run as documented). */
+export function evaluateGrowth(rows: readonly GrowthRow[]): Goal[] {
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  if (!first || !last || rows.length < 2) return [];
+  const at = `at ${formatInt(last.cases)}`;
+  const worstList = Math.max(last.list.p99, last.listStatus.p99, last.listRareStatus.p99, last.listDeep.p99);
+  const ratio = last.createReqPerSec / first.createReqPerSec;
+  const problems = rows.reduce((n, r) => n + r.problems, 0);
+  const note = problems ? { note: `${formatInt(problems)} non-2xx / errors` } : {};
+  return [
+    { label: `create req/s ${at} vs at ${formatInt(first.cases)}`, target: '≥ 80 %', actual: formatPercent(ratio), met: ratio >= 0.8 && problems === 0, ...note },
+    { label: `list p99 ${at} (worst of the four)`, target: '≤ 2 ms', actual: formatMs(worstList), met: worstList <= 2 && problems === 0, ...note },
+    { label: `retrieve p99 ${at}`, target: '≤ 2 ms', actual: formatMs(last.retrieve.p99), met: last.retrieve.p99 <= 2 && problems === 0, ...note },
+    { label: `RSS ${at}`, target: '≤ 2 GB', actual: formatMb(last.rssMb), met: last.rssMb === null ? null : last.rssMb <= 2048 },
+  ];
+}
+
+export function renderGoals(goals: readonly Goal[]): string {
+  return formatTable(
+    ['', 'goal', 'target', 'measured', 'note'],
+    goals.map((g) => [mark(g.met), g.label, g.target, g.actual, g.note ?? '']),
+    ['left', 'left', 'left', 'right', 'left'],
+  );
 }
