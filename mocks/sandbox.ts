@@ -94,12 +94,24 @@ export class Sandbox {
 
   effects(account: AccountState, request: RequestInfo | null): RecordingEffects {
     const pending: Array<[ApiEvent, DeliveryTarget[]]> = [];
+    // One `request` object for every event of the operation (events are immutable, so they can share it).
+    let eventRequest: ApiEvent['request'] | undefined;
+    const requestOf = () => (eventRequest ??= { id: request?.id ?? null, idempotency_key: request?.idempotencyKey ?? null });
+    // Consecutive events about the same object without previous_attributes (a case's `created` then
+    // `active`) share their `data`, for the same reason.
+    let last: { subject: EventSubject; data: ApiEvent['data'] } | undefined;
+    const dataOf = (subject: EventSubject, previous: Record<string, unknown> | undefined): ApiEvent['data'] => {
+      const object = subject as unknown as ApiEvent['data']['object'];
+      if (previous) return { object, previous_attributes: previous };
+      if (last?.subject !== subject) last = { subject, data: { object } };
+      return last.data;
+    };
     const fx: RecordingEffects = {
       account,
       ids: this.ids,
       defects: this.options.defects,
       now: (testClock) => this.now(account, testClock),
-      emit: (type, subject, previous, at) => pending.push(this.record(account, request, type, subject, previous, at ?? this.now(account, (subject as { test_clock?: string | null }).test_clock))),
+      emit: (type, subject, previous, at) => pending.push(this.record(account, requestOf(), type, dataOf(subject, previous), at ?? this.now(account, (subject as { test_clock?: string | null }).test_clock))),
       schedule: (at, clock, kind, params, description) => {
         if (!this.tasks.has(kind)) throw new Error(`schedule: no runner for task kind '${kind}'`);
         account.schedule.add({ at, clock, kind, params, description });
@@ -117,9 +129,10 @@ export class Sandbox {
     fx.flush();
   }
 
-  private record(account: AccountState, request: RequestInfo | null, type: EventType, subject: EventSubject, previous: Record<string, unknown> | undefined, at: number): [ApiEvent, DeliveryTarget[]] {
+  private record(account: AccountState, request: ApiEvent['request'], type: EventType, data: ApiEvent['data'], at: number): [ApiEvent, DeliveryTarget[]] {
     const targets: DeliveryTarget[] = [];
-    for (const endpoint of account.webhookEndpoints.values()) {
+    // values() copies the collection: skip it for the usual account without endpoints.
+    if (account.webhookEndpoints.size) for (const endpoint of account.webhookEndpoints.values()) {
       if (endpoint.status !== 'enabled') continue;
       if (!endpoint.enabled_events.includes('*') && !endpoint.enabled_events.includes(type)) continue;
       targets.push({ endpointId: endpoint.id, url: endpoint.url, secret: account.webhookSecrets.get(endpoint.id) ?? '' });
@@ -134,8 +147,8 @@ export class Sandbox {
       livemode: account.livemode,
       // Stored objects are never changed in place (updates store a new object), so the event can keep
       // the object as it was at this moment without copying it.
-      data: { object: subject as unknown as ApiEvent['data']['object'], ...(previous ? { previous_attributes: previous } : {}) },
-      request: { id: request?.id ?? null, idempotency_key: request?.idempotencyKey ?? null },
+      data,
+      request,
       pending_webhooks: targets.length,
     };
     account.events.add(event);

@@ -100,7 +100,8 @@ export const createCollectionCase: Handler = (ctx) => {
       address: { ...debtor.address, country: debtor.address.country ?? countryCode },
       country: countryCode,
     },
-    collection_partner: { ...partner.contact },
+    // Shared, not copied: the partner's contact is frozen and stored objects are never changed in place.
+    collection_partner: partner.contact,
     success_fee_pct: assessment.fee!,
     creditor_reference: body.creditor_reference ?? null,
     due_date: dueDate,
