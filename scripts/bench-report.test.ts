@@ -169,11 +169,11 @@ describe('soak and growth', () => {
   it('judges growth on the smallest and largest rows', () => {
     const l = (p99: number) => ({ p50: p99 / 2, p90: p99, p99, max: p99, mean: p99 / 2 });
     const row = (cases: number, create: number, p99: number, rssMb: number): GrowthRow => ({
-      cases, createReqPerSec: create, list: l(p99), listStatus: l(p99), listRareStatus: l(p99), listDeep: l(p99), retrieve: l(p99), rssMb, bytesPerCase: 1000, problems: 0,
+      cases, createReqPerSec: create, createCpuUsPerReq: 1e6 / create, list: l(p99), listStatus: l(p99), listRareStatus: l(p99), listDeep: l(p99), retrieve: l(p99), rssMb, bytesPerCase: 1000, problems: 0,
     });
     const goals = evaluateGrowth([row(1000, 10_000, 0.5, 80), row(1_000_000, 8_500, 1.5, 1500)]);
-    expect(goals.map((g) => g.met)).toEqual([true, true, true, true]);
-    expect(evaluateGrowth([row(1000, 10_000, 0.5, 80), row(1_000_000, 7_000, 2.5, 2500)]).map((g) => g.met)).toEqual([false, false, false, false]);
+    expect(goals.map((g) => g.met)).toEqual([true, true, true, true, true]);
+    expect(evaluateGrowth([row(1000, 10_000, 0.5, 80), row(1_000_000, 7_000, 2.5, 2500)]).map((g) => g.met)).toEqual([false, false, false, false, false]);
     expect(renderGrowth([row(1000, 10_000, 0.5, 80)])).toContain('1,000');
   });
 });

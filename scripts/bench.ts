@@ -785,18 +785,30 @@ async function runGrowth(opts: BenchOptions, buildProblem: string | undefined, p
       console.log('  ✗ could not read back a case id; stopping');
       break;
     }
-    await sleep(IDLE_SETTLE_MS);
+    // Let V8 finish the collection the fill started (a large heap is marked for seconds), so the reads
+    // below measure serving, not the tail of the fill: 1 s per 100,000 cases, at least 0.5 s, at most 10 s.
+    await sleep(Math.min(10_000, Math.max(IDLE_SETTLE_MS, n / 100)));
     const rssMb = readRssMb(pid);
     console.log(`  created ${formatInt(half.cases + rest.cases)} in ${((performance.now() - t0) / 1000).toFixed(1)} s${failed ? ` (${formatInt(failed)} failed)` : ''}; RSS ${formatMb(rssMb)}`);
     let problems = failed;
-    const measure = async (label: string, spec: RequestSpec): Promise<{ latency: LatencySummary; reqPerSec: number }> => {
+    const measure = async (label: string, spec: RequestSpec): Promise<{ latency: LatencySummary; reqPerSec: number; cpuUsPerReq: number | null }> => {
       if (warmup > 0) await runLoad(port, spec, { connections: opts.connections, duration: warmup, record: false });
+      const cpu0 = readCpuMs(pid);
+      const machine0 = readMachineBusyMs();
       const run = await runLoad(port, spec, { connections: opts.connections, duration: seconds, record: true });
+      const cpu1 = readCpuMs(pid);
+      const machine1 = readMachineBusyMs();
       problems += run.result.non2xx + run.result.errors + run.result.timeouts;
       const latency = summarizeLatencies(run.latencies);
       const reqPerSec = run.latencies.length / run.elapsedSec;
-      console.log(`  ${label.padEnd(34)} ${formatInt(reqPerSec).padStart(7)} req/s  p50 ${formatMs(latency.p50)}  p99 ${formatMs(latency.p99)}${run.result.non2xx ? `  non-2xx ${run.result.non2xx}` : ''}`);
-      return { latency, reqPerSec };
+      const cpuUsPerReq = cpu0 !== null && cpu1 !== null && run.latencies.length ? ((cpu1 - cpu0) * 1000) / run.latencies.length : null;
+      const elapsedMs = run.elapsedSec * 1000;
+      const other = cpu0 !== null && cpu1 !== null && machine0 !== null && machine1 !== null ? (Math.max(0, machine1 - machine0 - (cpu1 - cpu0) - run.loadGenCpuMs) / elapsedMs) * 100 : null;
+      console.log(
+        `  ${label.padEnd(34)} ${formatInt(reqPerSec).padStart(7)} req/s  p50 ${formatMs(latency.p50)}  p99 ${formatMs(latency.p99)}` +
+          `  cpu ${cpuUsPerReq === null ? '—' : cpuUsPerReq.toFixed(0)} µs/req, other ${pct(other)}${run.result.non2xx ? `  non-2xx ${run.result.non2xx}` : ''}`,
+      );
+      return { latency, reqPerSec, cpuUsPerReq };
     };
     const get = (p: string): RequestSpec => ({ method: 'GET', path: p, authorization });
     const list = await measure('GET list limit=10', get(`${CASES_PATH}?limit=10`));
@@ -808,6 +820,7 @@ async function runGrowth(opts: BenchOptions, buildProblem: string | undefined, p
     rows.push({
       cases: n,
       createReqPerSec: create.reqPerSec,
+      createCpuUsPerReq: create.cpuUsPerReq,
       list: list.latency,
       listStatus: listStatus.latency,
       listRareStatus: listRare.latency,
