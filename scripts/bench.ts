@@ -34,6 +34,7 @@ import {
   formatInt,
   formatMb,
   formatMs,
+  formatPercent,
   parseArgs,
   parseCpuList,
   renderReport,
@@ -692,31 +693,51 @@ async function runSoak(opts: BenchOptions, buildProblem: string | undefined, pla
   const sliceSec = 5;
   console.log(`\n▶ soak: ${SCENARIO_LABELS['post-docs']} for ${opts.soak} s, ${opts.connections} connections (no warm-up: the first slice includes it)`);
   const counts: number[] = [];
+  // Server CPU at each slice boundary: µs per response per slice shows whether the cost of a create grows,
+  // even when other processes on the machine starve the server of time.
+  const cpuAt: Array<number | null> = [];
   const cpu0 = readCpuMs(live.server.pid);
   const machine0 = readMachineBusyMs();
-  let t0 = 0;
-  let printed = 0;
+  cpuAt.push(cpu0);
+  const t0 = performance.now();
+  // Each tick closes a slice: its responses and the server CPU they took, printed as it ends.
+  const sampler = setInterval(() => {
+    cpuAt.push(readCpuMs(live.server.pid));
+    const i = cpuAt.length - 2;
+    const a = cpuAt[i];
+    const b = cpuAt[i + 1];
+    const n = counts[i] ?? 0;
+    const us = a != null && b != null && n ? (((b - a) * 1000) / n).toFixed(0) : '—';
+    console.log(`  ${String(i * sliceSec).padStart(4)}–${String((i + 1) * sliceSec).padEnd(4)} s  ${formatInt(n / sliceSec).padStart(7)} req/s  ${us.padStart(4)} µs cpu/req`);
+  }, sliceSec * 1000);
   const run = await new Promise<LoadRun>((resolve, reject) => {
     const started = runLoad(live.server.port, spec, { connections: opts.connections, duration: opts.soak, record: false });
-    t0 = performance.now();
     currentLoad?.on('response', () => {
       const slice = Math.floor((performance.now() - t0) / (sliceSec * 1000));
       counts[slice] = (counts[slice] ?? 0) + 1;
-      for (; printed < slice; printed++) console.log(`  ${String(printed * sliceSec).padStart(4)}–${String((printed + 1) * sliceSec).padEnd(4)} s  ${formatInt((counts[printed] ?? 0) / sliceSec).padStart(7)} req/s`);
     });
     started.then(resolve, reject);
   });
+  clearInterval(sampler);
   const cpu1 = readCpuMs(live.server.pid);
   const machine1 = readMachineBusyMs();
   const full = Math.floor(opts.soak / sliceSec);
   const perSec = Array.from({ length: full }, (_, i) => (counts[i] ?? 0) / sliceSec);
-  const report = evaluateSoak(perSec, sliceSec);
+  const cpuUsPerReq = Array.from({ length: full }, (_, i) => {
+    const a = cpuAt[i];
+    const b = cpuAt[i + 1];
+    return a != null && b != null && counts[i] ? ((b - a) * 1000) / counts[i]! : null;
+  });
+  const report = { ...evaluateSoak(perSec, sliceSec), cpuUsPerReq };
   const elapsedMs = run.elapsedSec * 1000;
   const serverCpu = cpu0 !== null && cpu1 !== null ? ((cpu1 - cpu0) / elapsedMs) * 100 : null;
   const otherCpu = cpu0 !== null && cpu1 !== null && machine0 !== null && machine1 !== null ? (Math.max(0, machine1 - machine0 - (cpu1 - cpu0) - run.loadGenCpuMs) / elapsedMs) * 100 : null;
   const rssMb = readRssMb(live.server.pid);
   await stopChild(live.server.proc);
   console.log(`\n${renderSoak(report, SCENARIO_LABELS['post-docs'])}`);
+  const cpuFirst = cpuUsPerReq[1];
+  const cpuLast = cpuUsPerReq[cpuUsPerReq.length - 1];
+  if (cpuFirst && cpuLast) console.log(`  server cpu per create: ${cpuFirst.toFixed(0)} µs in the second slice, ${cpuLast.toFixed(0)} µs in the last (${formatPercent(cpuFirst / cpuLast)} of the second's rate)`);
   console.log(
     `  ${formatInt(run.result['2xx'])} created, non-2xx ${formatInt(run.result.non2xx)}, errors ${formatInt(run.result.errors + run.result.timeouts)}; ` +
       `RSS at the end ${formatMb(rssMb)}; cpu: server ${pct(serverCpu)}, loadgen ${pct((run.loadGenCpuMs / elapsedMs) * 100)}, other ${pct(otherCpu)}` +
