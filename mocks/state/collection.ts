@@ -126,20 +126,19 @@ export class Collection<T extends Listable> {
     const entry = this.byId.get(item.id);
     if (!entry) throw new Error(`replace: unknown id ${item.id}`);
     const before = entry.item;
+    // Positions are found by (created, seq), which a replacement keeps, so buckets can be searched
+    // with the entry whichever version it holds.
+    entry.item = item;
     for (const index of this.indexes.values()) {
       const from = index.keyOf(before);
       const to = index.keyOf(item);
       if (from === to) continue;
       if (from != null) removeSorted(index.buckets.get(from)!, entry);
-      entry.item = item;
-      if (to != null) {
-        const bucket = index.buckets.get(to);
-        if (bucket) insertSorted(bucket, entry);
-        else index.buckets.set(to, [entry]);
-      }
-      entry.item = before;
+      if (to == null) continue;
+      const bucket = index.buckets.get(to);
+      if (bucket) insertSorted(bucket, entry);
+      else index.buckets.set(to, [entry]);
     }
-    entry.item = item;
     return item;
   }
 
