@@ -60,8 +60,8 @@ export const DEFAULT_OPTIONS: BenchOptions = {
 
 export const USAGE = `Usage: npx tsx scripts/bench.ts [options]   (npm run bench -- [options])
 
-Measures the mock (ours) against Prism and a bare node:http server, each
-started as a child process on 127.0.0.1, with autocannon in this process.
+Measures the mock (ours, and logged) against Prism and a bare node:http server,
+each started as a child process on 127.0.0.1, with autocannon in this process.
 
 Options:
   --duration <s>        measured seconds per target and scenario (default 10; "10s" accepted)
@@ -70,12 +70,13 @@ Options:
                         targets, so drift on the machine hits all of them alike (default 5)
   --no-pin              do not pin server and load generator to different cores
   --connections <n>     concurrent connections (default 10)
-  --only <list>         targets, comma-separated: ours,prism,bare (default all)
-  --scenario <list>     scenarios, comma-separated: get,post,list (default all)
-  --only <list>         (targets: ours = --quiet, logged = default info logging to /dev/null)
-  --scenario <list>     (post = a fresh key's account, post-docs = the docs' key account)
+  --only <list>         targets, comma-separated: ours,logged,prism,bare (default all;
+                        ours = --quiet, logged = default info logging, stdout to /dev/null)
+  --scenario <list>     scenarios, comma-separated: get,post,post-docs,list (default all;
+                        post = a fresh key's account, post-docs = the docs' key account)
   --cases <n>           cases created in ours before the list scenario (default 100000)
-  --soak <s>            instead: POST create on the docs' key for s seconds, req/s per 5 s slice
+  --soak <s>            instead: POST create on the docs' key for s seconds, req/s and
+                        server cpu per create per 5 s slice
   --growth <list>       instead: the growth table at these case counts, e.g. 1k,10k,100k,1m
                         (create req/s, list and retrieve latency, RSS, bytes per case; each
                         measurement lasts --duration / 2 seconds)

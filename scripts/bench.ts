@@ -1,7 +1,9 @@
 // `npm run bench` — measures the mock (ours) against two baselines in one run:
 //   bare   a node:http server answering the same JSON bodies (scripts/bench-bare-server.mjs)
 //   prism  Stoplight Prism 5 mocking generated/casapay.json
-//   ours   the compiled mock, dist/mocks/cli.js
+//   ours   the compiled mock, dist/mocks/cli.js --quiet
+//   logged the same with npm start's default info logging (stdout to /dev/null)
+// Two other modes drive ours alone: --soak (POST create over time) and --growth (over stored cases).
 // Each target runs alone as a child process on 127.0.0.1 (a random free port) and is stopped by PID
 // afterwards, also on error or Ctrl-C. autocannon runs in this process, so the load generator and the
 // server are separate processes (sharing the machine's cores — see "loadgen cpu" in the table).
