@@ -208,7 +208,8 @@ describe('/__admin/clock', () => {
   it('runs what the new time made due', async () => {
     const account = h.sandbox.account(KEY);
     let ran = 0;
-    h.sandbox.effects(account, null).schedule(NOW + 7200, null, 'admin test task', () => void ran++);
+    h.sandbox.tasks.define('test.count', () => void ran++);
+    h.sandbox.effects(account, null).schedule(NOW + 7200, null, 'test.count', {}, 'admin test task');
     const before = (await call('GET', `/__admin/state?account=${KEY}`)).body.scheduled_tasks;
     expect(before).toContainEqual({ at: NOW + 7200, clock: null, description: 'admin test task' });
 

@@ -75,7 +75,7 @@ export function dumpAccount(account: AccountState) {
     // Secrets live apart (account.webhookSecrets); drop one here too in case an object ever carries it.
     webhook_endpoints: account.webhookEndpoints.values().map(({ secret: _secret, ...endpoint }: { secret?: unknown } & Record<string, unknown>) => endpoint),
     test_clocks: account.testClocks.values(),
-    scheduled_tasks: account.schedule.map(({ at, clock, description }) => ({ at, clock, description })),
+    scheduled_tasks: account.schedule.list().map(({ at, clock, description }) => ({ at, clock, description })),
   };
 }
 

@@ -20,6 +20,11 @@ const port = (value: string) => {
 // Every flag can also come from the environment (a container's usual way in), named by envName();
 // a flag on the command line wins.
 const withEnv = (option: Option) => option.env(envName(option.long!));
+const positiveInteger = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a whole number of at least 1.');
+  return n;
+};
 
 const program = new Command()
   .name('casapay-mock')
@@ -43,6 +48,7 @@ const options: Option[] = [
   new Option('--defect <name...>', 'break the mock on purpose, to test a conformance suite').choices(Object.keys(DEFECTS)),
   ...faultOptions(),
   new Option('--journal-size <n>', 'requests kept for GET /__admin/journal (0 = off)').argParser((v) => Number(v)).default(200),
+  new Option('--webhook-concurrency <n>', 'webhook attempts open at once per receiver URL; the rest queue').argParser(positiveInteger).default(4),
 ];
 for (const option of options) program.addOption(withEnv(option));
 
@@ -80,6 +86,7 @@ async function start() {
     defects: opts.defect,
     faults: faultsFromCli(program.opts()),
     journalLimit: program.opts<{ journalSize: number }>().journalSize,
+    webhookConcurrency: program.opts<{ webhookConcurrency: number }>().webhookConcurrency,
     contract,
   }).catch((error: Error & { code?: string }) => {
     console.error(error.code === 'EADDRINUSE' ? `casapay-mock: port ${opts.port} is already in use on ${opts.host}; pick another with --port.` : `casapay-mock: ${error.message}`);

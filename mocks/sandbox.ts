@@ -8,7 +8,9 @@ import type { Effects, EventSubject, EventType } from './handlers/context.js';
 import { API_VERSION } from './handlers/webhook-endpoints.js';
 import { IdempotencyCache } from './state/idempotency.js';
 import { createIdMinter, type IdMinter } from './state/ids.js';
-import { Store, type AccountState, type ApiEvent } from './state/store.js';
+import { Store, type AccountState, type ApiEvent, type ScheduledTask } from './state/store.js';
+import type { TaskRunners } from './scheduler/scheduler.js';
+import { handlerTaskRunners } from './handlers/tasks.js';
 import { SIGNATURE_HEADER, WebhookDispatcher, type DeliveryTarget } from './webhooks/dispatcher.js';
 import { signatureHeader } from './webhooks/signature.js';
 
@@ -21,6 +23,8 @@ export interface SandboxOptions {
   webhookUrl?: string;
   webhookSecret?: string;
   retryDelaysMs?: readonly number[];
+  /** Webhook attempts open at once per target URL (the CLI's --webhook-concurrency). */
+  webhookConcurrency?: number;
 }
 
 export interface RequestInfo {
@@ -45,6 +49,8 @@ export class Sandbox {
   readonly idempotency: IdempotencyCache;
   readonly dispatcher: WebhookDispatcher;
   private readonly eventsById = new Map<string, ApiEvent>();
+  /** Kind → runner of scheduled tasks: the handlers' kinds, plus what the server defines (scenario steps). */
+  readonly tasks: TaskRunners<Effects> = handlerTaskRunners();
 
   constructor(readonly options: SandboxOptions) {
     this.ids = createIdMinter(options.seed);
@@ -57,6 +63,7 @@ export class Sandbox {
       // Receivers check `t` against their real clock, whatever the mock's virtual clock says.
       signingTime: realNowSeconds,
       retryDelaysMs: options.retryDelaysMs,
+      maxInFlight: options.webhookConcurrency,
       onChange: (delivery) => {
         const event = this.eventsById.get(delivery.event);
         if (event) event.pending_webhooks = this.dispatcher.pendingCount(delivery.event);
@@ -87,19 +94,27 @@ export class Sandbox {
 
   effects(account: AccountState, request: RequestInfo | null): RecordingEffects {
     const pending: Array<[ApiEvent, DeliveryTarget[]]> = [];
+    // One `request` object for every event of the operation (events are immutable, so they can share it).
+    let eventRequest: ApiEvent['request'] | undefined;
+    const requestOf = () => (eventRequest ??= { id: request?.id ?? null, idempotency_key: request?.idempotencyKey ?? null });
+    // Consecutive events about the same object without previous_attributes (a case's `created` then
+    // `active`) share their `data`, for the same reason.
+    let last: { subject: EventSubject; data: ApiEvent['data'] } | undefined;
+    const dataOf = (subject: EventSubject, previous: Record<string, unknown> | undefined): ApiEvent['data'] => {
+      const object = subject as unknown as ApiEvent['data']['object'];
+      if (previous) return { object, previous_attributes: previous };
+      if (last?.subject !== subject) last = { subject, data: { object } };
+      return last.data;
+    };
     const fx: RecordingEffects = {
       account,
       ids: this.ids,
       defects: this.options.defects,
       now: (testClock) => this.now(account, testClock),
-      emit: (type, subject, previous, at) => pending.push(this.record(account, request, type, subject, previous, at ?? this.now(account, (subject as { test_clock?: string | null }).test_clock))),
-      schedule: (at, clock, description, run) => {
-        const task = { at, seq: account.scheduleSeq++, clock, description, run: () => this.runTask(account, run) };
-        // Keep the schedule sorted by (at, seq): tasks run in time order, ties in the order scheduled.
-        let i = account.schedule.length;
-        while (i > 0 && (account.schedule[i - 1]!.at > at)) i--;
-        if (i === account.schedule.length) account.schedule.push(task);
-        else account.schedule.splice(i, 0, task);
+      emit: (type, subject, previous, at) => pending.push(this.record(account, requestOf(), type, dataOf(subject, previous), at ?? this.now(account, (subject as { test_clock?: string | null }).test_clock))),
+      schedule: (at, clock, kind, params, description) => {
+        if (!this.tasks.has(kind)) throw new Error(`schedule: no runner for task kind '${kind}'`);
+        account.schedule.add({ at, clock, kind, params, description });
       },
       flush: () => {
         for (const [event, targets] of pending.splice(0)) if (targets.length) this.dispatcher.deliver(event, targets);
@@ -108,15 +123,16 @@ export class Sandbox {
     return fx;
   }
 
-  private runTask(account: AccountState, run: (fx: Effects) => void): void {
+  private runTask(account: AccountState, task: ScheduledTask): void {
     const fx = this.effects(account, null);
-    run(fx);
+    this.tasks.run(fx, task);
     fx.flush();
   }
 
-  private record(account: AccountState, request: RequestInfo | null, type: EventType, subject: EventSubject, previous: Record<string, unknown> | undefined, at: number): [ApiEvent, DeliveryTarget[]] {
+  private record(account: AccountState, request: ApiEvent['request'], type: EventType, data: ApiEvent['data'], at: number): [ApiEvent, DeliveryTarget[]] {
     const targets: DeliveryTarget[] = [];
-    for (const endpoint of account.webhookEndpoints.values()) {
+    // values() copies the collection: skip it for the usual account without endpoints.
+    if (account.webhookEndpoints.size) for (const endpoint of account.webhookEndpoints.values()) {
       if (endpoint.status !== 'enabled') continue;
       if (!endpoint.enabled_events.includes('*') && !endpoint.enabled_events.includes(type)) continue;
       targets.push({ endpointId: endpoint.id, url: endpoint.url, secret: account.webhookSecrets.get(endpoint.id) ?? '' });
@@ -131,8 +147,8 @@ export class Sandbox {
       livemode: account.livemode,
       // Stored objects are never changed in place (updates store a new object), so the event can keep
       // the object as it was at this moment without copying it.
-      data: { object: subject as unknown as ApiEvent['data']['object'], ...(previous ? { previous_attributes: previous } : {}) },
-      request: { id: request?.id ?? null, idempotency_key: request?.idempotencyKey ?? null },
+      data,
+      request,
       pending_webhooks: targets.length,
     };
     account.events.add(event);
@@ -141,26 +157,24 @@ export class Sandbox {
     return [event, targets];
   }
 
-  /** Runs the tasks due on the account's clock (tasks of test clocks wait for their advance). */
+  /**
+   * Runs the tasks due on the account's clock (tasks of test clocks wait for their advance). Called on
+   * every request: when nothing is due it costs one peek at the head of one queue.
+   */
   catchUp(account: AccountState): void {
-    const first = account.schedule[0];
-    if (!first) return;
-    const now = this.options.clock.now();
-    if (first.at > now && first.clock === null) return;
-    this.runDue(account, null, now);
+    const head = account.schedule.peek(null);
+    if (head === undefined || head.at > this.options.clock.now()) return;
+    this.runDue(account, null, this.options.clock.now());
   }
 
-  /** Runs every task for `clock` due at or before `until`, in time order. */
+  /** Runs every task for `clock` due at or before `until`, in time order (tasks they schedule included). */
   runDue(account: AccountState, clock: string | null, until: number): void {
-    for (;;) {
-      const index = account.schedule.findIndex((task) => task.clock === clock && task.at <= until);
-      if (index === -1) return;
-      const [task] = account.schedule.splice(index, 1);
+    for (let task = account.schedule.nextDue(clock, until); task; task = account.schedule.nextDue(clock, until)) {
       if (clock) {
         const testClock = account.testClocks.get(clock);
-        if (testClock && task!.at > testClock.frozen_time) account.testClocks.replace({ ...testClock, frozen_time: task!.at });
+        if (testClock && task.at > testClock.frozen_time) account.testClocks.replace({ ...testClock, frozen_time: task.at });
       }
-      task!.run();
+      this.runTask(account, task);
     }
   }
 

@@ -20,7 +20,8 @@ import { registerFrontDoor } from './front-door.js';
 import { installFaults, type FaultOptions } from './faults.js';
 import { installJournal, type Journal } from './journal.js';
 import { createProviderStates } from './provider-states.js';
-import { applyScenario, loadScenarios, scenarioFromHeader, type Scenario, type ScenarioRuntime } from './scenarios/scenarios.js';
+import { createLineWriter } from './log-writer.js';
+import { applyScenario, loadScenarios, SCENARIO_STEP, scenarioFromHeader, scenarioStepRunner, type Scenario, type ScenarioRuntime } from './scenarios/scenarios.js';
 
 /** The API key of CasaPay's documentation: its account holds the objects the quickstarts refer to. */
 export const DOCS_API_KEY = 'sk_test_4eC39HqLyjWDarjtT1zdp7dc';
@@ -47,6 +48,8 @@ export interface MockServerOptions {
   webhookSecret?: string;
   /** Webhook retry waits in ms (default 0.5 s, 1 s, 2 s, 4 s, 8 s). */
   webhookRetryDelaysMs?: number[];
+  /** Webhook attempts open at once per receiver URL (default 4); the rest queue. */
+  webhookConcurrency?: number;
   /** Deliberate implementation defects, to test conformance suites (see defects.ts). */
   defects?: string[];
   /** The clock; default real time. */
@@ -182,6 +185,7 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     webhookUrl: options.webhookUrl,
     webhookSecret: options.webhookSecret,
     retryDelaysMs: options.webhookRetryDelaysMs,
+    webhookConcurrency: options.webhookConcurrency,
   });
   // Scenario files are read on first need (a --scenario, an X-Mock-Scenario header, the docs' key).
   let loaded: Map<string, Scenario> | undefined;
@@ -195,6 +199,7 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     deliveries: (eventId) => sandbox.deliveries(eventId),
     advanceTestClock: (account, clockId, to) => sandbox.advanceTestClock(account, clockId, to),
   };
+  sandbox.tasks.define(SCENARIO_STEP, scenarioStepRunner(runtime));
   const providerStates = createProviderStates({ sandbox, scenarios, apply: (account, scenario) => applyScenario(runtime, account, scenario) });
   sandbox.seedAccount = (account) => {
     if (providerStates.seed(account)) return;
@@ -204,8 +209,10 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   };
   const requestIds = createIdMinter(options.seed === undefined ? undefined : `${options.seed}:requests`);
   const level = options.logLevel ?? 'info';
+  // Request lines and pino's JSON lines go through one buffered writer (see log-writer.ts).
+  const logOut = level === 'silent' ? undefined : createLineWriter();
   const app = Fastify({
-    logger: options.logJson && level !== 'silent' ? { level } : false,
+    logger: options.logJson && logOut ? { level, stream: logOut } : false,
     bodyLimit: JSON_LIMIT,
     genReqId: () => requestIds.id('req'),
     // Long path parameters are just ids that do not exist (404), not find-my-way's default 414.
@@ -298,12 +305,12 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     done();
   });
 
-  if (level === 'info' || level === 'debug') {
-    if (!options.logJson) {
-      app.addHook('onResponse', async (request, reply) => {
-        console.log(`${request.method} ${request.url} → ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms ${request.id}`);
-      });
-    }
+  if ((level === 'info' || level === 'debug') && !options.logJson) {
+    // A callback hook (no promise per request) writing to the buffered writer (no syscall per request).
+    app.addHook('onResponse', (request, reply, done) => {
+      logOut!.line(`${request.method} ${request.url} → ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms ${request.id}`);
+      done();
+    });
   }
 
   let queryAjv: ReturnType<typeof createContractAjv> | undefined;
@@ -346,6 +353,7 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
       clearInterval(ticker);
       await app.close();
       await sandbox.close();
+      logOut?.close();
     },
   };
 }

@@ -3,6 +3,10 @@ import {
   DEFAULT_OPTIONS,
   computeRatios,
   evaluateGoals,
+  evaluateGrowth,
+  evaluateSoak,
+  renderGrowth,
+  type GrowthRow,
   formatMs,
   formatPercent,
   formatRatio,
@@ -38,7 +42,7 @@ function result(target: ScenarioResult['target'], scenario: ScenarioResult['scen
 describe('parseArgs', () => {
   it('defaults to every target and scenario for 10 s on 10 connections', () => {
     expect(parseArgs([])).toEqual(DEFAULT_OPTIONS);
-    expect(DEFAULT_OPTIONS).toMatchObject({ duration: 10, connections: 10, cases: 100_000, only: ['ours', 'prism', 'bare'], scenarios: ['get', 'post', 'list'] });
+    expect(DEFAULT_OPTIONS).toMatchObject({ duration: 10, connections: 10, cases: 100_000, only: ['ours', 'logged', 'prism', 'bare'], scenarios: ['get', 'post', 'post-docs', 'list'], soak: 0, growth: [] });
   });
 
   it('reads both --flag value and --flag=value', () => {
@@ -59,6 +63,13 @@ describe('parseArgs', () => {
     expect(() => parseArgs(['--connections', '0'])).toThrow(/at least 1/);
     expect(() => parseArgs(['--connections'])).toThrow(/missing value/);
     expect(() => parseArgs(['fast'])).toThrow(/unexpected argument/);
+  });
+
+  it('reads --soak seconds and --growth counts with k and m', () => {
+    expect(parseArgs(['--soak', '60']).soak).toBe(60);
+    expect(parseArgs(['--growth', '1m,1k,10k,100k,1k']).growth).toEqual([1000, 10_000, 100_000, 1_000_000]);
+    expect(() => parseArgs(['--growth', '1x'])).toThrow(/--growth/);
+    expect(() => parseArgs(['--soak', '5'])).toThrow(/at least 10/);
   });
 
   it('notices --help', () => {
@@ -101,6 +112,7 @@ describe('ratios and goals', () => {
     result('prism', 'post', 1_000, 20),
     result('bare', 'post', 20_000, 0.5),
     result('ours', 'list', 5_000, 1.8),
+    result('logged', 'post', 8_000, 1.6),
   ];
   const ours: TargetInfo = { target: 'ours', status: 'ok', startupMs: 250, rssIdleMb: 90, seed: { cases: 100_000, ms: 9000, failed: 0 } };
 
@@ -119,7 +131,13 @@ describe('ratios and goals', () => {
       'GET retrieve p99': true,
       'POST create req/s vs Prism': false,
       'POST create req/s vs bare': false,
-      'POST create p99': false,
+      'POST create p99': true,
+      "POST create: default logging vs --quiet": true,
+      "POST create (docs' key) req/s vs Prism": null,
+      "POST create (docs' key) req/s vs bare": null,
+      "POST create (docs' key) p99": null,
+      'GET list over 100k cases req/s vs Prism': null,
+      'GET list over 100k cases req/s vs bare': null,
       'GET list over 100k cases p99': true,
       'start to first response': true,
       'idle RSS after start': false,
@@ -138,6 +156,25 @@ describe('ratios and goals', () => {
     const busy = [result('ours', 'get', 20_000, 0.5, { otherCpu: 90 }), result('bare', 'get', 25_000)];
     const goal = evaluateGoals({ results: busy, cases: 100_000 }).find((g) => g.label === 'GET retrieve req/s vs bare');
     expect(goal).toMatchObject({ met: true, note: 'disturbed: other processes at 90 % of a core' });
+  });
+});
+
+describe('soak and growth', () => {
+  it('compares the last slice with the second', () => {
+    expect(evaluateSoak([3000, 4000, 3900, 3700], 5)).toMatchObject({ lastOverSecond: 0.925, met: true });
+    expect(evaluateSoak([3000, 4000, 3000], 5).met).toBe(false);
+    expect(evaluateSoak([3000, 4000], 5).met).toBeNull();
+  });
+
+  it('judges growth on the smallest and largest rows', () => {
+    const l = (p99: number) => ({ p50: p99 / 2, p90: p99, p99, max: p99, mean: p99 / 2 });
+    const row = (cases: number, create: number, p99: number, rssMb: number): GrowthRow => ({
+      cases, createReqPerSec: create, createCpuUsPerReq: 1e6 / create, list: l(p99), listStatus: l(p99), listRareStatus: l(p99), listDeep: l(p99), retrieve: l(p99), rssMb, bytesPerCase: 1000, problems: 0,
+    });
+    const goals = evaluateGrowth([row(1000, 10_000, 0.5, 80), row(1_000_000, 8_500, 1.5, 1500)]);
+    expect(goals.map((g) => g.met)).toEqual([true, true, true, true, true]);
+    expect(evaluateGrowth([row(1000, 10_000, 0.5, 80), row(1_000_000, 7_000, 2.5, 2500)]).map((g) => g.met)).toEqual([false, false, false, false, false]);
+    expect(renderGrowth([row(1000, 10_000, 0.5, 80)])).toContain('1,000');
   });
 });
 

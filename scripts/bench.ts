@@ -1,7 +1,9 @@
 // `npm run bench` — measures the mock (ours) against two baselines in one run:
 //   bare   a node:http server answering the same JSON bodies (scripts/bench-bare-server.mjs)
 //   prism  Stoplight Prism 5 mocking generated/casapay.json
-//   ours   the compiled mock, dist/mocks/cli.js
+//   ours   the compiled mock, dist/mocks/cli.js --quiet
+//   logged the same with npm start's default info logging (stdout to /dev/null)
+// Two other modes drive ours alone: --soak (POST create over time) and --growth (over stored cases).
 // Each target runs alone as a child process on 127.0.0.1 (a random free port) and is stopped by PID
 // afterwards, also on error or Ctrl-C. autocannon runs in this process, so the load generator and the
 // server are separate processes (sharing the machine's cores — see "loadgen cpu" in the table).
@@ -23,9 +25,18 @@ import {
   USAGE,
   computeRatios,
   evaluateGoals,
+  evaluateGrowth,
+  evaluateSoak,
+  isOurs,
+  renderGoals,
+  renderGrowth,
+  renderSoak,
+  type GrowthRow,
+  type LatencySummary,
   formatInt,
   formatMb,
   formatMs,
+  formatPercent,
   parseArgs,
   parseCpuList,
   renderReport,
@@ -43,6 +54,8 @@ import { staleReason } from './dist-freshness.mjs';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const HOST = '127.0.0.1';
 const AUTHORIZATION = 'Bearer sk_test_bench';
+/** The docs' key: its account is seeded with the quickstart scenario (a test clock and its tasks). */
+const DOCS_AUTHORIZATION = 'Bearer sk_test_4eC39HqLyjWDarjtT1zdp7dc';
 const PRISM_CASE_ID = 'dc_a1b2c3d4';
 const CASES_PATH = '/v1/collection_cases';
 /** The contract's own create example (the quickstart's case); its due_date is in the past, as the mock requires. */
@@ -50,7 +63,7 @@ const CREATE_BODY = JSON.stringify(
   JSON.parse(fs.readFileSync(path.join(ROOT, 'generated/casapay.json'), 'utf8')).paths[CASES_PATH].post.requestBody.content['application/json'].examples.quickstart.value,
 );
 /** Scenarios run in this order so the list sees exactly the seeded cases (POST, which adds more, runs last). */
-const RUN_ORDER: readonly Scenario[] = ['get', 'list', 'post'];
+const RUN_ORDER: readonly Scenario[] = ['get', 'list', 'post', 'post-docs'];
 const POLL_MS = 5;
 const IDLE_SETTLE_MS = 500;
 const SEED_MIN_CONNECTIONS = 16;
@@ -136,6 +149,9 @@ function commandFor(target: Target, port: number): string[] {
     }
     case 'ours':
       return [path.join(ROOT, 'dist/mocks/cli.js'), '--port', p, '--host', HOST, '--seed', 'bench', '--quiet'];
+    case 'logged':
+      // `npm start`'s configuration: info logging, one line per request (stdout goes to /dev/null).
+      return [path.join(ROOT, 'dist/mocks/cli.js'), '--port', p, '--host', HOST, '--seed', 'bench'];
   }
 }
 
@@ -146,7 +162,10 @@ function commandFor(target: Target, port: number): string[] {
 function spawnServer(target: Target, port: number, cpus: string | undefined): Server {
   const args = [process.execPath, ...commandFor(target, port)];
   const [cmd, ...rest] = cpus ? ['taskset', '-c', cpus, ...args] : args;
-  const proc = spawn(cmd as string, rest, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The logged target writes a line per request: to /dev/null, so the load generator does not pay for reading them.
+  const stdout = target === 'logged' ? fs.openSync('/dev/null', 'w') : 'pipe';
+  const proc = spawn(cmd as string, rest, { cwd: ROOT, stdio: ['ignore', stdout, 'pipe'] });
+  if (typeof stdout === 'number') fs.closeSync(stdout);
   children.add(proc);
   let tail = '';
   const keep = (chunk: Buffer): void => {
@@ -279,6 +298,8 @@ interface RequestSpec {
   method: 'GET' | 'POST';
   path: string;
   body?: string;
+  /** Authorization header; default the bench's fresh key. */
+  authorization?: string;
 }
 
 function requestFor(scenario: Scenario, caseId: string): RequestSpec {
@@ -287,8 +308,12 @@ function requestFor(scenario: Scenario, caseId: string): RequestSpec {
       return { method: 'GET', path: `${CASES_PATH}/${encodeURIComponent(caseId)}` };
     case 'post':
       return { method: 'POST', path: CASES_PATH, body: CREATE_BODY };
+    case 'post-docs':
+      return { method: 'POST', path: CASES_PATH, body: CREATE_BODY, authorization: DOCS_AUTHORIZATION };
     case 'list':
       return { method: 'GET', path: `${CASES_PATH}?limit=10` };
+    default:
+      throw new Error(`no request for scenario ${scenario as string}`);
   }
 }
 
@@ -308,7 +333,7 @@ function runLoad(
   return new Promise((resolve, reject) => {
     let latencies = new Float64Array(opts.record ? 1 << 18 : 0);
     let n = 0;
-    const headers: Record<string, string> = { authorization: AUTHORIZATION };
+    const headers: Record<string, string> = { authorization: spec.authorization ?? AUTHORIZATION };
     if (spec.body !== undefined) headers['content-type'] = 'application/json';
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
@@ -355,7 +380,7 @@ function runLoad(
 }
 
 /** One POST on a fresh connection; the created case's id, or an Error saying what came back. */
-function createCase(port: number): Promise<string> {
+function createCase(port: number, authorization = AUTHORIZATION): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
@@ -365,7 +390,7 @@ function createCase(port: number): Promise<string> {
         method: 'POST',
         agent: false,
         timeout: 5000,
-        headers: { authorization: AUTHORIZATION, 'content-type': 'application/json', 'content-length': Buffer.byteLength(CREATE_BODY) },
+        headers: { authorization, 'content-type': 'application/json', 'content-length': Buffer.byteLength(CREATE_BODY) },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -390,13 +415,13 @@ function createCase(port: number): Promise<string> {
 }
 
 /** Creates `need` cases through the API with keep-alive connections in parallel (autocannon with an amount). */
-async function seedCases(port: number, need: number, connections: number): Promise<{ cases: number; ms: number; failed: number }> {
+async function seedCases(port: number, need: number, connections: number, authorization = AUTHORIZATION): Promise<{ cases: number; ms: number; failed: number }> {
   const t0 = performance.now();
   let created = 0;
   let failed = 0;
   for (let round = 0; round < 3 && created < need && !interrupted; round++) {
     const amount = need - created;
-    const run = await runLoad(port, requestFor('post', ''), {
+    const run = await runLoad(port, { ...requestFor('post', ''), authorization }, {
       connections: Math.min(amount, Math.max(connections, SEED_MIN_CONNECTIONS)),
       amount,
       record: false,
@@ -454,7 +479,7 @@ async function startTarget(target: Target, buildProblem: string | undefined, pla
   const info: TargetInfo = { target, status: 'ok' };
   let server: Server | undefined;
   try {
-    if (target === 'ours' && buildProblem) throw new Error(buildProblem);
+    if (isOurs(target) && buildProblem) throw new Error(buildProblem);
     const port = await freePort();
     const startedAt = performance.now();
     server = spawnServer(target, port, placement?.all);
@@ -544,11 +569,11 @@ function toResult(target: Target, scenario: Scenario, a: Accumulated): ScenarioR
 
 async function runScenario(scenario: Scenario, lives: Live[], opts: BenchOptions, results: ScenarioResult[], failures: ScenarioFailure[]): Promise<void> {
   console.log(`\n▶ ${SCENARIO_LABELS[scenario]}`);
-  const ours = lives.find((l) => l.target === 'ours' && !l.gone);
-  if (scenario === 'list' && ours) {
+  for (const ours of lives.filter((l) => isOurs(l.target) && !l.gone)) {
+    if (scenario !== 'list') break;
     const need = opts.cases - ours.created;
     if (need > 0) {
-      process.stdout.write(`  ours: creating ${formatInt(need)} cases through the API (POST, keep-alive, parallel)… `);
+      process.stdout.write(`  ${ours.target}: creating ${formatInt(need)} cases through the API (POST, keep-alive, parallel)… `);
       const seed = await seedCases(ours.server.port, need, opts.connections);
       ours.created += seed.cases;
       ours.info.seed = { cases: ours.created, ms: seed.ms, failed: seed.failed };
@@ -624,6 +649,207 @@ async function runScenario(scenario: Scenario, lives: Live[], opts: BenchOptions
   }
 }
 
+// ---------------------------------------------------------------------------
+// Soak and growth: ours alone, driven longer or over a growing account.
+
+/** Where a mode's JSON goes: beside the comparison's unless --json says otherwise. */
+const modeJson = (opts: BenchOptions, mode: string): string =>
+  path.resolve(ROOT, opts.json === 'reports/bench.json' ? `reports/bench-${mode}.json` : opts.json);
+
+function writeJson(file: string, report: unknown): void {
+  const round = (_key: string, v: unknown): unknown => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1000) / 1000 : v);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(report, round, 2)}\n`);
+  const shown = path.relative(ROOT, file);
+  console.log(`\nbench: wrote ${shown.startsWith('..') ? file : shown}`);
+}
+
+async function startOursAlone(buildProblem: string | undefined, placement: Placement | undefined): Promise<Live | undefined> {
+  console.log('\n▶ start-up');
+  const { live } = await startTarget('ours', buildProblem, placement);
+  if (live && placement) {
+    const problem = pin(process.pid, placement.loadgen);
+    if (problem) console.log(`  (load generator not pinned: ${problem})`);
+  }
+  return live;
+}
+
+/** `--soak <s>`: POST create on the docs' key for s seconds, counting responses per 5 s slice. */
+async function runSoak(opts: BenchOptions, buildProblem: string | undefined, placement: Placement | undefined): Promise<number> {
+  const live = await startOursAlone(buildProblem, placement);
+  if (!live) return 1;
+  const spec = requestFor('post-docs', '');
+  const sliceSec = 5;
+  console.log(`\n▶ soak: ${SCENARIO_LABELS['post-docs']} for ${opts.soak} s, ${opts.connections} connections (no warm-up: the first slice includes it)`);
+  const counts: number[] = [];
+  // Server CPU at each slice boundary: µs per response per slice shows whether the cost of a create grows,
+  // even when other processes on the machine starve the server of time.
+  const cpuAt: Array<number | null> = [];
+  const cpu0 = readCpuMs(live.server.pid);
+  const machine0 = readMachineBusyMs();
+  cpuAt.push(cpu0);
+  const t0 = performance.now();
+  // Each tick closes a slice: its responses and the server CPU they took, printed as it ends.
+  const sampler = setInterval(() => {
+    cpuAt.push(readCpuMs(live.server.pid));
+    const i = cpuAt.length - 2;
+    const a = cpuAt[i];
+    const b = cpuAt[i + 1];
+    const n = counts[i] ?? 0;
+    const us = a != null && b != null && n ? (((b - a) * 1000) / n).toFixed(0) : '—';
+    console.log(`  ${String(i * sliceSec).padStart(4)}–${String((i + 1) * sliceSec).padEnd(4)} s  ${formatInt(n / sliceSec).padStart(7)} req/s  ${us.padStart(4)} µs cpu/req`);
+  }, sliceSec * 1000);
+  const run = await new Promise<LoadRun>((resolve, reject) => {
+    const started = runLoad(live.server.port, spec, { connections: opts.connections, duration: opts.soak, record: false });
+    currentLoad?.on('response', () => {
+      const slice = Math.floor((performance.now() - t0) / (sliceSec * 1000));
+      counts[slice] = (counts[slice] ?? 0) + 1;
+    });
+    started.then(resolve, reject);
+  });
+  clearInterval(sampler);
+  const cpu1 = readCpuMs(live.server.pid);
+  const machine1 = readMachineBusyMs();
+  const full = Math.floor(opts.soak / sliceSec);
+  const perSec = Array.from({ length: full }, (_, i) => (counts[i] ?? 0) / sliceSec);
+  const cpuUsPerReq = Array.from({ length: full }, (_, i) => {
+    const a = cpuAt[i];
+    const b = cpuAt[i + 1];
+    return a != null && b != null && counts[i] ? ((b - a) * 1000) / counts[i]! : null;
+  });
+  const report = { ...evaluateSoak(perSec, sliceSec), cpuUsPerReq };
+  const elapsedMs = run.elapsedSec * 1000;
+  const serverCpu = cpu0 !== null && cpu1 !== null ? ((cpu1 - cpu0) / elapsedMs) * 100 : null;
+  const otherCpu = cpu0 !== null && cpu1 !== null && machine0 !== null && machine1 !== null ? (Math.max(0, machine1 - machine0 - (cpu1 - cpu0) - run.loadGenCpuMs) / elapsedMs) * 100 : null;
+  const rssMb = readRssMb(live.server.pid);
+  await stopChild(live.server.proc);
+  console.log(`\n${renderSoak(report, SCENARIO_LABELS['post-docs'])}`);
+  const cpuFirst = cpuUsPerReq[1];
+  const cpuLast = cpuUsPerReq[cpuUsPerReq.length - 1];
+  if (cpuFirst && cpuLast) console.log(`  server cpu per create: ${cpuFirst.toFixed(0)} µs in the second slice, ${cpuLast.toFixed(0)} µs in the last (${formatPercent(cpuFirst / cpuLast)} of the second's rate)`);
+  console.log(
+    `  ${formatInt(run.result['2xx'])} created, non-2xx ${formatInt(run.result.non2xx)}, errors ${formatInt(run.result.errors + run.result.timeouts)}; ` +
+      `RSS at the end ${formatMb(rssMb)}; cpu: server ${pct(serverCpu)}, loadgen ${pct((run.loadGenCpuMs / elapsedMs) * 100)}, other ${pct(otherCpu)}` +
+      (otherCpu !== null && otherCpu > 25 ? '  ⚠ disturbed by other processes' : ''),
+  );
+  writeJson(modeJson(opts, 'soak'), { generatedAt: new Date().toISOString(), node: process.version, connections: opts.connections, seconds: opts.soak, ...report, created: run.result['2xx'], non2xx: run.result.non2xx, errors: run.result.errors, rssMb, serverCpu, otherCpu });
+  return 0;
+}
+
+/** GET with a fresh connection; the parsed JSON body. */
+function getJson(port: number, urlPath: string, authorization: string): Promise<any> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: HOST, port, path: urlPath, agent: false, timeout: 10_000, headers: { authorization } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        try {
+          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        } catch (err) {
+          reject(err);
+        }
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+  });
+}
+
+function post(port: number, urlPath: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = http.request({ host: HOST, port, path: urlPath, method: 'POST', agent: false, timeout: 10_000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', () => resolve(0));
+    req.end();
+  });
+}
+
+/**
+ * `--growth 1k,10k,…`: for each count, an account of its own is filled to that many cases through the
+ * API, its reads are measured, then creates into it (which add cases), and the account is reset
+ * before the next count so RSS reflects one account.
+ */
+async function runGrowth(opts: BenchOptions, buildProblem: string | undefined, placement: Placement | undefined): Promise<number> {
+  const live = await startOursAlone(buildProblem, placement);
+  if (!live) return 1;
+  const { port, pid } = live.server;
+  const seconds = Math.max(1, opts.duration / 2);
+  const warmup = Math.min(1, opts.warmup);
+  await createCase(port, 'Bearer sk_test_growth_baseline');
+  await sleep(IDLE_SETTLE_MS);
+  const rss0 = readRssMb(pid);
+  console.log(`  RSS with one small account: ${formatMb(rss0)}; each measurement ${seconds} s after ${warmup} s of warm-up, ${opts.connections} connections`);
+  const rows: GrowthRow[] = [];
+  for (const n of opts.growth) {
+    if (interrupted) return 130;
+    const authorization = `Bearer sk_test_growth_${n}`;
+    console.log(`\n▶ ${formatInt(n)} cases`);
+    const t0 = performance.now();
+    const half = await seedCases(port, Math.floor(n / 2), opts.connections, authorization);
+    const middle = (await getJson(port, `${CASES_PATH}?limit=1`, authorization)).data?.[0]?.id as string | undefined;
+    const rest = await seedCases(port, n - half.cases, opts.connections, authorization);
+    const failed = half.failed + rest.failed;
+    if (!middle) {
+      console.log('  ✗ could not read back a case id; stopping');
+      break;
+    }
+    // Let V8 finish the collection the fill started (a large heap is marked for seconds), so the reads
+    // below measure serving, not the tail of the fill: 1 s per 100,000 cases, at least 0.5 s, at most 10 s.
+    await sleep(Math.min(10_000, Math.max(IDLE_SETTLE_MS, n / 100)));
+    const rssMb = readRssMb(pid);
+    console.log(`  created ${formatInt(half.cases + rest.cases)} in ${((performance.now() - t0) / 1000).toFixed(1)} s${failed ? ` (${formatInt(failed)} failed)` : ''}; RSS ${formatMb(rssMb)}`);
+    let problems = failed;
+    const measure = async (label: string, spec: RequestSpec): Promise<{ latency: LatencySummary; reqPerSec: number; cpuUsPerReq: number | null }> => {
+      if (warmup > 0) await runLoad(port, spec, { connections: opts.connections, duration: warmup, record: false });
+      const cpu0 = readCpuMs(pid);
+      const machine0 = readMachineBusyMs();
+      const run = await runLoad(port, spec, { connections: opts.connections, duration: seconds, record: true });
+      const cpu1 = readCpuMs(pid);
+      const machine1 = readMachineBusyMs();
+      problems += run.result.non2xx + run.result.errors + run.result.timeouts;
+      const latency = summarizeLatencies(run.latencies);
+      const reqPerSec = run.latencies.length / run.elapsedSec;
+      const cpuUsPerReq = cpu0 !== null && cpu1 !== null && run.latencies.length ? ((cpu1 - cpu0) * 1000) / run.latencies.length : null;
+      const elapsedMs = run.elapsedSec * 1000;
+      const other = cpu0 !== null && cpu1 !== null && machine0 !== null && machine1 !== null ? (Math.max(0, machine1 - machine0 - (cpu1 - cpu0) - run.loadGenCpuMs) / elapsedMs) * 100 : null;
+      console.log(
+        `  ${label.padEnd(34)} ${formatInt(reqPerSec).padStart(7)} req/s  p50 ${formatMs(latency.p50)}  p99 ${formatMs(latency.p99)}` +
+          `  cpu ${cpuUsPerReq === null ? '—' : cpuUsPerReq.toFixed(0)} µs/req, other ${pct(other)}${run.result.non2xx ? `  non-2xx ${run.result.non2xx}` : ''}`,
+      );
+      return { latency, reqPerSec, cpuUsPerReq };
+    };
+    const get = (p: string): RequestSpec => ({ method: 'GET', path: p, authorization });
+    const list = await measure('GET list limit=10', get(`${CASES_PATH}?limit=10`));
+    const listStatus = await measure('GET list status=active', get(`${CASES_PATH}?limit=10&status=active`));
+    const listRare = await measure('GET list status=closed (none)', get(`${CASES_PATH}?limit=10&status=closed`));
+    const listDeep = await measure('GET list starting_after the middle', get(`${CASES_PATH}?limit=10&starting_after=${middle}`));
+    const retrieve = await measure('GET retrieve', get(`${CASES_PATH}/${middle}`));
+    const create = await measure('POST create (adds cases)', { ...requestFor('post', ''), authorization });
+    rows.push({
+      cases: n,
+      createReqPerSec: create.reqPerSec,
+      createCpuUsPerReq: create.cpuUsPerReq,
+      list: list.latency,
+      listStatus: listStatus.latency,
+      listRareStatus: listRare.latency,
+      listDeep: listDeep.latency,
+      retrieve: retrieve.latency,
+      rssMb,
+      bytesPerCase: rssMb !== null && rss0 !== null ? ((rssMb - rss0) * 1024 * 1024) / n : null,
+      problems,
+    });
+    // One account at a time: forget this one before filling the next.
+    await post(port, `/__admin/reset?account=${encodeURIComponent(authorization.slice('Bearer '.length))}`);
+  }
+  await stopChild(live.server.proc);
+  const goals = evaluateGrowth(rows);
+  console.log(`\n${renderGrowth(rows)}\n\nTargets from the issue (reported, not asserted)\n${renderGoals(goals)}`);
+  writeJson(modeJson(opts, 'growth'), { generatedAt: new Date().toISOString(), node: process.version, connections: opts.connections, secondsPerMeasurement: seconds, rssBaselineMb: rss0, rows, goals });
+  return 0;
+}
+
 const pct = (n: number | null): string => (n === null ? '—' : `${n.toFixed(0)} %`);
 
 async function main(): Promise<number> {
@@ -651,7 +877,9 @@ async function main(): Promise<number> {
       `\n       ${cpus.length} × ${cpus[0]?.model.trim() ?? 'cpu'}, node ${process.version}; ` +
       (placement ? placementText : `cores not pinned (${plan as string})`),
   );
-  const buildProblem = targets.includes('ours') ? ensureBuilt() : undefined;
+  const buildProblem = targets.some(isOurs) || opts.soak || opts.growth.length ? ensureBuilt() : undefined;
+  if (opts.soak) return runSoak(opts, buildProblem, placement);
+  if (opts.growth.length) return runGrowth(opts, buildProblem, placement);
 
   const infos: TargetInfo[] = [];
   const lives: Live[] = [];
@@ -687,7 +915,7 @@ async function main(): Promise<number> {
   }
 
   for (const live of lives) {
-    if (live.target !== 'ours') {
+    if (!isOurs(live.target)) {
       live.caseId = PRISM_CASE_ID;
     } else if (scenarios.includes('get')) {
       try {

@@ -16,7 +16,8 @@ const partner = (id: string, country: string, region: Partner['region'], name: s
   id,
   country,
   region,
-  contact: { name, email: `cases@${domain}`, phone, site: `https://${domain}` },
+  // Frozen: every case assigned to the partner shares this object (stored objects are never changed).
+  contact: Object.freeze({ name, email: `cases@${domain}`, phone, site: `https://${domain}` }),
 });
 
 /** One partner per supported jurisdiction. Countries not listed are ineligible. */

@@ -69,7 +69,7 @@ export const uploadCaseFile: Handler = (ctx) => {
 
 export const listCaseFiles: Handler = (ctx) => {
   const c = findCase(ctx);
-  return ok(listPage(ctx, ctx.account.files, (f) => f.case === c.id));
+  return ok(listPage(ctx, ctx.account.files, (f) => f.case === c.id, { case: c.id }));
 };
 
 function findFile(ctx: HandlerContext): CaseFile {

@@ -58,20 +58,24 @@ export function payClaim(fx: Effects, claim: Claim): Claim {
 
 function schedulePayout(fx: Effects, claim: Claim, at: number): void {
   const clock = guaranteeOf(fx, claim).test_clock ?? null;
-  fx.schedule(at, clock, `pay ${claim.id}`, (later) => {
-    const current = later.account.claims.get(claim.id);
-    if (current?.status === 'approved') payClaim(later, current);
-  });
+  fx.schedule(at, clock, 'claim.payout', { claim: claim.id }, `pay ${claim.id}`);
+}
+
+export function runPayout(fx: Effects, { claim: id }: { claim: string }): void {
+  const current = fx.account.claims.get(id);
+  if (current?.status === 'approved') payClaim(fx, current);
 }
 
 /** The review decision the clock takes at `review_due_by`. Magic value: a description containing "deny" is denied. */
 function scheduleReview(fx: Effects, claim: Claim, clock: string | null): void {
-  fx.schedule(claim.review_due_by!, clock, `review ${claim.id}`, (later) => {
-    const current = later.account.claims.get(claim.id);
-    if (current?.status !== 'under_review') return;
-    const deny = /deny/i.test(current.evidence?.description ?? '');
-    decideClaim(later, current, deny ? 'denied' : 'approved', deny ? 'The evidence does not show missed rent' : undefined);
-  });
+  fx.schedule(claim.review_due_by!, clock, 'claim.review', { claim: claim.id }, `review ${claim.id}`);
+}
+
+export function runReview(fx: Effects, { claim: id }: { claim: string }): void {
+  const current = fx.account.claims.get(id);
+  if (current?.status !== 'under_review') return;
+  const deny = /deny/i.test(current.evidence?.description ?? '');
+  decideClaim(fx, current, deny ? 'denied' : 'approved', deny ? 'The evidence does not show missed rent' : undefined);
 }
 
 export const createClaim: Handler = (ctx) => {

@@ -100,7 +100,8 @@ export const createCollectionCase: Handler = (ctx) => {
       address: { ...debtor.address, country: debtor.address.country ?? countryCode },
       country: countryCode,
     },
-    collection_partner: { ...partner.contact },
+    // Shared, not copied: the partner's contact is frozen and stored objects are never changed in place.
+    collection_partner: partner.contact,
     success_fee_pct: assessment.fee!,
     creditor_reference: body.creditor_reference ?? null,
     due_date: dueDate,
@@ -128,23 +129,34 @@ export const createCollectionCase: Handler = (ctx) => {
 function scheduleMagic(fx: Effects, c: CollectionCase): void {
   const start = fx.now(c.test_clock);
   for (const step of magicPlan(c.debtor?.name ?? '', c.amount_to_recover)) {
-    fx.schedule(start + step.after, c.test_clock ?? null, `${step.describe} (${c.id})`, (later) => {
-      const current = later.account.cases.get(c.id);
-      if (!current || current.status === 'closed') return;
-      if (step.payment !== undefined) recordPayment(later, current, { amount: Math.min(step.payment, current.remainder) });
-      else if (step.move) moveCase(later, current, step.move.status, step.move.close_code ?? null, step.move.comment);
-    });
+    fx.schedule(start + step.after, c.test_clock ?? null, 'case.magic', { case: c.id, payment: step.payment ?? null, move: step.move ?? null }, `${step.describe} (${c.id})`);
   }
+}
+
+interface MagicParams {
+  case: string;
+  payment: number | null;
+  move: { status: CaseStatus; close_code?: CloseCode | null; comment?: string } | null;
+}
+
+/** A scripted payment or move of a magic debtor name, unless the case has closed meanwhile. */
+export function runMagicStep(fx: Effects, { case: id, payment, move }: MagicParams): void {
+  const current = fx.account.cases.get(id);
+  if (!current || current.status === 'closed') return;
+  if (payment !== null) recordPayment(fx, current, { amount: Math.min(payment, current.remainder) });
+  else if (move) moveCase(fx, current, move.status, move.close_code ?? null, move.comment);
 }
 
 /** Partners send the first demand letter the day after a case becomes active (as in the seeds' timeline). */
 export function scheduleDemandLetter(fx: Effects, c: CollectionCase): void {
   const at = fx.now(c.test_clock) + SECONDS_PER_DAY;
-  fx.schedule(at, c.test_clock ?? null, `demand letter for ${c.id}`, (later) => {
-    const current = later.account.cases.get(c.id);
-    if (!current || current.status !== 'active') return;
-    addTimeline(later, c.id, { date: at, type: 'demand_letter_sent', title: 'Demand letter sent', description: 'First demand letter sent to debtor via registered mail' });
-  });
+  fx.schedule(at, c.test_clock ?? null, 'case.demand_letter', { case: c.id, at }, `demand letter for ${c.id}`);
+}
+
+export function runDemandLetter(fx: Effects, { case: id, at }: { case: string; at: number }): void {
+  const current = fx.account.cases.get(id);
+  if (!current || current.status !== 'active') return;
+  addTimeline(fx, id, { date: at, type: 'demand_letter_sent', title: 'Demand letter sent', description: 'First demand letter sent to debtor via registered mail' });
 }
 
 const STATUS_EVENTS = {
@@ -234,7 +246,7 @@ export const listCollectionCases: Handler = (ctx) => {
     byStatus || debtor_country || debtor_type
       ? (c: CollectionCase) => (!byStatus || c.status === byStatus) && (!debtor_country || c.debtor?.country === debtor_country) && (!debtor_type || c.debtor?.type === debtor_type)
       : undefined;
-  return ok(listPage(ctx, ctx.account.cases, filter));
+  return ok(listPage(ctx, ctx.account.cases, filter, { status: byStatus, debtor_country, debtor_type }));
 };
 
 export const retrieveCollectionCase: Handler = (ctx) => ok(findCase(ctx, ctx.params.id!));

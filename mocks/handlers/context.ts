@@ -24,8 +24,11 @@ export interface Effects {
   now(testClock?: string | null): number;
   /** Records an event (stored at once, delivered after the operation completes). */
   emit(type: EventType, subject: EventSubject, previous?: Record<string, unknown>, at?: number): void;
-  /** Runs `run` when the (test) clock reaches `at`. */
-  schedule(at: number, testClock: string | null, description: string, run: (fx: Effects) => void): void;
+  /**
+   * Runs the task of `kind` (a runner in mocks/handlers/tasks.ts) with `params` when the (test) clock
+   * reaches `at`. Tasks are data: params hold ids and values, never objects or functions.
+   */
+  schedule(at: number, testClock: string | null, kind: string, params: Record<string, unknown>, description: string): void;
 }
 
 export interface UploadedFile {

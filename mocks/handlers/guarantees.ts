@@ -36,22 +36,23 @@ export function updateGuarantee(fx: Effects, before: Guarantee, changes: Partial
 
 /** Activation at `start_date` and expiry at `end_date`, on the guarantee's clock. */
 function scheduleLifecycle(fx: Effects, g: Guarantee): void {
-  if (g.status === 'pending') {
-    fx.schedule(g.start_date, g.test_clock ?? null, `activate ${g.id}`, (later) => {
-      const current = later.account.guarantees.get(g.id);
-      if (current?.status === 'pending') updateGuarantee(later, current, { status: 'active' });
-    });
-  }
+  if (g.status === 'pending') fx.schedule(g.start_date, g.test_clock ?? null, 'guarantee.activate', { guarantee: g.id }, `activate ${g.id}`);
   scheduleExpiry(fx, g);
 }
 
 function scheduleExpiry(fx: Effects, g: Guarantee): void {
-  const endDate = g.end_date;
-  fx.schedule(endDate, g.test_clock ?? null, `expire ${g.id}`, (later) => {
-    const current = later.account.guarantees.get(g.id);
-    // An extended guarantee has a later expiry task of its own.
-    if (current && current.end_date === endDate && (current.status === 'active' || current.status === 'claimed')) updateGuarantee(later, current, { status: 'expired' });
-  });
+  fx.schedule(g.end_date, g.test_clock ?? null, 'guarantee.expire', { guarantee: g.id, end_date: g.end_date }, `expire ${g.id}`);
+}
+
+export function runActivation(fx: Effects, { guarantee: id }: { guarantee: string }): void {
+  const current = fx.account.guarantees.get(id);
+  if (current?.status === 'pending') updateGuarantee(fx, current, { status: 'active' });
+}
+
+export function runExpiry(fx: Effects, { guarantee: id, end_date: endDate }: { guarantee: string; end_date: number }): void {
+  const current = fx.account.guarantees.get(id);
+  // An extended guarantee has a later expiry task of its own.
+  if (current && current.end_date === endDate && (current.status === 'active' || current.status === 'claimed')) updateGuarantee(fx, current, { status: 'expired' });
 }
 
 export const createGuarantee: Handler = (ctx) => {

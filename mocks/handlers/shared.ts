@@ -1,31 +1,18 @@
 // Small pieces several handlers share: list pages, lookups that 404, currency and country checks.
 import { errors } from '../errors.js';
 import { isCountry, isCurrency } from '../domain/codes.js';
-import type { Collection, Listable } from '../state/collection.js';
+import type { Collection, CreatedRange, Listable } from '../state/collection.js';
 import type { HandlerContext } from './context.js';
 
-export interface CreatedRange {
-  gte?: number;
-  gt?: number;
-  lte?: number;
-  lt?: number;
-}
-
-export function inCreatedRange(created: number, range: CreatedRange | undefined): boolean {
-  if (!range) return true;
-  return (
-    (range.gte === undefined || created >= range.gte) &&
-    (range.gt === undefined || created > range.gt) &&
-    (range.lte === undefined || created <= range.lte) &&
-    (range.lt === undefined || created < range.lt)
-  );
-}
+export type { CreatedRange } from '../state/collection.js';
 
 /**
  * A Stripe list object for a collection, with the common query (`limit`, cursors, `created`).
- * @example listPage(ctx, account.cases, (c) => c.status === 'active')
+ * `where` names the collection's indexes the filter's equality conditions can use, so the page walks
+ * only matching objects; `filter` must still hold the whole condition.
+ * @example listPage(ctx, account.cases, (c) => c.status === 'active', { status: 'active' })
  */
-export function listPage<T extends Listable>(ctx: HandlerContext, collection: Collection<T>, filter?: (item: T) => boolean) {
+export function listPage<T extends Listable>(ctx: HandlerContext, collection: Collection<T>, filter?: (item: T) => boolean, where?: Record<string, string | undefined>) {
   const { limit = 10, starting_after, ending_before, created } = ctx.query as {
     limit?: number;
     starting_after?: string;
@@ -37,13 +24,13 @@ export function listPage<T extends Listable>(ctx: HandlerContext, collection: Co
   for (const [param, id] of [['starting_after', starting_after], ['ending_before', ending_before]] as const) {
     if (id !== undefined && !collection.has(id)) throw errors.parameterInvalid(param, `no object with id '${id}' to page from.`);
   }
-  const byCreated = created ? (item: T) => inCreatedRange(item.created, created) : undefined;
-  const matches = filter && byCreated ? (item: T) => filter(item) && byCreated(item) : (filter ?? byCreated);
   const page = collection.page({
     limit,
     startingAfter: cursorsIgnored ? undefined : starting_after,
     endingBefore: cursorsIgnored ? undefined : ending_before,
-    filter: matches,
+    where,
+    created,
+    filter,
   });
   return { object: 'list' as const, data: page.data, has_more: ctx.defects.has('has-more-wrong') ? false : page.has_more, url: ctx.path };
 }

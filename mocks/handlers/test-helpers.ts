@@ -38,7 +38,7 @@ export const deleteTestClock: Handler = (ctx) => {
   const clock = find(ctx.account.testClocks, ctx.params.id!, 'test_helpers.test_clock');
   ctx.account.testClocks.delete(clock.id);
   // Objects on the clock follow the account's clock from now on; their pending tasks are dropped.
-  ctx.account.schedule = ctx.account.schedule.filter((task) => task.clock !== clock.id);
+  ctx.account.schedule.dropClock(clock.id);
   return ok({ id: clock.id, object: 'test_helpers.test_clock', deleted: true });
 };
 

@@ -185,13 +185,34 @@ export function applyScenario(runtime: ScenarioRuntime, account: AccountState, s
     clockId = clock.id;
   }
   const start = fx.now(clockId);
+  // Later steps are scheduled as data (scenario name + step index); what they need of earlier steps
+  // (`as:` results, the clock) stays with the account.
+  fx.account.scenarios.set(scenario.name, { scenario, vars });
   let offset = 0;
-  for (const step of scenario.steps) {
+  scenario.steps.forEach((step, index) => {
     offset += duration(step.after);
     if (offset === 0) runStep(runtime, fx, scenario, step, vars);
-    else fx.schedule(start + offset, clockId, `${scenario.name}: ${step.request ?? 'agreements'}`, (later) => runStep(runtime, { ...later, flush: () => undefined }, scenario, step, vars));
-  }
+    else fx.schedule(start + offset, clockId, SCENARIO_STEP, { scenario: scenario.name, step: index }, `${scenario.name}: ${step.request ?? 'agreements'}`);
+  });
   fx.flush();
+}
+
+/** The task kind of a scenario's later steps. */
+export const SCENARIO_STEP = 'scenario.step';
+
+/**
+ * The runner of SCENARIO_STEP tasks, for the sandbox's TaskRunners.
+ * @example sandbox.tasks.define(SCENARIO_STEP, scenarioStepRunner(runtime));
+ */
+export function scenarioStepRunner(runtime: ScenarioRuntime) {
+  return (fx: Effects, params: { scenario: string; step: number }): void => {
+    const applied = fx.account.scenarios.get(params.scenario);
+    const scenario = applied?.scenario as Scenario | undefined;
+    const step = scenario?.steps[params.step];
+    if (!applied || !scenario || !step) throw new Error(`Scenario ${params.scenario} step ${params.step} is not applied to account ${fx.account.key}`);
+    // The sandbox flushes the task's events once it has run.
+    runStep(runtime, { ...fx, flush: () => undefined }, scenario, step, applied.vars);
+  };
 }
 
 function runStep(runtime: ScenarioRuntime, fx: Effects & { flush(): void }, scenario: Scenario, step: ScenarioStep, vars: Record<string, unknown>): unknown {

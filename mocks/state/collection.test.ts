@@ -52,3 +52,77 @@ describe('Collection.page', () => {
     expect(ids(d.page({ limit: 10, startingAfter: 'o_0' }).data)).toEqual(['o_4', 'o_3', 'o_1']);
   });
 });
+
+describe('Collection indexes and created ranges agree with a full scan', () => {
+  type Item = { id: string; created: number; colour: string; size: string };
+  const COLOURS = ['red', 'green', 'blue'];
+  const SIZES = ['s', 'm'];
+  // Out-of-order creation times and duplicates, as objects on test clocks produce.
+  const build = () => {
+    const c = new Collection<Item>({ colour: (o) => o.colour, size: (o) => o.size });
+    const all: Item[] = [];
+    for (let i = 0; i < 200; i++) {
+      const item = { id: `o_${i}`, created: 1000 + ((i * 37) % 60), colour: COLOURS[(i * 7) % 3]!, size: SIZES[i % 2]! };
+      c.add(item);
+      all.push(item);
+    }
+    return { c, all };
+  };
+  const scan = (all: Item[], where: Partial<Item>, range?: { gte?: number; lt?: number }) =>
+    [...all]
+      .map((item, seq) => ({ item, seq }))
+      .sort((a, b) => b.item.created - a.item.created || b.seq - a.seq)
+      .map((e) => e.item)
+      .filter((o) => Object.entries(where).every(([k, v]) => o[k as keyof Item] === v))
+      .filter((o) => (range?.gte === undefined || o.created >= range.gte) && (range?.lt === undefined || o.created < range.lt));
+
+  it.each([
+    ['no condition', {}, undefined],
+    ['one index', { colour: 'red' }, undefined],
+    ['two indexes', { colour: 'blue', size: 'm' }, undefined],
+    ['a value nobody has', { colour: 'purple' }, undefined],
+    ['a created range', {}, { gte: 1010, lt: 1030 }],
+    ['an index and a range', { colour: 'green' }, { gte: 1005, lt: 1050 }],
+  ] as const)('%s: every page forwards and backwards', (_name, where, range) => {
+    const { c, all } = build();
+    const want = scan(all, where, range).map((o) => o.id);
+    const filter = (o: Item) => Object.entries(where).every(([k, v]) => o[k as keyof Item] === v);
+    const request = { limit: 7, where: where as Record<string, string>, created: range, filter };
+    const forward: string[] = [];
+    let page = c.page(request);
+    forward.push(...ids(page.data));
+    while (page.has_more) {
+      page = c.page({ ...request, startingAfter: forward.at(-1)! });
+      forward.push(...ids(page.data));
+    }
+    expect(forward).toEqual(want);
+    if (want.length === 0) return;
+    // Backwards from the oldest match, and from a cursor that is not in the bucket walked.
+    const backward: string[] = [];
+    page = c.page({ ...request, endingBefore: want.at(-1)! });
+    backward.unshift(...ids(page.data));
+    while (page.has_more) {
+      page = c.page({ ...request, endingBefore: backward[0]! });
+      backward.unshift(...ids(page.data));
+    }
+    expect(backward).toEqual(want.slice(0, -1));
+    const outsider = all.find((o) => !filter(o));
+    if (outsider) {
+      const after = scan(all, {}).map((o) => o.id);
+      const older = new Set(after.slice(after.indexOf(outsider.id) + 1));
+      expect(ids(c.page({ ...request, limit: 1000, startingAfter: outsider.id }).data)).toEqual(want.filter((id) => older.has(id)));
+    }
+  });
+
+  it('moves an object between buckets when it is replaced, and forgets it when deleted', () => {
+    const { c } = build();
+    const item = c.get('o_3')!;
+    const before = c.page({ limit: 1000, where: { colour: 'purple' } }).data;
+    expect(before).toEqual([]);
+    c.replace({ ...item, colour: 'purple' });
+    expect(ids(c.page({ limit: 1000, where: { colour: 'purple' } }).data)).toEqual(['o_3']);
+    expect(ids(c.page({ limit: 1000, where: { colour: item.colour } }).data)).not.toContain('o_3');
+    c.delete('o_3');
+    expect(c.page({ limit: 1000, where: { colour: 'purple' } }).data).toEqual([]);
+  });
+});

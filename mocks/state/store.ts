@@ -2,6 +2,7 @@
 // another. Stored objects are exactly the contract's shapes (types from generated/).
 import type { components } from '../../generated/casapay.js';
 import { Collection } from './collection.js';
+import { Schedule } from '../scheduler/scheduler.js';
 import { ALL_SIGNED, type AccountAgreements } from '../domain/pricing.js';
 
 type Schemas = components['schemas'];
@@ -16,14 +17,12 @@ export type WebhookEndpoint = Schemas['WebhookEndpoint'];
 export type TestClock = Schemas['TestClock'];
 export type TimelineEntry = Schemas['TimelineEntry'];
 
-/** Something due at a virtual time (claim review, guarantee expiry, scenario step), run in time order. */
-export interface ScheduledTask {
-  at: number;
-  seq: number;
-  /** The test clock whose advance runs it, or null for the account's clock. */
-  clock: string | null;
-  description: string;
-  run: () => void;
+export type { ScheduledTask } from '../scheduler/scheduler.js';
+
+/** A scenario applied to an account: the scenario and the variables its steps share (`as:` results). */
+export interface AppliedScenario {
+  scenario: { name: string; steps: readonly unknown[] } & Record<string, any>;
+  vars: Record<string, unknown>;
 }
 
 export interface AccountState {
@@ -47,8 +46,10 @@ export interface AccountState {
   /** Endpoint secrets, kept apart so the stored endpoint never leaks its secret after create. */
   webhookSecrets: Map<string, string>;
   testClocks: Collection<TestClock>;
-  schedule: ScheduledTask[];
-  scheduleSeq: number;
+  /** What is due on virtual time, one queue per clock (mocks/scheduler/). */
+  schedule: Schedule;
+  /** Scenarios applied to this account, by name, for their scheduled steps. */
+  scenarios: Map<string, AppliedScenario>;
 }
 
 export function createAccount(key: string): AccountState {
@@ -57,12 +58,13 @@ export function createAccount(key: string): AccountState {
     livemode: key.startsWith('sk_live_'),
     agreements: { ...ALL_SIGNED },
     unsupportedCountries: new Set(),
-    cases: new Collection(),
+    // What GET /v1/collection_cases filters on, so a filter walks only the matching cases.
+    cases: new Collection<CollectionCase>({ status: (c) => c.status, debtor_country: (c) => c.debtor?.country, debtor_type: (c) => c.debtor?.type }),
     references: new Map(),
     timelines: new Map(),
-    files: new Collection(),
+    files: new Collection<CaseFile>({ case: (f) => f.case }),
     fileContents: new Map(),
-    payments: new Collection(),
+    payments: new Collection<DebtPayment>({ case: (p) => p.case }),
     policies: new Collection(),
     guarantees: new Collection(),
     claims: new Collection(),
@@ -70,8 +72,8 @@ export function createAccount(key: string): AccountState {
     webhookEndpoints: new Collection(),
     webhookSecrets: new Map(),
     testClocks: new Collection(),
-    schedule: [],
-    scheduleSeq: 0,
+    schedule: new Schedule(),
+    scenarios: new Map(),
   };
 }
 

@@ -397,6 +397,49 @@ describe('WebhookDispatcher ordering', () => {
   });
 });
 
+describe('WebhookDispatcher in-flight limit', () => {
+  it.each([1, 2, 3])('keeps at most %i attempts open per URL, queues the rest in order, and keeps per-object order', async (limit) => {
+    let open = 0;
+    let most = 0;
+    const releases: Array<() => void> = [];
+    const receiver = await startReceiver(() => {
+      open++;
+      most = Math.max(most, open);
+      return new Promise<number>((resolve) => releases.push(() => {
+        open--;
+        resolve(200);
+      }));
+    });
+    const other = await startReceiver(() => 200);
+    const { dispatcher } = makeDispatcher({ maxInFlight: limit });
+    // Three objects with three events each, plus one per object to a second URL, which is not held up.
+    const events = ['dc_x', 'dc_y', 'dc_z'].flatMap((id) => [makeEvent(id), makeEvent(id), makeEvent(id)]);
+    for (const event of events) dispatcher.deliver(event, [target(receiver.url())]);
+    const elsewhere = ['dc_x', 'dc_y', 'dc_z'].map((id) => makeEvent(id));
+    for (const event of elsewhere) dispatcher.deliver(event, [target(other.url())]);
+    await waitFor(() => releases.length === limit && other.answered.length === elsewhere.length);
+    await sleep(20);
+    expect(receiver.received).toHaveLength(limit);
+    // Let every held answer go, one at a time, until all were delivered.
+    while (receiver.answered.length < events.length) {
+      await waitFor(() => releases.length > 0);
+      releases.shift()!();
+      await sleep(1);
+    }
+    await dispatcher.idle();
+    expect(most).toBe(limit);
+    for (const id of ['dc_x', 'dc_y', 'dc_z']) {
+      const want = events.filter((e) => e.data.object.id === id).map((e) => e.id);
+      expect(receiver.received.map((r) => r.eventId).filter((e) => want.includes(e))).toEqual(want);
+    }
+    expect(events.every((e) => dispatcher.deliveries(e.id)[0]?.status === 'succeeded')).toBe(true);
+  });
+
+  it('refuses a limit below 1', () => {
+    expect(() => makeDispatcher({ maxInFlight: 0 })).toThrow(RangeError);
+  });
+});
+
 describe('WebhookDispatcher idle() and close()', () => {
   const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 

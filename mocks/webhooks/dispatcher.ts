@@ -22,8 +22,14 @@
 // after the `collection_case.created` it follows — unless that earlier delivery failed for good.
 // Events with no `data.object.id` are not ordered.
 // Not guaranteed: any order across different objects or different URLs (they proceed in
-// parallel, with no concurrency limit), nor exactly-once delivery: a receiver that answered too
-// slowly or with a non-2xx may get the same event again. Receivers dedupe by event `id`.
+// parallel), nor exactly-once delivery: a receiver that answered too slowly or with a non-2xx may
+// get the same event again. Receivers dedupe by event `id`.
+//
+// Bounded resources: at most `maxInFlight` attempts (default 4) are open per target URL at any time,
+// so a receiver that accepts connections and never answers costs that many sockets, not one per
+// event. The rest wait in a FIFO per URL; a queued delivery holds only its log entry and a reference
+// to the event (which the account stores anyway): the body is serialised when its first attempt starts.
+// A delivery waiting for a retry gives its slot back.
 import type { components } from '../../generated/casapay.js';
 import { signatureHeader } from './signature.js';
 
@@ -32,6 +38,8 @@ type DeliveryAttempt = WebhookDelivery['attempts'][number];
 
 /** Default waits between attempts, in milliseconds (see the schedule above). */
 export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = Object.freeze([500, 1000, 2000, 4000, 8000]);
+/** Default number of attempts open at once per target URL. */
+export const DEFAULT_MAX_IN_FLIGHT = 4;
 /** Default per-attempt timeout, in milliseconds; the contract tells receivers to answer within 10 s. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const USER_AGENT = 'CasaPay-Mock/1.0';
@@ -66,6 +74,8 @@ export interface DispatcherOptions {
   retryDelaysMs?: readonly number[];
   /** Per-attempt timeout; default {@link DEFAULT_TIMEOUT_MS}. */
   timeoutMs?: number;
+  /** At most this many attempts open at once per target URL; default {@link DEFAULT_MAX_IN_FLIGHT}. */
+  maxInFlight?: number;
   /** Mints the delivery ids. */
   mintId(prefix: 'whd'): string;
   /** The `t` put in the signature header; default `now()`. Defect injection may skew it. */
@@ -83,9 +93,45 @@ export interface DispatcherOptions {
 interface Job {
   delivery: WebhookDelivery;
   target: DeliveryTarget;
-  body: string;
+  event: DispatchableEvent;
+  /** The signed bytes, from the first attempt on (retries resend the same body). */
+  body: string | null;
   lane: string;
   retryTimer: ReturnType<typeof setTimeout> | null;
+}
+
+/** A FIFO that does not shift arrays: O(1) push and take, memory released as it drains. */
+class Fifo<T> {
+  private items: T[] = [];
+  private head = 0;
+
+  get size(): number {
+    return this.items.length - this.head;
+  }
+
+  push(item: T): void {
+    this.items.push(item);
+  }
+
+  take(): T | undefined {
+    if (this.head === this.items.length) return undefined;
+    const item = this.items[this.head]!;
+    this.items[this.head++] = undefined as T;
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+}
+
+/** Per target URL: attempts open now, and jobs ready to go once a slot frees. */
+interface Gate {
+  open: number;
+  ready: Fifo<Job>;
 }
 
 interface InFlight {
@@ -109,6 +155,8 @@ export class WebhookDispatcher {
   private readonly lanes = new Map<string, Job[]>();
   private readonly inFlight = new Map<Job, InFlight>();
   private readonly waiting = new Set<Job>();
+  private readonly gates = new Map<string, Gate>();
+  private readonly maxInFlight: number;
   /** Jobs not yet finished: queued, in flight or waiting for a retry. */
   private unfinished = 0;
   private idleWaiters: Array<() => void> = [];
@@ -117,6 +165,8 @@ export class WebhookDispatcher {
   constructor(private readonly options: DispatcherOptions) {
     this.retryDelaysMs = [...(options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS)];
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+    if (!Number.isInteger(this.maxInFlight) || this.maxInFlight < 1) throw new RangeError(`maxInFlight must be a whole number ≥ 1, got ${this.maxInFlight}`);
     for (const delay of this.retryDelaysMs) {
       if (!Number.isFinite(delay) || delay < 0) throw new RangeError(`retryDelaysMs must hold non-negative milliseconds, got ${delay}`);
     }
@@ -131,7 +181,6 @@ export class WebhookDispatcher {
    */
   deliver(event: DispatchableEvent, targets: readonly DeliveryTarget[]): void {
     if (this.closing) throw new Error('WebhookDispatcher is closed; create a new one to deliver more events');
-    const body = JSON.stringify(event);
     const objectId = event.data?.object?.id;
     let log = this.byEvent.get(event.id);
     if (!log) this.byEvent.set(event.id, (log = []));
@@ -150,13 +199,13 @@ export class WebhookDispatcher {
       log.push(delivery);
       // Without an object id there is nothing to order by, so each such delivery gets its own lane.
       const lane = typeof objectId === 'string' && objectId !== '' ? `${target.url}\n${objectId}` : `${target.url}\n#${delivery.id}`;
-      const job: Job = { delivery, target, body, lane, retryTimer: null };
+      const job: Job = { delivery, target, event, body: null, lane, retryTimer: null };
       this.unfinished++;
       const queue = this.lanes.get(lane);
       if (queue) queue.push(job);
       else {
         this.lanes.set(lane, [job]);
-        this.attempt(job);
+        this.start(job);
       }
     }
   }
@@ -214,12 +263,26 @@ export class WebhookDispatcher {
     });
     await Promise.all(settling);
     this.lanes.clear();
+    this.gates.clear();
     this.unfinished = 0;
     this.releaseIdleWaiters();
   }
 
+  /** Attempts `job` now if its URL has a free slot, else queues it behind the others for that URL. */
+  private start(job: Job): void {
+    const url = job.target.url;
+    let gate = this.gates.get(url);
+    if (!gate) this.gates.set(url, (gate = { open: 0, ready: new Fifo() }));
+    if (gate.open < this.maxInFlight) {
+      gate.open++;
+      this.attempt(job, gate);
+    } else {
+      gate.ready.push(job);
+    }
+  }
+
   /** Sends one attempt of `job`; never rejects (every failure becomes a recorded attempt). */
-  private attempt(job: Job): void {
+  private attempt(job: Job, gate: Gate): void {
     const controller = new AbortController();
     let settle!: () => void;
     const settled = new Promise<void>((resolve) => (settle = resolve));
@@ -227,7 +290,21 @@ export class WebhookDispatcher {
     void this.send(job, controller).finally(() => {
       this.inFlight.delete(job);
       settle();
+      this.release(job.target.url, gate);
     });
+  }
+
+  /** An attempt ended: its slot goes to the next ready job for the same URL. */
+  private release(url: string, gate: Gate): void {
+    gate.open--;
+    if (this.closing) return;
+    const next = gate.ready.take();
+    if (next) {
+      gate.open++;
+      this.attempt(next, gate);
+    } else if (gate.open === 0 && this.gates.get(url) === gate) {
+      this.gates.delete(url);
+    }
   }
 
   private async send(job: Job, controller: AbortController): Promise<void> {
@@ -245,6 +322,7 @@ export class WebhookDispatcher {
     let error: string | null = null;
     let latency: number;
     try {
+      job.body ??= JSON.stringify(job.event);
       const request = this.prepare(target, job.body);
       started = this.options.monotonicMs();
       const response = await fetch(target.url, { method: 'POST', headers: request.headers, body: request.body, redirect: 'manual', signal: controller.signal });
@@ -281,7 +359,7 @@ export class WebhookDispatcher {
       job.retryTimer = setTimeout(() => {
         job.retryTimer = null;
         this.waiting.delete(job);
-        this.attempt(job);
+        this.start(job);
       }, delay);
     } else {
       delivery.status = 'failed';
@@ -319,7 +397,7 @@ export class WebhookDispatcher {
     if (queue) {
       queue.shift();
       const next = queue[0];
-      if (next) this.attempt(next);
+      if (next) this.start(next);
       else this.lanes.delete(job.lane);
     }
     this.unfinished--;
