@@ -54,6 +54,42 @@ export interface Contract {
   webhookValidator(eventType: string): ValidateFunction | undefined;
   /** The operation a method and concrete path (no query) belong to; literal segments win over parameters. */
   match(method: string, path: string): OperationSpec | undefined;
+  /**
+   * The same contract with every response object closed (unknown fields rejected), compiled on first
+   * use. The contract leaves responses open (new fields are a compatible change); the mock holds its
+   * own responses to the closed view, and the conformance suite uses it to find unknown fields to warn about.
+   */
+  closed(): Contract;
+}
+
+export interface LoadOptions {
+  /** Report every error instead of the first (the suite lists every unknown field). */
+  allErrors?: boolean;
+}
+
+/**
+ * A copy of the document in which every object schema that declares `properties` and says nothing
+ * about `additionalProperties` rejects unknown fields. Inline `allOf` members (the webhook payloads'
+ * overlays on Event) are left open: closing one would reject the fields the other members declare.
+ * @example closeResponseSchemas(doc).components.schemas.Event.additionalProperties // false
+ */
+export function closeResponseSchemas(document: Record<string, any>): Record<string, any> {
+  const copy = structuredClone(document);
+  const visit = (node: unknown, overlay: boolean): void => {
+    if (Array.isArray(node)) return node.forEach((n) => visit(n, overlay));
+    if (!node || typeof node !== 'object') return;
+    const schema = node as Record<string, unknown>;
+    if (!overlay && schema.properties && typeof schema.properties === 'object' && !('additionalProperties' in schema) && !('unevaluatedProperties' in schema)) {
+      schema.additionalProperties = false;
+    }
+    for (const [key, value] of Object.entries(schema)) {
+      if (key === 'example' || key === 'examples') continue;
+      if (key === 'allOf' && Array.isArray(value)) value.forEach((member) => visit(member, overlay || !(member && typeof member === 'object' && '$ref' in member)));
+      else visit(value, overlay);
+    }
+  };
+  visit(copy, false);
+  return copy;
 }
 
 /** Finds generated/casapay.json from source (mocks/) and from the build (dist/mocks/). */
@@ -128,7 +164,7 @@ function readOperations(document: Record<string, any>): OperationSpec[] {
 }
 
 /** Builds an ajv instance that knows the whole contract (query validation adds type coercion and defaults). */
-export function createContractAjv(document: Record<string, any>, extra: { coerceTypes?: 'array'; useDefaults?: boolean } = {}): Ajv2020 {
+export function createContractAjv(document: Record<string, any>, extra: { coerceTypes?: 'array'; useDefaults?: boolean; allErrors?: boolean } = {}): Ajv2020 {
   // strict: false because the contract carries OpenAPI annotations (example) that are not JSON Schema keywords.
   // meta: false — the contract is linted, not re-validated at start; skipping the meta-schema saves ~40 ms.
   const ajv = new Ajv2020({ strict: false, allErrors: false, validateSchema: false, meta: false, logger: false, ...extra });
@@ -138,8 +174,9 @@ export function createContractAjv(document: Record<string, any>, extra: { coerce
 }
 
 /** Loads the contract from a bundled document (default: generated/casapay.json). */
-export function loadContract(document: Record<string, any> = JSON.parse(readFileSync(bundledContractPath(), 'utf8'))): Contract {
-  const ajv = createContractAjv(document);
+export function loadContract(document: Record<string, any> = JSON.parse(readFileSync(bundledContractPath(), 'utf8')), options: LoadOptions = {}): Contract {
+  const ajv = createContractAjv(document, options.allErrors ? { allErrors: true } : {});
+  let closed: Contract | undefined;
   const cache = new Map<string, ValidateFunction>();
   const validator = (pointer: string) => {
     let fn = cache.get(pointer);
@@ -179,6 +216,7 @@ export function loadContract(document: Record<string, any> = JSON.parse(readFile
       const pointer = operationsById.get(operationId)!.responses[key];
       return pointer ? validator(pointer) : null;
     },
+    closed: () => (closed ??= loadContract(closeResponseSchemas(document), options)),
     webhookValidator(eventType) {
       const hook = document.webhooks?.[eventType];
       if (!hook) return undefined;

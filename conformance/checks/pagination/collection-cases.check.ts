@@ -138,14 +138,17 @@ capability('pagination', 'collection case lists', () => {
     }
   });
 
-  it('created[gte|gt|lte|lt] return only and all cases in the window', async () => {
-    const times = [...new Set(cases.map((c) => c.created))].sort((a, b) => a - b);
+  it('created[gte|gt|lte|lt] return only and all cases in the window', async (ctx) => {
+    // `created` is not required of a case: without it there is no window to compare against.
+    ctx.skip(cases.some((c) => c.created === undefined), 'the target\'s cases carry no `created` (optional in the contract), so the created[…] filters cannot be checked');
+    const createdOf = (c: CollectionCase) => c.created!;
+    const times = [...new Set(cases.map(createdOf))].sort((a, b) => a - b);
     const pivots = [...new Set([times[0]!, times[Math.floor(times.length / 2)]!, times[times.length - 1]!])];
     const ops = { gte: (t: number, p: number) => t >= p, gt: (t: number, p: number) => t > p, lte: (t: number, p: number) => t <= p, lt: (t: number, p: number) => t < p };
     for (const pivot of pivots) {
       for (const [op, keep] of Object.entries(ops) as [keyof typeof ops, (t: number, p: number) => boolean][]) {
         const got = await listAllMatching({ created: { [op]: pivot } });
-        const want = cases.filter((c) => keep(c.created, pivot)).map((c) => c.id);
+        const want = cases.filter((c) => keep(createdOf(c), pivot)).map((c) => c.id);
         expect(got.map((c) => c.id), `created[${op}]=${pivot}`).toEqual(want);
       }
     }
