@@ -60,6 +60,7 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
       seed: options.seed,
       negativeRuns: options.negativeRuns,
       capabilities: options.capabilities,
+      strict: options.strict ?? false,
     };
     const reporters: any[] = [collector];
     if (reportDir) {
@@ -88,7 +89,7 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
     checks: collector.checks,
     groupErrors: collector.groupErrors,
     unhandledErrors: collector.unhandledErrors,
-    target: { baseUrl, startedMock: mock !== undefined, seed: options.seed, negativeRuns: options.negativeRuns },
+    target: { baseUrl, startedMock: mock !== undefined, seed: options.seed, negativeRuns: options.negativeRuns, strict: options.strict ?? false },
     selected: options.capabilities,
     startedAt,
     durationMs: monotonicMs() - started,

@@ -16,6 +16,8 @@ import { describeErrors } from '../../../mocks/contract.js';
 import { realNowSeconds } from '../../support/runtime.js';
 import { target } from '../../support/target.js';
 import { startWebhookReceiver, type Delivery, type WebhookReceiver } from '../../support/webhook-receiver.js';
+import { reportWarnings } from '../../support/client.js';
+import { eventWarnings } from '../../support/warnings.js';
 
 type Event = components['schemas']['Event'];
 
@@ -110,7 +112,9 @@ capability('webhooks', 'webhook deliveries', () => {
     expect(objectId(paid), 'debt_payment.created carries the payment').toBe(payment!.id);
     const updated = await expectDelivery('collection_case.updated', c.id);
     expect(updated.event!.data!.object, 'the update shows the remainder at 0').toMatchObject({ id: c.id, remainder: 0 });
-    expect((updated.event as unknown as Event).data.previous_attributes, 'collection_case.updated says what changed').toMatchObject({ remainder: 50_000 });
+    // previous_attributes is optional (a warning when absent, see warnings.ts); when sent it must be right.
+    const previous = (updated.event as unknown as Event).data.previous_attributes;
+    if (previous !== undefined) expect(previous, 'collection_case.updated says what changed').toMatchObject({ remainder: 50_000 });
     await expectDelivery('collection_case.closed', c.id);
     const flow = ['debt_payment.created', 'collection_case.updated', 'collection_case.closed'];
     const listed = await eventTypesFor(c.id);
@@ -175,7 +179,9 @@ capability('webhooks', 'webhook deliveries', () => {
     expectNoProblems(problems, 'every delivery must carry an X-CasaPay-Signature that verifies with the endpoint secret');
   });
 
-  it('every delivery is a POST of JSON that matches the contract schema for its event type', () => {
+  it('every delivery is a POST of JSON that matches the contract schema for its event type', (ctx) => {
+    // Nothing received means nothing was checked: that is a skip with its reason, never a pass.
+    ctx.skip(receiver.deliveries.length === 0, 'no webhook delivery was received, so there was no payload to check (the delivery checks above fail for it)');
     const problems: string[] = [];
     for (const d of receiver.deliveries) {
       if (d.method !== 'POST') problems.push(`delivery ${d.index}: method ${d.method}`);
@@ -185,14 +191,16 @@ capability('webhooks', 'webhook deliveries', () => {
         continue;
       }
       const { type, id } = d.event;
-      const validate = contract().webhookValidator(String(type));
-      if (!validate) problems.push(`delivery ${d.index}: unknown event type ${type}`);
-      else if (!validate(d.event)) problems.push(`${type} ${id}: ${describeErrors(validate.errors)}`);
+      // An event type the contract does not list is a warning: receivers must ignore unknown types.
+      const validate = contract().webhookValidator(String(type)) ?? contract().schema('Event');
+      if (!validate(d.event)) problems.push(`${type} ${id}: ${describeErrors(validate.errors)}`);
+      else reportWarnings(eventWarnings(d.event, `webhook ${String(type)}`, null, ''));
     }
     expectNoProblems(problems, 'every delivery must be a JSON POST valid against its webhook schema');
   });
 
-  it('each delivered event is the event the API lists (same id, type and object)', async () => {
+  it('each delivered event is the event the API lists (same id, type and object)', async (ctx) => {
+    ctx.skip(receiver.deliveries.length === 0, 'no webhook delivery was received, so there was no delivered event to compare with GET /v1/events');
     const listed = new Map((await listAll<Event>(account, '/v1/events')).map((e) => [e.id, e]));
     for (const d of receiver.deliveries) {
       const e = listed.get(d.event?.id ?? '');
