@@ -20,7 +20,7 @@ export interface RunOptions {
   seed: number;
   negativeRuns: number;
   /** Options for the bundled mock when it is started (defects, for the suite's own tests). */
-  mock?: { defects?: string[] };
+  mock?: { defects?: string[]; variants?: string[] };
   /** Where progress lines go (default: stdout). */
   write?: (line: string) => void;
   color?: boolean;

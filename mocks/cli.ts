@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createMockServer, type LogLevel } from './server.js';
 import { loadContract } from './contract.js';
 import { DEFECTS } from './defects.js';
+import { VARIANTS } from './variants.js';
 import { DEFAULT_WEBHOOK_SECRET } from './sandbox.js';
 import { loadScenarios } from './scenarios/scenarios.js';
 import { faultOptions, faultsFromCli } from './faults.js';
@@ -32,8 +33,9 @@ const program = new Command()
   .option('--webhook-url <url>', 'also deliver every event here, signed with --webhook-secret')
   .option('--webhook-secret <secret>', 'signing secret for --webhook-url', DEFAULT_WEBHOOK_SECRET)
   .addOption(new Option('--defect <name...>', 'break the mock on purpose, to test a conformance suite').choices(Object.keys(DEFECTS)))
+  .addOption(new Option('--variant <name...>', 'behave differently in ways the contract allows, to test a conformance suite').choices(Object.keys(VARIANTS)))
   .helpOption('--help', 'show this help')
-  .addHelpText('after', `\nDefects (for testing conformance suites only):\n${Object.entries(DEFECTS).map(([k, v]) => `  ${k.padEnd(24)} ${v}`).join('\n')}`);
+  .addHelpText('after', `\nDefects (for testing conformance suites only):\n${Object.entries(DEFECTS).map(([k, v]) => `  ${k.padEnd(24)} ${v}`).join('\n')}\n\nVariants (allowed by the contract; a conformance suite must pass them):\n${Object.entries(VARIANTS).map(([k, v]) => `  ${k.padEnd(24)} ${v}`).join('\n')}`);
 
 for (const option of faultOptions()) program.addOption(option);
 program.option('--journal-size <n>', 'requests kept for GET /__admin/journal (0 = off)', (v) => Number(v), 200);
@@ -53,7 +55,7 @@ await program.parseAsync();
 async function start() {
   const opts = program.opts<{
     port: number; host: string; spec?: string; seed?: string; scenario?: string; logLevel: LogLevel; quiet?: boolean; logJson?: boolean;
-    validateResponses?: boolean; corsOrigin?: string[]; webhookUrl?: string; webhookSecret: string; defect?: string[];
+    validateResponses?: boolean; corsOrigin?: string[]; webhookUrl?: string; webhookSecret: string; defect?: string[]; variant?: string[];
   }>();
 
   const contract = opts.spec ? loadContract((await import('yaml')).parse(readFileSync(path.resolve(opts.spec), 'utf8'))) : undefined;
@@ -70,6 +72,7 @@ async function start() {
     webhookUrl: opts.webhookUrl,
     webhookSecret: opts.webhookSecret,
     defects: opts.defect,
+    variants: opts.variant,
     faults: faultsFromCli(program.opts()),
     journalLimit: program.opts<{ journalSize: number }>().journalSize,
     contract,
@@ -78,7 +81,7 @@ async function start() {
     process.exit(1);
   });
 
-  const extras = [opts.seed && `seed ${opts.seed}`, opts.scenario && `scenario ${opts.scenario}`, opts.defect?.length && `DEFECTS ${opts.defect.join(',')}`].filter(Boolean);
+  const extras = [opts.seed && `seed ${opts.seed}`, opts.scenario && `scenario ${opts.scenario}`, opts.defect?.length && `DEFECTS ${opts.defect.join(',')}`, opts.variant?.length && `variants ${opts.variant.join(',')}`].filter(Boolean);
   console.log(`CasaPay mock listening on ${mock.url}${extras.length ? ` (${extras.join(', ')})` : ''} — try: curl ${mock.url}/v1/collection_cases -H "Authorization: Bearer sk_test_123"`);
 
   let closing = false;

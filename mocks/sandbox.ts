@@ -11,6 +11,7 @@ import { createIdMinter, type IdMinter } from './state/ids.js';
 import { Store, type AccountState, type ApiEvent } from './state/store.js';
 import { SIGNATURE_HEADER, WebhookDispatcher, type DeliveryTarget } from './webhooks/dispatcher.js';
 import { signatureHeader } from './webhooks/signature.js';
+import type { VariantHooks } from './variants.js';
 
 export interface SandboxOptions {
   contract: Contract;
@@ -21,6 +22,8 @@ export interface SandboxOptions {
   webhookUrl?: string;
   webhookSecret?: string;
   retryDelaysMs?: readonly number[];
+  /** Benign variants' edges (mocks/variants.ts): id minting, how a delivery is sent, the signed request. */
+  variants?: Pick<VariantHooks, 'ids' | 'send' | 'mutate'>;
 }
 
 export interface RequestInfo {
@@ -47,7 +50,9 @@ export class Sandbox {
   private readonly eventsById = new Map<string, ApiEvent>();
 
   constructor(readonly options: SandboxOptions) {
-    this.ids = createIdMinter(options.seed);
+    const minted = createIdMinter(options.seed);
+    this.ids = options.variants?.ids ? options.variants.ids(minted) : minted;
+    const variantMutate = options.variants?.mutate;
     this.idempotency = new IdempotencyCache(() => options.clock.nowMs());
     const { defects } = options;
     this.dispatcher = new WebhookDispatcher({
@@ -61,10 +66,13 @@ export class Sandbox {
         const event = this.eventsById.get(delivery.event);
         if (event) event.pending_webhooks = this.dispatcher.pendingCount(delivery.event);
       },
-      mutate: defects.size === 0 ? undefined : (_target, body, headers, signedAt) => {
-        if (defects.has('unsigned-webhook')) delete headers[SIGNATURE_HEADER];
-        if (defects.has('mis-signed-webhook')) headers[SIGNATURE_HEADER] = signatureHeader(body, WRONG_SECRET, signedAt);
+      mutate: defects.size === 0 ? variantMutate : (target, body, headers, signedAt) => {
+        const out = variantMutate?.(target, body, headers, signedAt) ?? { body, headers };
+        if (defects.has('unsigned-webhook')) delete out.headers[SIGNATURE_HEADER];
+        if (defects.has('mis-signed-webhook')) out.headers[SIGNATURE_HEADER] = signatureHeader(out.body, WRONG_SECRET, signedAt);
+        return out;
       },
+      send: options.variants?.send?.(fetch),
     });
   }
 

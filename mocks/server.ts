@@ -9,12 +9,14 @@ import { createClock, type Clock } from './clock.js';
 import { ApiError, errors } from './errors.js';
 import { parseDefects, type DefectName } from './defects.js';
 import { handlers } from './handlers/index.js';
+import type { Handler } from './handlers/context.js';
 import { createPipeline, type CompiledOperation } from './pipeline.js';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { PrismFallback } from './prism.js';
 import { Sandbox } from './sandbox.js';
 import { createIdMinter } from './state/ids.js';
 import { applyResponseDefects } from './response-defects.js';
+import { parseVariants, variantHooks } from './variants.js';
 import { registerAdmin } from './admin.js';
 import { installFaults, type FaultOptions } from './faults.js';
 import { installJournal, type Journal } from './journal.js';
@@ -47,6 +49,8 @@ export interface MockServerOptions {
   webhookRetryDelaysMs?: number[];
   /** Deliberate implementation defects, to test conformance suites (see defects.ts). */
   defects?: string[];
+  /** Benign variants the contract allows, to prove a conformance suite does not fail them (see variants.ts). */
+  variants?: string[];
   /** The clock; default real time. */
   clock?: Clock;
   /** A bundled contract document; default generated/casapay.json. */
@@ -77,8 +81,8 @@ const JSON_LIMIT = 1024 * 1024;
  * The operation with its validators, each compiled once on first use (and warmed up right after the
  * server starts listening), so start-up does not wait for ajv: query (coercing strings), body (strict).
  */
-function compileOperation(spec: OperationSpec, contract: Contract, queryAjv: () => ReturnType<typeof createContractAjv>): CompiledOperation {
-  const handler = handlers[spec.operationId];
+function compileOperation(spec: OperationSpec, contract: Contract, queryAjv: () => ReturnType<typeof createContractAjv>, served: Readonly<Record<string, Handler>>): CompiledOperation {
+  const handler = served[spec.operationId];
   if (!handler) throw new Error(`No handler for ${spec.operationId}`);
   const queryParams = spec.parameters.filter((p) => p.in === 'query');
   const content = spec.requestBody?.content ?? {};
@@ -147,7 +151,11 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   const contract = options.contract ?? loadContract();
   const defects = parseDefects(options.defects);
   const clock = options.clock ?? createClock();
+  // Variants draw from their own seeded stream, so turning one on does not change the ids a seed mints.
+  const variantRandom = createIdMinter(options.seed === undefined ? undefined : `${options.seed}:variants`);
+  const variants = variantHooks(parseVariants(options.variants), { contract, random: variantRandom.fraction });
   const sandbox = new Sandbox({
+    variants,
     contract,
     clock,
     defects,
@@ -174,11 +182,12 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     if (name) applyScenario(runtime, account, scenarios().get(name)!);
   };
   const requestIds = createIdMinter(options.seed === undefined ? undefined : `${options.seed}:requests`);
+  const nextRequestId = variants.requestId ? variants.requestId(requestIds) : () => requestIds.id('req');
   const level = options.logLevel ?? 'info';
   const app = Fastify({
     logger: options.logJson && level !== 'silent' ? { level } : false,
     bodyLimit: JSON_LIMIT,
-    genReqId: () => requestIds.id('req'),
+    genReqId: nextRequestId,
     // Long path parameters are just ids that do not exist (404), not find-my-way's default 414.
     routerOptions: { maxParamLength: 2048, querystringParser: (query) => parseQuery(query) },
     forceCloseConnections: true,
@@ -215,6 +224,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   // Faults draw from their own seeded stream, so turning them on does not change the ids a seed mints.
   installFaults(app, { faults: options.faults, random: createIdMinter(options.seed === undefined ? undefined : `${options.seed}:faults`).fraction });
   await registerAdmin(app, { sandbox, journal, clock });
+  variants.install?.(app);
 
   app.setErrorHandler((error, request, reply) => {
     let apiError: ApiError;
@@ -276,9 +286,10 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   let queryAjv: ReturnType<typeof createContractAjv> | undefined;
   const getQueryAjv = () => (queryAjv ??= createContractAjv(contract.document, { coerceTypes: 'array', useDefaults: true }));
   const prism = new PrismFallback(contract);
+  const served = variants.handlers ? variants.handlers(handlers) : handlers;
   const compiled: CompiledOperation[] = [];
   for (const spec of contract.operations) {
-    const operation = compileOperation(spec, contract, getQueryAjv);
+    const operation = compileOperation(spec, contract, getQueryAjv, served);
     compiled.push(operation);
     app.route({
       method: spec.method.toUpperCase() as 'GET' | 'POST' | 'DELETE',

@@ -103,7 +103,7 @@ capability('webhooks', 'webhook deliveries', () => {
     expect(d.event!.data!.object, 'the payload carries the new case').toMatchObject({ id: c.id, reference: c.reference, object: 'collection_case' });
   });
 
-  it('a payment that clears the remainder delivers debt_payment.created, collection_case.updated, collection_case.closed in that order', async (ctx) => {
+  it('a payment that clears the remainder delivers debt_payment.created, collection_case.updated, collection_case.closed (listed in that order, delivered in order per object)', async (ctx) => {
     ctx.skip(!helpers.available, helpers.reason);
     const c: CollectionCase = await createCase(account, caseParams(now, { country, amount: 50_000 }));
     const { data: payment, response } = await account.api.POST('/v1/test_helpers/collection_cases/{id}/debt_payments', { params: { path: { id: c.id } }, body: { amount: 50_000 } });
@@ -119,8 +119,11 @@ capability('webhooks', 'webhook deliveries', () => {
     const flow = ['debt_payment.created', 'collection_case.updated', 'collection_case.closed'];
     const listed = await eventTypesFor(c.id);
     expect(inOrder(listed, flow), `GET /v1/events lists ${flow.join(' → ')} in that order (listed, oldest first: ${listed.join(', ')})`).toBe(true);
-    const arrived = receiver.deliveries.filter((d) => aboutObject(d, c.id)).map((d) => String(d.event?.type));
-    expect(inOrder(arrived, flow), `deliveries arrive as ${flow.join(' → ')} (arrived: ${arrived.join(', ')})`).toBe(true);
+    // Delivery order is promised per object only: the payment (dp_…) may arrive before or after the
+    // case's own events, but the case's update must arrive before its close.
+    const caseFlow = ['collection_case.updated', 'collection_case.closed'];
+    const arrived = receiver.deliveries.filter((d) => objectId(d) === c.id).map((d) => String(d.event?.type));
+    expect(inOrder(arrived, caseFlow), `the case's deliveries arrive as ${caseFlow.join(' → ')} (arrived for ${c.id}: ${arrived.join(', ')})`).toBe(true);
   });
 
   it('uploading a file delivers case_file.uploaded', async () => {
