@@ -17,4 +17,5 @@ export const VARIANT_CASES: Record<VariantName, Capability[]> = {
   latency: ['core', 'idempotency'],
   'connection-close': ['core', 'files', 'pagination'],
   'minimal-objects': ['core', 'pagination', 'files', 'lifecycle', 'webhooks', 'auth', 'idempotency', 'negative'],
+  'extra-fields': ['core', 'pagination', 'lifecycle'],
 };

@@ -27,6 +27,7 @@ export const VARIANTS = {
   'latency': 'every /v1 request takes 50–150 ms',
   'connection-close': '`Connection: close` on every response',
   'minimal-objects': 'responses and webhook payloads carry only the fields the contract requires',
+  'extra-fields': 'responses carry a field the contract does not name (`x_trace`), as a newer API version might',
 } as const;
 
 export type VariantName = keyof typeof VARIANTS;
@@ -140,7 +141,7 @@ export function variantHooks(variants: Variants, deps: VariantDeps): VariantHook
   }
 
   const prune = on('minimal-objects') ? minimalPruner(deps.contract) : undefined;
-  if (on('latency') || on('extra-headers') || on('connection-close') || on('reworded-errors') || prune) {
+  if (on('latency') || on('extra-headers') || on('connection-close') || on('reworded-errors') || on('extra-fields') || prune) {
     hooks.install = (app) => {
       const isApi = (url: string) => url.startsWith('/v1/');
       if (on('latency')) {
@@ -156,6 +157,13 @@ export function variantHooks(variants: Variants, deps: VariantDeps): VariantHook
         if (on('reworded-errors') && status >= 400) {
           const body = JSON.parse(payload) as { error?: { message?: string } };
           if (body.error && typeof body.error.message === 'string') body.error.message = reword(body.error.message);
+          return JSON.stringify(body);
+        }
+        if (on('extra-fields') && status < 300) {
+          const body = JSON.parse(payload) as Record<string, unknown> & { data?: unknown };
+          const mark = (o: unknown) => o && typeof o === 'object' && !Array.isArray(o) && Object.assign(o, { x_trace: 'tr_1' });
+          if (body.object === 'list' && Array.isArray(body.data)) body.data.forEach(mark);
+          else mark(body);
           return JSON.stringify(body);
         }
         if (prune && status < 300) {

@@ -3,7 +3,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import type { components } from '../../../generated/casapay.js';
 import { capability, needs } from '../../support/capability.js';
-import { accountClock, caseParams, createCase, eligibleCountries, expectError, freshAccount, listAll, type Account } from '../../support/fixtures.js';
+import { accountClock, caseParams, createCase, eligibleCountries, expectError, freshAccount, listAll, type Account, shown } from '../../support/fixtures.js';
 
 type WebhookEndpoint = components['schemas']['WebhookEndpoint'];
 type Event = components['schemas']['Event'];
@@ -22,7 +22,7 @@ capability('core', 'webhook endpoints, events and debt payments', () => {
     const { data, response } = await account.api.POST('/v1/webhook_endpoints', { body });
     expect(response.status).toBe(201);
     endpoint = data!;
-    expect(endpoint).toMatchObject({ url: body.url, enabled_events: body.enabled_events, description: body.description, status: 'enabled' });
+    expect(endpoint).toMatchObject(shown(endpoint, { url: body.url, enabled_events: body.enabled_events, description: body.description, status: 'enabled' }, 'WebhookEndpoint'));
     expect(endpoint.secret, 'the create response carries the signing secret').toMatch(/^whsec_\S+$/);
     const { data: got } = await account.api.GET('/v1/webhook_endpoints/{id}', { params: { path: { id: endpoint.id } } });
     expect(got!.secret, 'retrieve never shows the secret').toBeUndefined();
@@ -38,7 +38,7 @@ capability('core', 'webhook endpoints, events and debt payments', () => {
     needs(ctx, endpoint, 'the endpoint of "creates an endpoint"');
     const { data, response } = await account.api.POST('/v1/webhook_endpoints/{id}', { params: { path: { id: endpoint.id } }, body: { disabled: true, description: 'paused' } });
     expect(response.status).toBe(200);
-    expect(data).toMatchObject({ id: endpoint.id, status: 'disabled', description: 'paused' });
+    expect(data).toMatchObject(shown(data, { id: endpoint.id, status: 'disabled', description: 'paused' }, 'WebhookEndpoint'));
     expect(data!.secret, 'update never shows the secret').toBeUndefined();
     const { data: deleted, response: del } = await account.api.DELETE('/v1/webhook_endpoints/{id}', { params: { path: { id: endpoint.id } } });
     expect(del.status).toBe(200);

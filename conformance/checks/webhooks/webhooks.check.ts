@@ -79,6 +79,8 @@ capability('webhooks', 'webhook deliveries', () => {
     await receiver?.close();
   });
 
+  const named = Object.keys(contract().document.components.schemas.Event.properties).filter((k) => k !== 'pending_webhooks');
+  const eventFields = (event: unknown) => Object.fromEntries(named.map((k) => [k, (event as Record<string, unknown> | undefined)?.[k]]));
   const objectId = (d: Delivery) => d.event?.data?.object?.id as string | undefined;
   const aboutObject = (d: Delivery, id: string) => objectId(d) === id || d.event?.data?.object?.case === id;
 
@@ -208,7 +210,9 @@ capability('webhooks', 'webhook deliveries', () => {
     for (const d of receiver.deliveries) {
       const e = listed.get(d.event?.id ?? '');
       expect(e, `delivered event ${d.event?.id} (${d.event?.type}) is listed by GET /v1/events`).toBeDefined();
-      expect({ ...d.event, pending_webhooks: 0 }, `delivered ${d.event?.id} equals the listed event`).toEqual({ ...e, pending_webhooks: 0 });
+      // Compared on the fields the contract names (pending_webhooks changes as deliveries succeed);
+      // a field it does not name is a warning of its own, not a difference between the two.
+      expect(eventFields(d.event), `delivered ${d.event?.id} equals the listed event`).toEqual(eventFields(e));
     }
     expect([...flowEvents].every((id) => listed.has(id))).toBe(true);
   });
