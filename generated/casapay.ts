@@ -1904,7 +1904,9 @@ export type components = {
                 /**
                  * @description The exact reason, stable across versions; see `doc_url`.
                  *     `parameter_missing`, `parameter_invalid`, `parameter_unknown` and `parameters_exclusive` come with `param`.
-                 *     `body_invalid_json`: the body is not JSON. `content_type_unsupported`: the body is neither JSON nor multipart as the operation requires.
+                 *     `body_invalid_json`: the body is not JSON. `url_invalid`: the path is not valid percent-encoding.
+                 *     `headers_too_large`: the request line and headers exceed 16 KB (**Inference:** answered 400, not
+                 *     HTTP's 431, so every operation's declared statuses cover it). `request_malformed`: not parseable as HTTP. `content_type_unsupported`: the body is neither JSON nor multipart as the operation requires.
                  *     `file_too_large` (413) and `file_type_unsupported` (415) come from file uploads.
                  *     `resource_not_found` (404), `resource_already_exists`, `state_invalid` (a lifecycle move the object's state forbids).
                  *     `api_key_missing`, `api_key_invalid` (401). `idempotency_key_reused` (400), `idempotency_key_in_use` (409).
@@ -1913,7 +1915,7 @@ export type components = {
                  *     `rate_limited` (429), `internal_error` (500), `service_unavailable` (503).
                  * @enum {string}
                  */
-                code: "parameter_missing" | "parameter_invalid" | "parameter_unknown" | "parameters_exclusive" | "body_invalid_json" | "content_type_unsupported" | "file_too_large" | "file_type_unsupported" | "resource_not_found" | "resource_already_exists" | "state_invalid" | "api_key_missing" | "api_key_invalid" | "idempotency_key_reused" | "idempotency_key_in_use" | "no_partner_available" | "amount_below_minimum" | "missing_debt_collection_contract" | "missing_power_of_attorney" | "missing_kyc_verification" | "currency_mismatch" | "amount_exceeds_coverage" | "outside_coverage_period" | "rate_limited" | "internal_error" | "service_unavailable";
+                code: "parameter_missing" | "parameter_invalid" | "parameter_unknown" | "parameters_exclusive" | "body_invalid_json" | "url_invalid" | "headers_too_large" | "request_malformed" | "content_type_unsupported" | "file_too_large" | "file_type_unsupported" | "resource_not_found" | "resource_already_exists" | "state_invalid" | "api_key_missing" | "api_key_invalid" | "idempotency_key_reused" | "idempotency_key_in_use" | "no_partner_available" | "amount_below_minimum" | "missing_debt_collection_contract" | "missing_power_of_attorney" | "missing_kyc_verification" | "currency_mismatch" | "amount_exceeds_coverage" | "outside_coverage_period" | "rate_limited" | "internal_error" | "service_unavailable";
                 /** @description A sentence for the developer saying what was wrong and how to fix it. */
                 message: string;
                 /**

@@ -1,6 +1,6 @@
 // Composition root: Fastify, the contract's routes with their compiled validators, authentication,
 // CORS, error rendering, the sandbox (state, clock, webhooks) and Prism for contract examples.
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import { createRequire } from 'node:module';
@@ -192,6 +192,25 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     routerOptions: { maxParamLength: 2048, querystringParser: (query) => parseQuery(query) },
     forceCloseConnections: true,
     return503OnClosing: true,
+    // Answers Fastify writes itself (before any route or hook runs) still carry the error envelope.
+    frameworkErrors: (error, request, reply) => {
+      const apiError = (error as { code?: string }).code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? errors.notFound('object', request.url.split('?')[0]!.split('/').pop()!.slice(0, 64) + '…', null) // an id longer than any id: it does not exist
+        : errors.urlInvalid(request.url.split('?')[0]!.slice(0, 200));
+      void (reply as unknown as FastifyReply).code(apiError.status).header('Request-Id', request.id).send(apiError.toBody());
+    },
+    // Node's HTTP parser refuses the request before Fastify sees it (oversized head, garbage): write the
+    // envelope on the socket ourselves instead of Fastify's {"error":"Bad Request",…}.
+    clientErrorHandler: (error, socket) => {
+      const code = (error as { code?: string }).code;
+      if (code === 'ECONNRESET' || socket.destroyed) return;
+      if (socket.writable) {
+        const apiError = code === 'HPE_HEADER_OVERFLOW' ? errors.headersTooLarge() : errors.requestMalformed();
+        const body = JSON.stringify(apiError.toBody());
+        socket.write(`HTTP/1.1 ${apiError.status} Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nRequest-Id: ${nextRequestId()}\r\nConnection: close\r\n\r\n${body}`);
+      }
+      socket.destroy(error);
+    },
   });
 
   // Parse: JSON ourselves (so bad JSON is a typed 400), multipart streamed by @fastify/multipart,
