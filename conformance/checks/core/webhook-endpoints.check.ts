@@ -34,6 +34,15 @@ capability('core', 'webhook endpoints, events and debt payments', () => {
     expect(mine[0]!.secret, 'the list never shows the secret').toBeUndefined();
   });
 
+  it('two endpoints get two different ids and secrets', async () => {
+    const body = { url: 'http://127.0.0.1:9/conformance-never-called', enabled_events: ['guarantee.expired' as const] };
+    const [a, b] = await Promise.all([account.api.POST('/v1/webhook_endpoints', { body }), account.api.POST('/v1/webhook_endpoints', { body })]);
+    expect([a.response.status, b.response.status]).toEqual([201, 201]);
+    expect(a.data!.id, 'ids differ').not.toBe(b.data!.id);
+    expect(a.data!.secret, 'secrets differ (a shared secret would let one endpoint forge the other\'s events)').not.toBe(b.data!.secret);
+    for (const e of [a.data!, b.data!]) await account.api.DELETE('/v1/webhook_endpoints/{id}', { params: { path: { id: e.id } } });
+  });
+
   it('updates (disable) and deletes the endpoint; a deleted endpoint is 404', async (ctx) => {
     needs(ctx, endpoint, 'the endpoint of "creates an endpoint"');
     const { data, response } = await account.api.POST('/v1/webhook_endpoints/{id}', { params: { path: { id: endpoint.id } }, body: { disabled: true, description: 'paused' } });

@@ -82,6 +82,26 @@ capability('pagination', 'collection case lists', () => {
     expect(mine, 'every case once, newest first').toEqual(cases.map((c) => c.id));
   });
 
+  it('boundaries: a page exactly full has has_more false; one short has it true; past the last and before the first are empty', async (ctx) => {
+    // Exact counts need an account that holds only our cases.
+    ctx.skip(!account.isolated, 'the account is shared (--api-key), so the number of cases on it is not known');
+    const full = await list({ limit: N });
+    expect(full.data.map((c) => c.id), `limit=${N} (exactly the ${N} cases): all of them, newest first`).toEqual(cases.map((c) => c.id));
+    expect(full.has_more, `has_more with limit=${N} and exactly ${N} cases`).toBe(false);
+    const short = await list({ limit: N - 1 });
+    expect(short.data.length, `limit=${N - 1}`).toBe(N - 1);
+    expect(short.has_more, `has_more with limit=${N - 1} and ${N} cases`).toBe(true);
+    const last = await list({ limit: PAGE, starting_after: cases[N - 2]!.id });
+    expect(last.data.map((c) => c.id), 'starting_after the second-oldest: only the oldest').toEqual([cases[N - 1]!.id]);
+    expect(last.has_more, 'has_more on a page holding only the oldest case').toBe(false);
+    const pastEnd = await list({ limit: PAGE, starting_after: cases[N - 1]!.id });
+    expect([pastEnd.data.length, pastEnd.has_more], 'starting_after the oldest: an empty page, has_more false').toEqual([0, false]);
+    const beforeFirst = await list({ limit: PAGE, ending_before: cases[0]!.id });
+    expect([beforeFirst.data.length, beforeFirst.has_more], 'ending_before the newest: an empty page, has_more false').toEqual([0, false]);
+    const first = await list({ limit: 1 });
+    expect(first.data.map((c) => c.id), 'limit=1: the newest case').toEqual([cases[0]!.id]);
+  });
+
   it(`walks backwards with ending_before (limit ${PAGE}): each case once, newest first within pages, has_more exact`, async () => {
     const oldest = cases[cases.length - 1]!;
     const pages: string[][] = [];
