@@ -72,6 +72,10 @@ describe('renderHtmlReport', () => {
     expect(html).toContain('HTTP 201');
     expect(html).toContain('&lt;script&gt;');
   });
+  it('links each failure to its rule in the inventory', () => {
+    expect(html).toContain('inventory: <a href="#rule-body-schema"><code>body-schema</code></a>');
+    expect(html).toMatch(/<tr id="rule-body-schema"><td><code>body-schema<\/code>/);
+  });
   it('lists the warnings with operation, rule and path', () => {
     expect(html).toContain('<h2>Warnings (1)</h2>');
     expect(html).toMatch(/listCollectionCases<\/code><\/td><td><span class="warn">unknown-field<\/span><\/td><td><code>data\[\]\.nickname/);
