@@ -1,6 +1,6 @@
-// The benign variants the suite must PASS, with the capabilities each one bends (to keep `npm test`
-// short; every variant was also run against every capability, see the README's figures). Shared by the two
-// variants-*.test.ts files, which vitest runs in parallel workers to keep `npm test` short.
+// The benign variants the suite must PASS, with the capabilities each one bends (every variant was
+// also run against every capability, see the README's figures). Shared by the two variants-*.test.ts
+// files, which vitest runs in parallel workers to keep `npm test` short.
 import type { Capability } from './capabilities.js';
 import type { VariantName } from '../mocks/variants.js';
 

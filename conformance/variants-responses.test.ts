@@ -47,7 +47,7 @@ describe('warnings: additive is compatible, --strict is not', () => {
 
       // Under --strict the same run fails: the first unknown field already breaks the webhooks' setup,
       // so the event type is proven on its own.
-      const strict = await runConformance({ ...options, strict: true, reportDir: null });
+      const strict = await runConformance({ ...options, capabilities: ['core'], strict: true, reportDir: null });
       expect(strict.result.verdict).toBe('fail');
       expect(strict.result.failures.some((f) => f.rule === 'unknown-field')).toBe(true);
       const strictEvents = await runConformance({ ...options, capabilities: ['webhooks'], mock: { variants: ['extra-event'] }, strict: true, reportDir: null });
