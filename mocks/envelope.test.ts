@@ -50,7 +50,7 @@ describe('answers the mock does not write in a handler still carry the error env
 
   const cases: [name: string, request: () => string, operationId: string, status: number, code: string][] = [
     ['a malformed percent-encoding in the path', () => get('/v1/collection_cases/%E0%A4%A'), 'retrieveCollectionCase', 400, 'url_invalid'],
-    ['a path id longer than the router accepts (it names nothing)', () => get(`/v1/collection_cases/dc_${'a'.repeat(3000)}`), 'retrieveCollectionCase', 404, 'resource_not_found'],
+    ['a path id longer than the router accepts', () => get(`/v1/collection_cases/dc_${'a'.repeat(3000)}`), 'retrieveCollectionCase', 400, 'parameter_invalid'],
     ['an oversized header block (HTTP would say 431)', () => get('/v1/collection_cases', `X-Padding: ${'a'.repeat(20_000)}\r\n`), 'listCollectionCases', 400, 'headers_too_large'],
     ['an oversized request line', () => get(`/v1/collection_cases?starting_after=${'a'.repeat(20_000)}`), 'listCollectionCases', 400, 'headers_too_large'],
     ['bytes that are not HTTP', () => 'HELLO\r\n\r\n', 'listCollectionCases', 400, 'request_malformed'],

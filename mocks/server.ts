@@ -194,8 +194,10 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     return503OnClosing: true,
     // Answers Fastify writes itself (before any route or hook runs) still carry the error envelope.
     frameworkErrors: (error, request, reply) => {
+      // A path parameter beyond the router's 2048 characters breaks the contract's maxLength (100) like
+      // one of 101 characters does: the same 400 (the route is unknown here, so no param name).
       const apiError = (error as { code?: string }).code === 'FST_ERR_MAX_PARAM_LENGTH'
-        ? errors.notFound('object', request.url.split('?')[0]!.split('/').pop()!.slice(0, 64) + '…', null) // an id longer than any id: it does not exist
+        ? errors.parameterInvalid(null, 'A path parameter is longer than 100 characters.')
         : errors.urlInvalid(request.url.split('?')[0]!.slice(0, 200));
       void (reply as unknown as FastifyReply).code(apiError.status).header('Request-Id', request.id).send(apiError.toBody());
     },
