@@ -1140,7 +1140,8 @@ export type components = {
          * CaseFile
          * @description A document attached to a collection case. **Inference:** the seeds show only the upload
          *     request; the object follows CasaPay's and Debitura's file pages (id, file name, document type,
-         *     size) and adds a SHA-256 checksum and a download URL.
+         *     size) and adds a SHA-256 checksum and a download URL. Only what those pages describe is required;
+         *     `sha256` and `content_type` are the mock's own additions, always sent by it but not required of others.
          * @example {
          *       "id": "file_9XkPq2",
          *       "object": "case_file",
@@ -1172,10 +1173,10 @@ export type components = {
             description?: string | null;
             /** @description The file's size in bytes. */
             size: number;
-            /** @description Hex SHA-256 of the file's bytes, to check an upload or a download. */
-            sha256: string;
-            /** @description The media type the file is served with, derived from its extension. */
-            content_type: string;
+            /** @description Hex SHA-256 of the file's bytes, to check an upload or a download. Not required; the mock always sends it. */
+            sha256?: string;
+            /** @description The media type the file is served with, derived from its extension. Not required; the mock always sends it. */
+            content_type?: string;
             /** @description Path to download the bytes (`GET /v1/collection_cases/{id}/files/{file}/contents`), authenticated like any request. */
             url: string;
             created: components["schemas"]["Timestamp"];

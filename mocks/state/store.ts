@@ -8,7 +8,7 @@ type Schemas = components['schemas'];
 /** A contract shape with the optional fields the mock always fills made required (see their descriptions). */
 type Always<T, K extends keyof T> = T & { [P in K]-?: Exclude<T[P], undefined> };
 export type CollectionCase = Always<Schemas['CollectionCase'], 'created'>;
-export type CaseFile = Schemas['CaseFile'];
+export type CaseFile = Always<Schemas['CaseFile'], 'sha256' | 'content_type'>;
 export type DebtPayment = Schemas['DebtPayment'];
 export type GuaranteePolicy = Always<Schemas['GuaranteePolicy'], 'metadata'>;
 export type Guarantee = Schemas['Guarantee'];
