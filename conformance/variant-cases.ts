@@ -13,9 +13,9 @@ export const VARIANT_CASES: Record<VariantName, Capability[]> = {
   'reformatted-ids': ['core', 'pagination', 'lifecycle', 'webhooks'],
   'reworded-errors': ['negative', 'auth', 'idempotency'],
   'extra-headers': ['core', 'idempotency'],
-  'request-id-format': ['core', 'idempotency', 'webhooks'],
+  'request-id-format': ['core', 'idempotency'],
   latency: ['core'],
   'connection-close': ['core', 'files'],
   'minimal-objects': ['core', 'pagination', 'files', 'lifecycle', 'webhooks', 'idempotency'],
-  'extra-fields': ['core', 'pagination', 'lifecycle'],
+  'extra-fields': ['core', 'lifecycle'],
 };
