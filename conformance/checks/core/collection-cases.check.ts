@@ -2,6 +2,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import type { components } from '../../../generated/casapay.js';
 import { capability, needs } from '../../support/capability.js';
+import { freshIdempotencyKey } from '../../support/runtime.js';
 import {
   accountClock, caseParams, createCase, eligibleCountries, expectError, freshAccount, listAll, previewParamsFor, retrieveCase,
   type Account, type CaseCreateParams, type CollectionCase, shown } from '../../support/fixtures.js';
@@ -54,7 +55,7 @@ capability('core', 'collection cases', () => {
   });
 
   it("an event's request names the request that caused it (Request-Id and Idempotency-Key)", async (ctx) => {
-    const key = `conformance-linkage-${now}-${Math.floor(performance.now())}`;
+    const key = freshIdempotencyKey();
     const { data, response } = await account.api.POST('/v1/collection_cases', { body: caseParams(now, { country }), headers: { 'Idempotency-Key': key } });
     expect(response.status).toBe(201);
     const events = await listAll<components['schemas']['Event']>(account, '/v1/events', { type: 'collection_case.created' });
