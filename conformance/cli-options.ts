@@ -42,6 +42,7 @@ export function buildProgram(): Command {
     .option('--seed <n>', 'seed of the generated invalid inputs (printed on every run; pass it to reproduce one)', integer('--seed', 0, 2 ** 31 - 1), DEFAULT_OPTIONS.seed)
     .option('--negative-runs <n>', 'generated invalid inputs per operation', integer('--negative-runs', 1, 1000), DEFAULT_OPTIONS.negativeRuns)
     .option('--bail', 'stop at the first failing check', false)
+    .option('--strict', 'fail on warnings too (unknown response fields and event types, recommended fields left out)', false)
     .option('--no-color', 'plain output')
     .addHelpText('after', '\nPact (see `casapay-conformance pact --help`):\n  pact verify --pact FILE [--base-url URL]   replay a pact against an implementation (default: the bundled mock)\n  pact check --pact FILE                     check a pact against the contract, without running anything\n')
     .addHelpText('after', `\nCapabilities:\n${Object.entries(CAPABILITIES).map(([name, text]) => `  ${name.padEnd(12)} ${text}`).join('\n')}\n`);
@@ -60,7 +61,7 @@ export function parseCliOptions(argv: readonly string[], configure: (program: Co
   program.parse([...argv], { from: 'user' });
   const o = program.opts<{
     baseUrl?: string; apiKey: string; secondApiKey: string; capabilities?: string[]; skip?: string[]; webhookHost: string; webhookPort: number; webhookWait: number;
-    reportDir: string; report: boolean; timeout: number; seed: number; negativeRuns: number; bail: boolean; color: boolean;
+    reportDir: string; report: boolean; timeout: number; seed: number; negativeRuns: number; bail: boolean; strict: boolean; color: boolean;
   }>();
   let capabilities;
   try {
@@ -79,6 +80,7 @@ export function parseCliOptions(argv: readonly string[], configure: (program: Co
     reportDir: o.report ? o.reportDir : null,
     timeoutMs: o.timeout,
     bail: o.bail,
+    strict: o.strict,
     seed: o.seed,
     negativeRuns: o.negativeRuns,
     color: o.color,

@@ -15,10 +15,12 @@ export interface RunOptions {
   reportDir: string | null;
   timeoutMs: number;
   bail: boolean;
+  /** Warnings fail their check (default: reported, not failed). */
+  strict?: boolean;
   seed: number;
   negativeRuns: number;
   /** Options for the bundled mock when it is started (defects, for the suite's own tests). */
-  mock?: { defects?: string[] };
+  mock?: { defects?: string[]; variants?: string[] };
   /** Where progress lines go (default: stdout). */
   write?: (line: string) => void;
   color?: boolean;

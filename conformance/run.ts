@@ -31,9 +31,9 @@ export interface RunOutcome {
   reports: string[];
 }
 
-async function startBundledMock(defects: string[] = []): Promise<{ url: string; close(): Promise<void> }> {
+async function startBundledMock(defects: string[] = [], variants: string[] = []): Promise<{ url: string; close(): Promise<void> }> {
   const { createMockServer } = await import('../mocks/server.js');
-  return createMockServer({ host: '127.0.0.1', port: 0, logLevel: 'silent', defects });
+  return createMockServer({ host: '127.0.0.1', port: 0, logLevel: 'silent', defects, variants });
 }
 
 /** Runs the suite once. Never throws for check failures: they are in the result. */
@@ -42,7 +42,7 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
   const startedAt = realNowIso();
   const root = packageRoot();
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const mock = options.baseUrl ? undefined : await startBundledMock(options.mock?.defects);
+  const mock = options.baseUrl ? undefined : await startBundledMock(options.mock?.defects, options.mock?.variants);
   const baseUrl = (options.baseUrl ?? mock!.url).replace(/\/+$/, '');
   const reportDir = options.reportDir === null ? null : path.resolve(options.reportDir);
   const reports: string[] = [];
@@ -60,6 +60,7 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
       seed: options.seed,
       negativeRuns: options.negativeRuns,
       capabilities: options.capabilities,
+      strict: options.strict ?? false,
     };
     const reporters: any[] = [collector];
     if (reportDir) {
@@ -88,7 +89,7 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
     checks: collector.checks,
     groupErrors: collector.groupErrors,
     unhandledErrors: collector.unhandledErrors,
-    target: { baseUrl, startedMock: mock !== undefined, seed: options.seed, negativeRuns: options.negativeRuns },
+    target: { baseUrl, startedMock: mock !== undefined, seed: options.seed, negativeRuns: options.negativeRuns, strict: options.strict ?? false },
     selected: options.capabilities,
     startedAt,
     durationMs: monotonicMs() - started,

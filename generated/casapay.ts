@@ -1140,7 +1140,8 @@ export type components = {
          * CaseFile
          * @description A document attached to a collection case. **Inference:** the seeds show only the upload
          *     request; the object follows CasaPay's and Debitura's file pages (id, file name, document type,
-         *     size) and adds a SHA-256 checksum and a download URL.
+         *     size) and adds a SHA-256 checksum and a download URL. Only what those pages describe is required;
+         *     `sha256` and `content_type` are the mock's own additions, always sent by it but not required of others.
          * @example {
          *       "id": "file_9XkPq2",
          *       "object": "case_file",
@@ -1156,7 +1157,7 @@ export type components = {
          *     }
          */
         CaseFile: {
-            /** @description Unique identifier, `file_` followed by letters and digits. */
+            /** @description Unique identifier, `file_` followed by letters, digits and underscores. */
             id: string;
             /**
              * @description Always `case_file`.
@@ -1172,10 +1173,10 @@ export type components = {
             description?: string | null;
             /** @description The file's size in bytes. */
             size: number;
-            /** @description Hex SHA-256 of the file's bytes, to check an upload or a download. */
-            sha256: string;
-            /** @description The media type the file is served with, derived from its extension. */
-            content_type: string;
+            /** @description Hex SHA-256 of the file's bytes, to check an upload or a download. Not required; the mock always sends it. */
+            sha256?: string;
+            /** @description The media type the file is served with, derived from its extension. Not required; the mock always sends it. */
+            content_type?: string;
             /** @description Path to download the bytes (`GET /v1/collection_cases/{id}/files/{file}/contents`), authenticated like any request. */
             url: string;
             created: components["schemas"]["Timestamp"];
@@ -1306,7 +1307,7 @@ export type components = {
          *     }
          */
         Claim: {
-            /** @description Unique identifier, `clm_` followed by letters and digits. */
+            /** @description Unique identifier, `clm_` followed by letters, digits and underscores. */
             id: string;
             /**
              * @description Always `claim`.
@@ -1480,7 +1481,7 @@ export type components = {
          *     }
          */
         CollectionCase: {
-            /** @description Unique identifier, `dc_` followed by letters and digits. */
+            /** @description Unique identifier, `dc_` followed by letters, digits and underscores. */
             id: string;
             /**
              * @description Always `collection_case`.
@@ -1511,7 +1512,8 @@ export type components = {
             /** @description The test clock the case follows (`clock_…`), or `null` when it follows the account's clock. **Inference:** as Stripe's test clocks. */
             test_clock?: string | null;
             metadata?: components["schemas"]["Metadata"];
-            created: components["schemas"]["Timestamp"];
+            /** @description When the case was created. Not required (CasaPay's event example shows a case without it); the mock always sends it. */
+            created?: components["schemas"]["Timestamp"];
         };
         /**
          * CollectionCaseAdvanceParams
@@ -1748,7 +1750,7 @@ export type components = {
          *     }
          */
         DebtPayment: {
-            /** @description Unique identifier, `dp_` followed by letters and digits. */
+            /** @description Unique identifier, `dp_` followed by letters, digits and underscores. */
             id: string;
             /**
              * @description Always `debt_payment`.
@@ -1903,7 +1905,9 @@ export type components = {
                 /**
                  * @description The exact reason, stable across versions; see `doc_url`.
                  *     `parameter_missing`, `parameter_invalid`, `parameter_unknown` and `parameters_exclusive` come with `param`.
-                 *     `body_invalid_json`: the body is not JSON. `content_type_unsupported`: the body is neither JSON nor multipart as the operation requires.
+                 *     `body_invalid_json`: the body is not JSON. `url_invalid`: the path is not valid percent-encoding.
+                 *     `headers_too_large`: the request line and headers exceed 16 KB (**Inference:** answered 400, not
+                 *     HTTP's 431, so every operation's declared statuses cover it). `request_malformed`: not parseable as HTTP. `content_type_unsupported`: the body is neither JSON nor multipart as the operation requires.
                  *     `file_too_large` (413) and `file_type_unsupported` (415) come from file uploads.
                  *     `resource_not_found` (404), `resource_already_exists`, `state_invalid` (a lifecycle move the object's state forbids).
                  *     `api_key_missing`, `api_key_invalid` (401). `idempotency_key_reused` (400), `idempotency_key_in_use` (409).
@@ -1912,7 +1916,7 @@ export type components = {
                  *     `rate_limited` (429), `internal_error` (500), `service_unavailable` (503).
                  * @enum {string}
                  */
-                code: "parameter_missing" | "parameter_invalid" | "parameter_unknown" | "parameters_exclusive" | "body_invalid_json" | "content_type_unsupported" | "file_too_large" | "file_type_unsupported" | "resource_not_found" | "resource_already_exists" | "state_invalid" | "api_key_missing" | "api_key_invalid" | "idempotency_key_reused" | "idempotency_key_in_use" | "no_partner_available" | "amount_below_minimum" | "missing_debt_collection_contract" | "missing_power_of_attorney" | "missing_kyc_verification" | "currency_mismatch" | "amount_exceeds_coverage" | "outside_coverage_period" | "rate_limited" | "internal_error" | "service_unavailable";
+                code: "parameter_missing" | "parameter_invalid" | "parameter_unknown" | "parameters_exclusive" | "body_invalid_json" | "url_invalid" | "headers_too_large" | "request_malformed" | "content_type_unsupported" | "file_too_large" | "file_type_unsupported" | "resource_not_found" | "resource_already_exists" | "state_invalid" | "api_key_missing" | "api_key_invalid" | "idempotency_key_reused" | "idempotency_key_in_use" | "no_partner_available" | "amount_below_minimum" | "missing_debt_collection_contract" | "missing_power_of_attorney" | "missing_kyc_verification" | "currency_mismatch" | "amount_exceeds_coverage" | "outside_coverage_period" | "rate_limited" | "internal_error" | "service_unavailable";
                 /** @description A sentence for the developer saying what was wrong and how to fix it. */
                 message: string;
                 /**
@@ -1938,6 +1942,8 @@ export type components = {
          * @description Something that happened on the account. The same object is listed by `/v1/events` and posted to
          *     webhook endpoints. `data.object` is the object as it was right after the change;
          *     `data.previous_attributes` holds the old values of the fields that changed (`*.updated` events).
+         *     Only `id`, `object`, `type`, `data.object` and `created` are guaranteed: that is all CasaPay's event
+         *     examples carry. The mock always adds `api_version`, `livemode`, `request` and `pending_webhooks`.
          * @example {
          *       "id": "evt_1a2b3c",
          *       "object": "event",
@@ -1969,19 +1975,25 @@ export type components = {
          *     }
          */
         Event: {
-            /** @description Unique identifier, `evt_` followed by letters and digits. Use it to drop duplicate deliveries. */
+            /** @description Unique identifier, `evt_` followed by letters, digits and underscores. Use it to drop duplicate deliveries. */
             id: string;
             /**
              * @description Always `event`.
              * @constant
              */
             object: "event";
-            type: components["schemas"]["EventType"];
-            /** @description The API version the payload is rendered in, such as `2024-11-01`. */
-            api_version: string;
+            /**
+             * @description What happened, as `resource.event` (such as `collection_case.updated`). The types this API emits
+             *     are listed in `EventType` and each has its payload schema in the contract's `webhooks` section.
+             *     Open-ended: new types may be added without notice, so receivers must ignore types they do not know
+             *     (the conformance suite reports an unknown type as a warning, not a failure).
+             */
+            type: string;
+            /** @description The API version the payload is rendered in, such as `2024-11-01`. Not required (CasaPay's event examples omit it); the mock always sends it and the conformance suite warns when it is absent. */
+            api_version?: string;
             created: components["schemas"]["Timestamp"];
-            /** @description False for events of `sk_test_` keys. */
-            livemode: boolean;
+            /** @description False for events of `sk_test_` keys. Not required; the mock always sends it and the conformance suite warns when it is absent. */
+            livemode?: boolean;
             /** @description The object the event is about. */
             data: {
                 /** @description The collection case, debt payment, case file, guarantee policy, guarantee or claim, in full. Its `object` field names its kind. */
@@ -1996,15 +2008,15 @@ export type components = {
                     [key: string]: unknown;
                 };
             };
-            /** @description The API request that caused the event; both fields are `null` for events caused by time passing or by the partner. */
-            request: {
+            /** @description The API request that caused the event; both fields are `null` for events caused by time passing or by the partner. Not required; the mock always sends it and the conformance suite warns when it is absent. */
+            request?: {
                 /** @description The `Request-Id` of the request. */
                 id: string | null;
                 /** @description Its `Idempotency-Key`, if any. */
                 idempotency_key: string | null;
             };
-            /** @description How many endpoints have not yet received the event successfully. */
-            pending_webhooks: number;
+            /** @description How many endpoints have not yet received the event successfully. Not required; the mock always sends it and the conformance suite warns when it is absent. */
+            pending_webhooks?: number;
         };
         /**
          * EventFireParams
@@ -2038,7 +2050,9 @@ export type components = {
         };
         /**
          * EventType
-         * @description What happened. One webhook payload schema per type is in the contract's `webhooks` section.
+         * @description The event types this API emits (and the mock delivers), one webhook payload schema per type in the
+         *     contract's `webhooks` section. `Event.type` itself is open: CasaPay may add types, and
+         *     `enabled_events` accepts any well-formed name.
          *     `collection_case.created` on create; `collection_case.updated` on any change (with
          *     `previous_attributes`); `collection_case.{pending_verification,needs_details,active,paused,closed}`
          *     when the case enters that status; `debt_payment.created`; `case_file.uploaded`;
@@ -2081,7 +2095,7 @@ export type components = {
          *     }
          */
         Guarantee: {
-            /** @description Unique identifier, `grt_` followed by letters and digits. */
+            /** @description Unique identifier, `grt_` followed by letters, digits and underscores. */
             id: string;
             /**
              * @description Always `guarantee`.
@@ -2195,7 +2209,7 @@ export type components = {
          *     }
          */
         GuaranteePolicy: {
-            /** @description Unique identifier, `gpol_` followed by letters and digits. */
+            /** @description Unique identifier, `gpol_` followed by letters, digits and underscores. */
             id: string;
             /**
              * @description Always `guarantee_policy`.
@@ -2216,7 +2230,8 @@ export type components = {
             deductible_amount: number;
             /** @description Whether new guarantees can be created under the policy. */
             active: boolean;
-            metadata: components["schemas"]["Metadata"];
+            /** @description Your key-value pairs. Not required (CasaPay's policy example omits it); the mock always sends it, `{}` when empty. */
+            metadata?: components["schemas"]["Metadata"];
             created: components["schemas"]["Timestamp"];
         };
         /**
@@ -2407,7 +2422,7 @@ export type components = {
          *     }
          */
         TestClock: {
-            /** @description Unique identifier, `clock_` followed by letters and digits. */
+            /** @description Unique identifier, `clock_` followed by letters, digits and underscores. */
             id: string;
             /**
              * @description Always `test_helpers.test_clock`.
@@ -2558,7 +2573,7 @@ export type components = {
          *     }
          */
         WebhookDelivery: {
-            /** @description Unique identifier, `whd_` followed by letters and digits. */
+            /** @description Unique identifier, `whd_` followed by letters, digits and underscores. */
             id: string;
             /**
              * @description Always `webhook_delivery`.
@@ -2610,6 +2625,8 @@ export type components = {
         /**
          * WebhookEndpoint
          * @description A URL that receives signed events. `secret` is returned only by the create call; store it then.
+         *     Only `id`, `object`, `url`, `status` and `created` are guaranteed (CasaPay's create response shows
+         *     no more); the mock always sends `enabled_events`, `api_version`, `description` and `metadata` too.
          * @example {
          *       "id": "we_4f5g6h",
          *       "object": "webhook_endpoint",
@@ -2628,7 +2645,7 @@ export type components = {
          *     }
          */
         WebhookEndpoint: {
-            /** @description Unique identifier, `we_` followed by letters and digits. */
+            /** @description Unique identifier, `we_` followed by letters, digits and underscores. */
             id: string;
             /**
              * @description Always `webhook_endpoint`.
@@ -2640,20 +2657,21 @@ export type components = {
              * @description Where events are posted.
              */
             url: string;
-            /** @description The event types sent to this endpoint; `["*"]` means all. */
-            enabled_events: string[];
+            /** @description The event names this endpoint subscribed to; `["*"]` means all. Not required (CasaPay's create response omits it); the mock always sends it. */
+            enabled_events?: string[];
             /**
              * @description `enabled` endpoints receive events; `disabled` ones do not.
              * @enum {string}
              */
             status: "enabled" | "disabled";
-            /** @description The API version events are rendered in for this endpoint. */
-            api_version: string;
-            /** @description Your note about the endpoint. */
-            description: string | null;
-            /** @description The signing secret (`whsec_…`), only in the response to create. Verify `X-CasaPay-Signature` with it. */
+            /** @description The API version events are rendered in for this endpoint. Not required; the mock always sends it. */
+            api_version?: string;
+            /** @description Your note about the endpoint. Not required; the mock always sends it (`null` when none was given). */
+            description?: string | null;
+            /** @description The signing secret (`whsec_` and an opaque string of any printable characters but spaces), only in the response to create. Verify `X-CasaPay-Signature` with it. The mock's secrets are `whsec_` and 32 letters and digits. */
             secret?: string;
-            metadata: components["schemas"]["Metadata"];
+            /** @description Your key-value pairs. Not required; the mock always sends it, `{}` when empty. */
+            metadata?: components["schemas"]["Metadata"];
             created: components["schemas"]["Timestamp"];
         };
         /**
@@ -2675,8 +2693,14 @@ export type components = {
              * @description Where to post events.
              */
             url: string;
-            /** @description The event types to send, or `["*"]` for all. */
-            enabled_events: (components["schemas"]["EventType"] | "*")[];
+            /**
+             * @description The event names to subscribe to, or `["*"]` for all. Any well-formed name (`resource.event`:
+             *     lowercase letters, digits, underscores, dot-separated) is accepted, including names of CasaPay's
+             *     other products such as `invoice.paid`: an endpoint may be shared across products. The mock only
+             *     delivers the types it emits (those listed in `EventType`, each with a payload schema in the
+             *     contract's `webhooks` section); a subscribed name it never emits simply never arrives.
+             */
+            enabled_events: string[];
             /** @description Your note about the endpoint. */
             description?: string;
             /** @description Render events in this API version; defaults to the account's. */
@@ -2713,8 +2737,14 @@ export type components = {
              * @description Where to post events.
              */
             url?: string;
-            /** @description The event types to send, or `["*"]` for all. */
-            enabled_events?: (components["schemas"]["EventType"] | "*")[];
+            /**
+             * @description The event names to subscribe to, or `["*"]` for all. Any well-formed name (`resource.event`:
+             *     lowercase letters, digits, underscores, dot-separated) is accepted, including names of CasaPay's
+             *     other products such as `invoice.paid`: an endpoint may be shared across products. The mock only
+             *     delivers the types it emits (those listed in `EventType`, each with a payload schema in the
+             *     contract's `webhooks` section); a subscribed name it never emits simply never arrives.
+             */
+            enabled_events?: string[];
             /** @description Your note about the endpoint. */
             description?: string;
             /** @description True stops deliveries (`status` becomes `disabled`); false resumes them. */
@@ -4258,7 +4288,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WebhookEndpoint"];
+                    "application/json": components["schemas"]["WebhookEndpoint"] & Record<string, never>;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4943,8 +4973,8 @@ export interface operations {
                     /** @description The collection case and the fields that changed. */
                     data?: {
                         object: components["schemas"]["CollectionCase"];
-                        /** @description The previous values of the fields that changed. */
-                        previous_attributes: Record<string, never>;
+                        /** @description The previous values of the fields that changed. Not required (CasaPay's event example omits it); the mock always sends it. */
+                        previous_attributes?: Record<string, never>;
                     };
                 };
             };
@@ -5296,8 +5326,8 @@ export interface operations {
                     /** @description The guarantee policy and the fields that changed. */
                     data?: {
                         object: components["schemas"]["GuaranteePolicy"];
-                        /** @description The previous values of the fields that changed. */
-                        previous_attributes: Record<string, never>;
+                        /** @description The previous values of the fields that changed. Not required (CasaPay's event example omits it); the mock always sends it. */
+                        previous_attributes?: Record<string, never>;
                     };
                 };
             };
@@ -5376,8 +5406,8 @@ export interface operations {
                     /** @description The guarantee and the fields that changed. */
                     data?: {
                         object: components["schemas"]["Guarantee"];
-                        /** @description The previous values of the fields that changed. */
-                        previous_attributes: Record<string, never>;
+                        /** @description The previous values of the fields that changed. Not required (CasaPay's event example omits it); the mock always sends it. */
+                        previous_attributes?: Record<string, never>;
                     };
                 };
             };

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createMockServer, type LogLevel } from './server.js';
 import { loadContract } from './contract.js';
 import { DEFECTS } from './defects.js';
+import { VARIANTS } from './variants.js';
 import { DEFAULT_WEBHOOK_SECRET } from './sandbox.js';
 import { loadScenarios } from './scenarios/scenarios.js';
 import { faultOptions, faultsFromCli } from './faults.js';
@@ -30,7 +31,7 @@ const program = new Command()
   .name('casapay-mock')
   .description('A stateful mock of the CasaPay API, validated by its OpenAPI contract.')
   .helpOption('--help', 'show this help')
-  .addHelpText('after', `\nDefects (for testing conformance suites only):\n${Object.entries(DEFECTS).map(([k, v]) => `  ${k.padEnd(24)} ${v}`).join('\n')}`);
+  .addHelpText('after', `\nDefects (for testing conformance suites only):\n${Object.entries(DEFECTS).map(([k, v]) => `  ${k.padEnd(24)} ${v}`).join('\n')}\n\nVariants (allowed by the contract; a conformance suite must pass them):\n${Object.entries(VARIANTS).map(([k, v]) => `  ${k.padEnd(24)} ${v}`).join('\n')}`);
 
 const options: Option[] = [
   new Option('-p, --port <port>', 'port to listen on (0 = any free port)').argParser(port).default(4010),
@@ -46,6 +47,7 @@ const options: Option[] = [
   new Option('--webhook-url <url>', 'also deliver every event here, signed with --webhook-secret'),
   new Option('--webhook-secret <secret>', 'signing secret for --webhook-url').default(DEFAULT_WEBHOOK_SECRET),
   new Option('--defect <name...>', 'break the mock on purpose, to test a conformance suite').choices(Object.keys(DEFECTS)),
+  new Option('--variant <name...>', 'behave differently in ways the contract allows, to test a conformance suite').choices(Object.keys(VARIANTS)),
   ...faultOptions(),
   new Option('--journal-size <n>', 'requests kept for GET /__admin/journal (0 = off)').argParser((v) => Number(v)).default(200),
   new Option('--webhook-concurrency <n>', 'webhook attempts open at once per receiver URL; the rest queue').argParser(positiveInteger).default(4),
@@ -67,7 +69,7 @@ await program.parseAsync();
 async function start() {
   const opts = program.opts<{
     port: number; host: string; spec?: string; seed?: string; scenario?: string; logLevel: LogLevel; quiet?: boolean; logJson?: boolean;
-    validateResponses?: boolean; corsOrigin?: string[]; webhookUrl?: string; webhookSecret: string; defect?: string[];
+    validateResponses?: boolean; corsOrigin?: string[]; webhookUrl?: string; webhookSecret: string; defect?: string[]; variant?: string[];
   }>();
 
   const contract = opts.spec ? loadContract((await import('yaml')).parse(readFileSync(path.resolve(opts.spec), 'utf8'))) : undefined;
@@ -84,6 +86,7 @@ async function start() {
     webhookUrl: opts.webhookUrl,
     webhookSecret: opts.webhookSecret,
     defects: opts.defect,
+    variants: opts.variant,
     faults: faultsFromCli(program.opts()),
     journalLimit: program.opts<{ journalSize: number }>().journalSize,
     webhookConcurrency: program.opts<{ webhookConcurrency: number }>().webhookConcurrency,
@@ -93,7 +96,7 @@ async function start() {
     process.exit(1);
   });
 
-  const extras = [opts.seed && `seed ${opts.seed}`, opts.scenario && `scenario ${opts.scenario}`, opts.defect?.length && `DEFECTS ${opts.defect.join(',')}`].filter(Boolean);
+  const extras = [opts.seed && `seed ${opts.seed}`, opts.scenario && `scenario ${opts.scenario}`, opts.defect?.length && `DEFECTS ${opts.defect.join(',')}`, opts.variant?.length && `variants ${opts.variant.join(',')}`].filter(Boolean);
   console.log(`CasaPay mock listening on ${mock.url}${extras.length ? ` (${extras.join(', ')})` : ''} — try: curl ${mock.url}/v1/collection_cases -H "Authorization: Bearer sk_test_123"`);
 
   let closing = false;

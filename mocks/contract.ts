@@ -54,6 +54,42 @@ export interface Contract {
   webhookValidator(eventType: string): ValidateFunction | undefined;
   /** The operation a method and concrete path (no query) belong to; literal segments win over parameters. */
   match(method: string, path: string): OperationSpec | undefined;
+  /**
+   * The same contract with every response object closed (unknown fields rejected), compiled on first
+   * use. The contract leaves responses open (new fields are a compatible change); the mock holds its
+   * own responses to the closed view, and the conformance suite uses it to find unknown fields to warn about.
+   */
+  closed(): Contract;
+}
+
+export interface LoadOptions {
+  /** Report every error instead of the first (the suite lists every unknown field). */
+  allErrors?: boolean;
+}
+
+/**
+ * A copy of the document in which every object schema that declares `properties` and says nothing
+ * about `additionalProperties` rejects unknown fields. Inline `allOf` members (the webhook payloads'
+ * overlays on Event) are left open: closing one would reject the fields the other members declare.
+ * @example closeResponseSchemas(doc).components.schemas.Event.additionalProperties // false
+ */
+export function closeResponseSchemas(document: Record<string, any>): Record<string, any> {
+  const copy = structuredClone(document);
+  const visit = (node: unknown, overlay: boolean): void => {
+    if (Array.isArray(node)) return node.forEach((n) => visit(n, overlay));
+    if (!node || typeof node !== 'object') return;
+    const schema = node as Record<string, unknown>;
+    if (!overlay && schema.properties && typeof schema.properties === 'object' && !('additionalProperties' in schema) && !('unevaluatedProperties' in schema)) {
+      schema.additionalProperties = false;
+    }
+    for (const [key, value] of Object.entries(schema)) {
+      if (key === 'example' || key === 'examples') continue;
+      if (key === 'allOf' && Array.isArray(value)) value.forEach((member) => visit(member, overlay || !(member && typeof member === 'object' && '$ref' in member)));
+      else visit(value, overlay);
+    }
+  };
+  visit(copy, false);
+  return copy;
 }
 
 /** Finds generated/casapay.json from source (mocks/) and from the build (dist/mocks/). */
@@ -138,11 +174,12 @@ export function createContractAjv(document: Record<string, any>, extra: { coerce
 }
 
 /** Loads the contract from a bundled document (default: generated/casapay.json). */
-export function loadContract(document: Record<string, any> = JSON.parse(readFileSync(bundledContractPath(), 'utf8'))): Contract {
+export function loadContract(document: Record<string, any> = JSON.parse(readFileSync(bundledContractPath(), 'utf8')), options: LoadOptions = {}): Contract {
   // Created on the first validator asked for: adding the whole document to ajv walks every schema
   // (~20 ms), which a mock's start-up and its first GET need not wait for.
   let ajv: Ajv2020 | undefined;
-  const contractAjv = () => (ajv ??= createContractAjv(document));
+  const contractAjv = () => (ajv ??= createContractAjv(document, options.allErrors ? { allErrors: true } : {}));
+  let closed: Contract | undefined;
   const cache = new Map<string, ValidateFunction>();
   const validator = (pointer: string) => {
     let fn = cache.get(pointer);
@@ -184,6 +221,7 @@ export function loadContract(document: Record<string, any> = JSON.parse(readFile
       const pointer = operationsById.get(operationId)!.responses[key];
       return pointer ? validator(pointer) : null;
     },
+    closed: () => (closed ??= loadContract(closeResponseSchemas(document), options)),
     webhookValidator(eventType) {
       const hook = document.webhooks?.[eventType];
       if (!hook) return undefined;

@@ -33,6 +33,10 @@ export const errors = {
   parameterInvalid: (param: string | null, why: string) => new ApiError(400, 'invalid_request_error', 'parameter_invalid', param ? `Invalid ${param}: ${why}` : why, param),
   parameterUnknown: (param: string) => new ApiError(400, 'invalid_request_error', 'parameter_unknown', `Received unknown parameter: ${param}.`, param),
   parametersExclusive: (a: string, b: string) => new ApiError(400, 'invalid_request_error', 'parameters_exclusive', `You may only specify one of these parameters: ${a}, ${b}.`, b),
+  urlInvalid: (path: string) => new ApiError(400, 'invalid_request_error', 'url_invalid', `The request path is not valid percent-encoding: ${path}`),
+  /** HTTP would say 431; the contract declares 400 on every operation, so oversized heads are a 400 (see DECISIONS.md). */
+  headersTooLarge: () => new ApiError(400, 'invalid_request_error', 'headers_too_large', 'The request line and headers are larger than 16 KB; send a shorter URL or fewer or smaller headers.'),
+  requestMalformed: () => new ApiError(400, 'invalid_request_error', 'request_malformed', 'The request could not be read as HTTP/1.1.'),
   invalidJson: (why: string) => new ApiError(400, 'invalid_request_error', 'body_invalid_json', `The request body is not valid JSON: ${why}`),
   contentType: (got: string, accepted: string[]) => new ApiError(415, 'invalid_request_error', 'content_type_unsupported', `Content-Type ${got || '(none)'} is not accepted here; send ${accepted.join(' or ')}.`),
   fileTooLarge: (limit: string) => new ApiError(413, 'invalid_request_error', 'file_too_large', `The file is larger than ${limit}.`, 'file'),

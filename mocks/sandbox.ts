@@ -13,6 +13,7 @@ import type { TaskRunners } from './scheduler/scheduler.js';
 import { handlerTaskRunners } from './handlers/tasks.js';
 import { SIGNATURE_HEADER, WebhookDispatcher, type DeliveryTarget } from './webhooks/dispatcher.js';
 import { signatureHeader } from './webhooks/signature.js';
+import type { VariantHooks } from './variants.js';
 
 export interface SandboxOptions {
   contract: Contract;
@@ -25,6 +26,8 @@ export interface SandboxOptions {
   retryDelaysMs?: readonly number[];
   /** Webhook attempts open at once per target URL (the CLI's --webhook-concurrency). */
   webhookConcurrency?: number;
+  /** Benign variants' edges (mocks/variants.ts): id minting, how a delivery is sent, the signed request. */
+  variants?: Pick<VariantHooks, 'ids' | 'send' | 'mutate'>;
 }
 
 export interface RequestInfo {
@@ -53,7 +56,9 @@ export class Sandbox {
   readonly tasks: TaskRunners<Effects> = handlerTaskRunners();
 
   constructor(readonly options: SandboxOptions) {
-    this.ids = createIdMinter(options.seed);
+    const minted = createIdMinter(options.seed);
+    this.ids = options.variants?.ids ? options.variants.ids(minted) : minted;
+    const variantMutate = options.variants?.mutate;
     this.idempotency = new IdempotencyCache(() => options.clock.nowMs());
     const { defects } = options;
     this.dispatcher = new WebhookDispatcher({
@@ -68,10 +73,13 @@ export class Sandbox {
         const event = this.eventsById.get(delivery.event);
         if (event) event.pending_webhooks = this.dispatcher.pendingCount(delivery.event);
       },
-      mutate: defects.size === 0 ? undefined : (_target, body, headers, signedAt) => {
-        if (defects.has('unsigned-webhook')) delete headers[SIGNATURE_HEADER];
-        if (defects.has('mis-signed-webhook')) headers[SIGNATURE_HEADER] = signatureHeader(body, WRONG_SECRET, signedAt);
+      mutate: defects.size === 0 ? variantMutate : (target, body, headers, signedAt) => {
+        const out = variantMutate?.(target, body, headers, signedAt) ?? { body, headers };
+        if (defects.has('unsigned-webhook')) delete out.headers[SIGNATURE_HEADER];
+        if (defects.has('mis-signed-webhook')) out.headers[SIGNATURE_HEADER] = signatureHeader(out.body, WRONG_SECRET, signedAt);
+        return out;
       },
+      send: options.variants?.send?.(fetch),
     });
   }
 

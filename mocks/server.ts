@@ -1,6 +1,6 @@
 // Composition root: Fastify, the contract's routes with their compiled validators, authentication,
 // CORS, error rendering, the sandbox (state, clock, webhooks) and Prism for contract examples.
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import { createRequire } from 'node:module';
@@ -9,12 +9,14 @@ import { createClock, type Clock } from './clock.js';
 import { ApiError, errors } from './errors.js';
 import { parseDefects, type DefectName } from './defects.js';
 import { handlers } from './handlers/index.js';
+import type { Handler } from './handlers/context.js';
 import { createPipeline, type CompiledOperation } from './pipeline.js';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { PrismFallback } from './prism.js';
 import { Sandbox } from './sandbox.js';
 import { createIdMinter } from './state/ids.js';
 import { applyResponseDefects } from './response-defects.js';
+import { parseVariants, variantHooks } from './variants.js';
 import { registerAdmin } from './admin.js';
 import { registerFrontDoor } from './front-door.js';
 import { installFaults, type FaultOptions } from './faults.js';
@@ -52,6 +54,8 @@ export interface MockServerOptions {
   webhookConcurrency?: number;
   /** Deliberate implementation defects, to test conformance suites (see defects.ts). */
   defects?: string[];
+  /** Benign variants the contract allows, to prove a conformance suite does not fail them (see variants.ts). */
+  variants?: string[];
   /** The clock; default real time. */
   clock?: Clock;
   /** A bundled contract document; default generated/casapay.json. */
@@ -89,8 +93,8 @@ const JSON_LIMIT = 1024 * 1024;
  * The operation with its validators, each compiled once on first use (and warmed up right after the
  * server starts listening), so start-up does not wait for ajv: query (coercing strings), body (strict).
  */
-function compileOperation(spec: OperationSpec, contract: Contract, queryAjv: () => ReturnType<typeof createContractAjv>): CompiledOperation {
-  const handler = handlers[spec.operationId];
+function compileOperation(spec: OperationSpec, contract: Contract, queryAjv: () => ReturnType<typeof createContractAjv>, served: Readonly<Record<string, Handler>>): CompiledOperation {
+  const handler = served[spec.operationId];
   if (!handler) throw new Error(`No handler for ${spec.operationId}`);
   const queryParams = spec.parameters.filter((p) => p.in === 'query');
   const content = spec.requestBody?.content ?? {};
@@ -177,7 +181,11 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   const contract = options.contract ?? loadContract();
   const defects = parseDefects(options.defects);
   const clock = options.clock ?? createClock();
+  // Variants draw from their own seeded stream, so turning one on does not change the ids a seed mints.
+  const variantRandom = createIdMinter(options.seed === undefined ? undefined : `${options.seed}:variants`);
+  const variants = variantHooks(parseVariants(options.variants), { contract, random: variantRandom.fraction });
   const sandbox = new Sandbox({
+    variants,
     contract,
     clock,
     defects,
@@ -208,13 +216,14 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     if (name) applyScenario(runtime, account, scenarios().get(name)!);
   };
   const requestIds = createIdMinter(options.seed === undefined ? undefined : `${options.seed}:requests`);
+  const nextRequestId = variants.requestId ? variants.requestId(requestIds) : () => requestIds.id('req');
   const level = options.logLevel ?? 'info';
   // Request lines and pino's JSON lines go through one buffered writer (see log-writer.ts).
   const logOut = level === 'silent' ? undefined : createLineWriter();
   const app = Fastify({
     logger: options.logJson && logOut ? { level, stream: logOut } : false,
     bodyLimit: JSON_LIMIT,
-    genReqId: () => requestIds.id('req'),
+    genReqId: nextRequestId,
     // Long path parameters are just ids that do not exist (404), not find-my-way's default 414.
     routerOptions: { maxParamLength: 2048, querystringParser: (query) => parseQuery(query) },
     forceCloseConnections: true,
@@ -222,6 +231,27 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     // The pipeline validates with the contract's own validators and no route declares a Fastify
     // schema, so Fastify's ajv and fast-json-stringify compilers are never loaded (~17 ms at start).
     schemaController: { compilersFactory: { buildValidator: fastifySchemasUnused, buildSerializer: fastifySchemasUnused } },
+    // Answers Fastify writes itself (before any route or hook runs) still carry the error envelope.
+    frameworkErrors: (error, request, reply) => {
+      // A path parameter beyond the router's 2048 characters breaks the contract's maxLength (100) like
+      // one of 101 characters does: the same 400 (the route is unknown here, so no param name).
+      const apiError = (error as { code?: string }).code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? errors.parameterInvalid(null, 'A path parameter is longer than 100 characters.')
+        : errors.urlInvalid(request.url.split('?')[0]!.slice(0, 200));
+      void (reply as unknown as FastifyReply).code(apiError.status).header('Request-Id', request.id).send(apiError.toBody());
+    },
+    // Node's HTTP parser refuses the request before Fastify sees it (oversized head, garbage): write the
+    // envelope on the socket ourselves instead of Fastify's {"error":"Bad Request",…}.
+    clientErrorHandler: (error, socket) => {
+      const code = (error as { code?: string }).code;
+      if (code === 'ECONNRESET' || socket.destroyed) return;
+      if (socket.writable) {
+        const apiError = code === 'HPE_HEADER_OVERFLOW' ? errors.headersTooLarge() : errors.requestMalformed();
+        const body = JSON.stringify(apiError.toBody());
+        socket.write(`HTTP/1.1 ${apiError.status} Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nRequest-Id: ${nextRequestId()}\r\nConnection: close\r\n\r\n${body}`);
+      }
+      socket.destroy(error);
+    },
   });
 
   // Parse: JSON ourselves (so bad JSON is a typed 400), multipart streamed by @fastify/multipart,
@@ -255,6 +285,7 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   installFaults(app, { faults: options.faults, random: createIdMinter(options.seed === undefined ? undefined : `${options.seed}:faults`).fraction });
   await registerAdmin(app, { sandbox, journal, clock, providerStates });
   await registerFrontDoor(app, { contract, scenarios, docsApiKey: DOCS_API_KEY });
+  variants.install?.(app);
 
   app.setErrorHandler((error, request, reply) => {
     let apiError: ApiError;
@@ -317,9 +348,10 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   // Parameters refer only to component schemas: registering just those halves ajv's walk of the document.
   const getQueryAjv = () => (queryAjv ??= createContractAjv({ components: contract.document.components }, { coerceTypes: 'array', useDefaults: true }));
   const prism = new PrismFallback(contract);
+  const served = variants.handlers ? variants.handlers(handlers) : handlers;
   const compiled: CompiledOperation[] = [];
   for (const spec of contract.operations) {
-    const operation = compileOperation(spec, contract, getQueryAjv);
+    const operation = compileOperation(spec, contract, getQueryAjv, served);
     compiled.push(operation);
     app.route({
       method: spec.method.toUpperCase() as 'GET' | 'POST' | 'DELETE',

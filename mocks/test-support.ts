@@ -60,7 +60,7 @@ export async function startMock(options: MockServerOptions = {}): Promise<TestMo
     if (!unchecked) {
       const operation = contract.match(method, path.split('?')[0]!);
       expect(operation, `${method} ${path} is not a contract operation`).toBeDefined();
-      const validate = contract.responseValidator(operation!.operationId, response.status);
+      const validate = contract.closed().responseValidator(operation!.operationId, response.status);
       expect(validate, `${operation!.operationId} does not declare ${response.status}: ${JSON.stringify(parsed)}`).not.toBeUndefined();
       if (validate) expect(validate(parsed), `${operation!.operationId} ${response.status}: ${describeErrors(validate.errors)}`).toBe(true);
       expect(response.headers.get('request-id')).toMatch(/^req_/);

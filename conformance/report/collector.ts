@@ -50,6 +50,7 @@ export class CollectingReporter implements Reporter {
       coverage: meta.coverage ?? [],
       exchanges: meta.exchanges ?? [],
       violations: meta.violations ?? [],
+      warnings: meta.warnings ?? [],
     };
     this.checks.push(check);
     this.write(formatProgressLine(check, this.color));

@@ -1,8 +1,9 @@
 // The HTML report: one self-contained page (inline CSS, no scripts or external assets) with the
 // verdict per capability, the coverage matrix of operations × declared status codes, and each
 // failure with the request, the response and the rule it broke.
-import type { CoverageRow, Failure, RunResult } from './model.js';
+import type { CoverageRow, Failure, ReportedWarning, RunResult } from './model.js';
 import { formatDuration } from './summary.js';
+import { ruleAnchor, rulesFor, type Rule } from '../rules.js';
 
 /** Escapes text for HTML element content and attribute values. */
 export const escapeHtml = (text: string): string =>
@@ -19,7 +20,7 @@ th{background:#f3f5f9}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .hit{background:#d4edda}.miss{background:#fbe3e2}.na{background:#f7f7f7;color:#bbb}.undeclared{background:#f8c9c5;font-weight:700}
 pre{background:#f6f8fa;border:1px solid #d8dde6;padding:.5rem;overflow:auto;max-height:24rem;white-space:pre-wrap;word-break:break-word;font-size:12px}
 .failure{border:1px solid #f1b8b5;border-left:4px solid #c5221f;padding:.5rem 1rem;margin:1rem 0;border-radius:4px}
-.rule{font-weight:700;color:#c5221f}code{background:#f3f5f9;padding:0 .2rem;border-radius:3px}
+.rule{font-weight:700;color:#c5221f}.warn{font-weight:700;color:#b06000}code{background:#f3f5f9;padding:0 .2rem;border-radius:3px}
 details summary{cursor:pointer;color:#5b6475}
 `;
 
@@ -62,7 +63,27 @@ function failureBlock(f: Failure): string {
   const response = f.response
     ? `<details open><summary>Response</summary><pre>${escapeHtml(f.response.error ? `(no response: ${f.response.error})` : `HTTP ${f.response.status}\n${headerLines(f.response.headers)}${f.response.body ? `\n\n${f.response.body}` : ''}`)}</pre></details>`
     : '';
-  return `<div class="failure"><h3>${escapeHtml(f.check)}</h3><p>Rule: <span class="rule">${escapeHtml(f.rule)}</span> · capability <code>${escapeHtml(f.capability)}</code> · <code>${escapeHtml(f.file)}</code></p><pre>${escapeHtml(f.message)}</pre>${request}${response}</div>`;
+  const linked = rulesFor(f);
+  const ruleLinks = linked.length
+    ? ` · inventory: ${linked.map((r) => `<a href="#${ruleAnchor(r.id)}"><code>${escapeHtml(r.id)}</code></a>`).join(', ')}`
+    : '';
+  return `<div class="failure"><h3>${escapeHtml(f.check)}</h3><p>Rule: <span class="rule">${escapeHtml(f.rule)}</span>${ruleLinks} · capability <code>${escapeHtml(f.capability)}</code> · <code>${escapeHtml(f.file)}</code></p><pre>${escapeHtml(f.message)}</pre>${request}${response}</div>`;
+}
+
+function warningsTable(warnings: ReportedWarning[]): string {
+  if (!warnings.length) return '<p>None.</p>';
+  const sorted = [...warnings].sort((a, b) => String(a.operationId).localeCompare(String(b.operationId)));
+  const rows = sorted.map((w) => `<tr><td><code>${escapeHtml(w.operationId ?? '')}</code></td><td><span class="warn">${escapeHtml(w.rule)}</span></td><td><code>${escapeHtml(w.path)}</code></td><td>${escapeHtml(w.message)}</td><td>${escapeHtml(w.check)}</td></tr>`);
+  return `<p class="meta">Allowed by the contract (additive changes are compatible); each fails its check under <code>--strict</code>.</p><table><thead><tr><th>operation</th><th>rule</th><th>path</th><th>message</th><th>check</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** The inventory entries the failures broke, each an anchor the failures link to (conformance/RULES.md has them all). */
+function rulesBroken(failures: Failure[]): string {
+  const rules = new Map<string, Rule>();
+  for (const f of failures) for (const r of rulesFor(f)) rules.set(r.id, r);
+  if (!rules.size) return '';
+  const rows = [...rules.values()].map((r) => `<tr id="${ruleAnchor(r.id)}"><td><code>${escapeHtml(r.id)}</code></td><td>${escapeHtml(r.area)}</td><td>${escapeHtml(r.rule)}</td></tr>`);
+  return `<h2>Rules broken (${rules.size})</h2><p class="meta">From the rules inventory (conformance/RULES.md): what each failure above broke.</p><table><thead><tr><th>rule</th><th>area</th><th>promise</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function checksTable(result: RunResult): string {
@@ -85,6 +106,8 @@ export function renderHtmlReport(result: RunResult): string {
 <p class="meta">Target <code>${escapeHtml(result.target.baseUrl)}</code>${result.target.startedMock ? ' (the bundled mock)' : ''} · started ${escapeHtml(result.startedAt)} · ${formatDuration(result.durationMs)} · seed <code>${result.target.seed}</code> (${result.target.negativeRuns} generated inputs per operation) · report schema v${result.schemaVersion}</p>
 <h2>Capabilities</h2>${capabilityTable(result)}
 <h2>Failures (${result.failures.length})</h2>${failures}
+${rulesBroken(result.failures)}
+<h2>Warnings (${(result.warnings ?? []).length})</h2>${warningsTable(result.warnings ?? [])}
 <h2>Coverage</h2>${coverageMatrix(result.coverage)}
 <h2>Checks (${result.checks.length})</h2>${checksTable(result)}
 </body></html>

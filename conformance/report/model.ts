@@ -2,7 +2,7 @@
 // JSON report's schema; the terminal summary and the HTML page are views of it.
 import type { Contract } from '../../mocks/contract.js';
 import { ALL_CAPABILITIES, capabilityOfTitle, type Capability } from '../capabilities.js';
-import type { CoverageHit, Exchange, Violation } from '../support/recorder.js';
+import type { CoverageHit, Exchange, Violation, Warning } from '../support/recorder.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -33,6 +33,19 @@ export interface Failure {
   response?: { status: number | null; headers?: Record<string, string>; body?: string; error?: string };
 }
 
+/** Something the contract allows but warns about; fails only under --strict. */
+export interface ReportedWarning {
+  check: string;
+  capability: string;
+  /** unknown-field, unknown-event-type or recommended-field. */
+  rule: string;
+  operationId: string | null;
+  status: number | null;
+  /** Where in the body, such as `data[0].debtor.nickname`. */
+  path: string;
+  message: string;
+}
+
 export interface CoverageStatus {
   /** The status key as the contract declares it (`201`, `404`, `5XX`). */
   status: string;
@@ -58,7 +71,7 @@ export interface CapabilitySummary {
 
 export interface RunResult {
   schemaVersion: typeof SCHEMA_VERSION;
-  target: { baseUrl: string; startedMock: boolean; seed: number; negativeRuns: number };
+  target: { baseUrl: string; startedMock: boolean; seed: number; negativeRuns: number; strict?: boolean };
   startedAt: string;
   durationMs: number;
   verdict: 'pass' | 'fail';
@@ -66,6 +79,8 @@ export interface RunResult {
   checks: CheckResult[];
   coverage: CoverageRow[];
   failures: Failure[];
+  /** Warnings, one per (check, operation, rule, path with list indices folded to []). */
+  warnings: ReportedWarning[];
 }
 
 /** A serialized error as vitest hands it to reporters, with the suite's own extra properties. */
@@ -90,6 +105,7 @@ export interface RawCheck {
   coverage: CoverageHit[];
   exchanges: Exchange[];
   violations: Violation[];
+  warnings?: Warning[];
 }
 
 /** A describe block or a whole file that failed outside any test (a failing beforeAll, an import error). */
@@ -154,6 +170,8 @@ export function buildRunResult(input: BuildInput): RunResult {
 
   const checks: CheckResult[] = [];
   const failures: Failure[] = [];
+  const warnings: ReportedWarning[] = [];
+  const seenWarnings = new Set<string>();
   for (const raw of input.checks) {
     const capability = capabilityOfTitle(raw.titles[0] ?? '') ?? capabilityOfFile(raw.file);
     const group = (raw.titles[0] ?? '').replace(/^\[[a-z-]+\]\s*/, '');
@@ -169,6 +187,14 @@ export function buildRunResult(input: BuildInput): RunResult {
     if (raw.state === 'pending') state = 'skipped';
     summary(capability)[state]++;
     checks.push({ fullName, capability, group, name: raw.titles[raw.titles.length - 1] ?? '', file: raw.file, state, durationMs: Math.round(raw.durationMs), ...(skipReason ? { skipReason } : {}) });
+    for (const w of raw.warnings ?? []) {
+      // The same unknown field on every item of a list is one warning, not a hundred.
+      const path = w.path.replace(/\[\d+\]/g, '[]');
+      const key = [fullName, w.operationId, w.rule, path].join('\u0000');
+      if (seenWarnings.has(key)) continue;
+      seenWarnings.add(key);
+      warnings.push({ check: fullName, capability, rule: w.rule, operationId: w.operationId, status: w.status, path, message: w.message });
+    }
     if (state === 'failed') {
       const errors = raw.errors.length ? raw.errors : [{ message: 'failed without an error message' }];
       failures.push(failureFrom(fullName, capability, raw.file, errors[0]!, raw.exchanges, raw.violations));
@@ -195,6 +221,7 @@ export function buildRunResult(input: BuildInput): RunResult {
     checks,
     coverage: buildCoverage(input.contract, input.checks.flatMap((c) => c.coverage)),
     failures,
+    warnings,
   };
 }
 

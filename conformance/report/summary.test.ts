@@ -21,6 +21,7 @@ const result: RunResult = {
     request: { method: 'POST', url: 'http://127.0.0.1:4010/v1/collection_cases', headers: { authorization: 'Bearer sk_test_…' }, body: '{"a":1}' },
     response: { status: 201, headers: { 'content-type': 'application/json' }, body: '{"id":"dc_1"}' },
   }],
+  warnings: [{ check: '[core] cases > lists', capability: 'core', rule: 'unknown-field', operationId: 'listCollectionCases', status: 200, path: 'data[].nickname', message: 'data[0].nickname is not a field the contract names' }],
 };
 
 describe('formatProgressLine', () => {
@@ -45,7 +46,10 @@ describe('formatSummary', () => {
     expect(text).toContain('rule: body-schema');
     expect(text).toContain('POST http://127.0.0.1:4010/v1/collection_cases → 201');
     expect(text).toContain('Coverage: 1 of 2 declared');
-    expect(text.trim().split('\n').pop()).toBe('FAIL: 3 passed, 1 failed, 2 skipped in 12.3 s against http://127.0.0.1:4010.');
+    expect(text.trim().split('\n').pop()).toBe('FAIL: 3 passed, 1 failed, 2 skipped, 1 warnings in 12.3 s against http://127.0.0.1:4010.');
+  });
+  it('lists warnings per operation with the path of the field', () => {
+    expect(text).toMatch(/Warnings \(1\)[^\n]*\n  ! listCollectionCases\n      unknown-field data\[\]\.nickname/);
   });
   it('formats durations', () => {
     expect(formatDuration(950)).toBe('0.9 s');
@@ -67,6 +71,14 @@ describe('renderHtmlReport', () => {
     expect(html).toContain('POST http://127.0.0.1:4010/v1/collection_cases');
     expect(html).toContain('HTTP 201');
     expect(html).toContain('&lt;script&gt;');
+  });
+  it('links each failure to its rule in the inventory', () => {
+    expect(html).toContain('inventory: <a href="#rule-body-schema"><code>body-schema</code></a>');
+    expect(html).toMatch(/<tr id="rule-body-schema"><td><code>body-schema<\/code>/);
+  });
+  it('lists the warnings with operation, rule and path', () => {
+    expect(html).toContain('<h2>Warnings (1)</h2>');
+    expect(html).toMatch(/listCollectionCases<\/code><\/td><td><span class="warn">unknown-field<\/span><\/td><td><code>data\[\]\.nickname/);
   });
   it('escapes HTML', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');

@@ -54,11 +54,24 @@ export function formatSummary(result: RunResult, color = false): string {
       if (f.request) lines.push(`      ${f.request.method} ${f.request.url} → ${f.response?.status ?? f.response?.error ?? 'no response'}`);
     }
   }
+  if (result.warnings.length) {
+    lines.push('');
+    lines.push(paint(color, 33, `Warnings (${result.warnings.length}) — allowed by the contract, failures under --strict:`));
+    const byOperation = new Map<string, typeof result.warnings>();
+    for (const w of result.warnings) {
+      const key = w.operationId ?? '(no operation)';
+      byOperation.set(key, [...(byOperation.get(key) ?? []), w]);
+    }
+    for (const [operation, list] of byOperation) {
+      lines.push(`  ! ${operation}`);
+      for (const w of list) lines.push(`      ${w.rule} ${w.path} — ${w.message}`);
+    }
+  }
   const exercised = result.coverage.reduce((n, row) => n + row.statuses.filter((s) => s.hits > 0).length, 0);
   const declared = result.coverage.reduce((n, row) => n + row.statuses.length, 0);
   lines.push('');
   lines.push(`Coverage: ${exercised} of ${declared} declared (operation, status) pairs exercised.`);
   const verdict = result.verdict === 'pass' ? paint(color, 32, 'PASS') : paint(color, 31, 'FAIL');
-  lines.push(`${verdict}: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped in ${formatDuration(result.durationMs)} against ${result.target.baseUrl}${result.target.startedMock ? ' (the bundled mock)' : ''}.`);
+  lines.push(`${verdict}: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped, ${result.warnings.length} warnings in ${formatDuration(result.durationMs)} against ${result.target.baseUrl}${result.target.startedMock ? ' (the bundled mock)' : ''}.`);
   return lines.join('\n');
 }

@@ -8,6 +8,7 @@ import { contract, operationFor } from './contract.js';
 import { clip, recorder, redactAuthorization, type Exchange, type RecordedMessage, type Violation } from './recorder.js';
 import { realNowMs } from './runtime.js';
 import { target } from './target.js';
+import { responseWarnings, type Warning } from './warnings.js';
 
 export type ApiClient = CasaPayClient;
 
@@ -79,6 +80,21 @@ export function checkResponse(operationId: string, status: number, contentType: 
   return violations;
 }
 
+/**
+ * Records warnings (reported with the check, which still passes) or, under --strict, fails the
+ * check on the first one, with the same rule name.
+ */
+export function reportWarnings(warnings: readonly Warning[], exchange?: Exchange): void {
+  if (!warnings.length) return;
+  if (target().strict) {
+    const w = warnings[0]!;
+    const violation: Violation = { rule: w.rule, operationId: w.operationId, status: w.status, message: `${w.message} (--strict)` };
+    for (const v of warnings) recorder.violation({ rule: v.rule, operationId: v.operationId, status: v.status, message: v.message });
+    throw new ContractViolation(violation, exchange);
+  }
+  for (const w of warnings) recorder.warning(w);
+}
+
 function contractMiddleware(): Middleware {
   const pending = new Map<string, Pending>();
   return {
@@ -116,6 +132,7 @@ function contractMiddleware(): Middleware {
         for (const v of violations) recorder.violation(v);
         throw new ContractViolation(violations[0]!, exchange);
       }
+      if (op) reportWarnings(responseWarnings(op.operationId, response.status, body), exchange);
       return undefined;
     },
     async onError({ request, error, schemaPath, id }) {

@@ -6,6 +6,7 @@ import type { components } from '../../generated/casapay.js';
 import { apiClient, type ApiClient } from './client.js';
 import { freshApiKey } from './runtime.js';
 import { target } from './target.js';
+import { contract } from './contract.js';
 
 type Schemas = components['schemas'];
 export type CollectionCase = Schemas['CollectionCase'];
@@ -202,4 +203,16 @@ export function expectNoProblems(problems: readonly string[], rule: string): voi
   const shown = problems.slice(0, 10).map((p) => `  - ${p}`).join('\n');
   const more = problems.length > 10 ? `\n  … and ${problems.length - 10} more` : '';
   expect(problems.length, `${rule}\n${shown}${more}\n(number of problems)`).toBe(0);
+}
+
+/**
+ * The part of `expected` a target must show: the fields the contract requires of `schema`, and the
+ * optional ones the target chose to send. An optional field left out is not compared (a field the
+ * docs recommend is listed as a warning instead); one that is sent must be right.
+ * @example expect(guarantee).toMatchObject(shown(guarantee, { status: 'active', total_coverage: 12 }, 'Guarantee'))
+ */
+export function shown<T extends Record<string, unknown>>(actual: unknown, expected: T, schema: keyof Schemas): Partial<T> {
+  const required = new Set<string>((contract().document.components?.schemas?.[schema]?.required as string[] | undefined) ?? []);
+  const got = (actual ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(expected).filter(([key]) => required.has(key) || got[key] !== undefined)) as Partial<T>;
 }

@@ -1,6 +1,7 @@
 // Per-worker memory of what the checks sent and got back. The setup file drains it after each test
 // into the test's meta, so the reporter (in the CLI's process) can build the coverage matrix and
 // show the request and response behind each failure.
+import type { Warning } from './warnings.js';
 
 export interface RecordedMessage {
   headers: Record<string, string>;
@@ -28,6 +29,8 @@ export interface Violation {
   message: string;
 }
 
+export type { Warning } from './warnings.js';
+
 export interface CoverageHit {
   operationId: string;
   status: number;
@@ -50,6 +53,7 @@ export function redactAuthorization(value: string): string {
 
 class Recorder {
   private exchanges: Exchange[] = [];
+  private warnings: Warning[] = [];
   private violations: Violation[] = [];
   private coverage: CoverageHit[] = [];
 
@@ -64,9 +68,19 @@ class Recorder {
     this.violations.push(violation);
   }
 
+  /** Something the contract allows but warns about (see warnings.ts); kept per test, reported whatever the outcome. */
+  warning(warning: Warning): void {
+    this.warnings.push(warning);
+    this.onWarning?.(warning);
+  }
+
+  /** Set by the setup file while a test runs, to annotate it (annotations are junit.xml properties). */
+  onWarning: ((warning: Warning) => void) | undefined;
+
   /** Everything recorded since the last drain (requests made by hooks count towards the next test). */
-  drain(): { exchanges: Exchange[]; violations: Violation[]; coverage: CoverageHit[] } {
-    const out = { exchanges: this.exchanges, violations: this.violations, coverage: this.coverage };
+  drain(): { exchanges: Exchange[]; violations: Violation[]; coverage: CoverageHit[]; warnings: Warning[] } {
+    const out = { exchanges: this.exchanges, violations: this.violations, coverage: this.coverage, warnings: this.warnings };
+    this.warnings = [];
     this.exchanges = [];
     this.violations = [];
     this.coverage = [];

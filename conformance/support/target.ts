@@ -22,6 +22,8 @@ export interface Target {
   negativeRuns: number;
   /** Selected capabilities; checks of the others are skipped. */
   capabilities: string[];
+  /** Warnings (unknown fields and event types, recommended fields left out) fail the check. */
+  strict?: boolean;
 }
 
 declare module 'vitest' {
@@ -41,6 +43,7 @@ export const TARGET_ENV = {
   seed: 'CASAPAY_SEED',
   negativeRuns: 'CASAPAY_NEGATIVE_RUNS',
   capabilities: 'CASAPAY_CAPABILITIES',
+  strict: 'CASAPAY_STRICT',
 } as const;
 
 /** Reads a target from environment variables (the fallback when the CLI did not provide one). */
@@ -59,6 +62,7 @@ export function targetFromEnv(env: NodeJS.ProcessEnv = process.env): Target {
     seed: num(TARGET_ENV.seed, 20241101),
     negativeRuns: num(TARGET_ENV.negativeRuns, 40),
     capabilities: (env[TARGET_ENV.capabilities] ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    strict: env[TARGET_ENV.strict] === '1' || env[TARGET_ENV.strict] === 'true',
   };
 }
 

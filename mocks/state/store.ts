@@ -6,14 +6,16 @@ import { Schedule } from '../scheduler/scheduler.js';
 import { ALL_SIGNED, type AccountAgreements } from '../domain/pricing.js';
 
 type Schemas = components['schemas'];
-export type CollectionCase = Schemas['CollectionCase'];
-export type CaseFile = Schemas['CaseFile'];
+/** A contract shape with the optional fields the mock always fills made required (see their descriptions). */
+type Always<T, K extends keyof T> = T & { [P in K]-?: Exclude<T[P], undefined> };
+export type CollectionCase = Always<Schemas['CollectionCase'], 'created'>;
+export type CaseFile = Always<Schemas['CaseFile'], 'sha256' | 'content_type'>;
 export type DebtPayment = Schemas['DebtPayment'];
-export type GuaranteePolicy = Schemas['GuaranteePolicy'];
+export type GuaranteePolicy = Always<Schemas['GuaranteePolicy'], 'metadata'>;
 export type Guarantee = Schemas['Guarantee'];
 export type Claim = Schemas['Claim'];
-export type ApiEvent = Schemas['Event'];
-export type WebhookEndpoint = Schemas['WebhookEndpoint'];
+export type ApiEvent = Always<Schemas['Event'], 'api_version' | 'livemode' | 'request' | 'pending_webhooks'>;
+export type WebhookEndpoint = Always<Schemas['WebhookEndpoint'], 'enabled_events' | 'api_version' | 'description' | 'metadata'>;
 export type TestClock = Schemas['TestClock'];
 export type TimelineEntry = Schemas['TimelineEntry'];
 

@@ -11,7 +11,7 @@ type Event = components['schemas']['Event'];
 const NOW = 1708732800;
 const SECRET = 'whsec_8sKf2LmQ0pR7tV9x';
 const contract = loadContract();
-const deliverySchema = contract.schema('WebhookDelivery');
+const deliverySchema = contract.closed().schema('WebhookDelivery');
 
 // ---- a real receiver on 127.0.0.1 -------------------------------------------------------------
 

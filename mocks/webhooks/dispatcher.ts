@@ -88,6 +88,8 @@ export interface DispatcherOptions {
    * replacement. `signedAt` is the `t` in the signature, for re-signing with signatureHeader().
    */
   mutate?(target: DeliveryTarget, body: string, headers: Record<string, string>, signedAt: number): OutgoingRequest | void;
+  /** Sends one attempt; default `fetch`. Benign variants wrap it (duplicate, delay) — see mocks/variants.ts. */
+  send?(url: string, init: RequestInit): Promise<Response>;
 }
 
 interface Job {
@@ -325,7 +327,7 @@ export class WebhookDispatcher {
       job.body ??= JSON.stringify(job.event);
       const request = this.prepare(target, job.body);
       started = this.options.monotonicMs();
-      const response = await fetch(target.url, { method: 'POST', headers: request.headers, body: request.body, redirect: 'manual', signal: controller.signal });
+      const response = await (this.options.send ?? fetch)(target.url, { method: 'POST', headers: request.headers, body: request.body, redirect: 'manual', signal: controller.signal });
       latency = this.options.monotonicMs() - started;
       statusCode = response.status;
       // The answer's body is never read; cancelling frees the connection at once.

@@ -1,10 +1,11 @@
 // Collection cases: preview, create, retrieve by id and by reference, list, timeline, not found.
 import { beforeAll, expect, it } from 'vitest';
+import type { components } from '../../../generated/casapay.js';
 import { capability, needs } from '../../support/capability.js';
+import { freshIdempotencyKey } from '../../support/runtime.js';
 import {
   accountClock, caseParams, createCase, eligibleCountries, expectError, freshAccount, listAll, previewParamsFor, retrieveCase,
-  type Account, type CaseCreateParams, type CollectionCase,
-} from '../../support/fixtures.js';
+  type Account, type CaseCreateParams, type CollectionCase, shown } from '../../support/fixtures.js';
 
 capability('core', 'collection cases', () => {
   let account: Account;
@@ -33,11 +34,37 @@ capability('core', 'collection cases', () => {
     needs(ctx, created, 'the case of "creates a case"');
     const got = await retrieveCase(account, created.id);
     for (const [key, value] of Object.entries(created)) expect(got[key as keyof CollectionCase], `field ${key}`).toEqual(value);
-    expect(got.debtor?.name, 'debtor.name as sent').toBe(body.debtor.name);
-    expect(got.debtor?.country, 'the stored debtor carries its country').toBe(country);
-    expect(got.creditor_reference, 'creditor_reference as sent').toBe(body.creditor_reference);
-    expect(got.metadata, 'metadata returned unchanged').toEqual(body.metadata);
-    expect(got.due_date, 'due_date is midnight UTC of the date sent').toBe(Date.parse(`${body.due_date}T00:00:00Z`) / 1000);
+    // Optional fields need not be shown; those that are must be what was sent.
+    if (got.debtor !== undefined) {
+      expect(got.debtor.name, 'debtor.name as sent').toBe(body.debtor.name);
+      if (got.debtor.country !== undefined) expect(got.debtor.country, 'the stored debtor carries its country').toBe(country);
+    }
+    if (got.creditor_reference !== undefined) expect(got.creditor_reference, 'creditor_reference as sent').toBe(body.creditor_reference);
+    if (got.metadata !== undefined) expect(got.metadata, 'metadata returned unchanged').toEqual(body.metadata);
+    if (got.due_date !== undefined) expect(got.due_date, 'due_date is midnight UTC of the date sent').toBe(Date.parse(`${body.due_date}T00:00:00Z`) / 1000);
+  });
+
+  it('ids, references and Request-Ids differ between requests', async () => {
+    const results = await Promise.all([0, 1, 2].map(() => account.api.POST('/v1/collection_cases', { body: caseParams(now, { country }) })));
+    const ids = results.map((r) => r.data!.id);
+    const references = results.map((r) => r.data!.reference);
+    const requestIds = results.map((r) => r.response.headers.get('request-id'));
+    expect(new Set(ids).size, `three creates, three ids (${ids.join(', ')})`).toBe(3);
+    expect(new Set(references).size, `three creates, three references (${references.join(', ')})`).toBe(3);
+    expect(new Set(requestIds).size, `three requests, three Request-Ids (${requestIds.join(', ')})`).toBe(3);
+  });
+
+  it("an event's request names the request that caused it (Request-Id and Idempotency-Key)", async (ctx) => {
+    const key = freshIdempotencyKey();
+    const { data, response } = await account.api.POST('/v1/collection_cases', { body: caseParams(now, { country }), headers: { 'Idempotency-Key': key } });
+    expect(response.status).toBe(201);
+    const events = await listAll<components['schemas']['Event']>(account, '/v1/events', { type: 'collection_case.created' });
+    const event = events.find((e) => (e.data.object as { id?: string }).id === data!.id);
+    expect(event, `GET /v1/events lists collection_case.created for ${data!.id}`).toBeDefined();
+    // `request` is optional (a warning when absent); when sent it must point at the request.
+    ctx.skip(event!.request === undefined, 'the event carries no `request` (optional), so its link to the request could not be checked');
+    expect(event!.request!.id, 'event.request.id = the Request-Id of the create').toBe(response.headers.get('request-id'));
+    expect(event!.request!.idempotency_key, 'event.request.idempotency_key = the key sent').toBe(key);
   });
 
   it('retrieve by reference equals retrieve by id', async (ctx) => {
@@ -54,10 +81,12 @@ capability('core', 'collection cases', () => {
     expect(response.status).toBe(200);
     expect(preview!.is_eligible, 'the input the case was created from previews as eligible').toBe(true);
     const got = await retrieveCase(account, created.id);
-    expect(got.collection_partner?.name, 'preview partner_assignment.partner_name == case collection_partner.name').toBe(preview!.partner_assignment?.partner_name);
-    expect(got.success_fee_pct, 'preview pricing_preview.total_success_fee_pct == case success_fee_pct').toBe(preview!.pricing_preview?.total_success_fee_pct);
     const pricing = preview!.pricing_preview!;
     expect(pricing.total_success_fee_pct, 'total = base + age surcharge').toBeCloseTo(pricing.base_success_fee_pct + pricing.age_surcharge_pct, 6);
+    // The case's partner and fee are optional: compare what is shown, and say so when nothing is.
+    if (got.collection_partner) expect(got.collection_partner.name, 'preview partner_assignment.partner_name == case collection_partner.name').toBe(preview!.partner_assignment?.partner_name);
+    if (got.success_fee_pct !== undefined) expect(got.success_fee_pct, 'preview pricing_preview.total_success_fee_pct == case success_fee_pct').toBe(pricing.total_success_fee_pct);
+    ctx.skip(!got.collection_partner && got.success_fee_pct === undefined, 'the case shows neither collection_partner nor success_fee_pct (both optional), so its agreement with the preview could not be checked');
   });
 
   it('the case appears in the list, once', async (ctx) => {
@@ -90,7 +119,8 @@ capability('core', 'collection cases', () => {
     const { data: preview, response } = await account.api.POST('/v1/collection_case_previews', { body: previewParamsFor(none) });
     expect(response.status).toBe(200);
     expect(preview!.is_eligible).toBe(false);
-    expect(preview!.ineligibility_reason, 'an ineligible preview says why').toBeTruthy();
+    // ineligibility_reason is optional; when given it must say something.
+    if (preview!.ineligibility_reason !== undefined) expect(preview!.ineligibility_reason, 'an ineligible preview says why').toBeTruthy();
     expectError(await account.api.POST('/v1/collection_cases', { body: none }), { status: 422, type: 'validation_error' }, 'create');
   });
 });

@@ -3,7 +3,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import type { components } from '../../../generated/casapay.js';
 import { capability, needs } from '../../support/capability.js';
-import { accountClock, caseParams, createCase, eligibleCountries, expectError, freshAccount, listAll, type Account } from '../../support/fixtures.js';
+import { accountClock, caseParams, createCase, eligibleCountries, expectError, freshAccount, listAll, type Account, shown } from '../../support/fixtures.js';
 
 type WebhookEndpoint = components['schemas']['WebhookEndpoint'];
 type Event = components['schemas']['Event'];
@@ -22,8 +22,8 @@ capability('core', 'webhook endpoints, events and debt payments', () => {
     const { data, response } = await account.api.POST('/v1/webhook_endpoints', { body });
     expect(response.status).toBe(201);
     endpoint = data!;
-    expect(endpoint).toMatchObject({ url: body.url, enabled_events: body.enabled_events, description: body.description, status: 'enabled' });
-    expect(endpoint.secret, 'the create response carries the signing secret').toMatch(/^whsec_[A-Za-z0-9]+$/);
+    expect(endpoint).toMatchObject(shown(endpoint, { url: body.url, enabled_events: body.enabled_events, description: body.description, status: 'enabled' }, 'WebhookEndpoint'));
+    expect(endpoint.secret, 'the create response carries the signing secret').toMatch(/^whsec_\S+$/);
     const { data: got } = await account.api.GET('/v1/webhook_endpoints/{id}', { params: { path: { id: endpoint.id } } });
     expect(got!.secret, 'retrieve never shows the secret').toBeUndefined();
     const { secret: _secret, ...withoutSecret } = endpoint;
@@ -34,11 +34,20 @@ capability('core', 'webhook endpoints, events and debt payments', () => {
     expect(mine[0]!.secret, 'the list never shows the secret').toBeUndefined();
   });
 
+  it('two endpoints get two different ids and secrets', async () => {
+    const body = { url: 'http://127.0.0.1:9/conformance-never-called', enabled_events: ['guarantee.expired' as const] };
+    const [a, b] = await Promise.all([account.api.POST('/v1/webhook_endpoints', { body }), account.api.POST('/v1/webhook_endpoints', { body })]);
+    expect([a.response.status, b.response.status]).toEqual([201, 201]);
+    expect(a.data!.id, 'ids differ').not.toBe(b.data!.id);
+    expect(a.data!.secret, 'secrets differ (a shared secret would let one endpoint forge the other\'s events)').not.toBe(b.data!.secret);
+    for (const e of [a.data!, b.data!]) await account.api.DELETE('/v1/webhook_endpoints/{id}', { params: { path: { id: e.id } } });
+  });
+
   it('updates (disable) and deletes the endpoint; a deleted endpoint is 404', async (ctx) => {
     needs(ctx, endpoint, 'the endpoint of "creates an endpoint"');
     const { data, response } = await account.api.POST('/v1/webhook_endpoints/{id}', { params: { path: { id: endpoint.id } }, body: { disabled: true, description: 'paused' } });
     expect(response.status).toBe(200);
-    expect(data).toMatchObject({ id: endpoint.id, status: 'disabled', description: 'paused' });
+    expect(data).toMatchObject(shown(data, { id: endpoint.id, status: 'disabled', description: 'paused' }, 'WebhookEndpoint'));
     expect(data!.secret, 'update never shows the secret').toBeUndefined();
     const { data: deleted, response: del } = await account.api.DELETE('/v1/webhook_endpoints/{id}', { params: { path: { id: endpoint.id } } });
     expect(del.status).toBe(200);

@@ -6,8 +6,7 @@ import type { components } from '../../../generated/casapay.js';
 import { capability, needs } from '../../support/capability.js';
 import {
   DAY, accountClock, caseParams, createCase, eligibleCountries, expectError, freshAccount, probeTestHelpers,
-  type Account, type GuaranteePolicy,
-} from '../../support/fixtures.js';
+  type Account, type GuaranteePolicy, shown } from '../../support/fixtures.js';
 
 type TestClock = components['schemas']['TestClock'];
 
@@ -43,7 +42,7 @@ capability('lifecycle', 'test clocks (test helpers)', () => {
     const start = now + 10 * DAY;
     const { data: g, response } = await account.api.POST('/v1/guarantees', { body: { policy: policy.id, tenant: 'cus_clock', coverage_amount: 100_000, currency: 'eur', start_date: start, end_date: start + 200 * DAY, test_clock: clock.id } });
     expect(response.status).toBe(201);
-    expect(g).toMatchObject({ status: 'pending', test_clock: clock.id });
+    expect(g).toMatchObject(shown(g, { status: 'pending', test_clock: clock.id }, 'Guarantee'));
     const { data: advanced, response: r } = await account.api.POST('/v1/test_helpers/test_clocks/{id}/advance', { params: { path: { id: clock.id } }, body: { frozen_time: start + DAY } });
     expect(r.status).toBe(200);
     expect(advanced).toMatchObject({ id: clock.id, frozen_time: start + DAY, status: 'ready' });

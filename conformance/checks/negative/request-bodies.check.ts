@@ -4,7 +4,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import { paramName } from '../../../mocks/contract.js';
 import { capability } from '../../support/capability.js';
-import { ContractViolation } from '../../support/client.js';
+import { ContractViolation, checkResponse } from '../../support/client.js';
 import { contract } from '../../support/contract.js';
 import {
   DAY, accountClock, caseParams, eligibleCountries, expectError, expectNoProblems, freshAccount, listAll, previewParamsFor,
@@ -162,6 +162,31 @@ capability('negative', 'generated invalid request bodies', () => {
     const long = `dc_${'x'.repeat(101)}`;
     expectError(await account.api.GET('/v1/collection_cases/{id}', { params: { path: { id: long } } }), { status: 400, type: 'invalid_request_error', param: 'id' }, 'retrieve');
     expectError(await account.api.GET('/v1/guarantees/{id}', { params: { path: { id: long } } }), { status: 400, type: 'invalid_request_error', param: 'id' }, 'guarantee');
+  });
+
+  it('answers the HTTP layer writes (a malformed percent-encoding, an oversized head, an id beyond any router limit) are declared statuses in the envelope', async () => {
+    // Raw fetch: the typed client would percent-encode the path. Each answer is held to the same
+    // contract rules as every other (declared status, JSON, the error envelope, a Request-Id).
+    const problems: string[] = [];
+    const tries: [what: string, operationId: string, url: string, headers?: Record<string, string>][] = [
+      ['malformed percent-encoding in the path', 'retrieveCollectionCase', '/v1/collection_cases/%E0%A4%A'],
+      ['a 3000-character id', 'retrieveCollectionCase', `/v1/collection_cases/dc_${'a'.repeat(3000)}`],
+      ['a 20 KB header', 'listCollectionCases', '/v1/collection_cases', { 'X-Padding': 'a'.repeat(20_000) }],
+      ['a 20 KB request line', 'listCollectionCases', `/v1/collection_cases?starting_after=${'a'.repeat(20_000)}`],
+    ];
+    for (const [what, operationId, url, headers] of tries) {
+      const response = await fetch(`${target().baseUrl}${url}`, { headers: { Authorization: `Bearer ${account.key}`, ...headers }, signal: AbortSignal.timeout(target().timeoutMs) });
+      const raw = await response.text();
+      let body: unknown;
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        body = undefined;
+      }
+      if (response.status < 400 || response.status >= 500) problems.push(`${what} → ${response.status}, expected a 4xx`);
+      for (const v of checkResponse(operationId, response.status, response.headers.get('content-type'), response.headers.get('request-id'), body, raw)) problems.push(`${what} → ${response.status}: ${v.rule}: ${v.message}`);
+    }
+    expectNoProblems(problems, 'answers written before any route runs must still be declared 4xx statuses with the error envelope');
   });
 
   it('unknown query parameters and bad filter values are 400 naming the param', async () => {

@@ -16,6 +16,8 @@ import { describeErrors } from '../../../mocks/contract.js';
 import { realNowSeconds } from '../../support/runtime.js';
 import { target } from '../../support/target.js';
 import { startWebhookReceiver, type Delivery, type WebhookReceiver } from '../../support/webhook-receiver.js';
+import { reportWarnings } from '../../support/client.js';
+import { eventWarnings } from '../../support/warnings.js';
 
 type Event = components['schemas']['Event'];
 
@@ -56,6 +58,7 @@ capability('webhooks', 'webhook deliveries', () => {
   /** The target's clock minus ours, so the 300 s signature tolerance is measured on the target's time. */
   let skew = 0;
   let helpers = { available: false, reason: 'not probed' };
+  let before = new Set<string>();
   /** Event ids the flows waited for; the final checks look at every delivery. */
   const flowEvents = new Set<string>();
 
@@ -65,6 +68,8 @@ capability('webhooks', 'webhook deliveries', () => {
     skew = now - realNowSeconds();
     [country] = (await eligibleCountries(account, now)) as [string];
     receiver = await startWebhookReceiver(target().webhookHost, target().webhookPort);
+    // Events that exist before the endpoint does are not owed to it (completeness check below).
+    before = new Set((await listAll<Event>(account, '/v1/events')).map((e) => e.id));
     const { data, response } = await account.api.POST('/v1/webhook_endpoints', { body: { url: receiver.url, enabled_events: ['*'], description: 'casapay-conformance receiver' } });
     expect(response.status, 'registering the local receiver').toBe(201);
     secret = data!.secret!;
@@ -77,6 +82,8 @@ capability('webhooks', 'webhook deliveries', () => {
     await receiver?.close();
   });
 
+  const named = Object.keys(contract().document.components.schemas.Event.properties).filter((k) => k !== 'pending_webhooks');
+  const eventFields = (event: unknown) => Object.fromEntries(named.map((k) => [k, (event as Record<string, unknown> | undefined)?.[k]]));
   const objectId = (d: Delivery) => d.event?.data?.object?.id as string | undefined;
   const aboutObject = (d: Delivery, id: string) => objectId(d) === id || d.event?.data?.object?.case === id;
 
@@ -101,7 +108,7 @@ capability('webhooks', 'webhook deliveries', () => {
     expect(d.event!.data!.object, 'the payload carries the new case').toMatchObject({ id: c.id, reference: c.reference, object: 'collection_case' });
   });
 
-  it('a payment that clears the remainder delivers debt_payment.created, collection_case.updated, collection_case.closed in that order', async (ctx) => {
+  it('a payment that clears the remainder delivers debt_payment.created, collection_case.updated, collection_case.closed (listed in that order, delivered in order per object)', async (ctx) => {
     ctx.skip(!helpers.available, helpers.reason);
     const c: CollectionCase = await createCase(account, caseParams(now, { country, amount: 50_000 }));
     const { data: payment, response } = await account.api.POST('/v1/test_helpers/collection_cases/{id}/debt_payments', { params: { path: { id: c.id } }, body: { amount: 50_000 } });
@@ -110,13 +117,18 @@ capability('webhooks', 'webhook deliveries', () => {
     expect(objectId(paid), 'debt_payment.created carries the payment').toBe(payment!.id);
     const updated = await expectDelivery('collection_case.updated', c.id);
     expect(updated.event!.data!.object, 'the update shows the remainder at 0').toMatchObject({ id: c.id, remainder: 0 });
-    expect((updated.event as unknown as Event).data.previous_attributes, 'collection_case.updated says what changed').toMatchObject({ remainder: 50_000 });
+    // previous_attributes is optional (a warning when absent, see warnings.ts); when sent it must be right.
+    const previous = (updated.event as unknown as Event).data.previous_attributes;
+    if (previous !== undefined) expect(previous, 'collection_case.updated says what changed').toMatchObject({ remainder: 50_000 });
     await expectDelivery('collection_case.closed', c.id);
     const flow = ['debt_payment.created', 'collection_case.updated', 'collection_case.closed'];
     const listed = await eventTypesFor(c.id);
     expect(inOrder(listed, flow), `GET /v1/events lists ${flow.join(' → ')} in that order (listed, oldest first: ${listed.join(', ')})`).toBe(true);
-    const arrived = receiver.deliveries.filter((d) => aboutObject(d, c.id)).map((d) => String(d.event?.type));
-    expect(inOrder(arrived, flow), `deliveries arrive as ${flow.join(' → ')} (arrived: ${arrived.join(', ')})`).toBe(true);
+    // Delivery order is promised per object only: the payment (dp_…) may arrive before or after the
+    // case's own events, but the case's update must arrive before its close.
+    const caseFlow = ['collection_case.updated', 'collection_case.closed'];
+    const arrived = receiver.deliveries.filter((d) => objectId(d) === c.id).map((d) => String(d.event?.type));
+    expect(inOrder(arrived, caseFlow), `the case's deliveries arrive as ${caseFlow.join(' → ')} (arrived for ${c.id}: ${arrived.join(', ')})`).toBe(true);
   });
 
   it('uploading a file delivers case_file.uploaded', async () => {
@@ -175,7 +187,9 @@ capability('webhooks', 'webhook deliveries', () => {
     expectNoProblems(problems, 'every delivery must carry an X-CasaPay-Signature that verifies with the endpoint secret');
   });
 
-  it('every delivery is a POST of JSON that matches the contract schema for its event type', () => {
+  it('every delivery is a POST of JSON that matches the contract schema for its event type', (ctx) => {
+    // Nothing received means nothing was checked: that is a skip with its reason, never a pass.
+    ctx.skip(receiver.deliveries.length === 0, 'no webhook delivery was received, so there was no payload to check (the delivery checks above fail for it)');
     const problems: string[] = [];
     for (const d of receiver.deliveries) {
       if (d.method !== 'POST') problems.push(`delivery ${d.index}: method ${d.method}`);
@@ -185,19 +199,35 @@ capability('webhooks', 'webhook deliveries', () => {
         continue;
       }
       const { type, id } = d.event;
-      const validate = contract().webhookValidator(String(type));
-      if (!validate) problems.push(`delivery ${d.index}: unknown event type ${type}`);
-      else if (!validate(d.event)) problems.push(`${type} ${id}: ${describeErrors(validate.errors)}`);
+      // An event type the contract does not list is a warning: receivers must ignore unknown types.
+      const validate = contract().webhookValidator(String(type)) ?? contract().schema('Event');
+      if (!validate(d.event)) problems.push(`${type} ${id}: ${describeErrors(validate.errors)}`);
+      else reportWarnings(eventWarnings(d.event, `webhook ${String(type)}`, null, ''));
     }
     expectNoProblems(problems, 'every delivery must be a JSON POST valid against its webhook schema');
   });
 
-  it('each delivered event is the event the API lists (same id, type and object)', async () => {
+  it('completeness: every event the API lists since the endpoint was registered for "*" is delivered', async (ctx) => {
+    const owed = (await listAll<Event>(account, '/v1/events')).filter((e) => !before.has(e.id));
+    ctx.skip(owed.length === 0, 'GET /v1/events lists no event since the endpoint was registered, so there was nothing owed to check');
+    const missing: string[] = [];
+    for (const e of owed) {
+      // Deliveries may lag the listing: wait for each the same way the flows do.
+      const got = receiver.deliveries.some((d) => d.event?.id === e.id) || (await receiver.waitFor((d) => d.event?.id === e.id, target().webhookWaitMs)) !== undefined;
+      if (!got) missing.push(`${e.type} ${e.id}`);
+    }
+    expectNoProblems(missing, `every listed event must reach an endpoint subscribed to "*" (${owed.length} owed)`);
+  });
+
+  it('each delivered event is the event the API lists (same id, type and object)', async (ctx) => {
+    ctx.skip(receiver.deliveries.length === 0, 'no webhook delivery was received, so there was no delivered event to compare with GET /v1/events');
     const listed = new Map((await listAll<Event>(account, '/v1/events')).map((e) => [e.id, e]));
     for (const d of receiver.deliveries) {
       const e = listed.get(d.event?.id ?? '');
       expect(e, `delivered event ${d.event?.id} (${d.event?.type}) is listed by GET /v1/events`).toBeDefined();
-      expect({ ...d.event, pending_webhooks: 0 }, `delivered ${d.event?.id} equals the listed event`).toEqual({ ...e, pending_webhooks: 0 });
+      // Compared on the fields the contract names (pending_webhooks changes as deliveries succeed);
+      // a field it does not name is a warning of its own, not a difference between the two.
+      expect(eventFields(d.event), `delivered ${d.event?.id} equals the listed event`).toEqual(eventFields(e));
     }
     expect([...flowEvents].every((id) => listed.has(id))).toBe(true);
   });

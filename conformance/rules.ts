@@ -1,0 +1,148 @@
+// The rules inventory: every promise the contract and the READMEs make, and the check that fails when
+// an implementation breaks it — or "not checked" and why. conformance/RULES.md is rendered from this
+// list (`npm run rules`; a test fails when it is stale), the HTML report links each failure to its
+// rule, and rules.test.ts fails when a check exists that no rule names (or a rule names no check).
+
+export interface Rule {
+  id: string;
+  area: string;
+  /** The promise, in one sentence. */
+  rule: string;
+  /** Words of the check title(s) that fail when it is broken; `*` = every response the suite receives. */
+  checks: string[];
+  /** Why no check can fail for it (empty when checked). */
+  notChecked?: string;
+  /** Reported as a warning by default, a failure under --strict. */
+  warning?: boolean;
+}
+
+const EVERY = '*';
+
+export const RULES: Rule[] = [
+  // Every response (the client middleware, conformance/support/client.ts)
+  { id: 'status-declared', area: 'every response', rule: 'The status code is one the contract declares for the operation.', checks: [EVERY] },
+  { id: 'content-type-json', area: 'every response', rule: 'A JSON body comes with Content-Type application/json.', checks: [EVERY] },
+  { id: 'body-schema', area: 'every response', rule: 'A 2xx body matches the operation\'s schema: every required field, every type, format, pattern and enum.', checks: [EVERY] },
+  { id: 'error-envelope', area: 'every response', rule: 'A 4xx/5xx body is {"error":{"type","code","message","param"}} with type and code from their enums.', checks: [EVERY] },
+  { id: 'request-id-header', area: 'every response', rule: 'Every response carries a Request-Id header.', checks: [EVERY] },
+  { id: 'event-payload', area: 'every response', rule: 'Each event listed or retrieved matches the webhooks payload schema of its type.', checks: [EVERY] },
+  { id: 'unknown-field', area: 'every response', rule: 'A response field the contract does not name is allowed (additive change) but reported.', checks: [EVERY], warning: true },
+  { id: 'unknown-event-type', area: 'every response', rule: 'An event type the contract does not list is allowed (receivers ignore it) but reported.', checks: [EVERY, 'every delivery is a POST of JSON'], warning: true },
+  { id: 'recommended-field', area: 'every response', rule: 'A field the docs show but the contract does not require (x-recommended: an event\'s livemode, api_version, request, pending_webhooks; an endpoint\'s enabled_events …; previous_attributes on *.updated) is reported when absent.', checks: [EVERY], warning: true },
+  { id: 'envelope-framework', area: 'every response', rule: 'Answers the framework writes itself (malformed percent-encoding, an id beyond the router\'s limit, an oversized request line or header block) carry the envelope and a declared status. (Bytes that are not HTTP cannot be sent with fetch; the mock proves those over raw sockets in mocks/envelope.test.ts.)', checks: ['answers the HTTP layer writes'] },
+
+  // Authentication and accounts
+  { id: 'auth.required', area: 'authentication', rule: 'Every operation answers 401 authentication_error without a valid key, before anything else.', checks: ['answers 401 without a key', '→ 401 authentication_error on list, retrieve and create'] },
+  { id: 'auth.codes', area: 'authentication', rule: 'No key is api_key_missing; a malformed or unknown key is api_key_invalid.', checks: ['no key says api_key_missing'] },
+  { id: 'auth.isolation', area: 'authentication', rule: 'Objects of one key are 404 for another key and absent from its lists and events.', checks: ['a case of key A is 404 for key B', 'key A', 'key B cannot use key A'] },
+
+  // Collection cases and previews
+  { id: 'case.create', area: 'collection cases', rule: 'Create answers 201 with amount_to_recover as sent, remainder = amount_to_recover, currency lowercase, no close_code, not closed.', checks: ['creates a case (201) from a valid body'] },
+  { id: 'case.retrieve', area: 'collection cases', rule: 'Retrieve shows every field create showed, with the same value; optional fields, when shown, are what was sent (debtor, creditor_reference, metadata, due_date as midnight UTC).', checks: ['retrieve returns the created case'] },
+  { id: 'case.reference', area: 'collection cases', rule: 'Retrieve by reference equals retrieve by id.', checks: ['retrieve by reference equals retrieve by id'] },
+  { id: 'case.unique', area: 'collection cases', rule: 'Each create mints a new id and a new reference; each request gets its own Request-Id.', checks: ['ids, references and Request-Ids differ between requests'] },
+  { id: 'case.preview-agrees', area: 'collection cases', rule: 'The preview of the same input names the partner the case gets and its total fee (total = base + age surcharge).', checks: ['the preview of the same input agrees with the case'] },
+  { id: 'case.listed', area: 'collection cases', rule: 'A created case is listed, once.', checks: ['the case appears in the list, once'] },
+  { id: 'case.timeline', area: 'collection cases', rule: 'The timeline starts with case_created and is oldest first; it grows with the case.', checks: ['the timeline starts with case_created'] },
+  { id: 'case.ineligible', area: 'collection cases', rule: 'A country without a partner previews as ineligible and is refused with 422 validation_error on create.', checks: ['a country without a partner is ineligible'] },
+  { id: 'case.pricing-table', area: 'collection cases', rule: 'Fees follow the bracket table and the age surcharge (+2 points over 12 months, +4 over 24).', checks: [], notChecked: 'pricing is CasaPay\'s business table, not a contract rule; the suite only checks the preview and the case agree (case.preview-agrees). The mock\'s table is unit-tested (mocks/domain/pricing.test.ts).' },
+
+  // Pagination and filters
+  { id: 'list.envelope', area: 'lists', rule: 'Every list operation answers {object:"list", data, has_more, url} with its own path as url and at most limit items.', checks: ['each returns the list envelope with its own path as url'] },
+  { id: 'list.limit-bounds', area: 'lists', rule: 'limit is 1–100 (default 10); 0, 101 and non-numbers are 400 param limit.', checks: ['each refuses limit 0 and 101', 'limit 0, 101 and non-numbers are refused', 'the default limit is 10'] },
+  { id: 'list.cursors-exclusive', area: 'lists', rule: 'starting_after with ending_before is 400 parameters_exclusive; a non-integer created bound is 400 param created[gte].', checks: ['each refuses starting_after with ending_before', 'starting_after together with ending_before is refused'] },
+  { id: 'list.order-forwards', area: 'lists', rule: 'Walking forwards with starting_after returns each object once, newest first, with has_more exact on every page.', checks: ['walks forwards with starting_after'] },
+  { id: 'list.order-backwards', area: 'lists', rule: 'Walking backwards with ending_before returns the objects just newer than the cursor, newest first, has_more exact.', checks: ['walks backwards with ending_before'] },
+  { id: 'list.boundaries', area: 'lists', rule: 'A page exactly full has has_more false, one short has it true; starting_after the oldest and ending_before the newest are empty pages.', checks: ['boundaries: a page exactly full'] },
+  { id: 'list.filters', area: 'lists', rule: 'status, debtor_country, debtor_type return only and all matching cases; filters combine with AND.', checks: ['each filter (status, debtor_country, debtor_type)', 'created[gte|gt|lte|lt]'] },
+  { id: 'list.created-window', area: 'lists', rule: 'created[gte|gt|lte|lt] return only and all objects in the window.', checks: ['created[gte|gt|lte|lt]'] },
+
+  // Idempotency
+  { id: 'idem.replay', area: 'idempotency', rule: 'The same Idempotency-Key and body replays the first status and body with Idempotent-Replayed: true and creates one object.', checks: ['a retry with the same key and body replays', 'keys apply to other creates too'] },
+  { id: 'idem.mismatch', area: 'idempotency', rule: 'The same key with another body is 400 idempotency_error.', checks: ['the same key with a different body is refused'] },
+  { id: 'idem.validation-not-stored', area: 'idempotency', rule: 'A request that failed validation is not remembered: the key can be used again.', checks: ['a request that failed validation is not remembered'] },
+  { id: 'idem.distinct', area: 'idempotency', rule: 'Different keys create different objects.', checks: ['different keys create different objects'] },
+  { id: 'idem.in-flight', area: 'idempotency', rule: 'The same key while the first request still runs is 409 idempotency_key_in_use.', checks: [], notChecked: 'needs a request that is reliably still running when the retry arrives; against an unknown target that is a race (the mock tests it with Prefer: latency in mocks/api.test.ts)' },
+  { id: 'idem.retention', area: 'idempotency', rule: 'Keys are kept for 24 hours.', checks: [], notChecked: 'a 24-hour wait; not observable in a run' },
+
+  // Files
+  { id: 'file.upload', area: 'files', rule: 'A multipart upload is 201 with size and (when shown) sha256 of the bytes sent, case, document_type and filename.', checks: ['uploads a small PDF (201)'] },
+  { id: 'file.download', area: 'files', rule: 'The file\'s url downloads the same bytes.', checks: ['downloading the file url returns the same bytes'] },
+  { id: 'file.listed', area: 'files', rule: 'An uploaded file is retrievable and listed.', checks: ['the file is retrievable and listed'] },
+  { id: 'file.limits', area: 'files', rule: 'Disallowed extensions are 415 file_type_unsupported, over 25 MB is 413 file_too_large, a bad document_type or no file is 400 naming the param; nothing refused is stored.', checks: ['an .exe is refused with 415', 'a file of 25 MB + 1 byte is refused', 'an invalid document_type is 400', 'a missing file is 400', 'none of the refused uploads was stored', 'uploading to an unknown case is 404'] },
+  { id: 'file.url-expiry', area: 'files', rule: 'A file url is signed and expires after about an hour.', checks: [], notChecked: 'an hour\'s wait; not observable in a run' },
+
+  // Guarantees and claims
+  { id: 'policy.defaults', area: 'guarantees', rule: 'A policy created without the optional terms gets the documented defaults.', checks: ['creates a policy (201) with the defaults'] },
+  { id: 'policy.update', area: 'guarantees', rule: 'An update changes only the fields sent.', checks: ['retrieves, updates and lists the policy'] },
+  { id: 'guarantee.coverage', area: 'guarantees', rule: 'total_coverage = coverage_amount × max_coverage_months; a guarantee that started is active, one starting later is pending.', checks: ['creates an active guarantee', 'a guarantee starting in the future is pending'] },
+  { id: 'guarantee.update', area: 'guarantees', rule: 'A guarantee update changes metadata and end_date and keeps total_coverage.', checks: ['updates a guarantee (metadata and end_date)'] },
+  { id: 'claim.reserve', area: 'guarantees', rule: 'A claim is 201 under_review and reserves coverage (remaining = total − claimed, claims_filed counts it).', checks: ['files a claim (201, under_review)'] },
+  { id: 'claim.guards', area: 'guarantees', rule: 'A claim in another currency or above the coverage less the deductible is 422.', checks: ['refuses a claim in another currency'] },
+  { id: 'guarantee.cancel', area: 'guarantees', rule: 'Cancel is 200 cancelled with canceled_at; a cancelled guarantee takes no claims, cannot be cancelled again or extended (422); an inactive policy takes no guarantees.', checks: ['cancels a guarantee (200, cancelled', 'a cancelled guarantee cannot be cancelled again'] },
+  { id: 'not-found', area: 'every operation', rule: 'Every operation with an id in its path answers 404 resource_not_found for an unknown id.', checks: ['every operation with an id in its path answers 404', 'unknown policy, guarantee and claim ids are 404', 'an unknown id, reference or timeline is 404', 'debt payments list by case'] },
+
+  // Events and webhook endpoints
+  { id: 'endpoint.secret', area: 'webhook endpoints', rule: 'The whsec_ secret is in the create response only, never in retrieve, list or update.', checks: ['creates an endpoint (201) whose secret'] },
+  { id: 'endpoint.unique', area: 'webhook endpoints', rule: 'Two endpoints get different ids and different secrets.', checks: ['two endpoints get two different ids and secrets'] },
+  { id: 'endpoint.lifecycle', area: 'webhook endpoints', rule: 'An endpoint can be disabled and deleted; a deleted endpoint is 404 and not listed.', checks: ['updates (disable) and deletes the endpoint'] },
+  { id: 'event.recorded', area: 'events', rule: 'Creating a case records collection_case.created, listed (filter by type) and retrievable.', checks: ['creating a case records a collection_case.created event'] },
+  { id: 'event.request-link', area: 'events', rule: 'An event\'s request.id is the Request-Id of the request that caused it, and request.idempotency_key its key.', checks: ['an event\'s request names the request'] },
+
+  // Webhook deliveries
+  { id: 'hook.flows', area: 'webhooks', rule: 'Each flow delivers its events: case created, file uploaded, policy/guarantee/claim created, claim decisions, fired test events.', checks: ['deliveries reach the local receiver', 'creating a case delivers collection_case.created', 'uploading a file delivers case_file.uploaded', 'policies, guarantees and claims deliver', 'a fired test event is delivered'] },
+  { id: 'hook.order', area: 'webhooks', rule: 'A paid close lists debt_payment.created → collection_case.updated → collection_case.closed; per object, deliveries arrive in the order the events happened (not across objects).', checks: ['a payment that clears the remainder delivers'] },
+  { id: 'hook.signature', area: 'webhooks', rule: 'Every delivery carries X-CasaPay-Signature t=…,v1=HMAC-SHA256(secret, "t.body") that verifies with the endpoint secret, t within 300 s; any one valid v1 suffices.', checks: ['every delivery carries a valid X-CasaPay-Signature'] },
+  { id: 'hook.payload', area: 'webhooks', rule: 'Every delivery is a JSON POST valid against the webhooks schema of its type.', checks: ['every delivery is a POST of JSON'] },
+  { id: 'hook.same-event', area: 'webhooks', rule: 'A delivered event is the event GET /v1/events lists (same fields the contract names).', checks: ['each delivered event is the event the API lists'] },
+  { id: 'hook.complete', area: 'webhooks', rule: 'Every event listed after an endpoint subscribed to "*" is delivered to it.', checks: ['completeness: every event the API lists'] },
+  { id: 'hook.retries', area: 'webhooks', rule: 'A non-2xx or slow answer is retried (0.5, 1, 2, 4, 8 s) and then marked failed; pending_webhooks counts what is undelivered.', checks: [], notChecked: 'the suite\'s receiver answers 200 at once so the target never retries; making it fail on purpose would need the target\'s retry schedule, which is not part of the contract' },
+  { id: 'hook.at-least-once', area: 'webhooks', rule: 'Delivery is at least once: a receiver may get an event twice and deduplicates by id.', checks: [], notChecked: 'a permission for the target, not a duty: the suite accepts duplicates (proved by --variant duplicate-deliveries)' },
+
+  // Lifecycle (test helpers)
+  { id: 'life.payments', area: 'lifecycle', rule: 'A payment lowers the remainder by its amount, fee_amount = round(amount × success_fee_pct / 100), net_amount = amount − fee_amount; payments list by case, newest first; a payment above the remainder is 422.', checks: ['payments lower the remainder', 'a payment above the remainder is 422'] },
+  { id: 'life.close-guards', area: 'lifecycle', rule: 'paid needs full payment (422 state_invalid before), partially_paid some but not all; a payment that clears the remainder closes the case as paid.', checks: ['closing as paid needs full payment', 'a payment that clears the remainder closes the case', 'partially_paid needs some payment'] },
+  { id: 'life.transitions', area: 'lifecycle', rule: 'Moves follow the transition table; illegal moves are 422 state_invalid and change nothing; closed is terminal; a move to the current status changes nothing.', checks: ['moves follow the transition table', 'moving to the current status changes nothing'] },
+  { id: 'life.claims', area: 'lifecycle', rule: 'approve then pay sets reviewed_at and payout and marks the guarantee claimed with its counters; deny releases the amount; a denied claim cannot be approved or paid, a paid one not denied.', checks: ['approve then pay', 'deny releases the claimed amount', 'a paid claim cannot be denied', 'unknown claims are 404 for the helpers'] },
+  { id: 'life.test-clocks', area: 'lifecycle', rule: 'Test clocks are created, listed and retrieved; they only go forwards (400 param frozen_time); advancing starts guarantees due on them; a deleted clock is 404.', checks: ['creates, retrieves and lists a clock', 'a guarantee on the clock starts', 'a clock cannot go back'] },
+  { id: 'life.helpers-validated', area: 'lifecycle', rule: 'Test helpers answer 404 for unknown objects and validate their bodies like any other operation.', checks: ['every test helper answers 404', 'test helper bodies are validated'] },
+
+  // Invalid input
+  { id: 'neg.generated', area: 'invalid input', rule: 'Any body breaking the request schema (missing, wrong type, out of range, off enum, too long, off pattern, unknown field) is 400 invalid_request_error naming the field in bracket notation, never a 5xx, and changes nothing.', checks: ['generated invalid bodies get 400 naming the param'] },
+  { id: 'neg.malformed', area: 'invalid input', rule: 'Malformed JSON is 400 body_invalid_json, a non-object body 400, a wrong content type 415, a missing body 400, an over-long path id 400, unknown query parameters 400 naming the param.', checks: ['malformed JSON is 400', 'a body that is not a JSON object is 400', 'a wrong content type is 415', 'a missing body on a create is 400', 'a path id longer than the contract allows', 'unknown query parameters and bad filter values'] },
+];
+
+/** The rule ids a failure belongs to: its contract rule, or the rules whose checks name its check. */
+export function rulesFor(failure: { check: string; rule: string }): Rule[] {
+  const byId = RULES.filter((r) => r.id === failure.rule);
+  if (byId.length) return byId;
+  return RULES.filter((r) => r.checks.some((c) => c !== EVERY && failure.check.includes(c)));
+}
+
+export const ruleAnchor = (id: string): string => `rule-${id.replace(/[^a-z0-9-]/gi, '-')}`;
+
+/** conformance/RULES.md, rendered from RULES. */
+export function renderRulesMarkdown(): string {
+  const lines = [
+    '# Rules inventory',
+    '',
+    'Every rule the contract (`generated/casapay.json`) and the READMEs promise, and the conformance check',
+    'that fails when an implementation breaks it. Rendered from `conformance/rules.ts` by `npm run rules`;',
+    '`conformance/rules.test.ts` fails when this file is stale, when a check exists that no rule names, or',
+    'when a rule names a check that does not exist. `*` means every response the suite receives (the',
+    'client middleware in `support/client.ts`). The HTML report links each failure here by its id.',
+    '',
+  ];
+  let area = '';
+  for (const r of RULES) {
+    if (r.area !== area) {
+      area = r.area;
+      lines.push(`## ${area}`, '', '| id | rule | checked by |', '| --- | --- | --- |');
+    }
+    const by = r.notChecked ? `**not checked:** ${r.notChecked}` : r.checks.map((c) => (c === EVERY ? '`*` (every response)' : `“${c}…”`)).join('; ');
+    lines.push(`| <a id="${ruleAnchor(r.id)}"></a>\`${r.id}\`${r.warning ? ' (warning)' : ''} | ${r.rule.replace(/\|/g, '\\|')} | ${by.replace(/\|/g, '\\|')} |`);
+    const next = RULES[RULES.indexOf(r) + 1];
+    if (!next || next.area !== area) lines.push('');
+  }
+  return `${lines.join('\n')}`;
+}
