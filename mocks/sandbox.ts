@@ -101,6 +101,7 @@ export class Sandbox {
         if (i === account.schedule.length) account.schedule.push(task);
         else account.schedule.splice(i, 0, task);
       },
+      redeliver: (event, endpointId) => this.redeliver(account, event, endpointId),
       flush: () => {
         for (const [event, targets] of pending.splice(0)) if (targets.length) this.dispatcher.deliver(event, targets);
       },
@@ -139,6 +140,18 @@ export class Sandbox {
     // Only events with deliveries need finding again (pending_webhooks bookkeeping).
     if (targets.length) this.eventsById.set(event.id, event);
     return [event, targets];
+  }
+
+  /** A new delivery of a stored event to one endpoint, signed with the endpoint's current secret. */
+  private redeliver(account: AccountState, event: ApiEvent, endpointId: string) {
+    const endpoint = account.webhookEndpoints.get(endpointId)!;
+    // pending_webhooks is kept up to date through eventsById, including for an event that had no
+    // delivery until now.
+    this.eventsById.set(event.id, event);
+    const before = this.dispatcher.deliveries(event.id).length;
+    this.dispatcher.deliver(event, [{ endpointId: endpoint.id, url: endpoint.url, secret: account.webhookSecrets.get(endpoint.id) ?? '' }]);
+    event.pending_webhooks = this.dispatcher.pendingCount(event.id);
+    return this.dispatcher.deliveries(event.id)[before]!;
   }
 
   /** Runs the tasks due on the account's clock (tasks of test clocks wait for their advance). */

@@ -26,6 +26,8 @@ export interface Effects {
   emit(type: EventType, subject: EventSubject, previous?: Record<string, unknown>, at?: number): void;
   /** Runs `run` when the (test) clock reaches `at`. */
   schedule(at: number, testClock: string | null, description: string, run: (fx: Effects) => void): void;
+  /** Sends a stored event again to one of the account's endpoints, as a new delivery (starts at once). */
+  redeliver(event: components['schemas']['Event'], endpointId: string): components['schemas']['WebhookDelivery'];
 }
 
 export interface UploadedFile {
