@@ -9,6 +9,7 @@ import { DEFECTS } from './defects.js';
 import { DEFAULT_WEBHOOK_SECRET } from './sandbox.js';
 import { loadScenarios } from './scenarios/scenarios.js';
 import { faultOptions, faultsFromCli } from './faults.js';
+import { ADMIN_TOKEN_ENV, DEFAULT_SHARED_MAX_ACCOUNTS } from './admin-access.js';
 
 const port = (value: string) => {
   const n = Number(value);
@@ -37,6 +38,12 @@ const program = new Command()
 
 for (const option of faultOptions()) program.addOption(option);
 program.option('--journal-size <n>', 'requests kept for GET /__admin/journal (0 = off)', (v) => Number(v), 200);
+program.option('--admin-token <token>', `needed by the console and /__admin when --host is not loopback (default: $${ADMIN_TOKEN_ENV})`);
+program.option('--max-accounts <n>', `accounts kept, least recently used evicted first (default: unbounded on loopback, ${DEFAULT_SHARED_MAX_ACCOUNTS} otherwise)`, (v) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a whole number of at least 1.');
+  return n;
+});
 
 program
   .command('scenarios')
@@ -72,6 +79,8 @@ async function start() {
     defects: opts.defect,
     faults: faultsFromCli(program.opts()),
     journalLimit: program.opts<{ journalSize: number }>().journalSize,
+    adminToken: program.opts<{ adminToken?: string }>().adminToken ?? (process.env[ADMIN_TOKEN_ENV] || undefined),
+    maxAccounts: program.opts<{ maxAccounts?: number }>().maxAccounts,
     contract,
   }).catch((error: Error & { code?: string }) => {
     console.error(error.code === 'EADDRINUSE' ? `casapay-mock: port ${opts.port} is already in use on ${opts.host}; pick another with --port.` : `casapay-mock: ${error.message}`);

@@ -21,6 +21,8 @@ export interface SandboxOptions {
   webhookUrl?: string;
   webhookSecret?: string;
   retryDelaysMs?: readonly number[];
+  /** At most this many accounts; opening one more evicts the least recently used (default unbounded). */
+  maxAccounts?: number;
 }
 
 export interface RequestInfo {
@@ -40,13 +42,15 @@ const WRONG_SECRET = 'whsec_not_the_endpoint_secret';
 export class Sandbox {
   /** Seeds each new account (the server sets it to apply scenarios). */
   seedAccount: (account: AccountState) => void = () => undefined;
-  readonly store = new Store((account) => this.seedAccount(account));
+  readonly store: Store;
   readonly ids: IdMinter;
   readonly idempotency: IdempotencyCache;
   readonly dispatcher: WebhookDispatcher;
   private readonly eventsById = new Map<string, ApiEvent>();
 
   constructor(readonly options: SandboxOptions) {
+    // An evicted account's idempotency keys go with it, as on reset.
+    this.store = new Store((account) => this.seedAccount(account), options.maxAccounts, (key) => this.idempotency.clear(key));
     this.ids = createIdMinter(options.seed);
     this.idempotency = new IdempotencyCache(() => options.clock.nowMs());
     const { defects } = options;

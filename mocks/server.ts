@@ -17,6 +17,8 @@ import { createIdMinter } from './state/ids.js';
 import { applyResponseDefects } from './response-defects.js';
 import { registerAdmin } from './admin.js';
 import { registerFrontDoor } from './front-door.js';
+import { accessFor, DEFAULT_SHARED_MAX_ACCOUNTS } from './admin-access.js';
+import { registerConsole } from './console/route.js';
 import { installFaults, type FaultOptions } from './faults.js';
 import { installJournal, type Journal } from './journal.js';
 import { applyScenario, loadScenarios, scenarioFromHeader, type Scenario, type ScenarioRuntime } from './scenarios/scenarios.js';
@@ -56,6 +58,10 @@ export interface MockServerOptions {
   faults?: FaultOptions;
   /** How many requests GET /__admin/journal keeps (default 200; 0 turns the journal off). */
   journalLimit?: number;
+  /** Required to listen on a non-loopback address: the console and /__admin then need it (see admin-access.ts). */
+  adminToken?: string;
+  /** At most this many accounts, least recently used evicted first (default: unbounded on loopback, 1000 otherwise). */
+  maxAccounts?: number;
 }
 
 export interface MockServer {
@@ -149,6 +155,11 @@ function authenticate(request: FastifyRequest, sandbox: Sandbox, defects: Readon
  * await mock.close();
  */
 export async function createMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+  const host = options.host ?? '127.0.0.1';
+  // Before anything else: a shared listen without a token is refused with the reason.
+  const access = accessFor(host, options.adminToken);
+  const maxAccounts = options.maxAccounts ?? (access.shared ? DEFAULT_SHARED_MAX_ACCOUNTS : undefined);
+  if (maxAccounts !== undefined && (!Number.isInteger(maxAccounts) || maxAccounts < 1)) throw new Error(`max accounts must be a whole number of at least 1, got ${maxAccounts}.`);
   const contract = options.contract ?? loadContract();
   const defects = parseDefects(options.defects);
   const clock = options.clock ?? createClock();
@@ -160,6 +171,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     webhookUrl: options.webhookUrl,
     webhookSecret: options.webhookSecret,
     retryDelaysMs: options.webhookRetryDelaysMs,
+    maxAccounts,
   });
   // Scenario files are read on first need (a --scenario, an X-Mock-Scenario header, the docs' key).
   let loaded: Map<string, Scenario> | undefined;
@@ -222,8 +234,9 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   const journal = installJournal(app, { now: () => clock.nowMs(), limit: options.journalLimit });
   // Faults draw from their own seeded stream, so turning them on does not change the ids a seed mints.
   installFaults(app, { faults: options.faults, random: createIdMinter(options.seed === undefined ? undefined : `${options.seed}:faults`).fraction });
-  await registerAdmin(app, { sandbox, journal, clock });
-  await registerFrontDoor(app, { contract, scenarios, docsApiKey: DOCS_API_KEY });
+  await registerAdmin(app, { sandbox, journal, clock, access, scenarios, applyScenario: (account, scenario) => applyScenario(runtime, account, scenario) });
+  const consolePage = await registerConsole(app, { access });
+  await registerFrontDoor(app, { contract, scenarios, docsApiKey: DOCS_API_KEY, page: consolePage });
 
   app.setErrorHandler((error, request, reply) => {
     let apiError: ApiError;
@@ -302,7 +315,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   const ticker = setInterval(() => sandbox.tick(), 1000);
   ticker.unref();
 
-  const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 4010 });
+  const address = await app.listen({ host, port: options.port ?? 4010 });
   // Compile the validators in the background, one operation per turn of the event loop, so requests
   // that arrive meanwhile are served in between.
   const warm = (i: number) => {
