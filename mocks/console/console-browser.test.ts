@@ -2,8 +2,8 @@
 // mock on 127.0.0.1 started in this process. Each test does what a person would — reads a list,
 // opens a case, records a payment, breaks and fixes a webhook receiver, advances a test clock — and
 // checks what the page shows. Waiting is for the page to show something (Playwright's locators),
-// never for a length of time. One screenshot per page goes to reports/console/; the case page's is
-// the README's picture (docs/console-case.png). Without a Chromium the suite is skipped, saying why.
+// never for a length of time. One screenshot per page goes to reports/console/ (the README's
+// docs/console-case.png is a copy of case.png). Without a Chromium the suite is skipped, saying why.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -147,7 +147,6 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
     await page.locator('h2 .pill[data-status=paused]').waitFor();
     await page.fill('#payment-form input[name=amount]', '');
     await shot('case');
-    await page.screenshot({ path: path.join(root, 'docs', 'console-case.png'), clip: { x: 0, y: 0, width: 1280, height: 900 } });
   });
 
   it('shows failing webhook attempts, and resends once the receiver is fixed', async () => {
