@@ -12,7 +12,7 @@ import { ApiError } from './errors.js';
 export const ADMIN_TOKEN_HEADER = 'x-admin-token';
 export const ADMIN_COOKIE = 'casapay_admin_token';
 export const ADMIN_TOKEN_ENV = 'CASAPAY_MOCK_ADMIN_TOKEN';
-/** Accounts kept when shared and no --max-accounts is given: ≈3.3 KB each empty, so ≈3.3 MB. */
+/** Accounts kept when shared and no --max-accounts is given: ≈3.6 KB each when empty (measured), so ≈3.6 MB. */
 export const DEFAULT_SHARED_MAX_ACCOUNTS = 1000;
 
 export interface AdminAccess {

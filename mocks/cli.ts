@@ -9,7 +9,7 @@ import { DEFECTS } from './defects.js';
 import { DEFAULT_WEBHOOK_SECRET } from './sandbox.js';
 import { loadScenarios } from './scenarios/scenarios.js';
 import { faultOptions, faultsFromCli } from './faults.js';
-import { ADMIN_TOKEN_ENV, DEFAULT_SHARED_MAX_ACCOUNTS } from './admin-access.js';
+import { ADMIN_TOKEN_ENV, DEFAULT_SHARED_MAX_ACCOUNTS, isLoopbackHost } from './admin-access.js';
 
 const port = (value: string) => {
   const n = Number(value);
@@ -87,7 +87,14 @@ async function start() {
     process.exit(1);
   });
 
-  const extras = [opts.seed && `seed ${opts.seed}`, opts.scenario && `scenario ${opts.scenario}`, opts.defect?.length && `DEFECTS ${opts.defect.join(',')}`].filter(Boolean);
+  const shared = !isLoopbackHost(opts.host);
+  const extras = [
+    opts.seed && `seed ${opts.seed}`,
+    opts.scenario && `scenario ${opts.scenario}`,
+    opts.defect?.length && `DEFECTS ${opts.defect.join(',')}`,
+    shared && `shared on ${opts.host}: the console and /__admin need the admin token`,
+    mock.sandbox.store.maxAccounts !== undefined && `at most ${mock.sandbox.store.maxAccounts} accounts, least recently used evicted`,
+  ].filter(Boolean);
   console.log(`CasaPay mock listening on ${mock.url}${extras.length ? ` (${extras.join(', ')})` : ''} — try: curl ${mock.url}/v1/collection_cases -H "Authorization: Bearer sk_test_123"`);
 
   let closing = false;
