@@ -5,7 +5,7 @@
 // never for a length of time. One screenshot per page goes to reports/console/ (the README's
 // docs/console-case.png is a copy of case.png). Without a Chromium the suite is skipped, saying why.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -149,6 +149,40 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
     await shot('case');
   });
 
+  it('downloads a case file with the key', async () => {
+    const c = (await mock.call('POST', '/v1/collection_cases', { key: KEY, body: { ...QUICKSTART_CASE, creditor_reference: 'FILE-1' } })).body;
+    const bytes = '%PDF-1.7 the invoice, byte for byte';
+    const form = new FormData();
+    form.set('file', new Blob([bytes]), 'invoice.pdf');
+    form.set('document_type', 'original_invoice');
+    expect((await mock.call('POST', `/v1/collection_cases/${c.id}/files`, { key: KEY, body: form })).status).toBe(201);
+    await open(`#/cases/${c.id}`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Download")')]);
+    expect(download.suggestedFilename()).toBe('invoice.pdf');
+    const saved = path.join(profile, 'downloaded.pdf');
+    await download.saveAs(saved);
+    expect(readFileSync(saved, 'utf8')).toBe(bytes);
+  });
+
+  it('approves and pays a claim; a refused decision shows the API\'s message', async () => {
+    const policy = (await mock.call('POST', '/v1/guarantee_policies', { key: KEY, body: { name: 'Console policy', coverage_percentage: 100, max_coverage_months: 12 } })).body;
+    const g = (await mock.call('POST', '/v1/guarantees', { key: KEY, body: { policy: policy.id, tenant: 'Console tenant', coverage_amount: 100000, currency: 'eur', start_date: TEST_NOW - 90 * DAY, end_date: TEST_NOW + 300 * DAY } })).body;
+    const claim = (await mock.call('POST', '/v1/claims', { key: KEY, body: { guarantee: g.id, amount: 50000, currency: 'eur', reason: 'missed_payment', evidence: { due_date: TEST_NOW - 10 * DAY, description: 'October rent' } } })).body;
+    await open('#/claims');
+    await page.click(`tr[data-id="${claim.id}"]`);
+    await page.locator('h2 .pill[data-status=under_review]').waitFor();
+    await page.click('button:has-text("Approve")');
+    await page.locator('h2 .pill[data-status=approved]').waitFor();
+    await page.click('button:has-text("Deny")');
+    const alert = page.locator('#claim-feedback [role=alert]');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/^422 state_invalid: /);
+    await page.click('button:has-text("Pay")');
+    await page.locator('h2 .pill[data-status=paid]').waitFor();
+    expect((await mock.call('GET', `/v1/claims/${claim.id}`, { key: KEY })).body.status).toBe('paid');
+    await shot('claim');
+  });
+
   it('shows failing webhook attempts, and resends once the receiver is fixed', async () => {
     await open('#/webhook-endpoints');
     await page.fill('#endpoint-form input[name=url]', receiverUrl);
@@ -212,5 +246,61 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
     await entry.waitFor();
     expect(await entry.locator('pre.response').textContent()).toContain('"object": "list"');
     await shot('journal');
+  });
+});
+
+describe.skipIf(!CHROMIUM)('the console of a shared mock (0.0.0.0, reached over 127.0.0.1)', () => {
+  const TOKEN = 'console-admin-token';
+  let mock: TestMock;
+  let context: BrowserContext;
+  let profile: string;
+
+  beforeAll(async () => {
+    mock = await startMock({ host: '0.0.0.0', adminToken: TOKEN });
+    const { chromium } = await import('playwright-core');
+    profile = mkdtempSync(path.join(os.tmpdir(), 'casapay-console-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1280, height: 900 },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await context?.close();
+    await mock?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('signs in with the admin token, then reads only the account whose key it holds', async () => {
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(15_000);
+    const base = `http://127.0.0.1:${(mock.app.server.address() as AddressInfo).port}`;
+    await mock.call('POST', '/v1/collection_cases', { key: 'sk_test_other_team', body: QUICKSTART_CASE, unchecked: true });
+    await page.goto(`${base}/`);
+    await page.locator('input[name=token]').waitFor();
+    await page.screenshot({ path: path.join(shots, 'sign-in.png') });
+    await page.fill('input[name=token]', 'not-the-token');
+    await page.click('button[type=submit]');
+    await page.getByText('That is not the admin token.').waitFor();
+    await page.fill('input[name=token]', TOKEN);
+    await page.click('button[type=submit]');
+    await page.locator('#key-form').waitFor();
+    // Accounts are listed masked: a key must be typed.
+    await page.getByText('shared mock: type the key').first().waitFor();
+    await page.fill('#key-form input[name=key]', 'sk_test_my_team');
+    await page.click('#key-form button[type=submit]');
+    await page.waitForURL(/#\/cases$/);
+    await page.getByText('Nothing here yet for this account and filter.').waitFor();
+    // The page's own requests carry the cookie; the admin data of another account still needs its key.
+    const status = (account: string) => page.evaluate<number>(`fetch('/__admin/state?account=${account}', { headers: { authorization: 'Bearer sk_test_my_team' } }).then((r) => r.status)`);
+    expect(await status('sk_test_my_team')).toBe(200);
+    expect(await status('sk_test_other_team')).toBe(401);
+    await page.goto(`${base}/#/clock`);
+    await page.locator('#mock-now').waitFor();
+    await page.goto(`${base}/#/journal`);
+    await page.locator('#journal').waitFor();
+    // The cookie is HttpOnly: no script on the page can read the token.
+    expect(await page.evaluate('document.cookie')).toBe('');
   });
 });

@@ -87,7 +87,8 @@ async function filtersOf(path: string): Promise<Filter[]> {
   });
 }
 
-const dateToSeconds = (value: string) => (value ? String(Math.floor(Date.parse(`${value}T00:00:00Z`) / 1000)) : '');
+/** A day (UTC) as the start of that day, or — for the "to" end of a range — its last second, so "to" includes the day. */
+const dateToSeconds = (value: string, endOfDay = false) => (value ? String(Math.floor(Date.parse(`${value}T00:00:00Z`) / 1000) + (endOfDay ? 86_399 : 0)) : '');
 const secondsToDate = (value: string | null) => (value ? new Date(Number(value) * 1000).toISOString().slice(0, 10) : '');
 
 /** Renders the list `view` with the hash's parameters into `main`. */
@@ -117,7 +118,7 @@ export async function renderList(main: HTMLElement, view: ResourceView, params: 
     const next = new URLSearchParams();
     for (const [k, v] of new FormData(form)) {
       if (typeof v !== 'string' || !v) continue;
-      next.set(k, k.startsWith('created[') ? dateToSeconds(v) : v);
+      next.set(k, k.startsWith('created[') ? dateToSeconds(v, k === 'created[lte]') : v);
     }
     go(`#/${view.route}${next.size ? `?${next}` : ''}`);
   });
