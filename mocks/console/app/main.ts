@@ -27,7 +27,7 @@ function renderNav(current: string): void {
     nav,
     h('h1', null, facts.name ?? 'CasaPay mock'),
     h('p', { class: 'sub' }, `sandbox console · ${facts.version ?? ''}`),
-    h('div', { class: 'key' }, h('a', { href: '#/', id: 'current-key', class: current === '' ? 'on' : null }, key ? `${key.slice(0, 12)}…${key.slice(-4)}` : 'Choose an account'), key ? h('a', { href: '#/', onclick: () => setKey(null) }, 'Forget key') : null),
+    h('div', { class: 'key' }, h('a', { href: '#/', id: 'current-key', class: current === '' ? 'on' : null }, key ? `${key.slice(0, 12)}…${key.slice(-4)}` : 'Choose an account'), key ? h('a', { href: '#/', onclick: (event: Event) => { event.preventDefault(); setKey(null); go('#/'); } }, 'Forget key') : null),
     h('div', { class: 'group' }, 'Collections'),
     link('#/cases', 'Cases'),
     link('#/payments', 'Debt payments'),
