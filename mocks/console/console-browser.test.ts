@@ -209,6 +209,11 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
     await page.locator('section.delivery[data-status=succeeded]').waitFor();
     expect(await page.locator('section.delivery').count()).toBe(2);
     await shot('event');
+    // Any enabled endpoint can be picked, not only those the event went to.
+    await page.click('#send-to-form button[type=submit]');
+    await page.locator('section.delivery').nth(2).waitFor();
+    expect(await page.locator('section.delivery').count()).toBe(3);
+    await mock.sandbox.dispatcher.idle();
     await open('#/events');
     await page.locator(`tr[data-id="${event.id}"]`).waitFor();
     await shot('events');

@@ -9,7 +9,11 @@ type S = components['schemas'];
 
 export async function renderEvent(main: HTMLElement, id: string, notice?: HTMLElement): Promise<void> {
   const path = `/v1/events/${encodeURIComponent(id)}`;
-  const [event, deliveries] = await Promise.all([get<S['Event']>(path), get<{ data: S['WebhookDelivery'][] }>(`${path}/webhook_deliveries`)]);
+  const [event, deliveries, endpoints] = await Promise.all([
+    get<S['Event']>(path),
+    get<{ data: S['WebhookDelivery'][] }>(`${path}/webhook_deliveries`),
+    get<{ data: S['WebhookEndpoint'][] }>('/v1/webhook_endpoints?limit=100'),
+  ]);
   const feedback = h('div', { id: 'event-feedback' }, notice ?? null);
   const resend = async (endpoint: string) => {
     try {
@@ -26,6 +30,7 @@ export async function renderEvent(main: HTMLElement, id: string, notice?: HTMLEl
     h('p', { class: 'sub' }, `${time(event.created)} · pending webhooks ${event.pending_webhooks} · object `, h('code', null, String((event.data.object as { id?: string }).id ?? ''))),
     h('p', null, h('button', { class: 'quiet', id: 'refresh-deliveries', onclick: () => void renderEvent(main, id) }, 'Refresh')),
     feedback,
+    sendTo(endpoints.data.filter((e) => e.status === 'enabled'), resend),
     h('h3', null, `Deliveries (${deliveries.data.length})`),
     deliveries.data.length === 0 ? h('p', { class: 'sub' }, 'No endpoint was subscribed to this event when it happened.') : null,
     deliveries.data.map((d) =>
@@ -39,6 +44,17 @@ export async function renderEvent(main: HTMLElement, id: string, notice?: HTMLEl
     h('h3', null, 'Payload'),
     h('pre', null, JSON.stringify(event, null, 2)),
   );
+}
+
+/** Send the event to any enabled endpoint, including one registered after the event happened. */
+function sendTo(endpoints: S['WebhookEndpoint'][], send: (endpoint: string) => Promise<void>): HTMLElement | null {
+  if (endpoints.length === 0) return null;
+  const form = h('form', { class: 'bar', id: 'send-to-form' }, h('label', null, 'send to', h('select', { name: 'endpoint' }, endpoints.map((e) => h('option', { value: e.id }, `${e.id} · ${e.url}`)))), h('button', { type: 'submit' }, 'Send'));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void send(String(new FormData(form).get('endpoint')));
+  });
+  return form;
 }
 
 /** Register an endpoint, and switch one off or on (the receiver's own failures are the receiver's). */
