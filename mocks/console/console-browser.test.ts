@@ -181,6 +181,16 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
     await page.locator('h2 .pill[data-status=paid]').waitFor();
     expect((await mock.call('GET', `/v1/claims/${claim.id}`, { key: KEY })).body.status).toBe('paid');
     await shot('claim');
+    // The other lists, each showing what the API lists.
+    for (const [route, id] of [['claims', claim.id], ['guarantees', g.id], ['policies', policy.id]] as const) {
+      await open(`#/${route}`);
+      await page.locator(`tr[data-id="${id}"]`).waitFor();
+      await shot(route);
+    }
+    const payment = (await mock.call('GET', '/v1/debt_payments', { key: KEY })).body.data[0];
+    await open('#/payments');
+    await page.locator(`tr[data-id="${payment.id}"]`).waitFor();
+    await shot('payments');
   });
 
   it('shows failing webhook attempts, and resends once the receiver is fixed', async () => {
@@ -188,6 +198,8 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
     await page.fill('#endpoint-form input[name=url]', receiverUrl);
     await page.click('#endpoint-form button[type=submit]');
     await page.getByText(/Registered we_/).waitFor();
+    await page.locator('table[data-list=webhook-endpoints] tbody tr').first().waitFor();
+    await shot('webhook-endpoints');
     answer = 500; // break the receiver
     const c = (await mock.call('POST', '/v1/collection_cases', { key: KEY, body: { ...QUICKSTART_CASE, creditor_reference: 'HOOK-1' } })).body;
     await mock.sandbox.dispatcher.idle();

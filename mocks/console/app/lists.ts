@@ -40,7 +40,7 @@ export const RESOURCES: ResourceView[] = [
   },
   {
     route: 'guarantees', title: 'Guarantees', path: '/v1/guarantees',
-    columns: [['Tenant', (g) => g.tenant], ['Status', (g) => pill(g.status)], ['Coverage', (g) => money(g.coverage_amount, g.currency)], ['Remaining', (g) => money(g.remaining_coverage, g.currency)], ['Ends', (g) => time(g.end_date)]],
+    columns: [['Tenant', (g) => g.tenant], ['Status', (g) => pill(g.status)], ['Monthly rent covered', (g) => money(g.coverage_amount, g.currency)], ['Remaining', (g) => money(g.remaining_coverage, g.currency)], ['Ends', (g) => time(g.end_date)]],
   },
   {
     route: 'claims', title: 'Claims', path: '/v1/claims',
