@@ -19,9 +19,12 @@ RUN npm run build && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM ${BASE_IMAGE}
 WORKDIR /app
+# Off loopback the console and /__admin need an admin token: pass CASAPAY_MOCK_ADMIN_TOKEN, or the
+# mock makes one and prints it in its start-up line.
 ENV NODE_ENV=production \
     CASAPAY_MOCK_HOST=0.0.0.0 \
-    CASAPAY_MOCK_PORT=4010
+    CASAPAY_MOCK_PORT=4010 \
+    CASAPAY_MOCK_GENERATE_ADMIN_TOKEN=true
 COPY --from=build /src/package.json ./
 COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist

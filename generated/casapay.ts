@@ -421,7 +421,11 @@ export type paths = {
          */
         get: operations["listEventWebhookDeliveries"];
         put?: never;
-        post?: never;
+        /**
+         * Resend an event
+         * @description Sends the event again to one webhook endpoint, as a new delivery with its own attempts and retries (the dashboard's "Resend"); earlier deliveries are kept as they are. The event is re-signed with the endpoint's current secret. **Inference:** Stripe offers resending in its dashboard only; here it is an operation so a console, a test or a script can do it.
+         */
+        post: operations["createEventWebhookDelivery"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2606,6 +2610,17 @@ export type components = {
             created: components["schemas"]["Timestamp"];
         };
         /**
+         * WebhookDeliveryCreateParams
+         * @description Where to send the event again.
+         * @example {
+         *       "webhook_endpoint": "we_4f5g6h"
+         *     }
+         */
+        WebhookDeliveryCreateParams: {
+            /** @description The endpoint (`we_…`) to send the event to; it must be enabled. It need not be one the event went to before (an endpoint registered after the event, or one whose filter left it out). */
+            webhook_endpoint: string;
+        };
+        /**
          * WebhookDeliveryList
          * @description The deliveries of one event, one per endpoint it was sent to.
          */
@@ -4204,6 +4219,57 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createEventWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (such as a UUID) that makes a retried POST safe. The first response is kept for
+                 *     24 hours: the same key with the same body replays it (same status and body); the same key with
+                 *     a different body returns 400 `idempotency_error`; the same key while the first request still
+                 *     runs returns 409. Requests that fail validation are not stored. At most 255 characters.
+                 * @example 4f2b1c9e-8a3d-4d7e-9b1a-2c3d4e5f6a7b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The event's id (`evt_…`).
+                 * @example evt_1a2b3c
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The endpoint to send to. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookDeliveryCreateParams"];
+            };
+        };
+        responses: {
+            /** @description The new delivery, with its first attempt still to come. */
+            201: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
             429: components["responses"]["TooManyRequests"];
             "5XX": components["responses"]["ServerError"];
         };

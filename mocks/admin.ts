@@ -1,7 +1,8 @@
 // /__admin: control and inspect the mock from tests — reset accounts, dump an account's state, read
-// the request journal, move the clock. These routes sit outside /v1 and need no API key: the mock is
-// a local development and test tool (it listens on 127.0.0.1 unless told otherwise), not a service
-// to expose. They never fault (faults.ts) and are not journaled (journal.ts).
+// the request journal, move the clock, list the accounts, read the lifecycle rules, load a scenario.
+// These routes sit outside /v1. On loopback they need no key (a local development and test tool);
+// on any other address admin-access.ts decides who may call them (admin token, and the account's own
+// API key for what belongs to one account). They never fault (faults.ts) and are not journaled (journal.ts).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Clock } from './clock.js';
 import { ApiError, errors } from './errors.js';
@@ -10,6 +11,10 @@ import { findRequests } from './journal-match.js';
 import type { ProviderStates } from './provider-states.js';
 import type { Sandbox } from './sandbox.js';
 import type { AccountState } from './state/store.js';
+import { requireAccountKey, requireAdmin, type AdminAccess } from './admin-access.js';
+import { CASE_MOVES, CLAIM_MOVES, GUARANTEE_MOVES, SYSTEM_CLOSE_CODES } from './domain/lifecycle.js';
+import { maskKey } from './journal.js';
+import type { Scenario } from './scenarios/scenarios.js';
 
 export const ADMIN_PREFIX = '/__admin';
 
@@ -19,6 +24,18 @@ export interface AdminDeps {
   clock: Clock;
   /** Pact provider states (provider-states.ts); without them the route is not registered. */
   providerStates?: ProviderStates;
+  /** Who may call what; default open (loopback). */
+  access?: AdminAccess;
+  /** The scenarios and how to apply one to an account (server.ts: the scenario runner). */
+  scenarios?: () => Map<string, Scenario>;
+  applyScenario?: (account: AccountState, scenario: Scenario) => void;
+}
+
+/** Where a scenario pins ids (`mint:`), loading it twice into one account would clash. */
+function pinnedIdsPresent(account: AccountState, scenario: Scenario): string[] {
+  const collections = [account.cases, account.policies, account.guarantees, account.claims, account.payments, account.files];
+  const pinned = scenario.steps.flatMap((step) => Object.values((step as { mint?: Record<string, unknown> }).mint ?? {})).filter((v): v is string => typeof v === 'string');
+  return pinned.filter((id) => collections.some((c) => c.has(id)) || account.references.has(id));
 }
 
 /** The same shape server.ts accepts as an API key. */
@@ -88,11 +105,20 @@ export function dumpAccount(account: AccountState) {
  */
 export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Promise<void> {
   const { sandbox, journal, clock, providerStates } = deps;
+  const access = deps.access ?? { shared: false };
 
   await app.register(
     async (admin) => {
       admin.addHook('onRequest', (request, reply, done) => {
         reply.header('Request-Id', request.id).header('Cache-Control', 'no-store');
+        // Health stays open (a load balancer's probe; it says nothing about any account).
+        if (request.url !== `${ADMIN_PREFIX}/health`) {
+          try {
+            requireAdmin(request, access);
+          } catch (error) {
+            return done(error as Error);
+          }
+        }
         done();
       });
 
@@ -117,12 +143,14 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
         const body = bodyOf(request, ['account']);
         const query = request.query as Fields;
         const key = accountParam(body.account ?? query.account, false);
+        if (key !== undefined) requireAccountKey(request, access, key);
         sandbox.reset(key);
         return { reset: key ?? 'all' };
       });
 
       admin.get('/state', async (request) => {
         const key = accountParam((request.query as Fields).account, true)!;
+        requireAccountKey(request, access, key);
         // peek, not account(): looking must not create the account.
         const account = sandbox.store.peek(key);
         if (!account) throw errors.notFound('account', key, 'account');
@@ -133,7 +161,9 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
 
       admin.get('/journal', async (request) => {
         const query = request.query as Fields;
-        const account = accountParam(query.account, false);
+        // Shared: only one account's requests, with its key (the whole journal shows every team's bodies).
+        const account = accountParam(query.account, access.shared);
+        if (account !== undefined) requireAccountKey(request, access, account);
         const limit = integerParam(query.limit, 'limit', 1, journal.limit);
         return { data: journal.entries({ account, limit }) };
       });
@@ -144,7 +174,9 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
         for (const field of ['method', 'path'] as const) {
           if (body[field] !== undefined && typeof body[field] !== 'string') throw errors.parameterInvalid(field, 'must be a string.');
         }
-        const account = accountParam(body.account, false);
+        // Shared: one account's requests only, with its key — as GET /journal.
+        const account = accountParam(body.account, access.shared);
+        if (account !== undefined) requireAccountKey(request, access, account);
         const pattern = {
           ...(body.method === undefined ? {} : { method: body.method as string }),
           ...(body.path === undefined ? {} : { path: body.path as string }),
@@ -156,8 +188,62 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
 
       admin.delete('/journal', async (request) => {
         const account = accountParam((request.query as Fields).account, false);
+        if (account !== undefined) requireAccountKey(request, access, account);
         journal.clear(account);
         return { cleared: account ?? 'all' };
+      });
+
+      // The accounts the mock holds, most recently used last. Full keys on loopback (pick one in the
+      // console); masked when shared, where a key is a team's password.
+      admin.get('/accounts', async () => ({
+        object: 'list',
+        data: sandbox.store
+          .all()
+          // X-Mock-Scenario accounts are reached through that header, not by their key alone.
+          .filter((account) => API_KEY.test(account.key))
+          .map((account) => ({
+            key: access.shared ? null : account.key,
+            masked_key: maskKey(account.key),
+            livemode: account.livemode,
+            collection_cases: account.cases.size,
+            events: account.events.size,
+            scheduled_tasks: account.schedule.size,
+          })),
+        max_accounts: sandbox.store.maxAccounts ?? null,
+        evicted: sandbox.store.evicted,
+      }));
+
+      // The state machines of mocks/domain/lifecycle.ts, so a client (the console) shows the allowed
+      // next moves without restating the rules.
+      admin.get('/lifecycle', async () => ({
+        object: 'lifecycle',
+        collection_case: { moves: CASE_MOVES, system_close_codes: SYSTEM_CLOSE_CODES },
+        guarantee: { moves: GUARANTEE_MOVES },
+        claim: { moves: CLAIM_MOVES },
+      }));
+
+      // Load a scenario through the scenario runner, into the given account or a new one.
+      admin.post('/scenarios', async (request, reply) => {
+        const body = bodyOf(request, ['scenario', 'account']);
+        if (!deps.scenarios || !deps.applyScenario) throw errors.parameterInvalid(null, 'Scenarios are not available on this server.');
+        if (body.scenario === undefined || body.scenario === '') throw errors.parameterMissing('scenario');
+        const scenarios = deps.scenarios();
+        const scenario = typeof body.scenario === 'string' ? scenarios.get(body.scenario) : undefined;
+        if (!scenario) throw errors.parameterInvalid('scenario', `no scenario named '${String(body.scenario)}'. Known: ${[...scenarios.keys()].join(', ')}.`);
+        let key = accountParam(body.account, false);
+        const fresh = key === undefined;
+        if (key === undefined) key = `sk_test_${sandbox.ids.secret('console').slice('console_'.length)}`;
+        else requireAccountKey(request, access, key);
+        const existing = sandbox.store.peek(key);
+        if (existing) {
+          sandbox.catchUp(existing);
+          const clash = pinnedIdsPresent(existing, scenario);
+          if (clash.length) throw errors.stateInvalid(`The account already holds ${clash.join(', ')}, which scenario ${scenario.name} creates with fixed ids; load it into a new account.`, 'scenario');
+        }
+        // account() seeds a new account as any first request would (--scenario, the docs' key), then the scenario is applied on top.
+        const account = sandbox.account(key);
+        deps.applyScenario(account, scenario);
+        return reply.code(201).send({ object: 'scenario_load', scenario: scenario.name, account: key, new_account: fresh && !existing });
       });
 
       admin.get('/clock', async () => clock.describe());

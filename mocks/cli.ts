@@ -11,6 +11,8 @@ import { DEFAULT_WEBHOOK_SECRET } from './sandbox.js';
 import { loadScenarios } from './scenarios/scenarios.js';
 import { faultOptions, faultsFromCli } from './faults.js';
 import { envName } from './cli-env.js';
+import { DEFAULT_SHARED_MAX_ACCOUNTS, isLoopbackHost } from './admin-access.js';
+import { mintSecret } from './state/ids.js';
 
 const port = (value: string) => {
   const n = Number(value);
@@ -51,6 +53,9 @@ const options: Option[] = [
   ...faultOptions(),
   new Option('--journal-size <n>', 'requests kept for GET /__admin/journal (0 = off)').argParser((v) => Number(v)).default(200),
   new Option('--webhook-concurrency <n>', 'webhook attempts open at once per receiver URL; the rest queue').argParser(positiveInteger).default(4),
+  new Option('--admin-token <token>', 'needed by the console and /__admin when --host is not loopback'),
+  new Option('--generate-admin-token', 'off loopback without --admin-token, make one and print it (the Docker image does)'),
+  new Option('--max-accounts <n>', `accounts kept, least recently used evicted first (default: unbounded on loopback, ${DEFAULT_SHARED_MAX_ACCOUNTS} otherwise)`).argParser(positiveInteger),
 ];
 for (const option of options) program.addOption(withEnv(option));
 
@@ -74,6 +79,10 @@ async function start() {
 
   const contract = opts.spec ? loadContract((await import('yaml')).parse(readFileSync(path.resolve(opts.spec), 'utf8'))) : undefined;
   const logLevel: LogLevel = opts.quiet ? 'error' : opts.logLevel;
+  // From --admin-token or CASAPAY_MOCK_ADMIN_TOKEN (withEnv); an empty variable counts as none.
+  let adminToken = program.opts<{ adminToken?: string }>().adminToken || undefined;
+  const generated = !adminToken && !isLoopbackHost(opts.host) && program.opts<{ generateAdminToken?: boolean }>().generateAdminToken === true;
+  if (generated) adminToken = mintSecret('adm');
   const mock = await createMockServer({
     port: opts.port,
     host: opts.host,
@@ -90,13 +99,23 @@ async function start() {
     faults: faultsFromCli(program.opts()),
     journalLimit: program.opts<{ journalSize: number }>().journalSize,
     webhookConcurrency: program.opts<{ webhookConcurrency: number }>().webhookConcurrency,
+    adminToken,
+    maxAccounts: program.opts<{ maxAccounts?: number }>().maxAccounts,
     contract,
   }).catch((error: Error & { code?: string }) => {
     console.error(error.code === 'EADDRINUSE' ? `casapay-mock: port ${opts.port} is already in use on ${opts.host}; pick another with --port.` : `casapay-mock: ${error.message}`);
     process.exit(1);
   });
 
-  const extras = [opts.seed && `seed ${opts.seed}`, opts.scenario && `scenario ${opts.scenario}`, opts.defect?.length && `DEFECTS ${opts.defect.join(',')}`, opts.variant?.length && `variants ${opts.variant.join(',')}`].filter(Boolean);
+  const shared = !isLoopbackHost(opts.host);
+  const extras = [
+    opts.seed && `seed ${opts.seed}`,
+    opts.scenario && `scenario ${opts.scenario}`,
+    opts.defect?.length && `DEFECTS ${opts.defect.join(',')}`,
+    opts.variant?.length && `variants ${opts.variant.join(',')}`,
+    shared && `shared on ${opts.host}: the console and /__admin need the admin token${generated ? ` ${adminToken}` : ''}`,
+    mock.sandbox.store.maxAccounts !== undefined && `at most ${mock.sandbox.store.maxAccounts} accounts, least recently used evicted`,
+  ].filter(Boolean);
   console.log(`CasaPay mock listening on ${mock.url}${extras.length ? ` (${extras.join(', ')})` : ''} — try: curl ${mock.url}/v1/collection_cases -H "Authorization: Bearer sk_test_123"`);
 
   let closing = false;

@@ -1,5 +1,5 @@
-// GET / names the mock for a browser (HTML) and for a program (JSON), GET /openapi.json serves the
-// contract, and neither opens an account nor needs a key.
+// GET / names the mock for a browser (HTML: the console, whose home carries the same facts) and for a
+// program (JSON), GET /openapi.json serves the contract, and neither opens an account nor needs a key.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FrontDoorInfo } from './front-door.js';
@@ -50,7 +50,9 @@ describe('GET /', () => {
     const html = await (await get('/')).text();
     for (const fact of [pkg.version, contract.document.info.version, DOCS_API_KEY, ...scenarioNames, '/__admin/journal']) expect(html).toContain(fact);
     expect(html).toContain(`href="${mock.url}/openapi.json"`);
-    expect(html).not.toMatch(/<script/i);
+    // The console's one script, served by the mock itself: no CDN, works offline.
+    expect([...html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/gi)].map((m) => m[1])).toEqual(['/__console/assets/main.js']);
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\/(?!127\.0\.0\.1)/);
     for (const href of [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!)) {
       const res = await fetch(new URL(href, mock.url));
       expect(res.status, href).toBe(200);

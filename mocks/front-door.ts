@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Contract } from './contract.js';
 import type { Scenario } from './scenarios/scenarios.js';
 
@@ -16,6 +16,8 @@ export interface FrontDoorDeps {
   scenarios: () => Map<string, Scenario>;
   /** The API key of CasaPay's documentation, whose account holds the quickstarts' objects. */
   docsApiKey: string;
+  /** Renders the HTML answer instead of the plain page (the console, which embeds renderFacts). */
+  page?: (request: FastifyRequest, reply: FastifyReply, info: FrontDoorInfo) => FastifyReply;
 }
 
 export const CONTRACT_ROUTE = '/openapi.json';
@@ -30,6 +32,9 @@ const ADMIN_ROUTES: ReadonlyArray<readonly [method: string, path: string, does: 
   ['POST', '/__admin/clock', 'freeze or move the clock: {"freeze": true, "at": …, "shift_seconds": …}'],
   ['POST', '/__admin/reset?account=sk_test_…', 'forget one account (or, without account, all of them)'],
   ['POST', '/__admin/provider-states', 'Pact provider state: {"state": "an empty account"} → a new account seeded for it, {api_key, case_id, …}'],
+  ['GET', '/__admin/accounts', 'the accounts the mock holds (keys masked when shared)'],
+  ['GET', '/__admin/lifecycle', 'the allowed moves of cases, guarantees and claims'],
+  ['POST', '/__admin/scenarios', 'load a scenario into an account or a new one: {"scenario": …, "account": …}'],
 ];
 
 /** This package's version, from its package.json (found from mocks/ and from dist/mocks/). */
@@ -75,10 +80,31 @@ export function frontDoorInfo(deps: FrontDoorDeps, version: string, baseUrl: str
   };
 }
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
+/** The page's content (no <html> around it), for the plain page and for the console's home. */
+export function renderFacts(info: FrontDoorInfo): string {
+  const rows = (items: string[][]) => items.map((cells) => `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n');
+  return `<p class="sub">casapay-contract-kit ${escapeHtml(info.version)} · contract “${escapeHtml(info.contract.title)}” version ${escapeHtml(info.contract.version)}</p>
+<p>A stateful mock of the CasaPay API: what you POST you can GET, list and page; cases and claims live out their lifecycles on a virtual clock, announced by signed webhooks.</p>
+<h2>Try it</h2>
+<p>The documentation's key <code>${escapeHtml(info.docs_api_key)}</code> opens an account that already holds the objects the quickstarts refer to; any other <code>sk_test_…</code> key opens its own, empty account.</p>
+<pre>${escapeHtml(info.try)}</pre>
+<h2>API reference</h2>
+<p>The OpenAPI 3.1 contract this mock validates every request against: <a href="${escapeHtml(info.contract.url)}">${escapeHtml(info.contract.url)}</a> (load it into any OpenAPI viewer; <code>npm run docs</code> renders it as one HTML page).</p>
+<h2>Scenarios</h2>
+<p>Seed every new account with <code>casapay-mock --scenario NAME</code>, or one account per request with the header <code>X-Mock-Scenario: NAME</code>.</p>
+<table>
+${rows(info.scenarios.map((s) => [`<code>${escapeHtml(s.name)}</code>`, escapeHtml(s.description)]))}
+</table>
+<h2>Admin routes</h2>
+<table>
+${rows(info.admin_routes.map((r) => [`<code>${escapeHtml(r.method)}</code>`, r.method === 'GET' && !r.path.includes('…') ? `<a href="${escapeHtml(r.path)}"><code>${escapeHtml(r.path)}</code></a>` : `<code>${escapeHtml(r.path)}</code>`, escapeHtml(r.does)]))}
+</table>
+<p class="sub">JSON of this page: <code>curl -H "Accept: application/json" ${escapeHtml(info.contract.url.replace(CONTRACT_ROUTE, '/'))}</code></p>`;
+}
 
 function renderHtml(info: FrontDoorInfo): string {
-  const rows = (items: string[][]) => items.map((cells) => `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -95,23 +121,7 @@ table { border-collapse: collapse; width: 100%; } td { border-top: 1px solid #e3
 </head>
 <body>
 <h1>${escapeHtml(info.name)}</h1>
-<p class="sub">casapay-contract-kit ${escapeHtml(info.version)} · contract “${escapeHtml(info.contract.title)}” version ${escapeHtml(info.contract.version)}</p>
-<p>A stateful mock of the CasaPay API: what you POST you can GET, list and page; cases and claims live out their lifecycles on a virtual clock, announced by signed webhooks.</p>
-<h2>Try it</h2>
-<p>The documentation's key <code>${escapeHtml(info.docs_api_key)}</code> opens an account that already holds the objects the quickstarts refer to; any other <code>sk_test_…</code> key opens its own, empty account.</p>
-<pre>${escapeHtml(info.try)}</pre>
-<h2>API reference</h2>
-<p>The OpenAPI 3.1 contract this mock validates every request against: <a href="${escapeHtml(info.contract.url)}">${escapeHtml(info.contract.url)}</a> (load it into any OpenAPI viewer; <code>npm run docs</code> renders it as one HTML page).</p>
-<h2>Scenarios</h2>
-<p>Seed every new account with <code>casapay-mock --scenario NAME</code>, or one account per request with the header <code>X-Mock-Scenario: NAME</code>.</p>
-<table>
-${rows(info.scenarios.map((s) => [`<code>${escapeHtml(s.name)}</code>`, escapeHtml(s.description)]))}
-</table>
-<h2>Admin routes</h2>
-<table>
-${rows(info.admin_routes.map((r) => [`<code>${escapeHtml(r.method)}</code>`, r.method === 'GET' && !r.path.includes('…') ? `<a href="${escapeHtml(r.path)}"><code>${escapeHtml(r.path)}</code></a>` : `<code>${escapeHtml(r.path)}</code>`, escapeHtml(r.does)]))}
-</table>
-<p class="sub">JSON of this page: <code>curl -H "Accept: application/json" ${escapeHtml(info.contract.url.replace(CONTRACT_ROUTE, '/'))}</code></p>
+${renderFacts(info)}
 </body>
 </html>
 `;
@@ -146,6 +156,7 @@ export async function registerFrontDoor(app: FastifyInstance, deps: FrontDoorDep
     const info = frontDoorInfo(deps, (version ??= packageVersion()), `${request.protocol}://${request.host}`);
     reply.header('Request-Id', request.id).header('Vary', 'Accept');
     if (wantsJson(request)) return reply.type('application/json; charset=utf-8').send(info);
+    if (deps.page) return deps.page(request, reply, info);
     return reply.type('text/html; charset=utf-8').send(renderHtml(info));
   });
   app.get(CONTRACT_ROUTE, async (request, reply) => {

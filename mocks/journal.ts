@@ -139,6 +139,9 @@ function materialise(captured: Captured): { body: unknown; truncated?: true } {
 function maskedHeaders(entry: Pending): Record<string, string | string[] | undefined> {
   const headers: Record<string, string | string[] | undefined> = { ...entry.headers };
   if (headers.authorization !== undefined) headers.authorization = entry.key ? `Bearer ${maskKey(entry.key)}` : '(masked)';
+  // The console's admin token travels as a header or a cookie; neither belongs in a readable log.
+  if (headers.cookie !== undefined) headers.cookie = '(masked)';
+  if (headers['x-admin-token'] !== undefined) headers['x-admin-token'] = '(masked)';
   return headers;
 }
 
@@ -174,6 +177,9 @@ class Ring<T> {
 }
 
 const ADMIN = '/__admin';
+/** The console's own page and scripts are not what a client sent: left out like /__admin. */
+const CONSOLE = '/__console';
+const journaled = (url: string) => !url.startsWith(ADMIN) && !url.startsWith(CONSOLE);
 
 /**
  * Records every request outside /__admin with its response. Call it before the routes' own hooks
@@ -210,13 +216,13 @@ export function installJournal(app: FastifyInstance, options: InstallJournalOpti
   };
 
   app.addHook('onSend', (request, reply, payload, done) => {
-    if (!request.url.startsWith(ADMIN)) record(request, reply.statusCode, reply.elapsedTime, captureResponseBody(reply, payload));
+    if (journaled(request.url)) record(request, reply.statusCode, reply.elapsedTime, captureResponseBody(reply, payload));
     done(null, payload);
   });
 
   // No answer: the connection was dropped (fault) or the client gave up.
   app.addHook('onRequestAbort', (request, done) => {
-    if (!request.url.startsWith(ADMIN)) record(request, null, 0, null);
+    if (journaled(request.url)) record(request, null, 0, null);
     done();
   });
 

@@ -188,6 +188,7 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
       now: fx.now,
       emit: fx.emit,
       schedule: fx.schedule,
+      redeliver: fx.redeliver,
       params: request.params as Record<string, string>,
       query: request.query as Record<string, unknown>,
       body,

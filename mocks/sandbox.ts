@@ -28,6 +28,8 @@ export interface SandboxOptions {
   webhookConcurrency?: number;
   /** Benign variants' edges (mocks/variants.ts): id minting, how a delivery is sent, the signed request. */
   variants?: Pick<VariantHooks, 'ids' | 'send' | 'mutate'>;
+  /** At most this many accounts; opening one more evicts the least recently used (default unbounded). */
+  maxAccounts?: number;
 }
 
 export interface RequestInfo {
@@ -47,7 +49,7 @@ const WRONG_SECRET = 'whsec_not_the_endpoint_secret';
 export class Sandbox {
   /** Seeds each new account (the server sets it to apply scenarios). */
   seedAccount: (account: AccountState) => void = () => undefined;
-  readonly store = new Store((account) => this.seedAccount(account));
+  readonly store: Store;
   readonly ids: IdMinter;
   readonly idempotency: IdempotencyCache;
   readonly dispatcher: WebhookDispatcher;
@@ -56,6 +58,8 @@ export class Sandbox {
   readonly tasks: TaskRunners<Effects> = handlerTaskRunners();
 
   constructor(readonly options: SandboxOptions) {
+    // An evicted account's idempotency keys go with it, as on reset.
+    this.store = new Store((account) => this.seedAccount(account), options.maxAccounts, (key) => this.idempotency.clear(key));
     const minted = createIdMinter(options.seed);
     this.ids = options.variants?.ids ? options.variants.ids(minted) : minted;
     const variantMutate = options.variants?.mutate;
@@ -124,6 +128,7 @@ export class Sandbox {
         if (!this.tasks.has(kind)) throw new Error(`schedule: no runner for task kind '${kind}'`);
         account.schedule.add({ at, clock, kind, params, description });
       },
+      redeliver: (event, endpointId) => this.redeliver(account, event, endpointId),
       flush: () => {
         for (const [event, targets] of pending.splice(0)) if (targets.length) this.dispatcher.deliver(event, targets);
       },
@@ -163,6 +168,18 @@ export class Sandbox {
     // Only events with deliveries need finding again (pending_webhooks bookkeeping).
     if (targets.length) this.eventsById.set(event.id, event);
     return [event, targets];
+  }
+
+  /** A new delivery of a stored event to one endpoint, signed with the endpoint's current secret. */
+  private redeliver(account: AccountState, event: ApiEvent, endpointId: string) {
+    const endpoint = account.webhookEndpoints.get(endpointId)!;
+    // pending_webhooks is kept up to date through eventsById, including for an event that had no
+    // delivery until now.
+    this.eventsById.set(event.id, event);
+    const before = this.dispatcher.deliveries(event.id).length;
+    this.dispatcher.deliver(event, [{ endpointId: endpoint.id, url: endpoint.url, secret: account.webhookSecrets.get(endpoint.id) ?? '' }]);
+    event.pending_webhooks = this.dispatcher.pendingCount(event.id);
+    return this.dispatcher.deliveries(event.id)[before]!;
   }
 
   /**

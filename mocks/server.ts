@@ -19,6 +19,8 @@ import { applyResponseDefects } from './response-defects.js';
 import { parseVariants, variantHooks } from './variants.js';
 import { registerAdmin } from './admin.js';
 import { registerFrontDoor } from './front-door.js';
+import { accessFor, DEFAULT_SHARED_MAX_ACCOUNTS } from './admin-access.js';
+import { registerConsole } from './console/route.js';
 import { installFaults, type FaultOptions } from './faults.js';
 import { installJournal, type Journal } from './journal.js';
 import { createProviderStates } from './provider-states.js';
@@ -64,6 +66,10 @@ export interface MockServerOptions {
   faults?: FaultOptions;
   /** How many requests GET /__admin/journal keeps (default 200; 0 turns the journal off). */
   journalLimit?: number;
+  /** Required to listen on a non-loopback address: the console and /__admin then need it (see admin-access.ts). */
+  adminToken?: string;
+  /** At most this many accounts, least recently used evicted first (default: unbounded on loopback, 1000 otherwise). */
+  maxAccounts?: number;
 }
 
 /** The mock without a socket: answer requests with `app.inject()` (the nock route) or listen on a port. */
@@ -178,6 +184,11 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
  * (await engine.app.inject({ url: '/v1/collection_cases', headers: { authorization: 'Bearer sk_test_123' } })).statusCode // 200
  */
 export async function createMockEngine(options: MockServerOptions = {}): Promise<MockEngine> {
+  const host = options.host ?? '127.0.0.1';
+  // Before anything else: a shared listen without a token is refused with the reason.
+  const access = accessFor(host, options.adminToken);
+  const maxAccounts = options.maxAccounts ?? (access.shared ? DEFAULT_SHARED_MAX_ACCOUNTS : undefined);
+  if (maxAccounts !== undefined && (!Number.isInteger(maxAccounts) || maxAccounts < 1)) throw new Error(`max accounts must be a whole number of at least 1, got ${maxAccounts}.`);
   const contract = options.contract ?? loadContract();
   const defects = parseDefects(options.defects);
   const clock = options.clock ?? createClock();
@@ -194,6 +205,7 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     webhookSecret: options.webhookSecret,
     retryDelaysMs: options.webhookRetryDelaysMs,
     webhookConcurrency: options.webhookConcurrency,
+    maxAccounts,
   });
   // Scenario files are read on first need (a --scenario, an X-Mock-Scenario header, the docs' key).
   let loaded: Map<string, Scenario> | undefined;
@@ -283,8 +295,9 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   const journal = installJournal(app, { now: () => clock.nowMs(), limit: options.journalLimit });
   // Faults draw from their own seeded stream, so turning them on does not change the ids a seed mints.
   installFaults(app, { faults: options.faults, random: createIdMinter(options.seed === undefined ? undefined : `${options.seed}:faults`).fraction });
-  await registerAdmin(app, { sandbox, journal, clock, providerStates });
-  await registerFrontDoor(app, { contract, scenarios, docsApiKey: DOCS_API_KEY });
+  await registerAdmin(app, { sandbox, journal, clock, access, providerStates, scenarios, applyScenario: (account, scenario) => applyScenario(runtime, account, scenario) });
+  const consolePage = await registerConsole(app, { access });
+  await registerFrontDoor(app, { contract, scenarios, docsApiKey: DOCS_API_KEY, page: consolePage });
   variants.install?.(app);
 
   app.setErrorHandler((error, request, reply) => {

@@ -20,7 +20,9 @@ if (stale) {
     process.exit(1);
   }
   console.log(`casapay-mock: ${stale}; rebuilding dist/ (npm run build)…`);
-  const build = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  let build = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  // The console's browser code is its own program (DOM types), built into dist/ after the server.
+  if (build.status === 0) build = spawnSync(process.execPath, [tsc, '-p', 'mocks/console/app/tsconfig.json'], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0) {
     console.error('casapay-mock: the build failed (above); fix it, or run the last build with node dist/mocks/cli.js.');
     process.exit(build.status ?? 1);

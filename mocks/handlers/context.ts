@@ -2,7 +2,7 @@
 // id minting and event emission all arrive here, so the same handler serves a request, a scenario
 // step or a test.
 import type { components } from '../../generated/casapay.js';
-import type { AccountState } from '../state/store.js';
+import type { AccountState, ApiEvent } from '../state/store.js';
 import type { IdMinter } from '../state/ids.js';
 import type { Defects } from '../defects.js';
 import type { Contract } from '../contract.js';
@@ -29,6 +29,8 @@ export interface Effects {
    * reaches `at`. Tasks are data: params hold ids and values, never objects or functions.
    */
   schedule(at: number, testClock: string | null, kind: string, params: Record<string, unknown>, description: string): void;
+  /** Sends a stored event again to one of the account's endpoints, as a new delivery (starts at once). */
+  redeliver(event: ApiEvent, endpointId: string): components['schemas']['WebhookDelivery'];
 }
 
 export interface UploadedFile {

@@ -2,7 +2,7 @@
 import type { components } from '../../generated/casapay.js';
 import type { ApiEvent } from '../state/store.js';
 import { errors } from '../errors.js';
-import { ok, type Handler } from './context.js';
+import { created, ok, type Handler } from './context.js';
 import { find, listPage } from './shared.js';
 
 type EventType = components['schemas']['EventType'];
@@ -34,4 +34,14 @@ export const retrieveEvent: Handler = (ctx) => ok(find(ctx.account.events, ctx.p
 export const listEventWebhookDeliveries: Handler = (ctx) => {
   const event = find(ctx.account.events, ctx.params.id!, 'event');
   return ok({ object: 'list', data: ctx.deliveries(event.id), has_more: false, url: ctx.path });
+};
+
+/** Resend: a new delivery of the event to one enabled endpoint; the earlier deliveries stay as they were. */
+export const createEventWebhookDelivery: Handler = (ctx) => {
+  const event = find(ctx.account.events, ctx.params.id!, 'event');
+  const { webhook_endpoint: endpointId } = ctx.body as components['schemas']['WebhookDeliveryCreateParams'];
+  const endpoint = ctx.account.webhookEndpoints.get(endpointId);
+  if (!endpoint) throw errors.missingReference('webhook_endpoint', endpointId, 'webhook_endpoint');
+  if (endpoint.status !== 'enabled') throw errors.stateInvalid(`The webhook endpoint ${endpointId} is disabled; enable it before resending to it.`, 'webhook_endpoint');
+  return created(ctx.redeliver(event, endpoint.id));
 };

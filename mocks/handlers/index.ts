@@ -8,7 +8,7 @@ import { listDebtPayments, retrieveDebtPayment } from './debt-payments.js';
 import { createGuaranteePolicy, listGuaranteePolicies, retrieveGuaranteePolicy, updateGuaranteePolicy } from './guarantee-policies.js';
 import { cancelGuarantee, createGuarantee, listGuarantees, retrieveGuarantee, updateGuaranteeHandler } from './guarantees.js';
 import { createClaim, listClaims, retrieveClaim } from './claims.js';
-import { listEventWebhookDeliveries, listEvents, retrieveEvent } from './events.js';
+import { createEventWebhookDelivery, listEventWebhookDeliveries, listEvents, retrieveEvent } from './events.js';
 import { createWebhookEndpoint, deleteWebhookEndpoint, listWebhookEndpoints, retrieveWebhookEndpoint, updateWebhookEndpoint } from './webhook-endpoints.js';
 import {
   advanceCollectionCase, advanceTestClock, approveClaim, createTestClock, createTestDebtPayment, deleteTestClock,
@@ -43,6 +43,7 @@ export const handlers: Readonly<Record<string, Handler>> = {
   listEvents,
   retrieveEvent,
   listEventWebhookDeliveries,
+  createEventWebhookDelivery,
   createWebhookEndpoint,
   listWebhookEndpoints,
   retrieveWebhookEndpoint,

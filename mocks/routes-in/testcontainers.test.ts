@@ -45,6 +45,12 @@ describe.skipIf(problem !== undefined)('CasaPayMockContainer (real Docker)', () 
     await mock?.stop();
   });
 
+  it('passes an admin token through: one made for it, in the container’s environment', async () => {
+    expect(mock.getAdminToken()).toMatch(/^adm_[A-Za-z0-9_-]{32}$/);
+    const env = JSON.parse(execFileSync('docker', ['inspect', mock.getId()], { encoding: 'utf8' }))[0].Config.Env as string[];
+    expect(env).toContain(`CASAPAY_MOCK_ADMIN_TOKEN=${mock.getAdminToken()}`);
+  });
+
   it('is healthy, by the image’s HEALTHCHECK, and runs as a non-root user', async () => {
     expect(await mock.admin.health()).toBe(true);
     const inspect = JSON.parse(execFileSync('docker', ['inspect', mock.getId()], { encoding: 'utf8' }))[0];

@@ -6,7 +6,9 @@
 import net from 'node:net';
 import { AbstractStartedContainer, GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { createCasaPayClient, type CasaPayClient } from '../../client/index.js';
+import { ADMIN_TOKEN_ENV, ADMIN_TOKEN_HEADER } from '../admin-access.js';
 import { envName } from '../cli-env.js';
+import { mintSecret } from '../state/ids.js';
 import type { RequestPattern } from '../journal-match.js';
 import type { JournalEntry } from '../journal.js';
 
@@ -35,6 +37,7 @@ function freeLoopbackPort(): Promise<number> {
  */
 export class CasaPayMockContainer extends GenericContainer {
   private hostNetwork = false;
+  private adminToken: string | undefined;
 
   constructor(image = CASAPAY_MOCK_IMAGE) {
     super(image);
@@ -49,6 +52,12 @@ export class CasaPayMockContainer extends GenericContainer {
   /** Deterministic ids and references. */
   withSeed(seed: string): this {
     return this.withEnvironment({ [envName('seed')]: seed });
+  }
+
+  /** The token the console and /__admin ask for off loopback; default: one made for this container. */
+  withAdminToken(token: string): this {
+    this.adminToken = token;
+    return this;
   }
 
   /** Any other flag of casapay-mock, by its long name: `withMockOption('error-rate', '0.2')`. */
@@ -66,6 +75,8 @@ export class CasaPayMockContainer extends GenericContainer {
   }
 
   override async start(): Promise<StartedCasaPayMockContainer> {
+    const adminToken = this.adminToken ?? mintSecret('adm');
+    this.withEnvironment({ [ADMIN_TOKEN_ENV]: adminToken });
     let baseUrl: (started: StartedTestContainer) => string;
     if (this.hostNetwork) {
       const port = await freeLoopbackPort();
@@ -76,7 +87,7 @@ export class CasaPayMockContainer extends GenericContainer {
       baseUrl = (started) => `http://${started.getHost()}:${started.getMappedPort(CASAPAY_MOCK_PORT)}`;
     }
     const started = await super.start();
-    return new StartedCasaPayMockContainer(started, baseUrl(started));
+    return new StartedCasaPayMockContainer(started, baseUrl(started), adminToken);
   }
 }
 
@@ -99,24 +110,31 @@ export class StartedCasaPayMockContainer extends AbstractStartedContainer {
   constructor(
     started: StartedTestContainer,
     private readonly baseUrl: string,
+    private readonly adminToken: string,
   ) {
     super(started);
-    const call = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${baseUrl}/__admin${path}`, {
-        method,
-        ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-      });
+    // The admin token on every call, and the account's own key where the route is about one account
+    // (what a shared mock asks for; a loopback one ignores both).
+    const call = async (method: string, path: string, body?: unknown, apiKey?: string) => {
+      const headers: Record<string, string> = { [ADMIN_TOKEN_HEADER]: adminToken, ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const res = await fetch(`${baseUrl}/__admin${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
       const json = (await res.json()) as Record<string, unknown>;
       if (!res.ok) throw new Error(`${method} /__admin${path} answered ${res.status}: ${JSON.stringify(json)}`);
       return json;
     };
     this.admin = {
       health: async () => (await fetch(`${baseUrl}/__admin/health`)).ok,
-      state: (apiKey) => call('GET', `/state?account=${encodeURIComponent(apiKey)}`),
-      reset: async (apiKey) => void (await call('POST', '/reset', apiKey === undefined ? {} : { account: apiKey })),
-      received: async (pattern = {}) => (await call('POST', '/journal/find', pattern)).data as JournalEntry[],
+      state: (apiKey) => call('GET', `/state?account=${encodeURIComponent(apiKey)}`, undefined, apiKey),
+      reset: async (apiKey) => void (await call('POST', '/reset', apiKey === undefined ? {} : { account: apiKey }, apiKey)),
+      received: async (pattern = {}) => (await call('POST', '/journal/find', pattern, pattern.account)).data as JournalEntry[],
       clock: async (change) => (await (change ? call('POST', '/clock', change) : call('GET', '/clock'))) as { now: number; frozen: boolean; offset_seconds: number },
     };
+  }
+
+  /** The admin token the container was started with (given, or made by the module). */
+  getAdminToken(): string {
+    return this.adminToken;
   }
 
   /** http://host:port of the mock, without a trailing slash. */

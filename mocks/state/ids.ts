@@ -71,3 +71,12 @@ export function createIdMinter(seed?: string): IdMinter {
     fraction: next,
   };
 }
+
+/**
+ * An unguessable secret (32 base64url characters from the system's CSPRNG) — the admin token a shared
+ * mock makes when none is given. Never seeded: a secret that repeats across runs is no secret.
+ * @example mintSecret('adm') // 'adm_Qm9…'
+ */
+export function mintSecret(prefix: string): string {
+  return `${prefix}_${randomBytes(24).toString('base64url')}`;
+}

@@ -82,17 +82,41 @@ export function createAccount(key: string): AccountState {
 /** All accounts of one mock server, created on first use of a key. */
 export class Store {
   private readonly accounts = new Map<string, AccountState>();
+  /** Accounts dropped to stay within maxAccounts, since start (for the admin's account list). */
+  evicted = 0;
 
-  /** `seed` runs once on each new account (scenarios); it must not create accounts itself. */
-  constructor(private readonly seed: (account: AccountState) => void = () => undefined) {}
+  /**
+   * `seed` runs once on each new account (scenarios); it must not create accounts itself.
+   * `maxAccounts` bounds the accounts kept: opening one more evicts the least recently used (Map
+   * order is use order: every use moves the account to the end). Unbounded when undefined, and then
+   * a use costs nothing extra.
+   */
+  constructor(
+    private readonly seed: (account: AccountState) => void = () => undefined,
+    readonly maxAccounts?: number,
+    private readonly onEvict: (key: string) => void = () => undefined,
+  ) {}
 
   account(key: string): AccountState {
     let account = this.accounts.get(key);
-    if (!account) {
-      account = createAccount(key);
-      this.accounts.set(key, account);
-      this.seed(account);
+    if (account) {
+      if (this.maxAccounts !== undefined) {
+        this.accounts.delete(key);
+        this.accounts.set(key, account);
+      }
+      return account;
     }
+    if (this.maxAccounts !== undefined) {
+      while (this.accounts.size >= this.maxAccounts) {
+        const oldest = this.accounts.keys().next().value as string;
+        this.accounts.delete(oldest);
+        this.evicted++;
+        this.onEvict(oldest);
+      }
+    }
+    account = createAccount(key);
+    this.accounts.set(key, account);
+    this.seed(account);
     return account;
   }
 
@@ -107,5 +131,9 @@ export class Store {
 
   all(): AccountState[] {
     return [...this.accounts.values()];
+  }
+
+  get size(): number {
+    return this.accounts.size;
   }
 }

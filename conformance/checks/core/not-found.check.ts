@@ -13,6 +13,7 @@ const BODIES: Record<string, unknown> = {
   updateGuarantee: { metadata: { k: 'v' } },
   cancelGuarantee: {},
   updateWebhookEndpoint: { description: 'x' },
+  createEventWebhookDelivery: { webhook_endpoint: 'we_doesnotexist' },
 };
 
 const operations = () => contract().operations.filter((op) => op.path.includes('{') && !op.path.startsWith('/v1/test_helpers/') && '404' in op.responses && op.operationId !== 'uploadCaseFile');
