@@ -2,39 +2,21 @@
 // screen action, errors turned into a typed exception. It is the consumer whose Pact test
 // (casapay-api.pact.test.ts) records what this app needs of the API — no more.
 
+import type { components } from 'casapay-contract-kit/client';
+
 export interface CasaPayConfig {
   /** Where the API lives: https://api.casapay.com, the mock, or Pact's mock server in a test. */
   baseUrl: string;
   apiKey: string;
 }
 
-export interface DebtorInput {
-  type: 'private' | 'business';
-  name: string;
-  country: string;
-  address: { line1: string; city: string; postal_code: string; country: string };
-}
-
-export interface CaseInput {
-  amount_to_recover: number;
-  currency: string;
-  due_date: string;
-  debtor: DebtorInput;
-}
-
-/** Only the fields the screens show: a consumer relies on a subset of the API's objects. */
-export interface Preview {
-  is_eligible: boolean;
-  pricing_preview: { total_success_fee_pct: number } | null;
-}
-
-export interface CaseSummary {
-  id: string;
-  reference: string;
-  status: string;
-  amount_to_recover: number;
-  currency: string;
-}
+// The shapes come from the contract's generated types, as a TypeScript frontend would take them.
+type Schemas = components['schemas'];
+/** What the app sends to submit a case. */
+export type CaseInput = Schemas['CollectionCaseCreateParams'];
+/** What the app reads of a preview and of a case (it relies on a few fields only; see the pact). */
+export type Preview = Schemas['CasePreview'];
+export type CaseSummary = Schemas['CollectionCase'];
 
 export class CasaPayError extends Error {
   constructor(
@@ -58,8 +40,10 @@ async function call<T>(config: CasaPayConfig, method: 'GET' | 'POST', path: stri
 
 /** "Can we collect this?" before the user commits. A preview needs the debtor's country, not the address. */
 export function previewCase(config: CasaPayConfig, input: CaseInput): Promise<Preview> {
-  const { type, name, country } = input.debtor;
-  return call(config, 'POST', '/v1/collection_case_previews', { ...input, debtor: { type, name, country } });
+  const { type, name } = input.debtor;
+  const country = input.debtor.country ?? input.debtor.address?.country;
+  const preview: Schemas['CasePreviewParams'] = { ...input, debtor: { type, name, country: country! } };
+  return call(config, 'POST', '/v1/collection_case_previews', preview);
 }
 
 /** Submits the case; the idempotency key makes a double click safe. */
