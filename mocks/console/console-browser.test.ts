@@ -19,6 +19,19 @@ import { contract, QUICKSTART_CASE, startMock, TEST_NOW, type TestMock } from '.
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const shots = path.join(root, 'reports', 'console');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+
+/** Headless Debian Chromium in a new, empty profile, with the flags this closed network needs. */
+async function launchChromium() {
+  const { chromium } = await import('playwright-core');
+  const profile = mkdtempSync(path.join(os.tmpdir(), 'casapay-console-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return { profile, context };
+}
 if (!CHROMIUM) console.warn('console-browser.test.ts: skipped — no Chromium at /usr/bin/chromium (apt-get install chromium, or set CHROMIUM_PATH).');
 
 const KEY = 'sk_test_console_e2e';
@@ -54,14 +67,7 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
-    const { chromium } = await import('playwright-core');
-    profile = mkdtempSync(path.join(os.tmpdir(), 'casapay-console-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    ({ profile, context } = await launchChromium());
     page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(15_000);
   }, 120_000);
@@ -274,14 +280,7 @@ describe.skipIf(!CHROMIUM)('the console of a shared mock (0.0.0.0, reached over 
 
   beforeAll(async () => {
     mock = await startMock({ host: '0.0.0.0', adminToken: TOKEN });
-    const { chromium } = await import('playwright-core');
-    profile = mkdtempSync(path.join(os.tmpdir(), 'casapay-console-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    ({ profile, context } = await launchChromium());
   }, 120_000);
   afterAll(async () => {
     await context?.close();

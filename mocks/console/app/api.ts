@@ -19,7 +19,6 @@ export class ApiFailure extends Error {
   }
 }
 
-let idempotencyCounter = 0;
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = {};
@@ -29,7 +28,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   if (body !== undefined) headers['content-type'] = 'application/json';
   // Every POST gets a fresh key, as a careful client does; a double click is then two requests,
   // which is what the person asked for.
-  if (method === 'POST' && path.startsWith('/v1/')) headers['idempotency-key'] = `console-${Date.now()}-${idempotencyCounter++}`;
+  if (method === 'POST' && path.startsWith('/v1/')) headers['idempotency-key'] = `console-${crypto.randomUUID()}`;
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
   const type = response.headers.get('content-type') ?? '';
   const parsed = type.includes('json') ? await response.json() : await response.text();
