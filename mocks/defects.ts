@@ -27,9 +27,17 @@ export type Defects = ReadonlySet<DefectName>;
 
 export const NO_DEFECTS: Defects = new Set();
 
+/**
+ * The names of a table (defects, variants) chosen on the command line or in options, refusing unknown ones.
+ * @example namesOf(DEFECTS, ['wrong-type'], 'defect') // Set { 'wrong-type' }
+ */
+export function namesOf<T extends Record<string, string>>(table: T, names: readonly string[], kind: string): ReadonlySet<keyof T & string> {
+  const unknown = names.filter((n) => !(n in table));
+  if (unknown.length) throw new Error(`Unknown ${kind}(s): ${unknown.join(', ')}. Known: ${Object.keys(table).join(', ')}.`);
+  return new Set(names as Array<keyof T & string>);
+}
+
 /** Validates defect names from the command line or options. */
 export function parseDefects(names: readonly string[] = []): Defects {
-  const unknown = names.filter((n) => !(n in DEFECTS));
-  if (unknown.length) throw new Error(`Unknown defect(s): ${unknown.join(', ')}. Known: ${Object.keys(DEFECTS).join(', ')}.`);
-  return new Set(names as DefectName[]);
+  return namesOf(DEFECTS, names, 'defect');
 }

@@ -13,6 +13,7 @@ import type { IdMinter } from './state/ids.js';
 import type { DeliveryTarget, OutgoingRequest } from './webhooks/dispatcher.js';
 import { SIGNATURE_HEADER } from './webhooks/dispatcher.js';
 import { signatureHeader } from './webhooks/signature.js';
+import { namesOf } from './defects.js';
 
 export const VARIANTS = {
   'duplicate-deliveries': 'every webhook is delivered twice (same event id); receivers deduplicate by id',
@@ -35,9 +36,7 @@ export type Variants = ReadonlySet<VariantName>;
 
 /** Validates variant names from the command line or options. */
 export function parseVariants(names: readonly string[] = []): Variants {
-  const unknown = names.filter((n) => !(n in VARIANTS));
-  if (unknown.length) throw new Error(`Unknown variant(s): ${unknown.join(', ')}. Known: ${Object.keys(VARIANTS).join(', ')}.`);
-  return new Set(names as VariantName[]);
+  return namesOf(VARIANTS, names, 'variant');
 }
 
 /** How a webhook request is sent; the dispatcher's default is `fetch`. */

@@ -49,7 +49,7 @@ import {
   type TargetInfo,
 } from './bench-report.js';
 import { formatStartups, measureStartups, type StartupResult } from './bench-startup.js';
-import { staleReason } from './dist-freshness.mjs';
+import { rebuild, staleReason } from './dist-freshness.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const HOST = '127.0.0.1';
@@ -439,16 +439,10 @@ async function seedCases(port: number, need: number, connections: number, author
 
 /** Runs `npm run build` when dist/ is missing or older than its sources; a reason when ours cannot run. */
 function ensureBuilt(): string | undefined {
-  const cli = path.join(ROOT, 'dist/mocks/cli.js');
   const stale = staleReason(ROOT);
   if (!stale) return undefined;
   console.log(`bench: ${stale}; running npm run build…`);
-  const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) return `npm run build failed (${r.error ? r.error.message : `exit ${r.status}`})`;
-  if (!fs.existsSync(cli)) return 'npm run build produced no dist/mocks/cli.js';
-  // An incremental build with nothing to emit leaves dist/.tsbuildinfo as it was: mark it built.
-  fs.utimesSync(path.join(ROOT, 'dist/.tsbuildinfo'), new Date(), new Date());
-  return undefined;
+  return rebuild(ROOT);
 }
 
 // ---------------------------------------------------------------------------

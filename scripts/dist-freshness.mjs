@@ -1,7 +1,9 @@
-// Is dist/ older than the TypeScript it is built from? `npm start` and the benchmark ask before they
-// run the built mock, so an edit to mocks/ is never silently ignored — and a fresh install, whose
-// `prepare` has just built dist/, pays only a walk of the source folders (~100 stats).
-import { existsSync, readdirSync, statSync } from 'node:fs';
+// Is dist/ older than the TypeScript it is built from, and if so, build it (`npm run build`, the one
+// definition of a build). `npm start` and the benchmark ask before they run the built mock, so an edit
+// to mocks/ is never silently ignored — and a fresh install, whose `prepare` has just built dist/,
+// pays only a walk of the source folders (~100 stats).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 
 /** Folders compiled by tsconfig.build.json. */
@@ -38,5 +40,20 @@ export function staleReason(root) {
     const newest = newestSource(path.join(root, dir));
     if (newest.mtimeMs > built) return `${path.relative(root, newest.file)} changed after the last build`;
   }
+  return undefined;
+}
+
+/**
+ * Runs `npm run build` in the package root; why it failed, or undefined once dist/ is built.
+ * @param {string} root the package root
+ * @returns {string | undefined}
+ */
+export function rebuild(root) {
+  const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) return `npm run build failed (${build.error ? build.error.message : `exit ${build.status}`}; is TypeScript installed? run npm install)`;
+  if (!existsSync(path.join(root, 'dist', 'mocks', 'cli.js'))) return 'npm run build produced no dist/mocks/cli.js';
+  // An incremental build with nothing to emit leaves its record untouched: mark the build as done.
+  const stamp = path.join(root, 'dist', '.tsbuildinfo');
+  if (existsSync(stamp)) utimesSync(stamp, new Date(), new Date());
   return undefined;
 }

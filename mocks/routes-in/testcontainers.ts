@@ -9,6 +9,8 @@ import { createCasaPayClient, type CasaPayClient } from '../../client/index.js';
 import { ADMIN_TOKEN_ENV, ADMIN_TOKEN_HEADER } from '../admin-access.js';
 import { envName } from '../cli-env.js';
 import { mintSecret } from '../state/ids.js';
+import type { dumpAccount } from '../admin.js';
+import type { Clock } from '../clock.js';
 import type { RequestPattern } from '../journal-match.js';
 import type { JournalEntry } from '../journal.js';
 
@@ -95,13 +97,13 @@ export class CasaPayMockContainer extends GenericContainer {
 export interface CasaPayMockAdmin {
   health(): Promise<boolean>;
   /** Everything one account holds. */
-  state(apiKey: string): Promise<Record<string, unknown>>;
+  state(apiKey: string): Promise<ReturnType<typeof dumpAccount>>;
   /** Forgets one account, or all of them. */
   reset(apiKey?: string): Promise<void>;
   /** The requests received that match a pattern, oldest first. */
   received(pattern?: Omit<RequestPattern, 'path'> & { path?: string }): Promise<JournalEntry[]>;
   /** Freezes or moves the mock's clock (`{ freeze, at, shift_seconds }`); returns the clock. */
-  clock(change?: { freeze?: boolean; at?: number; shift_seconds?: number }): Promise<{ now: number; frozen: boolean; offset_seconds: number }>;
+  clock(change?: { freeze?: boolean; at?: number; shift_seconds?: number }): Promise<ReturnType<Clock['describe']>>;
 }
 
 export class StartedCasaPayMockContainer extends AbstractStartedContainer {
@@ -125,10 +127,10 @@ export class StartedCasaPayMockContainer extends AbstractStartedContainer {
     };
     this.admin = {
       health: async () => (await fetch(`${baseUrl}/__admin/health`)).ok,
-      state: (apiKey) => call('GET', `/state?account=${encodeURIComponent(apiKey)}`, undefined, apiKey),
+      state: async (apiKey) => (await call('GET', `/state?account=${encodeURIComponent(apiKey)}`, undefined, apiKey)) as unknown as ReturnType<typeof dumpAccount>,
       reset: async (apiKey) => void (await call('POST', '/reset', apiKey === undefined ? {} : { account: apiKey }, apiKey)),
       received: async (pattern = {}) => (await call('POST', '/journal/find', pattern, pattern.account)).data as JournalEntry[],
-      clock: async (change) => (await (change ? call('POST', '/clock', change) : call('GET', '/clock'))) as { now: number; frozen: boolean; offset_seconds: number },
+      clock: async (change) => (await (change ? call('POST', '/clock', change) : call('GET', '/clock'))) as ReturnType<Clock['describe']>,
     };
   }
 
