@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Lints every contract with Redocly's recommended rules and Spectral's `oas` ruleset and fails on
 // any problem, warnings included (Redocly's CLI exits 0 on warnings, so its API is used here).
-// Spectral reads the bundled CasaPay contract, where shared parameters and responses are components.
+// Spectral reads the bundled contracts (generated/*.json), where shared parameters and responses are components.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +24,7 @@ for (const ref of contracts) {
 
 const require = createRequire(import.meta.url);
 const spectral = path.join(path.dirname(require.resolve('@stoplight/spectral-cli/package.json')), 'dist/index.js');
-const targets = ['generated/casapay.json', 'spec/debitura/customer-api.yaml', 'spec/debitura/referral-partner-api.yaml'];
+const targets = ['generated/casapay.json', 'generated/debitura-customer.json', 'generated/debitura-referral.json'];
 const run = spawnSync(process.execPath, [spectral, 'lint', '--fail-severity=hint', '--ruleset', '.spectral.yaml', ...targets], { cwd: root, stdio: 'inherit' });
 if (run.status !== 0) failed = true;
 

@@ -1,15 +1,16 @@
 // Every example written inside the contract validates against the schema it sits beside: schema
-// examples, media-type examples (requests, responses, webhooks) and parameter examples.
+// examples, media-type examples (requests, responses, webhooks) and parameter examples — in CasaPay's
+// contract and in both Debitura contracts.
 import { describe, expect, it } from 'vitest';
-import { describeErrors } from '../mocks/contract.js';
-import { casapay } from './support/load-spec.js';
+import { describeErrors, type Contract } from '../mocks/contract.js';
+import { casapay, debituraCustomer, debituraReferral } from './support/load-spec.js';
 
 interface Case { where: string; pointer: string; value: unknown }
 
 const esc = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
-function collect(): Case[] {
-  const doc = casapay.document;
+function collect(contract: Contract): Case[] {
+  const doc = contract.document;
   const cases: Case[] = [];
   for (const [name, schema] of Object.entries<any>(doc.components.schemas)) {
     if ('example' in schema) cases.push({ where: `schema ${name}`, pointer: `#/components/schemas/${name}`, value: schema.example });
@@ -48,17 +49,46 @@ function collect(): Case[] {
   return cases;
 }
 
-const cases = collect();
+const contracts: [name: string, contract: Contract, atLeast: number][] = [
+  ['casapay', casapay, 150],
+  ['debitura-customer', debituraCustomer, 60],
+  ['debitura-referral', debituraReferral, 40],
+];
 
-describe('contract examples', () => {
+describe.each(contracts)('contract examples: %s', (_name, contract, atLeast) => {
+  const cases = collect(contract);
   it('finds examples for every operation and webhook', () => {
-    expect(cases.length).toBeGreaterThan(150);
+    expect(cases.length).toBeGreaterThan(atLeast);
   });
   it.each(cases.map((c) => [c.where, c] as const))('%s', (_where, c) => {
-    const validate = casapay.validator(c.pointer);
+    const validate = contract.validator(c.pointer);
     expect(validate(c.value), describeErrors(validate.errors)).toBe(true);
   });
 });
+
+describe.each(contracts.slice(1))('every operation of %s', (_name, contract) => {
+  it.each(contract.operations.map((op) => [op.operationId, op] as const))('%s has a description, examples and a 401', (_id, op) => {
+    const raw = contract.document.paths[op.path][op.method];
+    expect(raw.description?.length).toBeGreaterThan(10);
+    expect(op.responses).toHaveProperty('401');
+    if (op.path.includes('{')) expect(op.responses).toHaveProperty('404');
+    const success = Object.keys(raw.responses).filter((s) => s.startsWith('2'));
+    for (const status of success) {
+      const content = raw.responses[status].$ref ? resolve(contract, raw.responses[status].$ref).content : raw.responses[status].content;
+      if (status === '204') continue;
+      const media = content['application/json'];
+      expect(media.examples ?? media.example, `a ${status} example`).toBeDefined();
+    }
+    if (raw.requestBody) {
+      const body = Object.values<any>(raw.requestBody.content)[0];
+      expect(body.examples ?? body.example, 'a request example').toBeDefined();
+    }
+  });
+});
+
+function resolve(contract: Contract, ref: string): any {
+  return ref.replace(/^#\//, '').split('/').reduce<any>((node, key) => node?.[key], contract.document);
+}
 
 describe('every operation', () => {
   const ops = casapay.operations;
