@@ -867,7 +867,7 @@ export type components = {
          *     dates; clients generated from Debitura's published contract send date-times. A date-time is read
          *     as its UTC calendar date.
          */
-        DateOrDateTime: string | unknown | unknown;
+        DateOrDateTime: string;
         /**
          * Debtor
          * @description The debtor of a case, as submitted and as returned. `type`, `name` and `countryAlpha2` are

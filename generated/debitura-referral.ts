@@ -525,10 +525,10 @@ export type components = {
              */
             powerOfAttorney: "Signed" | "Pending" | "NotRequired";
             /**
-             * @description The director's KYC information.
+             * @description The director's KYC information; `NotRequired` while none of the client's cases (nor its own country) routes to a partner that needs KYC.
              * @enum {string}
              */
-            kyc: "OnFile" | "Missing";
+            kyc: "OnFile" | "Missing" | "NotRequired";
         };
         /**
          * ClientDetails
@@ -851,7 +851,7 @@ export type components = {
          *     dates; clients generated from Debitura's published contract send date-times. A date-time is read
          *     as its UTC calendar date.
          */
-        DateOrDateTime: string | unknown | unknown;
+        DateOrDateTime: string;
         /**
          * Debtor
          * @description The debtor of a case, as submitted and as returned. `type`, `name` and `countryAlpha2` are

@@ -42,6 +42,8 @@ export interface Contract {
   operations: OperationSpec[];
   operationsById: Map<string, OperationSpec>;
   ajv: Ajv2020;
+  /** The node a JSON pointer names, following `$ref`s (for reading a schema, not validating with it). */
+  resolve(pointer: string): any;
   /** Compiled (and cached) validator for a JSON pointer into the contract, such as `#/components/schemas/CollectionCase`. */
   validator(pointer: string): ValidateFunction;
   /** The compiled validator for a named component schema. */
@@ -75,6 +77,25 @@ export interface LoadOptions {
  */
 export function closeResponseSchemas(document: Record<string, any>): Record<string, any> {
   const copy = structuredClone(document);
+  // An extension (`allOf: [{$ref: Case}, {properties: {clientId…}}]`) whose members add disjoint
+  // properties becomes one object first, so closing the referenced component does not reject the
+  // extension's own fields. Overlays that redefine a member's properties (events) are left as they are.
+  const merge = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(merge);
+    if (!node || typeof node !== 'object') return;
+    const schema = node as Record<string, any>;
+    for (const [key, value] of Object.entries(schema)) if (key !== 'example' && key !== 'examples') merge(value);
+    if (!Array.isArray(schema.allOf) || schema.properties) return;
+    const members = schema.allOf.map((m: any) => (typeof m?.$ref === 'string' ? resolvePointer(copy, m.$ref) : m));
+    if (!members.every((m: any) => m && typeof m === 'object' && m.properties && !m.allOf && !m.anyOf && !m.oneOf)) return;
+    const names = members.flatMap((m: any) => Object.keys(m.properties));
+    if (new Set(names).size !== names.length) return;
+    schema.type = 'object';
+    schema.properties = Object.assign({}, ...members.map((m: any) => m.properties));
+    schema.required = [...new Set(members.flatMap((m: any) => m.required ?? []))];
+    delete schema.allOf;
+  };
+  merge(copy);
   const visit = (node: unknown, overlay: boolean): void => {
     if (Array.isArray(node)) return node.forEach((n) => visit(n, overlay));
     if (!node || typeof node !== 'object') return;
@@ -92,16 +113,19 @@ export function closeResponseSchemas(document: Record<string, any>): Record<stri
   return copy;
 }
 
-/** Finds generated/casapay.json from source (mocks/) and from the build (dist/mocks/). */
-export function bundledContractPath(): string {
+/** Finds generated/<name> (default casapay.json) from source (mocks/) and from the build (dist/mocks/). */
+export function bundledContractPath(name = 'casapay.json'): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
-    const candidate = path.join(dir, 'generated', 'casapay.json');
+    const candidate = path.join(dir, 'generated', name);
     if (existsSync(candidate)) return candidate;
     dir = path.dirname(dir);
   }
-  throw new Error('generated/casapay.json not found: run `npm run generate`.');
+  throw new Error(`generated/${name} not found: run \`npm run generate\`.`);
 }
+
+/** Loads a bundled contract of generated/ by file name (`debitura-customer.json`). */
+export const loadBundledContract = (name: string, options: LoadOptions = {}): Contract => loadContract(JSON.parse(readFileSync(bundledContractPath(name), 'utf8')), options);
 
 const escapePointer = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
@@ -202,12 +226,13 @@ export function loadContract(document: Record<string, any> = JSON.parse(readFile
   };
   // Fewer parameters first, so `/v1/collection_cases/ref/{reference}` wins over `/v1/collection_cases/{id}`.
   const matchers = operations
-    .map((op) => ({ op, regex: new RegExp(`^${op.path.replace(/\{[^}]+\}/g, '[^/]+')}$`), params: (op.path.match(/\{/g) ?? []).length }))
+    .map((op) => ({ op, regex: new RegExp(`^${op.path.replace(/\{[^}]+\}/g, '[^/:]+')}$`), params: (op.path.match(/\{/g) ?? []).length }))
     .sort((a, b) => a.params - b.params);
   return {
     document,
     operations,
     operationsById,
+    resolve: (pointer) => deref(document, resolvePointer(document, pointer)),
     match: (method, path) => matchers.find((m) => m.op.method === method.toLowerCase() && m.regex.test(path))?.op,
     get ajv() {
       return contractAjv();

@@ -4,7 +4,8 @@ import type { components } from '../generated/casapay.js';
 
 type ErrorBody = components['schemas']['Error'];
 export type ErrorType = ErrorBody['error']['type'];
-export type ErrorCode = ErrorBody['error']['code'];
+/** CasaPay's codes, and the few only Debitura's APIs raise (their renderer writes them; see mocks/debitura/errors.ts). */
+export type ErrorCode = ErrorBody['error']['code'] | 'token_invalid' | 'token_expired' | 'client_not_linked' | 'client_conflict';
 
 const DOCS = 'https://api.casapay.com/docs/errors';
 
@@ -15,13 +16,15 @@ export class ApiError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly param: string | null = null,
-    readonly extra: { solution_url?: string; headers?: Record<string, string> } = {},
+    /** `body`: the whole wire body, for an API whose refusals have their own shape (Debitura's 422 and 409). */
+    readonly extra: { solution_url?: string; headers?: Record<string, string>; body?: unknown } = {},
   ) {
     super(message);
   }
 
   toBody(): ErrorBody {
-    const error: ErrorBody['error'] = { type: this.type, code: this.code, message: this.message, param: this.param, doc_url: `${DOCS}#${this.code}` };
+    const code = this.code as ErrorBody['error']['code'];
+    const error: ErrorBody['error'] = { type: this.type, code, message: this.message, param: this.param, doc_url: `${DOCS}#${code}` };
     if (this.extra.solution_url) error.solution_url = this.extra.solution_url;
     return { error };
   }

@@ -2,7 +2,7 @@
 // Two sources, one parser: run options (`--latency`, `--error-rate`, `--error-status`, `--drop-rate`)
 // and, per request, `Prefer: latency=…, fail=…, fail-rate=…, drop=…`, which overrides the run's value
 // for that request (`latency=0`, `fail-rate=0`, `drop=false` switch a run-level fault off).
-// Only /v1/ routes are affected; /__admin never faults. Randomness comes only from the injected
+// Only the APIs' routes (/v1/, /debitura/) are affected; /__admin never faults. Randomness comes only from the injected
 // `random`, so a seeded run injects the same faults on the same requests.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Socket } from 'node:net';
@@ -256,7 +256,7 @@ export function installFaults(app: FastifyInstance, options: InstallFaultsOption
   // Synchronous fast path: no faults configured and no Prefer header costs one check per request.
   app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
     if (!runActive && !request.headers.prefer) return done();
-    if (request.method === 'OPTIONS' || !request.url.startsWith('/v1/')) return done();
+    if (request.method === 'OPTIONS' || !(request.url.startsWith('/v1/') || request.url.startsWith('/debitura/'))) return done();
     // A hook that answered (or dropped the connection) must not call done().
     inject(request, reply).then((answered) => (answered ? undefined : done()), done);
   });

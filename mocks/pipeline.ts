@@ -14,12 +14,11 @@ import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { Contract, OperationSpec } from './contract.js';
 import { paramName } from './contract.js';
 import { ApiError, errors } from './errors.js';
-import type { Handler, HandlerContext, HandlerResult, UploadedFile } from './handlers/context.js';
+import type { Caller, Handler, HandlerContext, HandlerResult, UploadedFile } from './handlers/context.js';
 import { fingerprint } from './state/idempotency.js';
 import type { AccountState } from './state/store.js';
 import type { Sandbox } from './sandbox.js';
 import { parsePrefer, type PrismFallback } from './prism.js';
-import { applyResponseDefects } from './response-defects.js';
 import { MAX_FILE_BYTES } from './handlers/case-files.js';
 import { stripFaultPreferences } from './faults.js';
 import { toJson } from './serialize.js';
@@ -27,6 +26,8 @@ import { toJson } from './serialize.js';
 declare module 'fastify' {
   interface FastifyRequest {
     account: AccountState;
+    /** Who the credentials stand for, beyond the account (set by an API's authentication hook). */
+    caller?: Caller;
   }
 }
 
@@ -39,6 +40,16 @@ export interface CompiledOperation {
   /** Media types the operation accepts for its body. */
   accepts: string[];
   multipart: boolean;
+  /** The multipart part that carries the file (`file`, or Debitura's `File`), matched case-insensitively. */
+  fileField: string;
+  /** The multipart fields the contract declares, to restore their spelling (`description` → `Description`). */
+  fieldNames: readonly string[];
+}
+
+/** An error as one API writes it on the wire. */
+export interface RenderedError {
+  status: number;
+  body: unknown;
 }
 
 export interface PipelineDeps {
@@ -46,6 +57,10 @@ export interface PipelineDeps {
   contract: Contract;
   prism: PrismFallback;
   validateResponses: boolean;
+  /** How this API writes an error (CasaPay's envelope, Debitura's ErrorResponse). */
+  renderError(error: ApiError): RenderedError;
+  /** The deliberate defects that bend this API's responses on the way out (see defects.ts). */
+  responseDefects?(status: number, body: unknown): [number, unknown];
 }
 
 /** The Stripe-style message for the first validation error of a request. */
@@ -73,22 +88,25 @@ const pathOf = (url: string) => {
   return at === -1 ? url : url.slice(0, at);
 };
 
-const isJson = (contentType: string) => /^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType);
+/** `application/json`, any `application/…+json` (generated clients send `application/json-patch+json`) and `text/json`. */
+export const isJson = (contentType: string) => /^(?:application\/(?:[\w.+-]+\+)?json|text\/json)\b/i.test(contentType);
 
 /** Reads a multipart body: fields as strings, the one `file` part into memory (bounded). */
-async function readMultipart(request: FastifyRequest, fileLimit: number): Promise<{ fields: Record<string, string>; file?: UploadedFile }> {
+async function readMultipart(request: FastifyRequest, fileLimit: number, operation: CompiledOperation): Promise<{ fields: Record<string, string>; file?: UploadedFile }> {
   const fields: Record<string, string> = {};
   let file: UploadedFile | undefined;
+  // Form field names are matched as ASP.NET and most servers do: case-insensitively, kept as declared.
+  const declared = (name: string) => operation.fieldNames.find((n) => n.toLowerCase() === name.toLowerCase()) ?? name;
   try {
     for await (const part of request.parts({ limits: { fileSize: fileLimit, files: 1, fields: 20, fieldSize: 64 * 1024 } })) {
       if (part.type === 'file') {
-        if (part.fieldname !== 'file') {
+        if (part.fieldname.toLowerCase() !== operation.fileField.toLowerCase()) {
           await part.toBuffer().catch(() => undefined);
           throw errors.parameterUnknown(part.fieldname);
         }
         file = { filename: part.filename, buffer: await part.toBuffer() };
       } else {
-        fields[part.fieldname] = String(part.value);
+        fields[declared(part.fieldname)] = String(part.value);
       }
     }
   } catch (error) {
@@ -146,10 +164,10 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
       // qs built this object for this request: validation may coerce and default it in place.
       if (!operation.validateQuery(request.query)) throw validationError(operation.validateQuery.errors);
       if (operation.multipart && request.isMultipart()) {
-        const parsed = await readMultipart(request, defects.has('file-limit-ignored') ? 4 * MAX_FILE_BYTES : MAX_FILE_BYTES);
+        const parsed = await readMultipart(request, defects.has('file-limit-ignored') ? 4 * MAX_FILE_BYTES : MAX_FILE_BYTES, operation);
         file = parsed.file;
         body = parsed.fields;
-        const candidate = { ...parsed.fields, ...(file ? { file: file.filename } : {}) };
+        const candidate = { ...parsed.fields, ...(file ? { [operation.fileField]: file.filename } : {}) };
         if (operation.validateBody && !operation.validateBody(candidate)) throw validationError(operation.validateBody.errors);
       } else if (operation.validateBody) {
         body = request.body ?? {};
@@ -189,10 +207,12 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
       emit: fx.emit,
       schedule: fx.schedule,
       redeliver: fx.redeliver,
+      afterResponse: fx.afterResponse,
       params: request.params as Record<string, string>,
       query: request.query as Record<string, unknown>,
       body,
       file,
+      caller: request.caller,
       path: pathOf(request.url),
       contract,
       deliveries,
@@ -205,7 +225,7 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
       // Stripe keeps the outcome of a request that executed (a 404, a 422 refusal); parameters that
       // failed validation (400) and unexpected faults are not kept, so the client can fix and retry.
       if (key !== undefined) {
-        if (error instanceof ApiError && error.status < 500 && error.status !== 400) sandbox.idempotency.complete(account.key, key, { status: error.status, body: error.toBody() });
+        if (error instanceof ApiError && error.status < 500 && error.status !== 400) sandbox.idempotency.complete(account.key, key, deps.renderError(error));
         else sandbox.idempotency.release(account.key, key);
       }
       throw error;
@@ -233,14 +253,15 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
   function send(reply: FastifyReply, request: FastifyRequest, status: number, body: unknown) {
     let finalStatus = status;
     let finalBody = body;
-    if (sandbox.options.defects.size) [finalStatus, finalBody] = applyResponseDefects(sandbox.options.defects, status, body);
+    if (deps.responseDefects) [finalStatus, finalBody] = deps.responseDefects(status, body);
     if (deps.validateResponses) {
       // Closed: the mock never sends a field its contract does not name, even though others may.
       const validate = contract.closed().responseValidator(spec.operationId, finalStatus);
       if (validate === undefined || (validate && !validate(finalBody))) {
         const why = validate === undefined ? `status ${finalStatus} is not declared` : JSON.stringify(validate.errors?.slice(0, 3));
         request.log.error({ operation: spec.operationId, why }, 'response does not match the contract');
-        return reply.code(500).header('Request-Id', request.id).send(errors.internal(`The mock's response to ${spec.operationId} does not match the contract: ${why}`).toBody());
+        const rendered = deps.renderError(errors.internal(`The mock's response to ${spec.operationId} does not match the contract: ${why}`));
+        return reply.code(rendered.status).header('Request-Id', request.id).send(rendered.body);
       }
     }
     reply.code(finalStatus).header('Request-Id', request.id);

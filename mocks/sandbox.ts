@@ -106,6 +106,7 @@ export class Sandbox {
 
   effects(account: AccountState, request: RequestInfo | null): RecordingEffects {
     const pending: Array<[ApiEvent, DeliveryTarget[]]> = [];
+    const later: Array<() => void> = [];
     // One `request` object for every event of the operation (events are immutable, so they can share it).
     let eventRequest: ApiEvent['request'] | undefined;
     const requestOf = () => (eventRequest ??= { id: request?.id ?? null, idempotency_key: request?.idempotencyKey ?? null });
@@ -129,8 +130,10 @@ export class Sandbox {
         account.schedule.add({ at, clock, kind, params, description });
       },
       redeliver: (event, endpointId) => this.redeliver(account, event, endpointId),
+      afterResponse: (effect) => later.push(effect),
       flush: () => {
         for (const [event, targets] of pending.splice(0)) if (targets.length) this.dispatcher.deliver(event, targets);
+        for (const effect of later.splice(0)) effect();
       },
     };
     return fx;

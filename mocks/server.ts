@@ -4,15 +4,16 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import { createRequire } from 'node:module';
-import { anchoredSchema, createContractAjv, loadContract, type Contract, type OperationSpec } from './contract.js';
+import { loadContract, type Contract } from './contract.js';
 import { createClock, type Clock } from './clock.js';
 import { ApiError, errors } from './errors.js';
 import { parseDefects, type DefectName } from './defects.js';
 import { handlers } from './handlers/index.js';
-import type { Handler } from './handlers/context.js';
-import { createPipeline, type CompiledOperation } from './pipeline.js';
-import type { ValidateFunction } from 'ajv/dist/2020.js';
-import { PrismFallback } from './prism.js';
+import type { CompiledOperation, RenderedError } from './pipeline.js';
+import { mountOperations, sendError, toApiError } from './mount-operations.js';
+import { createDebitura, DEBITURA_PREFIX } from './debitura/mount.js';
+import { isDebituraDefect, parseDebituraDefects } from './debitura/defects.js';
+import { renderDebituraError } from './debitura/errors.js';
 import { Sandbox } from './sandbox.js';
 import { createIdMinter } from './state/ids.js';
 import { applyResponseDefects } from './response-defects.js';
@@ -25,11 +26,10 @@ import { installFaults, type FaultOptions } from './faults.js';
 import { installJournal, type Journal } from './journal.js';
 import { createProviderStates } from './provider-states.js';
 import { createLineWriter } from './log-writer.js';
-import { applyScenario, loadScenarios, SCENARIO_STEP, scenarioFromHeader, scenarioStepRunner, type Scenario, type ScenarioRuntime } from './scenarios/scenarios.js';
+import { applyScenario, loadScenarios, SCENARIO_STEP, SCENARIO_SUFFIX, scenarioFromHeader, scenarioStepRunner, type Scenario, type ScenarioRuntime } from './scenarios/scenarios.js';
 
 /** The API key of CasaPay's documentation: its account holds the objects the quickstarts refer to. */
 export const DOCS_API_KEY = 'sk_test_4eC39HqLyjWDarjtT1zdp7dc';
-const SCENARIO_SUFFIX = '|scenario:';
 
 export type LogLevel = 'silent' | 'error' | 'info' | 'debug';
 
@@ -54,7 +54,7 @@ export interface MockServerOptions {
   webhookRetryDelaysMs?: number[];
   /** Webhook attempts open at once per receiver URL (default 4); the rest queue. */
   webhookConcurrency?: number;
-  /** Deliberate implementation defects, to test conformance suites (see defects.ts). */
+  /** Deliberate implementation defects, to test conformance suites (see defects.ts and mocks/debitura/defects.ts). */
   defects?: string[];
   /** Benign variants the contract allows, to prove a conformance suite does not fail them (see variants.ts). */
   variants?: string[];
@@ -95,50 +95,9 @@ const parseQuery = (query: string): Record<string, unknown> =>
 const API_KEY = /^sk_(test|live)_[A-Za-z0-9_]{1,200}$/;
 const JSON_LIMIT = 1024 * 1024;
 
-/**
- * The operation with its validators, each compiled once on first use (and warmed up right after the
- * server starts listening), so start-up does not wait for ajv: query (coercing strings), body (strict).
- */
-function compileOperation(spec: OperationSpec, contract: Contract, queryAjv: () => ReturnType<typeof createContractAjv>, served: Readonly<Record<string, Handler>>): CompiledOperation {
-  const handler = served[spec.operationId];
-  if (!handler) throw new Error(`No handler for ${spec.operationId}`);
-  const queryParams = spec.parameters.filter((p) => p.in === 'query');
-  const content = spec.requestBody?.content ?? {};
-  const accepts = Object.keys(content);
-  const pointer = content['application/json'] ?? content['multipart/form-data'];
-  const pathParams = spec.parameters.filter((p) => p.in === 'path');
-  const objectSchema = (params: typeof queryParams) => ({
-    type: 'object',
-    additionalProperties: false,
-    properties: Object.fromEntries(params.map((p) => [p.name, anchoredSchema(p.schema)])),
-    required: params.filter((p) => p.required).map((p) => p.name),
-  });
-  let validateQuery: ValidateFunction | undefined;
-  let validateParams: ValidateFunction | undefined;
-  let validateBody: ValidateFunction | undefined;
-  return {
-    spec,
-    handler,
-    accepts,
-    multipart: accepts.includes('multipart/form-data'),
-    get validateQuery() {
-      return (validateQuery ??= queryAjv().compile(objectSchema(queryParams)));
-    },
-    get validateParams() {
-      return pathParams.length ? (validateParams ??= queryAjv().compile(objectSchema(pathParams))) : undefined;
-    },
-    get validateBody() {
-      return pointer ? (validateBody ??= contract.validator(pointer)) : undefined;
-    },
-  };
-}
-
 function fastifySchemasUnused(): never {
   throw new Error('Routes of the mock are validated by the pipeline against the contract; do not give them Fastify schemas.');
 }
-
-/** `{id}` → `:id` for Fastify's router. */
-const routePath = (template: string) => template.replace(/\{(\w+)\}/g, ':$1');
 
 function authenticate(request: FastifyRequest, sandbox: Sandbox, defects: ReadonlySet<DefectName>, scenarios: () => Map<string, Scenario>): void {
   const header = request.headers.authorization;
@@ -190,7 +149,9 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   const maxAccounts = options.maxAccounts ?? (access.shared ? DEFAULT_SHARED_MAX_ACCOUNTS : undefined);
   if (maxAccounts !== undefined && (!Number.isInteger(maxAccounts) || maxAccounts < 1)) throw new Error(`max accounts must be a whole number of at least 1, got ${maxAccounts}.`);
   const contract = options.contract ?? loadContract();
-  const defects = parseDefects(options.defects);
+  // One --defect flag for both APIs: Debitura's names go to the Debitura mount.
+  const defects = parseDefects((options.defects ?? []).filter((name) => !isDebituraDefect(name)));
+  const debituraDefects = parseDebituraDefects((options.defects ?? []).filter(isDebituraDefect));
   const clock = options.clock ?? createClock();
   // Variants draw from their own seeded stream, so turning one on does not change the ids a seed mints.
   const variantRandom = createIdMinter(options.seed === undefined ? undefined : `${options.seed}:variants`);
@@ -221,8 +182,10 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   };
   sandbox.tasks.define(SCENARIO_STEP, scenarioStepRunner(runtime));
   const providerStates = createProviderStates({ sandbox, scenarios, apply: (account, scenario) => applyScenario(runtime, account, scenario) });
+  const debitura = createDebitura({ sandbox, defects: debituraDefects, scenario: options.scenario });
   sandbox.seedAccount = (account) => {
     if (providerStates.seed(account)) return;
+    if (debitura.seed(account)) return;
     const fromHeader = account.key.includes(SCENARIO_SUFFIX) ? account.key.split(SCENARIO_SUFFIX)[1]!.split(':')[0]! : undefined;
     const name = fromHeader ?? (account.key === DOCS_API_KEY ? 'quickstart' : options.scenario);
     if (name) applyScenario(runtime, account, scenarios().get(name)!);
@@ -250,7 +213,8 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
       const apiError = (error as { code?: string }).code === 'FST_ERR_MAX_PARAM_LENGTH'
         ? errors.parameterInvalid(null, 'A path parameter is longer than 100 characters.')
         : errors.urlInvalid(request.url.split('?')[0]!.slice(0, 200));
-      void (reply as unknown as FastifyReply).code(apiError.status).header('Request-Id', request.id).send(apiError.toBody());
+      const { status, body } = request.url.startsWith(DEBITURA_PREFIX) ? renderDebituraError(apiError) : { status: apiError.status, body: apiError.toBody() };
+      void (reply as unknown as FastifyReply).code(status).header('Request-Id', request.id).send(body);
     },
     // Node's HTTP parser refuses the request before Fastify sees it (oversized head, garbage): write the
     // envelope on the socket ourselves instead of Fastify's {"error":"Bad Request",…}.
@@ -279,12 +243,12 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   };
   // A string parser for the common type (Fastify matches those first), a pattern for `+json` types.
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: JSON_LIMIT }, parseJson);
-  app.addContentTypeParser(/^application\/[\w.+-]+\+json/, { parseAs: 'string', bodyLimit: JSON_LIMIT }, parseJson);
+  app.addContentTypeParser(/^(?:application\/[\w.+-]+\+json|text\/json)/, { parseAs: 'string', bodyLimit: JSON_LIMIT }, parseJson);
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: JSON_LIMIT }, (_request, raw, done) => done(null, (raw as Buffer).length ? raw : undefined));
   await app.register(multipart, { throwFileSizeLimit: true });
   await app.register(cors, {
     origin: options.corsOrigin ?? '*',
-    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Prefer', 'X-Mock-Scenario'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Prefer', 'X-Mock-Scenario', 'XApiKey'],
     exposedHeaders: ['Request-Id', 'Idempotency-Key', 'Idempotent-Replayed'],
     methods: ['GET', 'POST', 'DELETE'],
     maxAge: 600,
@@ -300,43 +264,17 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   await registerFrontDoor(app, { contract, scenarios, docsApiKey: DOCS_API_KEY, page: consolePage });
   variants.install?.(app);
 
-  app.setErrorHandler((error, request, reply) => {
-    let apiError: ApiError;
-    if (error instanceof ApiError) apiError = error;
-    else {
-      const fastifyError = error as { code?: string; statusCode?: number; message: string };
-      switch (fastifyError.code) {
-        case 'FST_ERR_CTP_BODY_TOO_LARGE':
-          apiError = errors.bodyTooLarge('1 MB');
-          break;
-        case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-          apiError = errors.contentType(request.headers['content-type'] ?? '', ['application/json', 'multipart/form-data']);
-          break;
-        case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-        case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-          apiError = errors.invalidJson(fastifyError.message);
-          break;
-        default:
-          if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
-            apiError = errors.parameterInvalid(null, fastifyError.message);
-          } else {
-            request.log.error(error);
-            if (level !== 'silent' && !options.logJson) console.error(error);
-            apiError = errors.internal();
-          }
-      }
-    }
-    const [status, body] = defects.size ? applyResponseDefects(defects, apiError.status, apiError.toBody()) : [apiError.status, apiError.toBody()];
-    reply.code(status).header('Request-Id', request.id);
-    for (const [name, value] of Object.entries(apiError.extra.headers ?? {})) reply.header(name, value);
-    if (apiError.status === 413) reply.header('Connection', 'close');
-    return reply.send(body);
-  });
+  const casapayError = (error: ApiError): RenderedError => {
+    const [status, body] = defects.size ? applyResponseDefects(defects, error.status, error.toBody()) : [error.status, error.toBody()];
+    return { status, body };
+  };
+  const logUnexpected = (request: FastifyRequest, error: unknown) => {
+    request.log.error(error);
+    if (level !== 'silent' && !options.logJson) console.error(error);
+  };
+  app.setErrorHandler((error, request, reply) => sendError(reply, request, toApiError(error, request, logUnexpected), casapayError));
 
-  app.setNotFoundHandler((request, reply) => {
-    const error = errors.routeNotFound(request.method, request.url.split('?')[0]!);
-    reply.code(404).header('Request-Id', request.id).send(defects.size ? applyResponseDefects(defects, 404, error.toBody())[1] : error.toBody());
-  });
+  app.setNotFoundHandler((request, reply) => sendError(reply, request, errors.routeNotFound(request.method, request.url.split('?')[0]!), casapayError));
 
   // Authenticate before the body is read: a 25 MB upload without a key is refused at once.
   app.addHook('onRequest', (request, _reply, done) => {
@@ -357,22 +295,16 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     });
   }
 
-  let queryAjv: ReturnType<typeof createContractAjv> | undefined;
-  // Parameters refer only to component schemas: registering just those halves ajv's walk of the document.
-  const getQueryAjv = () => (queryAjv ??= createContractAjv({ components: contract.document.components }, { coerceTypes: 'array', useDefaults: true }));
-  const prism = new PrismFallback(contract);
-  const served = variants.handlers ? variants.handlers(handlers) : handlers;
-  const compiled: CompiledOperation[] = [];
-  for (const spec of contract.operations) {
-    const operation = compileOperation(spec, contract, getQueryAjv, served);
-    compiled.push(operation);
-    app.route({
-      method: spec.method.toUpperCase() as 'GET' | 'POST' | 'DELETE',
-      url: routePath(spec.path),
-      config: { operation: true },
-      handler: createPipeline(operation, { sandbox, contract, prism, validateResponses: options.validateResponses ?? false }),
-    });
-  }
+  const compiled = mountOperations(app, {
+    sandbox,
+    contract,
+    handlers: variants.handlers ? variants.handlers(handlers) : handlers,
+    renderError: casapayError,
+    responseDefects: defects.size ? (_operationId, status, body) => applyResponseDefects(defects, status, body) : undefined,
+    validateResponses: options.validateResponses ?? false,
+  });
+  // Debitura's Referral-Partner and Customer APIs, each under its own prefix (see mocks/debitura/).
+  compiled.push(...(await debitura.mount(app, { validateResponses: options.validateResponses ?? false, logUnexpected })));
 
   // Time passes even when nobody calls: run what the clock has made due once a second.
   const ticker = setInterval(() => sandbox.tick(), 1000);

@@ -55,7 +55,7 @@ describe('the packed tarball', () => {
     const files = packed.files.map((f) => f.path);
     const unwanted = files.filter((f) => /\.test\.|test-support|^spec\/|^\.ci\/|^scripts\/|tsconfig|vitest\.config|redocly|spectral|\.tsbuildinfo|^reports\//.test(f));
     expect(unwanted).toEqual([]);
-    expect(files).toEqual(expect.arrayContaining(['dist/mocks/cli.js', 'dist/conformance/cli.js', 'generated/casapay.json', 'mocks/scenarios/quickstart.yaml', 'README.md', 'CHANGELOG.md', 'LICENSE']));
+    expect(files).toEqual(expect.arrayContaining(['dist/mocks/cli.js', 'dist/conformance/cli.js', 'generated/casapay.json', 'generated/debitura-customer.json', 'generated/debitura-referral.json', 'mocks/scenarios/quickstart.yaml', 'README.md', 'CHANGELOG.md', 'LICENSE']));
   });
 
   it('npx casapay-mock answers on a free port', async () => {
@@ -73,6 +73,10 @@ describe('the packed tarball', () => {
       const res = await fetch(`${url}/v1/collection_cases/dc_a1b2c3d4`, { headers: { authorization: 'Bearer sk_test_4eC39HqLyjWDarjtT1zdp7dc' } });
       expect(res.status).toBe(200);
       expect(((await res.json()) as { reference: string }).reference).toBe('Q8OAXF3W');
+      // Debitura's APIs come with it: the docs' key mints the docs' token.
+      const token = await fetch(`${url}/debitura/referral/oauth/token`, { method: 'POST', headers: { XApiKey: 'YOUR_API_KEY', 'content-type': 'application/json' }, body: JSON.stringify({ externalTenantId: 'your-client-id' }) });
+      expect(token.status).toBe(200);
+      expect(((await token.json()) as { expiresIn: number }).expiresIn).toBe(1800);
     } finally {
       process.kill(-child.pid!, 'SIGTERM');
     }

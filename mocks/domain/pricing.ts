@@ -49,6 +49,11 @@ export function toUsd(amountMinor: number, currency: string): number {
   return (amountMinor / 10 ** digits) * (USD_PER_UNIT[currency] ?? 1);
 }
 
+/** The same conversion for an amount in major units (Debitura's `5000.00`). */
+export function majorToUsd(amount: number, currency: string): number {
+  return amount * (USD_PER_UNIT[currency] ?? 1);
+}
+
 export function baseFee(region: Partner['region'], usd: number): number {
   return BRACKETS[region].find(([upper]) => usd < upper)![1];
 }

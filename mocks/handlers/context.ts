@@ -31,11 +31,21 @@ export interface Effects {
   schedule(at: number, testClock: string | null, kind: string, params: Record<string, unknown>, description: string): void;
   /** Sends a stored event again to one of the account's endpoints, as a new delivery (starts at once). */
   redeliver(event: ApiEvent, endpointId: string): components['schemas']['WebhookDelivery'];
+  /** Runs `effect` once the operation has completed (after the response is written), like emitted events. */
+  afterResponse(effect: () => void): void;
 }
 
 export interface UploadedFile {
   filename: string;
   buffer: Buffer;
+}
+
+/** Who a request's credentials stand for within the account: Debitura's token names one linked client. */
+export interface Caller {
+  /** How the caller authenticated: an API key, or a bearer token minted for one client. */
+  via: 'api_key' | 'bearer';
+  /** The client (creditor) the request acts for, when the credentials name one. */
+  clientId?: string;
 }
 
 export interface HandlerContext extends Effects {
@@ -45,6 +55,7 @@ export interface HandlerContext extends Effects {
   /** The JSON body (or multipart fields), validated against the contract. */
   body: any;
   file?: UploadedFile;
+  caller?: Caller;
   /** The request path without its query, for list objects' `url`. */
   path: string;
   contract: Contract;

@@ -198,6 +198,8 @@ export function applyScenario(runtime: ScenarioRuntime, account: AccountState, s
 }
 
 /** The task kind of a scenario's later steps. */
+/** How an X-Mock-Scenario header is kept in an account's key: `<key>|scenario:<name>[:session]`. */
+export const SCENARIO_SUFFIX = '|scenario:';
 export const SCENARIO_STEP = 'scenario.step';
 
 /**

@@ -4,6 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 
 const ALPHANUMERIC = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const REFERENCE_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const HEX = '0123456789abcdef';
 
 export interface IdMinter {
   /** `dc_…`, `evt_…`: the prefix, an underscore and 14 letters or digits. */
@@ -14,6 +15,8 @@ export interface IdMinter {
   secret(prefix: string): string;
   /** A number in [0, 1), for fault injection rates and latency distributions. */
   fraction(): number;
+  /** A version-4 UUID such as `3f6c2a1e-8d4b-4c1a-9e2f-7a6b5c4d3e2f` (Debitura's ids). */
+  uuid(): string;
 }
 
 /** sfc32, a small fast PRNG with a 128-bit state; seeded from SHA-256 of the seed string. */
@@ -69,6 +72,11 @@ export function createIdMinter(seed?: string): IdMinter {
     reference: () => draw('', REFERENCE_ALPHABET, 8),
     secret: (prefix) => draw(prefix, ALPHANUMERIC, 32),
     fraction: next,
+    uuid: () => {
+      let hex = '';
+      for (let i = 0; i < 32; i++) hex += HEX[i === 12 ? 4 : i === 16 ? 8 + Math.floor(next() * 4) : Math.floor(next() * 16)];
+      return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+    },
   };
 }
 

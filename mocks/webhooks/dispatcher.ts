@@ -50,12 +50,17 @@ export interface DeliveryTarget {
   endpointId: string | null;
   url: string;
   secret: string;
+  /**
+   * The signature headers for `body` signed at `t`; default `X-CasaPay-Signature` with `secret`.
+   * Another API's deliveries (Debitura's `X-Debitura-*` headers) bring their own scheme here.
+   */
+  sign?(body: string, t: number): Record<string, string>;
 }
 
 /** The fields the dispatcher reads; any Event (components['schemas']['Event']) fits. */
 export interface DispatchableEvent {
   id: string;
-  data: { object: { id?: string; [field: string]: unknown }; [field: string]: unknown };
+  data: { object?: { id?: string; [field: string]: unknown }; [field: string]: unknown };
   [field: string]: unknown;
 }
 
@@ -177,13 +182,14 @@ export class WebhookDispatcher {
 
   /**
    * Starts delivering `event` to each target (one WebhookDelivery per target) and returns at once.
+   * Deliveries with the same `orderKey` (default `data.object.id`) to one URL are sent in order.
    * Throws after close().
    * @example
    * dispatcher.deliver({ id: 'evt_1', data: { object: { id: 'dc_1' } } }, [{ endpointId: null, url, secret }]);
    */
-  deliver(event: DispatchableEvent, targets: readonly DeliveryTarget[]): void {
+  deliver(event: DispatchableEvent, targets: readonly DeliveryTarget[], orderKey: unknown = event.data?.object?.id): void {
     if (this.closing) throw new Error('WebhookDispatcher is closed; create a new one to deliver more events');
-    const objectId = event.data?.object?.id;
+    const objectId = orderKey;
     let log = this.byEvent.get(event.id);
     if (!log) this.byEvent.set(event.id, (log = []));
     for (const target of targets) {
@@ -377,7 +383,7 @@ export class WebhookDispatcher {
     const headers: Record<string, string> = {
       'Content-Type': 'application/json',
       'User-Agent': USER_AGENT,
-      [SIGNATURE_HEADER]: signatureHeader(body, target.secret, t),
+      ...(target.sign ? target.sign(body, t) : { [SIGNATURE_HEADER]: signatureHeader(body, target.secret, t) }),
     };
     const replaced = this.options.mutate?.(target, body, headers, t);
     return replaced ?? { body, headers };

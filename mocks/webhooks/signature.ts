@@ -27,7 +27,7 @@ export class WebhookSignatureError extends Error {
   }
 }
 
-function hmacHex(payload: string | Buffer, secret: string, timestamp: number): string {
+function hmacHex(payload: string | Buffer, secret: string | Uint8Array, timestamp: number): string {
   // Two updates instead of a concatenation: a Buffer payload is hashed byte for byte, never re-decoded.
   return createHmac('sha256', secret).update(`${timestamp}.`).update(payload).digest('hex');
 }
@@ -37,7 +37,7 @@ function hmacHex(payload: string | Buffer, secret: string, timestamp: number): s
  * @example
  * signatureHeader('{"id":"evt_1"}', 'whsec_test', 1708732800); // 't=1708732800,v1=…64 hex…'
  */
-export function signatureHeader(payload: string, secret: string, timestamp: number): string {
+export function signatureHeader(payload: string, secret: string | Uint8Array, timestamp: number): string {
   // A fractional or negative t would not match the contract's `^t=\d+` pattern.
   if (!Number.isSafeInteger(timestamp) || timestamp < 0) throw new RangeError(`timestamp must be a non-negative integer of Unix seconds, got ${timestamp}`);
   return `t=${timestamp},v1=${hmacHex(payload, secret, timestamp)}`;
@@ -85,9 +85,9 @@ function parseHeader(header: unknown): ParsedHeader {
  * verifySignature(raw, req.headers['x-casapay-signature'] as string, process.env.CASAPAY_WEBHOOK_SECRET!);
  * const event = JSON.parse(raw.toString('utf8'));
  */
-export function verifySignature(payload: string | Buffer, header: string, secret: string, tolerance = DEFAULT_TOLERANCE_SECONDS, now?: number): true {
+export function verifySignature(payload: string | Buffer, header: string, secret: string | Uint8Array, tolerance = DEFAULT_TOLERANCE_SECONDS, now?: number): true {
   // Programmer errors, not bad requests: an empty secret would let anyone forge signatures.
-  if (typeof secret !== 'string' || secret === '') throw new TypeError('verifySignature: secret must be a non-empty string (the endpoint\'s whsec_… secret)');
+  if (!(typeof secret === 'string' || secret instanceof Uint8Array) || secret.length === 0) throw new TypeError('verifySignature: secret must be a non-empty string (the endpoint\'s whsec_… secret) or key bytes');
   if (!Number.isFinite(tolerance) || tolerance < 0) throw new RangeError(`verifySignature: tolerance must be a non-negative number of seconds, got ${tolerance}`);
   if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) throw new TypeError('verifySignature: payload must be the raw body as a string or Buffer, not a parsed object');
 
@@ -126,7 +126,7 @@ export function verifySignature(payload: string | Buffer, header: string, secret
  * @example
  * if (!isValidSignature(raw, header, secret)) return res.writeHead(400).end();
  */
-export function isValidSignature(payload: string | Buffer, header: string, secret: string, tolerance = DEFAULT_TOLERANCE_SECONDS, now?: number): boolean {
+export function isValidSignature(payload: string | Buffer, header: string, secret: string | Uint8Array, tolerance = DEFAULT_TOLERANCE_SECONDS, now?: number): boolean {
   try {
     return verifySignature(payload, header, secret, tolerance, now);
   } catch (err) {

@@ -1,0 +1,71 @@
+// Deliberate defects of the Debitura mock (`--defect NAME`, the same flag as CasaPay's), each a hook
+// at an edge of mocks/debitura/ — authentication, a handler wrapper, the response on its way out, the
+// webhook signer — never an `if` inside a handler. Each breaks the mock the way a vendor's
+// implementation might; conformance/defects.test.ts asserts `--api debitura` catches every one.
+import type { Handler } from '../handlers/context.js';
+import { namesOf } from '../defects.js';
+import { signatureHeader } from '../webhooks/signature.js';
+import { signDebitura, DEBITURA_SIGNATURE_HEADER, type DebituraSigner } from './webhooks.js';
+
+export const DEBITURA_DEFECTS = {
+  'debitura-token-never-expires': 'bearer tokens keep working after their 30 minutes',
+  'debitura-unlinked-token': 'POST /oauth/token mints a token for a client that was never linked',
+  'debitura-is-test-echoed': 'case responses say `isTest` instead of `isTestCase`',
+  'debitura-future-date-accepted': 'a case `date` in the future is accepted',
+  'debitura-json-patch-refused': 'bodies sent as application/json-patch+json (generated clients) get 415',
+  'debitura-partner-cases-missing': "the partner's GET /cases leaves out cases submitted with its tokens",
+  'debitura-secret-not-decoded': 'webhooks are signed with the base64 text of the secret instead of its decoded bytes',
+} as const;
+
+export type DebituraDefectName = keyof typeof DEBITURA_DEFECTS;
+export type DebituraDefects = ReadonlySet<DebituraDefectName>;
+
+export const isDebituraDefect = (name: string): name is DebituraDefectName => name in DEBITURA_DEFECTS;
+export const parseDebituraDefects = (names: readonly string[] = []): DebituraDefects => namesOf(DEBITURA_DEFECTS, names, 'Debitura defect');
+
+/** The signer a run uses. */
+export function signerFor(defects: DebituraDefects): DebituraSigner {
+  if (!defects.has('debitura-secret-not-decoded')) return signDebitura;
+  return (body, t, secret, type) => ({ ...signDebitura(body, t, secret, type), [DEBITURA_SIGNATURE_HEADER]: signatureHeader(body, secret, t) });
+}
+
+/** Handler wrappers: operationId → the defect's version of the handler. */
+export function wrapHandlers(defects: DebituraDefects, handlers: Record<string, Handler>, unlinkedMint: Handler): Record<string, Handler> {
+  const out = { ...handlers };
+  if (defects.has('debitura-future-date-accepted')) {
+    const submit = out.createCase!;
+    // Pretends the date was today, so the future date passes the rule and the case is created.
+    out.createCase = (ctx) => submit({ ...ctx, body: { ...ctx.body, date: new Date(ctx.now() * 1000).toISOString().slice(0, 10) } });
+  }
+  if (defects.has('debitura-unlinked-token')) {
+    const mint = out.mintToken!;
+    out.mintToken = async (ctx) => {
+      try {
+        return await mint(ctx);
+      } catch {
+        return unlinkedMint(ctx);
+      }
+    };
+  }
+  return out;
+}
+
+/** Response defects: (operationId, status, body) → what goes on the wire. */
+export function responseDefectsFor(defects: DebituraDefects): ((operationId: string, status: number, body: unknown) => [number, unknown]) | undefined {
+  if (!defects.has('debitura-is-test-echoed') && !defects.has('debitura-partner-cases-missing')) return undefined;
+  const renameFlag = (c: Record<string, unknown>) => {
+    if (!c || typeof c !== 'object' || !('isTestCase' in c)) return c;
+    const { isTestCase, ...rest } = c;
+    return { ...rest, isTest: isTestCase };
+  };
+  return (operationId, status, body) => {
+    let out = body as Record<string, any>;
+    if (defects.has('debitura-is-test-echoed') && out && typeof out === 'object') {
+      out = Array.isArray(out.cases) ? { ...out, cases: out.cases.map(renameFlag) } : renameFlag(out);
+    }
+    if (defects.has('debitura-partner-cases-missing') && operationId === 'listPartnerCases' && out && Array.isArray(out.cases)) {
+      out = { ...out, cases: out.cases.filter((c: { attributedToPartner?: boolean }) => !c.attributedToPartner) };
+    }
+    return [status, out];
+  };
+}

@@ -1,0 +1,144 @@
+// Debitura's two APIs on the mock's one Fastify app, each an encapsulated plugin under its prefix
+// with its own authentication and error rendering, and the shared pipeline for every operation:
+//   /debitura/referral  XApiKey (the referral partner's key; each key is its own account)
+//   /debitura/customer  Authorization: Bearer <token minted by /debitura/referral/oauth/token>,
+//                       or XApiKey for a direct creditor (an account of its own with one client)
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { loadBundledContract, type Contract } from '../contract.js';
+import { errors } from '../errors.js';
+import type { CompiledOperation } from '../pipeline.js';
+import { mountOperations, sendError, toApiError } from '../mount-operations.js';
+import type { Sandbox } from '../sandbox.js';
+import type { AccountState } from '../state/store.js';
+import { SCENARIO_SUFFIX } from '../scenarios/scenarios.js';
+import { ok } from '../handlers/context.js';
+import { completeVerification, signContracts, SIGNING_TASK, VERIFICATION_TASK, type DebituraRuntime } from './cases.js';
+import { customerHandlers } from './customer-handlers.js';
+import { referralHandlers } from './referral-handlers.js';
+import { debituraErrors, renderDebituraError } from './errors.js';
+import { responseDefectsFor, signerFor, wrapHandlers, type DebituraDefects } from './defects.js';
+import { addClient, DOCS_PARTNER_KEY, DOCS_TENANT, seedDocsPartner } from './scenarios.js';
+import { TOKEN_LIFETIME_SECONDS, TokenRegistry } from './tokens.js';
+import { worldOf } from './state.js';
+
+export const DEBITURA_PREFIX = '/debitura/';
+export const REFERRAL_PREFIX = '/debitura/referral';
+export const CUSTOMER_PREFIX = '/debitura/customer';
+
+const PARTNER_ACCOUNT = 'debitura:';
+const DIRECT_ACCOUNT = 'debitura-direct:';
+const KEY = /^[A-Za-z0-9_.-]{1,200}$/;
+
+/** True for the accounts of Debitura's APIs (their keys never collide with CasaPay's `sk_…`). */
+export const isDebituraAccount = (key: string) => key.startsWith(PARTNER_ACCOUNT) || key.startsWith(DIRECT_ACCOUNT);
+
+export interface DebituraOptions {
+  sandbox: Sandbox;
+  defects: DebituraDefects;
+  /** The run's --scenario, when it names a Debitura scenario. */
+  scenario?: string;
+}
+
+export function createDebitura({ sandbox, defects }: DebituraOptions) {
+  const rt: DebituraRuntime = { dispatcher: sandbox.dispatcher, sign: signerFor(defects) };
+  const docsAccount = `${PARTNER_ACCOUNT}${DOCS_PARTNER_KEY}`;
+  const tokens = new TokenRegistry(sandbox.ids, { accountKey: docsAccount, externalTenantId: DOCS_TENANT }, defects.has('debitura-token-never-expires') ? () => 10 * 365 * 86_400 : () => TOKEN_LIFETIME_SECONDS);
+  const deps = { sandbox, tokens };
+
+  sandbox.tasks.define(VERIFICATION_TASK, (fx, { caseId }) => completeVerification(rt, fx, caseId));
+  sandbox.tasks.define(SIGNING_TASK, (fx, { clientId }) => {
+    const world = worldOf(fx.account);
+    const client = world.clients.get(clientId);
+    if (client) signContracts(rt, fx, world, client);
+  });
+
+  /** The partner's account for a request (X-Mock-Scenario gives it a separate, seeded one). */
+  const accountFor = (request: FastifyRequest, prefix: string, key: string): AccountState => {
+    const scenario = request.headers['x-mock-scenario'];
+    return sandbox.account(`${prefix}${key}${typeof scenario === 'string' && scenario ? `${SCENARIO_SUFFIX}${scenario.trim()}` : ''}`);
+  };
+  const apiKeyOf = (request: FastifyRequest): string | undefined => {
+    const key = request.headers.xapikey;
+    if (key === undefined) return undefined;
+    if (typeof key !== 'string' || !KEY.test(key)) throw debituraErrors.apiKeyInvalid();
+    return key;
+  };
+
+  const authenticateReferral = (request: FastifyRequest) => {
+    const key = apiKeyOf(request);
+    if (key === undefined) throw debituraErrors.apiKeyMissing();
+    request.account = accountFor(request, PARTNER_ACCOUNT, key);
+    request.caller = { via: 'api_key' };
+  };
+
+  const authenticateCustomer = (request: FastifyRequest) => {
+    const header = request.headers.authorization;
+    if (header !== undefined) {
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      if (!match) throw debituraErrors.tokenInvalid();
+      const now = sandbox.clock.now();
+      // The docs' token works before any mint: opening the docs' account registers it.
+      if (match[1] === 'eyJhbGciOiJIUzI1NiIs...') sandbox.account(docsAccount);
+      const checked = tokens.check(match[1]!, now);
+      if (!checked) throw debituraErrors.tokenInvalid();
+      if ('expiredAt' in checked) throw debituraErrors.tokenExpired(checked.expiredAt);
+      const account = sandbox.store.peek(checked.grant.accountKey);
+      if (!account || !account.debitura?.clients.has(checked.grant.clientId)) throw debituraErrors.tokenInvalid();
+      request.account = sandbox.account(checked.grant.accountKey);
+      request.caller = { via: 'bearer', clientId: checked.grant.clientId };
+      return;
+    }
+    const key = apiKeyOf(request);
+    if (key === undefined) throw debituraErrors.credentialsMissing();
+    const account = accountFor(request, DIRECT_ACCOUNT, key);
+    const world = worldOf(account);
+    world.directClientId ??= addClient(deps, account, { externalTenantId: `direct-${key}`.slice(0, 100), name: 'Direct Creditor ApS', country: 'DK' }).id;
+    request.account = account;
+    request.caller = { via: 'api_key', clientId: world.directClientId };
+  };
+
+  const referral = referralHandlers(rt, tokens);
+  const served = {
+    referral: wrapHandlers(defects, referral, (ctx) => ok(tokens.mint(ctx.account.key, addClient(deps, ctx.account, { externalTenantId: `${ctx.body.externalTenantId}`, name: 'Unlinked', country: 'DE', linkStatus: 'Withdrawn' }), ctx.now()))),
+    customer: wrapHandlers(defects, customerHandlers(rt), referral.mintToken!),
+  };
+  const responseDefects = responseDefectsFor(defects);
+
+  async function mount(app: FastifyInstance, options: { validateResponses: boolean; logUnexpected: (request: FastifyRequest, error: unknown) => void }): Promise<CompiledOperation[]> {
+    const compiled: CompiledOperation[] = [];
+    const api = (prefix: string, contract: Contract, handlers: typeof served.referral, authenticate: (request: FastifyRequest) => void) =>
+      app.register(async (scope) => {
+        scope.setErrorHandler((error, request, reply) => sendError(reply, request, toApiError(error, request, options.logUnexpected), renderDebituraError));
+        scope.setNotFoundHandler((request, reply) => sendError(reply, request, errors.routeNotFound(request.method, request.url.split('?')[0]!), renderDebituraError));
+        // Authenticate before the body is read, as for CasaPay.
+        scope.addHook('onRequest', (request, _reply, done) => {
+          if (request.method === 'OPTIONS' || request.is404) return done();
+          try {
+            if (defects.has('debitura-json-patch-refused') && /^application\/json-patch\+json/i.test(request.headers['content-type'] ?? '')) {
+              throw errors.contentType(request.headers['content-type']!, ['application/json']);
+            }
+            authenticate(request);
+          } catch (error) {
+            return done(error as Error);
+          }
+          done();
+        });
+        compiled.push(...mountOperations(scope, { sandbox, contract, handlers, renderError: renderDebituraError, responseDefects, validateResponses: options.validateResponses }));
+      }, { prefix });
+    await api(REFERRAL_PREFIX, loadBundledContract('debitura-referral.json'), served.referral, authenticateReferral);
+    await api(CUSTOMER_PREFIX, loadBundledContract('debitura-customer.json'), served.customer, authenticateCustomer);
+    return compiled;
+  }
+
+  return {
+    tokens,
+    mount,
+    /** Seeds a new Debitura account; false for other accounts (CasaPay's seeding goes on). */
+    seed(account: AccountState): boolean {
+      if (!isDebituraAccount(account.key)) return false;
+      seedDocsPartner(deps, account, docsAccount);
+      return true;
+    },
+  };
+}
+

@@ -1,0 +1,86 @@
+// Webhook subscriptions, the same on both APIs: a partner's (Referral API, case events) and a
+// client's (Customer API, every event type). The secret is base64 and shown only at create.
+import { created, ok, type Handler, type HandlerContext } from '../handlers/context.js';
+import { errors } from '../errors.js';
+import { debituraErrors } from './errors.js';
+import { isoNow } from './rules.js';
+import { worldOf, type StoredSubscription } from './state.js';
+import type { DebituraRuntime } from './cases.js';
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+const TEST_TIMEOUT_MS = 10_000;
+
+/** HTTPS (Debitura's rule), or plain http to this machine so local receivers work against the mock. */
+function checkedUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw errors.parameterInvalid('url', 'must be an absolute URL.');
+  }
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname))) return value;
+  throw errors.parameterInvalid('url', 'must use https (http is accepted only for localhost receivers of the mock).');
+}
+
+export interface SubscriptionApi {
+  /** Who owns the subscriptions of this API for the caller: `partner`, or the caller's client id. */
+  owner(ctx: HandlerContext): string;
+  events: readonly string[];
+  names: { create: string; list: string; get?: string; remove: string; test?: readonly string[] };
+  /** What a test delivery carries. */
+  samplePayload(ctx: HandlerContext, stored: StoredSubscription): unknown;
+}
+
+export function subscriptionHandlers(rt: DebituraRuntime, api: SubscriptionApi): Record<string, Handler> {
+  const mine = (ctx: HandlerContext, id: string): StoredSubscription => {
+    const stored = worldOf(ctx.account).subscriptions.get(id);
+    if (!stored || stored.owner !== api.owner(ctx)) throw debituraErrors.notFound('webhook subscription', id);
+    return stored;
+  };
+  const shown = (stored: StoredSubscription) => ({ ...stored.subscription, secret: null });
+
+  const create: Handler = (ctx) => {
+    const { url, events, isTestMode } = ctx.body as { url: string; events: string[]; isTestMode?: boolean };
+    const unknown = events.find((e) => !api.events.includes(e));
+    if (unknown !== undefined) throw errors.parameterInvalid('events', `'${unknown}' is not an event type here; use ${api.events.join(', ')}.`);
+    const now = isoNow(ctx);
+    const secret = Buffer.from(ctx.ids.secret('')).toString('base64');
+    const subscription = { id: ctx.ids.uuid(), url: checkedUrl(url), events: [...new Set(events)], isActive: true, createdUtc: now, updatedUtc: now, disabledReason: null, secret: null, isTestMode: isTestMode ?? false };
+    worldOf(ctx.account).subscriptions.set(subscription.id, { subscription: subscription as never, secret, owner: api.owner(ctx) });
+    return created({ ...subscription, secret });
+  };
+
+  const list: Handler = (ctx) => {
+    const owner = api.owner(ctx);
+    return ok([...worldOf(ctx.account).subscriptions.values()].filter((s) => s.owner === owner).map(shown));
+  };
+
+  const remove: Handler = (ctx) => {
+    mine(ctx, ctx.params.id!);
+    worldOf(ctx.account).subscriptions.delete(ctx.params.id!);
+    return { status: 204, body: undefined };
+  };
+
+  /** One signed delivery, now, reported back (not retried, not logged as an event). */
+  const test: Handler = async (ctx) => {
+    const stored = mine(ctx, ctx.params.id!);
+    const payload = api.samplePayload(ctx, stored);
+    const body = JSON.stringify(payload);
+    const started = performance.now();
+    const headers = { 'Content-Type': 'application/json', 'User-Agent': 'Debitura-Mock/1.0', ...rt.sign(body, Math.floor(Date.now() / 1000), stored.secret, (payload as { event?: string }).event ?? 'webhook.test') };
+    try {
+      const response = await fetch(stored.subscription.url!, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(TEST_TIMEOUT_MS) });
+      await response.arrayBuffer().catch(() => undefined);
+      const success = response.status >= 200 && response.status < 300;
+      return ok({ success, httpStatusCode: response.status, durationMs: Math.round(performance.now() - started), errorMessage: success ? null : `The endpoint answered ${response.status}.`, errorCategory: success ? null : 'HttpError', testPayload: payload });
+    } catch (error) {
+      const timeout = (error as Error).name === 'TimeoutError';
+      return ok({ success: false, httpStatusCode: null, durationMs: Math.round(performance.now() - started), errorMessage: (error as Error).message, errorCategory: timeout ? 'TimeoutError' : 'NetworkError', testPayload: payload });
+    }
+  };
+
+  const handlers: Record<string, Handler> = { [api.names.create]: create, [api.names.list]: list, [api.names.remove]: remove };
+  if (api.names.get) handlers[api.names.get] = (ctx) => ok(shown(mine(ctx, ctx.params.id!)));
+  for (const name of api.names.test ?? []) handlers[name] = test;
+  return handlers;
+}
