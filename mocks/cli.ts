@@ -117,6 +117,7 @@ async function start() {
     mock.sandbox.store.maxAccounts !== undefined && `at most ${mock.sandbox.store.maxAccounts} accounts, least recently used evicted`,
   ].filter(Boolean);
   console.log(`CasaPay mock listening on ${mock.url}${extras.length ? ` (${extras.join(', ')})` : ''} — try: curl ${mock.url}/v1/collection_cases -H "Authorization: Bearer sk_test_123"`);
+  console.log(`Debitura's Referral-Partner API on ${mock.url}/debitura/referral (XApiKey), Customer API on ${mock.url}/debitura/customer (Bearer token from /oauth/token)`);
 
   let closing = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

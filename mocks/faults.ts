@@ -237,6 +237,8 @@ export interface InstallFaultsOptions {
   faults?: FaultOptions;
   /** A number in [0, 1); pass a seeded source for repeatable faults. */
   random: () => number;
+  /** How the API a request is for writes an error (default CasaPay's envelope). */
+  render?(request: FastifyRequest, error: ApiError): { status: number; body: unknown };
 }
 
 /**
@@ -248,6 +250,7 @@ export interface InstallFaultsOptions {
 export function installFaults(app: FastifyInstance, options: InstallFaultsOptions): Faults {
   const faults = parseFaults(options.faults);
   const { random } = options;
+  const render = options.render ?? ((_request: FastifyRequest, error: ApiError) => ({ status: error.status, body: error.toBody() }));
   const runActive = faults.latency !== undefined || faults.errorRate > 0 || faults.dropRate > 0;
   // Wake waiting requests when the server closes, so close() is not held up by a long latency.
   const closing = new AbortController();
@@ -269,8 +272,8 @@ export function installFaults(app: FastifyInstance, options: InstallFaultsOption
     try {
       preferences = parseFaultPreferences(header);
     } catch (error) {
-      const apiError = errors.parameterInvalid('Prefer', (error as Error).message);
-      reply.code(apiError.status).header('Request-Id', request.id).send(apiError.toBody());
+      const rendered = render(request, errors.parameterInvalid('Prefer', (error as Error).message));
+      reply.code(rendered.status).header('Request-Id', request.id).send(rendered.body);
       return true;
     }
 
@@ -300,9 +303,10 @@ export function installFaults(app: FastifyInstance, options: InstallFaultsOption
 
     if (fail) {
       const apiError = faultError(status);
-      reply.code(apiError.status).header('Request-Id', request.id).header('X-Mock-Source', 'fault');
+      const rendered = render(request, apiError);
+      reply.code(rendered.status).header('Request-Id', request.id).header('X-Mock-Source', 'fault');
       for (const [name, value] of Object.entries(apiError.extra.headers ?? {})) reply.header(name, value);
-      reply.send(apiError.toBody());
+      reply.send(rendered.body);
       return true;
     }
     return false;

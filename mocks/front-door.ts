@@ -18,6 +18,18 @@ export interface FrontDoorDeps {
   docsApiKey: string;
   /** Renders the HTML answer instead of the plain page (the console, which embeds renderFacts). */
   page?: (request: FastifyRequest, reply: FastifyReply, info: FrontDoorInfo) => FastifyReply;
+  /** The other APIs the mock serves under their prefixes (Debitura's), each with its contract. */
+  otherApis?: ReadonlyArray<OtherApi>;
+}
+
+export interface OtherApi {
+  name: string;
+  /** The base path a client uses as its base URL, such as `/debitura/customer`. */
+  prefix: string;
+  auth: string;
+  contract: Contract;
+  /** A first request, with `{base}` for the base URL. */
+  try: string;
 }
 
 export const CONTRACT_ROUTE = '/openapi.json';
@@ -60,6 +72,8 @@ export interface FrontDoorInfo {
   try: string;
   scenarios: Array<{ name: string; description: string }>;
   admin_routes: Array<{ method: string; path: string; does: string }>;
+  /** The other APIs served beside CasaPay's /v1: base URL, authentication, contract URL, a first request. */
+  apis: Array<{ name: string; base_url: string; auth: string; contract_url: string; try: string }>;
 }
 
 /**
@@ -77,6 +91,7 @@ export function frontDoorInfo(deps: FrontDoorDeps, version: string, baseUrl: str
     try: `curl ${baseUrl}/v1/collection_cases -H "Authorization: Bearer ${deps.docsApiKey}"`,
     scenarios: [...deps.scenarios().values()].map(({ name, description }) => ({ name, description })),
     admin_routes: ADMIN_ROUTES.map(([method, route, does]) => ({ method, path: route, does })),
+    apis: (deps.otherApis ?? []).map((api) => ({ name: api.name, base_url: `${baseUrl}${api.prefix}`, auth: api.auth, contract_url: `${baseUrl}${api.prefix}${CONTRACT_ROUTE}`, try: api.try.replaceAll('{base}', `${baseUrl}${api.prefix}`) })),
   };
 }
 
@@ -97,6 +112,11 @@ export function renderFacts(info: FrontDoorInfo): string {
 <table>
 ${rows(info.scenarios.map((s) => [`<code>${escapeHtml(s.name)}</code>`, escapeHtml(s.description)]))}
 </table>
+${info.apis.length ? `<h2>Also served</h2>
+<table>
+${rows(info.apis.map((a) => [escapeHtml(a.name), `<code>${escapeHtml(a.base_url)}</code>`, escapeHtml(a.auth), `<a href="${escapeHtml(a.contract_url)}">contract</a>`]))}
+</table>
+<pre>${info.apis.map((a) => escapeHtml(a.try)).join('\n')}</pre>` : ''}
 <h2>Admin routes</h2>
 <table>
 ${rows(info.admin_routes.map((r) => [`<code>${escapeHtml(r.method)}</code>`, r.method === 'GET' && !r.path.includes('…') ? `<a href="${escapeHtml(r.path)}"><code>${escapeHtml(r.path)}</code></a>` : `<code>${escapeHtml(r.path)}</code>`, escapeHtml(r.does)]))}
@@ -163,4 +183,8 @@ export async function registerFrontDoor(app: FastifyInstance, deps: FrontDoorDep
     reply.header('Request-Id', request.id);
     return reply.type('application/json; charset=utf-8').send((contractJson ??= JSON.stringify(deps.contract.document)));
   });
+  for (const api of deps.otherApis ?? []) {
+    let json: string | undefined;
+    app.get(`${api.prefix}${CONTRACT_ROUTE}`, async (request, reply) => reply.header('Request-Id', request.id).type('application/json; charset=utf-8').send((json ??= JSON.stringify(api.contract.document))));
+  }
 }

@@ -129,6 +129,7 @@ export function mountOperations(scope: FastifyInstance, mount: MountOptions): Co
         sandbox: mount.sandbox,
         contract,
         prism,
+        prefix: scope.prefix,
         validateResponses: mount.validateResponses,
         renderError: mount.renderError,
         responseDefects: mount.responseDefects && ((status, body) => mount.responseDefects!(spec.operationId, status, body)),

@@ -57,6 +57,8 @@ export interface PipelineDeps {
   contract: Contract;
   prism: PrismFallback;
   validateResponses: boolean;
+  /** The base path the API is mounted under (`/debitura/customer`; '' for CasaPay's /v1): contract paths are relative to it. */
+  prefix: string;
   /** How this API writes an error (CasaPay's envelope, Debitura's ErrorResponse). */
   renderError(error: ApiError): RenderedError;
   /** The deliberate defects that bend this API's responses on the way out (see defects.ts). */
@@ -145,7 +147,7 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
     if (preference) {
       const answer = await prism.answer(spec, {
         method: spec.method,
-        path: pathOf(request.url),
+        path: pathOf(request.url).slice(deps.prefix.length),
         query: (request.query ?? {}) as Record<string, string>,
         headers: request.headers as Record<string, string>,
         body: request.body,

@@ -121,6 +121,9 @@ function authenticate(request: FastifyRequest, sandbox: Sandbox, defects: Readon
   request.account = sandbox.account(key);
 }
 
+/** An error as the API a URL belongs to writes it, for answers written before any route runs. */
+const renderFor = (url: string, error: ApiError): RenderedError => (url.startsWith(DEBITURA_PREFIX) ? renderDebituraError(error) : { status: error.status, body: error.toBody() });
+
 /**
  * Creates the mock and starts listening.
  * @example
@@ -213,7 +216,7 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
       const apiError = (error as { code?: string }).code === 'FST_ERR_MAX_PARAM_LENGTH'
         ? errors.parameterInvalid(null, 'A path parameter is longer than 100 characters.')
         : errors.urlInvalid(request.url.split('?')[0]!.slice(0, 200));
-      const { status, body } = request.url.startsWith(DEBITURA_PREFIX) ? renderDebituraError(apiError) : { status: apiError.status, body: apiError.toBody() };
+      const { status, body } = renderFor(request.url, apiError);
       void (reply as unknown as FastifyReply).code(status).header('Request-Id', request.id).send(body);
     },
     // Node's HTTP parser refuses the request before Fastify sees it (oversized head, garbage): write the
@@ -258,10 +261,10 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   // authentication: a slow or failing network comes before the API reads the key), then /__admin.
   const journal = installJournal(app, { now: () => clock.nowMs(), limit: options.journalLimit });
   // Faults draw from their own seeded stream, so turning them on does not change the ids a seed mints.
-  installFaults(app, { faults: options.faults, random: createIdMinter(options.seed === undefined ? undefined : `${options.seed}:faults`).fraction });
+  installFaults(app, { faults: options.faults, random: createIdMinter(options.seed === undefined ? undefined : `${options.seed}:faults`).fraction, render: (request, error) => renderFor(request.url, error) });
   await registerAdmin(app, { sandbox, journal, clock, access, providerStates, scenarios, applyScenario: (account, scenario) => applyScenario(runtime, account, scenario) });
   const consolePage = await registerConsole(app, { access });
-  await registerFrontDoor(app, { contract, scenarios, docsApiKey: DOCS_API_KEY, page: consolePage });
+  await registerFrontDoor(app, { contract, scenarios, docsApiKey: DOCS_API_KEY, page: consolePage, otherApis: debitura.apis });
   variants.install?.(app);
 
   const casapayError = (error: ApiError): RenderedError => {

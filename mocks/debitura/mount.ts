@@ -5,6 +5,7 @@
 //                       or XApiKey for a direct creditor (an account of its own with one client)
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { loadBundledContract, type Contract } from '../contract.js';
+import type { OtherApi } from '../front-door.js';
 import { errors } from '../errors.js';
 import type { CompiledOperation } from '../pipeline.js';
 import { mountOperations, sendError, toApiError } from '../mount-operations.js';
@@ -103,6 +104,12 @@ export function createDebitura({ sandbox, defects }: DebituraOptions) {
     customer: wrapHandlers(defects, customerHandlers(rt), referral.mintToken!),
   };
   const responseDefects = responseDefectsFor(defects);
+  const contracts = { referral: loadBundledContract('debitura-referral.json'), customer: loadBundledContract('debitura-customer.json') };
+  /** What the front door lists beside CasaPay's /v1. */
+  const apis: OtherApi[] = [
+    { name: "Debitura's Referral-Partner API", prefix: REFERRAL_PREFIX, auth: 'XApiKey: <partner key> (the docs\' YOUR_API_KEY is seeded)', contract: contracts.referral, try: `curl -X POST {base}/oauth/token -H "XApiKey: ${DOCS_PARTNER_KEY}" -H "Content-Type: application/json" -d '{"externalTenantId": "${DOCS_TENANT}"}'` },
+    { name: "Debitura's Customer API", prefix: CUSTOMER_PREFIX, auth: 'Authorization: Bearer <accessToken from the Referral API> (or XApiKey as a direct creditor)', contract: contracts.customer, try: 'curl {base}/cases -H "Authorization: Bearer eyJhbGciOiJIUzI1NiIs..."' },
+  ];
 
   async function mount(app: FastifyInstance, options: { validateResponses: boolean; logUnexpected: (request: FastifyRequest, error: unknown) => void }): Promise<CompiledOperation[]> {
     const compiled: CompiledOperation[] = [];
@@ -125,13 +132,14 @@ export function createDebitura({ sandbox, defects }: DebituraOptions) {
         });
         compiled.push(...mountOperations(scope, { sandbox, contract, handlers, renderError: renderDebituraError, responseDefects, validateResponses: options.validateResponses }));
       }, { prefix });
-    await api(REFERRAL_PREFIX, loadBundledContract('debitura-referral.json'), served.referral, authenticateReferral);
-    await api(CUSTOMER_PREFIX, loadBundledContract('debitura-customer.json'), served.customer, authenticateCustomer);
+    await api(REFERRAL_PREFIX, contracts.referral, served.referral, authenticateReferral);
+    await api(CUSTOMER_PREFIX, contracts.customer, served.customer, authenticateCustomer);
     return compiled;
   }
 
   return {
     tokens,
+    apis,
     mount,
     /** Seeds a new Debitura account; false for other accounts (CasaPay's seeding goes on). */
     seed(account: AccountState): boolean {
