@@ -14,6 +14,7 @@ import type { AccountState } from './state/store.js';
 import { requireAccountKey, requireAdmin, type AdminAccess } from './admin-access.js';
 import { CASE_MOVES, CLAIM_MOVES, GUARANTEE_MOVES, SYSTEM_CLOSE_CODES } from './domain/lifecycle.js';
 import { maskKey } from './journal.js';
+import { dumpDebitura } from './debitura/state.js';
 import type { Scenario } from './scenarios/scenarios.js';
 
 export const ADMIN_PREFIX = '/__admin';
@@ -93,6 +94,7 @@ export function dumpAccount(account: AccountState) {
     webhook_endpoints: account.webhookEndpoints.values().map(({ secret: _secret, ...endpoint }: { secret?: unknown } & Record<string, unknown>) => endpoint),
     test_clocks: account.testClocks.values(),
     scheduled_tasks: account.schedule.list().map(({ at, clock, description }) => ({ at, clock, description })),
+    ...(account.debitura ? { debitura: dumpDebitura(account.debitura) } : {}),
   };
 }
 

@@ -127,3 +127,14 @@ export function clientLink(world: DebituraWorld, client: DebituraClient, partner
 
 export const onboardingStatus = (client: DebituraClient): 'Completed' | 'Pending' =>
   client.contracts.debtCollectionAgreement === 'Signed' && client.contracts.powerOfAttorney === 'Signed' ? 'Completed' : 'Pending';
+
+/** What GET /__admin/state shows of a Debitura account (subscription secrets left out). */
+export function dumpDebitura(world: DebituraWorld) {
+  return {
+    clients: [...world.clients.values()],
+    cases: [...world.cases.values()].map(({ case: c, ...beside }) => ({ ...c, ...beside })),
+    payments: [...world.payments.values()],
+    subscriptions: [...world.subscriptions.values()].map(({ subscription, owner }) => ({ ...subscription, owner })),
+    events: world.events.map((e) => e.payload),
+  };
+}

@@ -21,6 +21,13 @@ export interface InterceptOptions extends Omit<MockServerOptions, 'host' | 'port
   baseUrl?: string;
 }
 
+export interface DebituraInterceptOptions extends Omit<MockServerOptions, 'host' | 'port'> {
+  /** Where your code calls the Referral-Partner API; default https://referral-api.debitura.com. */
+  referralUrl?: string;
+  /** Where your code calls the Customer API; default https://customer-api.debitura.com. */
+  customerUrl?: string;
+}
+
 export interface CasaPayInterceptor {
   /** The intercepted origin, e.g. https://api.casapay.com. */
   baseUrl: string;
@@ -74,31 +81,51 @@ function isUtf8(bytes: Buffer): boolean {
  */
 export async function interceptCasaPay(options: InterceptOptions = {}): Promise<CasaPayInterceptor> {
   const { baseUrl: base = 'https://api.casapay.com', ...engineOptions } = options;
-  const origin = new URL(base).origin;
+  return intercept([[new URL(base).origin, '']], engineOptions, (key) => key);
+}
+
+/**
+ * Answers Debitura's two APIs at their real hosts in-process, so code written against
+ * referral-api.debitura.com and customer-api.debitura.com runs unchanged (`baseUrl` is the
+ * Referral API's origin). The docs' key `YOUR_API_KEY` and token work as on `casapay-mock`.
+ * @example
+ * const debitura = await interceptDebitura({ seed: 'test' });
+ * await fetch('https://referral-api.debitura.com/oauth/token', { method: 'POST', headers: { XApiKey: 'YOUR_API_KEY', 'Content-Type': 'application/json' }, body: '{"externalTenantId":"your-client-id"}' });
+ * await debitura.restore();
+ */
+export async function interceptDebitura(options: DebituraInterceptOptions = {}): Promise<CasaPayInterceptor> {
+  const { referralUrl = 'https://referral-api.debitura.com', customerUrl = 'https://customer-api.debitura.com', ...engineOptions } = options;
+  // state() and reset() take the partner's XApiKey; its account is kept as `debitura:<key>`.
+  return intercept([[new URL(referralUrl).origin, '/debitura/referral'], [new URL(customerUrl).origin, '/debitura/customer']], engineOptions, (key) => `debitura:${key}`);
+}
+
+/** Intercepts each origin, answering its requests with the engine under the origin's prefix. */
+async function intercept(routes: Array<[origin: string, prefix: string]>, engineOptions: Omit<MockServerOptions, 'host' | 'port'>, accountOf: (key: string) => string): Promise<CasaPayInterceptor> {
   const clock = engineOptions.clock ?? createClock();
   const engine = await createMockEngine({ logLevel: 'silent', ...engineOptions, clock });
-
-  const scope = nock(origin).persist();
-  const interceptors = METHODS.map((method) => {
-    const interceptor = scope.intercept(() => true, method);
-    interceptor.reply(async function (this: { req: { method: string; headers: Record<string, string | string[]> } }, uri: string, body: unknown) {
-      const payload = requestBytes(body);
-      const res = await engine.app.inject({ method: this.req.method as 'GET', url: uri, headers: this.req.headers, ...(payload ? { payload } : {}) });
-      // A fault dropped the connection (`Prefer: drop=true`, --drop-rate): the client sees a reset socket.
-      if (res.headers[DROPPED_HEADER]) throw Object.assign(new Error('socket hang up (the mock dropped the connection)'), { code: 'ECONNRESET' });
-      // Hop-by-hop headers belong to the (absent) connection, not to the answer nock replays.
-      const headers = Object.fromEntries(Object.entries(res.headers).filter(([name]) => !['connection', 'keep-alive', 'transfer-encoding'].includes(name))) as Record<string, string | string[]>;
-      return [res.statusCode, res.rawPayload, headers];
+  const interceptors = routes.flatMap(([origin, prefix]) => {
+    const scope = nock(origin).persist();
+    return METHODS.map((method) => {
+      const interceptor = scope.intercept(() => true, method);
+      interceptor.reply(async function (this: { req: { method: string; headers: Record<string, string | string[]> } }, uri: string, body: unknown) {
+        const payload = requestBytes(body);
+        const res = await engine.app.inject({ method: this.req.method as 'GET', url: `${prefix}${uri}`, headers: this.req.headers, ...(payload ? { payload } : {}) });
+        // A fault dropped the connection (`Prefer: drop=true`, --drop-rate): the client sees a reset socket.
+        if (res.headers[DROPPED_HEADER]) throw Object.assign(new Error('socket hang up (the mock dropped the connection)'), { code: 'ECONNRESET' });
+        // Hop-by-hop headers belong to the (absent) connection, not to the answer nock replays.
+        const headers = Object.fromEntries(Object.entries(res.headers).filter(([name]) => !['connection', 'keep-alive', 'transfer-encoding'].includes(name))) as Record<string, string | string[]>;
+        return [res.statusCode, res.rawPayload, headers];
+      });
+      return interceptor;
     });
-    return interceptor;
   });
 
   return {
-    baseUrl: origin,
+    baseUrl: routes[0]![0],
     engine,
     clock,
     state(apiKey) {
-      const account = engine.sandbox.store.peek(apiKey);
+      const account = engine.sandbox.store.peek(accountOf(apiKey));
       if (!account) return undefined;
       engine.sandbox.catchUp(account);
       return dumpAccount(account);
@@ -108,8 +135,9 @@ export async function interceptCasaPay(options: InterceptOptions = {}): Promise<
       engine.sandbox.tick();
     },
     reset(apiKey) {
-      engine.sandbox.reset(apiKey);
-      engine.journal.clear(apiKey);
+      const key = apiKey === undefined ? undefined : accountOf(apiKey);
+      engine.sandbox.reset(key);
+      engine.journal.clear(key);
     },
     received(pattern) {
       return findRequests(engine.journal, pattern);
