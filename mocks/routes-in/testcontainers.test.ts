@@ -73,6 +73,19 @@ describe.skipIf(problem !== undefined)('CasaPayMockContainer (real Docker)', () 
     }
   });
 
+  it("serves Debitura's two APIs under their prefixes: the docs' key mints, the token submits", async () => {
+    const { referral, customer } = mock.getDebituraUrls();
+    const minted = await fetch(`${referral}/oauth/token`, { method: 'POST', headers: { XApiKey: 'YOUR_API_KEY', 'content-type': 'application/json' }, body: JSON.stringify({ externalTenantId: 'your-client-id' }) });
+    expect(minted.status).toBe(200);
+    const { accessToken } = (await minted.json()) as { accessToken: string };
+    const submitted = await fetch(`${customer}/cases`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json-patch+json' },
+      body: JSON.stringify({ currencyCode: 'EUR', amountToRecover: 5000.0, date: '2025-06-01', debtor: { type: 'Company', name: 'Debtor GmbH', countryAlpha2: 'DE' } }),
+    });
+    expect(submitted.status).toBe(200);
+  });
+
   it('offers the admin routes: state, journal, reset', async () => {
     const key = 'sk_test_admin_route';
     await mock.client(key).POST('/v1/collection_case_previews', {

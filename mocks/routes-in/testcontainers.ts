@@ -144,6 +144,11 @@ export class StartedCasaPayMockContainer extends AbstractStartedContainer {
     return this.baseUrl;
   }
 
+  /** The base URLs of Debitura's two APIs in the container (a client's base URL is just that prefix). */
+  getDebituraUrls(): { referral: string; customer: string } {
+    return { referral: `${this.baseUrl}/debitura/referral`, customer: `${this.baseUrl}/debitura/customer` };
+  }
+
   /** A typed client for one account. */
   client(apiKey: string): CasaPayClient {
     return createCasaPayClient({ baseUrl: this.baseUrl, apiKey });
