@@ -7,12 +7,12 @@ import { createRequire } from 'node:module';
 import { loadContract, type Contract } from './contract.js';
 import { createClock, type Clock } from './clock.js';
 import { ApiError, errors } from './errors.js';
-import { parseDefects, type DefectName } from './defects.js';
+import { DEFECTS, parseDefects, type DefectName } from './defects.js';
 import { handlers } from './handlers/index.js';
 import type { CompiledOperation, RenderedError } from './pipeline.js';
 import { mountOperations, sendError, toApiError } from './mount-operations.js';
 import { createDebitura, DEBITURA_PREFIX } from './debitura/mount.js';
-import { isDebituraDefect, parseDebituraDefects } from './debitura/defects.js';
+import { DEBITURA_DEFECTS, isDebituraDefect, parseDebituraDefects } from './debitura/defects.js';
 import { renderDebituraError } from './debitura/errors.js';
 import { Sandbox } from './sandbox.js';
 import { createIdMinter } from './state/ids.js';
@@ -153,6 +153,8 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   if (maxAccounts !== undefined && (!Number.isInteger(maxAccounts) || maxAccounts < 1)) throw new Error(`max accounts must be a whole number of at least 1, got ${maxAccounts}.`);
   const contract = options.contract ?? loadContract();
   // One --defect flag for both APIs: Debitura's names go to the Debitura mount.
+  const unknownDefects = (options.defects ?? []).filter((name) => !isDebituraDefect(name) && !(name in DEFECTS));
+  if (unknownDefects.length) throw new Error(`Unknown defect(s): ${unknownDefects.join(', ')}. Known: ${[...Object.keys(DEFECTS), ...Object.keys(DEBITURA_DEFECTS)].join(', ')}.`);
   const defects = parseDefects((options.defects ?? []).filter((name) => !isDebituraDefect(name)));
   const debituraDefects = parseDebituraDefects((options.defects ?? []).filter(isDebituraDefect));
   const clock = options.clock ?? createClock();
