@@ -50,7 +50,7 @@ async function send(request: HttpRequest) {
     body = form;
   }
   const response = await fetch(`${mock.url}${prefix}${target}`, { method: request.method, headers, ...(body === undefined ? {} : { body }) });
-  const parsed = await response.json();
+  const parsed = (await response.json()) as any;
   const operation = contract.match(request.method, target.split('?')[0]!);
   expect(operation, `${request.method} ${target} is not an operation of the contract`).toBeDefined();
   const validate = contract.closed().responseValidator(operation!.operationId, response.status);
