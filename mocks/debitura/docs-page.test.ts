@@ -89,4 +89,15 @@ describe('Debitura docs page, verbatim', () => {
     const chats = await fetch(`${mock.url}/debitura/referral/cases/${created.caseId}/chats`, { headers: { xapikey: 'YOUR_API_KEY' } });
     expect(await chats.json()).toMatchObject([{ isSystemMessage: true, message: "System message: New file uploaded under 'Files': invoice.pdf" }]);
   });
+
+  it("the docs' token expires after 30 minutes on the mock's clock (401), and minting again renews it", async () => {
+    const shift = (seconds: number) => fetch(`${mock.url}/__admin/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ shift_seconds: seconds }) });
+    const getCase = () => fetch(`${mock.url}/debitura/customer/cases/${created.caseId}`, { headers: { authorization: 'Bearer eyJhbGciOiJIUzI1NiIs...' } });
+    await shift(1801);
+    const expired = await getCase();
+    expect(expired.status).toBe(401);
+    expect(await expired.json()).toMatchObject({ error: 'token_expired' });
+    expect((await send(requests[0]!)).body).toEqual(tokenResponse!.value);
+    expect((await getCase()).status).toBe(200);
+  });
 });
