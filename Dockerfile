@@ -28,8 +28,9 @@ ENV NODE_ENV=production \
 COPY --from=build /src/package.json ./
 COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
-COPY --from=build /src/generated/casapay.json ./generated/
+COPY --from=build /src/generated/casapay.json /src/generated/debitura-customer.json /src/generated/debitura-referral.json ./generated/
 COPY --from=build /src/mocks/scenarios/*.yaml ./mocks/scenarios/
+COPY --from=build /src/mocks/debitura/scenarios/*.yaml ./mocks/debitura/scenarios/
 USER node
 EXPOSE 4010
 HEALTHCHECK --interval=2s --timeout=2s --start-period=10s --retries=3 \

@@ -10,6 +10,7 @@ import { DEBITURA_DEFECTS } from './debitura/defects.js';
 import { VARIANTS } from './variants.js';
 import { DEFAULT_WEBHOOK_SECRET } from './sandbox.js';
 import { loadScenarios } from './scenarios/scenarios.js';
+import { loadDebituraScenarios } from './debitura/scenarios.js';
 import { faultOptions, faultsFromCli } from './faults.js';
 import { envName } from './cli-env.js';
 import { DEFAULT_SHARED_MAX_ACCOUNTS, isLoopbackHost } from './admin-access.js';
@@ -64,7 +65,8 @@ program
   .command('scenarios')
   .description('list the scenarios --scenario and X-Mock-Scenario accept')
   .action(() => {
-    const scenarios = [...loadScenarios().values()];
+    // CasaPay's (mocks/scenarios/), then Debitura's (mocks/debitura/scenarios/, names `debitura-…`).
+    const scenarios = [...loadScenarios().values(), ...loadDebituraScenarios().values()];
     const width = Math.max(...scenarios.map((s) => s.name.length));
     for (const scenario of scenarios) console.log(`${scenario.name.padEnd(width)}  ${scenario.description}`);
   });

@@ -176,8 +176,11 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   // Scenario files are read on first need (a --scenario, an X-Mock-Scenario header, the docs' key).
   let loaded: Map<string, Scenario> | undefined;
   const scenarios = () => (loaded ??= loadScenarios());
-  if (options.scenario && !scenarios().has(options.scenario)) {
-    throw new Error(`Unknown scenario '${options.scenario}'. Known: ${[...scenarios().keys()].join(', ')}.`);
+  const debitura = createDebitura({ sandbox, defects: debituraDefects, scenario: options.scenario });
+  // --scenario names a CasaPay scenario (mocks/scenarios/) or a Debitura one (mocks/debitura/scenarios/).
+  const debituraScenario = options.scenario !== undefined && debitura.scenarios().has(options.scenario);
+  if (options.scenario && !debituraScenario && !scenarios().has(options.scenario)) {
+    throw new Error(`Unknown scenario '${options.scenario}'. Known: ${[...scenarios().keys(), ...debitura.scenarios().keys()].join(', ')}.`);
   }
   const runtime: ScenarioRuntime = {
     contract,
@@ -187,12 +190,11 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   };
   sandbox.tasks.define(SCENARIO_STEP, scenarioStepRunner(runtime));
   const providerStates = createProviderStates({ sandbox, scenarios, apply: (account, scenario) => applyScenario(runtime, account, scenario) });
-  const debitura = createDebitura({ sandbox, defects: debituraDefects, scenario: options.scenario });
   sandbox.seedAccount = (account) => {
     if (providerStates.seed(account)) return;
     if (debitura.seed(account)) return;
     const fromHeader = account.key.includes(SCENARIO_SUFFIX) ? account.key.split(SCENARIO_SUFFIX)[1]!.split(':')[0]! : undefined;
-    const name = fromHeader ?? (account.key === DOCS_API_KEY ? 'quickstart' : options.scenario);
+    const name = fromHeader ?? (account.key === DOCS_API_KEY ? 'quickstart' : debituraScenario ? undefined : options.scenario);
     if (name) applyScenario(runtime, account, scenarios().get(name)!);
   };
   const requestIds = createIdMinter(options.seed === undefined ? undefined : `${options.seed}:requests`);

@@ -6,12 +6,16 @@
 //   generated/debitura-referral.json + .ts   the same for spec/debitura/referral-partner-api.yaml
 //   generated/debitura-customer-published.ts openapi-typescript types of Debitura's published contract
 //                                            (spec/debitura/published/customer-api.json, never edited)
+//   examples/debitura-client/generated/      a fetch client generated from that published contract by
+//                                            @hey-api/openapi-ts, committed as the generator writes it
 // `--check` writes nothing and exits 1 when generated/ is stale, so `npm test` catches a forgotten run.
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { readFile, writeFile, mkdir, mkdtemp, readdir, rm, cp } from 'node:fs/promises';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { bundle, loadConfig } from '@redocly/openapi-core';
 import openapiTS, { astToString } from 'openapi-typescript';
+import { createClient } from '@hey-api/openapi-ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = (name) => path.join(root, 'generated', name);
@@ -61,12 +65,34 @@ const publishedPath = 'spec/debitura/published/customer-api.json';
 const published = JSON.parse(await readFile(path.join(root, publishedPath), 'utf8'));
 files['debitura-customer-published.ts'] = header(publishedPath) + astToString(await openapiTS(published, typesOptions));
 
+// A client generated from Debitura's published contract, exactly as @hey-api/openapi-ts writes it
+// (into a scratch folder first, so --check compares without touching the committed one).
+const CLIENT_DIR = 'examples/debitura-client/generated';
+const scratch = await mkdtemp(path.join(os.tmpdir(), 'debitura-client-'));
+await createClient({ input: path.join(root, publishedPath), output: { path: scratch }, plugins: ['@hey-api/client-fetch'], logs: { level: 'silent', file: false } });
+/** Every file under a folder, by path relative to it. */
+async function tree(dir) {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  const result = {};
+  for (const e of entries.filter((e) => e.isFile()).sort((a, b) => a.name.localeCompare(b.name))) {
+    const full = path.join(e.parentPath, e.name);
+    result[path.relative(dir, full)] = await readFile(full, 'utf8');
+  }
+  return result;
+}
+const client = await tree(scratch);
+
 if (process.argv.includes('--check')) {
   const stale = [];
   for (const [name, content] of Object.entries(files)) {
     const current = await readFile(out(name), 'utf8').catch(() => '');
     if (current !== content) stale.push(`generated/${name}`);
   }
+  const committed = await tree(path.join(root, CLIENT_DIR));
+  for (const name of new Set([...Object.keys(client), ...Object.keys(committed)])) {
+    if (client[name] !== committed[name]) stale.push(`${CLIENT_DIR}/${name}`);
+  }
+  await rm(scratch, { recursive: true, force: true });
   if (stale.length) {
     console.error(`Stale: ${stale.join(', ')}. The contract changed; run \`npm run generate\` and commit the result.`);
     process.exit(1);
@@ -75,5 +101,8 @@ if (process.argv.includes('--check')) {
 } else {
   await mkdir(path.join(root, 'generated'), { recursive: true });
   for (const [name, content] of Object.entries(files)) await writeFile(out(name), content);
-  console.log(`Wrote ${Object.keys(files).map((n) => `generated/${n}`).join(', ')}.`);
+  await rm(path.join(root, CLIENT_DIR), { recursive: true, force: true });
+  await cp(scratch, path.join(root, CLIENT_DIR), { recursive: true });
+  await rm(scratch, { recursive: true, force: true });
+  console.log(`Wrote ${Object.keys(files).map((n) => `generated/${n}`).join(', ')}, ${CLIENT_DIR}/ (${Object.keys(client).length} files).`);
 }

@@ -2,6 +2,8 @@
 // (and package.json has them); every curl command aimed at the local mock succeeds against it; and
 // every TypeScript or YAML example is, character for character, a region of a file that a test runs
 // (`<!-- example: FILE#REGION -->` above the block names it; `// #region readme:REGION` in the file).
+// A curl written `NAME=$(curl … | jq -r .field)` keeps that field of its answer for the later curls'
+// `$NAME`; `-F name=@file.pdf` parts are sent as a small file of that name.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +20,19 @@ const blocks = [...readme.matchAll(/(?:<!-- example: (\S+) -->\n)?```(\w*)\n([\s
 }));
 const shell = blocks.filter((b) => b.lang === 'sh');
 const LOCAL = 'http://localhost:4010';
-const curls = shell.flatMap((b) => extractCurls('README.md', b.text)).filter((c) => c.url.startsWith(LOCAL));
+/** Each curl with the shell variable its answer's field is kept in (`CASE_ID=$(curl … | jq -r .id)`). */
+const curls = shell
+  .flatMap((b) => {
+    const lines = b.text.split('\n');
+    return extractCurls('README.md', b.text).map((c) => {
+      const assigned = /^\s*(\w+)=\$\(curl /.exec(lines[c.line - 1] ?? '');
+      const field = assigned ? /\|\s*jq -r \.(\w+)\)/.exec(lines.slice(c.line - 1).join('\n')) : null;
+      return Object.assign(c, assigned && field ? { capture: { name: assigned[1]!, field: field[1]! } } : {});
+    });
+  })
+  .filter((c) => c.url.startsWith(LOCAL));
+const vars: Record<string, string> = {};
+const expand = (text: string) => text.replace(/\$\{?(\w+)\}?/g, (whole, name: string) => vars[name] ?? whole);
 const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
 
 let mock: TestMock;
@@ -65,12 +79,25 @@ describe('README examples', () => {
     '%s',
     async (_name, curl) => {
       const { authorization, ...headers } = curl.headers;
-      const res = await fetch(curl.url.replace(LOCAL, mock.url), {
+      let body: string | FormData | undefined = curl.body === undefined ? undefined : expand(curl.body);
+      if (curl.form) {
+        const form = new FormData();
+        for (const [name, value] of curl.form) {
+          if (value.startsWith('@')) form.set(name, new Blob([Buffer.from('%PDF-1.7 readme example')], { type: 'application/pdf' }), path.basename(value.slice(1)));
+          else form.set(name, expand(value));
+        }
+        body = form;
+      }
+      const res = await fetch(expand(curl.url).replace(LOCAL, mock.url), {
         method: curl.method,
-        headers: { ...headers, ...(authorization ? { authorization } : {}) },
-        ...(curl.body === undefined ? {} : { body: curl.body }),
+        headers: Object.fromEntries(Object.entries({ ...headers, ...(authorization ? { authorization } : {}) }).map(([k, v]) => [k, expand(v)])),
+        ...(body === undefined ? {} : { body }),
       });
       expect(res.status, await res.clone().text()).toBeLessThan(300);
+      if ('capture' in curl) {
+        const { name, field } = curl.capture as { name: string; field: string };
+        vars[name] = String(((await res.json()) as Record<string, unknown>)[field]);
+      }
     },
   );
 });

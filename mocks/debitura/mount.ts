@@ -18,9 +18,9 @@ import { customerHandlers } from './customer-handlers.js';
 import { referralHandlers } from './referral-handlers.js';
 import { debituraErrors, renderDebituraError } from './errors.js';
 import { responseDefectsFor, signerFor, wrapHandlers, type DebituraDefects } from './defects.js';
-import { addClient, DOCS_PARTNER_KEY, DOCS_TENANT, seedDocsPartner } from './scenarios.js';
+import { addClient, applyDebituraScenario, DEBITURA_SCENARIO_STEP, debituraScenarioStepRunner, DOCS_PARTNER_KEY, DOCS_TENANT, loadDebituraScenarios, seedDocsPartner, type DebituraScenario, type DebituraScenarioRuntime } from './scenarios.js';
 import { TOKEN_LIFETIME_SECONDS, TokenRegistry } from './tokens.js';
-import { worldOf } from './state.js';
+import { clientByTenant, worldOf } from './state.js';
 
 export const DEBITURA_PREFIX = '/debitura/';
 export const REFERRAL_PREFIX = '/debitura/referral';
@@ -40,23 +40,31 @@ export interface DebituraOptions {
   scenario?: string;
 }
 
-export function createDebitura({ sandbox, defects }: DebituraOptions) {
+export function createDebitura({ sandbox, defects, scenario: runScenario }: DebituraOptions) {
   const rt: DebituraRuntime = { dispatcher: sandbox.dispatcher, sign: signerFor(defects) };
   const docsAccount = `${PARTNER_ACCOUNT}${DOCS_PARTNER_KEY}`;
   const tokens = new TokenRegistry(sandbox.ids, { accountKey: docsAccount, externalTenantId: DOCS_TENANT }, defects.has('debitura-token-never-expires') ? () => 10 * 365 * 86_400 : () => TOKEN_LIFETIME_SECONDS);
   const deps = { sandbox, tokens };
 
   sandbox.tasks.define(VERIFICATION_TASK, (fx, { caseId }) => completeVerification(rt, fx, caseId));
-  sandbox.tasks.define(SIGNING_TASK, (fx, { clientId }) => {
+  // A client by id (the API's own signing) or by tenant id (a scenario's `sign:` step, scheduled before the client may exist).
+  sandbox.tasks.define(SIGNING_TASK, (fx, { clientId, externalTenantId }) => {
     const world = worldOf(fx.account);
-    const client = world.clients.get(clientId);
+    const client = clientId !== undefined ? world.clients.get(clientId) : clientByTenant(world, externalTenantId);
     if (client) signContracts(rt, fx, world, client);
   });
 
-  /** The partner's account for a request (X-Mock-Scenario gives it a separate, seeded one). */
+  // Scenario files are read on first need (a --scenario, an X-Mock-Scenario header, `casapay-mock scenarios`).
+  let loaded: Map<string, DebituraScenario> | undefined;
+  const scenarios = () => (loaded ??= loadDebituraScenarios());
+
+  /** The partner's account for a request (X-Mock-Scenario gives it a separate, seeded one; an unknown name is a 400). */
   const accountFor = (request: FastifyRequest, prefix: string, key: string): AccountState => {
-    const scenario = request.headers['x-mock-scenario'];
-    return sandbox.account(`${prefix}${key}${typeof scenario === 'string' && scenario ? `${SCENARIO_SUFFIX}${scenario.trim()}` : ''}`);
+    const header = request.headers['x-mock-scenario'];
+    if (typeof header !== 'string' || !header.trim()) return sandbox.account(`${prefix}${key}`);
+    const name = header.split(':')[0]!.trim();
+    if (!scenarios().has(name)) throw errors.parameterInvalid('X-Mock-Scenario', `no Debitura scenario named '${name}'. Known: ${[...scenarios().keys()].join(', ')}.`);
+    return sandbox.account(`${prefix}${key}${SCENARIO_SUFFIX}${header.trim()}`);
   };
   const apiKeyOf = (request: FastifyRequest): string | undefined => {
     const key = request.headers.xapikey;
@@ -110,6 +118,8 @@ export function createDebitura({ sandbox, defects }: DebituraOptions) {
     { name: "Debitura's Referral-Partner API", prefix: REFERRAL_PREFIX, auth: 'XApiKey: <partner key> (the docs\' YOUR_API_KEY is seeded)', contract: contracts.referral, try: `curl -X POST {base}/oauth/token -H "XApiKey: ${DOCS_PARTNER_KEY}" -H "Content-Type: application/json" -d '{"externalTenantId": "${DOCS_TENANT}"}'` },
     { name: "Debitura's Customer API", prefix: CUSTOMER_PREFIX, auth: 'Authorization: Bearer <accessToken from the Referral API> (or XApiKey as a direct creditor)', contract: contracts.customer, try: 'curl {base}/cases -H "Authorization: Bearer eyJhbGciOiJIUzI1NiIs..."' },
   ];
+  const scenarioRuntime: DebituraScenarioRuntime = { ...deps, contracts, handlers: served };
+  sandbox.tasks.define(DEBITURA_SCENARIO_STEP, debituraScenarioStepRunner(scenarioRuntime));
 
   async function mount(app: FastifyInstance, options: { validateResponses: boolean; logUnexpected: (request: FastifyRequest, error: unknown) => void }): Promise<CompiledOperation[]> {
     const compiled: CompiledOperation[] = [];
@@ -141,10 +151,20 @@ export function createDebitura({ sandbox, defects }: DebituraOptions) {
     tokens,
     apis,
     mount,
-    /** Seeds a new Debitura account; false for other accounts (CasaPay's seeding goes on). */
+    /** Debitura's scenarios (mocks/debitura/scenarios/), by name. */
+    scenarios,
+    /**
+     * Seeds a new Debitura account; false for other accounts (CasaPay's seeding goes on). A partner's
+     * account gets its X-Mock-Scenario, or the run's --scenario when that names a Debitura scenario
+     * (the docs' partner too, after its docs seed); a direct creditor's account gets none.
+     */
     seed(account: AccountState): boolean {
       if (!isDebituraAccount(account.key)) return false;
       seedDocsPartner(deps, account, docsAccount);
+      if (!account.key.startsWith(PARTNER_ACCOUNT)) return true;
+      const fromHeader = account.key.includes(SCENARIO_SUFFIX) ? account.key.split(SCENARIO_SUFFIX)[1]!.split(':')[0]! : undefined;
+      const name = fromHeader ?? (runScenario && scenarios().has(runScenario) ? runScenario : undefined);
+      if (name) applyDebituraScenario(scenarioRuntime, account, scenarios().get(name)!, SIGNING_TASK);
       return true;
     },
   };
