@@ -31,7 +31,10 @@ describe("interceptDebitura: the docs page's requests to Debitura's own hosts", 
   let debitura: CasaPayInterceptor;
   beforeAll(async () => {
     nock.disableNetConnect();
+    // #region readme:intercept-debitura
+    // Answers https://referral-api.debitura.com and https://customer-api.debitura.com in-process.
     debitura = await interceptDebitura({ seed: 'docs', clock: createClock({ start: TEST_NOW, frozen: true }) });
+    // #endregion
   });
   afterAll(async () => {
     await debitura.restore();
