@@ -28,7 +28,7 @@ export const isClosed = (c: Case) => CLOSED.has(c.lifecycle as Lifecycle);
 /** Records the event and delivers it once the operation has completed; returns how many subscriptions it went to. */
 export function emit(rt: DebituraRuntime, fx: Effects, world: DebituraWorld, record: CaseRecord, type: DebituraEventType, extra: Record<string, unknown> = {}, target: { only?: string; testOnly?: boolean } = {}): number {
   const client = world.clients.get(record.clientId)!;
-  const event: StoredEvent = { payload: casePayload(fx.ids.id('evt'), type, record, client.externalTenantId, isoTime(fx.now()), extra), caseId: record.case.id, clientId: record.clientId };
+  const event: StoredEvent = { payload: casePayload(fx.ids.uuid(), type, record, client.externalTenantId, isoTime(fx.now()), extra), caseId: record.case.id, clientId: record.clientId };
   world.events.push(event);
   const targets = targetsFor(world, event, rt.sign, target);
   // Events about one case reach each receiver in order: the case id is the dispatcher's ordering key.
