@@ -2,11 +2,13 @@
 // events of every linked client), a test case driven through its lifecycle with POST
 // /test/cases/{id}/advance, then: case.created, case.updated and case.closed arrive, in order for the
 // case; every delivery is signed X-Debitura-Signature: t=…,v1=<hex HMAC-SHA256(base64-DECODED
-// secret, "<t>.<raw body>")> with the subscription's secret (checked with the kit's
-// verifyDebituraSignature), names its event in X-Debitura-Event and X-Debitura-Timestamp, and its
-// payload is valid against the Referral contract's `webhooks` schema for its event.
+// secret, "<t>.<raw body>")> with the subscription's secret, names its event in X-Debitura-Event and
+// its t in X-Debitura-Timestamp, and its payload is valid against the Referral contract's `webhooks`
+// schema for its event.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { verifyDebituraSignature } from '../../../mocks/debitura/webhooks.js';
+// The kit's verifier (shipped as source); verifyDebituraSignature (mocks/debitura/webhooks.ts) is
+// this call with the secret's base64 decoded.
+import { verifySignature } from '../../../mocks/webhooks/signature.js';
 import { describeErrors } from '../../../mocks/contract.js';
 import { capability, needs } from '../../support/capability.js';
 import { reportWarnings } from '../../support/client.js';
@@ -110,7 +112,7 @@ capability('debitura-webhooks', 'partner webhook deliveries', () => {
         continue;
       }
       try {
-        verifyDebituraSignature(d.raw, header, secret!, 300, realNowSeconds());
+        verifySignature(d.raw, header, Buffer.from(secret!, 'base64'), 300, realNowSeconds());
       } catch (error) {
         problems.push(`${name}: ${(error as Error).message}`);
       }
