@@ -28,7 +28,7 @@ ENV NODE_ENV=production \
 COPY --from=build /src/package.json ./
 COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
-COPY --from=build /src/generated/casapay.json ./generated/
+COPY --from=build /src/generated/casapay.json /src/generated/debitura-customer.json /src/generated/debitura-referral.json ./generated/
 COPY --from=build /src/mocks/scenarios/*.yaml ./mocks/scenarios/
 USER node
 EXPOSE 4010
