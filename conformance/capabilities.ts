@@ -12,21 +12,47 @@ export const CAPABILITIES = {
   webhooks: 'A local receiver registered for all events: every delivery is signed (X-CasaPay-Signature, HMAC-SHA256 with the endpoint secret), valid against the contract, and the event sequence of each flow is right.',
 } as const;
 
-export type Capability = keyof typeof CAPABILITIES;
+/** The capabilities of `--api debitura`: Debitura's Referral-Partner and Customer APIs, checked together. */
+export const DEBITURA_CAPABILITIES_TEXT = {
+  'debitura-flow': 'The two-API flow: create a client, mint a 30-minute token with the partner key, submit a case with it, find it in the partner\'s GET /cases and on the Customer API; 404 for an unknown tenant, 401 without or with a bogus token, and (with a clock) 401 after 30 minutes, then mint again.',
+  'debitura-validation': 'The docs\' submission rules (future date and dueDate, dueDate before date, US without stateAlpha2, isTest → isTestCase, returnUrl dropped, json-patch bodies and date-times, nulls), PascalCase list parameters, and generated invalid bodies: 400 ErrorResponse, never 5xx, nothing created.',
+  'debitura-files': 'Referral POST /cases/{caseId}/files: 200 {id, fileName, dateCreated}, 415 for .exe, 413 above 25 MB, 404 for a case of no linked client; sendChatNotification posts the system chat message unless false.',
+  'debitura-webhooks': 'A local receiver subscribed with the partner\'s POST /webhooks: case.created, case.updated, case.closed delivered, each signed X-Debitura-Signature (HMAC-SHA256 with the base64-decoded secret), valid against the contract, in order per case.',
+  'debitura-onboarding': 'POST /clients with a covered and an uncovered (JP) case creates the client and lists the JP case in failedCases; a repeated creditorReference is 400 and creates nothing.',
+} as const;
 
-export const ALL_CAPABILITIES = Object.keys(CAPABILITIES) as Capability[];
+export const API_NAMES = ['casapay', 'debitura'] as const;
+/** Which API the suite checks (`--api`): CasaPay's (the default) or Debitura's two. */
+export type ApiName = (typeof API_NAMES)[number];
 
-export const isCapability = (name: string): name is Capability => name in CAPABILITIES;
+export type CasaPayCapability = keyof typeof CAPABILITIES;
+export type DebituraCapability = keyof typeof DEBITURA_CAPABILITIES_TEXT;
+export type Capability = CasaPayCapability | DebituraCapability;
+
+/** CasaPay's capabilities, the default selection (`--api casapay`). */
+export const ALL_CAPABILITIES = Object.keys(CAPABILITIES) as CasaPayCapability[];
+/** The capabilities of `--api debitura`. */
+export const DEBITURA_CAPABILITIES = Object.keys(DEBITURA_CAPABILITIES_TEXT) as DebituraCapability[];
+
+/** Every capability of an API, in canonical order. */
+export const capabilitiesOf = (api: ApiName = 'casapay'): Capability[] => (api === 'debitura' ? DEBITURA_CAPABILITIES : ALL_CAPABILITIES);
+
+/** One line per capability, for the help text. */
+export const CAPABILITY_TEXT: Record<Capability, string> = { ...CAPABILITIES, ...DEBITURA_CAPABILITIES_TEXT };
+
+export const isCapability = (name: string): name is Capability => name in CAPABILITY_TEXT;
 
 /**
  * The capabilities to run: `only` (when given) minus `skip`. Throws on unknown names.
  * @example selectCapabilities(['core', 'auth'], []) // ['core', 'auth']
  * @example selectCapabilities(undefined, ['files']) // every capability but files
+ * @example selectCapabilities(undefined, [], 'debitura') // the debitura-* capabilities
  */
-export function selectCapabilities(only: readonly string[] | undefined, skip: readonly string[] = []): Capability[] {
-  const unknown = [...(only ?? []), ...skip].filter((name) => !isCapability(name));
-  if (unknown.length) throw new Error(`Unknown capability: ${unknown.join(', ')}. Known: ${ALL_CAPABILITIES.join(', ')}.`);
-  const base = only && only.length ? ALL_CAPABILITIES.filter((c) => only.includes(c)) : ALL_CAPABILITIES;
+export function selectCapabilities(only: readonly string[] | undefined, skip: readonly string[] = [], api: ApiName = 'casapay'): Capability[] {
+  const all = capabilitiesOf(api);
+  const unknown = [...(only ?? []), ...skip].filter((name) => !(all as string[]).includes(name));
+  if (unknown.length) throw new Error(`Unknown capability${api === 'casapay' ? '' : ` for --api ${api}`}: ${unknown.join(', ')}. Known: ${all.join(', ')}.`);
+  const base = only && only.length ? all.filter((c) => only.includes(c)) : all;
   return base.filter((c) => !skip.includes(c));
 }
 

@@ -1,7 +1,7 @@
 // The command line of `casapay-conformance`, parsed into run options. Kept apart from cli.ts so
 // the parsing is unit-tested without starting anything.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ALL_CAPABILITIES, CAPABILITIES, selectCapabilities } from './capabilities.js';
+import { ALL_CAPABILITIES, API_NAMES, CAPABILITY_TEXT, DEBITURA_CAPABILITIES, selectCapabilities, type ApiName } from './capabilities.js';
 import { DEFAULT_OPTIONS, type RunOptions } from './options.js';
 
 const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -27,11 +27,15 @@ export const url = (value: string): string => {
 /** The commander program (without an action), exported for the help text and the tests. */
 export function buildProgram(): Command {
   return new Command('casapay-conformance')
-    .description('Checks an implementation of the CasaPay API against its contract. Without --base-url it checks the bundled mock.')
+    .description('Checks an implementation of the CasaPay API (or, with --api debitura, of Debitura\'s Referral-Partner and Customer APIs) against its contract. Without --base-url (--referral-url/--customer-url) it checks the bundled mock.')
+    .addOption(new Option('--api <name>', 'the API to check').choices([...API_NAMES]).default('casapay'))
     .option('--base-url <url>', 'base URL of the implementation to check (default: start the bundled mock on a free port)', url)
+    .option('--referral-url <url>', '--api debitura: base URL of the Referral-Partner API (default: the bundled mock\'s /debitura/referral)', url)
+    .option('--customer-url <url>', '--api debitura: base URL of the Customer API (default: the bundled mock\'s /debitura/customer)', url)
+    .option('--admin-url <url>', '--api debitura: the target\'s admin routes, whose POST /clock {shift_seconds} moves its clock (default: the bundled mock\'s /__admin; without it the clock checks are skipped)', url)
     .option('--api-key <key>', 'API key of the account the checks use', DEFAULT_OPTIONS.apiKey)
     .option('--second-api-key <key>', 'API key of a second account, for the cross-account checks', DEFAULT_OPTIONS.secondApiKey)
-    .addOption(new Option('--capabilities <list>', `comma-separated capabilities to run (${ALL_CAPABILITIES.join(', ')})`).argParser(list))
+    .addOption(new Option('--capabilities <list>', `comma-separated capabilities to run (${ALL_CAPABILITIES.join(', ')}; with --api debitura: ${DEBITURA_CAPABILITIES.join(', ')})`).argParser(list))
     .addOption(new Option('--skip <list>', 'comma-separated capabilities to leave out').argParser(list))
     .option('--webhook-host <host>', 'address the local webhook receiver listens on (the target must reach it)', DEFAULT_OPTIONS.webhookHost)
     .option('--webhook-port <port>', 'port of the local webhook receiver (0: any free port)', integer('--webhook-port', 0, 65_535), DEFAULT_OPTIONS.webhookPort)
@@ -45,7 +49,7 @@ export function buildProgram(): Command {
     .option('--strict', 'fail on warnings too (unknown response fields and event types, recommended fields left out)', false)
     .option('--no-color', 'plain output')
     .addHelpText('after', '\nPact (see `casapay-conformance pact --help`):\n  pact verify --pact FILE [--base-url URL]   replay a pact against an implementation (default: the bundled mock)\n  pact check --pact FILE                     check a pact against the contract, without running anything\n')
-    .addHelpText('after', `\nCapabilities:\n${Object.entries(CAPABILITIES).map(([name, text]) => `  ${name.padEnd(12)} ${text}`).join('\n')}\n`);
+    .addHelpText('after', `\nCapabilities:\n${Object.entries(CAPABILITY_TEXT).map(([name, text]) => `  ${name.padEnd(20)} ${text}`).join('\n')}\n`);
 }
 
 export interface CliOptions extends RunOptions {
@@ -60,17 +64,29 @@ export function parseCliOptions(argv: readonly string[], configure: (program: Co
   const program = configure(buildProgram());
   program.parse([...argv], { from: 'user' });
   const o = program.opts<{
-    baseUrl?: string; apiKey: string; secondApiKey: string; capabilities?: string[]; skip?: string[]; webhookHost: string; webhookPort: number; webhookWait: number;
+    api: ApiName; baseUrl?: string; referralUrl?: string; customerUrl?: string; adminUrl?: string; apiKey: string; secondApiKey: string; capabilities?: string[]; skip?: string[]; webhookHost: string; webhookPort: number; webhookWait: number;
     reportDir: string; report: boolean; timeout: number; seed: number; negativeRuns: number; bail: boolean; strict: boolean; color: boolean;
   }>();
   let capabilities;
   try {
-    capabilities = selectCapabilities(o.capabilities, o.skip ?? []);
+    capabilities = selectCapabilities(o.capabilities, o.skip ?? [], o.api);
   } catch (err) {
     program.error(`error: ${(err as Error).message}`, { code: 'conformance.capability', exitCode: 2 });
   }
+  const debituraOnly = (['referralUrl', 'customerUrl', 'adminUrl'] as const).filter((k) => o[k] !== undefined);
+  if (o.api !== 'debitura' && debituraOnly.length) {
+    program.error(`error: ${debituraOnly.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} only apply with --api debitura.`, { code: 'conformance.api', exitCode: 2 });
+  }
+  if (o.api === 'debitura' && o.baseUrl !== undefined) {
+    program.error('error: --api debitura checks two APIs: pass --referral-url and --customer-url instead of --base-url.', { code: 'conformance.api', exitCode: 2 });
+  }
+  if (o.api === 'debitura' && (o.referralUrl === undefined) !== (o.customerUrl === undefined)) {
+    program.error('error: --api debitura needs both --referral-url and --customer-url (or neither, to check the bundled mock).', { code: 'conformance.api', exitCode: 2 });
+  }
   return {
+    api: o.api,
     baseUrl: o.baseUrl,
+    ...(o.api === 'debitura' ? { referralUrl: o.referralUrl, customerUrl: o.customerUrl, adminUrl: o.adminUrl } : {}),
     apiKey: o.apiKey,
     secondApiKey: o.secondApiKey,
     capabilities: capabilities!,

@@ -20,7 +20,11 @@ async function main(): Promise<number> {
   }
   const color = options.color && process.stdout.isTTY === true;
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  say(`casapay-conformance → ${options.baseUrl ?? 'the bundled mock (started on a free port)'}`);
+  say(
+    options.api === 'debitura'
+      ? `casapay-conformance --api debitura → ${options.referralUrl ? `${options.referralUrl} (Referral) + ${options.customerUrl} (Customer)${options.adminUrl ? `, clock at ${options.adminUrl}` : ', no clock'}` : "the bundled mock's /debitura/referral and /debitura/customer (started on a free port)"}`
+      : `casapay-conformance → ${options.baseUrl ?? 'the bundled mock (started on a free port)'}`,
+  );
   say(`capabilities: ${options.capabilities.join(', ') || '(none)'} · seed ${options.seed} (reproduce with --seed ${options.seed}) · timeout ${options.timeoutMs} ms`);
   say('');
   const { result, reports } = await runConformance({ ...options, color, write: say });

@@ -2,7 +2,8 @@
 // capabilities against a mock started with that defect and expect the run to fail, with the
 // failure in the check that is meant to catch it.
 import { describe, expect, it } from 'vitest';
-import type { Capability } from './capabilities.js';
+import { DEBITURA_DEFECTS, type DebituraDefectName } from '../mocks/debitura/defects.js';
+import { DEBITURA_CAPABILITIES, type Capability } from './capabilities.js';
 import { DEFAULT_OPTIONS } from './options.js';
 import type { Failure } from './report/model.js';
 import { runConformance } from './run.js';
@@ -34,6 +35,17 @@ const cases: [defect: string, want: Want][] = [
   ['file-limit-ignored', { capabilities: ['files'], check: /\[files\] case files > a file of 25 MB \+ 1 byte is refused/ }],
 ];
 
+// `--api debitura`: every entry of DEBITURA_DEFECTS, and the check that catches it.
+const debituraCases: Record<DebituraDefectName, Want> = {
+  'debitura-token-never-expires': { capabilities: ['debitura-flow'], check: /\[debitura-flow\] the two-API flow > a token is refused 30 minutes after it was minted/ },
+  'debitura-unlinked-token': { capabilities: ['debitura-flow'], check: /\[debitura-flow\] the two-API flow > a token for an unknown externalTenantId is 404/ },
+  'debitura-is-test-echoed': { capabilities: ['debitura-validation'], check: /\[debitura-validation\] .* > isTest: true is returned as isTestCase/ },
+  'debitura-future-date-accepted': { capabilities: ['debitura-validation'], check: /\[debitura-validation\] .* > a date in the future is refused/ },
+  'debitura-json-patch-refused': { capabilities: ['debitura-validation'], check: /\[debitura-validation\] .* > a body sent as application\/json-patch\+json/ },
+  'debitura-partner-cases-missing': { capabilities: ['debitura-flow'], check: /\[debitura-flow\] the two-API flow > the partner's GET \/cases lists the case/ },
+  'debitura-secret-not-decoded': { capabilities: ['debitura-webhooks'], check: /\[debitura-webhooks\] partner webhook deliveries > every delivery carries a valid X-Debitura-Signature/ },
+};
+
 const describeFailures = (failures: Failure[]) => failures.map((f) => `${f.check} [${f.rule}]`).join('\n');
 
 describe('the suite fails on each mock defect, in the check meant to catch it', () => {
@@ -49,5 +61,40 @@ describe('the suite fails on each mock defect, in the check meant to catch it', 
     expect(result.verdict, `the run against --defect ${defect} must fail`).toBe('fail');
     const caught = result.failures.filter((f) => want.check.test(f.check) && (!want.rule || want.rule.test(f.rule)));
     expect(caught.length, `a failure of ${want.check}${want.rule ? ` breaking ${want.rule}` : ''}; the failures were:\n${describeFailures(result.failures)}`).toBeGreaterThan(0);
+  }, 60_000);
+});
+
+describe('--api debitura fails on each Debitura defect of the mock, in the check meant to catch it', () => {
+  it('passes against the mock without defects (every debitura capability)', async () => {
+    const { result } = await runConformance({ ...DEFAULT_OPTIONS, api: 'debitura', capabilities: [...DEBITURA_CAPABILITIES], reportDir: null, negativeRuns: 8, write: () => {} });
+    expect(result.failures, describeFailures(result.failures)).toEqual([]);
+    expect(result.verdict).toBe('pass');
+    expect(result.checks.filter((c) => c.state === 'skipped'), 'nothing skipped against the mock (its clock is used)').toEqual([]);
+  }, 60_000);
+
+  it('without a clock (--referral-url/--customer-url, no --admin-url) the 30-minute check is skipped with the reason', async () => {
+    const { createMockServer } = await import('../mocks/server.js');
+    const mock = await createMockServer({ host: '127.0.0.1', port: 0, logLevel: 'silent' });
+    try {
+      const { result } = await runConformance({ ...DEFAULT_OPTIONS, api: 'debitura', capabilities: ['debitura-flow'], referralUrl: `${mock.url}/debitura/referral`, customerUrl: `${mock.url}/debitura/customer`, reportDir: null, write: () => {} });
+      expect(result.verdict, describeFailures(result.failures)).toBe('pass');
+      const clock = result.checks.find((c) => c.name.startsWith('a token is refused 30 minutes after it was minted'));
+      expect(clock?.state).toBe('skipped');
+      expect(clock?.skipReason).toMatch(/--admin-url/);
+      expect(result.target).toMatchObject({ api: 'debitura', startedMock: false, adminUrl: null });
+    } finally {
+      await mock.close();
+    }
+  }, 60_000);
+
+  it('every Debitura defect has a case', () => {
+    expect(Object.keys(debituraCases).sort()).toEqual(Object.keys(DEBITURA_DEFECTS).sort());
+  });
+
+  it.each(Object.entries(debituraCases))('%s', async (defect, want) => {
+    const { result } = await runConformance({ ...DEFAULT_OPTIONS, api: 'debitura', capabilities: want.capabilities, reportDir: null, negativeRuns: 8, webhookWaitMs: 1500, mock: { defects: [defect] }, write: () => {} });
+    expect(result.verdict, `the run against --defect ${defect} must fail`).toBe('fail');
+    const caught = result.failures.filter((f) => want.check.test(f.check) && (!want.rule || want.rule.test(f.rule)));
+    expect(caught.length, `a failure of ${want.check}; the failures were:\n${describeFailures(result.failures)}`).toBeGreaterThan(0);
   }, 60_000);
 });

@@ -1,9 +1,21 @@
 // What one run needs to know: the target, the selection and where the reports go.
-import { ALL_CAPABILITIES, type Capability } from './capabilities.js';
+import { ALL_CAPABILITIES, type ApiName, type Capability } from './capabilities.js';
 
 export interface RunOptions {
+  /** Which API to check: CasaPay's (default) or Debitura's Referral-Partner and Customer APIs. */
+  api?: ApiName;
   /** The implementation to check; without it the bundled mock is started on a free port. */
   baseUrl?: string;
+  /** `--api debitura`: the Referral-Partner API's base URL (default: the bundled mock's `/debitura/referral`). */
+  referralUrl?: string;
+  /** `--api debitura`: the Customer API's base URL (default: the bundled mock's `/debitura/customer`). */
+  customerUrl?: string;
+  /**
+   * `--api debitura`: where the target's admin routes are (`POST <adminUrl>/clock` moves its clock, as
+   * the mock's /__admin does); default the bundled mock's, none for another target. Without one the
+   * checks that need the clock are skipped with the reason.
+   */
+  adminUrl?: string;
   apiKey: string;
   secondApiKey: string;
   capabilities: Capability[];

@@ -8,6 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startVitest } from 'vitest/node';
 import { loadContract } from '../mocks/contract.js';
+import { capabilitiesOf } from './capabilities.js';
+import { debituraCoverageContract } from './support/debitura-contracts.js';
 import type { RunOptions } from './options.js';
 import { CollectingReporter } from './report/collector.js';
 import { renderHtmlReport } from './report/html-report.js';
@@ -42,15 +44,25 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
   const startedAt = realNowIso();
   const root = packageRoot();
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const mock = options.baseUrl ? undefined : await startBundledMock(options.mock?.defects, options.mock?.variants);
-  const baseUrl = (options.baseUrl ?? mock!.url).replace(/\/+$/, '');
+  const api = options.api ?? 'casapay';
+  const debitura = api === 'debitura';
+  const external = debitura ? options.referralUrl !== undefined && options.customerUrl !== undefined : options.baseUrl !== undefined;
+  const mock = external ? undefined : await startBundledMock(options.mock?.defects, options.mock?.variants);
+  const trim = (url: string) => url.replace(/\/+$/, '');
+  // Debitura's two APIs: the URLs given, or the bundled mock's two prefixes (and its admin clock).
+  const referralUrl = debitura ? trim(options.referralUrl ?? `${mock!.url}/debitura/referral`) : undefined;
+  const customerUrl = debitura ? trim(options.customerUrl ?? `${mock!.url}/debitura/customer`) : undefined;
+  const adminUrl = debitura ? (options.adminUrl ? trim(options.adminUrl) : mock ? `${mock.url}/__admin` : undefined) : undefined;
+  const baseUrl = debitura ? referralUrl! : trim(options.baseUrl ?? mock!.url);
   const reportDir = options.reportDir === null ? null : path.resolve(options.reportDir);
   const reports: string[] = [];
   const collector = new CollectingReporter(root, write, options.color ?? false);
   const exitCodeBefore = process.exitCode;
   try {
     const provided: Target = {
+      api,
       baseUrl,
+      ...(debitura ? { referralUrl, customerUrl, ...(adminUrl ? { adminUrl } : {}) } : {}),
       apiKey: options.apiKey,
       secondApiKey: options.secondApiKey,
       timeoutMs: options.timeoutMs,
@@ -89,11 +101,12 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
     checks: collector.checks,
     groupErrors: collector.groupErrors,
     unhandledErrors: collector.unhandledErrors,
-    target: { baseUrl, startedMock: mock !== undefined, seed: options.seed, negativeRuns: options.negativeRuns, strict: options.strict ?? false },
+    target: { baseUrl, startedMock: mock !== undefined, seed: options.seed, negativeRuns: options.negativeRuns, strict: options.strict ?? false, ...(debitura ? { api, referralUrl, customerUrl, adminUrl: adminUrl ?? null } : {}) },
     selected: options.capabilities,
+    all: capabilitiesOf(api),
     startedAt,
     durationMs: monotonicMs() - started,
-    contract: loadContract(),
+    contract: debitura ? debituraCoverageContract() : loadContract(),
     bailed: options.bail,
   });
   if (reportDir) {

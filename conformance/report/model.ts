@@ -71,7 +71,11 @@ export interface CapabilitySummary {
 
 export interface RunResult {
   schemaVersion: typeof SCHEMA_VERSION;
-  target: { baseUrl: string; startedMock: boolean; seed: number; negativeRuns: number; strict?: boolean };
+  target: {
+    baseUrl: string; startedMock: boolean; seed: number; negativeRuns: number; strict?: boolean;
+    /** `--api debitura` runs (fields added without changing schemaVersion): the API and its two base URLs, the admin URL or null. */
+    api?: 'casapay' | 'debitura'; referralUrl?: string; customerUrl?: string; adminUrl?: string | null;
+  };
   startedAt: string;
   durationMs: number;
   verdict: 'pass' | 'fail';
@@ -121,6 +125,8 @@ export interface BuildInput {
   unhandledErrors: RawError[];
   target: RunResult['target'];
   selected: readonly Capability[];
+  /** Every capability of the API checked (default CasaPay's), listed in the summary even when not selected. */
+  all?: readonly Capability[];
   startedAt: string;
   durationMs: number;
   contract: Pick<Contract, 'operations' | 'declaredStatus'>;
@@ -157,7 +163,7 @@ function failureFrom(check: string, capability: string, file: string, error: Raw
 /** Builds the stable result from what the collector saw. Pure: the unit tests feed it by hand. */
 export function buildRunResult(input: BuildInput): RunResult {
   const capabilities: Record<string, CapabilitySummary> = {};
-  for (const name of ALL_CAPABILITIES) capabilities[name] = { selected: input.selected.includes(name), passed: 0, failed: 0, skipped: 0, skipReasons: [] };
+  for (const name of input.all ?? ALL_CAPABILITIES) capabilities[name] = { selected: input.selected.includes(name), passed: 0, failed: 0, skipped: 0, skipReasons: [] };
   const summary = (name: string) => (capabilities[name] ??= { selected: true, passed: 0, failed: 0, skipped: 0, skipReasons: [] });
   const addReason = (name: string, reason: string) => {
     const s = summary(name);

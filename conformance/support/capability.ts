@@ -9,7 +9,9 @@ import { target } from './target.js';
  */
 export function capability(name: Capability, title: string, body: () => void): void {
   const selected = target().capabilities;
-  const enabled = selected.length === 0 || selected.includes(name);
+  // A debitura-* capability runs only with --api debitura, CasaPay's only without it.
+  const ofApi = name.startsWith('debitura-') === (target().api === 'debitura');
+  const enabled = ofApi && (selected.length === 0 || selected.includes(name));
   (enabled ? describe : describe.skip)(`[${name}] ${title}`, body);
 }
 

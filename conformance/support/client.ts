@@ -3,7 +3,7 @@
 // valid and strict, error envelope, Request-Id) and records it for coverage and failure reports.
 import type { Middleware } from 'openapi-fetch';
 import { createCasaPayClient, type CasaPayClient } from '../../client/index.js';
-import { describeErrors } from '../../mocks/contract.js';
+import { describeErrors, type Contract, type OperationSpec } from '../../mocks/contract.js';
 import { contract, operationFor } from './contract.js';
 import { clip, recorder, redactAuthorization, type Exchange, type RecordedMessage, type Violation } from './recorder.js';
 import { realNowMs } from './runtime.js';
@@ -45,9 +45,33 @@ interface Pending {
   body?: string;
 }
 
+/**
+ * The API a client talks to: its contract and what it promises on top (CasaPay: a Request-Id on every
+ * response and the `{error:{…}}` envelope; Debitura: its `ErrorResponse`, no Request-Id promised).
+ */
+export interface ApiContract {
+  contract(): Contract;
+  /** The operation for a method and a path template of this API. */
+  operationFor(method: string, template: string): OperationSpec | undefined;
+  /** Every response must carry a Request-Id header (rule request-id-header). */
+  requestIdRequired: boolean;
+  /** How the error-envelope rule names the error shape in its message. */
+  errorShape: string;
+  /** The warnings of a response that honoured the open contract. */
+  warnings(operationId: string, status: number, body: unknown): Warning[];
+}
+
+export const CASAPAY_API: ApiContract = {
+  contract,
+  operationFor,
+  requestIdRequired: true,
+  errorShape: 'the {error:{type,code,message,param}} envelope',
+  warnings: (operationId, status, body) => responseWarnings(operationId, status, body),
+};
+
 /** Rules applied to one response; returns the violations (empty when the response honours the contract). */
-export function checkResponse(operationId: string, status: number, contentType: string | null, requestId: string | null, body: unknown, rawBody: string): Violation[] {
-  const c = contract();
+export function checkResponse(operationId: string, status: number, contentType: string | null, requestId: string | null, body: unknown, rawBody: string, api: ApiContract = CASAPAY_API): Violation[] {
+  const c = api.contract();
   const violations: Violation[] = [];
   const add = (rule: string, message: string) => violations.push({ rule, operationId, status, message });
   const declared = c.declaredStatus(operationId, status);
@@ -55,7 +79,7 @@ export function checkResponse(operationId: string, status: number, contentType: 
     add('status-declared', `status ${status} is not declared for ${operationId} (declared: ${Object.keys(c.operationsById.get(operationId)?.responses ?? {}).join(', ')})`);
     return violations;
   }
-  if (!requestId) add('request-id-header', 'the response has no Request-Id header');
+  if (!requestId && api.requestIdRequired) add('request-id-header', 'the response has no Request-Id header');
   const validate = c.responseValidator(operationId, status);
   if (validate === null) return violations; // a declared non-JSON body (file download)
   if (!contentType || !/^application\/json\b/i.test(contentType)) {
@@ -67,7 +91,7 @@ export function checkResponse(operationId: string, status: number, contentType: 
     return violations;
   }
   if (validate && !validate(body)) {
-    add(status >= 400 ? 'error-envelope' : 'body-schema', `${status >= 400 ? 'the error body is not the {error:{type,code,message,param}} envelope' : 'the body does not match the contract'}: ${describeErrors(validate.errors)}`);
+    add(status >= 400 ? 'error-envelope' : 'body-schema', `${status >= 400 ? `the error body is not ${api.errorShape}` : 'the body does not match the contract'}: ${describeErrors(validate.errors)}`);
     return violations;
   }
   // Events carry their object loosely typed in the list schema; hold each to its webhook payload schema.
@@ -95,7 +119,8 @@ export function reportWarnings(warnings: readonly Warning[], exchange?: Exchange
   for (const w of warnings) recorder.warning(w);
 }
 
-function contractMiddleware(): Middleware {
+/** Holds every response of a client to its API's contract and records it (coverage, failure reports). */
+export function contractMiddleware(api: ApiContract = CASAPAY_API): Middleware {
   const pending = new Map<string, Pending>();
   return {
     async onRequest({ request, id }) {
@@ -104,7 +129,7 @@ function contractMiddleware(): Middleware {
     async onResponse({ request, response, schemaPath, id }) {
       const p = pending.get(id);
       pending.delete(id);
-      const op = operationFor(request.method, schemaPath);
+      const op = api.operationFor(request.method, schemaPath);
       const contentType = response.headers.get('content-type');
       const isJson = contentType !== null && /json/i.test(contentType);
       const raw = isJson || !response.ok ? await response.clone().text() : '';
@@ -126,20 +151,20 @@ function contractMiddleware(): Middleware {
       };
       recorder.exchange(exchange);
       const violations = op
-        ? checkResponse(op.operationId, response.status, contentType, response.headers.get('request-id'), body, raw)
+        ? checkResponse(op.operationId, response.status, contentType, response.headers.get('request-id'), body, raw, api)
         : [{ rule: 'status-declared', operationId: null, status: response.status, message: `${request.method} ${schemaPath} is not an operation of the contract` }];
       if (violations.length) {
         for (const v of violations) recorder.violation(v);
         throw new ContractViolation(violations[0]!, exchange);
       }
-      if (op) reportWarnings(responseWarnings(op.operationId, response.status, body), exchange);
+      if (op) reportWarnings(api.warnings(op.operationId, response.status, body), exchange);
       return undefined;
     },
     async onError({ request, error, schemaPath, id }) {
       const p = pending.get(id);
       pending.delete(id);
       recorder.exchange({
-        operationId: operationFor(request.method, schemaPath)?.operationId ?? null,
+        operationId: api.operationFor(request.method, schemaPath)?.operationId ?? null,
         method: request.method,
         url: request.url,
         status: null,

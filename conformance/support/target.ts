@@ -3,8 +3,16 @@
 import { inject } from 'vitest';
 
 export interface Target {
+  /** Which API the run checks (`--api`); CasaPay's when absent. */
+  api?: 'casapay' | 'debitura';
   /** Base URL of the implementation under test, without a trailing slash. */
   baseUrl: string;
+  /** `--api debitura`: the Referral-Partner API's base URL. */
+  referralUrl?: string;
+  /** `--api debitura`: the Customer API's base URL. */
+  customerUrl?: string;
+  /** `--api debitura`: the target's admin routes (`POST <adminUrl>/clock`); absent when it exposes no clock. */
+  adminUrl?: string;
   /** The primary account's key. */
   apiKey: string;
   /** A second account's key, for the cross-account checks. */
@@ -33,7 +41,11 @@ declare module 'vitest' {
 }
 
 export const TARGET_ENV = {
+  api: 'CASAPAY_API',
   baseUrl: 'CASAPAY_BASE_URL',
+  referralUrl: 'CASAPAY_REFERRAL_URL',
+  customerUrl: 'CASAPAY_CUSTOMER_URL',
+  adminUrl: 'CASAPAY_ADMIN_URL',
   apiKey: 'CASAPAY_API_KEY',
   secondApiKey: 'CASAPAY_SECOND_API_KEY',
   timeoutMs: 'CASAPAY_TIMEOUT_MS',
@@ -48,11 +60,16 @@ export const TARGET_ENV = {
 
 /** Reads a target from environment variables (the fallback when the CLI did not provide one). */
 export function targetFromEnv(env: NodeJS.ProcessEnv = process.env): Target {
-  const baseUrl = env[TARGET_ENV.baseUrl];
+  const baseUrl = env[TARGET_ENV.baseUrl] ?? env[TARGET_ENV.referralUrl];
   if (!baseUrl) throw new Error(`No target: run the checks through casapay-conformance, or set ${TARGET_ENV.baseUrl}.`);
   const num = (name: string, fallback: number) => (env[name] ? Number(env[name]) : fallback);
+  const trimmed = (name: string) => env[name]?.replace(/\/+$/, '') || undefined;
   return {
+    api: env[TARGET_ENV.api] === 'debitura' ? 'debitura' : 'casapay',
     baseUrl: baseUrl.replace(/\/+$/, ''),
+    referralUrl: trimmed(TARGET_ENV.referralUrl),
+    customerUrl: trimmed(TARGET_ENV.customerUrl),
+    adminUrl: trimmed(TARGET_ENV.adminUrl),
     apiKey: env[TARGET_ENV.apiKey] ?? 'sk_test_conformance_a',
     secondApiKey: env[TARGET_ENV.secondApiKey] ?? 'sk_test_conformance_b',
     timeoutMs: num(TARGET_ENV.timeoutMs, 10_000),

@@ -20,9 +20,14 @@ export interface Warning {
   message: string;
 }
 
-let closedAll: Contract | undefined;
+const closedViews = new WeakMap<Contract, Contract>();
 /** The closed view compiled with allErrors, so every unknown field is listed, not just the first. */
-const closed = () => (closedAll ??= loadContract(contract().document, { allErrors: true }).closed());
+export function closedView(of: Contract = contract()): Contract {
+  let view = closedViews.get(of);
+  if (!view) closedViews.set(of, (view = loadContract(of.document, { allErrors: true }).closed()));
+  return view;
+}
+const closed = () => closedView();
 
 /** `/data/0/debtor` + `nickname` → `data[0].debtor.nickname`. */
 export function bodyPath(pointer: string, last?: string): string {
@@ -33,7 +38,7 @@ export function bodyPath(pointer: string, last?: string): string {
 
 const join = (prefix: string, path: string) => (!prefix ? path : path === '(root)' ? prefix : path.startsWith('[') ? `${prefix}${path}` : `${prefix}.${path}`);
 
-function unknownFields(errors: ErrorObject[] | null | undefined, prefix: string): string[] {
+export function unknownFields(errors: ErrorObject[] | null | undefined, prefix: string): string[] {
   const out = new Set<string>();
   for (const e of errors ?? []) {
     if (e.keyword !== 'additionalProperties') continue;
@@ -42,20 +47,23 @@ function unknownFields(errors: ErrorObject[] | null | undefined, prefix: string)
   return [...out];
 }
 
-let recommendedByObject: Map<string, string[]> | undefined;
+const recommendedByContract = new WeakMap<Contract, Map<string, string[]>>();
 /** `object` value (`event`, `webhook_endpoint` …) → the fields its schema recommends (`x-recommended`). */
-function recommended(): Map<string, string[]> {
-  if (recommendedByObject) return recommendedByObject;
-  recommendedByObject = new Map();
-  for (const schema of Object.values<any>(contract().document.components?.schemas ?? {})) {
+function recommendedOf(of: Contract): Map<string, string[]> {
+  let byObject = recommendedByContract.get(of);
+  if (byObject) return byObject;
+  byObject = new Map();
+  for (const schema of Object.values<any>(of.document.components?.schemas ?? {})) {
     const kind = schema?.properties?.object?.const;
-    if (typeof kind === 'string' && Array.isArray(schema['x-recommended'])) recommendedByObject.set(kind, schema['x-recommended']);
+    if (typeof kind === 'string' && Array.isArray(schema['x-recommended'])) byObject.set(kind, schema['x-recommended']);
   }
-  return recommendedByObject;
+  recommendedByContract.set(of, byObject);
+  return byObject;
 }
 
 /** Every object in the body whose schema recommends fields it lacks. */
-function missingRecommended(body: unknown, path = ''): string[] {
+function missingRecommended(body: unknown, path = '', of: Contract = contract()): string[] {
+  const recommended = () => recommendedOf(of);
   const out: string[] = [];
   const visit = (node: unknown, at: string) => {
     if (Array.isArray(node)) return node.forEach((item, i) => visit(item, `${at}[${i}]`));
@@ -101,9 +109,18 @@ export function eventWarnings(event: Record<string, any>, operationId: string | 
  * fields left out, and for event bodies the event rules above.
  * @example responseWarnings('retrieveCollectionCase', 200, { …case, nickname: 'x' }) // [{ rule: 'unknown-field', path: 'nickname', … }]
  */
-export function responseWarnings(operationId: string, status: number, body: unknown): Warning[] {
+export function responseWarnings(operationId: string, status: number, body: unknown, of?: Contract): Warning[] {
   if (status >= 300 || !body || typeof body !== 'object') return [];
   const warnings: Warning[] = [];
+  // Another API's contract (Debitura's): unknown fields and recommended fields only, no CasaPay events.
+  if (of) {
+    const validate = closedView(of).responseValidator(operationId, status);
+    if (validate && !validate(body)) {
+      for (const path of unknownFields(validate.errors, '')) warnings.push({ rule: 'unknown-field', operationId, status, path, message: `${path} is not a field the contract names for ${operationId} ${status}` });
+    }
+    for (const path of missingRecommended(body, '', of)) warnings.push({ rule: 'recommended-field', operationId, status, path, message: `${path} is absent: the docs show it, the contract recommends it` });
+    return warnings;
+  }
   const eventsAt: Array<[Record<string, any>, string]> =
     operationId === 'listEvents' ? ((body as { data?: unknown[] }).data ?? []).map((e, i) => [e as Record<string, any>, `data[${i}]`]) : ['retrieveEvent', 'fireEvent'].includes(operationId) ? [[body as Record<string, any>, '']] : [];
   if (eventsAt.length) {
