@@ -1200,8 +1200,9 @@ export type components = {
          */
         WebhookEvent: {
             /**
-             * Format: uuid
-             * @description The event's id; the same on every retry, so receivers can de-duplicate.
+             * @description The event's id; the same on every retry, so receivers can de-duplicate. Opaque: the event log
+             *     (`WebhookEventDto`) types it as a uuid, which the mock sends, while Debitura's docs example shows
+             *     `evt_abc123` — receivers must not parse it.
              */
             id: string;
             event: components["schemas"]["WebhookEventType"];
