@@ -9,7 +9,7 @@ import { createClock, type Clock } from './clock.js';
 import { ApiError, errors } from './errors.js';
 import { DEFECTS, parseDefects, type DefectName } from './defects.js';
 import { handlers } from './handlers/index.js';
-import type { CompiledOperation, RenderedError } from './pipeline.js';
+import type { RenderedError } from './pipeline.js';
 import { mountOperations, sendError, toApiError } from './mount-operations.js';
 import { createDebitura, DEBITURA_PREFIX } from './debitura/mount.js';
 import { DEBITURA_DEFECTS, isDebituraDefect, parseDebituraDefects } from './debitura/defects.js';

@@ -5,7 +5,6 @@
 import { errors } from '../errors.js';
 import { addBusinessDays } from '../domain/calendar.js';
 import type { Effects } from '../handlers/context.js';
-import type { IdMinter } from '../state/ids.js';
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import { debituraErrors } from './errors.js';
 import { debituraPartnerFor, countryName, partnerRequiresKyc, type DebituraPartner } from './partners.js';

@@ -1,8 +1,6 @@
 // How a Debitura account starts: the docs' partner (XApiKey `YOUR_API_KEY`) has the docs' client
 // `your-client-id`, linked and signed, so the docs page's requests work verbatim; other partners
 // start empty unless a scenario (--scenario or X-Mock-Scenario, format below) seeds them.
-import { readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
@@ -10,7 +8,7 @@ import { describeErrors, type Contract } from '../contract.js';
 import { ApiError } from '../errors.js';
 import type { Effects, Handler, HandlerContext } from '../handlers/context.js';
 import type { Sandbox } from '../sandbox.js';
-import { duration, substitute } from '../scenarios/scenarios.js';
+import { duration, readScenarioFiles, substitute } from '../scenarios/scenarios.js';
 import type { AccountState } from '../state/store.js';
 import { isoTime } from './rules.js';
 import { clientByTenant, worldOf, type DebituraClient } from './state.js';
@@ -181,22 +179,13 @@ const FORMAT = {
 
 let validateFormat: ValidateFunction | undefined;
 const formatValidator = () => (validateFormat ??= new Ajv2020({ allErrors: false, allowUnionTypes: true, meta: false, validateSchema: false }).compile(FORMAT));
-const parseYaml = (text: string): unknown => (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
 
 /** mocks/debitura/scenarios/ (also when running from dist/, which has no YAML). */
 export const DEBITURA_SCENARIO_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)).replace(`${path.sep}dist${path.sep}`, path.sep), 'scenarios');
 
 /** Reads every Debitura scenario file (`debitura-*.yaml`), checking its format. */
 export function loadDebituraScenarios(dir = DEBITURA_SCENARIO_DIR): Map<string, DebituraScenario> {
-  const scenarios = new Map<string, DebituraScenario>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
-    const scenario = parseYaml(readFileSync(path.join(dir, file), 'utf8')) as DebituraScenario;
-    const validate = formatValidator();
-    if (!validate(scenario)) throw new Error(`Scenario ${file}: ${describeErrors(validate.errors)}`);
-    if (`${scenario.name}.yaml` !== file) throw new Error(`Scenario ${file}: its name must be ${file.replace(/\.yaml$/, '')}`);
-    scenarios.set(scenario.name, scenario);
-  }
-  return scenarios;
+  return readScenarioFiles<DebituraScenario>(dir, formatValidator);
 }
 
 /** `POST /debitura/customer/cases` → the API, the method and the path within it. */

@@ -107,10 +107,18 @@ export const SCENARIO_DIR = path.dirname(fileURLToPath(import.meta.url)).replace
 
 /** Reads every scenario file of a folder (default: this one, also when running from dist/). */
 export function loadScenarios(dir = SCENARIO_DIR): Map<string, Scenario> {
-  const scenarios = new Map<string, Scenario>();
+  return readScenarioFiles<Scenario>(dir, formatValidator);
+}
+
+/**
+ * Every `*.yaml` of a folder, each checked against its format and named as its file (`paid-in-full.yaml`
+ * holds `name: paid-in-full`). Shared by CasaPay's and Debitura's scenarios, whose formats differ.
+ */
+export function readScenarioFiles<T extends { name: string }>(dir: string, format: () => ValidateFunction): Map<string, T> {
+  const scenarios = new Map<string, T>();
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
-    const scenario = parseYaml(readFileSync(path.join(dir, file), 'utf8')) as Scenario;
-    const validate = formatValidator();
+    const scenario = parseYaml(readFileSync(path.join(dir, file), 'utf8')) as T;
+    const validate = format();
     if (!validate(scenario)) throw new Error(`Scenario ${file}: ${describeErrors(validate.errors)}`);
     if (`${scenario.name}.yaml` !== file) throw new Error(`Scenario ${file}: its name must be ${file.replace(/\.yaml$/, '')}`);
     scenarios.set(scenario.name, scenario);
