@@ -7,6 +7,7 @@ import { createMockServer, type LogLevel } from './server.js';
 import { loadContract } from './contract.js';
 import { DEFECTS } from './defects.js';
 import { DEBITURA_DEFECTS } from './debitura/defects.js';
+import { DEBITURA_VARIANTS } from './debitura/variants.js';
 import { VARIANTS } from './variants.js';
 import { DEFAULT_WEBHOOK_SECRET } from './sandbox.js';
 import { loadScenarios } from './scenarios/scenarios.js';
@@ -35,7 +36,7 @@ const program = new Command()
   .name('casapay-mock')
   .description('A stateful mock of the CasaPay API, validated by its OpenAPI contract.')
   .helpOption('--help', 'show this help')
-  .addHelpText('after', `\nDefects (for testing conformance suites only):\n${Object.entries({ ...DEFECTS, ...DEBITURA_DEFECTS }).map(([k, v]) => `  ${k.padEnd(30)} ${v}`).join('\n')}\n\nVariants (allowed by the contract; a conformance suite must pass them):\n${Object.entries(VARIANTS).map(([k, v]) => `  ${k.padEnd(24)} ${v}`).join('\n')}`);
+  .addHelpText('after', `\nDefects (for testing conformance suites only):\n${Object.entries({ ...DEFECTS, ...DEBITURA_DEFECTS }).map(([k, v]) => `  ${k.padEnd(30)} ${v}`).join('\n')}\n\nVariants (allowed by the contract; a conformance suite must pass them):\n${Object.entries({ ...VARIANTS, ...DEBITURA_VARIANTS }).map(([k, v]) => `  ${k.padEnd(30)} ${v}`).join('\n')}`);
 
 const options: Option[] = [
   new Option('-p, --port <port>', 'port to listen on (0 = any free port)').argParser(port).default(4010),
@@ -51,7 +52,7 @@ const options: Option[] = [
   new Option('--webhook-url <url>', 'also deliver every event here, signed with --webhook-secret'),
   new Option('--webhook-secret <secret>', 'signing secret for --webhook-url').default(DEFAULT_WEBHOOK_SECRET),
   new Option('--defect <name...>', 'break the mock on purpose, to test a conformance suite (CasaPay\'s and Debitura\'s)').choices([...Object.keys(DEFECTS), ...Object.keys(DEBITURA_DEFECTS)]),
-  new Option('--variant <name...>', 'behave differently in ways the contract allows, to test a conformance suite').choices(Object.keys(VARIANTS)),
+  new Option('--variant <name...>', 'behave differently in ways the contract allows, to test a conformance suite').choices([...Object.keys(VARIANTS), ...Object.keys(DEBITURA_VARIANTS)]),
   ...faultOptions(),
   new Option('--journal-size <n>', 'requests kept for GET /__admin/journal (0 = off)').argParser((v) => Number(v)).default(200),
   new Option('--webhook-concurrency <n>', 'webhook attempts open at once per receiver URL; the rest queue').argParser(positiveInteger).default(4),

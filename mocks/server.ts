@@ -13,11 +13,12 @@ import type { RenderedError } from './pipeline.js';
 import { mountOperations, sendError, toApiError } from './mount-operations.js';
 import { createDebitura, DEBITURA_PREFIX } from './debitura/mount.js';
 import { DEBITURA_DEFECTS, isDebituraDefect, parseDebituraDefects } from './debitura/defects.js';
+import { DEBITURA_VARIANTS, isDebituraVariant, parseDebituraVariants } from './debitura/variants.js';
 import { renderDebituraError } from './debitura/errors.js';
 import { Sandbox } from './sandbox.js';
 import { createIdMinter } from './state/ids.js';
 import { applyResponseDefects } from './response-defects.js';
-import { parseVariants, variantHooks } from './variants.js';
+import { parseVariants, variantHooks, VARIANTS } from './variants.js';
 import { registerAdmin } from './admin.js';
 import { registerFrontDoor } from './front-door.js';
 import { accessFor, DEFAULT_SHARED_MAX_ACCOUNTS } from './admin-access.js';
@@ -160,7 +161,11 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   const clock = options.clock ?? createClock();
   // Variants draw from their own seeded stream, so turning one on does not change the ids a seed mints.
   const variantRandom = createIdMinter(options.seed === undefined ? undefined : `${options.seed}:variants`);
-  const variants = variantHooks(parseVariants(options.variants), { contract, random: variantRandom.fraction });
+  // One --variant flag for both APIs, as for defects.
+  const unknownVariants = (options.variants ?? []).filter((name) => !isDebituraVariant(name) && !(name in VARIANTS));
+  if (unknownVariants.length) throw new Error(`Unknown variant(s): ${unknownVariants.join(', ')}. Known: ${[...Object.keys(VARIANTS), ...Object.keys(DEBITURA_VARIANTS)].join(', ')}.`);
+  const variants = variantHooks(parseVariants((options.variants ?? []).filter((name) => !isDebituraVariant(name))), { contract, random: variantRandom.fraction });
+  const debituraVariants = parseDebituraVariants((options.variants ?? []).filter(isDebituraVariant));
   const sandbox = new Sandbox({
     variants,
     contract,
@@ -176,7 +181,7 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   // Scenario files are read on first need (a --scenario, an X-Mock-Scenario header, the docs' key).
   let loaded: Map<string, Scenario> | undefined;
   const scenarios = () => (loaded ??= loadScenarios());
-  const debitura = createDebitura({ sandbox, defects: debituraDefects, scenario: options.scenario });
+  const debitura = createDebitura({ sandbox, defects: debituraDefects, variants: debituraVariants, scenario: options.scenario });
   // --scenario names a CasaPay scenario (mocks/scenarios/) or a Debitura one (mocks/debitura/scenarios/).
   const debituraScenario = options.scenario !== undefined && debitura.scenarios().has(options.scenario);
   if (options.scenario && !debituraScenario && !scenarios().has(options.scenario)) {

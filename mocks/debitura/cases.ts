@@ -6,16 +6,21 @@ import { errors } from '../errors.js';
 import { addBusinessDays } from '../domain/calendar.js';
 import type { Effects } from '../handlers/context.js';
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
+import type { IdMinter } from '../state/ids.js';
 import { debituraErrors } from './errors.js';
 import { debituraPartnerFor, countryName, partnerRequiresKyc, type DebituraPartner } from './partners.js';
 import { belowMinimum, caseRequestProblem, combinedSigningUrl, gatesFor, isoTime, pricingFor, readDate, refusalErrors, sanitizeReturnUrl, usState, type CreateCaseRequest } from './rules.js';
-import { referenceKey, worldOf, type Case, type CaseRecord, type DebituraClient, type DebituraWorld, type Lifecycle, type StoredEvent } from './state.js';
+import { referenceKey, worldOf, type Case, type CaseRecord, type DebituraClient, type DebituraWorld, type Lifecycle, type StoredEvent, type WebhookEvent } from './state.js';
 import { casePayload, targetsFor, type DebituraEventType, type DebituraSigner } from './webhooks.js';
 
 /** What the Debitura side shares across requests: the dispatcher, and how deliveries are signed. */
 export interface DebituraRuntime {
   dispatcher: WebhookDispatcher;
   sign: DebituraSigner;
+  /** The id of a new webhook event (a uuid; a variant mints the docs' `evt_…`). */
+  eventId(ids: IdMinter): string;
+  /** The payload as it is sent (variants may bend it; the stored event keeps the original). */
+  outgoing(payload: WebhookEvent): WebhookEvent;
 }
 
 export const VERIFICATION_TASK = 'debitura.verification_completes';
@@ -27,11 +32,11 @@ export const isClosed = (c: Case) => CLOSED.has(c.lifecycle as Lifecycle);
 /** Records the event and delivers it once the operation has completed; returns how many subscriptions it went to. */
 export function emit(rt: DebituraRuntime, fx: Effects, world: DebituraWorld, record: CaseRecord, type: DebituraEventType, extra: Record<string, unknown> = {}, target: { only?: string; testOnly?: boolean } = {}): number {
   const client = world.clients.get(record.clientId)!;
-  const event: StoredEvent = { payload: casePayload(fx.ids.uuid(), type, record, client.externalTenantId, isoTime(fx.now()), extra), caseId: record.case.id, clientId: record.clientId };
+  const event: StoredEvent = { payload: casePayload(rt.eventId(fx.ids), type, record, client.externalTenantId, isoTime(fx.now()), extra), caseId: record.case.id, clientId: record.clientId };
   world.events.push(event);
   const targets = targetsFor(world, event, rt.sign, target);
   // Events about one case reach each receiver in order: the case id is the dispatcher's ordering key.
-  if (targets.length) fx.afterResponse(() => rt.dispatcher.deliver(event.payload as never, targets, record.case.id));
+  if (targets.length) fx.afterResponse(() => rt.dispatcher.deliver(rt.outgoing(event.payload) as never, targets, record.case.id));
   return targets.length;
 }
 

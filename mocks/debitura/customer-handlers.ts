@@ -187,7 +187,7 @@ export function customerHandlers(rt: DebituraRuntime): Record<string, Handler> {
       samplePayload: (ctx, stored: StoredSubscription) => {
         const { world, client } = callerClient(ctx);
         const record = [...world.cases.values()].reverse().find((r) => r.clientId === client.id);
-        return record ? casePayload(ctx.ids.uuid(), 'case.updated', record, client.externalTenantId, isoTime(ctx.now())) : { id: ctx.ids.uuid(), event: 'webhook.test', timestamp: isoTime(ctx.now()), data: { subscriptionId: stored.subscription.id } };
+        return record ? rt.outgoing(casePayload(rt.eventId(ctx.ids), 'case.updated', record, client.externalTenantId, isoTime(ctx.now()))) : { id: rt.eventId(ctx.ids), event: 'webhook.test', timestamp: isoTime(ctx.now()), data: { subscriptionId: stored.subscription.id } };
       },
     }),
   };

@@ -18,6 +18,7 @@ import { customerHandlers } from './customer-handlers.js';
 import { referralHandlers } from './referral-handlers.js';
 import { debituraErrors, renderDebituraError } from './errors.js';
 import { responseDefectsFor, signerFor, wrapHandlers, type DebituraDefects } from './defects.js';
+import { errorRendererFor, eventIdsFor, payloadVariantFor, responseVariantsFor, type DebituraVariants } from './variants.js';
 import { addClient, applyDebituraScenario, DEBITURA_SCENARIO_STEP, debituraScenarioStepRunner, DOCS_PARTNER_KEY, DOCS_TENANT, loadDebituraScenarios, seedDocsPartner, type DebituraScenario, type DebituraScenarioRuntime } from './scenarios.js';
 import { TOKEN_LIFETIME_SECONDS, TokenRegistry } from './tokens.js';
 import { clientByTenant, worldOf } from './state.js';
@@ -36,12 +37,15 @@ export const isDebituraAccount = (key: string) => key.startsWith(PARTNER_ACCOUNT
 export interface DebituraOptions {
   sandbox: Sandbox;
   defects: DebituraDefects;
+  variants: DebituraVariants;
   /** The run's --scenario, when it names a Debitura scenario. */
   scenario?: string;
 }
 
-export function createDebitura({ sandbox, defects, scenario: runScenario }: DebituraOptions) {
-  const rt: DebituraRuntime = { dispatcher: sandbox.dispatcher, sign: signerFor(defects) };
+export function createDebitura({ sandbox, defects, variants, scenario: runScenario }: DebituraOptions) {
+  const contracts = { referral: loadBundledContract('debitura-referral.json'), customer: loadBundledContract('debitura-customer.json') };
+  const rt: DebituraRuntime = { dispatcher: sandbox.dispatcher, sign: signerFor(defects), eventId: eventIdsFor(variants), outgoing: payloadVariantFor(variants, contracts.customer) };
+  const render = errorRendererFor(variants, renderDebituraError);
   const docsAccount = `${PARTNER_ACCOUNT}${DOCS_PARTNER_KEY}`;
   const tokens = new TokenRegistry(sandbox.ids, { accountKey: docsAccount, externalTenantId: DOCS_TENANT }, defects.has('debitura-token-never-expires') ? () => 10 * 365 * 86_400 : () => TOKEN_LIFETIME_SECONDS);
   const deps = { sandbox, tokens };
@@ -111,8 +115,16 @@ export function createDebitura({ sandbox, defects, scenario: runScenario }: Debi
     referral: wrapHandlers(defects, referral, (ctx) => ok(tokens.mint(ctx.account.key, addClient(deps, ctx.account, { externalTenantId: `${ctx.body.externalTenantId}`, name: 'Unlinked', country: 'DE', linkStatus: 'Withdrawn' }), ctx.now()))),
     customer: wrapHandlers(defects, customerHandlers(rt), referral.mintToken!),
   };
-  const responseDefects = responseDefectsFor(defects);
-  const contracts = { referral: loadBundledContract('debitura-referral.json'), customer: loadBundledContract('debitura-customer.json') };
+  // On the way out: the run's defects, then its variants (which read the API's contract).
+  const defected = responseDefectsFor(defects);
+  const responseDefectsOf = (contract: Contract) => {
+    const varied = responseVariantsFor(variants, contract);
+    if (!defected && !varied) return undefined;
+    return (operationId: string, status: number, body: unknown): [number, unknown] => {
+      const [s, b] = defected ? defected(operationId, status, body) : [status, body];
+      return [s, varied ? varied(operationId, s, b) : b];
+    };
+  };
   /** What the front door lists beside CasaPay's /v1. */
   const apis: OtherApi[] = [
     { name: "Debitura's Referral-Partner API", prefix: REFERRAL_PREFIX, auth: 'XApiKey: <partner key> (the docs\' YOUR_API_KEY is seeded)', contract: contracts.referral, try: `curl -X POST {base}/oauth/token -H "XApiKey: ${DOCS_PARTNER_KEY}" -H "Content-Type: application/json" -d '{"externalTenantId": "${DOCS_TENANT}"}'` },
@@ -125,8 +137,8 @@ export function createDebitura({ sandbox, defects, scenario: runScenario }: Debi
     const compiled: CompiledOperation[] = [];
     const api = (prefix: string, contract: Contract, handlers: typeof served.referral, authenticate: (request: FastifyRequest) => void) =>
       app.register(async (scope) => {
-        scope.setErrorHandler((error, request, reply) => sendError(reply, request, toApiError(error, request, options.logUnexpected), renderDebituraError));
-        scope.setNotFoundHandler((request, reply) => sendError(reply, request, errors.routeNotFound(request.method, request.url.split('?')[0]!), renderDebituraError));
+        scope.setErrorHandler((error, request, reply) => sendError(reply, request, toApiError(error, request, options.logUnexpected), render));
+        scope.setNotFoundHandler((request, reply) => sendError(reply, request, errors.routeNotFound(request.method, request.url.split('?')[0]!), render));
         // Authenticate before the body is read, as for CasaPay.
         scope.addHook('onRequest', (request, _reply, done) => {
           if (request.method === 'OPTIONS' || request.is404) return done();
@@ -140,7 +152,7 @@ export function createDebitura({ sandbox, defects, scenario: runScenario }: Debi
           }
           done();
         });
-        compiled.push(...mountOperations(scope, { sandbox, contract, handlers, renderError: renderDebituraError, responseDefects, validateResponses: options.validateResponses }));
+        compiled.push(...mountOperations(scope, { sandbox, contract, handlers, renderError: render, responseDefects: responseDefectsOf(contract), validateResponses: options.validateResponses }));
       }, { prefix });
     await api(REFERRAL_PREFIX, contracts.referral, served.referral, authenticateReferral);
     await api(CUSTOMER_PREFIX, contracts.customer, served.customer, authenticateCustomer);

@@ -203,7 +203,7 @@ export function referralHandlers(rt: DebituraRuntime, tokens: TokenRegistry): Re
       samplePayload: (ctx) => {
         const world = worldOf(ctx.account);
         const record = [...world.cases.values()].at(-1);
-        return record ? casePayload(ctx.ids.uuid(), 'case.updated', record, world.clients.get(record.clientId)!.externalTenantId, isoNow(ctx)) : { event: 'webhook.test' };
+        return record ? rt.outgoing(casePayload(rt.eventId(ctx.ids), 'case.updated', record, world.clients.get(record.clientId)!.externalTenantId, isoNow(ctx))) : { event: 'webhook.test' };
       },
     }),
   };

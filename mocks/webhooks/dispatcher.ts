@@ -385,7 +385,8 @@ export class WebhookDispatcher {
       'User-Agent': USER_AGENT,
       ...(target.sign ? target.sign(body, t) : { [SIGNATURE_HEADER]: signatureHeader(body, target.secret, t) }),
     };
-    const replaced = this.options.mutate?.(target, body, headers, t);
+    // The hook bends CasaPay-signed deliveries; a target with its own scheme has its own edges.
+    const replaced = target.sign ? undefined : this.options.mutate?.(target, body, headers, t);
     return replaced ?? { body, headers };
   }
 
