@@ -11,6 +11,7 @@ import type { Sandbox } from '../sandbox.js';
 import { duration, readScenarioFiles, substitute } from '../scenarios/scenarios.js';
 import type { AccountState } from '../state/store.js';
 import { isoTime } from './rules.js';
+import { renderDebituraError } from './errors.js';
 import { clientByTenant, worldOf, type DebituraClient } from './state.js';
 import type { TokenRegistry } from './tokens.js';
 
@@ -287,7 +288,7 @@ function runDebituraStep(runtime: DebituraScenarioRuntime, fx: Effects, scenario
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     status = error.status;
-    result = error.extra.body ?? error.toBody();
+    result = renderDebituraError(error).body;
     if (step.expect !== status) throw new Error(`${where}: ${status} ${error.code}: ${error.message}`);
   }
   if (step.expect !== undefined && step.expect !== status) throw new Error(`${where}: expected ${step.expect}, got ${status}`);
