@@ -2,14 +2,14 @@
 // the events each one emits. Used by the handlers of both APIs, by scheduled tasks (verification,
 // contract signing) and by scenarios, always with the effects of the moment (clock, ids, delivery
 // after the response).
-import { errors } from '../errors.js';
+import { errors, type ApiError } from '../errors.js';
 import { addBusinessDays } from '../domain/calendar.js';
 import type { Effects } from '../handlers/context.js';
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import type { IdMinter } from '../state/ids.js';
 import { debituraErrors } from './errors.js';
 import { debituraPartnerFor, countryName, partnerRequiresKyc, type DebituraPartner } from './partners.js';
-import { belowMinimum, caseRequestProblem, combinedSigningUrl, gatesFor, isoTime, pricingFor, readDate, refusalErrors, sanitizeReturnUrl, usState, type CreateCaseRequest } from './rules.js';
+import { belowMinimum, combinedSigningUrl, gatesFor, isoTime, pricingFor, readDate, refusalErrors, sanitizeReturnUrl, usState, type CreateCaseRequest } from './rules.js';
 import { referenceKey, worldOf, type Case, type CaseRecord, type DebituraClient, type DebituraWorld, type Lifecycle, type StoredEvent, type WebhookEvent } from './state.js';
 import { casePayload, targetsFor, type DebituraEventType, type DebituraSigner } from './webhooks.js';
 
@@ -21,6 +21,8 @@ export interface DebituraRuntime {
   eventId(ids: IdMinter): string;
   /** The payload as it is sent (variants may bend it; the stored event keeps the original). */
   outgoing(payload: WebhookEvent): WebhookEvent;
+  /** The docs' field rules of a submission (rules.ts's caseRequestProblem; a defect may loosen it). */
+  checkCase(body: CreateCaseRequest, now: number): ApiError | undefined;
 }
 
 export const VERIFICATION_TASK = 'debitura.verification_completes';
@@ -90,8 +92,8 @@ export interface Submission {
 }
 
 /** A 400 or 422 refusal for a case, before anything is stored (onboarding checks all cases first). */
-export function submissionProblem(fx: Effects, world: DebituraWorld, client: DebituraClient, body: CreateCaseRequest, via: Submission['via']) {
-  const problem = caseRequestProblem(body, fx.now());
+export function submissionProblem(rt: DebituraRuntime, fx: Effects, world: DebituraWorld, client: DebituraClient, body: CreateCaseRequest, via: Submission['via']) {
+  const problem = rt.checkCase(body, fx.now());
   if (problem) return { problem };
   if (body.creditorReference && world.creditorReferences.has(referenceKey(client.id, body.creditorReference))) {
     return { problem: errors.parameterInvalid('creditorReference', `a case with creditorReference '${body.creditorReference}' already exists for this client.`) };
@@ -115,7 +117,7 @@ export function submissionProblem(fx: Effects, world: DebituraWorld, client: Deb
 
 /** Submits a case for a client: refused (throws a 400 or 422) or stored, with case.created emitted. */
 export function submitCase(rt: DebituraRuntime, fx: Effects, world: DebituraWorld, client: DebituraClient, body: CreateCaseRequest, submission: Submission): CaseRecord {
-  const checked = submissionProblem(fx, world, client, body, submission.via);
+  const checked = submissionProblem(rt, fx, world, client, body, submission.via);
   if (checked.problem) throw checked.problem;
   if (checked.refusal) throw checked.refusal;
   const { partner, handoff } = checked as { partner: DebituraPartner; handoff: Case['signingHandoff'] };

@@ -6,12 +6,14 @@ import type { Handler } from '../handlers/context.js';
 import { namesOf } from '../defects.js';
 import { signatureHeader } from '../webhooks/signature.js';
 import { signDebitura, DEBITURA_SIGNATURE_HEADER, type DebituraSigner } from './webhooks.js';
+import { caseRequestProblem, type CreateCaseRequest } from './rules.js';
+import type { ApiError } from '../errors.js';
 
 export const DEBITURA_DEFECTS = {
   'debitura-token-never-expires': 'bearer tokens keep working after their 30 minutes',
   'debitura-unlinked-token': 'POST /oauth/token mints a token for a client that was never linked',
   'debitura-is-test-echoed': 'case responses say `isTest` instead of `isTestCase`',
-  'debitura-future-date-accepted': 'a case `date` in the future is accepted',
+  'debitura-future-date-accepted': 'case dates in the future (`date`, `dueDate`) are accepted',
   'debitura-json-patch-refused': 'bodies sent as application/json-patch+json (generated clients) get 415',
   'debitura-partner-cases-missing': "the partner's GET /cases leaves out cases submitted with its tokens",
   'debitura-secret-not-decoded': 'webhooks are signed with the base64 text of the secret instead of its decoded bytes',
@@ -29,14 +31,16 @@ export function signerFor(defects: DebituraDefects): DebituraSigner {
   return (body, t, secret, type) => ({ ...signDebitura(body, t, secret, type), [DEBITURA_SIGNATURE_HEADER]: signatureHeader(body, secret, t) });
 }
 
+/** The field rules of a submission: the docs' own, or with "now" at the end of time (no date is in the future). */
+export function caseCheckFor(defects: DebituraDefects): (body: CreateCaseRequest, now: number) => ApiError | undefined {
+  if (!defects.has('debitura-future-date-accepted')) return caseRequestProblem;
+  return (body) => caseRequestProblem(body, END_OF_TIME);
+}
+const END_OF_TIME = Date.UTC(9999, 11, 31) / 1000;
+
 /** Handler wrappers: operationId → the defect's version of the handler. */
 export function wrapHandlers(defects: DebituraDefects, handlers: Record<string, Handler>, unlinkedMint: Handler): Record<string, Handler> {
   const out = { ...handlers };
-  if (defects.has('debitura-future-date-accepted')) {
-    const submit = out.createCase!;
-    // Pretends the date was today, so the future date passes the rule and the case is created.
-    out.createCase = (ctx) => submit({ ...ctx, body: { ...ctx.body, date: new Date(ctx.now() * 1000).toISOString().slice(0, 10) } });
-  }
   if (defects.has('debitura-unlinked-token')) {
     const mint = out.mintToken!;
     out.mintToken = async (ctx) => {

@@ -17,7 +17,7 @@ import { completeVerification, signContracts, SIGNING_TASK, VERIFICATION_TASK, t
 import { customerHandlers } from './customer-handlers.js';
 import { referralHandlers } from './referral-handlers.js';
 import { debituraErrors, renderDebituraError } from './errors.js';
-import { responseDefectsFor, signerFor, wrapHandlers, type DebituraDefects } from './defects.js';
+import { caseCheckFor, responseDefectsFor, signerFor, wrapHandlers, type DebituraDefects } from './defects.js';
 import { errorRendererFor, eventIdsFor, payloadVariantFor, responseVariantsFor, type DebituraVariants } from './variants.js';
 import { addClient, applyDebituraScenario, DEBITURA_SCENARIO_STEP, debituraScenarioStepRunner, DOCS_PARTNER_KEY, DOCS_TENANT, loadDebituraScenarios, seedDocsPartner, type DebituraScenario, type DebituraScenarioRuntime } from './scenarios.js';
 import { TOKEN_LIFETIME_SECONDS, TokenRegistry } from './tokens.js';
@@ -44,7 +44,7 @@ export interface DebituraOptions {
 
 export function createDebitura({ sandbox, defects, variants, scenario: runScenario }: DebituraOptions) {
   const contracts = { referral: loadBundledContract('debitura-referral.json'), customer: loadBundledContract('debitura-customer.json') };
-  const rt: DebituraRuntime = { dispatcher: sandbox.dispatcher, sign: signerFor(defects), eventId: eventIdsFor(variants), outgoing: payloadVariantFor(variants, contracts.customer) };
+  const rt: DebituraRuntime = { dispatcher: sandbox.dispatcher, sign: signerFor(defects), eventId: eventIdsFor(variants), outgoing: payloadVariantFor(variants, contracts.customer), checkCase: caseCheckFor(defects) };
   const render = errorRendererFor(variants, renderDebituraError);
   const docsAccount = `${PARTNER_ACCOUNT}${DOCS_PARTNER_KEY}`;
   const tokens = new TokenRegistry(sandbox.ids, { accountKey: docsAccount, externalTenantId: DOCS_TENANT }, defects.has('debitura-token-never-expires') ? () => 10 * 365 * 86_400 : () => TOKEN_LIFETIME_SECONDS);

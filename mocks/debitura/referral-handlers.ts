@@ -115,7 +115,7 @@ export function referralHandlers(rt: DebituraRuntime, tokens: TokenRegistry): Re
       if (!c.creditorReference) throw errors.parameterMissing(`cases[${i}][creditorReference]`, 'Cases sent at onboarding need a creditorReference.');
       if (seen.has(c.creditorReference)) throw errors.parameterInvalid(`cases[${i}][creditorReference]`, `'${c.creditorReference}' appears twice in this request.`);
       seen.add(c.creditorReference);
-      const { problem } = submissionProblem(ctx, world, client, c, 'api_key');
+      const { problem } = submissionProblem(rt, ctx, world, client, c, 'api_key');
       if (problem) throw new ApiError(problem.status, problem.type, problem.code, `cases[${i}]: ${problem.message}`, problem.param ? `cases[${i}][${problem.param}]` : null);
     });
     world.clients.set(client.id, client);
