@@ -12,8 +12,8 @@ import { handlers } from './handlers/index.js';
 import type { RenderedError } from './pipeline.js';
 import { mountOperations, sendError, toApiError } from './mount-operations.js';
 import { createDebitura, DEBITURA_PREFIX } from './debitura/mount.js';
-import { DEBITURA_DEFECTS, isDebituraDefect, parseDebituraDefects } from './debitura/defects.js';
-import { DEBITURA_VARIANTS, isDebituraVariant, parseDebituraVariants } from './debitura/variants.js';
+import { DEBITURA_DEFECTS, parseDebituraDefects } from './debitura/defects.js';
+import { DEBITURA_VARIANTS, parseDebituraVariants } from './debitura/variants.js';
 import { renderDebituraError } from './debitura/errors.js';
 import { Sandbox } from './sandbox.js';
 import { createIdMinter } from './state/ids.js';
@@ -122,6 +122,13 @@ function authenticate(request: FastifyRequest, sandbox: Sandbox, defects: Readon
   request.account = sandbox.account(key);
 }
 
+/** The names of one flag (--defect, --variant) split into CasaPay's and Debitura's; an unknown name lists both tables. */
+function splitByApi(names: readonly string[] = [], kind: string, casapay: Readonly<Record<string, string>>, debitura: Readonly<Record<string, string>>): [string[], string[]] {
+  const unknown = names.filter((name) => !(name in casapay) && !(name in debitura));
+  if (unknown.length) throw new Error(`Unknown ${kind}(s): ${unknown.join(', ')}. Known: ${[...Object.keys(casapay), ...Object.keys(debitura)].join(', ')}.`);
+  return [names.filter((name) => name in casapay), names.filter((name) => name in debitura)];
+}
+
 /** An error as the API a URL belongs to writes it, for answers written before any route runs. */
 const renderFor = (url: string, error: ApiError): RenderedError => (url.startsWith(DEBITURA_PREFIX) ? renderDebituraError(error) : { status: error.status, body: error.toBody() });
 
@@ -154,18 +161,16 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   if (maxAccounts !== undefined && (!Number.isInteger(maxAccounts) || maxAccounts < 1)) throw new Error(`max accounts must be a whole number of at least 1, got ${maxAccounts}.`);
   const contract = options.contract ?? loadContract();
   // One --defect flag for both APIs: Debitura's names go to the Debitura mount.
-  const unknownDefects = (options.defects ?? []).filter((name) => !isDebituraDefect(name) && !(name in DEFECTS));
-  if (unknownDefects.length) throw new Error(`Unknown defect(s): ${unknownDefects.join(', ')}. Known: ${[...Object.keys(DEFECTS), ...Object.keys(DEBITURA_DEFECTS)].join(', ')}.`);
-  const defects = parseDefects((options.defects ?? []).filter((name) => !isDebituraDefect(name)));
-  const debituraDefects = parseDebituraDefects((options.defects ?? []).filter(isDebituraDefect));
+  const [casapayDefectNames, debituraDefectNames] = splitByApi(options.defects, 'defect', DEFECTS, DEBITURA_DEFECTS);
+  const defects = parseDefects(casapayDefectNames);
+  const debituraDefects = parseDebituraDefects(debituraDefectNames);
   const clock = options.clock ?? createClock();
   // Variants draw from their own seeded stream, so turning one on does not change the ids a seed mints.
   const variantRandom = createIdMinter(options.seed === undefined ? undefined : `${options.seed}:variants`);
   // One --variant flag for both APIs, as for defects.
-  const unknownVariants = (options.variants ?? []).filter((name) => !isDebituraVariant(name) && !(name in VARIANTS));
-  if (unknownVariants.length) throw new Error(`Unknown variant(s): ${unknownVariants.join(', ')}. Known: ${[...Object.keys(VARIANTS), ...Object.keys(DEBITURA_VARIANTS)].join(', ')}.`);
-  const variants = variantHooks(parseVariants((options.variants ?? []).filter((name) => !isDebituraVariant(name))), { contract, random: variantRandom.fraction });
-  const debituraVariants = parseDebituraVariants((options.variants ?? []).filter(isDebituraVariant));
+  const [casapayVariantNames, debituraVariantNames] = splitByApi(options.variants, 'variant', VARIANTS, DEBITURA_VARIANTS);
+  const variants = variantHooks(parseVariants(casapayVariantNames), { contract, random: variantRandom.fraction });
+  const debituraVariants = parseDebituraVariants(debituraVariantNames);
   const sandbox = new Sandbox({
     variants,
     contract,

@@ -22,7 +22,6 @@ export const DEBITURA_DEFECTS = {
 export type DebituraDefectName = keyof typeof DEBITURA_DEFECTS;
 export type DebituraDefects = ReadonlySet<DebituraDefectName>;
 
-export const isDebituraDefect = (name: string): name is DebituraDefectName => name in DEBITURA_DEFECTS;
 export const parseDebituraDefects = (names: readonly string[] = []): DebituraDefects => namesOf(DEBITURA_DEFECTS, names, 'Debitura defect');
 
 /** The signer a run uses. */

@@ -21,7 +21,6 @@ export const DEBITURA_VARIANTS = {
 export type DebituraVariantName = keyof typeof DEBITURA_VARIANTS;
 export type DebituraVariants = ReadonlySet<DebituraVariantName>;
 
-export const isDebituraVariant = (name: string): name is DebituraVariantName => name in DEBITURA_VARIANTS;
 export const parseDebituraVariants = (names: readonly string[] = []): DebituraVariants => namesOf(DEBITURA_VARIANTS, names, 'Debitura variant');
 
 /** The ids webhook events get. */
