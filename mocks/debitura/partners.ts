@@ -13,22 +13,27 @@ export interface DebituraPartner {
   requiresKyc: boolean;
 }
 
+/** The English name of the partner's country, read when first shown. */
+const named = (p: Omit<DebituraPartner, 'countryName'>): DebituraPartner =>
+  Object.defineProperty(p, 'countryName', { get: () => countryName(p.partner.country), enumerable: true }) as DebituraPartner;
+
 /** A stable uuid for a name, so a partner's id is the same in every run. */
 export function stableUuid(name: string): string {
   const hex = createHash('sha256').update(name).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[parseInt(hex[16]!, 16) % 4]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+// Made on first use: ICU's region names take ~10 ms to load, which start-up need not wait for.
+let regionNames: Intl.DisplayNames | undefined;
 /** `DE` → `Germany`. */
-export const countryName = (code: string): string => regionNames.of(code) ?? code;
+export const countryName = (code: string): string => (regionNames ??= new Intl.DisplayNames(['en'], { type: 'region' })).of(code) ?? code;
 
 const KYC_COUNTRIES = new Set(['GB']);
 
 const byCountry = new Map<string, DebituraPartner>(
   PARTNERS.map((partner, i) => [
     partner.country,
-    { partner, collectionPartnerId: stableUuid(partner.id), jurisdictionId: i + 1, countryName: countryName(partner.country), requiresKyc: KYC_COUNTRIES.has(partner.country) },
+    named({ partner, collectionPartnerId: stableUuid(partner.id), jurisdictionId: i + 1, requiresKyc: KYC_COUNTRIES.has(partner.country) }),
   ]),
 );
 
