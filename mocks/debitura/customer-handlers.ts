@@ -4,7 +4,7 @@ import { ok, type Handler, type HandlerContext } from '../handlers/context.js';
 import { errors } from '../errors.js';
 import { debituraErrors } from './errors.js';
 import { debituraPartnerFor } from './partners.js';
-import { belowMinimum, gatesFor, isoNow, isoTime, pricingFor, readDate, sanitizeReturnUrl, combinedSigningUrl, NO_PARTNER_REASON, usState } from './rules.js';
+import { belowMinimum, gatesFor, isoNow, isoTime, pricingFor, previewRequestProblem, sanitizeReturnUrl, combinedSigningUrl, NO_PARTNER_REASON, usState } from './rules.js';
 import { emit, isClosed, moveCase, recordPayment, submitCase, type DebituraRuntime } from './cases.js';
 import { checkedFileName, CUSTOMER_EXTENSIONS, listParam, pageOf, sortCases, statusesOf } from './lists.js';
 import { worldOf, type CaseRecord, type DebituraClient, type DebituraWorld, type StoredSubscription } from './state.js';
@@ -51,13 +51,9 @@ export function customerHandlers(rt: DebituraRuntime): Record<string, Handler> {
   const previewCase: Handler = (ctx) => {
     const { client } = callerClient(ctx);
     const body = ctx.body;
+    const problem = previewRequestProblem(body, ctx.now());
+    if (problem) throw problem;
     const country = String(body.debtor.countryAlpha2).toUpperCase();
-    if (country === 'US' && !usState(body.debtor.stateAlpha2)) throw errors.parameterMissing('debtor[stateAlpha2]', 'US debtors need their state as two letters (CA, NY).');
-    if (body.dueDate != null) {
-      const due = readDate(body.dueDate);
-      if (due === undefined) throw errors.parameterInvalid('dueDate', 'must be a date or a date-time.');
-      if (due > ctx.now()) throw errors.parameterInvalid('dueDate', 'must not be in the future.');
-    }
     const partner = debituraPartnerFor(country, ctx.account.unsupportedCountries);
     const returnUrl = sanitizeReturnUrl(body.returnUrl);
     const gates = gatesFor(client, partner, ctx.caller!.via, returnUrl);

@@ -20,7 +20,7 @@ import { debituraErrors, renderDebituraError } from './errors.js';
 import { caseCheckFor, responseDefectsFor, signerFor, wrapHandlers, type DebituraDefects } from './defects.js';
 import { errorRendererFor, eventIdsFor, payloadVariantFor, responseVariantsFor, type DebituraVariants } from './variants.js';
 import { addClient, applyDebituraScenario, DEBITURA_SCENARIO_STEP, debituraScenarioStepRunner, DOCS_PARTNER_KEY, DOCS_TENANT, loadDebituraScenarios, seedDocsPartner, type DebituraScenario, type DebituraScenarioRuntime } from './scenarios.js';
-import { TOKEN_LIFETIME_SECONDS, TokenRegistry } from './tokens.js';
+import { DOCS_TOKEN, TOKEN_LIFETIME_SECONDS, TokenRegistry } from './tokens.js';
 import { clientByTenant, worldOf } from './state.js';
 
 export const DEBITURA_PREFIX = '/debitura/';
@@ -91,7 +91,7 @@ export function createDebitura({ sandbox, defects, variants, scenario: runScenar
       if (!match) throw debituraErrors.tokenInvalid();
       const now = sandbox.clock.now();
       // The docs' token works before any mint: opening the docs' account registers it.
-      if (match[1] === 'eyJhbGciOiJIUzI1NiIs...') sandbox.account(docsAccount);
+      if (match[1] === DOCS_TOKEN) sandbox.account(docsAccount);
       const checked = tokens.check(match[1]!, now);
       if (!checked) throw debituraErrors.tokenInvalid();
       if ('expiredAt' in checked) throw debituraErrors.tokenExpired(checked.expiredAt);
@@ -128,7 +128,7 @@ export function createDebitura({ sandbox, defects, variants, scenario: runScenar
   /** What the front door lists beside CasaPay's /v1. */
   const apis: OtherApi[] = [
     { name: "Debitura's Referral-Partner API", prefix: REFERRAL_PREFIX, auth: 'XApiKey: <partner key> (the docs\' YOUR_API_KEY is seeded)', contract: contracts.referral, try: `curl -X POST {base}/oauth/token -H "XApiKey: ${DOCS_PARTNER_KEY}" -H "Content-Type: application/json" -d '{"externalTenantId": "${DOCS_TENANT}"}'` },
-    { name: "Debitura's Customer API", prefix: CUSTOMER_PREFIX, auth: 'Authorization: Bearer <accessToken from the Referral API> (or XApiKey as a direct creditor)', contract: contracts.customer, try: 'curl {base}/cases -H "Authorization: Bearer eyJhbGciOiJIUzI1NiIs..."' },
+    { name: "Debitura's Customer API", prefix: CUSTOMER_PREFIX, auth: 'Authorization: Bearer <accessToken from the Referral API> (or XApiKey as a direct creditor)', contract: contracts.customer, try: `curl {base}/cases -H "Authorization: Bearer ${DOCS_TOKEN}"` },
   ];
   const scenarioRuntime: DebituraScenarioRuntime = { ...deps, contracts, handlers: served };
   sandbox.tasks.define(DEBITURA_SCENARIO_STEP, debituraScenarioStepRunner(scenarioRuntime));

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDate } from '../domain/calendar.js';
 import { debituraPartnerFor } from './partners.js';
-import { caseRequestProblem, combinedSigningUrl, gatesFor, pricingFor, readDate, refusalErrors, sanitizeReturnUrl, usState, type CreateCaseRequest } from './rules.js';
+import { caseRequestProblem, combinedSigningUrl, previewRequestProblem, gatesFor, pricingFor, readDate, refusalErrors, sanitizeReturnUrl, usState, type CreateCaseRequest } from './rules.js';
 import type { DebituraClient } from './state.js';
 
 const NOW = parseDate('2026-12-01')! + 12 * 3600;
@@ -28,6 +28,20 @@ describe('caseRequestProblem: what the docs add to the schema', () => {
     ['age buckets out of order', { amountToRecoverOver12Months: 100, amountToRecoverOver24Months: 200 }, 'amountToRecoverOver12Months'],
   ])('%s', (_name, change, param) => {
     expect(caseRequestProblem({ ...base, ...change }, NOW)?.param ?? null).toBe(param);
+  });
+});
+
+describe('previewRequestProblem: the preview holds the same rules, without an invoice date', () => {
+  const preview = { currencyCode: 'USD', amountToRecover: 50000, debtor: { type: 'Company', countryAlpha2: 'US', stateAlpha2: 'CA' } };
+  it.each<[string, Record<string, unknown>, string | null]>([
+    ['the published example', {}, null],
+    ['a dueDate today', { dueDate: '2026-12-01T08:00:00Z' }, null],
+    ['a dueDate tomorrow', { dueDate: '2026-12-02' }, 'dueDate'],
+    ['US without a state', { debtor: { type: 'Company', countryAlpha2: 'US' } }, 'debtor[stateAlpha2]'],
+    ['an unknown currency', { currencyCode: 'XXQ' }, 'currencyCode'],
+    ['one age bucket alone', { amountToRecoverOver24Months: 100 }, 'amountToRecoverOver12Months'],
+  ])('%s', (_name, change, param) => {
+    expect(previewRequestProblem({ ...preview, ...change }, NOW)?.param ?? null).toBe(param);
   });
 });
 

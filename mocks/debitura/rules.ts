@@ -38,33 +38,45 @@ export function usState(value: string | null | undefined): string | undefined {
   return code && isUsState(code) ? code : undefined;
 }
 
-/**
- * What the docs require beyond the schema, first problem first (a 400 naming the field).
- * @example caseRequestProblem({ currencyCode: 'EUR', amountToRecover: 1, date: '2999-01-01', debtor }, now)?.param // 'date'
- */
-export function caseRequestProblem(body: CreateCaseRequest, now: number): ApiError | undefined {
-  const endOfToday = startOfDay(now) + SECONDS_PER_DAY - 1;
+/** Money, debtor and age-bucket rules a submission and its preview share (the preview "uses the same eligibility logic"). */
+type SharedFields = Pick<CreateCaseRequest, 'currencyCode' | 'amountToRecover' | 'dueDate' | 'amountToRecoverOver12Months' | 'amountToRecoverOver24Months'> & {
+  debtor?: { countryAlpha2?: string | null; stateAlpha2?: string | null } | null;
+};
+
+function sharedProblem(body: SharedFields, endOfToday: number, earliestDue: number | undefined): ApiError | undefined {
   if (!isCurrency(body.currencyCode ?? '')) return errors.parameterInvalid('currencyCode', 'must be an ISO 4217 code such as EUR.');
   if (!(body.amountToRecover! > 0)) return errors.parameterInvalid('amountToRecover', 'must be greater than 0.');
-  const date = readDate(body.date!);
-  if (date === undefined) return errors.parameterInvalid('date', 'must be a date (2025-06-01) or a date-time.');
-  if (date > endOfToday) return errors.parameterInvalid('date', 'must not be in the future.');
   if (body.dueDate != null) {
     const due = readDate(body.dueDate);
     if (due === undefined) return errors.parameterInvalid('dueDate', 'must be a date (2025-07-01) or a date-time.');
     if (due > endOfToday) return errors.parameterInvalid('dueDate', 'must not be in the future (today is allowed).');
-    if (due < startOfDay(date)) return errors.parameterInvalid('dueDate', 'must not be earlier than date.');
+    if (earliestDue !== undefined && due < earliestDue) return errors.parameterInvalid('dueDate', 'must not be earlier than date.');
   }
-  const debtor = body.debtor!;
-  const country = debtor.countryAlpha2?.toUpperCase() ?? '';
+  const country = body.debtor?.countryAlpha2?.toUpperCase() ?? '';
   if (!isCountry(country)) return errors.parameterInvalid('debtor[countryAlpha2]', 'must be an ISO 3166-1 alpha-2 country code such as DE.');
-  if (country === 'US' && !usState(debtor.stateAlpha2)) return errors.parameterMissing('debtor[stateAlpha2]', 'US debtors need their state as two letters (CA, NY).');
+  if (country === 'US' && !usState(body.debtor?.stateAlpha2)) return errors.parameterMissing('debtor[stateAlpha2]', 'US debtors need their state as two letters (CA, NY).');
   const over12 = body.amountToRecoverOver12Months;
   const over24 = body.amountToRecoverOver24Months;
   if ((over12 == null) !== (over24 == null)) return errors.parameterInvalid(over12 == null ? 'amountToRecoverOver12Months' : 'amountToRecoverOver24Months', 'amountToRecoverOver12Months and amountToRecoverOver24Months go together.');
   if (over12 != null && over24 != null && !(over24 <= over12 && over12 <= body.amountToRecover!)) return errors.parameterInvalid('amountToRecoverOver12Months', 'the age buckets must satisfy over24 ≤ over12 ≤ amountToRecover.');
   return undefined;
 }
+
+const endOfDay = (now: number) => startOfDay(now) + SECONDS_PER_DAY - 1;
+
+/**
+ * What the docs require of a submission beyond the schema, first problem first (a 400 naming the field).
+ * @example caseRequestProblem({ currencyCode: 'EUR', amountToRecover: 1, date: '2999-01-01', debtor }, now)?.param // 'date'
+ */
+export function caseRequestProblem(body: CreateCaseRequest, now: number): ApiError | undefined {
+  const date = readDate(body.date!);
+  if (date === undefined) return errors.parameterInvalid('date', 'must be a date (2025-06-01) or a date-time.');
+  if (date > endOfDay(now)) return errors.parameterInvalid('date', 'must not be in the future.');
+  return sharedProblem(body, endOfDay(now), startOfDay(date));
+}
+
+/** The same rules for a preview, which has no invoice `date`. */
+export const previewRequestProblem = (body: SharedFields, now: number): ApiError | undefined => sharedProblem(body, endOfDay(now), undefined);
 
 /** An absolute http(s) URL of at most 2048 characters, or null: anything else is dropped without an error (the docs). */
 export function sanitizeReturnUrl(value: string | null | undefined): string | null {

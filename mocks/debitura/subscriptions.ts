@@ -1,6 +1,8 @@
 // Webhook subscriptions, the same on both APIs: a partner's (Referral API, case events) and a
 // client's (Customer API, every event type). The secret is base64 and shown only at create.
 import { created, ok, type Handler, type HandlerContext } from '../handlers/context.js';
+import { monotonicMs, realNowSeconds } from '../clock.js';
+import { USER_AGENT } from '../webhooks/dispatcher.js';
 import { errors } from '../errors.js';
 import { debituraErrors } from './errors.js';
 import { isoNow } from './rules.js';
@@ -66,16 +68,18 @@ export function subscriptionHandlers(rt: DebituraRuntime, api: SubscriptionApi):
     const stored = mine(ctx, ctx.params.id!);
     const payload = api.samplePayload(ctx, stored);
     const body = JSON.stringify(payload);
-    const started = performance.now();
-    const headers = { 'Content-Type': 'application/json', 'User-Agent': 'Debitura-Mock/1.0', ...rt.sign(body, Math.floor(Date.now() / 1000), stored.secret, (payload as { event?: string }).event ?? 'webhook.test') };
+    const started = monotonicMs();
+    // Receivers check `t` against their real clock, as for every delivery (see the dispatcher).
+    const signature = rt.sign(body, realNowSeconds(), stored.secret, (payload as { event?: string }).event ?? 'webhook.test');
+    const headers = { 'Content-Type': 'application/json', 'User-Agent': USER_AGENT, ...signature };
     try {
       const response = await fetch(stored.subscription.url!, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(TEST_TIMEOUT_MS) });
       await response.arrayBuffer().catch(() => undefined);
       const success = response.status >= 200 && response.status < 300;
-      return ok({ success, httpStatusCode: response.status, durationMs: Math.round(performance.now() - started), errorMessage: success ? null : `The endpoint answered ${response.status}.`, errorCategory: success ? null : 'HttpError', testPayload: payload });
+      return ok({ success, httpStatusCode: response.status, durationMs: Math.round(monotonicMs() - started), errorMessage: success ? null : `The endpoint answered ${response.status}.`, errorCategory: success ? null : 'HttpError', testPayload: payload });
     } catch (error) {
       const timeout = (error as Error).name === 'TimeoutError';
-      return ok({ success: false, httpStatusCode: null, durationMs: Math.round(performance.now() - started), errorMessage: (error as Error).message, errorCategory: timeout ? 'TimeoutError' : 'NetworkError', testPayload: payload });
+      return ok({ success: false, httpStatusCode: null, durationMs: Math.round(monotonicMs() - started), errorMessage: (error as Error).message, errorCategory: timeout ? 'TimeoutError' : 'NetworkError', testPayload: payload });
     }
   };
 
