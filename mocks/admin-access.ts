@@ -96,6 +96,13 @@ export function requireAdmin(request: FastifyRequest, access: AdminAccess): void
 /** 401 unless, when shared, the request carries `Authorization: Bearer <key>` for exactly this account. */
 export function requireAccountKey(request: FastifyRequest, access: AdminAccess, key: string): void {
   if (!access.shared) return;
+  // A Debitura account (`debitura:<XApiKey>`) is proven by its XApiKey header.
+  const debitura = /^debitura(?:-direct)?:(.+)$/.exec(key);
+  if (debitura) {
+    const given = request.headers.xapikey;
+    if (typeof given === 'string' && sameSecret(given, debitura[1]!)) return;
+    throw new ApiError(401, 'authentication_error', given ? 'api_key_invalid' : 'api_key_missing', "On a shared mock a Debitura account's admin data needs that account's own key: send XApiKey: <key>.");
+  }
   const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
   if (match && sameSecret(match[1]!, key)) return;
   throw new ApiError(

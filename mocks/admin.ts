@@ -54,13 +54,17 @@ function bodyOf(request: FastifyRequest, allowed: readonly string[]): Fields {
   return body as Fields;
 }
 
-function accountParam(value: unknown, required: boolean): string | undefined {
+/** A Debitura account: `debitura:<XApiKey>` (a referral partner) or `debitura-direct:<XApiKey>` (a direct creditor). */
+const DEBITURA_ACCOUNT = /^debitura(?:-direct)?:[A-Za-z0-9_.-]{1,200}$/;
+
+/** The `account` of an admin route: a CasaPay key, or with `debitura` also a Debitura account (state, journal, reset). */
+function accountParam(value: unknown, required: boolean, { debitura = false } = {}): string | undefined {
   if (value === undefined || value === '') {
-    if (required) throw errors.parameterMissing('account', 'Pass the API key whose state you want, e.g. ?account=sk_test_123.');
+    if (required) throw errors.parameterMissing('account', 'Pass the API key whose state you want, e.g. ?account=sk_test_123 (or debitura:<XApiKey>).');
     return undefined;
   }
-  if (typeof value !== 'string' || !API_KEY.test(value)) throw errors.parameterInvalid('account', 'must be an API key such as sk_test_123.');
-  return value;
+  if (typeof value === 'string' && (API_KEY.test(value) || (debitura && DEBITURA_ACCOUNT.test(value)))) return value;
+  throw errors.parameterInvalid('account', debitura ? 'must be an API key such as sk_test_123, or debitura:<XApiKey> for a Debitura partner.' : 'must be an API key such as sk_test_123.');
 }
 
 function integerParam(value: unknown, name: string, min: number, max: number): number | undefined {
@@ -144,14 +148,14 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
       admin.post('/reset', async (request) => {
         const body = bodyOf(request, ['account']);
         const query = request.query as Fields;
-        const key = accountParam(body.account ?? query.account, false);
+        const key = accountParam(body.account ?? query.account, false, { debitura: true });
         if (key !== undefined) requireAccountKey(request, access, key);
         sandbox.reset(key);
         return { reset: key ?? 'all' };
       });
 
       admin.get('/state', async (request) => {
-        const key = accountParam((request.query as Fields).account, true)!;
+        const key = accountParam((request.query as Fields).account, true, { debitura: true })!;
         requireAccountKey(request, access, key);
         // peek, not account(): looking must not create the account.
         const account = sandbox.store.peek(key);
@@ -164,7 +168,7 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
       admin.get('/journal', async (request) => {
         const query = request.query as Fields;
         // Shared: only one account's requests, with its key (the whole journal shows every team's bodies).
-        const account = accountParam(query.account, access.shared);
+        const account = accountParam(query.account, access.shared, { debitura: true });
         if (account !== undefined) requireAccountKey(request, access, account);
         const limit = integerParam(query.limit, 'limit', 1, journal.limit);
         return { data: journal.entries({ account, limit }) };
@@ -177,7 +181,7 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
           if (body[field] !== undefined && typeof body[field] !== 'string') throw errors.parameterInvalid(field, 'must be a string.');
         }
         // Shared: one account's requests only, with its key — as GET /journal.
-        const account = accountParam(body.account, access.shared);
+        const account = accountParam(body.account, access.shared, { debitura: true });
         if (account !== undefined) requireAccountKey(request, access, account);
         const pattern = {
           ...(body.method === undefined ? {} : { method: body.method as string }),
@@ -189,7 +193,7 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
       });
 
       admin.delete('/journal', async (request) => {
-        const account = accountParam((request.query as Fields).account, false);
+        const account = accountParam((request.query as Fields).account, false, { debitura: true });
         if (account !== undefined) requireAccountKey(request, access, account);
         journal.clear(account);
         return { cleared: account ?? 'all' };

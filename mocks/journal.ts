@@ -2,6 +2,7 @@
 // client actually send, and what did the mock answer? A ring buffer (oldest entries fall out), API
 // keys and webhook secrets masked, bodies bounded, file downloads and uploads summarised, not copied.
 // Time comes from the injected `now`; durations from Fastify's own timer.
+import { SCENARIO_SUFFIX } from './scenarios/scenarios.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 export const DEFAULT_JOURNAL_LIMIT = 200;
@@ -15,7 +16,7 @@ export interface JournalEntry {
   at: string;
   method: string;
   url: string;
-  /** The API key with its middle masked, e.g. `sk_test_4eC3…p7dc`; null without a key. */
+  /** The account's key with its middle masked, e.g. `sk_test_4eC3…p7dc` (`debitura:…` for Debitura's); null without one. */
   account: string | null;
   /** null when the connection closed before an answer (a dropped request or a client that gave up). */
   status: number | null;
@@ -25,7 +26,7 @@ export interface JournalEntry {
 }
 
 export interface JournalQuery {
-  /** The full API key (`sk_test_…`) whose requests to list. */
+  /** The full key of the account (`sk_test_…`, `debitura:<XApiKey>`) whose requests to list. */
   account?: string;
   limit?: number;
 }
@@ -84,6 +85,14 @@ const bearer = (header: string | undefined): string | null => {
   return match ? match[1]! : null;
 };
 
+/**
+ * The account an entry belongs to: the one the request was answered for (an X-Mock-Scenario session
+ * files under its key; Debitura's `debitura:<XApiKey>`, also for requests with a minted token), or,
+ * when authentication refused it, the bearer key it sent.
+ */
+const accountOf = (request: FastifyRequest): string | null =>
+  (request.account as { key: string } | undefined)?.key.split(SCENARIO_SUFFIX)[0] ?? bearer(request.headers.authorization);
+
 const isJsonType = (type: unknown) => typeof type === 'string' && /^application\/(?:[\w.+-]+\+)?json\b/i.test(type);
 const mediaType = (type: unknown) => (typeof type === 'string' && type ? type.split(';')[0]!.trim() : 'no content type');
 
@@ -135,10 +144,15 @@ function materialise(captured: Captured): { body: unknown; truncated?: true } {
   }
 }
 
-/** A copy of the request's headers with the API key masked. */
+/** A copy of the request's headers with the API keys and tokens masked. */
 function maskedHeaders(entry: Pending): Record<string, string | string[] | undefined> {
   const headers: Record<string, string | string[] | undefined> = { ...entry.headers };
-  if (headers.authorization !== undefined) headers.authorization = entry.key ? `Bearer ${maskKey(entry.key)}` : '(masked)';
+  if (headers.authorization !== undefined) {
+    const sent = bearer(headers.authorization as string);
+    headers.authorization = sent ? `Bearer ${maskKey(sent)}` : '(masked)';
+  }
+  // Debitura's key travels as XApiKey: masked like a bearer key.
+  if (typeof headers.xapikey === 'string') headers.xapikey = maskKey(headers.xapikey);
   // The console's admin token travels as a header or a cookie; neither belongs in a readable log.
   if (headers.cookie !== undefined) headers.cookie = '(masked)';
   if (headers['x-admin-token'] !== undefined) headers['x-admin-token'] = '(masked)';
@@ -204,7 +218,7 @@ export function installJournal(app: FastifyInstance, options: InstallJournalOpti
       atMs: now() - elapsedMs,
       method: request.method,
       url: request.url,
-      key: bearer(request.headers.authorization),
+      key: accountOf(request),
       headers: request.headers,
       // Parsed bodies are never changed after parsing (validation does not default bodies), so this
       // is what the client sent.

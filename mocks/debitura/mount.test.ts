@@ -144,12 +144,25 @@ describe('the shared machinery', () => {
     expect((await call('GET', '/debitura/referral/cases', { XApiKey: key })).body.page.totalResults).toBe(1);
   });
 
-  it('the journal records Debitura requests', async () => {
+  it("the journal records Debitura requests under the partner's account", async () => {
     const { key } = await signedClient();
-    const found = await call('POST', '/__admin/journal/find', {}, { method: 'POST', path: '/debitura/referral/oauth/token' });
+    const found = await call('POST', '/__admin/journal/find', {}, { method: 'POST', path: '/debitura/referral/oauth/token', account: `debitura:${key}` });
     expect(found.status).toBe(200);
-    expect(JSON.stringify(found.body)).toContain('/debitura/referral/oauth/token');
-    expect(key).toBeTruthy();
+    expect(found.body.data.map((entry: { status: number; request: { body: unknown } }) => [entry.status, entry.request.body])).toEqual([[200, { externalTenantId: 'tenant-1' }]]);
+    // The partner's key is masked in the journal, as a bearer key is.
+    expect(found.body.data[0].request.headers.xapikey).not.toBe(key);
+    expect(found.body.data[0].request.headers.xapikey).toMatch(/…/);
+  });
+
+  it("/__admin/state and /__admin/reset take a Debitura account: debitura:<XApiKey>", async () => {
+    const { key, bearer } = await signedClient();
+    const created = await call('POST', '/debitura/customer/cases', bearer, CASE);
+    const state = await call('GET', `/__admin/state?account=debitura:${key}`);
+    expect(state.status).toBe(200);
+    expect(state.body.debitura.cases.map((c: { id: string; attributedToPartner: boolean }) => [c.id, c.attributedToPartner])).toEqual([[created.body.id, true]]);
+    expect((await call('POST', `/__admin/reset?account=debitura:${key}`)).status).toBe(200);
+    expect((await call('GET', `/__admin/state?account=debitura:${key}`)).status).toBe(404);
+    expectError(await call('GET', '/debitura/customer/cases', bearer), 401, 'token_invalid');
   });
 
   it('Prefer: code=… answers from the contract\'s examples (Prism), faults answer in Debitura\'s shape', async () => {
