@@ -95,6 +95,19 @@ describe('a shared mock (listening on 0.0.0.0 with an admin token)', () => {
     expect(own.json.collection_cases).toHaveLength(1);
   });
 
+  it("a Debitura partner's state needs its own XApiKey as well as the token", async () => {
+    const created = await send('POST', '/debitura/referral/clients', { XApiKey: 'partner_team_a' }, { externalTenantId: 'shared-1', client: { name: 'Acme GmbH', country: 'DE', supportEmail: 's@acme.example' }, users: [{ email: 'a@acme.example', name: 'A' }] });
+    expect(created.status).toBe(202);
+    const route = '/__admin/state?account=debitura:partner_team_a';
+    expect((await send('GET', route, admin)).json.error.code).toBe('api_key_missing');
+    expect((await send('GET', route, { ...admin, XApiKey: 'partner_team_b' })).status).toBe(401);
+    // A CasaPay key does not open a Debitura account either.
+    expect((await send('GET', route, as(A))).status).toBe(401);
+    const own = await send('GET', route, { ...admin, XApiKey: 'partner_team_a' });
+    expect(own.status).toBe(200);
+    expect(own.json.debitura.clients.map((c: { externalTenantId: string }) => c.externalTenantId)).toEqual(['shared-1']);
+  });
+
   it("the journal shows one account's requests, to that account only", async () => {
     const all = await send('GET', '/__admin/journal', admin);
     expect(all.status).toBe(400);
