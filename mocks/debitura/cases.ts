@@ -8,9 +8,9 @@ import type { Effects } from '../handlers/context.js';
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import type { IdMinter } from '../state/ids.js';
 import { debituraErrors } from './errors.js';
-import { debituraPartnerFor, countryName, partnerRequiresKyc, type DebituraPartner } from './partners.js';
+import { debituraPartnerFor, countryName, type DebituraPartner } from './partners.js';
 import { belowMinimum, combinedSigningUrl, gatesFor, isoTime, pricingFor, readDate, refusalErrors, sanitizeReturnUrl, usState, type CreateCaseRequest } from './rules.js';
-import { referenceKey, worldOf, type Case, type CaseRecord, type DebituraClient, type DebituraWorld, type Lifecycle, type StoredEvent, type WebhookEvent } from './state.js';
+import { referenceKey, worldOf, type Case, type CaseRecord, type DebituraClient, type DebituraWorld, type Lifecycle, type Payment, type StoredEvent, type WebhookEvent } from './state.js';
 import { casePayload, targetsFor, type DebituraEventType, type DebituraSigner } from './webhooks.js';
 
 /** What the Debitura side shares across requests: the dispatcher, and how deliveries are signed. */
@@ -38,7 +38,7 @@ export function emit(rt: DebituraRuntime, fx: Effects, world: DebituraWorld, rec
   world.events.push(event);
   const targets = targetsFor(world, event, rt.sign, target);
   // Events about one case reach each receiver in order: the case id is the dispatcher's ordering key.
-  if (targets.length) fx.afterResponse(() => rt.dispatcher.deliver(rt.outgoing(event.payload) as never, targets, record.case.id));
+  if (targets.length) fx.afterResponse(() => rt.dispatcher.deliver(rt.outgoing(event.payload), targets, record.case.id));
   return targets.length;
 }
 
@@ -175,7 +175,7 @@ export function submitCase(rt: DebituraRuntime, fx: Effects, world: DebituraWorl
 export function recordPayment(rt: DebituraRuntime, fx: Effects, world: DebituraWorld, record: CaseRecord, amount: number) {
   const now = isoTime(fx.now());
   const c = record.case;
-  const payment = {
+  const payment: Payment & { caseId: string } = {
     id: fx.ids.uuid(),
     dateCreated: now,
     dateUpdated: null,
@@ -187,7 +187,7 @@ export function recordPayment(rt: DebituraRuntime, fx: Effects, world: DebituraW
     invoice: { invoiceId: c.id, reference: c.reference ?? null, status: c.lifecycle ?? null },
     caseId: c.id,
   };
-  world.payments.set(payment.id, payment as never);
+  world.payments.set(payment.id, payment);
   record.paymentIds.push(payment.id);
   store(fx, record, { remainder: Math.max(0, Math.round(((c.remainder ?? 0) - amount) * 100) / 100) });
   emit(rt, fx, world, record, 'payment.created', { paymentId: payment.id, paymentAmount: amount });
@@ -196,7 +196,6 @@ export function recordPayment(rt: DebituraRuntime, fx: Effects, world: DebituraW
 
 /** A system message on the case thread (file uploads, KYC provided). */
 export function postSystemMessage(fx: Effects, record: CaseRecord, message: string): void {
-  record.chats.push({ id: fx.ids.uuid(), caseId: record.case.id, message: `System message: ${message}`, isSystemMessage: true, dateCreated: isoTime(fx.now()) } as never);
+  record.chats.push({ id: fx.ids.uuid(), caseId: record.case.id, message: `System message: ${message}`, isSystemMessage: true, dateCreated: isoTime(fx.now()) });
 }
 
-export { partnerRequiresKyc };

@@ -6,8 +6,8 @@ import { debituraErrors } from './errors.js';
 import { debituraPartnerFor } from './partners.js';
 import { belowMinimum, gatesFor, isoNow, isoTime, pricingFor, previewRequestProblem, sanitizeReturnUrl, combinedSigningUrl, NO_PARTNER_REASON, usState } from './rules.js';
 import { emit, isClosed, moveCase, recordPayment, submitCase, type DebituraRuntime } from './cases.js';
-import { checkedFileName, CUSTOMER_EXTENSIONS, listParam, pageOf, sortCases, statusesOf } from './lists.js';
-import { worldOf, type CaseRecord, type DebituraClient, type DebituraWorld, type StoredSubscription } from './state.js';
+import { checkedFileName, CUSTOMER_EXTENSIONS, listParam, pageOf, sortCases, statusFilter } from './lists.js';
+import { worldOf, type CaseFile, type CaseRecord, type DebituraClient, type DebituraWorld, type StoredSubscription } from './state.js';
 import { casePayload, CUSTOMER_EVENTS, type DebituraEventType } from './webhooks.js';
 import { subscriptionHandlers } from './subscriptions.js';
 
@@ -36,10 +36,10 @@ export function customerHandlers(rt: DebituraRuntime): Record<string, Handler> {
 
   const listCases: Handler = (ctx) => {
     const { world, client } = callerClient(ctx);
-    const statuses = statusesOf(ctx.query.Statuses);
+    const inStatuses = statusFilter(ctx.query.Statuses);
     const ids = new Set(listParam(ctx.query.Ids));
     const debtorIds = listParam(ctx.query.DebtorIds);
-    const mine = [...world.cases.values()].filter((r) => r.clientId === client.id && (!statuses || statuses.has(r.case.lifecycle as never)) && (!ids.size || ids.has(r.case.id)));
+    const mine = [...world.cases.values()].filter((r) => r.clientId === client.id && inStatuses(r.case) && (!ids.size || ids.has(r.case.id)));
     // Debtors have no ids of their own in the mock: a DebtorIds filter matches no case.
     const matching = debtorIds.length ? [] : mine;
     const { items, page } = pageOf(sortCases(matching, ctx.query.Sort, (r) => r.case), ctx.query);
@@ -80,7 +80,7 @@ export function customerHandlers(rt: DebituraRuntime): Record<string, Handler> {
     if (!ctx.file) throw errors.parameterMissing('File');
     const fileName = checkedFileName(ctx.file.filename, CUSTOMER_EXTENSIONS);
     const now = isoNow(ctx);
-    const file = {
+    const file: CaseFile = {
       id: ctx.ids.uuid(),
       dateCreated: now,
       dateUpdated: now,
@@ -92,7 +92,7 @@ export function customerHandlers(rt: DebituraRuntime): Record<string, Handler> {
       description: ctx.body?.Description ?? null,
       documentType: ctx.body?.DocumentType ?? 'OriginalInvoice',
     };
-    record.files.push(file as never);
+    record.files.push(file);
     return ok(file);
   };
 

@@ -19,15 +19,19 @@ const DESCRIPTIONS: Record<string, Lifecycle> = {
 export const listParam = (value: unknown): string[] =>
   (Array.isArray(value) ? value : value === undefined ? [] : [value]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter(Boolean);
 
-/** `Statuses` as lifecycles, case-insensitive, names or descriptions; 400 naming the unknown one. */
-export function statusesOf(value: unknown): Set<Lifecycle> | undefined {
+/**
+ * `Statuses` as a filter on cases: lifecycles, case-insensitive, names or descriptions (every case
+ * when none is given); 400 naming the unknown one.
+ */
+export function statusFilter(value: unknown): (c: Case) => boolean {
   const wanted = listParam(value);
-  if (!wanted.length) return undefined;
-  return new Set(wanted.map((w) => {
+  if (!wanted.length) return () => true;
+  const statuses = new Set<string>(wanted.map((w) => {
     const found = LIFECYCLES.find((l) => l.toLowerCase() === w.toLowerCase()) ?? DESCRIPTIONS[w.toLowerCase()];
     if (!found) throw errors.parameterInvalid('Statuses', `'${w}' is not a lifecycle; use ${LIFECYCLES.join(', ')}.`);
     return found;
   }));
+  return (c) => statuses.has(c.lifecycle ?? '');
 }
 
 const SORTABLE: Record<string, (c: Case) => string | number | null | undefined> = {

@@ -8,8 +8,8 @@ import { debituraErrors } from './errors.js';
 import { countryName, partnerRequiresKyc } from './partners.js';
 import { isoNow, type CreateCaseRequest } from './rules.js';
 import { postSystemMessage, submissionProblem, submitCase, type DebituraRuntime } from './cases.js';
-import { checkedFileName, pageOf, REFERRAL_EXTENSIONS, sortCases, statusesOf } from './lists.js';
-import { clientByTenant, clientLink, onboardingStatus, worldOf, type CaseRecord, type DebituraClient, type DebituraWorld } from './state.js';
+import { checkedFileName, pageOf, REFERRAL_EXTENSIONS, sortCases, statusFilter } from './lists.js';
+import { clientByTenant, clientLink, onboardingStatus, worldOf, type CaseFile, type CaseRecord, type DebituraClient, type DebituraWorld } from './state.js';
 import { casePayload, PARTNER_EVENTS } from './webhooks.js';
 import { subscriptionHandlers } from './subscriptions.js';
 import type { TokenRegistry } from './tokens.js';
@@ -138,22 +138,22 @@ export function referralHandlers(rt: DebituraRuntime, tokens: TokenRegistry): Re
 
   const listClients: Handler = (ctx) => {
     const world = worldOf(ctx.account);
-    return ok([...world.clients.values()].filter((c) => world.directClientId !== c.id).map((c) => clientLink(world, c, partnerRequiresKyc)));
+    return ok([...world.clients.values()].filter((c) => world.directClientId !== c.id).map((c) => clientLink(world, c)));
   };
 
   const getClient: Handler = (ctx) => {
     const world = worldOf(ctx.account);
     const client = clientByTenant(world, ctx.params.externalTenantId!);
     if (!client) throw debituraErrors.notFound('client', ctx.params.externalTenantId!, 'externalTenantId');
-    return ok(clientLink(world, client, partnerRequiresKyc));
+    return ok(clientLink(world, client));
   };
 
   const listPartnerCases: Handler = (ctx) => {
     const world = worldOf(ctx.account);
-    const statuses = statusesOf(ctx.query.Statuses);
+    const inStatuses = statusFilter(ctx.query.Statuses);
     const tenant = ctx.query.ExternalTenantId as string | undefined;
     const clientId = tenant === undefined ? undefined : clientByTenant(world, tenant)?.id ?? '(none)';
-    const matching = [...world.cases.values()].filter((r) => (!statuses || statuses.has(r.case.lifecycle as never)) && (clientId === undefined || r.clientId === clientId));
+    const matching = [...world.cases.values()].filter((r) => inStatuses(r.case) && (clientId === undefined || r.clientId === clientId));
     const { items, page } = pageOf(sortCases(matching, ctx.query.Sort, (r) => r.case), ctx.query);
     return ok({ page, cases: items.map((r) => partnerView(world, r)) });
   };
@@ -163,8 +163,8 @@ export function referralHandlers(rt: DebituraRuntime, tokens: TokenRegistry): Re
     if (!ctx.file) throw errors.parameterMissing('file');
     const fileName = checkedFileName(ctx.file.filename, REFERRAL_EXTENSIONS);
     const now = isoNow(ctx);
-    const file = { id: ctx.ids.uuid(), dateCreated: now, dateUpdated: now, caseId: record.case.id, entityType: 'Case', entityId: record.case.id, fileName, url: null, description: null, documentType: 'CreditorDocuments' };
-    record.files.push(file as never);
+    const file: CaseFile = { id: ctx.ids.uuid(), dateCreated: now, dateUpdated: now, caseId: record.case.id, entityType: 'Case', entityId: record.case.id, fileName, url: null, description: null, documentType: 'CreditorDocuments' };
+    record.files.push(file);
     if (ctx.query.sendChatNotification !== false) postSystemMessage(ctx, record, `New file uploaded under 'Files': ${fileName}`);
     return ok({ id: file.id, fileName, dateCreated: now });
   };
@@ -181,7 +181,7 @@ export function referralHandlers(rt: DebituraRuntime, tokens: TokenRegistry): Re
         notified.push(record.case.id);
       }
     }
-    client.kyc = { id: ctx.ids.uuid(), externalTenantId: client.externalTenantId, clientId: client.id, fullName, homeAddress, dateOfBirth, dateCreated: isoNow(ctx), notifiedCaseIds: notified } as never;
+    client.kyc = { id: ctx.ids.uuid(), externalTenantId: client.externalTenantId, clientId: client.id, fullName, homeAddress, dateOfBirth, dateCreated: isoNow(ctx), notifiedCaseIds: notified };
     return created(client.kyc);
   };
 

@@ -5,6 +5,7 @@
 import type { components as customer } from '../../generated/debitura-customer.js';
 import type { components as referral } from '../../generated/debitura-referral.js';
 import type { AccountState } from '../state/store.js';
+import { partnerRequiresKyc } from './partners.js';
 
 export type Case = customer['schemas']['Case'];
 export type CaseFile = customer['schemas']['CaseFile'];
@@ -107,7 +108,7 @@ export function clientByTenant(world: DebituraWorld, externalTenantId: string): 
 }
 
 /** What the Referral API shows of a client. */
-export function clientLink(world: DebituraWorld, client: DebituraClient, partnerRequiresKyc: (country: string) => boolean): ClientLink {
+export function clientLink(world: DebituraWorld, client: DebituraClient): ClientLink {
   const kycNeeded = [...world.cases.values()].some((r) => r.clientId === client.id && partnerRequiresKyc(r.partnerCountry)) || partnerRequiresKyc(client.country);
   return {
     clientId: client.id,
@@ -122,7 +123,7 @@ export function clientLink(world: DebituraWorld, client: DebituraClient, partner
       kyc: client.kyc ? 'OnFile' : kycNeeded ? 'Missing' : 'NotRequired',
     },
     dateCreated: client.dateCreated,
-  } as ClientLink;
+  };
 }
 
 export const onboardingStatus = (client: DebituraClient): 'Completed' | 'Pending' =>

@@ -6,7 +6,7 @@ import { USER_AGENT } from '../webhooks/dispatcher.js';
 import { errors } from '../errors.js';
 import { debituraErrors } from './errors.js';
 import { isoNow } from './rules.js';
-import { worldOf, type StoredSubscription } from './state.js';
+import { worldOf, type StoredSubscription, type WebhookSubscription } from './state.js';
 import type { DebituraRuntime } from './cases.js';
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -47,8 +47,8 @@ export function subscriptionHandlers(rt: DebituraRuntime, api: SubscriptionApi):
     if (unknown !== undefined) throw errors.parameterInvalid('events', `'${unknown}' is not an event type here; use ${api.events.join(', ')}.`);
     const now = isoNow(ctx);
     const secret = Buffer.from(ctx.ids.secret('')).toString('base64');
-    const subscription = { id: ctx.ids.uuid(), url: checkedUrl(url), events: [...new Set(events)], isActive: true, createdUtc: now, updatedUtc: now, disabledReason: null, secret: null, isTestMode: isTestMode ?? false };
-    worldOf(ctx.account).subscriptions.set(subscription.id, { subscription: subscription as never, secret, owner: api.owner(ctx) });
+    const subscription: WebhookSubscription = { id: ctx.ids.uuid(), url: checkedUrl(url), events: [...new Set(events)], isActive: true, createdUtc: now, updatedUtc: now, disabledReason: null, secret: null, isTestMode: isTestMode ?? false };
+    worldOf(ctx.account).subscriptions.set(subscription.id, { subscription, secret, owner: api.owner(ctx) });
     return created({ ...subscription, secret });
   };
 
