@@ -1402,6 +1402,75 @@ export type components = {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
+        /** @description A request with this Idempotency-Key is still being processed; retry once it has finished. */
+        IdempotencyInUse: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "idempotency_key_in_use",
+                 *       "message": "A request with this Idempotency-Key is still in progress. Retry once it has finished.",
+                 *       "businessErrors": [
+                 *         {
+                 *           "type": "idempotency_key_in_use",
+                 *           "message": "A request with this Idempotency-Key is still in progress. Retry once it has finished.",
+                 *           "solutionUrl": null
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The request body is larger than 1 MB (the mock's bound; files have their own 25 MB). */
+        BodyTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "file_too_large",
+                 *       "message": "The request body is larger than 1 MB.",
+                 *       "businessErrors": [
+                 *         {
+                 *           "type": "file_too_large",
+                 *           "message": "The request body is larger than 1 MB.",
+                 *           "solutionUrl": null
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /**
+         * @description The body is not in a media type the operation takes (JSON, in any of the media types listed for
+         *     it; multipart for file uploads).
+         */
+        ContentTypeUnsupported: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "content_type_unsupported",
+                 *       "message": "Content-Type text/plain is not accepted here; send application/json.",
+                 *       "businessErrors": [
+                 *         {
+                 *           "type": "content_type_unsupported",
+                 *           "message": "Content-Type text/plain is not accepted here; send application/json.",
+                 *           "solutionUrl": null
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
         /** @description Nothing with that id exists for these credentials (other accounts' objects are invisible). */
         NotFound: {
             headers: {
@@ -1446,7 +1515,7 @@ export type components = {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description The file's extension is not allowed. */
+        /** @description The file's extension is not allowed, or the body is not `multipart/form-data`. */
         UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
@@ -1664,6 +1733,9 @@ export interface operations {
                 };
             };
             401: components["responses"]["TokenUnauthorized"];
+            409: components["responses"]["IdempotencyInUse"];
+            413: components["responses"]["BodyTooLarge"];
+            415: components["responses"]["ContentTypeUnsupported"];
             /**
              * @description A business rule refused the case. `businessErrors[].type` is one of
              *     `MissingDebtCollectionContract`, `MissingPowerOfAttorney`, `MissingKycVerification`,
@@ -1709,6 +1781,8 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["TokenUnauthorized"];
+            413: components["responses"]["BodyTooLarge"];
+            415: components["responses"]["ContentTypeUnsupported"];
         };
     };
     getCase: {
@@ -1885,6 +1959,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookSubscription"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["TokenUnauthorized"];
         };
     };
@@ -1916,6 +1991,8 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["TokenUnauthorized"];
+            413: components["responses"]["BodyTooLarge"];
+            415: components["responses"]["ContentTypeUnsupported"];
         };
     };
     getWebhook: {
@@ -1993,6 +2070,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["TokenUnauthorized"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["BodyTooLarge"];
+            415: components["responses"]["ContentTypeUnsupported"];
         };
     };
     testWebhookColon: {
@@ -2014,6 +2093,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["TokenUnauthorized"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["BodyTooLarge"];
+            415: components["responses"]["ContentTypeUnsupported"];
         };
     };
     advanceTestCase: {
@@ -2051,6 +2132,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["TokenUnauthorized"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["BodyTooLarge"];
+            415: components["responses"]["ContentTypeUnsupported"];
         };
     };
     fireTestWebhook: {
@@ -2082,6 +2165,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["TokenUnauthorized"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["BodyTooLarge"];
+            415: components["responses"]["ContentTypeUnsupported"];
             /** @description The event has no source on this case (for instance `payment.created` without payments). */
             422: {
                 headers: {

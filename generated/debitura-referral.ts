@@ -1322,6 +1322,53 @@ export type components = {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
+        /** @description The request body is larger than 1 MB (the mock's bound; files have their own 25 MB). */
+        BodyTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "file_too_large",
+                 *       "message": "The request body is larger than 1 MB.",
+                 *       "businessErrors": [
+                 *         {
+                 *           "type": "file_too_large",
+                 *           "message": "The request body is larger than 1 MB.",
+                 *           "solutionUrl": null
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /**
+         * @description The body is not in a media type the operation takes (JSON, in any of the media types listed for
+         *     it; multipart for file uploads).
+         */
+        ContentTypeUnsupported: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "content_type_unsupported",
+                 *       "message": "Content-Type text/plain is not accepted here; send application/json.",
+                 *       "businessErrors": [
+                 *         {
+                 *           "type": "content_type_unsupported",
+                 *           "message": "Content-Type text/plain is not accepted here; send application/json.",
+                 *           "solutionUrl": null
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
         /** @description Nothing with that id exists for these credentials (other accounts' objects are invisible). */
         NotFound: {
             headers: {
@@ -1366,7 +1413,7 @@ export type components = {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description The file's extension is not allowed. */
+        /** @description The file's extension is not allowed, or the body is not `multipart/form-data`. */
         UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
@@ -1506,6 +1553,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
+            415: components["responses"]["ContentTypeUnsupported"];
         };
     };
     listClients: {
@@ -1526,6 +1575,7 @@ export interface operations {
                     "application/json": components["schemas"]["ClientLink"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["ApiKeyUnauthorized"];
         };
     };
@@ -1597,6 +1647,8 @@ export interface operations {
                     "application/json": components["schemas"]["ClientConflict"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
+            415: components["responses"]["ContentTypeUnsupported"];
         };
     };
     getClient: {
@@ -1623,6 +1675,7 @@ export interface operations {
                     "application/json": components["schemas"]["ClientLink"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["ApiKeyUnauthorized"];
             404: components["responses"]["NotFound"];
         };
@@ -1665,6 +1718,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["ApiKeyUnauthorized"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["BodyTooLarge"];
+            415: components["responses"]["ContentTypeUnsupported"];
         };
     };
     listPartnerCases: {
@@ -1781,6 +1836,7 @@ export interface operations {
                     "application/json": components["schemas"]["CaseChat"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["ApiKeyUnauthorized"];
             404: components["responses"]["NotFound"];
         };
@@ -1803,6 +1859,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookSubscription"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["ApiKeyUnauthorized"];
         };
     };
@@ -1831,6 +1888,8 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["ApiKeyUnauthorized"];
+            413: components["responses"]["BodyTooLarge"];
+            415: components["responses"]["ContentTypeUnsupported"];
         };
     };
     deletePartnerWebhook: {

@@ -220,8 +220,8 @@ function probesFor(api: Api, op: OperationSpec, state: any): Probe[] {
   if (method === 'POST') {
     for (const key of ['', 'k'.repeat(300)]) probes.push(base('bad Idempotency-Key', { headers: { ...base('').headers, 'idempotency-key': key } }));
   }
-  if (op.multipart) {
-    const file = op.parameters.length >= 0 && (api.name === 'casapay' ? 'file' : 'File');
+  if (op.requestBody?.content['multipart/form-data'] !== undefined) {
+    const file = api.name === 'casapay' ? 'file' : 'File';
     const cases: [string, { payload: string; contentType: string }][] = [
       ['no file', multipartBody([{ name: 'description', content: 'x' }])],
       ['another field name', multipartBody([{ name: 'attachment', filename: 'a.pdf', content: '%PDF-1.4' }])],

@@ -40,6 +40,7 @@ export const errors = {
   /** HTTP would say 431; the contract declares 400 on every operation, so oversized heads are a 400 (see DECISIONS.md). */
   headersTooLarge: () => new ApiError(400, 'invalid_request_error', 'headers_too_large', 'The request line and headers are larger than 16 KB; send a shorter URL or fewer or smaller headers.'),
   requestMalformed: () => new ApiError(400, 'invalid_request_error', 'request_malformed', 'The request could not be read as HTTP/1.1.'),
+  hostMissing: () => new ApiError(400, 'invalid_request_error', 'request_malformed', 'An HTTP/1.1 request needs a Host header.'),
   invalidJson: (why: string) => new ApiError(400, 'invalid_request_error', 'body_invalid_json', `The request body is not valid JSON: ${why}`),
   contentType: (got: string, accepted: string[]) => new ApiError(415, 'invalid_request_error', 'content_type_unsupported', `Content-Type ${got || '(none)'} is not accepted here; send ${accepted.join(' or ')}.`),
   fileTooLarge: (limit: string) => new ApiError(413, 'invalid_request_error', 'file_too_large', `The file is larger than ${limit}.`, 'file'),

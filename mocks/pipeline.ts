@@ -22,6 +22,7 @@ import { parsePrefer, type PrismFallback } from './prism.js';
 import { MAX_FILE_BYTES } from './handlers/case-files.js';
 import { stripFaultPreferences } from './faults.js';
 import { toJson } from './serialize.js';
+import { nonFiniteError, nonFiniteParam } from './json-body.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -134,7 +135,9 @@ function checkContentType(operation: CompiledOperation, request: FastifyRequest)
 export function createPipeline(operation: CompiledOperation, deps: PipelineDeps) {
   const { sandbox, contract, prism } = deps;
   const { spec } = operation;
-  const idempotent = spec.method === 'post';
+  // Only operations whose contract declares the header honour it (all of CasaPay's POSTs, Debitura's
+  // POST /cases): elsewhere it is an unknown header, ignored, so no undeclared 409/422 can come of it.
+  const idempotent = spec.method === 'post' && spec.parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key');
   const deliveries = (eventId: string) => sandbox.deliveries(eventId);
 
   return async function pipeline(request: FastifyRequest, reply: FastifyReply) {
@@ -165,6 +168,9 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
       if (validateParams && !validateParams(request.params)) throw validationError(validateParams.errors);
       // qs built this object for this request: validation may coerce and default it in place.
       if (!operation.validateQuery(request.query)) throw validationError(operation.validateQuery.errors);
+      // Coercion turns `1e309` and `Infinity` into a number ajv's `integer` accepts: refuse it by name.
+      const nonFinite = nonFiniteParam(request.query) ?? nonFiniteParam(request.params);
+      if (nonFinite !== undefined) throw nonFiniteError(nonFinite);
       if (operation.multipart && request.isMultipart()) {
         const parsed = await readMultipart(request, defects.has('file-limit-ignored') ? 4 * MAX_FILE_BYTES : MAX_FILE_BYTES, operation);
         file = parsed.file;

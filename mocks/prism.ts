@@ -2,6 +2,7 @@
 // example (`Prefer: code=404, example=notFound, dynamic=true`). Prism is loaded on first use, so it
 // costs nothing at start-up or on the stateful hot path.
 import type { Contract, OperationSpec } from './contract.js';
+import { errors } from './errors.js';
 
 export interface PrismRequest {
   method: string;
@@ -23,19 +24,31 @@ export interface Preference {
   dynamic?: boolean;
 }
 
+/** The 400 for a `Prefer` header the mock cannot answer, saying why. */
+const preferInvalid = (why: string) => errors.parameterInvalid('Prefer', why);
+
 /**
  * Reads Prism's `Prefer` header: `code=404`, `example=notFound`, `dynamic=true`, comma separated.
+ * Other preferences are ignored (RFC 7240); a malformed value of these three is a 400 naming `Prefer`.
  * @example parsePrefer('code=404, example=notFound') // { code: 404, example: 'notFound' }
  */
 export function parsePrefer(header: string | undefined): Preference | undefined {
   if (!header) return undefined;
   const preference: Preference = {};
   for (const part of header.split(/[;,]/)) {
-    const [key, raw] = part.split('=').map((s) => s.trim());
-    if (!raw) continue;
-    if (key === 'code' && /^\d{3}$/.test(raw)) preference.code = Number(raw);
-    if (key === 'example') preference.example = raw;
-    if (key === 'dynamic') preference.dynamic = raw === 'true';
+    const [key = '', raw = ''] = part.split('=').map((s) => s.trim());
+    if (key === 'code') {
+      if (!/^[1-5]\d{2}$/.test(raw)) throw preferInvalid(`code=${raw.slice(0, 20)} is not an HTTP status; send code=404 (a status the operation declares).`);
+      preference.code = Number(raw);
+    }
+    if (key === 'example') {
+      if (!raw) throw preferInvalid('example= needs the name of one of the operation\'s examples.');
+      preference.example = raw;
+    }
+    if (key === 'dynamic') {
+      if (raw !== 'true' && raw !== 'false') throw preferInvalid(`dynamic=${raw.slice(0, 20)} must be true or false.`);
+      preference.dynamic = raw === 'true';
+    }
   }
   return Object.keys(preference).length ? preference : undefined;
 }
@@ -57,8 +70,33 @@ export class PrismFallback {
     return this.loading;
   }
 
-  /** Answers from the contract's examples (or schemas, with `dynamic`) for the operation. */
+  /**
+   * Answers from the contract's examples (or schemas, with `dynamic`) for the operation. A status the
+   * operation does not declare, or anything Prism cannot answer (an unknown example), is a 400 naming
+   * `Prefer` with the reason, never Prism's own 404 or 500.
+   */
   async answer(operation: OperationSpec, request: PrismRequest, preference: Preference): Promise<PrismAnswer> {
+    const declared = Object.keys(operation.responses);
+    const code = preference.code;
+    // The response Prism will pick: the one for `code`, else the lowest 2xx.
+    const key = code === undefined ? declared.filter((k) => k.startsWith('2')).sort()[0] : [String(code), `${String(code)[0]}XX`, 'default'].find((k) => declared.includes(k));
+    if (key === undefined) throw preferInvalid(`code=${code} is not a status ${operation.operationId} declares (${declared.join(', ')}).`);
+    if (preference.example !== undefined) {
+      const path = operation.path.replace(/~/g, '~0').replace(/\//g, '~1');
+      const examples = Object.keys(this.contract.resolve(`#/paths/${path}/${operation.method}/responses/${key}`)?.content?.['application/json']?.examples ?? {});
+      if (!examples.includes(preference.example)) {
+        throw preferInvalid(`example=${preference.example.slice(0, 40)}: the ${key} answer of ${operation.operationId} has ${examples.length ? `the examples ${examples.join(', ')}` : 'no named examples'}.`);
+      }
+    }
+    try {
+      return await this.prismAnswer(operation, request, preference);
+    } catch (error) {
+      const problem = error as { detail?: string; message?: string };
+      throw preferInvalid(`the contract has no answer for it: ${problem.detail ?? problem.message ?? String(error)}`);
+    }
+  }
+
+  private async prismAnswer(operation: OperationSpec, request: PrismRequest, preference: Preference): Promise<PrismAnswer> {
     const { prism, core, operations } = await this.load();
     const instance = prism.createInstance(
       {

@@ -1,6 +1,6 @@
 // Composition root: Fastify, the contract's routes with their compiled validators, authentication,
 // CORS, error rendering, the sandbox (state, clock, webhooks) and Prism for contract examples.
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import { createRequire } from 'node:module';
@@ -27,6 +27,7 @@ import { installFaults, type FaultOptions } from './faults.js';
 import { installJournal, type Journal } from './journal.js';
 import { createProviderStates } from './provider-states.js';
 import { createLineWriter } from './log-writer.js';
+import { parseJsonBody } from './json-body.js';
 import { applyScenario, loadScenarios, SCENARIO_STEP, SCENARIO_SUFFIX, scenarioFromHeader, scenarioStepRunner, type Scenario, type ScenarioRuntime } from './scenarios/scenarios.js';
 
 /** The API key of CasaPay's documentation: its account holds the objects the quickstarts refer to. */
@@ -133,6 +134,34 @@ function splitByApi(names: readonly string[] = [], kind: string, casapay: Readon
 const renderFor = (url: string, error: ApiError): RenderedError => (url.startsWith(DEBITURA_PREFIX) ? renderDebituraError(error) : { status: error.status, body: error.toBody() });
 
 /**
+ * `http://host/v1/x?y` → `/v1/x?y`: an absolute-form request line (RFC 9112 §3.2.2, what proxies send)
+ * names the same resource as the origin form, so routing, authentication and the error shape all
+ * decide on the path. Anything else is left as it came.
+ */
+export const originForm = (url: string): string => {
+  if (url.charCodeAt(0) === 47 /* / */) return url;
+  const match = /^[a-z][a-z\d+.-]*:\/\/[^/?#]*/i.exec(url);
+  if (!match) return url;
+  const rest = url.slice(match[0].length);
+  return rest.startsWith('/') ? rest : `/${rest}`;
+};
+
+/** The request target of the first request line in bytes Node's parser refused, when it can be read. */
+const targetOf = (packet: unknown): string => {
+  if (!Buffer.isBuffer(packet)) return '';
+  const line = /^[!#$%&'*+.^_`|~\w-]+ (\S+)/.exec(packet.subarray(0, 8192).toString('latin1'));
+  return line ? originForm(line[1]!) : '';
+};
+
+/** A whole HTTP/1.1 error answer for the socket, in the shape of the API the path belongs to (then the connection closes). */
+const rawErrorAnswer = (path: string, error: ApiError, requestId: string): string => {
+  const { status, body } = renderFor(path, error);
+  const json = JSON.stringify(body);
+  const reason = status === 404 ? 'Not Found' : 'Bad Request';
+  return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(json)}\r\nRequest-Id: ${requestId}\r\nConnection: close\r\n\r\n${json}`;
+};
+
+/**
  * Creates the mock and starts listening.
  * @example
  * const mock = await createMockServer({ port: 0, seed: 'demo' });
@@ -220,6 +249,10 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     routerOptions: { maxParamLength: 2048, querystringParser: (query) => parseQuery(query) },
     forceCloseConnections: true,
     return503OnClosing: true,
+    // Absolute-form request lines are routed, authenticated and answered by their path.
+    rewriteUrl: (request) => originForm(request.url ?? '/'),
+    // Node answers an HTTP/1.1 request without Host with a bare 400; the onRequest hook below answers it in the API's shape.
+    http: { requireHostHeader: false },
     // The pipeline validates with the contract's own validators and no route declares a Fastify
     // schema, so Fastify's ajv and fast-json-stringify compilers are never loaded (~17 ms at start).
     schemaController: { compilersFactory: { buildValidator: fastifySchemasUnused, buildSerializer: fastifySchemasUnused } },
@@ -234,14 +267,15 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
       void (reply as unknown as FastifyReply).code(status).header('Request-Id', request.id).send(body);
     },
     // Node's HTTP parser refuses the request before Fastify sees it (oversized head, garbage): write the
-    // envelope on the socket ourselves instead of Fastify's {"error":"Bad Request",…}.
+    // error on the socket ourselves instead of Fastify's {"error":"Bad Request",…}, in Debitura's shape
+    // when the refused bytes start with a request line for /debitura/… (Node hands over the chunk that
+    // failed; when the request line came in an earlier chunk, the path is unknown and CasaPay's envelope is used).
     clientErrorHandler: (error, socket) => {
       const code = (error as { code?: string }).code;
       if (code === 'ECONNRESET' || socket.destroyed) return;
       if (socket.writable) {
         const apiError = code === 'HPE_HEADER_OVERFLOW' ? errors.headersTooLarge() : errors.requestMalformed();
-        const body = JSON.stringify(apiError.toBody());
-        socket.write(`HTTP/1.1 ${apiError.status} Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nRequest-Id: ${nextRequestId()}\r\nConnection: close\r\n\r\n${body}`);
+        socket.write(rawErrorAnswer(targetOf((error as { rawPacket?: unknown }).rawPacket), apiError, nextRequestId()));
       }
       socket.destroy(error);
     },
@@ -251,12 +285,13 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   // anything else kept aside so the pipeline can answer 415 for it.
   app.removeContentTypeParser(['application/json', 'text/plain']);
   const parseJson = (_request: unknown, text: string | Buffer, done: (error: Error | null, body?: unknown) => void) => {
-    if (text === '') return done(null, undefined);
+    let body: unknown;
     try {
-      done(null, JSON.parse(text as string));
+      body = parseJsonBody(text as string);
     } catch (error) {
-      done(errors.invalidJson((error as Error).message), undefined);
+      return done(error as Error, undefined);
     }
+    done(null, body);
   };
   // A string parser for the common type (Fastify matches those first), a pattern for `+json` types.
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: JSON_LIMIT }, parseJson);
@@ -264,6 +299,8 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: JSON_LIMIT }, (_request, raw, done) => done(null, (raw as Buffer).length ? raw : undefined));
   await app.register(multipart, { throwFileSizeLimit: true });
   await app.register(cors, {
+    // An OPTIONS without Origin is not a preflight: answered like one (204), not with the plugin's text/plain 400.
+    strictPreflight: false,
     origin: options.corsOrigin ?? '*',
     allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Prefer', 'X-Mock-Scenario', 'XApiKey'],
     exposedHeaders: ['Request-Id', 'Idempotency-Key', 'Idempotent-Replayed'],
@@ -289,9 +326,23 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     request.log.error(error);
     if (level !== 'silent' && !options.logJson) console.error(error);
   };
-  app.setErrorHandler((error, request, reply) => sendError(reply, request, toApiError(error, request, logUnexpected), casapayError));
+  // Outside the two Debitura mounts (their own handlers), an answer under /debitura/ is still in Debitura's shape.
+  const rootError = (request: FastifyRequest) => (error: ApiError) => (request.url.startsWith(DEBITURA_PREFIX) ? renderDebituraError(error) : casapayError(error));
+  app.setErrorHandler((error, request, reply) => sendError(reply, request, toApiError(error, request, logUnexpected), rootError(request)));
 
-  app.setNotFoundHandler((request, reply) => sendError(reply, request, errors.routeNotFound(request.method, request.url.split('?')[0]!), casapayError));
+  app.setNotFoundHandler((request, reply) => sendError(reply, request, errors.routeNotFound(request.method, request.url.split('?')[0]!), rootError(request)));
+
+  // HTTP/1.1 without Host (RFC 9112 §3.2): a 400 in the API's shape instead of Node's bare one.
+  app.addHook('onRequest', (request, _reply, done) => done(request.headers.host === undefined && request.raw.httpVersion === '1.1' ? (errors.hostMissing() as unknown as FastifyError) : undefined));
+
+  // A body on DELETE has no meaning (RFC 9110 §9.3.5): ignored as on GET, so DELETE never answers the undeclared 413 or 415.
+  app.addHttpMethod('DELETE', { hasBody: false, overrideExisting: true });
+
+  // CONNECT asks for a tunnel, which no route offers: Node would drop the connection without a word.
+  app.server.on('connect', (request: { url?: string }, socket: import('node:net').Socket) => {
+    const path = originForm(request.url ?? '');
+    socket.end(rawErrorAnswer(path, errors.routeNotFound('CONNECT', path.split('?')[0]!), nextRequestId()));
+  });
 
   // Authenticate before the body is read: a 25 MB upload without a key is refused at once.
   app.addHook('onRequest', (request, _reply, done) => {
