@@ -133,17 +133,30 @@ function splitByApi(names: readonly string[] = [], kind: string, casapay: Readon
 /** An error as the API a URL belongs to writes it, for answers written before any route runs. */
 const renderFor = (url: string, error: ApiError): RenderedError => (url.startsWith(DEBITURA_PREFIX) ? renderDebituraError(error) : { status: error.status, body: error.toBody() });
 
+/** `%76` → `v`: percent-encoded unreserved characters mean the characters themselves (RFC 3986 §6.2.2.2). */
+const decodeUnreserved = (path: string) =>
+  path.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
+    const ch = String.fromCharCode(parseInt(hex, 16));
+    return /[A-Za-z0-9._~-]/.test(ch) ? ch : escape;
+  });
+
 /**
- * `http://host/v1/x?y` → `/v1/x?y`: an absolute-form request line (RFC 9112 §3.2.2, what proxies send)
- * names the same resource as the origin form, so routing, authentication and the error shape all
- * decide on the path. Anything else is left as it came.
+ * The request target in the one form the mock decides on: `http://host/v1/x?y` → `/v1/x?y` (an
+ * absolute-form request line, RFC 9112 §3.2.2, names the same resource as the origin form) and
+ * `/%761/x` → `/v1/x`. So routing, authentication, the journal and the error shape all see one path.
+ * @example originForm('http://127.0.0.1:4010/%761/collection_cases?limit=1') // '/v1/collection_cases?limit=1'
  */
 export const originForm = (url: string): string => {
-  if (url.charCodeAt(0) === 47 /* / */) return url;
-  const match = /^[a-z][a-z\d+.-]*:\/\/[^/?#]*/i.exec(url);
-  if (!match) return url;
-  const rest = url.slice(match[0].length);
-  return rest.startsWith('/') ? rest : `/${rest}`;
+  let target = url;
+  if (target.charCodeAt(0) !== 47 /* / */) {
+    const match = /^[a-z][a-z\d+.-]*:\/\/[^/?#]*/i.exec(target);
+    if (!match) return target;
+    const rest = target.slice(match[0].length);
+    target = rest.startsWith('/') ? rest : `/${rest}`;
+  }
+  const query = target.indexOf('?');
+  const path = query === -1 ? target : target.slice(0, query);
+  return path.includes('%') ? decodeUnreserved(path) + (query === -1 ? '' : target.slice(query)) : target;
 };
 
 /** The request target of the first request line in bytes Node's parser refused, when it can be read. */
@@ -345,8 +358,10 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   });
 
   // Authenticate before the body is read: a 25 MB upload without a key is refused at once.
+  // Decided on the route the router chose (the URL only when none matched, so /v1/nope without a key is 401).
   app.addHook('onRequest', (request, _reply, done) => {
-    if (request.method === 'OPTIONS' || !request.url.startsWith('/v1/')) return done();
+    const route = request.routeOptions.url;
+    if (request.method === 'OPTIONS' || !(route ?? request.url).startsWith('/v1/')) return done();
     try {
       authenticate(request, sandbox, defects, scenarios);
     } catch (error) {
