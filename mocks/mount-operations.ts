@@ -72,7 +72,9 @@ export const routePath = (template: string) =>
 /** Turns anything a route, a hook or Fastify itself threw into the one error type. */
 export function toApiError(error: unknown, request: FastifyRequest, logUnexpected: (request: FastifyRequest, error: unknown) => void): ApiError {
   if (error instanceof ApiError) return error;
-  const fastifyError = error as { code?: string; statusCode?: number; message: string };
+  // Fastify's errors carry `statusCode`, others (Prism's problem+json errors) `status`.
+  const fastifyError = error as { code?: string; statusCode?: number; status?: number; message: string };
+  const status = fastifyError.statusCode ?? fastifyError.status;
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return errors.bodyTooLarge('1 MB');
@@ -82,7 +84,7 @@ export function toApiError(error: unknown, request: FastifyRequest, logUnexpecte
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return errors.invalidJson(fastifyError.message);
     default:
-      if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) return errors.parameterInvalid(null, fastifyError.message);
+      if (typeof status === 'number' && status >= 400 && status < 500) return errors.parameterInvalid(null, fastifyError.message);
       logUnexpected(request, error);
       return errors.internal();
   }
