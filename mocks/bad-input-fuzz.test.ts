@@ -255,6 +255,9 @@ function probesFor(api: Api, op: OperationSpec, state: any): Probe[] {
   // Every place in the body gets a non-finite number; a seeded sample of places gets the other values.
   const places = sites(body);
   for (const place of places) probes.push(base('non-finite number in the body', { payload: jsonText(replaceAt(body, place, RAW('1e309'))) }));
+  // Every number gets the largest finite ones too (pricing, minor units and dates must not overflow into a 500).
+  const numeric = places.filter((place) => typeof place.reduce<any>((node, key) => node?.[key], body) === 'number');
+  for (const place of numeric) for (const huge of [Number.MAX_VALUE, -1e308, 2 ** 53 + 2]) probes.push(base('huge number in the body', { payload: jsonText(replaceAt(body, place, huge)) }));
   if (places.length) {
     const sample = fc.sample(fc.tuple(fc.constantFrom(...places), fc.constantFrom(...BAD_VALUES)), { seed: SEED, numRuns: 25 });
     for (const [place, [, value]] of sample) probes.push(base('bad body value', { payload: jsonText(replaceAt(body, place, value)) }));

@@ -98,6 +98,9 @@ describe('pricingFor: the SDCA brackets plus the age surcharge', () => {
     ['EUR 500 in Europe', { amountToRecover: 500, currencyCode: 'EUR', dueDate: '2026-11-01' }, de, 20, 0],
     ['EUR 200,000 in Europe, 25 months old', { amountToRecover: 200000, currencyCode: 'EUR', dueDate: '2024-10-01' }, de, 6, 20],
     ['USD 50,000 with age buckets', { amountToRecover: 50000, currencyCode: 'USD', amountToRecoverOver12Months: 30000, amountToRecoverOver24Months: 15000 }, us, 15, 9],
+    // Near the largest double: GBP converts to Infinity USD (the top bracket), the buckets' blend must not overflow.
+    ['GBP 1.7e308 in Europe', { amountToRecover: 1.7e308, currencyCode: 'GBP' }, de, 6, 0],
+    ['USD 1e308 all older than 24 months', { amountToRecover: 1e308, currencyCode: 'USD', amountToRecoverOver12Months: 1e308, amountToRecoverOver24Months: 1e308 }, us, 7.5, 20],
   ])('%s', (_name, input, partner, baseFee, surcharge) => {
     const price = pricingFor(partner!, input, NOW);
     expect([price.baseSuccessFeePercentage, price.ageSurchargePercentage, price.totalSuccessFeePercentage]).toEqual([baseFee, surcharge, baseFee + surcharge]);

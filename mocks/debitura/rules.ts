@@ -151,12 +151,16 @@ export interface PricingInput {
 export function pricingFor(partner: DebituraPartner, input: PricingInput, now: number): PricingPreview {
   const usd = majorToUsd(input.amountToRecover, input.currencyCode.toLowerCase());
   const region = partner.partner.region;
-  const base = BRACKETS[region].find(([upper]) => usd < upper)![1];
+  // A principal near the largest double converts to Infinity USD: it is still the top bracket, not a crash.
+  const base = (BRACKETS[region].find(([upper]) => usd < upper) ?? BRACKETS[region].at(-1)!)[1];
   let surcharge = 0;
   const over12 = input.amountToRecoverOver12Months;
   const over24 = input.amountToRecoverOver24Months;
   if (over12 != null && over24 != null && input.amountToRecover > 0) {
-    surcharge = Math.round((((over12 - over24) * 10 + over24 * 20) / input.amountToRecover) * 100) / 100;
+    // As shares of the principal, so buckets near the largest double do not overflow to Infinity.
+    const share12 = over12 / input.amountToRecover;
+    const share24 = over24 / input.amountToRecover;
+    surcharge = Math.round(((share12 - share24) * 10 + share24 * 20) * 100) / 100;
   } else if (input.dueDate) {
     const due = readDate(input.dueDate);
     const months = due === undefined ? 0 : fullMonthsBetween(due, now);
