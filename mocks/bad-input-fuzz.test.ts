@@ -115,7 +115,7 @@ const BAD_VALUES: [string, unknown][] = [
 ];
 const BAD_QUERY_VALUES = ['', 'abc', '-1', '1e309', '-1e309', 'Infinity', 'NaN', '9'.repeat(400), '1.5', '%00', '%zz'];
 const BAD_PATH_VALUES = ['%', '%zz', 'a'.repeat(101), 'a'.repeat(3000), '%00', '%E2%82', '%C3%BC%C3%AF', '1e309', '..', '%2F', '%20', 'null', '%7B%7D'];
-const BAD_PREFERS = ['code=999', 'code=200, example=no-such-example', 'code=abc', 'code=418', 'example=no-such-example', 'code=404, example=x', 'dynamic=true, code=1000', 'code=', 'code=201, example=', 'code=000'];
+const BAD_PREFERS = ['code=999', 'code=200, example=no-such-example', 'code=abc', 'code=418', 'example=no-such-example', 'code=404, example=x', 'dynamic=true, code=1000', 'code=', 'code=201, example=', 'code=000', 'latency=abc', 'fail=200', 'fail-rate=2', 'dynamic=maybe'];
 
 const jsonText = (value: unknown) => JSON.stringify(value).replace(/"\\u0000raw:(.*?)\\u0000"/g, '$1');
 
