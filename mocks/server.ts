@@ -27,6 +27,7 @@ import { installFaults, type FaultOptions } from './faults.js';
 import { installJournal, type Journal } from './journal.js';
 import { createProviderStates } from './provider-states.js';
 import { createLineWriter } from './log-writer.js';
+import { checkStartupWebhookUrl, type Resolve } from './webhooks/url-guard.js';
 import { applyScenario, loadScenarios, SCENARIO_STEP, SCENARIO_SUFFIX, scenarioFromHeader, scenarioStepRunner, type Scenario, type ScenarioRuntime } from './scenarios/scenarios.js';
 
 /** The API key of CasaPay's documentation: its account holds the objects the quickstarts refer to. */
@@ -71,6 +72,14 @@ export interface MockServerOptions {
   adminToken?: string;
   /** At most this many accounts, least recently used evicted first (default: unbounded on loopback, 1000 otherwise). */
   maxAccounts?: number;
+  /**
+   * Refuse webhook URLs into loopback, private, link-local, unique-local, CGNAT and cloud-metadata
+   * addresses, at registration (400 naming `url`) and when dialling (mocks/webhooks/url-guard.ts).
+   * Default: on when shared (a non-loopback host) or when an admin token is set; `false` lifts it even then.
+   */
+  blockPrivateWebhooks?: boolean;
+  /** How webhook hosts are resolved when blocking; default the system resolver (tests pass their own). */
+  webhookResolve?: Resolve;
 }
 
 /** The mock without a socket: answer requests with `app.inject()` (the nock route) or listen on a port. */
@@ -171,6 +180,9 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   const [casapayVariantNames, debituraVariantNames] = splitByApi(options.variants, 'variant', VARIANTS, DEBITURA_VARIANTS);
   const variants = variantHooks(parseVariants(casapayVariantNames), { contract, random: variantRandom.fraction });
   const debituraVariants = parseDebituraVariants(debituraVariantNames);
+  // Anyone who can reach a shared mock (or one with an admin token) may register webhooks: none into private networks.
+  const blockPrivateWebhooks = options.blockPrivateWebhooks ?? (access.shared || access.token !== undefined);
+  if (options.webhookUrl !== undefined) await checkStartupWebhookUrl(options.webhookUrl, { blocking: blockPrivateWebhooks, resolve: options.webhookResolve });
   const sandbox = new Sandbox({
     variants,
     contract,
@@ -182,6 +194,8 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     retryDelaysMs: options.webhookRetryDelaysMs,
     webhookConcurrency: options.webhookConcurrency,
     maxAccounts,
+    blockPrivateWebhooks,
+    webhookResolve: options.webhookResolve,
   });
   // Scenario files are read on first need (a --scenario, an X-Mock-Scenario header, the docs' key).
   let loaded: Map<string, Scenario> | undefined;

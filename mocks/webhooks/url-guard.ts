@@ -309,3 +309,21 @@ export function createWebhookUrlGuard(options: WebhookUrlGuardOptions): WebhookU
     },
   };
 }
+
+/**
+ * The check of a URL given at start (`--webhook-url`): rejects with an Error that names the flag,
+ * for the CLI to print before it exits.
+ * @example await checkStartupWebhookUrl('http://10.0.0.5/hooks', { blocking: true }) // rejects: --webhook-url …: its host 10.0.0.5 is a private (RFC 1918) address…
+ */
+export async function checkStartupWebhookUrl(url: string, options: WebhookUrlGuardOptions): Promise<void> {
+  try {
+    new URL(url);
+  } catch {
+    throw new Error(`--webhook-url ${url} is not an absolute URL.`);
+  }
+  try {
+    await createWebhookUrlGuard(options).check(url);
+  } catch (error) {
+    throw new Error(`--webhook-url ${url}: ${(error as Error).message.replace(/^Invalid url: /, '')}`);
+  }
+}
