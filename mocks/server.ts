@@ -21,6 +21,7 @@ import { applyResponseDefects } from './response-defects.js';
 import { parseVariants, variantHooks, VARIANTS } from './variants.js';
 import { registerAdmin } from './admin.js';
 import { registerFrontDoor } from './front-door.js';
+import { installBrowserGuard } from './browser-guard.js';
 import { accessFor, DEFAULT_SHARED_MAX_ACCOUNTS } from './admin-access.js';
 import { registerConsole } from './console/route.js';
 import { installFaults, type FaultOptions } from './faults.js';
@@ -277,6 +278,8 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   app.addContentTypeParser(/^(?:application\/[\w.+-]+\+json|text\/json)/, { parseAs: 'string', bodyLimit: JSON_LIMIT }, parseJson);
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: JSON_LIMIT }, (_request, raw, done) => done(null, (raw as Buffer).length ? raw : undefined));
   await app.register(multipart, { throwFileSizeLimit: true });
+  // Before CORS and the routes, so its hooks cover the preflight route and every admin and console route.
+  installBrowserGuard(app, { access });
   await app.register(cors, {
     origin: options.corsOrigin ?? '*',
     allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Prefer', 'X-Mock-Scenario', 'XApiKey'],
