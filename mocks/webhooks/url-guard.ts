@@ -5,8 +5,9 @@
 // every delivery checks the addresses again when it dials (DNS can change between the two): the
 // request is sent with a `lookup` that resolves, checks every address and hands the socket only a
 // checked one, so the address checked is the address dialled. Redirects are never followed (the
-// sender reads the status and closes). What a failed delivery records is a code (`ECONNREFUSED`,
-// `timeout`, `address_blocked`), never the target's own error text.
+// sender reads the status and closes).
+// Either way, what a failed delivery records is a code (`ECONNREFUSED`, `timeout`, `address_blocked`,
+// `network_error`), never an error's message, which may carry the target's own text.
 // With `blocking` off (a developer's mock on loopback, the default) webhooks go anywhere, through
 // `fetch`, as they always did: local receivers are the point of a local mock.
 import { BlockList, isIP, isIPv4, isIPv6, type LookupFunction } from 'node:net';
@@ -272,7 +273,7 @@ export interface WebhookUrlGuard {
    * undefined when there is nothing to wait for. Not blocking: always undefined.
    */
   check(url: string): Promise<void> | undefined;
-  /** How deliveries are sent: fetch when not blocking, checkedSend when blocking. */
+  /** How deliveries are sent: fetch when not blocking, checkedSend when blocking; failures are codes either way. */
   readonly send: Send;
 }
 
@@ -284,7 +285,10 @@ export interface WebhookUrlGuard {
  */
 export function createWebhookUrlGuard(options: WebhookUrlGuardOptions): WebhookUrlGuard {
   const resolve = options.resolve ?? systemResolve;
-  if (!options.blocking) return { blocking: false, check: () => undefined, send: (url, init) => fetch(url, init) };
+  // Not blocking: fetch, its failures reduced to codes as well (an operator's --allow-private-webhooks
+  // on a shared mock must not turn the attempt log into a reader of the target's error text).
+  const fetchSend: Send = (url, init) => fetch(url, init).catch((error: unknown) => Promise.reject(init.signal?.aborted ? error : sanitized(error)));
+  if (!options.blocking) return { blocking: false, check: () => undefined, send: fetchSend };
   return {
     blocking: true,
     send: checkedSend(classifyAddress, resolve),
