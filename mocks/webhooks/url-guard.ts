@@ -161,8 +161,20 @@ export function classifyHost(host: string): BlockedRange | null {
   return isIPv4(parsed) ? classifyAddress(parsed) : null;
 }
 
-/** The system resolver: every address, in the order the system gives them. */
-export const systemResolve: Resolve = async (hostname) => (await dns.lookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
+/** DNS timeouts: each query waits at most 2 s, twice, so a slow name costs a registration ≤ 4 s. */
+const resolver = new dns.Resolver({ timeout: 2000, tries: 2 });
+
+/**
+ * The default resolver: A and AAAA records from DNS (c-ares). Not getaddrinfo: that runs on libuv's
+ * four threads with no timeout, so names at a slow server could stall the mock's file reads; and the
+ * check and the dial both use this one, so what is checked is what is dialled (/etc/hosts is not read).
+ */
+export const systemResolve: Resolve = async (hostname) => {
+  const [v4, v6] = await Promise.allSettled([resolver.resolve4(hostname), resolver.resolve6(hostname)]);
+  const addresses = [...(v4.status === 'fulfilled' ? v4.value : []), ...(v6.status === 'fulfilled' ? v6.value : [])];
+  if (addresses.length === 0) throw v4.status === 'rejected' ? v4.reason : coded('ENOTFOUND');
+  return addresses;
+};
 
 const KIND_WORDS: Record<BlockedRange, string> = {
   loopback: 'a loopback address',
