@@ -23,6 +23,7 @@ describe('loopbackHostHeader', () => {
 describe('isBrowserClosed', () => {
   it.each([
     ['/', true], ['/?x=1', true], ['/__admin/accounts', true], ['/__admin', true], ['/__console/assets/main.js', true], ['http://x/__admin/state', true],
+    ['/%5F%5Fadmin/accounts', true], ['/_%5fadmin/clock', true], ['/%5F_console/assets/main.js', true],
     ['/v1/collection_cases', false], ['/debitura/customer/cases', false], ['/openapi.json', false], ['/__adminx', false],
   ])('%s → %s', (url, closed) => {
     expect(isBrowserClosed(url)).toBe(closed);
@@ -68,7 +69,7 @@ describe('a loopback mock', () => {
   });
 
   it('DNS rebinding: a Host that is not loopback is refused on every admin and console route but health', async () => {
-    for (const url of ['/__admin/accounts', '/__admin/state?account=sk_test_x', '/', '/__console/assets/main.js']) {
+    for (const url of ['/__admin/accounts', '/__admin/state?account=sk_test_x', '/', '/__console/assets/main.js', '/%5F%5Fadmin/accounts', '/_%5Fadmin/clock', '/__admin/accounts;x']) {
       refused(await inject('GET', url, { host: 'rebind.example:4010' }), 'host_not_allowed');
     }
     refused(await inject('POST', '/__admin/reset', { host: 'rebind.example:4010', origin: 'http://rebind.example:4010' }), 'host_not_allowed');

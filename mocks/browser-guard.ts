@@ -16,12 +16,21 @@ import { ApiError } from './errors.js';
 const HEALTH = '/__admin/health';
 const CORS_HEADERS = ['access-control-allow-origin', 'access-control-allow-credentials', 'access-control-allow-methods', 'access-control-allow-headers', 'access-control-expose-headers', 'access-control-max-age'];
 
-/** The path of a request, also for an absolute-form request line (`GET http://host/__admin/state`). */
+/**
+ * The path of a request as the router reads it: percent-decoded (the router matches `/%5F%5Fadmin/state`
+ * as `/__admin/state`), also for an absolute-form request line (`GET http://host/__admin/state`).
+ */
 function pathOf(url: string): string {
-  const path = url.split('?')[0]!;
-  if (path.startsWith('/')) return path;
+  let path = url.split('?')[0]!;
+  if (!path.startsWith('/')) {
+    try {
+      path = new URL(path).pathname;
+    } catch {
+      return path;
+    }
+  }
   try {
-    return new URL(path).pathname;
+    return decodeURIComponent(path);
   } catch {
     return path;
   }
@@ -30,6 +39,7 @@ function pathOf(url: string): string {
 /**
  * The console's and the admin routes' paths: `/` (the console's page), `/__admin…`, `/__console…`.
  * @example isBrowserClosed('/__admin/accounts') // true
+ * @example isBrowserClosed('/%5F%5Fadmin/accounts') // true
  * @example isBrowserClosed('/v1/collection_cases') // false
  */
 export function isBrowserClosed(url: string): boolean {
@@ -69,7 +79,7 @@ const header = (request: FastifyRequest, name: string) => {
 
 /** Why a browser-made request may not reach an admin or console route, or undefined when it may. */
 export function browserRefusal(request: FastifyRequest, access: AdminAccess): ApiError | undefined {
-  if (pathOf(request.url) === HEALTH) return undefined;
+  if (pathOf(request.url) === HEALTH || request.routeOptions.url === HEALTH) return undefined;
   if (!access.shared && !loopbackHostHeader(request.headers.host)) {
     return new ApiError(
       403,
@@ -96,14 +106,16 @@ export function browserRefusal(request: FastifyRequest, access: AdminAccess): Ap
  * await app.register(cors, { origin: '*' });
  */
 export function installBrowserGuard(app: FastifyInstance, { access }: { access: AdminAccess }): void {
+  // The route the router matched, too: whatever spelling of the path reached it.
+  const closed = (request: FastifyRequest) => isBrowserClosed(request.url) || isBrowserClosed(request.routeOptions.url ?? '');
   app.addHook('onRequest', (request, reply, done) => {
-    if (!isBrowserClosed(request.url)) return done();
+    if (!closed(request)) return done();
     const refusal = browserRefusal(request, access);
     if (!refusal) return done();
     void reply.code(refusal.status).header('Request-Id', request.id).header('Cache-Control', 'no-store').send(refusal.toBody());
   });
   app.addHook('onSend', (request, reply, payload, done) => {
-    if (isBrowserClosed(request.url)) for (const name of CORS_HEADERS) reply.removeHeader(name);
+    if (closed(request)) for (const name of CORS_HEADERS) reply.removeHeader(name);
     done(null, payload);
   });
 }
