@@ -108,6 +108,21 @@ describe('a loopback mock', () => {
   });
 });
 
+describe('--allowed-host', () => {
+  it('adds a name (a port-forwarding proxy) to the loopback ones, any port, and nothing else', async () => {
+    const engine = await createMockEngine({ logLevel: 'silent', allowedHosts: ['mock-4010.preview.example'] });
+    try {
+      const status = async (host: string) => (await engine.app.inject({ url: '/__admin/accounts', headers: { host } })).statusCode;
+      expect(await status('mock-4010.preview.example')).toBe(200);
+      expect(await status('MOCK-4010.preview.example:443')).toBe(200);
+      expect(await status('localhost:4010')).toBe(200);
+      expect(await status('other.preview.example')).toBe(403);
+    } finally {
+      await engine.close();
+    }
+  });
+});
+
 describe('a shared mock (0.0.0.0 with an admin token)', () => {
   let engine: MockEngine;
   const TOKEN = 'adm_browser_guard_token';

@@ -6,7 +6,8 @@
 //     through, unread but executed; opening a page in a tab (a GET navigation) stays allowed;
 //   - on loopback, a `Host` that is not a loopback name or address (`localhost`, `127.x`, `[::1]`, any
 //     port) is refused: that is DNS rebinding (a name of the attacker's that now resolves to 127.0.0.1).
-// Off loopback the admin token governs (admin-access.ts) and the Host is whatever the network uses.
+// Off loopback the admin token governs (admin-access.ts) and the Host is whatever the network uses;
+// on loopback `--allowed-host` adds names (a port-forwarding proxy's, as Vite's `server.allowedHosts`).
 // Programs (curl, tests, testcontainers) send neither `Origin` nor `Sec-Fetch-*` and are not affected.
 // `/__admin/health` stays open to all (it says nothing about any account).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -77,15 +78,25 @@ const header = (request: FastifyRequest, name: string) => {
   return typeof value === 'string' ? value.toLowerCase() : undefined;
 };
 
+/** The name of a Host header without its port, lower-cased (`[::1]:4010` → `::1`). */
+const hostName = (host: string) => (/^\[([^\]]*)\]/.exec(host)?.[1] ?? host.replace(/:\d*$/, '')).toLowerCase();
+
+export interface BrowserGuardOptions {
+  access: AdminAccess;
+  /** Other Host names accepted on loopback (a port-forwarding proxy's name, such as a Codespace's); default none. */
+  allowedHosts?: readonly string[];
+}
+
 /** Why a browser-made request may not reach an admin or console route, or undefined when it may. */
-export function browserRefusal(request: FastifyRequest, access: AdminAccess): ApiError | undefined {
+export function browserRefusal(request: FastifyRequest, { access, allowedHosts = [] }: BrowserGuardOptions): ApiError | undefined {
   if (pathOf(request.url) === HEALTH || request.routeOptions.url === HEALTH) return undefined;
-  if (!access.shared && !loopbackHostHeader(request.headers.host)) {
+  const host = request.headers.host;
+  if (!access.shared && !loopbackHostHeader(host) && !allowedHosts.some((name) => name.toLowerCase() === hostName(host!))) {
     return new ApiError(
       403,
       'invalid_request_error',
       'host_not_allowed',
-      'This mock listens on loopback: its console and /__admin answer only requests addressed to localhost, 127.x or [::1] (another Host is how DNS rebinding reaches a local server). Use http://localhost:<port>.',
+      'This mock listens on loopback: its console and /__admin answer only requests addressed to localhost, 127.x or [::1] (another Host is how DNS rebinding reaches a local server). Use http://localhost:<port>, or start the mock with --allowed-host <name> for a port-forwarding proxy.',
     );
   }
   const navigation = (request.method === 'GET' || request.method === 'HEAD') && header(request, 'sec-fetch-mode') === 'navigate';
@@ -105,12 +116,12 @@ export function browserRefusal(request: FastifyRequest, access: AdminAccess): Ap
  * installBrowserGuard(app, { access });
  * await app.register(cors, { origin: '*' });
  */
-export function installBrowserGuard(app: FastifyInstance, { access }: { access: AdminAccess }): void {
+export function installBrowserGuard(app: FastifyInstance, options: BrowserGuardOptions): void {
   // The route the router matched, too: whatever spelling of the path reached it.
   const closed = (request: FastifyRequest) => isBrowserClosed(request.url) || isBrowserClosed(request.routeOptions.url ?? '');
   app.addHook('onRequest', (request, reply, done) => {
     if (!closed(request)) return done();
-    const refusal = browserRefusal(request, access);
+    const refusal = browserRefusal(request, options);
     if (!refusal) return done();
     void reply.code(refusal.status).header('Request-Id', request.id).header('Cache-Control', 'no-store').send(refusal.toBody());
   });

@@ -48,8 +48,10 @@ export interface MockServerOptions {
   logJson?: boolean;
   /** Check every response against the contract; a mismatch becomes a 500 that says why. */
   validateResponses?: boolean;
-  /** Allowed browser origin(s); default: any origin. */
+  /** Allowed browser origin(s) of the API routes; default: any origin. */
   corsOrigin?: string | string[];
+  /** Host names besides loopback's that the console and /__admin answer on loopback (a port-forwarding proxy's); default none. */
+  allowedHosts?: string[];
   /** Deliver every event of every account here too. */
   webhookUrl?: string;
   webhookSecret?: string;
@@ -279,7 +281,7 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: JSON_LIMIT }, (_request, raw, done) => done(null, (raw as Buffer).length ? raw : undefined));
   await app.register(multipart, { throwFileSizeLimit: true });
   // Before CORS and the routes, so its hooks cover the preflight route and every admin and console route.
-  installBrowserGuard(app, { access });
+  installBrowserGuard(app, { access, allowedHosts: options.allowedHosts });
   await app.register(cors, {
     origin: options.corsOrigin ?? '*',
     allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Prefer', 'X-Mock-Scenario', 'XApiKey'],
