@@ -12,8 +12,8 @@ import { TEST_NOW } from './test-support.js';
 describe('loopbackHostHeader', () => {
   it.each([
     ['localhost', true], ['localhost:4010', true], ['LOCALHOST:4010', true], ['127.0.0.1', true], ['127.0.0.1:4010', true], ['127.9.8.7:1', true],
-    ['[::1]', true], ['[::1]:4010', true], [undefined, true],
-    ['localhost.:4010', false], ['rebind.example:4010', false], ['127.0.0.1.nip.io:4010', false], ['10.0.0.1:4010', false], ['[::2]:4010', false],
+    ['[::1]', true], ['[::1]:4010', true], [undefined, true], ['app.localhost:4010', true],
+    ['localhost.:4010', false], ['localhost.evil.example', false], ['evil.example.localhost.nip.io', false], ['rebind.example:4010', false], ['127.0.0.1.nip.io:4010', false], ['10.0.0.1:4010', false], ['[::2]:4010', false],
     ['0.0.0.0:4010', false], ['::1', false], ['[::1]x', false], ['localhost:4010:1', false],
   ])('%s → %s', (host, loopback) => {
     expect(loopbackHostHeader(host)).toBe(loopback);

@@ -50,6 +50,7 @@ export function isBrowserClosed(url: string): boolean {
 
 /**
  * True when a Host header names this machine's loopback (any port), or is absent (no browser omits it).
+ * `*.localhost` counts (browsers resolve it to loopback themselves, so no attacker's DNS can answer for it).
  * @example loopbackHostHeader('localhost:4010') // true
  * @example loopbackHostHeader('[::1]:4010')     // true
  * @example loopbackHostHeader('rebind.example:4010') // false
@@ -59,7 +60,7 @@ export function loopbackHostHeader(host: string | undefined): boolean {
   const bracketed = /^\[([^\]]*)\](?::\d*)?$/.exec(host);
   if (bracketed) return isLoopbackHost(bracketed[1]!);
   const name = host.replace(/:\d*$/, '');
-  return !name.includes(':') && isLoopbackHost(name);
+  return !name.includes(':') && (isLoopbackHost(name) || /^[a-z0-9-]+(\.[a-z0-9-]+)*\.localhost$/i.test(name));
 }
 
 /** Scheme-less origin comparison: the Origin's host:port against the Host header's, default ports dropped. */
