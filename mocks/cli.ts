@@ -49,6 +49,7 @@ const options: Option[] = [
   new Option('--log-json', 'log JSON lines instead of readable text'),
   new Option('--validate-responses', 'check every response against the contract (a mismatch becomes a 500 saying why)'),
   new Option('--cors-origin <origin...>', 'allowed browser origins (default: any)'),
+  new Option('--allowed-host <name...>', 'on loopback, Host names besides localhost/127.x/[::1] the console and /__admin answer (a port-forwarding proxy)'),
   new Option('--webhook-url <url>', 'also deliver every event here, signed with --webhook-secret'),
   new Option('--webhook-secret <secret>', 'signing secret for --webhook-url').default(DEFAULT_WEBHOOK_SECRET),
   new Option('--defect <name...>', 'break the mock on purpose, to test a conformance suite (CasaPay\'s and Debitura\'s)').choices([...Object.keys(DEFECTS), ...Object.keys(DEBITURA_DEFECTS)]),
@@ -59,6 +60,8 @@ const options: Option[] = [
   new Option('--admin-token <token>', 'needed by the console and /__admin when --host is not loopback'),
   new Option('--generate-admin-token', 'off loopback without --admin-token, make one and print it (the Docker image does)'),
   new Option('--max-accounts <n>', `accounts kept, least recently used evicted first (default: unbounded on loopback, ${DEFAULT_SHARED_MAX_ACCOUNTS} otherwise)`).argParser(positiveInteger),
+  new Option('--block-private-webhooks', 'refuse webhook URLs into loopback, private, link-local and metadata addresses (default: on off loopback or with --admin-token)').conflicts('allowPrivateWebhooks'),
+  new Option('--allow-private-webhooks', 'deliver webhooks to any address even when shared (a mock only you can reach, such as a test container)'),
 ];
 for (const option of options) program.addOption(withEnv(option));
 
@@ -74,6 +77,12 @@ program
 
 program.action(start);
 await program.parseAsync();
+
+/** --block-private-webhooks → true, --allow-private-webhooks → false, neither → the default (see MockServerOptions). */
+function privateWebhooks(opts: { blockPrivateWebhooks?: boolean; allowPrivateWebhooks?: boolean }): boolean | undefined {
+  if (opts.allowPrivateWebhooks) return false;
+  return opts.blockPrivateWebhooks ? true : undefined;
+}
 
 async function start() {
   const opts = program.opts<{
@@ -96,6 +105,7 @@ async function start() {
     logJson: opts.logJson,
     validateResponses: opts.validateResponses,
     corsOrigin: opts.corsOrigin,
+    allowedHosts: program.opts<{ allowedHost?: string[] }>().allowedHost,
     webhookUrl: opts.webhookUrl,
     webhookSecret: opts.webhookSecret,
     defects: opts.defect,
@@ -105,6 +115,7 @@ async function start() {
     webhookConcurrency: program.opts<{ webhookConcurrency: number }>().webhookConcurrency,
     adminToken,
     maxAccounts: program.opts<{ maxAccounts?: number }>().maxAccounts,
+    blockPrivateWebhooks: privateWebhooks(program.opts<{ blockPrivateWebhooks?: boolean; allowPrivateWebhooks?: boolean }>()),
     contract,
   }).catch((error: Error & { code?: string }) => {
     console.error(error.code === 'EADDRINUSE' ? `casapay-mock: port ${opts.port} is already in use on ${opts.host}; pick another with --port.` : `casapay-mock: ${error.message}`);
@@ -119,6 +130,7 @@ async function start() {
     opts.variant?.length && `variants ${opts.variant.join(',')}`,
     shared && `shared on ${opts.host}: the console and /__admin need the admin token${generated ? ` ${adminToken}` : ''}`,
     mock.sandbox.store.maxAccounts !== undefined && `at most ${mock.sandbox.store.maxAccounts} accounts, least recently used evicted`,
+    mock.sandbox.webhookGuard.blocking ? 'webhooks only to public addresses' : shared && 'webhooks to ANY address (--allow-private-webhooks)',
   ].filter(Boolean);
   console.log(`CasaPay mock listening on ${mock.url}${extras.length ? ` (${extras.join(', ')})` : ''} — try: curl ${mock.url}/v1/collection_cases -H "Authorization: Bearer sk_test_123"`);
   console.log(`Debitura's Referral-Partner API on ${mock.url}/debitura/referral (XApiKey), Customer API on ${mock.url}/debitura/customer (Bearer token from /oauth/token)`);

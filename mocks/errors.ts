@@ -5,7 +5,9 @@ import type { components } from '../generated/casapay.js';
 type ErrorBody = components['schemas']['Error'];
 export type ErrorType = ErrorBody['error']['type'];
 /** CasaPay's codes, and the few only Debitura's APIs raise (their renderer writes them; see mocks/debitura/errors.ts). */
-export type ErrorCode = ErrorBody['error']['code'] | 'token_invalid' | 'token_expired' | 'client_not_linked' | 'client_conflict';
+export type ErrorCode = ErrorBody['error']['code'] | 'token_invalid' | 'token_expired' | 'client_not_linked' | 'client_conflict'
+  // the console's and /__admin's refusals of web pages (browser-guard.ts): outside every contract
+  | 'host_not_allowed' | 'cross_site_request';
 
 const DOCS = 'https://api.casapay.com/docs/errors';
 

@@ -216,6 +216,7 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
       schedule: fx.schedule,
       redeliver: fx.redeliver,
       afterResponse: fx.afterResponse,
+      checkWebhookUrl: fx.checkWebhookUrl,
       params: request.params as Record<string, string>,
       query: request.query as Record<string, unknown>,
       body,

@@ -14,6 +14,7 @@ import { handlerTaskRunners } from './handlers/tasks.js';
 import { SIGNATURE_HEADER, WebhookDispatcher, type DeliveryTarget } from './webhooks/dispatcher.js';
 import { signatureHeader } from './webhooks/signature.js';
 import type { VariantHooks } from './variants.js';
+import { createWebhookUrlGuard, type Resolve, type WebhookUrlGuard } from './webhooks/url-guard.js';
 
 export interface SandboxOptions {
   contract: Contract;
@@ -30,6 +31,10 @@ export interface SandboxOptions {
   variants?: Pick<VariantHooks, 'ids' | 'send' | 'mutate'>;
   /** At most this many accounts; opening one more evicts the least recently used (default unbounded). */
   maxAccounts?: number;
+  /** Refuse webhook targets that are not public addresses, at registration and when dialling (mocks/webhooks/url-guard.ts). */
+  blockPrivateWebhooks?: boolean;
+  /** How webhook hosts are resolved when blocking (default the system resolver; tests pass their own). */
+  webhookResolve?: Resolve;
 }
 
 export interface RequestInfo {
@@ -53,6 +58,8 @@ export class Sandbox {
   readonly ids: IdMinter;
   readonly idempotency: IdempotencyCache;
   readonly dispatcher: WebhookDispatcher;
+  /** Where webhooks may go, and how they are sent (fetch, or the checked sender when blocking). */
+  readonly webhookGuard: WebhookUrlGuard;
   private readonly eventsById = new Map<string, ApiEvent>();
   /** Kind → runner of scheduled tasks: the handlers' kinds, plus what the server defines (scenario steps). */
   readonly tasks: TaskRunners<Effects> = handlerTaskRunners();
@@ -65,6 +72,7 @@ export class Sandbox {
     const variantMutate = options.variants?.mutate;
     this.idempotency = new IdempotencyCache(() => options.clock.nowMs());
     const { defects } = options;
+    this.webhookGuard = createWebhookUrlGuard({ blocking: options.blockPrivateWebhooks ?? false, resolve: options.webhookResolve });
     this.dispatcher = new WebhookDispatcher({
       now: () => options.clock.now(),
       monotonicMs,
@@ -83,7 +91,7 @@ export class Sandbox {
         if (defects.has('mis-signed-webhook')) out.headers[SIGNATURE_HEADER] = signatureHeader(out.body, WRONG_SECRET, signedAt);
         return out;
       },
-      send: options.variants?.send?.(fetch),
+      send: options.variants?.send ? options.variants.send(this.webhookGuard.send) : this.webhookGuard.send,
     });
   }
 
@@ -131,6 +139,7 @@ export class Sandbox {
       },
       redeliver: (event, endpointId) => this.redeliver(account, event, endpointId),
       afterResponse: (effect) => later.push(effect),
+      checkWebhookUrl: this.webhookGuard.check,
       flush: () => {
         for (const [event, targets] of pending.splice(0)) if (targets.length) this.dispatcher.deliver(event, targets);
         for (const effect of later.splice(0)) effect();

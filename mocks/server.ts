@@ -21,6 +21,7 @@ import { applyResponseDefects } from './response-defects.js';
 import { parseVariants, variantHooks, VARIANTS } from './variants.js';
 import { registerAdmin } from './admin.js';
 import { registerFrontDoor } from './front-door.js';
+import { installBrowserGuard } from './browser-guard.js';
 import { accessFor, DEFAULT_SHARED_MAX_ACCOUNTS } from './admin-access.js';
 import { registerConsole } from './console/route.js';
 import { installFaults, type FaultOptions } from './faults.js';
@@ -28,6 +29,7 @@ import { installJournal, type Journal } from './journal.js';
 import { createProviderStates } from './provider-states.js';
 import { createLineWriter } from './log-writer.js';
 import { parseJsonBody } from './json-body.js';
+import { checkStartupWebhookUrl, type Resolve } from './webhooks/url-guard.js';
 import { applyScenario, loadScenarios, SCENARIO_STEP, SCENARIO_SUFFIX, scenarioFromHeader, scenarioStepRunner, type Scenario, type ScenarioRuntime } from './scenarios/scenarios.js';
 
 /** The API key of CasaPay's documentation: its account holds the objects the quickstarts refer to. */
@@ -47,8 +49,10 @@ export interface MockServerOptions {
   logJson?: boolean;
   /** Check every response against the contract; a mismatch becomes a 500 that says why. */
   validateResponses?: boolean;
-  /** Allowed browser origin(s); default: any origin. */
+  /** Allowed browser origin(s) of the API routes; default: any origin. */
   corsOrigin?: string | string[];
+  /** Host names besides loopback's that the console and /__admin answer on loopback (a port-forwarding proxy's); default none. */
+  allowedHosts?: string[];
   /** Deliver every event of every account here too. */
   webhookUrl?: string;
   webhookSecret?: string;
@@ -72,6 +76,14 @@ export interface MockServerOptions {
   adminToken?: string;
   /** At most this many accounts, least recently used evicted first (default: unbounded on loopback, 1000 otherwise). */
   maxAccounts?: number;
+  /**
+   * Refuse webhook URLs into loopback, private, link-local, unique-local, CGNAT and cloud-metadata
+   * addresses, at registration (400 naming `url`) and when dialling (mocks/webhooks/url-guard.ts).
+   * Default: on when shared (a non-loopback host) or when an admin token is set; `false` lifts it even then.
+   */
+  blockPrivateWebhooks?: boolean;
+  /** How webhook hosts are resolved when blocking; default the system resolver (tests pass their own). */
+  webhookResolve?: Resolve;
 }
 
 /** The mock without a socket: answer requests with `app.inject()` (the nock route) or listen on a port. */
@@ -213,6 +225,9 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   const [casapayVariantNames, debituraVariantNames] = splitByApi(options.variants, 'variant', VARIANTS, DEBITURA_VARIANTS);
   const variants = variantHooks(parseVariants(casapayVariantNames), { contract, random: variantRandom.fraction });
   const debituraVariants = parseDebituraVariants(debituraVariantNames);
+  // Anyone who can reach a shared mock (or one with an admin token) may register webhooks: none into private networks.
+  const blockPrivateWebhooks = options.blockPrivateWebhooks ?? (access.shared || access.token !== undefined);
+  if (options.webhookUrl !== undefined) await checkStartupWebhookUrl(options.webhookUrl, { blocking: blockPrivateWebhooks, resolve: options.webhookResolve });
   const sandbox = new Sandbox({
     variants,
     contract,
@@ -224,6 +239,8 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     retryDelaysMs: options.webhookRetryDelaysMs,
     webhookConcurrency: options.webhookConcurrency,
     maxAccounts,
+    blockPrivateWebhooks,
+    webhookResolve: options.webhookResolve,
   });
   // Scenario files are read on first need (a --scenario, an X-Mock-Scenario header, the docs' key).
   let loaded: Map<string, Scenario> | undefined;
@@ -311,6 +328,8 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   app.addContentTypeParser(/^(?:application\/[\w.+-]+\+json|text\/json)/, { parseAs: 'string', bodyLimit: JSON_LIMIT }, parseJson);
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: JSON_LIMIT }, (_request, raw, done) => done(null, (raw as Buffer).length ? raw : undefined));
   await app.register(multipart, { throwFileSizeLimit: true });
+  // Before CORS and the routes, so its hooks cover the preflight route and every admin and console route.
+  installBrowserGuard(app, { access, allowedHosts: options.allowedHosts });
   await app.register(cors, {
     // An OPTIONS without Origin is not a preflight: answered like one (204), not with the plugin's text/plain 400.
     strictPreflight: false,

@@ -6,6 +6,7 @@ import { errors, type ApiError } from '../errors.js';
 import { addBusinessDays } from '../domain/calendar.js';
 import type { Effects } from '../handlers/context.js';
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
+import type { Send } from '../webhooks/url-guard.js';
 import type { IdMinter } from '../state/ids.js';
 import { debituraErrors } from './errors.js';
 import { debituraPartnerFor, countryName, type DebituraPartner } from './partners.js';
@@ -23,6 +24,8 @@ export interface DebituraRuntime {
   outgoing(payload: WebhookEvent): WebhookEvent;
   /** The docs' field rules of a submission (rules.ts's caseRequestProblem; a defect may loosen it). */
   checkCase(body: CreateCaseRequest, now: number): ApiError | undefined;
+  /** How the synchronous test delivery is sent: the sandbox's (checked when the mock blocks private targets). */
+  send: Send;
 }
 
 export const VERIFICATION_TASK = 'debitura.verification_completes';

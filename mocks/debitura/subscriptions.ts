@@ -1,6 +1,9 @@
 // Webhook subscriptions, the same on both APIs: a partner's (Referral API, case events) and a
-// client's (Customer API, every event type). The secret is base64 and shown only at create.
+// client's (Customer API, every event type). The secret is base64 and shown only at create. A shared
+// mock refuses non-public URLs (mocks/webhooks/url-guard.ts), at create and when the test dials.
 import { created, ok, type Handler, type HandlerContext } from '../handlers/context.js';
+import { withWebhookUrlCheck } from '../handlers/webhook-endpoints.js';
+import { BLOCKED_CODE } from '../webhooks/url-guard.js';
 import { monotonicMs, realNowSeconds } from '../clock.js';
 import { USER_AGENT } from '../webhooks/dispatcher.js';
 import { errors } from '../errors.js';
@@ -11,6 +14,18 @@ import type { DebituraRuntime } from './cases.js';
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 const TEST_TIMEOUT_MS = 10_000;
+
+/**
+ * What a failed test delivery reports: the mock's own words for the kind of failure, never the
+ * target's error text (which would make the test route a probe of whatever the URL reaches).
+ */
+function failureOf(error: unknown, timedOut: boolean): { errorMessage: string; errorCategory: string } {
+  if (timedOut) return { errorMessage: `The endpoint did not answer within ${TEST_TIMEOUT_MS / 1000} seconds.`, errorCategory: 'TimeoutError' };
+  const code = String((error as { code?: unknown }).code ?? (error as { cause?: { code?: unknown } }).cause?.code ?? '');
+  if (code === BLOCKED_CODE) return { errorMessage: 'The endpoint\'s address is not public, and this mock delivers only to public addresses.', errorCategory: 'NetworkError' };
+  if (/CERT|TLS|SSL/i.test(code)) return { errorMessage: 'The TLS handshake with the endpoint failed.', errorCategory: 'SslError' };
+  return { errorMessage: 'The endpoint could not be reached.', errorCategory: 'NetworkError' };
+}
 
 /** HTTPS (Debitura's rule), or plain http to this machine so local receivers work against the mock. */
 function checkedUrl(value: string): string {
@@ -72,18 +87,19 @@ export function subscriptionHandlers(rt: DebituraRuntime, api: SubscriptionApi):
     // Receivers check `t` against their real clock, as for every delivery (see the dispatcher).
     const signature = rt.sign(body, realNowSeconds(), stored.secret, (payload as { event?: string }).event ?? 'webhook.test');
     const headers = { 'Content-Type': 'application/json', 'User-Agent': USER_AGENT, ...signature };
+    const signal = AbortSignal.timeout(TEST_TIMEOUT_MS);
     try {
-      const response = await fetch(stored.subscription.url!, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(TEST_TIMEOUT_MS) });
+      const response = await rt.send(stored.subscription.url!, { method: 'POST', headers, body, redirect: 'manual', signal });
       await response.arrayBuffer().catch(() => undefined);
       const success = response.status >= 200 && response.status < 300;
       return ok({ success, httpStatusCode: response.status, durationMs: Math.round(monotonicMs() - started), errorMessage: success ? null : `The endpoint answered ${response.status}.`, errorCategory: success ? null : 'HttpError', testPayload: payload });
     } catch (error) {
-      const timeout = (error as Error).name === 'TimeoutError';
-      return ok({ success: false, httpStatusCode: null, durationMs: Math.round(monotonicMs() - started), errorMessage: (error as Error).message, errorCategory: timeout ? 'TimeoutError' : 'NetworkError', testPayload: payload });
+      const timedOut = signal.aborted && (signal.reason as Error | undefined)?.name === 'TimeoutError';
+      return ok({ success: false, httpStatusCode: null, durationMs: Math.round(monotonicMs() - started), ...failureOf(error, timedOut), testPayload: payload });
     }
   };
 
-  const handlers: Record<string, Handler> = { [api.names.create]: create, [api.names.list]: list, [api.names.remove]: remove };
+  const handlers: Record<string, Handler> = { [api.names.create]: withWebhookUrlCheck(create), [api.names.list]: list, [api.names.remove]: remove };
   if (api.names.get) handlers[api.names.get] = (ctx) => ok(shown(mine(ctx, ctx.params.id!)));
   for (const name of api.names.test ?? []) handlers[name] = test;
   return handlers;

@@ -33,6 +33,11 @@ export interface Effects {
   redeliver(event: ApiEvent, endpointId: string): components['schemas']['WebhookDelivery'];
   /** Runs `effect` once the operation has completed (after the response is written), like emitted events. */
   afterResponse(effect: () => void): void;
+  /**
+   * Whether a webhook URL may be registered (mocks/webhooks/url-guard.ts): throws the 400 naming `url`,
+   * or returns a promise when DNS must tell (rejected with that 400), or undefined when it may.
+   */
+  checkWebhookUrl(url: string): Promise<void> | undefined;
 }
 
 export interface UploadedFile {

@@ -9,7 +9,7 @@ import { createGuaranteePolicy, listGuaranteePolicies, retrieveGuaranteePolicy, 
 import { cancelGuarantee, createGuarantee, listGuarantees, retrieveGuarantee, updateGuaranteeHandler } from './guarantees.js';
 import { createClaim, listClaims, retrieveClaim } from './claims.js';
 import { createEventWebhookDelivery, listEventWebhookDeliveries, listEvents, retrieveEvent } from './events.js';
-import { createWebhookEndpoint, deleteWebhookEndpoint, listWebhookEndpoints, retrieveWebhookEndpoint, updateWebhookEndpoint } from './webhook-endpoints.js';
+import { createWebhookEndpoint, deleteWebhookEndpoint, listWebhookEndpoints, retrieveWebhookEndpoint, updateWebhookEndpoint, withWebhookUrlCheck } from './webhook-endpoints.js';
 import {
   advanceCollectionCase, advanceTestClock, approveClaim, createTestClock, createTestDebtPayment, deleteTestClock,
   denyClaim, fireEvent, listTestClocks, payClaimHandler, retrieveTestClock,
@@ -44,10 +44,10 @@ export const handlers: Readonly<Record<string, Handler>> = {
   retrieveEvent,
   listEventWebhookDeliveries,
   createEventWebhookDelivery,
-  createWebhookEndpoint,
+  createWebhookEndpoint: withWebhookUrlCheck(createWebhookEndpoint),
   listWebhookEndpoints,
   retrieveWebhookEndpoint,
-  updateWebhookEndpoint,
+  updateWebhookEndpoint: withWebhookUrlCheck(updateWebhookEndpoint),
   deleteWebhookEndpoint,
   createTestClock,
   listTestClocks,

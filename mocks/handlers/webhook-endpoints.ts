@@ -51,3 +51,17 @@ export const deleteWebhookEndpoint: Handler = (ctx) => {
   ctx.account.webhookSecrets.delete(endpoint.id);
   return ok({ id: endpoint.id, object: 'webhook_endpoint', deleted: true });
 };
+
+/**
+ * The handler, run once the body's `url` (when it has one) passes the webhook URL check — a shared
+ * mock refuses non-public targets (mocks/webhooks/url-guard.ts) — so a refused URL changes nothing.
+ * Synchronous when there is nothing to wait for (scenario steps stay synchronous).
+ * @example handlers.createWebhookEndpoint = withWebhookUrlCheck(createWebhookEndpoint)
+ */
+export function withWebhookUrlCheck(handler: Handler): Handler {
+  return (ctx) => {
+    const url = (ctx.body as { url?: unknown } | undefined)?.url;
+    const pending = typeof url === 'string' ? ctx.checkWebhookUrl(url) : undefined;
+    return pending ? pending.then(() => handler(ctx)) : handler(ctx);
+  };
+}

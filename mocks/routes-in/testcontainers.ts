@@ -62,6 +62,16 @@ export class CasaPayMockContainer extends GenericContainer {
     return this;
   }
 
+  /**
+   * Lets the mock deliver webhooks to private addresses: a receiver in your test process, reached from
+   * the container as `host.docker.internal` or the bridge's gateway (or 127.0.0.1 with host
+   * networking). Off by default: the container has an admin token, so like any shared mock it
+   * refuses webhook URLs into loopback, private and metadata ranges (mocks/webhooks/url-guard.ts).
+   */
+  withPrivateWebhooks(): this {
+    return this.withEnvironment({ [envName('allow-private-webhooks')]: 'true' });
+  }
+
   /** Any other flag of casapay-mock, by its long name: `withMockOption('error-rate', '0.2')`. */
   withMockOption(flag: string, value: string): this {
     return this.withEnvironment({ [envName(flag)]: value });
