@@ -104,7 +104,11 @@ export class Sandbox {
     return this.options.clock.now();
   }
 
-  effects(account: AccountState, request: RequestInfo | null): RecordingEffects {
+  /**
+   * `at` dates the effects of a task run late (a clock shift jumped past its due time): the account's
+   * clock reads `at` while it runs, as a test clock reads the task's time during an advance.
+   */
+  effects(account: AccountState, request: RequestInfo | null, at?: number): RecordingEffects {
     const pending: Array<[ApiEvent, DeliveryTarget[]]> = [];
     const later: Array<() => void> = [];
     // One `request` object for every event of the operation (events are immutable, so they can share it).
@@ -119,12 +123,13 @@ export class Sandbox {
       if (last?.subject !== subject) last = { subject, data: { object } };
       return last.data;
     };
+    const now = at === undefined ? (testClock?: string | null) => this.now(account, testClock) : (testClock?: string | null) => (testClock ? this.now(account, testClock) : at);
     const fx: RecordingEffects = {
       account,
       ids: this.ids,
       defects: this.options.defects,
-      now: (testClock) => this.now(account, testClock),
-      emit: (type, subject, previous, at) => pending.push(this.record(account, requestOf(), type, dataOf(subject, previous), at ?? this.now(account, (subject as { test_clock?: string | null }).test_clock))),
+      now,
+      emit: (type, subject, previous, when) => pending.push(this.record(account, requestOf(), type, dataOf(subject, previous), when ?? now((subject as { test_clock?: string | null }).test_clock))),
       schedule: (at, clock, kind, params, description) => {
         if (!this.tasks.has(kind)) throw new Error(`schedule: no runner for task kind '${kind}'`);
         account.schedule.add({ at, clock, kind, params, description });
@@ -140,7 +145,8 @@ export class Sandbox {
   }
 
   private runTask(account: AccountState, task: ScheduledTask): void {
-    const fx = this.effects(account, null);
+    // A task of the account's clock runs at its due time, however far past it the clock has moved.
+    const fx = this.effects(account, null, task.clock === null ? task.at : undefined);
     this.tasks.run(fx, task);
     fx.flush();
   }
