@@ -393,6 +393,25 @@ describe('webhook endpoints and events', () => {
     expect(one.body).toEqual(all.body.data[0]);
     expect(one.body.request.id).toMatch(/^req_/);
   });
+
+  // Bug 12 of issue 17: the answer was looked up by position in the account's time-ordered events,
+  // so once an event was dated after now (clock moved forward, then back) it was an older event.
+  it('answers the event the test helper fired, whatever the clock did before', async () => {
+    const own = 'sk_test_fire_after_clock_moved_back';
+    mock.clock.shift(86_400);
+    const kase = (await mock.call('POST', '/v1/collection_cases', { key: own, body: QUICKSTART_CASE })).body;
+    mock.clock.shift(-86_400);
+    const fired = [];
+    for (let i = 0; i < 3; i++) {
+      const answer = await mock.call('POST', '/v1/test_helpers/events', { key: own, body: { type: 'collection_case.updated', object: kase.id } });
+      expect(answer.status).toBe(201);
+      expect(answer.body).toMatchObject({ type: 'collection_case.updated', created: TEST_NOW, data: { object: { id: kase.id } } });
+      fired.push(answer.body.id);
+    }
+    expect(new Set(fired).size).toBe(3);
+    const stored = await Promise.all(fired.map(async (id) => (await mock.call('GET', `/v1/events/${id}`, { key: own })).body.type));
+    expect(stored).toEqual(['collection_case.updated', 'collection_case.updated', 'collection_case.updated']);
+  });
 });
 
 describe('Prism fallback', () => {

@@ -129,7 +129,11 @@ export class Sandbox {
       ids: this.ids,
       defects: this.options.defects,
       now,
-      emit: (type, subject, previous, when) => pending.push(this.record(account, requestOf(), type, dataOf(subject, previous), when ?? now((subject as { test_clock?: string | null }).test_clock))),
+      emit: (type, subject, previous, when) => {
+        const recorded = this.record(account, requestOf(), type, dataOf(subject, previous), when ?? now((subject as { test_clock?: string | null }).test_clock));
+        pending.push(recorded);
+        return recorded[0];
+      },
       schedule: (at, clock, kind, params, description) => {
         if (!this.tasks.has(kind)) throw new Error(`schedule: no runner for task kind '${kind}'`);
         account.schedule.add({ at, clock, kind, params, description });
