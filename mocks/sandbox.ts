@@ -45,6 +45,8 @@ export interface RecordingEffects extends Effects {
 export const DEFAULT_WEBHOOK_SECRET = 'whsec_casapay_mock_cli';
 /** A secret that is not the endpoint's, for the mis-signed-webhook defect. */
 const WRONG_SECRET = 'whsec_not_the_endpoint_secret';
+/** How old the stale-webhook-timestamp defect makes `t`: past the 300 s receivers allow. */
+const STALE_SIGNATURE_SECONDS = 600;
 
 export class Sandbox {
   /** Seeds each new account (the server sets it to apply scenarios). */
@@ -70,7 +72,7 @@ export class Sandbox {
       monotonicMs,
       mintId: (prefix) => this.ids.id(prefix),
       // Receivers check `t` against their real clock, whatever the mock's virtual clock says.
-      signingTime: realNowSeconds,
+      signingTime: defects.has('stale-webhook-timestamp') ? () => realNowSeconds() - STALE_SIGNATURE_SECONDS : realNowSeconds,
       retryDelaysMs: options.retryDelaysMs,
       maxInFlight: options.webhookConcurrency,
       onChange: (delivery) => {
