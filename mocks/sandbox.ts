@@ -6,6 +6,7 @@ import type { Contract } from './contract.js';
 import type { Defects } from './defects.js';
 import type { Effects, EventSubject, EventType } from './handlers/context.js';
 import { API_VERSION } from './handlers/webhook-endpoints.js';
+import { subscribes } from './handlers/events.js';
 import { IdempotencyCache } from './state/idempotency.js';
 import { createIdMinter, type IdMinter } from './state/ids.js';
 import { Store, type AccountState, type ApiEvent, type ScheduledTask } from './state/store.js';
@@ -162,7 +163,7 @@ export class Sandbox {
     // values() copies the collection: skip it for the usual account without endpoints.
     if (account.webhookEndpoints.size) for (const endpoint of account.webhookEndpoints.values()) {
       if (endpoint.status !== 'enabled') continue;
-      if (!endpoint.enabled_events.includes('*') && !endpoint.enabled_events.includes(type)) continue;
+      if (!subscribes(endpoint.enabled_events, type)) continue;
       targets.push({ endpointId: endpoint.id, url: endpoint.url, secret: account.webhookSecrets.get(endpoint.id) ?? '' });
     }
     if (this.options.webhookUrl) targets.push({ endpointId: null, url: this.options.webhookUrl, secret: this.options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET });
