@@ -56,7 +56,7 @@ describe('installedVersion and loadPeer', () => {
   it('loadPeer refuses a missing package with the install command, and loads an installed one', async () => {
     const absent: Peer = { name: 'casapay-kit-no-such-peer', route: 'casapay-contract-kit/example', install: '1.2.3', unsuitable: () => undefined };
     await expect(loadPeer(absent)).rejects.toThrow('casapay-contract-kit/example needs the casapay-kit-no-such-peer package, which is not installed: npm install --save-dev casapay-kit-no-such-peer@1.2.3');
-    const loaded = await loadPeer<typeof import('nock')>(NOCK);
+    const loaded = await loadPeer<{ default: unknown }>(NOCK);
     expect(typeof loaded.default).toBe('function');
   });
 });
