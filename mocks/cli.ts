@@ -92,7 +92,7 @@ function packageVersion(): string {
   return 'unknown';
 }
 
-/** `-h` meant `--host` before 0.4: say so instead of printing help and exiting 0 for `-h 0.0.0.0`. */
+/** `-h` meant `--host` up to 0.3: say so, instead of printing help and exiting 0 for `-h 0.0.0.0`. */
 function refuseOldHostShorthand(args: readonly string[]): void {
   const at = args.indexOf('-h');
   const next = at === -1 ? undefined : args[at + 1];
