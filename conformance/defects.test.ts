@@ -28,6 +28,7 @@ const cases: [defect: string, want: Want][] = [
   ['flat-error-body', { capabilities: ['auth'], check: /\[auth\] /, rule: /^error-envelope$/ }],
   ['unsigned-webhook', { capabilities: ['webhooks'], check: /\[webhooks\] webhook deliveries > every delivery carries a valid X-CasaPay-Signature/ }],
   ['mis-signed-webhook', { capabilities: ['webhooks'], check: /\[webhooks\] webhook deliveries > every delivery carries a valid X-CasaPay-Signature/ }],
+  ['stale-webhook-timestamp', { capabilities: ['webhooks'], check: /\[webhooks\] webhook deliveries > every delivery carries a valid X-CasaPay-Signature/ }],
   ['missing-event', { capabilities: ['webhooks'], check: /\[webhooks\] webhook deliveries > a payment that clears the remainder delivers debt_payment\.created/ }],
   ['remainder-not-updated', { capabilities: ['lifecycle'], check: /\[lifecycle\] collection case lifecycle \(test helpers\) > payments lower the remainder/ }],
   ['auth-ignored', { capabilities: ['auth'], check: /\[auth\] authentication and account isolation > no Authorization header/ }],
@@ -61,6 +62,25 @@ describe('the suite fails on each mock defect, in the check meant to catch it', 
     expect(result.verdict, `the run against --defect ${defect} must fail`).toBe('fail');
     const caught = result.failures.filter((f) => want.check.test(f.check) && (!want.rule || want.rule.test(f.rule)));
     expect(caught.length, `a failure of ${want.check}${want.rule ? ` breaking ${want.rule}` : ''}; the failures were:\n${describeFailures(result.failures)}`).toBeGreaterThan(0);
+  }, 60_000);
+});
+
+// Bug 13 of issue 17: the suite compared signature timestamps with the target's (shifted) clock,
+// while the mock signs with real time, as receivers expect. The other direction (a wrong `t` fails)
+// is the stale-webhook-timestamp defect above.
+describe('signature timestamps are judged against real time', () => {
+  it('passes against a mock whose clock was moved a day ahead (the console\'s "+1 day")', async () => {
+    const { createMockServer } = await import('../mocks/server.js');
+    const mock = await createMockServer({ host: '127.0.0.1', port: 0, logLevel: 'silent' });
+    try {
+      const shifted = await fetch(`${mock.url}/__admin/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ shift_seconds: 86_400 }) });
+      expect(shifted.status).toBe(200);
+      const { result } = await runConformance({ ...DEFAULT_OPTIONS, baseUrl: mock.url, capabilities: ['webhooks'], reportDir: null, write: () => {} });
+      expect(result.failures, describeFailures(result.failures)).toEqual([]);
+      expect(result.verdict).toBe('pass');
+    } finally {
+      await mock.close();
+    }
   }, 60_000);
 });
 

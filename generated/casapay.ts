@@ -2672,7 +2672,7 @@ export type components = {
              * @description Where events are posted.
              */
             url: string;
-            /** @description The event names this endpoint subscribed to; `["*"]` means all. Not required (CasaPay's create response omits it); the mock always sends it. */
+            /** @description The event names this endpoint subscribed to; `["*"]` means all, `collection_case.*` a family. Not required (CasaPay's create response omits it); the mock always sends it. */
             enabled_events?: string[];
             /**
              * @description `enabled` endpoints receive events; `disabled` ones do not.
@@ -2711,9 +2711,11 @@ export type components = {
             /**
              * @description The event names to subscribe to, or `["*"]` for all. Any well-formed name (`resource.event`:
              *     lowercase letters, digits, underscores, dot-separated) is accepted, including names of CasaPay's
-             *     other products such as `invoice.paid`: an endpoint may be shared across products. The mock only
-             *     delivers the types it emits (those listed in `EventType`, each with a payload schema in the
-             *     contract's `webhooks` section); a subscribed name it never emits simply never arrives.
+             *     other products such as `invoice.paid`: an endpoint may be shared across products. A family
+             *     wildcard such as `collection_case.*` subscribes to every event of that resource, as the `type`
+             *     filter of `GET /v1/events` matches it. The mock only delivers the types it emits (those listed in
+             *     `EventType`, each with a payload schema in the contract's `webhooks` section); a subscribed name
+             *     it never emits simply never arrives.
              */
             enabled_events: string[];
             /** @description Your note about the endpoint. */
@@ -2755,9 +2757,11 @@ export type components = {
             /**
              * @description The event names to subscribe to, or `["*"]` for all. Any well-formed name (`resource.event`:
              *     lowercase letters, digits, underscores, dot-separated) is accepted, including names of CasaPay's
-             *     other products such as `invoice.paid`: an endpoint may be shared across products. The mock only
-             *     delivers the types it emits (those listed in `EventType`, each with a payload schema in the
-             *     contract's `webhooks` section); a subscribed name it never emits simply never arrives.
+             *     other products such as `invoice.paid`: an endpoint may be shared across products. A family
+             *     wildcard such as `collection_case.*` subscribes to every event of that resource, as the `type`
+             *     filter of `GET /v1/events` matches it. The mock only delivers the types it emits (those listed in
+             *     `EventType`, each with a payload schema in the contract's `webhooks` section); a subscribed name
+             *     it never emits simply never arrives.
              */
             enabled_events?: string[];
             /** @description Your note about the endpoint. */

@@ -221,6 +221,27 @@ describe('/__admin/clock', () => {
     expect(after.map((t: { description: string }) => t.description)).not.toContain('admin test task');
   });
 
+  // Bug 11 of issue 17: a shift past a task's due time dated its effects at the end of the shift.
+  it('dates what a shift made due at its due time, as a test clock advance does', async () => {
+    const DAY = 86_400;
+    const account = h.sandbox.account(KEY);
+    const created = run(account, handlers.createCollectionCase!, { ...CASE, debtor: { ...CASE.debtor, name: 'Pays In Full GmbH' } });
+    expect(created.status).toBe('active');
+
+    await call('POST', '/__admin/clock', { shift_seconds: 4 * DAY });
+    const dated = (type: string) => account.events.values().filter((e) => e.type === type).map((e) => e.created);
+    expect(dated('debt_payment.created')).toEqual([NOW + 3 * DAY]);
+    expect(dated('collection_case.closed')).toEqual([NOW + 3 * DAY]);
+    const closed = account.cases.get(created.id)!;
+    expect(closed.status).toBe('closed');
+    const timeline = account.timelines.get(created.id)!;
+    expect(timeline.find((entry) => entry.type === 'payment_received')?.date).toBe(NOW + 3 * DAY);
+    expect(account.payments.values().map((p) => p.created)).toEqual([NOW + 3 * DAY]);
+    // The demand letter (due the day after activation) is dated then too, and the clock stays where it was moved.
+    expect(timeline.find((entry) => entry.type === 'demand_letter_sent')?.date).toBe(NOW + DAY);
+    expect(h.clock.now()).toBe(NOW + 4 * DAY);
+  });
+
   it.each([
     [{ freeze: 'yes' }, 'parameter_invalid', 'freeze'],
     [{ at: -1 }, 'parameter_invalid', 'at'],

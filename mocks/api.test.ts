@@ -393,6 +393,49 @@ describe('webhook endpoints and events', () => {
     expect(one.body).toEqual(all.body.data[0]);
     expect(one.body.request.id).toMatch(/^req_/);
   });
+
+  // Issue 17, finding 15: enabled_events took `*` but refused `collection_case.*` with a raw regex.
+  it('subscribes an endpoint to a family (collection_case.*), as the events filter matches it', async () => {
+    const own = 'sk_test_family_endpoint';
+    const endpoint = await mock.call('POST', '/v1/webhook_endpoints', { key: own, body: { url: 'http://127.0.0.1:9/family', enabled_events: ['collection_case.*'] } });
+    expect(endpoint.status).toBe(201);
+    expect(endpoint.body.enabled_events).toEqual(['collection_case.*']);
+    const kase = (await mock.call('POST', '/v1/collection_cases', { key: own, body: QUICKSTART_CASE })).body;
+    await mock.call('POST', `/v1/test_helpers/collection_cases/${kase.id}/debt_payments`, { key: own, body: { amount: 1000 } });
+    const events = (await mock.call('GET', '/v1/events', { key: own })).body.data as Array<{ id: string; type: string }>;
+    const deliveredTo = async (id: string) => (await mock.call('GET', `/v1/events/${id}/webhook_deliveries`, { key: own })).body.data.map((d: any) => d.webhook_endpoint);
+    for (const event of events) {
+      expect(await deliveredTo(event.id), event.type).toEqual(event.type.startsWith('collection_case.') ? [endpoint.body.id] : []);
+    }
+    expect(events.map((e) => e.type)).toContain('debt_payment.created');
+  });
+
+  it.each([['collection_case'], ['Collection_case.*'], ['collection_case.'], ['*.created'], ['collection_case.**']])('refuses enabled_events [%j], saying what is allowed', async (name) => {
+    const refused = await mock.call('POST', '/v1/webhook_endpoints', { key: 'sk_test_family_endpoint', body: { url: 'http://127.0.0.1:9/family', enabled_events: [name] } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({ code: 'parameter_invalid', param: 'enabled_events[0]' });
+    expect(refused.body.error.message).toMatch(/an event name such as `collection_case\.updated`, a family such as `collection_case\.\*`, or `\*`/);
+    expect(refused.body.error.message).not.toMatch(/\^|\$|\[a-z\]/);
+  });
+
+  // Bug 12 of issue 17: the answer was looked up by position in the account's time-ordered events,
+  // so once an event was dated after now (clock moved forward, then back) it was an older event.
+  it('answers the event the test helper fired, whatever the clock did before', async () => {
+    const own = 'sk_test_fire_after_clock_moved_back';
+    mock.clock.shift(86_400);
+    const kase = (await mock.call('POST', '/v1/collection_cases', { key: own, body: QUICKSTART_CASE })).body;
+    mock.clock.shift(-86_400);
+    const fired = [];
+    for (let i = 0; i < 3; i++) {
+      const answer = await mock.call('POST', '/v1/test_helpers/events', { key: own, body: { type: 'collection_case.updated', object: kase.id } });
+      expect(answer.status).toBe(201);
+      expect(answer.body).toMatchObject({ type: 'collection_case.updated', created: TEST_NOW, data: { object: { id: kase.id } } });
+      fired.push(answer.body.id);
+    }
+    expect(new Set(fired).size).toBe(3);
+    const stored = await Promise.all(fired.map(async (id) => (await mock.call('GET', `/v1/events/${id}`, { key: own })).body.type));
+    expect(stored).toEqual(['collection_case.updated', 'collection_case.updated', 'collection_case.updated']);
+  });
 });
 
 describe('Prism fallback', () => {

@@ -2,6 +2,7 @@
 // `casapay-mock`: flags → createMockServer(). `npm start` runs it on 127.0.0.1:4010.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createMockServer, type LogLevel } from './server.js';
 import { loadContract } from './contract.js';
@@ -13,7 +14,7 @@ import { DEFAULT_WEBHOOK_SECRET } from './sandbox.js';
 import { loadScenarios } from './scenarios/scenarios.js';
 import { loadDebituraScenarios } from './debitura/scenarios.js';
 import { faultOptions, faultsFromCli } from './faults.js';
-import { envName } from './cli-env.js';
+import { choosePort, envName } from './cli-env.js';
 import { DEFAULT_SHARED_MAX_ACCOUNTS, isLoopbackHost } from './admin-access.js';
 import { mintSecret } from './state/ids.js';
 
@@ -35,12 +36,13 @@ const positiveInteger = (value: string) => {
 const program = new Command()
   .name('casapay-mock')
   .description('A stateful mock of the CasaPay API, validated by its OpenAPI contract.')
-  .helpOption('--help', 'show this help')
+  .version(packageVersion(), '-v, --version', 'print the version and exit')
+  .helpOption('-h, --help', 'show this help')
   .addHelpText('after', `\nDefects (for testing conformance suites only):\n${Object.entries({ ...DEFECTS, ...DEBITURA_DEFECTS }).map(([k, v]) => `  ${k.padEnd(30)} ${v}`).join('\n')}\n\nVariants (allowed by the contract; a conformance suite must pass them):\n${Object.entries({ ...VARIANTS, ...DEBITURA_VARIANTS }).map(([k, v]) => `  ${k.padEnd(30)} ${v}`).join('\n')}`);
 
 const options: Option[] = [
   new Option('-p, --port <port>', 'port to listen on (0 = any free port)').argParser(port).default(4010),
-  new Option('-h, --host <host>', 'address to listen on').default('127.0.0.1'),
+  new Option('--host <host>', 'address to listen on').default('127.0.0.1'),
   new Option('--spec <path>', 'a bundled contract (JSON or YAML) instead of generated/casapay.json'),
   new Option('--seed <seed>', 'deterministic ids and references for repeatable runs'),
   new Option('--scenario <name>', 'seed state from a scenario in mocks/scenarios'),
@@ -76,6 +78,7 @@ program
   });
 
 program.action(start);
+refuseOldHostShorthand(process.argv.slice(2));
 await program.parseAsync();
 
 /** --block-private-webhooks → true, --allow-private-webhooks → false, neither → the default (see MockServerOptions). */
@@ -84,12 +87,42 @@ function privateWebhooks(opts: { blockPrivateWebhooks?: boolean; allowPrivateWeb
   return opts.blockPrivateWebhooks ? true : undefined;
 }
 
+/** The kit's version, from the package.json above this file (source or dist/). */
+function packageVersion(): string {
+  const require = createRequire(import.meta.url);
+  for (const candidate of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = require(candidate) as { name?: string; version?: string };
+      if (pkg.name === 'casapay-contract-kit' && pkg.version) return pkg.version;
+    } catch {
+      // not this level
+    }
+  }
+  return 'unknown';
+}
+
+/** `-h` meant `--host` up to 0.3: say so, instead of printing help and exiting 0 for `-h 0.0.0.0`. */
+function refuseOldHostShorthand(args: readonly string[]): void {
+  const at = args.indexOf('-h');
+  const next = at === -1 ? undefined : args[at + 1];
+  if (next === undefined || next.startsWith('-') || next === 'scenarios') return;
+  console.error(`casapay-mock: -h is --help now; for the address write --host ${next}.`);
+  process.exit(2);
+}
+
 async function start() {
   const opts = program.opts<{
-    port: number; host: string; spec?: string; seed?: string; scenario?: string; logLevel: LogLevel; quiet?: boolean; logJson?: boolean;
+    host: string; spec?: string; seed?: string; scenario?: string; logLevel: LogLevel; quiet?: boolean; logJson?: boolean;
     validateResponses?: boolean; corsOrigin?: string[]; webhookUrl?: string; webhookSecret: string; defect?: string[]; variant?: string[];
   }>();
 
+  let port: { port: number; from: string };
+  try {
+    port = choosePort({ value: program.opts<{ port: number }>().port, source: program.getOptionValueSource('port') }, process.env);
+  } catch (error) {
+    console.error(`casapay-mock: ${(error as Error).message}`);
+    process.exit(2);
+  }
   const contract = opts.spec ? loadContract((await import('yaml')).parse(readFileSync(path.resolve(opts.spec), 'utf8'))) : undefined;
   const logLevel: LogLevel = opts.quiet ? 'error' : opts.logLevel;
   // From --admin-token or CASAPAY_MOCK_ADMIN_TOKEN (withEnv); an empty variable counts as none.
@@ -97,7 +130,7 @@ async function start() {
   const generated = !adminToken && !isLoopbackHost(opts.host) && program.opts<{ generateAdminToken?: boolean }>().generateAdminToken === true;
   if (generated) adminToken = mintSecret('adm');
   const mock = await createMockServer({
-    port: opts.port,
+    port: port.port,
     host: opts.host,
     seed: opts.seed,
     scenario: opts.scenario,
@@ -118,12 +151,13 @@ async function start() {
     blockPrivateWebhooks: privateWebhooks(program.opts<{ blockPrivateWebhooks?: boolean; allowPrivateWebhooks?: boolean }>()),
     contract,
   }).catch((error: Error & { code?: string }) => {
-    console.error(error.code === 'EADDRINUSE' ? `casapay-mock: port ${opts.port} is already in use on ${opts.host}; pick another with --port.` : `casapay-mock: ${error.message}`);
+    console.error(error.code === 'EADDRINUSE' ? `casapay-mock: port ${port.port}${port.from === 'PORT' || port.from === 'CASAPAY_MOCK_PORT' ? ` (from ${port.from})` : ''} is already in use on ${opts.host}; pick another with --port.` : `casapay-mock: ${error.message}`);
     process.exit(1);
   });
 
   const shared = !isLoopbackHost(opts.host);
   const extras = [
+    port.from === 'PORT' && 'port from PORT',
     opts.seed && `seed ${opts.seed}`,
     opts.scenario && `scenario ${opts.scenario}`,
     opts.defect?.length && `DEFECTS ${opts.defect.join(',')}`,

@@ -191,7 +191,8 @@ function readOperations(document: Record<string, any>): OperationSpec[] {
 export function createContractAjv(document: Record<string, any>, extra: { coerceTypes?: 'array'; useDefaults?: boolean; allErrors?: boolean } = {}): Ajv2020 {
   // strict: false because the contract carries OpenAPI annotations (example) that are not JSON Schema keywords.
   // meta: false — the contract is linted, not re-validated at start; skipping the meta-schema saves ~40 ms.
-  const ajv = new Ajv2020({ strict: false, allErrors: false, validateSchema: false, meta: false, logger: false, ...extra });
+  // verbose: errors carry their schema, so a pattern's x-pattern-message can say what is allowed (pipeline.ts).
+  const ajv = new Ajv2020({ strict: false, allErrors: false, validateSchema: false, meta: false, logger: false, verbose: true, ...extra });
   addFormats(ajv);
   ajv.addSchema({ ...document, $id: CONTRACT_ID });
   return ajv;

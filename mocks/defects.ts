@@ -14,6 +14,7 @@ export const DEFECTS = {
   'flat-error-body': 'errors are `{message, code}` without the `error` envelope',
   'unsigned-webhook': 'webhooks are sent without X-CasaPay-Signature',
   'mis-signed-webhook': 'webhooks are signed with the wrong secret',
+  'stale-webhook-timestamp': 'the signature\'s `t` is 10 minutes old (outside the 300 s tolerance receivers allow)',
   'missing-event': '`debt_payment.created` is never emitted',
   'remainder-not-updated': 'debt payments do not lower the case remainder',
   'auth-ignored': 'requests without an API key are accepted',

@@ -80,6 +80,11 @@ export function validationError(errorsFound: ErrorObject[] | null | undefined, p
       return errors.parameterInvalid(param, `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}.`);
     case 'type':
       return param ? errors.parameterInvalid(param, `must be ${(error.params as { type: string }).type}.`) : errors.parameterInvalid(null, 'The request body must be a JSON object.');
+    case 'pattern': {
+      // The contract's words for what is allowed, where it has them, rather than the raw regex.
+      const hint = (error.parentSchema as { 'x-pattern-message'?: string } | undefined)?.['x-pattern-message'];
+      return errors.parameterInvalid(param, `${hint ?? error.message ?? 'is invalid'}.`);
+    }
     default:
       return errors.parameterInvalid(param, `${error.message ?? 'is invalid'}.`);
   }

@@ -6,6 +6,7 @@ import type { Contract } from './contract.js';
 import type { Defects } from './defects.js';
 import type { Effects, EventSubject, EventType } from './handlers/context.js';
 import { API_VERSION } from './handlers/webhook-endpoints.js';
+import { subscribes } from './handlers/events.js';
 import { IdempotencyCache } from './state/idempotency.js';
 import { createIdMinter, type IdMinter } from './state/ids.js';
 import { Store, type AccountState, type ApiEvent, type ScheduledTask } from './state/store.js';
@@ -50,6 +51,8 @@ export interface RecordingEffects extends Effects {
 export const DEFAULT_WEBHOOK_SECRET = 'whsec_casapay_mock_cli';
 /** A secret that is not the endpoint's, for the mis-signed-webhook defect. */
 const WRONG_SECRET = 'whsec_not_the_endpoint_secret';
+/** How old the stale-webhook-timestamp defect makes `t`: past the 300 s receivers allow. */
+const STALE_SIGNATURE_SECONDS = 600;
 
 export class Sandbox {
   /** Seeds each new account (the server sets it to apply scenarios). */
@@ -78,7 +81,7 @@ export class Sandbox {
       monotonicMs,
       mintId: (prefix) => this.ids.id(prefix),
       // Receivers check `t` against their real clock, whatever the mock's virtual clock says.
-      signingTime: realNowSeconds,
+      signingTime: defects.has('stale-webhook-timestamp') ? () => realNowSeconds() - STALE_SIGNATURE_SECONDS : realNowSeconds,
       retryDelaysMs: options.retryDelaysMs,
       maxInFlight: options.webhookConcurrency,
       onChange: (delivery) => {
@@ -112,7 +115,11 @@ export class Sandbox {
     return this.options.clock.now();
   }
 
-  effects(account: AccountState, request: RequestInfo | null): RecordingEffects {
+  /**
+   * `at` dates the effects of a task run late (a clock shift jumped past its due time): the account's
+   * clock reads `at` while it runs, as a test clock reads the task's time during an advance.
+   */
+  effects(account: AccountState, request: RequestInfo | null, at?: number): RecordingEffects {
     const pending: Array<[ApiEvent, DeliveryTarget[]]> = [];
     const later: Array<() => void> = [];
     // One `request` object for every event of the operation (events are immutable, so they can share it).
@@ -127,12 +134,17 @@ export class Sandbox {
       if (last?.subject !== subject) last = { subject, data: { object } };
       return last.data;
     };
+    const now = at === undefined ? (testClock?: string | null) => this.now(account, testClock) : (testClock?: string | null) => (testClock ? this.now(account, testClock) : at);
     const fx: RecordingEffects = {
       account,
       ids: this.ids,
       defects: this.options.defects,
-      now: (testClock) => this.now(account, testClock),
-      emit: (type, subject, previous, at) => pending.push(this.record(account, requestOf(), type, dataOf(subject, previous), at ?? this.now(account, (subject as { test_clock?: string | null }).test_clock))),
+      now,
+      emit: (type, subject, previous, when) => {
+        const recorded = this.record(account, requestOf(), type, dataOf(subject, previous), when ?? now((subject as { test_clock?: string | null }).test_clock));
+        pending.push(recorded);
+        return recorded[0];
+      },
       schedule: (at, clock, kind, params, description) => {
         if (!this.tasks.has(kind)) throw new Error(`schedule: no runner for task kind '${kind}'`);
         account.schedule.add({ at, clock, kind, params, description });
@@ -149,7 +161,8 @@ export class Sandbox {
   }
 
   private runTask(account: AccountState, task: ScheduledTask): void {
-    const fx = this.effects(account, null);
+    // A task of the account's clock runs at its due time, however far past it the clock has moved.
+    const fx = this.effects(account, null, task.clock === null ? task.at : undefined);
     this.tasks.run(fx, task);
     fx.flush();
   }
@@ -159,7 +172,7 @@ export class Sandbox {
     // values() copies the collection: skip it for the usual account without endpoints.
     if (account.webhookEndpoints.size) for (const endpoint of account.webhookEndpoints.values()) {
       if (endpoint.status !== 'enabled') continue;
-      if (!endpoint.enabled_events.includes('*') && !endpoint.enabled_events.includes(type)) continue;
+      if (!subscribes(endpoint.enabled_events, type)) continue;
       targets.push({ endpointId: endpoint.id, url: endpoint.url, secret: account.webhookSecrets.get(endpoint.id) ?? '' });
     }
     if (this.options.webhookUrl) targets.push({ endpointId: null, url: this.options.webhookUrl, secret: this.options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET });

@@ -40,9 +40,10 @@ beforeAll(() => {
   run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', path.join(work, packed.filename), `nock@${pkg.devDependencies.nock}`, `testcontainers@${pkg.devDependencies.testcontainers}`], project);
 }, 600_000);
 
+// Removing the installed project takes more than the default 30 s on a loaded machine (CI runs two suites at once).
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
-});
+}, 180_000);
 
 describe('the packed tarball', () => {
   it('can be published: a name, a version, not private', () => {

@@ -22,8 +22,8 @@ export interface Effects {
   defects: Defects;
   /** Now, in Unix seconds, on the given test clock (or the account's clock for null/undefined). */
   now(testClock?: string | null): number;
-  /** Records an event (stored at once, delivered after the operation completes). */
-  emit(type: EventType, subject: EventSubject, previous?: Record<string, unknown>, at?: number): void;
+  /** Records an event (stored at once, delivered after the operation completes) and returns it. */
+  emit(type: EventType, subject: EventSubject, previous?: Record<string, unknown>, at?: number): ApiEvent;
   /**
    * Runs the task of `kind` (a runner in mocks/handlers/tasks.ts) with `params` when the (test) clock
    * reaches `at`. Tasks are data: params hold ids and values, never objects or functions.

@@ -16,6 +16,16 @@ export function typeMatcher(pattern: string): (type: string) => boolean {
   return (type) => type === pattern;
 }
 
+/**
+ * Whether an endpoint's `enabled_events` take `type`: `*`, the exact name, or its family (`collection_case.*`,
+ * matched as the `type` filter above matches it).
+ * @example subscribes(['collection_case.*'], 'collection_case.closed') // true
+ */
+export function subscribes(enabled: readonly string[], type: string): boolean {
+  for (const name of enabled) if (name === '*' || name === type || (name.endsWith('.*') && type.startsWith(name.slice(0, -1)))) return true;
+  return false;
+}
+
 export const listEvents: Handler = (ctx) => {
   const { type, types, delivery_success } = ctx.query as { type?: string; types?: EventType[]; delivery_success?: boolean };
   if (type !== undefined && types !== undefined) throw errors.parametersExclusive('type', 'types');

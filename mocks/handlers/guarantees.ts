@@ -62,7 +62,10 @@ export const createGuarantee: Handler = (ctx) => {
   if (!policy.active) throw errors.stateInvalid(`Policy ${policy.id} is inactive; new guarantees cannot be written under it.`, 'policy');
   const code = currency(body.currency);
   if (body.end_date <= body.start_date) throw errors.parameterInvalid('end_date', 'end_date must be after start_date.');
-  const clock = testClockOf(ctx, body.test_clock);
+  // Without test_clock, the account's guarantee clock if a scenario set one and it still exists
+  // (the docs' key: the quickstart's 2024 dates are then alive, as the docs show them).
+  const fallback = ctx.account.guaranteeClock;
+  const clock = body.test_clock === undefined && fallback && ctx.account.testClocks.has(fallback) ? fallback : testClockOf(ctx, body.test_clock);
   const now = ctx.now(clock);
   const total = body.coverage_amount * policy.max_coverage_months;
   const started = body.start_date <= now;

@@ -3,14 +3,21 @@
 // with global fetch, node:http/https or anything built on them (axios), and hands each one to the
 // engine's `app.inject()` — the same pipeline, validation, state, clock, events, webhooks, scenarios
 // and faults as `casapay-mock`, with no port opened. It owns the interception and the handle a test
-// holds; it may import the engine (server.ts), the admin dump and the journal matcher, and nock.
-import nock from 'nock';
+// holds; it may import the engine (server.ts), the admin dump and the journal matcher, and nock
+// (through ./peer.ts, which checks its version first).
+import type NockType from 'nock';
 import { dumpAccount } from '../admin.js';
 import { createClock, type Clock } from '../clock.js';
 import { DROPPED_HEADER } from '../faults.js';
 import { findRequests, type RequestPattern } from '../journal-match.js';
 import type { JournalEntry } from '../journal.js';
 import { createMockEngine, type MockEngine, type MockServerOptions } from '../server.js';
+
+import { loadPeer, NOCK } from './peer.js';
+
+// Loaded after checking its version (./peer.ts): a missing or unsupported nock fails the import
+// naming the package and the version to install.
+const nock = (await loadPeer<{ default: typeof NockType }>(NOCK)).default;
 
 export { createClock, type Clock } from '../clock.js';
 export type { RequestPattern } from '../journal-match.js';

@@ -11,7 +11,8 @@ import { createClock } from '../clock.js';
 import { interceptCasaPay } from './nock.js';
 import { CasaPayMockContainer, type StartedCasaPayMockContainer } from './testcontainers.js';
 
-const IMAGE = 'casapay-mock:test';
+// .ci/run gives each Node version's run its own tag, so two runs at once do not rebuild each other's image.
+const IMAGE = process.env.CASAPAY_DOCKER_TEST_IMAGE ?? 'casapay-mock:test';
 const BASE_IMAGE = process.env.CASAPAY_DOCKER_BASE_IMAGE ?? 'casapay-node-base:local';
 
 function dockerProblem(): string | undefined {

@@ -3,8 +3,9 @@
 // subclass that waits for the image's HEALTHCHECK, and a started wrapper with typed getters: the base
 // URL, a typed client and the admin routes. It may import testcontainers, the typed client and the
 // admin routes' shapes; nothing of the engine runs here (the engine runs inside the container).
+// testcontainers itself is loaded through ./peer.ts, which checks its version first.
 import net from 'node:net';
-import { AbstractStartedContainer, GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
+import type { StartedTestContainer } from 'testcontainers';
 import { createCasaPayClient, type CasaPayClient } from '../../client/index.js';
 import { ADMIN_TOKEN_ENV, ADMIN_TOKEN_HEADER } from '../admin-access.js';
 import { envName } from '../cli-env.js';
@@ -13,6 +14,11 @@ import type { dumpAccount } from '../admin.js';
 import type { Clock } from '../clock.js';
 import type { RequestPattern } from '../journal-match.js';
 import type { JournalEntry } from '../journal.js';
+import { loadPeer, TESTCONTAINERS } from './peer.js';
+
+// Loaded after checking the installed version fits this Node (./peer.ts): a missing or too new
+// testcontainers fails the import naming the package and the version to install.
+const { AbstractStartedContainer, GenericContainer, Wait } = await loadPeer<typeof import('testcontainers')>(TESTCONTAINERS);
 
 /** The tag `docker build -t casapay-mock .` gives the image. */
 export const CASAPAY_MOCK_IMAGE = 'casapay-mock:latest';

@@ -17,6 +17,7 @@
 //       body: { amount: 360000 }
 //     - each: [{ country: DE }, { country: AT }] # run the step once per item: ${item.country}, ${index}
 //     - agreements: { contract_signed: true }   # a step may change the account's agreements instead
+//     - guarantee_clock: ${clock.id}            # or put guarantees created without test_clock on a clock
 //     - request: POST /v1/collection_cases/${case.id}/files
 //       file: { name: lease.pdf, content: "…" }  # uploads carry their file inline
 import { readdirSync, readFileSync } from 'node:fs';
@@ -41,6 +42,8 @@ export interface ScenarioStep {
   mint?: Record<string, string>;
   each?: Array<Record<string, unknown>>;
   agreements?: Partial<AccountAgreements>;
+  /** The test clock guarantees created without `test_clock` go on from now (`${clock.id}`). */
+  guarantee_clock?: string;
   /** The HTTP status the step must produce; default any 2xx. */
   expect?: number;
   /** For file uploads: the file's name and (text) content. */
@@ -80,10 +83,11 @@ const FORMAT = {
           mint: { type: 'object', additionalProperties: { type: 'string' } },
           each: { type: 'array', items: { type: 'object' } },
           agreements: { $ref: '#/$defs/agreements' },
+          guarantee_clock: { type: 'string', minLength: 1 },
           expect: { type: 'integer', minimum: 200, maximum: 599 },
           file: { type: 'object', additionalProperties: false, required: ['name', 'content'], properties: { name: { type: 'string' }, content: { type: 'string' } } },
         },
-        oneOf: [{ required: ['request'] }, { required: ['agreements'] }],
+        oneOf: [{ required: ['request'] }, { required: ['agreements'] }, { required: ['guarantee_clock'] }],
       },
     },
   },
@@ -200,7 +204,7 @@ export function applyScenario(runtime: ScenarioRuntime, account: AccountState, s
   scenario.steps.forEach((step, index) => {
     offset += duration(step.after);
     if (offset === 0) runStep(runtime, fx, scenario, step, vars);
-    else fx.schedule(start + offset, clockId, SCENARIO_STEP, { scenario: scenario.name, step: index }, `${scenario.name}: ${step.request ?? 'agreements'}`);
+    else fx.schedule(start + offset, clockId, SCENARIO_STEP, { scenario: scenario.name, step: index }, `${scenario.name}: ${step.request ?? (step.agreements ? 'agreements' : 'guarantee_clock')}`);
   });
   fx.flush();
 }
@@ -228,6 +232,12 @@ export function scenarioStepRunner(runtime: ScenarioRuntime) {
 function runStep(runtime: ScenarioRuntime, fx: Effects & { flush(): void }, scenario: Scenario, step: ScenarioStep, vars: Record<string, unknown>): unknown {
   if (step.agreements) {
     Object.assign(fx.account.agreements, step.agreements);
+    return undefined;
+  }
+  if (step.guarantee_clock !== undefined) {
+    const id = substitute(step.guarantee_clock, vars) as string;
+    if (!fx.account.testClocks.has(id)) throw new Error(`Scenario ${scenario.name}: guarantee_clock ${id} is not a test clock of the account`);
+    fx.account.guaranteeClock = id;
     return undefined;
   }
   const items = step.each ?? [undefined];

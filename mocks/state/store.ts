@@ -52,6 +52,8 @@ export interface AccountState {
   schedule: Schedule;
   /** Scenarios applied to this account, by name, for their scheduled steps. */
   scenarios: Map<string, AppliedScenario>;
+  /** The test clock guarantees created without `test_clock` go on (set by a scenario: the quickstart's 2024 clock). */
+  guaranteeClock: string | null;
 }
 
 export function createAccount(key: string): AccountState {
@@ -76,6 +78,7 @@ export function createAccount(key: string): AccountState {
     testClocks: new Collection(),
     schedule: new Schedule(),
     scenarios: new Map(),
+    guaranteeClock: null,
   };
 }
 
