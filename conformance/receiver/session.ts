@@ -57,7 +57,7 @@ export interface Observation {
 export class ReceiverSession {
   /** Events answered 2xx whose type the contract knows: each must be applied exactly once. */
   readonly expected: EventBody[] = [];
-  /** Events of deliveries the receiver must reject: none may be applied. */
+  /** Events of deliveries the receiver refused: none may be applied. */
   readonly forbidden: EventBody[] = [];
   /** The event delivered twice (the duplicate check). */
   duplicate: EventBody | undefined;
@@ -113,10 +113,13 @@ export class ReceiverSession {
     return sent;
   }
 
-  /** Sends a delivery the receiver must refuse (any non-2xx); fails the check with `why` on a 2xx. */
+  /**
+   * Sends a delivery the receiver must refuse (any non-2xx); fails the check with `why` on a 2xx.
+   * A refused delivery's event joins `forbidden` (the effects check: applies nothing it refused).
+   */
   async mustReject(delivery: Delivery, event: EventBody | undefined, why: string): Promise<Sent> {
-    if (event) this.forbidden.push(event);
     const sent = await this.send(delivery);
+    if (event && sent.status !== null && !is2xx(sent.status)) this.forbidden.push(event);
     if (sent.status === null) throw new CheckFailed(`${why}: no answer (${sent.error}); a receiver answers a refused delivery with a 4xx`, sent.exchange);
     if (is2xx(sent.status)) throw new CheckFailed(`${why}: the receiver answered ${sent.status}, expected a non-2xx (400 or 401)`, sent.exchange);
     return sent;
