@@ -13,6 +13,8 @@ import type { TaskRunners } from './scheduler/scheduler.js';
 import { handlerTaskRunners } from './handlers/tasks.js';
 import { SIGNATURE_HEADER, WebhookDispatcher, type DeliveryTarget } from './webhooks/dispatcher.js';
 import { signatureHeader } from './webhooks/signature.js';
+import { standardSignatureHeaders } from './webhooks/standard-signature.js';
+import type { components } from '../generated/casapay.js';
 import type { VariantHooks } from './variants.js';
 
 export interface SandboxOptions {
@@ -30,6 +32,17 @@ export interface SandboxOptions {
   variants?: Pick<VariantHooks, 'ids' | 'send' | 'mutate'>;
   /** At most this many accounts; opening one more evicts the least recently used (default unbounded). */
   maxAccounts?: number;
+  /** How deliveries are signed unless an endpoint chose (`signature_scheme`): default `casapay`. */
+  webhookSigning?: SignatureScheme;
+}
+
+export type SignatureScheme = components['schemas']['SignatureScheme'];
+export const SIGNATURE_SCHEMES: readonly SignatureScheme[] = ['casapay', 'standard', 'both'];
+
+/** A delivery target with what the Standard Webhooks headers need: the scheme and the event id (`webhook-id`). */
+interface SchemeTarget extends DeliveryTarget {
+  scheme: SignatureScheme;
+  eventId: string;
 }
 
 export interface RequestInfo {
@@ -77,10 +90,17 @@ export class Sandbox {
         const event = this.eventsById.get(delivery.event);
         if (event) event.pending_webhooks = this.dispatcher.pendingCount(delivery.event);
       },
-      mutate: defects.size === 0 ? variantMutate : (target, body, headers, signedAt) => {
+      // The edges of the signed request, in order: benign variants, deliberate defects, then the
+      // Standard Webhooks headers over the final body (an endpoint's scheme or --webhook-signing).
+      mutate: (target, body, headers, signedAt) => {
         const out = variantMutate?.(target, body, headers, signedAt) ?? { body, headers };
         if (defects.has('unsigned-webhook')) delete out.headers[SIGNATURE_HEADER];
         if (defects.has('mis-signed-webhook')) out.headers[SIGNATURE_HEADER] = signatureHeader(out.body, WRONG_SECRET, signedAt);
+        const { scheme, eventId } = target as SchemeTarget;
+        if (scheme === 'standard' || scheme === 'both') {
+          if (!defects.has('unsigned-webhook')) Object.assign(out.headers, standardSignatureHeaders(eventId, out.body, defects.has('mis-signed-webhook') ? WRONG_SECRET : target.secret, signedAt));
+          if (scheme === 'standard') delete out.headers[SIGNATURE_HEADER];
+        }
         return out;
       },
       send: options.variants?.send?.(fetch),
@@ -146,16 +166,18 @@ export class Sandbox {
   }
 
   private record(account: AccountState, request: ApiEvent['request'], type: EventType, data: ApiEvent['data'], at: number): [ApiEvent, DeliveryTarget[]] {
-    const targets: DeliveryTarget[] = [];
+    const targets: SchemeTarget[] = [];
+    const eventId = this.ids.id('evt');
+    const fallback = this.options.webhookSigning ?? 'casapay';
     // values() copies the collection: skip it for the usual account without endpoints.
     if (account.webhookEndpoints.size) for (const endpoint of account.webhookEndpoints.values()) {
       if (endpoint.status !== 'enabled') continue;
       if (!endpoint.enabled_events.includes('*') && !endpoint.enabled_events.includes(type)) continue;
-      targets.push({ endpointId: endpoint.id, url: endpoint.url, secret: account.webhookSecrets.get(endpoint.id) ?? '' });
+      targets.push({ endpointId: endpoint.id, url: endpoint.url, secret: account.webhookSecrets.get(endpoint.id) ?? '', scheme: endpoint.signature_scheme ?? fallback, eventId });
     }
-    if (this.options.webhookUrl) targets.push({ endpointId: null, url: this.options.webhookUrl, secret: this.options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET });
+    if (this.options.webhookUrl) targets.push({ endpointId: null, url: this.options.webhookUrl, secret: this.options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET, scheme: fallback, eventId });
     const event: ApiEvent = {
-      id: this.ids.id('evt'),
+      id: eventId,
       object: 'event',
       type,
       api_version: API_VERSION,
@@ -180,7 +202,8 @@ export class Sandbox {
     // delivery until now.
     this.eventsById.set(event.id, event);
     const before = this.dispatcher.deliveries(event.id).length;
-    this.dispatcher.deliver(event, [{ endpointId: endpoint.id, url: endpoint.url, secret: account.webhookSecrets.get(endpoint.id) ?? '' }]);
+    const target: SchemeTarget = { endpointId: endpoint.id, url: endpoint.url, secret: account.webhookSecrets.get(endpoint.id) ?? '', scheme: endpoint.signature_scheme ?? this.options.webhookSigning ?? 'casapay', eventId: event.id };
+    this.dispatcher.deliver(event, [target]);
     event.pending_webhooks = this.dispatcher.pendingCount(event.id);
     return this.dispatcher.deliveries(event.id)[before]!;
   }
