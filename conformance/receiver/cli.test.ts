@@ -45,7 +45,10 @@ it('exits 0 for the receiver template and writes junit.xml, report.json and repo
     const report = JSON.parse(readFileSync(path.join(reportDir, 'report.json'), 'utf8'));
     expect(report).toMatchObject({ schemaVersion: 1, verdict: 'pass', target: { baseUrl: `${base}/webhooks/casapay`, receiver: { signing: 'casapay', maxLatencyMs: 5000 } } });
     expect(readFileSync(path.join(reportDir, 'junit.xml'), 'utf8')).toMatch(/<testsuites name="casapay-conformance receiver" tests="17" failures="0"/);
-    expect(readFileSync(path.join(reportDir, 'report.html'), 'utf8')).toContain('accepts unusual but valid JSON signed over its raw bytes');
+    const html = readFileSync(path.join(reportDir, 'report.html'), 'utf8');
+    expect(html).toContain('accepts unusual but valid JSON signed over its raw bytes');
+    expect(html).toContain('<h1>CasaPay webhook receiver conformance');
+    expect(html).not.toContain('<h2>Coverage</h2>');
   } finally {
     await app.close();
   }
