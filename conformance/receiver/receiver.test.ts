@@ -179,7 +179,8 @@ describe('a defective receiver fails exactly the check named for it', () => {
   it.each(DEFECT_TABLE)('%s → %j', async (defect, rules) => {
     const secret = SCHEMES.casapay.randomSecret();
     const slow = defect === 'slow';
-    const receiver = await receiverFor('casapay', secret, { defect, workMs: slow ? 120 : 40 });
+    // `slow` always takes longer than the budget; `one-at-a-time` stays busy long enough for deliveries sent together to overlap.
+    const receiver = await receiverFor('casapay', secret, { defect, workMs: slow ? 120 : 100 });
     try {
       const { result } = await grade(receiver.url, secret, { effectsUrl: receiver.effectsUrl, ...(slow ? { maxLatencyMs: 60 } : {}) });
       expect(failedRules(result)).toEqual(rules);
