@@ -2,7 +2,7 @@
 // correct receiver answers. The effects checks come last: they read what the receiver applied of
 // everything sent before. Every title is named by a rule in conformance/rules.ts (RULES.md).
 import { changeOneByte, unusualJson, type EventBody } from './payloads.js';
-import { CheckFailed, CheckSkipped, type ReceiverSession } from './session.js';
+import { CheckFailed, CheckSkipped, is2xx, type ReceiverSession } from './session.js';
 import { realNowSeconds } from '../support/runtime.js';
 
 export const RECEIVER_CAPABILITIES = {
@@ -119,7 +119,7 @@ export const RECEIVER_CHECKS: ReceiverCheck[] = [
       // Not `forbidden`: the event itself was rightly applied once.
       const event = s.firstAccepted ?? fresh(s);
       const sent = await s.send(s.signed(event, { t: realNowSeconds() - 600 }));
-      if (sent.status === null || sent.status >= 200 && sent.status < 300) {
+      if (sent.status === null || is2xx(sent.status)) {
         throw new CheckFailed(`a replay of an accepted event, signed 600 s ago, was answered ${sent.status ?? sent.error}: check the timestamp before anything else, deduplication included (a known event id is no reason to skip verification)`, sent.exchange);
       }
     },
@@ -187,8 +187,9 @@ export const RECEIVER_CHECKS: ReceiverCheck[] = [
     async run(s) {
       const events = Array.from({ length: s.target.concurrency }, () => fresh(s));
       const sent = await Promise.all(events.map((event) => s.send(s.signed(event))));
-      const refused = sent.filter((r) => r.status === null || r.status < 200 || r.status >= 300);
-      events.forEach((event, i) => (sent[i]!.status !== null && sent[i]!.status! < 300 && sent[i]!.status! >= 200 ? s.expected.push(event) : undefined));
+      const refused = sent.filter((r) => !is2xx(r.status));
+      // What was answered 2xx must be applied, whatever happened to the others.
+      events.forEach((event, i) => is2xx(sent[i]!.status) && s.expected.push(event));
       if (refused.length) throw new CheckFailed(`${refused.length} of ${events.length} deliveries sent at once were answered ${[...new Set(refused.map((r) => r.status ?? r.error))].join(', ')}: the sender keeps several deliveries open at once`, refused[0]!.exchange);
     },
   },

@@ -116,6 +116,18 @@ describe('correct receivers pass', () => {
       }
     });
 
+    it('works for Debitura receivers too: each case retrieved from the mock\'s Referral API once per event', async () => {
+      const secret = SCHEMES.debitura.randomSecret();
+      const receiver = await receiverFor('debitura', secret, { callback: { mockUrl: mock.url, apiKey: 'receiver-callbacks-partner' } });
+      try {
+        const { result } = await grade(receiver.url, secret, { api: 'debitura', signing: 'debitura', observeMock: mock.url });
+        expect(result.failures).toEqual([]);
+        expect(result.capabilities.effects).toMatchObject({ passed: 3, skipped: 0 });
+      } finally {
+        await receiver.close();
+      }
+    });
+
     it('a receiver that never calls the mock leaves the effects checks skipped, not passed', async () => {
       const secret = SCHEMES.casapay.randomSecret();
       const receiver = await receiverFor('casapay', secret);
