@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { RULES, renderRulesMarkdown, rulesFor } from './rules.js';
+import { RECEIVER_CHECKS } from './receiver/checks.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const checkFiles = readdirSync(path.join(here, 'checks'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.check.ts'));
@@ -12,7 +13,7 @@ const checkFiles = readdirSync(path.join(here, 'checks'), { recursive: true, enc
 const titles = checkFiles.flatMap((f) => {
   const source = readFileSync(path.join(here, 'checks', f), 'utf8');
   return [...source.matchAll(/\bit(?:\.concurrent)?(?:\.each\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\))?\(\s*(['"`])((?:\\.|(?!\1).)*)\1/g)].map((m) => m[2]!.replace(/\\'/g, "'"));
-});
+}).concat(RECEIVER_CHECKS.map((c) => c.title)); // the receiver kit's checks (`casapay-conformance receiver`)
 
 describe('the rules inventory', () => {
   it('RULES.md is current (npm run rules)', () => {
@@ -35,6 +36,10 @@ describe('the rules inventory', () => {
   it('a rule is either checked or says why not', () => {
     for (const r of RULES) expect(r.checks.length > 0 || Boolean(r.notChecked), r.id).toBe(true);
     expect(new Set(RULES.map((r) => r.id)).size, 'rule ids are unique').toBe(RULES.length);
+  });
+
+  it('each receiver check names its own rule', () => {
+    for (const check of RECEIVER_CHECKS) expect(rulesFor({ check: check.title, rule: check.rule }).map((r) => r.id), check.title).toEqual([check.rule]);
   });
 
   it('maps a failure to its rule: by contract rule, else by check', () => {

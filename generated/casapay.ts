@@ -2410,6 +2410,18 @@ export type components = {
             is_blocking: boolean;
         };
         /**
+         * SignatureScheme
+         * @description How deliveries to an endpoint are signed. `casapay` (the default): `X-CasaPay-Signature`.
+         *     `standard`: the Standard Webhooks headers `webhook-id` (the event id), `webhook-timestamp` and
+         *     `webhook-signature: v1,<base64 HMAC-SHA256(base64-decoded secret after whsec_, "<id>.<timestamp>.<body>")>`
+         *     instead. `both`: the three Standard Webhooks headers beside `X-CasaPay-Signature`, as the Standard
+         *     Webhooks migration section describes. **Kit extension:** CasaPay's public API documents only
+         *     `X-CasaPay-Signature`; the mock offers the others so receivers built on Standard Webhooks libraries
+         *     can be tested.
+         * @enum {string}
+         */
+        SignatureScheme: "casapay" | "standard" | "both";
+        /**
          * TestClock
          * @description A clock you control. Objects created with `test_clock` follow its time: advancing it runs, in
          *     order, everything due before the new time (claim reviews, guarantee activation and expiry,
@@ -2687,6 +2699,8 @@ export type components = {
             secret?: string;
             /** @description Your key-value pairs. Not required; the mock always sends it, `{}` when empty. */
             metadata?: components["schemas"]["Metadata"];
+            /** @description How deliveries are signed, when the endpoint chose a scheme (absent means `casapay`, or the mock's `--webhook-signing`). A kit extension; see `SignatureScheme`. */
+            signature_scheme?: components["schemas"]["SignatureScheme"];
             created: components["schemas"]["Timestamp"];
         };
         /**
@@ -2723,6 +2737,8 @@ export type components = {
             /** @description Render events in this API version; defaults to the account's. */
             api_version?: string;
             metadata?: components["schemas"]["Metadata"];
+            /** @description How deliveries are signed (default `casapay`, or the mock's `--webhook-signing`). A kit extension; see `SignatureScheme`. */
+            signature_scheme?: components["schemas"]["SignatureScheme"];
         };
         /**
          * WebhookEndpointList
@@ -2769,6 +2785,8 @@ export type components = {
             /** @description True stops deliveries (`status` becomes `disabled`); false resumes them. */
             disabled?: boolean;
             metadata?: components["schemas"]["Metadata"];
+            /** @description How deliveries are signed (default `casapay`, or the mock's `--webhook-signing`). A kit extension; see `SignatureScheme`. */
+            signature_scheme?: components["schemas"]["SignatureScheme"];
         };
     };
     responses: {

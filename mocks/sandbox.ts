@@ -14,6 +14,8 @@ import type { TaskRunners } from './scheduler/scheduler.js';
 import { handlerTaskRunners } from './handlers/tasks.js';
 import { SIGNATURE_HEADER, WebhookDispatcher, type DeliveryTarget } from './webhooks/dispatcher.js';
 import { signatureHeader } from './webhooks/signature.js';
+import { standardSignatureHeaders } from './webhooks/standard-signature.js';
+import type { components } from '../generated/casapay.js';
 import type { VariantHooks } from './variants.js';
 import { createWebhookUrlGuard, type Resolve, type WebhookUrlGuard } from './webhooks/url-guard.js';
 
@@ -36,6 +38,17 @@ export interface SandboxOptions {
   blockPrivateWebhooks?: boolean;
   /** How webhook hosts are resolved when blocking (default the system resolver; tests pass their own). */
   webhookResolve?: Resolve;
+  /** How deliveries are signed unless an endpoint chose (`signature_scheme`): default `casapay`. */
+  webhookSigning?: SignatureScheme;
+}
+
+export type SignatureScheme = components['schemas']['SignatureScheme'];
+export const SIGNATURE_SCHEMES: readonly SignatureScheme[] = ['casapay', 'standard', 'both'];
+
+/** A delivery target with what the Standard Webhooks headers need: the scheme and the event id (`webhook-id`). */
+interface SchemeTarget extends DeliveryTarget {
+  scheme: SignatureScheme;
+  eventId: string;
 }
 
 export interface RequestInfo {
@@ -88,10 +101,17 @@ export class Sandbox {
         const event = this.eventsById.get(delivery.event);
         if (event) event.pending_webhooks = this.dispatcher.pendingCount(delivery.event);
       },
-      mutate: defects.size === 0 ? variantMutate : (target, body, headers, signedAt) => {
+      // The edges of the signed request, in order: benign variants, deliberate defects, then the
+      // Standard Webhooks headers over the final body (an endpoint's scheme or --webhook-signing).
+      mutate: (target, body, headers, signedAt) => {
         const out = variantMutate?.(target, body, headers, signedAt) ?? { body, headers };
         if (defects.has('unsigned-webhook')) delete out.headers[SIGNATURE_HEADER];
         if (defects.has('mis-signed-webhook')) out.headers[SIGNATURE_HEADER] = signatureHeader(out.body, WRONG_SECRET, signedAt);
+        const { scheme, eventId } = target as SchemeTarget;
+        if (scheme === 'standard' || scheme === 'both') {
+          if (!defects.has('unsigned-webhook')) Object.assign(out.headers, standardSignatureHeaders(eventId, out.body, defects.has('mis-signed-webhook') ? WRONG_SECRET : target.secret, signedAt));
+          if (scheme === 'standard') delete out.headers[SIGNATURE_HEADER];
+        }
         return out;
       },
       send: options.variants?.send ? options.variants.send(this.webhookGuard.send) : this.webhookGuard.send,
@@ -168,16 +188,18 @@ export class Sandbox {
   }
 
   private record(account: AccountState, request: ApiEvent['request'], type: EventType, data: ApiEvent['data'], at: number): [ApiEvent, DeliveryTarget[]] {
-    const targets: DeliveryTarget[] = [];
+    const targets: SchemeTarget[] = [];
+    const eventId = this.ids.id('evt');
+    const fallback = this.options.webhookSigning ?? 'casapay';
     // values() copies the collection: skip it for the usual account without endpoints.
     if (account.webhookEndpoints.size) for (const endpoint of account.webhookEndpoints.values()) {
       if (endpoint.status !== 'enabled') continue;
       if (!subscribes(endpoint.enabled_events, type)) continue;
-      targets.push({ endpointId: endpoint.id, url: endpoint.url, secret: account.webhookSecrets.get(endpoint.id) ?? '' });
+      targets.push({ endpointId: endpoint.id, url: endpoint.url, secret: account.webhookSecrets.get(endpoint.id) ?? '', scheme: endpoint.signature_scheme ?? fallback, eventId });
     }
-    if (this.options.webhookUrl) targets.push({ endpointId: null, url: this.options.webhookUrl, secret: this.options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET });
+    if (this.options.webhookUrl) targets.push({ endpointId: null, url: this.options.webhookUrl, secret: this.options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET, scheme: fallback, eventId });
     const event: ApiEvent = {
-      id: this.ids.id('evt'),
+      id: eventId,
       object: 'event',
       type,
       api_version: API_VERSION,
@@ -202,7 +224,8 @@ export class Sandbox {
     // delivery until now.
     this.eventsById.set(event.id, event);
     const before = this.dispatcher.deliveries(event.id).length;
-    this.dispatcher.deliver(event, [{ endpointId: endpoint.id, url: endpoint.url, secret: account.webhookSecrets.get(endpoint.id) ?? '' }]);
+    const target: SchemeTarget = { endpointId: endpoint.id, url: endpoint.url, secret: account.webhookSecrets.get(endpoint.id) ?? '', scheme: endpoint.signature_scheme ?? this.options.webhookSigning ?? 'casapay', eventId: event.id };
+    this.dispatcher.deliver(event, [target]);
     event.pending_webhooks = this.dispatcher.pendingCount(event.id);
     return this.dispatcher.deliveries(event.id)[before]!;
   }

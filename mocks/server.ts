@@ -60,6 +60,8 @@ export interface MockServerOptions {
   webhookRetryDelaysMs?: number[];
   /** Webhook attempts open at once per receiver URL (default 4); the rest queue. */
   webhookConcurrency?: number;
+  /** How deliveries are signed unless an endpoint chose (`signature_scheme`): `casapay` (default), `standard` or `both`. */
+  webhookSigning?: 'casapay' | 'standard' | 'both';
   /** Deliberate implementation defects, to test conformance suites (see defects.ts and mocks/debitura/defects.ts). */
   defects?: string[];
   /** Benign variants the contract allows, to prove a conformance suite does not fail them (see variants.ts). */
@@ -238,6 +240,7 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     webhookSecret: options.webhookSecret,
     retryDelaysMs: options.webhookRetryDelaysMs,
     webhookConcurrency: options.webhookConcurrency,
+    webhookSigning: options.webhookSigning,
     maxAccounts,
     blockPrivateWebhooks,
     webhookResolve: options.webhookResolve,

@@ -98,17 +98,23 @@ function checksTable(result: RunResult): string {
 export function renderHtmlReport(result: RunResult): string {
   const verdict = `<span class="verdict ${result.verdict}">${result.verdict.toUpperCase()}</span>`;
   const failures = result.failures.length ? result.failures.map(failureBlock).join('') : '<p>None.</p>';
+  // A receiver run (casapay-conformance receiver) has no operations to cover and no generated inputs.
+  const receiver = result.target.receiver;
+  const title = receiver ? 'CasaPay webhook receiver conformance' : 'CasaPay conformance';
+  const run = receiver
+    ? `signed <code>${escapeHtml(receiver.signing)}</code> · latency budget ${receiver.maxLatencyMs} ms · effects ${receiver.effects ? `<code>${escapeHtml(receiver.effects)}</code>` : 'not observable'}`
+    : `seed <code>${result.target.seed}</code> (${result.target.negativeRuns} generated inputs per operation)`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>CasaPay conformance: ${escapeHtml(result.verdict.toUpperCase())} — ${escapeHtml(result.target.baseUrl)}</title>
+<title>${title}: ${escapeHtml(result.verdict.toUpperCase())} — ${escapeHtml(result.target.baseUrl)}</title>
 <style>${STYLE}</style></head><body>
-<h1>CasaPay conformance ${verdict}</h1>
-<p class="meta">Target <code>${escapeHtml(result.target.baseUrl)}</code>${result.target.startedMock ? ' (the bundled mock)' : ''} · started ${escapeHtml(result.startedAt)} · ${formatDuration(result.durationMs)} · seed <code>${result.target.seed}</code> (${result.target.negativeRuns} generated inputs per operation) · report schema v${result.schemaVersion}</p>
+<h1>${title} ${verdict}</h1>
+<p class="meta">Target <code>${escapeHtml(result.target.baseUrl)}</code>${result.target.startedMock ? ' (the bundled mock)' : ''} · started ${escapeHtml(result.startedAt)} · ${formatDuration(result.durationMs)} · ${run} · report schema v${result.schemaVersion}</p>
 <h2>Capabilities</h2>${capabilityTable(result)}
 <h2>Failures (${result.failures.length})</h2>${failures}
 ${rulesBroken(result.failures)}
 <h2>Warnings (${(result.warnings ?? []).length})</h2>${warningsTable(result.warnings ?? [])}
-<h2>Coverage</h2>${coverageMatrix(result.coverage)}
+${receiver ? '' : `<h2>Coverage</h2>${coverageMatrix(result.coverage)}`}
 <h2>Checks (${result.checks.length})</h2>${checksTable(result)}
 </body></html>
 `;

@@ -75,6 +75,8 @@ export interface RunResult {
     baseUrl: string; startedMock: boolean; seed: number; negativeRuns: number; strict?: boolean;
     /** `--api debitura` runs (fields added without changing schemaVersion): the API and its two base URLs, the admin URL or null. */
     api?: 'casapay' | 'debitura'; referralUrl?: string; customerUrl?: string; adminUrl?: string | null;
+    /** `casapay-conformance receiver` runs (added without changing schemaVersion): how the receiver at baseUrl was graded. */
+    receiver?: { signing: string; maxLatencyMs: number; effects: string | null };
   };
   startedAt: string;
   durationMs: number;
@@ -124,14 +126,16 @@ export interface BuildInput {
   groupErrors: RawGroupError[];
   unhandledErrors: RawError[];
   target: RunResult['target'];
-  selected: readonly Capability[];
+  selected: readonly string[];
   /** Every capability of the API checked (default CasaPay's), listed in the summary even when not selected. */
-  all?: readonly Capability[];
+  all?: readonly string[];
   startedAt: string;
   durationMs: number;
   contract: Pick<Contract, 'operations' | 'declaredStatus'>;
   /** The run stopped at the first failure (--bail); checks left unrun say so. */
   bailed?: boolean;
+  /** The capability of a check when its titles do not name one of the API suite's (the receiver kit's groups). */
+  capabilityOf?: (titles: string[]) => string | undefined;
 }
 
 const capabilityOfFile = (file: string): string => /checks\/([a-z-]+)\//.exec(file)?.[1] ?? 'unknown';
@@ -179,7 +183,7 @@ export function buildRunResult(input: BuildInput): RunResult {
   const warnings: ReportedWarning[] = [];
   const seenWarnings = new Set<string>();
   for (const raw of input.checks) {
-    const capability = capabilityOfTitle(raw.titles[0] ?? '') ?? capabilityOfFile(raw.file);
+    const capability = input.capabilityOf?.(raw.titles) ?? capabilityOfTitle(raw.titles[0] ?? '') ?? capabilityOfFile(raw.file);
     const group = (raw.titles[0] ?? '').replace(/^\[[a-z-]+\]\s*/, '');
     const fullName = raw.titles.join(' > ');
     let state: CheckState = raw.state === 'passed' ? 'passed' : raw.state === 'failed' ? 'failed' : 'skipped';

@@ -70,7 +70,8 @@ export function formatSummary(result: RunResult, color = false): string {
   const exercised = result.coverage.reduce((n, row) => n + row.statuses.filter((s) => s.hits > 0).length, 0);
   const declared = result.coverage.reduce((n, row) => n + row.statuses.length, 0);
   lines.push('');
-  lines.push(`Coverage: ${exercised} of ${declared} declared (operation, status) pairs exercised.`);
+  // A receiver run has no operations to cover.
+  if (result.coverage.length) lines.push(`Coverage: ${exercised} of ${declared} declared (operation, status) pairs exercised.`);
   const verdict = result.verdict === 'pass' ? paint(color, 32, 'PASS') : paint(color, 31, 'FAIL');
   lines.push(`${verdict}: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped, ${result.warnings.length} warnings in ${formatDuration(result.durationMs)} against ${result.target.baseUrl}${result.target.startedMock ? ' (the bundled mock)' : ''}.`);
   return lines.join('\n');

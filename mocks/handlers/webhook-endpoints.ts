@@ -20,6 +20,8 @@ export const createWebhookEndpoint: Handler = (ctx) => {
     api_version: body.api_version ?? API_VERSION,
     description: body.description ?? null,
     metadata: body.metadata ?? {},
+    // Shown only when chosen (a kit extension: CasaPay's API documents X-CasaPay-Signature alone).
+    ...(body.signature_scheme ? { signature_scheme: body.signature_scheme } : {}),
     created: ctx.now(),
   };
   const secret = ctx.ids.secret('whsec');

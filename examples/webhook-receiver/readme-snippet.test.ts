@@ -1,4 +1,4 @@
-// README example: a receiver that verifies X-CasaPay-Signature, fed by the mock's real deliveries.
+// README example (the webhook section): a receiver that verifies X-CasaPay-Signature, fed by the mock's real deliveries.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
