@@ -1,7 +1,9 @@
 // The only file that imports @stoplight/*: Prism's mocker answers requests that ask for a contract
 // example (`Prefer: code=404, example=notFound, dynamic=true`). Prism is loaded on first use, so it
-// costs nothing at start-up or on the stateful hot path.
+// costs nothing at start-up or on the stateful hot path. Loading can fail (no file descriptor left):
+// that request is answered 503 with Retry-After and the next one tries again.
 import type { Contract, OperationSpec } from './contract.js';
+import { errors } from './errors.js';
 
 export interface PrismRequest {
   method: string;
@@ -54,7 +56,11 @@ export class PrismFallback {
       const operations = await prism.getHttpOperationsFromSpec(structuredClone(this.contract.document));
       return { prism, core, operations };
     })();
-    return this.loading;
+    return this.loading.catch((error: unknown) => {
+      // Not kept: a failed load is retried by the next request that needs Prism.
+      this.loading = undefined;
+      throw Object.assign(errors.unavailable(), { cause: error });
+    });
   }
 
   /** Answers from the contract's examples (or schemas, with `dynamic`) for the operation. */
