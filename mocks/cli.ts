@@ -16,6 +16,7 @@ import { faultOptions, faultsFromCli } from './faults.js';
 import { envName } from './cli-env.js';
 import { DEFAULT_SHARED_MAX_ACCOUNTS, isLoopbackHost } from './admin-access.js';
 import { mintSecret } from './state/ids.js';
+import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_OPEN } from './webhooks/dispatcher.js';
 
 const port = (value: string) => {
   const n = Number(value);
@@ -55,7 +56,8 @@ const options: Option[] = [
   new Option('--variant <name...>', 'behave differently in ways the contract allows, to test a conformance suite').choices([...Object.keys(VARIANTS), ...Object.keys(DEBITURA_VARIANTS)]),
   ...faultOptions(),
   new Option('--journal-size <n>', 'requests kept for GET /__admin/journal (0 = off)').argParser((v) => Number(v)).default(200),
-  new Option('--webhook-concurrency <n>', 'webhook attempts open at once per receiver URL; the rest queue').argParser(positiveInteger).default(4),
+  new Option('--webhook-concurrency <n>', 'webhook attempts open at once per receiver (scheme, host and port); the rest queue').argParser(positiveInteger).default(DEFAULT_MAX_IN_FLIGHT),
+  new Option('--webhook-max-open <n>', 'webhook attempts open at once in total, across every receiver; the rest queue').argParser(positiveInteger).default(DEFAULT_MAX_OPEN),
   new Option('--admin-token <token>', 'needed by the console and /__admin when --host is not loopback'),
   new Option('--generate-admin-token', 'off loopback without --admin-token, make one and print it (the Docker image does)'),
   new Option('--max-accounts <n>', `accounts kept, least recently used evicted first (default: unbounded on loopback, ${DEFAULT_SHARED_MAX_ACCOUNTS} otherwise)`).argParser(positiveInteger),
@@ -103,6 +105,7 @@ async function start() {
     faults: faultsFromCli(program.opts()),
     journalLimit: program.opts<{ journalSize: number }>().journalSize,
     webhookConcurrency: program.opts<{ webhookConcurrency: number }>().webhookConcurrency,
+    webhookMaxOpen: program.opts<{ webhookMaxOpen: number }>().webhookMaxOpen,
     adminToken,
     maxAccounts: program.opts<{ maxAccounts?: number }>().maxAccounts,
     contract,

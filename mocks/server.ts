@@ -53,8 +53,10 @@ export interface MockServerOptions {
   webhookSecret?: string;
   /** Webhook retry waits in ms (default 0.5 s, 1 s, 2 s, 4 s, 8 s). */
   webhookRetryDelaysMs?: number[];
-  /** Webhook attempts open at once per receiver URL (default 4); the rest queue. */
+  /** Webhook attempts open at once per receiver origin (scheme, host, port; default 4); the rest queue. */
   webhookConcurrency?: number;
+  /** Webhook attempts open at once in total, across every receiver (default 64); the rest queue. */
+  webhookMaxOpen?: number;
   /** Deliberate implementation defects, to test conformance suites (see defects.ts and mocks/debitura/defects.ts). */
   defects?: string[];
   /** Benign variants the contract allows, to prove a conformance suite does not fail them (see variants.ts). */
@@ -184,6 +186,7 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     webhookSecret: options.webhookSecret,
     retryDelaysMs: options.webhookRetryDelaysMs,
     webhookConcurrency: options.webhookConcurrency,
+    webhookMaxOpen: options.webhookMaxOpen,
     maxAccounts,
   });
   // Scenario files are read on first need (a --scenario, an X-Mock-Scenario header, the docs' key).
@@ -277,6 +280,11 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   // Journal first (so refused, failed and dropped requests are recorded), then faults (ahead of
   // authentication: a slow or failing network comes before the API reads the key), then /__admin.
   const journal = installJournal(app, { now: () => clock.nowMs(), limit: options.journalLimit });
+  // An evicted or reset account's journal entries go with it (an X-Mock-Scenario session files under
+  // its base key, which stays).
+  sandbox.accountGone = (key) => {
+    if (!key.includes(SCENARIO_SUFFIX)) journal.clear(key);
+  };
   // Faults draw from their own seeded stream, so turning them on does not change the ids a seed mints.
   installFaults(app, { faults: options.faults, random: createIdMinter(options.seed === undefined ? undefined : `${options.seed}:faults`).fraction, render: (request, error) => renderFor(request.url, error) });
   await registerAdmin(app, { sandbox, journal, clock, access, providerStates, scenarios, applyScenario: (account, scenario) => applyScenario(runtime, account, scenario) });

@@ -36,7 +36,7 @@ it("Debitura: the 17th subscription of an account (partner's and clients' togeth
   const XApiKey = 'partner_subscription_limit';
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${mock.url}/debitura/referral${path}`, { method, headers: { XApiKey, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
-    return { status: response.status, body: response.status === 204 ? undefined : await response.json() };
+    return { status: response.status, body: (response.status === 204 ? undefined : await response.json()) as any };
   };
   const ids: string[] = [];
   for (let i = 0; i < 16; i++) {
