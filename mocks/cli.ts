@@ -16,6 +16,7 @@ import { faultOptions, faultsFromCli } from './faults.js';
 import { envName } from './cli-env.js';
 import { DEFAULT_SHARED_MAX_ACCOUNTS, isLoopbackHost } from './admin-access.js';
 import { mintSecret } from './state/ids.js';
+import { DEFAULT_JOURNAL_MAX_BYTES } from './journal.js';
 import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_OPEN } from './webhooks/dispatcher.js';
 
 const port = (value: string) => {
@@ -56,6 +57,7 @@ const options: Option[] = [
   new Option('--variant <name...>', 'behave differently in ways the contract allows, to test a conformance suite').choices([...Object.keys(VARIANTS), ...Object.keys(DEBITURA_VARIANTS)]),
   ...faultOptions(),
   new Option('--journal-size <n>', 'requests kept for GET /__admin/journal (0 = off)').argParser((v) => Number(v)).default(200),
+  new Option('--journal-max-bytes <n>', 'bytes the journal may hold in all (bodies are cut to 64 KB each); oldest dropped first').argParser(positiveInteger).default(DEFAULT_JOURNAL_MAX_BYTES),
   new Option('--webhook-concurrency <n>', 'webhook attempts open at once per receiver (scheme, host and port); the rest queue').argParser(positiveInteger).default(DEFAULT_MAX_IN_FLIGHT),
   new Option('--webhook-max-open <n>', 'webhook attempts open at once in total, across every receiver; the rest queue').argParser(positiveInteger).default(DEFAULT_MAX_OPEN),
   new Option('--admin-token <token>', 'needed by the console and /__admin when --host is not loopback'),
@@ -104,6 +106,7 @@ async function start() {
     variants: opts.variant,
     faults: faultsFromCli(program.opts()),
     journalLimit: program.opts<{ journalSize: number }>().journalSize,
+    journalMaxBytes: program.opts<{ journalMaxBytes: number }>().journalMaxBytes,
     webhookConcurrency: program.opts<{ webhookConcurrency: number }>().webhookConcurrency,
     webhookMaxOpen: program.opts<{ webhookMaxOpen: number }>().webhookMaxOpen,
     adminToken,

@@ -69,6 +69,8 @@ export interface MockServerOptions {
   faults?: FaultOptions;
   /** How many requests GET /__admin/journal keeps (default 200; 0 turns the journal off). */
   journalLimit?: number;
+  /** Budget of the journal's estimated bytes (URL, headers, bodies cut to 64 KB each); default 8 MB, oldest dropped first. */
+  journalMaxBytes?: number;
   /** Required to listen on a non-loopback address: the console and /__admin then need it (see admin-access.ts). */
   adminToken?: string;
   /** At most this many accounts, least recently used evicted first (default: unbounded on loopback, 1000 otherwise). */
@@ -279,7 +281,7 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
 
   // Journal first (so refused, failed and dropped requests are recorded), then faults (ahead of
   // authentication: a slow or failing network comes before the API reads the key), then /__admin.
-  const journal = installJournal(app, { now: () => clock.nowMs(), limit: options.journalLimit });
+  const journal = installJournal(app, { now: () => clock.nowMs(), limit: options.journalLimit, maxBytes: options.journalMaxBytes });
   // An evicted or reset account's journal entries go with it (an X-Mock-Scenario session files under
   // its base key, which stays).
   sandbox.accountGone = (key) => {
