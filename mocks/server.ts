@@ -5,7 +5,7 @@ import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import qs from 'qs';
 import { loadContract, type Contract } from './contract.js';
-import { createClock, type Clock } from './clock.js';
+import { createClock, realNowMs, type Clock } from './clock.js';
 import { ApiError, errors } from './errors.js';
 import { DEFECTS, parseDefects, type DefectName } from './defects.js';
 import { handlers } from './handlers/index.js';
@@ -219,7 +219,9 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   const nextRequestId = variants.requestId ? variants.requestId(requestIds) : () => requestIds.id('req');
   const level = options.logLevel ?? 'info';
   // Request lines and pino's JSON lines go through one buffered writer (see log-writer.ts).
-  const logOut = level === 'silent' ? undefined : createLineWriter();
+  // Its "N log lines dropped" line is a pino line (level warn) when the log is JSON.
+  const droppedLine = options.logJson ? (count: number) => JSON.stringify({ level: 40, time: realNowMs(), msg: `${count} log lines dropped (the log output was not keeping up or failed)` }) : undefined;
+  const logOut = level === 'silent' ? undefined : createLineWriter({ droppedLine });
   const app = Fastify({
     logger: options.logJson && logOut ? { level, stream: logOut } : false,
     bodyLimit: JSON_LIMIT,
