@@ -3,7 +3,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createMockServer, type LogLevel } from './server.js';
+import { createMockServer, SHUTDOWN_GRACE_MS, type LogLevel } from './server.js';
 import { loadContract } from './contract.js';
 import { DEFECTS } from './defects.js';
 import { DEBITURA_DEFECTS } from './debitura/defects.js';
@@ -80,6 +80,9 @@ program.action(start);
 await program.parseAsync();
 
 async function start() {
+  // A log reader that went away (EPIPE) or a full disk (/dev/full: ENOSPC) must not take the mock
+  // down: console.log's stream reports such failures as 'error' events, fatal without a listener.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   const opts = program.opts<{
     port: number; host: string; spec?: string; seed?: string; scenario?: string; logLevel: LogLevel; quiet?: boolean; logJson?: boolean;
     validateResponses?: boolean; corsOrigin?: string[]; webhookUrl?: string; webhookSecret: string; defect?: string[]; variant?: string[];
@@ -129,13 +132,35 @@ async function start() {
   console.log(`CasaPay mock listening on ${mock.url}${extras.length ? ` (${extras.join(', ')})` : ''} — try: curl ${mock.url}/v1/collection_cases -H "Authorization: Bearer sk_test_123"`);
   console.log(`Debitura's Referral-Partner API on ${mock.url}/debitura/referral (XApiKey), Customer API on ${mock.url}/debitura/customer (Bearer token from /oauth/token)`);
 
+  // Last resort, once listening: an error nothing caught (a bug) is reported and the mock keeps
+  // serving, rather than one request taking a shared sandbox down. Handlers validate before they
+  // change state, so what such an error interrupts has changed nothing. See DECISIONS.md.
+  process.on('uncaughtException', (error) => reportUnexpected('uncaught exception', error));
+  process.on('unhandledRejection', (error) => reportUnexpected('unhandled rejection', error));
+
+  // SIGTERM/SIGINT: stop accepting, let requests and webhook attempts in flight finish (up to 5 s),
+  // then exit 0 — also when stdout is gone (its errors are ignored above). A second signal exits at once.
   let closing = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
       if (closing) process.exit(1);
       closing = true;
-      if (logLevel !== 'silent') console.log(`casapay-mock: ${signal}, shutting down`);
-      mock.close().then(() => process.exit(0), () => process.exit(1));
+      if (logLevel !== 'silent') console.log(`casapay-mock: ${signal}, finishing requests in flight (up to ${SHUTDOWN_GRACE_MS / 1000} s), then shutting down`);
+      mock.close({ graceMs: SHUTDOWN_GRACE_MS }).then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(`casapay-mock: shutting down failed: ${error instanceof Error ? error.message : String(error)}`);
+          process.exit(1);
+        },
+      );
     });
+  }
+}
+
+function reportUnexpected(kind: string, error: unknown): void {
+  try {
+    console.error(`casapay-mock: ${kind} (a bug; please report it), still serving:`, error);
+  } catch {
+    // stderr is gone too: nothing left to tell.
   }
 }

@@ -249,7 +249,8 @@ export class Sandbox {
     return { eventsWithDeliveries: this.eventsById.size, dispatcher: this.dispatcher.size };
   }
 
-  async close(): Promise<void> {
-    await this.dispatcher.close();
+  /** Stops delivering; attempts in flight get `graceMs` to finish (see WebhookDispatcher.close). */
+  async close(graceMs = 0): Promise<void> {
+    await this.dispatcher.close(graceMs);
   }
 }

@@ -5,7 +5,7 @@ import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import qs from 'qs';
 import { loadContract, type Contract } from './contract.js';
-import { createClock, realNowMs, type Clock } from './clock.js';
+import { createClock, monotonicMs, realNowMs, type Clock } from './clock.js';
 import { ApiError, errors } from './errors.js';
 import { DEFECTS, parseDefects, type DefectName } from './defects.js';
 import { handlers } from './handlers/index.js';
@@ -85,8 +85,21 @@ export interface MockEngine {
   clock: Clock;
   /** Compiles every validator in the background, one operation per turn of the event loop. */
   warmUp(): void;
-  close(): Promise<void>;
+  /**
+   * Stops accepting connections, then closes. With `graceMs` (the CLI's SIGTERM gives 5 s), requests in
+   * flight are answered and webhook attempts in flight may finish within that time; whatever is still
+   * open then is cut (attempts recorded with error `aborted`). Default 0: cut at once.
+   */
+  close(options?: CloseOptions): Promise<void>;
 }
+
+export interface CloseOptions {
+  /** Milliseconds in-flight requests and webhook attempts get to finish; default 0. */
+  graceMs?: number;
+}
+
+/** How long SIGTERM lets in-flight requests and webhook attempts finish. */
+export const SHUTDOWN_GRACE_MS = 5000;
 
 export interface MockServer extends MockEngine {
   url: string;
@@ -228,8 +241,11 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     genReqId: nextRequestId,
     // Long path parameters are just ids that do not exist (404), not find-my-way's default 414.
     routerOptions: { maxParamLength: 2048, querystringParser: (query) => parseQuery(query) },
-    forceCloseConnections: true,
-    return503OnClosing: true,
+    // On close only idle keep-alive connections are cut at once; requests in flight get the close's
+    // grace (close() cuts the rest when it runs out). A request that arrives on an open connection
+    // meanwhile is answered as usual rather than with Fastify's own 503 body.
+    forceCloseConnections: 'idle',
+    return503OnClosing: false,
     // The pipeline validates with the contract's own validators and no route declares a Fastify
     // schema, so Fastify's ajv and fast-json-stringify compilers are never loaded (~17 ms at start).
     schemaController: { compilersFactory: { buildValidator: fastifySchemasUnused, buildSerializer: fastifySchemasUnused } },
@@ -358,10 +374,21 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     journal,
     clock,
     warmUp: () => warm(0),
-    async close() {
+    async close({ graceMs = 0 }: CloseOptions = {}) {
       clearInterval(ticker);
-      await app.close();
-      await sandbox.close();
+      const deadline = monotonicMs() + graceMs;
+      // Requests first (they may still emit events to deliver), then the deliveries, one deadline for both.
+      const closed = app.close();
+      // Node closes the connections idle at close() only: a keep-alive connection whose request is
+      // answered during the grace would hold the close until the deadline. Reap those as they idle.
+      const reap = setInterval(() => app.server.closeIdleConnections(), 20);
+      let cut: NodeJS.Timeout | undefined;
+      await Promise.race([closed, new Promise<void>((resolve) => (cut = setTimeout(resolve, graceMs)))]);
+      clearTimeout(cut);
+      clearInterval(reap);
+      app.server.closeAllConnections();
+      await closed;
+      await sandbox.close(Math.max(0, deadline - monotonicMs()));
       logOut?.close();
     },
   };

@@ -350,24 +350,30 @@ export class WebhookDispatcher {
   }
 
   /**
-   * Stops for good: cancels retry timers, aborts in-flight requests (recorded with error `aborted`)
-   * and resolves once they have settled. Unfinished deliveries stay `pending` with `next_attempt_at: null`;
-   * onChange is not called any more. Safe to call twice.
+   * Stops for good: starts nothing more, cancels retry timers, gives attempts in flight `graceMs`
+   * (default 0) to finish, aborts the rest (recorded with error `aborted`) and resolves once they have
+   * settled. Unfinished deliveries stay `pending` with `next_attempt_at: null`; onChange is not called
+   * any more. Safe to call twice (the first call's grace applies).
    * @example
-   * await dispatcher.close();
+   * await dispatcher.close(5000); // a graceful shutdown
    */
-  close(): Promise<void> {
-    this.closing ??= this.shutdown();
+  close(graceMs = 0): Promise<void> {
+    this.closing ??= this.shutdown(graceMs);
     return this.closing;
   }
 
-  private async shutdown(): Promise<void> {
+  private async shutdown(graceMs: number): Promise<void> {
     for (const job of this.waiting) {
       if (job.retryTimer) clearTimeout(job.retryTimer);
       job.retryTimer = null;
       job.delivery.next_attempt_at = null;
     }
     this.waiting.clear();
+    if (graceMs > 0 && this.inFlight.size) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([Promise.all([...this.inFlight.values()].map((flight) => flight.settled)), new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+      clearTimeout(timer);
+    }
     const settling = [...this.inFlight.values()].map(({ controller, settled }) => {
       controller.abort();
       return settled;
