@@ -52,8 +52,9 @@ export class PrismFallback {
 
   private load(): Promise<Loaded> {
     this.loading ??= (async () => {
+      const document = structuredClone(this.contract.document);
       const [prism, core] = await Promise.all([import('@stoplight/prism-http'), import('@stoplight/prism-core')]);
-      const operations = await prism.getHttpOperationsFromSpec(structuredClone(this.contract.document));
+      const operations = await prism.getHttpOperationsFromSpec(document);
       return { prism, core, operations };
     })();
     return this.loading.catch((error: unknown) => {
