@@ -50,7 +50,7 @@ export function subscriptionHandlers(rt: DebituraRuntime, api: SubscriptionApi):
     if (unknown !== undefined) throw errors.parameterInvalid('events', `'${unknown}' is not an event type here; use ${api.events.join(', ')}.`);
     const checked = checkedUrl(url);
     if (worldOf(ctx.account).subscriptions.size >= MAX_SUBSCRIPTIONS) {
-      throw errors.limitReached('webhook subscriptions', MAX_SUBSCRIPTIONS, 'Delete one (DELETE /webhooks/{id}) before creating another.');
+      throw errors.limitReached('webhook subscriptions', MAX_SUBSCRIPTIONS, 'This one has that many: delete one (DELETE /webhooks/{id}) before creating another.');
     }
     const now = isoNow(ctx);
     const secret = Buffer.from(ctx.ids.secret('')).toString('base64');

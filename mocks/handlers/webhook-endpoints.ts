@@ -15,7 +15,7 @@ export const MAX_WEBHOOK_ENDPOINTS = 16;
 export const createWebhookEndpoint: Handler = (ctx) => {
   const body = ctx.body as CreateParams;
   if (ctx.account.webhookEndpoints.size >= MAX_WEBHOOK_ENDPOINTS) {
-    throw errors.limitReached('webhook endpoints', MAX_WEBHOOK_ENDPOINTS, 'Delete one (DELETE /v1/webhook_endpoints/{id}) before creating another.');
+    throw errors.limitReached('webhook endpoints', MAX_WEBHOOK_ENDPOINTS, 'This one has that many: delete one (DELETE /v1/webhook_endpoints/{id}) before creating another.');
   }
   const endpoint: WebhookEndpoint = {
     id: ctx.ids.id('we'),

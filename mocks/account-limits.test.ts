@@ -1,9 +1,10 @@
-// At most 16 webhook endpoints (CasaPay) and 16 subscriptions (Debitura) per account: the 17th is a
-// declared 400 in the API's own error shape, and it changes nothing.
+// What one account may hold: 16 webhook endpoints (CasaPay), 16 subscriptions (Debitura), 100 MB of
+// case files. Beyond, a declared 400 in the API's own error shape, and nothing changes.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeErrors, loadBundledContract } from './contract.js';
 import { MAX_WEBHOOK_ENDPOINTS } from './handlers/webhook-endpoints.js';
-import { startMock, type TestMock } from './test-support.js';
+import { MAX_ACCOUNT_FILE_BYTES } from './handlers/case-files.js';
+import { QUICKSTART_CASE, startMock, type TestMock } from './test-support.js';
 
 const referral = loadBundledContract('debitura-referral.json');
 let mock: TestMock;
@@ -53,4 +54,25 @@ it("Debitura: the 17th subscription of an account (partner's and clients' togeth
   expect((await call('GET', '/webhooks')).body).toHaveLength(16);
   expect((await call('DELETE', `/webhooks/${ids[0]}`)).status).toBe(204);
   expect((await call('POST', '/webhooks', { url: 'https://receiver.example/hook?n=17', events: ['case.created'] })).status).toBe(201);
+});
+
+it('CasaPay: an upload that would take the account over 100 MB of case files is refused with 400 resource_limit_reached', async () => {
+  expect(MAX_ACCOUNT_FILE_BYTES).toBe(100 * 1024 * 1024);
+  const key = 'sk_test_file_limit';
+  const caseId = (await mock.call('POST', '/v1/collection_cases', { key, body: QUICKSTART_CASE })).body.id;
+  const upload = (size: number) => {
+    const data = new FormData();
+    data.set('file', new Blob([Buffer.alloc(size, 1)]), 'invoice.pdf');
+    data.set('document_type', 'original_invoice');
+    return mock.call('POST', `/v1/collection_cases/${caseId}/files`, { key, body: data });
+  };
+  // 99 MB already kept (put there directly: uploading it would only make the test slow).
+  mock.sandbox.account(key).fileContents.set('file_already_kept', Buffer.allocUnsafe(MAX_ACCOUNT_FILE_BYTES - 1024 * 1024));
+  const refused = await upload(1024 * 1024 + 1);
+  expect(refused.status).toBe(400);
+  expect(refused.body.error).toMatchObject({ type: 'invalid_request_error', code: 'resource_limit_reached' });
+  expect(refused.body.error.message).toMatch(/at most 100 MB of case files/);
+  expect((await mock.call('GET', `/v1/collection_cases/${caseId}/files`, { key })).body.data).toEqual([]);
+  // Up to the limit exactly is fine.
+  expect((await upload(1024 * 1024)).status).toBe(201);
 });
