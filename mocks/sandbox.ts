@@ -51,8 +51,7 @@ const WRONG_SECRET = 'whsec_not_the_endpoint_secret';
 export class Sandbox {
   /** Seeds each new account (the server sets it to apply scenarios). */
   seedAccount: (account: AccountState) => void = () => undefined;
-  /** Told when an account is evicted or reset, after its deliveries are gone (the server clears its journal entries). */
-  accountGone: (key: string) => void = () => undefined;
+  private readonly goneListeners: Array<(key: string) => void> = [];
   readonly store: Store;
   readonly ids: IdMinter;
   readonly idempotency: IdempotencyCache;
@@ -241,7 +240,12 @@ export class Sandbox {
   /** Releases what an account left outside its AccountState: deliveries, their events' index, journal entries. */
   private forget(key: string): void {
     for (const eventId of this.dispatcher.forgetOwner(key)) this.eventsById.delete(eventId);
-    this.accountGone(key);
+    for (const listener of this.goneListeners) listener(key);
+  }
+
+  /** Calls `listener` with the key of every account evicted or reset, after its deliveries are gone (journal entries, Debitura's tokens). */
+  onAccountGone(listener: (key: string) => void): void {
+    this.goneListeners.push(listener);
   }
 
   /** What the sandbox holds outside the accounts (tests: nothing is left of an evicted account). */

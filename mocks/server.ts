@@ -302,9 +302,9 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   const journal = installJournal(app, { now: () => clock.nowMs(), limit: options.journalLimit, maxBytes: options.journalMaxBytes });
   // An evicted or reset account's journal entries go with it (an X-Mock-Scenario session files under
   // its base key, which stays).
-  sandbox.accountGone = (key) => {
+  sandbox.onAccountGone((key) => {
     if (!key.includes(SCENARIO_SUFFIX)) journal.clear(key);
-  };
+  });
   // Faults draw from their own seeded stream, so turning them on does not change the ids a seed mints.
   installFaults(app, { faults: options.faults, random: createIdMinter(options.seed === undefined ? undefined : `${options.seed}:faults`).fraction, render: (request, error) => renderFor(request.url, error) });
   await registerAdmin(app, { sandbox, journal, clock, access, providerStates, scenarios, applyScenario: (account, scenario) => applyScenario(runtime, account, scenario) });
