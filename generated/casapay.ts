@@ -119,7 +119,7 @@ export type paths = {
         put?: never;
         /**
          * Upload a file to a case
-         * @description Attaches a document to the case (multipart). Up to 25 MB (413 otherwise); extensions .pdf .doc .docx .xls .xlsx .csv .txt .jpg .jpeg .png (415 otherwise). Allowed in every status, including closed. Emits `case_file.uploaded`.
+         * @description Attaches a document to the case (multipart). Up to 25 MB (413 otherwise); extensions .pdf .doc .docx .xls .xlsx .csv .txt .jpg .jpeg .png (415 otherwise). Allowed in every status, including closed. Emits `case_file.uploaded`. **Inference (the mock's bound):** an account keeps at most 100 MB of files; an upload beyond it is refused with 400 `resource_limit_reached`.
          */
         post: operations["uploadCaseFile"];
         delete?: never;
@@ -447,7 +447,7 @@ export type paths = {
         put?: never;
         /**
          * Create a webhook endpoint
-         * @description Registers a URL for the given event types. The response carries the signing `secret` (`whsec_…`) — the only time it is shown.
+         * @description Registers a URL for the given event types. The response carries the signing `secret` (`whsec_…`) — the only time it is shown. An account holds at most 16 endpoints (as Stripe's test mode does); creating a 17th is refused with 400 `resource_limit_reached` until one is deleted.
          */
         post: operations["createWebhookEndpoint"];
         delete?: never;
@@ -1914,13 +1914,14 @@ export type components = {
                  *     HTTP's 431, so every operation's declared statuses cover it). `request_malformed`: not parseable as HTTP. `content_type_unsupported`: the body is neither JSON nor multipart as the operation requires.
                  *     `file_too_large` (413) and `file_type_unsupported` (415) come from file uploads.
                  *     `resource_not_found` (404), `resource_already_exists`, `state_invalid` (a lifecycle move the object's state forbids).
+                 *     `resource_limit_reached` (400): the account already holds as many of that resource as allowed (16 webhook endpoints, 100 MB of case files).
                  *     `api_key_missing`, `api_key_invalid` (401). `idempotency_key_reused` (400), `idempotency_key_in_use` (409).
                  *     Business refusals (422): `no_partner_available`, `amount_below_minimum` (principal under USD 100), `missing_debt_collection_contract`, `missing_power_of_attorney`,
                  *     `missing_kyc_verification`, `currency_mismatch`, `amount_exceeds_coverage`, `outside_coverage_period`.
                  *     `rate_limited` (429), `internal_error` (500), `service_unavailable` (503).
                  * @enum {string}
                  */
-                code: "parameter_missing" | "parameter_invalid" | "parameter_unknown" | "parameters_exclusive" | "body_invalid_json" | "url_invalid" | "headers_too_large" | "request_malformed" | "content_type_unsupported" | "file_too_large" | "file_type_unsupported" | "resource_not_found" | "resource_already_exists" | "state_invalid" | "api_key_missing" | "api_key_invalid" | "idempotency_key_reused" | "idempotency_key_in_use" | "no_partner_available" | "amount_below_minimum" | "missing_debt_collection_contract" | "missing_power_of_attorney" | "missing_kyc_verification" | "currency_mismatch" | "amount_exceeds_coverage" | "outside_coverage_period" | "rate_limited" | "internal_error" | "service_unavailable";
+                code: "parameter_missing" | "parameter_invalid" | "parameter_unknown" | "parameters_exclusive" | "body_invalid_json" | "url_invalid" | "headers_too_large" | "request_malformed" | "content_type_unsupported" | "file_too_large" | "file_type_unsupported" | "resource_not_found" | "resource_already_exists" | "resource_limit_reached" | "state_invalid" | "api_key_missing" | "api_key_invalid" | "idempotency_key_reused" | "idempotency_key_in_use" | "no_partner_available" | "amount_below_minimum" | "missing_debt_collection_contract" | "missing_power_of_attorney" | "missing_kyc_verification" | "currency_mismatch" | "amount_exceeds_coverage" | "outside_coverage_period" | "rate_limited" | "internal_error" | "service_unavailable";
                 /** @description A sentence for the developer saying what was wrong and how to fix it. */
                 message: string;
                 /**

@@ -155,7 +155,7 @@ export type paths = {
         put?: never;
         /**
          * Subscribe to webhook events
-         * @description Creates a subscription. The answer carries the signing `secret` (base64) — the only time it is returned.
+         * @description Creates a subscription. The answer carries the signing `secret` (base64) — the only time it is returned. **Inference (the mock's bound):** an account holds at most 16 subscriptions (the partner's and its clients'); one more is refused with 400 until one is deleted.
          */
         post: operations["createWebhook"];
         delete?: never;

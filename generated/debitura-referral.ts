@@ -179,7 +179,7 @@ export type paths = {
         put?: never;
         /**
          * Subscribe to case events
-         * @description Creates a subscription for the case events of every linked client. The answer carries the signing `secret` (base64) — the only time it is returned.
+         * @description Creates a subscription for the case events of every linked client. The answer carries the signing `secret` (base64) — the only time it is returned. **Inference (the mock's bound):** an account holds at most 16 subscriptions (its own and its clients'); one more is refused with 400 until one is deleted.
          */
         post: operations["createPartnerWebhook"];
         delete?: never;

@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { createMockServer, type LogLevel } from './server.js';
+import { createMockServer, SHUTDOWN_GRACE_MS, type LogLevel } from './server.js';
 import { loadContract } from './contract.js';
 import { DEFECTS } from './defects.js';
 import { DEBITURA_DEFECTS } from './debitura/defects.js';
@@ -17,6 +17,8 @@ import { faultOptions, faultsFromCli } from './faults.js';
 import { choosePort, envName } from './cli-env.js';
 import { DEFAULT_SHARED_MAX_ACCOUNTS, isLoopbackHost } from './admin-access.js';
 import { mintSecret } from './state/ids.js';
+import { DEFAULT_JOURNAL_MAX_BYTES } from './journal.js';
+import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_OPEN } from './webhooks/dispatcher.js';
 
 const port = (value: string) => {
   const n = Number(value);
@@ -59,7 +61,9 @@ const options: Option[] = [
   new Option('--variant <name...>', 'behave differently in ways the contract allows, to test a conformance suite').choices([...Object.keys(VARIANTS), ...Object.keys(DEBITURA_VARIANTS)]),
   ...faultOptions(),
   new Option('--journal-size <n>', 'requests kept for GET /__admin/journal (0 = off)').argParser((v) => Number(v)).default(200),
-  new Option('--webhook-concurrency <n>', 'webhook attempts open at once per receiver URL; the rest queue').argParser(positiveInteger).default(4),
+  new Option('--journal-max-bytes <n>', 'bytes the journal may hold in all (bodies are cut to 64 KB each); oldest dropped first').argParser(positiveInteger).default(DEFAULT_JOURNAL_MAX_BYTES),
+  new Option('--webhook-concurrency <n>', 'webhook attempts open at once per receiver (scheme, host and port); the rest queue').argParser(positiveInteger).default(DEFAULT_MAX_IN_FLIGHT),
+  new Option('--webhook-max-open <n>', 'webhook attempts open at once in total, across every receiver; the rest queue').argParser(positiveInteger).default(DEFAULT_MAX_OPEN),
   new Option('--admin-token <token>', 'needed by the console and /__admin when --host is not loopback'),
   new Option('--generate-admin-token', 'off loopback without --admin-token, make one and print it (the Docker image does)'),
   new Option('--max-accounts <n>', `accounts kept, least recently used evicted first (default: unbounded on loopback, ${DEFAULT_SHARED_MAX_ACCOUNTS} otherwise)`).argParser(positiveInteger),
@@ -112,6 +116,9 @@ function refuseOldHostShorthand(args: readonly string[]): void {
 }
 
 async function start() {
+  // A log reader that went away (EPIPE) or a full disk (/dev/full: ENOSPC) must not take the mock
+  // down: console.log's stream reports such failures as 'error' events, fatal without a listener.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   const opts = program.opts<{
     host: string; spec?: string; seed?: string; scenario?: string; logLevel: LogLevel; quiet?: boolean; logJson?: boolean;
     validateResponses?: boolean; corsOrigin?: string[]; webhookUrl?: string; webhookSecret: string; defect?: string[]; variant?: string[];
@@ -147,7 +154,9 @@ async function start() {
     variants: opts.variant,
     faults: faultsFromCli(program.opts()),
     journalLimit: program.opts<{ journalSize: number }>().journalSize,
+    journalMaxBytes: program.opts<{ journalMaxBytes: number }>().journalMaxBytes,
     webhookConcurrency: program.opts<{ webhookConcurrency: number }>().webhookConcurrency,
+    webhookMaxOpen: program.opts<{ webhookMaxOpen: number }>().webhookMaxOpen,
     adminToken,
     maxAccounts: program.opts<{ maxAccounts?: number }>().maxAccounts,
     blockPrivateWebhooks: privateWebhooks(program.opts<{ blockPrivateWebhooks?: boolean; allowPrivateWebhooks?: boolean }>()),
@@ -171,13 +180,35 @@ async function start() {
   console.log(`CasaPay mock listening on ${mock.url}${extras.length ? ` (${extras.join(', ')})` : ''} — try: curl ${mock.url}/v1/collection_cases -H "Authorization: Bearer sk_test_123"`);
   console.log(`Debitura's Referral-Partner API on ${mock.url}/debitura/referral (XApiKey), Customer API on ${mock.url}/debitura/customer (Bearer token from /oauth/token)`);
 
+  // Last resort, once listening: an error nothing caught (a bug) is reported and the mock keeps
+  // serving, rather than one request taking a shared sandbox down. Handlers validate before they
+  // change state, so what such an error interrupts has changed nothing. See DECISIONS.md.
+  process.on('uncaughtException', (error) => reportUnexpected('uncaught exception', error));
+  process.on('unhandledRejection', (error) => reportUnexpected('unhandled rejection', error));
+
+  // SIGTERM/SIGINT: stop accepting, let requests and webhook attempts in flight finish (up to 5 s),
+  // then exit 0 — also when stdout is gone (its errors are ignored above). A second signal exits at once.
   let closing = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
       if (closing) process.exit(1);
       closing = true;
-      if (logLevel !== 'silent') console.log(`casapay-mock: ${signal}, shutting down`);
-      mock.close().then(() => process.exit(0), () => process.exit(1));
+      if (logLevel !== 'silent') console.log(`casapay-mock: ${signal}, finishing requests in flight (up to ${SHUTDOWN_GRACE_MS / 1000} s), then shutting down`);
+      mock.close({ graceMs: SHUTDOWN_GRACE_MS }).then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(`casapay-mock: shutting down failed: ${error instanceof Error ? error.message : String(error)}`);
+          process.exit(1);
+        },
+      );
     });
+  }
+}
+
+function reportUnexpected(kind: string, error: unknown): void {
+  try {
+    console.error(`casapay-mock: ${kind} (a bug; please report it), still serving:`, error);
+  } catch {
+    // stderr is gone too: nothing left to tell.
   }
 }

@@ -56,6 +56,8 @@ export const errors = {
   apiKeyInvalid: () => new ApiError(401, 'authentication_error', 'api_key_invalid', 'Invalid API key. Keys look like sk_test_… (test mode) or sk_live_….'),
   idempotencyReused: () => new ApiError(400, 'idempotency_error', 'idempotency_key_reused', 'Keys for idempotent requests can only be used with the same parameters they were first used with. Try a new key.', null),
   idempotencyInUse: () => new ApiError(409, 'idempotency_error', 'idempotency_key_in_use', 'A request with this Idempotency-Key is still in progress. Retry once it has finished.', null),
+  limitReached: (what: string, limit: number, how: string) =>
+    new ApiError(400, 'invalid_request_error', 'resource_limit_reached', `An account holds at most ${limit} ${what}. ${how}`, null),
   stateInvalid: (message: string, param: string | null = null) => new ApiError(422, 'validation_error', 'state_invalid', message, param),
   business: (code: ErrorCode, message: string, param: string | null = null, solution_url?: string) =>
     new ApiError(422, 'validation_error', code, message, param, solution_url ? { solution_url } : {}),

@@ -26,10 +26,10 @@ afterEach(async () => {
   for (const app of apps.splice(0)) await app.close();
 });
 
-async function start(limit?: number, now: () => number = () => NOW_MS): Promise<{ url: string; journal: Journal }> {
-  const app = Fastify({ logger: false });
+async function start(limit?: number, now: () => number = () => NOW_MS, maxBytes?: number): Promise<{ url: string; journal: Journal }> {
+  const app = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024 });
   apps.push(app);
-  const journal = installJournal(app, { now, limit });
+  const journal = installJournal(app, { now, limit, maxBytes });
   installFaults(app, { random: () => 0.5 });
   // Like server.ts: non-JSON bodies are kept as a Buffer.
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, raw, done) => done(null, raw));
@@ -124,6 +124,42 @@ describe('journal', () => {
     expect(big.truncated).toBe(true);
     expect(typeof big.body).toBe('string');
     expect(Buffer.byteLength(big.body as string)).toBeLessThanOrEqual(BODY_LIMIT_BYTES);
+  });
+
+  const bigBody = (i: number) => JSON.stringify({ i, filler: Array.from({ length: 20_000 }, (_, n) => `item_${n}_${'x'.repeat(40)}`) });
+
+  it('cuts bodies to 64 KB when it records them, not when they are read: 1 MB bodies pin ~64 KB each', async () => {
+    const { url, journal } = await start();
+    for (let i = 0; i < 5; i++) {
+      const body = bigBody(i);
+      expect(body.length).toBeGreaterThan(1_000_000);
+      await (await fetch(`${url}/v1/echo`, { method: 'POST', headers: { ...auth(KEY), 'content-type': 'application/json' }, body })).arrayBuffer();
+    }
+    expect(journal.size).toBe(5);
+    // Two bodies of at most 64 KB each, plus URL and headers, per entry.
+    expect(journal.bytes).toBeLessThanOrEqual(5 * (2 * BODY_LIMIT_BYTES + 4096));
+    const [newest] = journal.entries();
+    expect(newest!.request.truncated).toBe(true);
+    expect((newest!.request.body as string).startsWith('{"i":4,')).toBe(true);
+    expect(Buffer.byteLength(newest!.request.body as string)).toBeLessThanOrEqual(BODY_LIMIT_BYTES);
+    // Small bodies are still kept whole (and parsed back when read).
+    await (await fetch(`${url}/v1/echo`, { method: 'POST', headers: { ...auth(KEY), 'content-type': 'application/json' }, body: '{"a":1}' })).arrayBuffer();
+    expect(journal.entries()[0]!.request.body).toEqual({ a: 1 });
+  });
+
+  it('keeps the entries within a byte budget, oldest dropped first', async () => {
+    const budget = 300_000;
+    const { url, journal } = await start(200, undefined, budget);
+    expect(journal.maxBytes).toBe(budget);
+    for (let i = 0; i < 10; i++) {
+      await (await fetch(`${url}/v1/echo`, { method: 'POST', headers: { ...auth(KEY), 'content-type': 'application/json' }, body: bigBody(i) })).arrayBuffer();
+      expect(journal.bytes).toBeLessThanOrEqual(budget);
+    }
+    expect(journal.size).toBeGreaterThan(0);
+    expect(journal.size).toBeLessThan(10);
+    expect((journal.entries()[0]!.request.body as string).startsWith('{"i":9,')).toBe(true);
+    journal.clear();
+    expect(journal.bytes).toBe(0);
   });
 
   it('masks a webhook endpoint secret in the response', async () => {

@@ -1,13 +1,18 @@
 // A bounded journal of recent requests and their responses, for `GET /__admin/journal`: what did my
 // client actually send, and what did the mock answer? A ring buffer (oldest entries fall out), API
-// keys and webhook secrets masked, bodies bounded, file downloads and uploads summarised, not copied.
+// keys and webhook secrets masked, file downloads and uploads summarised, not copied.
+// Bounded in bytes as well as in entries: each body is cut to 64 KB when it is recorded (not when it
+// is read: a kept 1 MB body is 1 MB pinned until the entry falls out), and the entries' estimated
+// bytes (URL, headers, both bodies) stay within a budget (default 8 MB), oldest dropped first.
 // Time comes from the injected `now`; durations from Fastify's own timer.
 import { SCENARIO_SUFFIX } from './scenarios/scenarios.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 export const DEFAULT_JOURNAL_LIMIT = 200;
-/** Bodies longer than this are kept as a truncated string. */
+/** Bodies longer than this are kept as a truncated string, cut when recorded. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
+/** Default budget of the entries' estimated bytes (URL, headers, request and response bodies). */
+export const DEFAULT_JOURNAL_MAX_BYTES = 8 * 1024 * 1024;
 
 export interface JournalEntry {
   /** The Request-Id. */
@@ -38,6 +43,9 @@ export interface Journal {
   clear(account?: string): void;
   readonly limit: number;
   readonly size: number;
+  /** The kept entries' estimated bytes (never above maxBytes but for a single entry). */
+  readonly bytes: number;
+  readonly maxBytes: number;
 }
 
 export interface InstallJournalOptions {
@@ -45,6 +53,8 @@ export interface InstallJournalOptions {
   now: () => number;
   /** How many entries to keep; default 200. */
   limit?: number;
+  /** Budget of the entries' estimated bytes; default 8 MB. */
+  maxBytes?: number;
 }
 
 /** A body as kept: JSON text (parsed when read), or a summary for anything else. */
@@ -63,6 +73,8 @@ interface Pending {
   responseBody: Captured;
   status: number | null;
   durationMs: number;
+  /** Estimated bytes the entry holds (for the byte budget). */
+  bytes: number;
 }
 
 const KEY_PREFIX = /^([a-z]+_(?:(?:test|live)_)?)(.*)$/;
@@ -100,6 +112,36 @@ function captureJson(text: string): Captured {
   // Cheap length test first; count bytes only when the text could be over the limit.
   if (text.length * 3 <= BODY_LIMIT_BYTES || Buffer.byteLength(text) <= BODY_LIMIT_BYTES) return { json: text, truncated: false };
   return { json: Buffer.from(text).subarray(0, BODY_LIMIT_BYTES).toString(), truncated: true };
+}
+
+/**
+ * At record time: a JSON body whose declared length is within the limit is kept by reference and
+ * serialised when read (the hot path pays nothing); anything else is cut or summarised now, so no
+ * large body is pinned. Returns what is kept and its estimated bytes.
+ */
+function recordRequestBody(request: FastifyRequest): [Captured | Deferred, number] {
+  const body = request.body;
+  const type = request.headers['content-type'];
+  const length = request.headers['content-length'];
+  if (body === undefined || body === null) return [null, 0];
+  const declared = length === undefined ? NaN : Number(length);
+  if (!Buffer.isBuffer(body) && typeof body === 'object' && declared <= BODY_LIMIT_BYTES && !(typeof type === 'string' && /^multipart\//i.test(type))) {
+    return [{ deferred: body, type, length }, declared];
+  }
+  const captured = captureRequestBody({ deferred: body, type, length });
+  return [captured, capturedBytes(captured)];
+}
+
+const capturedBytes = (captured: Captured): number => (captured === null ? 0 : 'json' in captured ? captured.json.length : captured.summary.length);
+
+/** Header names and values, counted as characters (a cheap estimate of what the entry pins). */
+function headerBytes(headers: Record<string, string | string[] | undefined>): number {
+  let bytes = 0;
+  for (const name in headers) {
+    const value = headers[name];
+    bytes += name.length + (typeof value === 'string' ? value.length : Array.isArray(value) ? value.join('').length : 0);
+  }
+  return bytes;
 }
 
 function captureRequestBody({ deferred: body, type, length }: Deferred): Captured {
@@ -169,10 +211,23 @@ class Ring<T> {
     this.slots = new Array<T | undefined>(capacity);
   }
 
-  push(item: T): void {
+  /** Adds an item; returns the one it overwrote, if the ring was full. */
+  push(item: T): T | undefined {
+    const overwritten = this.size === this.capacity ? this.slots[this.next] : undefined;
     this.slots[this.next] = item;
     this.next = (this.next + 1) % this.capacity;
     if (this.size < this.capacity) this.size++;
+    return overwritten;
+  }
+
+  /** Removes and returns the oldest item. */
+  dropOldest(): T | undefined {
+    if (this.size === 0) return undefined;
+    const at = (this.next - this.size + this.capacity) % this.capacity;
+    const item = this.slots[at];
+    this.slots[at] = undefined;
+    this.size--;
+    return item;
   }
 
   /** Newest first. */
@@ -206,27 +261,41 @@ export function installJournal(app: FastifyInstance, options: InstallJournalOpti
   const limit = options.limit ?? DEFAULT_JOURNAL_LIMIT;
   if (!Number.isInteger(limit) || limit < 0) throw new Error(`journal limit must be a whole number (0 turns the journal off), got ${limit}.`);
   // Off: no hooks at all, so the request path pays nothing for it.
-  if (limit === 0) return { limit, size: 0, entries: () => [], clear: () => undefined };
+  if (limit === 0) return { limit, size: 0, bytes: 0, maxBytes: 0, entries: () => [], clear: () => undefined };
+  const maxBytes = options.maxBytes ?? DEFAULT_JOURNAL_MAX_BYTES;
+  if (!Number.isInteger(maxBytes) || maxBytes < 1) throw new Error(`journal byte budget must be a whole number of bytes of at least 1, got ${maxBytes}.`);
   const { now } = options;
   const ring = new Ring<Pending>(limit);
+  let bytes = 0;
+  const holds = (account: string) => {
+    for (const entry of ring.newest()) if (entry.key === account) return true;
+    return false;
+  };
 
   // One hook on the request path, when the answer is ready: the journal keeps references (headers,
   // parsed body, payload) and copies, masks or serialises them only when someone reads it.
   const record = (request: FastifyRequest, status: number | null, elapsedMs: number, responseBody: Captured) => {
-    ring.push({
+    const [requestBody, requestBytes] = recordRequestBody(request);
+    const entryBytes = request.url.length + headerBytes(request.headers) + requestBytes + capturedBytes(responseBody);
+    const overwritten = ring.push({
       id: request.id,
       atMs: now() - elapsedMs,
       method: request.method,
       url: request.url,
       key: accountOf(request),
       headers: request.headers,
-      // Parsed bodies are never changed after parsing (validation does not default bodies), so this
-      // is what the client sent.
-      requestBody: { deferred: request.body, type: request.headers['content-type'], length: request.headers['content-length'] },
+      // Parsed bodies are never changed after parsing (validation does not default bodies), so a
+      // deferred one is what the client sent.
+      requestBody,
       responseBody,
       status,
       durationMs: Math.round(elapsedMs * 10) / 10,
+      bytes: entryBytes,
     });
+    bytes += entryBytes - (overwritten?.bytes ?? 0);
+    // Oldest out until within budget; the newest entry stays even if it alone is over (at most ~16 KB
+    // of headers and two 64 KB bodies).
+    while (bytes > maxBytes && ring.size > 1) bytes -= ring.dropOldest()!.bytes;
   };
 
   app.addHook('onSend', (request, reply, payload, done) => {
@@ -242,8 +311,12 @@ export function installJournal(app: FastifyInstance, options: InstallJournalOpti
 
   return {
     limit,
+    maxBytes,
     get size() {
       return ring.size;
+    },
+    get bytes() {
+      return bytes;
     },
     entries(query = {}) {
       const max = query.limit ?? limit;
@@ -267,8 +340,12 @@ export function installJournal(app: FastifyInstance, options: InstallJournalOpti
       return out;
     },
     clear(account) {
+      // Called on every eviction: rebuild the ring only when it holds something of the account.
+      if (account !== undefined && !holds(account)) return;
       if (account === undefined) ring.retain(() => false);
       else ring.retain((entry) => entry.key !== account);
+      bytes = 0;
+      for (const entry of ring.newest()) bytes += entry.bytes;
     },
   };
 }

@@ -1,6 +1,7 @@
 // The only file that imports @stoplight/*: Prism's mocker answers requests that ask for a contract
 // example (`Prefer: code=404, example=notFound, dynamic=true`). Prism is loaded on first use, so it
-// costs nothing at start-up or on the stateful hot path.
+// costs nothing at start-up or on the stateful hot path. Loading can fail (no file descriptor left):
+// that request is answered 503 with Retry-After and the next one tries again.
 import type { Contract, OperationSpec } from './contract.js';
 import { errors } from './errors.js';
 
@@ -63,11 +64,16 @@ export class PrismFallback {
 
   private load(): Promise<Loaded> {
     this.loading ??= (async () => {
+      const document = structuredClone(this.contract.document);
       const [prism, core] = await Promise.all([import('@stoplight/prism-http'), import('@stoplight/prism-core')]);
-      const operations = await prism.getHttpOperationsFromSpec(structuredClone(this.contract.document));
+      const operations = await prism.getHttpOperationsFromSpec(document);
       return { prism, core, operations };
     })();
-    return this.loading;
+    return this.loading.catch((error: unknown) => {
+      // Not kept: a failed load is retried by the next request that needs Prism.
+      this.loading = undefined;
+      throw Object.assign(errors.unavailable(), { cause: error });
+    });
   }
 
   /**

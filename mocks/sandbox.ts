@@ -28,8 +28,10 @@ export interface SandboxOptions {
   webhookUrl?: string;
   webhookSecret?: string;
   retryDelaysMs?: readonly number[];
-  /** Webhook attempts open at once per target URL (the CLI's --webhook-concurrency). */
+  /** Webhook attempts open at once per receiver origin (the CLI's --webhook-concurrency). */
   webhookConcurrency?: number;
+  /** Webhook attempts open at once in total (the CLI's --webhook-max-open). */
+  webhookMaxOpen?: number;
   /** Benign variants' edges (mocks/variants.ts): id minting, how a delivery is sent, the signed request. */
   variants?: Pick<VariantHooks, 'ids' | 'send' | 'mutate'>;
   /** At most this many accounts; opening one more evicts the least recently used (default unbounded). */
@@ -70,6 +72,7 @@ const STALE_SIGNATURE_SECONDS = 600;
 export class Sandbox {
   /** Seeds each new account (the server sets it to apply scenarios). */
   seedAccount: (account: AccountState) => void = () => undefined;
+  private readonly goneListeners: Array<(key: string) => void> = [];
   readonly store: Store;
   readonly ids: IdMinter;
   readonly idempotency: IdempotencyCache;
@@ -81,8 +84,11 @@ export class Sandbox {
   readonly tasks: TaskRunners<Effects> = handlerTaskRunners();
 
   constructor(readonly options: SandboxOptions) {
-    // An evicted account's idempotency keys go with it, as on reset.
-    this.store = new Store((account) => this.seedAccount(account), options.maxAccounts, (key) => this.idempotency.clear(key));
+    // An evicted account leaves nothing behind, as on reset: idempotency keys, deliveries, journal entries.
+    this.store = new Store((account) => this.seedAccount(account), options.maxAccounts, (key) => {
+      this.idempotency.clear(key);
+      this.forget(key);
+    });
     const minted = createIdMinter(options.seed);
     this.ids = options.variants?.ids ? options.variants.ids(minted) : minted;
     const variantMutate = options.variants?.mutate;
@@ -97,6 +103,7 @@ export class Sandbox {
       signingTime: defects.has('stale-webhook-timestamp') ? () => realNowSeconds() - STALE_SIGNATURE_SECONDS : realNowSeconds,
       retryDelaysMs: options.retryDelaysMs,
       maxInFlight: options.webhookConcurrency,
+      maxOpen: options.webhookMaxOpen,
       onChange: (delivery) => {
         const event = this.eventsById.get(delivery.event);
         if (event) event.pending_webhooks = this.dispatcher.pendingCount(delivery.event);
@@ -173,7 +180,7 @@ export class Sandbox {
       afterResponse: (effect) => later.push(effect),
       checkWebhookUrl: this.webhookGuard.check,
       flush: () => {
-        for (const [event, targets] of pending.splice(0)) if (targets.length) this.dispatcher.deliver(event, targets);
+        for (const [event, targets] of pending.splice(0)) if (targets.length) this.dispatcher.deliver(event, targets, undefined, account.key);
         for (const effect of later.splice(0)) effect();
       },
     };
@@ -225,7 +232,7 @@ export class Sandbox {
     this.eventsById.set(event.id, event);
     const before = this.dispatcher.deliveries(event.id).length;
     const target: SchemeTarget = { endpointId: endpoint.id, url: endpoint.url, secret: account.webhookSecrets.get(endpoint.id) ?? '', scheme: endpoint.signature_scheme ?? this.options.webhookSigning ?? 'casapay', eventId: event.id };
-    this.dispatcher.deliver(event, [target]);
+    this.dispatcher.deliver(event, [target], undefined, account.key);
     event.pending_webhooks = this.dispatcher.pendingCount(event.id);
     return this.dispatcher.deliveries(event.id)[before]!;
   }
@@ -269,11 +276,30 @@ export class Sandbox {
   }
 
   reset(key?: string): void {
+    const keys = key === undefined ? this.store.all().map((account) => account.key) : this.store.peek(key) ? [key] : [];
     this.store.reset(key);
     this.idempotency.clear(key);
+    for (const gone of keys) this.forget(gone);
   }
 
-  async close(): Promise<void> {
-    await this.dispatcher.close();
+  /** Releases what an account left outside its AccountState: deliveries, their events' index, journal entries. */
+  private forget(key: string): void {
+    for (const eventId of this.dispatcher.forgetOwner(key)) this.eventsById.delete(eventId);
+    for (const listener of this.goneListeners) listener(key);
+  }
+
+  /** Calls `listener` with the key of every account evicted or reset, after its deliveries are gone (journal entries, Debitura's tokens). */
+  onAccountGone(listener: (key: string) => void): void {
+    this.goneListeners.push(listener);
+  }
+
+  /** What the sandbox holds outside the accounts (tests: nothing is left of an evicted account). */
+  get retained(): { eventsWithDeliveries: number; dispatcher: WebhookDispatcher['size'] } {
+    return { eventsWithDeliveries: this.eventsById.size, dispatcher: this.dispatcher.size };
+  }
+
+  /** Stops delivering; attempts in flight get `graceMs` to finish (see WebhookDispatcher.close). */
+  async close(graceMs = 0): Promise<void> {
+    await this.dispatcher.close(graceMs);
   }
 }

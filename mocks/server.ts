@@ -3,9 +3,9 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
-import { createRequire } from 'node:module';
+import qs from 'qs';
 import { loadContract, type Contract } from './contract.js';
-import { createClock, type Clock } from './clock.js';
+import { createClock, monotonicMs, realNowMs, type Clock } from './clock.js';
 import { ApiError, errors } from './errors.js';
 import { DEFECTS, parseDefects, type DefectName } from './defects.js';
 import { handlers } from './handlers/index.js';
@@ -58,10 +58,12 @@ export interface MockServerOptions {
   webhookSecret?: string;
   /** Webhook retry waits in ms (default 0.5 s, 1 s, 2 s, 4 s, 8 s). */
   webhookRetryDelaysMs?: number[];
-  /** Webhook attempts open at once per receiver URL (default 4); the rest queue. */
+  /** Webhook attempts open at once per receiver origin (scheme, host, port; default 4); the rest queue. */
   webhookConcurrency?: number;
   /** How deliveries are signed unless an endpoint chose (`signature_scheme`): `casapay` (default), `standard` or `both`. */
   webhookSigning?: 'casapay' | 'standard' | 'both';
+  /** Webhook attempts open at once in total, across every receiver (default 64); the rest queue. */
+  webhookMaxOpen?: number;
   /** Deliberate implementation defects, to test conformance suites (see defects.ts and mocks/debitura/defects.ts). */
   defects?: string[];
   /** Benign variants the contract allows, to prove a conformance suite does not fail them (see variants.ts). */
@@ -74,6 +76,8 @@ export interface MockServerOptions {
   faults?: FaultOptions;
   /** How many requests GET /__admin/journal keeps (default 200; 0 turns the journal off). */
   journalLimit?: number;
+  /** Budget of the journal's estimated bytes (URL, headers, bodies cut to 64 KB each); default 8 MB, oldest dropped first. */
+  journalMaxBytes?: number;
   /** Required to listen on a non-loopback address: the console and /__admin then need it (see admin-access.ts). */
   adminToken?: string;
   /** At most this many accounts, least recently used evicted first (default: unbounded on loopback, 1000 otherwise). */
@@ -96,17 +100,33 @@ export interface MockEngine {
   clock: Clock;
   /** Compiles every validator in the background, one operation per turn of the event loop. */
   warmUp(): void;
-  close(): Promise<void>;
+  /**
+   * Stops accepting connections, then closes. With `graceMs` (the CLI's SIGTERM gives 5 s), requests in
+   * flight are answered and webhook attempts in flight may finish within that time; whatever is still
+   * open then is cut (attempts recorded with error `aborted`). Default 0: cut at once.
+   */
+  close(options?: CloseOptions): Promise<void>;
 }
+
+export interface CloseOptions {
+  /** Milliseconds in-flight requests and webhook attempts get to finish; default 0. */
+  graceMs?: number;
+}
+
+/** How long SIGTERM lets in-flight requests and webhook attempts finish. */
+export const SHUTDOWN_GRACE_MS = 5000;
 
 export interface MockServer extends MockEngine {
   url: string;
 }
 
-/** Stripe-style query strings (`created[gte]=…`, `types[]=…`) with qs, required on the first non-empty query string (~25 ms). */
-let qs: typeof import('qs') | undefined;
+/**
+ * Stripe-style query strings (`created[gte]=…`, `types[]=…`) with qs, imported at start (~30 ms): a
+ * module loaded on the first query string could fail to load when file descriptors run out, inside
+ * the router, where nothing catches it (the process died of it).
+ */
 const parseQuery = (query: string): Record<string, unknown> =>
-  query === '' ? {} : (qs ??= createRequire(import.meta.url)('qs') as typeof import('qs')).parse(query, { depth: 2, parameterLimit: 200, arrayLimit: 100 });
+  query === '' ? {} : qs.parse(query, { depth: 2, parameterLimit: 200, arrayLimit: 100 });
 
 const API_KEY = /^sk_(test|live)_[A-Za-z0-9_]{1,200}$/;
 const JSON_LIMIT = 1024 * 1024;
@@ -241,6 +261,7 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     retryDelaysMs: options.webhookRetryDelaysMs,
     webhookConcurrency: options.webhookConcurrency,
     webhookSigning: options.webhookSigning,
+    webhookMaxOpen: options.webhookMaxOpen,
     maxAccounts,
     blockPrivateWebhooks,
     webhookResolve: options.webhookResolve,
@@ -273,19 +294,24 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   const nextRequestId = variants.requestId ? variants.requestId(requestIds) : () => requestIds.id('req');
   const level = options.logLevel ?? 'info';
   // Request lines and pino's JSON lines go through one buffered writer (see log-writer.ts).
-  const logOut = level === 'silent' ? undefined : createLineWriter();
+  // Its "N log lines dropped" line is a pino line (level warn) when the log is JSON.
+  const droppedLine = options.logJson ? (count: number) => JSON.stringify({ level: 40, time: realNowMs(), msg: `${count} log lines dropped (the log output was not keeping up or failed)` }) : undefined;
+  const logOut = level === 'silent' ? undefined : createLineWriter({ droppedLine });
   const app = Fastify({
     logger: options.logJson && logOut ? { level, stream: logOut } : false,
     bodyLimit: JSON_LIMIT,
     genReqId: nextRequestId,
     // Long path parameters are just ids that do not exist (404), not find-my-way's default 414.
     routerOptions: { maxParamLength: 2048, querystringParser: (query) => parseQuery(query) },
-    forceCloseConnections: true,
-    return503OnClosing: true,
     // Absolute-form request lines are routed, authenticated and answered by their path.
     rewriteUrl: (request) => originForm(request.url ?? '/'),
     // Node answers an HTTP/1.1 request without Host with a bare 400; the onRequest hook below answers it in the API's shape.
     http: { requireHostHeader: false },
+    // On close only idle keep-alive connections are cut at once; requests in flight get the close's
+    // grace (close() cuts the rest when it runs out). A request that arrives on an open connection
+    // meanwhile is answered as usual rather than with Fastify's own 503 body.
+    forceCloseConnections: 'idle',
+    return503OnClosing: false,
     // The pipeline validates with the contract's own validators and no route declares a Fastify
     // schema, so Fastify's ajv and fast-json-stringify compilers are never loaded (~17 ms at start).
     schemaController: { compilersFactory: { buildValidator: fastifySchemasUnused, buildSerializer: fastifySchemasUnused } },
@@ -345,7 +371,12 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
 
   // Journal first (so refused, failed and dropped requests are recorded), then faults (ahead of
   // authentication: a slow or failing network comes before the API reads the key), then /__admin.
-  const journal = installJournal(app, { now: () => clock.nowMs(), limit: options.journalLimit });
+  const journal = installJournal(app, { now: () => clock.nowMs(), limit: options.journalLimit, maxBytes: options.journalMaxBytes });
+  // An evicted or reset account's journal entries go with it (an X-Mock-Scenario session files under
+  // its base key, which stays).
+  sandbox.onAccountGone((key) => {
+    if (!key.includes(SCENARIO_SUFFIX)) journal.clear(key);
+  });
   // Faults draw from their own seeded stream, so turning them on does not change the ids a seed mints.
   installFaults(app, { faults: options.faults, random: createIdMinter(options.seed === undefined ? undefined : `${options.seed}:faults`).fraction, render: (request, error) => renderFor(request.url, error) });
   await registerAdmin(app, { sandbox, journal, clock, access, providerStates, scenarios, applyScenario: (account, scenario) => applyScenario(runtime, account, scenario) });
@@ -431,10 +462,21 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     journal,
     clock,
     warmUp: () => warm(0),
-    async close() {
+    async close({ graceMs = 0 }: CloseOptions = {}) {
       clearInterval(ticker);
-      await app.close();
-      await sandbox.close();
+      const deadline = monotonicMs() + graceMs;
+      // Requests first (they may still emit events to deliver), then the deliveries, one deadline for both.
+      const closed = app.close();
+      // Node closes the connections idle at close() only: a keep-alive connection whose request is
+      // answered during the grace would hold the close until the deadline. Reap those as they idle.
+      const reap = setInterval(() => app.server.closeIdleConnections(), 20);
+      let cut: NodeJS.Timeout | undefined;
+      await Promise.race([closed, new Promise<void>((resolve) => (cut = setTimeout(resolve, graceMs)))]);
+      clearTimeout(cut);
+      clearInterval(reap);
+      app.server.closeAllConnections();
+      await closed;
+      await sandbox.close(Math.max(0, deadline - monotonicMs()));
       logOut?.close();
     },
   };

@@ -41,7 +41,7 @@ export function emit(rt: DebituraRuntime, fx: Effects, world: DebituraWorld, rec
   world.events.push(event);
   const targets = targetsFor(world, event, rt.sign, target);
   // Events about one case reach each receiver in order: the case id is the dispatcher's ordering key.
-  if (targets.length) fx.afterResponse(() => rt.dispatcher.deliver(rt.outgoing(event.payload), targets, record.case.id));
+  if (targets.length) fx.afterResponse(() => rt.dispatcher.deliver(rt.outgoing(event.payload), targets, record.case.id, fx.account.key));
   return targets.length;
 }
 

@@ -33,7 +33,7 @@ export const debituraErrors = {
   apiKeyInvalid: () => new ApiError(401, 'authentication_error', 'api_key_invalid', 'Invalid XApiKey: send the key of your Debitura account (letters, digits, `_`, `-`, `.`; at most 200 characters).'),
   credentialsMissing: () =>
     new ApiError(401, 'authentication_error', 'api_key_missing', 'No credentials. Send `Authorization: Bearer <accessToken>` with a token from the Referral Partner API\'s POST /oauth/token (or XApiKey as a direct creditor).'),
-  tokenInvalid: () => new ApiError(401, 'authentication_error', 'token_invalid', 'The bearer token is not one this API issued (or its account was reset). Mint a new one with POST /oauth/token and retry.'),
+  tokenInvalid: () => new ApiError(401, 'authentication_error', 'token_invalid', 'The bearer token is not one this API issued (or its account was reset, or it is older than the account\'s 100 newest tokens). Mint a new one with POST /oauth/token and retry.'),
   tokenExpired: (at: number) =>
     new ApiError(401, 'authentication_error', 'token_expired', `The bearer token expired at ${new Date(at * 1000).toISOString()} (tokens live 30 minutes). Mint a new one with POST /oauth/token and retry.`),
   clientNotLinked: (externalTenantId: string) =>

@@ -48,6 +48,8 @@ export function createDebitura({ sandbox, defects, variants, scenario: runScenar
   const render = errorRendererFor(variants, renderDebituraError);
   const docsAccount = `${PARTNER_ACCOUNT}${DOCS_PARTNER_KEY}`;
   const tokens = new TokenRegistry(sandbox.ids, { accountKey: docsAccount, externalTenantId: DOCS_TENANT }, defects.has('debitura-token-never-expires') ? () => 10 * 365 * 86_400 : () => TOKEN_LIFETIME_SECONDS);
+  // An evicted or reset account's tokens go with it.
+  sandbox.onAccountGone((key) => tokens.forget(key));
   const deps = { sandbox, tokens };
 
   sandbox.tasks.define(VERIFICATION_TASK, (fx, { caseId }) => completeVerification(rt, fx, caseId));

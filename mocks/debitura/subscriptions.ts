@@ -7,6 +7,7 @@ import { BLOCKED_CODE } from '../webhooks/url-guard.js';
 import { monotonicMs, realNowSeconds } from '../clock.js';
 import { USER_AGENT } from '../webhooks/dispatcher.js';
 import { errors } from '../errors.js';
+import { MAX_WEBHOOK_ENDPOINTS } from '../handlers/webhook-endpoints.js';
 import { debituraErrors } from './errors.js';
 import { isoNow } from './rules.js';
 import { worldOf, type StoredSubscription, type WebhookSubscription } from './state.js';
@@ -14,6 +15,8 @@ import type { DebituraRuntime } from './cases.js';
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 const TEST_TIMEOUT_MS = 10_000;
+/** Subscriptions per account (the partner's and its clients' together), the bound of CasaPay's endpoints. */
+export const MAX_SUBSCRIPTIONS = MAX_WEBHOOK_ENDPOINTS;
 
 /**
  * What a failed test delivery reports: the mock's own words for the kind of failure, never the
@@ -60,9 +63,13 @@ export function subscriptionHandlers(rt: DebituraRuntime, api: SubscriptionApi):
     const { url, events, isTestMode } = ctx.body as { url: string; events: string[]; isTestMode?: boolean };
     const unknown = events.find((e) => !api.events.includes(e));
     if (unknown !== undefined) throw errors.parameterInvalid('events', `'${unknown}' is not an event type here; use ${api.events.join(', ')}.`);
+    const checked = checkedUrl(url);
+    if (worldOf(ctx.account).subscriptions.size >= MAX_SUBSCRIPTIONS) {
+      throw errors.limitReached('webhook subscriptions', MAX_SUBSCRIPTIONS, 'This one has that many: delete one (DELETE /webhooks/{id}) before creating another.');
+    }
     const now = isoNow(ctx);
     const secret = Buffer.from(ctx.ids.secret('')).toString('base64');
-    const subscription: WebhookSubscription = { id: ctx.ids.uuid(), url: checkedUrl(url), events: [...new Set(events)], isActive: true, createdUtc: now, updatedUtc: now, disabledReason: null, secret: null, isTestMode: isTestMode ?? false };
+    const subscription: WebhookSubscription = { id: ctx.ids.uuid(), url: checked, events: [...new Set(events)], isActive: true, createdUtc: now, updatedUtc: now, disabledReason: null, secret: null, isTestMode: isTestMode ?? false };
     worldOf(ctx.account).subscriptions.set(subscription.id, { subscription, secret, owner: api.owner(ctx) });
     return created({ ...subscription, secret });
   };

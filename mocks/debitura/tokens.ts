@@ -5,6 +5,8 @@ import type { IdMinter } from '../state/ids.js';
 import type { DebituraClient } from './state.js';
 
 export const TOKEN_LIFETIME_SECONDS = 1800;
+/** Live tokens per account: minting one more revokes the account's oldest (tokens are kept in memory). */
+export const MAX_TOKENS_PER_ACCOUNT = 100;
 /** The token Debitura's docs show, answered for the docs' partner and client (see scenarios.ts). */
 export const DOCS_TOKEN = 'eyJhbGciOiJIUzI1NiIs...';
 
@@ -18,6 +20,8 @@ export type TokenCheck = { grant: TokenGrant } | { expiredAt: number } | undefin
 
 export class TokenRegistry {
   private readonly grants = new Map<string, TokenGrant>();
+  /** Account key → its tokens, oldest first. */
+  private readonly byAccount = new Map<string, string[]>();
 
   constructor(
     private readonly ids: IdMinter,
@@ -34,6 +38,10 @@ export class TokenRegistry {
     const accessToken = docs ? DOCS_TOKEN : `${header}.${claims}.${this.ids.secret('').slice(0, 43)}`;
     if (this.grants.size > 10_000) this.prune(now);
     this.grants.set(accessToken, { accountKey, clientId: client.id, expiresAt: now + this.lifetime() });
+    let mine = this.byAccount.get(accountKey);
+    if (!mine) this.byAccount.set(accountKey, (mine = []));
+    mine.push(accessToken);
+    if (mine.length > MAX_TOKENS_PER_ACCOUNT) this.grants.delete(mine.shift()!);
     return { accessToken, tokenType: 'Bearer' as const, expiresIn: TOKEN_LIFETIME_SECONDS };
   }
 
@@ -49,7 +57,27 @@ export class TokenRegistry {
     if (!this.grants.has(DOCS_TOKEN)) this.grants.set(DOCS_TOKEN, { accountKey: this.docs.accountKey, clientId, expiresAt: now + this.lifetime() });
   }
 
+  /** Drops every token of an account (evicted or reset). */
+  forget(accountKey: string): void {
+    for (const token of this.byAccount.get(accountKey) ?? []) this.grants.delete(token);
+    this.byAccount.delete(accountKey);
+    // The docs' token is registered again when the docs' account is opened again.
+    if (accountKey === this.docs.accountKey) this.grants.delete(DOCS_TOKEN);
+  }
+
+  /** How many tokens are kept (for tests). */
+  get size(): number {
+    return this.grants.size;
+  }
+
   private prune(now: number): void {
-    for (const [token, grant] of this.grants) if (now >= grant.expiresAt + 86_400) this.grants.delete(token);
+    for (const [token, grant] of this.grants) {
+      if (now < grant.expiresAt + 86_400) continue;
+      this.grants.delete(token);
+      const mine = this.byAccount.get(grant.accountKey);
+      const at = mine ? mine.indexOf(token) : -1;
+      if (at >= 0) mine!.splice(at, 1);
+      if (mine?.length === 0) this.byAccount.delete(grant.accountKey);
+    }
   }
 }

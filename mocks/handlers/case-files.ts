@@ -10,6 +10,8 @@ import { find, listPage } from './shared.js';
 import { addTimeline } from './collection-cases.js';
 
 export const MAX_FILE_BYTES = 25 * 1024 * 1024;
+/** File bytes one account keeps (four files of the largest size): uploads are held in memory. */
+export const MAX_ACCOUNT_FILE_BYTES = 100 * 1024 * 1024;
 
 /** Extensions accepted for case files, with the media type each is served as. */
 export const ALLOWED_TYPES: Readonly<Record<string, string>> = {
@@ -45,6 +47,11 @@ export const uploadCaseFile: Handler = (ctx) => {
   const extension = path.extname(filename).toLowerCase();
   const contentType = ALLOWED_TYPES[extension];
   if (!contentType) throw errors.fileType(extension, Object.keys(ALLOWED_TYPES));
+  let kept = 0;
+  for (const bytes of ctx.account.fileContents.values()) kept += bytes.length;
+  if (kept + ctx.file.buffer.length > MAX_ACCOUNT_FILE_BYTES) {
+    throw errors.limitReached('MB of case files', MAX_ACCOUNT_FILE_BYTES / (1024 * 1024), `It keeps ${(kept / (1024 * 1024)).toFixed(1)} MB; this file would take it over. Files are kept in memory: reset the account (POST /__admin/reset) to start afresh.`);
+  }
   const now = ctx.now(c.test_clock);
   const id = ctx.ids.id('file');
   const file: CaseFile = {

@@ -3,14 +3,20 @@ import type { components } from '../../generated/casapay.js';
 import type { WebhookEndpoint } from '../state/store.js';
 import { created, ok, type Handler } from './context.js';
 import { find, listPage } from './shared.js';
+import { errors } from '../errors.js';
 
 type CreateParams = components['schemas']['WebhookEndpointCreateParams'];
 type UpdateParams = components['schemas']['WebhookEndpointUpdateParams'];
 
 export const API_VERSION = '2024-11-01';
+/** Endpoints per account, as in Stripe's test mode: each one multiplies every event's deliveries. */
+export const MAX_WEBHOOK_ENDPOINTS = 16;
 
 export const createWebhookEndpoint: Handler = (ctx) => {
   const body = ctx.body as CreateParams;
+  if (ctx.account.webhookEndpoints.size >= MAX_WEBHOOK_ENDPOINTS) {
+    throw errors.limitReached('webhook endpoints', MAX_WEBHOOK_ENDPOINTS, 'This one has that many: delete one (DELETE /v1/webhook_endpoints/{id}) before creating another.');
+  }
   const endpoint: WebhookEndpoint = {
     id: ctx.ids.id('we'),
     object: 'webhook_endpoint',

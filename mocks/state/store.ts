@@ -119,7 +119,14 @@ export class Store {
     }
     account = createAccount(key);
     this.accounts.set(key, account);
-    this.seed(account);
+    try {
+      this.seed(account);
+    } catch (error) {
+      // A seed that failed (a scenario file unreadable for want of file descriptors) leaves no
+      // half-seeded account behind: the next request with this key seeds it afresh.
+      this.accounts.delete(key);
+      throw error;
+    }
     return account;
   }
 

@@ -492,3 +492,30 @@ describe('WebhookDispatcher idle() and close()', () => {
     expect(hanging.received).toHaveLength(1); // the queued event never went out
   });
 });
+
+describe('WebhookDispatcher owners', () => {
+  it('forgetOwner drops the owner\'s logs and every unfinished delivery (in flight, queued, behind in its lane, waiting to retry); others go on', async () => {
+    const hanging = await startReceiver(() => 'hang');
+    const ok = await startReceiver(() => 200);
+    const { dispatcher, changes } = makeDispatcher({ maxInFlight: 1, retryDelaysMs: [60_000] });
+    // In flight, then queued behind it on the same origin, then behind it in its lane (same object).
+    const events = [makeEvent('dc_same'), makeEvent('dc_other'), makeEvent('dc_same')];
+    for (const event of events) dispatcher.deliver(event, [target(hanging.url())], undefined, 'sk_test_gone');
+    const refused = makeEvent('dc_retry');
+    dispatcher.deliver(refused, [target(await refusedUrl())], undefined, 'sk_test_gone');
+    const kept = makeEvent('dc_kept');
+    dispatcher.deliver(kept, [target(ok.url())], undefined, 'sk_test_kept');
+    await waitFor(() => hanging.received.length === 1 && dispatcher.deliveries(refused.id)[0]!.attempts.length === 1);
+    expect(dispatcher.size).toMatchObject({ owners: 2, events: 5 });
+
+    const changesBefore = changes.length;
+    expect(dispatcher.forgetOwner('sk_test_gone').sort()).toEqual([...events, refused].map((e) => e.id).sort());
+    await dispatcher.idle(); // resolves: nothing of the forgotten owner is left unfinished
+    await waitFor(() => dispatcher.size.open === 0); // the aborted attempt's slot is given back just after
+    expect(dispatcher.size).toMatchObject({ owners: 1, events: 1, unfinished: 0, open: 0 });
+    expect(dispatcher.deliveries(events[0]!.id)).toEqual([]);
+    expect(hanging.received).toHaveLength(1); // the queued ones were never sent
+    expect(changes.slice(changesBefore).every((d) => d.event === kept.id)).toBe(true);
+    expect(dispatcher.deliveries(kept.id)[0]!.status).toBe('succeeded');
+  });
+});

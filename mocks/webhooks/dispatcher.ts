@@ -25,11 +25,18 @@
 // parallel), nor exactly-once delivery: a receiver that answered too slowly or with a non-2xx may
 // get the same event again. Receivers dedupe by event `id`.
 //
-// Bounded resources: at most `maxInFlight` attempts (default 4) are open per target URL at any time,
-// so a receiver that accepts connections and never answers costs that many sockets, not one per
-// event. The rest wait in a FIFO per URL; a queued delivery holds only its log entry and a reference
-// to the event (which the account stores anyway): the body is serialised when its first attempt starts.
-// A delivery waiting for a retry gives its slot back.
+// Bounded resources: at most `maxInFlight` attempts (default 4) are open per receiver origin
+// (scheme, host and port — not per URL string, so `?n=1…100` on one receiver shares one bound), and
+// at most `maxOpen` (default 64) in total across all receivers. A receiver that accepts connections
+// and never answers costs that many sockets, not one per event or per endpoint. The rest wait in a
+// FIFO per origin; origins held back by the total bound take turns (round robin) as slots free. A
+// queued delivery holds only its log entry and a reference to the event (which the account stores
+// anyway): the body is serialised when its first attempt starts. A delivery waiting for a retry
+// gives its slot back.
+//
+// Owners: deliver() may name who the event belongs to (an account key); forgetOwner() drops that
+// owner's delivery logs and every unfinished delivery of it (queued ones skipped, retry timers
+// cleared, attempts in flight aborted), so an evicted or reset account leaves nothing behind here.
 import type { components } from '../../generated/casapay.js';
 import { signatureHeader } from './signature.js';
 
@@ -38,8 +45,10 @@ type DeliveryAttempt = WebhookDelivery['attempts'][number];
 
 /** Default waits between attempts, in milliseconds (see the schedule above). */
 export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = Object.freeze([500, 1000, 2000, 4000, 8000]);
-/** Default number of attempts open at once per target URL. */
+/** Default number of attempts open at once per receiver origin. */
 export const DEFAULT_MAX_IN_FLIGHT = 4;
+/** Default number of attempts open at once in total, across every receiver. */
+export const DEFAULT_MAX_OPEN = 64;
 /** Default per-attempt timeout, in milliseconds; the contract tells receivers to answer within 10 s. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const USER_AGENT = 'CasaPay-Mock/1.0';
@@ -79,8 +88,10 @@ export interface DispatcherOptions {
   retryDelaysMs?: readonly number[];
   /** Per-attempt timeout; default {@link DEFAULT_TIMEOUT_MS}. */
   timeoutMs?: number;
-  /** At most this many attempts open at once per target URL; default {@link DEFAULT_MAX_IN_FLIGHT}. */
+  /** At most this many attempts open at once per receiver origin; default {@link DEFAULT_MAX_IN_FLIGHT}. */
   maxInFlight?: number;
+  /** At most this many attempts open at once in total; default {@link DEFAULT_MAX_OPEN}. */
+  maxOpen?: number;
   /** Mints the delivery ids. */
   mintId(prefix: 'whd'): string;
   /** The `t` put in the signature header; default `now()`. Defect injection may skew it. */
@@ -97,6 +108,9 @@ export interface DispatcherOptions {
   send?(url: string, init: RequestInit): Promise<Response>;
 }
 
+/** What a cancelled job keeps in place of its event. */
+const FORGOTTEN_EVENT: DispatchableEvent = Object.freeze({ id: '', data: {} });
+
 interface Job {
   delivery: WebhookDelivery;
   target: DeliveryTarget;
@@ -104,7 +118,12 @@ interface Job {
   /** The signed bytes, from the first attempt on (retries resend the same body). */
   body: string | null;
   lane: string;
+  /** The receiver's origin: its attempts share that origin's slots. */
+  gateKey: string;
+  owner: string | undefined;
   retryTimer: ReturnType<typeof setTimeout> | null;
+  /** Its owner was forgotten: skipped if queued, nothing recorded if in flight. */
+  cancelled: boolean;
 }
 
 /** A FIFO that does not shift arrays: O(1) push and take, memory released as it drains. */
@@ -135,10 +154,23 @@ class Fifo<T> {
   }
 }
 
-/** Per target URL: attempts open now, and jobs ready to go once a slot frees. */
+/** Per receiver origin: attempts open now, and jobs ready to go once a slot frees. */
 interface Gate {
+  key: string;
   open: number;
   ready: Fifo<Job>;
+  /** In the round robin of origins held back by the total bound. */
+  starved: boolean;
+}
+
+/** `scheme://host:port` of a URL, the unit of the per-receiver bound (the URL itself if it does not parse). */
+function originOf(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}`;
+  } catch {
+    return url;
+  }
 }
 
 interface InFlight {
@@ -163,7 +195,15 @@ export class WebhookDispatcher {
   private readonly inFlight = new Map<Job, InFlight>();
   private readonly waiting = new Set<Job>();
   private readonly gates = new Map<string, Gate>();
+  /** Origins with a ready job and a free slot of their own, waiting for the total bound. */
+  private readonly starved = new Fifo<Gate>();
+  /** Attempts open now, across every origin. */
+  private openTotal = 0;
+  /** Owner → its events with deliveries; owner → its unfinished jobs. */
+  private readonly eventsByOwner = new Map<string, Set<string>>();
+  private readonly jobsByOwner = new Map<string, Set<Job>>();
   private readonly maxInFlight: number;
+  private readonly maxOpen: number;
   /** Jobs not yet finished: queued, in flight or waiting for a retry. */
   private unfinished = 0;
   private idleWaiters: Array<() => void> = [];
@@ -174,6 +214,8 @@ export class WebhookDispatcher {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
     if (!Number.isInteger(this.maxInFlight) || this.maxInFlight < 1) throw new RangeError(`maxInFlight must be a whole number ≥ 1, got ${this.maxInFlight}`);
+    this.maxOpen = options.maxOpen ?? DEFAULT_MAX_OPEN;
+    if (!Number.isInteger(this.maxOpen) || this.maxOpen < 1) throw new RangeError(`maxOpen must be a whole number ≥ 1, got ${this.maxOpen}`);
     for (const delay of this.retryDelaysMs) {
       if (!Number.isFinite(delay) || delay < 0) throw new RangeError(`retryDelaysMs must hold non-negative milliseconds, got ${delay}`);
     }
@@ -183,15 +225,23 @@ export class WebhookDispatcher {
   /**
    * Starts delivering `event` to each target (one WebhookDelivery per target) and returns at once.
    * Deliveries with the same `orderKey` (default `data.object.id`) to one URL are sent in order.
-   * Throws after close().
+   * `owner` (an account key) lets forgetOwner() drop them all. Throws after close().
    * @example
-   * dispatcher.deliver({ id: 'evt_1', data: { object: { id: 'dc_1' } } }, [{ endpointId: null, url, secret }]);
+   * dispatcher.deliver({ id: 'evt_1', data: { object: { id: 'dc_1' } } }, [{ endpointId: null, url, secret }], undefined, 'sk_test_123');
    */
-  deliver(event: DispatchableEvent, targets: readonly DeliveryTarget[], orderKey: unknown = event.data?.object?.id): void {
+  deliver(event: DispatchableEvent, targets: readonly DeliveryTarget[], orderKey: unknown = event.data?.object?.id, owner?: string): void {
     if (this.closing) throw new Error('WebhookDispatcher is closed; create a new one to deliver more events');
     const objectId = orderKey;
     let log = this.byEvent.get(event.id);
     if (!log) this.byEvent.set(event.id, (log = []));
+    let ownedJobs: Set<Job> | undefined;
+    if (owner !== undefined && targets.length) {
+      let events = this.eventsByOwner.get(owner);
+      if (!events) this.eventsByOwner.set(owner, (events = new Set()));
+      events.add(event.id);
+      ownedJobs = this.jobsByOwner.get(owner);
+      if (!ownedJobs) this.jobsByOwner.set(owner, (ownedJobs = new Set()));
+    }
     for (const target of targets) {
       const delivery: WebhookDelivery = {
         id: this.options.mintId('whd'),
@@ -207,7 +257,8 @@ export class WebhookDispatcher {
       log.push(delivery);
       // Without an object id there is nothing to order by, so each such delivery gets its own lane.
       const lane = typeof objectId === 'string' && objectId !== '' ? `${target.url}\n${objectId}` : `${target.url}\n#${delivery.id}`;
-      const job: Job = { delivery, target, event, body: null, lane, retryTimer: null };
+      const job: Job = { delivery, target, event, body: null, lane, gateKey: originOf(target.url), owner, retryTimer: null, cancelled: false };
+      ownedJobs?.add(job);
       this.unfinished++;
       const queue = this.lanes.get(lane);
       if (queue) queue.push(job);
@@ -247,24 +298,82 @@ export class WebhookDispatcher {
   }
 
   /**
-   * Stops for good: cancels retry timers, aborts in-flight requests (recorded with error `aborted`)
-   * and resolves once they have settled. Unfinished deliveries stay `pending` with `next_attempt_at: null`;
-   * onChange is not called any more. Safe to call twice.
+   * Drops everything of one owner (an evicted or reset account): its delivery logs, its queued
+   * deliveries, retry timers and attempts in flight (aborted; nothing is recorded for them).
+   * Returns the ids of the events whose logs were dropped.
    * @example
-   * await dispatcher.close();
+   * dispatcher.forgetOwner('sk_test_123'); // ['evt_1', …]
    */
-  close(): Promise<void> {
-    this.closing ??= this.shutdown();
+  forgetOwner(owner: string): string[] {
+    const events = [...(this.eventsByOwner.get(owner) ?? [])];
+    this.eventsByOwner.delete(owner);
+    for (const id of events) this.byEvent.delete(id);
+    const jobs = this.jobsByOwner.get(owner);
+    this.jobsByOwner.delete(owner);
+    for (const job of jobs ?? []) this.cancel(job);
+    return events;
+  }
+
+  /** How many owners, event logs and unfinished deliveries the dispatcher holds (for tests and /__admin). */
+  get size(): { owners: number; events: number; unfinished: number; open: number } {
+    return { owners: this.eventsByOwner.size, events: this.byEvent.size, unfinished: this.unfinished, open: this.openTotal };
+  }
+
+  private cancel(job: Job): void {
+    if (job.cancelled) return;
+    job.cancelled = true;
+    const flight = this.inFlight.get(job);
+    if (flight) {
+      // send() sees `cancelled` when the abort lands and finishes the job.
+      flight.controller.abort();
+      return;
+    }
+    if (job.retryTimer) {
+      clearTimeout(job.retryTimer);
+      job.retryTimer = null;
+      this.waiting.delete(job);
+    }
+    const queue = this.lanes.get(job.lane);
+    const at = queue ? queue.indexOf(job) : -1;
+    if (at > 0) {
+      // Not started yet (behind an earlier event about the same object): just leave the lane.
+      queue!.splice(at, 1);
+      this.unfinished--;
+      if (this.unfinished === 0) this.releaseIdleWaiters();
+    } else if (at === 0) {
+      // Waiting for a retry, or queued for a slot (skipped when its turn comes): the lane moves on.
+      this.finish(job);
+    }
+    // A queued job stays in its origin's FIFO until its turn: keep it light meanwhile.
+    job.event = FORGOTTEN_EVENT;
+    job.body = null;
+  }
+
+  /**
+   * Stops for good: starts nothing more, cancels retry timers, gives attempts in flight `graceMs`
+   * (default 0) to finish, aborts the rest (recorded with error `aborted`) and resolves once they have
+   * settled. Unfinished deliveries stay `pending` with `next_attempt_at: null`; onChange is not called
+   * any more. Safe to call twice (the first call's grace applies).
+   * @example
+   * await dispatcher.close(5000); // a graceful shutdown
+   */
+  close(graceMs = 0): Promise<void> {
+    this.closing ??= this.shutdown(graceMs);
     return this.closing;
   }
 
-  private async shutdown(): Promise<void> {
+  private async shutdown(graceMs: number): Promise<void> {
     for (const job of this.waiting) {
       if (job.retryTimer) clearTimeout(job.retryTimer);
       job.retryTimer = null;
       job.delivery.next_attempt_at = null;
     }
     this.waiting.clear();
+    if (graceMs > 0 && this.inFlight.size) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([Promise.all([...this.inFlight.values()].map((flight) => flight.settled)), new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+      clearTimeout(timer);
+    }
     const settling = [...this.inFlight.values()].map(({ controller, settled }) => {
       controller.abort();
       return settled;
@@ -272,25 +381,27 @@ export class WebhookDispatcher {
     await Promise.all(settling);
     this.lanes.clear();
     this.gates.clear();
+    this.jobsByOwner.clear();
     this.unfinished = 0;
     this.releaseIdleWaiters();
   }
 
-  /** Attempts `job` now if its URL has a free slot, else queues it behind the others for that URL. */
+  /** Attempts `job` now if its origin and the total have a free slot, else queues it for its origin. */
   private start(job: Job): void {
-    const url = job.target.url;
-    let gate = this.gates.get(url);
-    if (!gate) this.gates.set(url, (gate = { open: 0, ready: new Fifo() }));
-    if (gate.open < this.maxInFlight) {
-      gate.open++;
+    let gate = this.gates.get(job.gateKey);
+    if (!gate) this.gates.set(job.gateKey, (gate = { key: job.gateKey, open: 0, ready: new Fifo(), starved: false }));
+    if (gate.open < this.maxInFlight && this.openTotal < this.maxOpen) {
       this.attempt(job, gate);
     } else {
       gate.ready.push(job);
+      if (gate.open < this.maxInFlight) this.starve(gate);
     }
   }
 
   /** Sends one attempt of `job`; never rejects (every failure becomes a recorded attempt). */
   private attempt(job: Job, gate: Gate): void {
+    gate.open++;
+    this.openTotal++;
     const controller = new AbortController();
     let settle!: () => void;
     const settled = new Promise<void>((resolve) => (settle = resolve));
@@ -298,21 +409,50 @@ export class WebhookDispatcher {
     void this.send(job, controller).finally(() => {
       this.inFlight.delete(job);
       settle();
-      this.release(job.target.url, gate);
+      this.release(gate);
     });
   }
 
-  /** An attempt ended: its slot goes to the next ready job for the same URL. */
-  private release(url: string, gate: Gate): void {
+  /** The origin has room of its own but the total is full: it waits its turn. */
+  private starve(gate: Gate): void {
+    if (gate.starved) return;
+    gate.starved = true;
+    this.starved.push(gate);
+  }
+
+  /** The next job of the origin that is not cancelled. */
+  private nextReady(gate: Gate): Job | undefined {
+    for (let job = gate.ready.take(); job; job = gate.ready.take()) if (!job.cancelled) return job;
+    return undefined;
+  }
+
+  /** An attempt ended: its origin's slot, and a slot of the total, go to the next ready jobs. */
+  private release(gate: Gate): void {
     gate.open--;
+    this.openTotal--;
     if (this.closing) return;
-    const next = gate.ready.take();
-    if (next) {
-      gate.open++;
-      this.attempt(next, gate);
-    } else if (gate.open === 0 && this.gates.get(url) === gate) {
-      this.gates.delete(url);
+    if (gate.ready.size) this.starve(gate);
+    // Round robin over the origins held back, one attempt each per turn, while the total has room.
+    while (this.openTotal < this.maxOpen) {
+      const waiting = this.starved.take();
+      if (!waiting) break;
+      waiting.starved = false;
+      if (waiting.open >= this.maxInFlight) continue; // it will come back when one of its own ends
+      const next = this.nextReady(waiting);
+      if (next) this.attempt(next, waiting);
+      if (waiting.ready.size && waiting.open < this.maxInFlight) this.starve(waiting);
+      else this.dropIfUnused(waiting);
     }
+    // This origin's own next, if it still has room and nothing else took the slot.
+    if (gate.open < this.maxInFlight && this.openTotal < this.maxOpen && !gate.starved) {
+      const next = this.nextReady(gate);
+      if (next) this.attempt(next, gate);
+    }
+    this.dropIfUnused(gate);
+  }
+
+  private dropIfUnused(gate: Gate): void {
+    if (gate.open === 0 && gate.ready.size === 0 && !gate.starved && this.gates.get(gate.key) === gate) this.gates.delete(gate.key);
   }
 
   private async send(job: Job, controller: AbortController): Promise<void> {
@@ -345,6 +485,11 @@ export class WebhookDispatcher {
       clearTimeout(timer);
     }
 
+    if (job.cancelled) {
+      // Its owner is gone (forgetOwner): nothing to record, no one to tell.
+      this.finish(job);
+      return;
+    }
     const attempt: DeliveryAttempt = { attempted_at: attemptedAt, status_code: statusCode, latency_ms: Math.round(latency * 100) / 100, error };
     delivery.attempts.push(attempt);
     const succeeded = statusCode !== null && statusCode >= 200 && statusCode < 300;
@@ -402,6 +547,11 @@ export class WebhookDispatcher {
 
   /** The head of the lane is done: start the next event about the same object, if any. */
   private finish(job: Job): void {
+    if (job.owner !== undefined) {
+      const owned = this.jobsByOwner.get(job.owner);
+      owned?.delete(job);
+      if (owned?.size === 0) this.jobsByOwner.delete(job.owner);
+    }
     const queue = this.lanes.get(job.lane);
     if (queue) {
       queue.shift();
