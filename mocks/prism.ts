@@ -3,7 +3,7 @@
 // costs nothing at start-up or on the stateful hot path. Loading can fail (no file descriptor left):
 // that request is answered 503 with Retry-After and the next one tries again.
 import type { Contract, OperationSpec } from './contract.js';
-import { errors } from './errors.js';
+import { ApiError, errors } from './errors.js';
 
 export interface PrismRequest {
   method: string;
@@ -97,6 +97,8 @@ export class PrismFallback {
     try {
       return await this.prismAnswer(operation, request, preference);
     } catch (error) {
+      // A failed load (503) stays what it is; anything Prism itself refuses is about the preference.
+      if (error instanceof ApiError) throw error;
       const problem = error as { detail?: string; message?: string };
       throw preferInvalid(`the contract has no answer for it: ${problem.detail ?? problem.message ?? String(error)}`);
     }
