@@ -2,7 +2,8 @@
 // `casapay-conformance`: checks an implementation of the CasaPay API against the contract, in one
 // command. Prints one line per check, a summary per capability and the total time; writes JUnit,
 // JSON and HTML reports; exits 1 on any failure (2 on bad arguments). `casapay-conformance pact …`
-// verifies or checks Pact files instead (conformance/pact/command.ts).
+// verifies or checks Pact files instead (conformance/pact/command.ts); `casapay-conformance compat …`
+// compares two versions of a contract (conformance/compat/).
 import { CommanderError } from 'commander';
 import { parseCliOptions } from './cli-options.js';
 import { runConformance } from './run.js';
@@ -11,6 +12,7 @@ import { formatSummary } from './report/summary.js';
 async function main(): Promise<number> {
   // `pact verify` / `pact check` have their own command line (conformance/pact/); loaded only when asked for.
   if (process.argv[2] === 'pact') return (await import('./pact/command.js')).runPactCommand(process.argv.slice(2));
+  if (process.argv[2] === 'compat') return (await import('./compat/command.js')).runCompatCommand(process.argv.slice(2));
   let options;
   try {
     options = parseCliOptions(process.argv.slice(2), (program) => program.exitOverride());
