@@ -256,3 +256,11 @@ describe('compat corpus', () => {
     expect(compareContracts({ ...at('response-property', { type: 'string', nullable: true }), openapi: '3.0.3' }, at('response-property', { type: ['string', 'null'] })).filter((f) => f.id !== 'documentation-changed')).toEqual([]);
   });
 });
+
+describe('compat rules inventory', () => {
+  it('conformance/compat/RULES.md is current (npm run rules)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { renderCompatRulesMarkdown } = await import('./rules-doc.js');
+    expect(readFileSync(new URL('./RULES.md', import.meta.url), 'utf8')).toBe(renderCompatRulesMarkdown());
+  });
+});

@@ -1,7 +1,7 @@
 // The catalogue of compatibility rules: every finding `compat` reports names one of these ids, with a
 // verdict for clients (who call the API and read its answers and webhooks) and one for
 // implementations (who serve the API and send its webhooks). Ids follow oasdiff's
-// (checker/localizations_src/en/messages.yaml) where oasdiff has the rule; ours are marked `own`.
+// (checker/localizations_src/en/messages.yaml) where oasdiff has the rule; RULES.md marks which do.
 // Schema rules exist once per place a schema sits (request parameter, request property, response
 // property, response header) and are generated from one table of kinds, judged in opposite
 // directions: a request may accept more, a response may promise more.
@@ -17,8 +17,6 @@ export interface Rule {
   /** The verdict for implementations built on the old contract. */
   implementations: Level;
   summary: string;
-  /** true when oasdiff has no rule of this id. */
-  own?: boolean;
 }
 
 /** A schema change judged by direction; the verdicts for the request side and the response side. */
@@ -27,7 +25,6 @@ interface SchemaKind {
   request: Level;
   response: Level;
   summary: string;
-  own?: boolean;
 }
 
 const B = 'breaking';
@@ -40,13 +37,13 @@ export const SCHEMA_KINDS: readonly SchemaKind[] = [
   { kind: 'list-of-types-narrowed', request: B, response: C, summary: 'it accepts or may hold fewer types' },
   { kind: 'became-nullable', request: C, response: B, summary: 'null became allowed' },
   { kind: 'became-not-nullable', request: B, response: C, summary: 'null is no longer allowed' },
-  { kind: 'format-changed', request: B, response: W, summary: 'its format changed (a response string format is opaque under Stripe’s policy: a warning)', own: true },
-  { kind: 'format-added', request: B, response: C, summary: 'a format was added', own: true },
-  { kind: 'format-removed', request: C, response: W, summary: 'its format was removed', own: true },
+  { kind: 'format-changed', request: B, response: W, summary: 'its format changed (a response string format is opaque under Stripe’s policy: a warning)' },
+  { kind: 'format-added', request: B, response: C, summary: 'a format was added' },
+  { kind: 'format-removed', request: C, response: W, summary: 'its format was removed' },
   { kind: 'enum-value-added', request: C, response: W, summary: 'an enum value was added (a warning in responses under the additive policy)' },
   { kind: 'enum-value-removed', request: B, response: C, summary: 'an enum value was removed' },
   { kind: 'became-enum', request: B, response: C, summary: 'it became an enum' },
-  { kind: 'enum-removed', request: C, response: W, summary: 'it is no longer an enum', own: true },
+  { kind: 'enum-removed', request: C, response: W, summary: 'it is no longer an enum' },
   { kind: 'max-length-decreased', request: B, response: C, summary: 'maxLength lowered or set' },
   { kind: 'max-length-increased', request: C, response: B, summary: 'maxLength raised or removed' },
   { kind: 'min-length-increased', request: B, response: C, summary: 'minLength raised or set' },
@@ -74,9 +71,9 @@ export const SCHEMA_KINDS: readonly SchemaKind[] = [
   { kind: 'discriminator-property-name-changed', request: B, response: B, summary: 'its discriminator names another property' },
   { kind: 'discriminator-mapping-deleted', request: B, response: C, summary: 'a discriminator mapping was deleted' },
   { kind: 'discriminator-mapping-added', request: C, response: W, summary: 'a discriminator mapping was added' },
-  { kind: 'additional-properties-narrowed', request: B, response: C, summary: 'it accepts fewer unnamed properties (additionalProperties false or narrowed)', own: true },
-  { kind: 'additional-properties-widened', request: C, response: W, summary: 'it allows unnamed properties it did not', own: true },
-  { kind: 'unjudged-keyword-changed', request: W, response: W, summary: 'a keyword the tool cannot judge changed (reported, never passed silently)', own: true },
+  { kind: 'additional-properties-narrowed', request: B, response: C, summary: 'it accepts fewer unnamed properties (additionalProperties false or narrowed)' },
+  { kind: 'additional-properties-widened', request: C, response: W, summary: 'it allows unnamed properties it did not' },
+  { kind: 'unjudged-keyword-changed', request: W, response: W, summary: 'a keyword the tool cannot judge changed (reported, never passed silently)' },
 ];
 
 /**
@@ -135,8 +132,8 @@ const STRUCTURAL: Rule[] = [
   { id: 'new-required-request-parameter', clients: B, implementations: W, summary: 'a required parameter was added' },
   { id: 'new-optional-request-parameter', clients: C, implementations: W, summary: 'an optional parameter was added' },
   { id: 'request-parameter-removed', clients: B, implementations: C, summary: 'a parameter was removed' },
-  { id: 'request-parameter-renamed', clients: B, implementations: B, summary: 'a parameter was renamed (one removed and one added in the same place with the same schema)', own: true },
-  { id: 'request-parameter-moved', clients: B, implementations: B, summary: 'a parameter moved to another location (query, header, cookie)', own: true },
+  { id: 'request-parameter-renamed', clients: B, implementations: B, summary: 'a parameter was renamed (one removed and one added in the same place with the same schema)' },
+  { id: 'request-parameter-moved', clients: B, implementations: B, summary: 'a parameter moved to another location (query, header, cookie)' },
   { id: 'request-parameter-became-required', clients: B, implementations: C, summary: 'a parameter became required' },
   { id: 'request-parameter-became-optional', clients: C, implementations: B, summary: 'a parameter became optional' },
   { id: 'request-body-added-required', clients: B, implementations: W, summary: 'a required request body was added' },
@@ -156,8 +153,8 @@ const STRUCTURAL: Rule[] = [
   { id: 'optional-response-header-removed', clients: W, implementations: C, summary: 'an optional response header was removed' },
   { id: 'response-header-became-optional', clients: B, implementations: C, summary: 'a response header became optional' },
   { id: 'response-header-added', clients: C, implementations: W, summary: 'a response header was added' },
-  { id: 'documentation-changed', clients: C, implementations: C, summary: 'descriptions, summaries, examples or titles changed', own: true },
-  { id: 'unjudged-change', clients: W, implementations: W, summary: 'a part of the contract the tool cannot judge changed (callbacks, links, servers…): reported, never passed silently', own: true },
+  { id: 'documentation-changed', clients: C, implementations: C, summary: 'descriptions, summaries, examples or titles changed' },
+  { id: 'unjudged-change', clients: W, implementations: W, summary: 'a part of the contract the tool cannot judge changed (callbacks, links, servers…): reported, never passed silently' },
 ];
 
 function buildCatalogue(): Map<string, Rule> {
@@ -170,7 +167,7 @@ function buildCatalogue(): Map<string, Rule> {
   STRUCTURAL.forEach(add);
   for (const [place, direction] of Object.entries(PLACES) as [Place, Direction][]) {
     for (const k of SCHEMA_KINDS) {
-      add({ id: schemaRuleId(place, k.kind), clients: k[direction], implementations: k[opposite(direction)], summary: `${place.replace('-', ' ')}: ${k.summary}`, ...(k.own ? { own: true } : {}) });
+      add({ id: schemaRuleId(place, k.kind), clients: k[direction], implementations: k[opposite(direction)], summary: `${place.replace('-', ' ')}: ${k.summary}` });
     }
   }
   for (const byDirection of Object.values(PROPERTY_KINDS)) {
