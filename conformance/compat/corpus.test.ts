@@ -224,6 +224,9 @@ const webhookCases: Case[] = [
 const tree = (maxLength: number, name = 'Node') => doc({ '/x': { get: { responses: { '200': { description: 'ok', content: json(ref(name)) } } } } }, { components: { schemas: { [name]: { type: 'object', properties: { label: { type: 'string', maxLength }, child: ref(name) } } } } });
 const cycleCases: Case[] = [
   ['a change inside a $ref cycle is found', { base: tree(10), head: tree(20), want: { triggers: 'response-property-max-length-increased' } }],
+  ['a schema wrapped in allOf is compared merged: a property made required is found', { base: at('request-property', ref('A')), head: at('request-property', { allOf: [ref('A'), { required: ['a'] }] }), want: { triggers: 'request-property-became-required' } }],
+  ['a schema wrapped in allOf with nothing added is no property removed', { base: at('response-property', ref('A')), head: at('response-property', { allOf: [ref('A'), { description: 'the same' }] }), want: { quiet: 'response-required-property-removed' } }],
+  ['a security scheme renamed (same header) breaks nobody', { base: secured([{ key: [] }]), head: doc({ '/x': get({ security: [{ Bearer: [] }] }) }, { components: { ...components, securitySchemes: { Bearer: { type: 'http', scheme: 'Bearer' } } } }), want: { quiet: 'api-security-added' } }],
   ['a renamed recursive component compares without looping', { base: tree(10, 'Node'), head: tree(10, 'TreeNode'), want: { quiet: 'response-property-max-length-increased' } }],
 ];
 

@@ -243,11 +243,19 @@ export function compareContracts(baseDoc: JsonObject, headDoc: JsonObject): Find
 
   /** A security requirement is a set of alternatives; each alternative a set of schemes (scopes included). */
   function compareSecurity(ctx: OperationContext, bOp: JsonObject, hOp: JsonObject) {
+    // A scheme is what goes on the wire (type, scheme, header name), not its name in the contract: renaming `apiKey` to `ApiKey` breaks nobody.
+    const wire = (doc: JsonObject, name: string) => {
+      const schemes = isObject(doc.components) && isObject((doc.components as JsonObject).securitySchemes) ? ((doc.components as JsonObject).securitySchemes as JsonObject) : {};
+      const def = isObject(schemes[name]) ? (schemes[name] as JsonObject) : undefined;
+      if (!def) return name;
+      const scheme = typeof def.scheme === 'string' ? def.scheme.toLowerCase() : '';
+      return `${String(def.type)}${scheme ? ` ${scheme}` : ''}${def.in ? ` in ${String(def.in)} ${String(def.name).toLowerCase()}` : ''}`;
+    };
     const alternatives = (op: JsonObject, doc: JsonObject) => {
       const req = Array.isArray(op.security) ? op.security : Array.isArray(doc.security) ? doc.security : [];
       return (req as JsonObject[]).map((alt) =>
         Object.entries(alt)
-          .map(([name, scopes]) => `${name}${Array.isArray(scopes) && scopes.length ? `[${[...(scopes as string[])].sort().join(' ')}]` : ''}`)
+          .map(([name, scopes]) => `${wire(doc, name)}${Array.isArray(scopes) && scopes.length ? `[${[...(scopes as string[])].sort().join(' ')}]` : ''}`)
           .sort(),
       );
     };
@@ -317,7 +325,9 @@ export function compareContracts(baseDoc: JsonObject, headDoc: JsonObject): Find
   }
   const bSchemes = isObject(baseDoc.components) ? (baseDoc.components as JsonObject).securitySchemes : undefined;
   const hSchemes = isObject(headDoc.components) ? (headDoc.components as JsonObject).securitySchemes : undefined;
-  if (!same(bSchemes, hSchemes)) emit('unjudged-change', ['components', 'securitySchemes'], 'the security schemes changed; the tool cannot judge them: review by hand');
+  // Security schemes are judged where operations use them (by what goes on the wire); a change of their text is documentation.
+  const withoutText = (v: unknown) => JSON.stringify(v, (k, x: unknown) => (k === 'description' ? undefined : x));
+  if (!same(bSchemes, hSchemes)) emit(withoutText(bSchemes) === withoutText(hSchemes) ? 'documentation-changed' : 'unjudged-change', ['components', 'securitySchemes'], withoutText(bSchemes) === withoutText(hSchemes) ? 'the security schemes\' descriptions changed' : 'the security schemes changed; the tool judges them only where operations use them (api-security-*): review the rest by hand');
   if (!same(baseDoc.info, headDoc.info)) emit('documentation-changed', ['info'], 'info (title, version, description…) changed');
   return findings;
 }

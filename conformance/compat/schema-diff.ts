@@ -132,8 +132,33 @@ export class SchemaComparer {
     this.emit(schemaRuleId(ctx.place, kind), ctx.pointer, `${label}: ${detail}`, this.scope);
   }
 
+  /** A schema with its allOf branches merged in: properties and required united, other keywords kept from the first that has them. */
+  private flatten(sideOf: Side, schema: JsonObject, depth = 0): JsonObject {
+    if (!Array.isArray(schema.allOf) || depth > 8) return schema;
+    const { allOf, ...own } = schema;
+    const result: JsonObject = { ...own, properties: { ...(isObject(own.properties) ? own.properties : {}) } };
+    const required = new Set(Array.isArray(own.required) ? (own.required as string[]) : []);
+    for (const branch of allOf as unknown[]) {
+      const part = this.flatten(sideOf, deref(sideOf, branch).schema, depth + 1);
+      for (const [name, prop] of Object.entries(isObject(part.properties) ? part.properties : {})) {
+        const props = result.properties as JsonObject;
+        props[name] = name in props ? { allOf: [props[name], prop] } : prop;
+      }
+      for (const name of Array.isArray(part.required) ? (part.required as string[]) : []) required.add(name);
+      for (const [k, v] of Object.entries(part)) if (!(k in result) && k !== 'properties' && k !== 'required') result[k] = v;
+    }
+    if (required.size) result.required = [...required];
+    if (!Object.keys(result.properties as JsonObject).length) delete result.properties;
+    return result;
+  }
+
   private compareResolved(ctx: SchemaContext, b: JsonObject, h: JsonObject) {
     const direction: Direction = PLACES[ctx.place];
+    if (Array.isArray(b.allOf) !== Array.isArray(h.allOf)) {
+      // Wrapped in (or unwrapped from) allOf: compare what the schemas require, merged.
+      b = this.flatten(this.base, b);
+      h = this.flatten(this.head, h);
+    }
     this.compareTypes(ctx, b, h);
     if (b.format !== h.format) {
       const kind = b.format === undefined ? 'format-added' : h.format === undefined ? 'format-removed' : 'format-changed';
