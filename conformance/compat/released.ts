@@ -6,6 +6,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import type { JsonObject } from './types.js';
+import { compareContracts } from './diff.js';
+import { loadContract } from './load.js';
+import { breakingChangeAnnounced } from './announce.js';
+import type { Finding } from './types.js';
 
 export const RELEASED_DIR = 'spec/released';
 
@@ -29,3 +33,36 @@ export function snapshotPath(root: string, version: string, name: string): strin
 export async function readSnapshot(root: string, relative: string): Promise<JsonObject> {
   return JSON.parse(await readFile(path.join(root, relative), 'utf8')) as JsonObject;
 }
+
+
+export interface UnannouncedBreak {
+  contract: string;
+  finding: Finding;
+  reason: string;
+}
+
+/**
+ * The working contracts against the last release's: every breaking difference (for clients) that
+ * package.json's version and CHANGELOG.md do not announce. `heads` replaces a working contract
+ * (by name) with a document, for tests.
+ */
+export async function unannouncedBreakingChanges(root: string, heads: Record<string, JsonObject> = {}): Promise<{ released: string; version: string; breaks: UnannouncedBreak[] }> {
+  const table = await readReleaseTable(root);
+  const last = table.releases.at(-1)!;
+  const version = (JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  const changelog = await readFile(path.join(root, 'CHANGELOG.md'), 'utf8');
+  const breaks: UnannouncedBreak[] = [];
+  for (const [name, entry] of Object.entries(table.contracts)) {
+    const snapshot = snapshotPath(root, last.version, name);
+    if (!snapshot) continue;
+    const head = heads[name] ?? (await loadContract(entry, root)).doc;
+    const breaking = compareContracts(await readSnapshot(root, snapshot), head).filter((f) => f.clients === 'breaking');
+    if (!breaking.length) continue;
+    const { announced, reason } = breakingChangeAnnounced(last.version, version, changelog);
+    if (!announced) breaks.push(...breaking.map((finding) => ({ contract: entry, finding, reason: reason! })));
+  }
+  return { released: last.version, version, breaks };
+}
+
+/** One line per unannounced break: the rule, the path, the change and what announcing it takes. */
+export const formatBreak = (b: UnannouncedBreak) => `${b.contract}: ${b.finding.id} at ${b.finding.path} (${b.finding.operation}): ${b.finding.message} — not announced: ${b.reason}`;
