@@ -1,7 +1,8 @@
 // `casapay-conformance compat <base> <head>`: the command line of the compatibility check, its
 // output and exit codes (0 nothing breaks, 1 breaking — or a warning under --fail-on warning —, 2 bad
 // arguments or a contract that cannot be read). cli.ts hands every argv starting with `compat` here.
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { compareContracts } from './diff.js';
 import { ContractLoadError, loadContract } from './load.js';
@@ -62,9 +63,14 @@ export async function runCompatCommand(argv: readonly string[], io: CompatIo = d
       const result = await checkCompatibility(base, head, { failOn: o.failOn, audience: o.for, cwd });
       const printed = { text: () => formatText(result, o.all), json: () => formatJson(result), markdown: () => formatMarkdown(result), junit: () => formatJunit(result) }[o.format]();
       io.out(printed.trimEnd());
-      if (o.json) await writeFile(o.json, formatJson(result));
-      if (o.junit) await writeFile(o.junit, formatJunit(result));
-      if (o.markdown) await writeFile(o.markdown, formatMarkdown(result));
+      const write = async (file: string, text: string) => {
+        const target = path.resolve(cwd, file);
+        await mkdir(path.dirname(target), { recursive: true });
+        await writeFile(target, text);
+      };
+      if (o.json) await write(o.json, formatJson(result));
+      if (o.junit) await write(o.junit, formatJunit(result));
+      if (o.markdown) await write(o.markdown, formatMarkdown(result));
       code = result.verdict === 'fail' ? 1 : 0;
     });
   try {
