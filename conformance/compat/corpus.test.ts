@@ -254,6 +254,16 @@ describe('compat corpus', () => {
     expect(rules.length).toBeGreaterThanOrEqual(45);
   });
 
+  it.each([
+    ['a request maxLength raised', at('request-property', { type: 'string', maxLength: 5 }), at('request-property', { type: 'string', maxLength: 9 }), 'request-property-max-length-increased', 'compatible', 'breaking'],
+    ['an optional request property added (bodies are closed)', objectAt('request-property', { a: s }), objectAt('request-property', { a: s, b: s }), 'new-optional-request-property', 'compatible', 'breaking'],
+    ['a required response property added', objectAt('response-property', { a: s }), objectAt('response-property', { a: s, b: s }, ['b']), 'response-required-property-added', 'compatible', 'breaking'],
+    ['a required response property removed', objectAt('response-property', { a: s, b: s }, ['b']), objectAt('response-property', { a: s }), 'response-required-property-removed', 'breaking', 'compatible'],
+    ['an operation added', doc({ '/x': get() }), doc({ '/x': get(), '/y': get() }), 'endpoint-added', 'compatible', 'breaking'],
+  ] as const)('for clients and for implementations: %s', (_name, base, head, id, clients, implementations) => {
+    expect(compareContracts(base, head).find((f) => f.id === id)).toMatchObject({ clients, implementations });
+  });
+
   it('reports nothing for identical contracts, and OpenAPI 3.0 nullable equals a 3.1 type array', () => {
     expect(compareContracts(tree(10), tree(10))).toEqual([]);
     expect(compareContracts({ ...at('response-property', { type: 'string', nullable: true }), openapi: '3.0.3' }, at('response-property', { type: ['string', 'null'] })).filter((f) => f.id !== 'documentation-changed')).toEqual([]);

@@ -77,17 +77,19 @@ export const SCHEMA_KINDS: readonly SchemaKind[] = [
 ];
 
 /**
- * Properties added, removed or made required/optional: verdicts per direction, and the id per place
- * (request properties as oasdiff names them; a response property's id names whether it was required).
+ * Properties added, removed or made required/optional: the id per direction (request properties as
+ * oasdiff names them; a response property's id says whether it was required), the verdict for clients,
+ * and the one for implementations written out (request bodies are closed: an old implementation refuses
+ * a property it does not know).
  */
 export const PROPERTY_KINDS = {
-  'added-required': { request: { id: 'new-required-request-property', level: B }, response: { id: 'response-required-property-added', level: C } },
-  'added-optional': { request: { id: 'new-optional-request-property', level: C }, response: { id: 'response-optional-property-added', level: C } },
-  'removed-required': { request: { id: 'request-property-removed', level: B }, response: { id: 'response-required-property-removed', level: B } },
-  'removed-optional': { request: { id: 'request-property-removed', level: B }, response: { id: 'response-optional-property-removed', level: W } },
-  'became-required': { request: { id: 'request-property-became-required', level: B }, response: { id: 'response-property-became-required', level: C } },
-  'became-optional': { request: { id: 'request-property-became-optional', level: C }, response: { id: 'response-property-became-optional', level: B } },
-} as const satisfies Record<string, Record<Direction, { id: string; level: Level }>>;
+  'added-required': { request: { id: 'new-required-request-property', level: B, impl: B }, response: { id: 'response-required-property-added', level: C, impl: B } },
+  'added-optional': { request: { id: 'new-optional-request-property', level: C, impl: B }, response: { id: 'response-optional-property-added', level: C, impl: C } },
+  'removed-required': { request: { id: 'request-property-removed', level: B, impl: W }, response: { id: 'response-required-property-removed', level: B, impl: C } },
+  'removed-optional': { request: { id: 'request-property-removed', level: B, impl: W }, response: { id: 'response-optional-property-removed', level: W, impl: C } },
+  'became-required': { request: { id: 'request-property-became-required', level: B, impl: C }, response: { id: 'response-property-became-required', level: C, impl: B } },
+  'became-optional': { request: { id: 'request-property-became-optional', level: C, impl: B }, response: { id: 'response-property-became-optional', level: B, impl: C } },
+} as const satisfies Record<string, Record<Direction, { id: string; level: Level; impl: Level }>>;
 export type PropertyKind = keyof typeof PROPERTY_KINDS;
 
 const PROPERTY_SUMMARIES: Record<string, string> = {
@@ -113,7 +115,6 @@ export const PLACES: Record<Place, Direction> = {
 
 const opposite = (d: Direction): Direction => (d === 'request' ? 'response' : 'request');
 
-/** What an implementation meets is the mirror of what a client meets: it reads requests and writes responses. */
 export function schemaRuleId(place: Place, kind: string): string {
   return `${place}-${kind}`;
 }
@@ -167,15 +168,14 @@ function buildCatalogue(): Map<string, Rule> {
   STRUCTURAL.forEach(add);
   for (const [place, direction] of Object.entries(PLACES) as [Place, Direction][]) {
     for (const k of SCHEMA_KINDS) {
+      // An implementation meets a schema change from the other side of the wire: it reads requests and writes responses.
       add({ id: schemaRuleId(place, k.kind), clients: k[direction], implementations: k[opposite(direction)], summary: `${place.replace('-', ' ')}: ${k.summary}` });
     }
   }
   for (const byDirection of Object.values(PROPERTY_KINDS)) {
     for (const direction of ['request', 'response'] as const) {
-      const { id, level } = byDirection[direction];
-      // The implementation's verdict: the same change met from the other side of the wire.
-      const mirrorKind = Object.values(PROPERTY_KINDS).find((k) => k[direction].id === id)!;
-      add({ id, clients: level, implementations: mirrorKind[opposite(direction)].level, summary: PROPERTY_SUMMARIES[id]! });
+      const { id, level, impl } = byDirection[direction];
+      add({ id, clients: level, implementations: impl, summary: PROPERTY_SUMMARIES[id]! });
     }
   }
   return rules;
