@@ -209,6 +209,8 @@ const structuralCases: Case[] = [
   ['documentation-changed: triggers', { base: doc({ '/x': get({ summary: 'old' }) }), head: doc({ '/x': get({ summary: 'new' }) }), want: { triggers: 'documentation-changed' } }],
   ['documentation-changed: near miss (an extension changed)', { base: doc({ '/x': get({ 'x-team': 'a' }) }), head: doc({ '/x': get({ 'x-team': 'b' }) }), want: { quiet: 'documentation-changed' } }],
   ['unjudged-change: triggers (callbacks)', { base: doc({ '/x': get({ callbacks: {} }) }), head: doc({ '/x': get({ callbacks: { done: {} } }) }), want: { triggers: 'unjudged-change' } }],
+  ['unjudged-change: triggers (jsonSchemaDialect)', { base: doc({ '/x': get() }), head: doc({ '/x': get() }, { jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base' }), want: { triggers: 'unjudged-change' } }],
+  ['unjudged-change: near miss (a top-level extension)', { base: doc({ '/x': get() }), head: doc({ '/x': get() }, { 'x-logo': 'a.png' }), want: { quiet: 'unjudged-change' } }],
   ['unjudged-change: near miss (same callbacks)', { base: doc({ '/x': get({ callbacks: { done: {} } }) }), head: doc({ '/x': get({ callbacks: { done: {} } }) }), want: { quiet: 'unjudged-change' } }],
 ];
 

@@ -328,6 +328,14 @@ export function compareContracts(baseDoc: JsonObject, headDoc: JsonObject): Find
   // Security schemes are judged where operations use them (by what goes on the wire); a change of their text is documentation.
   const withoutText = (v: unknown) => JSON.stringify(v, (k, x: unknown) => (k === 'description' ? undefined : x));
   if (!same(bSchemes, hSchemes)) emit(withoutText(bSchemes) === withoutText(hSchemes) ? 'documentation-changed' : 'unjudged-change', ['components', 'securitySchemes'], withoutText(bSchemes) === withoutText(hSchemes) ? 'the security schemes\' descriptions changed' : 'the security schemes changed; the tool judges them only where operations use them (api-security-*): review the rest by hand');
-  if (!same(baseDoc.info, headDoc.info)) emit('documentation-changed', ['info'], 'info (title, version, description…) changed');
+  for (const key of ['info', 'tags', 'externalDocs', 'openapi']) {
+    if (!same(baseDoc[key], headDoc[key])) emit('documentation-changed', [key], `\`${key}\` changed`);
+  }
+  // Components are judged where they are used; extensions (x-*) are the vendor's notes. Anything else at the top is not judged.
+  const judged = new Set(['paths', 'webhooks', 'components', 'servers', 'security', 'info', 'tags', 'externalDocs', 'openapi']);
+  for (const key of new Set([...Object.keys(baseDoc), ...Object.keys(headDoc)])) {
+    if (judged.has(key) || key.startsWith('x-') || same(baseDoc[key], headDoc[key])) continue;
+    emit('unjudged-change', [key], `\`${key}\` changed; the tool cannot judge it: review by hand`);
+  }
   return findings;
 }
