@@ -57,7 +57,8 @@ export const SCHEMA_KINDS: readonly SchemaKind[] = [
   { kind: 'min-items-increased', request: B, response: C, summary: 'minItems raised or set' },
   { kind: 'min-items-decreased', request: C, response: B, summary: 'minItems lowered or removed' },
   { kind: 'pattern-added', request: B, response: C, summary: 'a pattern was added' },
-  { kind: 'pattern-changed', request: B, response: W, summary: 'its pattern changed' },
+  // As oasdiff: whether the new pattern accepts every value the old one did is not decided, so a human reads it.
+  { kind: 'pattern-changed', request: W, response: W, summary: 'its pattern changed (the tool does not decide whether the new one accepts all the old one did: review it)' },
   { kind: 'pattern-removed', request: C, response: W, summary: 'its pattern was removed' },
   { kind: 'default-value-changed', request: W, response: C, summary: 'its default changed, added or removed' },
   { kind: 'one-of-added', request: C, response: W, summary: 'a oneOf branch was added' },

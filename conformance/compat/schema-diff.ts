@@ -177,7 +177,7 @@ export class SchemaComparer {
     }
     if (b.pattern !== h.pattern) {
       const kind = b.pattern === undefined ? 'pattern-added' : h.pattern === undefined ? 'pattern-removed' : 'pattern-changed';
-      this.report(ctx, kind, `pattern ${show(b.pattern)} → ${show(h.pattern)}`);
+      this.report(ctx, kind, `pattern ${show(b.pattern)} → ${show(h.pattern)}${kind === 'pattern-changed' ? ' (check that it accepts every value the old one did)' : ''}`);
     }
     if (!same(b.default, h.default)) this.report(ctx, 'default-value-changed', `default ${show(b.default)} → ${show(h.default)}`);
     this.compareProperties(ctx, b, h, direction);
