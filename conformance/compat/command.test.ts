@@ -22,6 +22,7 @@ beforeAll(() => {
   writeFileSync(path.join(dir, 'same.json'), JSON.stringify(contract('3.1.0', rent)));
   writeFileSync(path.join(dir, 'warning.json'), JSON.stringify(contract('3.1.0', { ...rent, properties: { ...rent.properties, status: { type: 'string', enum: ['open', 'paid'] } } })));
   writeFileSync(path.join(dir, 'breaking.json'), JSON.stringify(contract('3.1.0', { ...rent, required: ['id'] })));
+  writeFileSync(path.join(dir, 'remote.yaml'), "openapi: 3.1.0\ninfo: {title: Rent, version: '1'}\npaths:\n  /rents:\n    get:\n      responses:\n        '200': {$ref: 'https://example.com/responses.yaml#/ok'}\n");
   writeFileSync(path.join(dir, 'broken.yaml'), "openapi: 3.1.0\ninfo: {title: Rent, version: '1'}\npaths:\n  /rents:\n    get:\n      responses:\n        '200': {$ref: missing.yaml}\n");
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -69,6 +70,10 @@ describe('casapay-conformance compat', () => {
     expect(missing).toMatchObject({ code: 2 });
     expect(missing.out).toContain('nope.yaml: no such file');
     expect((await run('broken.yaml', 'same.json')).code).toBe(2);
+    // Nothing is downloaded: a remote $ref is refused, saying so.
+    const remote = await run('remote.yaml', 'same.json');
+    expect(remote.code).toBe(2);
+    expect(remote.out).toContain('remote $refs are not fetched');
     expect((await run('base.yaml', 'same.json', '--fail-on', 'never')).code).toBe(2);
   });
 });

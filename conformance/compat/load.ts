@@ -1,14 +1,12 @@
 // Loads one side of a comparison: a file (YAML or JSON, OpenAPI 3.0 or 3.1) or a git ref written
 // `REF:path` (`HEAD~1:spec/casapay.yaml`, `main:openapi.json`), bundled by @redocly/openapi-core so
-// `$ref`s into other files are resolved (internal ones stay, so cycles stay finite). A git ref is read
-// with the files its `$ref`s point to at that ref: every YAML/JSON file of the ref's tree is copied
-// into a temporary folder first (git cat-file, nothing checked out, the working tree untouched).
+// `$ref`s into other files are resolved (internal ones stay, so cycles stay finite). A git ref's files,
+// the entry and every file its `$ref`s reach, are read from that ref with `git show` (nothing checked
+// out, the working tree untouched). Remote (`https://…`) `$ref`s are refused, never fetched.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { bundle, createConfig } from '@redocly/openapi-core';
+import { BaseResolver, ResolveError, Source, bundle, createConfig } from '@redocly/openapi-core';
 import type { JsonObject } from './types.js';
 
 export class ContractLoadError extends Error {}
@@ -36,41 +34,27 @@ export function parseGitRef(spec: string, cwd: string): { ref: string; file: str
   return { ref, file: spec.slice(colon + 1) };
 }
 
-/** Writes every YAML/JSON file of `ref`'s tree under `dir`; returns the repository's top folder. */
-async function materialize(cwd: string, ref: string, dir: string): Promise<string> {
-  const top = git(cwd, ['rev-parse', '--show-toplevel']).toString().trim();
-  const listing = git(top, ['ls-tree', '-r', '-z', '--full-tree', ref]).toString();
-  const blobs = listing
-    .split('\0')
-    .filter(Boolean)
-    .map((line) => {
-      const [meta, file] = line.split('\t') as [string, string];
-      const [, type, sha] = meta.split(' ') as [string, string, string];
-      return { type, sha, file };
-    })
-    .filter((e) => e.type === 'blob' && /\.(ya?ml|json)$/i.test(e.file));
-  if (!blobs.length) return top;
-  const out = git(top, ['cat-file', '--batch'], Buffer.from(blobs.map((b) => b.sha).join('\n') + '\n'));
-  let offset = 0;
-  for (const blob of blobs) {
-    const headerEnd = out.indexOf(0x0a, offset);
-    const size = Number(out.subarray(offset, headerEnd).toString().split(' ')[2]);
-    const content = out.subarray(headerEnd + 1, headerEnd + 1 + size);
-    offset = headerEnd + 1 + size + 1;
-    const target = path.join(dir, blob.file);
-    await mkdir(path.dirname(target), { recursive: true });
-    await writeFile(target, content);
+/** Reads files from disk, or from a git ref when given one; never over the network. */
+class ContractResolver extends BaseResolver {
+  constructor(private readonly readAt?: (absolute: string) => string | undefined) {
+    super();
   }
-  return top;
+
+  override async loadExternalRef(absoluteRef: string): Promise<Source> {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(absoluteRef)) throw new ResolveError(new Error(`${absoluteRef}: remote $refs are not fetched; bundle the contract into one file first`));
+    if (!this.readAt) return super.loadExternalRef(absoluteRef);
+    const body = this.readAt(absoluteRef);
+    if (body === undefined) throw new ResolveError(new Error(`${absoluteRef}: no such file at that ref`));
+    return new Source(absoluteRef, body.replace(/\r\n/g, '\n'));
+  }
 }
 
-async function bundleFile(file: string, label: string): Promise<JsonObject> {
-  if (!existsSync(file)) throw new ContractLoadError(`${label}: no such file`);
+async function bundleContract(file: string, label: string, resolver: ContractResolver): Promise<JsonObject> {
   // A bare config: the user's redocly.yaml (lint rules, decorators) has no say in what the contract means.
   const config = await createConfig({});
   let result;
   try {
-    result = await bundle({ ref: file, config });
+    result = await bundle({ ref: file, config, externalRefResolver: resolver });
   } catch (err) {
     throw new ContractLoadError(`${label}: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -85,14 +69,22 @@ async function bundleFile(file: string, label: string): Promise<JsonObject> {
 /** Loads a file or `REF:path`, relative to `cwd`. */
 export async function loadContract(spec: string, cwd = process.cwd()): Promise<LoadedContract> {
   const gitRef = parseGitRef(spec, cwd);
-  if (!gitRef) return { doc: await bundleFile(path.resolve(cwd, spec), spec), label: spec };
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'casapay-compat-'));
-  try {
-    const top = await materialize(cwd, gitRef.ref, dir);
-    // git reads `REF:path` from the top of the repository; `REF:./path` from the current folder.
-    const relative = gitRef.file.startsWith('./') || gitRef.file.startsWith('../') ? path.relative(top, path.resolve(cwd, gitRef.file)) : gitRef.file;
-    return { doc: await bundleFile(path.join(dir, relative), spec), label: spec };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+  if (!gitRef) {
+    const file = path.resolve(cwd, spec);
+    if (!existsSync(file)) throw new ContractLoadError(`${spec}: no such file`);
+    return { doc: await bundleContract(file, spec, new ContractResolver()), label: spec };
   }
+  const top = git(cwd, ['rev-parse', '--show-toplevel']).toString().trim();
+  // git reads `REF:path` from the top of the repository, `REF:./path` from the current folder.
+  const entry = gitRef.file.startsWith('./') || gitRef.file.startsWith('../') ? path.resolve(cwd, gitRef.file) : path.join(top, gitRef.file);
+  const readAt = (absolute: string) => {
+    const relative = path.relative(top, absolute).split(path.sep).join('/');
+    if (relative.startsWith('..')) return undefined;
+    try {
+      return git(top, ['show', `${gitRef.ref}:${relative}`]).toString('utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  return { doc: await bundleContract(entry, spec, new ContractResolver(readAt)), label: spec };
 }
