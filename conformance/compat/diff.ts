@@ -234,8 +234,7 @@ export function compareContracts(baseDoc: JsonObject, headDoc: JsonObject): Find
     for (const media of Object.keys(bc).filter((m) => m in hc)) {
       const bm = isObject(bc[media]) ? (bc[media] as JsonObject) : {};
       const hm = isObject(hc[media]) ? (hc[media] as JsonObject) : {};
-      const field = '';
-      schemas.compare({ place: output ? 'response-property' : 'request-property', field, pointer: [...pointer, media, 'schema'] }, bm.schema, hm.schema);
+      schemas.compare({ place: output ? 'response-property' : 'request-property', field: '', pointer: [...pointer, media, 'schema'] }, bm.schema, hm.schema);
       if (!same(bm.encoding, hm.encoding)) emit('unjudged-change', [...pointer, media, 'encoding'], `the ${where}'s \`${media}\` encoding changed; the tool cannot judge it: review by hand`);
       if (!same(bm.examples, hm.examples) || !same(bm.example, hm.example)) emit('documentation-changed', [...pointer, media], `the ${where}'s \`${media}\` examples changed`);
     }
@@ -292,14 +291,14 @@ export function compareContracts(baseDoc: JsonObject, headDoc: JsonObject): Find
     for (const status of Object.keys(br).filter((s) => s in hr)) {
       const b = deref(base, br[status]).schema;
       const h = deref(head, hr[status]).schema;
-      if (!ctx.webhook) compareHeaders(ctx, b.headers, h.headers, [...pointer, status, 'headers'], status);
+      if (!ctx.webhook) compareHeaders(b.headers, h.headers, [...pointer, status, 'headers'], status);
       compareContent(ctx, b.content, h.content, [...pointer, status, 'content'], ctx.webhook ? 'receiver-response' : 'response', status);
       if (!same(b.description, h.description)) emit('documentation-changed', [...pointer, status, 'description'], `the ${status} response's description changed`);
       if (!same(b.links, h.links)) emit('unjudged-change', [...pointer, status, 'links'], `the ${status} response's links changed; the tool cannot judge them: review by hand`);
     }
   }
 
-  function compareHeaders(ctx: OperationContext, bRaw: unknown, hRaw: unknown, pointer: string[], status: string) {
+  function compareHeaders(bRaw: unknown, hRaw: unknown, pointer: string[], status: string) {
     const norm = (v: unknown, s: Side) => new Map(Object.entries(isObject(v) ? v : {}).map(([k, x]) => [k.toLowerCase(), { name: k, h: deref(s, x).schema }]));
     const bh = norm(bRaw, base);
     const hh = norm(hRaw, head);
@@ -313,16 +312,13 @@ export function compareContracts(baseDoc: JsonObject, headDoc: JsonObject): Find
       schemas.compare({ place: 'response-header', field: hit.name, pointer: [...pointer, hit.name, 'schema'] }, b.schema, hit.h.schema);
     }
     for (const [k, { name }] of hh) if (!bh.has(k)) emit('response-header-added', [...pointer, name], `the ${status} response now carries the header \`${name}\``);
-    void ctx;
   }
 
   comparePathItems('paths');
   comparePathItems('webhooks');
   operation = 'contract';
-  for (const key of ['servers', 'security'] as const) {
-    // Document-wide security is judged per operation above; servers are not judged.
-    if (key === 'servers' && !same(baseDoc.servers, headDoc.servers)) emit('unjudged-change', ['servers'], 'the servers changed; the tool cannot judge them: review by hand');
-  }
+  // Document-wide security is judged per operation above; servers are not judged.
+  if (!same(baseDoc.servers, headDoc.servers)) emit('unjudged-change', ['servers'], 'the servers changed; the tool cannot judge them: review by hand');
   const bSchemes = isObject(baseDoc.components) ? (baseDoc.components as JsonObject).securitySchemes : undefined;
   const hSchemes = isObject(headDoc.components) ? (headDoc.components as JsonObject).securitySchemes : undefined;
   // Security schemes are judged where operations use them (by what goes on the wire); a change of their text is documentation.

@@ -41,7 +41,8 @@ export function formatText(r: CompatResult, all = false): string {
     for (const f of r.findings.filter((f) => f[r.audience] === 'compatible')) byRule.set(f.id, (byRule.get(f.id) ?? 0) + 1);
     lines.push('', `compatible: ${[...byRule].map(([id, n]) => `${id} ×${n}`).join(', ')} (--all lists them)`);
   }
-  lines.push('', r.verdict === 'fail' ? `FAIL: ${r.counts.breaking ? `${r.counts.breaking} breaking` : ''}${r.counts.breaking && r.failOn === 'warning' && r.counts.warning ? ' and ' : ''}${r.failOn === 'warning' && r.counts.warning ? `${r.counts.warning} warning(s) (--fail-on warning)` : ''}` : 'PASS: nothing breaks ' + r.audience);
+  const failing = [r.counts.breaking ? `${r.counts.breaking} breaking` : '', r.failOn === 'warning' && r.counts.warning ? `${r.counts.warning} warning${r.counts.warning === 1 ? '' : 's'} (--fail-on warning)` : ''].filter(Boolean);
+  lines.push('', r.verdict === 'fail' ? `FAIL: ${failing.join(' and ')}` : `PASS: nothing breaks ${r.audience}`);
   return lines.join('\n');
 }
 

@@ -47,7 +47,7 @@ export function deref(side: Side, node: unknown): { schema: JsonObject; ref?: st
 /** The types a schema allows, `undefined` when any; `null` counted from a 3.1 type array, 3.0 `nullable` or an enum with null. */
 function typesOf(s: JsonObject): Set<string> | undefined {
   const declared = Array.isArray(s.type) ? (s.type as string[]) : typeof s.type === 'string' ? [s.type] : undefined;
-  if (!declared) return s.nullable === true ? undefined : undefined;
+  if (!declared) return undefined; // any type (3.0 `nullable` without a type adds nothing to "any")
   const types = new Set(declared);
   if (s.nullable === true) types.add('null');
   return types;
