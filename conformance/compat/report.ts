@@ -33,8 +33,10 @@ const countLine = (r: CompatResult) => `${r.counts.breaking} breaking, ${r.count
 export function formatText(r: CompatResult, all = false): string {
   const lines = [`compat ${r.base} → ${r.head}: ${countLine(r)}`];
   const shown = r.findings.filter((f) => all || f[r.audience] !== 'compatible');
+  const other: Audience = r.audience === 'clients' ? 'implementations' : 'clients';
   for (const f of shown) {
-    lines.push('', `${f[r.audience].padEnd(10)} ${f.id}  ${f.operation}`, `           ${f.path}`, `           ${f.message}`);
+    const also = f[other] === f[r.audience] ? '' : `  (${f[other]} for ${other})`;
+    lines.push('', `${f[r.audience].padEnd(10)} ${f.id}  ${f.operation}${also}`, `           ${f.path}`, `           ${f.message}`);
   }
   if (!all && r.counts.compatible) {
     const byRule = new Map<string, number>();
@@ -85,8 +87,9 @@ export function formatMarkdown(r: CompatResult): string {
   ];
   const notable = r.findings.filter((f) => f[r.audience] !== 'compatible');
   if (notable.length) {
-    lines.push('', '| | rule | where | change |', '| --- | --- | --- | --- |');
-    for (const f of notable) lines.push(`| ${icon[f[r.audience]]} ${f[r.audience]} | \`${f.id}\` | ${md(f.operation)}<br>\`${md(f.path)}\` | ${md(f.message)} |`);
+    const other: Audience = r.audience === 'clients' ? 'implementations' : 'clients';
+    lines.push('', `| for ${r.audience} | rule | where | change | for ${other} |`, '| --- | --- | --- | --- | --- |');
+    for (const f of notable) lines.push(`| ${icon[f[r.audience]]} ${f[r.audience]} | \`${f.id}\` | ${md(f.operation)}<br>\`${md(f.path)}\` | ${md(f.message)} | ${f[other]} |`);
   }
   const compatible = r.findings.filter((f) => f[r.audience] === 'compatible');
   if (compatible.length) {
