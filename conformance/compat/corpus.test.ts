@@ -266,6 +266,12 @@ describe('compat corpus', () => {
     expect(compareContracts(base, head).find((f) => f.id === id)).toMatchObject({ clients, implementations });
   });
 
+  it('points at the parameter where it is written: on the path item or on the operation', () => {
+    const base = doc({ '/x': { parameters: [q('a')], get: { parameters: [q('b')], responses: ok } } });
+    const head = doc({ '/x': { parameters: [q('a', { required: true })], get: { parameters: [q('b', { required: true })], responses: ok } } });
+    expect(compareContracts(base, head).filter((f) => f.id === 'request-parameter-became-required').map((f) => f.path)).toEqual(['#/paths/~1x/parameters/0', '#/paths/~1x/get/parameters/0']);
+  });
+
   it('reports nothing for identical contracts, and OpenAPI 3.0 nullable equals a 3.1 type array', () => {
     expect(compareContracts(tree(10), tree(10))).toEqual([]);
     expect(compareContracts({ ...at('response-property', { type: 'string', nullable: true }), openapi: '3.0.3' }, at('response-property', { type: ['string', 'null'] })).filter((f) => f.id !== 'documentation-changed')).toEqual([]);

@@ -36,6 +36,12 @@ export function side(doc: JsonObject): Side {
 /** `/v1/cases/{id}` and `/v1/cases/{case}` are the same path. */
 const pathShape = (path: string) => path.replace(/\{[^}]*\}/g, '{}');
 
+/** A parameter as written (maybe a `$ref`) and where it sits. */
+interface Param {
+  raw: unknown;
+  pointer: string[];
+}
+
 interface OperationContext {
   /** `POST /v1/cases` or `webhook claim.submitted`. */
   label: string;
@@ -93,11 +99,12 @@ export function compareContracts(baseDoc: JsonObject, headDoc: JsonObject): Find
         } else if (!isObject(bOp) && isObject(hOp)) {
           emit(webhook ? 'webhook-added' : 'endpoint-added', [...itemPointer, m], webhook ? `the webhook \`${hKey}\` was added` : `${m.toUpperCase()} ${hKey} was added`);
         } else if (isObject(bOp) && isObject(hOp)) {
-          compareOperation(
-            { label, pointer: [...itemPointer, m], webhook },
-            { op: bOp, params: [...arr(bItem.parameters), ...arr(bOp.parameters)], path: bKey },
-            { op: hOp, params: [...arr(hItem.parameters), ...arr(hOp.parameters)], path: hKey },
-          );
+          // Path-level parameters first, so the operation's own override them; each keeps its own pointer.
+          const params = (item: JsonObject, op: JsonObject, key: string): Param[] => [
+            ...arr(item.parameters).map((raw, i) => ({ raw, pointer: [collection, key, 'parameters', String(i)] })),
+            ...arr(op.parameters).map((raw, i) => ({ raw, pointer: [collection, key, m, 'parameters', String(i)] })),
+          ];
+          compareOperation({ label, pointer: [...itemPointer, m], webhook }, { op: bOp, params: params(bItem, bOp, bKey), path: bKey }, { op: hOp, params: params(hItem, hOp, hKey), path: hKey });
         }
       }
     }
@@ -113,7 +120,7 @@ export function compareContracts(baseDoc: JsonObject, headDoc: JsonObject): Find
 
   const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
-  function compareOperation(ctx: OperationContext, b: { op: JsonObject; params: unknown[]; path: string }, h: { op: JsonObject; params: unknown[]; path: string }) {
+  function compareOperation(ctx: OperationContext, b: { op: JsonObject; params: Param[]; path: string }, h: { op: JsonObject; params: Param[]; path: string }) {
     if (b.op.deprecated !== true && h.op.deprecated === true && !ctx.webhook) emit('endpoint-deprecated', [...ctx.pointer, 'deprecated'], `${ctx.label} was deprecated`);
     compareParameters(ctx, b, h);
     compareRequestBody(ctx, b.op.requestBody, h.op.requestBody);
@@ -127,25 +134,24 @@ export function compareContracts(baseDoc: JsonObject, headDoc: JsonObject): Find
   }
 
   /** Parameters keyed by location and name (header names are case-insensitive); path parameters by position. */
-  function parameterMap(sideOf: Side, params: unknown[], path: string) {
-    const byKey = new Map<string, { p: JsonObject; index: number }>();
+  function parameterMap(sideOf: Side, params: Param[], path: string) {
+    const byKey = new Map<string, { p: JsonObject; pointer: string[] }>();
     const pathNames = [...path.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]!);
-    params.forEach((raw, index) => {
+    for (const { raw, pointer } of params) {
       const p = deref(sideOf, raw).schema;
       const where = String(p.in);
       const name = String(p.name);
       const key = where === 'path' ? `path:#${pathNames.indexOf(name)}` : `${where}:${where === 'header' ? name.toLowerCase() : name}`;
-      byKey.set(key, { p, index }); // an operation's own parameter overrides the path item's
-    });
+      byKey.set(key, { p, pointer }); // an operation's own parameter overrides the path item's
+    }
     return byKey;
   }
 
   const paramSchema = (p: JsonObject) => (p.schema !== undefined ? p.schema : isObject(p.content) ? (Object.values(p.content)[0] as JsonObject | undefined)?.schema : undefined);
 
-  function compareParameters(ctx: OperationContext, b: { op: JsonObject; params: unknown[]; path: string }, h: { op: JsonObject; params: unknown[]; path: string }) {
+  function compareParameters(ctx: OperationContext, b: { op: JsonObject; params: Param[]; path: string }, h: { op: JsonObject; params: Param[]; path: string }) {
     const bm = parameterMap(base, b.params, b.path);
     const hm = parameterMap(head, h.params, h.path);
-    const pointerOf = (index: number) => [...ctx.pointer, 'parameters', String(index)];
     const describe = (p: JsonObject) => `${String(p.in)} parameter \`${String(p.name)}\``;
     const removed = [...bm].filter(([k]) => !hm.has(k));
     const added = [...hm].filter(([k]) => !bm.has(k));
@@ -160,24 +166,23 @@ export function compareContracts(baseDoc: JsonObject, headDoc: JsonObject): Find
         if (!match) continue;
         paired.add(bk).add(match[0]);
         const hp = match[1].p;
-        emit(moved ? 'request-parameter-moved' : 'request-parameter-renamed', pointerOf(match[1].index), `${describe(bp)} ${moved ? `moved to the ${String(hp.in)}` : `was renamed \`${String(hp.name)}\``}`);
+        emit(moved ? 'request-parameter-moved' : 'request-parameter-renamed', match[1].pointer, `${describe(bp)} ${moved ? `moved to the ${String(hp.in)}` : `was renamed \`${String(hp.name)}\``}`);
       }
     }
-    for (const [k, { p, index }] of removed) {
+    for (const [k, { p, pointer }] of removed) {
       if (paired.has(k)) continue;
-      if (ctx.webhook) emit(p.required === true ? 'required-response-header-removed' : 'optional-response-header-removed', [...ctx.pointer, 'parameters', String(index)], `the webhook request no longer carries the ${describe(p)}`);
-      else emit('request-parameter-removed', [...ctx.pointer, 'parameters', String(index)], `${describe(p)} was removed`);
+      if (ctx.webhook) emit(p.required === true ? 'required-response-header-removed' : 'optional-response-header-removed', pointer, `the webhook request no longer carries the ${describe(p)}`);
+      else emit('request-parameter-removed', pointer, `${describe(p)} was removed`);
     }
-    for (const [k, { p, index }] of added) {
+    for (const [k, { p, pointer }] of added) {
       if (paired.has(k)) continue;
-      if (ctx.webhook) emit('response-header-added', pointerOf(index), `the webhook request now carries the ${describe(p)}`);
-      else emit(p.required === true ? 'new-required-request-parameter' : 'new-optional-request-parameter', pointerOf(index), `${p.required === true ? 'required' : 'optional'} ${describe(p)} was added`);
+      if (ctx.webhook) emit('response-header-added', pointer, `the webhook request now carries the ${describe(p)}`);
+      else emit(p.required === true ? 'new-required-request-parameter' : 'new-optional-request-parameter', pointer, `${p.required === true ? 'required' : 'optional'} ${describe(p)} was added`);
     }
     for (const [k, { p: bp }] of bm) {
       const hit = hm.get(k);
       if (!hit) continue;
-      const { p: hp, index } = hit;
-      const pointer = pointerOf(index);
+      const { p: hp, pointer } = hit;
       if (ctx.webhook) {
         if (bp.required === true && hp.required !== true) emit('response-header-became-optional', pointer, `the webhook's ${describe(hp)} became optional`);
         schemas.compare({ place: 'response-header', field: String(hp.name), pointer: [...pointer, 'schema'] }, paramSchema(bp), paramSchema(hp));
