@@ -3,7 +3,6 @@
 // HEAD by default) and records the commit in spec/released/releases.json. `npm test` compares the
 // working contracts with the last snapshot (conformance/compat/released.test.ts).
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadContract } from '../conformance/compat/load.js';
@@ -32,4 +31,4 @@ const others = table.releases.filter((r) => r.version !== version);
 const previous = table.releases.find((r) => r.version === version);
 table.releases = [...others, { version, commit, why: previous?.why ?? 'recorded by npm run release-contracts' }];
 await writeFile(tablePath, `${JSON.stringify(table, null, 2)}\n`);
-console.log(`${version} = ${commit}: wrote ${written.join(', ')}${existsSync(tablePath) ? ' and spec/released/releases.json' : ''}.`);
+console.log(`${version} = ${commit}: wrote ${written.join(', ')} and ${path.relative(repoRoot, tablePath)}.`);
