@@ -48,6 +48,7 @@ export function buildProgram(): Command {
     .option('--bail', 'stop at the first failing check', false)
     .option('--strict', 'fail on warnings too (unknown response fields and event types, recommended fields left out)', false)
     .option('--no-color', 'plain output')
+    .addHelpText('after', '\nContract changes (see `casapay-conformance compat --help`):\n  compat BASE HEAD   classify every difference between two contracts (files or REF:path): breaking, warning or compatible\n')
     .addHelpText('after', '\nPact (see `casapay-conformance pact --help`):\n  pact verify --pact FILE [--base-url URL]   replay a pact against an implementation (default: the bundled mock)\n  pact check --pact FILE                     check a pact against the contract, without running anything\n')
     .addHelpText('after', '\nWebhook receivers (see `casapay-conformance receiver --help`):\n  receiver --url URL --secret SECRET [--effects-url URL]   grade a webhook endpoint: signatures, replays, additive changes, duplicates\n')
     .addHelpText('after', `\nCapabilities:\n${Object.entries(CAPABILITY_TEXT).map(([name, text]) => `  ${name.padEnd(20)} ${text}`).join('\n')}\n`);

@@ -3,7 +3,8 @@
 // command. Prints one line per check, a summary per capability and the total time; writes JUnit,
 // JSON and HTML reports; exits 1 on any failure (2 on bad arguments). `casapay-conformance pact …`
 // verifies or checks Pact files instead (conformance/pact/command.ts); `casapay-conformance receiver …`
-// grades a webhook receiver (conformance/receiver/command.ts).
+// grades a webhook receiver (conformance/receiver/command.ts); `casapay-conformance compat …` compares
+// two versions of a contract (conformance/compat/).
 import { CommanderError } from 'commander';
 import { parseCliOptions } from './cli-options.js';
 import { runConformance } from './run.js';
@@ -14,6 +15,8 @@ async function main(): Promise<number> {
   if (process.argv[2] === 'pact') return (await import('./pact/command.js')).runPactCommand(process.argv.slice(2));
   // `receiver`: grade a webhook receiver (conformance/receiver/).
   if (process.argv[2] === 'receiver') return (await import('./receiver/command.js')).runReceiverCommand(process.argv.slice(2));
+  // `compat`: compare two versions of a contract (conformance/compat/).
+  if (process.argv[2] === 'compat') return (await import('./compat/command.js')).runCompatCommand(process.argv.slice(2));
   let options;
   try {
     options = parseCliOptions(process.argv.slice(2), (program) => program.exitOverride());

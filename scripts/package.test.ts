@@ -91,6 +91,23 @@ describe('the packed tarball', () => {
     expect(report.checks.filter((c) => c.state === 'passed').length).toBeGreaterThan(50);
   }, 180_000);
 
+  it('npx casapay-conformance compat reads two contracts with its runtime dependencies alone', () => {
+    // The base refers to a second file: the bundler (@redocly/openapi-core) must ship as a dependency.
+    writeFileSync(path.join(project, 'pet.yaml'), 'type: object\nrequired: [id]\nproperties:\n  id: {type: string}\n');
+    const contract = (schema: string) => `openapi: 3.1.0\ninfo: {title: Pets, version: "1"}\npaths:\n  /pets:\n    get:\n      responses:\n        "200":\n          description: ok\n          content:\n            application/json:\n              schema: ${schema}\n`;
+    writeFileSync(path.join(project, 'base.yaml'), contract('{$ref: pet.yaml}'));
+    writeFileSync(path.join(project, 'head.yaml'), contract('{type: object, properties: {id: {type: string}}}'));
+    let output = '';
+    let code = 0;
+    try {
+      output = run('npx', ['casapay-conformance', 'compat', 'base.yaml', 'head.yaml'], project);
+    } catch (err) {
+      ({ status: code, stdout: output } = err as { status: number; stdout: string });
+    }
+    expect(code, output).toBe(1);
+    expect(output).toContain('response-property-became-optional');
+  }, 60_000);
+
   it.each(Object.entries(pkg.exports))('exports %s', (entry, file) => {
     const specifier = `${pkg.name}${entry.slice(1)}`;
     // JSON exports need an import attribute; modules must export something.

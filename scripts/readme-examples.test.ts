@@ -3,13 +3,16 @@
 // every TypeScript or YAML example is, character for character, a region of a file that a test runs
 // (`<!-- example: FILE#REGION -->` above the block names it; `// #region readme:REGION` in the file).
 // A curl written `NAME=$(curl … | jq -r .field)` keeps that field of its answer for the later curls'
-// `$NAME`; `-F name=@file.pdf` parts are sent as a small file of that name.
+// `$NAME`; `-F name=@file.pdf` parts are sent as a small file of that name. Every
+// `npx casapay-conformance compat …` line runs in-process (exit 0 or 1, never 2), and a ```text block
+// after `<!-- output of the command above -->` is, character for character, the last such command's output.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractCurls } from '../spec/support/curl-commands.js';
 import { repoRoot } from '../spec/support/repo-root.js';
 import { startMock, type TestMock } from '../mocks/test-support.js';
+import { runCompatCommand } from '../conformance/compat/command.js';
 
 const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
 const blocks = [...readme.matchAll(/(?:<!-- example: (\S+) -->\n)?```(\w*)\n([\s\S]*?)```/g)].map((m) => ({
@@ -55,6 +58,12 @@ function region(file: string, name: string | undefined): string {
 }
 
 const codeBlocks = blocks.filter((b) => ['ts', 'js', 'yaml'].includes(b.lang));
+const COMPAT = 'npx casapay-conformance compat ';
+/** Each compat command of the sh blocks, with the output the README shows after it (if it shows one). */
+const compatCommands = [...readme.matchAll(/```sh\n([\s\S]*?)```\n(?:\n<!-- output of the command above -->\n```text\n([\s\S]*?)```)?/g)].flatMap((m) => {
+  const commands = m[1]!.split('\n').filter((l) => l.startsWith(COMPAT));
+  return commands.map((command, i) => ({ command, output: i === commands.length - 1 ? m[2] : undefined }));
+});
 
 describe('README examples', () => {
   it.each(codeBlocks.map((b) => [`${b.lang} block at README line ${b.line} (${b.source ?? 'no source'})`, b] as const))('%s is a region of a file a test runs', (_name, block) => {
@@ -69,6 +78,18 @@ describe('README examples', () => {
     expect(pkg.scripts.start).toBe('node scripts/start.mjs');
     expect(pkg.scripts.test).toContain('vitest run');
     expect(pkg.scripts.prestart, 'npm start must not compile on every start').toBeUndefined();
+  });
+
+  it.each(compatCommands.map((c) => [c.command, c] as const))('%s', async (_name, { command, output }) => {
+    const lines: string[] = [];
+    const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
+    const code = await runCompatCommand(command.slice('npx casapay-conformance '.length).split(/\s+/), io, repoRoot);
+    expect(code, lines.join('\n')).toBeLessThan(2);
+    if (output !== undefined) expect(`${lines.join('\n')}\n`).toBe(output);
+  }, 30_000);
+
+  it('finds the compat examples and an output to compare', () => {
+    expect(compatCommands.filter((c) => c.output !== undefined).length).toBeGreaterThan(0);
   });
 
   it('finds the curl examples aimed at the local mock', () => {
