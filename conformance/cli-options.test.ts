@@ -28,6 +28,15 @@ describe('parseCliOptions', () => {
     expect(parseCliOptions(argv, quiet)).toMatchObject(want);
   });
 
+  it('--version and -v print the package version', async () => {
+    const { version } = (await import('../package.json', { with: { type: 'json' } })).default;
+    for (const flag of ['--version', '-v']) {
+      let out = '';
+      expect(() => parseCliOptions([flag], (p) => p.exitOverride().configureOutput({ writeOut: (text) => void (out += text) }))).toThrow(expect.objectContaining({ code: 'commander.version' }));
+      expect(out.trim()).toBe(version);
+    }
+  });
+
   const bad: [string, string[]][] = [
     ['an unknown capability', ['--capabilities', 'core,teleport']],
     ['a relative base URL', ['--base-url', 'localhost:4010']],

@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ALL_CAPABILITIES, API_NAMES, CAPABILITY_TEXT, DEBITURA_CAPABILITIES, selectCapabilities, type ApiName } from './capabilities.js';
 import { DEFAULT_OPTIONS, type RunOptions } from './options.js';
+import { packageVersion } from '../mocks/package-version.js';
 
 const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
 
@@ -27,6 +28,7 @@ export const url = (value: string): string => {
 /** The commander program (without an action), exported for the help text and the tests. */
 export function buildProgram(): Command {
   return new Command('casapay-conformance')
+    .version(packageVersion(), '-v, --version', 'print the version and exit')
     .description('Checks an implementation of the CasaPay API (or, with --api debitura, of Debitura\'s Referral-Partner and Customer APIs) against its contract. Without --base-url (--referral-url/--customer-url) it checks the bundled mock.')
     .addOption(new Option('--api <name>', 'the API to check').choices([...API_NAMES]).default('casapay'))
     .option('--base-url <url>', 'base URL of the implementation to check (default: start the bundled mock on a free port)', url)

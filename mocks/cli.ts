@@ -2,7 +2,6 @@
 // `casapay-mock`: flags → createMockServer(). `npm start` runs it on 127.0.0.1:4010.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createMockServer, SHUTDOWN_GRACE_MS, type LogLevel } from './server.js';
 import { loadContract } from './contract.js';
@@ -19,6 +18,7 @@ import { DEFAULT_SHARED_MAX_ACCOUNTS, isLoopbackHost } from './admin-access.js';
 import { mintSecret } from './state/ids.js';
 import { DEFAULT_JOURNAL_MAX_BYTES } from './journal.js';
 import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_OPEN } from './webhooks/dispatcher.js';
+import { packageVersion } from './package-version.js';
 
 const port = (value: string) => {
   const n = Number(value);
@@ -90,20 +90,6 @@ await program.parseAsync();
 function privateWebhooks(opts: { blockPrivateWebhooks?: boolean; allowPrivateWebhooks?: boolean }): boolean | undefined {
   if (opts.allowPrivateWebhooks) return false;
   return opts.blockPrivateWebhooks ? true : undefined;
-}
-
-/** The kit's version, from the package.json above this file (source or dist/). */
-function packageVersion(): string {
-  const require = createRequire(import.meta.url);
-  for (const candidate of ['../package.json', '../../package.json']) {
-    try {
-      const pkg = require(candidate) as { name?: string; version?: string };
-      if (pkg.name === 'casapay-contract-kit' && pkg.version) return pkg.version;
-    } catch {
-      // not this level
-    }
-  }
-  return 'unknown';
 }
 
 /** `-h` meant `--host` up to 0.3: say so, instead of printing help and exiting 0 for `-h 0.0.0.0`. */
