@@ -9,12 +9,14 @@ import { DEFECTS } from './defects.js';
 import { DEBITURA_DEFECTS } from './debitura/defects.js';
 import { DEBITURA_VARIANTS } from './debitura/variants.js';
 import { VARIANTS } from './variants.js';
-import { DEFAULT_WEBHOOK_SECRET } from './sandbox.js';
+import { DEFAULT_SHARED_MAX_EVENTS, DEFAULT_WEBHOOK_SECRET, type SandboxOptions } from './sandbox.js';
 import { loadScenarios } from './scenarios/scenarios.js';
 import { loadDebituraScenarios } from './debitura/scenarios.js';
 import { faultOptions, faultsFromCli } from './faults.js';
 import { choosePort, envName } from './cli-env.js';
 import { DEFAULT_SHARED_MAX_ACCOUNTS, isLoopbackHost } from './admin-access.js';
+import { DEFAULT_SHARED_MAX_OBJECTS } from './state/object-limit.js';
+import { DEFAULT_SHARED_MAX_IDEMPOTENCY_KEYS } from './state/idempotency.js';
 import { mintSecret } from './state/ids.js';
 import { DEFAULT_JOURNAL_MAX_BYTES } from './journal.js';
 import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_OPEN } from './webhooks/dispatcher.js';
@@ -67,10 +69,19 @@ const options: Option[] = [
   new Option('--admin-token <token>', 'needed by the console and /__admin when --host is not loopback'),
   new Option('--generate-admin-token', 'off loopback without --admin-token, make one and print it (the Docker image does)'),
   new Option('--max-accounts <n>', `accounts kept, least recently used evicted first (default: unbounded on loopback, ${DEFAULT_SHARED_MAX_ACCOUNTS} otherwise)`).argParser(positiveInteger),
+  new Option('--max-objects <n>', `stored objects per account, both APIs together (events not counted); creates beyond it answer 400 (default: unbounded on loopback, ${DEFAULT_SHARED_MAX_OBJECTS} off loopback or with --admin-token)`).argParser(positiveInteger),
+  new Option('--max-events <n>', `events kept per account, the oldest dropped first with its deliveries (default: unbounded on loopback, ${DEFAULT_SHARED_MAX_EVENTS} off loopback or with --admin-token)`).argParser(positiveInteger),
+  new Option('--max-idempotency-keys <n>', `idempotency keys kept per account, the oldest completed forgotten first (default: unbounded on loopback, ${DEFAULT_SHARED_MAX_IDEMPOTENCY_KEYS} off loopback or with --admin-token)`).argParser(positiveInteger),
   new Option('--block-private-webhooks', 'refuse webhook URLs into loopback, private, link-local and metadata addresses (default: on off loopback or with --admin-token)').conflicts('allowPrivateWebhooks'),
   new Option('--allow-private-webhooks', 'deliver webhooks to any address even when shared (a mock only you can reach, such as a test container)'),
 ];
 for (const option of options) program.addOption(withEnv(option));
+
+/** `at most 100000 objects, 10000 events, 10000 idempotency keys per account`, or '' when unbounded. */
+function perAccountLimits({ maxObjects, maxEvents, maxIdempotencyKeys }: SandboxOptions): string {
+  const parts = [maxObjects && `${maxObjects} objects`, maxEvents && `${maxEvents} events`, maxIdempotencyKeys && `${maxIdempotencyKeys} idempotency keys`].filter(Boolean);
+  return parts.length ? `at most ${parts.join(', ')} per account` : '';
+}
 
 program
   .command('scenarios')
@@ -145,6 +156,9 @@ async function start() {
     webhookMaxOpen: program.opts<{ webhookMaxOpen: number }>().webhookMaxOpen,
     adminToken,
     maxAccounts: program.opts<{ maxAccounts?: number }>().maxAccounts,
+    maxObjects: program.opts<{ maxObjects?: number }>().maxObjects,
+    maxEvents: program.opts<{ maxEvents?: number }>().maxEvents,
+    maxIdempotencyKeys: program.opts<{ maxIdempotencyKeys?: number }>().maxIdempotencyKeys,
     blockPrivateWebhooks: privateWebhooks(program.opts<{ blockPrivateWebhooks?: boolean; allowPrivateWebhooks?: boolean }>()),
     contract,
   }).catch((error: Error & { code?: string }) => {
@@ -161,6 +175,7 @@ async function start() {
     opts.variant?.length && `variants ${opts.variant.join(',')}`,
     shared && `shared on ${opts.host}: the console and /__admin need the admin token${generated ? ` ${adminToken}` : ''}`,
     mock.sandbox.store.maxAccounts !== undefined && `at most ${mock.sandbox.store.maxAccounts} accounts, least recently used evicted`,
+    perAccountLimits(mock.sandbox.options),
     mock.sandbox.webhookGuard.blocking ? 'webhooks only to public addresses' : shared && 'webhooks to ANY address (--allow-private-webhooks)',
   ].filter(Boolean);
   console.log(`CasaPay mock listening on ${mock.url}${extras.length ? ` (${extras.join(', ')})` : ''} — try: curl ${mock.url}/v1/collection_cases -H "Authorization: Bearer sk_test_123"`);

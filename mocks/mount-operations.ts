@@ -107,6 +107,8 @@ export interface MountOptions {
   /** The run's deliberate defects bending a response of `operationId` on its way out. */
   responseDefects?(operationId: string, status: number, body: unknown): [number, unknown];
   validateResponses: boolean;
+  /** Operation ids that store new objects: refused beyond --max-objects (mocks/state/object-limit.ts). */
+  creates?: ReadonlySet<string>;
 }
 
 /**
@@ -133,6 +135,7 @@ export function mountOperations(scope: FastifyInstance, mount: MountOptions): Co
         prism,
         prefix: scope.prefix,
         validateResponses: mount.validateResponses,
+        createsObjects: mount.creates?.has(spec.operationId) ?? false,
         renderError: mount.renderError,
         responseDefects: mount.responseDefects && ((status, body) => mount.responseDefects!(spec.operationId, status, body)),
       }),

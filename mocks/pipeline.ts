@@ -16,6 +16,7 @@ import { paramName } from './contract.js';
 import { ApiError, errors } from './errors.js';
 import type { Caller, Handler, HandlerContext, HandlerResult, UploadedFile } from './handlers/context.js';
 import { fingerprint } from './state/idempotency.js';
+import { checkObjectLimit } from './state/object-limit.js';
 import type { AccountState } from './state/store.js';
 import type { Sandbox } from './sandbox.js';
 import { parsePrefer, type PrismFallback } from './prism.js';
@@ -60,6 +61,8 @@ export interface PipelineDeps {
   validateResponses: boolean;
   /** The base path the API is mounted under (`/debitura/customer`; '' for CasaPay's /v1): contract paths are relative to it. */
   prefix: string;
+  /** The operation stores new objects: refused once the account holds --max-objects. */
+  createsObjects?: boolean;
   /** How this API writes an error (CasaPay's envelope, Debitura's ErrorResponse). */
   renderError(error: ApiError): RenderedError;
   /** The deliberate defects that bend this API's responses on the way out (see defects.ts). */
@@ -234,6 +237,8 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
     };
     let result: HandlerResult;
     try {
+      // After a replay (an earlier create answers again) and before anything changes; a refusal (400) releases the key.
+      if (deps.createsObjects) checkObjectLimit(account, sandbox.options.maxObjects);
       result = await operation.handler(ctx);
     } catch (error) {
       // Stripe keeps the outcome of a request that executed (a 404, a 422 refusal); parameters that

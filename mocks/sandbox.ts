@@ -36,6 +36,12 @@ export interface SandboxOptions {
   variants?: Pick<VariantHooks, 'ids' | 'send' | 'mutate'>;
   /** At most this many accounts; opening one more evicts the least recently used (default unbounded). */
   maxAccounts?: number;
+  /** Stored objects per account, both APIs together; creates beyond it answer 400 (default unbounded). */
+  maxObjects?: number;
+  /** Events kept per account (each API's log), the oldest dropped first with its deliveries (default unbounded). */
+  maxEvents?: number;
+  /** Idempotency keys kept per account, the oldest completed forgotten first (default unbounded). */
+  maxIdempotencyKeys?: number;
   /** Refuse webhook targets that are not public addresses, at registration and when dialling (mocks/webhooks/url-guard.ts). */
   blockPrivateWebhooks?: boolean;
   /** How webhook hosts are resolved when blocking (default the system resolver; tests pass their own). */
@@ -63,6 +69,8 @@ export interface RecordingEffects extends Effects {
   flush(): void;
 }
 
+/** Events kept per account when shared and no --max-events is given: ≈10 MB of events at ≈1 KB each. */
+export const DEFAULT_SHARED_MAX_EVENTS = 10_000;
 export const DEFAULT_WEBHOOK_SECRET = 'whsec_casapay_mock_cli';
 /** A secret that is not the endpoint's, for the mis-signed-webhook defect. */
 const WRONG_SECRET = 'whsec_not_the_endpoint_secret';
@@ -92,7 +100,7 @@ export class Sandbox {
     const minted = createIdMinter(options.seed);
     this.ids = options.variants?.ids ? options.variants.ids(minted) : minted;
     const variantMutate = options.variants?.mutate;
-    this.idempotency = new IdempotencyCache(() => options.clock.nowMs());
+    this.idempotency = new IdempotencyCache(() => options.clock.nowMs(), options.maxIdempotencyKeys);
     const { defects } = options;
     this.webhookGuard = createWebhookUrlGuard({ blocking: options.blockPrivateWebhooks ?? false, resolve: options.webhookResolve });
     this.dispatcher = new WebhookDispatcher({
@@ -180,7 +188,8 @@ export class Sandbox {
       afterResponse: (effect) => later.push(effect),
       checkWebhookUrl: this.webhookGuard.check,
       flush: () => {
-        for (const [event, targets] of pending.splice(0)) if (targets.length) this.dispatcher.deliver(event, targets, undefined, account.key);
+        // An event already out of the window (an operation that emitted more than --max-events) is not delivered.
+        for (const [event, targets] of pending.splice(0)) if (targets.length && account.events.has(event.id)) this.dispatcher.deliver(event, targets, undefined, account.key);
         for (const effect of later.splice(0)) effect();
       },
     };
@@ -221,7 +230,22 @@ export class Sandbox {
     account.events.add(event);
     // Only events with deliveries need finding again (pending_webhooks bookkeeping).
     if (targets.length) this.eventsById.set(event.id, event);
+    if (this.options.maxEvents !== undefined) this.keepEventWindow(account, this.options.maxEvents);
     return [event, targets];
+  }
+
+  /**
+   * Events are a window, not a store (Stripe keeps 30 days): beyond `max` the oldest recorded event
+   * goes, with its delivery log and its unfinished deliveries (aborted; see DECISIONS.md). Its id then
+   * 404s, and as a list cursor it is a 400 naming the cursor.
+   */
+  private keepEventWindow(account: AccountState, max: number): void {
+    while (account.events.size > max) {
+      const oldest = account.events.firstAdded()!;
+      account.events.delete(oldest.id);
+      this.eventsById.delete(oldest.id);
+      this.dispatcher.forgetEvent(oldest.id, account.key);
+    }
   }
 
   /** A new delivery of a stored event to one endpoint, signed with the endpoint's current secret. */

@@ -23,6 +23,9 @@ import { registerAdmin } from './admin.js';
 import { registerFrontDoor } from './front-door.js';
 import { installBrowserGuard } from './browser-guard.js';
 import { accessFor, DEFAULT_SHARED_MAX_ACCOUNTS } from './admin-access.js';
+import { CASAPAY_CREATES, DEFAULT_SHARED_MAX_OBJECTS } from './state/object-limit.js';
+import { DEFAULT_SHARED_MAX_IDEMPOTENCY_KEYS } from './state/idempotency.js';
+import { DEFAULT_SHARED_MAX_EVENTS } from './sandbox.js';
 import { registerConsole } from './console/route.js';
 import { installFaults, type FaultOptions } from './faults.js';
 import { installJournal, type Journal } from './journal.js';
@@ -82,6 +85,15 @@ export interface MockServerOptions {
   adminToken?: string;
   /** At most this many accounts, least recently used evicted first (default: unbounded on loopback, 1000 otherwise). */
   maxAccounts?: number;
+  /**
+   * Stored objects per account, both APIs together (events not counted); a create beyond it answers 400
+   * resource_limit_reached. Default: unbounded on loopback, 100,000 when shared or with an admin token.
+   */
+  maxObjects?: number;
+  /** Events kept per account, oldest dropped first with their deliveries. Default: unbounded on loopback, 10,000 when shared or with an admin token. */
+  maxEvents?: number;
+  /** Idempotency keys kept per account, oldest completed forgotten first. Default: unbounded on loopback, 10,000 when shared or with an admin token. */
+  maxIdempotencyKeys?: number;
   /**
    * Refuse webhook URLs into loopback, private, link-local, unique-local, CGNAT and cloud-metadata
    * addresses, at registration (400 naming `url`) and when dialling (mocks/webhooks/url-guard.ts).
@@ -208,6 +220,13 @@ const rawErrorAnswer = (path: string, error: ApiError, requestId: string): strin
   return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(json)}\r\nRequest-Id: ${requestId}\r\nConnection: close\r\n\r\n${json}`;
 };
 
+/** A per-account bound: the option, else the shared default when shared, else none; a whole number ≥ 1. */
+function perAccountBound(name: string, given: number | undefined, shared: boolean, sharedDefault: number): number | undefined {
+  const bound = given ?? (shared ? sharedDefault : undefined);
+  if (bound !== undefined && (!Number.isInteger(bound) || bound < 1)) throw new Error(`${name} must be a whole number of at least 1, got ${bound}.`);
+  return bound;
+}
+
 /**
  * Creates the mock and starts listening.
  * @example
@@ -235,6 +254,12 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   const access = accessFor(host, options.adminToken);
   const maxAccounts = options.maxAccounts ?? (access.shared ? DEFAULT_SHARED_MAX_ACCOUNTS : undefined);
   if (maxAccounts !== undefined && (!Number.isInteger(maxAccounts) || maxAccounts < 1)) throw new Error(`max accounts must be a whole number of at least 1, got ${maxAccounts}.`);
+  // Per-account bounds: anyone holding a key can reach a shared mock (or one with an admin token); on
+  // loopback one developer's tests and benchmarks may hold as much as the machine can.
+  const sharedBounds = access.shared || access.token !== undefined;
+  const maxObjects = perAccountBound('max objects', options.maxObjects, sharedBounds, DEFAULT_SHARED_MAX_OBJECTS);
+  const maxEvents = perAccountBound('max events', options.maxEvents, sharedBounds, DEFAULT_SHARED_MAX_EVENTS);
+  const maxIdempotencyKeys = perAccountBound('max idempotency keys', options.maxIdempotencyKeys, sharedBounds, DEFAULT_SHARED_MAX_IDEMPOTENCY_KEYS);
   const contract = options.contract ?? loadContract();
   // One --defect flag for both APIs: Debitura's names go to the Debitura mount.
   const [casapayDefectNames, debituraDefectNames] = splitByApi(options.defects, 'defect', DEFECTS, DEBITURA_DEFECTS);
@@ -263,6 +288,9 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     webhookSigning: options.webhookSigning,
     webhookMaxOpen: options.webhookMaxOpen,
     maxAccounts,
+    maxObjects,
+    maxEvents,
+    maxIdempotencyKeys,
     blockPrivateWebhooks,
     webhookResolve: options.webhookResolve,
   });
@@ -438,6 +466,7 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     renderError: casapayError,
     responseDefects: defects.size ? (_operationId, status, body) => applyResponseDefects(defects, status, body) : undefined,
     validateResponses: options.validateResponses ?? false,
+    creates: CASAPAY_CREATES,
   });
   // Debitura's Referral-Partner and Customer APIs, each under its own prefix (see mocks/debitura/).
   compiled.push(...(await debitura.mount(app, { validateResponses: options.validateResponses ?? false, logUnexpected })));

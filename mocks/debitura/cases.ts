@@ -26,6 +26,8 @@ export interface DebituraRuntime {
   checkCase(body: CreateCaseRequest, now: number): ApiError | undefined;
   /** How the synchronous test delivery is sent: the sandbox's (checked when the mock blocks private targets). */
   send: Send;
+  /** Events kept per account (--max-events), the oldest dropped first with its deliveries; undefined: all. */
+  maxEvents?: number;
 }
 
 export const VERIFICATION_TASK = 'debitura.verification_completes';
@@ -39,9 +41,17 @@ export function emit(rt: DebituraRuntime, fx: Effects, world: DebituraWorld, rec
   const client = world.clients.get(record.clientId)!;
   const event: StoredEvent = { payload: casePayload(rt.eventId(fx.ids), type, record, client.externalTenantId, isoTime(fx.now()), extra), caseId: record.case.id, clientId: record.clientId };
   world.events.push(event);
+  // The log is a window, as CasaPay's events are: beyond it the oldest event goes with its deliveries.
+  if (rt.maxEvents !== undefined) {
+    while (world.events.length > rt.maxEvents) {
+      const oldest = world.events.shift()!;
+      oldest.dropped = true;
+      rt.dispatcher.forgetEvent(oldest.payload.id, fx.account.key);
+    }
+  }
   const targets = targetsFor(world, event, rt.sign, target);
   // Events about one case reach each receiver in order: the case id is the dispatcher's ordering key.
-  if (targets.length) fx.afterResponse(() => rt.dispatcher.deliver(rt.outgoing(event.payload), targets, record.case.id, fx.account.key));
+  if (targets.length) fx.afterResponse(() => event.dropped || rt.dispatcher.deliver(rt.outgoing(event.payload), targets, record.case.id, fx.account.key));
   return targets.length;
 }
 

@@ -93,6 +93,7 @@ export function customerHandlers(rt: DebituraRuntime): Record<string, Handler> {
       documentType: ctx.body?.DocumentType ?? 'OriginalInvoice',
     };
     record.files.push(file);
+    worldOf(ctx.account).fileCount++;
     return ok(file);
   };
 

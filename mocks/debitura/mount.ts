@@ -22,6 +22,7 @@ import { errorRendererFor, eventIdsFor, payloadVariantFor, responseVariantsFor, 
 import { addClient, applyDebituraScenario, DEBITURA_SCENARIO_STEP, debituraScenarioStepRunner, DOCS_PARTNER_KEY, DOCS_TENANT, loadDebituraScenarios, seedDocsPartner, type DebituraScenario, type DebituraScenarioRuntime } from './scenarios.js';
 import { DOCS_TOKEN, TOKEN_LIFETIME_SECONDS, TokenRegistry } from './tokens.js';
 import { clientByTenant, worldOf } from './state.js';
+import { DEBITURA_CREATES } from '../state/object-limit.js';
 
 export const DEBITURA_PREFIX = '/debitura/';
 export const REFERRAL_PREFIX = '/debitura/referral';
@@ -44,7 +45,7 @@ export interface DebituraOptions {
 
 export function createDebitura({ sandbox, defects, variants, scenario: runScenario }: DebituraOptions) {
   const contracts = { referral: loadBundledContract('debitura-referral.json'), customer: loadBundledContract('debitura-customer.json') };
-  const rt: DebituraRuntime = { dispatcher: sandbox.dispatcher, sign: signerFor(defects), eventId: eventIdsFor(variants), outgoing: payloadVariantFor(variants, contracts.customer), checkCase: caseCheckFor(defects), send: sandbox.webhookGuard.send };
+  const rt: DebituraRuntime = { dispatcher: sandbox.dispatcher, sign: signerFor(defects), eventId: eventIdsFor(variants), outgoing: payloadVariantFor(variants, contracts.customer), checkCase: caseCheckFor(defects), send: sandbox.webhookGuard.send, maxEvents: sandbox.options.maxEvents };
   const render = errorRendererFor(variants, renderDebituraError);
   const docsAccount = `${PARTNER_ACCOUNT}${DOCS_PARTNER_KEY}`;
   const tokens = new TokenRegistry(sandbox.ids, { accountKey: docsAccount, externalTenantId: DOCS_TENANT }, defects.has('debitura-token-never-expires') ? () => 10 * 365 * 86_400 : () => TOKEN_LIFETIME_SECONDS);
@@ -154,7 +155,7 @@ export function createDebitura({ sandbox, defects, variants, scenario: runScenar
           }
           done();
         });
-        compiled.push(...mountOperations(scope, { sandbox, contract, handlers, renderError: render, responseDefects: responseDefectsOf(contract), validateResponses: options.validateResponses }));
+        compiled.push(...mountOperations(scope, { sandbox, contract, handlers, renderError: render, responseDefects: responseDefectsOf(contract), validateResponses: options.validateResponses, creates: DEBITURA_CREATES }));
       }, { prefix });
     await api(REFERRAL_PREFIX, contracts.referral, served.referral, authenticateReferral);
     await api(CUSTOMER_PREFIX, contracts.customer, served.customer, authenticateCustomer);

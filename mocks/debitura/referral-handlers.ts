@@ -165,6 +165,7 @@ export function referralHandlers(rt: DebituraRuntime, tokens: TokenRegistry): Re
     const now = isoNow(ctx);
     const file: CaseFile = { id: ctx.ids.uuid(), dateCreated: now, dateUpdated: now, caseId: record.case.id, entityType: 'Case', entityId: record.case.id, fileName, url: null, description: null, documentType: 'CreditorDocuments' };
     record.files.push(file);
+    worldOf(ctx.account).fileCount++;
     if (ctx.query.sendChatNotification !== false) postSystemMessage(ctx, record, `New file uploaded under 'Files': ${fileName}`);
     return ok({ id: file.id, fileName, dateCreated: now });
   };

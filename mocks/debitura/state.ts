@@ -63,6 +63,8 @@ export interface StoredEvent {
   payload: WebhookEvent;
   caseId: string;
   clientId: string;
+  /** Left the window (--max-events) before its deliveries started: they are not started. */
+  dropped?: boolean;
 }
 
 export interface DebituraWorld {
@@ -75,7 +77,10 @@ export interface DebituraWorld {
   creditorReferences: Set<string>;
   payments: Map<string, Payment & { caseId: string }>;
   subscriptions: Map<string, StoredSubscription>;
+  /** Oldest first; at most --max-events, the oldest dropped first. */
   events: StoredEvent[];
+  /** Files of all cases (each case keeps its own list): counted for --max-objects without a walk. */
+  fileCount: number;
   /** For a direct creditor's account (XApiKey on the Customer API): its one client. */
   directClientId?: string;
 }
@@ -96,6 +101,7 @@ export function worldOf(account: AccountState): DebituraWorld {
     payments: new Map(),
     subscriptions: new Map(),
     events: [],
+    fileCount: 0,
   });
 }
 

@@ -154,6 +154,12 @@ export class Collection<T extends Listable> {
     return true;
   }
 
+  /** The object added longest ago that is still here (not the oldest `created`: a test clock may date objects in the past). */
+  firstAdded(): T | undefined {
+    for (const entry of this.byId.values()) return entry.item;
+    return undefined;
+  }
+
   /** All objects, oldest first. */
   values(): T[] {
     return this.ordered.map((e) => e.item);

@@ -1,6 +1,7 @@
 // Idempotency-Key handling (POST only), Stripe's rules: the first result is kept for 24 hours;
 // the same key and body replays it; the same key with another body is refused; the same key while
 // the first request is still running answers 409. Requests that fail validation are never stored.
+// Per account at most --max-idempotency-keys are kept: beyond it the oldest completed key goes first.
 import { createHash } from 'node:crypto';
 
 export const RETENTION_MS = 24 * 60 * 60 * 1000;
@@ -36,36 +37,67 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? 'undefined';
 }
 
-export class IdempotencyCache {
-  private readonly entries = new Map<string, Entry>();
+/** Idempotency keys kept per account when the mock is shared and no --max-idempotency-keys is given. */
+export const DEFAULT_SHARED_MAX_IDEMPOTENCY_KEYS = 10_000;
 
-  constructor(private readonly nowMs: () => number) {}
+export class IdempotencyCache {
+  /** Scope (account key) → its keys, in the order they were stored (a key stored again moves to the end). */
+  private readonly scopes = new Map<string, Map<string, Entry>>();
+
+  /**
+   * `maxPerScope` bounds the keys kept per account: beyond it the oldest completed key is forgotten
+   * (its retry then runs afresh, as after Stripe's 24 hours); a key still in flight is never forgotten.
+   */
+  constructor(
+    private readonly nowMs: () => number,
+    readonly maxPerScope?: number,
+  ) {}
 
   /** Looks the key up and, when it is new, reserves it (in flight) until `complete` or `release`. */
   begin(scope: string, key: string, print: string): IdempotencyOutcome {
-    const id = `${scope}\u0000${key}`;
-    const entry = this.entries.get(id);
+    let entries = this.scopes.get(scope);
+    const entry = entries?.get(key);
     const now = this.nowMs();
     if (entry && now - entry.storedAt < RETENTION_MS) {
       if (entry.fingerprint !== print) return { kind: 'mismatch' };
       return entry.response ? { kind: 'replay', response: entry.response } : { kind: 'in_flight' };
     }
-    this.entries.set(id, { fingerprint: print, storedAt: now });
+    if (!entries) this.scopes.set(scope, (entries = new Map()));
+    // Deleted first so the Map's order stays storing order (an expired key stored again is the newest).
+    entries.delete(key);
+    entries.set(key, { fingerprint: print, storedAt: now });
+    if (this.maxPerScope !== undefined && entries.size > this.maxPerScope) forgetOldestCompleted(entries);
     return { kind: 'new' };
   }
 
   complete(scope: string, key: string, response: StoredResponse): void {
-    const entry = this.entries.get(`${scope}\u0000${key}`);
+    const entry = this.scopes.get(scope)?.get(key);
     if (entry) entry.response = response;
   }
 
   /** Forgets a reservation whose request was not executed (e.g. it failed validation). */
   release(scope: string, key: string): void {
-    this.entries.delete(`${scope}\u0000${key}`);
+    const entries = this.scopes.get(scope);
+    entries?.delete(key);
+    if (entries?.size === 0) this.scopes.delete(scope);
   }
 
   clear(scope?: string): void {
-    if (scope === undefined) return this.entries.clear();
-    for (const id of this.entries.keys()) if (id.startsWith(`${scope}\u0000`)) this.entries.delete(id);
+    if (scope === undefined) this.scopes.clear();
+    else this.scopes.delete(scope);
+  }
+
+  /** Keys kept for one account (tests, /__admin). */
+  size(scope: string): number {
+    return this.scopes.get(scope)?.size ?? 0;
+  }
+}
+
+/** Drops the first completed entry in storing order; the walk passes only in-flight entries (a handful). */
+function forgetOldestCompleted(entries: Map<string, Entry>): void {
+  for (const [key, entry] of entries) {
+    if (entry.response === undefined) continue;
+    entries.delete(key);
+    return;
   }
 }

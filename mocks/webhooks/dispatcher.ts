@@ -202,6 +202,8 @@ export class WebhookDispatcher {
   /** Owner → its events with deliveries; owner → its unfinished jobs. */
   private readonly eventsByOwner = new Map<string, Set<string>>();
   private readonly jobsByOwner = new Map<string, Set<Job>>();
+  /** Event id → its unfinished jobs, so forgetEvent() finds them without a scan. */
+  private readonly jobsByEvent = new Map<string, Set<Job>>();
   private readonly maxInFlight: number;
   private readonly maxOpen: number;
   /** Jobs not yet finished: queued, in flight or waiting for a retry. */
@@ -259,6 +261,9 @@ export class WebhookDispatcher {
       const lane = typeof objectId === 'string' && objectId !== '' ? `${target.url}\n${objectId}` : `${target.url}\n#${delivery.id}`;
       const job: Job = { delivery, target, event, body: null, lane, gateKey: originOf(target.url), owner, retryTimer: null, cancelled: false };
       ownedJobs?.add(job);
+      let eventJobs = this.jobsByEvent.get(event.id);
+      if (!eventJobs) this.jobsByEvent.set(event.id, (eventJobs = new Set()));
+      eventJobs.add(job);
       this.unfinished++;
       const queue = this.lanes.get(lane);
       if (queue) queue.push(job);
@@ -314,6 +319,33 @@ export class WebhookDispatcher {
     return events;
   }
 
+  /**
+   * Drops one event's delivery log and its unfinished deliveries (queued ones skipped, retry timers
+   * cleared, attempts in flight aborted; nothing is recorded for them): the event left its account's
+   * window (--max-events).
+   * @example
+   * dispatcher.forgetEvent('evt_1', 'sk_test_123');
+   */
+  forgetEvent(eventId: string, owner?: string): void {
+    this.byEvent.delete(eventId);
+    if (owner !== undefined) {
+      const events = this.eventsByOwner.get(owner);
+      events?.delete(eventId);
+      if (events?.size === 0) this.eventsByOwner.delete(owner);
+    }
+    const jobs = this.jobsByEvent.get(eventId);
+    if (!jobs) return;
+    for (const job of [...jobs]) {
+      if (job.owner !== undefined) {
+        const owned = this.jobsByOwner.get(job.owner);
+        owned?.delete(job);
+        if (owned?.size === 0) this.jobsByOwner.delete(job.owner);
+      }
+      this.cancel(job);
+    }
+    this.jobsByEvent.delete(eventId);
+  }
+
   /** How many owners, event logs and unfinished deliveries the dispatcher holds (for tests and /__admin). */
   get size(): { owners: number; events: number; unfinished: number; open: number } {
     return { owners: this.eventsByOwner.size, events: this.byEvent.size, unfinished: this.unfinished, open: this.openTotal };
@@ -322,6 +354,7 @@ export class WebhookDispatcher {
   private cancel(job: Job): void {
     if (job.cancelled) return;
     job.cancelled = true;
+    this.unindexEventJob(job);
     const flight = this.inFlight.get(job);
     if (flight) {
       // send() sees `cancelled` when the abort lands and finishes the job.
@@ -547,6 +580,7 @@ export class WebhookDispatcher {
 
   /** The head of the lane is done: start the next event about the same object, if any. */
   private finish(job: Job): void {
+    this.unindexEventJob(job);
     if (job.owner !== undefined) {
       const owned = this.jobsByOwner.get(job.owner);
       owned?.delete(job);
@@ -561,6 +595,13 @@ export class WebhookDispatcher {
     }
     this.unfinished--;
     if (this.unfinished === 0) this.releaseIdleWaiters();
+  }
+
+  private unindexEventJob(job: Job): void {
+    const eventId = job.delivery.event;
+    const jobs = this.jobsByEvent.get(eventId);
+    jobs?.delete(job);
+    if (jobs?.size === 0) this.jobsByEvent.delete(eventId);
   }
 
   private releaseIdleWaiters(): void {
