@@ -145,9 +145,9 @@ describe('--max-events', () => {
 describe('--max-idempotency-keys', () => {
   it('forgets the oldest completed key of the account first, never one in flight, and counts each account apart', () => {
     const cache = new IdempotencyCache(() => 0, 2);
+    expect(cache.begin('a', 'inflight', 'p').kind).toBe('new');
     expect(cache.begin('a', 'k1', 'p1').kind).toBe('new');
     cache.complete('a', 'k1', { status: 201, body: 1 });
-    expect(cache.begin('a', 'inflight', 'p').kind).toBe('new');
     expect(cache.begin('a', 'k2', 'p2').kind).toBe('new');
     cache.complete('a', 'k2', { status: 201, body: 2 });
     expect(cache.size('a')).toBe(2);
