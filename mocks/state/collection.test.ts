@@ -126,3 +126,18 @@ describe('Collection indexes and created ranges agree with a full scan', () => {
     expect(c.page({ limit: 1000, where: { colour: 'purple' } }).data).toEqual([]);
   });
 });
+
+describe('Collection.firstAdded', () => {
+  it('is the object added longest ago that is still there, whatever its created (the event window drops it)', () => {
+    // o_0 is the newest by `created` (a test clock dates the later ones in the past).
+    const c = make(3, (i) => 1000 - i);
+    expect(c.firstAdded()?.id).toBe('o_0');
+    c.delete('o_0');
+    expect(c.firstAdded()?.id).toBe('o_1');
+    c.replace({ id: 'o_1', created: 999, even: true });
+    expect(c.firstAdded()?.id).toBe('o_1');
+    c.delete('o_1');
+    c.delete('o_2');
+    expect(c.firstAdded()).toBeUndefined();
+  });
+});
