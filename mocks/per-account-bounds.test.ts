@@ -142,6 +142,23 @@ describe('--max-events', () => {
   });
 });
 
+it('scheduled tasks grow only with objects: moving a guarantee\'s end_date replaces its expiry task', async () => {
+  const mock = await startMock();
+  try {
+    const key = 'sk_test_schedule_growth';
+    const policy = (await mock.call('POST', '/v1/guarantee_policies', { key, body: POLICY('p') })).body;
+    const g = (await mock.call('POST', '/v1/guarantees', { key, body: { policy: policy.id, tenant: 'cus_1', coverage_amount: 120000, currency: 'eur', start_date: TEST_NOW, end_date: TEST_NOW + 300 * 86400 } })).body;
+    const schedule = mock.sandbox.store.peek(key)!.schedule;
+    const tasks = schedule.size;
+    for (let day = 301; day < 311; day++) expect((await mock.call('POST', `/v1/guarantees/${g.id}`, { key, body: { end_date: TEST_NOW + day * 86400 } })).status).toBe(200);
+    expect(schedule.size).toBe(tasks);
+    const expiries = schedule.list().filter((t) => t.kind === 'guarantee.expire');
+    expect(expiries.map((t) => t.at)).toEqual([TEST_NOW + 310 * 86400]);
+  } finally {
+    await mock.close();
+  }
+});
+
 describe('--max-idempotency-keys', () => {
   it('forgets the oldest completed key of the account first, never one in flight, and counts each account apart', () => {
     const cache = new IdempotencyCache(() => 0, 2);

@@ -121,7 +121,11 @@ export const updateGuaranteeHandler: Handler = (ctx) => {
     ...(body.end_date !== undefined ? { end_date: body.end_date } : {}),
     ...(body.metadata ? { metadata: { ...before.metadata, ...body.metadata } } : {}),
   });
-  if (body.end_date !== undefined && body.end_date !== before.end_date) scheduleExpiry(ctx, after);
+  if (body.end_date !== undefined && body.end_date !== before.end_date) {
+    // The expiry at the old end_date is superseded: dropped, so repeated updates cannot pile up tasks.
+    ctx.account.schedule.removeWhere(after.test_clock ?? null, (task) => task.kind === 'guarantee.expire' && task.params.guarantee === after.id);
+    scheduleExpiry(ctx, after);
+  }
   return ok(after);
 };
 

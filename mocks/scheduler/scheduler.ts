@@ -85,6 +85,18 @@ export class Schedule {
     return queue.size;
   }
 
+  /**
+   * Forgets the tasks of `clock` that `drop` picks (a task superseded by a new one, so updates cannot
+   * grow the schedule without objects); O(n) in that clock's tasks. Returns how many were dropped.
+   */
+  removeWhere(clock: string | null, drop: (task: ScheduledTask) => boolean): number {
+    const queue = this.queues.get(clock);
+    if (!queue) return 0;
+    const removed = queue.removeWhere(drop);
+    this.count -= removed;
+    return removed;
+  }
+
   /** Every task of every clock in run order (time, then scheduling order); O(n log n), for dumps only. */
   list(): ScheduledTask[] {
     const all: ScheduledTask[] = [];

@@ -52,6 +52,16 @@ export class TaskQueue {
     return top;
   }
 
+  /** Removes the tasks `drop` picks and restores the heap: O(n), for rare changes (a guarantee's new end_date). */
+  removeWhere(drop: (task: ScheduledTask) => boolean): number {
+    const kept = this.heap.filter((task) => !drop(task));
+    const removed = this.heap.length - kept.length;
+    if (removed === 0) return 0;
+    this.heap.length = 0;
+    for (const task of kept) this.push(task);
+    return removed;
+  }
+
   /** Every task, in no particular order (for dumps). */
   values(): readonly ScheduledTask[] {
     return this.heap;
