@@ -118,8 +118,12 @@ export function browserRefusal(request: FastifyRequest, { access, allowedHosts =
  * await app.register(cors, { origin: '*' });
  */
 export function installBrowserGuard(app: FastifyInstance, options: BrowserGuardOptions): void {
-  // The route the router matched, too: whatever spelling of the path reached it.
-  const closed = (request: FastifyRequest) => isBrowserClosed(request.url) || isBrowserClosed(request.routeOptions.url ?? '');
+  // A matched route says what was reached, whatever spelling of the path reached it (and costs no
+  // decoding on the API's hot path); the CORS preflight's `*` route and unmatched requests go by their path.
+  const closed = (request: FastifyRequest) => {
+    const route = request.routeOptions.url;
+    return route !== undefined && route !== '*' ? isBrowserClosed(route) : isBrowserClosed(request.url);
+  };
   app.addHook('onRequest', (request, reply, done) => {
     if (!closed(request)) return done();
     const refusal = browserRefusal(request, options);
