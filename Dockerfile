@@ -13,6 +13,7 @@ RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY generated ./generated
 COPY client ./client
+COPY kit ./kit
 COPY mocks ./mocks
 COPY conformance ./conformance
 RUN npm run build && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
@@ -29,8 +30,8 @@ COPY --from=build /src/package.json ./
 COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
 COPY --from=build /src/generated/casapay.json /src/generated/debitura-customer.json /src/generated/debitura-referral.json ./generated/
-COPY --from=build /src/mocks/scenarios/*.yaml ./mocks/scenarios/
-COPY --from=build /src/mocks/debitura/scenarios/*.yaml ./mocks/debitura/scenarios/
+COPY --from=build /src/mocks/apis/casapay/scenarios/*.yaml ./mocks/apis/casapay/scenarios/
+COPY --from=build /src/mocks/apis/debitura/scenarios/*.yaml ./mocks/apis/debitura/scenarios/
 USER node
 EXPOSE 4010
 HEALTHCHECK --interval=2s --timeout=2s --start-period=10s --retries=3 \

@@ -3,7 +3,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ALL_CAPABILITIES, API_NAMES, CAPABILITY_TEXT, DEBITURA_CAPABILITIES, selectCapabilities, type ApiName } from './capabilities.js';
 import { DEFAULT_OPTIONS, type RunOptions } from './options.js';
-import { packageVersion } from '../mocks/package-version.js';
+import { packageVersion } from '../kit/package-version.js';
 
 const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
 

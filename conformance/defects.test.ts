@@ -2,7 +2,7 @@
 // capabilities against a mock started with that defect and expect the run to fail, with the
 // failure in the check that is meant to catch it.
 import { describe, expect, it } from 'vitest';
-import { DEBITURA_DEFECTS, type DebituraDefectName } from '../mocks/debitura/defects.js';
+import { DEBITURA_DEFECTS, type DebituraDefectName } from '../mocks/apis/debitura/defects.js';
 import { DEBITURA_CAPABILITIES, type Capability } from './capabilities.js';
 import { DEFAULT_OPTIONS } from './options.js';
 import type { Failure } from './report/model.js';

@@ -29,7 +29,7 @@ export const RULES: Rule[] = [
   { id: 'unknown-field', area: 'every response', rule: 'A response field the contract does not name is allowed (additive change) but reported.', checks: [EVERY], warning: true },
   { id: 'unknown-event-type', area: 'every response', rule: 'An event type the contract does not list is allowed (receivers ignore it) but reported.', checks: [EVERY, 'every delivery is a POST of JSON'], warning: true },
   { id: 'recommended-field', area: 'every response', rule: 'A field the docs show but the contract does not require (x-recommended: an event\'s livemode, api_version, request, pending_webhooks; an endpoint\'s enabled_events …; previous_attributes on *.updated) is reported when absent.', checks: [EVERY], warning: true },
-  { id: 'envelope-framework', area: 'every response', rule: 'Answers the framework writes itself (malformed percent-encoding, an id beyond the router\'s limit, an oversized request line or header block) carry the envelope and a declared status. (Bytes that are not HTTP cannot be sent with fetch; the mock proves those over raw sockets in mocks/envelope.test.ts.)', checks: ['answers the HTTP layer writes'] },
+  { id: 'envelope-framework', area: 'every response', rule: 'Answers the framework writes itself (malformed percent-encoding, an id beyond the router\'s limit, an oversized request line or header block) carry the envelope and a declared status. (Bytes that are not HTTP cannot be sent with fetch; the mock proves those over raw sockets in mocks/apis/casapay/envelope.test.ts.)', checks: ['answers the HTTP layer writes'] },
 
   // Authentication and accounts
   { id: 'auth.required', area: 'authentication', rule: 'Every operation answers 401 authentication_error without a valid key, before anything else.', checks: ['answers 401 without a key', '→ 401 authentication_error on list, retrieve and create'] },
@@ -45,7 +45,7 @@ export const RULES: Rule[] = [
   { id: 'case.listed', area: 'collection cases', rule: 'A created case is listed, once.', checks: ['the case appears in the list, once'] },
   { id: 'case.timeline', area: 'collection cases', rule: 'The timeline starts with case_created and is oldest first; it grows with the case.', checks: ['the timeline starts with case_created'] },
   { id: 'case.ineligible', area: 'collection cases', rule: 'A country without a partner previews as ineligible and is refused with 422 validation_error on create.', checks: ['a country without a partner is ineligible'] },
-  { id: 'case.pricing-table', area: 'collection cases', rule: 'Fees follow the bracket table and the age surcharge (+2 points over 12 months, +4 over 24).', checks: [], notChecked: 'pricing is CasaPay\'s business table, not a contract rule; the suite only checks the preview and the case agree (case.preview-agrees). The mock\'s table is unit-tested (mocks/domain/pricing.test.ts).' },
+  { id: 'case.pricing-table', area: 'collection cases', rule: 'Fees follow the bracket table and the age surcharge (+2 points over 12 months, +4 over 24).', checks: [], notChecked: 'pricing is CasaPay\'s business table, not a contract rule; the suite only checks the preview and the case agree (case.preview-agrees). The mock\'s table is unit-tested (mocks/apis/casapay/domain/pricing.test.ts).' },
 
   // Pagination and filters
   { id: 'list.envelope', area: 'lists', rule: 'Every list operation answers {object:"list", data, has_more, url} with its own path as url and at most limit items.', checks: ['each returns the list envelope with its own path as url'] },
@@ -62,7 +62,7 @@ export const RULES: Rule[] = [
   { id: 'idem.mismatch', area: 'idempotency', rule: 'The same key with another body is 400 idempotency_error.', checks: ['the same key with a different body is refused'] },
   { id: 'idem.validation-not-stored', area: 'idempotency', rule: 'A request that failed validation is not remembered: the key can be used again.', checks: ['a request that failed validation is not remembered'] },
   { id: 'idem.distinct', area: 'idempotency', rule: 'Different keys create different objects.', checks: ['different keys create different objects'] },
-  { id: 'idem.in-flight', area: 'idempotency', rule: 'The same key while the first request still runs is 409 idempotency_key_in_use.', checks: [], notChecked: 'needs a request that is reliably still running when the retry arrives; against an unknown target that is a race (the mock tests it with Prefer: latency in mocks/api.test.ts)' },
+  { id: 'idem.in-flight', area: 'idempotency', rule: 'The same key while the first request still runs is 409 idempotency_key_in_use.', checks: [], notChecked: 'needs a request that is reliably still running when the retry arrives; against an unknown target that is a race (the mock tests it with Prefer: latency in mocks/apis/casapay/api.test.ts)' },
   { id: 'idem.retention', area: 'idempotency', rule: 'Keys are kept for 24 hours.', checks: [], notChecked: 'a 24-hour wait; not observable in a run' },
 
   // Files

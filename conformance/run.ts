@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startVitest } from 'vitest/node';
-import { loadContract } from '../mocks/contract.js';
+import { loadContract } from '../kit/contract.js';
 import { capabilitiesOf } from './capabilities.js';
 import { debituraCoverageContract } from './support/debitura-contracts.js';
 import type { RunOptions } from './options.js';

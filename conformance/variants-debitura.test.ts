@@ -1,12 +1,12 @@
 // `--api debitura` never fails a correct implementation either: for each benign variant that bends
-// Debitura's answers — its own (mocks/debitura/variants.ts) and the shared ones that sit in the common
+// Debitura's answers — its own (mocks/apis/debitura/variants.ts) and the shared ones that sit in the common
 // dispatcher and hooks — a run of every Debitura capability must PASS, having checked something.
 import { describe, expect, it } from 'vitest';
 import { DEBITURA_CAPABILITIES } from './capabilities.js';
 import { DEFAULT_OPTIONS } from './options.js';
 import { runConformance } from './run.js';
-import { DEBITURA_VARIANTS } from '../mocks/debitura/variants.js';
-import type { VariantName } from '../mocks/variants.js';
+import { DEBITURA_VARIANTS } from '../mocks/apis/debitura/variants.js';
+import type { VariantName } from '../mocks/apis/casapay/variants.js';
 
 const shared: VariantName[] = ['duplicate-deliveries', 'delayed-deliveries', 'interleaved-deliveries', 'request-id-format', 'extra-headers', 'connection-close'];
 

@@ -1,9 +1,9 @@
 // What one account may hold: 16 webhook endpoints (CasaPay), 16 subscriptions (Debitura), 100 MB of
 // case files. Beyond, a declared 400 in the API's own error shape, and nothing changes.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeErrors, loadBundledContract } from './contract.js';
-import { MAX_WEBHOOK_ENDPOINTS } from './handlers/webhook-endpoints.js';
-import { MAX_ACCOUNT_FILE_BYTES } from './handlers/case-files.js';
+import { describeErrors, loadBundledContract } from '../kit/contract.js';
+import { MAX_WEBHOOK_ENDPOINTS } from './apis/casapay/handlers/webhook-endpoints.js';
+import { MAX_ACCOUNT_FILE_BYTES } from './apis/casapay/handlers/case-files.js';
 import { QUICKSTART_CASE, startMock, type TestMock } from './test-support.js';
 
 const referral = loadBundledContract('debitura-referral.json');

@@ -11,11 +11,11 @@ import net from 'node:net';
 import fc from 'fast-check';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClock } from './clock.js';
-import { describeErrors, loadBundledContract, loadContract, type Contract, type OperationSpec } from './contract.js';
+import { createClock } from './engine/clock.js';
+import { describeErrors, loadBundledContract, loadContract, type Contract, type OperationSpec } from '../kit/contract.js';
 import { createMockServer, DOCS_API_KEY, originForm, type MockServer } from './server.js';
-import { DOCS_PARTNER_KEY, DOCS_TENANT } from './debitura/scenarios.js';
-import { DOCS_TOKEN } from './debitura/tokens.js';
+import { DOCS_PARTNER_KEY, DOCS_TENANT } from './apis/debitura/scenarios.js';
+import { DOCS_TOKEN } from './apis/debitura/tokens.js';
 
 const SEED = 1717;
 const TEST_NOW = 1795564800;

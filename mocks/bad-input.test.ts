@@ -6,8 +6,8 @@
 import net from 'node:net';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClock } from './clock.js';
-import { nonFiniteParam, parseJsonBody } from './json-body.js';
+import { createClock } from './engine/clock.js';
+import { nonFiniteParam, parseJsonBody } from './engine/json-body.js';
 import { createMockServer, originForm, type MockServer } from './server.js';
 import { QUICKSTART_CASE, TEST_NOW } from './test-support.js';
 

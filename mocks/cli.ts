@@ -4,23 +4,23 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createMockServer, SHUTDOWN_GRACE_MS, type LogLevel } from './server.js';
-import { loadContract } from './contract.js';
-import { DEFECTS } from './defects.js';
-import { DEBITURA_DEFECTS } from './debitura/defects.js';
-import { DEBITURA_VARIANTS } from './debitura/variants.js';
-import { VARIANTS } from './variants.js';
-import { DEFAULT_SHARED_MAX_EVENTS, DEFAULT_WEBHOOK_SECRET, type SandboxOptions } from './sandbox.js';
-import { loadScenarios } from './scenarios/scenarios.js';
-import { loadDebituraScenarios } from './debitura/scenarios.js';
-import { faultOptions, faultsFromCli } from './faults.js';
+import { loadContract } from '../kit/contract.js';
+import { DEFECTS } from './apis/casapay/defects.js';
+import { DEBITURA_DEFECTS } from './apis/debitura/defects.js';
+import { DEBITURA_VARIANTS } from './apis/debitura/variants.js';
+import { VARIANTS } from './apis/casapay/variants.js';
+import { DEFAULT_SHARED_MAX_EVENTS, DEFAULT_WEBHOOK_SECRET, type SandboxOptions } from './engine/sandbox.js';
+import { loadScenarios } from './apis/casapay/scenarios/scenarios.js';
+import { loadDebituraScenarios } from './apis/debitura/scenarios.js';
+import { faultOptions, faultsFromCli } from './operator/faults.js';
 import { choosePort, envName } from './cli-env.js';
-import { DEFAULT_SHARED_MAX_ACCOUNTS, isLoopbackHost } from './admin-access.js';
-import { DEFAULT_SHARED_MAX_OBJECTS } from './state/object-limit.js';
-import { DEFAULT_SHARED_MAX_IDEMPOTENCY_KEYS } from './state/idempotency.js';
-import { mintSecret } from './state/ids.js';
-import { DEFAULT_JOURNAL_MAX_BYTES } from './journal.js';
-import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_OPEN } from './webhooks/dispatcher.js';
-import { packageVersion } from './package-version.js';
+import { DEFAULT_SHARED_MAX_ACCOUNTS, isLoopbackHost } from './operator/admin-access.js';
+import { DEFAULT_SHARED_MAX_OBJECTS } from './engine/state/object-limit.js';
+import { DEFAULT_SHARED_MAX_IDEMPOTENCY_KEYS } from './engine/state/idempotency.js';
+import { mintSecret } from './engine/state/ids.js';
+import { DEFAULT_JOURNAL_MAX_BYTES } from './operator/journal.js';
+import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_OPEN } from './engine/webhooks/dispatcher.js';
+import { packageVersion } from '../kit/package-version.js';
 
 const port = (value: string) => {
   const n = Number(value);
@@ -49,7 +49,7 @@ const options: Option[] = [
   new Option('--host <host>', 'address to listen on').default('127.0.0.1'),
   new Option('--spec <path>', 'a bundled contract (JSON or YAML) instead of generated/casapay.json'),
   new Option('--seed <seed>', 'deterministic ids and references for repeatable runs'),
-  new Option('--scenario <name>', 'seed state from a scenario in mocks/scenarios'),
+  new Option('--scenario <name>', 'seed state from a scenario in mocks/apis/casapay/scenarios'),
   new Option('--log-level <level>', 'how much to log').choices(['silent', 'error', 'info', 'debug']).default('info'),
   new Option('-q, --quiet', 'log nothing but the start-up line (same as --log-level error)'),
   new Option('--log-json', 'log JSON lines instead of readable text'),
@@ -87,7 +87,7 @@ program
   .command('scenarios')
   .description('list the scenarios --scenario and X-Mock-Scenario accept')
   .action(() => {
-    // CasaPay's (mocks/scenarios/), then Debitura's (mocks/debitura/scenarios/, names `debitura-…`).
+    // CasaPay's (mocks/apis/casapay/scenarios/), then Debitura's (mocks/apis/debitura/scenarios/, names `debitura-…`).
     const scenarios = [...loadScenarios().values(), ...loadDebituraScenarios().values()];
     const width = Math.max(...scenarios.map((s) => s.name.length));
     for (const scenario of scenarios) console.log(`${scenario.name.padEnd(width)}  ${scenario.description}`);

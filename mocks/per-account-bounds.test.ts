@@ -5,11 +5,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClock } from './clock.js';
-import { describeErrors, loadBundledContract } from './contract.js';
+import { createClock } from './engine/clock.js';
+import { describeErrors, loadBundledContract } from '../kit/contract.js';
 import { createMockEngine } from './server.js';
-import { IdempotencyCache } from './state/idempotency.js';
-import { CASAPAY_CREATES, DEBITURA_CREATES, storedObjects } from './state/object-limit.js';
+import { IdempotencyCache } from './engine/state/idempotency.js';
+import { CASAPAY_CREATES, DEBITURA_CREATES, storedObjects } from './engine/state/object-limit.js';
 import { QUICKSTART_CASE, TEST_NOW, contract, startMock, type TestMock } from './test-support.js';
 
 const referral = loadBundledContract('debitura-referral.json');

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockEngine } from './server.js';
 import { startMock, type TestMock, QUICKSTART_CASE } from './test-support.js';
-import { BLOCKED_CODE, type Resolve } from './webhooks/url-guard.js';
+import { BLOCKED_CODE, type Resolve } from './engine/webhooks/url-guard.js';
 
 const hits: string[] = [];
 let receiver: http.Server;

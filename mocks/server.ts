@@ -4,36 +4,37 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import qs from 'qs';
-import { loadContract, type Contract } from './contract.js';
-import { createClock, monotonicMs, realNowMs, type Clock } from './clock.js';
-import { ApiError, errors } from './errors.js';
-import { DEFECTS, parseDefects, type DefectName } from './defects.js';
-import { handlers } from './handlers/index.js';
-import type { RenderedError } from './pipeline.js';
-import { mountOperations, sendError, toApiError } from './mount-operations.js';
-import { createDebitura, DEBITURA_PREFIX } from './debitura/mount.js';
-import { DEBITURA_DEFECTS, parseDebituraDefects } from './debitura/defects.js';
-import { DEBITURA_VARIANTS, parseDebituraVariants } from './debitura/variants.js';
-import { renderDebituraError } from './debitura/errors.js';
-import { Sandbox } from './sandbox.js';
-import { createIdMinter } from './state/ids.js';
-import { applyResponseDefects } from './response-defects.js';
-import { parseVariants, variantHooks, VARIANTS } from './variants.js';
-import { registerAdmin } from './admin.js';
-import { registerFrontDoor } from './front-door.js';
-import { installBrowserGuard } from './browser-guard.js';
-import { accessFor, DEFAULT_SHARED_MAX_ACCOUNTS } from './admin-access.js';
-import { CASAPAY_CREATES, DEFAULT_SHARED_MAX_OBJECTS } from './state/object-limit.js';
-import { DEFAULT_SHARED_MAX_IDEMPOTENCY_KEYS } from './state/idempotency.js';
-import { DEFAULT_SHARED_MAX_EVENTS } from './sandbox.js';
-import { registerConsole } from './console/route.js';
-import { installFaults, type FaultOptions } from './faults.js';
-import { installJournal, type Journal } from './journal.js';
-import { createProviderStates } from './provider-states.js';
-import { createLineWriter } from './log-writer.js';
-import { parseJsonBody } from './json-body.js';
-import { checkStartupWebhookUrl, type Resolve } from './webhooks/url-guard.js';
-import { applyScenario, loadScenarios, SCENARIO_STEP, SCENARIO_SUFFIX, scenarioFromHeader, scenarioStepRunner, type Scenario, type ScenarioRuntime } from './scenarios/scenarios.js';
+import { loadContract, type Contract } from '../kit/contract.js';
+import { createClock, type Clock } from './engine/clock.js';
+import { monotonicMs, realNowMs } from '../kit/real-time.js';
+import { ApiError, errors } from './engine/errors.js';
+import { DEFECTS, parseDefects, type DefectName } from './apis/casapay/defects.js';
+import { handlers } from './apis/casapay/handlers/index.js';
+import type { RenderedError } from './engine/pipeline.js';
+import { mountOperations, sendError, toApiError } from './engine/mount-operations.js';
+import { createDebitura, DEBITURA_PREFIX } from './apis/debitura/mount.js';
+import { DEBITURA_DEFECTS, parseDebituraDefects } from './apis/debitura/defects.js';
+import { DEBITURA_VARIANTS, parseDebituraVariants } from './apis/debitura/variants.js';
+import { renderDebituraError } from './apis/debitura/errors.js';
+import { Sandbox } from './engine/sandbox.js';
+import { createIdMinter } from './engine/state/ids.js';
+import { applyResponseDefects } from './apis/casapay/response-defects.js';
+import { parseVariants, variantHooks, VARIANTS } from './apis/casapay/variants.js';
+import { registerAdmin } from './operator/admin.js';
+import { registerFrontDoor } from './operator/front-door.js';
+import { installBrowserGuard } from './operator/browser-guard.js';
+import { accessFor, DEFAULT_SHARED_MAX_ACCOUNTS } from './operator/admin-access.js';
+import { CASAPAY_CREATES, DEFAULT_SHARED_MAX_OBJECTS } from './engine/state/object-limit.js';
+import { DEFAULT_SHARED_MAX_IDEMPOTENCY_KEYS } from './engine/state/idempotency.js';
+import { DEFAULT_SHARED_MAX_EVENTS } from './engine/sandbox.js';
+import { registerConsole } from './operator/console/route.js';
+import { installFaults, type FaultOptions } from './operator/faults.js';
+import { installJournal, type Journal } from './operator/journal.js';
+import { createProviderStates } from './apis/casapay/provider-states.js';
+import { createLineWriter } from './engine/log-writer.js';
+import { parseJsonBody } from './engine/json-body.js';
+import { checkStartupWebhookUrl, type Resolve } from './engine/webhooks/url-guard.js';
+import { applyScenario, loadScenarios, SCENARIO_STEP, SCENARIO_SUFFIX, scenarioFromHeader, scenarioStepRunner, type Scenario, type ScenarioRuntime } from './apis/casapay/scenarios/scenarios.js';
 
 /** The API key of CasaPay's documentation: its account holds the objects the quickstarts refer to. */
 export const DOCS_API_KEY = 'sk_test_4eC39HqLyjWDarjtT1zdp7dc';
@@ -67,7 +68,7 @@ export interface MockServerOptions {
   webhookSigning?: 'casapay' | 'standard' | 'both';
   /** Webhook attempts open at once in total, across every receiver (default 64); the rest queue. */
   webhookMaxOpen?: number;
-  /** Deliberate implementation defects, to test conformance suites (see defects.ts and mocks/debitura/defects.ts). */
+  /** Deliberate implementation defects, to test conformance suites (see defects.ts and mocks/apis/debitura/defects.ts). */
   defects?: string[];
   /** Benign variants the contract allows, to prove a conformance suite does not fail them (see variants.ts). */
   variants?: string[];
@@ -96,7 +97,7 @@ export interface MockServerOptions {
   maxIdempotencyKeys?: number;
   /**
    * Refuse webhook URLs into loopback, private, link-local, unique-local, CGNAT and cloud-metadata
-   * addresses, at registration (400 naming `url`) and when dialling (mocks/webhooks/url-guard.ts).
+   * addresses, at registration (400 naming `url`) and when dialling (mocks/engine/webhooks/url-guard.ts).
    * Default: on when shared (a non-loopback host) or when an admin token is set; `false` lifts it even then.
    */
   blockPrivateWebhooks?: boolean;
@@ -298,7 +299,7 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   let loaded: Map<string, Scenario> | undefined;
   const scenarios = () => (loaded ??= loadScenarios());
   const debitura = createDebitura({ sandbox, defects: debituraDefects, variants: debituraVariants, scenario: options.scenario });
-  // --scenario names a CasaPay scenario (mocks/scenarios/) or a Debitura one (mocks/debitura/scenarios/).
+  // --scenario names a CasaPay scenario (mocks/apis/casapay/scenarios/) or a Debitura one (mocks/apis/debitura/scenarios/).
   const debituraScenario = options.scenario !== undefined && debitura.scenarios().has(options.scenario);
   if (options.scenario && !debituraScenario && !scenarios().has(options.scenario)) {
     throw new Error(`Unknown scenario '${options.scenario}'. Known: ${[...scenarios().keys(), ...debitura.scenarios().keys()].join(', ')}.`);
@@ -468,7 +469,7 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     validateResponses: options.validateResponses ?? false,
     creates: CASAPAY_CREATES,
   });
-  // Debitura's Referral-Partner and Customer APIs, each under its own prefix (see mocks/debitura/).
+  // Debitura's Referral-Partner and Customer APIs, each under its own prefix (see mocks/apis/debitura/).
   compiled.push(...(await debitura.mount(app, { validateResponses: options.validateResponses ?? false, logUnexpected })));
 
   // Time passes even when nobody calls: run what the clock has made due once a second.

@@ -2,8 +2,8 @@
 // response is checked against the contract (status declared, body valid), so tests cannot pass on a
 // response the contract does not allow.
 import { expect } from 'vitest';
-import { createClock } from './clock.js';
-import { describeErrors, loadContract } from './contract.js';
+import { createClock } from './engine/clock.js';
+import { describeErrors, loadContract } from '../kit/contract.js';
 import { createMockServer, type MockServer, type MockServerOptions } from './server.js';
 import type { components } from '../generated/casapay.js';
 

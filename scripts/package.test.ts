@@ -56,7 +56,7 @@ describe('the packed tarball', () => {
     const files = packed.files.map((f) => f.path);
     const unwanted = files.filter((f) => /\.test\.|test-support|^spec\/|^\.ci\/|^scripts\/|tsconfig|vitest\.config|redocly|spectral|\.tsbuildinfo|^reports\//.test(f));
     expect(unwanted).toEqual([]);
-    expect(files).toEqual(expect.arrayContaining(['dist/mocks/cli.js', 'dist/conformance/cli.js', 'generated/casapay.json', 'generated/debitura-customer.json', 'generated/debitura-referral.json', 'mocks/scenarios/quickstart.yaml', 'mocks/debitura/scenarios/debitura-unsigned-contract.yaml', 'README.md', 'CHANGELOG.md', 'LICENSE']));
+    expect(files).toEqual(expect.arrayContaining(['dist/mocks/cli.js', 'dist/conformance/cli.js', 'generated/casapay.json', 'generated/debitura-customer.json', 'generated/debitura-referral.json', 'mocks/apis/casapay/scenarios/quickstart.yaml', 'mocks/apis/debitura/scenarios/debitura-unsigned-contract.yaml', 'README.md', 'CHANGELOG.md', 'LICENSE']));
   });
 
   it('npx casapay-mock answers on a free port', async () => {

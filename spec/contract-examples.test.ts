@@ -2,7 +2,7 @@
 // examples, media-type examples (requests, responses, webhooks) and parameter examples — in CasaPay's
 // contract and in both Debitura contracts.
 import { describe, expect, it } from 'vitest';
-import { describeErrors, type Contract } from '../mocks/contract.js';
+import { describeErrors, type Contract } from '../kit/contract.js';
 import { casapay, debituraCustomer, debituraReferral } from './support/load-spec.js';
 
 interface Case { where: string; pointer: string; value: unknown }

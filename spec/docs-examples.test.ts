@@ -5,7 +5,7 @@
 // an example added to the fixtures cannot slip through unchecked. A response the page prints elided
 // (`...` for the fields it leaves out) is checked against its schema without the top-level `required`.
 import { describe, expect, it } from 'vitest';
-import { anchoredSchema, describeErrors, type Contract } from '../mocks/contract.js';
+import { anchoredSchema, describeErrors, type Contract } from '../kit/contract.js';
 import { readDocsExamples, type DocsExample } from './support/docs-examples.js';
 import { casapay, debituraCustomer, debituraReferral } from './support/load-spec.js';
 

@@ -5,7 +5,7 @@
 // The examples are written here from the pages' descriptions, not copied. The closed view the mock
 // holds itself to still rejects unknown fields, and the open contract does not.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeErrors } from '../mocks/contract.js';
+import { describeErrors } from '../kit/contract.js';
 import { contract, startMock, type TestMock } from '../mocks/test-support.js';
 
 const webhookSchema = (type: string) => contract.webhookValidator(type)!;

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createContractAjv, anchoredSchema, loadContract } from '../../mocks/contract.js';
+import { createContractAjv, anchoredSchema, loadContract } from '../../kit/contract.js';
 import { createPactChecker, formatCheckReport, type Finding } from './check.js';
 import { consumerViewDocument } from './consumer-view.js';
 import { parsePact, readPactFile } from './pact-file.js';

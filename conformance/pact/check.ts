@@ -8,7 +8,7 @@
 // Findings name the interaction, the part, the field and the rule broken.
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import qs from 'qs';
-import { anchoredSchema, createContractAjv, type Contract, type OperationSpec, type ParameterSpec } from '../../mocks/contract.js';
+import { anchoredSchema, createContractAjv, type Contract, type OperationSpec, type ParameterSpec } from '../../kit/contract.js';
 import { consumerViewDocument } from './consumer-view.js';
 import type { PactFile, PactInteraction } from './pact-file.js';
 

@@ -2,7 +2,7 @@
 // (0 compatible / verified, 1 not, 2 bad arguments or a file that is not a pact). cli.ts hands every
 // argv starting with `pact` here, so the suite's own command line stays as it was.
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { loadContract } from '../../mocks/contract.js';
+import { loadContract } from '../../kit/contract.js';
 import { url } from '../cli-options.js';
 import { createPactChecker, formatCheckReport } from './check.js';
 import { PactFileError, readPactFile } from './pact-file.js';

@@ -3,7 +3,7 @@
 // pact against any implementation, the bundled mock by default). It owns reading pact files
 // (specification v2, v3 and v4 as pact-js and pact-rust write them), the consumer view of the
 // contract's response schemas, the report of broken rules and the `casapay-conformance pact …`
-// subcommands. It may import mocks/contract.ts (the contract and its ajv helpers), mocks/server.ts
+// subcommands. It may import kit/contract.ts (the contract and its ajv helpers), mocks/server.ts
 // (only to start the bundled mock for verify, lazily), @pact-foundation/pact (only in verify.ts) and
 // commander; nothing of conformance/checks or the vitest runner.
 //

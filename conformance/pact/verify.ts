@@ -13,7 +13,7 @@ export interface VerifyOptions {
   baseUrl?: string;
   /** Where provider states are set up (POST {state, params, action, consumer}); default `<base-url>/__admin/provider-states`. */
   providerStatesSetupUrl?: string;
-  /** Deliberate defects of the bundled mock (mocks/defects.ts), to prove a verification can fail. */
+  /** Deliberate defects of the bundled mock (mocks/apis/casapay/defects.ts), to prove a verification can fail. */
   defects?: string[];
   /** Per-request timeout of the verifier, ms. */
   timeoutMs?: number;

@@ -2,7 +2,7 @@
 // fields) validates against the contract's webhook schema, with fresh ids each time; the unusual JSON
 // parses to the same event but is never what a serializer writes.
 import { describe, expect, it } from 'vitest';
-import { describeErrors } from '../../mocks/contract.js';
+import { describeErrors } from '../../kit/contract.js';
 import { changeOneByte, eventFactory, unusualJson } from './payloads.js';
 
 describe.each(['casapay', 'debitura'] as const)('%s deliveries', (api) => {

@@ -4,7 +4,7 @@
 // deliberately unusual bodies: unknown event types and fields, and valid JSON spelled the way no
 // serializer would (keys reversed, spaces, \u escapes) to catch parse-then-reserialize verification.
 import { randomUUID } from 'node:crypto';
-import { loadBundledContract, type Contract } from '../../mocks/contract.js';
+import { loadBundledContract, type Contract } from '../../kit/contract.js';
 import { randomToken, realNowSeconds } from '../support/runtime.js';
 
 export type ReceiverApi = 'casapay' | 'debitura';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadBundledContract } from '../../mocks/contract.js';
+import { loadBundledContract } from '../../kit/contract.js';
 import { createMockServer, type MockServer } from '../../mocks/server.js';
 import { RECEIVER_CHECKS } from './checks.js';
 import { RECEIVER_DEFECTS, startReferenceReceiver, type ReceiverDefect, type ReferenceReceiverOptions } from './fixtures/reference-receiver.js';

@@ -3,9 +3,9 @@
 // kit's shipped signing code, never a second implementation. Besides the valid headers, each scheme
 // knows how to spell the deliberately wrong ones the checks send (two signatures during a rotation,
 // a header that does not parse, the secret in the wrong form).
-import { signatureHeader } from '../../mocks/webhooks/signature.js';
-import { signDebitura, DEBITURA_SIGNATURE_HEADER } from '../../mocks/debitura/webhooks.js';
-import { standardSignature, standardSignatureHeaders, STANDARD_SIGNATURE_HEADER } from '../../mocks/webhooks/standard-signature.js';
+import { signatureHeader } from '../../kit/webhook-signature.js';
+import { signDebitura, DEBITURA_SIGNATURE_HEADER } from '../../mocks/apis/debitura/webhooks.js';
+import { standardSignature, standardSignatureHeaders, STANDARD_SIGNATURE_HEADER } from '../../kit/standard-webhook-signature.js';
 import { randomToken } from '../support/runtime.js';
 
 export const SIGNING_SCHEMES = ['casapay', 'standard', 'debitura'] as const;

@@ -3,7 +3,7 @@
 // valid and strict, error envelope, Request-Id) and records it for coverage and failure reports.
 import type { Middleware } from 'openapi-fetch';
 import { createCasaPayClient, type CasaPayClient } from '../../client/index.js';
-import { describeErrors, type Contract, type OperationSpec } from '../../mocks/contract.js';
+import { describeErrors, type Contract, type OperationSpec } from '../../kit/contract.js';
 import { contract, operationFor } from './contract.js';
 import { clip, recorder, redactAuthorization, type Exchange, type RecordedMessage, type Violation } from './recorder.js';
 import { realNowMs } from './runtime.js';

@@ -1,5 +1,5 @@
 // The contract, loaded once per worker, and the lookups the client needs.
-import { loadContract, type Contract, type OperationSpec } from '../../mocks/contract.js';
+import { loadContract, type Contract, type OperationSpec } from '../../kit/contract.js';
 
 let loaded: Contract | undefined;
 

@@ -2,7 +2,7 @@
 // loaded once per worker, as the ApiContract the client middleware holds every response to: the
 // declared status, JSON, the schema (a 4xx is Debitura's ErrorResponse, the 422 of a submission its
 // BusinessErrorResponse), warnings for unknown fields. Debitura promises no Request-Id header.
-import { loadBundledContract, type Contract, type OperationSpec } from '../../mocks/contract.js';
+import { loadBundledContract, type Contract, type OperationSpec } from '../../kit/contract.js';
 import type { ApiContract } from './client.js';
 import { responseWarnings } from './warnings.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadContract, paramName } from '../../mocks/contract.js';
+import { loadContract, paramName } from '../../kit/contract.js';
 import { allowedTypes, applyAt, bracketParam, mutationSites, sampleMutations } from './negative-inputs.js';
 
 const contract = loadContract();

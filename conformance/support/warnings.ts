@@ -5,7 +5,7 @@
 // is read from the contract: the closed view for unknown fields, the `webhooks` section for event
 // types, `x-recommended` for recommended fields.
 import type { ErrorObject } from 'ajv/dist/2020.js';
-import { loadContract, type Contract } from '../../mocks/contract.js';
+import { loadContract, type Contract } from '../../kit/contract.js';
 import { contract } from './contract.js';
 
 export type WarningRule = 'unknown-field' | 'unknown-event-type' | 'recommended-field';

@@ -6,7 +6,7 @@ import { afterEach, expect, it } from 'vitest';
 import { signatureHeader } from 'casapay-contract-kit/webhooks';
 import { runReceiver } from '../../conformance/receiver/run.js';
 import { buildReceiver, type CasaPayEvent } from './receiver.js';
-import { realNowSeconds } from '../../mocks/clock.js';
+import { realNowSeconds } from '../../kit/real-time.js';
 
 const SECRET = 'whsec_templateTestSecret0123456789abcd';
 const closers: Array<() => Promise<unknown>> = [];

@@ -4,8 +4,8 @@
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDocsExamples, type DocsExample } from '../../spec/support/docs-examples.js';
-import { createClock } from '../clock.js';
-import { loadBundledContract } from '../contract.js';
+import { createClock } from '../engine/clock.js';
+import { loadBundledContract } from '../../kit/contract.js';
 import { TEST_NOW } from '../test-support.js';
 import { interceptDebitura, type CasaPayInterceptor } from './nock.js';
 

@@ -7,7 +7,7 @@ import https from 'node:https';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCasaPayClient } from '../../client/index.js';
-import { createClock } from '../clock.js';
+import { createClock } from '../engine/clock.js';
 import { QUICKSTART_CASE, TEST_NOW, startMock, type TestMock } from '../test-support.js';
 import { interceptCasaPay, type CasaPayInterceptor } from './nock.js';
 

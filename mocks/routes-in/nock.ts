@@ -6,11 +6,11 @@
 // holds; it may import the engine (server.ts), the admin dump and the journal matcher, and nock
 // (through ./peer.ts, which checks its version first).
 import type NockType from 'nock';
-import { dumpAccount } from '../admin.js';
-import { createClock, type Clock } from '../clock.js';
-import { DROPPED_HEADER } from '../faults.js';
-import { findRequests, type RequestPattern } from '../journal-match.js';
-import type { JournalEntry } from '../journal.js';
+import { dumpAccount } from '../operator/admin.js';
+import { createClock, type Clock } from '../engine/clock.js';
+import { DROPPED_HEADER } from '../operator/faults.js';
+import { findRequests, type RequestPattern } from '../operator/journal-match.js';
+import type { JournalEntry } from '../operator/journal.js';
 import { createMockEngine, type MockEngine, type MockServerOptions } from '../server.js';
 
 import { loadPeer, NOCK } from './peer.js';
@@ -19,9 +19,9 @@ import { loadPeer, NOCK } from './peer.js';
 // naming the package and the version to install.
 const nock = (await loadPeer<{ default: typeof NockType }>(NOCK)).default;
 
-export { createClock, type Clock } from '../clock.js';
-export type { RequestPattern } from '../journal-match.js';
-export type { JournalEntry } from '../journal.js';
+export { createClock, type Clock } from '../engine/clock.js';
+export type { RequestPattern } from '../operator/journal-match.js';
+export type { JournalEntry } from '../operator/journal.js';
 
 export interface InterceptOptions extends Omit<MockServerOptions, 'host' | 'port'> {
   /** The base URL your code calls; default https://api.casapay.com. */

@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../spec/support/repo-root.js';
-import { createClock } from '../clock.js';
+import { createClock } from '../engine/clock.js';
 import { interceptCasaPay } from './nock.js';
 import { CasaPayMockContainer, type StartedCasaPayMockContainer } from './testcontainers.js';
 

@@ -7,13 +7,13 @@
 import net from 'node:net';
 import type { StartedTestContainer } from 'testcontainers';
 import { createCasaPayClient, type CasaPayClient } from '../../client/index.js';
-import { ADMIN_TOKEN_ENV, ADMIN_TOKEN_HEADER } from '../admin-access.js';
+import { ADMIN_TOKEN_ENV, ADMIN_TOKEN_HEADER } from '../operator/admin-access.js';
 import { envName } from '../cli-env.js';
-import { mintSecret } from '../state/ids.js';
-import type { dumpAccount } from '../admin.js';
-import type { Clock } from '../clock.js';
-import type { RequestPattern } from '../journal-match.js';
-import type { JournalEntry } from '../journal.js';
+import { mintSecret } from '../engine/state/ids.js';
+import type { dumpAccount } from '../operator/admin.js';
+import type { Clock } from '../engine/clock.js';
+import type { RequestPattern } from '../operator/journal-match.js';
+import type { JournalEntry } from '../operator/journal.js';
 import { loadPeer, TESTCONTAINERS } from './peer.js';
 
 // Loaded after checking the installed version fits this Node (./peer.ts): a missing or too new
@@ -72,7 +72,7 @@ export class CasaPayMockContainer extends GenericContainer {
    * Lets the mock deliver webhooks to private addresses: a receiver in your test process, reached from
    * the container as `host.docker.internal` or the bridge's gateway (or 127.0.0.1 with host
    * networking). Off by default: the container has an admin token, so like any shared mock it
-   * refuses webhook URLs into loopback, private and metadata ranges (mocks/webhooks/url-guard.ts).
+   * refuses webhook URLs into loopback, private and metadata ranges (mocks/engine/webhooks/url-guard.ts).
    */
   withPrivateWebhooks(): this {
     return this.withEnvironment({ [envName('allow-private-webhooks')]: 'true' });

@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeErrors, loadContract, type Contract, type OperationSpec } from '../../mocks/contract.js';
+import { describeErrors, loadContract, type Contract, type OperationSpec } from '../../kit/contract.js';
 import { debituraCustomer, repoRoot } from '../support/load-spec.js';
 
 type Json = Record<string, any>;

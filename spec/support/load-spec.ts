@@ -2,7 +2,7 @@
 // Customer and Referral Partner APIs), as `npm run generate` writes them from spec/.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadContract, type Contract } from '../../mocks/contract.js';
+import { loadContract, type Contract } from '../../kit/contract.js';
 import { repoRoot } from './repo-root.js';
 
 export { repoRoot };

@@ -6,10 +6,10 @@
 // its t in X-Debitura-Timestamp, and its payload is valid against the Referral contract's `webhooks`
 // schema for its event.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-// The kit's verifier (shipped as source); verifyDebituraSignature (mocks/debitura/webhooks.ts) is
+// The kit's verifier (shipped as source); verifyDebituraSignature (mocks/apis/debitura/webhooks.ts) is
 // this call with the secret's base64 decoded.
-import { verifySignature } from '../../../mocks/webhooks/signature.js';
-import { describeErrors } from '../../../mocks/contract.js';
+import { verifySignature } from '../../../kit/webhook-signature.js';
+import { describeErrors } from '../../../kit/contract.js';
 import { capability, needs } from '../../support/capability.js';
 import { reportWarnings } from '../../support/client.js';
 import { debituraContract } from '../../support/debitura-contracts.js';

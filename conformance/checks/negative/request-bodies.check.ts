@@ -2,7 +2,7 @@
 // each must get 400 with the error envelope naming the faulty field in `param`, never a 5xx, and
 // must create or change nothing. Then malformed JSON, a wrong content type and a missing body.
 import { beforeAll, expect, it } from 'vitest';
-import { paramName } from '../../../mocks/contract.js';
+import { paramName } from '../../../kit/contract.js';
 import { capability } from '../../support/capability.js';
 import { ContractViolation, checkResponse } from '../../support/client.js';
 import { contract } from '../../support/contract.js';

@@ -4,7 +4,7 @@
 // with the kit's verifySignature); every payload matches the contract's webhook schema and the
 // event the API lists.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { verifySignature } from '../../../mocks/webhooks/signature.js';
+import { verifySignature } from '../../../kit/webhook-signature.js';
 import type { components } from '../../../generated/casapay.js';
 import { capability } from '../../support/capability.js';
 import { contract } from '../../support/contract.js';
@@ -12,7 +12,7 @@ import {
   DAY, accountClock, caseParams, createCase, eligibleCountries, expectNoProblems, freshAccount, listAll, probeTestHelpers,
   type Account, type CollectionCase, type GuaranteePolicy,
 } from '../../support/fixtures.js';
-import { describeErrors } from '../../../mocks/contract.js';
+import { describeErrors } from '../../../kit/contract.js';
 import { realNowSeconds } from '../../support/runtime.js';
 import { target } from '../../support/target.js';
 import { startWebhookReceiver, type Delivery, type WebhookReceiver } from '../../support/webhook-receiver.js';

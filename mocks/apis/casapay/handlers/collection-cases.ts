@@ -1,0 +1,264 @@
+// /v1/collection_cases: create (the preview's rules decide partner, fee and status), retrieve by id
+// or reference, list with filters, timeline. Also the case operations the clock, test helpers and
+// scenarios share: moving a case and recording a debt payment.
+import type { components } from '../../../../generated/casapay.js';
+import { errors } from '../../../engine/errors.js';
+import { parseDate, SECONDS_PER_DAY } from '../domain/calendar.js';
+import { isUsState } from '../domain/codes.js';
+import { assessCase, type Assessment } from '../domain/pricing.js';
+import { planCaseMove, planPayment, type CaseStatus, type CloseCode, type PaymentType } from '../domain/lifecycle.js';
+import type { CollectionCase, DebtPayment, TimelineEntry } from '../../../engine/state/store.js';
+import { MAGIC, magicPlan } from '../domain/magic.js';
+import { created, ok, type Effects, type Handler, type HandlerContext } from './context.js';
+import { country, currency, find, listPage, previousAttributes, testClockOf } from './shared.js';
+
+type CreateParams = components['schemas']['CollectionCaseCreateParams'];
+type PreviewParams = components['schemas']['CasePreviewParams'];
+
+/** The debtor's country from `debtor.country` or `debtor.address.country` (the seeds use both). */
+function debtorCountry(debtor: CreateParams['debtor'] | PreviewParams['debtor']): string {
+  const own = debtor.country;
+  const fromAddress = 'address' in debtor ? debtor.address?.country : undefined;
+  if (own && fromAddress && own !== fromAddress) {
+    throw errors.parameterInvalid('debtor[country]', `debtor.country ${own} and debtor.address.country ${fromAddress} disagree.`);
+  }
+  const code = own ?? fromAddress;
+  if (!code) throw errors.parameterMissing('debtor[country]', "Give the debtor's country as debtor.country or debtor.address.country.");
+  return country(code, own ? 'debtor[country]' : 'debtor[address][country]');
+}
+
+/** Checks shared by previews and creates, then the assessment of eligibility, partner and fee. */
+export function assess(ctx: HandlerContext, body: CreateParams | PreviewParams, now: number): { assessment: Assessment; currency: string; country: string; dueDate: number } {
+  const code = currency(body.currency);
+  const debtorCountryCode = debtorCountry(body.debtor);
+  if (debtorCountryCode === 'US') {
+    const state = 'address' in body.debtor && body.debtor.address ? body.debtor.address.state : (body.debtor as PreviewParams['debtor']).state;
+    const param = 'address' in body.debtor ? 'debtor[address][state]' : 'debtor[state]';
+    if (!state) throw errors.parameterMissing(param, 'Debtors in the US need a two-letter state.');
+    if (!isUsState(state)) throw errors.parameterInvalid(param, `'${state}' is not a US state.`);
+  }
+  const dueDate = parseDate(body.due_date);
+  if (dueDate === undefined) throw errors.parameterInvalid('due_date', `'${body.due_date}' is not a calendar date (YYYY-MM-DD).`);
+  if (dueDate > now) throw errors.parameterInvalid('due_date', 'The due date must not be in the future (today is allowed).');
+  const agreements = MAGIC.unsigned.test(body.debtor.name) ? { ...ctx.account.agreements, contract_signed: false } : ctx.account.agreements;
+  const assessment = assessCase({ amount_to_recover: body.amount_to_recover, currency: code, country: debtorCountryCode, due_date: dueDate }, agreements, now, ctx.account.unsupportedCountries);
+  return { assessment, currency: code, country: debtorCountryCode, dueDate };
+}
+
+function uniqueReference(fx: Effects): string {
+  for (;;) {
+    const reference = fx.ids.reference();
+    if (!fx.account.references.has(reference)) return reference;
+  }
+}
+
+export function addTimeline(fx: Effects, caseId: string, entry: TimelineEntry): void {
+  const timeline = fx.account.timelines.get(caseId);
+  if (timeline) timeline.push(entry);
+  else fx.account.timelines.set(caseId, [entry]);
+}
+
+const BLOCKING_CODES = {
+  contract_signing: 'missing_debt_collection_contract',
+  power_of_attorney: 'missing_power_of_attorney',
+  kyc_verification: 'missing_kyc_verification',
+} as const;
+
+export const createCollectionCase: Handler = (ctx) => {
+  const body = ctx.body as CreateParams;
+  const clock = testClockOf(ctx, body.test_clock);
+  const now = ctx.now(clock);
+  const { assessment, currency: code, country: countryCode, dueDate } = assess(ctx, body, now);
+  if (assessment.refusal === 'no_partner_available') {
+    throw errors.business('no_partner_available', `No collection partner covers debtors in ${countryCode}. Preview a case to see where partners are available.`, 'debtor[country]');
+  }
+  if (assessment.refusal === 'amount_below_minimum') throw errors.business('amount_below_minimum', assessment.preview.ineligibility_reason!, 'amount_to_recover');
+  let status: CaseStatus = 'active';
+  if (assessment.blocking) {
+    // Contracts can wait for a signature when the caller allows it; KYC is never bypassed.
+    const waitable = body.allow_pending_contracts && assessment.blocking.type !== 'kyc_verification';
+    if (!waitable) throw errors.business(BLOCKING_CODES[assessment.blocking.type], assessment.blocking.message, null, assessment.blocking.solution_url ?? undefined);
+    status = 'pending_verification';
+  }
+  const partner = assessment.partner!;
+  const debtor = body.debtor;
+  const collectionCase: CollectionCase = {
+    id: ctx.ids.id('dc'),
+    object: 'collection_case',
+    reference: uniqueReference(ctx),
+    status,
+    close_code: null,
+    amount_to_recover: body.amount_to_recover,
+    remainder: body.amount_to_recover,
+    currency: code,
+    debtor: {
+      type: debtor.type,
+      name: debtor.name,
+      contact_person: debtor.contact_person ?? null,
+      email: debtor.email ?? null,
+      phone: debtor.phone ?? null,
+      address: { ...debtor.address, country: debtor.address.country ?? countryCode },
+      country: countryCode,
+    },
+    // Shared, not copied: the partner's contact is frozen and stored objects are never changed in place.
+    collection_partner: partner.contact,
+    success_fee_pct: assessment.fee!,
+    creditor_reference: body.creditor_reference ?? null,
+    due_date: dueDate,
+    is_test: !ctx.account.livemode || body.is_test === true,
+    test_clock: clock,
+    metadata: body.metadata ?? {},
+    created: now,
+  };
+  ctx.account.cases.add(collectionCase);
+  ctx.account.references.set(collectionCase.reference, collectionCase.id);
+  addTimeline(ctx, collectionCase.id, {
+    date: now,
+    type: 'case_created',
+    title: 'Case submitted',
+    description: status === 'active' ? `Collection case created and assigned to ${partner.contact.name}` : `Collection case created; waiting for a contract signature before ${partner.contact.name} starts`,
+  });
+  ctx.emit('collection_case.created', collectionCase, undefined, now);
+  ctx.emit(status === 'active' ? 'collection_case.active' : 'collection_case.pending_verification', collectionCase, undefined, now);
+  if (status === 'active') scheduleDemandLetter(ctx, collectionCase);
+  scheduleMagic(ctx, collectionCase);
+  return created(collectionCase);
+};
+
+/** Stripe-test-card style: some debtor names script the case's future (see domain/magic.ts). */
+function scheduleMagic(fx: Effects, c: CollectionCase): void {
+  const start = fx.now(c.test_clock);
+  for (const step of magicPlan(c.debtor?.name ?? '', c.amount_to_recover)) {
+    fx.schedule(start + step.after, c.test_clock ?? null, 'case.magic', { case: c.id, payment: step.payment ?? null, move: step.move ?? null }, `${step.describe} (${c.id})`);
+  }
+}
+
+interface MagicParams {
+  case: string;
+  payment: number | null;
+  move: { status: CaseStatus; close_code?: CloseCode | null; comment?: string } | null;
+}
+
+/** A scripted payment or move of a magic debtor name, unless the case has closed meanwhile. */
+export function runMagicStep(fx: Effects, { case: id, payment, move }: MagicParams): void {
+  const current = fx.account.cases.get(id);
+  if (!current || current.status === 'closed') return;
+  if (payment !== null) recordPayment(fx, current, { amount: Math.min(payment, current.remainder) });
+  else if (move) moveCase(fx, current, move.status, move.close_code ?? null, move.comment);
+}
+
+/** Partners send the first demand letter the day after a case becomes active (as in the seeds' timeline). */
+export function scheduleDemandLetter(fx: Effects, c: CollectionCase): void {
+  const at = fx.now(c.test_clock) + SECONDS_PER_DAY;
+  fx.schedule(at, c.test_clock ?? null, 'case.demand_letter', { case: c.id, at }, `demand letter for ${c.id}`);
+}
+
+export function runDemandLetter(fx: Effects, { case: id, at }: { case: string; at: number }): void {
+  const current = fx.account.cases.get(id);
+  if (!current || current.status !== 'active') return;
+  addTimeline(fx, id, { date: at, type: 'demand_letter_sent', title: 'Demand letter sent', description: 'First demand letter sent to debtor via registered mail' });
+}
+
+const STATUS_EVENTS = {
+  pending_verification: 'collection_case.pending_verification',
+  needs_details: 'collection_case.needs_details',
+  active: 'collection_case.active',
+  paused: 'collection_case.paused',
+  closed: 'collection_case.closed',
+} as const;
+
+/**
+ * Moves a case (test helpers, scenarios, payments that clear the remainder): checks the state machine,
+ * writes the timeline entry and emits `collection_case.updated` then the status event.
+ * Moving to the current status (and close code) is a no-op.
+ */
+export function moveCase(fx: Effects, c: CollectionCase, to: CaseStatus, closeCode?: CloseCode | null, comment?: string, system = false): CollectionCase {
+  if (c.status === to && to !== 'closed' && !closeCode) return c;
+  if (c.status === 'closed' && to === 'closed' && c.close_code === closeCode) return c;
+  const verdict = planCaseMove(
+    { status: c.status, amount_to_recover: c.amount_to_recover, remainder: c.remainder, partner_name: c.collection_partner?.name ?? null },
+    to,
+    closeCode,
+    comment,
+    system,
+  );
+  if (!verdict.ok) throw errors.stateInvalid(verdict.message, verdict.param);
+  const now = fx.now(c.test_clock);
+  const next: CollectionCase = { ...c, status: verdict.value.status, close_code: verdict.value.close_code };
+  fx.account.cases.replace(next);
+  addTimeline(fx, c.id, { date: now, ...verdict.value.timeline });
+  fx.emit('collection_case.updated', next, previousAttributes(c, next), now);
+  fx.emit(STATUS_EVENTS[next.status], next, undefined, now);
+  if (c.status === 'pending_verification' && next.status === 'active') scheduleDemandLetter(fx, next);
+  return next;
+}
+
+export interface PaymentInput {
+  amount: number;
+  type?: PaymentType;
+  payment_date?: number;
+  close_case?: boolean;
+}
+
+/** Records a debt payment: lowers the remainder, charges the case's fee, and closes the case as paid when cleared. */
+export function recordPayment(fx: Effects, c: CollectionCase, input: PaymentInput): { payment: DebtPayment; case: CollectionCase } {
+  const verdict = planPayment(c, input.amount, c.success_fee_pct ?? 0, input.close_case ?? true, input.type);
+  if (!verdict.ok) throw errors.stateInvalid(verdict.message, verdict.param);
+  const plan = verdict.value;
+  const now = fx.now(c.test_clock);
+  const payment: DebtPayment = {
+    id: fx.ids.id('dp'),
+    object: 'debt_payment',
+    case: c.id,
+    amount: input.amount,
+    currency: c.currency,
+    type: plan.type,
+    payment_date: input.payment_date ?? now,
+    payout: null,
+    fee_amount: plan.fee_amount,
+    net_amount: plan.net_amount,
+    created: now,
+  };
+  fx.account.payments.add(payment);
+  const remainder = fx.defects.has('remainder-not-updated') ? c.remainder : plan.remainder;
+  let next: CollectionCase = { ...c, remainder };
+  fx.account.cases.replace(next);
+  addTimeline(fx, c.id, {
+    date: now,
+    type: 'payment_received',
+    title: 'Payment received',
+    description: `Debtor paid ${(input.amount / 100).toFixed(2)} ${c.currency.toUpperCase()}; ${(remainder / 100).toFixed(2)} outstanding`,
+  });
+  if (!fx.defects.has('missing-event')) fx.emit('debt_payment.created', payment, undefined, now);
+  fx.emit('collection_case.updated', next, previousAttributes(c, next), now);
+  if (plan.closes && remainder === 0) next = moveCase(fx, next, 'closed', 'paid');
+  return { payment, case: next };
+}
+
+function findCase(ctx: HandlerContext, id: string): CollectionCase {
+  return find(ctx.account.cases, id, 'collection_case');
+}
+
+export const listCollectionCases: Handler = (ctx) => {
+  const { status, debtor_country, debtor_type } = ctx.query as { status?: CaseStatus; debtor_country?: string; debtor_type?: string };
+  const byStatus = ctx.defects.has('filter-ignored') ? undefined : status;
+  const filter =
+    byStatus || debtor_country || debtor_type
+      ? (c: CollectionCase) => (!byStatus || c.status === byStatus) && (!debtor_country || c.debtor?.country === debtor_country) && (!debtor_type || c.debtor?.type === debtor_type)
+      : undefined;
+  return ok(listPage(ctx, ctx.account.cases, filter, { status: byStatus, debtor_country, debtor_type }));
+};
+
+export const retrieveCollectionCase: Handler = (ctx) => ok(findCase(ctx, ctx.params.id!));
+
+export const retrieveCollectionCaseByReference: Handler = (ctx) => {
+  const reference = ctx.params.reference!;
+  const id = ctx.account.references.get(reference);
+  if (!id) throw errors.notFound('collection_case with reference', reference, 'reference');
+  return ok(findCase(ctx, id));
+};
+
+export const retrieveCollectionCaseTimeline: Handler = (ctx) => {
+  const c = findCase(ctx, ctx.params.id!);
+  return ok({ object: 'list', data: ctx.account.timelines.get(c.id) ?? [], has_more: false, url: ctx.path });
+};

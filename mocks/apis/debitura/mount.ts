@@ -1,0 +1,187 @@
+// Debitura's two APIs on the mock's one Fastify app, each an encapsulated plugin under its prefix
+// with its own authentication and error rendering, and the shared pipeline for every operation:
+//   /debitura/referral  XApiKey (the referral partner's key; each key is its own account)
+//   /debitura/customer  Authorization: Bearer <token minted by /debitura/referral/oauth/token>,
+//                       or XApiKey for a direct creditor (an account of its own with one client)
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { loadBundledContract, type Contract } from '../../../kit/contract.js';
+import type { OtherApi } from '../../operator/front-door.js';
+import { errors } from '../../engine/errors.js';
+import type { CompiledOperation } from '../../engine/pipeline.js';
+import { mountOperations, sendError, toApiError } from '../../engine/mount-operations.js';
+import type { Sandbox } from '../../engine/sandbox.js';
+import type { AccountState } from '../../engine/state/store.js';
+import { SCENARIO_SUFFIX } from '../casapay/scenarios/scenarios.js';
+import { ok } from '../casapay/handlers/context.js';
+import { completeVerification, signContracts, SIGNING_TASK, VERIFICATION_TASK, type DebituraRuntime } from './cases.js';
+import { customerHandlers } from './customer-handlers.js';
+import { referralHandlers } from './referral-handlers.js';
+import { debituraErrors, renderDebituraError } from './errors.js';
+import { caseCheckFor, responseDefectsFor, signerFor, wrapHandlers, type DebituraDefects } from './defects.js';
+import { errorRendererFor, eventIdsFor, payloadVariantFor, responseVariantsFor, type DebituraVariants } from './variants.js';
+import { addClient, applyDebituraScenario, DEBITURA_SCENARIO_STEP, debituraScenarioStepRunner, DOCS_PARTNER_KEY, DOCS_TENANT, loadDebituraScenarios, seedDocsPartner, type DebituraScenario, type DebituraScenarioRuntime } from './scenarios.js';
+import { DOCS_TOKEN, TOKEN_LIFETIME_SECONDS, TokenRegistry } from './tokens.js';
+import { clientByTenant, worldOf } from './state.js';
+import { DEBITURA_CREATES } from '../../engine/state/object-limit.js';
+
+export const DEBITURA_PREFIX = '/debitura/';
+export const REFERRAL_PREFIX = '/debitura/referral';
+export const CUSTOMER_PREFIX = '/debitura/customer';
+
+const PARTNER_ACCOUNT = 'debitura:';
+const DIRECT_ACCOUNT = 'debitura-direct:';
+const KEY = /^[A-Za-z0-9_.-]{1,200}$/;
+
+/** True for the accounts of Debitura's APIs (their keys never collide with CasaPay's `sk_…`). */
+export const isDebituraAccount = (key: string) => key.startsWith(PARTNER_ACCOUNT) || key.startsWith(DIRECT_ACCOUNT);
+
+export interface DebituraOptions {
+  sandbox: Sandbox;
+  defects: DebituraDefects;
+  variants: DebituraVariants;
+  /** The run's --scenario, when it names a Debitura scenario. */
+  scenario?: string;
+}
+
+export function createDebitura({ sandbox, defects, variants, scenario: runScenario }: DebituraOptions) {
+  const contracts = { referral: loadBundledContract('debitura-referral.json'), customer: loadBundledContract('debitura-customer.json') };
+  const rt: DebituraRuntime = { dispatcher: sandbox.dispatcher, sign: signerFor(defects), eventId: eventIdsFor(variants), outgoing: payloadVariantFor(variants, contracts.customer), checkCase: caseCheckFor(defects), send: sandbox.webhookGuard.send, maxEvents: sandbox.options.maxEvents };
+  const render = errorRendererFor(variants, renderDebituraError);
+  const docsAccount = `${PARTNER_ACCOUNT}${DOCS_PARTNER_KEY}`;
+  const tokens = new TokenRegistry(sandbox.ids, { accountKey: docsAccount, externalTenantId: DOCS_TENANT }, defects.has('debitura-token-never-expires') ? () => 10 * 365 * 86_400 : () => TOKEN_LIFETIME_SECONDS);
+  // An evicted or reset account's tokens go with it.
+  sandbox.onAccountGone((key) => tokens.forget(key));
+  const deps = { sandbox, tokens };
+
+  sandbox.tasks.define(VERIFICATION_TASK, (fx, { caseId }) => completeVerification(rt, fx, caseId));
+  // A client by id (the API's own signing) or by tenant id (a scenario's `sign:` step, scheduled before the client may exist).
+  sandbox.tasks.define(SIGNING_TASK, (fx, { clientId, externalTenantId }) => {
+    const world = worldOf(fx.account);
+    const client = clientId !== undefined ? world.clients.get(clientId) : clientByTenant(world, externalTenantId);
+    if (client) signContracts(rt, fx, world, client);
+  });
+
+  // Scenario files are read on first need (a --scenario, an X-Mock-Scenario header, `casapay-mock scenarios`).
+  let loaded: Map<string, DebituraScenario> | undefined;
+  const scenarios = () => (loaded ??= loadDebituraScenarios());
+
+  /** The partner's account for a request (X-Mock-Scenario gives it a separate, seeded one; an unknown name is a 400). */
+  const accountFor = (request: FastifyRequest, prefix: string, key: string): AccountState => {
+    const header = request.headers['x-mock-scenario'];
+    if (typeof header !== 'string' || !header.trim()) return sandbox.account(`${prefix}${key}`);
+    const name = header.split(':')[0]!.trim();
+    if (!scenarios().has(name)) throw errors.parameterInvalid('X-Mock-Scenario', `no Debitura scenario named '${name}'. Known: ${[...scenarios().keys()].join(', ')}.`);
+    return sandbox.account(`${prefix}${key}${SCENARIO_SUFFIX}${header.trim()}`);
+  };
+  const apiKeyOf = (request: FastifyRequest): string | undefined => {
+    const key = request.headers.xapikey;
+    if (key === undefined) return undefined;
+    if (typeof key !== 'string' || !KEY.test(key)) throw debituraErrors.apiKeyInvalid();
+    return key;
+  };
+
+  const authenticateReferral = (request: FastifyRequest) => {
+    const key = apiKeyOf(request);
+    if (key === undefined) throw debituraErrors.apiKeyMissing();
+    request.account = accountFor(request, PARTNER_ACCOUNT, key);
+    request.caller = { via: 'api_key' };
+  };
+
+  const authenticateCustomer = (request: FastifyRequest) => {
+    const header = request.headers.authorization;
+    if (header !== undefined) {
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      if (!match) throw debituraErrors.tokenInvalid();
+      const now = sandbox.clock.now();
+      // The docs' token works before any mint: opening the docs' account registers it.
+      if (match[1] === DOCS_TOKEN) sandbox.account(docsAccount);
+      const checked = tokens.check(match[1]!, now);
+      if (!checked) throw debituraErrors.tokenInvalid();
+      if ('expiredAt' in checked) throw debituraErrors.tokenExpired(checked.expiredAt);
+      const account = sandbox.store.peek(checked.grant.accountKey);
+      if (!account || !account.debitura?.clients.has(checked.grant.clientId)) throw debituraErrors.tokenInvalid();
+      request.account = sandbox.account(checked.grant.accountKey);
+      request.caller = { via: 'bearer', clientId: checked.grant.clientId };
+      return;
+    }
+    const key = apiKeyOf(request);
+    if (key === undefined) throw debituraErrors.credentialsMissing();
+    const account = accountFor(request, DIRECT_ACCOUNT, key);
+    const world = worldOf(account);
+    world.directClientId ??= addClient(deps, account, { externalTenantId: `direct-${key}`.slice(0, 100), name: 'Direct Creditor ApS', country: 'DK' }).id;
+    request.account = account;
+    request.caller = { via: 'api_key', clientId: world.directClientId };
+  };
+
+  const referral = referralHandlers(rt, tokens);
+  const served = {
+    referral: wrapHandlers(defects, referral, (ctx) => ok(tokens.mint(ctx.account.key, addClient(deps, ctx.account, { externalTenantId: `${ctx.body.externalTenantId}`, name: 'Unlinked', country: 'DE', linkStatus: 'Withdrawn' }), ctx.now()))),
+    customer: wrapHandlers(defects, customerHandlers(rt), referral.mintToken!),
+  };
+  // On the way out: the run's defects, then its variants (which read the API's contract).
+  const defected = responseDefectsFor(defects);
+  const responseDefectsOf = (contract: Contract) => {
+    const varied = responseVariantsFor(variants, contract);
+    if (!defected && !varied) return undefined;
+    return (operationId: string, status: number, body: unknown): [number, unknown] => {
+      const [s, b] = defected ? defected(operationId, status, body) : [status, body];
+      return [s, varied ? varied(operationId, s, b) : b];
+    };
+  };
+  /** What the front door lists beside CasaPay's /v1. */
+  const apis: OtherApi[] = [
+    { name: "Debitura's Referral-Partner API", prefix: REFERRAL_PREFIX, auth: 'XApiKey: <partner key> (the docs\' YOUR_API_KEY is seeded)', contract: contracts.referral, try: `curl -X POST {base}/oauth/token -H "XApiKey: ${DOCS_PARTNER_KEY}" -H "Content-Type: application/json" -d '{"externalTenantId": "${DOCS_TENANT}"}'` },
+    { name: "Debitura's Customer API", prefix: CUSTOMER_PREFIX, auth: 'Authorization: Bearer <accessToken from the Referral API> (or XApiKey as a direct creditor)', contract: contracts.customer, try: `curl {base}/cases -H "Authorization: Bearer ${DOCS_TOKEN}"` },
+  ];
+  const scenarioRuntime: DebituraScenarioRuntime = { ...deps, contracts, handlers: served };
+  sandbox.tasks.define(DEBITURA_SCENARIO_STEP, debituraScenarioStepRunner(scenarioRuntime));
+
+  async function mount(app: FastifyInstance, options: { validateResponses: boolean; logUnexpected: (request: FastifyRequest, error: unknown) => void }): Promise<CompiledOperation[]> {
+    const compiled: CompiledOperation[] = [];
+    const api = (prefix: string, contract: Contract, handlers: typeof served.referral, authenticate: (request: FastifyRequest) => void) =>
+      app.register(async (scope) => {
+        scope.setErrorHandler((error, request, reply) => sendError(reply, request, toApiError(error, request, options.logUnexpected), render));
+        scope.setNotFoundHandler((request, reply) => sendError(reply, request, errors.routeNotFound(request.method, request.url.split('?')[0]!), render));
+        // Authenticate before the body is read, as for CasaPay.
+        scope.addHook('onRequest', (request, _reply, done) => {
+          if (request.method === 'OPTIONS' || request.is404) return done();
+          try {
+            if (defects.has('debitura-json-patch-refused') && /^application\/json-patch\+json/i.test(request.headers['content-type'] ?? '')) {
+              throw errors.contentType(request.headers['content-type']!, ['application/json']);
+            }
+            authenticate(request);
+          } catch (error) {
+            return done(error as Error);
+          }
+          done();
+        });
+        compiled.push(...mountOperations(scope, { sandbox, contract, handlers, renderError: render, responseDefects: responseDefectsOf(contract), validateResponses: options.validateResponses, creates: DEBITURA_CREATES }));
+      }, { prefix });
+    await api(REFERRAL_PREFIX, contracts.referral, served.referral, authenticateReferral);
+    await api(CUSTOMER_PREFIX, contracts.customer, served.customer, authenticateCustomer);
+    return compiled;
+  }
+
+  return {
+    tokens,
+    apis,
+    mount,
+    /** Debitura's scenarios (mocks/apis/debitura/scenarios/), by name. */
+    scenarios,
+    /**
+     * Seeds a new Debitura account; false for other accounts (CasaPay's seeding goes on). A partner's
+     * account gets its X-Mock-Scenario, or the run's --scenario when that names a Debitura scenario
+     * (the docs' partner too, after its docs seed); a direct creditor's account gets none.
+     */
+    seed(account: AccountState): boolean {
+      if (!isDebituraAccount(account.key)) return false;
+      seedDocsPartner(deps, account, docsAccount);
+      if (!account.key.startsWith(PARTNER_ACCOUNT)) return true;
+      const fromHeader = account.key.includes(SCENARIO_SUFFIX) ? account.key.split(SCENARIO_SUFFIX)[1]!.split(':')[0]! : undefined;
+      const name = fromHeader ?? (runScenario && scenarios().has(runScenario) ? runScenario : undefined);
+      if (name) applyDebituraScenario(scenarioRuntime, account, scenarios().get(name)!, SIGNING_TASK);
+      return true;
+    },
+  };
+}
+

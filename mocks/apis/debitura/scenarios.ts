@@ -1,0 +1,297 @@
+// How a Debitura account starts: the docs' partner (XApiKey `YOUR_API_KEY`) has the docs' client
+// `your-client-id`, linked and signed, so the docs page's requests work verbatim; other partners
+// start empty unless a scenario (--scenario or X-Mock-Scenario, format below) seeds them.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { describeErrors, type Contract } from '../../../kit/contract.js';
+import { ApiError } from '../../engine/errors.js';
+import type { Effects, Handler, HandlerContext } from '../casapay/handlers/context.js';
+import type { Sandbox } from '../../engine/sandbox.js';
+import { duration, readScenarioFiles, substitute } from '../casapay/scenarios/scenarios.js';
+import type { AccountState } from '../../engine/state/store.js';
+import { isoTime } from './rules.js';
+import { renderDebituraError } from './errors.js';
+import { clientByTenant, worldOf, type DebituraClient } from './state.js';
+import type { TokenRegistry } from './tokens.js';
+
+/** The docs page's key and client. */
+export const DOCS_PARTNER_KEY = 'YOUR_API_KEY';
+export const DOCS_TENANT = 'your-client-id';
+
+export interface SeedDeps {
+  sandbox: Sandbox;
+  tokens: TokenRegistry;
+}
+
+/** Adds a client to a partner's account, as POST /clients would have (used by seeds and scenarios). */
+export function addClient(deps: SeedDeps, account: AccountState, fields: Partial<DebituraClient> & Pick<DebituraClient, 'externalTenantId' | 'name' | 'country'>): DebituraClient {
+  const world = worldOf(account);
+  const client: DebituraClient = {
+    id: deps.sandbox.ids.uuid(),
+    registrationNumber: null,
+    supportEmail: `support@${fields.externalTenantId.replace(/[^a-z0-9-]/gi, '').toLowerCase() || 'client'}.example`,
+    users: [{ email: `admin@${fields.externalTenantId.replace(/[^a-z0-9-]/gi, '').toLowerCase() || 'client'}.example`, name: 'Onboarding User', isOnboardingUser: true }],
+    linkStatus: 'Active',
+    contracts: { debtCollectionAgreement: 'Signed', powerOfAttorney: 'Signed' },
+    kyc: null,
+    dateCreated: isoTime(deps.sandbox.clock.now()),
+    ...fields,
+  };
+  world.clients.set(client.id, client);
+  world.byTenant.set(client.externalTenantId, client.id);
+  return client;
+}
+
+/** Seeds the docs' partner; true when the account was the docs' one. */
+export function seedDocsPartner(deps: SeedDeps, account: AccountState, accountKey: string): boolean {
+  if (account.key !== accountKey) return false;
+  const client = addClient(deps, account, { externalTenantId: DOCS_TENANT, name: 'Your Client GmbH', country: 'DE', supportEmail: 'support@your-client.example' });
+  deps.tokens.seedDocs(client.id, deps.sandbox.clock.now());
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Debitura scenarios: YAML files in mocks/apis/debitura/scenarios/, the same idea as CasaPay's
+// (mocks/apis/casapay/scenarios/): a scenario seeds a partner's account and scripts timed steps, each step an
+// operation of Debitura's contracts run by the handler a request would reach, its body validated
+// against the contract. Listed by `casapay-mock scenarios`, chosen with `--scenario NAME` (every new
+// partner account, the docs' one included, starts with it) or per request with `X-Mock-Scenario:
+// name[:session]` on Referral-API requests (and Customer-API requests with XApiKey), which gives the
+// key a separate account. Where the format differs from CasaPay's:
+//
+//   name: debitura-unsigned-contract
+//   api: debitura                  # required: marks a Debitura scenario
+//   description: One line, shown by `casapay-mock scenarios`.
+//   unsupported_countries: [JP]    # optional: jurisdictions without a partner, as CasaPay's
+//   clients:                       # clients the partner has (instead of CasaPay's `agreements`)
+//     - externalTenantId: unsigned-client
+//       name: Unsigned Client GmbH
+//       country: DE
+//       linkStatus: Active         # Active (default) | Archived | Withdrawn
+//       contracts: Pending         # Signed (default) | Pending: the SDCA and the PoA
+//   steps:                         # paths carry the API's prefix; no test clocks (Debitura has none)
+//     - request: POST /debitura/referral/clients
+//       as: onboarding             # ${onboarding.clientId} in later steps
+//       expect: 201
+//       body: { … }
+//     - request: POST /debitura/customer/cases
+//       client: unsigned-client    # Customer-API steps act for a client, as its minted token would
+//       body: { … }
+//     - after: 15m                 # on the mock's clock, after the previous step
+//       sign: unsigned-client      # the client signs its contracts (SIGNING_TASK); its cases move on
+//   send:                          # what to send to see it: run verbatim over HTTP by scenarios.test.ts
+//     - request: POST /debitura/customer/cases
+//       client: unsigned-client    # with a token minted for this client (POST /oauth/token)
+//       body: { … }
+//       expect: 422
+// ---------------------------------------------------------------------------------------------------
+
+type Api = 'referral' | 'customer';
+
+export interface DebituraScenarioStep {
+  request?: string;
+  client?: string;
+  as?: string;
+  after?: string | number;
+  body?: unknown;
+  expect?: number;
+  sign?: string;
+}
+
+export interface DebituraScenarioRequest {
+  request: string;
+  client?: string;
+  body?: unknown;
+  expect: number;
+}
+
+export interface DebituraScenarioClient {
+  externalTenantId: string;
+  name: string;
+  country: string;
+  linkStatus?: DebituraClient['linkStatus'];
+  contracts?: 'Signed' | 'Pending';
+}
+
+export interface DebituraScenario {
+  name: string;
+  api: 'debitura';
+  description: string;
+  unsupported_countries?: string[];
+  clients?: DebituraScenarioClient[];
+  steps?: DebituraScenarioStep[];
+  send?: DebituraScenarioRequest[];
+}
+
+const REQUEST = '^(GET|POST|DELETE) /debitura/(referral|customer)/';
+const FORMAT = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'api', 'description'],
+  properties: {
+    name: { type: 'string', pattern: '^debitura-[a-z0-9-]+$' },
+    api: { const: 'debitura' },
+    description: { type: 'string', minLength: 1 },
+    unsupported_countries: { type: 'array', items: { type: 'string', pattern: '^([A-Z]{2}|\\*)$' } },
+    clients: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['externalTenantId', 'name', 'country'],
+        properties: {
+          externalTenantId: { type: 'string', minLength: 1, maxLength: 100 },
+          name: { type: 'string', minLength: 1 },
+          country: { type: 'string', pattern: '^[A-Z]{2}$' },
+          linkStatus: { enum: ['Active', 'Archived', 'Withdrawn'] },
+          contracts: { enum: ['Signed', 'Pending'] },
+        },
+      },
+    },
+    steps: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          request: { type: 'string', pattern: REQUEST },
+          client: { type: 'string' },
+          as: { type: 'string', pattern: '^[a-z_][a-z0-9_]*$' },
+          after: { type: ['string', 'integer'], pattern: '^\\d+(s|m|h|d)?$' },
+          body: {},
+          expect: { type: 'integer', minimum: 200, maximum: 599 },
+          sign: { type: 'string' },
+        },
+        oneOf: [{ required: ['request'] }, { required: ['sign'] }],
+      },
+    },
+    send: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['request', 'expect'],
+        properties: { request: { type: 'string', pattern: REQUEST }, client: { type: 'string' }, body: {}, expect: { type: 'integer', minimum: 200, maximum: 599 } },
+      },
+    },
+  },
+};
+
+let validateFormat: ValidateFunction | undefined;
+const formatValidator = () => (validateFormat ??= new Ajv2020({ allErrors: false, allowUnionTypes: true, meta: false, validateSchema: false }).compile(FORMAT));
+
+/** mocks/apis/debitura/scenarios/ (also when running from dist/, which has no YAML). */
+export const DEBITURA_SCENARIO_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)).replace(`${path.sep}dist${path.sep}`, path.sep), 'scenarios');
+
+/** Reads every Debitura scenario file (`debitura-*.yaml`), checking its format. */
+export function loadDebituraScenarios(dir = DEBITURA_SCENARIO_DIR): Map<string, DebituraScenario> {
+  return readScenarioFiles<DebituraScenario>(dir, formatValidator);
+}
+
+/** `POST /debitura/customer/cases` → the API, the method and the path within it. */
+export function splitRequest(request: string): { api: Api; method: string; path: string } {
+  const [method, full] = request.split(' ') as [string, string];
+  const match = /^\/debitura\/(referral|customer)(\/.*)$/.exec(full);
+  if (!match) throw new Error(`${request}: not a Debitura path`);
+  return { api: match[1] as Api, method, path: match[2]! };
+}
+
+/** The task kind of a Debitura scenario's later request steps (`sign` steps are SIGNING_TASK). */
+export const DEBITURA_SCENARIO_STEP = 'debitura.scenario_step';
+
+export interface DebituraScenarioRuntime extends SeedDeps {
+  contracts: Record<Api, Contract>;
+  handlers: Record<Api, Readonly<Record<string, Handler>>>;
+}
+
+/**
+ * Seeds a partner's account from a Debitura scenario: its clients, its immediate steps now, the later
+ * ones on the mock's clock (SIGNING_TASK for `sign`, DEBITURA_SCENARIO_STEP for requests).
+ */
+export function applyDebituraScenario(runtime: DebituraScenarioRuntime, account: AccountState, scenario: DebituraScenario, signingTask: string): void {
+  for (const c of scenario.unsupported_countries ?? []) account.unsupportedCountries.add(c);
+  for (const c of scenario.clients ?? []) {
+    const contracts = c.contracts ?? 'Signed';
+    addClient(runtime, account, { externalTenantId: c.externalTenantId, name: c.name, country: c.country, linkStatus: c.linkStatus ?? 'Active', contracts: { debtCollectionAgreement: contracts, powerOfAttorney: contracts } });
+  }
+  const fx = runtime.sandbox.effects(account, null);
+  const vars: Record<string, unknown> = { now: fx.now() };
+  account.scenarios.set(scenario.name, { scenario: { ...scenario, steps: scenario.steps ?? [] }, vars });
+  const start = fx.now();
+  let offset = 0;
+  (scenario.steps ?? []).forEach((step, index) => {
+    offset += duration(step.after);
+    if (step.sign !== undefined) {
+      fx.schedule(start + offset, null, signingTask, { externalTenantId: step.sign }, `${scenario.name}: ${step.sign} signs its contracts`);
+    } else if (offset === 0) {
+      runDebituraStep(runtime, fx, scenario, step, vars);
+    } else {
+      fx.schedule(start + offset, null, DEBITURA_SCENARIO_STEP, { scenario: scenario.name, step: index }, `${scenario.name}: ${step.request}`);
+    }
+  });
+  fx.flush();
+}
+
+/** The runner of DEBITURA_SCENARIO_STEP tasks. */
+export function debituraScenarioStepRunner(runtime: DebituraScenarioRuntime) {
+  return (fx: Effects, params: { scenario: string; step: number }): void => {
+    const applied = fx.account.scenarios.get(params.scenario);
+    const scenario = applied?.scenario as unknown as DebituraScenario | undefined;
+    const step = scenario?.steps?.[params.step];
+    if (!applied || !scenario || !step) throw new Error(`Scenario ${params.scenario} step ${params.step} is not applied to account ${fx.account.key}`);
+    runDebituraStep(runtime, fx, scenario, step, applied.vars);
+  };
+}
+
+function runDebituraStep(runtime: DebituraScenarioRuntime, fx: Effects, scenario: DebituraScenario, step: DebituraScenarioStep, vars: Record<string, unknown>): unknown {
+  const where = `Scenario ${scenario.name}, step ${step.request}`;
+  const { api, method, path: rawPath } = splitRequest(step.request!);
+  const requestPath = substitute(rawPath, vars) as string;
+  const contract = runtime.contracts[api];
+  const operation = contract.match(method, requestPath);
+  if (!operation) throw new Error(`${where}: not an operation of Debitura's ${api} contract`);
+  const handler = runtime.handlers[api][operation.operationId];
+  if (!handler) throw new Error(`${where}: no handler for ${operation.operationId}`);
+  const body = step.body === undefined ? undefined : substitute(step.body, vars);
+  const pointer = operation.requestBody?.content['application/json'];
+  if (pointer && body !== undefined) {
+    const validate = contract.validator(pointer);
+    if (!validate(body)) throw new Error(`${where}: body does not match the contract: ${describeErrors(validate.errors)}`);
+  }
+  let caller: HandlerContext['caller'] = { via: 'api_key' };
+  if (api === 'customer') {
+    const client = step.client === undefined ? undefined : clientByTenant(worldOf(fx.account), step.client);
+    if (!client) throw new Error(`${where}: Customer-API steps need \`client:\`, the externalTenantId of one of the partner's clients`);
+    caller = { via: 'bearer', clientId: client.id };
+  }
+  const templateParts = operation.path.split('/');
+  const params = Object.fromEntries(requestPath.split('/').flatMap((part, i) => (/^\{(\w+)\}$/.test(templateParts[i]!) ? [[templateParts[i]!.slice(1, -1), decodeURIComponent(part)]] : [])));
+  const ctx: HandlerContext = {
+    ...fx,
+    params,
+    query: {},
+    body,
+    caller,
+    path: requestPath,
+    contract,
+    deliveries: (eventId) => runtime.sandbox.deliveries(eventId),
+    advanceTestClock: () => undefined,
+  };
+  let status: number;
+  let result: unknown;
+  try {
+    const answer = handler(ctx);
+    if (answer instanceof Promise) throw new Error(`${where}: asynchronous operations cannot be scenario steps`);
+    status = answer.status;
+    result = answer.body;
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    status = error.status;
+    result = renderDebituraError(error).body;
+    if (step.expect !== status) throw new Error(`${where}: ${status} ${error.code}: ${error.message}`);
+  }
+  if (step.expect !== undefined && step.expect !== status) throw new Error(`${where}: expected ${step.expect}, got ${status}`);
+  if (step.as) vars[step.as] = result;
+  return result;
+}

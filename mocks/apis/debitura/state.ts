@@ -1,0 +1,147 @@
+// The state behind Debitura's two APIs, kept per referral partner (one account per XApiKey, in the
+// shared store, so reset, eviction and X-Mock-Scenario isolation work as for CasaPay). A direct
+// creditor (XApiKey on the Customer API) is an account of its own with one client. Stored case
+// objects are exactly the contract's `Case` and are replaced, never edited, when they change.
+import type { components as customer } from '../../../generated/debitura-customer.js';
+import type { components as referral } from '../../../generated/debitura-referral.js';
+import type { AccountState } from '../../engine/state/store.js';
+import { partnerRequiresKyc } from './partners.js';
+
+export type Case = customer['schemas']['Case'];
+export type CaseFile = customer['schemas']['CaseFile'];
+export type Payment = customer['schemas']['Payment'];
+export type WebhookSubscription = customer['schemas']['WebhookSubscription'];
+export type WebhookEvent = customer['schemas']['WebhookEvent'];
+export type Lifecycle = NonNullable<Case['lifecycle']>;
+export type KycRecord = referral['schemas']['KycRecord'];
+export type CaseChat = referral['schemas']['CaseChat'];
+export type ClientLink = referral['schemas']['ClientLink'];
+
+export type LinkStatus = ClientLink['linkStatus'];
+export type Signing = 'Signed' | 'Pending';
+
+export interface DebituraClient {
+  id: string;
+  externalTenantId: string;
+  name: string;
+  /** ISO 3166-1 alpha-2 (an English name in the request is read as its code). */
+  country: string;
+  registrationNumber: string | null;
+  supportEmail: string;
+  users: Array<{ email: string; name: string; isOnboardingUser: boolean }>;
+  linkStatus: LinkStatus;
+  /** The debt collection agreement and the power of attorney for the collection partners. */
+  contracts: { debtCollectionAgreement: Signing; powerOfAttorney: Signing };
+  kyc: KycRecord | null;
+  /** Cases of a client this partner brought to Debitura are attributed to it. */
+  dateCreated: string;
+}
+
+/** A case and what the APIs show beside it. */
+export interface CaseRecord {
+  case: Case;
+  clientId: string;
+  /** Submitted with this partner's token (or at onboarding): revenue goes to the partnership. */
+  attributedToPartner: boolean;
+  /** The collection partner the case is routed to (its KYC flag decides the KYC gate). */
+  partnerCountry: string;
+  tag: string | null;
+  files: CaseFile[];
+  chats: CaseChat[];
+  paymentIds: string[];
+}
+
+export interface StoredSubscription {
+  subscription: WebhookSubscription;
+  /** Base64; signatures use its decoded bytes. Kept apart: the stored object never shows it after create. */
+  secret: string;
+  /** `partner` (Referral API subscriptions) or the id of the client whose Customer API created it. */
+  owner: 'partner' | string;
+}
+
+export interface StoredEvent {
+  payload: WebhookEvent;
+  caseId: string;
+  clientId: string;
+  /** Left the window (--max-events) before its deliveries started: they are not started. */
+  dropped?: boolean;
+}
+
+export interface DebituraWorld {
+  clients: Map<string, DebituraClient>;
+  /** externalTenantId → client id. */
+  byTenant: Map<string, string>;
+  /** Insertion order is creation order (lists page over it newest first). */
+  cases: Map<string, CaseRecord>;
+  /** (client id, creditorReference) pairs already used: a duplicate reference is a 400. */
+  creditorReferences: Set<string>;
+  payments: Map<string, Payment & { caseId: string }>;
+  subscriptions: Map<string, StoredSubscription>;
+  /** Oldest first; at most --max-events, the oldest dropped first. */
+  events: StoredEvent[];
+  /** Files of all cases (each case keeps its own list): counted for --max-objects without a walk. */
+  fileCount: number;
+  /** For a direct creditor's account (XApiKey on the Customer API): its one client. */
+  directClientId?: string;
+}
+
+declare module '../../engine/state/store.js' {
+  interface AccountState {
+    /** Debitura's state, created on first use by an account of Debitura's APIs. */
+    debitura?: DebituraWorld;
+  }
+}
+
+export function worldOf(account: AccountState): DebituraWorld {
+  return (account.debitura ??= {
+    clients: new Map(),
+    byTenant: new Map(),
+    cases: new Map(),
+    creditorReferences: new Set(),
+    payments: new Map(),
+    subscriptions: new Map(),
+    events: [],
+    fileCount: 0,
+  });
+}
+
+export const referenceKey = (clientId: string, creditorReference: string) => `${clientId}\n${creditorReference}`;
+
+/** The client a tenant id names, if the partner has it. */
+export function clientByTenant(world: DebituraWorld, externalTenantId: string): DebituraClient | undefined {
+  const id = world.byTenant.get(externalTenantId);
+  return id === undefined ? undefined : world.clients.get(id);
+}
+
+/** What the Referral API shows of a client. */
+export function clientLink(world: DebituraWorld, client: DebituraClient): ClientLink {
+  const kycNeeded = [...world.cases.values()].some((r) => r.clientId === client.id && partnerRequiresKyc(r.partnerCountry)) || partnerRequiresKyc(client.country);
+  return {
+    clientId: client.id,
+    externalTenantId: client.externalTenantId,
+    name: client.name,
+    country: client.country,
+    linkStatus: client.linkStatus,
+    onboardingStatus: onboardingStatus(client),
+    contracts: {
+      debtCollectionAgreement: client.contracts.debtCollectionAgreement,
+      powerOfAttorney: client.contracts.powerOfAttorney,
+      kyc: client.kyc ? 'OnFile' : kycNeeded ? 'Missing' : 'NotRequired',
+    },
+    dateCreated: client.dateCreated,
+  };
+}
+
+export const onboardingStatus = (client: DebituraClient): 'Completed' | 'Pending' =>
+  client.contracts.debtCollectionAgreement === 'Signed' && client.contracts.powerOfAttorney === 'Signed' ? 'Completed' : 'Pending';
+
+/** What GET /__admin/state shows of a Debitura account (subscription secrets left out). */
+export function dumpDebitura(world: DebituraWorld) {
+  return {
+    clients: [...world.clients.values()],
+    cases: [...world.cases.values()].map(({ case: c, ...beside }) => ({ ...c, ...beside })),
+    payments: [...world.payments.values()],
+    subscriptions: [...world.subscriptions.values()].map(({ subscription, owner }) => ({ ...subscription, owner })),
+    events: world.events.map((e) => e.payload),
+  };
+}

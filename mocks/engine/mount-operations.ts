@@ -1,0 +1,146 @@
+// Mounting a contract on Fastify: each operation compiled with its validators and answered by the one
+// pipeline (pipeline.ts), and errors — whatever threw them — turned into the one error type and
+// written the way the API renders it. server.ts mounts CasaPay's contract; mocks/apis/debitura/ mounts
+// Debitura's two under their prefixes.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
+import { anchoredSchema, createContractAjv, type Contract, type OperationSpec } from '../../kit/contract.js';
+import { ApiError, errors } from './errors.js';
+import type { Handler } from '../apis/casapay/handlers/context.js';
+import { createPipeline, type CompiledOperation, type RenderedError } from './pipeline.js';
+import { PrismFallback } from './prism.js';
+import type { Sandbox } from './sandbox.js';
+
+/**
+ * The operation with its validators, each compiled once on first use (and warmed up right after the
+ * server starts listening), so start-up does not wait for ajv: query (coercing strings), body (strict).
+ */
+export function compileOperation(spec: OperationSpec, contract: Contract, queryAjv: () => ReturnType<typeof createContractAjv>, served: Readonly<Record<string, Handler>>): CompiledOperation {
+  const handler = served[spec.operationId];
+  if (!handler) throw new Error(`No handler for ${spec.operationId}`);
+  const queryParams = spec.parameters.filter((p) => p.in === 'query');
+  const content = spec.requestBody?.content ?? {};
+  const accepts = Object.keys(content);
+  const pointer = content['application/json'] ?? content['multipart/form-data'];
+  const pathParams = spec.parameters.filter((p) => p.in === 'path');
+  const objectSchema = (params: typeof queryParams) => ({
+    type: 'object',
+    additionalProperties: false,
+    properties: Object.fromEntries(params.map((p) => [p.name, anchoredSchema(p.schema)])),
+    required: params.filter((p) => p.required).map((p) => p.name),
+  });
+  // The multipart schema names the file part (the binary property) and the other fields.
+  const form = content['multipart/form-data'] ? contract.resolve(content['multipart/form-data']) : undefined;
+  const fieldNames = Object.keys(form?.properties ?? {});
+  const fileField = fieldNames.find((name) => {
+    const property = form.properties[name];
+    return property.format === 'binary' || 'contentMediaType' in property;
+  }) ?? 'file';
+  let validateQuery: ValidateFunction | undefined;
+  let validateParams: ValidateFunction | undefined;
+  let validateBody: ValidateFunction | undefined;
+  return {
+    spec,
+    handler,
+    accepts,
+    multipart: accepts.includes('multipart/form-data'),
+    fileField,
+    fieldNames,
+    get validateQuery() {
+      return (validateQuery ??= queryAjv().compile(objectSchema(queryParams)));
+    },
+    get validateParams() {
+      return pathParams.length ? (validateParams ??= queryAjv().compile(objectSchema(pathParams))) : undefined;
+    },
+    get validateBody() {
+      return pointer ? (validateBody ??= contract.validator(pointer)) : undefined;
+    },
+  };
+}
+
+/**
+ * `{id}` → `:id` for Fastify's router; a literal colon (Debitura's `/webhooks/{id}:test`) is doubled,
+ * which find-my-way reads as the character itself.
+ */
+export const routePath = (template: string) =>
+  template
+    .replace(/:/g, '::')
+    // A parameter followed by a literal colon ends at the colon (find-my-way's regex parameter).
+    .replace(/\{(\w+)\}(?=::)/g, ':$1(^[^:/]+)')
+    .replace(/\{(\w+)\}/g, ':$1');
+
+/** Turns anything a route, a hook or Fastify itself threw into the one error type. */
+export function toApiError(error: unknown, request: FastifyRequest, logUnexpected: (request: FastifyRequest, error: unknown) => void): ApiError {
+  if (error instanceof ApiError) return error;
+  // Fastify's errors carry `statusCode`, others (Prism's problem+json errors) `status`.
+  const fastifyError = error as { code?: string; statusCode?: number; status?: number; message: string };
+  const status = fastifyError.statusCode ?? fastifyError.status;
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return errors.bodyTooLarge('1 MB');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return errors.contentType(request.headers['content-type'] ?? '', ['application/json', 'multipart/form-data']);
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return errors.invalidJson(fastifyError.message);
+    default:
+      if (typeof status === 'number' && status >= 400 && status < 500) return errors.parameterInvalid(null, fastifyError.message);
+      logUnexpected(request, error);
+      return errors.internal();
+  }
+}
+
+/** Writes an error the way its API renders it, with the headers the error asks for. */
+export function sendError(reply: FastifyReply, request: FastifyRequest, error: ApiError, render: (error: ApiError) => RenderedError) {
+  const { status, body } = render(error);
+  reply.code(status).header('Request-Id', request.id);
+  for (const [name, value] of Object.entries(error.extra.headers ?? {})) reply.header(name, value);
+  if (error.status === 413) reply.header('Connection', 'close');
+  return reply.send(body);
+}
+
+export interface MountOptions {
+  sandbox: Sandbox;
+  contract: Contract;
+  handlers: Readonly<Record<string, Handler>>;
+  renderError(error: ApiError): RenderedError;
+  /** The run's deliberate defects bending a response of `operationId` on its way out. */
+  responseDefects?(operationId: string, status: number, body: unknown): [number, unknown];
+  validateResponses: boolean;
+  /** Operation ids that store new objects: refused beyond --max-objects (mocks/engine/state/object-limit.ts). */
+  creates?: ReadonlySet<string>;
+}
+
+/**
+ * Registers every operation of a contract on `scope` (the app, or a prefixed plugin), each answered by
+ * the one pipeline with its handler. Returns the compiled operations, for warming up their validators.
+ */
+export function mountOperations(scope: FastifyInstance, mount: MountOptions): CompiledOperation[] {
+  const { contract } = mount;
+  let queryAjv: ReturnType<typeof createContractAjv> | undefined;
+  // Parameters refer only to component schemas: registering just those halves ajv's walk of the document.
+  const getQueryAjv = () => (queryAjv ??= createContractAjv({ components: contract.document.components }, { coerceTypes: 'array', useDefaults: true }));
+  const prism = new PrismFallback(contract);
+  const compiled: CompiledOperation[] = [];
+  for (const spec of contract.operations) {
+    const operation = compileOperation(spec, contract, getQueryAjv, mount.handlers);
+    compiled.push(operation);
+    scope.route({
+      method: spec.method.toUpperCase() as 'GET' | 'POST' | 'DELETE',
+      url: routePath(spec.path),
+      config: { operation: true },
+      handler: createPipeline(operation, {
+        sandbox: mount.sandbox,
+        contract,
+        prism,
+        prefix: scope.prefix,
+        validateResponses: mount.validateResponses,
+        createsObjects: mount.creates?.has(spec.operationId) ?? false,
+        renderError: mount.renderError,
+        responseDefects: mount.responseDefects && ((status, body) => mount.responseDefects!(spec.operationId, status, body)),
+      }),
+    });
+  }
+  return compiled;
+}
+

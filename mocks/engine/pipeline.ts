@@ -1,0 +1,291 @@
+// THE request path of the mock, read top to bottom. Fastify has already parsed the body (JSON with a
+// size bound; multipart is read here, streaming, with its own bounds) and the onRequest hook has
+// authenticated the caller (see server.ts). For each contract operation:
+//   1. route       Fastify matched the contract path; the operation and its validators were compiled at start
+//   2. prefer      `Prefer: code=…, example=…` → Prism answers from the contract's examples
+//   3. validate    query (coerced) and body against the contract → 400 naming `param`
+//   4. idempotency POST with Idempotency-Key: replay, 400 on a different body, 409 while in flight
+//   5. dispatch    the stateful handler for the operation
+//   6. respond     status, Request-Id, body (optionally checked against the contract)
+//   7. emit        events recorded by the handler go to the webhook dispatcher
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import type { Contract, OperationSpec } from '../../kit/contract.js';
+import { paramName } from '../../kit/contract.js';
+import { ApiError, errors } from './errors.js';
+import type { Caller, Handler, HandlerContext, HandlerResult, UploadedFile } from '../apis/casapay/handlers/context.js';
+import { fingerprint } from './state/idempotency.js';
+import { checkObjectLimit } from './state/object-limit.js';
+import type { AccountState } from './state/store.js';
+import type { Sandbox } from './sandbox.js';
+import { parsePrefer, type PrismFallback } from './prism.js';
+import { MAX_FILE_BYTES } from '../apis/casapay/handlers/case-files.js';
+import { stripFaultPreferences } from '../operator/faults.js';
+import { toJson } from './serialize.js';
+import { nonFiniteError, nonFiniteParam } from './json-body.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    account: AccountState;
+    /** Who the credentials stand for, beyond the account (set by an API's authentication hook). */
+    caller?: Caller;
+  }
+}
+
+export interface CompiledOperation {
+  spec: OperationSpec;
+  handler: Handler;
+  readonly validateQuery: ValidateFunction;
+  readonly validateParams?: ValidateFunction;
+  readonly validateBody?: ValidateFunction;
+  /** Media types the operation accepts for its body. */
+  accepts: string[];
+  multipart: boolean;
+  /** The multipart part that carries the file (`file`, or Debitura's `File`), matched case-insensitively. */
+  fileField: string;
+  /** The multipart fields the contract declares, to restore their spelling (`description` → `Description`). */
+  fieldNames: readonly string[];
+}
+
+/** An error as one API writes it on the wire. */
+export interface RenderedError {
+  status: number;
+  body: unknown;
+}
+
+export interface PipelineDeps {
+  sandbox: Sandbox;
+  contract: Contract;
+  prism: PrismFallback;
+  validateResponses: boolean;
+  /** The base path the API is mounted under (`/debitura/customer`; '' for CasaPay's /v1): contract paths are relative to it. */
+  prefix: string;
+  /** The operation stores new objects: refused once the account holds --max-objects. */
+  createsObjects?: boolean;
+  /** How this API writes an error (CasaPay's envelope, Debitura's ErrorResponse). */
+  renderError(error: ApiError): RenderedError;
+  /** The deliberate defects that bend this API's responses on the way out (see defects.ts). */
+  responseDefects?(status: number, body: unknown): [number, unknown];
+}
+
+/** The Stripe-style message for the first validation error of a request. */
+export function validationError(errorsFound: ErrorObject[] | null | undefined, prefix = ''): ApiError {
+  const error = (errorsFound ?? []).find((e) => e.keyword !== 'if') ?? errorsFound?.[0];
+  if (!error) return errors.parameterInvalid(null, 'The request is invalid.');
+  const param = paramName(error, prefix);
+  switch (error.keyword) {
+    case 'required':
+      return errors.parameterMissing(param ?? '(body)', param === 'debtor[country]' ? "Give the debtor's country as debtor.country or debtor.address.country." : '');
+    case 'additionalProperties':
+      return errors.parameterUnknown(param ?? '(body)');
+    case 'enum':
+      return errors.parameterInvalid(param, `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}.`);
+    case 'type':
+      return param ? errors.parameterInvalid(param, `must be ${(error.params as { type: string }).type}.`) : errors.parameterInvalid(null, 'The request body must be a JSON object.');
+    case 'pattern': {
+      // The contract's words for what is allowed, where it has them, rather than the raw regex.
+      const hint = (error.parentSchema as { 'x-pattern-message'?: string } | undefined)?.['x-pattern-message'];
+      return errors.parameterInvalid(param, `${hint ?? error.message ?? 'is invalid'}.`);
+    }
+    default:
+      return errors.parameterInvalid(param, `${error.message ?? 'is invalid'}.`);
+  }
+}
+
+/** The URL without its query string. */
+const pathOf = (url: string) => {
+  const at = url.indexOf('?');
+  return at === -1 ? url : url.slice(0, at);
+};
+
+/** `application/json`, any `application/…+json` (generated clients send `application/json-patch+json`) and `text/json`. */
+export const isJson = (contentType: string) => /^(?:application\/(?:[\w.+-]+\+)?json|text\/json)\b/i.test(contentType);
+
+/** Reads a multipart body: fields as strings, the one `file` part into memory (bounded). */
+async function readMultipart(request: FastifyRequest, fileLimit: number, operation: CompiledOperation): Promise<{ fields: Record<string, string>; file?: UploadedFile }> {
+  const fields: Record<string, string> = {};
+  let file: UploadedFile | undefined;
+  // Form field names are matched as ASP.NET and most servers do: case-insensitively, kept as declared.
+  const declared = (name: string) => operation.fieldNames.find((n) => n.toLowerCase() === name.toLowerCase()) ?? name;
+  try {
+    for await (const part of request.parts({ limits: { fileSize: fileLimit, files: 1, fields: 20, fieldSize: 64 * 1024 } })) {
+      if (part.type === 'file') {
+        if (part.fieldname.toLowerCase() !== operation.fileField.toLowerCase()) {
+          await part.toBuffer().catch(() => undefined);
+          throw errors.parameterUnknown(part.fieldname);
+        }
+        file = { filename: part.filename, buffer: await part.toBuffer() };
+      } else {
+        fields[declared(part.fieldname)] = String(part.value);
+      }
+    }
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    const code = (error as { code?: string }).code;
+    if (code === 'FST_REQ_FILE_TOO_LARGE') throw errors.fileTooLarge(`${fileLimit / 1024 / 1024} MB`);
+    if (code === 'FST_FILES_LIMIT') throw errors.parameterInvalid('file', 'send exactly one file.');
+    throw errors.parameterInvalid(null, `The multipart body could not be read: ${(error as Error).message}`);
+  }
+  return { fields, file };
+}
+
+/** A body must come in the media type the operation declares (JSON, or multipart for uploads): otherwise 415. */
+function checkContentType(operation: CompiledOperation, request: FastifyRequest): void {
+  const contentType = request.headers['content-type'] ?? '';
+  const hasBody = request.body !== undefined || request.isMultipart();
+  if (!hasBody) return;
+  if (operation.multipart ? !request.isMultipart() : !isJson(contentType)) {
+    throw errors.contentType(contentType.split(';')[0] ?? '', operation.accepts.length ? operation.accepts : ['application/json']);
+  }
+}
+
+export function createPipeline(operation: CompiledOperation, deps: PipelineDeps) {
+  const { sandbox, contract, prism } = deps;
+  const { spec } = operation;
+  // Only operations whose contract declares the header honour it (all of CasaPay's POSTs, Debitura's
+  // POST /cases): elsewhere it is an unknown header, ignored, so no undeclared 409/422 can come of it.
+  const idempotent = spec.method === 'post' && spec.parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key');
+  const deliveries = (eventId: string) => sandbox.deliveries(eventId);
+
+  return async function pipeline(request: FastifyRequest, reply: FastifyReply) {
+    const account = request.account;
+    const defects = sandbox.options.defects;
+    sandbox.catchUp(account);
+
+    // 2. prefer: an explicit request for a contract example goes to Prism.
+    const preference = parsePrefer(stripFaultPreferences(request.headers.prefer as string | undefined));
+    if (preference) {
+      const answer = await prism.answer(spec, {
+        method: spec.method,
+        path: pathOf(request.url).slice(deps.prefix.length),
+        query: (request.query ?? {}) as Record<string, string>,
+        headers: request.headers as Record<string, string>,
+        body: request.body,
+      }, preference);
+      reply.code(answer.status).header('Request-Id', request.id).header('X-Mock-Source', 'prism');
+      return reply.send(answer.body);
+    }
+
+    // 3. validate: query, then the body (JSON, or multipart read now with its bounds).
+    let body: unknown;
+    let file: UploadedFile | undefined;
+    try {
+      checkContentType(operation, request);
+      const { validateParams } = operation;
+      if (validateParams && !validateParams(request.params)) throw validationError(validateParams.errors);
+      // qs built this object for this request: validation may coerce and default it in place.
+      if (!operation.validateQuery(request.query)) throw validationError(operation.validateQuery.errors);
+      // Coercion turns `1e309` and `Infinity` into a number ajv's `integer` accepts: refuse it by name.
+      const nonFinite = nonFiniteParam(request.query) ?? nonFiniteParam(request.params);
+      if (nonFinite !== undefined) throw nonFiniteError(nonFinite);
+      if (operation.multipart && request.isMultipart()) {
+        const parsed = await readMultipart(request, defects.has('file-limit-ignored') ? 4 * MAX_FILE_BYTES : MAX_FILE_BYTES, operation);
+        file = parsed.file;
+        body = parsed.fields;
+        const candidate = { ...parsed.fields, ...(file ? { [operation.fileField]: file.filename } : {}) };
+        if (operation.validateBody && !operation.validateBody(candidate)) throw validationError(operation.validateBody.errors);
+      } else if (operation.validateBody) {
+        body = request.body ?? {};
+        if (!operation.validateBody(body)) throw validationError(operation.validateBody.errors);
+      } else if (request.body && typeof request.body === 'object' && Object.keys(request.body).length) {
+        throw errors.parameterUnknown(Object.keys(request.body)[0]!);
+      }
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 400 && defects.has('500-on-bad-input')) throw errors.internal();
+      throw error;
+    }
+
+    // 4. idempotency: validated POSTs with a key are executed once per key and body.
+    const key = idempotent && !defects.has('idempotency-ignored') ? (request.headers['idempotency-key'] as string | undefined) : undefined;
+    if (key !== undefined) {
+      if (key.length === 0 || key.length > 255) throw errors.parameterInvalid('Idempotency-Key', 'must be 1 to 255 characters.');
+      const print = fingerprint(spec.method, request.url, file ? { body, file: file.buffer } : body);
+      const outcome = sandbox.idempotency.begin(account.key, key, print);
+      if (outcome.kind === 'mismatch') throw errors.idempotencyReused();
+      if (outcome.kind === 'in_flight') throw errors.idempotencyInUse();
+      if (outcome.kind === 'replay') {
+        reply.header('Idempotent-Replayed', 'true').header('Idempotency-Key', key);
+        return send(reply, request, outcome.response.status, outcome.response.body);
+      }
+    }
+
+    // Injected latency is processing time: it runs with the key reserved (a concurrent retry gets 409).
+    if (request.processingDelayMs) await sleep(request.processingDelayMs, undefined, { ref: false });
+
+    // 5. dispatch: the stateful handler, with effects that record events until the response is ready.
+    const fx = sandbox.effects(account, { id: request.id, idempotencyKey: key ?? null });
+    const ctx: HandlerContext = {
+      account,
+      ids: fx.ids,
+      defects: fx.defects,
+      now: fx.now,
+      emit: fx.emit,
+      schedule: fx.schedule,
+      redeliver: fx.redeliver,
+      afterResponse: fx.afterResponse,
+      checkWebhookUrl: fx.checkWebhookUrl,
+      params: request.params as Record<string, string>,
+      query: request.query as Record<string, unknown>,
+      body,
+      file,
+      caller: request.caller,
+      path: pathOf(request.url),
+      contract,
+      deliveries,
+      advanceTestClock: (clockId, to) => sandbox.advanceTestClock(account, clockId, to),
+    };
+    let result: HandlerResult;
+    try {
+      // After a replay (an earlier create answers again) and before anything changes; a refusal (400) releases the key.
+      if (deps.createsObjects) checkObjectLimit(account, sandbox.options.maxObjects);
+      result = await operation.handler(ctx);
+    } catch (error) {
+      // Stripe keeps the outcome of a request that executed (a 404, a 422 refusal); parameters that
+      // failed validation (400) and unexpected faults are not kept, so the client can fix and retry.
+      if (key !== undefined) {
+        if (error instanceof ApiError && error.status < 500 && error.status !== 400) sandbox.idempotency.complete(account.key, key, deps.renderError(error));
+        else sandbox.idempotency.release(account.key, key);
+      }
+      throw error;
+    }
+    if (key !== undefined) {
+      sandbox.idempotency.complete(account.key, key, { status: result.status, body: result.body });
+      reply.header('Idempotency-Key', key);
+    }
+
+    // 6. respond, then 7. emit.
+    if (result.raw) {
+      reply
+        .code(result.status)
+        .header('Request-Id', request.id)
+        .header('Content-Type', result.raw.contentType)
+        .header('Content-Disposition', `attachment; filename="${result.raw.filename}"`);
+      reply.send(result.raw.data);
+    } else {
+      send(reply, request, result.status, result.body);
+    }
+    fx.flush();
+    return reply;
+  };
+
+  function send(reply: FastifyReply, request: FastifyRequest, status: number, body: unknown) {
+    let finalStatus = status;
+    let finalBody = body;
+    if (deps.responseDefects) [finalStatus, finalBody] = deps.responseDefects(status, body);
+    if (deps.validateResponses) {
+      // Closed: the mock never sends a field its contract does not name, even though others may.
+      const validate = contract.closed().responseValidator(spec.operationId, finalStatus);
+      if (validate === undefined || (validate && !validate(finalBody))) {
+        const why = validate === undefined ? `status ${finalStatus} is not declared` : JSON.stringify(validate.errors?.slice(0, 3));
+        request.log.error({ operation: spec.operationId, why }, 'response does not match the contract');
+        const rendered = deps.renderError(errors.internal(`The mock's response to ${spec.operationId} does not match the contract: ${why}`));
+        return reply.code(rendered.status).header('Request-Id', request.id).send(rendered.body);
+      }
+    }
+    reply.code(finalStatus).header('Request-Id', request.id);
+    // Reads reuse the remembered JSON of stored objects; defects rewrite bodies, so they bypass it.
+    if (spec.method === 'get' && finalBody === body) return reply.type('application/json; charset=utf-8').send(toJson(finalBody));
+    return reply.send(finalBody);
+  }
+}

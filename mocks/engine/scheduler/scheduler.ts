@@ -1,0 +1,134 @@
+// The scheduler owns what is due on virtual time for one account: a priority queue per clock (the
+// account's own clock, `null`, and each test clock), holding tasks as plain data — a kind, its JSON
+// parameters and a description — never closures, so a later store can keep the schedule in a
+// database. It decides only *when* and *in what order* (time, then the order scheduled); *what* a
+// kind does is a runner looked up in a TaskRunners table that the composition root fills in
+// (mocks/apis/casapay/handlers/tasks.ts, the scenario runner). It may import nothing outside this folder: no
+// handlers, no state, no clock — callers pass the times in, which keeps it pure and testable alone.
+import { TaskQueue } from './task-queue.js';
+
+/** Something due at a virtual time (demand letter, claim review, guarantee expiry, scenario step). */
+export interface ScheduledTask {
+  /** Unix seconds on the task's clock. */
+  at: number;
+  /** Order of scheduling within the account: ties on `at` run in this order. */
+  seq: number;
+  /** The test clock whose advance runs it, or null for the account's clock. */
+  clock: string | null;
+  /** Names the runner (`case.demand_letter`, `claim.review`, …). */
+  kind: string;
+  /** JSON-serialisable parameters for the runner (ids, not objects). */
+  params: Readonly<Record<string, unknown>>;
+  /** For people reading /__admin/state. */
+  description: string;
+}
+
+export interface TaskInput {
+  at: number;
+  clock: string | null;
+  kind: string;
+  params: Readonly<Record<string, unknown>>;
+  description: string;
+}
+
+/**
+ * The schedule of one account.
+ * @example
+ * const schedule = new Schedule();
+ * schedule.add({ at: 100, clock: null, kind: 'case.demand_letter', params: { case: 'dc_1' }, description: 'demand letter for dc_1' });
+ * schedule.nextDue(null, 99);  // undefined: nothing due yet (O(1))
+ * schedule.nextDue(null, 100)?.kind; // 'case.demand_letter' (removed from the schedule)
+ */
+export class Schedule {
+  private readonly queues = new Map<string | null, TaskQueue>();
+  private seq = 0;
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Adds a task in O(log n) of its clock's queue. */
+  add(input: TaskInput): ScheduledTask {
+    const task: ScheduledTask = { at: input.at, seq: this.seq++, clock: input.clock, kind: input.kind, params: input.params, description: input.description };
+    let queue = this.queues.get(task.clock);
+    if (!queue) this.queues.set(task.clock, (queue = new TaskQueue()));
+    queue.push(task);
+    this.count++;
+    return task;
+  }
+
+  /** The earliest task of `clock`, without removing it (O(1)). */
+  peek(clock: string | null): ScheduledTask | undefined {
+    return this.queues.get(clock)?.peek();
+  }
+
+  /**
+   * Removes and returns the earliest task of `clock` if it is due at or before `until`; O(1) when
+   * nothing is due, O(log n) otherwise. Other clocks' tasks are never looked at.
+   */
+  nextDue(clock: string | null, until: number): ScheduledTask | undefined {
+    const queue = this.queues.get(clock);
+    const head = queue?.peek();
+    if (!head || head.at > until) return undefined;
+    queue!.pop();
+    this.count--;
+    return head;
+  }
+
+  /** Forgets every task of a clock (a deleted test clock); returns how many were dropped. */
+  dropClock(clock: string): number {
+    const queue = this.queues.get(clock);
+    if (!queue) return 0;
+    this.queues.delete(clock);
+    this.count -= queue.size;
+    return queue.size;
+  }
+
+  /**
+   * Forgets the tasks of `clock` that `drop` picks (a task superseded by a new one, so updates cannot
+   * grow the schedule without objects); O(n) in that clock's tasks. Returns how many were dropped.
+   */
+  removeWhere(clock: string | null, drop: (task: ScheduledTask) => boolean): number {
+    const queue = this.queues.get(clock);
+    if (!queue) return 0;
+    const removed = queue.removeWhere(drop);
+    this.count -= removed;
+    return removed;
+  }
+
+  /** Every task of every clock in run order (time, then scheduling order); O(n log n), for dumps only. */
+  list(): ScheduledTask[] {
+    const all: ScheduledTask[] = [];
+    for (const queue of this.queues.values()) all.push(...queue.values());
+    return all.sort((a, b) => a.at - b.at || a.seq - b.seq);
+  }
+}
+
+/** What a task of one kind does, given the effects it runs with (the caller's type) and its parameters. */
+export type TaskRunner<Fx> = (fx: Fx, params: any) => void;
+
+/**
+ * Kind → runner. Unknown kinds fail loudly: a task nobody can run is a bug, not something to skip.
+ * @example
+ * const runners = new TaskRunners<Effects>().define('case.demand_letter', (fx, { case: id }) => sendLetter(fx, id));
+ * runners.run(fx, task);
+ */
+export class TaskRunners<Fx> {
+  private readonly byKind = new Map<string, TaskRunner<Fx>>();
+
+  define(kind: string, run: TaskRunner<Fx>): this {
+    this.byKind.set(kind, run);
+    return this;
+  }
+
+  has(kind: string): boolean {
+    return this.byKind.has(kind);
+  }
+
+  run(fx: Fx, task: ScheduledTask): void {
+    const runner = this.byKind.get(task.kind);
+    if (!runner) throw new Error(`No runner for scheduled task kind '${task.kind}' (${task.description})`);
+    runner(fx, task.params);
+  }
+}
