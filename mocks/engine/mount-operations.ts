@@ -1,13 +1,12 @@
 // Mounting a contract on Fastify: each operation compiled with its validators and answered by the one
 // pipeline (pipeline.ts), and errors — whatever threw them — turned into the one error type and
-// written the way the API renders it. server.ts mounts CasaPay's contract; mocks/apis/debitura/ mounts
-// Debitura's two under their prefixes.
+// written the way the API renders it. Each API module mounts its contracts with it (mocks/apis/*/module.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { anchoredSchema, createContractAjv, type Contract, type OperationSpec } from '../../kit/contract.js';
-import { ApiError, errors } from './errors.js';
-import type { Handler } from '../apis/casapay/handlers/context.js';
-import { createPipeline, type CompiledOperation, type RenderedError } from './pipeline.js';
+import { ApiError, errors, type RenderedError } from './errors.js';
+import type { Handler } from './handler.js';
+import { createPipeline, type CompiledOperation } from './pipeline.js';
 import { PrismFallback } from './prism.js';
 import type { Sandbox } from './sandbox.js';
 
@@ -15,7 +14,7 @@ import type { Sandbox } from './sandbox.js';
  * The operation with its validators, each compiled once on first use (and warmed up right after the
  * server starts listening), so start-up does not wait for ajv: query (coercing strings), body (strict).
  */
-export function compileOperation(spec: OperationSpec, contract: Contract, queryAjv: () => ReturnType<typeof createContractAjv>, served: Readonly<Record<string, Handler>>): CompiledOperation {
+export function compileOperation(spec: OperationSpec, contract: Contract, queryAjv: () => ReturnType<typeof createContractAjv>, served: Readonly<Record<string, Handler<any>>>): CompiledOperation {
   const handler = served[spec.operationId];
   if (!handler) throw new Error(`No handler for ${spec.operationId}`);
   const queryParams = spec.parameters.filter((p) => p.in === 'query');
@@ -102,13 +101,21 @@ export function sendError(reply: FastifyReply, request: FastifyRequest, error: A
 export interface MountOptions {
   sandbox: Sandbox;
   contract: Contract;
-  handlers: Readonly<Record<string, Handler>>;
+  handlers: Readonly<Record<string, Handler<any>>>;
   renderError(error: ApiError): RenderedError;
-  /** The run's deliberate defects bending a response of `operationId` on its way out. */
-  responseDefects?(operationId: string, status: number, body: unknown): [number, unknown];
+  /** The API's edges bending a response of `operationId` on its way out (defects, variants); none by default. */
+  responses?(operationId: string, status: number, body: unknown): [number, unknown];
   validateResponses: boolean;
-  /** Operation ids that store new objects: refused beyond --max-objects (mocks/engine/state/object-limit.ts). */
+  /** Operation ids that store new objects: refused beyond --max-objects (engine/state/object-limit.ts). */
   creates?: ReadonlySet<string>;
+  /** The largest file an upload may carry, in bytes. */
+  fileLimitBytes: number;
+  /** Whether POSTs honour Idempotency-Key where the contract declares it (default true). */
+  idempotency?: boolean;
+  /** The Prefer header as Prism should see it. */
+  preferForPrism?(header: string | undefined): string | undefined;
+  /** A sentence added to the 400 of a missing parameter, by parameter. */
+  missingHints?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -136,8 +143,12 @@ export function mountOperations(scope: FastifyInstance, mount: MountOptions): Co
         prefix: scope.prefix,
         validateResponses: mount.validateResponses,
         createsObjects: mount.creates?.has(spec.operationId) ?? false,
+        fileLimitBytes: mount.fileLimitBytes,
+        idempotency: mount.idempotency ?? true,
+        preferForPrism: mount.preferForPrism,
+        missingHints: mount.missingHints,
         renderError: mount.renderError,
-        responseDefects: mount.responseDefects && ((status, body) => mount.responseDefects!(spec.operationId, status, body)),
+        responses: mount.responses && ((status, body) => mount.responses!(spec.operationId, status, body)),
       }),
     });
   }

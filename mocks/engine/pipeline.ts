@@ -13,23 +13,23 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { Contract, OperationSpec } from '../../kit/contract.js';
 import { paramName } from '../../kit/contract.js';
-import { ApiError, errors } from './errors.js';
-import type { Caller, Handler, HandlerContext, HandlerResult, UploadedFile } from '../apis/casapay/handlers/context.js';
+import { ApiError, errors, type RenderedError } from './errors.js';
+import type { Caller, Handler, HandlerResult, RequestContext, UploadedFile } from './handler.js';
 import { fingerprint } from './state/idempotency.js';
 import { checkObjectLimit } from './state/object-limit.js';
-import type { AccountState } from './state/store.js';
+import type { Account } from './state/accounts.js';
 import type { Sandbox } from './sandbox.js';
 import { parsePrefer, type PrismFallback } from './prism.js';
-import { MAX_FILE_BYTES } from '../apis/casapay/handlers/case-files.js';
-import { stripFaultPreferences } from '../operator/faults.js';
 import { toJson } from './serialize.js';
 import { nonFiniteError, nonFiniteParam } from './json-body.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    account: AccountState;
+    account: Account;
     /** Who the credentials stand for, beyond the account (set by an API's authentication hook). */
     caller?: Caller;
+    /** Milliseconds the operation takes once its key is reserved (injected latency, set by a hook before the pipeline). */
+    processingDelayMs?: number;
   }
 }
 
@@ -48,11 +48,7 @@ export interface CompiledOperation {
   fieldNames: readonly string[];
 }
 
-/** An error as one API writes it on the wire. */
-export interface RenderedError {
-  status: number;
-  body: unknown;
-}
+export type { RenderedError };
 
 export interface PipelineDeps {
   sandbox: Sandbox;
@@ -63,20 +59,28 @@ export interface PipelineDeps {
   prefix: string;
   /** The operation stores new objects: refused once the account holds --max-objects. */
   createsObjects?: boolean;
-  /** How this API writes an error (CasaPay's envelope, Debitura's ErrorResponse). */
+  /** A sentence added to the 400 of a missing parameter, by parameter (how else the API accepts it). */
+  missingHints?: Readonly<Record<string, string>>;
+  /** The largest file a multipart upload may carry, in bytes. */
+  fileLimitBytes: number;
+  /** Whether POSTs honour Idempotency-Key where the contract declares it. */
+  idempotency: boolean;
+  /** The Prefer header as Prism should see it (without what other hooks read from it); default as sent. */
+  preferForPrism?(header: string | undefined): string | undefined;
+  /** How this API writes an error (its own shape). */
   renderError(error: ApiError): RenderedError;
-  /** The deliberate defects that bend this API's responses on the way out (see defects.ts). */
-  responseDefects?(status: number, body: unknown): [number, unknown];
+  /** The API's edges that bend a response on its way out (deliberate defects, benign variants). */
+  responses?(status: number, body: unknown): [number, unknown];
 }
 
 /** The Stripe-style message for the first validation error of a request. */
-export function validationError(errorsFound: ErrorObject[] | null | undefined, prefix = ''): ApiError {
+export function validationError(errorsFound: ErrorObject[] | null | undefined, prefix = '', hints: Readonly<Record<string, string>> = {}): ApiError {
   const error = (errorsFound ?? []).find((e) => e.keyword !== 'if') ?? errorsFound?.[0];
   if (!error) return errors.parameterInvalid(null, 'The request is invalid.');
   const param = paramName(error, prefix);
   switch (error.keyword) {
     case 'required':
-      return errors.parameterMissing(param ?? '(body)', param === 'debtor[country]' ? "Give the debtor's country as debtor.country or debtor.address.country." : '');
+      return errors.parameterMissing(param ?? '(body)', (param && hints[param]) ?? '');
     case 'additionalProperties':
       return errors.parameterUnknown(param ?? '(body)');
     case 'enum':
@@ -145,16 +149,15 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
   const { spec } = operation;
   // Only operations whose contract declares the header honour it (all of CasaPay's POSTs, Debitura's
   // POST /cases): elsewhere it is an unknown header, ignored, so no undeclared 409/422 can come of it.
-  const idempotent = spec.method === 'post' && spec.parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key');
-  const deliveries = (eventId: string) => sandbox.deliveries(eventId);
+  const idempotent = deps.idempotency && spec.method === 'post' && spec.parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key');
+  const preferOf = deps.preferForPrism ?? ((header: string | undefined) => header);
 
   return async function pipeline(request: FastifyRequest, reply: FastifyReply) {
     const account = request.account;
-    const defects = sandbox.options.defects;
     sandbox.catchUp(account);
 
     // 2. prefer: an explicit request for a contract example goes to Prism.
-    const preference = parsePrefer(stripFaultPreferences(request.headers.prefer as string | undefined));
+    const preference = parsePrefer(preferOf(request.headers.prefer as string | undefined));
     if (preference) {
       const answer = await prism.answer(spec, {
         method: spec.method,
@@ -170,34 +173,29 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
     // 3. validate: query, then the body (JSON, or multipart read now with its bounds).
     let body: unknown;
     let file: UploadedFile | undefined;
-    try {
-      checkContentType(operation, request);
-      const { validateParams } = operation;
-      if (validateParams && !validateParams(request.params)) throw validationError(validateParams.errors);
-      // qs built this object for this request: validation may coerce and default it in place.
-      if (!operation.validateQuery(request.query)) throw validationError(operation.validateQuery.errors);
-      // Coercion turns `1e309` and `Infinity` into a number ajv's `integer` accepts: refuse it by name.
-      const nonFinite = nonFiniteParam(request.query) ?? nonFiniteParam(request.params);
-      if (nonFinite !== undefined) throw nonFiniteError(nonFinite);
-      if (operation.multipart && request.isMultipart()) {
-        const parsed = await readMultipart(request, defects.has('file-limit-ignored') ? 4 * MAX_FILE_BYTES : MAX_FILE_BYTES, operation);
-        file = parsed.file;
-        body = parsed.fields;
-        const candidate = { ...parsed.fields, ...(file ? { [operation.fileField]: file.filename } : {}) };
-        if (operation.validateBody && !operation.validateBody(candidate)) throw validationError(operation.validateBody.errors);
-      } else if (operation.validateBody) {
-        body = request.body ?? {};
-        if (!operation.validateBody(body)) throw validationError(operation.validateBody.errors);
-      } else if (request.body && typeof request.body === 'object' && Object.keys(request.body).length) {
-        throw errors.parameterUnknown(Object.keys(request.body)[0]!);
-      }
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 400 && defects.has('500-on-bad-input')) throw errors.internal();
-      throw error;
+    checkContentType(operation, request);
+    const { validateParams } = operation;
+    if (validateParams && !validateParams(request.params)) throw validationError(validateParams.errors, '', deps.missingHints);
+    // qs built this object for this request: validation may coerce and default it in place.
+    if (!operation.validateQuery(request.query)) throw validationError(operation.validateQuery.errors, '', deps.missingHints);
+    // Coercion turns `1e309` and `Infinity` into a number ajv's `integer` accepts: refuse it by name.
+    const nonFinite = nonFiniteParam(request.query) ?? nonFiniteParam(request.params);
+    if (nonFinite !== undefined) throw nonFiniteError(nonFinite);
+    if (operation.multipart && request.isMultipart()) {
+      const parsed = await readMultipart(request, deps.fileLimitBytes, operation);
+      file = parsed.file;
+      body = parsed.fields;
+      const candidate = { ...parsed.fields, ...(file ? { [operation.fileField]: file.filename } : {}) };
+      if (operation.validateBody && !operation.validateBody(candidate)) throw validationError(operation.validateBody.errors, '', deps.missingHints);
+    } else if (operation.validateBody) {
+      body = request.body ?? {};
+      if (!operation.validateBody(body)) throw validationError(operation.validateBody.errors, '', deps.missingHints);
+    } else if (request.body && typeof request.body === 'object' && Object.keys(request.body).length) {
+      throw errors.parameterUnknown(Object.keys(request.body)[0]!);
     }
 
     // 4. idempotency: validated POSTs with a key are executed once per key and body.
-    const key = idempotent && !defects.has('idempotency-ignored') ? (request.headers['idempotency-key'] as string | undefined) : undefined;
+    const key = idempotent ? (request.headers['idempotency-key'] as string | undefined) : undefined;
     if (key !== undefined) {
       if (key.length === 0 || key.length > 255) throw errors.parameterInvalid('Idempotency-Key', 'must be 1 to 255 characters.');
       const print = fingerprint(spec.method, request.url, file ? { body, file: file.buffer } : body);
@@ -214,17 +212,9 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
     if (request.processingDelayMs) await sleep(request.processingDelayMs, undefined, { ref: false });
 
     // 5. dispatch: the stateful handler, with effects that record events until the response is ready.
-    const fx = sandbox.effects(account, { id: request.id, idempotencyKey: key ?? null });
-    const ctx: HandlerContext = {
-      account,
-      ids: fx.ids,
-      defects: fx.defects,
-      now: fx.now,
-      emit: fx.emit,
-      schedule: fx.schedule,
-      redeliver: fx.redeliver,
-      afterResponse: fx.afterResponse,
-      checkWebhookUrl: fx.checkWebhookUrl,
+    const requestInfo = { id: request.id, idempotencyKey: key ?? null };
+    const fx = sandbox.effects(account, requestInfo);
+    const ctx: RequestContext = Object.assign(fx, {
       params: request.params as Record<string, string>,
       query: request.query as Record<string, unknown>,
       body,
@@ -232,13 +222,12 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
       caller: request.caller,
       path: pathOf(request.url),
       contract,
-      deliveries,
-      advanceTestClock: (clockId, to) => sandbox.advanceTestClock(account, clockId, to),
-    };
+      request: requestInfo,
+    });
     let result: HandlerResult;
     try {
       // After a replay (an earlier create answers again) and before anything changes; a refusal (400) releases the key.
-      if (deps.createsObjects) checkObjectLimit(account, sandbox.options.maxObjects);
+      if (deps.createsObjects) checkObjectLimit(sandbox.storedObjects(account), sandbox.options.maxObjects);
       result = await operation.handler(ctx);
     } catch (error) {
       // Stripe keeps the outcome of a request that executed (a 404, a 422 refusal); parameters that
@@ -272,7 +261,7 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
   function send(reply: FastifyReply, request: FastifyRequest, status: number, body: unknown) {
     let finalStatus = status;
     let finalBody = body;
-    if (deps.responseDefects) [finalStatus, finalBody] = deps.responseDefects(status, body);
+    if (deps.responses) [finalStatus, finalBody] = deps.responses(status, body);
     if (deps.validateResponses) {
       // Closed: the mock never sends a field its contract does not name, even though others may.
       const validate = contract.closed().responseValidator(spec.operationId, finalStatus);
@@ -284,7 +273,7 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
       }
     }
     reply.code(finalStatus).header('Request-Id', request.id);
-    // Reads reuse the remembered JSON of stored objects; defects rewrite bodies, so they bypass it.
+    // Reads reuse the remembered JSON of stored objects; response edges rewrite bodies, so they bypass it.
     if (spec.method === 'get' && finalBody === body) return reply.type('application/json; charset=utf-8').send(toJson(finalBody));
     return reply.send(finalBody);
   }

@@ -1,293 +1,198 @@
-// The mock's runtime state and its effects: accounts, the clock, id minting, idempotency, the
-// schedule of things due on virtual time, and events with their webhook deliveries.
+// The mock's runtime state and its effects, for every API alike: accounts, the clock, id minting,
+// idempotency, the schedule of things due on virtual time, and webhook deliveries. What an API records
+// (CasaPay's events, Debitura's cases) lives in its module; the sandbox only delivers what it is given.
 import type { Clock } from './clock.js';
 import { monotonicMs, realNowSeconds } from '../../kit/real-time.js';
 import type { Contract } from '../../kit/contract.js';
-import type { Defects } from '../apis/casapay/defects.js';
-import type { Effects, EventSubject, EventType } from '../apis/casapay/handlers/context.js';
-import { API_VERSION } from '../apis/casapay/handlers/webhook-endpoints.js';
-import { subscribes } from '../apis/casapay/handlers/events.js';
+import type { Effects, RequestInfo } from './handler.js';
 import { IdempotencyCache } from './state/idempotency.js';
 import { createIdMinter, type IdMinter } from './state/ids.js';
-import { Store, type AccountState, type ApiEvent, type ScheduledTask } from './state/store.js';
-import type { TaskRunners } from './scheduler/scheduler.js';
-import { handlerTaskRunners } from '../apis/casapay/handlers/tasks.js';
-import { SIGNATURE_HEADER, WebhookDispatcher, type DeliveryTarget } from './webhooks/dispatcher.js';
-import { signatureHeader } from '../../kit/webhook-signature.js';
-import { standardSignatureHeaders } from '../../kit/standard-webhook-signature.js';
-import type { components } from '../../generated/casapay.js';
-import type { VariantHooks } from '../apis/casapay/variants.js';
+import { AccountStore, type Account, type ScheduledTask } from './state/accounts.js';
+import { TaskRunners } from './scheduler/scheduler.js';
+import { WebhookDispatcher, type DeliveryTarget, type DispatchableEvent, type DispatcherOptions, type WebhookDelivery } from './webhooks/dispatcher.js';
 import { createWebhookUrlGuard, type Resolve, type WebhookUrlGuard } from './webhooks/url-guard.js';
+
+/** The edges of the sandbox, chosen once at start (benign variants, deliberate defects): none by default. */
+export interface SandboxEdges {
+  /** Wraps id minting (a variant's other id shapes). */
+  ids?(minted: IdMinter): IdMinter;
+  /** Wraps how an attempt is sent (a variant's duplicates or delays). */
+  send?(send: NonNullable<DispatcherOptions['send']>): NonNullable<DispatcherOptions['send']>;
+  /** The `t` signatures carry; default real time (receivers check it against their own clock). */
+  signingTime?(): number;
+}
 
 export interface SandboxOptions {
   contract: Contract;
   clock: Clock;
-  defects: Defects;
   seed?: string;
-  /** Also deliver every event of every account here (the CLI's --webhook-url), signed with `webhookSecret`. */
-  webhookUrl?: string;
-  webhookSecret?: string;
+  edges?: SandboxEdges;
+  /** The User-Agent of webhook deliveries. */
+  userAgent: string;
   retryDelaysMs?: readonly number[];
   /** Webhook attempts open at once per receiver origin (the CLI's --webhook-concurrency). */
   webhookConcurrency?: number;
   /** Webhook attempts open at once in total (the CLI's --webhook-max-open). */
   webhookMaxOpen?: number;
-  /** Benign variants' edges (mocks/apis/casapay/variants.ts): id minting, how a delivery is sent, the signed request. */
-  variants?: Pick<VariantHooks, 'ids' | 'send' | 'mutate'>;
   /** At most this many accounts; opening one more evicts the least recently used (default unbounded). */
   maxAccounts?: number;
-  /** Stored objects per account, both APIs together; creates beyond it answer 400 (default unbounded). */
+  /** Stored objects per account, every API together; creates beyond it answer 400 (default unbounded). */
   maxObjects?: number;
   /** Events kept per account (each API's log), the oldest dropped first with its deliveries (default unbounded). */
   maxEvents?: number;
   /** Idempotency keys kept per account, the oldest completed forgotten first (default unbounded). */
   maxIdempotencyKeys?: number;
-  /** Refuse webhook targets that are not public addresses, at registration and when dialling (mocks/engine/webhooks/url-guard.ts). */
+  /** Refuse webhook targets that are not public addresses, at registration and when dialling (engine/webhooks/url-guard.ts). */
   blockPrivateWebhooks?: boolean;
   /** How webhook hosts are resolved when blocking (default the system resolver; tests pass their own). */
   webhookResolve?: Resolve;
-  /** How deliveries are signed unless an endpoint chose (`signature_scheme`): default `casapay`. */
-  webhookSigning?: SignatureScheme;
 }
 
-export type SignatureScheme = components['schemas']['SignatureScheme'];
-export const SIGNATURE_SCHEMES: readonly SignatureScheme[] = ['casapay', 'standard', 'both'];
-
-/** A delivery target with what the Standard Webhooks headers need: the scheme and the event id (`webhook-id`). */
-interface SchemeTarget extends DeliveryTarget {
-  scheme: SignatureScheme;
-  eventId: string;
-}
-
-export interface RequestInfo {
-  id: string | null;
-  idempotencyKey: string | null;
-}
-
-/** Effects plus the events they recorded, delivered by `flush()` once the operation has completed. */
+/** Effects plus the deliveries they queued, started by `flush()` once the operation has completed. */
 export interface RecordingEffects extends Effects {
   flush(): void;
 }
 
+/**
+ * Named clocks (an API's test clocks): what time one reads, and that a task of it is about to run at
+ * `at` (the clock moves there first). The API that has them provides them; the engine only schedules.
+ */
+export interface NamedClocks {
+  now(account: Account, clock: string): number | undefined;
+  reached(account: Account, clock: string, at: number): void;
+}
+
 /** Events kept per account when shared and no --max-events is given: ≈10 MB of events at ≈1 KB each. */
 export const DEFAULT_SHARED_MAX_EVENTS = 10_000;
-export const DEFAULT_WEBHOOK_SECRET = 'whsec_casapay_mock_cli';
-/** A secret that is not the endpoint's, for the mis-signed-webhook defect. */
-const WRONG_SECRET = 'whsec_not_the_endpoint_secret';
-/** How old the stale-webhook-timestamp defect makes `t`: past the 300 s receivers allow. */
-const STALE_SIGNATURE_SECONDS = 600;
 
 export class Sandbox {
+  /** Gives each new account the APIs' state (the server sets it from its modules). */
+  initAccount: (account: Account) => void = () => undefined;
   /** Seeds each new account (the server sets it to apply scenarios). */
-  seedAccount: (account: AccountState) => void = () => undefined;
+  seedAccount: (account: Account) => void = () => undefined;
+  /** Counts what an account stores, every API together (for --max-objects); the server sets it. */
+  storedObjects: (account: Account) => number = () => 0;
+  /** The API's named clocks, if one has them. */
+  namedClocks: NamedClocks | undefined;
   private readonly goneListeners: Array<(key: string) => void> = [];
-  readonly store: Store;
+  private readonly deliveryListeners: Array<(delivery: WebhookDelivery) => void> = [];
+  private readonly retainers: Array<() => Record<string, number>> = [];
+  readonly store: AccountStore;
   readonly ids: IdMinter;
   readonly idempotency: IdempotencyCache;
   readonly dispatcher: WebhookDispatcher;
   /** Where webhooks may go, and how they are sent (fetch, or the checked sender when blocking). */
   readonly webhookGuard: WebhookUrlGuard;
-  private readonly eventsById = new Map<string, ApiEvent>();
-  /** Kind → runner of scheduled tasks: the handlers' kinds, plus what the server defines (scenario steps). */
-  readonly tasks: TaskRunners<Effects> = handlerTaskRunners();
+  /** Kind → runner of scheduled tasks: each API defines its kinds. */
+  readonly tasks = new TaskRunners<Effects>();
 
   constructor(readonly options: SandboxOptions) {
     // An evicted account leaves nothing behind, as on reset: idempotency keys, deliveries, journal entries.
-    this.store = new Store((account) => this.seedAccount(account), options.maxAccounts, (key) => {
-      this.idempotency.clear(key);
-      this.forget(key);
-    });
+    this.store = new AccountStore(
+      (account) => this.initAccount(account),
+      (account) => this.seedAccount(account),
+      options.maxAccounts,
+      (key) => {
+        this.idempotency.clear(key);
+        this.forget(key);
+      },
+    );
+    const edges = options.edges ?? {};
     const minted = createIdMinter(options.seed);
-    this.ids = options.variants?.ids ? options.variants.ids(minted) : minted;
-    const variantMutate = options.variants?.mutate;
+    this.ids = edges.ids ? edges.ids(minted) : minted;
     this.idempotency = new IdempotencyCache(() => options.clock.nowMs(), options.maxIdempotencyKeys);
-    const { defects } = options;
     this.webhookGuard = createWebhookUrlGuard({ blocking: options.blockPrivateWebhooks ?? false, resolve: options.webhookResolve });
     this.dispatcher = new WebhookDispatcher({
       now: () => options.clock.now(),
       monotonicMs,
       mintId: (prefix) => this.ids.id(prefix),
       // Receivers check `t` against their real clock, whatever the mock's virtual clock says.
-      signingTime: defects.has('stale-webhook-timestamp') ? () => realNowSeconds() - STALE_SIGNATURE_SECONDS : realNowSeconds,
+      signingTime: edges.signingTime ?? realNowSeconds,
+      userAgent: options.userAgent,
       retryDelaysMs: options.retryDelaysMs,
       maxInFlight: options.webhookConcurrency,
       maxOpen: options.webhookMaxOpen,
-      onChange: (delivery) => {
-        const event = this.eventsById.get(delivery.event);
-        if (event) event.pending_webhooks = this.dispatcher.pendingCount(delivery.event);
-      },
-      // The edges of the signed request, in order: benign variants, deliberate defects, then the
-      // Standard Webhooks headers over the final body (an endpoint's scheme or --webhook-signing).
-      mutate: (target, body, headers, signedAt) => {
-        const out = variantMutate?.(target, body, headers, signedAt) ?? { body, headers };
-        if (defects.has('unsigned-webhook')) delete out.headers[SIGNATURE_HEADER];
-        if (defects.has('mis-signed-webhook')) out.headers[SIGNATURE_HEADER] = signatureHeader(out.body, WRONG_SECRET, signedAt);
-        const { scheme, eventId } = target as SchemeTarget;
-        if (scheme === 'standard' || scheme === 'both') {
-          if (!defects.has('unsigned-webhook')) Object.assign(out.headers, standardSignatureHeaders(eventId, out.body, defects.has('mis-signed-webhook') ? WRONG_SECRET : target.secret, signedAt));
-          if (scheme === 'standard') delete out.headers[SIGNATURE_HEADER];
-        }
-        return out;
-      },
-      send: options.variants?.send ? options.variants.send(this.webhookGuard.send) : this.webhookGuard.send,
+      onChange: (delivery) => this.deliveryChanged(delivery),
+      send: edges.send ? edges.send(this.webhookGuard.send) : this.webhookGuard.send,
     });
+  }
+
+  private deliveryChanged(delivery: WebhookDelivery): void {
+    for (const listener of this.deliveryListeners) listener(delivery);
+  }
+
+  /** Calls `listener` with a copy of each delivery after an attempt is recorded (an API's pending_webhooks bookkeeping). */
+  onDeliveryChange(listener: (delivery: WebhookDelivery) => void): void {
+    this.deliveryListeners.push(listener);
   }
 
   get clock(): Clock {
     return this.options.clock;
   }
 
-  account(key: string): AccountState {
+  account(key: string): Account {
     return this.store.account(key);
   }
 
-  /** Now on a test clock of the account, or the mock's clock. */
-  now(account: AccountState, testClock?: string | null): number {
-    if (testClock) {
-      const clock = account.testClocks.get(testClock);
-      if (clock) return clock.frozen_time;
+  /** Now on a named clock of the account, or the mock's clock. */
+  now(account: Account, clock?: string | null): number {
+    if (clock) {
+      const at = this.namedClocks?.now(account, clock);
+      if (at !== undefined) return at;
     }
     return this.options.clock.now();
   }
 
   /**
    * `at` dates the effects of a task run late (a clock shift jumped past its due time): the account's
-   * clock reads `at` while it runs, as a test clock reads the task's time during an advance.
+   * clock reads `at` while it runs, as a named clock reads the task's time during an advance.
    */
-  effects(account: AccountState, request: RequestInfo | null, at?: number): RecordingEffects {
-    const pending: Array<[ApiEvent, DeliveryTarget[]]> = [];
+  effects(account: Account, _request: RequestInfo | null = null, at?: number): RecordingEffects {
+    const pending: Array<[DispatchableEvent, DeliveryTarget[], (() => boolean) | undefined]> = [];
     const later: Array<() => void> = [];
-    // One `request` object for every event of the operation (events are immutable, so they can share it).
-    let eventRequest: ApiEvent['request'] | undefined;
-    const requestOf = () => (eventRequest ??= { id: request?.id ?? null, idempotency_key: request?.idempotencyKey ?? null });
-    // Consecutive events about the same object without previous_attributes (a case's `created` then
-    // `active`) share their `data`, for the same reason.
-    let last: { subject: EventSubject; data: ApiEvent['data'] } | undefined;
-    const dataOf = (subject: EventSubject, previous: Record<string, unknown> | undefined): ApiEvent['data'] => {
-      const object = subject as unknown as ApiEvent['data']['object'];
-      if (previous) return { object, previous_attributes: previous };
-      if (last?.subject !== subject) last = { subject, data: { object } };
-      return last.data;
-    };
-    const now = at === undefined ? (testClock?: string | null) => this.now(account, testClock) : (testClock?: string | null) => (testClock ? this.now(account, testClock) : at);
-    const fx: RecordingEffects = {
+    const now = at === undefined ? (clock?: string | null) => this.now(account, clock) : (clock?: string | null) => (clock ? this.now(account, clock) : at);
+    return {
       account,
       ids: this.ids,
-      defects: this.options.defects,
       now,
-      emit: (type, subject, previous, when) => {
-        const recorded = this.record(account, requestOf(), type, dataOf(subject, previous), when ?? now((subject as { test_clock?: string | null }).test_clock));
-        pending.push(recorded);
-        return recorded[0];
-      },
-      schedule: (at, clock, kind, params, description) => {
+      schedule: (due, clock, kind, params, description) => {
         if (!this.tasks.has(kind)) throw new Error(`schedule: no runner for task kind '${kind}'`);
-        account.schedule.add({ at, clock, kind, params, description });
+        account.schedule.add({ at: due, clock, kind, params, description });
       },
-      redeliver: (event, endpointId) => this.redeliver(account, event, endpointId),
       afterResponse: (effect) => later.push(effect),
+      deliverLater: (event, targets, keep) => pending.push([event, targets, keep]),
       checkWebhookUrl: this.webhookGuard.check,
       flush: () => {
-        // An event already out of the window (an operation that emitted more than --max-events) is not delivered.
-        for (const [event, targets] of pending.splice(0)) if (targets.length && account.events.has(event.id)) this.dispatcher.deliver(event, targets, undefined, account.key);
+        // An event already dropped meanwhile (an operation that emitted more than --max-events) is not delivered.
+        for (const [event, targets, keep] of pending.splice(0)) if (targets.length && (keep === undefined || keep())) this.dispatcher.deliver(event, targets, undefined, account.key);
         for (const effect of later.splice(0)) effect();
       },
     };
-    return fx;
   }
 
-  private runTask(account: AccountState, task: ScheduledTask): void {
+  private runTask(account: Account, task: ScheduledTask): void {
     // A task of the account's clock runs at its due time, however far past it the clock has moved.
     const fx = this.effects(account, null, task.clock === null ? task.at : undefined);
     this.tasks.run(fx, task);
     fx.flush();
   }
 
-  private record(account: AccountState, request: ApiEvent['request'], type: EventType, data: ApiEvent['data'], at: number): [ApiEvent, DeliveryTarget[]] {
-    const targets: SchemeTarget[] = [];
-    const eventId = this.ids.id('evt');
-    const fallback = this.options.webhookSigning ?? 'casapay';
-    // values() copies the collection: skip it for the usual account without endpoints.
-    if (account.webhookEndpoints.size) for (const endpoint of account.webhookEndpoints.values()) {
-      if (endpoint.status !== 'enabled') continue;
-      if (!subscribes(endpoint.enabled_events, type)) continue;
-      targets.push({ endpointId: endpoint.id, url: endpoint.url, secret: account.webhookSecrets.get(endpoint.id) ?? '', scheme: endpoint.signature_scheme ?? fallback, eventId });
-    }
-    if (this.options.webhookUrl) targets.push({ endpointId: null, url: this.options.webhookUrl, secret: this.options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET, scheme: fallback, eventId });
-    const event: ApiEvent = {
-      id: eventId,
-      object: 'event',
-      type,
-      api_version: API_VERSION,
-      created: at,
-      livemode: account.livemode,
-      // Stored objects are never changed in place (updates store a new object), so the event can keep
-      // the object as it was at this moment without copying it.
-      data,
-      request,
-      pending_webhooks: targets.length,
-    };
-    account.events.add(event);
-    // Only events with deliveries need finding again (pending_webhooks bookkeeping).
-    if (targets.length) this.eventsById.set(event.id, event);
-    if (this.options.maxEvents !== undefined) this.keepEventWindow(account, this.options.maxEvents);
-    return [event, targets];
-  }
-
   /**
-   * Events are a window, not a store (Stripe keeps 30 days): beyond `max` the oldest recorded event
-   * goes, with its delivery log and its unfinished deliveries (aborted; see DECISIONS.md). Its id then
-   * 404s, and as a list cursor it is a 400 naming the cursor.
-   */
-  private keepEventWindow(account: AccountState, max: number): void {
-    while (account.events.size > max) {
-      const oldest = account.events.firstAdded()!;
-      account.events.delete(oldest.id);
-      this.eventsById.delete(oldest.id);
-      this.dispatcher.forgetEvent(oldest.id, account.key);
-    }
-  }
-
-  /** A new delivery of a stored event to one endpoint, signed with the endpoint's current secret. */
-  private redeliver(account: AccountState, event: ApiEvent, endpointId: string) {
-    const endpoint = account.webhookEndpoints.get(endpointId)!;
-    // pending_webhooks is kept up to date through eventsById, including for an event that had no
-    // delivery until now.
-    this.eventsById.set(event.id, event);
-    const before = this.dispatcher.deliveries(event.id).length;
-    const target: SchemeTarget = { endpointId: endpoint.id, url: endpoint.url, secret: account.webhookSecrets.get(endpoint.id) ?? '', scheme: endpoint.signature_scheme ?? this.options.webhookSigning ?? 'casapay', eventId: event.id };
-    this.dispatcher.deliver(event, [target], undefined, account.key);
-    event.pending_webhooks = this.dispatcher.pendingCount(event.id);
-    return this.dispatcher.deliveries(event.id)[before]!;
-  }
-
-  /**
-   * Runs the tasks due on the account's clock (tasks of test clocks wait for their advance). Called on
+   * Runs the tasks due on the account's clock (tasks of named clocks wait for their advance). Called on
    * every request: when nothing is due it costs one peek at the head of one queue.
    */
-  catchUp(account: AccountState): void {
+  catchUp(account: Account): void {
     const head = account.schedule.peek(null);
     if (head === undefined || head.at > this.options.clock.now()) return;
     this.runDue(account, null, this.options.clock.now());
   }
 
   /** Runs every task for `clock` due at or before `until`, in time order (tasks they schedule included). */
-  runDue(account: AccountState, clock: string | null, until: number): void {
+  runDue(account: Account, clock: string | null, until: number): void {
     for (let task = account.schedule.nextDue(clock, until); task; task = account.schedule.nextDue(clock, until)) {
-      if (clock) {
-        const testClock = account.testClocks.get(clock);
-        if (testClock && task.at > testClock.frozen_time) account.testClocks.replace({ ...testClock, frozen_time: task.at });
-      }
+      if (clock) this.namedClocks?.reached(account, clock, task.at);
       this.runTask(account, task);
     }
-  }
-
-  advanceTestClock(account: AccountState, clockId: string, to: number): void {
-    const clock = account.testClocks.get(clockId);
-    if (!clock) return;
-    account.testClocks.replace({ ...clock, status: 'advancing' });
-    this.runDue(account, clockId, to);
-    account.testClocks.replace({ ...account.testClocks.get(clockId)!, frozen_time: to, status: 'ready' });
   }
 
   /** Runs what real (or shifted) time has made due, for every account. */
@@ -295,7 +200,7 @@ export class Sandbox {
     for (const account of this.store.all()) this.catchUp(account);
   }
 
-  deliveries(eventId: string) {
+  deliveries(eventId: string): WebhookDelivery[] {
     return this.dispatcher.deliveries(eventId);
   }
 
@@ -306,20 +211,33 @@ export class Sandbox {
     for (const gone of keys) this.forget(gone);
   }
 
-  /** Releases what an account left outside its AccountState: deliveries, their events' index, journal entries. */
+  /** Releases what an account left outside its state: deliveries, then whatever the listeners keep (journal entries, tokens, event indexes). */
   private forget(key: string): void {
-    for (const eventId of this.dispatcher.forgetOwner(key)) this.eventsById.delete(eventId);
+    const events = this.dispatcher.forgetOwner(key);
+    for (const listener of this.eventsGoneListeners) listener(events);
     for (const listener of this.goneListeners) listener(key);
   }
+
+  private readonly eventsGoneListeners: Array<(eventIds: Iterable<string>) => void> = [];
 
   /** Calls `listener` with the key of every account evicted or reset, after its deliveries are gone (journal entries, Debitura's tokens). */
   onAccountGone(listener: (key: string) => void): void {
     this.goneListeners.push(listener);
   }
 
-  /** What the sandbox holds outside the accounts (tests: nothing is left of an evicted account). */
-  get retained(): { eventsWithDeliveries: number; dispatcher: WebhookDispatcher['size'] } {
-    return { eventsWithDeliveries: this.eventsById.size, dispatcher: this.dispatcher.size };
+  /** Calls `listener` with the ids of the events whose deliveries an evicted or reset account had. */
+  onEventsGone(listener: (eventIds: Iterable<string>) => void): void {
+    this.eventsGoneListeners.push(listener);
+  }
+
+  /** Adds what a module keeps outside the accounts to `retained` (tests: nothing is left of an evicted account). */
+  reportRetained(report: () => Record<string, number>): void {
+    this.retainers.push(report);
+  }
+
+  /** What the sandbox and the modules hold outside the accounts. */
+  get retained(): { dispatcher: WebhookDispatcher['size'] } & Record<string, unknown> {
+    return Object.assign({ dispatcher: this.dispatcher.size }, ...this.retainers.map((report) => report()));
   }
 
   /** Stops delivering; attempts in flight get `graceMs` to finish (see WebhookDispatcher.close). */

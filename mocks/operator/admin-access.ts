@@ -5,8 +5,9 @@
 // reset, loading a scenario into it — also needs that account's own API key
 // (`Authorization: Bearer sk_test_…`), so one team cannot read or wipe another's data.
 // Pure functions of the request; nothing here keeps state.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '../engine/same-secret.js';
 import type { FastifyRequest } from 'fastify';
+import type { ApiModule } from '../engine/api-module.js';
 import { ApiError } from '../engine/errors.js';
 
 export const ADMIN_TOKEN_HEADER = 'x-admin-token';
@@ -46,9 +47,6 @@ export function accessFor(host: string, token: string | undefined): AdminAccess 
   return { shared, token };
 }
 
-const digest = (text: string) => createHash('sha256').update(text).digest();
-/** Constant-time comparison (of digests, so lengths do not leak either). */
-const sameSecret = (a: string, b: string) => timingSafeEqual(digest(a), digest(b));
 
 function cookie(request: FastifyRequest, name: string): string | undefined {
   const header = request.headers.cookie;
@@ -93,24 +91,10 @@ export function requireAdmin(request: FastifyRequest, access: AdminAccess): void
   );
 }
 
-/** 401 unless, when shared, the request carries `Authorization: Bearer <key>` for exactly this account. */
-export function requireAccountKey(request: FastifyRequest, access: AdminAccess, key: string): void {
+/** 401 unless, when shared, the request carries the credentials of exactly this account (its API says which). */
+export function requireAccountKey(request: FastifyRequest, access: AdminAccess, modules: readonly ApiModule[], key: string): void {
   if (!access.shared) return;
-  // A Debitura account (`debitura:<XApiKey>`) is proven by its XApiKey header.
-  const debitura = /^debitura(?:-direct)?:(.+)$/.exec(key);
-  if (debitura) {
-    const given = request.headers.xapikey;
-    if (typeof given === 'string' && sameSecret(given, debitura[1]!)) return;
-    throw new ApiError(401, 'authentication_error', given ? 'api_key_invalid' : 'api_key_missing', "On a shared mock a Debitura account's admin data needs that account's own key: send XApiKey: <key>.");
-  }
-  const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-  if (match && sameSecret(match[1]!, key)) return;
-  throw new ApiError(
-    401,
-    'authentication_error',
-    match ? 'api_key_invalid' : 'api_key_missing',
-    match
-      ? 'The Authorization header names another account: on a shared mock an account\'s admin data needs that account\'s own API key.'
-      : 'On a shared mock an account\'s admin data needs that account\'s own API key: send Authorization: Bearer sk_test_….',
-  );
+  const owner = modules.find((module) => module.accountKeys.test(key));
+  const refusal = owner?.proveAccount?.(request, key) ?? (owner ? undefined : new ApiError(401, 'authentication_error', 'api_key_invalid', 'No API of this mock has an account by that name.'));
+  if (refusal) throw refusal;
 }

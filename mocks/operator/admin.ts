@@ -10,17 +10,20 @@ import type { Journal } from './journal.js';
 import { findRequests } from './journal-match.js';
 import type { ProviderStates } from '../apis/casapay/provider-states.js';
 import type { Sandbox } from '../engine/sandbox.js';
-import type { AccountState } from '../engine/state/store.js';
+import type { Account } from '../engine/state/accounts.js';
+import type { ApiModule } from '../engine/api-module.js';
+import { casapayAccount, type AccountState } from '../apis/casapay/state.js';
 import { requireAccountKey, requireAdmin, type AdminAccess } from './admin-access.js';
 import { CASE_MOVES, CLAIM_MOVES, GUARANTEE_MOVES, SYSTEM_CLOSE_CODES } from '../apis/casapay/domain/lifecycle.js';
 import { maskKey } from './journal.js';
-import { dumpDebitura } from '../apis/debitura/state.js';
 import type { Scenario } from '../apis/casapay/scenarios/scenarios.js';
 
 export const ADMIN_PREFIX = '/__admin';
 
 export interface AdminDeps {
   sandbox: Sandbox;
+  /** The APIs mounted: they name their accounts' keys and dump their state. */
+  modules: readonly ApiModule[];
   journal: Journal;
   clock: Clock;
   /** Pact provider states (provider-states.ts); without them the route is not registered. */
@@ -29,7 +32,7 @@ export interface AdminDeps {
   access?: AdminAccess;
   /** The scenarios and how to apply one to an account (server.ts: the scenario runner). */
   scenarios?: () => Map<string, Scenario>;
-  applyScenario?: (account: AccountState, scenario: Scenario) => void;
+  applyScenario?: (account: Account, scenario: Scenario) => void;
 }
 
 /** Where a scenario pins ids (`mint:`), loading it twice into one account would clash. */
@@ -38,9 +41,6 @@ function pinnedIdsPresent(account: AccountState, scenario: Scenario): string[] {
   const pinned = scenario.steps.flatMap((step) => Object.values((step as { mint?: Record<string, unknown> }).mint ?? {})).filter((v): v is string => typeof v === 'string');
   return pinned.filter((id) => collections.some((c) => c.has(id)) || account.references.has(id));
 }
-
-/** The same shape server.ts accepts as an API key. */
-const API_KEY = /^sk_(test|live)_[A-Za-z0-9_]{1,200}$/;
 
 type Fields = Record<string, unknown>;
 
@@ -54,17 +54,19 @@ function bodyOf(request: FastifyRequest, allowed: readonly string[]): Fields {
   return body as Fields;
 }
 
-/** A Debitura account: `debitura:<XApiKey>` (a referral partner) or `debitura-direct:<XApiKey>` (a direct creditor). */
-const DEBITURA_ACCOUNT = /^debitura(?:-direct)?:[A-Za-z0-9_.-]{1,200}$/;
-
-/** The `account` of an admin route: a CasaPay key, or with `debitura` also a Debitura account (state, journal, reset). */
-function accountParam(value: unknown, required: boolean, { debitura = false } = {}): string | undefined {
+/**
+ * The `account` of an admin route: an account key of any mounted API (`sk_test_…`, `debitura:<XApiKey>`),
+ * or with `primaryOnly` one of the first API's (the console's sign-in).
+ */
+function accountParam(modules: readonly ApiModule[], value: unknown, required: boolean, { primaryOnly = false } = {}): string | undefined {
+  const owners = primaryOnly ? modules.slice(0, 1) : modules;
+  const examples = owners.map((module) => module.accountKeys.example).join(' or ');
   if (value === undefined || value === '') {
-    if (required) throw errors.parameterMissing('account', 'Pass the API key whose state you want, e.g. ?account=sk_test_123 (or debitura:<XApiKey>).');
+    if (required) throw errors.parameterMissing('account', `Pass the account key whose state you want, e.g. ?account=${examples}.`);
     return undefined;
   }
-  if (typeof value === 'string' && (API_KEY.test(value) || (debitura && DEBITURA_ACCOUNT.test(value)))) return value;
-  throw errors.parameterInvalid('account', debitura ? 'must be an API key such as sk_test_123, or debitura:<XApiKey> for a Debitura partner.' : 'must be an API key such as sk_test_123.');
+  if (typeof value === 'string' && owners.some((module) => module.accountKeys.test(value))) return value;
+  throw errors.parameterInvalid('account', `must be an account key such as ${examples}.`);
 }
 
 function integerParam(value: unknown, name: string, min: number, max: number): number | undefined {
@@ -75,31 +77,16 @@ function integerParam(value: unknown, name: string, min: number, max: number): n
 }
 
 /**
- * Everything the mock holds for one account, as JSON: objects of every collection (file metadata
- * only; webhook endpoints without secrets), agreements and the schedule of tasks due.
- * @example dumpAccount(sandbox.account('sk_test_123')).collection_cases.length // 0
+ * Everything the mock holds for one account, as JSON: each API's state of it (CasaPay's collections,
+ * Debitura's partner world) and the schedule of tasks due.
+ * @example dumpAccount(modules, sandbox.account('sk_test_123')).collection_cases.length // 0
  */
-export function dumpAccount(account: AccountState) {
-  return {
-    object: 'mock_state',
-    account: account.key,
-    livemode: account.livemode,
-    agreements: { ...account.agreements },
-    collection_cases: account.cases.values(),
-    references: Object.fromEntries(account.references),
-    timelines: Object.fromEntries(account.timelines),
-    case_files: account.files.values(),
-    debt_payments: account.payments.values(),
-    guarantee_policies: account.policies.values(),
-    guarantees: account.guarantees.values(),
-    claims: account.claims.values(),
-    events: account.events.values(),
-    // Secrets live apart (account.webhookSecrets); drop one here too in case an object ever carries it.
-    webhook_endpoints: account.webhookEndpoints.values().map(({ secret: _secret, ...endpoint }: { secret?: unknown } & Record<string, unknown>) => endpoint),
-    test_clocks: account.testClocks.values(),
-    scheduled_tasks: account.schedule.list().map(({ at, clock, description }) => ({ at, clock, description })),
-    ...(account.debitura ? { debitura: dumpDebitura(account.debitura) } : {}),
-  };
+export function dumpAccount(modules: readonly ApiModule[], account: Account) {
+  return Object.assign(
+    { object: 'mock_state', account: account.key },
+    ...modules.map((module) => module.dump?.(account) ?? {}),
+    { scheduled_tasks: account.schedule.list().map(({ at, clock, description }) => ({ at, clock, description })) },
+  );
 }
 
 /**
@@ -110,7 +97,7 @@ export function dumpAccount(account: AccountState) {
  * await fetch(`${url}/__admin/reset`, { method: 'POST' }); // { reset: 'all' }
  */
 export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Promise<void> {
-  const { sandbox, journal, clock, providerStates } = deps;
+  const { sandbox, journal, clock, providerStates, modules } = deps;
   const access = deps.access ?? { shared: false };
 
   await app.register(
@@ -148,28 +135,28 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
       admin.post('/reset', async (request) => {
         const body = bodyOf(request, ['account']);
         const query = request.query as Fields;
-        const key = accountParam(body.account ?? query.account, false, { debitura: true });
-        if (key !== undefined) requireAccountKey(request, access, key);
+        const key = accountParam(modules, body.account ?? query.account, false);
+        if (key !== undefined) requireAccountKey(request, access, modules, key);
         sandbox.reset(key);
         return { reset: key ?? 'all' };
       });
 
       admin.get('/state', async (request) => {
-        const key = accountParam((request.query as Fields).account, true, { debitura: true })!;
-        requireAccountKey(request, access, key);
+        const key = accountParam(modules, (request.query as Fields).account, true)!;
+        requireAccountKey(request, access, modules, key);
         // peek, not account(): looking must not create the account.
         const account = sandbox.store.peek(key);
         if (!account) throw errors.notFound('account', key, 'account');
         // Show what the next API call would see: run what the clock has made due.
         sandbox.catchUp(account);
-        return dumpAccount(account);
+        return dumpAccount(modules, account);
       });
 
       admin.get('/journal', async (request) => {
         const query = request.query as Fields;
         // Shared: only one account's requests, with its key (the whole journal shows every team's bodies).
-        const account = accountParam(query.account, access.shared, { debitura: true });
-        if (account !== undefined) requireAccountKey(request, access, account);
+        const account = accountParam(modules, query.account, access.shared);
+        if (account !== undefined) requireAccountKey(request, access, modules, account);
         const limit = integerParam(query.limit, 'limit', 1, journal.limit);
         return { data: journal.entries({ account, limit }) };
       });
@@ -181,8 +168,8 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
           if (body[field] !== undefined && typeof body[field] !== 'string') throw errors.parameterInvalid(field, 'must be a string.');
         }
         // Shared: one account's requests only, with its key — as GET /journal.
-        const account = accountParam(body.account, access.shared, { debitura: true });
-        if (account !== undefined) requireAccountKey(request, access, account);
+        const account = accountParam(modules, body.account, access.shared);
+        if (account !== undefined) requireAccountKey(request, access, modules, account);
         const pattern = {
           ...(body.method === undefined ? {} : { method: body.method as string }),
           ...(body.path === undefined ? {} : { path: body.path as string }),
@@ -193,8 +180,8 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
       });
 
       admin.delete('/journal', async (request) => {
-        const account = accountParam((request.query as Fields).account, false, { debitura: true });
-        if (account !== undefined) requireAccountKey(request, access, account);
+        const account = accountParam(modules, (request.query as Fields).account, false);
+        if (account !== undefined) requireAccountKey(request, access, modules, account);
         journal.clear(account);
         return { cleared: account ?? 'all' };
       });
@@ -236,10 +223,10 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
         const scenarios = deps.scenarios();
         const scenario = typeof body.scenario === 'string' ? scenarios.get(body.scenario) : undefined;
         if (!scenario) throw errors.parameterInvalid('scenario', `no scenario named '${String(body.scenario)}'. Known: ${[...scenarios.keys()].join(', ')}.`);
-        let key = accountParam(body.account, false);
+        let key = accountParam(modules, body.account, false, { primaryOnly: true });
         const fresh = key === undefined;
         if (key === undefined) key = `sk_test_${sandbox.ids.secret('console').slice('console_'.length)}`;
-        else requireAccountKey(request, access, key);
+        else requireAccountKey(request, access, modules, key);
         const existing = sandbox.store.peek(key);
         if (existing) {
           sandbox.catchUp(existing);

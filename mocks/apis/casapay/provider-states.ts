@@ -4,7 +4,7 @@
 // table of state names and the keys it minted; it may import the sandbox, the scenario runner, the
 // store's types and the error catalogue — not Fastify (admin.ts registers the route) and nothing of
 // conformance/. A vendor maps the same state names on their side; the table is in the README.
-import { errors } from '../../engine/errors.js';
+import { errors } from './errors.js';
 import type { Sandbox } from '../../engine/sandbox.js';
 import type { Scenario } from './scenarios/scenarios.js';
 import type { AccountState } from '../../engine/state/store.js';

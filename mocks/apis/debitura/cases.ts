@@ -4,7 +4,7 @@
 // after the response).
 import { errors, type ApiError } from '../../engine/errors.js';
 import { addBusinessDays } from '../casapay/domain/calendar.js';
-import type { Effects } from '../casapay/handlers/context.js';
+import type { Effects } from '../../engine/handler.js';
 import type { WebhookDispatcher } from '../../engine/webhooks/dispatcher.js';
 import type { Send } from '../../engine/webhooks/url-guard.js';
 import type { IdMinter } from '../../engine/state/ids.js';

@@ -1,6 +1,6 @@
 // The Customer API's operations (/debitura/customer): what a creditor — or a referral partner acting
 // for one with a minted token — sees and does. Every request acts for one client (ctx.caller).
-import { ok, type Handler, type HandlerContext } from '../casapay/handlers/context.js';
+import { ok, type Handler, type RequestContext as HandlerContext } from '../../engine/handler.js';
 import { errors } from '../../engine/errors.js';
 import { debituraErrors } from './errors.js';
 import { debituraPartnerFor } from './partners.js';

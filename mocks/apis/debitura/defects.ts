@@ -2,7 +2,7 @@
 // at an edge of mocks/apis/debitura/ — authentication, a handler wrapper, the response on its way out, the
 // webhook signer — never an `if` inside a handler. Each breaks the mock the way a vendor's
 // implementation might; conformance/defects.test.ts asserts `--api debitura` catches every one.
-import type { Handler } from '../casapay/handlers/context.js';
+import type { Handler } from '../../engine/handler.js';
 import { namesOf } from '../casapay/defects.js';
 import { signatureHeader } from '../../../kit/webhook-signature.js';
 import { signDebitura, DEBITURA_SIGNATURE_HEADER, type DebituraSigner } from './webhooks.js';

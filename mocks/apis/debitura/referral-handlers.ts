@@ -1,7 +1,7 @@
 // The Referral-Partner API's operations (/debitura/referral): a partner onboards clients, mints
 // 30-minute tokens for the Customer API, follows every case of its clients, uploads files, submits
 // KYC and subscribes to case webhooks. The account is the partner's (its XApiKey).
-import { created, ok, type Handler, type HandlerContext, type HandlerResult } from '../casapay/handlers/context.js';
+import { created, ok, type Handler, type RequestContext as HandlerContext, type HandlerResult } from '../../engine/handler.js';
 import { ApiError, errors } from '../../engine/errors.js';
 import { isCountry } from '../casapay/domain/codes.js';
 import { debituraErrors } from './errors.js';

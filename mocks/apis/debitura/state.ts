@@ -4,7 +4,7 @@
 // objects are exactly the contract's `Case` and are replaced, never edited, when they change.
 import type { components as customer } from '../../../generated/debitura-customer.js';
 import type { components as referral } from '../../../generated/debitura-referral.js';
-import type { AccountState } from '../../engine/state/store.js';
+import type { Account } from '../../engine/state/accounts.js';
 import { partnerRequiresKyc } from './partners.js';
 
 export type Case = customer['schemas']['Case'];
@@ -85,15 +85,17 @@ export interface DebituraWorld {
   directClientId?: string;
 }
 
-declare module '../../engine/state/store.js' {
-  interface AccountState {
-    /** Debitura's state, created on first use by an account of Debitura's APIs. */
-    debitura?: DebituraWorld;
-  }
-}
+/** An account as Debitura's code sees it: the engine's, with Debitura's state once an account of its APIs used it. */
+export type AccountState = Account & {
+  /** Debitura's state, created on first use by an account of Debitura's APIs. */
+  debitura?: DebituraWorld;
+};
 
-export function worldOf(account: AccountState): DebituraWorld {
-  return (account.debitura ??= {
+/** Debitura's view of any account. */
+export const debituraAccount = (account: Account): AccountState => account as AccountState;
+
+export function worldOf(account: Account): DebituraWorld {
+  return (debituraAccount(account).debitura ??= {
     clients: new Map(),
     byTenant: new Map(),
     cases: new Map(),

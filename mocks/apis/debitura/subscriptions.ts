@@ -1,7 +1,7 @@
 // Webhook subscriptions, the same on both APIs: a partner's (Referral API, case events) and a
 // client's (Customer API, every event type). The secret is base64 and shown only at create. A shared
 // mock refuses non-public URLs (mocks/engine/webhooks/url-guard.ts), at create and when the test dials.
-import { created, ok, type Handler, type HandlerContext } from '../casapay/handlers/context.js';
+import { created, ok, type Handler, type RequestContext as HandlerContext } from '../../engine/handler.js';
 import { withWebhookUrlCheck } from '../casapay/handlers/webhook-endpoints.js';
 import { BLOCKED_CODE } from '../../engine/webhooks/url-guard.js';
 import { monotonicMs, realNowSeconds } from '../../../kit/real-time.js';

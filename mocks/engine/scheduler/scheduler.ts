@@ -117,6 +117,11 @@ export type TaskRunner<Fx> = (fx: Fx, params: any) => void;
 export class TaskRunners<Fx> {
   private readonly byKind = new Map<string, TaskRunner<Fx>>();
 
+  /** Every kind with its runner, in definition order. */
+  entries(): IterableIterator<[string, TaskRunner<Fx>]> {
+    return this.byKind.entries();
+  }
+
   define(kind: string, run: TaskRunner<Fx>): this {
     this.byKind.set(kind, run);
     return this;

@@ -1,10 +1,10 @@
 // Webhook delivery: signs each event, POSTs it to every target, retries failures, and keeps a
-// WebhookDelivery log per event for GET /v1/events/{id}/webhook_deliveries.
+// delivery log per event (an API serves it: CasaPay's GET /v1/events/{id}/webhook_deliveries).
 //
 // Request: POST <url>, body = JSON.stringify(event) (exactly the bytes that are signed), headers
-// `Content-Type: application/json`, `User-Agent: CasaPay-Mock/1.0`,
-// `X-CasaPay-Signature: t=<signingTime()>,v1=<hex>`. Each attempt is signed afresh, so a retry
-// carries a new `t`. Redirects are not followed.
+// `Content-Type: application/json`, `User-Agent: <userAgent>` and the target's signature headers
+// (`target.sign(body, signingTime())`: each API brings its scheme). Each attempt is signed afresh, so a
+// retry carries a new `t`. Redirects are not followed.
 //
 // Outcome of an attempt: any 2xx succeeds. Anything else fails the attempt: another status
 // (3xx included), no answer within `timeoutMs` (error `timeout`, default 10 s), or a connection
@@ -37,11 +37,28 @@
 // Owners: deliver() may name who the event belongs to (an account key); forgetOwner() drops that
 // owner's delivery logs and every unfinished delivery of it (queued ones skipped, retry timers
 // cleared, attempts in flight aborted), so an evicted or reset account leaves nothing behind here.
-import type { components } from '../../../generated/casapay.js';
-import { signatureHeader } from '../../../kit/webhook-signature.js';
 
-export type WebhookDelivery = components['schemas']['WebhookDelivery'];
-type DeliveryAttempt = WebhookDelivery['attempts'][number];
+/** One attempt to deliver: when, the receiver's status (null if none came), how long, and the failure. */
+export interface DeliveryAttempt {
+  attempted_at: number;
+  status_code: number | null;
+  latency_ms: number;
+  error: string | null;
+}
+
+/** The log of one delivery (CasaPay's contract publishes it as `WebhookDelivery`). */
+export interface WebhookDelivery {
+  id: string;
+  object: 'webhook_delivery';
+  event: string;
+  /** The endpoint the API registered, or `null` for a target given at start (`--webhook-url`). */
+  webhook_endpoint: string | null;
+  url: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  attempts: DeliveryAttempt[];
+  next_attempt_at: number | null;
+  created: number;
+}
 
 /** Default waits between attempts, in milliseconds (see the schedule above). */
 export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = Object.freeze([500, 1000, 2000, 4000, 8000]);
@@ -51,19 +68,20 @@ export const DEFAULT_MAX_IN_FLIGHT = 4;
 export const DEFAULT_MAX_OPEN = 64;
 /** Default per-attempt timeout, in milliseconds; the contract tells receivers to answer within 10 s. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
-export const USER_AGENT = 'CasaPay-Mock/1.0';
-export const SIGNATURE_HEADER = 'X-CasaPay-Signature';
 
-/** Where one delivery goes: a webhook endpoint (`we_…`), or `null` for the CLI's `--webhook-url`. */
+/** Where one delivery goes: an endpoint the API registered, or `null` for a target given at start (`--webhook-url`). */
 export interface DeliveryTarget {
   endpointId: string | null;
   url: string;
   secret: string;
+  /** The signature headers for `body` signed at `t`: each API brings its scheme. */
+  sign(body: string, t: number): Record<string, string>;
   /**
-   * The signature headers for `body` signed at `t`; default `X-CasaPay-Signature` with `secret`.
-   * Another API's deliveries (Debitura's `X-Debitura-*` headers) bring their own scheme here.
+   * Last look at the signed request before it is sent (an API's edges: benign variants, deliberate
+   * defects, extra signature schemes). Edit `headers` in place or return a replacement; `signedAt` is
+   * the `t` the signature carries, for re-signing.
    */
-  sign?(body: string, t: number): Record<string, string>;
+  mutate?(target: DeliveryTarget, body: string, headers: Record<string, string>, signedAt: number): OutgoingRequest | void;
 }
 
 /** The fields the dispatcher reads; any Event (components['schemas']['Event']) fits. */
@@ -92,18 +110,14 @@ export interface DispatcherOptions {
   maxInFlight?: number;
   /** At most this many attempts open at once in total; default {@link DEFAULT_MAX_OPEN}. */
   maxOpen?: number;
+  /** The User-Agent of every attempt. */
+  userAgent: string;
   /** Mints the delivery ids. */
   mintId(prefix: 'whd'): string;
   /** The `t` put in the signature header; default `now()`. Defect injection may skew it. */
   signingTime?(): number;
   /** Called with a copy of the delivery after each attempt is recorded (pending_webhooks bookkeeping). Must not throw. */
   onChange?(delivery: WebhookDelivery): void;
-  /**
-   * Last look at each signed request before it is sent (defect injection: drop or corrupt the
-   * signature, re-sign with another secret, alter the body). Edit `headers` in place or return a
-   * replacement. `signedAt` is the `t` in the signature, for re-signing with signatureHeader().
-   */
-  mutate?(target: DeliveryTarget, body: string, headers: Record<string, string>, signedAt: number): OutgoingRequest | void;
   /** Sends one attempt; default `fetch`. Benign variants wrap it (duplicate, delay) — see mocks/apis/casapay/variants.ts. */
   send?(url: string, init: RequestInit): Promise<Response>;
 }
@@ -560,11 +574,10 @@ export class WebhookDispatcher {
     const t = this.options.signingTime ? this.options.signingTime() : this.options.now();
     const headers: Record<string, string> = {
       'Content-Type': 'application/json',
-      'User-Agent': USER_AGENT,
-      ...(target.sign ? target.sign(body, t) : { [SIGNATURE_HEADER]: signatureHeader(body, target.secret, t) }),
+      'User-Agent': this.options.userAgent,
+      ...target.sign(body, t),
     };
-    // The hook bends CasaPay-signed deliveries; a target with its own scheme has its own edges.
-    const replaced = target.sign ? undefined : this.options.mutate?.(target, body, headers, t);
+    const replaced = target.mutate?.(target, body, headers, t);
     return replaced ?? { body, headers };
   }
 

@@ -1,7 +1,7 @@
 // /v1/claims: claims against guarantees, with their guards, reviewed within 5 business days of the
 // guarantee's clock and paid the business day after approval. Test helpers decide them at once.
 import type { components } from '../../../../generated/casapay.js';
-import { errors } from '../../../engine/errors.js';
+import { errors } from '../errors.js';
 import { addBusinessDays } from '../domain/calendar.js';
 import { checkClaim, planClaimMove } from '../domain/lifecycle.js';
 import type { Claim } from '../../../engine/state/store.js';

@@ -2,7 +2,7 @@
 // or reference, list with filters, timeline. Also the case operations the clock, test helpers and
 // scenarios share: moving a case and recording a debt payment.
 import type { components } from '../../../../generated/casapay.js';
-import { errors } from '../../../engine/errors.js';
+import { errors } from '../errors.js';
 import { parseDate, SECONDS_PER_DAY } from '../domain/calendar.js';
 import { isUsState } from '../domain/codes.js';
 import { assessCase, type Assessment } from '../domain/pricing.js';

@@ -1,5 +1,5 @@
 // /v1/debt_payments: payments recorded on the account's cases (by the partner, a test helper or a scenario).
-import { errors } from '../../../engine/errors.js';
+import { errors } from '../errors.js';
 import { ok, type Handler } from './context.js';
 import { find, listPage } from './shared.js';
 

@@ -1,7 +1,7 @@
 // /v1/events: everything that happened on the account, as webhooks deliver it, with delivery logs.
 import type { components } from '../../../../generated/casapay.js';
 import type { ApiEvent } from '../../../engine/state/store.js';
-import { errors } from '../../../engine/errors.js';
+import { errors } from '../errors.js';
 import { created, ok, type Handler } from './context.js';
 import { find, listPage } from './shared.js';
 

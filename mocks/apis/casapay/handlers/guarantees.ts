@@ -1,6 +1,6 @@
 // /v1/guarantees: rent guarantees with their coverage arithmetic, activated and expired by the clock.
 import type { components } from '../../../../generated/casapay.js';
-import { errors } from '../../../engine/errors.js';
+import { errors } from '../errors.js';
 import { planGuaranteeMove, type GuaranteeStatus } from '../domain/lifecycle.js';
 import type { Guarantee } from '../../../engine/state/store.js';
 import { created, ok, type Effects, type EventType, type Handler } from './context.js';

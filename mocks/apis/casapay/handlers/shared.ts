@@ -1,5 +1,5 @@
 // Small pieces several handlers share: list pages, lookups that 404, currency and country checks.
-import { errors } from '../../../engine/errors.js';
+import { errors } from '../errors.js';
 import { isCountry, isCurrency } from '../domain/codes.js';
 import type { Collection, CreatedRange, Listable } from '../../../engine/state/collection.js';
 import type { HandlerContext } from './context.js';

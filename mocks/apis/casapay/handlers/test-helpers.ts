@@ -1,7 +1,7 @@
 // /v1/test_helpers/...: drive time and lifecycles directly, as Stripe's test mode does — test clocks,
 // moving a case, recording a debt payment, deciding and paying claims, firing an event.
 import type { components } from '../../../../generated/casapay.js';
-import { errors } from '../../../engine/errors.js';
+import { errors } from '../errors.js';
 import type { TestClock } from '../../../engine/state/store.js';
 import { created, ok, type EventSubject, type Handler } from './context.js';
 import { find, listPage } from './shared.js';

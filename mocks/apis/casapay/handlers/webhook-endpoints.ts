@@ -3,7 +3,7 @@ import type { components } from '../../../../generated/casapay.js';
 import type { WebhookEndpoint } from '../../../engine/state/store.js';
 import { created, ok, type Handler } from './context.js';
 import { find, listPage } from './shared.js';
-import { errors } from '../../../engine/errors.js';
+import { errors } from '../errors.js';
 
 type CreateParams = components['schemas']['WebhookEndpointCreateParams'];
 type UpdateParams = components['schemas']['WebhookEndpointUpdateParams'];

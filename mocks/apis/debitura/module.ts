@@ -1,18 +1,20 @@
-// Debitura's two APIs on the mock's one Fastify app, each an encapsulated plugin under its prefix
-// with its own authentication and error rendering, and the shared pipeline for every operation:
+// Debitura's two APIs as one module of the mock (engine/api-module.ts), each an encapsulated plugin
+// under its prefix with its own authentication and error rendering, and the engine's pipeline for
+// every operation:
 //   /debitura/referral  XApiKey (the referral partner's key; each key is its own account)
 //   /debitura/customer  Authorization: Bearer <token minted by /debitura/referral/oauth/token>,
 //                       or XApiKey for a direct creditor (an account of its own with one client)
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { loadBundledContract, type Contract } from '../../../kit/contract.js';
-import type { OtherApi } from '../../operator/front-door.js';
-import { errors } from '../../engine/errors.js';
+import type { ApiListing, ApiModule, MountContext } from '../../engine/api-module.js';
+import { ApiError, errors } from '../../engine/errors.js';
 import type { CompiledOperation } from '../../engine/pipeline.js';
+import { sameSecret } from '../../engine/same-secret.js';
 import { mountOperations, sendError, toApiError } from '../../engine/mount-operations.js';
 import type { Sandbox } from '../../engine/sandbox.js';
-import type { AccountState } from '../../engine/state/store.js';
+import type { Account } from '../../engine/state/accounts.js';
 import { SCENARIO_SUFFIX } from '../casapay/scenarios/scenarios.js';
-import { ok } from '../casapay/handlers/context.js';
+import { ok } from '../../engine/handler.js';
 import { completeVerification, signContracts, SIGNING_TASK, VERIFICATION_TASK, type DebituraRuntime } from './cases.js';
 import { customerHandlers } from './customer-handlers.js';
 import { referralHandlers } from './referral-handlers.js';
@@ -21,8 +23,16 @@ import { caseCheckFor, responseDefectsFor, signerFor, wrapHandlers, type Debitur
 import { errorRendererFor, eventIdsFor, payloadVariantFor, responseVariantsFor, type DebituraVariants } from './variants.js';
 import { addClient, applyDebituraScenario, DEBITURA_SCENARIO_STEP, debituraScenarioStepRunner, DOCS_PARTNER_KEY, DOCS_TENANT, loadDebituraScenarios, seedDocsPartner, type DebituraScenario, type DebituraScenarioRuntime } from './scenarios.js';
 import { DOCS_TOKEN, TOKEN_LIFETIME_SECONDS, TokenRegistry } from './tokens.js';
-import { clientByTenant, worldOf } from './state.js';
-import { DEBITURA_CREATES } from '../../engine/state/object-limit.js';
+import { clientByTenant, debituraAccount, dumpDebitura, worldOf, type DebituraWorld } from './state.js';
+
+/** The largest file an upload may carry (the published contract names no limit: the mock's 25 MB, as CasaPay's). */
+const MAX_FILE_BYTES = 25 * 1024 * 1024;
+
+/** Operations of the Customer and Referral APIs that store new objects. */
+export const DEBITURA_CREATES: ReadonlySet<string> = new Set(['createCase', 'uploadCaseFile', 'createWebhook', 'createClient', 'uploadPartnerCaseFile', 'createPartnerWebhook']);
+
+const storedObjects = (world: DebituraWorld | undefined): number =>
+  world ? world.clients.size + world.cases.size + world.payments.size + world.subscriptions.size + world.fileCount : 0;
 
 export const DEBITURA_PREFIX = '/debitura/';
 export const REFERRAL_PREFIX = '/debitura/referral';
@@ -31,6 +41,8 @@ export const CUSTOMER_PREFIX = '/debitura/customer';
 const PARTNER_ACCOUNT = 'debitura:';
 const DIRECT_ACCOUNT = 'debitura-direct:';
 const KEY = /^[A-Za-z0-9_.-]{1,200}$/;
+/** A Debitura account's admin name: `debitura:<XApiKey>` (a referral partner) or `debitura-direct:<XApiKey>` (a direct creditor). */
+const ACCOUNT_NAME = /^debitura(?:-direct)?:([A-Za-z0-9_.-]{1,200})$/;
 
 /** True for the accounts of Debitura's APIs (their keys never collide with CasaPay's `sk_…`). */
 export const isDebituraAccount = (key: string) => key.startsWith(PARTNER_ACCOUNT) || key.startsWith(DIRECT_ACCOUNT);
@@ -43,7 +55,13 @@ export interface DebituraOptions {
   scenario?: string;
 }
 
-export function createDebitura({ sandbox, defects, variants, scenario: runScenario }: DebituraOptions) {
+export interface DebituraModule extends ApiModule {
+  tokens: TokenRegistry;
+  /** Debitura's scenarios (mocks/apis/debitura/scenarios/), by name. */
+  scenarios(): Map<string, DebituraScenario>;
+}
+
+export function createDebitura({ sandbox, defects, variants, scenario: runScenario }: DebituraOptions): DebituraModule {
   const contracts = { referral: loadBundledContract('debitura-referral.json'), customer: loadBundledContract('debitura-customer.json') };
   const rt: DebituraRuntime = { dispatcher: sandbox.dispatcher, sign: signerFor(defects), eventId: eventIdsFor(variants), outgoing: payloadVariantFor(variants, contracts.customer), checkCase: caseCheckFor(defects), send: sandbox.webhookGuard.send, maxEvents: sandbox.options.maxEvents };
   const render = errorRendererFor(variants, renderDebituraError);
@@ -66,7 +84,7 @@ export function createDebitura({ sandbox, defects, variants, scenario: runScenar
   const scenarios = () => (loaded ??= loadDebituraScenarios());
 
   /** The partner's account for a request (X-Mock-Scenario gives it a separate, seeded one; an unknown name is a 400). */
-  const accountFor = (request: FastifyRequest, prefix: string, key: string): AccountState => {
+  const accountFor = (request: FastifyRequest, prefix: string, key: string): Account => {
     const header = request.headers['x-mock-scenario'];
     if (typeof header !== 'string' || !header.trim()) return sandbox.account(`${prefix}${key}`);
     const name = header.split(':')[0]!.trim();
@@ -99,7 +117,7 @@ export function createDebitura({ sandbox, defects, variants, scenario: runScenar
       if (!checked) throw debituraErrors.tokenInvalid();
       if ('expiredAt' in checked) throw debituraErrors.tokenExpired(checked.expiredAt);
       const account = sandbox.store.peek(checked.grant.accountKey);
-      if (!account || !account.debitura?.clients.has(checked.grant.clientId)) throw debituraErrors.tokenInvalid();
+      if (!account || !debituraAccount(account).debitura?.clients.has(checked.grant.clientId)) throw debituraErrors.tokenInvalid();
       request.account = sandbox.account(checked.grant.accountKey);
       request.caller = { via: 'bearer', clientId: checked.grant.clientId };
       return;
@@ -128,15 +146,15 @@ export function createDebitura({ sandbox, defects, variants, scenario: runScenar
       return [s, varied ? varied(operationId, s, b) : b];
     };
   };
-  /** What the front door lists beside CasaPay's /v1. */
-  const apis: OtherApi[] = [
+  /** What the front door lists. */
+  const apis: ApiListing[] = [
     { name: "Debitura's Referral-Partner API", prefix: REFERRAL_PREFIX, auth: 'XApiKey: <partner key> (the docs\' YOUR_API_KEY is seeded)', contract: contracts.referral, try: `curl -X POST {base}/oauth/token -H "XApiKey: ${DOCS_PARTNER_KEY}" -H "Content-Type: application/json" -d '{"externalTenantId": "${DOCS_TENANT}"}'` },
     { name: "Debitura's Customer API", prefix: CUSTOMER_PREFIX, auth: 'Authorization: Bearer <accessToken from the Referral API> (or XApiKey as a direct creditor)', contract: contracts.customer, try: `curl {base}/cases -H "Authorization: Bearer ${DOCS_TOKEN}"` },
   ];
   const scenarioRuntime: DebituraScenarioRuntime = { ...deps, contracts, handlers: served };
   sandbox.tasks.define(DEBITURA_SCENARIO_STEP, debituraScenarioStepRunner(scenarioRuntime));
 
-  async function mount(app: FastifyInstance, options: { validateResponses: boolean; logUnexpected: (request: FastifyRequest, error: unknown) => void }): Promise<CompiledOperation[]> {
+  async function mount(app: FastifyInstance, options: MountContext): Promise<CompiledOperation[]> {
     const compiled: CompiledOperation[] = [];
     const api = (prefix: string, contract: Contract, handlers: typeof served.referral, authenticate: (request: FastifyRequest) => void) =>
       app.register(async (scope) => {
@@ -155,7 +173,19 @@ export function createDebitura({ sandbox, defects, variants, scenario: runScenar
           }
           done();
         });
-        compiled.push(...mountOperations(scope, { sandbox, contract, handlers, renderError: render, responseDefects: responseDefectsOf(contract), validateResponses: options.validateResponses, creates: DEBITURA_CREATES }));
+        compiled.push(
+          ...mountOperations(scope, {
+            sandbox,
+            contract,
+            handlers,
+            renderError: render,
+            responses: responseDefectsOf(contract),
+            validateResponses: options.validateResponses,
+            creates: DEBITURA_CREATES,
+            fileLimitBytes: MAX_FILE_BYTES,
+            preferForPrism: options.preferForPrism,
+          }),
+        );
       }, { prefix });
     await api(REFERRAL_PREFIX, contracts.referral, served.referral, authenticateReferral);
     await api(CUSTOMER_PREFIX, contracts.customer, served.customer, authenticateCustomer);
@@ -163,17 +193,32 @@ export function createDebitura({ sandbox, defects, variants, scenario: runScenar
   }
 
   return {
+    name: 'debitura',
+    prefixes: [DEBITURA_PREFIX],
+    renderError: render,
     tokens,
-    apis,
+    listings: apis,
     mount,
-    /** Debitura's scenarios (mocks/apis/debitura/scenarios/), by name. */
     scenarios,
+    scenarioNames: () => [...scenarios().keys()],
+    storedObjects: (account) => storedObjects(debituraAccount(account).debitura),
+    accountKeys: { test: (key) => ACCOUNT_NAME.test(key), example: 'debitura:<XApiKey>' },
+    proveAccount(request, key) {
+      // A Debitura account is proven by its XApiKey header.
+      const given = request.headers.xapikey;
+      if (typeof given === 'string' && sameSecret(given, ACCOUNT_NAME.exec(key)![1]!)) return undefined;
+      return new ApiError(401, 'authentication_error', given ? 'api_key_invalid' : 'api_key_missing', "On a shared mock a Debitura account's admin data needs that account's own key: send XApiKey: <key>.");
+    },
+    dump: (account) => {
+      const world = debituraAccount(account).debitura;
+      return world ? { debitura: dumpDebitura(world) } : undefined;
+    },
     /**
      * Seeds a new Debitura account; false for other accounts (CasaPay's seeding goes on). A partner's
      * account gets its X-Mock-Scenario, or the run's --scenario when that names a Debitura scenario
      * (the docs' partner too, after its docs seed); a direct creditor's account gets none.
      */
-    seed(account: AccountState): boolean {
+    seed(account: Account): boolean {
       if (!isDebituraAccount(account.key)) return false;
       seedDocsPartner(deps, account, docsAccount);
       if (!account.key.startsWith(PARTNER_ACCOUNT)) return true;

@@ -1,0 +1,197 @@
+// CasaPay's API as one module of the mock (engine/api-module.ts): its contract's routes under /v1,
+// authentication by `Authorization: Bearer sk_…`, its error envelope, its handlers with their events
+// and test clocks, its scenarios (an X-Mock-Scenario header, --scenario, the docs' key), Pact provider
+// states, and its edges — deliberate defects and benign variants, chosen once at start.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Contract } from '../../../kit/contract.js';
+import type { ApiModule, MountContext } from '../../engine/api-module.js';
+import { ApiError, type RenderedError } from '../../engine/errors.js';
+import { sameSecret } from '../../engine/same-secret.js';
+import type { Effects as EngineEffects, RequestContext } from '../../engine/handler.js';
+import { mountOperations } from '../../engine/mount-operations.js';
+import type { Sandbox } from '../../engine/sandbox.js';
+import type { Account } from '../../engine/state/accounts.js';
+import { CASAPAY_API_KEY, errors, renderCasaPayError } from './errors.js';
+import { handlers } from './handlers/index.js';
+import { handlerTaskRunners } from './handlers/tasks.js';
+import { MAX_FILE_BYTES } from './handlers/case-files.js';
+import type { Handler } from './handlers/context.js';
+import { casapayContext, casapayEffects } from './effects.js';
+import { EventLog, type SignatureScheme } from './event-log.js';
+import { casapayAccount, initCasaPayAccount, storedCasaPayObjects, type AccountState } from './state.js';
+import { testClocks } from './test-clocks.js';
+import { dumpCasaPay } from './dump.js';
+import { createProviderStates, type ProviderStates } from './provider-states.js';
+import { applyScenario, loadScenarios, SCENARIO_STEP, SCENARIO_SUFFIX, scenarioFromHeader, scenarioStepRunner, type Scenario, type ScenarioRuntime } from './scenarios/scenarios.js';
+import type { Defects } from './defects.js';
+import { applyResponseDefects } from './response-defects.js';
+import type { VariantHooks } from './variants.js';
+
+/** The API key of CasaPay's documentation: its account holds the objects the quickstarts refer to. */
+export const DOCS_API_KEY = 'sk_test_4eC39HqLyjWDarjtT1zdp7dc';
+
+/** Operations that store new objects (fireEvent stores an event: events have their own window). */
+export const CASAPAY_CREATES: ReadonlySet<string> = new Set([
+  'createCollectionCase',
+  'uploadCaseFile',
+  'createGuaranteePolicy',
+  'createGuarantee',
+  'createClaim',
+  'createWebhookEndpoint',
+  'createTestClock',
+  'createTestDebtPayment',
+]);
+
+/** A secret that is not the endpoint's, for the mis-signed-webhook defect. */
+const WRONG_SECRET = 'whsec_not_the_endpoint_secret';
+
+export interface CasaPayOptions {
+  sandbox: Sandbox;
+  contract: Contract;
+  defects: Defects;
+  variants: VariantHooks;
+  /** The run's --scenario, when it names a CasaPay scenario. */
+  scenario?: string;
+  webhookUrl?: string;
+  webhookSecret?: string;
+  webhookSigning?: SignatureScheme;
+}
+
+export interface CasaPayModule extends ApiModule {
+  contract: Contract;
+  events: EventLog;
+  providerStates: ProviderStates;
+  scenarios(): Map<string, Scenario>;
+  applyScenario(account: Account, scenario: Scenario): void;
+}
+
+export function createCasaPay(options: CasaPayOptions): CasaPayModule {
+  const { sandbox, contract, defects, variants } = options;
+  const events = new EventLog(sandbox, {
+    webhookUrl: options.webhookUrl,
+    webhookSecret: options.webhookSecret,
+    webhookSigning: options.webhookSigning,
+    maxEvents: sandbox.options.maxEvents,
+    edges: {
+      variant: variants.mutate,
+      secret: defects.has('unsigned-webhook') ? () => null : defects.has('mis-signed-webhook') ? () => WRONG_SECRET : undefined,
+    },
+  });
+  const withEvents = <F extends EngineEffects>(fx: F) => casapayEffects(fx, events, null, defects);
+  for (const [kind, run] of handlerTaskRunners().entries()) sandbox.tasks.define(kind, (fx, params) => run(withEvents(fx), params));
+
+  // Scenario files are read on first need (a --scenario, an X-Mock-Scenario header, the docs' key).
+  let loaded: Map<string, Scenario> | undefined;
+  const scenarios = () => (loaded ??= loadScenarios());
+  const runtime: ScenarioRuntime = {
+    contract,
+    effects: (account) => withEvents(sandbox.effects(account, null)),
+    deliveries: (eventId) => sandbox.deliveries(eventId),
+    advanceTestClock: (account, clockId, to) => casapayContextFor(account).advanceTestClock(clockId, to),
+  };
+  const casapayContextFor = (account: Account) => casapayContext(Object.assign(sandbox.effects(account, null), { request: { id: null, idempotencyKey: null } }) as unknown as RequestContext, events, sandbox, defects);
+  sandbox.tasks.define(SCENARIO_STEP, (fx, params) => scenarioStepRunner(runtime)(withEvents(fx), params));
+  const apply = (account: Account, scenario: Scenario) => applyScenario(runtime, casapayAccount(account), scenario);
+  const providerStates = createProviderStates({ sandbox, scenarios, apply });
+
+  function authenticate(request: FastifyRequest): void {
+    const header = request.headers.authorization;
+    let key: string | undefined;
+    if (header) {
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      if (!match || !CASAPAY_API_KEY.test(match[1]!)) throw errors.apiKeyInvalid();
+      key = match[1]!;
+    } else if (defects.has('auth-ignored')) {
+      key = 'sk_test_anonymous';
+    } else {
+      throw errors.apiKeyMissing();
+    }
+    if (defects.has('cross-account-leak')) key = 'sk_test_shared_by_everyone';
+    // X-Mock-Scenario gives the key a separate account seeded with that scenario (`name:session` for more than one).
+    const scenarioHeader = request.headers['x-mock-scenario'];
+    if (typeof scenarioHeader === 'string' && scenarioHeader) {
+      scenarioFromHeader(scenarios(), scenarioHeader);
+      key = `${key}${SCENARIO_SUFFIX}${scenarioHeader.trim()}`;
+    }
+    request.account = sandbox.account(key);
+  }
+
+  const renderError = (error: ApiError): RenderedError => {
+    const rendered = renderCasaPayError(defects.has('500-on-bad-input') && error.status === 400 && error.code.startsWith('parameter_') ? errors.internal() : error);
+    if (!defects.size) return rendered;
+    const [status, body] = applyResponseDefects(defects, rendered.status, rendered.body);
+    return { status, body };
+  };
+
+  const served = variants.handlers ? variants.handlers(handlers) : handlers;
+  // Each handler gets CasaPay's context (events, delivery logs, test clocks) over the engine's.
+  const contextual: Record<string, (ctx: RequestContext) => ReturnType<Handler>> = {};
+  for (const [operationId, handler] of Object.entries(served)) contextual[operationId] = (ctx) => handler(casapayContext(ctx, events, sandbox, defects));
+
+  return {
+    name: 'casapay',
+    prefixes: ['/v1/'],
+    contract,
+    events,
+    providerStates,
+    scenarios,
+    applyScenario: apply,
+    renderError,
+    initAccount: initCasaPayAccount,
+    storedObjects: (account) => storedCasaPayObjects(casapayAccount(account)),
+    namedClocks: testClocks,
+    scenarioNames: () => [...scenarios().keys()],
+    accountKeys: { test: (key) => CASAPAY_API_KEY.test(key), example: 'sk_test_123' },
+    dump: (account) => dumpCasaPay(casapayAccount(account)),
+    proveAccount(request, key) {
+      const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+      if (match && sameSecret(match[1]!, key)) return undefined;
+      return new ApiError(
+        401,
+        'authentication_error',
+        match ? 'api_key_invalid' : 'api_key_missing',
+        match
+          ? "The Authorization header names another account: on a shared mock an account's admin data needs that account's own API key."
+          : "On a shared mock an account's admin data needs that account's own API key: send Authorization: Bearer sk_test_….",
+      );
+    },
+    listings: [],
+    install: variants.install,
+    seed(account) {
+      if (providerStates.seed(casapayAccount(account))) return true;
+      const fromHeader = account.key.includes(SCENARIO_SUFFIX) ? account.key.split(SCENARIO_SUFFIX)[1]!.split(':')[0]! : undefined;
+      const name = fromHeader ?? (account.key === DOCS_API_KEY ? 'quickstart' : options.scenario && scenarios().has(options.scenario) ? options.scenario : undefined);
+      if (name) apply(account, scenarios().get(name)!);
+      return name !== undefined;
+    },
+    async mount(app: FastifyInstance, context: MountContext) {
+      // Authenticate before the body is read: a 25 MB upload without a key is refused at once.
+      // Decided on the route the router chose (the URL only when none matched, so /v1/nope without a key is 401).
+      app.addHook('onRequest', (request, _reply, done) => {
+        const route = request.routeOptions.url;
+        if (request.method === 'OPTIONS' || !(route ?? request.url).startsWith('/v1/')) return done();
+        try {
+          authenticate(request);
+        } catch (error) {
+          return done(error as Error);
+        }
+        done();
+      });
+      return mountOperations(app, {
+        sandbox,
+        contract,
+        handlers: contextual,
+        renderError,
+        responses: defects.size ? (_operationId, status, body) => applyResponseDefects(defects, status, body) : undefined,
+        validateResponses: context.validateResponses,
+        creates: CASAPAY_CREATES,
+        fileLimitBytes: defects.has('file-limit-ignored') ? 4 * MAX_FILE_BYTES : MAX_FILE_BYTES,
+        idempotency: !defects.has('idempotency-ignored'),
+        preferForPrism: context.preferForPrism,
+        missingHints: { 'debtor[country]': "Give the debtor's country as debtor.country or debtor.address.country." },
+      });
+    },
+  };
+}
+
+export type { AccountState };

@@ -1,0 +1,93 @@
+// The accounts of one mock: every key is its own account, and objects of one account are invisible to
+// another. The engine's account holds only what the engine itself uses (its key, its schedule, the
+// scenarios applied to it); each API adds its state when the account opens (ApiModule.initAccount), so
+// a CasaPay account carries CasaPay's collections and the engine never names them.
+import { Schedule } from '../scheduler/scheduler.js';
+
+export type { ScheduledTask } from '../scheduler/scheduler.js';
+
+/** A scenario applied to an account: the scenario and the variables its steps share (`as:` results). */
+export interface AppliedScenario {
+  scenario: { name: string; steps: readonly unknown[] } & Record<string, any>;
+  vars: Record<string, unknown>;
+}
+
+export interface Account {
+  key: string;
+  /** What is due on virtual time, one queue per clock (engine/scheduler/). */
+  schedule: Schedule;
+  /** Scenarios applied to this account, by name, for their scheduled steps. */
+  scenarios: Map<string, AppliedScenario>;
+}
+
+/** A new account: the engine's part; the APIs add theirs (`init`). */
+export const createAccount = (key: string): Account => ({ key, schedule: new Schedule(), scenarios: new Map() });
+
+/** All accounts of one mock server, created on first use of a key. */
+export class AccountStore {
+  private readonly accounts = new Map<string, Account>();
+  /** Accounts dropped to stay within maxAccounts, since start (for the admin's account list). */
+  evicted = 0;
+
+  /**
+   * `init` gives each new account the APIs' state; then `seed` runs once on it (scenarios); neither may
+   * create accounts itself.
+   * `maxAccounts` bounds the accounts kept: opening one more evicts the least recently used (Map
+   * order is use order: every use moves the account to the end). Unbounded when undefined, and then
+   * a use costs nothing extra.
+   */
+  constructor(
+    private readonly init: (account: Account) => void = () => undefined,
+    private readonly seed: (account: Account) => void = () => undefined,
+    readonly maxAccounts?: number,
+    private readonly onEvict: (key: string) => void = () => undefined,
+  ) {}
+
+  account(key: string): Account {
+    let account = this.accounts.get(key);
+    if (account) {
+      if (this.maxAccounts !== undefined) {
+        this.accounts.delete(key);
+        this.accounts.set(key, account);
+      }
+      return account;
+    }
+    if (this.maxAccounts !== undefined) {
+      while (this.accounts.size >= this.maxAccounts) {
+        const oldest = this.accounts.keys().next().value as string;
+        this.accounts.delete(oldest);
+        this.evicted++;
+        this.onEvict(oldest);
+      }
+    }
+    account = createAccount(key);
+    this.init(account);
+    this.accounts.set(key, account);
+    try {
+      this.seed(account);
+    } catch (error) {
+      // A seed that failed (a scenario file unreadable for want of file descriptors) leaves no
+      // half-seeded account behind: the next request with this key seeds it afresh.
+      this.accounts.delete(key);
+      throw error;
+    }
+    return account;
+  }
+
+  peek(key: string): Account | undefined {
+    return this.accounts.get(key);
+  }
+
+  reset(key?: string): void {
+    if (key === undefined) this.accounts.clear();
+    else this.accounts.delete(key);
+  }
+
+  all(): Account[] {
+    return [...this.accounts.values()];
+  }
+
+  get size(): number {
+    return this.accounts.size;
+  }
+}
