@@ -2,9 +2,10 @@
 // case files. Beyond, a declared 400 in the API's own error shape, and nothing changes.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeErrors, loadBundledContract } from '../kit/contract.js';
-import { MAX_WEBHOOK_ENDPOINTS } from './apis/casapay/handlers/webhook-endpoints.js';
+import { MAX_WEBHOOK_ENDPOINTS } from './engine/webhooks/registration.js';
 import { MAX_ACCOUNT_FILE_BYTES } from './apis/casapay/handlers/case-files.js';
 import { QUICKSTART_CASE, startMock, type TestMock } from './test-support.js';
+import { casapayAccount } from './apis/casapay/state.js';
 
 const referral = loadBundledContract('debitura-referral.json');
 let mock: TestMock;
@@ -67,7 +68,7 @@ it('CasaPay: an upload that would take the account over 100 MB of case files is 
     return mock.call('POST', `/v1/collection_cases/${caseId}/files`, { key, body: data });
   };
   // 99 MB already kept (put there directly: uploading it would only make the test slow).
-  mock.sandbox.account(key).fileContents.set('file_already_kept', Buffer.allocUnsafe(MAX_ACCOUNT_FILE_BYTES - 1024 * 1024));
+  casapayAccount(mock.sandbox.account(key)).fileContents.set('file_already_kept', Buffer.allocUnsafe(MAX_ACCOUNT_FILE_BYTES - 1024 * 1024));
   const refused = await upload(1024 * 1024 + 1);
   expect(refused.status).toBe(400);
   expect(refused.body.error).toMatchObject({ type: 'invalid_request_error', code: 'resource_limit_reached' });

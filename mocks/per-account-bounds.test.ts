@@ -9,8 +9,11 @@ import { createClock } from './engine/clock.js';
 import { describeErrors, loadBundledContract } from '../kit/contract.js';
 import { createMockEngine } from './server.js';
 import { IdempotencyCache } from './engine/state/idempotency.js';
-import { CASAPAY_CREATES, DEBITURA_CREATES, storedObjects } from './engine/state/object-limit.js';
+import { CASAPAY_CREATES } from './apis/casapay/module.js';
+import { DEBITURA_CREATES } from './apis/debitura/module.js';
+import { debituraAccount } from './apis/debitura/state.js';
 import { QUICKSTART_CASE, TEST_NOW, contract, startMock, type TestMock } from './test-support.js';
+import { casapayAccount } from './apis/casapay/state.js';
 
 const referral = loadBundledContract('debitura-referral.json');
 const customer = loadBundledContract('debitura-customer.json');
@@ -30,8 +33,8 @@ describe('--max-objects', () => {
     expect((await mock.call('POST', '/v1/test_helpers/test_clocks', { key, body: { frozen_time: TEST_NOW } })).status).toBe(201);
     const kase = await mock.call('POST', '/v1/collection_cases', { key, body: QUICKSTART_CASE });
     expect(kase.status).toBe(201);
-    const account = mock.sandbox.store.peek(key)!;
-    expect(storedObjects(account)).toBe(3);
+    const account = casapayAccount(mock.sandbox.store.peek(key)!);
+    expect(mock.sandbox.storedObjects(account)).toBe(3);
     const events = account.events.size;
 
     const refused = await mock.call('POST', '/v1/collection_cases', { key, body: QUICKSTART_CASE, headers: { 'Idempotency-Key': 'case-2' } });
@@ -40,7 +43,7 @@ describe('--max-objects', () => {
     expect(refused.body.error.message).toMatch(/at most 3 stored objects/);
     expect(refused.body.error.message).toMatch(/--max-objects/);
     expect((await mock.call('POST', '/v1/guarantee_policies', { key, body: POLICY('two') })).body.error.code).toBe('resource_limit_reached');
-    expect(storedObjects(account)).toBe(3);
+    expect(mock.sandbox.storedObjects(account)).toBe(3);
     expect(account.events.size).toBe(events);
     expect((await mock.call('GET', '/v1/collection_cases', { key })).body.data).toHaveLength(1);
     // The refusal did not keep its key (a retry is judged afresh), and an earlier create still replays.
@@ -67,7 +70,7 @@ describe('--max-objects', () => {
     expect(errorShape(answer.body), describeErrors(errorShape.errors)).toBe(true);
     expect(answer.body).toMatchObject({ error: 'resource_limit_reached' });
     expect(answer.body.message).toMatch(/at most 3 stored objects.*--max-objects/);
-    expect(storedObjects(account)).toBe(3);
+    expect(mock.sandbox.storedObjects(account)).toBe(3);
   });
 
   it('every operation that stores objects is counted (a new create in a contract must be added here or to the exceptions)', () => {
@@ -134,7 +137,7 @@ describe('--max-events', () => {
     expect((await post('/referral/clients', { XApiKey }, { externalTenantId: 'tenant-1', client: { name: 'Acme GmbH', country: 'DE', supportEmail: 'support@acme.example' }, users: [{ email: 'jane+signed@acme.example', name: 'Jane Doe' }] })).status).toBe(201);
     const token = await post('/referral/oauth/token', { XApiKey }, { externalTenantId: 'tenant-1' });
     for (let i = 0; i < 4; i++) expect((await post('/customer/cases', { Authorization: `Bearer ${token.body.accessToken}` }, { ...DEBITURA_CASE, creditorReference: `ref-${i}` })).status).toBe(200);
-    const world = mock.sandbox.store.peek(`debitura:${XApiKey}`)!.debitura!;
+    const world = debituraAccount(mock.sandbox.store.peek(`debitura:${XApiKey}`)!).debitura!;
     expect(world.cases.size).toBe(4);
     expect(world.events).toHaveLength(3);
     const newest = [...world.cases.values()].at(-1)!.case.id;

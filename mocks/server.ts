@@ -1,43 +1,45 @@
-// Composition root: Fastify, the contract's routes with their compiled validators, authentication,
-// CORS, error rendering, the sandbox (state, clock, webhooks) and Prism for contract examples.
+// Composition root: Fastify, the engine (sandbox, pipeline, clock, webhooks), the operator surfaces
+// (journal, faults, /__admin, the console, the front door) and a list of API modules — CasaPay's /v1
+// and Debitura's two APIs — each mounting its contracts with its own authentication and error shape.
+// The one place that names every API: it splits the --defect and --variant flags between them.
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import qs from 'qs';
 import { loadContract, type Contract } from '../kit/contract.js';
-import { createClock, type Clock } from './engine/clock.js';
 import { monotonicMs, realNowMs } from '../kit/real-time.js';
-import { ApiError, errors } from './engine/errors.js';
-import { DEFECTS, parseDefects, type DefectName } from './apis/casapay/defects.js';
-import { handlers } from './apis/casapay/handlers/index.js';
-import type { RenderedError } from './engine/pipeline.js';
-import { mountOperations, sendError, toApiError } from './engine/mount-operations.js';
-import { createDebitura, DEBITURA_PREFIX } from './apis/debitura/mount.js';
+import { attachModules, moduleFor, type ApiModule } from './engine/api-module.js';
+import { createClock, type Clock } from './engine/clock.js';
+import { errors, type ApiError, type RenderedError } from './engine/errors.js';
+import { parseJsonBody } from './engine/json-body.js';
+import { createLineWriter } from './engine/log-writer.js';
+import { sendError, toApiError } from './engine/mount-operations.js';
+import type { CompiledOperation } from './engine/pipeline.js';
+import { DEFAULT_SHARED_MAX_EVENTS, Sandbox } from './engine/sandbox.js';
+import { SCENARIO_SUFFIX } from './engine/state/accounts.js';
+import { DEFAULT_SHARED_MAX_IDEMPOTENCY_KEYS } from './engine/state/idempotency.js';
+import { createIdMinter } from './engine/state/ids.js';
+import { DEFAULT_SHARED_MAX_OBJECTS } from './engine/state/object-limit.js';
+import { checkStartupWebhookUrl, type Resolve } from './engine/webhooks/url-guard.js';
+import { createCasaPay, DOCS_API_KEY, type CasaPayModule } from './apis/casapay/module.js';
+import { DEFECTS, parseDefects, sandboxEdgesFor } from './apis/casapay/defects.js';
+import { renderCasaPayError } from './apis/casapay/errors.js';
+import { parseVariants, variantHooks, VARIANTS } from './apis/casapay/variants.js';
+import { createDebitura, type DebituraModule } from './apis/debitura/module.js';
 import { DEBITURA_DEFECTS, parseDebituraDefects } from './apis/debitura/defects.js';
 import { DEBITURA_VARIANTS, parseDebituraVariants } from './apis/debitura/variants.js';
-import { renderDebituraError } from './apis/debitura/errors.js';
-import { Sandbox } from './engine/sandbox.js';
-import { createIdMinter } from './engine/state/ids.js';
-import { applyResponseDefects } from './apis/casapay/response-defects.js';
-import { parseVariants, variantHooks, VARIANTS } from './apis/casapay/variants.js';
-import { registerAdmin } from './operator/admin.js';
-import { registerFrontDoor } from './operator/front-door.js';
-import { installBrowserGuard } from './operator/browser-guard.js';
 import { accessFor, DEFAULT_SHARED_MAX_ACCOUNTS } from './operator/admin-access.js';
-import { CASAPAY_CREATES, DEFAULT_SHARED_MAX_OBJECTS } from './engine/state/object-limit.js';
-import { DEFAULT_SHARED_MAX_IDEMPOTENCY_KEYS } from './engine/state/idempotency.js';
-import { DEFAULT_SHARED_MAX_EVENTS } from './engine/sandbox.js';
+import { registerAdmin } from './operator/admin.js';
+import { installBrowserGuard } from './operator/browser-guard.js';
 import { registerConsole } from './operator/console/route.js';
-import { installFaults, type FaultOptions } from './operator/faults.js';
+import { installFaults, stripFaultPreferences, type FaultOptions } from './operator/faults.js';
+import { registerFrontDoor } from './operator/front-door.js';
 import { installJournal, type Journal } from './operator/journal.js';
-import { createProviderStates } from './apis/casapay/provider-states.js';
-import { createLineWriter } from './engine/log-writer.js';
-import { parseJsonBody } from './engine/json-body.js';
-import { checkStartupWebhookUrl, type Resolve } from './engine/webhooks/url-guard.js';
-import { applyScenario, loadScenarios, SCENARIO_STEP, SCENARIO_SUFFIX, scenarioFromHeader, scenarioStepRunner, type Scenario, type ScenarioRuntime } from './apis/casapay/scenarios/scenarios.js';
 
-/** The API key of CasaPay's documentation: its account holds the objects the quickstarts refer to. */
-export const DOCS_API_KEY = 'sk_test_4eC39HqLyjWDarjtT1zdp7dc';
+export { DOCS_API_KEY };
+
+/** The User-Agent of every webhook the mock sends, whatever the API. */
+const WEBHOOK_USER_AGENT = 'CasaPay-Mock/1.0';
 
 export type LogLevel = 'silent' | 'error' | 'info' | 'debug';
 
@@ -109,6 +111,10 @@ export interface MockServerOptions {
 export interface MockEngine {
   app: FastifyInstance;
   sandbox: Sandbox;
+  /** The APIs mounted, CasaPay's first (its shape answers what belongs to no API). */
+  modules: readonly ApiModule[];
+  /** The same modules by name, with what each offers beyond the ApiModule shape (tests, routes in). */
+  apis: { casapay: CasaPayModule; debitura: DebituraModule };
   journal: Journal;
   clock: Clock;
   /** Compiles every validator in the background, one operation per turn of the event loop. */
@@ -141,33 +147,10 @@ export interface MockServer extends MockEngine {
 const parseQuery = (query: string): Record<string, unknown> =>
   query === '' ? {} : qs.parse(query, { depth: 2, parameterLimit: 200, arrayLimit: 100 });
 
-const API_KEY = /^sk_(test|live)_[A-Za-z0-9_]{1,200}$/;
 const JSON_LIMIT = 1024 * 1024;
 
 function fastifySchemasUnused(): never {
   throw new Error('Routes of the mock are validated by the pipeline against the contract; do not give them Fastify schemas.');
-}
-
-function authenticate(request: FastifyRequest, sandbox: Sandbox, defects: ReadonlySet<DefectName>, scenarios: () => Map<string, Scenario>): void {
-  const header = request.headers.authorization;
-  let key: string | undefined;
-  if (header) {
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match || !API_KEY.test(match[1]!)) throw errors.apiKeyInvalid();
-    key = match[1]!;
-  } else if (defects.has('auth-ignored')) {
-    key = 'sk_test_anonymous';
-  } else {
-    throw errors.apiKeyMissing();
-  }
-  if (defects.has('cross-account-leak')) key = 'sk_test_shared_by_everyone';
-  // X-Mock-Scenario gives the key a separate account seeded with that scenario (`name:session` for more than one).
-  const scenarioHeader = request.headers['x-mock-scenario'];
-  if (typeof scenarioHeader === 'string' && scenarioHeader) {
-    scenarioFromHeader(scenarios(), scenarioHeader);
-    key = `${key}${SCENARIO_SUFFIX}${scenarioHeader.trim()}`;
-  }
-  request.account = sandbox.account(key);
 }
 
 /** The names of one flag (--defect, --variant) split into CasaPay's and Debitura's; an unknown name lists both tables. */
@@ -176,9 +159,6 @@ function splitByApi(names: readonly string[] = [], kind: string, casapay: Readon
   if (unknown.length) throw new Error(`Unknown ${kind}(s): ${unknown.join(', ')}. Known: ${[...Object.keys(casapay), ...Object.keys(debitura)].join(', ')}.`);
   return [names.filter((name) => name in casapay), names.filter((name) => name in debitura)];
 }
-
-/** An error as the API a URL belongs to writes it, for answers written before any route runs. */
-const renderFor = (url: string, error: ApiError): RenderedError => (url.startsWith(DEBITURA_PREFIX) ? renderDebituraError(error) : { status: error.status, body: error.toBody() });
 
 /** `%76` → `v`: percent-encoded unreserved characters mean the characters themselves (RFC 3986 §6.2.2.2). */
 const decodeUnreserved = (path: string) =>
@@ -214,8 +194,8 @@ const targetOf = (packet: unknown): string => {
 };
 
 /** A whole HTTP/1.1 error answer for the socket, in the shape of the API the path belongs to (then the connection closes). */
-const rawErrorAnswer = (path: string, error: ApiError, requestId: string): string => {
-  const { status, body } = renderFor(path, error);
+const rawErrorAnswer = (modules: readonly ApiModule[], path: string, error: ApiError, requestId: string): string => {
+  const { status, body } = moduleFor(modules, path).renderError(error);
   const json = JSON.stringify(body);
   const reason = status === 404 ? 'Not Found' : 'Bad Request';
   return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(json)}\r\nRequest-Id: ${requestId}\r\nConnection: close\r\n\r\n${json}`;
@@ -262,31 +242,26 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   const maxEvents = perAccountBound('max events', options.maxEvents, sharedBounds, DEFAULT_SHARED_MAX_EVENTS);
   const maxIdempotencyKeys = perAccountBound('max idempotency keys', options.maxIdempotencyKeys, sharedBounds, DEFAULT_SHARED_MAX_IDEMPOTENCY_KEYS);
   const contract = options.contract ?? loadContract();
-  // One --defect flag for both APIs: Debitura's names go to the Debitura mount.
+  // One --defect flag for both APIs: Debitura's names go to the Debitura module.
   const [casapayDefectNames, debituraDefectNames] = splitByApi(options.defects, 'defect', DEFECTS, DEBITURA_DEFECTS);
   const defects = parseDefects(casapayDefectNames);
-  const debituraDefects = parseDebituraDefects(debituraDefectNames);
   const clock = options.clock ?? createClock();
   // Variants draw from their own seeded stream, so turning one on does not change the ids a seed mints.
   const variantRandom = createIdMinter(options.seed === undefined ? undefined : `${options.seed}:variants`);
   // One --variant flag for both APIs, as for defects.
   const [casapayVariantNames, debituraVariantNames] = splitByApi(options.variants, 'variant', VARIANTS, DEBITURA_VARIANTS);
   const variants = variantHooks(parseVariants(casapayVariantNames), { contract, random: variantRandom.fraction });
-  const debituraVariants = parseDebituraVariants(debituraVariantNames);
   // Anyone who can reach a shared mock (or one with an admin token) may register webhooks: none into private networks.
   const blockPrivateWebhooks = options.blockPrivateWebhooks ?? (access.shared || access.token !== undefined);
   if (options.webhookUrl !== undefined) await checkStartupWebhookUrl(options.webhookUrl, { blocking: blockPrivateWebhooks, resolve: options.webhookResolve });
   const sandbox = new Sandbox({
-    variants,
     contract,
     clock,
-    defects,
     seed: options.seed,
-    webhookUrl: options.webhookUrl,
-    webhookSecret: options.webhookSecret,
+    userAgent: WEBHOOK_USER_AGENT,
+    edges: { ids: variants.ids, send: variants.send, ...sandboxEdgesFor(defects) },
     retryDelaysMs: options.webhookRetryDelaysMs,
     webhookConcurrency: options.webhookConcurrency,
-    webhookSigning: options.webhookSigning,
     webhookMaxOpen: options.webhookMaxOpen,
     maxAccounts,
     maxObjects,
@@ -295,30 +270,25 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     blockPrivateWebhooks,
     webhookResolve: options.webhookResolve,
   });
-  // Scenario files are read on first need (a --scenario, an X-Mock-Scenario header, the docs' key).
-  let loaded: Map<string, Scenario> | undefined;
-  const scenarios = () => (loaded ??= loadScenarios());
-  const debitura = createDebitura({ sandbox, defects: debituraDefects, variants: debituraVariants, scenario: options.scenario });
-  // --scenario names a CasaPay scenario (mocks/apis/casapay/scenarios/) or a Debitura one (mocks/apis/debitura/scenarios/).
-  const debituraScenario = options.scenario !== undefined && debitura.scenarios().has(options.scenario);
-  if (options.scenario && !debituraScenario && !scenarios().has(options.scenario)) {
-    throw new Error(`Unknown scenario '${options.scenario}'. Known: ${[...scenarios().keys(), ...debitura.scenarios().keys()].join(', ')}.`);
-  }
-  const runtime: ScenarioRuntime = {
+  const casapay = createCasaPay({
+    sandbox,
     contract,
-    effects: (account) => sandbox.effects(account, null),
-    deliveries: (eventId) => sandbox.deliveries(eventId),
-    advanceTestClock: (account, clockId, to) => sandbox.advanceTestClock(account, clockId, to),
-  };
-  sandbox.tasks.define(SCENARIO_STEP, scenarioStepRunner(runtime));
-  const providerStates = createProviderStates({ sandbox, scenarios, apply: (account, scenario) => applyScenario(runtime, account, scenario) });
-  sandbox.seedAccount = (account) => {
-    if (providerStates.seed(account)) return;
-    if (debitura.seed(account)) return;
-    const fromHeader = account.key.includes(SCENARIO_SUFFIX) ? account.key.split(SCENARIO_SUFFIX)[1]!.split(':')[0]! : undefined;
-    const name = fromHeader ?? (account.key === DOCS_API_KEY ? 'quickstart' : debituraScenario ? undefined : options.scenario);
-    if (name) applyScenario(runtime, account, scenarios().get(name)!);
-  };
+    defects,
+    variants,
+    scenario: options.scenario,
+    webhookUrl: options.webhookUrl,
+    webhookSecret: options.webhookSecret,
+    webhookSigning: options.webhookSigning,
+  });
+  const debitura = createDebitura({ sandbox, defects: parseDebituraDefects(debituraDefectNames), variants: parseDebituraVariants(debituraVariantNames), scenario: options.scenario });
+  const modules: readonly ApiModule[] = [casapay, debitura];
+  // --scenario names a scenario of one of the APIs (mocks/apis/*/scenarios/).
+  if (options.scenario && !modules.some((module) => module.scenarioNames().includes(options.scenario!))) {
+    throw new Error(`Unknown scenario '${options.scenario}'. Known: ${modules.flatMap((module) => module.scenarioNames()).join(', ')}.`);
+  }
+  attachModules(sandbox, modules);
+  const renderFor = (url: string) => moduleFor(modules, url).renderError;
+
   const requestIds = createIdMinter(options.seed === undefined ? undefined : `${options.seed}:requests`);
   const nextRequestId = variants.requestId ? variants.requestId(requestIds) : () => requestIds.id('req');
   const level = options.logLevel ?? 'info';
@@ -351,7 +321,7 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
       const apiError = (error as { code?: string }).code === 'FST_ERR_MAX_PARAM_LENGTH'
         ? errors.parameterInvalid(null, 'A path parameter is longer than 100 characters.')
         : errors.urlInvalid(request.url.split('?')[0]!.slice(0, 200));
-      const { status, body } = renderFor(request.url, apiError);
+      const { status, body } = renderFor(request.url)(apiError);
       void (reply as unknown as FastifyReply).code(status).header('Request-Id', request.id).send(body);
     },
     // Node's HTTP parser refuses the request before Fastify sees it (oversized head, garbage): write the
@@ -363,7 +333,7 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
       if (code === 'ECONNRESET' || socket.destroyed) return;
       if (socket.writable) {
         const apiError = code === 'HPE_HEADER_OVERFLOW' ? errors.headersTooLarge() : errors.requestMalformed();
-        socket.write(rawErrorAnswer(targetOf((error as { rawPacket?: unknown }).rawPacket), apiError, nextRequestId()));
+        socket.write(rawErrorAnswer(modules, targetOf((error as { rawPacket?: unknown }).rawPacket), apiError, nextRequestId()));
       }
       socket.destroy(error);
     },
@@ -387,7 +357,7 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: JSON_LIMIT }, (_request, raw, done) => done(null, (raw as Buffer).length ? raw : undefined));
   await app.register(multipart, { throwFileSizeLimit: true });
   // Before CORS and the routes, so its hooks cover the preflight route and every admin and console route.
-  installBrowserGuard(app, { access, allowedHosts: options.allowedHosts });
+  installBrowserGuard(app, { access, allowedHosts: options.allowedHosts, render: renderCasaPayError });
   await app.register(cors, {
     // An OPTIONS without Origin is not a preflight: answered like one (204), not with the plugin's text/plain 400.
     strictPreflight: false,
@@ -407,25 +377,34 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     if (!key.includes(SCENARIO_SUFFIX)) journal.clear(key);
   });
   // Faults draw from their own seeded stream, so turning them on does not change the ids a seed mints.
-  installFaults(app, { faults: options.faults, random: createIdMinter(options.seed === undefined ? undefined : `${options.seed}:faults`).fraction, render: (request, error) => renderFor(request.url, error) });
-  await registerAdmin(app, { sandbox, journal, clock, access, providerStates, scenarios, applyScenario: (account, scenario) => applyScenario(runtime, account, scenario) });
+  installFaults(app, {
+    faults: options.faults,
+    random: createIdMinter(options.seed === undefined ? undefined : `${options.seed}:faults`).fraction,
+    prefixes: modules.flatMap((module) => module.prefixes),
+    render: (request, error) => renderFor(request.url)(error),
+  });
+  await registerAdmin(app, {
+    sandbox,
+    modules,
+    renderError: renderCasaPayError,
+    journal,
+    clock,
+    access,
+    providerStates: casapay.providerStates,
+    scenarios: casapay.scenarios,
+    applyScenario: casapay.applyScenario,
+  });
   const consolePage = await registerConsole(app, { access });
-  await registerFrontDoor(app, { contract, scenarios, docsApiKey: DOCS_API_KEY, page: consolePage, otherApis: debitura.apis });
-  variants.install?.(app);
+  await registerFrontDoor(app, { contract, scenarios: casapay.scenarios, docsApiKey: DOCS_API_KEY, page: consolePage, otherApis: modules.flatMap((module) => module.listings) });
+  for (const module of modules) module.install?.(app);
 
-  const casapayError = (error: ApiError): RenderedError => {
-    const [status, body] = defects.size ? applyResponseDefects(defects, error.status, error.toBody()) : [error.status, error.toBody()];
-    return { status, body };
-  };
   const logUnexpected = (request: FastifyRequest, error: unknown) => {
     request.log.error(error);
     if (level !== 'silent' && !options.logJson) console.error(error);
   };
-  // Outside the two Debitura mounts (their own handlers), an answer under /debitura/ is still in Debitura's shape.
-  const rootError = (request: FastifyRequest) => (error: ApiError) => (request.url.startsWith(DEBITURA_PREFIX) ? renderDebituraError(error) : casapayError(error));
-  app.setErrorHandler((error, request, reply) => sendError(reply, request, toApiError(error, request, logUnexpected), rootError(request)));
-
-  app.setNotFoundHandler((request, reply) => sendError(reply, request, errors.routeNotFound(request.method, request.url.split('?')[0]!), rootError(request)));
+  // An answer no route wrote is still in the shape of the API its URL belongs to.
+  app.setErrorHandler((error, request, reply) => sendError(reply, request, toApiError(error, request, logUnexpected), renderFor(request.url)));
+  app.setNotFoundHandler((request, reply) => sendError(reply, request, errors.routeNotFound(request.method, request.url.split('?')[0]!), renderFor(request.url)));
 
   // HTTP/1.1 without Host (RFC 9112 §3.2): a 400 in the API's shape instead of Node's bare one.
   app.addHook('onRequest', (request, _reply, done) => done(request.headers.host === undefined && request.raw.httpVersion === '1.1' ? (errors.hostMissing() as unknown as FastifyError) : undefined));
@@ -436,20 +415,7 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   // CONNECT asks for a tunnel, which no route offers: Node would drop the connection without a word.
   app.server.on('connect', (request: { url?: string }, socket: import('node:net').Socket) => {
     const path = originForm(request.url ?? '');
-    socket.end(rawErrorAnswer(path, errors.routeNotFound('CONNECT', path.split('?')[0]!), nextRequestId()));
-  });
-
-  // Authenticate before the body is read: a 25 MB upload without a key is refused at once.
-  // Decided on the route the router chose (the URL only when none matched, so /v1/nope without a key is 401).
-  app.addHook('onRequest', (request, _reply, done) => {
-    const route = request.routeOptions.url;
-    if (request.method === 'OPTIONS' || !(route ?? request.url).startsWith('/v1/')) return done();
-    try {
-      authenticate(request, sandbox, defects, scenarios);
-    } catch (error) {
-      return done(error as Error);
-    }
-    done();
+    socket.end(rawErrorAnswer(modules, path, errors.routeNotFound('CONNECT', path.split('?')[0]!), nextRequestId()));
   });
 
   if ((level === 'info' || level === 'debug') && !options.logJson) {
@@ -460,17 +426,11 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     });
   }
 
-  const compiled = mountOperations(app, {
-    sandbox,
-    contract,
-    handlers: variants.handlers ? variants.handlers(handlers) : handlers,
-    renderError: casapayError,
-    responseDefects: defects.size ? (_operationId, status, body) => applyResponseDefects(defects, status, body) : undefined,
-    validateResponses: options.validateResponses ?? false,
-    creates: CASAPAY_CREATES,
-  });
-  // Debitura's Referral-Partner and Customer APIs, each under its own prefix (see mocks/apis/debitura/).
-  compiled.push(...(await debitura.mount(app, { validateResponses: options.validateResponses ?? false, logUnexpected })));
+  // Each API mounts its contracts: its authentication, its routes through the engine's pipeline.
+  const compiled: CompiledOperation[] = [];
+  for (const module of modules) {
+    compiled.push(...(await module.mount(app, { validateResponses: options.validateResponses ?? false, logUnexpected, preferForPrism: stripFaultPreferences })));
+  }
 
   // Time passes even when nobody calls: run what the clock has made due once a second.
   const ticker = setInterval(() => sandbox.tick(), 1000);
@@ -489,6 +449,8 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   return {
     app,
     sandbox,
+    modules,
+    apis: { casapay, debitura },
     journal,
     clock,
     warmUp: () => warm(0),

@@ -5,6 +5,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { QUICKSTART_CASE, startMock, type TestMock } from './test-support.js';
+import { casapayAccount } from './apis/casapay/state.js';
 
 const LIMIT = 3;
 const EVENTS = 5000;
@@ -37,9 +38,9 @@ afterAll(async () => {
 const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 
 it(`holds at most ${LIMIT} sockets to a receiver that never answers, with ${EVENTS} events queued`, async () => {
-  const account = mock.sandbox.account('sk_test_black_hole');
+  const account = casapayAccount(mock.sandbox.account('sk_test_black_hole'));
   // Every event about its own object, so none waits for another's delivery: the worst case for sockets.
-  const fx = mock.sandbox.effects(account, null);
+  const fx = mock.apis.casapay.contextFor(account);
   for (let i = 0; i < EVENTS; i++) fx.emit('collection_case.updated', { object: 'collection_case', id: `dc_hole_${i}` });
   fx.flush();
   for (let turn = 0; turn < 100 && sockets.size < LIMIT; turn++) await settle();

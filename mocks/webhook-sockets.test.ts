@@ -5,6 +5,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
 import { startMock, type TestMock } from './test-support.js';
+import { casapayAccount } from './apis/casapay/state.js';
 
 interface BlackHole {
   port: number;
@@ -53,7 +54,7 @@ async function mockWith(options: Parameters<typeof startMock>[0]): Promise<TestM
 /** Registers endpoints on the account, then emits `events` events each about its own object (the worst case). */
 async function flood(mock: TestMock, key: string, urls: string[], events: number) {
   for (const url of urls) expect((await mock.call('POST', '/v1/webhook_endpoints', { key, body: { url, enabled_events: ['*'] } })).status).toBe(201);
-  const fx = mock.sandbox.effects(mock.sandbox.account(key), null);
+  const fx = mock.apis.casapay.contextFor(mock.sandbox.account(key));
   for (let i = 0; i < events; i++) fx.emit('collection_case.updated', { object: 'collection_case', id: `dc_${key}_${i}` } as never);
   fx.flush();
 }

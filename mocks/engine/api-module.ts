@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Contract } from '../../kit/contract.js';
 import type { ApiError, RenderedError } from './errors.js';
 import type { CompiledOperation } from './pipeline.js';
-import type { NamedClocks } from './sandbox.js';
+import type { NamedClocks, Sandbox } from './sandbox.js';
 import type { Account } from './state/accounts.js';
 
 /** What the engine hands every module when it mounts. */
@@ -58,10 +58,29 @@ export interface ApiModule {
   proveAccount?(request: FastifyRequest, key: string): ApiError | undefined;
   /** The account's state in this API, as JSON, for GET /__admin/state; undefined when it has none. */
   dump?(account: Account): Record<string, unknown> | undefined;
+  /** A line about the account for the admin's account list (GET /__admin/accounts): counts, mode. */
+  summary?(account: Account): Record<string, unknown>;
   /** How the front door lists the API's base URLs. */
   listings: readonly ApiListing[];
   /** Benign variants' Fastify hooks, installed before the routes (none by default). */
   install?(app: FastifyInstance): void;
+}
+
+/**
+ * Wires the modules into the sandbox: each new account gets every API's state, then the first module
+ * that owns it seeds it; --max-objects counts every API's objects; the named clocks are the first
+ * module's that has them.
+ * @example attachModules(sandbox, [casapay, debitura])
+ */
+export function attachModules(sandbox: Sandbox, modules: readonly ApiModule[]): void {
+  sandbox.initAccount = (account) => {
+    for (const module of modules) module.initAccount?.(account);
+  };
+  sandbox.seedAccount = (account) => {
+    for (const module of modules) if (module.seed?.(account)) return;
+  };
+  sandbox.storedObjects = (account) => modules.reduce((sum, module) => sum + (module.storedObjects?.(account) ?? 0), 0);
+  sandbox.namedClocks = modules.find((module) => module.namedClocks)?.namedClocks;
 }
 
 /**

@@ -20,6 +20,7 @@ export const ENGINE_ERROR_CODES = [
   'body_invalid_json',
   'content_type_unsupported',
   'file_too_large',
+  'file_type_unsupported',
   'resource_not_found',
   'api_key_missing',
   'api_key_invalid',
@@ -76,6 +77,7 @@ export const errors = {
   invalidJson: (why: string) => new ApiError(400, 'invalid_request_error', 'body_invalid_json', `The request body is not valid JSON: ${why}`),
   contentType: (got: string, accepted: string[]) => new ApiError(415, 'invalid_request_error', 'content_type_unsupported', `Content-Type ${got || '(none)'} is not accepted here; send ${accepted.join(' or ')}.`),
   fileTooLarge: (limit: string) => new ApiError(413, 'invalid_request_error', 'file_too_large', `The file is larger than ${limit}.`, 'file'),
+  fileType: (ext: string, allowed: readonly string[]) => new ApiError(415, 'invalid_request_error', 'file_type_unsupported', `Files of type ${ext || '(no extension)'} are not accepted; allowed: ${allowed.join(', ')}.`, 'file'),
   bodyTooLarge: (limit: string) => new ApiError(413, 'invalid_request_error', 'file_too_large', `The request body is larger than ${limit}.`),
   notFound: (resource: string, id: string, param: string | null = 'id') => new ApiError(404, 'invalid_request_error', 'resource_not_found', `No such ${resource}: '${id}'.`, param),
   /** A body field names an object that does not exist (Stripe answers 400, not 404). */

@@ -8,7 +8,7 @@ const refusal = (text: string) => {
   try {
     parseJsonBody(text);
   } catch (error) {
-    if (error instanceof ApiError) return { status: error.status, param: error.toBody().error.param };
+    if (error instanceof ApiError) return { status: error.status, param: error.param };
     throw error;
   }
   return undefined;

@@ -13,6 +13,7 @@ import { CASE_MOVES, CLAIM_MOVES, GUARANTEE_MOVES } from '../apis/casapay/domain
 import { createMockServer } from '../server.js';
 import { DOCS_API_KEY } from '../server.js';
 import { QUICKSTART_CASE, startMock, type TestMock } from '../test-support.js';
+import { casapayAccount } from '../apis/casapay/state.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TOKEN = 'admin-token-for-tests';
@@ -230,10 +231,10 @@ describe('admin routes the console reads', () => {
     [{ scenario: 'quickstart', account: DOCS_API_KEY }, 422, 'state_invalid', 'scenario'],
   ])('refuses %j and changes nothing', async (body, status, code, param) => {
     await mock.call('GET', '/v1/collection_cases', { key: DOCS_API_KEY });
-    const before = mock.sandbox.store.all().map((a) => [a.key, a.cases.size, a.events.size]);
+    const before = mock.sandbox.store.all().map(casapayAccount).map((a) => [a.key, a.cases.size, a.events.size]);
     const res = await post('/__admin/scenarios', body);
     expect(res.status).toBe(status);
     expect(res.body.error).toMatchObject({ code, param });
-    expect(mock.sandbox.store.all().map((a) => [a.key, a.cases.size, a.events.size])).toEqual(before);
+    expect(mock.sandbox.store.all().map(casapayAccount).map((a) => [a.key, a.cases.size, a.events.size])).toEqual(before);
   });
 });

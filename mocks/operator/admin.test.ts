@@ -7,11 +7,16 @@ import { registerAdmin } from './admin.js';
 import { createClock, type Clock } from '../engine/clock.js';
 import { loadContract } from '../../kit/contract.js';
 import { parseDefects } from '../apis/casapay/defects.js';
-import type { Handler, HandlerContext } from '../apis/casapay/handlers/context.js';
+import type { Handler } from '../apis/casapay/handlers/context.js';
 import { handlers } from '../apis/casapay/handlers/index.js';
 import { installJournal, type Journal } from './journal.js';
 import { Sandbox } from '../engine/sandbox.js';
-import type { AccountState } from '../engine/state/store.js';
+import { attachModules } from '../engine/api-module.js';
+import type { Account } from '../engine/state/accounts.js';
+import { createCasaPay, type CasaPayModule } from '../apis/casapay/module.js';
+import { renderCasaPayError } from '../apis/casapay/errors.js';
+import { casapayAccount } from '../apis/casapay/state.js';
+import { parseVariants, variantHooks } from '../apis/casapay/variants.js';
 
 const contract = loadContract();
 /** 2026-11-25T00:00:00Z */
@@ -28,6 +33,7 @@ interface Harness {
   url: string;
   app: FastifyInstance;
   sandbox: Sandbox;
+  casapay: CasaPayModule;
   journal: Journal;
   clock: Clock;
 }
@@ -36,14 +42,16 @@ let h: Harness;
 
 beforeEach(async () => {
   const clock = createClock({ start: NOW, frozen: true });
-  const sandbox = new Sandbox({ contract, clock, defects: parseDefects([]), seed: 'admin', retryDelaysMs: [10] });
+  const sandbox = new Sandbox({ contract, clock, seed: 'admin', retryDelaysMs: [10], userAgent: 'test' });
+  const casapay = createCasaPay({ sandbox, contract, defects: parseDefects([]), variants: variantHooks(parseVariants([]), { contract, random: () => 0.5 }) });
+  attachModules(sandbox, [casapay]);
   const app = Fastify({ logger: false });
   const journal = installJournal(app, { now: () => clock.nowMs() });
-  await registerAdmin(app, { sandbox, journal, clock });
+  await registerAdmin(app, { sandbox, modules: [casapay], renderError: renderCasaPayError, journal, clock });
   app.get('/v1/ping', async () => ({ ok: true }));
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };
-  h = { url: `http://127.0.0.1:${port}`, app, sandbox, journal, clock };
+  h = { url: `http://127.0.0.1:${port}`, app, sandbox, casapay, journal, clock };
 });
 
 afterEach(async () => {
@@ -52,20 +60,10 @@ afterEach(async () => {
 });
 
 /** Runs a real handler against an account, as the pipeline does, and flushes its events. */
-function run(account: AccountState, handler: Handler, body: unknown = {}, params: Record<string, string> = {}) {
-  const fx = h.sandbox.effects(account, null);
-  const ctx: HandlerContext = {
-    ...fx,
-    params,
-    query: {},
-    body,
-    path: '/v1/test',
-    contract,
-    deliveries: (eventId) => h.sandbox.deliveries(eventId),
-    advanceTestClock: (clockId, to) => h.sandbox.advanceTestClock(account, clockId, to),
-  };
-  const result = handler(ctx) as { status: number; body: any };
-  fx.flush();
+function run(account: Account, handler: Handler, body: unknown = {}, params: Record<string, string> = {}) {
+  const ctx = h.casapay.contextFor(account);
+  const result = handler(Object.assign(ctx, { params, body, path: '/v1/test' })) as { status: number; body: any };
+  ctx.flush();
   return result.body;
 }
 
@@ -92,14 +90,14 @@ describe('/__admin/health', () => {
 
 describe('/__admin/reset', () => {
   it('resets one account (query or body) or all', async () => {
-    run(h.sandbox.account(KEY), handlers.createCollectionCase!, CASE);
-    run(h.sandbox.account('sk_test_other'), handlers.createCollectionCase!, CASE);
+    run(casapayAccount(h.sandbox.account(KEY)), handlers.createCollectionCase!, CASE);
+    run(casapayAccount(h.sandbox.account('sk_test_other')), handlers.createCollectionCase!, CASE);
 
     expect(await call('POST', `/__admin/reset?account=${KEY}`)).toMatchObject({ status: 200, body: { reset: KEY } });
     expect(h.sandbox.store.peek(KEY)).toBeUndefined();
     expect(h.sandbox.store.peek('sk_test_other')).toBeDefined();
 
-    run(h.sandbox.account(KEY), handlers.createCollectionCase!, CASE);
+    run(casapayAccount(h.sandbox.account(KEY)), handlers.createCollectionCase!, CASE);
     expect(await call('POST', '/__admin/reset', { account: KEY })).toMatchObject({ status: 200, body: { reset: KEY } });
     expect(h.sandbox.store.peek(KEY)).toBeUndefined();
 
@@ -133,7 +131,7 @@ describe('/__admin/state', () => {
   });
 
   it('dumps every collection, the agreements and the schedule, without secrets', async () => {
-    const account = h.sandbox.account(KEY);
+    const account = casapayAccount(h.sandbox.account(KEY));
     const collectionCase = run(account, handlers.createCollectionCase!, CASE);
     const clock = run(account, handlers.createTestClock!, { frozen_time: NOW, name: 'admin test' });
     const endpoint = run(account, handlers.createWebhookEndpoint!, { url: 'http://127.0.0.1:9/hooks', enabled_events: ['claim.paid'] });
@@ -206,7 +204,7 @@ describe('/__admin/clock', () => {
   });
 
   it('runs what the new time made due', async () => {
-    const account = h.sandbox.account(KEY);
+    const account = casapayAccount(h.sandbox.account(KEY));
     let ran = 0;
     h.sandbox.tasks.define('test.count', () => void ran++);
     h.sandbox.effects(account, null).schedule(NOW + 7200, null, 'test.count', {}, 'admin test task');
@@ -224,7 +222,7 @@ describe('/__admin/clock', () => {
   // Bug 11 of issue 17: a shift past a task's due time dated its effects at the end of the shift.
   it('dates what a shift made due at its due time, as a test clock advance does', async () => {
     const DAY = 86_400;
-    const account = h.sandbox.account(KEY);
+    const account = casapayAccount(h.sandbox.account(KEY));
     const created = run(account, handlers.createCollectionCase!, { ...CASE, debtor: { ...CASE.debtor, name: 'Pays In Full GmbH' } });
     expect(created.status).toBe('active');
 

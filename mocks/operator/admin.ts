@@ -5,7 +5,7 @@
 // API key for what belongs to one account). They never fault (faults.ts) and are not journaled (journal.ts).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Clock } from '../engine/clock.js';
-import { ApiError, errors } from '../engine/errors.js';
+import { ApiError, errors, type RenderedError } from '../engine/errors.js';
 import type { Journal } from './journal.js';
 import { findRequests } from './journal-match.js';
 import type { ProviderStates } from '../apis/casapay/provider-states.js';
@@ -13,6 +13,7 @@ import type { Sandbox } from '../engine/sandbox.js';
 import type { Account } from '../engine/state/accounts.js';
 import type { ApiModule } from '../engine/api-module.js';
 import { casapayAccount, type AccountState } from '../apis/casapay/state.js';
+import { errors as casapayErrors } from '../apis/casapay/errors.js';
 import { requireAccountKey, requireAdmin, type AdminAccess } from './admin-access.js';
 import { CASE_MOVES, CLAIM_MOVES, GUARANTEE_MOVES, SYSTEM_CLOSE_CODES } from '../apis/casapay/domain/lifecycle.js';
 import { maskKey } from './journal.js';
@@ -22,8 +23,10 @@ export const ADMIN_PREFIX = '/__admin';
 
 export interface AdminDeps {
   sandbox: Sandbox;
-  /** The APIs mounted: they name their accounts' keys and dump their state. */
+  /** The APIs mounted: they name their accounts' keys and dump their state (the first one's accounts are the console's). */
   modules: readonly ApiModule[];
+  /** How the admin routes write an error (the mock's main API's shape, without its defects). */
+  renderError(error: ApiError): RenderedError;
   journal: Journal;
   clock: Clock;
   /** Pact provider states (provider-states.ts); without them the route is not registered. */
@@ -76,12 +79,15 @@ function integerParam(value: unknown, name: string, min: number, max: number): n
   return n;
 }
 
+/** GET /__admin/state: the account, each API's part, the tasks due. */
+export type AccountDump = { object: 'mock_state'; account: string; scheduled_tasks: Array<{ at: number; clock: string | null; description: string }> } & Record<string, unknown>;
+
 /**
  * Everything the mock holds for one account, as JSON: each API's state of it (CasaPay's collections,
  * Debitura's partner world) and the schedule of tasks due.
  * @example dumpAccount(modules, sandbox.account('sk_test_123')).collection_cases.length // 0
  */
-export function dumpAccount(modules: readonly ApiModule[], account: Account) {
+export function dumpAccount(modules: readonly ApiModule[], account: Account): AccountDump {
   return Object.assign(
     { object: 'mock_state', account: account.key },
     ...modules.map((module) => module.dump?.(account) ?? {}),
@@ -126,7 +132,8 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
             apiError = errors.internal();
           }
         }
-        return reply.code(apiError.status).send(apiError.toBody());
+        const rendered = deps.renderError(apiError);
+        return reply.code(rendered.status).send(rendered.body);
       });
 
       admin.get('/health', async () => ({ ok: true }));
@@ -193,13 +200,11 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
         data: sandbox.store
           .all()
           // X-Mock-Scenario accounts are reached through that header, not by their key alone.
-          .filter((account) => API_KEY.test(account.key))
+          .filter((account) => modules[0]!.accountKeys.test(account.key))
           .map((account) => ({
             key: access.shared ? null : account.key,
             masked_key: maskKey(account.key),
-            livemode: account.livemode,
-            collection_cases: account.cases.size,
-            events: account.events.size,
+            ...modules[0]!.summary?.(account),
             scheduled_tasks: account.schedule.size,
           })),
         max_accounts: sandbox.store.maxAccounts ?? null,
@@ -230,8 +235,8 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
         const existing = sandbox.store.peek(key);
         if (existing) {
           sandbox.catchUp(existing);
-          const clash = pinnedIdsPresent(existing, scenario);
-          if (clash.length) throw errors.stateInvalid(`The account already holds ${clash.join(', ')}, which scenario ${scenario.name} creates with fixed ids; load it into a new account.`, 'scenario');
+          const clash = pinnedIdsPresent(casapayAccount(existing), scenario);
+          if (clash.length) throw casapayErrors.stateInvalid(`The account already holds ${clash.join(', ')}, which scenario ${scenario.name} creates with fixed ids; load it into a new account.`, 'scenario');
         }
         // account() seeds a new account as any first request would (--scenario, the docs' key), then the scenario is applied on top.
         const account = sandbox.account(key);

@@ -12,7 +12,7 @@
 // `/__admin/health` stays open to all (it says nothing about any account).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isLoopbackHost, type AdminAccess } from './admin-access.js';
-import { ApiError } from '../engine/errors.js';
+import { ApiError, type RenderedError } from '../engine/errors.js';
 
 const HEALTH = '/__admin/health';
 const CORS_HEADERS = ['access-control-allow-origin', 'access-control-allow-credentials', 'access-control-allow-methods', 'access-control-allow-headers', 'access-control-expose-headers', 'access-control-max-age'];
@@ -86,6 +86,8 @@ export interface BrowserGuardOptions {
   access: AdminAccess;
   /** Other Host names accepted on loopback (a port-forwarding proxy's name, such as a Codespace's); default none. */
   allowedHosts?: readonly string[];
+  /** How a refusal is written (the mock's main API's error shape). */
+  render(error: ApiError): RenderedError;
 }
 
 /** Why a browser-made request may not reach an admin or console route, or undefined when it may. */
@@ -128,7 +130,8 @@ export function installBrowserGuard(app: FastifyInstance, options: BrowserGuardO
     if (!closed(request)) return done();
     const refusal = browserRefusal(request, options);
     if (!refusal) return done();
-    void reply.code(refusal.status).header('Request-Id', request.id).header('Cache-Control', 'no-store').send(refusal.toBody());
+    const rendered = options.render(refusal);
+    void reply.code(rendered.status).header('Request-Id', request.id).header('Cache-Control', 'no-store').send(rendered.body);
   });
   app.addHook('onSend', (request, reply, payload, done) => {
     if (closed(request)) for (const name of CORS_HEADERS) reply.removeHeader(name);

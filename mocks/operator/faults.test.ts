@@ -7,6 +7,7 @@ import {
   sampleLatency, stripFaultPreferences, type FaultOptions, type Latency,
 } from './faults.js';
 import { createIdMinter } from '../engine/state/ids.js';
+import { renderCasaPayError } from '../apis/casapay/errors.js';
 
 describe('parseLatency', () => {
   it.each<[string | number, Latency]>([
@@ -170,7 +171,7 @@ afterEach(async () => {
 async function start(faults: FaultOptions | undefined, random: () => number = () => 0.5): Promise<string> {
   const app = Fastify({ logger: false });
   apps.push(app);
-  installFaults(app, { faults, random });
+  installFaults(app, { faults, random, prefixes: ['/v1/'], render: (_request, error) => renderCasaPayError(error) });
   app.get('/v1/ping', async () => ({ ok: true }));
   app.get('/__admin/health', async () => ({ ok: true }));
   await app.listen({ host: '127.0.0.1', port: 0 });

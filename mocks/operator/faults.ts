@@ -237,8 +237,10 @@ export interface InstallFaultsOptions {
   faults?: FaultOptions;
   /** A number in [0, 1); pass a seeded source for repeatable faults. */
   random: () => number;
-  /** How the API a request is for writes an error (default CasaPay's envelope). */
-  render?(request: FastifyRequest, error: ApiError): { status: number; body: unknown };
+  /** The URL prefixes of the APIs (`/v1/`): faults bend only those requests, never /__admin or the console. */
+  prefixes: readonly string[];
+  /** How the API a request is for writes an error. */
+  render(request: FastifyRequest, error: ApiError): { status: number; body: unknown };
 }
 
 /**
@@ -250,7 +252,7 @@ export interface InstallFaultsOptions {
 export function installFaults(app: FastifyInstance, options: InstallFaultsOptions): Faults {
   const faults = parseFaults(options.faults);
   const { random } = options;
-  const render = options.render ?? ((_request: FastifyRequest, error: ApiError) => ({ status: error.status, body: error.toBody() }));
+  const { render, prefixes } = options;
   const runActive = faults.latency !== undefined || faults.errorRate > 0 || faults.dropRate > 0;
   // Wake waiting requests when the server closes, so close() is not held up by a long latency.
   const closing = new AbortController();
@@ -259,7 +261,7 @@ export function installFaults(app: FastifyInstance, options: InstallFaultsOption
   // Synchronous fast path: no faults configured and no Prefer header costs one check per request.
   app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
     if (!runActive && !request.headers.prefer) return done();
-    if (request.method === 'OPTIONS' || !(request.url.startsWith('/v1/') || request.url.startsWith('/debitura/'))) return done();
+    if (request.method === 'OPTIONS' || !prefixes.some((prefix) => request.url.startsWith(prefix))) return done();
     // A hook that answered (or dropped the connection) must not call done().
     inject(request, reply).then((answered) => (answered ? undefined : done()), done);
   });

@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { installFaults } from './faults.js';
 import { BODY_LIMIT_BYTES, installJournal, maskKey, type Journal } from './journal.js';
+import { renderCasaPayError } from '../apis/casapay/errors.js';
 
 const NOW_MS = 1_795_564_800_000; // 2026-11-25T00:00:00Z
 const KEY = 'sk_test_4eC39HqLyjWDarjtT1zdp7dc';
@@ -30,7 +31,7 @@ async function start(limit?: number, now: () => number = () => NOW_MS, maxBytes?
   const app = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024 });
   apps.push(app);
   const journal = installJournal(app, { now, limit, maxBytes });
-  installFaults(app, { random: () => 0.5 });
+  installFaults(app, { random: () => 0.5, prefixes: ['/v1/'], render: (_request, error) => renderCasaPayError(error) });
   // Like server.ts: non-JSON bodies are kept as a Buffer.
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, raw, done) => done(null, raw));
   app.post('/v1/echo', async (request, reply) => reply.code(201).send(request.body));

@@ -5,8 +5,8 @@
 // is read: a kept 1 MB body is 1 MB pinned until the entry falls out), and the entries' estimated
 // bytes (URL, headers, both bodies) stay within a budget (default 8 MB), oldest dropped first.
 // Time comes from the injected `now`; durations from Fastify's own timer.
-import { SCENARIO_SUFFIX } from '../apis/casapay/scenarios/scenarios.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { SCENARIO_SUFFIX } from '../engine/state/accounts.js';
 
 export const DEFAULT_JOURNAL_LIMIT = 200;
 /** Bodies longer than this are kept as a truncated string, cut when recorded. */

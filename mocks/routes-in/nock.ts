@@ -14,6 +14,11 @@ import type { JournalEntry } from '../operator/journal.js';
 import { createMockEngine, type MockEngine, type MockServerOptions } from '../server.js';
 
 import { loadPeer, NOCK } from './peer.js';
+import type { dumpCasaPay } from '../apis/casapay/dump.js';
+import type { dumpDebitura } from '../apis/debitura/state.js';
+
+/** What `state()` shows: the account's dump, CasaPay's collections (every account has them) and Debitura's world when it has one. */
+export type MockState = ReturnType<typeof dumpAccount> & ReturnType<typeof dumpCasaPay> & { debitura?: ReturnType<typeof dumpDebitura> };
 
 // Loaded after checking its version (./peer.ts): a missing or unsupported nock fails the import
 // naming the package and the version to install.
@@ -41,7 +46,7 @@ export interface CasaPayInterceptor {
   engine: MockEngine;
   clock: Clock;
   /** Everything the mock holds for an API key (what `GET /__admin/state` shows), after running what is due. */
-  state(apiKey: string): ReturnType<typeof dumpAccount> | undefined;
+  state(apiKey: string): MockState | undefined;
   /** Moves the mock's clock forward and runs what became due (demand letters, claim reviews, …). */
   advance(seconds: number): void;
   /** Forgets one account (or every account) and the requests it sent, so `received()` starts afresh. */
@@ -135,7 +140,7 @@ async function intercept(routes: Array<[origin: string, prefix: string]>, engine
       const account = engine.sandbox.store.peek(accountOf(apiKey));
       if (!account) return undefined;
       engine.sandbox.catchUp(account);
-      return dumpAccount(account);
+      return dumpAccount(engine.modules, account) as MockState;
     },
     advance(seconds) {
       clock.shift(seconds);

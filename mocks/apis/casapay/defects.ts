@@ -2,6 +2,9 @@
 // conformance suite catches real mistakes: each one breaks the mock the way a vendor's
 // implementation might, and a test asserts the suite fails on it.
 
+import { realNowSeconds } from '../../../kit/real-time.js';
+import type { SandboxEdges } from '../../engine/sandbox.js';
+
 export const DEFECTS = {
   'missing-required-field': 'collection case responses omit the required `reference`',
   'wrong-type': '`amount_to_recover` is returned as a string',
@@ -23,6 +26,17 @@ export const DEFECTS = {
 } as const;
 
 export type DefectName = keyof typeof DEFECTS;
+
+/** How old the stale-webhook-timestamp defect makes `t`: past the 300 s receivers allow. */
+const STALE_SIGNATURE_SECONDS = 600;
+
+/**
+ * The sandbox's edges the defects bend, chosen once at start: the signatures' `t` (stale-webhook-timestamp).
+ * @example sandboxEdgesFor(parseDefects(['stale-webhook-timestamp'])).signingTime!() // ten minutes ago
+ */
+export function sandboxEdgesFor(defects: Defects): Pick<SandboxEdges, 'signingTime'> {
+  return defects.has('stale-webhook-timestamp') ? { signingTime: () => realNowSeconds() - STALE_SIGNATURE_SECONDS } : {};
+}
 
 export type Defects = ReadonlySet<DefectName>;
 

@@ -31,8 +31,6 @@ export const errors = {
   ...engineErrors,
   parametersExclusive: (a: string, b: string) =>
     new ApiError<CasaPayErrorCode>(400, 'invalid_request_error', 'parameters_exclusive', `You may only specify one of these parameters: ${a}, ${b}.`, b),
-  fileType: (ext: string, allowed: readonly string[]) =>
-    new ApiError<CasaPayErrorCode>(415, 'invalid_request_error', 'file_type_unsupported', `Files of type ${ext || '(no extension)'} are not accepted; allowed: ${allowed.join(', ')}.`, 'file'),
   apiKeyMissing: () => new ApiError(401, 'authentication_error', 'api_key_missing', "No API key provided. Send it as 'Authorization: Bearer sk_test_…'."),
   apiKeyInvalid: () => new ApiError(401, 'authentication_error', 'api_key_invalid', 'Invalid API key. Keys look like sk_test_… (test mode) or sk_live_….'),
   stateInvalid: (message: string, param: string | null = null) => new ApiError<CasaPayErrorCode>(422, 'validation_error', 'state_invalid', message, param),

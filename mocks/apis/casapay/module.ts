@@ -10,19 +10,19 @@ import { sameSecret } from '../../engine/same-secret.js';
 import type { Effects as EngineEffects, RequestContext } from '../../engine/handler.js';
 import { mountOperations } from '../../engine/mount-operations.js';
 import type { Sandbox } from '../../engine/sandbox.js';
-import type { Account } from '../../engine/state/accounts.js';
+import { SCENARIO_SUFFIX, type Account } from '../../engine/state/accounts.js';
 import { CASAPAY_API_KEY, errors, renderCasaPayError } from './errors.js';
 import { handlers } from './handlers/index.js';
 import { handlerTaskRunners } from './handlers/tasks.js';
 import { MAX_FILE_BYTES } from './handlers/case-files.js';
-import type { Handler } from './handlers/context.js';
+import type { Handler, HandlerContext } from './handlers/context.js';
 import { casapayContext, casapayEffects } from './effects.js';
 import { EventLog, type SignatureScheme } from './event-log.js';
 import { casapayAccount, initCasaPayAccount, storedCasaPayObjects, type AccountState } from './state.js';
 import { testClocks } from './test-clocks.js';
 import { dumpCasaPay } from './dump.js';
 import { createProviderStates, type ProviderStates } from './provider-states.js';
-import { applyScenario, loadScenarios, SCENARIO_STEP, SCENARIO_SUFFIX, scenarioFromHeader, scenarioStepRunner, type Scenario, type ScenarioRuntime } from './scenarios/scenarios.js';
+import { applyScenario, loadScenarios, SCENARIO_STEP, scenarioFromHeader, scenarioStepRunner, type Scenario, type ScenarioRuntime } from './scenarios/scenarios.js';
 import type { Defects } from './defects.js';
 import { applyResponseDefects } from './response-defects.js';
 import type { VariantHooks } from './variants.js';
@@ -63,6 +63,8 @@ export interface CasaPayModule extends ApiModule {
   providerStates: ProviderStates;
   scenarios(): Map<string, Scenario>;
   applyScenario(account: Account, scenario: Scenario): void;
+  /** A handler context for the account outside any request (tests, scenario steps), with `flush()` to deliver what it emitted. */
+  contextFor(account: Account): HandlerContext & { flush(): void };
 }
 
 export function createCasaPay(options: CasaPayOptions): CasaPayModule {
@@ -89,7 +91,11 @@ export function createCasaPay(options: CasaPayOptions): CasaPayModule {
     deliveries: (eventId) => sandbox.deliveries(eventId),
     advanceTestClock: (account, clockId, to) => casapayContextFor(account).advanceTestClock(clockId, to),
   };
-  const casapayContextFor = (account: Account) => casapayContext(Object.assign(sandbox.effects(account, null), { request: { id: null, idempotencyKey: null } }) as unknown as RequestContext, events, sandbox, defects);
+  const casapayContextFor = (account: Account) => {
+    const fx = sandbox.effects(account, null);
+    const request = { id: null, idempotencyKey: null };
+    return casapayContext(Object.assign(fx, { request, params: {}, query: {}, body: undefined, path: '', contract }), events, sandbox, defects) as HandlerContext & { flush(): void };
+  };
   sandbox.tasks.define(SCENARIO_STEP, (fx, params) => scenarioStepRunner(runtime)(withEvents(fx), params));
   const apply = (account: Account, scenario: Scenario) => applyScenario(runtime, casapayAccount(account), scenario);
   const providerStates = createProviderStates({ sandbox, scenarios, apply });
@@ -136,6 +142,7 @@ export function createCasaPay(options: CasaPayOptions): CasaPayModule {
     providerStates,
     scenarios,
     applyScenario: apply,
+    contextFor: casapayContextFor,
     renderError,
     initAccount: initCasaPayAccount,
     storedObjects: (account) => storedCasaPayObjects(casapayAccount(account)),
@@ -143,6 +150,10 @@ export function createCasaPay(options: CasaPayOptions): CasaPayModule {
     scenarioNames: () => [...scenarios().keys()],
     accountKeys: { test: (key) => CASAPAY_API_KEY.test(key), example: 'sk_test_123' },
     dump: (account) => dumpCasaPay(casapayAccount(account)),
+    summary(account) {
+      const { livemode, cases, events } = casapayAccount(account);
+      return { livemode, collection_cases: cases.size, events: events.size };
+    },
     proveAccount(request, key) {
       const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
       if (match && sameSecret(match[1]!, key)) return undefined;

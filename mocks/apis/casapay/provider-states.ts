@@ -7,7 +7,7 @@
 import { errors } from './errors.js';
 import type { Sandbox } from '../../engine/sandbox.js';
 import type { Scenario } from './scenarios/scenarios.js';
-import type { AccountState } from '../../engine/state/store.js';
+import { casapayAccount, type AccountState } from './state.js';
 
 export interface ProviderStateDefinition {
   /** The scenario the new account is seeded with; null leaves it empty. */
@@ -108,7 +108,7 @@ export function createProviderStates(deps: ProviderStateDeps): ProviderStates {
       if (action === 'teardown') return {};
       const key = `sk_test_pact_${deps.sandbox.ids.id('x').slice(2)}`;
       pinned.set(key, definition.scenario);
-      return valuesOf(deps.sandbox.account(key));
+      return valuesOf(casapayAccount(deps.sandbox.account(key)));
     },
   };
 }

@@ -11,7 +11,7 @@ import type { Contract } from '../../../kit/contract.js';
 import type { EventType, Handler } from './handlers/context.js';
 import type { IdMinter } from '../../engine/state/ids.js';
 import type { DeliveryTarget, OutgoingRequest } from '../../engine/webhooks/dispatcher.js';
-import { SIGNATURE_HEADER } from '../../engine/webhooks/dispatcher.js';
+import { SIGNATURE_HEADER } from './event-log.js';
 import { signatureHeader } from '../../../kit/webhook-signature.js';
 import { namesOf } from './defects.js';
 
@@ -41,8 +41,8 @@ export function parseVariants(names: readonly string[] = []): Variants {
 
 /** How a webhook request is sent; the dispatcher's default is `fetch`. */
 export type Send = (url: string, init: RequestInit) => Promise<Response>;
-/** The dispatcher's last look at a signed request (see DispatcherOptions.mutate). */
-export type Mutate = (target: DeliveryTarget, body: string, headers: Record<string, string>, signedAt: number) => OutgoingRequest | void;
+/** The last look at a signed CasaPay delivery (see event-log.ts): the target's address and secret, the body, the headers. */
+export type Mutate = (target: Pick<DeliveryTarget, 'endpointId' | 'url' | 'secret'>, body: string, headers: Record<string, string>, signedAt: number) => OutgoingRequest | void;
 
 /** The edges a set of variants bends; each is undefined when no chosen variant touches it. */
 export interface VariantHooks {

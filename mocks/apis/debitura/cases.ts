@@ -28,6 +28,8 @@ export interface DebituraRuntime {
   send: Send;
   /** Events kept per account (--max-events), the oldest dropped first with its deliveries; undefined: all. */
   maxEvents?: number;
+  /** The User-Agent of webhook requests (the dispatcher's). */
+  userAgent: string;
 }
 
 export const VERIFICATION_TASK = 'debitura.verification_completes';
@@ -112,7 +114,7 @@ export function submissionProblem(rt: DebituraRuntime, fx: Effects, world: Debit
     return { problem: errors.parameterInvalid('creditorReference', `a case with creditorReference '${body.creditorReference}' already exists for this client.`) };
   }
   const country = body.debtor!.countryAlpha2!.toUpperCase();
-  const partner = debituraPartnerFor(country, fx.account.unsupportedCountries);
+  const partner = debituraPartnerFor(country, worldOf(fx.account).unsupportedCountries);
   if (body.collectionPartnerId && partner?.collectionPartnerId !== body.collectionPartnerId) {
     return { problem: errors.parameterInvalid('collectionPartnerId', `no collection partner '${body.collectionPartnerId}' covers ${country}.`) };
   }

@@ -54,7 +54,7 @@ export function customerHandlers(rt: DebituraRuntime): Record<string, Handler> {
     const problem = previewRequestProblem(body, ctx.now());
     if (problem) throw problem;
     const country = String(body.debtor.countryAlpha2).toUpperCase();
-    const partner = debituraPartnerFor(country, ctx.account.unsupportedCountries);
+    const partner = debituraPartnerFor(country, worldOf(ctx.account).unsupportedCountries);
     const returnUrl = sanitizeReturnUrl(body.returnUrl);
     const gates = gatesFor(client, partner, ctx.caller!.via, returnUrl);
     const requiredActions = [...gates.signing, ...(gates.kyc ? [gates.kyc] : [])].map((e) => ({ ...e, isBlocking: true }));

@@ -12,8 +12,7 @@ import type { CompiledOperation } from '../../engine/pipeline.js';
 import { sameSecret } from '../../engine/same-secret.js';
 import { mountOperations, sendError, toApiError } from '../../engine/mount-operations.js';
 import type { Sandbox } from '../../engine/sandbox.js';
-import type { Account } from '../../engine/state/accounts.js';
-import { SCENARIO_SUFFIX } from '../casapay/scenarios/scenarios.js';
+import { SCENARIO_SUFFIX, type Account } from '../../engine/state/accounts.js';
 import { ok } from '../../engine/handler.js';
 import { completeVerification, signContracts, SIGNING_TASK, VERIFICATION_TASK, type DebituraRuntime } from './cases.js';
 import { customerHandlers } from './customer-handlers.js';
@@ -63,7 +62,7 @@ export interface DebituraModule extends ApiModule {
 
 export function createDebitura({ sandbox, defects, variants, scenario: runScenario }: DebituraOptions): DebituraModule {
   const contracts = { referral: loadBundledContract('debitura-referral.json'), customer: loadBundledContract('debitura-customer.json') };
-  const rt: DebituraRuntime = { dispatcher: sandbox.dispatcher, sign: signerFor(defects), eventId: eventIdsFor(variants), outgoing: payloadVariantFor(variants, contracts.customer), checkCase: caseCheckFor(defects), send: sandbox.webhookGuard.send, maxEvents: sandbox.options.maxEvents };
+  const rt: DebituraRuntime = { dispatcher: sandbox.dispatcher, sign: signerFor(defects), eventId: eventIdsFor(variants), outgoing: payloadVariantFor(variants, contracts.customer), checkCase: caseCheckFor(defects), send: sandbox.webhookGuard.send, maxEvents: sandbox.options.maxEvents, userAgent: sandbox.options.userAgent };
   const render = errorRendererFor(variants, renderDebituraError);
   const docsAccount = `${PARTNER_ACCOUNT}${DOCS_PARTNER_KEY}`;
   const tokens = new TokenRegistry(sandbox.ids, { accountKey: docsAccount, externalTenantId: DOCS_TENANT }, defects.has('debitura-token-never-expires') ? () => 10 * 365 * 86_400 : () => TOKEN_LIFETIME_SECONDS);

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { describeErrors, type Contract } from '../../../kit/contract.js';
 import { ApiError } from '../../engine/errors.js';
-import type { Effects, Handler, HandlerContext } from '../../engine/handler.js';
+import type { Effects, Handler, RequestContext as HandlerContext } from '../../engine/handler.js';
 import type { Sandbox } from '../../engine/sandbox.js';
 import { duration, readScenarioFiles, substitute } from '../casapay/scenarios/scenarios.js';
 import type { AccountState } from './state.js';
@@ -210,7 +210,7 @@ export interface DebituraScenarioRuntime extends SeedDeps {
  * ones on the mock's clock (SIGNING_TASK for `sign`, DEBITURA_SCENARIO_STEP for requests).
  */
 export function applyDebituraScenario(runtime: DebituraScenarioRuntime, account: AccountState, scenario: DebituraScenario, signingTask: string): void {
-  for (const c of scenario.unsupported_countries ?? []) account.unsupportedCountries.add(c);
+  for (const c of scenario.unsupported_countries ?? []) worldOf(account).unsupportedCountries.add(c);
   for (const c of scenario.clients ?? []) {
     const contracts = c.contracts ?? 'Signed';
     addClient(runtime, account, { externalTenantId: c.externalTenantId, name: c.name, country: c.country, linkStatus: c.linkStatus ?? 'Active', contracts: { debtCollectionAgreement: contracts, powerOfAttorney: contracts } });
@@ -275,8 +275,7 @@ function runDebituraStep(runtime: DebituraScenarioRuntime, fx: Effects, scenario
     caller,
     path: requestPath,
     contract,
-    deliveries: (eventId) => runtime.sandbox.deliveries(eventId),
-    advanceTestClock: () => undefined,
+    request: { id: null, idempotencyKey: null },
   };
   let status: number;
   let result: unknown;

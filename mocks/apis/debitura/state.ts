@@ -83,6 +83,8 @@ export interface DebituraWorld {
   fileCount: number;
   /** For a direct creditor's account (XApiKey on the Customer API): its one client. */
   directClientId?: string;
+  /** Jurisdictions without a partner for this account (`*` = all), set by scenarios. */
+  unsupportedCountries: Set<string>;
 }
 
 /** An account as Debitura's code sees it: the engine's, with Debitura's state once an account of its APIs used it. */
@@ -96,6 +98,7 @@ export const debituraAccount = (account: Account): AccountState => account as Ac
 
 export function worldOf(account: Account): DebituraWorld {
   return (debituraAccount(account).debitura ??= {
+    unsupportedCountries: new Set(),
     clients: new Map(),
     byTenant: new Map(),
     cases: new Map(),

@@ -2,12 +2,10 @@
 // client's (Customer API, every event type). The secret is base64 and shown only at create. A shared
 // mock refuses non-public URLs (mocks/engine/webhooks/url-guard.ts), at create and when the test dials.
 import { created, ok, type Handler, type RequestContext as HandlerContext } from '../../engine/handler.js';
-import { withWebhookUrlCheck } from '../casapay/handlers/webhook-endpoints.js';
+import { MAX_WEBHOOK_ENDPOINTS, withWebhookUrlCheck } from '../../engine/webhooks/registration.js';
 import { BLOCKED_CODE } from '../../engine/webhooks/url-guard.js';
 import { monotonicMs, realNowSeconds } from '../../../kit/real-time.js';
-import { USER_AGENT } from '../../engine/webhooks/dispatcher.js';
 import { errors } from '../../engine/errors.js';
-import { MAX_WEBHOOK_ENDPOINTS } from '../casapay/handlers/webhook-endpoints.js';
 import { debituraErrors } from './errors.js';
 import { isoNow } from './rules.js';
 import { worldOf, type StoredSubscription, type WebhookSubscription } from './state.js';
@@ -15,7 +13,7 @@ import type { DebituraRuntime } from './cases.js';
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 const TEST_TIMEOUT_MS = 10_000;
-/** Subscriptions per account (the partner's and its clients' together), the bound of CasaPay's endpoints. */
+/** Subscriptions per account (the partner's and its clients' together), the bound of every API's webhook targets. */
 export const MAX_SUBSCRIPTIONS = MAX_WEBHOOK_ENDPOINTS;
 
 /**
@@ -93,7 +91,7 @@ export function subscriptionHandlers(rt: DebituraRuntime, api: SubscriptionApi):
     const started = monotonicMs();
     // Receivers check `t` against their real clock, as for every delivery (see the dispatcher).
     const signature = rt.sign(body, realNowSeconds(), stored.secret, (payload as { event?: string }).event ?? 'webhook.test');
-    const headers = { 'Content-Type': 'application/json', 'User-Agent': USER_AGENT, ...signature };
+    const headers = { 'Content-Type': 'application/json', 'User-Agent': rt.userAgent, ...signature };
     const signal = AbortSignal.timeout(TEST_TIMEOUT_MS);
     try {
       const response = await rt.send(stored.subscription.url!, { method: 'POST', headers, body, redirect: 'manual', signal });

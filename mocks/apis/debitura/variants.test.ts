@@ -3,6 +3,7 @@
 // for the unknown field, which only the open contract allows).
 import { describe, expect, it } from 'vitest';
 import { createMockEngine } from '../../server.js';
+import { debituraAccount } from './state.js';
 
 const CASE = { currencyCode: 'EUR', amountToRecover: 5000, date: '2025-06-01', debtor: { type: 'Company', name: 'Debtor GmbH', countryAlpha2: 'DE' } };
 
@@ -51,7 +52,7 @@ describe('Debitura variants bend the mock within the contracts', () => {
   it('debitura-evt-event-ids: events carry evt_… ids', async () => {
     const { engine, call, bearer } = await withVariant('debitura-evt-event-ids');
     await call('POST', '/debitura/customer/cases', bearer, CASE);
-    const world = engine.sandbox.store.peek('debitura:variant_partner')!.debitura!;
+    const world = debituraAccount(engine.sandbox.store.peek('debitura:variant_partner')!).debitura!;
     expect(world.events.map((e) => e.payload.id)).toEqual([expect.stringMatching(/^evt_[A-Za-z0-9]{14}$/)]);
     await engine.close();
   });

@@ -6,6 +6,12 @@ import { Schedule } from '../scheduler/scheduler.js';
 
 export type { ScheduledTask } from '../scheduler/scheduler.js';
 
+/**
+ * How an X-Mock-Scenario header is kept in an account's key: `<key>|scenario:<name>[:session]`, a
+ * separate account per scenario session, filed (journal, eviction) under its base key.
+ */
+export const SCENARIO_SUFFIX = '|scenario:';
+
 /** A scenario applied to an account: the scenario and the variables its steps share (`as:` results). */
 export interface AppliedScenario {
   scenario: { name: string; steps: readonly unknown[] } & Record<string, any>;

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { components } from '../../../generated/casapay.js';
 import { loadContract } from '../../../kit/contract.js';
-import { SIGNATURE_HEADER, WebhookDispatcher, type DeliveryTarget, type DispatcherOptions, type WebhookDelivery } from './dispatcher.js';
+import { WebhookDispatcher, type DeliveryTarget, type DispatcherOptions, type WebhookDelivery } from './dispatcher.js';
 import { isValidSignature, signatureHeader, verifySignature } from '../../../kit/webhook-signature.js';
 
 type Event = components['schemas']['Event'];
@@ -12,6 +12,9 @@ const NOW = 1708732800;
 const SECRET = 'whsec_8sKf2LmQ0pR7tV9x';
 const contract = loadContract();
 const deliverySchema = contract.closed().schema('WebhookDelivery');
+/** The API's signature scheme, as CasaPay's targets bring it: the dispatcher has none of its own. */
+const SIGNATURE_HEADER = 'X-CasaPay-Signature';
+const signed = (t: Omit<DeliveryTarget, 'sign'>): DeliveryTarget => ({ ...t, sign: (body, ts) => ({ [SIGNATURE_HEADER]: signatureHeader(body, t.secret, ts) }) });
 
 // ---- a real receiver on 127.0.0.1 -------------------------------------------------------------
 
@@ -90,6 +93,7 @@ function makeDispatcher(overrides: Partial<DispatcherOptions> = {}) {
     now: () => NOW,
     monotonicMs: () => performance.now(),
     mintId: (prefix) => `${prefix}_${++n}`,
+    userAgent: 'CasaPay-Mock/1.0',
     retryDelaysMs: [20, 40],
     timeoutMs: 2_000,
     onChange: (delivery) => changes.push(delivery),
@@ -115,7 +119,7 @@ function makeEvent(objectId = 'dc_a1b2c3d4'): Event {
   };
 }
 
-const target = (url: string, endpointId: string | null = 'we_4f5g6h'): DeliveryTarget => ({ endpointId, url, secret: SECRET });
+const target = (url: string, endpointId: string | null = 'we_4f5g6h'): DeliveryTarget => signed({ endpointId, url, secret: SECRET });
 
 /** Polls until `check` holds; for waiting on a receiver without sleeping a fixed time. */
 async function waitFor(check: () => boolean, timeoutMs = 2_000): Promise<void> {
@@ -176,7 +180,7 @@ describe('WebhookDispatcher delivery', () => {
     const receiver = await startReceiver(() => 204);
     const { dispatcher } = makeDispatcher({ signingTime: () => NOW - 1000 });
     const event = makeEvent();
-    dispatcher.deliver(event, [{ endpointId: null, url: receiver.url('/cli'), secret: 'whsec_cli' }, target(receiver.url('/ep'))]);
+    dispatcher.deliver(event, [signed({ endpointId: null, url: receiver.url('/cli'), secret: 'whsec_cli' }), target(receiver.url('/ep'))]);
     await dispatcher.idle();
     const byPath = new Map(receiver.received.map((r) => [r.path, r]));
     const cli = byPath.get('/cli')!;
@@ -287,10 +291,10 @@ describe('WebhookDispatcher delivery', () => {
       mutate: (_t: DeliveryTarget, body: string, headers: Record<string, string>) => ({ body: body.replace('Friedrich', 'Friedrick'), headers }),
       check: (r: Received) => expect(() => verifySignature(r.raw, r.headers['x-casapay-signature'] as string, SECRET, 300, NOW)).toThrow(/No v1 signature matches/),
     },
-  ])('mutate hook can $name', async ({ mutate, check }) => {
+  ])('a target\'s mutate hook can $name', async ({ mutate, check }) => {
     const receiver = await startReceiver(() => 200);
-    const { dispatcher } = makeDispatcher({ mutate });
-    dispatcher.deliver(makeEvent(), [target(receiver.url())]);
+    const { dispatcher } = makeDispatcher();
+    dispatcher.deliver(makeEvent(), [{ ...target(receiver.url()), mutate }]);
     await dispatcher.idle();
     expect(receiver.received).toHaveLength(1);
     check(receiver.received[0]!);
@@ -316,7 +320,7 @@ describe('WebhookDispatcher delivery', () => {
   });
 
   it('rejects invalid options', () => {
-    const base = { now: () => NOW, monotonicMs: () => 0, mintId: () => 'whd_1' };
+    const base = { now: () => NOW, monotonicMs: () => 0, mintId: () => 'whd_1', userAgent: 'test' };
     expect(() => new WebhookDispatcher({ ...base, retryDelaysMs: [10, -1] })).toThrow(RangeError);
     expect(() => new WebhookDispatcher({ ...base, timeoutMs: 0 })).toThrow(RangeError);
   });

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { components } from '../../../../generated/casapay.js';
 import { errors } from '../errors.js';
-import type { CaseFile } from '../../../engine/state/store.js';
+import type { CaseFile } from '../state.js';
 import { created, ok, type Handler, type HandlerContext } from './context.js';
 import { find, listPage } from './shared.js';
 import { addTimeline } from './collection-cases.js';

@@ -4,7 +4,7 @@ import type { components } from '../../../../generated/casapay.js';
 import { errors } from '../errors.js';
 import { addBusinessDays } from '../domain/calendar.js';
 import { checkClaim, planClaimMove } from '../domain/lifecycle.js';
-import type { Claim } from '../../../engine/state/store.js';
+import type { Claim } from '../state.js';
 import { created, ok, type Effects, type Handler } from './context.js';
 import { currency, find, listPage } from './shared.js';
 import { updateGuarantee } from './guarantees.js';

@@ -7,7 +7,7 @@ import { parseDate, SECONDS_PER_DAY } from '../domain/calendar.js';
 import { isUsState } from '../domain/codes.js';
 import { assessCase, type Assessment } from '../domain/pricing.js';
 import { planCaseMove, planPayment, type CaseStatus, type CloseCode, type PaymentType } from '../domain/lifecycle.js';
-import type { CollectionCase, DebtPayment, TimelineEntry } from '../../../engine/state/store.js';
+import type { CollectionCase, DebtPayment, TimelineEntry } from '../state.js';
 import { MAGIC, magicPlan } from '../domain/magic.js';
 import { created, ok, type Effects, type Handler, type HandlerContext } from './context.js';
 import { country, currency, find, listPage, previousAttributes, testClockOf } from './shared.js';

@@ -1,6 +1,6 @@
 // /v1/events: everything that happened on the account, as webhooks deliver it, with delivery logs.
 import type { components } from '../../../../generated/casapay.js';
-import type { ApiEvent } from '../../../engine/state/store.js';
+import type { ApiEvent } from '../state.js';
 import { errors } from '../errors.js';
 import { created, ok, type Handler } from './context.js';
 import { find, listPage } from './shared.js';

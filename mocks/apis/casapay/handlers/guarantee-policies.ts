@@ -1,6 +1,6 @@
 // /v1/guarantee_policies: the terms guarantees are written under.
 import type { components } from '../../../../generated/casapay.js';
-import type { GuaranteePolicy } from '../../../engine/state/store.js';
+import type { GuaranteePolicy } from '../state.js';
 import { created, ok, type Handler } from './context.js';
 import { find, listPage, previousAttributes } from './shared.js';
 

@@ -2,7 +2,7 @@
 import type { components } from '../../../../generated/casapay.js';
 import { errors } from '../errors.js';
 import { planGuaranteeMove, type GuaranteeStatus } from '../domain/lifecycle.js';
-import type { Guarantee } from '../../../engine/state/store.js';
+import type { Guarantee } from '../state.js';
 import { created, ok, type Effects, type EventType, type Handler } from './context.js';
 import { currency, find, listPage, previousAttributes, testClockOf } from './shared.js';
 

@@ -9,7 +9,8 @@ import { createGuaranteePolicy, listGuaranteePolicies, retrieveGuaranteePolicy, 
 import { cancelGuarantee, createGuarantee, listGuarantees, retrieveGuarantee, updateGuaranteeHandler } from './guarantees.js';
 import { createClaim, listClaims, retrieveClaim } from './claims.js';
 import { createEventWebhookDelivery, listEventWebhookDeliveries, listEvents, retrieveEvent } from './events.js';
-import { createWebhookEndpoint, deleteWebhookEndpoint, listWebhookEndpoints, retrieveWebhookEndpoint, updateWebhookEndpoint, withWebhookUrlCheck } from './webhook-endpoints.js';
+import { createWebhookEndpoint, deleteWebhookEndpoint, listWebhookEndpoints, retrieveWebhookEndpoint, updateWebhookEndpoint } from './webhook-endpoints.js';
+import { withWebhookUrlCheck } from '../../../engine/webhooks/registration.js';
 import {
   advanceCollectionCase, advanceTestClock, approveClaim, createTestClock, createTestDebtPayment, deleteTestClock,
   denyClaim, fireEvent, listTestClocks, payClaimHandler, retrieveTestClock,

@@ -2,7 +2,7 @@
 // moving a case, recording a debt payment, deciding and paying claims, firing an event.
 import type { components } from '../../../../generated/casapay.js';
 import { errors } from '../errors.js';
-import type { TestClock } from '../../../engine/state/store.js';
+import type { TestClock } from '../state.js';
 import { created, ok, type EventSubject, type Handler } from './context.js';
 import { find, listPage } from './shared.js';
 import { moveCase, recordPayment } from './collection-cases.js';

@@ -1,6 +1,6 @@
 // /v1/webhook_endpoints: where events are delivered. The `whsec_` secret is shown once, at create.
 import type { components } from '../../../../generated/casapay.js';
-import type { WebhookEndpoint } from '../../../engine/state/store.js';
+import type { WebhookEndpoint } from '../state.js';
 import { created, ok, type Handler } from './context.js';
 import { find, listPage } from './shared.js';
 import { errors } from '../errors.js';
@@ -8,9 +8,9 @@ import { errors } from '../errors.js';
 type CreateParams = components['schemas']['WebhookEndpointCreateParams'];
 type UpdateParams = components['schemas']['WebhookEndpointUpdateParams'];
 
+import { MAX_WEBHOOK_ENDPOINTS } from '../../../engine/webhooks/registration.js';
+
 export const API_VERSION = '2024-11-01';
-/** Endpoints per account, as in Stripe's test mode: each one multiplies every event's deliveries. */
-export const MAX_WEBHOOK_ENDPOINTS = 16;
 
 export const createWebhookEndpoint: Handler = (ctx) => {
   const body = ctx.body as CreateParams;
@@ -60,16 +60,3 @@ export const deleteWebhookEndpoint: Handler = (ctx) => {
   return ok({ id: endpoint.id, object: 'webhook_endpoint', deleted: true });
 };
 
-/**
- * The handler, run once the body's `url` (when it has one) passes the webhook URL check — a shared
- * mock refuses non-public targets (mocks/engine/webhooks/url-guard.ts) — so a refused URL changes nothing.
- * Synchronous when there is nothing to wait for (scenario steps stay synchronous).
- * @example handlers.createWebhookEndpoint = withWebhookUrlCheck(createWebhookEndpoint)
- */
-export function withWebhookUrlCheck(handler: Handler): Handler {
-  return (ctx) => {
-    const url = (ctx.body as { url?: unknown } | undefined)?.url;
-    const pending = typeof url === 'string' ? ctx.checkWebhookUrl(url) : undefined;
-    return pending ? pending.then(() => handler(ctx)) : handler(ctx);
-  };
-}

@@ -27,12 +27,12 @@ import { createRequire } from 'node:module';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { describeErrors, type Contract } from '../../../../kit/contract.js';
 import { ApiError } from '../../../engine/errors.js';
-import { errors } from '../errors.js';
+import { casapayErrorBody, errors } from '../errors.js';
 import type { Effects, Handler, HandlerContext } from '../handlers/context.js';
 import { handlers } from '../handlers/index.js';
 import type { AccountAgreements } from '../domain/pricing.js';
 import { parseDate } from '../domain/calendar.js';
-import type { AccountState } from '../../../engine/state/store.js';
+import type { AccountState } from '../state.js';
 import type { IdMinter } from '../../../engine/state/ids.js';
 
 export interface ScenarioStep {
@@ -211,8 +211,7 @@ export function applyScenario(runtime: ScenarioRuntime, account: AccountState, s
 }
 
 /** The task kind of a scenario's later steps. */
-/** How an X-Mock-Scenario header is kept in an account's key: `<key>|scenario:<name>[:session]`. */
-export const SCENARIO_SUFFIX = '|scenario:';
+
 export const SCENARIO_STEP = 'scenario.step';
 
 /**
@@ -266,6 +265,7 @@ function runRequest(runtime: ScenarioRuntime, fx: Effects, scenario: Scenario, s
   const params = Object.fromEntries(requestPath.split('/').flatMap((part, i) => (/^\{(\w+)\}$/.test(templateParts[i]!) ? [[templateParts[i]!.slice(1, -1), part]] : [])));
   const ctx: HandlerContext = {
     ...fx,
+    request: { id: null, idempotencyKey: null },
     ids: mintingWith(fx.ids, step.mint && (substitute(step.mint, vars) as Record<string, string>)),
     params,
     query: {},
@@ -286,7 +286,7 @@ function runRequest(runtime: ScenarioRuntime, fx: Effects, scenario: Scenario, s
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     status = error.status;
-    result = error.toBody();
+    result = casapayErrorBody(error);
     if (step.expect !== status) throw new Error(`${where}: ${status} ${error.code}: ${error.message}`);
   }
   if (step.expect !== undefined && step.expect !== status) throw new Error(`${where}: expected ${step.expect}, got ${status}`);
