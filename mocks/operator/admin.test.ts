@@ -45,6 +45,8 @@ beforeEach(async () => {
   const sandbox = new Sandbox({ contract, clock, seed: 'admin', retryDelaysMs: [10], userAgent: 'test' });
   const casapay = createCasaPay({ sandbox, contract, defects: parseDefects([]), variants: variantHooks(parseVariants([]), { contract, random: () => 0.5 }) });
   attachModules(sandbox, [casapay]);
+  // The harness's accounts start empty (no quickstart for the docs' key): tests create what they read.
+  sandbox.seedAccount = () => undefined;
   const app = Fastify({ logger: false });
   const journal = installJournal(app, { now: () => clock.nowMs() });
   await registerAdmin(app, { sandbox, modules: [casapay], renderError: renderCasaPayError, journal, clock });

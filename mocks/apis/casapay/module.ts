@@ -169,6 +169,8 @@ export function createCasaPay(options: CasaPayOptions): CasaPayModule {
     listings: [],
     install: variants.install,
     seed(account) {
+      // CasaPay's accounts are its keys' (`sk_…`, with an X-Mock-Scenario session suffix): it seeds no other API's.
+      if (!account.key.startsWith('sk_')) return false;
       if (providerStates.seed(casapayAccount(account))) return true;
       const fromHeader = account.key.includes(SCENARIO_SUFFIX) ? account.key.split(SCENARIO_SUFFIX)[1]!.split(':')[0]! : undefined;
       const name = fromHeader ?? (account.key === DOCS_API_KEY ? 'quickstart' : options.scenario && scenarios().has(options.scenario) ? options.scenario : undefined);
