@@ -8,7 +8,7 @@ import { loadContract, type Contract } from '../kit/contract.js';
 import { createClock, type Clock } from './engine/clock.js';
 import { monotonicMs, realNowMs } from '../kit/real-time.js';
 import { ApiError, errors } from './engine/errors.js';
-import { DEFECTS, parseDefects, type DefectName } from './apis/casapay/defects.js';
+import { casapayEdges, DEFECTS, parseDefects, type Credentials, type KeyOf } from './apis/casapay/defects.js';
 import { handlers } from './apis/casapay/handlers/index.js';
 import type { RenderedError } from './engine/pipeline.js';
 import { mountOperations, sendError, toApiError } from './engine/mount-operations.js';
@@ -18,7 +18,6 @@ import { DEBITURA_VARIANTS, parseDebituraVariants } from './apis/debitura/varian
 import { renderDebituraError } from './apis/debitura/errors.js';
 import { Sandbox } from './engine/sandbox.js';
 import { createIdMinter } from './engine/state/ids.js';
-import { applyResponseDefects } from './apis/casapay/response-defects.js';
 import { parseVariants, variantHooks, VARIANTS } from './apis/casapay/variants.js';
 import { registerAdmin } from './operator/admin.js';
 import { registerFrontDoor } from './operator/front-door.js';
@@ -148,19 +147,17 @@ function fastifySchemasUnused(): never {
   throw new Error('Routes of the mock are validated by the pipeline against the contract; do not give them Fastify schemas.');
 }
 
-function authenticate(request: FastifyRequest, sandbox: Sandbox, defects: ReadonlySet<DefectName>, scenarios: () => Map<string, Scenario>): void {
+/** The API key of `Authorization: Bearer sk_…`; 401 without one or with a malformed one. */
+function apiKeyOf(request: Credentials): string {
   const header = request.headers.authorization;
-  let key: string | undefined;
-  if (header) {
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match || !API_KEY.test(match[1]!)) throw errors.apiKeyInvalid();
-    key = match[1]!;
-  } else if (defects.has('auth-ignored')) {
-    key = 'sk_test_anonymous';
-  } else {
-    throw errors.apiKeyMissing();
-  }
-  if (defects.has('cross-account-leak')) key = 'sk_test_shared_by_everyone';
+  if (!header) throw errors.apiKeyMissing();
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match || !API_KEY.test(match[1]!)) throw errors.apiKeyInvalid();
+  return match[1]!;
+}
+
+function authenticate(request: FastifyRequest, sandbox: Sandbox, keyOf: KeyOf, scenarios: () => Map<string, Scenario>): void {
+  let key = keyOf(request);
   // X-Mock-Scenario gives the key a separate account seeded with that scenario (`name:session` for more than one).
   const scenarioHeader = request.headers['x-mock-scenario'];
   if (typeof scenarioHeader === 'string' && scenarioHeader) {
@@ -264,7 +261,10 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   const contract = options.contract ?? loadContract();
   // One --defect flag for both APIs: Debitura's names go to the Debitura mount.
   const [casapayDefectNames, debituraDefectNames] = splitByApi(options.defects, 'defect', DEFECTS, DEBITURA_DEFECTS);
-  const defects = parseDefects(casapayDefectNames);
+  // CasaPay's defects become edges here, once: the handlers, tasks, renderer, key reading and signer they bend.
+  const edges = casapayEdges(parseDefects(casapayDefectNames));
+  const casapayHandlers = edges.handlers ? edges.handlers(handlers) : handlers;
+  const keyOf = edges.authenticate ? edges.authenticate(apiKeyOf) : apiKeyOf;
   const debituraDefects = parseDebituraDefects(debituraDefectNames);
   const clock = options.clock ?? createClock();
   // Variants draw from their own seeded stream, so turning one on does not change the ids a seed mints.
@@ -280,7 +280,8 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     variants,
     contract,
     clock,
-    defects,
+    signingTime: edges.signingTime,
+    mutateWebhook: edges.mutateWebhook,
     seed: options.seed,
     webhookUrl: options.webhookUrl,
     webhookSecret: options.webhookSecret,
@@ -304,8 +305,10 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   if (options.scenario && !debituraScenario && !scenarios().has(options.scenario)) {
     throw new Error(`Unknown scenario '${options.scenario}'. Known: ${[...scenarios().keys(), ...debitura.scenarios().keys()].join(', ')}.`);
   }
+  for (const [kind, run] of Object.entries(edges.taskRunners ?? {})) sandbox.tasks.define(kind, run);
   const runtime: ScenarioRuntime = {
     contract,
+    handlers: casapayHandlers,
     effects: (account) => sandbox.effects(account, null),
     deliveries: (eventId) => sandbox.deliveries(eventId),
     advanceTestClock: (account, clockId, to) => sandbox.advanceTestClock(account, clockId, to),
@@ -413,10 +416,7 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   await registerFrontDoor(app, { contract, scenarios, docsApiKey: DOCS_API_KEY, page: consolePage, otherApis: debitura.apis });
   variants.install?.(app);
 
-  const casapayError = (error: ApiError): RenderedError => {
-    const [status, body] = defects.size ? applyResponseDefects(defects, error.status, error.toBody()) : [error.status, error.toBody()];
-    return { status, body };
-  };
+  const casapayError = edges.renderError ?? ((error: ApiError): RenderedError => ({ status: error.status, body: error.toBody() }));
   const logUnexpected = (request: FastifyRequest, error: unknown) => {
     request.log.error(error);
     if (level !== 'silent' && !options.logJson) console.error(error);
@@ -445,7 +445,7 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     const route = request.routeOptions.url;
     if (request.method === 'OPTIONS' || !(route ?? request.url).startsWith('/v1/')) return done();
     try {
-      authenticate(request, sandbox, defects, scenarios);
+      authenticate(request, sandbox, keyOf, scenarios);
     } catch (error) {
       return done(error as Error);
     }
@@ -463,9 +463,11 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   const compiled = mountOperations(app, {
     sandbox,
     contract,
-    handlers: variants.handlers ? variants.handlers(handlers) : handlers,
+    handlers: variants.handlers ? variants.handlers(casapayHandlers) : casapayHandlers,
     renderError: casapayError,
-    responseDefects: defects.size ? (_operationId, status, body) => applyResponseDefects(defects, status, body) : undefined,
+    responseDefects: edges.responses,
+    fileLimitBytes: edges.fileLimitBytes,
+    honourIdempotency: edges.honourIdempotency,
     validateResponses: options.validateResponses ?? false,
     creates: CASAPAY_CREATES,
   });

@@ -106,6 +106,10 @@ export interface MountOptions {
   renderError(error: ApiError): RenderedError;
   /** The run's deliberate defects bending a response of `operationId` on its way out. */
   responseDefects?(operationId: string, status: number, body: unknown): [number, unknown];
+  /** The largest upload accepted; default MAX_FILE_BYTES (mocks/engine/pipeline.ts). */
+  fileLimitBytes?: number;
+  /** false: Idempotency-Key is ignored everywhere (default: honoured where the contract declares it). */
+  honourIdempotency?: boolean;
   validateResponses: boolean;
   /** Operation ids that store new objects: refused beyond --max-objects (mocks/engine/state/object-limit.ts). */
   creates?: ReadonlySet<string>;
@@ -138,6 +142,8 @@ export function mountOperations(scope: FastifyInstance, mount: MountOptions): Co
         createsObjects: mount.creates?.has(spec.operationId) ?? false,
         renderError: mount.renderError,
         responseDefects: mount.responseDefects && ((status, body) => mount.responseDefects!(spec.operationId, status, body)),
+        fileLimitBytes: mount.fileLimitBytes,
+        idempotency: mount.honourIdempotency,
       }),
     });
   }

@@ -67,6 +67,10 @@ export interface PipelineDeps {
   renderError(error: ApiError): RenderedError;
   /** The deliberate defects that bend this API's responses on the way out (see defects.ts). */
   responseDefects?(status: number, body: unknown): [number, unknown];
+  /** The largest upload accepted; default MAX_FILE_BYTES. */
+  fileLimitBytes?: number;
+  /** false: Idempotency-Key is ignored even where the contract declares it (default honoured there). */
+  idempotency?: boolean;
 }
 
 /** The Stripe-style message for the first validation error of a request. */
@@ -145,12 +149,12 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
   const { spec } = operation;
   // Only operations whose contract declares the header honour it (all of CasaPay's POSTs, Debitura's
   // POST /cases): elsewhere it is an unknown header, ignored, so no undeclared 409/422 can come of it.
-  const idempotent = spec.method === 'post' && spec.parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key');
+  const idempotent = deps.idempotency !== false && spec.method === 'post' && spec.parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key');
   const deliveries = (eventId: string) => sandbox.deliveries(eventId);
+  const fileLimit = deps.fileLimitBytes ?? MAX_FILE_BYTES;
 
   return async function pipeline(request: FastifyRequest, reply: FastifyReply) {
     const account = request.account;
-    const defects = sandbox.options.defects;
     sandbox.catchUp(account);
 
     // 2. prefer: an explicit request for a contract example goes to Prism.
@@ -170,34 +174,29 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
     // 3. validate: query, then the body (JSON, or multipart read now with its bounds).
     let body: unknown;
     let file: UploadedFile | undefined;
-    try {
-      checkContentType(operation, request);
-      const { validateParams } = operation;
-      if (validateParams && !validateParams(request.params)) throw validationError(validateParams.errors);
-      // qs built this object for this request: validation may coerce and default it in place.
-      if (!operation.validateQuery(request.query)) throw validationError(operation.validateQuery.errors);
-      // Coercion turns `1e309` and `Infinity` into a number ajv's `integer` accepts: refuse it by name.
-      const nonFinite = nonFiniteParam(request.query) ?? nonFiniteParam(request.params);
-      if (nonFinite !== undefined) throw nonFiniteError(nonFinite);
-      if (operation.multipart && request.isMultipart()) {
-        const parsed = await readMultipart(request, defects.has('file-limit-ignored') ? 4 * MAX_FILE_BYTES : MAX_FILE_BYTES, operation);
-        file = parsed.file;
-        body = parsed.fields;
-        const candidate = { ...parsed.fields, ...(file ? { [operation.fileField]: file.filename } : {}) };
-        if (operation.validateBody && !operation.validateBody(candidate)) throw validationError(operation.validateBody.errors);
-      } else if (operation.validateBody) {
-        body = request.body ?? {};
-        if (!operation.validateBody(body)) throw validationError(operation.validateBody.errors);
-      } else if (request.body && typeof request.body === 'object' && Object.keys(request.body).length) {
-        throw errors.parameterUnknown(Object.keys(request.body)[0]!);
-      }
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 400 && defects.has('500-on-bad-input')) throw errors.internal();
-      throw error;
+    checkContentType(operation, request);
+    const { validateParams } = operation;
+    if (validateParams && !validateParams(request.params)) throw validationError(validateParams.errors);
+    // qs built this object for this request: validation may coerce and default it in place.
+    if (!operation.validateQuery(request.query)) throw validationError(operation.validateQuery.errors);
+    // Coercion turns `1e309` and `Infinity` into a number ajv's `integer` accepts: refuse it by name.
+    const nonFinite = nonFiniteParam(request.query) ?? nonFiniteParam(request.params);
+    if (nonFinite !== undefined) throw nonFiniteError(nonFinite);
+    if (operation.multipart && request.isMultipart()) {
+      const parsed = await readMultipart(request, fileLimit, operation);
+      file = parsed.file;
+      body = parsed.fields;
+      const candidate = { ...parsed.fields, ...(file ? { [operation.fileField]: file.filename } : {}) };
+      if (operation.validateBody && !operation.validateBody(candidate)) throw validationError(operation.validateBody.errors);
+    } else if (operation.validateBody) {
+      body = request.body ?? {};
+      if (!operation.validateBody(body)) throw validationError(operation.validateBody.errors);
+    } else if (request.body && typeof request.body === 'object' && Object.keys(request.body).length) {
+      throw errors.parameterUnknown(Object.keys(request.body)[0]!);
     }
 
     // 4. idempotency: validated POSTs with a key are executed once per key and body.
-    const key = idempotent && !defects.has('idempotency-ignored') ? (request.headers['idempotency-key'] as string | undefined) : undefined;
+    const key = idempotent ? (request.headers['idempotency-key'] as string | undefined) : undefined;
     if (key !== undefined) {
       if (key.length === 0 || key.length > 255) throw errors.parameterInvalid('Idempotency-Key', 'must be 1 to 255 characters.');
       const print = fingerprint(spec.method, request.url, file ? { body, file: file.buffer } : body);
@@ -218,7 +217,6 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
     const ctx: HandlerContext = {
       account,
       ids: fx.ids,
-      defects: fx.defects,
       now: fx.now,
       emit: fx.emit,
       schedule: fx.schedule,

@@ -3,7 +3,6 @@
 import type { Clock } from './clock.js';
 import { monotonicMs, realNowSeconds } from '../../kit/real-time.js';
 import type { Contract } from '../../kit/contract.js';
-import type { Defects } from '../apis/casapay/defects.js';
 import type { Effects, EventSubject, EventType } from '../apis/casapay/handlers/context.js';
 import { API_VERSION } from '../apis/casapay/handlers/webhook-endpoints.js';
 import { subscribes } from '../apis/casapay/handlers/events.js';
@@ -12,8 +11,7 @@ import { createIdMinter, type IdMinter } from './state/ids.js';
 import { Store, type AccountState, type ApiEvent, type ScheduledTask } from './state/store.js';
 import type { TaskRunners } from './scheduler/scheduler.js';
 import { handlerTaskRunners } from '../apis/casapay/handlers/tasks.js';
-import { SIGNATURE_HEADER, WebhookDispatcher, type DeliveryTarget } from './webhooks/dispatcher.js';
-import { signatureHeader } from '../../kit/webhook-signature.js';
+import { SIGNATURE_HEADER, WebhookDispatcher, type DeliveryTarget, type OutgoingRequest } from './webhooks/dispatcher.js';
 import { standardSignatureHeaders } from '../../kit/standard-webhook-signature.js';
 import type { components } from '../../generated/casapay.js';
 import type { VariantHooks } from '../apis/casapay/variants.js';
@@ -22,7 +20,10 @@ import { createWebhookUrlGuard, type Resolve, type WebhookUrlGuard } from './web
 export interface SandboxOptions {
   contract: Contract;
   clock: Clock;
-  defects: Defects;
+  /** The `t` webhook signatures carry; default real time (a deliberate defect may skew it). */
+  signingTime?: () => number;
+  /** The last look at each signed webhook request, after variants and the Standard Webhooks headers (deliberate defects). */
+  mutateWebhook?: (request: OutgoingRequest, signedAt: number) => OutgoingRequest;
   seed?: string;
   /** Also deliver every event of every account here (the CLI's --webhook-url), signed with `webhookSecret`. */
   webhookUrl?: string;
@@ -72,10 +73,6 @@ export interface RecordingEffects extends Effects {
 /** Events kept per account when shared and no --max-events is given: ≈10 MB of events at ≈1 KB each. */
 export const DEFAULT_SHARED_MAX_EVENTS = 10_000;
 export const DEFAULT_WEBHOOK_SECRET = 'whsec_casapay_mock_cli';
-/** A secret that is not the endpoint's, for the mis-signed-webhook defect. */
-const WRONG_SECRET = 'whsec_not_the_endpoint_secret';
-/** How old the stale-webhook-timestamp defect makes `t`: past the 300 s receivers allow. */
-const STALE_SIGNATURE_SECONDS = 600;
 
 export class Sandbox {
   /** Seeds each new account (the server sets it to apply scenarios). */
@@ -101,14 +98,14 @@ export class Sandbox {
     this.ids = options.variants?.ids ? options.variants.ids(minted) : minted;
     const variantMutate = options.variants?.mutate;
     this.idempotency = new IdempotencyCache(() => options.clock.nowMs(), options.maxIdempotencyKeys);
-    const { defects } = options;
+    const { mutateWebhook } = options;
     this.webhookGuard = createWebhookUrlGuard({ blocking: options.blockPrivateWebhooks ?? false, resolve: options.webhookResolve });
     this.dispatcher = new WebhookDispatcher({
       now: () => options.clock.now(),
       monotonicMs,
       mintId: (prefix) => this.ids.id(prefix),
       // Receivers check `t` against their real clock, whatever the mock's virtual clock says.
-      signingTime: defects.has('stale-webhook-timestamp') ? () => realNowSeconds() - STALE_SIGNATURE_SECONDS : realNowSeconds,
+      signingTime: options.signingTime ?? realNowSeconds,
       retryDelaysMs: options.retryDelaysMs,
       maxInFlight: options.webhookConcurrency,
       maxOpen: options.webhookMaxOpen,
@@ -116,18 +113,16 @@ export class Sandbox {
         const event = this.eventsById.get(delivery.event);
         if (event) event.pending_webhooks = this.dispatcher.pendingCount(delivery.event);
       },
-      // The edges of the signed request, in order: benign variants, deliberate defects, then the
-      // Standard Webhooks headers over the final body (an endpoint's scheme or --webhook-signing).
+      // The edges of the signed request, in order: benign variants, the Standard Webhooks headers over
+      // the final body (an endpoint's scheme or --webhook-signing), then deliberate defects.
       mutate: (target, body, headers, signedAt) => {
         const out = variantMutate?.(target, body, headers, signedAt) ?? { body, headers };
-        if (defects.has('unsigned-webhook')) delete out.headers[SIGNATURE_HEADER];
-        if (defects.has('mis-signed-webhook')) out.headers[SIGNATURE_HEADER] = signatureHeader(out.body, WRONG_SECRET, signedAt);
         const { scheme, eventId } = target as SchemeTarget;
         if (scheme === 'standard' || scheme === 'both') {
-          if (!defects.has('unsigned-webhook')) Object.assign(out.headers, standardSignatureHeaders(eventId, out.body, defects.has('mis-signed-webhook') ? WRONG_SECRET : target.secret, signedAt));
+          Object.assign(out.headers, standardSignatureHeaders(eventId, out.body, target.secret, signedAt));
           if (scheme === 'standard') delete out.headers[SIGNATURE_HEADER];
         }
-        return out;
+        return mutateWebhook ? mutateWebhook(out, signedAt) : out;
       },
       send: options.variants?.send ? options.variants.send(this.webhookGuard.send) : this.webhookGuard.send,
     });
@@ -173,7 +168,6 @@ export class Sandbox {
     const fx: RecordingEffects = {
       account,
       ids: this.ids,
-      defects: this.options.defects,
       now,
       emit: (type, subject, previous, when) => {
         const recorded = this.record(account, requestOf(), type, dataOf(subject, previous), when ?? now((subject as { test_clock?: string | null }).test_clock));

@@ -6,7 +6,6 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerAdmin } from './admin.js';
 import { createClock, type Clock } from '../engine/clock.js';
 import { loadContract } from '../../kit/contract.js';
-import { parseDefects } from '../apis/casapay/defects.js';
 import type { Handler, HandlerContext } from '../apis/casapay/handlers/context.js';
 import { handlers } from '../apis/casapay/handlers/index.js';
 import { installJournal, type Journal } from './journal.js';
@@ -36,7 +35,7 @@ let h: Harness;
 
 beforeEach(async () => {
   const clock = createClock({ start: NOW, frozen: true });
-  const sandbox = new Sandbox({ contract, clock, defects: parseDefects([]), seed: 'admin', retryDelaysMs: [10] });
+  const sandbox = new Sandbox({ contract, clock, seed: 'admin', retryDelaysMs: [10] });
   const app = Fastify({ logger: false });
   const journal = installJournal(app, { now: () => clock.nowMs() });
   await registerAdmin(app, { sandbox, journal, clock });

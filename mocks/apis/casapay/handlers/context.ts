@@ -4,7 +4,6 @@
 import type { components } from '../../../../generated/casapay.js';
 import type { AccountState, ApiEvent } from '../../../engine/state/store.js';
 import type { IdMinter } from '../../../engine/state/ids.js';
-import type { Defects } from '../defects.js';
 import type { Contract } from '../../../../kit/contract.js';
 
 export type EventType = components['schemas']['EventType'];
@@ -19,7 +18,6 @@ export interface EventSubject {
 export interface Effects {
   account: AccountState;
   ids: IdMinter;
-  defects: Defects;
   /** Now, in Unix seconds, on the given test clock (or the account's clock for null/undefined). */
   now(testClock?: string | null): number;
   /** Records an event (stored at once, delivered after the operation completes) and returns it. */
