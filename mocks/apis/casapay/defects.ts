@@ -104,9 +104,9 @@ export function casapayEdges(defects: Defects): CasaPayEdges {
   const edges: CasaPayEdges = {};
   const on = (name: DefectName) => defects.has(name);
 
-  const handlerBends = handlerBendsFor(defects);
-  if (handlerBends.length) edges.handlers = (handlers) => handlerBends.reduce((table, bend) => bend(table), handlers);
   const record = paymentRecorderFor(defects);
+  const handlerBends = handlerBendsFor(defects, record);
+  if (handlerBends.length) edges.handlers = (handlers) => handlerBends.reduce((table, bend) => bend(table), handlers);
   if (record) edges.taskRunners = { 'case.magic': (fx, params) => runMagicStepWith(record, fx, params) };
 
   const responseBends = responseBendsFor(defects);
@@ -164,7 +164,7 @@ const isList = (operationId: string) => operationId.startsWith('list');
 const mapLists = (handlers: Handlers, wrap: (handler: Handler) => Handler): Handlers =>
   Object.fromEntries(Object.entries(handlers).map(([id, handler]) => [id, isList(id) ? wrap(handler) : handler]));
 
-function handlerBendsFor(defects: Defects): Array<(handlers: Handlers) => Handlers> {
+function handlerBendsFor(defects: Defects, record: RecordPayment | undefined): Array<(handlers: Handlers) => Handlers> {
   const bends: Array<(handlers: Handlers) => Handlers> = [];
   if (defects.has('filter-ignored')) {
     bends.push((handlers) => ({ ...handlers, listCollectionCases: ((list) => (ctx: HandlerContext) => list(without(ctx, 'status')))(handlers.listCollectionCases!) }));
@@ -180,7 +180,6 @@ function handlerBendsFor(defects: Defects): Array<(handlers: Handlers) => Handle
     );
   }
   if (defects.has('has-more-wrong')) bends.push((handlers) => mapLists(handlers, (list) => bendList(list, (body) => ({ ...body, has_more: false }))));
-  const record = paymentRecorderFor(defects);
   if (record) bends.push((handlers) => ({ ...handlers, createTestDebtPayment: testDebtPaymentHandler(record) }));
   return bends;
 }
