@@ -22,7 +22,7 @@ import { createIdMinter } from './engine/state/ids.js';
 import { DEFAULT_SHARED_MAX_OBJECTS } from './engine/state/object-limit.js';
 import { checkStartupWebhookUrl, type Resolve } from './engine/webhooks/url-guard.js';
 import { createCasaPay, DOCS_API_KEY, type CasaPayModule } from './apis/casapay/module.js';
-import { DEFECTS, parseDefects, sandboxEdgesFor } from './apis/casapay/defects.js';
+import { casapayEdges, DEFECTS, parseDefects } from './apis/casapay/defects.js';
 import { renderCasaPayError } from './apis/casapay/errors.js';
 import { parseVariants, variantHooks, VARIANTS } from './apis/casapay/variants.js';
 import { createDebitura, type DebituraModule } from './apis/debitura/module.js';
@@ -244,7 +244,8 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   const contract = options.contract ?? loadContract();
   // One --defect flag for both APIs: Debitura's names go to the Debitura module.
   const [casapayDefectNames, debituraDefectNames] = splitByApi(options.defects, 'defect', DEFECTS, DEBITURA_DEFECTS);
-  const defects = parseDefects(casapayDefectNames);
+  // CasaPay's defects become edges here, once: the handlers, tasks, renderer, key reading and signer they bend.
+  const defectEdges = casapayEdges(parseDefects(casapayDefectNames));
   const clock = options.clock ?? createClock();
   // Variants draw from their own seeded stream, so turning one on does not change the ids a seed mints.
   const variantRandom = createIdMinter(options.seed === undefined ? undefined : `${options.seed}:variants`);
@@ -259,7 +260,7 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     clock,
     seed: options.seed,
     userAgent: WEBHOOK_USER_AGENT,
-    edges: { ids: variants.ids, send: variants.send, ...sandboxEdgesFor(defects) },
+    edges: { ids: variants.ids, send: variants.send, signingTime: defectEdges.signingTime },
     retryDelaysMs: options.webhookRetryDelaysMs,
     webhookConcurrency: options.webhookConcurrency,
     webhookMaxOpen: options.webhookMaxOpen,
@@ -273,7 +274,7 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   const casapay = createCasaPay({
     sandbox,
     contract,
-    defects,
+    edges: defectEdges,
     variants,
     scenario: options.scenario,
     webhookUrl: options.webhookUrl,

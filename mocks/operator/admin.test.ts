@@ -43,7 +43,7 @@ let h: Harness;
 beforeEach(async () => {
   const clock = createClock({ start: NOW, frozen: true });
   const sandbox = new Sandbox({ contract, clock, seed: 'admin', retryDelaysMs: [10], userAgent: 'test' });
-  const casapay = createCasaPay({ sandbox, contract, defects: parseDefects([]), variants: variantHooks(parseVariants([]), { contract, random: () => 0.5 }) });
+  const casapay = createCasaPay({ sandbox, contract, variants: variantHooks(parseVariants([]), { contract, random: () => 0.5 }) });
   attachModules(sandbox, [casapay]);
   // The harness's accounts start empty (no quickstart for the docs' key): tests create what they read.
   sandbox.seedAccount = () => undefined;

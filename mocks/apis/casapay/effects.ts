@@ -7,13 +7,12 @@ import type { AccountState, ApiEvent } from './state.js';
 import type { Effects, EventSubject, HandlerContext } from './handlers/context.js';
 import { eventRequest, type EventLog } from './event-log.js';
 import { advanceTestClock } from './test-clocks.js';
-import type { Defects } from './defects.js';
 
 /**
  * CasaPay's effects over the engine's (same object, extended: no copy per request).
  * @example casapayEffects(sandbox.effects(account), log, null).emit('collection_case.created', kase)
  */
-export function casapayEffects<F extends EngineEffects>(fx: F, log: EventLog, request: RequestInfo | null, defects: Defects): F & Effects {
+export function casapayEffects<F extends EngineEffects>(fx: F, log: EventLog, request: RequestInfo | null): F & Effects {
   // One `request` object for every event of the operation (events are immutable, so they can share it).
   let requestOf: ApiEvent['request'] | undefined;
   // Consecutive events about the same object without previous_attributes (a case's `created` then
@@ -30,13 +29,12 @@ export function casapayEffects<F extends EngineEffects>(fx: F, log: EventLog, re
   casapay.emit = (type, subject, previous, when) =>
     log.record(casapay, (requestOf ??= eventRequest(request)), type, dataOf(subject, previous), when ?? fx.now((subject as { test_clock?: string | null }).test_clock));
   casapay.redeliver = (event, endpointId) => log.redeliver(account, event, endpointId);
-  casapay.defects = defects;
   return casapay;
 }
 
 /** The context CasaPay's handlers get, from the engine's request context. */
-export function casapayContext(ctx: RequestContext, log: EventLog, sandbox: Sandbox, defects: Defects): HandlerContext {
-  const context = casapayEffects(ctx, log, ctx.request, defects) as RequestContext & HandlerContext;
+export function casapayContext(ctx: RequestContext, log: EventLog, sandbox: Sandbox): HandlerContext {
+  const context = casapayEffects(ctx, log, ctx.request) as RequestContext & HandlerContext;
   context.deliveries = (eventId) => sandbox.deliveries(eventId);
   context.advanceTestClock = (clockId, to) => advanceTestClock(sandbox, context.account, clockId, to);
   return context;

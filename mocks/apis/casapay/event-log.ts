@@ -21,8 +21,8 @@ export const DEFAULT_WEBHOOK_SECRET = 'whsec_casapay_mock_cli';
 /** A benign variant's last look at a CasaPay delivery before it is sent (chosen once at start). */
 export type DeliveryEdge = (target: CasaPayTarget, body: string, headers: Record<string, string>, signedAt: number) => OutgoingRequest | void;
 
-/** The secret a delivery is signed with: the endpoint's, another (a defect: mis-signed), or none (a defect: unsigned). */
-export type SigningSecret = (target: CasaPayTarget) => string | null;
+/** A deliberate defect's last look at a signed delivery, after the Standard Webhooks headers (chosen once at start). */
+export type SignedEdge = (request: OutgoingRequest, signedAt: number) => OutgoingRequest;
 
 /** A delivery target with what the Standard Webhooks headers need: the scheme and the event id (`webhook-id`). */
 export interface CasaPayTarget extends DeliveryTarget {
@@ -38,8 +38,8 @@ export interface EventLogOptions {
   webhookSigning?: SignatureScheme;
   /** Events kept per account, the oldest dropped first with its deliveries (default unbounded). */
   maxEvents?: number;
-  /** The edges of the signed request, chosen once at start: a variant's, then the defects' secret. */
-  edges?: { variant?: DeliveryEdge; secret?: SigningSecret };
+  /** The edges of the signed request, chosen once at start: a variant's before the Standard Webhooks headers, a defect's after. */
+  edges?: { variant?: DeliveryEdge; signed?: SignedEdge };
 }
 
 export class EventLog {
@@ -50,20 +50,17 @@ export class EventLog {
     private readonly sandbox: Sandbox,
     private readonly options: EventLogOptions,
   ) {
-    const { variant, secret: secretOf } = options.edges ?? {};
-    // The edges of the signed request, in order: benign variants, deliberate defects, then the Standard
-    // Webhooks headers over the final body (an endpoint's scheme or --webhook-signing).
+    const { variant, signed } = options.edges ?? {};
+    // The edges of the signed request, in order: benign variants, the Standard Webhooks headers over the
+    // final body (an endpoint's scheme or --webhook-signing), then deliberate defects.
     this.mutate = (target, body, headers, signedAt) => {
       const out = variant?.(target as CasaPayTarget, body, headers, signedAt) ?? { body, headers };
-      const secret = secretOf ? secretOf(target as CasaPayTarget) : target.secret;
-      if (secret === null) delete out.headers[SIGNATURE_HEADER];
-      else if (secret !== target.secret) out.headers[SIGNATURE_HEADER] = signatureHeader(out.body, secret, signedAt);
       const { scheme, eventId } = target as CasaPayTarget;
       if (scheme === 'standard' || scheme === 'both') {
-        if (secret !== null) Object.assign(out.headers, standardSignatureHeaders(eventId, out.body, secret, signedAt));
+        Object.assign(out.headers, standardSignatureHeaders(eventId, out.body, target.secret, signedAt));
         if (scheme === 'standard') delete out.headers[SIGNATURE_HEADER];
       }
-      return out;
+      return signed ? signed(out, signedAt) : out;
     };
     sandbox.onDeliveryChange((delivery) => {
       const event = this.eventsById.get(delivery.event);

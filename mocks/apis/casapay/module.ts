@@ -23,8 +23,7 @@ import { testClocks } from './test-clocks.js';
 import { dumpCasaPay } from './dump.js';
 import { createProviderStates, type ProviderStates } from './provider-states.js';
 import { applyScenario, loadScenarios, SCENARIO_STEP, scenarioFromHeader, scenarioStepRunner, type Scenario, type ScenarioRuntime } from './scenarios/scenarios.js';
-import type { Defects } from './defects.js';
-import { applyResponseDefects } from './response-defects.js';
+import type { CasaPayEdges, Credentials } from './defects.js';
 import type { VariantHooks } from './variants.js';
 
 /** The API key of CasaPay's documentation: its account holds the objects the quickstarts refer to. */
@@ -42,13 +41,20 @@ export const CASAPAY_CREATES: ReadonlySet<string> = new Set([
   'createTestDebtPayment',
 ]);
 
-/** A secret that is not the endpoint's, for the mis-signed-webhook defect. */
-const WRONG_SECRET = 'whsec_not_the_endpoint_secret';
+/** The API key of `Authorization: Bearer sk_…`; 401 without one or with a malformed one. */
+function apiKeyOf(request: Credentials): string {
+  const header = request.headers.authorization;
+  if (!header) throw errors.apiKeyMissing();
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match || !CASAPAY_API_KEY.test(match[1]!)) throw errors.apiKeyInvalid();
+  return match[1]!;
+}
 
 export interface CasaPayOptions {
   sandbox: Sandbox;
   contract: Contract;
-  defects: Defects;
+  /** The edges the run's deliberate defects bend (defects.ts's casapayEdges); none by default. */
+  edges?: CasaPayEdges;
   variants: VariantHooks;
   /** The run's --scenario, when it names a CasaPay scenario. */
   scenario?: string;
@@ -68,25 +74,28 @@ export interface CasaPayModule extends ApiModule {
 }
 
 export function createCasaPay(options: CasaPayOptions): CasaPayModule {
-  const { sandbox, contract, defects, variants } = options;
+  const { sandbox, contract, variants } = options;
+  const edges = options.edges ?? {};
   const events = new EventLog(sandbox, {
     webhookUrl: options.webhookUrl,
     webhookSecret: options.webhookSecret,
     webhookSigning: options.webhookSigning,
     maxEvents: sandbox.options.maxEvents,
-    edges: {
-      variant: variants.mutate,
-      secret: defects.has('unsigned-webhook') ? () => null : defects.has('mis-signed-webhook') ? () => WRONG_SECRET : undefined,
-    },
+    edges: { variant: variants.mutate, signed: edges.mutateWebhook },
   });
-  const withEvents = <F extends EngineEffects>(fx: F) => casapayEffects(fx, events, null, defects);
-  for (const [kind, run] of handlerTaskRunners().entries()) sandbox.tasks.define(kind, (fx, params) => run(withEvents(fx), params));
+  const withEvents = <F extends EngineEffects>(fx: F) => casapayEffects(fx, events, null);
+  const runners = { ...Object.fromEntries(handlerTaskRunners().entries()), ...edges.taskRunners };
+  for (const [kind, run] of Object.entries(runners)) sandbox.tasks.define(kind, (fx, params) => run(withEvents(fx), params));
+  // What the defects bend; the variants wrap that for requests (scenario steps run the bent handlers alone).
+  const bent = edges.handlers ? edges.handlers(handlers) : handlers;
+  const keyOf = edges.authenticate ? edges.authenticate(apiKeyOf) : apiKeyOf;
 
   // Scenario files are read on first need (a --scenario, an X-Mock-Scenario header, the docs' key).
   let loaded: Map<string, Scenario> | undefined;
   const scenarios = () => (loaded ??= loadScenarios());
   const runtime: ScenarioRuntime = {
     contract,
+    handlers: bent,
     effects: (account) => withEvents(sandbox.effects(account, null)),
     deliveries: (eventId) => sandbox.deliveries(eventId),
     advanceTestClock: (account, clockId, to) => casapayContextFor(account).advanceTestClock(clockId, to),
@@ -94,25 +103,14 @@ export function createCasaPay(options: CasaPayOptions): CasaPayModule {
   const casapayContextFor = (account: Account) => {
     const fx = sandbox.effects(account, null);
     const request = { id: null, idempotencyKey: null };
-    return casapayContext(Object.assign(fx, { request, params: {}, query: {}, body: undefined, path: '', contract }), events, sandbox, defects) as HandlerContext & { flush(): void };
+    return casapayContext(Object.assign(fx, { request, params: {}, query: {}, body: undefined, path: '', contract }), events, sandbox) as HandlerContext & { flush(): void };
   };
   sandbox.tasks.define(SCENARIO_STEP, (fx, params) => scenarioStepRunner(runtime)(withEvents(fx), params));
   const apply = (account: Account, scenario: Scenario) => applyScenario(runtime, casapayAccount(account), scenario);
   const providerStates = createProviderStates({ sandbox, scenarios, apply });
 
   function authenticate(request: FastifyRequest): void {
-    const header = request.headers.authorization;
-    let key: string | undefined;
-    if (header) {
-      const match = /^Bearer\s+(\S+)$/i.exec(header);
-      if (!match || !CASAPAY_API_KEY.test(match[1]!)) throw errors.apiKeyInvalid();
-      key = match[1]!;
-    } else if (defects.has('auth-ignored')) {
-      key = 'sk_test_anonymous';
-    } else {
-      throw errors.apiKeyMissing();
-    }
-    if (defects.has('cross-account-leak')) key = 'sk_test_shared_by_everyone';
+    let key = keyOf(request);
     // X-Mock-Scenario gives the key a separate account seeded with that scenario (`name:session` for more than one).
     const scenarioHeader = request.headers['x-mock-scenario'];
     if (typeof scenarioHeader === 'string' && scenarioHeader) {
@@ -122,17 +120,12 @@ export function createCasaPay(options: CasaPayOptions): CasaPayModule {
     request.account = sandbox.account(key);
   }
 
-  const renderError = (error: ApiError): RenderedError => {
-    const rendered = renderCasaPayError(defects.has('500-on-bad-input') && error.status === 400 && error.code.startsWith('parameter_') ? errors.internal() : error);
-    if (!defects.size) return rendered;
-    const [status, body] = applyResponseDefects(defects, rendered.status, rendered.body);
-    return { status, body };
-  };
+  const renderError: (error: ApiError) => RenderedError = edges.renderError ?? renderCasaPayError;
 
-  const served = variants.handlers ? variants.handlers(handlers) : handlers;
+  const served = variants.handlers ? variants.handlers(bent) : bent;
   // Each handler gets CasaPay's context (events, delivery logs, test clocks) over the engine's.
   const contextual: Record<string, (ctx: RequestContext) => ReturnType<Handler>> = {};
-  for (const [operationId, handler] of Object.entries(served)) contextual[operationId] = (ctx) => handler(casapayContext(ctx, events, sandbox, defects));
+  for (const [operationId, handler] of Object.entries(served)) contextual[operationId] = (ctx) => handler(casapayContext(ctx, events, sandbox));
 
   return {
     name: 'casapay',
@@ -195,11 +188,11 @@ export function createCasaPay(options: CasaPayOptions): CasaPayModule {
         contract,
         handlers: contextual,
         renderError,
-        responses: defects.size ? (_operationId, status, body) => applyResponseDefects(defects, status, body) : undefined,
+        responses: edges.responses,
         validateResponses: context.validateResponses,
         creates: CASAPAY_CREATES,
-        fileLimitBytes: defects.has('file-limit-ignored') ? 4 * MAX_FILE_BYTES : MAX_FILE_BYTES,
-        idempotency: !defects.has('idempotency-ignored'),
+        fileLimitBytes: edges.fileLimitBytes ?? MAX_FILE_BYTES,
+        idempotency: edges.honourIdempotency ?? true,
         preferForPrism: context.preferForPrism,
         missingHints: { 'debtor[country]': "Give the debtor's country as debtor.country or debtor.address.country." },
       });

@@ -6,7 +6,7 @@ import { errors } from '../errors.js';
 import { parseDate, SECONDS_PER_DAY } from '../domain/calendar.js';
 import { isUsState } from '../domain/codes.js';
 import { assessCase, type Assessment } from '../domain/pricing.js';
-import { planCaseMove, planPayment, type CaseStatus, type CloseCode, type PaymentType } from '../domain/lifecycle.js';
+import { planCaseMove, planPayment, type CaseStatus, type CloseCode, type PaymentPlan, type PaymentType } from '../domain/lifecycle.js';
 import type { CollectionCase, DebtPayment, TimelineEntry } from '../state.js';
 import { MAGIC, magicPlan } from '../domain/magic.js';
 import { created, ok, type Effects, type Handler, type HandlerContext } from './context.js';
@@ -140,12 +140,14 @@ interface MagicParams {
 }
 
 /** A scripted payment or move of a magic debtor name, unless the case has closed meanwhile. */
-export function runMagicStep(fx: Effects, { case: id, payment, move }: MagicParams): void {
+export function runMagicStepWith(record: RecordPayment, fx: Effects, { case: id, payment, move }: MagicParams): void {
   const current = fx.account.cases.get(id);
   if (!current || current.status === 'closed') return;
-  if (payment !== null) recordPayment(fx, current, { amount: Math.min(payment, current.remainder) });
+  if (payment !== null) record(fx, current, { amount: Math.min(payment, current.remainder) });
   else if (move) moveCase(fx, current, move.status, move.close_code ?? null, move.comment);
 }
+
+export const runMagicStep = (fx: Effects, params: MagicParams): void => runMagicStepWith(recordPayment, fx, params);
 
 /** Partners send the first demand letter the day after a case becomes active (as in the seeds' timeline). */
 export function scheduleDemandLetter(fx: Effects, c: CollectionCase): void {
@@ -200,8 +202,29 @@ export interface PaymentInput {
   close_case?: boolean;
 }
 
+/**
+ * The two steps of recording a payment that a deliberate defect may swap (mocks/apis/casapay/defects.ts
+ * builds its variant at start with `recordPaymentWith`), so the honest path has no flag to test.
+ */
+export interface PaymentSteps {
+  /** The case's remainder once the payment is recorded. */
+  remainderAfter(c: CollectionCase, plan: PaymentPlan): number;
+  /** Announces the payment (`debt_payment.created`). */
+  announce(fx: Effects, payment: DebtPayment, at: number): void;
+}
+
+export const PAYMENT_STEPS: PaymentSteps = {
+  remainderAfter: (_c, plan) => plan.remainder,
+  announce: (fx, payment, at) => void fx.emit('debt_payment.created', payment, undefined, at),
+};
+
+export type RecordPayment = (fx: Effects, c: CollectionCase, input: PaymentInput) => { payment: DebtPayment; case: CollectionCase };
+
 /** Records a debt payment: lowers the remainder, charges the case's fee, and closes the case as paid when cleared. */
-export function recordPayment(fx: Effects, c: CollectionCase, input: PaymentInput): { payment: DebtPayment; case: CollectionCase } {
+export const recordPayment: RecordPayment = (fx, c, input) => recordPaymentWith(PAYMENT_STEPS, fx, c, input);
+
+/** `recordPayment` with its steps given. */
+export function recordPaymentWith(steps: PaymentSteps, fx: Effects, c: CollectionCase, input: PaymentInput): { payment: DebtPayment; case: CollectionCase } {
   const verdict = planPayment(c, input.amount, c.success_fee_pct ?? 0, input.close_case ?? true, input.type);
   if (!verdict.ok) throw errors.stateInvalid(verdict.message, verdict.param);
   const plan = verdict.value;
@@ -220,7 +243,7 @@ export function recordPayment(fx: Effects, c: CollectionCase, input: PaymentInpu
     created: now,
   };
   fx.account.payments.add(payment);
-  const remainder = fx.defects.has('remainder-not-updated') ? c.remainder : plan.remainder;
+  const remainder = steps.remainderAfter(c, plan);
   let next: CollectionCase = { ...c, remainder };
   fx.account.cases.replace(next);
   addTimeline(fx, c.id, {
@@ -229,7 +252,7 @@ export function recordPayment(fx: Effects, c: CollectionCase, input: PaymentInpu
     title: 'Payment received',
     description: `Debtor paid ${(input.amount / 100).toFixed(2)} ${c.currency.toUpperCase()}; ${(remainder / 100).toFixed(2)} outstanding`,
   });
-  if (!fx.defects.has('missing-event')) fx.emit('debt_payment.created', payment, undefined, now);
+  steps.announce(fx, payment, now);
   fx.emit('collection_case.updated', next, previousAttributes(c, next), now);
   if (plan.closes && remainder === 0) next = moveCase(fx, next, 'closed', 'paid');
   return { payment, case: next };
@@ -241,12 +264,11 @@ function findCase(ctx: HandlerContext, id: string): CollectionCase {
 
 export const listCollectionCases: Handler = (ctx) => {
   const { status, debtor_country, debtor_type } = ctx.query as { status?: CaseStatus; debtor_country?: string; debtor_type?: string };
-  const byStatus = ctx.defects.has('filter-ignored') ? undefined : status;
   const filter =
-    byStatus || debtor_country || debtor_type
-      ? (c: CollectionCase) => (!byStatus || c.status === byStatus) && (!debtor_country || c.debtor?.country === debtor_country) && (!debtor_type || c.debtor?.type === debtor_type)
+    status || debtor_country || debtor_type
+      ? (c: CollectionCase) => (!status || c.status === status) && (!debtor_country || c.debtor?.country === debtor_country) && (!debtor_type || c.debtor?.type === debtor_type)
       : undefined;
-  return ok(listPage(ctx, ctx.account.cases, filter, { status: byStatus, debtor_country, debtor_type }));
+  return ok(listPage(ctx, ctx.account.cases, filter, { status, debtor_country, debtor_type }));
 };
 
 export const retrieveCollectionCase: Handler = (ctx) => ok(findCase(ctx, ctx.params.id!));

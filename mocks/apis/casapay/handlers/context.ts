@@ -5,7 +5,6 @@ import type { components } from '../../../../generated/casapay.js';
 import type { Effects as EngineEffects, RequestContext } from '../../../engine/handler.js';
 import type { WebhookDelivery } from '../../../engine/webhooks/dispatcher.js';
 import type { AccountState, ApiEvent } from '../state.js';
-import type { Defects } from '../defects.js';
 
 export type { Caller, HandlerResult, UploadedFile } from '../../../engine/handler.js';
 export { created, ok } from '../../../engine/handler.js';
@@ -20,7 +19,6 @@ export interface EventSubject {
 
 /** The side effects a CasaPay operation may have, whether a request or the clock caused it. */
 export interface Effects extends EngineEffects<AccountState> {
-  defects: Defects;
   /** Records an event (stored at once, delivered after the operation completes) and returns it. */
   emit(type: EventType, subject: EventSubject, previous?: Record<string, unknown>, at?: number): ApiEvent;
   /** Sends a stored event again to one of the account's endpoints, as a new delivery (starts at once). */

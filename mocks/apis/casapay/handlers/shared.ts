@@ -20,19 +20,18 @@ export function listPage<T extends Listable>(ctx: HandlerContext, collection: Co
     created?: CreatedRange;
   };
   if (starting_after !== undefined && ending_before !== undefined) throw errors.parametersExclusive('starting_after', 'ending_before');
-  const cursorsIgnored = ctx.defects.has('cursor-ignored');
   for (const [param, id] of [['starting_after', starting_after], ['ending_before', ending_before]] as const) {
     if (id !== undefined && !collection.has(id)) throw errors.parameterInvalid(param, `no object with id '${id}' to page from.`);
   }
   const page = collection.page({
     limit,
-    startingAfter: cursorsIgnored ? undefined : starting_after,
-    endingBefore: cursorsIgnored ? undefined : ending_before,
+    startingAfter: starting_after,
+    endingBefore: ending_before,
     where,
     created,
     filter,
   });
-  return { object: 'list' as const, data: page.data, has_more: ctx.defects.has('has-more-wrong') ? false : page.has_more, url: ctx.path };
+  return { object: 'list' as const, data: page.data, has_more: page.has_more, url: ctx.path };
 }
 
 /** The object with this id, or a 404 naming the resource. */

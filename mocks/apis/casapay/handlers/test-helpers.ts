@@ -5,7 +5,7 @@ import { errors } from '../errors.js';
 import type { TestClock } from '../state.js';
 import { created, ok, type EventSubject, type Handler } from './context.js';
 import { find, listPage } from './shared.js';
-import { moveCase, recordPayment } from './collection-cases.js';
+import { moveCase, recordPayment, type RecordPayment } from './collection-cases.js';
 import { decideClaim, payClaim } from './claims.js';
 
 type Schemas = components['schemas'];
@@ -57,10 +57,13 @@ export const advanceCollectionCase: Handler = (ctx) => {
   return ok(moveCase(ctx, c, body.status, body.close_code ?? null, body.comment));
 };
 
-export const createTestDebtPayment: Handler = (ctx) => {
+/** Records a debt payment with `record` (a deliberate defect's variant, or the honest one below). */
+export const testDebtPaymentHandler = (record: RecordPayment): Handler => (ctx) => {
   const c = find(ctx.account.cases, ctx.params.id!, 'collection_case');
-  return created(recordPayment(ctx, c, ctx.body as Schemas['DebtPaymentCreateParams']).payment);
+  return created(record(ctx, c, ctx.body as Schemas['DebtPaymentCreateParams']).payment);
 };
+
+export const createTestDebtPayment: Handler = testDebtPaymentHandler(recordPayment);
 
 const findClaim: (ctx: Parameters<Handler>[0]) => Schemas['Claim'] = (ctx) => find(ctx.account.claims, ctx.params.id!, 'claim');
 

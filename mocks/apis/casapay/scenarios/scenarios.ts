@@ -171,6 +171,8 @@ function mintingWith(ids: IdMinter, fixed: Record<string, string> | undefined): 
 
 export interface ScenarioRuntime {
   contract: Contract;
+  /** operationId → handler, when the run's defects bend some (default the honest table). */
+  handlers?: Readonly<Record<string, Handler>>;
   /** Effects for the account, recording events (flushed after each step). */
   effects(account: AccountState): Effects & { flush(): void };
   deliveries: HandlerContext['deliveries'];
@@ -253,7 +255,7 @@ function runRequest(runtime: ScenarioRuntime, fx: Effects, scenario: Scenario, s
   const requestPath = substitute(rawPath, vars) as string;
   const operation = runtime.contract.match(method, requestPath);
   if (!operation) throw new Error(`${where}: not an operation of the contract`);
-  const handler: Handler | undefined = handlers[operation.operationId];
+  const handler: Handler | undefined = (runtime.handlers ?? handlers)[operation.operationId];
   const body = step.body === undefined ? undefined : substitute(step.body, vars);
   const pointer = operation.requestBody?.content['application/json'] ?? operation.requestBody?.content['multipart/form-data'];
   if (pointer && body !== undefined) {
