@@ -105,6 +105,11 @@ export interface MockServerOptions {
   blockPrivateWebhooks?: boolean;
   /** How webhook hosts are resolved when blocking; default the system resolver (tests pass their own). */
   webhookResolve?: Resolve;
+  /**
+   * More APIs to serve beside CasaPay's and Debitura's, each an ApiModule made from the engine's sandbox
+   * (mocks/README.md, "Adding an API"; examples/third-api/ is the smallest).
+   */
+  apis?: ReadonlyArray<(engine: { sandbox: Sandbox; clock: Clock }) => ApiModule>;
 }
 
 /** The mock without a socket: answer requests with `app.inject()` (the nock route) or listen on a port. */
@@ -282,7 +287,7 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     webhookSigning: options.webhookSigning,
   });
   const debitura = createDebitura({ sandbox, defects: parseDebituraDefects(debituraDefectNames), variants: parseDebituraVariants(debituraVariantNames), scenario: options.scenario });
-  const modules: readonly ApiModule[] = [casapay, debitura];
+  const modules: readonly ApiModule[] = [casapay, debitura, ...(options.apis ?? []).map((make) => make({ sandbox, clock }))];
   // --scenario names a scenario of one of the APIs (mocks/apis/*/scenarios/).
   if (options.scenario && !modules.some((module) => module.scenarioNames().includes(options.scenario!))) {
     throw new Error(`Unknown scenario '${options.scenario}'. Known: ${modules.flatMap((module) => module.scenarioNames()).join(', ')}.`);

@@ -22,7 +22,7 @@ export interface MountContext {
 /** One API as the front door lists it: base URL, authentication, contract, a first request. */
 export interface ApiListing {
   name: string;
-  /** The base path a client uses as its base URL, such as `/v1`'s parent `''` or `/debitura/customer`. */
+  /** The base path a client uses as its base URL (`''` when the contract's paths carry their own prefix). */
   prefix: string;
   auth: string;
   contract: Contract;
@@ -33,7 +33,7 @@ export interface ApiListing {
 export interface ApiModule {
   /** Short and lower-case: `casapay`, `debitura`. */
   name: string;
-  /** The URL prefixes the API answers under (`/v1/`): answers written before any route runs take its shape. */
+  /** The URL prefixes the API answers under (`/api/`): answers written before any route runs take its shape. */
   prefixes: readonly string[];
   /** How the API writes any error (its own body shape), including what the HTTP layer refuses. */
   renderError(error: ApiError): RenderedError;
@@ -49,7 +49,7 @@ export interface ApiModule {
   namedClocks?: NamedClocks;
   /** The API's scenarios by name (for --scenario and the front door). */
   scenarioNames(): readonly string[];
-  /** Whether `key` is the admin name of one of this API's accounts (`sk_test_…`, `debitura:<XApiKey>`), and how to spell one. */
+  /** Whether `key` is the admin name of one of this API's accounts, and how to spell one (`api:<key>`). */
   accountKeys: { test(key: string): boolean; example: string };
   /**
    * When the mock is shared, the account's admin data needs the account's own credentials: undefined
@@ -86,7 +86,7 @@ export function attachModules(sandbox: Sandbox, modules: readonly ApiModule[]): 
 /**
  * The module a URL belongs to: the first whose prefix it starts with, else the first module (the
  * mock's front door and admin speak its error shape).
- * @example moduleFor(modules, '/debitura/customer/cases').name // 'debitura'
+ * @example moduleFor([casapay, greetings], '/greetings/hello/world').name // 'greetings'
  */
 export function moduleFor(modules: readonly ApiModule[], url: string): ApiModule {
   for (const module of modules) for (const prefix of module.prefixes) if (url.startsWith(prefix)) return module;

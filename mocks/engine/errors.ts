@@ -4,7 +4,7 @@
 //
 // The engine's codes (ENGINE_ERROR_CODES) are the situations every API shares: a parameter missing or
 // invalid, a body too large, a route unknown, a key reused. An API adds its own codes (a business
-// refusal, an expired token) in its module: `ApiError<'token_expired'>`.
+// refusal, an expired token) in its module: `ApiError<'its_own_code'>`.
 
 /** The error categories (Stripe's taxonomy), shared by every API's renderer. */
 export type ErrorType = 'api_error' | 'authentication_error' | 'idempotency_error' | 'invalid_request_error' | 'rate_limit_error' | 'validation_error';

@@ -51,7 +51,7 @@ const defaultDroppedLine = (count: number) => `casapay-mock: ${count} log line${
 /**
  * @example
  * const out = createLineWriter();
- * out.line('GET /v1/collection_cases → 200 0.4ms req_1'); // written within 20 ms, or on exit
+ * out.line('GET /api/things → 200 0.4ms req_1'); // written within 20 ms, or on exit
  */
 export function createLineWriter({ fd = 1, highWaterMark = 16 * 1024, maxDelayMs = 20, maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES, droppedLine = defaultDroppedLine }: LineWriterOptions = {}): LineWriter {
   // Make Node open stdout as it does for console.log: a pipe then becomes non-blocking, so a full pipe

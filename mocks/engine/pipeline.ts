@@ -55,7 +55,7 @@ export interface PipelineDeps {
   contract: Contract;
   prism: PrismFallback;
   validateResponses: boolean;
-  /** The base path the API is mounted under (`/debitura/customer`; '' for CasaPay's /v1): contract paths are relative to it. */
+  /** The base path the API is mounted under ('' when the contract's paths carry their own): contract paths are relative to it. */
   prefix: string;
   /** The operation stores new objects: refused once the account holds --max-objects. */
   createsObjects?: boolean;

@@ -5,6 +5,6 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
 
 /**
  * Constant-time comparison (of digests, so lengths do not leak either).
- * @example sameSecret('sk_test_1', 'sk_test_1') // true
+ * @example sameSecret('key_1', 'key_1') // true
  */
 export const sameSecret = (a: string, b: string): boolean => timingSafeEqual(digest(a), digest(b));

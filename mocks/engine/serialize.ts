@@ -17,7 +17,7 @@ function remembered(item: unknown): string {
 
 /**
  * The same text as `JSON.stringify(body)`, built from remembered parts for objects and list pages.
- * @example toJson({ object: 'list', data: [collectionCase], has_more: false, url: '/v1/collection_cases' })
+ * @example toJson({ object: 'list', data: [collectionCase], has_more: false, url: '/api/things' })
  */
 export function toJson(body: unknown): string {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return JSON.stringify(body);

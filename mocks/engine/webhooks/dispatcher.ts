@@ -1,5 +1,5 @@
 // Webhook delivery: signs each event, POSTs it to every target, retries failures, and keeps a
-// delivery log per event (an API serves it: CasaPay's GET /v1/events/{id}/webhook_deliveries).
+// delivery log per event (an API may serve it, as CasaPay's event deliveries route does).
 //
 // Request: POST <url>, body = JSON.stringify(event) (exactly the bytes that are signed), headers
 // `Content-Type: application/json`, `User-Agent: <userAgent>` and the target's signature headers
@@ -243,7 +243,7 @@ export class WebhookDispatcher {
    * Deliveries with the same `orderKey` (default `data.object.id`) to one URL are sent in order.
    * `owner` (an account key) lets forgetOwner() drop them all. Throws after close().
    * @example
-   * dispatcher.deliver({ id: 'evt_1', data: { object: { id: 'dc_1' } } }, [{ endpointId: null, url, secret }], undefined, 'sk_test_123');
+   * dispatcher.deliver({ id: 'evt_1', data: { object: { id: 'dc_1' } } }, [{ endpointId: null, url, secret }], undefined, 'account_1');
    */
   deliver(event: DispatchableEvent, targets: readonly DeliveryTarget[], orderKey: unknown = event.data?.object?.id, owner?: string): void {
     if (this.closing) throw new Error('WebhookDispatcher is closed; create a new one to deliver more events');
@@ -321,7 +321,7 @@ export class WebhookDispatcher {
    * deliveries, retry timers and attempts in flight (aborted; nothing is recorded for them).
    * Returns the ids of the events whose logs were dropped.
    * @example
-   * dispatcher.forgetOwner('sk_test_123'); // ['evt_1', …]
+   * dispatcher.forgetOwner('account_1'); // ['evt_1', …]
    */
   forgetOwner(owner: string): string[] {
     const events = [...(this.eventsByOwner.get(owner) ?? [])];
@@ -338,7 +338,7 @@ export class WebhookDispatcher {
    * cleared, attempts in flight aborted; nothing is recorded for them): the event left its account's
    * window (--max-events).
    * @example
-   * dispatcher.forgetEvent('evt_1', 'sk_test_123');
+   * dispatcher.forgetEvent('evt_1', 'account_1');
    */
   forgetEvent(eventId: string, owner?: string): void {
     this.byEvent.delete(eventId);
