@@ -3,7 +3,7 @@
 // contract signing) and by scenarios, always with the effects of the moment (clock, ids, delivery
 // after the response).
 import { errors, type ApiError } from '../../engine/errors.js';
-import { addBusinessDays } from '../casapay/domain/calendar.js';
+import { addBusinessDays } from '../shared/calendar.js';
 import type { Effects } from '../casapay/handlers/context.js';
 import type { WebhookDispatcher } from '../../engine/webhooks/dispatcher.js';
 import type { Send } from '../../engine/webhooks/url-guard.js';

@@ -1,8 +1,8 @@
-// Debitura's view of the collection partners: the same partner per jurisdiction as CasaPay's table
-// (mocks/apis/casapay/domain/partners.ts), with what Debitura's API shows of it — a uuid, a jurisdiction id, and
+// Debitura's view of the collection partners: the same partner per jurisdiction as CasaPay's, from the
+// shared table (mocks/apis/shared/partners.ts), with what Debitura's API shows of it — a uuid, a jurisdiction id, and
 // whether it needs KYC of the creditor. Pure data.
 import { createHash } from 'node:crypto';
-import { PARTNERS, partnerFor, type Partner } from '../casapay/domain/partners.js';
+import { PARTNERS, partnerFor, type Partner } from '../shared/partners.js';
 
 export interface DebituraPartner {
   partner: Partner;

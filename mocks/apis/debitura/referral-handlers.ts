@@ -3,7 +3,7 @@
 // KYC and subscribes to case webhooks. The account is the partner's (its XApiKey).
 import { created, ok, type Handler, type HandlerContext, type HandlerResult } from '../casapay/handlers/context.js';
 import { ApiError, errors } from '../../engine/errors.js';
-import { isCountry } from '../casapay/domain/codes.js';
+import { isCountry } from '../shared/codes.js';
 import { debituraErrors } from './errors.js';
 import { countryName, partnerRequiresKyc } from './partners.js';
 import { isoNow, type CreateCaseRequest } from './rules.js';

@@ -3,7 +3,7 @@
 import type { components } from '../../../generated/casapay.js';
 import { Collection } from './collection.js';
 import { Schedule } from '../scheduler/scheduler.js';
-import { ALL_SIGNED, type AccountAgreements } from '../../apis/casapay/domain/pricing.js';
+import { ALL_SIGNED, type AccountAgreements } from '../../apis/casapay/rules.js';
 
 type Schemas = components['schemas'];
 /** A contract shape with the optional fields the mock always fills made required (see their descriptions). */

@@ -29,8 +29,8 @@ import { describeErrors, type Contract } from '../../../../kit/contract.js';
 import { ApiError, errors } from '../../../engine/errors.js';
 import type { Effects, Handler, HandlerContext } from '../handlers/context.js';
 import { handlers } from '../handlers/index.js';
-import type { AccountAgreements } from '../domain/pricing.js';
-import { parseDate } from '../domain/calendar.js';
+import type { AccountAgreements } from '../rules.js';
+import { parseDate } from '../../shared/calendar.js';
 import type { AccountState } from '../../../engine/state/store.js';
 import type { IdMinter } from '../../../engine/state/ids.js';
 
