@@ -11,7 +11,7 @@ import type { CompiledOperation } from '../../engine/pipeline.js';
 import { mountOperations, sendError, toApiError } from '../../engine/mount-operations.js';
 import type { Sandbox } from '../../engine/sandbox.js';
 import type { AccountState } from '../../engine/state/store.js';
-import { SCENARIO_SUFFIX } from '../casapay/scenarios/scenarios.js';
+import { SCENARIO_SUFFIX } from '../shared/scenario-format.js';
 import { ok } from '../casapay/handlers/context.js';
 import { completeVerification, signContracts, SIGNING_TASK, VERIFICATION_TASK, type DebituraRuntime } from './cases.js';
 import { customerHandlers } from './customer-handlers.js';
