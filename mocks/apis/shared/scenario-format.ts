@@ -24,10 +24,15 @@ import { ApiError } from '../../engine/errors.js';
 
 /** What every step may carry, whatever the API. */
 export interface ScenarioStepBase {
+  /** `METHOD /path` of an operation of the API's contract; `${…}` substituted. */
   request?: string;
+  /** The variable the step's answer is kept in, for later steps. */
   as?: string;
+  /** Delay after the previous step: `30s`, `5m`, `2h`, `3d`, or seconds. */
   after?: string | number;
+  /** The request body, checked against the contract. */
   body?: unknown;
+  /** The HTTP status the step must produce; without it, a refusal fails the scenario. */
   expect?: number;
 }
 
