@@ -45,7 +45,7 @@ export const RULES: Rule[] = [
   { id: 'case.listed', area: 'collection cases', rule: 'A created case is listed, once.', checks: ['the case appears in the list, once'] },
   { id: 'case.timeline', area: 'collection cases', rule: 'The timeline starts with case_created and is oldest first; it grows with the case.', checks: ['the timeline starts with case_created'] },
   { id: 'case.ineligible', area: 'collection cases', rule: 'A country without a partner previews as ineligible and is refused with 422 validation_error on create.', checks: ['a country without a partner is ineligible'] },
-  { id: 'case.pricing-table', area: 'collection cases', rule: 'Fees follow the bracket table and the age surcharge (+2 points over 12 months, +4 over 24).', checks: [], notChecked: 'pricing is CasaPay\'s business table, not a contract rule; the suite only checks the preview and the case agree (case.preview-agrees). The mock\'s table is unit-tested (mocks/apis/casapay/domain/pricing.test.ts).' },
+  { id: 'case.pricing-table', area: 'collection cases', rule: 'Fees follow the bracket table and the age surcharge (+2 points over 12 months, +4 over 24).', checks: [], notChecked: 'pricing is CasaPay\'s business table, not a contract rule; the suite only checks the preview and the case agree (case.preview-agrees). The mock\'s table is unit-tested (mocks/apis/casapay/rules.test.ts).' },
 
   // Pagination and filters
   { id: 'list.envelope', area: 'lists', rule: 'Every list operation answers {object:"list", data, has_more, url} with its own path as url and at most limit items.', checks: ['each returns the list envelope with its own path as url'] },

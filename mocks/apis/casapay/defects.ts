@@ -17,6 +17,7 @@ import type { Effects, Handler, HandlerContext, HandlerResult } from './handlers
 import { PAYMENT_STEPS, recordPaymentWith, runMagicStepWith, type PaymentSteps, type RecordPayment } from './handlers/collection-cases.js';
 import { testDebtPaymentHandler } from './handlers/test-helpers.js';
 import { MAX_FILE_BYTES } from './handlers/case-files.js';
+import { namesOf } from '../../engine/choices.js';
 
 export const DEFECTS = {
   'missing-required-field': 'collection case responses omit the required `reference`',
@@ -44,16 +45,6 @@ export type DefectName = keyof typeof DEFECTS;
 export type Defects = ReadonlySet<DefectName>;
 
 export const NO_DEFECTS: Defects = new Set();
-
-/**
- * The names of a table (defects, variants) chosen on the command line or in options, refusing unknown ones.
- * @example namesOf(DEFECTS, ['wrong-type'], 'defect') // Set { 'wrong-type' }
- */
-export function namesOf<T extends Record<string, string>>(table: T, names: readonly string[], kind: string): ReadonlySet<keyof T & string> {
-  const unknown = names.filter((n) => !(n in table));
-  if (unknown.length) throw new Error(`Unknown ${kind}(s): ${unknown.join(', ')}. Known: ${Object.keys(table).join(', ')}.`);
-  return new Set(names as Array<keyof T & string>);
-}
 
 /** Validates defect names from the command line or options. */
 export function parseDefects(names: readonly string[] = []): Defects {

@@ -4,7 +4,7 @@
 import type { components } from '../../../generated/casapay.js';
 import { Collection } from '../../engine/state/collection.js';
 import type { Account } from '../../engine/state/accounts.js';
-import { ALL_SIGNED, type AccountAgreements } from './domain/pricing.js';
+import { ALL_SIGNED, type AccountAgreements } from './rules.js';
 
 type Schemas = components['schemas'];
 /** A contract shape with the optional fields the mock always fills made required (see their descriptions). */

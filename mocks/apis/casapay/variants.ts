@@ -13,7 +13,7 @@ import type { IdMinter } from '../../engine/state/ids.js';
 import type { DeliveryTarget, OutgoingRequest } from '../../engine/webhooks/dispatcher.js';
 import { SIGNATURE_HEADER } from './event-log.js';
 import { signatureHeader } from '../../../kit/webhook-signature.js';
-import { namesOf } from './defects.js';
+import { namesOf } from '../../engine/choices.js';
 
 export const VARIANTS = {
   'duplicate-deliveries': 'every webhook is delivered twice (same event id); receivers deduplicate by id',

@@ -3,13 +3,14 @@
 // contract signing) and by scenarios, always with the effects of the moment (clock, ids, delivery
 // after the response).
 import { errors, type ApiError } from '../../engine/errors.js';
-import { addBusinessDays } from '../casapay/domain/calendar.js';
+import { addBusinessDays } from '../shared/calendar.js';
 import type { Effects } from '../../engine/handler.js';
 import type { WebhookDispatcher } from '../../engine/webhooks/dispatcher.js';
 import type { Send } from '../../engine/webhooks/url-guard.js';
 import type { IdMinter } from '../../engine/state/ids.js';
 import { debituraErrors } from './errors.js';
-import { debituraPartnerFor, countryName, type DebituraPartner } from './partners.js';
+import { countryName } from '../shared/codes.js';
+import { debituraPartnerFor, type DebituraPartner } from './partners.js';
 import { belowMinimum, combinedSigningUrl, gatesFor, isoTime, pricingFor, readDate, refusalErrors, sanitizeReturnUrl, usState, type CreateCaseRequest } from './rules.js';
 import { referenceKey, worldOf, type Case, type CaseRecord, type DebituraClient, type DebituraWorld, type Lifecycle, type Payment, type StoredEvent, type WebhookEvent } from './state.js';
 import { casePayload, targetsFor, type DebituraEventType, type DebituraSigner } from './webhooks.js';

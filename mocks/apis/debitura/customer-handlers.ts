@@ -4,6 +4,7 @@ import { ok, type Handler, type RequestContext as HandlerContext } from '../../e
 import { errors } from '../../engine/errors.js';
 import { debituraErrors } from './errors.js';
 import { debituraPartnerFor } from './partners.js';
+import { MINIMUM_USD } from '../shared/money.js';
 import { belowMinimum, gatesFor, isoNow, isoTime, pricingFor, previewRequestProblem, sanitizeReturnUrl, combinedSigningUrl, NO_PARTNER_REASON, usState } from './rules.js';
 import { emit, isClosed, moveCase, recordPayment, submitCase, type DebituraRuntime } from './cases.js';
 import { checkedFileName, CUSTOMER_EXTENSIONS, listParam, pageOf, sortCases, statusFilter } from './lists.js';
@@ -63,7 +64,7 @@ export function customerHandlers(rt: DebituraRuntime): Record<string, Handler> {
     return ok({
       result: {
         isEligible: eligible,
-        ineligibilityReason: !partner ? NO_PARTNER_REASON : tooSmall ? 'The amount to recover is below the minimum of USD 100.' : null,
+        ineligibilityReason: !partner ? NO_PARTNER_REASON : tooSmall ? `The amount to recover is below the minimum of USD ${MINIMUM_USD}.` : null,
         partnerAssignment: partner ? { collectionPartnerId: partner.collectionPartnerId, partnerName: partner.partner.contact.name, partnerCountry: partner.partner.country } : null,
         requiredActions,
         jurisdiction: partner ? { id: partner.jurisdictionId, name: country === 'US' ? `${partner.countryName} - ${usState(body.debtor.stateAlpha2)}` : partner.countryName, countryAlpha2: country, stateAlpha2: country === 'US' ? usState(body.debtor.stateAlpha2)! : null } : null,

@@ -3,7 +3,7 @@
 // webhook signer — never an `if` inside a handler. Each breaks the mock the way a vendor's
 // implementation might; conformance/defects.test.ts asserts `--api debitura` catches every one.
 import type { Handler } from '../../engine/handler.js';
-import { namesOf } from '../casapay/defects.js';
+import { namesOf } from '../../engine/choices.js';
 import { signatureHeader } from '../../../kit/webhook-signature.js';
 import { signDebitura, DEBITURA_SIGNATURE_HEADER, type DebituraSigner } from './webhooks.js';
 import { caseRequestProblem, type CreateCaseRequest } from './rules.js';

@@ -1,8 +1,9 @@
-// Debitura's view of the collection partners: the same partner per jurisdiction as CasaPay's table
-// (mocks/apis/casapay/domain/partners.ts), with what Debitura's API shows of it — a uuid, a jurisdiction id, and
+// Debitura's view of the collection partners: the same partner per jurisdiction as CasaPay's, from the
+// shared table (mocks/apis/shared/partners.ts), with what Debitura's API shows of it — a uuid, a jurisdiction id, and
 // whether it needs KYC of the creditor. Pure data.
 import { createHash } from 'node:crypto';
-import { PARTNERS, partnerFor, type Partner } from '../casapay/domain/partners.js';
+import { countryName } from '../shared/codes.js';
+import { PARTNERS, partnerFor, type Partner } from '../shared/partners.js';
 
 export interface DebituraPartner {
   partner: Partner;
@@ -22,11 +23,6 @@ export function stableUuid(name: string): string {
   const hex = createHash('sha256').update(name).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[parseInt(hex[16]!, 16) % 4]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
-
-// Made on first use: ICU's region names take ~10 ms to load, which start-up need not wait for.
-let regionNames: Intl.DisplayNames | undefined;
-/** `DE` → `Germany`. */
-export const countryName = (code: string): string => (regionNames ??= new Intl.DisplayNames(['en'], { type: 'region' })).of(code) ?? code;
 
 const KYC_COUNTRIES = new Set(['GB']);
 

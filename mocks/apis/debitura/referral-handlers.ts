@@ -3,9 +3,9 @@
 // KYC and subscribes to case webhooks. The account is the partner's (its XApiKey).
 import { created, ok, type Handler, type RequestContext as HandlerContext, type HandlerResult } from '../../engine/handler.js';
 import { ApiError, errors } from '../../engine/errors.js';
-import { isCountry } from '../casapay/domain/codes.js';
+import { countryName, isCountry } from '../shared/codes.js';
 import { debituraErrors } from './errors.js';
-import { countryName, partnerRequiresKyc } from './partners.js';
+import { partnerRequiresKyc } from './partners.js';
 import { isoNow, type CreateCaseRequest } from './rules.js';
 import { postSystemMessage, submissionProblem, submitCase, type DebituraRuntime } from './cases.js';
 import { checkedFileName, pageOf, REFERRAL_EXTENSIONS, sortCases, statusFilter } from './lists.js';

@@ -1,6 +1,6 @@
 // The submission rules, table by table: each row an input the docs speak about and the answer.
 import { describe, expect, it } from 'vitest';
-import { parseDate } from '../casapay/domain/calendar.js';
+import { parseDate } from '../shared/calendar.js';
 import { debituraPartnerFor } from './partners.js';
 import { caseRequestProblem, combinedSigningUrl, previewRequestProblem, gatesFor, pricingFor, readDate, refusalErrors, sanitizeReturnUrl, usState, type CreateCaseRequest } from './rules.js';
 import type { DebituraClient } from './state.js';

@@ -2,9 +2,9 @@
 // partner and "now". The schema says the shapes; these say what the docs add (dates, US states,
 // returnUrl, the signing and KYC gates, pricing).
 import { ApiError, errors } from '../../engine/errors.js';
-import { isCountry, isCurrency, isUsState } from '../casapay/domain/codes.js';
-import { fullMonthsBetween, parseDate, startOfDay, SECONDS_PER_DAY } from '../casapay/domain/calendar.js';
-import { majorToUsd } from '../casapay/domain/pricing.js';
+import { isCountry, isCurrency, isUsState } from '../shared/codes.js';
+import { fullMonthsBetween, parseDate, startOfDay, SECONDS_PER_DAY } from '../shared/calendar.js';
+import { majorToUsd, MINIMUM_USD } from '../shared/money.js';
 import type { components } from '../../../generated/debitura-customer.js';
 import type { DebituraClient } from './state.js';
 import type { DebituraPartner } from './partners.js';
@@ -17,7 +17,6 @@ export type PricingPreview = Schemas['PricingPreview'];
 export const NO_PARTNER_REASON = "We don't have an exclusive pre-legal partner in the provided jurisdiction.";
 export const SIGNING_URL = 'https://app.debitura.com/Signing/PendingContracts';
 export const KYC_URL = 'https://app.debitura.com/Kyc';
-export const MINIMUM_USD = 100;
 
 /** `2025-06-01` or `2025-06-01T00:00:00Z` (the published contract types dates as date-time; the docs send dates). */
 export function readDate(value: string): number | undefined {

@@ -3,12 +3,22 @@
 // start empty unless a scenario (--scenario or X-Mock-Scenario, format below) seeds them.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import { describeErrors, type Contract } from '../../../kit/contract.js';
-import { ApiError } from '../../engine/errors.js';
+import type { Contract } from '../../../kit/contract.js';
 import type { Effects, Handler, RequestContext as HandlerContext } from '../../engine/handler.js';
 import type { Sandbox } from '../../engine/sandbox.js';
-import { duration, readScenarioFiles, substitute } from '../casapay/scenarios/scenarios.js';
+import {
+  appliedStep,
+  checkStepBody,
+  judgeStep,
+  pathParams,
+  readScenarioFiles,
+  scenarioValidator,
+  sourceDir,
+  stepOffsets,
+  substitute,
+  type ScenarioBase,
+  type ScenarioStepBase,
+} from '../shared/scenario-format.js';
 import type { AccountState } from './state.js';
 import { isoTime } from './rules.js';
 import { renderDebituraError } from './errors.js';
@@ -52,8 +62,8 @@ export function seedDocsPartner(deps: SeedDeps, account: AccountState, accountKe
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Debitura scenarios: YAML files in mocks/apis/debitura/scenarios/, the same idea as CasaPay's
-// (mocks/apis/casapay/scenarios/): a scenario seeds a partner's account and scripts timed steps, each step an
+// Debitura scenarios: YAML files in mocks/apis/debitura/scenarios/, the same envelope and loader as
+// CasaPay's (mocks/apis/shared/scenario-format.ts): a scenario seeds a partner's account and scripts timed steps, each step an
 // operation of Debitura's contracts run by the handler a request would reach, its body validated
 // against the contract. Listed by `casapay-mock scenarios`, chosen with `--scenario NAME` (every new
 // partner account, the docs' one included, starts with it) or per request with `X-Mock-Scenario:
@@ -89,13 +99,8 @@ export function seedDocsPartner(deps: SeedDeps, account: AccountState, accountKe
 
 type Api = 'referral' | 'customer';
 
-export interface DebituraScenarioStep {
-  request?: string;
+export interface DebituraScenarioStep extends ScenarioStepBase {
   client?: string;
-  as?: string;
-  after?: string | number;
-  body?: unknown;
-  expect?: number;
   sign?: string;
 }
 
@@ -114,26 +119,22 @@ export interface DebituraScenarioClient {
   contracts?: 'Signed' | 'Pending';
 }
 
-export interface DebituraScenario {
-  name: string;
+export interface DebituraScenario extends ScenarioBase {
   api: 'debitura';
-  description: string;
-  unsupported_countries?: string[];
   clients?: DebituraScenarioClient[];
   steps?: DebituraScenarioStep[];
   send?: DebituraScenarioRequest[];
 }
 
 const REQUEST = '^(GET|POST|DELETE) /debitura/(referral|customer)/';
-const FORMAT = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['name', 'api', 'description'],
+
+/** Debitura's scenario files: the shared envelope, `api: debitura`, clients, `send` requests, and `sign` steps. */
+const formatValidator = scenarioValidator({
+  namePattern: '^debitura-[a-z0-9-]+$',
+  requestPattern: REQUEST,
+  required: ['api'],
   properties: {
-    name: { type: 'string', pattern: '^debitura-[a-z0-9-]+$' },
     api: { const: 'debitura' },
-    description: { type: 'string', minLength: 1 },
-    unsupported_countries: { type: 'array', items: { type: 'string', pattern: '^([A-Z]{2}|\\*)$' } },
     clients: {
       type: 'array',
       items: {
@@ -149,23 +150,6 @@ const FORMAT = {
         },
       },
     },
-    steps: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          request: { type: 'string', pattern: REQUEST },
-          client: { type: 'string' },
-          as: { type: 'string', pattern: '^[a-z_][a-z0-9_]*$' },
-          after: { type: ['string', 'integer'], pattern: '^\\d+(s|m|h|d)?$' },
-          body: {},
-          expect: { type: 'integer', minimum: 200, maximum: 599 },
-          sign: { type: 'string' },
-        },
-        oneOf: [{ required: ['request'] }, { required: ['sign'] }],
-      },
-    },
     send: {
       type: 'array',
       items: {
@@ -176,13 +160,12 @@ const FORMAT = {
       },
     },
   },
-};
-
-let validateFormat: ValidateFunction | undefined;
-const formatValidator = () => (validateFormat ??= new Ajv2020({ allErrors: false, allowUnionTypes: true, meta: false, validateSchema: false }).compile(FORMAT));
+  stepProperties: { client: { type: 'string' }, sign: { type: 'string' } },
+  stepKinds: ['request', 'sign'],
+});
 
 /** mocks/apis/debitura/scenarios/ (also when running from dist/, which has no YAML). */
-export const DEBITURA_SCENARIO_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)).replace(`${path.sep}dist${path.sep}`, path.sep), 'scenarios');
+export const DEBITURA_SCENARIO_DIR = path.join(sourceDir(path.dirname(fileURLToPath(import.meta.url))), 'scenarios');
 
 /** Reads every Debitura scenario file (`debitura-*.yaml`), checking its format. */
 export function loadDebituraScenarios(dir = DEBITURA_SCENARIO_DIR): Map<string, DebituraScenario> {
@@ -219,9 +202,10 @@ export function applyDebituraScenario(runtime: DebituraScenarioRuntime, account:
   const vars: Record<string, unknown> = { now: fx.now() };
   account.scenarios.set(scenario.name, { scenario: { ...scenario, steps: scenario.steps ?? [] }, vars });
   const start = fx.now();
-  let offset = 0;
-  (scenario.steps ?? []).forEach((step, index) => {
-    offset += duration(step.after);
+  const steps = scenario.steps ?? [];
+  const offsets = stepOffsets(steps);
+  steps.forEach((step, index) => {
+    const offset = offsets[index]!;
     if (step.sign !== undefined) {
       fx.schedule(start + offset, null, signingTask, { externalTenantId: step.sign }, `${scenario.name}: ${step.sign} signs its contracts`);
     } else if (offset === 0) {
@@ -236,11 +220,8 @@ export function applyDebituraScenario(runtime: DebituraScenarioRuntime, account:
 /** The runner of DEBITURA_SCENARIO_STEP tasks. */
 export function debituraScenarioStepRunner(runtime: DebituraScenarioRuntime) {
   return (fx: Effects, params: { scenario: string; step: number }): void => {
-    const applied = fx.account.scenarios.get(params.scenario);
-    const scenario = applied?.scenario as unknown as DebituraScenario | undefined;
-    const step = scenario?.steps?.[params.step];
-    if (!applied || !scenario || !step) throw new Error(`Scenario ${params.scenario} step ${params.step} is not applied to account ${fx.account.key}`);
-    runDebituraStep(runtime, fx, scenario, step, applied.vars);
+    const { scenario, step, vars } = appliedStep<DebituraScenario>(fx.account.scenarios.get(params.scenario), params, fx.account.key);
+    runDebituraStep(runtime, fx, scenario, step, vars);
   };
 }
 
@@ -254,19 +235,14 @@ function runDebituraStep(runtime: DebituraScenarioRuntime, fx: Effects, scenario
   const handler = runtime.handlers[api][operation.operationId];
   if (!handler) throw new Error(`${where}: no handler for ${operation.operationId}`);
   const body = step.body === undefined ? undefined : substitute(step.body, vars);
-  const pointer = operation.requestBody?.content['application/json'];
-  if (pointer && body !== undefined) {
-    const validate = contract.validator(pointer);
-    if (!validate(body)) throw new Error(`${where}: body does not match the contract: ${describeErrors(validate.errors)}`);
-  }
+  checkStepBody(where, contract, operation.requestBody?.content['application/json'], body);
   let caller: HandlerContext['caller'] = { via: 'api_key' };
   if (api === 'customer') {
     const client = step.client === undefined ? undefined : clientByTenant(worldOf(fx.account), step.client);
     if (!client) throw new Error(`${where}: Customer-API steps need \`client:\`, the externalTenantId of one of the partner's clients`);
     caller = { via: 'bearer', clientId: client.id };
   }
-  const templateParts = operation.path.split('/');
-  const params = Object.fromEntries(requestPath.split('/').flatMap((part, i) => (/^\{(\w+)\}$/.test(templateParts[i]!) ? [[templateParts[i]!.slice(1, -1), decodeURIComponent(part)]] : [])));
+  const params = pathParams(operation.path, requestPath, true);
   const ctx: HandlerContext = {
     ...fx,
     params,
@@ -277,20 +253,7 @@ function runDebituraStep(runtime: DebituraScenarioRuntime, fx: Effects, scenario
     contract,
     request: { id: null, idempotencyKey: null },
   };
-  let status: number;
-  let result: unknown;
-  try {
-    const answer = handler(ctx);
-    if (answer instanceof Promise) throw new Error(`${where}: asynchronous operations cannot be scenario steps`);
-    status = answer.status;
-    result = answer.body;
-  } catch (error) {
-    if (!(error instanceof ApiError)) throw error;
-    status = error.status;
-    result = renderDebituraError(error).body;
-    if (step.expect !== status) throw new Error(`${where}: ${status} ${error.code}: ${error.message}`);
-  }
-  if (step.expect !== undefined && step.expect !== status) throw new Error(`${where}: expected ${step.expect}, got ${status}`);
+  const result = judgeStep(where, step.expect, () => handler(ctx), (error) => renderDebituraError(error).body);
   if (step.as) vars[step.as] = result;
   return result;
 }

@@ -7,7 +7,7 @@
 import type { Contract } from '../../../kit/contract.js';
 import type { ApiError } from '../../engine/errors.js';
 import type { RenderedError } from '../../engine/pipeline.js';
-import { namesOf } from '../casapay/defects.js';
+import { namesOf } from '../../engine/choices.js';
 import type { IdMinter } from '../../engine/state/ids.js';
 import type { WebhookEvent } from './state.js';
 

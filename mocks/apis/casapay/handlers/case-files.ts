@@ -8,6 +8,7 @@ import type { CaseFile } from '../state.js';
 import { created, ok, type Handler, type HandlerContext } from './context.js';
 import { find, listPage } from './shared.js';
 import { addTimeline } from './collection-cases.js';
+import { sanitizeFilename } from '../../shared/file-names.js';
 
 export const MAX_FILE_BYTES = 25 * 1024 * 1024;
 /** File bytes one account keeps (four files of the largest size): uploads are held in memory. */
@@ -26,16 +27,6 @@ export const ALLOWED_TYPES: Readonly<Record<string, string>> = {
   '.jpeg': 'image/jpeg',
   '.png': 'image/png',
 };
-
-/**
- * Keeps a file name safe to show and to put in a header: the base name only, letters, digits, `.`, `-`, `_`.
- * @example sanitizeFilename('../../etc/pass wd.pdf') // 'pass_wd.pdf'
- */
-export function sanitizeFilename(name: string): string {
-  const base = path.posix.basename(name.replace(/\\/g, '/'));
-  const clean = base.normalize('NFKD').replace(/[^\w.-]+/g, '_').replace(/^[._]+/, '').slice(-120);
-  return clean || 'file';
-}
 
 const findCase = (ctx: HandlerContext) => find(ctx.account.cases, ctx.params.id!, 'collection_case');
 

@@ -1,48 +1,23 @@
-// /v1/collection_cases: create (the preview's rules decide partner, fee and status), retrieve by id
+// /v1/collection_cases: create (the preview's rules, in ../rules.ts, decide partner, fee and status), retrieve by id
 // or reference, list with filters, timeline. Also the case operations the clock, test helpers and
 // scenarios share: moving a case and recording a debt payment.
 import type { components } from '../../../../generated/casapay.js';
 import { errors } from '../errors.js';
-import { parseDate, SECONDS_PER_DAY } from '../domain/calendar.js';
-import { isUsState } from '../domain/codes.js';
-import { assessCase, type Assessment } from '../domain/pricing.js';
+import { SECONDS_PER_DAY } from '../../shared/calendar.js';
+import { assessSubmission, decideCase, type Submission, type SubmissionBody } from '../rules.js';
 import { planCaseMove, planPayment, type CaseStatus, type CloseCode, type PaymentPlan, type PaymentType } from '../domain/lifecycle.js';
 import type { CollectionCase, DebtPayment, TimelineEntry } from '../state.js';
-import { MAGIC, magicPlan } from '../domain/magic.js';
+import { magicPlan } from '../domain/magic.js';
 import { created, ok, type Effects, type Handler, type HandlerContext } from './context.js';
-import { country, currency, find, listPage, previousAttributes, testClockOf } from './shared.js';
+import { fieldError, find, listPage, previousAttributes, testClockOf } from './shared.js';
 
 type CreateParams = components['schemas']['CollectionCaseCreateParams'];
-type PreviewParams = components['schemas']['CasePreviewParams'];
 
-/** The debtor's country from `debtor.country` or `debtor.address.country` (the seeds use both). */
-function debtorCountry(debtor: CreateParams['debtor'] | PreviewParams['debtor']): string {
-  const own = debtor.country;
-  const fromAddress = 'address' in debtor ? debtor.address?.country : undefined;
-  if (own && fromAddress && own !== fromAddress) {
-    throw errors.parameterInvalid('debtor[country]', `debtor.country ${own} and debtor.address.country ${fromAddress} disagree.`);
-  }
-  const code = own ?? fromAddress;
-  if (!code) throw errors.parameterMissing('debtor[country]', "Give the debtor's country as debtor.country or debtor.address.country.");
-  return country(code, own ? 'debtor[country]' : 'debtor[address][country]');
-}
-
-/** Checks shared by previews and creates, then the assessment of eligibility, partner and fee. */
-export function assess(ctx: HandlerContext, body: CreateParams | PreviewParams, now: number): { assessment: Assessment; currency: string; country: string; dueDate: number } {
-  const code = currency(body.currency);
-  const debtorCountryCode = debtorCountry(body.debtor);
-  if (debtorCountryCode === 'US') {
-    const state = 'address' in body.debtor && body.debtor.address ? body.debtor.address.state : (body.debtor as PreviewParams['debtor']).state;
-    const param = 'address' in body.debtor ? 'debtor[address][state]' : 'debtor[state]';
-    if (!state) throw errors.parameterMissing(param, 'Debtors in the US need a two-letter state.');
-    if (!isUsState(state)) throw errors.parameterInvalid(param, `'${state}' is not a US state.`);
-  }
-  const dueDate = parseDate(body.due_date);
-  if (dueDate === undefined) throw errors.parameterInvalid('due_date', `'${body.due_date}' is not a calendar date (YYYY-MM-DD).`);
-  if (dueDate > now) throw errors.parameterInvalid('due_date', 'The due date must not be in the future (today is allowed).');
-  const agreements = MAGIC.unsigned.test(body.debtor.name) ? { ...ctx.account.agreements, contract_signed: false } : ctx.account.agreements;
-  const assessment = assessCase({ amount_to_recover: body.amount_to_recover, currency: code, country: debtorCountryCode, due_date: dueDate }, agreements, now, ctx.account.unsupportedCountries);
-  return { assessment, currency: code, country: debtorCountryCode, dueDate };
+/** The rules a preview and a create share (rules.ts), read against this account; a refused field throws its 400. */
+export function assess(ctx: HandlerContext, body: SubmissionBody, now: number): Submission {
+  const verdict = assessSubmission(body, { agreements: ctx.account.agreements, unsupportedCountries: ctx.account.unsupportedCountries }, now);
+  if (!verdict.ok) throw fieldError(verdict);
+  return verdict.value;
 }
 
 function uniqueReference(fx: Effects): string {
@@ -58,29 +33,15 @@ export function addTimeline(fx: Effects, caseId: string, entry: TimelineEntry): 
   else fx.account.timelines.set(caseId, [entry]);
 }
 
-const BLOCKING_CODES = {
-  contract_signing: 'missing_debt_collection_contract',
-  power_of_attorney: 'missing_power_of_attorney',
-  kyc_verification: 'missing_kyc_verification',
-} as const;
-
 export const createCollectionCase: Handler = (ctx) => {
   const body = ctx.body as CreateParams;
   const clock = testClockOf(ctx, body.test_clock);
   const now = ctx.now(clock);
-  const { assessment, currency: code, country: countryCode, dueDate } = assess(ctx, body, now);
-  if (assessment.refusal === 'no_partner_available') {
-    throw errors.business('no_partner_available', `No collection partner covers debtors in ${countryCode}. Preview a case to see where partners are available.`, 'debtor[country]');
-  }
-  if (assessment.refusal === 'amount_below_minimum') throw errors.business('amount_below_minimum', assessment.preview.ineligibility_reason!, 'amount_to_recover');
-  let status: CaseStatus = 'active';
-  if (assessment.blocking) {
-    // Contracts can wait for a signature when the caller allows it; KYC is never bypassed.
-    const waitable = body.allow_pending_contracts && assessment.blocking.type !== 'kyc_verification';
-    if (!waitable) throw errors.business(BLOCKING_CODES[assessment.blocking.type], assessment.blocking.message, null, assessment.blocking.solution_url ?? undefined);
-    status = 'pending_verification';
-  }
-  const partner = assessment.partner!;
+  const submission = assess(ctx, body, now);
+  const { currency: code, country: countryCode, dueDate } = submission;
+  const decision = decideCase(submission, body.allow_pending_contracts === true);
+  if (!decision.ok) throw errors.business(decision.code, decision.message, decision.param, decision.solution_url);
+  const { status, partner } = decision;
   const debtor = body.debtor;
   const collectionCase: CollectionCase = {
     id: ctx.ids.id('dc'),
@@ -102,7 +63,7 @@ export const createCollectionCase: Handler = (ctx) => {
     },
     // Shared, not copied: the partner's contact is frozen and stored objects are never changed in place.
     collection_partner: partner.contact,
-    success_fee_pct: assessment.fee!,
+    success_fee_pct: decision.fee,
     creditor_reference: body.creditor_reference ?? null,
     due_date: dueDate,
     is_test: !ctx.account.livemode || body.is_test === true,

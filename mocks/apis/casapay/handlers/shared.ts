@@ -1,6 +1,7 @@
-// Small pieces several handlers share: list pages, lookups that 404, currency and country checks.
+// Small pieces several handlers share: list pages, lookups that 404, the currency check, the 400 of a refused field.
+import type { ApiError } from '../../../engine/errors.js';
 import { errors } from '../errors.js';
-import { isCountry, isCurrency } from '../domain/codes.js';
+import { checkCurrency, type FieldProblem } from '../rules.js';
 import type { Collection, CreatedRange, Listable } from '../../../engine/state/collection.js';
 import type { HandlerContext } from './context.js';
 
@@ -41,16 +42,16 @@ export function find<T extends Listable>(collection: Collection<T>, id: string, 
   return item;
 }
 
-/** Lowercase ISO 4217 code, or 400 for a code that is not a currency. */
+/** Lowercase ISO 4217 code, or 400 for a code that is not a currency (the rule: ../rules.ts). */
 export function currency(code: string, param = 'currency'): string {
-  if (!isCurrency(code)) throw errors.parameterInvalid(param, `'${code}' is not an ISO 4217 currency code.`);
-  return code.toLowerCase();
+  const checked = checkCurrency(code, param);
+  if (!checked.ok) throw fieldError(checked);
+  return checked.value;
 }
 
-export function country(code: string, param: string): string {
-  if (!isCountry(code)) throw errors.parameterInvalid(param, `'${code}' is not an ISO 3166-1 alpha-2 country code.`);
-  return code;
-}
+/** The 400 for a field the rules refused. */
+export const fieldError = ({ problem, param, message }: FieldProblem): ApiError =>
+  problem === 'missing' ? errors.parameterMissing(param, message) : errors.parameterInvalid(param, message);
 
 /** Test clock of a create request: it must exist; objects on it live at its frozen time. */
 export function testClockOf(ctx: HandlerContext, id: string | undefined): string | null {

@@ -1,6 +1,9 @@
 // Scenario fixtures: YAML files in this folder that seed an account and script timed steps on a
 // clock. Every step is an API operation of the contract, run by the same handler a request would
 // reach, with its body validated against the contract — a scenario can only do what the API can.
+// The envelope (name, description, unsupported_countries, request/as/after/body/expect steps), the
+// loader and `${…}` substitution are shared with Debitura's (../../shared/scenario-format.ts); CasaPay
+// adds a test clock, agreements, and the step kinds and fields below.
 //
 //   name: paid-in-full
 //   description: One line, shown by `casapay-mock scenarios`.
@@ -20,141 +23,79 @@
 //     - guarantee_clock: ${clock.id}            # or put guarantees created without test_clock on a clock
 //     - request: POST /v1/collection_cases/${case.id}/files
 //       file: { name: lease.pdf, content: "…" }  # uploads carry their file inline
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import { describeErrors, type Contract } from '../../../../kit/contract.js';
-import { ApiError } from '../../../engine/errors.js';
+import type { Contract } from '../../../../kit/contract.js';
 import { casapayErrorBody, errors } from '../errors.js';
 import type { Effects, Handler, HandlerContext } from '../handlers/context.js';
 import { handlers } from '../handlers/index.js';
-import type { AccountAgreements } from '../domain/pricing.js';
-import { parseDate } from '../domain/calendar.js';
+import type { AccountAgreements } from '../rules.js';
+import { parseDate } from '../../shared/calendar.js';
 import type { AccountState } from '../state.js';
 import type { IdMinter } from '../../../engine/state/ids.js';
+import {
+  appliedStep,
+  checkStepBody,
+  judgeStep,
+  pathParams,
+  readScenarioFiles,
+  scenarioValidator,
+  sourceDir,
+  stepOffsets,
+  substitute,
+  type ScenarioBase,
+  type ScenarioStepBase,
+} from '../../shared/scenario-format.js';
 
-export interface ScenarioStep {
-  request?: string;
-  as?: string;
-  after?: string | number;
-  body?: unknown;
+export { duration, substitute } from '../../shared/scenario-format.js';
+
+export interface ScenarioStep extends ScenarioStepBase {
   mint?: Record<string, string>;
   each?: Array<Record<string, unknown>>;
   agreements?: Partial<AccountAgreements>;
   /** The test clock guarantees created without `test_clock` go on from now (`${clock.id}`). */
   guarantee_clock?: string;
-  /** The HTTP status the step must produce; default any 2xx. */
-  expect?: number;
   /** For file uploads: the file's name and (text) content. */
   file?: { name: string; content: string };
 }
 
-export interface Scenario {
-  name: string;
-  description: string;
+export interface Scenario extends ScenarioBase {
   test_clock?: { frozen_time?: string | number; name?: string };
   agreements?: Partial<AccountAgreements>;
-  unsupported_countries?: string[];
   steps: ScenarioStep[];
 }
 
-/** The scenario file format, checked when the file is loaded. */
-const FORMAT = {
+const AGREEMENTS = {
   type: 'object',
   additionalProperties: false,
-  required: ['name', 'description', 'steps'],
-  properties: {
-    name: { type: 'string', pattern: '^[a-z0-9-]+$' },
-    description: { type: 'string', minLength: 1 },
-    test_clock: { type: 'object', additionalProperties: false, properties: { frozen_time: { type: ['string', 'integer'] }, name: { type: 'string' } } },
-    agreements: { $ref: '#/$defs/agreements' },
-    unsupported_countries: { type: 'array', items: { type: 'string', pattern: '^([A-Z]{2}|\\*)$' } },
-    steps: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          request: { type: 'string', pattern: '^(GET|POST|DELETE) /v1/' },
-          as: { type: 'string', pattern: '^[a-z_][a-z0-9_]*$' },
-          after: { type: ['string', 'integer'], pattern: '^\\d+(s|m|h|d)?$' },
-          body: {},
-          mint: { type: 'object', additionalProperties: { type: 'string' } },
-          each: { type: 'array', items: { type: 'object' } },
-          agreements: { $ref: '#/$defs/agreements' },
-          guarantee_clock: { type: 'string', minLength: 1 },
-          expect: { type: 'integer', minimum: 200, maximum: 599 },
-          file: { type: 'object', additionalProperties: false, required: ['name', 'content'], properties: { name: { type: 'string' }, content: { type: 'string' } } },
-        },
-        oneOf: [{ required: ['request'] }, { required: ['agreements'] }, { required: ['guarantee_clock'] }],
-      },
-    },
-  },
-  $defs: {
-    agreements: {
-      type: 'object',
-      additionalProperties: false,
-      properties: { contract_signed: { type: 'boolean' }, power_of_attorney: { type: 'boolean' }, kyc_verified: { type: 'boolean' } },
-    },
-  },
+  properties: { contract_signed: { type: 'boolean' }, power_of_attorney: { type: 'boolean' }, kyc_verified: { type: 'boolean' } },
 };
 
-// Compiled on first use: most runs never read a scenario file.
-let validateFormat: ValidateFunction | undefined;
-const formatValidator = () => (validateFormat ??= new Ajv2020({ allErrors: false, allowUnionTypes: true, meta: false, validateSchema: false }).compile(FORMAT));
+/** CasaPay's scenario files: the shared envelope, a test clock, agreements, and steps that may change agreements or the guarantee clock. */
+const formatValidator = scenarioValidator({
+  namePattern: '^[a-z0-9-]+$',
+  requestPattern: '^(GET|POST|DELETE) /v1/',
+  required: ['steps'],
+  properties: {
+    test_clock: { type: 'object', additionalProperties: false, properties: { frozen_time: { type: ['string', 'integer'] }, name: { type: 'string' } } },
+    agreements: { $ref: '#/$defs/agreements' },
+  },
+  stepProperties: {
+    mint: { type: 'object', additionalProperties: { type: 'string' } },
+    each: { type: 'array', items: { type: 'object' } },
+    agreements: { $ref: '#/$defs/agreements' },
+    guarantee_clock: { type: 'string', minLength: 1 },
+    file: { type: 'object', additionalProperties: false, required: ['name', 'content'], properties: { name: { type: 'string' }, content: { type: 'string' } } },
+  },
+  stepKinds: ['request', 'agreements', 'guarantee_clock'],
+  $defs: { agreements: AGREEMENTS },
+});
 
-/** The YAML parser, loaded on first use (a synchronous require, so start-up does not pay for it). */
-const parseYaml = (text: string): unknown => (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
-
-export const SCENARIO_DIR = path.dirname(fileURLToPath(import.meta.url)).replace(`${path.sep}dist${path.sep}`, path.sep);
+export const SCENARIO_DIR = sourceDir(path.dirname(fileURLToPath(import.meta.url)));
 
 /** Reads every scenario file of a folder (default: this one, also when running from dist/). */
 export function loadScenarios(dir = SCENARIO_DIR): Map<string, Scenario> {
   return readScenarioFiles<Scenario>(dir, formatValidator);
-}
-
-/**
- * Every `*.yaml` of a folder, each checked against its format and named as its file (`paid-in-full.yaml`
- * holds `name: paid-in-full`). Shared by CasaPay's and Debitura's scenarios, whose formats differ.
- */
-export function readScenarioFiles<T extends { name: string }>(dir: string, format: () => ValidateFunction): Map<string, T> {
-  const scenarios = new Map<string, T>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
-    const scenario = parseYaml(readFileSync(path.join(dir, file), 'utf8')) as T;
-    const validate = format();
-    if (!validate(scenario)) throw new Error(`Scenario ${file}: ${describeErrors(validate.errors)}`);
-    if (`${scenario.name}.yaml` !== file) throw new Error(`Scenario ${file}: its name must be ${file.replace(/\.yaml$/, '')}`);
-    scenarios.set(scenario.name, scenario);
-  }
-  return scenarios;
-}
-
-/** `5d` → seconds. */
-export function duration(value: string | number | undefined): number {
-  if (value === undefined) return 0;
-  if (typeof value === 'number') return value;
-  const match = /^(\d+)(s|m|h|d)?$/.exec(value);
-  if (!match) throw new Error(`not a duration: ${value}`);
-  return Number(match[1]) * { s: 1, m: 60, h: 3600, d: 86_400 }[(match[2] ?? 's') as 's'];
-}
-
-/** Replaces `${a.b[0].c}` in strings; a string that is only a placeholder keeps the value's type. */
-export function substitute(value: unknown, vars: Record<string, unknown>): unknown {
-  const lookup = (expression: string) => {
-    const result = expression.split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== '').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], vars);
-    if (result === undefined) throw new Error(`\${${expression}} is not defined at this step`);
-    return result;
-  };
-  if (typeof value === 'string') {
-    const whole = /^\$\{([^}]+)\}$/.exec(value);
-    if (whole) return lookup(whole[1]!);
-    return value.replace(/\$\{([^}]+)\}/g, (_m, expression: string) => String(lookup(expression)));
-  }
-  if (Array.isArray(value)) return value.map((v) => substitute(v, vars));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, vars)]));
-  return value;
 }
 
 /** An id minter that hands out the scenario's fixed ids first (`mint: { dc: dc_a1b2c3d4 }`). */
@@ -203,9 +144,9 @@ export function applyScenario(runtime: ScenarioRuntime, account: AccountState, s
   // Later steps are scheduled as data (scenario name + step index); what they need of earlier steps
   // (`as:` results, the clock) stays with the account.
   fx.account.scenarios.set(scenario.name, { scenario, vars });
-  let offset = 0;
+  const offsets = stepOffsets(scenario.steps);
   scenario.steps.forEach((step, index) => {
-    offset += duration(step.after);
+    const offset = offsets[index]!;
     if (offset === 0) runStep(runtime, fx, scenario, step, vars);
     else fx.schedule(start + offset, clockId, SCENARIO_STEP, { scenario: scenario.name, step: index }, `${scenario.name}: ${step.request ?? (step.agreements ? 'agreements' : 'guarantee_clock')}`);
   });
@@ -213,7 +154,6 @@ export function applyScenario(runtime: ScenarioRuntime, account: AccountState, s
 }
 
 /** The task kind of a scenario's later steps. */
-
 export const SCENARIO_STEP = 'scenario.step';
 
 /**
@@ -222,12 +162,9 @@ export const SCENARIO_STEP = 'scenario.step';
  */
 export function scenarioStepRunner(runtime: ScenarioRuntime) {
   return (fx: Effects, params: { scenario: string; step: number }): void => {
-    const applied = fx.account.scenarios.get(params.scenario);
-    const scenario = applied?.scenario as Scenario | undefined;
-    const step = scenario?.steps[params.step];
-    if (!applied || !scenario || !step) throw new Error(`Scenario ${params.scenario} step ${params.step} is not applied to account ${fx.account.key}`);
+    const { scenario, step, vars } = appliedStep<Scenario>(fx.account.scenarios.get(params.scenario), params, fx.account.key);
     // The sandbox flushes the task's events once it has run.
-    runStep(runtime, { ...fx, flush: () => undefined }, scenario, step, applied.vars);
+    runStep(runtime, { ...fx, flush: () => undefined }, scenario, step, vars);
   };
 }
 
@@ -258,13 +195,8 @@ function runRequest(runtime: ScenarioRuntime, fx: Effects, scenario: Scenario, s
   const handler: Handler | undefined = (runtime.handlers ?? handlers)[operation.operationId];
   const body = step.body === undefined ? undefined : substitute(step.body, vars);
   const pointer = operation.requestBody?.content['application/json'] ?? operation.requestBody?.content['multipart/form-data'];
-  if (pointer && body !== undefined) {
-    const validate = runtime.contract.validator(pointer);
-    const candidate = step.file ? { ...(body as object), file: step.file.name } : body;
-    if (!validate(candidate)) throw new Error(`${where}: body does not match the contract: ${describeErrors(validate.errors)}`);
-  }
-  const templateParts = operation.path.split('/');
-  const params = Object.fromEntries(requestPath.split('/').flatMap((part, i) => (/^\{(\w+)\}$/.test(templateParts[i]!) ? [[templateParts[i]!.slice(1, -1), part]] : [])));
+  checkStepBody(where, runtime.contract, pointer, step.file && body !== undefined ? { ...(body as object), file: step.file.name } : body);
+  const params = pathParams(operation.path, requestPath);
   const ctx: HandlerContext = {
     ...fx,
     request: { id: null, idempotencyKey: null },
@@ -278,21 +210,7 @@ function runRequest(runtime: ScenarioRuntime, fx: Effects, scenario: Scenario, s
     deliveries: runtime.deliveries,
     advanceTestClock: (id, to) => runtime.advanceTestClock(fx.account, id, to),
   };
-  let status: number;
-  let result: unknown;
-  try {
-    const answer = handler!(ctx);
-    if (answer instanceof Promise) throw new Error(`${where}: asynchronous operations cannot be scenario steps`);
-    status = answer.status;
-    result = answer.body;
-  } catch (error) {
-    if (!(error instanceof ApiError)) throw error;
-    status = error.status;
-    result = casapayErrorBody(error);
-    if (step.expect !== status) throw new Error(`${where}: ${status} ${error.code}: ${error.message}`);
-  }
-  if (step.expect !== undefined && step.expect !== status) throw new Error(`${where}: expected ${step.expect}, got ${status}`);
-  return result;
+  return judgeStep(where, step.expect, () => handler!(ctx), (error) => casapayErrorBody(error));
 }
 
 /** The scenario named by a request header (`X-Mock-Scenario: name` or `name:session`), or a 400. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isCountry, isCurrency, isUsState } from './codes.js';
+import { countryName, isCountry, isCurrency, isUsState } from './codes.js';
 import { PARTNERS } from './partners.js';
 
 describe('isCurrency', () => {
@@ -83,5 +83,16 @@ describe('isUsState', () => {
     ['the empty string', { given: '', want: false }],
   ])('%s', (_name, { given, want }) => {
     expect(isUsState(given)).toBe(want);
+  });
+});
+
+describe('countryName', () => {
+  it.each([
+    ['DE', { given: 'DE', want: 'Germany' }],
+    ['GB', { given: 'GB', want: 'United Kingdom' }],
+    ['US', { given: 'US', want: 'United States' }],
+    ['a code ICU has no name for is shown as itself', { given: 'QQ', want: 'QQ' }],
+  ])('%s', (_name, { given, want }) => {
+    expect(countryName(given)).toBe(want);
   });
 });

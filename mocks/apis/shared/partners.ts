@@ -1,6 +1,7 @@
-// The collection partners and the jurisdictions they cover. Pure data: a preview and the case created
-// from the same input read the same row, so they always agree.
-import type { components } from '../../../../generated/casapay.js';
+// The collection partners and the jurisdictions they cover, shared by both APIs (CasaPay shows them as
+// they are; Debitura's partners.ts adds its ids). Pure data: a preview and the case created from the same
+// input read the same row, so they always agree.
+import type { components } from '../../../generated/casapay.js';
 
 type CollectionPartner = components['schemas']['CollectionPartner'];
 

@@ -1,19 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { parseDate } from './calendar.js';
-import { PARTNERS, partnerFor } from './partners.js';
+import { parseDate } from '../shared/calendar.js';
+import { MINIMUM_USD } from '../shared/money.js';
 import {
   ageSurcharge,
   ALL_SIGNED,
   assessCase,
+  assessSubmission,
   baseFee,
-  MINIMUM_USD,
+  decideCase,
   NO_PARTNER_REASON,
   requiredActions,
   SIGNING_URL,
-  toUsd,
   type AccountAgreements,
+  type AccountFacts,
   type PreviewInput,
-} from './pricing.js';
+  type SubmissionBody,
+} from './rules.js';
 
 const day = (iso: string): number => parseDate(iso)!;
 
@@ -223,7 +225,7 @@ describe('age surcharge', () => {
   });
 });
 
-describe('baseFee and toUsd', () => {
+describe('baseFee', () => {
   it.each([
     ['europe $999.99', { region: 'europe' as const, usd: 999.99, want: 20 }],
     ['europe $1,000', { region: 'europe' as const, usd: 1000, want: 12.5 }],
@@ -234,34 +236,98 @@ describe('baseFee and toUsd', () => {
   ])('baseFee %s', (_name, { region, usd, want }) => {
     expect(baseFee(region, usd)).toBe(want);
   });
+});
 
-  it.each([
-    ['usd cents', { amount: 12_345, currency: 'usd', want: 123.45 }],
-    ['eur at 1.08', { amount: 360_000, currency: 'eur', want: 3888 }],
-    ['jpy has no minor units', { amount: 10_000, currency: 'jpy', want: 67 }],
-    ['kwd has three minor units (at par)', { amount: 1_234, currency: 'kwd', want: 1.234 }],
-    ['an unlisted currency counts at par', { amount: 10_000, currency: 'mxn', want: 100 }],
-  ])('toUsd %s', (_name, { amount, currency, want }) => {
-    expect(toUsd(amount, currency)).toBeCloseTo(want, 9);
+// ---- The whole submission: field rules first, then the assessment ----------------------------------
+
+/** The seeds' preview body and a create body of the same case (its country only in the address). */
+const PREVIEW: SubmissionBody = { amount_to_recover: 360000, currency: 'eur', due_date: '2024-11-01', debtor: { type: 'private', name: 'John Smith', country: 'DE' } };
+const CREATE: SubmissionBody = {
+  amount_to_recover: 360000,
+  currency: 'eur',
+  due_date: '2024-11-01',
+  debtor: { type: 'private', name: 'John Smith', address: { line1: 'Friedrichstraße 123', city: 'Berlin', postal_code: '10117', country: 'DE' } },
+};
+const SIGNED: AccountFacts = { agreements: ALL_SIGNED };
+type Debtor = Record<string, unknown>;
+const preview = (debtor: Debtor = {}, rest: Partial<SubmissionBody> = {}) => ({ ...PREVIEW, ...rest, debtor: { ...PREVIEW.debtor, ...debtor } }) as SubmissionBody;
+const create = (address: Debtor = {}, debtor: Debtor = {}, rest: Partial<SubmissionBody> = {}) =>
+  ({ ...CREATE, ...rest, debtor: { ...CREATE.debtor, ...debtor, address: { ...(CREATE.debtor as { address: Debtor }).address, ...address } } }) as SubmissionBody;
+
+describe('assessSubmission: every field refusal, first problem first', () => {
+  it.each<[string, { given: SubmissionBody; want: { problem: 'missing' | 'invalid'; param: string; message: string } }]>([
+    ['a currency ICU does not know', { given: preview({}, { currency: 'xyz' }), want: { problem: 'invalid', param: 'currency', message: "'xyz' is not an ISO 4217 currency code." } }],
+    ['a country ISO does not assign (UK)', { given: preview({ country: 'UK' }), want: { problem: 'invalid', param: 'debtor[country]', message: "'UK' is not an ISO 3166-1 alpha-2 country code." } }],
+    ['an unassigned country in the address', { given: create({ country: 'UK' }), want: { problem: 'invalid', param: 'debtor[address][country]', message: "'UK' is not an ISO 3166-1 alpha-2 country code." } }],
+    ['debtor.country and the address disagree', { given: create({ country: 'FR' }, { country: 'DE' }), want: { problem: 'invalid', param: 'debtor[country]', message: 'debtor.country DE and debtor.address.country FR disagree.' } }],
+    ['no country anywhere', { given: create({ country: undefined }), want: { problem: 'missing', param: 'debtor[country]', message: "Give the debtor's country as debtor.country or debtor.address.country." } }],
+    ['a US debtor without a state (preview)', { given: preview({ country: 'US' }), want: { problem: 'missing', param: 'debtor[state]', message: 'Debtors in the US need a two-letter state.' } }],
+    ['a US debtor with a state that is none (preview)', { given: preview({ country: 'US', state: 'ZZ' }), want: { problem: 'invalid', param: 'debtor[state]', message: "'ZZ' is not a US state." } }],
+    ['a US debtor without a state (create)', { given: create({ country: 'US' }), want: { problem: 'missing', param: 'debtor[address][state]', message: 'Debtors in the US need a two-letter state.' } }],
+    ['a US debtor with a state that is none (create)', { given: create({ country: 'US', state: 'XX' }), want: { problem: 'invalid', param: 'debtor[address][state]', message: "'XX' is not a US state." } }],
+    ['a due date that is no calendar date', { given: preview({}, { due_date: '2024-02-30' }), want: { problem: 'invalid', param: 'due_date', message: "'2024-02-30' is not a calendar date (YYYY-MM-DD)." } }],
+    ['a due date tomorrow', { given: preview({}, { due_date: '2026-11-26' }), want: { problem: 'invalid', param: 'due_date', message: 'The due date must not be in the future (today is allowed).' } }],
+    ['a bad currency is named before a bad country', { given: preview({ country: 'UK' }, { currency: 'xyz' }), want: { problem: 'invalid', param: 'currency', message: "'xyz' is not an ISO 4217 currency code." } }],
+    ['a bad country is named before a bad due date', { given: preview({ country: 'UK' }, { due_date: 'soon' }), want: { problem: 'invalid', param: 'debtor[country]', message: "'UK' is not an ISO 3166-1 alpha-2 country code." } }],
+  ])('%s', (_name, { given, want }) => {
+    expect(assessSubmission(given, SIGNED, SEED_NOW)).toEqual({ ok: false, ...want });
   });
 });
 
-describe('partners', () => {
-  it.each([
-    ['DE', { given: 'DE', want: { id: 'cp_partner_de_01', name: 'CollectMax GmbH', region: 'europe' } }],
-    ['US', { given: 'US', want: { id: 'cp_partner_us_01', name: 'Liberty Recovery Services LLC', region: 'international' } }],
-    ['GB', { given: 'GB', want: { id: 'cp_partner_gb_01', name: 'Sterling Recoveries Ltd', region: 'europe' } }],
-    ['AU', { given: 'AU', want: undefined }],
-    ['UK', { given: 'UK', want: undefined }],
-    ['lowercase de', { given: 'de', want: undefined }],
-  ])('partnerFor(%s)', (_name, { given, want }) => {
-    const p = partnerFor(given);
-    expect(p && { id: p.id, name: p.contact.name, region: p.region }).toEqual(want);
+describe('assessSubmission: accepted submissions', () => {
+  it.each<[string, { given: SubmissionBody; want: { currency: string; country: string; dueDate: string } }]>([
+    ["the seeds' preview", { given: PREVIEW, want: { currency: 'eur', country: 'DE', dueDate: '2024-11-01' } }],
+    ['a create with its country only in the address', { given: CREATE, want: { currency: 'eur', country: 'DE', dueDate: '2024-11-01' } }],
+    ['a create with the country in both places, agreeing', { given: create({}, { country: 'DE' }), want: { currency: 'eur', country: 'DE', dueDate: '2024-11-01' } }],
+    ['an uppercase currency, stored lowercase', { given: preview({}, { currency: 'EUR' }), want: { currency: 'eur', country: 'DE', dueDate: '2024-11-01' } }],
+    ['a US debtor with a real state (preview)', { given: preview({ country: 'US', state: 'CA' }), want: { currency: 'eur', country: 'US', dueDate: '2024-11-01' } }],
+    ['a US debtor with a real state (create)', { given: create({ country: 'US', state: 'NY' }), want: { currency: 'eur', country: 'US', dueDate: '2024-11-01' } }],
+    ['a state is not asked of other countries', { given: preview({ country: 'CA' }), want: { currency: 'eur', country: 'CA', dueDate: '2024-11-01' } }],
+    ['due today', { given: preview({}, { due_date: '2026-11-25' }), want: { currency: 'eur', country: 'DE', dueDate: '2026-11-25' } }],
+  ])('%s', (_name, { given, want }) => {
+    const verdict = assessSubmission(given, SIGNED, SEED_NOW);
+    expect(verdict.ok && { currency: verdict.value.currency, country: verdict.value.country, dueDate: verdict.value.dueDate }).toEqual({ ...want, dueDate: day(want.dueDate) });
   });
 
-  it('one partner per country, each id unique and naming its country', () => {
-    expect(new Set(PARTNERS.map((p) => p.country)).size).toBe(PARTNERS.length);
-    expect(new Set(PARTNERS.map((p) => p.id)).size).toBe(PARTNERS.length);
-    for (const p of PARTNERS) expect(p.id).toBe(`cp_partner_${p.country.toLowerCase()}_01`);
+  it("assesses the seeds' case as assessCase does", () => {
+    const verdict = assessSubmission(PREVIEW, SIGNED, SEED_NOW);
+    expect(verdict.ok && verdict.value.assessment).toEqual(assessCase(SEED_INPUT, ALL_SIGNED, SEED_NOW));
+  });
+
+  it.each<[string, { given: { name: string; account: AccountFacts }; want: { blocking: string | undefined; refusal: string | undefined } }]>([
+    ['an ordinary name on a signed account', { given: { name: 'John Smith', account: SIGNED }, want: { blocking: undefined, refusal: undefined } }],
+    ['the magic "unsigned contract" name unsigns the contract', { given: { name: 'Unsigned Contract GmbH', account: SIGNED }, want: { blocking: 'contract_signing', refusal: undefined } }],
+    ['the magic words in any case', { given: { name: 'acme (UNSIGNED CONTRACT)', account: SIGNED }, want: { blocking: 'contract_signing', refusal: undefined } }],
+    ["the account's own agreements count", { given: { name: 'John Smith', account: { agreements: { ...ALL_SIGNED, kyc_verified: false } } }, want: { blocking: 'kyc_verification', refusal: undefined } }],
+    ["the account's uncovered countries count", { given: { name: 'John Smith', account: { ...SIGNED, unsupportedCountries: new Set(['DE']) } }, want: { blocking: undefined, refusal: 'no_partner_available' } }],
+  ])('%s', (_name, { given, want }) => {
+    const verdict = assessSubmission(preview({ name: given.name }), given.account, SEED_NOW);
+    expect(verdict.ok && { blocking: verdict.value.assessment.blocking?.type, refusal: verdict.value.assessment.refusal }).toEqual(want);
+  });
+});
+
+describe('decideCase: what a create makes of the assessment', () => {
+  const decide = (input: Partial<PreviewInput>, agreements: Partial<AccountAgreements>, allowPending: boolean) => {
+    const assessment = assessCase({ ...SEED_INPUT, ...input }, { ...ALL_SIGNED, ...agreements }, SEED_NOW);
+    const decision = decideCase({ assessment, country: input.country ?? SEED_INPUT.country }, allowPending);
+    return decision.ok ? { ok: true, status: decision.status, partner: decision.partner.id, fee: decision.fee } : decision;
+  };
+  const ACTIVE = { ok: true, status: 'active', partner: 'cp_partner_de_01', fee: 14.5 };
+  const PENDING = { ...ACTIVE, status: 'pending_verification' };
+
+  it.each<[string, { given: { input?: Partial<PreviewInput>; agreements?: Partial<AccountAgreements>; allowPending: boolean }; want: object }]>([
+    ['everything signed: active, priced', { given: { allowPending: false }, want: ACTIVE }],
+    ['allow_pending_contracts changes nothing when all is signed', { given: { allowPending: true }, want: ACTIVE }],
+    ['no partner', { given: { input: { country: 'AU' }, allowPending: true }, want: { ok: false, code: 'no_partner_available', message: 'No collection partner covers debtors in AU. Preview a case to see where partners are available.', param: 'debtor[country]' } }],
+    ['below the minimum', { given: { input: { amount_to_recover: 9_259 }, allowPending: true }, want: { ok: false, code: 'amount_below_minimum', message: `The amount to recover is below the minimum of USD ${MINIMUM_USD}`, param: 'amount_to_recover' } }],
+    ['contract unsigned', { given: { agreements: { contract_signed: false }, allowPending: false }, want: { ok: false, code: 'missing_debt_collection_contract', message: 'You need to sign the collection agreement first', param: null, solution_url: SIGNING_URL } }],
+    ['contract unsigned, pending allowed', { given: { agreements: { contract_signed: false }, allowPending: true }, want: PENDING }],
+    ['no power of attorney', { given: { agreements: { power_of_attorney: false }, allowPending: false }, want: { ok: false, code: 'missing_power_of_attorney', message: 'Grant the collection partner a power of attorney', param: null, solution_url: 'https://dashboard.casapay.com/contracts/power-of-attorney' } }],
+    ['no power of attorney, pending allowed', { given: { agreements: { power_of_attorney: false }, allowPending: true }, want: PENDING }],
+    ['KYC missing is never waived', { given: { agreements: { kyc_verified: false }, allowPending: true }, want: { ok: false, code: 'missing_kyc_verification', message: "Verify your company director's identity (KYC)", param: null, solution_url: 'https://dashboard.casapay.com/kyc' } }],
+    ['the first blocking action decides (contract before KYC)', { given: { agreements: { contract_signed: false, kyc_verified: false }, allowPending: true }, want: PENDING }],
+    ['the first blocking action decides (contract, pending not allowed)', { given: { agreements: { contract_signed: false, kyc_verified: false }, allowPending: false }, want: { ok: false, code: 'missing_debt_collection_contract', message: 'You need to sign the collection agreement first', param: null, solution_url: SIGNING_URL } }],
+  ])('%s', (_name, { given, want }) => {
+    expect(decide(given.input ?? {}, given.agreements ?? {}, given.allowPending)).toEqual(want);
   });
 });

@@ -14,6 +14,8 @@ const NOT_COUNTRIES = new Set([
   'AN', 'BU', 'CS', 'DD', 'DY', 'FX', 'HV', 'NH', 'RH', 'SU', 'TP', 'VD', 'YD', 'YU', 'ZR',
 ]);
 let regionNames: Intl.DisplayNames | undefined;
+/** Made on first use: ICU's region names take ~10 ms to load, which start-up need not wait for. */
+const REGION_NAMES = () => (regionNames ??= new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' }));
 /** ICU lookups are slow on the request path; answers never change. */
 const countryCache = new Map<string, boolean>();
 
@@ -28,12 +30,15 @@ export const isCurrency = (code: string): boolean => CURRENCIES().has(code.toLow
 export function isCountry(code: string): boolean {
   let known = countryCache.get(code);
   if (known === undefined) {
-    known = /^[A-Z]{2}$/.test(code) && !NOT_COUNTRIES.has(code) && (regionNames ??= new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' })).of(code) !== undefined;
+    known = /^[A-Z]{2}$/.test(code) && !NOT_COUNTRIES.has(code) && REGION_NAMES().of(code) !== undefined;
     // At most 26 × 26 entries: only well-formed codes are cached.
     if (/^[A-Z]{2}$/.test(code)) countryCache.set(code, known);
   }
   return known;
 }
+
+/** The English name of a country: `DE` → `Germany` (the code itself when ICU has no name for it). */
+export const countryName = (code: string): string => REGION_NAMES().of(code) ?? code;
 
 /** @example isUsState('CA') // true */
 export const isUsState = (code: string): boolean => US_STATES.has(code);
