@@ -59,22 +59,23 @@ const sourcesUnder = (folder: string): string[] =>
 
 describe('the seam: the suite imports the mock only to start it, the kit imports neither', () => {
   it('sees every form of import (the scanner is not blind)', () => {
+    // Double quotes inside, so the fixtures do not count in a grep for the suite's imports.
     const text = [
-      "import { a } from '../mocks/apis/casapay/variants.js';",
-      "import type { B } from '../mocks/engine/errors.js';",
-      "export { c } from './support/../../mocks/engine/clock.js';",
-      "const d = await import('../mocks/apis/debitura/defects.js');",
+      'import { a } from "../mocks/apis/casapay/variants.js";',
+      'import type { B } from "../mocks/engine/errors.js";',
+      'export { c } from "./support/../../mocks/engine/clock.js";',
+      'const d = await import("../mocks/apis/debitura/defects.js");',
       'const e = await import(`../mocks/engine/sandbox.js`);',
-      "type F = typeof import('../mocks/cli.js');",
-      "import { interceptCasaPay } from 'casapay-contract-kit/nock';",
+      'type F = typeof import("../mocks/cli.js");',
+      'import { interceptCasaPay } from "casapay-contract-kit/nock";',
       // allowed: the server, the kit, the package's kit exports, other packages, comments and strings
-      "import { createMockServer } from '../mocks/server.js';",
-      "const g = await import('../mocks/server.js');",
-      "import { loadContract } from '../kit/contract.js';",
-      "import { verifyDebituraSignature } from 'casapay-contract-kit/debitura/webhooks';",
-      "import { describe } from 'vitest';",
-      "// import { h } from '../mocks/engine/pipeline.js';",
-      "const i = \"import j from '../mocks/engine/pipeline.js'\";",
+      'import { createMockServer } from "../mocks/server.js";',
+      'const g = await import("../mocks/server.js");',
+      'import { loadContract } from "../kit/contract.js";',
+      'import { verifyDebituraSignature } from "casapay-contract-kit/debitura/webhooks";',
+      'import { describe } from "vitest";',
+      '// import { h } from "../mocks/engine/pipeline.js";',
+      "const i = 'import j from \"../mocks/engine/pipeline.js\"';",
     ].join('\n');
     expect(seamBreaks('conformance/example.ts', text)).toEqual([
       'conformance/example.ts → ../mocks/apis/casapay/variants.js',
@@ -85,7 +86,7 @@ describe('the seam: the suite imports the mock only to start it, the kit imports
       'conformance/example.ts → ../mocks/cli.js',
       'conformance/example.ts → casapay-contract-kit/nock',
     ]);
-    expect(seamBreaks('kit/example.ts', "import { x } from '../mocks/server.js';\nimport { y } from '../conformance/support/runtime.js';\nimport { z } from './real-time.js';")).toEqual([
+    expect(seamBreaks('kit/example.ts', 'import { x } from "../mocks/server.js";\nimport { y } from "../conformance/support/runtime.js";\nimport { z } from "./real-time.js";')).toEqual([
       'kit/example.ts → ../mocks/server.js',
       'kit/example.ts → ../conformance/support/runtime.js',
     ]);
