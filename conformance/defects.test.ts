@@ -2,7 +2,7 @@
 // capabilities against a mock started with that defect and expect the run to fail, with the
 // failure in the check that is meant to catch it.
 import { describe, expect, it } from 'vitest';
-import { DEBITURA_DEFECTS, type DebituraDefectName } from '../mocks/apis/debitura/defects.js';
+import { CASAPAY_DEFECTS, DEBITURA_DEFECTS, type CasaPayDefectName, type DebituraDefectName } from '../mocks/server.js';
 import { DEBITURA_CAPABILITIES, type Capability } from './capabilities.js';
 import { DEFAULT_OPTIONS } from './options.js';
 import type { Failure } from './report/model.js';
@@ -16,7 +16,7 @@ interface Want {
   rule?: RegExp;
 }
 
-const cases: [defect: string, want: Want][] = [
+const cases: [defect: CasaPayDefectName, want: Want][] = [
   ['missing-required-field', { capabilities: ['core'], check: /\[core\] collection cases > creates a case/, rule: /^body-schema$/ }],
   ['wrong-type', { capabilities: ['core'], check: /\[core\] collection cases > creates a case/, rule: /^body-schema$/ }],
   ['wrong-status-code', { capabilities: ['core'], check: /\[core\] /, rule: /^status-declared$/ }],
@@ -56,6 +56,10 @@ describe('the suite fails on each mock defect, in the check meant to catch it', 
     expect(result.failures, describeFailures(result.failures)).toEqual([]);
     expect(result.verdict).toBe('pass');
   }, 60_000);
+
+  it('every CasaPay defect has a case', () => {
+    expect(cases.map(([defect]) => defect).sort()).toEqual(Object.keys(CASAPAY_DEFECTS).sort());
+  });
 
   it.each(cases)('%s', async (defect, want) => {
     const { result } = await runConformance({ ...DEFAULT_OPTIONS, capabilities: want.capabilities, reportDir: null, negativeRuns: 8, webhookWaitMs: 1500, mock: { defects: [defect] }, write: () => {} });

@@ -5,7 +5,7 @@ import { expect } from 'vitest';
 import type { Capability } from './capabilities.js';
 import { DEFAULT_OPTIONS } from './options.js';
 import { runConformance } from './run.js';
-import type { VariantName } from '../mocks/apis/casapay/variants.js';
+import type { CasaPayVariantName as VariantName } from '../mocks/server.js';
 
 export const VARIANT_CASES: Record<VariantName, Capability[]> = {
   'duplicate-deliveries': ['webhooks'],

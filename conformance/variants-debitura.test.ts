@@ -5,8 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DEBITURA_CAPABILITIES } from './capabilities.js';
 import { DEFAULT_OPTIONS } from './options.js';
 import { runConformance } from './run.js';
-import { DEBITURA_VARIANTS } from '../mocks/apis/debitura/variants.js';
-import type { VariantName } from '../mocks/apis/casapay/variants.js';
+import { DEBITURA_VARIANTS, type CasaPayVariantName as VariantName } from '../mocks/server.js';
 
 const shared: VariantName[] = ['duplicate-deliveries', 'delayed-deliveries', 'interleaved-deliveries', 'request-id-format', 'extra-headers', 'connection-close'];
 

@@ -2,7 +2,7 @@
 // contract and the webhook guarantees allow), the run must PASS. This file: the webhook delivery variants.
 import { describe, it } from 'vitest';
 import { expectVariantPasses } from './variant-cases.js';
-import type { VariantName } from '../mocks/apis/casapay/variants.js';
+import type { CasaPayVariantName as VariantName } from '../mocks/server.js';
 
 const names: VariantName[] = ['duplicate-deliveries', 'delayed-deliveries', 'interleaved-deliveries', 'extra-event', 'two-signatures', 'request-id-format'];
 

@@ -8,7 +8,7 @@ import type { Capability } from './capabilities.js';
 import { DEFAULT_OPTIONS } from './options.js';
 import { runConformance } from './run.js';
 import { expectVariantPasses } from './variant-cases.js';
-import type { VariantName } from '../mocks/apis/casapay/variants.js';
+import type { CasaPayVariantName as VariantName } from '../mocks/server.js';
 
 const names: VariantName[] = ['reformatted-ids', 'reworded-errors', 'extra-headers', 'latency', 'connection-close', 'minimal-objects', 'extra-fields'];
 

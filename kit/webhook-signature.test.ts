@@ -20,6 +20,29 @@ describe('signatureHeader', () => {
   });
 });
 
+// A signature computed outside the shipped code, so the oracle is not only itself (the test above uses
+// node:crypto the same way the code does). Redo it with:
+//   printf '%s' '1708732800.{"id":"evt_1","name":"Straße"}' | openssl dgst -sha256 -hmac 'whsec_8sKf2LmQ0pR7tV9x'
+// (the body's ß is two UTF-8 bytes, C3 9F, in the HMAC input as on the wire).
+describe('a hand-computed test vector', () => {
+  const vector = {
+    secret: 'whsec_8sKf2LmQ0pR7tV9x',
+    t: 1708732800,
+    body: '{"id":"evt_1","name":"Straße"}',
+    header: 't=1708732800,v1=277473026183e6437d0ebf978bf41d69386b03e30c007241640302d9980ca90c',
+  };
+
+  it('is what signatureHeader writes', () => {
+    expect(signatureHeader(vector.body, vector.secret, vector.t)).toBe(vector.header);
+  });
+
+  it('verifies, as a string and as the raw bytes', () => {
+    expect(verifySignature(vector.body, vector.header, vector.secret, 300, vector.t)).toBe(true);
+    expect(verifySignature(Buffer.from(vector.body, 'utf8'), vector.header, vector.secret, 300, vector.t)).toBe(true);
+    expect(isValidSignature(vector.body.replace('ß', 'ss'), vector.header, vector.secret, 300, vector.t)).toBe(false);
+  });
+});
+
 interface Case {
   name: string;
   payload: string | Buffer;

@@ -479,3 +479,11 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     },
   };
 }
+
+// What the bundled mock can be started with (`defects` and `variants` above, `--defect`/`--variant`):
+// name → what it does, per API. The suite's tests iterate these instead of reaching into the APIs'
+// modules (conformance/imports.test.ts holds it to importing only this file from mocks/).
+export { DEFECTS as CASAPAY_DEFECTS, type DefectName as CasaPayDefectName } from './apis/casapay/defects.js';
+export { VARIANTS as CASAPAY_VARIANTS, type VariantName as CasaPayVariantName } from './apis/casapay/variants.js';
+export { DEBITURA_DEFECTS, type DebituraDefectName } from './apis/debitura/defects.js';
+export { DEBITURA_VARIANTS, type DebituraVariantName } from './apis/debitura/variants.js';

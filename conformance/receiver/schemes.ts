@@ -4,7 +4,7 @@
 // knows how to spell the deliberately wrong ones the checks send (two signatures during a rotation,
 // a header that does not parse, the secret in the wrong form).
 import { signatureHeader } from '../../kit/webhook-signature.js';
-import { signDebitura, DEBITURA_SIGNATURE_HEADER } from '../../mocks/apis/debitura/webhooks.js';
+import { signDebitura, DEBITURA_SIGNATURE_HEADER } from '../../kit/debitura-webhook-signature.js';
 import { standardSignature, standardSignatureHeaders, STANDARD_SIGNATURE_HEADER } from '../../kit/standard-webhook-signature.js';
 import { randomToken } from '../support/runtime.js';
 

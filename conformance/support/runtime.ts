@@ -1,12 +1,11 @@
 // The suite's only source of real time and randomness. Everything else asks here, so a run's
 // nondeterminism is in one place: fresh account keys, idempotency keys and wall-clock readings.
+// The clock readings are the kit's (kit/real-time.ts), the same the mock signs webhooks with.
 import { randomBytes } from 'node:crypto';
+import { realNowMs } from '../../kit/real-time.js';
 
-/** Real time in Unix seconds. */
-export const realNowSeconds = (): number => Math.floor(Date.now() / 1000);
-
-/** Real time in milliseconds (durations). */
-export const realNowMs = (): number => Date.now();
+/** Real time in Unix seconds; real time in milliseconds (durations); a monotonic clock in milliseconds. */
+export { realNowSeconds, realNowMs, monotonicMs } from '../../kit/real-time.js';
 
 /**
  * A random token of letters and digits, for keys that must not collide across runs.
@@ -27,7 +26,4 @@ export const freshApiKey = (): string => `sk_test_conf_${randomToken(20)}`;
 export const freshIdempotencyKey = (): string => `conf-${randomToken(24)}`;
 
 /** The current time as an ISO string, for report timestamps. */
-export const realNowIso = (): string => new Date().toISOString();
-
-/** A monotonic clock in milliseconds, for measuring durations. */
-export const monotonicMs = (): number => performance.now();
+export const realNowIso = (): string => new Date(realNowMs()).toISOString();

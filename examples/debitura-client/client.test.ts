@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMock, type TestMock } from '../../mocks/test-support.js';
-import { verifyDebituraSignature } from '../../mocks/apis/debitura/webhooks.js';
+import { verifyDebituraSignature } from '../../kit/debitura-webhook-signature.js';
 import { createClient } from './generated/client/index.js';
 import { getCases, getCasesById, getPayments, postCases, postCasesByIdFiles, postCasesPreview, postWebhooks, postWebhooksByIdTest2, postTestCasesByIdAdvance } from './generated/sdk.gen.js';
 

@@ -6,9 +6,8 @@
 // its t in X-Debitura-Timestamp, and its payload is valid against the Referral contract's `webhooks`
 // schema for its event.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-// The kit's verifier (shipped as source); verifyDebituraSignature (mocks/apis/debitura/webhooks.ts) is
-// this call with the secret's base64 decoded.
-import { verifySignature } from '../../../kit/webhook-signature.js';
+// The kit's verifier (shipped as source), the one receivers import from casapay-contract-kit/debitura/webhooks.
+import { verifyDebituraSignature } from '../../../kit/debitura-webhook-signature.js';
 import { describeErrors } from '../../../kit/contract.js';
 import { capability, needs } from '../../support/capability.js';
 import { reportWarnings } from '../../support/client.js';
@@ -112,7 +111,7 @@ capability('debitura-webhooks', 'partner webhook deliveries', () => {
         continue;
       }
       try {
-        verifySignature(d.raw, header, Buffer.from(secret!, 'base64'), 300, realNowSeconds());
+        verifyDebituraSignature(d.raw, header, secret!, 300, realNowSeconds());
       } catch (error) {
         problems.push(`${name}: ${(error as Error).message}`);
       }

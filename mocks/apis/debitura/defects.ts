@@ -5,7 +5,8 @@
 import type { Handler } from '../../engine/handler.js';
 import { namesOf } from '../../engine/choices.js';
 import { signatureHeader } from '../../../kit/webhook-signature.js';
-import { signDebitura, DEBITURA_SIGNATURE_HEADER, type DebituraSigner } from './webhooks.js';
+import { signDebitura, DEBITURA_SIGNATURE_HEADER } from '../../../kit/debitura-webhook-signature.js';
+import type { DebituraSigner } from './webhooks.js';
 import { caseRequestProblem, type CreateCaseRequest } from './rules.js';
 import type { ApiError } from '../../engine/errors.js';
 

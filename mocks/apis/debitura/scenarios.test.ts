@@ -9,7 +9,7 @@ import { describeErrors, loadBundledContract } from '../../../kit/contract.js';
 import { startMock, type TestMock } from '../../test-support.js';
 import { createMockEngine } from '../../server.js';
 import { loadDebituraScenarios, type DebituraScenario, type DebituraScenarioRequest } from './scenarios.js';
-import { verifyDebituraSignature } from './webhooks.js';
+import { verifyDebituraSignature } from '../../../kit/debitura-webhook-signature.js';
 
 const referral = loadBundledContract('debitura-referral.json');
 const scenarios = loadDebituraScenarios();

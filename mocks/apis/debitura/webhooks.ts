@@ -1,43 +1,18 @@
-// Debitura's webhooks: the event payload, who receives it (the client's Customer API subscriptions and
-// the partner's Referral API subscriptions), and the signature scheme of Debitura's docs:
-//   X-Debitura-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(base64-decoded secret, "<t>.<raw body>")>
-//   X-Debitura-Timestamp: <t>        X-Debitura-Event: <event type>
-// Receivers compare in constant time and reject |now − t| > 300 s. Deliveries, retries and their log
-// are the shared dispatcher's (mocks/engine/webhooks/dispatcher.ts).
-import { verifySignature, WebhookSignatureError, DEFAULT_TOLERANCE_SECONDS } from '../../../kit/webhook-signature.js';
-import { signatureHeader } from '../../../kit/webhook-signature.js';
+// Debitura's webhooks: the event payload and who receives it (the client's Customer API subscriptions
+// and the partner's Referral API subscriptions). The signature scheme (X-Debitura-Signature, base64
+// secret) is the kit's (kit/debitura-webhook-signature.ts), shared with the suite and receivers.
+// Deliveries, retries and their log are the shared dispatcher's (mocks/engine/webhooks/dispatcher.ts).
+import type { signDebitura } from '../../../kit/debitura-webhook-signature.js';
 import type { DeliveryTarget } from '../../engine/webhooks/dispatcher.js';
 import type { CaseRecord, DebituraWorld, StoredEvent, WebhookEvent } from './state.js';
 
-export const DEBITURA_SIGNATURE_HEADER = 'X-Debitura-Signature';
 /** Events a partner's Referral API subscription can receive; the Customer API adds payment and chat events. */
 export const PARTNER_EVENTS = ['case.created', 'case.updated', 'case.closed'] as const;
 export const CUSTOMER_EVENTS = ['case.created', 'case.updated', 'case.closed', 'payment.created', 'payment.deleted', 'chat.created'] as const;
 export type DebituraEventType = (typeof CUSTOMER_EVENTS)[number];
 
-/** How a delivery is signed; a defect may swap it (see defects.ts). */
-export type DebituraSigner = (body: string, t: number, secretBase64: string, type: string) => Record<string, string>;
-
-export const signDebitura: DebituraSigner = (body, t, secretBase64, type) => ({
-  [DEBITURA_SIGNATURE_HEADER]: signatureHeader(body, Buffer.from(secretBase64, 'base64'), t),
-  'X-Debitura-Timestamp': String(t),
-  'X-Debitura-Event': type,
-});
-
-/**
- * Checks a Debitura webhook: the raw body, the X-Debitura-Signature header and the subscription's
- * base64 secret. Throws WebhookSignatureError (the reason in `reason`) or returns true.
- * @example verifyDebituraSignature(rawBody, req.headers['x-debitura-signature'], subscription.secret)
- */
-export function verifyDebituraSignature(payload: string | Buffer, header: string, secretBase64: string, tolerance = DEFAULT_TOLERANCE_SECONDS, now?: number): true {
-  if (typeof secretBase64 !== 'string' || secretBase64 === '') throw new TypeError('verifyDebituraSignature: secret must be the subscription\'s base64 secret');
-  try {
-    return verifySignature(payload, header, Buffer.from(secretBase64, 'base64'), tolerance, now);
-  } catch (error) {
-    if (error instanceof WebhookSignatureError) throw new WebhookSignatureError(error.reason, error.message.replace('X-CasaPay-Signature', DEBITURA_SIGNATURE_HEADER));
-    throw error;
-  }
-}
+/** How a delivery is signed: the kit's signDebitura, which a defect may swap (see defects.ts). */
+export type DebituraSigner = typeof signDebitura;
 
 /** The payload for an event about a case, with what the event adds (old and new lifecycle, close code, payment). */
 export function casePayload(id: string, type: DebituraEventType, record: CaseRecord, externalTenantId: string, at: string, extra: Partial<WebhookEvent['data']> = {}): WebhookEvent {
