@@ -82,6 +82,10 @@ describe('the examples of README.md and docs/*.md', () => {
     expect(withExamples).toEqual(expect.arrayContaining(['README.md', 'docs/contract.md', 'docs/mock.md', 'docs/debitura.md', 'docs/conformance.md']));
   });
 
+  it('README.md stays a front door (at most 300 lines) and each reference file under 600 lines (split it beyond)', () => {
+    for (const { file, text } of docs) expect(text.split('\n').length, file).toBeLessThanOrEqual(file === 'README.md' ? 300 : 600);
+  });
+
   it.each(codeBlocks.map((b) => [`${b.lang} block at ${b.file} line ${b.line} (${b.source ?? 'no source'})`, b] as const))('%s is a region of a file a test runs', (_name, block) => {
     expect(block.source, 'put <!-- example: FILE#REGION --> above the block').toBeDefined();
     const [file, name] = block.source!.split('#');
