@@ -1,12 +1,13 @@
-// The README's examples, run: the quickstart is exactly the two set-up commands and the test command
-// (and package.json has them); every curl command aimed at the local mock succeeds against it; and
-// every TypeScript or YAML example is, character for character, a region of a file that a test runs
-// (`<!-- example: FILE#REGION -->` above the block names it; `// #region readme:REGION` in the file).
-// A curl written `NAME=$(curl … | jq -r .field)` keeps that field of its answer for the later curls'
-// `$NAME`; `-F name=@file.pdf` parts are sent as a small file of that name. Every
-// `npx casapay-conformance compat …` line runs in-process (exit 0 or 1, never 2), and a ```text block
-// after `<!-- output of the command above -->` is, character for character, the last such command's output.
-import { readFileSync } from 'node:fs';
+// The examples of README.md and of every docs/*.md, run: the README's quickstart is exactly the two
+// set-up commands and the test command (and package.json has them); every curl command aimed at the
+// local mock succeeds against it; and every TypeScript or YAML example is, character for character, a
+// region of a file that a test runs (`<!-- example: FILE#REGION -->` above the block names it;
+// `// #region readme:REGION` in the file). A curl written `NAME=$(curl … | jq -r .field)` keeps that
+// field of its answer for the later curls' `$NAME`; `-F name=@file.pdf` parts are sent as a small file
+// of that name. Every `npx casapay-conformance compat …` line runs in-process (exit 0 or 1, never 2),
+// and a ```text block after `<!-- output of the command above -->` is, character for character, the
+// last such command's output.
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractCurls } from '../spec/support/curl-commands.js';
@@ -14,23 +15,30 @@ import { repoRoot } from '../spec/support/repo-root.js';
 import { startMock, type TestMock } from '../mocks/test-support.js';
 import { runCompatCommand } from '../conformance/compat/command.js';
 
-const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
-const blocks = [...readme.matchAll(/(?:<!-- example: (\S+) -->\n)?```(\w*)\n([\s\S]*?)```/g)].map((m) => ({
-  source: m[1],
-  lang: m[2]!,
-  text: m[3]!,
-  line: readme.slice(0, m.index).split('\n').length,
-}));
+/** README.md first, then the reference files in name order; the examples run in this order (a curl may use what an earlier one kept). */
+const docFiles = ['README.md', ...readdirSync(path.join(repoRoot, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+const docs = docFiles.map((file) => ({ file, text: readFileSync(path.join(repoRoot, file), 'utf8') }));
+const blocks = docs.flatMap(({ file, text }) =>
+  [...text.matchAll(/(?:<!-- example: (\S+) -->\n)?```(\w*)\n([\s\S]*?)```/g)].map((m) => ({
+    file,
+    source: m[1],
+    lang: m[2]!,
+    text: m[3]!,
+    /** The line of the opening fence. */
+    line: text.slice(0, m.index + m[0].indexOf('```')).split('\n').length,
+  })),
+);
 const shell = blocks.filter((b) => b.lang === 'sh');
 const LOCAL = 'http://localhost:4010';
 /** Each curl with the shell variable its answer's field is kept in (`CASE_ID=$(curl … | jq -r .id)`). */
 const curls = shell
   .flatMap((b) => {
     const lines = b.text.split('\n');
-    return extractCurls('README.md', b.text).map((c) => {
+    return extractCurls(b.file, b.text).map((c) => {
       const assigned = /^\s*(\w+)=\$\(curl /.exec(lines[c.line - 1] ?? '');
       const field = assigned ? /\|\s*jq -r \.(\w+)\)/.exec(lines.slice(c.line - 1).join('\n')) : null;
-      return Object.assign(c, assigned && field ? { capture: { name: assigned[1]!, field: field[1]! } } : {});
+      // The curl's line in its file: the block's text starts on the line after the fence.
+      return Object.assign(c, { line: b.line + c.line }, assigned && field ? { capture: { name: assigned[1]!, field: field[1]! } } : {});
     });
   })
   .filter((c) => c.url.startsWith(LOCAL));
@@ -59,28 +67,41 @@ function region(file: string, name: string | undefined): string {
 
 const codeBlocks = blocks.filter((b) => ['ts', 'js', 'yaml'].includes(b.lang));
 const COMPAT = 'npx casapay-conformance compat ';
-/** Each compat command of the sh blocks, with the output the README shows after it (if it shows one). */
-const compatCommands = [...readme.matchAll(/```sh\n([\s\S]*?)```\n(?:\n<!-- output of the command above -->\n```text\n([\s\S]*?)```)?/g)].flatMap((m) => {
-  const commands = m[1]!.split('\n').filter((l) => l.startsWith(COMPAT));
-  return commands.map((command, i) => ({ command, output: i === commands.length - 1 ? m[2] : undefined }));
-});
+/** Each compat command of the sh blocks, with the output the docs show after it (if they show one). */
+const compatCommands = docs.flatMap(({ file, text }) =>
+  [...text.matchAll(/```sh\n([\s\S]*?)```\n(?:\n<!-- output of the command above -->\n```text\n([\s\S]*?)```)?/g)].flatMap((m) => {
+    const commands = m[1]!.split('\n').filter((l) => l.startsWith(COMPAT));
+    return commands.map((command, i) => ({ file, command, output: i === commands.length - 1 ? m[2] : undefined }));
+  }),
+);
 
-describe('README examples', () => {
-  it.each(codeBlocks.map((b) => [`${b.lang} block at README line ${b.line} (${b.source ?? 'no source'})`, b] as const))('%s is a region of a file a test runs', (_name, block) => {
+describe('the examples of README.md and docs/*.md', () => {
+  it('reads README.md and every reference file in docs/, and finds examples in each', () => {
+    expect(docFiles).toEqual(expect.arrayContaining(['README.md', 'docs/contract.md', 'docs/mock.md', 'docs/debitura.md', 'docs/conformance.md', 'docs/benchmark.md']));
+    const withExamples = [...new Set(blocks.filter((b) => ['sh', 'ts', 'yaml'].includes(b.lang)).map((b) => b.file))];
+    expect(withExamples).toEqual(expect.arrayContaining(['README.md', 'docs/contract.md', 'docs/mock.md', 'docs/debitura.md', 'docs/conformance.md']));
+  });
+
+  it('README.md stays a front door (at most 300 lines) and each reference file under 600 lines (split it beyond)', () => {
+    for (const { file, text } of docs) expect(text.split('\n').length, file).toBeLessThanOrEqual(file === 'README.md' ? 300 : 600);
+  });
+
+  it.each(codeBlocks.map((b) => [`${b.lang} block at ${b.file} line ${b.line} (${b.source ?? 'no source'})`, b] as const))('%s is a region of a file a test runs', (_name, block) => {
     expect(block.source, 'put <!-- example: FILE#REGION --> above the block').toBeDefined();
     const [file, name] = block.source!.split('#');
     expect(block.text).toBe(region(file!, name));
   });
 
   it('the quickstart is npm install, npm start, npm test — and package.json runs them', () => {
-    const commands = shell[0]!.text.split('\n').map((line) => line.replace(/#.*/, '').trim()).filter(Boolean);
+    const quickstart = shell.find((b) => b.file === 'README.md')!;
+    const commands = quickstart.text.split('\n').map((line) => line.replace(/#.*/, '').trim()).filter(Boolean);
     expect(commands).toEqual(['npm install', 'npm start', 'npm test']);
     expect(pkg.scripts.start).toBe('node scripts/start.mjs');
     expect(pkg.scripts.test).toContain('vitest run');
     expect(pkg.scripts.prestart, 'npm start must not compile on every start').toBeUndefined();
   });
 
-  it.each(compatCommands.map((c) => [c.command, c] as const))('%s', async (_name, { command, output }) => {
+  it.each(compatCommands.map((c) => [`${c.command} (${c.file})`, c] as const))('%s', async (_name, { command, output }) => {
     const lines: string[] = [];
     const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
     const code = await runCompatCommand(command.slice('npx casapay-conformance '.length).split(/\s+/), io, repoRoot);
@@ -96,7 +117,7 @@ describe('README examples', () => {
     expect(curls.length).toBeGreaterThan(0);
   });
 
-  it.each(curls.map((c) => [`${c.method} ${c.url.replace(LOCAL, '')} (README line ${readme.slice(0, readme.indexOf(c.url)).split('\n').length})`, c] as const))(
+  it.each(curls.map((c) => [`${c.method} ${c.url.replace(LOCAL, '')} (${c.file} line ${c.line})`, c] as const))(
     '%s',
     async (_name, curl) => {
       const { authorization, ...headers } = curl.headers;

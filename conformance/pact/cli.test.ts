@@ -1,9 +1,9 @@
 // `casapay-conformance pact …` as a user runs it: pact verify in a child process (the Rust verifier
 // writes to the process's own stdout, which only a child's pipe can read), from source through tsx. pact verify
 // passes the example consumer's pact against the bundled mock and fails, naming the interactions,
-// against a mock started with a defect; every `pact` command line of the READMEs is run here.
+// against a mock started with a defect; every `pact` command line of the READMEs and docs/*.md is run here.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -98,16 +98,17 @@ describe('pact verify', () => {
   });
 });
 
-describe('the READMEs’ pact command lines', () => {
+describe('the docs’ pact command lines', () => {
   const LOCAL = 'http://localhost:4010';
-  const commands = ['README.md', 'conformance/README.md'].flatMap((file) =>
+  const docs = readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`);
+  const commands = ['README.md', ...docs, 'conformance/README.md'].flatMap((file) =>
     [...readFileSync(path.join(root, file), 'utf8').matchAll(/```sh\n([\s\S]*?)```/g)]
       .flatMap((m) => m[1]!.split('\n'))
       .map((line) => line.trim())
       .filter((line) => line.startsWith('npx casapay-conformance pact'))
       .map((line) => [file, line] as const),
   );
-  /** What each documented line must do; a new line in a README without an entry here fails the first test. */
+  /** What each documented line must do; a new line in the docs without an entry here fails the first test. */
   const expected: Record<string, { code: number; says: string; then?: (target: MockServer) => void }> = {
     [`npx casapay-conformance pact verify --pact ${EXAMPLE_PACT}`]: { code: 0, says: 'all 4 interaction(s) verified against the bundled mock' },
     [`npx casapay-conformance pact verify --pact ${EXAMPLE_PACT} --base-url ${LOCAL} --provider-states-setup-url ${LOCAL}/__admin/provider-states`]: {
