@@ -97,7 +97,7 @@ describe('the packed tarball', () => {
     const contract = (schema: string) => `openapi: 3.1.0\ninfo: {title: Pets, version: "1"}\npaths:\n  /pets:\n    get:\n      responses:\n        "200":\n          description: ok\n          content:\n            application/json:\n              schema: ${schema}\n`;
     writeFileSync(path.join(project, 'base.yaml'), contract('{$ref: pet.yaml}'));
     writeFileSync(path.join(project, 'head.yaml'), contract('{type: object, properties: {id: {type: string}}}'));
-    let output = '';
+    let output: string;
     let code = 0;
     try {
       output = run('npx', ['casapay-conformance', 'compat', 'base.yaml', 'head.yaml'], project);

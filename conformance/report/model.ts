@@ -1,7 +1,7 @@
 // The run's result in the suite's own stable shape, built from what vitest reported. This is the
 // JSON report's schema; the terminal summary and the HTML page are views of it.
 import type { Contract } from '../../kit/contract.js';
-import { ALL_CAPABILITIES, capabilityOfTitle, type Capability } from '../capabilities.js';
+import { ALL_CAPABILITIES, capabilityOfTitle } from '../capabilities.js';
 import type { CoverageHit, Exchange, Violation, Warning } from '../support/recorder.js';
 
 export const SCHEMA_VERSION = 1;

@@ -49,7 +49,7 @@ describe('formatSummary', () => {
     expect(text.trim().split('\n').pop()).toBe('FAIL: 3 passed, 1 failed, 2 skipped, 1 warnings in 12.3 s against http://127.0.0.1:4010.');
   });
   it('lists warnings per operation with the path of the field', () => {
-    expect(text).toMatch(/Warnings \(1\)[^\n]*\n  ! listCollectionCases\n      unknown-field data\[\]\.nickname/);
+    expect(text).toMatch(/Warnings \(1\)[^\n]*\n {2}! listCollectionCases\n {6}unknown-field data\[\]\.nickname/);
   });
   it('formats durations', () => {
     expect(formatDuration(950)).toBe('0.9 s');

@@ -5,7 +5,7 @@ import { capability, needs } from '../../support/capability.js';
 import { freshIdempotencyKey } from '../../support/runtime.js';
 import {
   accountClock, caseParams, createCase, eligibleCountries, expectError, freshAccount, listAll, previewParamsFor, retrieveCase,
-  type Account, type CaseCreateParams, type CollectionCase, shown } from '../../support/fixtures.js';
+  type Account, type CaseCreateParams, type CollectionCase } from '../../support/fixtures.js';
 
 capability('core', 'collection cases', () => {
   let account: Account;

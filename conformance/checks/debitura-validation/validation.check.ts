@@ -122,7 +122,7 @@ capability('debitura-validation', 'case submission rules and generated invalid b
   });
 
   const listTenant = freshTenant();
-  let listed: string[] = [];
+  const listed: string[] = [];
   it("PascalCase list parameters: Page and PageSize page through the partner's GET /cases and the Customer API's", async () => {
     await createDebituraClient(partner, listTenant, { signed: true });
     const s = await customerSession(partner, listTenant);

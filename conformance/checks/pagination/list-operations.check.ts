@@ -1,7 +1,7 @@
 // Every list operation of the contract (read from it: the GET operations taking `limit`): the list
 // envelope with its `url`, limit bounds, exclusive cursors and created-window validation behave the
 // same everywhere. Test-helper lists are included only when the target offers the helpers.
-import { beforeAll, expect, it } from 'vitest';
+import { beforeAll, it } from 'vitest';
 import { capability } from '../../support/capability.js';
 import { ContractViolation } from '../../support/client.js';
 import { contract } from '../../support/contract.js';
