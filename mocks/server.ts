@@ -10,7 +10,7 @@ import { loadContract, type Contract } from '../kit/contract.js';
 import { monotonicMs, realNowMs } from '../kit/real-time.js';
 import { attachModules, moduleFor, type ApiModule } from './engine/api-module.js';
 import { createClock, type Clock } from './engine/clock.js';
-import { errors, type ApiError, type RenderedError } from './engine/errors.js';
+import { errors, type ApiError } from './engine/errors.js';
 import { parseJsonBody } from './engine/json-body.js';
 import { createLineWriter } from './engine/log-writer.js';
 import { sendError, toApiError } from './engine/mount-operations.js';

@@ -5,7 +5,6 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
 import { startMock, type TestMock } from './test-support.js';
-import { casapayAccount } from './apis/casapay/state.js';
 
 interface BlackHole {
   port: number;

@@ -6,7 +6,6 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerAdmin } from './admin.js';
 import { createClock, type Clock } from '../engine/clock.js';
 import { loadContract } from '../../kit/contract.js';
-import { parseDefects } from '../apis/casapay/defects.js';
 import type { Handler } from '../apis/casapay/handlers/context.js';
 import { handlers } from '../apis/casapay/handlers/index.js';
 import { installJournal, type Journal } from './journal.js';

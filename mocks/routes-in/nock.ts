@@ -16,6 +16,7 @@ import { createMockEngine, type MockEngine, type MockServerOptions } from '../se
 import { loadPeer, NOCK } from './peer.js';
 import type { dumpCasaPay } from '../apis/casapay/dump.js';
 import type { dumpDebitura } from '../apis/debitura/state.js';
+import { CUSTOMER_PREFIX, partnerAccount, REFERRAL_PREFIX } from '../apis/debitura/module.js';
 
 /** What `state()` shows: the account's dump, CasaPay's collections (every account has them) and Debitura's world when it has one. */
 export type MockState = ReturnType<typeof dumpAccount> & ReturnType<typeof dumpCasaPay> & { debitura?: ReturnType<typeof dumpDebitura> };
@@ -108,7 +109,7 @@ export async function interceptCasaPay(options: InterceptOptions = {}): Promise<
 export async function interceptDebitura(options: DebituraInterceptOptions = {}): Promise<CasaPayInterceptor> {
   const { referralUrl = 'https://referral-api.debitura.com', customerUrl = 'https://customer-api.debitura.com', ...engineOptions } = options;
   // state() and reset() take the partner's XApiKey; its account is kept as `debitura:<key>`.
-  return intercept([[new URL(referralUrl).origin, '/debitura/referral'], [new URL(customerUrl).origin, '/debitura/customer']], engineOptions, (key) => `debitura:${key}`);
+  return intercept([[new URL(referralUrl).origin, REFERRAL_PREFIX], [new URL(customerUrl).origin, CUSTOMER_PREFIX]], engineOptions, partnerAccount);
 }
 
 /** Intercepts each origin, answering its requests with the engine under the origin's prefix. */

@@ -9,7 +9,7 @@ import type { Sandbox } from '../../engine/sandbox.js';
 import type { DeliveryTarget, OutgoingRequest, WebhookDelivery } from '../../engine/webhooks/dispatcher.js';
 import type { components } from '../../../generated/casapay.js';
 import type { AccountState, ApiEvent } from './state.js';
-import type { EventSubject, EventType } from './handlers/context.js';
+import type { EventType } from './handlers/context.js';
 import { API_VERSION } from './handlers/webhook-endpoints.js';
 import { subscribes } from './handlers/events.js';
 

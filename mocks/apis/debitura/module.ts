@@ -38,6 +38,8 @@ export const REFERRAL_PREFIX = '/debitura/referral';
 export const CUSTOMER_PREFIX = '/debitura/customer';
 
 const PARTNER_ACCOUNT = 'debitura:';
+/** The account of a referral partner's XApiKey (the admin routes and `interceptDebitura().state()` name it so). */
+export const partnerAccount = (key: string) => `${PARTNER_ACCOUNT}${key}`;
 const DIRECT_ACCOUNT = 'debitura-direct:';
 const KEY = /^[A-Za-z0-9_.-]{1,200}$/;
 /** A Debitura account's admin name: `debitura:<XApiKey>` (a referral partner) or `debitura-direct:<XApiKey>` (a direct creditor). */

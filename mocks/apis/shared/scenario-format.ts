@@ -208,7 +208,7 @@ export function judgeStep(where: string, expect: number | undefined, run: () => 
     if (!(error instanceof ApiError)) throw error;
     status = error.status;
     result = render(error);
-    if (expect !== status) throw new Error(`${where}: ${status} ${error.code}: ${error.message}`);
+    if (expect !== status) throw new Error(`${where}: ${status} ${error.code}: ${error.message}`, { cause: error });
   }
   if (expect !== undefined && expect !== status) throw new Error(`${where}: expected ${expect}, got ${status}`);
   return result;

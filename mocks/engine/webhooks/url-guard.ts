@@ -340,6 +340,6 @@ export async function checkStartupWebhookUrl(url: string, options: WebhookUrlGua
   try {
     await createWebhookUrlGuard(options).check(url);
   } catch (error) {
-    throw new Error(`--webhook-url ${url}: ${(error as Error).message.replace(/^Invalid url: /, '')}`);
+    throw new Error(`--webhook-url ${url}: ${(error as Error).message.replace(/^Invalid url: /, '')}`, { cause: error });
   }
 }
