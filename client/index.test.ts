@@ -17,23 +17,34 @@ describe('createCasaPayClient', () => {
     ['no key', { apiKey: null }, null],
   ] as const)('sends %s', async (_what, auth, header) => {
     let seen: string | null | undefined;
-    const client = createCasaPayClient({ ...auth, baseUrl: 'https://example.test/', fetch: async (request) => {
-      seen = request.headers.get('authorization');
-      expect(request.url).toBe('https://example.test/v1/collection_cases');
-      return Response.json({ object: 'list', data: [], has_more: false, url: '/v1/collection_cases' });
-    } });
+    const client = createCasaPayClient({
+      ...auth,
+      baseUrl: 'https://example.test/',
+      fetch: async (request) => {
+        seen = request.headers.get('authorization');
+        expect(request.url).toBe('https://example.test/v1/collection_cases');
+        return Response.json({ object: 'list', data: [], has_more: false, url: '/v1/collection_cases' });
+      },
+    });
     await client.GET('/v1/collection_cases');
     expect(seen).toBe(header);
   });
 
   it('defaults to CasaPay’s base URL', async () => {
     let url = '';
-    await createCasaPayClient({ apiKey: 'sk_test_x', fetch: async (request) => ((url = request.url), Response.json({})) }).GET('/v1/events');
+    await createCasaPayClient({
+      apiKey: 'sk_test_x',
+      fetch: async (request) => ((url = request.url), Response.json({})),
+    }).GET('/v1/events');
     expect(url).toBe(`${DEFAULT_BASE_URL}/v1/events`);
   });
 
   it('talks to the mock: data on success, the typed error envelope otherwise', async () => {
-    const client = createCasaPayClient({ baseUrl: mock.url, apiKey: 'sk_test_4eC39HqLyjWDarjtT1zdp7dc', headers: { 'X-Mock-Scenario': 'quickstart:client-test' } });
+    const client = createCasaPayClient({
+      baseUrl: mock.url,
+      apiKey: 'sk_test_4eC39HqLyjWDarjtT1zdp7dc',
+      headers: { 'X-Mock-Scenario': 'quickstart:client-test' },
+    });
     const found = await client.GET('/v1/collection_cases/{id}', { params: { path: { id: 'dc_a1b2c3d4' } } });
     expect(found.data?.reference).toBe('Q8OAXF3W');
     const missing = await client.GET('/v1/collection_cases/{id}', { params: { path: { id: 'dc_nope' } } });

@@ -57,5 +57,11 @@ export function createCasaPayClient(options: CasaPayClientOptions): CasaPayClien
  */
 export function isCasaPayError(value: unknown): value is CasaPayError {
   const error = (value as { error?: unknown } | null)?.error as Record<string, unknown> | undefined;
-  return typeof error === 'object' && error !== null && typeof error.type === 'string' && typeof error.code === 'string' && typeof error.message === 'string';
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof error.type === 'string' &&
+    typeof error.code === 'string' &&
+    typeof error.message === 'string'
+  );
 }

@@ -14,14 +14,17 @@ async function main(): Promise<number> {
   // `pact verify` / `pact check` have their own command line (conformance/pact/); loaded only when asked for.
   if (process.argv[2] === 'pact') return (await import('./pact/command.js')).runPactCommand(process.argv.slice(2));
   // `receiver`: grade a webhook receiver (conformance/receiver/).
-  if (process.argv[2] === 'receiver') return (await import('./receiver/command.js')).runReceiverCommand(process.argv.slice(2));
+  if (process.argv[2] === 'receiver')
+    return (await import('./receiver/command.js')).runReceiverCommand(process.argv.slice(2));
   // `compat`: compare two versions of a contract (conformance/compat/).
-  if (process.argv[2] === 'compat') return (await import('./compat/command.js')).runCompatCommand(process.argv.slice(2));
+  if (process.argv[2] === 'compat')
+    return (await import('./compat/command.js')).runCompatCommand(process.argv.slice(2));
   let options;
   try {
     options = parseCliOptions(process.argv.slice(2), (program) => program.exitOverride());
   } catch (err) {
-    if (err instanceof CommanderError) return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2;
+    if (err instanceof CommanderError)
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2;
     throw err;
   }
   const color = options.color && process.stdout.isTTY === true;
@@ -31,7 +34,9 @@ async function main(): Promise<number> {
       ? `casapay-conformance --api debitura → ${options.referralUrl ? `${options.referralUrl} (Referral) + ${options.customerUrl} (Customer)${options.adminUrl ? `, clock at ${options.adminUrl}` : ', no clock'}` : "the bundled mock's /debitura/referral and /debitura/customer (started on a free port)"}`
       : `casapay-conformance → ${options.baseUrl ?? 'the bundled mock (started on a free port)'}`,
   );
-  say(`capabilities: ${options.capabilities.join(', ') || '(none)'} · seed ${options.seed} (reproduce with --seed ${options.seed}) · timeout ${options.timeoutMs} ms`);
+  say(
+    `capabilities: ${options.capabilities.join(', ') || '(none)'} · seed ${options.seed} (reproduce with --seed ${options.seed}) · timeout ${options.timeoutMs} ms`,
+  );
   say('');
   const { result, reports } = await runConformance({ ...options, color, write: say });
   say(formatSummary(result, color));

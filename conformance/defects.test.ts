@@ -17,34 +17,116 @@ interface Want {
 }
 
 const cases: [defect: CasaPayDefectName, want: Want][] = [
-  ['missing-required-field', { capabilities: ['core'], check: /\[core\] collection cases > creates a case/, rule: /^body-schema$/ }],
-  ['wrong-type', { capabilities: ['core'], check: /\[core\] collection cases > creates a case/, rule: /^body-schema$/ }],
+  [
+    'missing-required-field',
+    { capabilities: ['core'], check: /\[core\] collection cases > creates a case/, rule: /^body-schema$/ },
+  ],
+  [
+    'wrong-type',
+    { capabilities: ['core'], check: /\[core\] collection cases > creates a case/, rule: /^body-schema$/ },
+  ],
   ['wrong-status-code', { capabilities: ['core'], check: /\[core\] /, rule: /^status-declared$/ }],
   ['has-more-wrong', { capabilities: ['pagination'], check: /\[pagination\] collection case lists > walks forwards/ }],
   ['filter-ignored', { capabilities: ['pagination'], check: /\[pagination\] collection case lists > each filter/ }],
-  ['cursor-ignored', { capabilities: ['pagination'], check: /\[pagination\] collection case lists > walks (forwards|backwards)/ }],
-  ['idempotency-ignored', { capabilities: ['idempotency'], check: /\[idempotency\] Idempotency-Key > a retry with the same key and body/ }],
-  ['500-on-bad-input', { capabilities: ['negative'], check: /\[negative\] generated invalid request bodies > create\w+: generated invalid bodies/ }],
+  [
+    'cursor-ignored',
+    { capabilities: ['pagination'], check: /\[pagination\] collection case lists > walks (forwards|backwards)/ },
+  ],
+  [
+    'idempotency-ignored',
+    { capabilities: ['idempotency'], check: /\[idempotency\] Idempotency-Key > a retry with the same key and body/ },
+  ],
+  [
+    '500-on-bad-input',
+    {
+      capabilities: ['negative'],
+      check: /\[negative\] generated invalid request bodies > create\w+: generated invalid bodies/,
+    },
+  ],
   ['flat-error-body', { capabilities: ['auth'], check: /\[auth\] /, rule: /^error-envelope$/ }],
-  ['unsigned-webhook', { capabilities: ['webhooks'], check: /\[webhooks\] webhook deliveries > every delivery carries a valid X-CasaPay-Signature/ }],
-  ['mis-signed-webhook', { capabilities: ['webhooks'], check: /\[webhooks\] webhook deliveries > every delivery carries a valid X-CasaPay-Signature/ }],
-  ['stale-webhook-timestamp', { capabilities: ['webhooks'], check: /\[webhooks\] webhook deliveries > every delivery carries a valid X-CasaPay-Signature/ }],
-  ['missing-event', { capabilities: ['webhooks'], check: /\[webhooks\] webhook deliveries > a payment that clears the remainder delivers debt_payment\.created/ }],
-  ['remainder-not-updated', { capabilities: ['lifecycle'], check: /\[lifecycle\] collection case lifecycle \(test helpers\) > payments lower the remainder/ }],
-  ['auth-ignored', { capabilities: ['auth'], check: /\[auth\] authentication and account isolation > no Authorization header/ }],
-  ['cross-account-leak', { capabilities: ['auth'], check: /\[auth\] authentication and account isolation > (a case of key A is 404|key A's case and policy are absent)/ }],
-  ['file-limit-ignored', { capabilities: ['files'], check: /\[files\] case files > a file of 25 MB \+ 1 byte is refused/ }],
+  [
+    'unsigned-webhook',
+    {
+      capabilities: ['webhooks'],
+      check: /\[webhooks\] webhook deliveries > every delivery carries a valid X-CasaPay-Signature/,
+    },
+  ],
+  [
+    'mis-signed-webhook',
+    {
+      capabilities: ['webhooks'],
+      check: /\[webhooks\] webhook deliveries > every delivery carries a valid X-CasaPay-Signature/,
+    },
+  ],
+  [
+    'stale-webhook-timestamp',
+    {
+      capabilities: ['webhooks'],
+      check: /\[webhooks\] webhook deliveries > every delivery carries a valid X-CasaPay-Signature/,
+    },
+  ],
+  [
+    'missing-event',
+    {
+      capabilities: ['webhooks'],
+      check: /\[webhooks\] webhook deliveries > a payment that clears the remainder delivers debt_payment\.created/,
+    },
+  ],
+  [
+    'remainder-not-updated',
+    {
+      capabilities: ['lifecycle'],
+      check: /\[lifecycle\] collection case lifecycle \(test helpers\) > payments lower the remainder/,
+    },
+  ],
+  [
+    'auth-ignored',
+    { capabilities: ['auth'], check: /\[auth\] authentication and account isolation > no Authorization header/ },
+  ],
+  [
+    'cross-account-leak',
+    {
+      capabilities: ['auth'],
+      check:
+        /\[auth\] authentication and account isolation > (a case of key A is 404|key A's case and policy are absent)/,
+    },
+  ],
+  [
+    'file-limit-ignored',
+    { capabilities: ['files'], check: /\[files\] case files > a file of 25 MB \+ 1 byte is refused/ },
+  ],
 ];
 
 // `--api debitura`: every entry of DEBITURA_DEFECTS, and the check that catches it.
 const debituraCases: Record<DebituraDefectName, Want> = {
-  'debitura-token-never-expires': { capabilities: ['debitura-flow'], check: /\[debitura-flow\] the two-API flow > a token is refused 30 minutes after it was minted/ },
-  'debitura-unlinked-token': { capabilities: ['debitura-flow'], check: /\[debitura-flow\] the two-API flow > a token for an unknown externalTenantId is 404/ },
-  'debitura-is-test-echoed': { capabilities: ['debitura-validation'], check: /\[debitura-validation\] .* > isTest: true is returned as isTestCase/ },
-  'debitura-future-date-accepted': { capabilities: ['debitura-validation'], check: /\[debitura-validation\] .* > a date in the future is refused/ },
-  'debitura-json-patch-refused': { capabilities: ['debitura-validation'], check: /\[debitura-validation\] .* > a body sent as application\/json-patch\+json/ },
-  'debitura-partner-cases-missing': { capabilities: ['debitura-flow'], check: /\[debitura-flow\] the two-API flow > the partner's GET \/cases lists the case/ },
-  'debitura-secret-not-decoded': { capabilities: ['debitura-webhooks'], check: /\[debitura-webhooks\] partner webhook deliveries > every delivery carries a valid X-Debitura-Signature/ },
+  'debitura-token-never-expires': {
+    capabilities: ['debitura-flow'],
+    check: /\[debitura-flow\] the two-API flow > a token is refused 30 minutes after it was minted/,
+  },
+  'debitura-unlinked-token': {
+    capabilities: ['debitura-flow'],
+    check: /\[debitura-flow\] the two-API flow > a token for an unknown externalTenantId is 404/,
+  },
+  'debitura-is-test-echoed': {
+    capabilities: ['debitura-validation'],
+    check: /\[debitura-validation\] .* > isTest: true is returned as isTestCase/,
+  },
+  'debitura-future-date-accepted': {
+    capabilities: ['debitura-validation'],
+    check: /\[debitura-validation\] .* > a date in the future is refused/,
+  },
+  'debitura-json-patch-refused': {
+    capabilities: ['debitura-validation'],
+    check: /\[debitura-validation\] .* > a body sent as application\/json-patch\+json/,
+  },
+  'debitura-partner-cases-missing': {
+    capabilities: ['debitura-flow'],
+    check: /\[debitura-flow\] the two-API flow > the partner's GET \/cases lists the case/,
+  },
+  'debitura-secret-not-decoded': {
+    capabilities: ['debitura-webhooks'],
+    check: /\[debitura-webhooks\] partner webhook deliveries > every delivery carries a valid X-Debitura-Signature/,
+  },
 };
 
 const describeFailures = (failures: Failure[]) => failures.map((f) => `${f.check} [${f.rule}]`).join('\n');
@@ -61,12 +143,27 @@ describe('the suite fails on each mock defect, in the check meant to catch it', 
     expect(cases.map(([defect]) => defect).sort()).toEqual(Object.keys(CASAPAY_DEFECTS).sort());
   });
 
-  it.each(cases)('%s', async (defect, want) => {
-    const { result } = await runConformance({ ...DEFAULT_OPTIONS, capabilities: want.capabilities, reportDir: null, negativeRuns: 8, webhookWaitMs: 1500, mock: { defects: [defect] }, write: () => {} });
-    expect(result.verdict, `the run against --defect ${defect} must fail`).toBe('fail');
-    const caught = result.failures.filter((f) => want.check.test(f.check) && (!want.rule || want.rule.test(f.rule)));
-    expect(caught.length, `a failure of ${want.check}${want.rule ? ` breaking ${want.rule}` : ''}; the failures were:\n${describeFailures(result.failures)}`).toBeGreaterThan(0);
-  }, 60_000);
+  it.each(cases)(
+    '%s',
+    async (defect, want) => {
+      const { result } = await runConformance({
+        ...DEFAULT_OPTIONS,
+        capabilities: want.capabilities,
+        reportDir: null,
+        negativeRuns: 8,
+        webhookWaitMs: 1500,
+        mock: { defects: [defect] },
+        write: () => {},
+      });
+      expect(result.verdict, `the run against --defect ${defect} must fail`).toBe('fail');
+      const caught = result.failures.filter((f) => want.check.test(f.check) && (!want.rule || want.rule.test(f.rule)));
+      expect(
+        caught.length,
+        `a failure of ${want.check}${want.rule ? ` breaking ${want.rule}` : ''}; the failures were:\n${describeFailures(result.failures)}`,
+      ).toBeGreaterThan(0);
+    },
+    60_000,
+  );
 });
 
 // Bug 13 of issue 17: the suite compared signature timestamps with the target's (shifted) clock,
@@ -77,9 +174,19 @@ describe('signature timestamps are judged against real time', () => {
     const { createMockServer } = await import('../mocks/server.js');
     const mock = await createMockServer({ host: '127.0.0.1', port: 0, logLevel: 'silent' });
     try {
-      const shifted = await fetch(`${mock.url}/__admin/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ shift_seconds: 86_400 }) });
+      const shifted = await fetch(`${mock.url}/__admin/clock`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ shift_seconds: 86_400 }),
+      });
       expect(shifted.status).toBe(200);
-      const { result } = await runConformance({ ...DEFAULT_OPTIONS, baseUrl: mock.url, capabilities: ['webhooks'], reportDir: null, write: () => {} });
+      const { result } = await runConformance({
+        ...DEFAULT_OPTIONS,
+        baseUrl: mock.url,
+        capabilities: ['webhooks'],
+        reportDir: null,
+        write: () => {},
+      });
       expect(result.failures, describeFailures(result.failures)).toEqual([]);
       expect(result.verdict).toBe('pass');
     } finally {
@@ -90,17 +197,35 @@ describe('signature timestamps are judged against real time', () => {
 
 describe('--api debitura fails on each Debitura defect of the mock, in the check meant to catch it', () => {
   it('passes against the mock without defects (every debitura capability)', async () => {
-    const { result } = await runConformance({ ...DEFAULT_OPTIONS, api: 'debitura', capabilities: [...DEBITURA_CAPABILITIES], reportDir: null, negativeRuns: 8, write: () => {} });
+    const { result } = await runConformance({
+      ...DEFAULT_OPTIONS,
+      api: 'debitura',
+      capabilities: [...DEBITURA_CAPABILITIES],
+      reportDir: null,
+      negativeRuns: 8,
+      write: () => {},
+    });
     expect(result.failures, describeFailures(result.failures)).toEqual([]);
     expect(result.verdict).toBe('pass');
-    expect(result.checks.filter((c) => c.state === 'skipped'), 'nothing skipped against the mock (its clock is used)').toEqual([]);
+    expect(
+      result.checks.filter((c) => c.state === 'skipped'),
+      'nothing skipped against the mock (its clock is used)',
+    ).toEqual([]);
   }, 60_000);
 
   it('without a clock (--referral-url/--customer-url, no --admin-url) the 30-minute check is skipped with the reason', async () => {
     const { createMockServer } = await import('../mocks/server.js');
     const mock = await createMockServer({ host: '127.0.0.1', port: 0, logLevel: 'silent' });
     try {
-      const { result } = await runConformance({ ...DEFAULT_OPTIONS, api: 'debitura', capabilities: ['debitura-flow'], referralUrl: `${mock.url}/debitura/referral`, customerUrl: `${mock.url}/debitura/customer`, reportDir: null, write: () => {} });
+      const { result } = await runConformance({
+        ...DEFAULT_OPTIONS,
+        api: 'debitura',
+        capabilities: ['debitura-flow'],
+        referralUrl: `${mock.url}/debitura/referral`,
+        customerUrl: `${mock.url}/debitura/customer`,
+        reportDir: null,
+        write: () => {},
+      });
       expect(result.verdict, describeFailures(result.failures)).toBe('pass');
       const clock = result.checks.find((c) => c.name.startsWith('a token is refused 30 minutes after it was minted'));
       expect(clock?.state).toBe('skipped');
@@ -115,10 +240,26 @@ describe('--api debitura fails on each Debitura defect of the mock, in the check
     expect(Object.keys(debituraCases).sort()).toEqual(Object.keys(DEBITURA_DEFECTS).sort());
   });
 
-  it.each(Object.entries(debituraCases))('%s', async (defect, want) => {
-    const { result } = await runConformance({ ...DEFAULT_OPTIONS, api: 'debitura', capabilities: want.capabilities, reportDir: null, negativeRuns: 8, webhookWaitMs: 1500, mock: { defects: [defect] }, write: () => {} });
-    expect(result.verdict, `the run against --defect ${defect} must fail`).toBe('fail');
-    const caught = result.failures.filter((f) => want.check.test(f.check) && (!want.rule || want.rule.test(f.rule)));
-    expect(caught.length, `a failure of ${want.check}; the failures were:\n${describeFailures(result.failures)}`).toBeGreaterThan(0);
-  }, 60_000);
+  it.each(Object.entries(debituraCases))(
+    '%s',
+    async (defect, want) => {
+      const { result } = await runConformance({
+        ...DEFAULT_OPTIONS,
+        api: 'debitura',
+        capabilities: want.capabilities,
+        reportDir: null,
+        negativeRuns: 8,
+        webhookWaitMs: 1500,
+        mock: { defects: [defect] },
+        write: () => {},
+      });
+      expect(result.verdict, `the run against --defect ${defect} must fail`).toBe('fail');
+      const caught = result.failures.filter((f) => want.check.test(f.check) && (!want.rule || want.rule.test(f.rule)));
+      expect(
+        caught.length,
+        `a failure of ${want.check}; the failures were:\n${describeFailures(result.failures)}`,
+      ).toBeGreaterThan(0);
+    },
+    60_000,
+  );
 });

@@ -10,7 +10,10 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../spec/support/repo-root.js';
 
-const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { name: string; exports: Record<string, string> };
+const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+  name: string;
+  exports: Record<string, string>;
+};
 
 /** The source file (relative to the root) that `specifier`, written in `from`, loads; null for another package. */
 function resolveSpecifier(specifier: string, from: string): string | null {
@@ -75,7 +78,7 @@ describe('the seam: the suite imports the mock only to start it, the kit imports
       'import { verifyDebituraSignature } from "casapay-contract-kit/debitura/webhooks";',
       'import { describe } from "vitest";',
       '// import { h } from "../mocks/engine/pipeline.js";',
-      "const i = 'import j from \"../mocks/engine/pipeline.js\"';",
+      'const i = \'import j from "../mocks/engine/pipeline.js"\';',
     ].join('\n');
     expect(seamBreaks('conformance/example.ts', text)).toEqual([
       'conformance/example.ts → ../mocks/apis/casapay/variants.js',
@@ -86,16 +89,21 @@ describe('the seam: the suite imports the mock only to start it, the kit imports
       'conformance/example.ts → ../mocks/cli.js',
       'conformance/example.ts → casapay-contract-kit/nock',
     ]);
-    expect(seamBreaks('kit/example.ts', 'import { x } from "../mocks/server.js";\nimport { y } from "../conformance/support/runtime.js";\nimport { z } from "./real-time.js";')).toEqual([
-      'kit/example.ts → ../mocks/server.js',
-      'kit/example.ts → ../conformance/support/runtime.js',
-    ]);
+    expect(
+      seamBreaks(
+        'kit/example.ts',
+        'import { x } from "../mocks/server.js";\nimport { y } from "../conformance/support/runtime.js";\nimport { z } from "./real-time.js";',
+      ),
+    ).toEqual(['kit/example.ts → ../mocks/server.js', 'kit/example.ts → ../conformance/support/runtime.js']);
   });
 
   it.each(SEAMS.map((seam) => seam.folder))('every source file under %s/ holds it', (folder) => {
     const files = sourcesUnder(folder);
     expect(files.length, `source files found under ${folder}/`).toBeGreaterThan(5);
     const breaks = files.flatMap((file) => seamBreaks(file, readFileSync(path.join(repoRoot, file), 'utf8')));
-    expect(breaks, `${folder}/ may import from mocks/ only mocks/server.ts (kit/: nothing from mocks/ or conformance/); move what is shared into kit/ or export it from mocks/server.ts`).toEqual([]);
+    expect(
+      breaks,
+      `${folder}/ may import from mocks/ only mocks/server.ts (kit/: nothing from mocks/ or conformance/); move what is shared into kit/ or export it from mocks/server.ts`,
+    ).toEqual([]);
   });
 });

@@ -51,4 +51,3 @@ export const DEFAULT_OPTIONS: Omit<RunOptions, 'baseUrl'> = {
   seed: 20241101,
   negativeRuns: 40,
 };
-

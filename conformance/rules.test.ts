@@ -8,12 +8,20 @@ import { RULES, renderRulesMarkdown, rulesFor } from './rules.js';
 import { RECEIVER_CHECKS } from './receiver/checks.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const checkFiles = readdirSync(path.join(here, 'checks'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.check.ts'));
+const checkFiles = readdirSync(path.join(here, 'checks'), { recursive: true, encoding: 'utf8' }).filter((f) =>
+  f.endsWith('.check.ts'),
+);
 /** Every check title, from `it('…'` / `it.each(…)('…'` / template titles (their static text). */
-const titles = checkFiles.flatMap((f) => {
-  const source = readFileSync(path.join(here, 'checks', f), 'utf8');
-  return [...source.matchAll(/\bit(?:\.concurrent)?(?:\.each\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\))?\(\s*(['"`])((?:\\.|(?!\1).)*)\1/g)].map((m) => m[2]!.replace(/\\'/g, "'"));
-}).concat(RECEIVER_CHECKS.map((c) => c.title)); // the receiver kit's checks (`casapay-conformance receiver`)
+const titles = checkFiles
+  .flatMap((f) => {
+    const source = readFileSync(path.join(here, 'checks', f), 'utf8');
+    return [
+      ...source.matchAll(
+        /\bit(?:\.concurrent)?(?:\.each\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\))?\(\s*(['"`])((?:\\.|(?!\1).)*)\1/g,
+      ),
+    ].map((m) => m[2]!.replace(/\\'/g, "'"));
+  })
+  .concat(RECEIVER_CHECKS.map((c) => c.title)); // the receiver kit's checks (`casapay-conformance receiver`)
 
 describe('the rules inventory', () => {
   it('RULES.md is current (npm run rules)', () => {
@@ -25,12 +33,19 @@ describe('the rules inventory', () => {
   });
 
   it.each(titles)('check "%s" is named by a rule', (title) => {
-    const named = RULES.some((r) => r.checks.some((c) => c !== '*' && (title.includes(c) || title.replace(/\$\{[^}]+\}/g, '').includes(c))));
+    const named = RULES.some((r) =>
+      r.checks.some((c) => c !== '*' && (title.includes(c) || title.replace(/\$\{[^}]+\}/g, '').includes(c))),
+    );
     expect(named, `no rule in conformance/rules.ts names the check "${title}"`).toBe(true);
   });
 
-  it.each(RULES.filter((r) => !r.notChecked).flatMap((r) => r.checks.filter((c) => c !== '*').map((c) => [r.id, c] as const)))('rule %s names an existing check ("%s…")', (_id, words) => {
-    expect(titles.some((t) => t.includes(words)), `no check title contains "${words}"`).toBe(true);
+  it.each(
+    RULES.filter((r) => !r.notChecked).flatMap((r) => r.checks.filter((c) => c !== '*').map((c) => [r.id, c] as const)),
+  )('rule %s names an existing check ("%s…")', (_id, words) => {
+    expect(
+      titles.some((t) => t.includes(words)),
+      `no check title contains "${words}"`,
+    ).toBe(true);
   });
 
   it('a rule is either checked or says why not', () => {
@@ -39,11 +54,20 @@ describe('the rules inventory', () => {
   });
 
   it('each receiver check names its own rule', () => {
-    for (const check of RECEIVER_CHECKS) expect(rulesFor({ check: check.title, rule: check.rule }).map((r) => r.id), check.title).toEqual([check.rule]);
+    for (const check of RECEIVER_CHECKS)
+      expect(
+        rulesFor({ check: check.title, rule: check.rule }).map((r) => r.id),
+        check.title,
+      ).toEqual([check.rule]);
   });
 
   it('maps a failure to its rule: by contract rule, else by check', () => {
     expect(rulesFor({ check: 'x', rule: 'error-envelope' }).map((r) => r.id)).toEqual(['error-envelope']);
-    expect(rulesFor({ check: '[pagination] collection case lists > boundaries: a page exactly full has …', rule: 'has_more with limit=27' }).map((r) => r.id)).toEqual(['list.boundaries']);
+    expect(
+      rulesFor({
+        check: '[pagination] collection case lists > boundaries: a page exactly full has …',
+        rule: 'has_more with limit=27',
+      }).map((r) => r.id),
+    ).toEqual(['list.boundaries']);
   });
 });

@@ -24,7 +24,9 @@ export function packageRoot(from = path.dirname(fileURLToPath(import.meta.url)))
     if (existsSync(path.join(dir, 'conformance', 'vitest.checks.config.ts'))) return dir;
     dir = path.dirname(dir);
   }
-  throw new Error('conformance/vitest.checks.config.ts not found above the CLI; the checks ship as source next to dist/.');
+  throw new Error(
+    'conformance/vitest.checks.config.ts not found above the CLI; the checks ship as source next to dist/.',
+  );
 }
 
 export interface RunOutcome {
@@ -33,7 +35,10 @@ export interface RunOutcome {
   reports: string[];
 }
 
-async function startBundledMock(defects: string[] = [], variants: string[] = []): Promise<{ url: string; close(): Promise<void> }> {
+async function startBundledMock(
+  defects: string[] = [],
+  variants: string[] = [],
+): Promise<{ url: string; close(): Promise<void> }> {
   const { createMockServer } = await import('../mocks/server.js');
   return createMockServer({ host: '127.0.0.1', port: 0, logLevel: 'silent', defects, variants });
 }
@@ -46,13 +51,21 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const api = options.api ?? 'casapay';
   const debitura = api === 'debitura';
-  const external = debitura ? options.referralUrl !== undefined && options.customerUrl !== undefined : options.baseUrl !== undefined;
+  const external = debitura
+    ? options.referralUrl !== undefined && options.customerUrl !== undefined
+    : options.baseUrl !== undefined;
   const mock = external ? undefined : await startBundledMock(options.mock?.defects, options.mock?.variants);
   const trim = (url: string) => url.replace(/\/+$/, '');
   // Debitura's two APIs: the URLs given, or the bundled mock's two prefixes (and its admin clock).
   const referralUrl = debitura ? trim(options.referralUrl ?? `${mock!.url}/debitura/referral`) : undefined;
   const customerUrl = debitura ? trim(options.customerUrl ?? `${mock!.url}/debitura/customer`) : undefined;
-  const adminUrl = debitura ? (options.adminUrl ? trim(options.adminUrl) : mock ? `${mock.url}/__admin` : undefined) : undefined;
+  const adminUrl = debitura
+    ? options.adminUrl
+      ? trim(options.adminUrl)
+      : mock
+        ? `${mock.url}/__admin`
+        : undefined
+    : undefined;
   const baseUrl = debitura ? referralUrl! : trim(options.baseUrl ?? mock!.url);
   const reportDir = options.reportDir === null ? null : path.resolve(options.reportDir);
   const reports: string[] = [];
@@ -101,7 +114,14 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
     checks: collector.checks,
     groupErrors: collector.groupErrors,
     unhandledErrors: collector.unhandledErrors,
-    target: { baseUrl, startedMock: mock !== undefined, seed: options.seed, negativeRuns: options.negativeRuns, strict: options.strict ?? false, ...(debitura ? { api, referralUrl, customerUrl, adminUrl: adminUrl ?? null } : {}) },
+    target: {
+      baseUrl,
+      startedMock: mock !== undefined,
+      seed: options.seed,
+      negativeRuns: options.negativeRuns,
+      strict: options.strict ?? false,
+      ...(debitura ? { api, referralUrl, customerUrl, adminUrl: adminUrl ?? null } : {}),
+    },
     selected: options.capabilities,
     all: capabilitiesOf(api),
     startedAt,

@@ -25,10 +25,21 @@ export const VARIANT_CASES: Record<VariantName, Capability[]> = {
 
 /** Runs the suite against the mock with one variant on and asserts a PASS that checked something. */
 export async function expectVariantPasses(variant: VariantName): Promise<void> {
-  const { result } = await runConformance({ ...DEFAULT_OPTIONS, capabilities: VARIANT_CASES[variant], reportDir: null, negativeRuns: 4, mock: { variants: [variant] }, write: () => {} });
+  const { result } = await runConformance({
+    ...DEFAULT_OPTIONS,
+    capabilities: VARIANT_CASES[variant],
+    reportDir: null,
+    negativeRuns: 4,
+    mock: { variants: [variant] },
+    write: () => {},
+  });
   const failures = result.failures.map((f) => `${f.check} [${f.rule}] ${f.message.split('\n')[0]}`).join('\n');
-  expect(result.failures, `--variant ${variant} is allowed by the contract, yet the suite failed:\n${failures}`).toEqual([]);
+  expect(
+    result.failures,
+    `--variant ${variant} is allowed by the contract, yet the suite failed:\n${failures}`,
+  ).toEqual([]);
   expect(result.verdict).toBe('pass');
   // A pass must have checked something: every selected capability ran checks that passed.
-  for (const capability of VARIANT_CASES[variant]) expect(result.capabilities[capability]!.passed, `${capability} checks passed`).toBeGreaterThan(0);
+  for (const capability of VARIANT_CASES[variant])
+    expect(result.capabilities[capability]!.passed, `${capability} checks passed`).toBeGreaterThan(0);
 }

@@ -4,7 +4,14 @@ import { describe, it } from 'vitest';
 import { expectVariantPasses } from './variant-cases.js';
 import type { CasaPayVariantName as VariantName } from '../mocks/server.js';
 
-const names: VariantName[] = ['duplicate-deliveries', 'delayed-deliveries', 'interleaved-deliveries', 'extra-event', 'two-signatures', 'request-id-format'];
+const names: VariantName[] = [
+  'duplicate-deliveries',
+  'delayed-deliveries',
+  'interleaved-deliveries',
+  'extra-event',
+  'two-signatures',
+  'request-id-format',
+];
 
 describe('the suite passes each benign variant of the mock (deliveries)', () => {
   it.each(names)('%s', (variant) => expectVariantPasses(variant), 90_000);

@@ -27,7 +27,9 @@ it('reads the quickstart case and gets a typed 404', async () => {
 // #region readme:types
 import type { components, webhooks } from 'casapay-contract-kit/client';
 type CollectionCase = components['schemas']['CollectionCase'];
-type ClosedEvent = NonNullable<webhooks['collection_case.closed']['post']['requestBody']>['content']['application/json'];
+type ClosedEvent = NonNullable<
+  webhooks['collection_case.closed']['post']['requestBody']
+>['content']['application/json'];
 // #endregion
 
 it('the types are the contract’s', () => {

@@ -87,7 +87,8 @@ export function closeResponseSchemas(document: Record<string, any>): Record<stri
     for (const [key, value] of Object.entries(schema)) if (key !== 'example' && key !== 'examples') merge(value);
     if (!Array.isArray(schema.allOf) || schema.properties) return;
     const members = schema.allOf.map((m: any) => (typeof m?.$ref === 'string' ? resolvePointer(copy, m.$ref) : m));
-    if (!members.every((m: any) => m && typeof m === 'object' && m.properties && !m.allOf && !m.anyOf && !m.oneOf)) return;
+    if (!members.every((m: any) => m && typeof m === 'object' && m.properties && !m.allOf && !m.anyOf && !m.oneOf))
+      return;
     const names = members.flatMap((m: any) => Object.keys(m.properties));
     if (new Set(names).size !== names.length) return;
     schema.type = 'object';
@@ -100,12 +101,21 @@ export function closeResponseSchemas(document: Record<string, any>): Record<stri
     if (Array.isArray(node)) return node.forEach((n) => visit(n, overlay));
     if (!node || typeof node !== 'object') return;
     const schema = node as Record<string, unknown>;
-    if (!overlay && schema.properties && typeof schema.properties === 'object' && !('additionalProperties' in schema) && !('unevaluatedProperties' in schema)) {
+    if (
+      !overlay &&
+      schema.properties &&
+      typeof schema.properties === 'object' &&
+      !('additionalProperties' in schema) &&
+      !('unevaluatedProperties' in schema)
+    ) {
       schema.additionalProperties = false;
     }
     for (const [key, value] of Object.entries(schema)) {
       if (key === 'example' || key === 'examples') continue;
-      if (key === 'allOf' && Array.isArray(value)) value.forEach((member) => visit(member, overlay || !(member && typeof member === 'object' && '$ref' in member)));
+      if (key === 'allOf' && Array.isArray(value))
+        value.forEach((member) =>
+          visit(member, overlay || !(member && typeof member === 'object' && '$ref' in member)),
+        );
       else visit(value, overlay);
     }
   };
@@ -125,7 +135,8 @@ export function bundledContractPath(name = 'casapay.json'): string {
 }
 
 /** Loads a bundled contract of generated/ by file name (`debitura-customer.json`). */
-export const loadBundledContract = (name: string, options: LoadOptions = {}): Contract => loadContract(JSON.parse(readFileSync(bundledContractPath(name), 'utf8')), options);
+export const loadBundledContract = (name: string, options: LoadOptions = {}): Contract =>
+  loadContract(JSON.parse(readFileSync(bundledContractPath(name), 'utf8')), options);
 
 const escapePointer = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
@@ -159,7 +170,13 @@ function readOperations(document: Record<string, any>): OperationSpec[] {
       const opPointer = `#/paths/${escapePointer(template)}/${method}`;
       const parameters: ParameterSpec[] = [...(item.parameters ?? []), ...(op.parameters ?? [])].map((p: any) => {
         const param = deref(document, p);
-        return { name: param.name, in: param.in, required: Boolean(param.required), schema: param.schema, style: param.style };
+        return {
+          name: param.name,
+          in: param.in,
+          required: Boolean(param.required),
+          schema: param.schema,
+          style: param.style,
+        };
       });
       let requestBody: OperationSpec['requestBody'];
       if (op.requestBody) {
@@ -181,25 +198,47 @@ function readOperations(document: Record<string, any>): OperationSpec[] {
           ? schemaPointer(document, `${base}/content/application~1json`)
           : null;
       }
-      operations.push({ operationId: op.operationId, method, path: template, tags: op.tags ?? [], parameters, requestBody, responses });
+      operations.push({
+        operationId: op.operationId,
+        method,
+        path: template,
+        tags: op.tags ?? [],
+        parameters,
+        requestBody,
+        responses,
+      });
     }
   }
   return operations;
 }
 
 /** Builds an ajv instance that knows the whole contract (query validation adds type coercion and defaults). */
-export function createContractAjv(document: Record<string, any>, extra: { coerceTypes?: 'array'; useDefaults?: boolean; allErrors?: boolean } = {}): Ajv2020 {
+export function createContractAjv(
+  document: Record<string, any>,
+  extra: { coerceTypes?: 'array'; useDefaults?: boolean; allErrors?: boolean } = {},
+): Ajv2020 {
   // strict: false because the contract carries OpenAPI annotations (example) that are not JSON Schema keywords.
   // meta: false — the contract is linted, not re-validated at start; skipping the meta-schema saves ~40 ms.
   // verbose: errors carry their schema, so a pattern's x-pattern-message can say what is allowed (pipeline.ts).
-  const ajv = new Ajv2020({ strict: false, allErrors: false, validateSchema: false, meta: false, logger: false, verbose: true, ...extra });
+  const ajv = new Ajv2020({
+    strict: false,
+    allErrors: false,
+    validateSchema: false,
+    meta: false,
+    logger: false,
+    verbose: true,
+    ...extra,
+  });
   addFormats(ajv);
   ajv.addSchema({ ...document, $id: CONTRACT_ID });
   return ajv;
 }
 
 /** Loads the contract from a bundled document (default: generated/casapay.json). */
-export function loadContract(document: Record<string, any> = JSON.parse(readFileSync(bundledContractPath(), 'utf8')), options: LoadOptions = {}): Contract {
+export function loadContract(
+  document: Record<string, any> = JSON.parse(readFileSync(bundledContractPath(), 'utf8')),
+  options: LoadOptions = {},
+): Contract {
   // Created on the first validator asked for: adding the whole document to ajv walks every schema
   // (~20 ms), which a mock's start-up and its first GET need not wait for.
   let ajv: Ajv2020 | undefined;
@@ -227,7 +266,11 @@ export function loadContract(document: Record<string, any> = JSON.parse(readFile
   };
   // Fewer parameters first, so `/v1/collection_cases/ref/{reference}` wins over `/v1/collection_cases/{id}`.
   const matchers = operations
-    .map((op) => ({ op, regex: new RegExp(`^${op.path.replace(/\{[^}]+\}/g, '[^/:]+')}$`), params: (op.path.match(/\{/g) ?? []).length }))
+    .map((op) => ({
+      op,
+      regex: new RegExp(`^${op.path.replace(/\{[^}]+\}/g, '[^/:]+')}$`),
+      params: (op.path.match(/\{/g) ?? []).length,
+    }))
     .sort((a, b) => a.params - b.params);
   return {
     document,
@@ -261,9 +304,13 @@ export function loadContract(document: Record<string, any> = JSON.parse(readFile
  * @example paramName({ instancePath: '/debtor', keyword: 'required', params: { missingProperty: 'country' } }) // 'debtor[country]'
  */
 export function paramName(error: Pick<ErrorObject, 'instancePath' | 'keyword' | 'params'>, prefix = ''): string | null {
-  const parts = error.instancePath.split('/').filter(Boolean).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = error.instancePath
+    .split('/')
+    .filter(Boolean)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (error.keyword === 'required') parts.push(String((error.params as { missingProperty: string }).missingProperty));
-  if (error.keyword === 'additionalProperties') parts.push(String((error.params as { additionalProperty: string }).additionalProperty));
+  if (error.keyword === 'additionalProperties')
+    parts.push(String((error.params as { additionalProperty: string }).additionalProperty));
   if (prefix) parts.unshift(prefix);
   if (parts.length === 0) return null;
   const [head, ...rest] = parts;
@@ -272,10 +319,17 @@ export function paramName(error: Pick<ErrorObject, 'instancePath' | 'keyword' | 
 
 /** A copy of a schema taken out of the contract whose `#/…` references point back into the contract. */
 export function anchoredSchema<T>(schema: T): T {
-  return JSON.parse(JSON.stringify(schema), (key, value) => (key === '$ref' && typeof value === 'string' && value.startsWith('#') ? `${CONTRACT_ID}${value}` : value));
+  return JSON.parse(JSON.stringify(schema), (key, value) =>
+    key === '$ref' && typeof value === 'string' && value.startsWith('#') ? `${CONTRACT_ID}${value}` : value,
+  );
 }
 
 /** Formats ajv errors as one readable line for test failures and reports. */
 export function describeErrors(errors: ErrorObject[] | null | undefined): string {
-  return (errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? e.keyword}${e.keyword === 'additionalProperties' ? `: ${String((e.params as any).additionalProperty)}` : ''}`).join('; ');
+  return (errors ?? [])
+    .map(
+      (e) =>
+        `${e.instancePath || '(root)'} ${e.message ?? e.keyword}${e.keyword === 'additionalProperties' ? `: ${String((e.params as any).additionalProperty)}` : ''}`,
+    )
+    .join('; ');
 }

@@ -1,7 +1,12 @@
 // Debitura's signature: one vector computed outside the shipped code, so the oracle is not only itself,
 // and what sets the scheme apart from CasaPay's (the secret's base64 is decoded; the header is named).
 import { describe, expect, it } from 'vitest';
-import { DEBITURA_SIGNATURE_HEADER, signDebitura, verifyDebituraSignature, WebhookSignatureError } from './debitura-webhook-signature.js';
+import {
+  DEBITURA_SIGNATURE_HEADER,
+  signDebitura,
+  verifyDebituraSignature,
+  WebhookSignatureError,
+} from './debitura-webhook-signature.js';
 import { signatureHeader } from './webhook-signature.js';
 
 // Redo it with (the key is the base64-decoded secret, the bytes of "DebituraHandComputedVector"):
@@ -35,21 +40,35 @@ describe('Debitura webhook signatures', () => {
 
   it('verifyDebituraSignature accepts the vector, as a string and as the raw bytes', () => {
     expect(verifyDebituraSignature(VECTOR.body, VECTOR.header, VECTOR.secret, 300, VECTOR.t)).toBe(true);
-    expect(verifyDebituraSignature(Buffer.from(VECTOR.body, 'utf8'), VECTOR.header, VECTOR.secret, 300, VECTOR.t)).toBe(true);
+    expect(verifyDebituraSignature(Buffer.from(VECTOR.body, 'utf8'), VECTOR.header, VECTOR.secret, 300, VECTOR.t)).toBe(
+      true,
+    );
   });
 
   it('refuses a signature keyed with the base64 text instead of its decoded bytes', () => {
     const undecoded = signatureHeader(VECTOR.body, VECTOR.secret, VECTOR.t);
-    expect(reasonOf(() => verifyDebituraSignature(VECTOR.body, undecoded, VECTOR.secret, 300, VECTOR.t))).toBe('no_matching_signature');
+    expect(reasonOf(() => verifyDebituraSignature(VECTOR.body, undecoded, VECTOR.secret, 300, VECTOR.t))).toBe(
+      'no_matching_signature',
+    );
   });
 
   it('refuses a changed body and a stale timestamp, naming its own header', () => {
-    expect(reasonOf(() => verifyDebituraSignature(VECTOR.body.replace('Müller', 'Muller'), VECTOR.header, VECTOR.secret, 300, VECTOR.t))).toBe('no_matching_signature');
-    expect(reasonOf(() => verifyDebituraSignature(VECTOR.body, VECTOR.header, VECTOR.secret, 300, VECTOR.t + 301))).toBe('timestamp_outside_tolerance');
-    expect(() => verifyDebituraSignature(VECTOR.body, 'v1=abc', VECTOR.secret, 300, VECTOR.t)).toThrow(/Malformed X-Debitura-Signature header/);
+    expect(
+      reasonOf(() =>
+        verifyDebituraSignature(VECTOR.body.replace('Müller', 'Muller'), VECTOR.header, VECTOR.secret, 300, VECTOR.t),
+      ),
+    ).toBe('no_matching_signature');
+    expect(
+      reasonOf(() => verifyDebituraSignature(VECTOR.body, VECTOR.header, VECTOR.secret, 300, VECTOR.t + 301)),
+    ).toBe('timestamp_outside_tolerance');
+    expect(() => verifyDebituraSignature(VECTOR.body, 'v1=abc', VECTOR.secret, 300, VECTOR.t)).toThrow(
+      /Malformed X-Debitura-Signature header/,
+    );
   });
 
   it('throws TypeError on an empty secret (misuse, not a bad request)', () => {
-    expect(reasonOf(() => verifyDebituraSignature(VECTOR.body, VECTOR.header, '', 300, VECTOR.t))).toBe('threw TypeError');
+    expect(reasonOf(() => verifyDebituraSignature(VECTOR.body, VECTOR.header, '', 300, VECTOR.t))).toBe(
+      'threw TypeError',
+    );
   });
 });

@@ -4,7 +4,12 @@
 //   X-Debitura-Timestamp: <t>        X-Debitura-Event: <event type>
 // CasaPay's `t=…,v1=…` scheme keyed with the decoded bytes of the subscription's base64 secret, so the
 // work is webhook-signature.ts's. Receivers compare in constant time and reject |now − t| > 300 s.
-import { DEFAULT_TOLERANCE_SECONDS, signatureHeader, verifySignature, WebhookSignatureError } from './webhook-signature.js';
+import {
+  DEFAULT_TOLERANCE_SECONDS,
+  signatureHeader,
+  verifySignature,
+  WebhookSignatureError,
+} from './webhook-signature.js';
 
 // Re-exported so a receiver catching failures needs only this module.
 export { DEFAULT_TOLERANCE_SECONDS, WebhookSignatureError, type WebhookSignatureFailure } from './webhook-signature.js';
@@ -29,12 +34,23 @@ export function signDebitura(body: string, t: number, secretBase64: string, type
  * base64 secret. Throws WebhookSignatureError (the reason in `reason`) or returns true.
  * @example verifyDebituraSignature(rawBody, req.headers['x-debitura-signature'], subscription.secret)
  */
-export function verifyDebituraSignature(payload: string | Buffer, header: string, secretBase64: string, tolerance = DEFAULT_TOLERANCE_SECONDS, now?: number): true {
-  if (typeof secretBase64 !== 'string' || secretBase64 === '') throw new TypeError('verifyDebituraSignature: secret must be the subscription\'s base64 secret');
+export function verifyDebituraSignature(
+  payload: string | Buffer,
+  header: string,
+  secretBase64: string,
+  tolerance = DEFAULT_TOLERANCE_SECONDS,
+  now?: number,
+): true {
+  if (typeof secretBase64 !== 'string' || secretBase64 === '')
+    throw new TypeError("verifyDebituraSignature: secret must be the subscription's base64 secret");
   try {
     return verifySignature(payload, header, Buffer.from(secretBase64, 'base64'), tolerance, now);
   } catch (error) {
-    if (error instanceof WebhookSignatureError) throw new WebhookSignatureError(error.reason, error.message.replace('X-CasaPay-Signature', DEBITURA_SIGNATURE_HEADER));
+    if (error instanceof WebhookSignatureError)
+      throw new WebhookSignatureError(
+        error.reason,
+        error.message.replace('X-CasaPay-Signature', DEBITURA_SIGNATURE_HEADER),
+      );
     throw error;
   }
 }

@@ -31,14 +31,36 @@ describe('Standard Webhooks signatures', () => {
   it('match a hand-computed vector', () => {
     const { secret, id, timestamp, payload, signature } = HAND_COMPUTED;
     expect(standardSignature(id, timestamp, payload, secret)).toBe(signature);
-    expect(standardSignatureHeaders(id, payload, secret, timestamp)).toEqual({ 'webhook-id': id, 'webhook-timestamp': '1708732800', 'webhook-signature': signature });
-    expect(verifyStandardSignature(payload, { id, timestamp: String(timestamp), signature }, secret, 300, timestamp)).toBe(true);
-    expect(verifyStandardSignature(Buffer.from(payload, 'utf8'), { id, timestamp: String(timestamp), signature }, secret, 300, timestamp)).toBe(true);
+    expect(standardSignatureHeaders(id, payload, secret, timestamp)).toEqual({
+      'webhook-id': id,
+      'webhook-timestamp': '1708732800',
+      'webhook-signature': signature,
+    });
+    expect(
+      verifyStandardSignature(payload, { id, timestamp: String(timestamp), signature }, secret, 300, timestamp),
+    ).toBe(true);
+    expect(
+      verifyStandardSignature(
+        Buffer.from(payload, 'utf8'),
+        { id, timestamp: String(timestamp), signature },
+        secret,
+        300,
+        timestamp,
+      ),
+    ).toBe(true);
   });
 
   it('match the published test vector', () => {
     expect(standardSignature(VECTOR.id, VECTOR.timestamp, VECTOR.payload, VECTOR.secret)).toBe(VECTOR.signature);
-    expect(verifyStandardSignature(VECTOR.payload, { id: VECTOR.id, timestamp: String(VECTOR.timestamp), signature: VECTOR.signature }, VECTOR.secret, 300, VECTOR.timestamp + 10)).toBe(true);
+    expect(
+      verifyStandardSignature(
+        VECTOR.payload,
+        { id: VECTOR.id, timestamp: String(VECTOR.timestamp), signature: VECTOR.signature },
+        VECTOR.secret,
+        300,
+        VECTOR.timestamp + 10,
+      ),
+    ).toBe(true);
   });
 
   it('verify with the standardwebhooks package, and its signatures verify here', () => {
@@ -48,7 +70,13 @@ describe('Standard Webhooks signatures', () => {
     const headers = standardSignatureHeaders('evt_1', body, secret, now);
     expect(new Webhook(secret).verify(body, headers)).toEqual(JSON.parse(body));
     const theirs = new Webhook(secret).sign('evt_1', new Date(now * 1000), body);
-    expect(verifyStandardSignature(body, { id: 'evt_1', timestamp: String(now), signature: `v1,bm90IHRoaXMgb25l ${theirs}` }, secret)).toBe(true);
+    expect(
+      verifyStandardSignature(
+        body,
+        { id: 'evt_1', timestamp: String(now), signature: `v1,bm90IHRoaXMgb25l ${theirs}` },
+        secret,
+      ),
+    ).toBe(true);
   });
 
   it('refuses a changed body, a stale timestamp and missing headers', () => {
@@ -61,8 +89,14 @@ describe('Standard Webhooks signatures', () => {
       }
       return 'accepted';
     };
-    expect(reason(() => verifyStandardSignature('{"test": 2432232315}', headers, VECTOR.secret, 300, VECTOR.timestamp))).toBe('no_matching_signature');
-    expect(reason(() => verifyStandardSignature(VECTOR.payload, headers, VECTOR.secret, 300, VECTOR.timestamp + 301))).toBe('timestamp_outside_tolerance');
-    expect(reason(() => verifyStandardSignature(VECTOR.payload, { ...headers, signature: undefined }, VECTOR.secret))).toBe('malformed_header');
+    expect(
+      reason(() => verifyStandardSignature('{"test": 2432232315}', headers, VECTOR.secret, 300, VECTOR.timestamp)),
+    ).toBe('no_matching_signature');
+    expect(
+      reason(() => verifyStandardSignature(VECTOR.payload, headers, VECTOR.secret, 300, VECTOR.timestamp + 301)),
+    ).toBe('timestamp_outside_tolerance');
+    expect(
+      reason(() => verifyStandardSignature(VECTOR.payload, { ...headers, signature: undefined }, VECTOR.secret)),
+    ).toBe('malformed_header');
   });
 });

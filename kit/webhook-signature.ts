@@ -9,7 +9,8 @@ import { realNowSeconds } from './real-time.js';
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
 /** Which verification rule failed; `message` says the same in words. */
-export type WebhookSignatureFailure = 'malformed_header' | 'no_v1_signature' | 'timestamp_outside_tolerance' | 'no_matching_signature';
+export type WebhookSignatureFailure =
+  'malformed_header' | 'no_v1_signature' | 'timestamp_outside_tolerance' | 'no_matching_signature';
 
 /**
  * Thrown by {@link verifySignature} when a webhook request must be rejected (answer it with 400).
@@ -39,7 +40,8 @@ function hmacHex(payload: string | Buffer, secret: string | Uint8Array, timestam
  */
 export function signatureHeader(payload: string, secret: string | Uint8Array, timestamp: number): string {
   // A fractional or negative t would not match the contract's `^t=\d+` pattern.
-  if (!Number.isSafeInteger(timestamp) || timestamp < 0) throw new RangeError(`timestamp must be a non-negative integer of Unix seconds, got ${timestamp}`);
+  if (!Number.isSafeInteger(timestamp) || timestamp < 0)
+    throw new RangeError(`timestamp must be a non-negative integer of Unix seconds, got ${timestamp}`);
   return `t=${timestamp},v1=${hmacHex(payload, secret, timestamp)}`;
 }
 
@@ -49,8 +51,17 @@ interface ParsedHeader {
 }
 
 function parseHeader(header: unknown): ParsedHeader {
-  const malformed = (why: string) => new WebhookSignatureError('malformed_header', `Malformed X-CasaPay-Signature header: ${why}. Expected "t=<unix seconds>,v1=<hex>".`);
-  if (typeof header !== 'string') throw malformed(header === undefined ? 'the header is missing' : `expected a string, got ${Array.isArray(header) ? 'several headers' : typeof header}`);
+  const malformed = (why: string) =>
+    new WebhookSignatureError(
+      'malformed_header',
+      `Malformed X-CasaPay-Signature header: ${why}. Expected "t=<unix seconds>,v1=<hex>".`,
+    );
+  if (typeof header !== 'string')
+    throw malformed(
+      header === undefined
+        ? 'the header is missing'
+        : `expected a string, got ${Array.isArray(header) ? 'several headers' : typeof header}`,
+    );
   if (header.trim() === '') throw malformed('the header is empty');
   let timestamp: number | undefined;
   const v1: string[] = [];
@@ -62,7 +73,8 @@ function parseHeader(header: unknown): ParsedHeader {
     const value = part.slice(eq + 1);
     if (key === 't') {
       if (timestamp !== undefined) throw malformed('"t" appears more than once');
-      if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw malformed(`"t=${value}" is not a Unix timestamp in seconds`);
+      if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)))
+        throw malformed(`"t=${value}" is not a Unix timestamp in seconds`);
       timestamp = Number(value);
     } else if (key === 'v1') {
       v1.push(value);
@@ -85,14 +97,29 @@ function parseHeader(header: unknown): ParsedHeader {
  * verifySignature(raw, req.headers['x-casapay-signature'] as string, process.env.CASAPAY_WEBHOOK_SECRET!);
  * const event = JSON.parse(raw.toString('utf8'));
  */
-export function verifySignature(payload: string | Buffer, header: string, secret: string | Uint8Array, tolerance = DEFAULT_TOLERANCE_SECONDS, now?: number): true {
+export function verifySignature(
+  payload: string | Buffer,
+  header: string,
+  secret: string | Uint8Array,
+  tolerance = DEFAULT_TOLERANCE_SECONDS,
+  now?: number,
+): true {
   // Programmer errors, not bad requests: an empty secret would let anyone forge signatures.
-  if (!(typeof secret === 'string' || secret instanceof Uint8Array) || secret.length === 0) throw new TypeError('verifySignature: secret must be a non-empty string (the endpoint\'s whsec_… secret) or key bytes');
-  if (!Number.isFinite(tolerance) || tolerance < 0) throw new RangeError(`verifySignature: tolerance must be a non-negative number of seconds, got ${tolerance}`);
-  if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) throw new TypeError('verifySignature: payload must be the raw body as a string or Buffer, not a parsed object');
+  if (!(typeof secret === 'string' || secret instanceof Uint8Array) || secret.length === 0)
+    throw new TypeError(
+      "verifySignature: secret must be a non-empty string (the endpoint's whsec_… secret) or key bytes",
+    );
+  if (!Number.isFinite(tolerance) || tolerance < 0)
+    throw new RangeError(`verifySignature: tolerance must be a non-negative number of seconds, got ${tolerance}`);
+  if (typeof payload !== 'string' && !Buffer.isBuffer(payload))
+    throw new TypeError('verifySignature: payload must be the raw body as a string or Buffer, not a parsed object');
 
   const { timestamp, v1 } = parseHeader(header);
-  if (v1.length === 0) throw new WebhookSignatureError('no_v1_signature', 'No v1 signature in the X-CasaPay-Signature header (only "t" or unknown schemes were present).');
+  if (v1.length === 0)
+    throw new WebhookSignatureError(
+      'no_v1_signature',
+      'No v1 signature in the X-CasaPay-Signature header (only "t" or unknown schemes were present).',
+    );
 
   const expected = Buffer.from(hmacHex(payload, secret, timestamp), 'utf8');
   let matched = false;
@@ -114,7 +141,10 @@ export function verifySignature(payload: string | Buffer, header: string, secret
     const skew = current - timestamp;
     if (Math.abs(skew) > tolerance) {
       const direction = skew > 0 ? `${skew} seconds old` : `${-skew} seconds in the future`;
-      throw new WebhookSignatureError('timestamp_outside_tolerance', `Timestamp outside the tolerance: t=${timestamp} is ${direction}, more than the ${tolerance} seconds allowed (a replay, or clocks out of sync).`);
+      throw new WebhookSignatureError(
+        'timestamp_outside_tolerance',
+        `Timestamp outside the tolerance: t=${timestamp} is ${direction}, more than the ${tolerance} seconds allowed (a replay, or clocks out of sync).`,
+      );
     }
   }
   return true;
@@ -126,7 +156,13 @@ export function verifySignature(payload: string | Buffer, header: string, secret
  * @example
  * if (!isValidSignature(raw, header, secret)) return res.writeHead(400).end();
  */
-export function isValidSignature(payload: string | Buffer, header: string, secret: string | Uint8Array, tolerance = DEFAULT_TOLERANCE_SECONDS, now?: number): boolean {
+export function isValidSignature(
+  payload: string | Buffer,
+  header: string,
+  secret: string | Uint8Array,
+  tolerance = DEFAULT_TOLERANCE_SECONDS,
+  now?: number,
+): boolean {
   try {
     return verifySignature(payload, header, secret, tolerance, now);
   } catch (err) {

@@ -19,34 +19,64 @@ it('CasaPay: the 17th webhook endpoint of an account is refused with 400 resourc
   const key = 'sk_test_endpoint_limit';
   const ids: string[] = [];
   for (let i = 0; i < 16; i++) {
-    const created = await mock.call('POST', '/v1/webhook_endpoints', { key, body: { url: `http://127.0.0.1:9/hook?n=${i}`, enabled_events: ['*'] } });
+    const created = await mock.call('POST', '/v1/webhook_endpoints', {
+      key,
+      body: { url: `http://127.0.0.1:9/hook?n=${i}`, enabled_events: ['*'] },
+    });
     expect(created.status).toBe(201);
     ids.push(created.body.id);
   }
-  const refused = await mock.call('POST', '/v1/webhook_endpoints', { key, body: { url: 'http://127.0.0.1:9/hook?n=16', enabled_events: ['*'] } });
+  const refused = await mock.call('POST', '/v1/webhook_endpoints', {
+    key,
+    body: { url: 'http://127.0.0.1:9/hook?n=16', enabled_events: ['*'] },
+  });
   expect(refused.status).toBe(400);
   expect(refused.body.error).toMatchObject({ type: 'invalid_request_error', code: 'resource_limit_reached' });
   expect(refused.body.error.message).toMatch(/at most 16 webhook endpoints/);
   expect((await mock.call('GET', '/v1/webhook_endpoints?limit=100', { key })).body.data).toHaveLength(16);
   // Another account has its own 16.
-  expect((await mock.call('POST', '/v1/webhook_endpoints', { key: 'sk_test_endpoint_limit_other', body: { url: 'http://127.0.0.1:9/hook', enabled_events: ['*'] } })).status).toBe(201);
+  expect(
+    (
+      await mock.call('POST', '/v1/webhook_endpoints', {
+        key: 'sk_test_endpoint_limit_other',
+        body: { url: 'http://127.0.0.1:9/hook', enabled_events: ['*'] },
+      })
+    ).status,
+  ).toBe(201);
   expect((await mock.call('DELETE', `/v1/webhook_endpoints/${ids[0]}`, { key })).status).toBe(200);
-  expect((await mock.call('POST', '/v1/webhook_endpoints', { key, body: { url: 'http://127.0.0.1:9/hook?n=17', enabled_events: ['*'] } })).status).toBe(201);
+  expect(
+    (
+      await mock.call('POST', '/v1/webhook_endpoints', {
+        key,
+        body: { url: 'http://127.0.0.1:9/hook?n=17', enabled_events: ['*'] },
+      })
+    ).status,
+  ).toBe(201);
 });
 
 it("Debitura: the 17th subscription of an account (partner's and clients' together) is refused with 400 in Debitura's shape", async () => {
   const XApiKey = 'partner_subscription_limit';
   const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${mock.url}/debitura/referral${path}`, { method, headers: { XApiKey, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    const response = await fetch(`${mock.url}/debitura/referral${path}`, {
+      method,
+      headers: { XApiKey, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
     return { status: response.status, body: (response.status === 204 ? undefined : await response.json()) as any };
   };
   const ids: string[] = [];
   for (let i = 0; i < 16; i++) {
-    const created = await call('POST', '/webhooks', { url: `https://receiver.example/hook?n=${i}`, events: ['case.created'] });
+    const created = await call('POST', '/webhooks', {
+      url: `https://receiver.example/hook?n=${i}`,
+      events: ['case.created'],
+    });
     expect(created.status).toBe(201);
     ids.push(created.body.id);
   }
-  const refused = await call('POST', '/webhooks', { url: 'https://receiver.example/hook?n=16', events: ['case.created'] });
+  const refused = await call('POST', '/webhooks', {
+    url: 'https://receiver.example/hook?n=16',
+    events: ['case.created'],
+  });
   expect(refused.status).toBe(400);
   const errorShape = referral.schema('ErrorResponse');
   expect(errorShape(refused.body), describeErrors(errorShape.errors)).toBe(true);
@@ -54,7 +84,9 @@ it("Debitura: the 17th subscription of an account (partner's and clients' togeth
   expect(refused.body.message).toMatch(/at most 16 webhook subscriptions/);
   expect((await call('GET', '/webhooks')).body).toHaveLength(16);
   expect((await call('DELETE', `/webhooks/${ids[0]}`)).status).toBe(204);
-  expect((await call('POST', '/webhooks', { url: 'https://receiver.example/hook?n=17', events: ['case.created'] })).status).toBe(201);
+  expect(
+    (await call('POST', '/webhooks', { url: 'https://receiver.example/hook?n=17', events: ['case.created'] })).status,
+  ).toBe(201);
 });
 
 it('CasaPay: an upload that would take the account over 100 MB of case files is refused with 400 resource_limit_reached', async () => {
@@ -68,7 +100,10 @@ it('CasaPay: an upload that would take the account over 100 MB of case files is 
     return mock.call('POST', `/v1/collection_cases/${caseId}/files`, { key, body: data });
   };
   // 99 MB already kept (put there directly: uploading it would only make the test slow).
-  casapayAccount(mock.sandbox.account(key)).fileContents.set('file_already_kept', Buffer.allocUnsafe(MAX_ACCOUNT_FILE_BYTES - 1024 * 1024));
+  casapayAccount(mock.sandbox.account(key)).fileContents.set(
+    'file_already_kept',
+    Buffer.allocUnsafe(MAX_ACCOUNT_FILE_BYTES - 1024 * 1024),
+  );
   const refused = await upload(1024 * 1024 + 1);
   expect(refused.status).toBe(400);
   expect(refused.body.error).toMatchObject({ type: 'invalid_request_error', code: 'resource_limit_reached' });

@@ -12,7 +12,13 @@ import fc from 'fast-check';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClock } from './engine/clock.js';
-import { describeErrors, loadBundledContract, loadContract, type Contract, type OperationSpec } from '../kit/contract.js';
+import {
+  describeErrors,
+  loadBundledContract,
+  loadContract,
+  type Contract,
+  type OperationSpec,
+} from '../kit/contract.js';
 import { createMockServer, DOCS_API_KEY, originForm, type MockServer } from './server.js';
 import { DOCS_PARTNER_KEY, DOCS_TENANT } from './apis/debitura/scenarios.js';
 import { DOCS_TOKEN } from './apis/debitura/tokens.js';
@@ -59,7 +65,13 @@ const APIS: Api[] = [
     prefix: '',
     contract: casapay,
     auth: { authorization: `Bearer ${DOCS_API_KEY}` },
-    badAuth: [{}, { authorization: 'Bearer' }, { authorization: `Bearer sk_test_${'x'.repeat(300)}` }, { authorization: 'Basic Zm9vOmJhcg==' }, { authorization: 'Bearer pk_test_abc' }],
+    badAuth: [
+      {},
+      { authorization: 'Bearer' },
+      { authorization: `Bearer sk_test_${'x'.repeat(300)}` },
+      { authorization: 'Basic Zm9vOmJhcg==' },
+      { authorization: 'Bearer pk_test_abc' },
+    ],
     account: DOCS_API_KEY,
     errorShape: casapay.schema('Error'),
   },
@@ -68,7 +80,13 @@ const APIS: Api[] = [
     prefix: '/debitura/referral',
     contract: referral,
     auth: { xapikey: DOCS_PARTNER_KEY },
-    badAuth: [{}, { xapikey: '' }, { xapikey: 'bad key!' }, { xapikey: 'k'.repeat(300) }, { authorization: `Bearer ${DOCS_TOKEN}` }],
+    badAuth: [
+      {},
+      { xapikey: '' },
+      { xapikey: 'bad key!' },
+      { xapikey: 'k'.repeat(300) },
+      { authorization: `Bearer ${DOCS_TOKEN}` },
+    ],
     account: `debitura:${DOCS_PARTNER_KEY}`,
     errorShape: referral.schema('ErrorResponse'),
   },
@@ -77,14 +95,21 @@ const APIS: Api[] = [
     prefix: '/debitura/customer',
     contract: customer,
     auth: { authorization: `Bearer ${DOCS_TOKEN}` },
-    badAuth: [{}, { authorization: 'Bearer' }, { authorization: 'Bearer not.a.token' }, { authorization: 'Token abc' }, { xapikey: 'bad key!' }],
+    badAuth: [
+      {},
+      { authorization: 'Bearer' },
+      { authorization: 'Bearer not.a.token' },
+      { authorization: 'Token abc' },
+      { xapikey: 'bad key!' },
+    ],
     account: `debitura:${DOCS_PARTNER_KEY}`,
     errorShape: customer.schema('ErrorResponse'),
   },
 ];
 
 /** The API a path belongs to (Debitura's prefix without an API after it is still Debitura's shape). */
-const apiOf = (path: string): Api => (path.startsWith('/debitura/customer') ? APIS[2]! : path.startsWith('/debitura/') ? APIS[1]! : APIS[0]!);
+const apiOf = (path: string): Api =>
+  path.startsWith('/debitura/customer') ? APIS[2]! : path.startsWith('/debitura/') ? APIS[1]! : APIS[0]!;
 
 /** Statuses the HTTP layer answers for a request no operation owns: unknown route, malformed request, no key, OPTIONS. */
 const FRAMEWORK_STATUSES = new Set([204, 400, 401, 404, 413, 415]);
@@ -114,8 +139,37 @@ const BAD_VALUES: [string, unknown][] = [
   ['control characters', '\u0000\u0001\u001f'],
 ];
 const BAD_QUERY_VALUES = ['', 'abc', '-1', '1e309', '-1e309', 'Infinity', 'NaN', '9'.repeat(400), '1.5', '%00', '%zz'];
-const BAD_PATH_VALUES = ['%', '%zz', 'a'.repeat(101), 'a'.repeat(3000), '%00', '%E2%82', '%C3%BC%C3%AF', '1e309', '..', '%2F', '%20', 'null', '%7B%7D'];
-const BAD_PREFERS = ['code=999', 'code=200, example=no-such-example', 'code=abc', 'code=418', 'example=no-such-example', 'code=404, example=x', 'dynamic=true, code=1000', 'code=', 'code=201, example=', 'code=000', 'latency=abc', 'fail=200', 'fail-rate=2', 'dynamic=maybe'];
+const BAD_PATH_VALUES = [
+  '%',
+  '%zz',
+  'a'.repeat(101),
+  'a'.repeat(3000),
+  '%00',
+  '%E2%82',
+  '%C3%BC%C3%AF',
+  '1e309',
+  '..',
+  '%2F',
+  '%20',
+  'null',
+  '%7B%7D',
+];
+const BAD_PREFERS = [
+  'code=999',
+  'code=200, example=no-such-example',
+  'code=abc',
+  'code=418',
+  'example=no-such-example',
+  'code=404, example=x',
+  'dynamic=true, code=1000',
+  'code=',
+  'code=201, example=',
+  'code=000',
+  'latency=abc',
+  'fail=200',
+  'fail-rate=2',
+  'dynamic=maybe',
+];
 
 const jsonText = (value: unknown) => JSON.stringify(value).replace(/"\\u0000raw:(.*?)\\u0000"/g, '$1');
 
@@ -128,15 +182,24 @@ function exampleBody(api: Api, op: OperationSpec): unknown {
   const media = requestBody?.content?.['application/json'];
   const schema = api.contract.resolve(pointer);
   const firstExample = media?.examples ? (Object.values(media.examples)[0] as any) : undefined;
-  const example = media?.example ?? (firstExample?.$ref ? api.contract.resolve(firstExample.$ref).value : firstExample?.value) ?? schema?.example ?? {};
-  return JSON.parse(JSON.stringify(example).replace(/"https?:\/\/[^"]*"/g, (url) => (url.startsWith('"https') ? '"https://127.0.0.1:9/fuzz"' : '"http://127.0.0.1:9/fuzz"')));
+  const example =
+    media?.example ??
+    (firstExample?.$ref ? api.contract.resolve(firstExample.$ref).value : firstExample?.value) ??
+    schema?.example ??
+    {};
+  return JSON.parse(
+    JSON.stringify(example).replace(/"https?:\/\/[^"]*"/g, (url) =>
+      url.startsWith('"https') ? '"https://127.0.0.1:9/fuzz"' : '"http://127.0.0.1:9/fuzz"',
+    ),
+  );
 }
 
 /** Every leaf and object inside a body, as a path. */
 function sites(value: unknown, path: (string | number)[] = []): (string | number)[][] {
   const found = path.length ? [path] : [];
   if (Array.isArray(value)) value.slice(0, 1).forEach((item, i) => found.push(...sites(item, [...path, i])));
-  else if (value && typeof value === 'object') for (const [key, child] of Object.entries(value)) found.push(...sites(child, [...path, key]));
+  else if (value && typeof value === 'object')
+    for (const [key, child] of Object.entries(value)) found.push(...sites(child, [...path, key]));
   return found;
 }
 function replaceAt(body: unknown, path: (string | number)[], value: unknown, remove = false): unknown {
@@ -162,7 +225,10 @@ function pathValue(state: any, op: OperationSpec, name: string): string {
     files: state.case_files,
   };
   const list = lists[name === 'file' ? 'files' : before] as { id: string }[] | undefined;
-  return list?.[0]?.id ?? (op.path.startsWith('/v1/') ? `${before.slice(0, 3)}_fuzz` : '3f6c2a1e-8d4b-4c1a-9e2f-7a6b5c4d3e2f');
+  return (
+    list?.[0]?.id ??
+    (op.path.startsWith('/v1/') ? `${before.slice(0, 3)}_fuzz` : '3f6c2a1e-8d4b-4c1a-9e2f-7a6b5c4d3e2f')
+  );
 }
 
 function buildUrl(api: Api, op: OperationSpec, params: Record<string, string>, query = '') {
@@ -170,7 +236,13 @@ function buildUrl(api: Api, op: OperationSpec, params: Record<string, string>, q
 }
 
 function multipartBody(parts: { name: string; filename?: string; content: string }[], boundary = 'fuzzboundary') {
-  const text = parts.map((p) => `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename ? `; filename="${p.filename}"` : ''}\r\n${p.filename ? 'Content-Type: application/pdf\r\n' : ''}\r\n${p.content}\r\n`).join('') + `--${boundary}--\r\n`;
+  const text =
+    parts
+      .map(
+        (p) =>
+          `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename ? `; filename="${p.filename}"` : ''}\r\n${p.filename ? 'Content-Type: application/pdf\r\n' : ''}\r\n${p.content}\r\n`,
+      )
+      .join('') + `--${boundary}--\r\n`;
   return { payload: text, contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
@@ -178,7 +250,9 @@ function multipartBody(parts: { name: string; filename?: string; content: string
 function probesFor(api: Api, op: OperationSpec, state: any): Probe[] {
   const probes: Probe[] = [];
   const method = op.method.toUpperCase();
-  const params = Object.fromEntries(op.parameters.filter((p) => p.in === 'path').map((p) => [p.name, pathValue(state, op, p.name)]));
+  const params = Object.fromEntries(
+    op.parameters.filter((p) => p.in === 'path').map((p) => [p.name, pathValue(state, op, p.name)]),
+  );
   const url = buildUrl(api, op, params);
   const body = exampleBody(api, op);
   const jsonHeaders = { ...api.auth, 'content-type': 'application/json' };
@@ -192,75 +266,165 @@ function probesFor(api: Api, op: OperationSpec, state: any): Probe[] {
     ...extra,
   });
 
-  for (const auth of api.badAuth) probes.push(base('bad credentials', { headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) } }));
+  for (const auth of api.badAuth)
+    probes.push(
+      base('bad credentials', {
+        headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      }),
+    );
   for (const prefer of BAD_PREFERS) probes.push(base('bad Prefer', { headers: { ...base('').headers, prefer } }));
   for (const name of Object.keys(params)) {
-    for (const value of BAD_PATH_VALUES) probes.push(base('bad path parameter', { url: buildUrl(api, op, { ...params, [name]: value }) }));
+    for (const value of BAD_PATH_VALUES)
+      probes.push(base('bad path parameter', { url: buildUrl(api, op, { ...params, [name]: value }) }));
   }
   const queryNames = [...op.parameters.filter((p) => p.in === 'query').map((p) => p.name), 'unknown_param'];
   for (const name of queryNames) {
-    for (const value of name === 'unknown_param' ? ['1', '1e309'] : BAD_QUERY_VALUES) probes.push(base('bad query value', { url: `${url}?${name}=${value}` }));
-    for (const form of [`${name}[]=1&${name}[]=2`, `${name}[a][b][c][d]=1`, `${name}[gte]=1e309`, `${name}[lte]=abc`, `${name}=1&${name}=2`, `${name}[${'x'.repeat(200)}]=1`]) {
+    for (const value of name === 'unknown_param' ? ['1', '1e309'] : BAD_QUERY_VALUES)
+      probes.push(base('bad query value', { url: `${url}?${name}=${value}` }));
+    for (const form of [
+      `${name}[]=1&${name}[]=2`,
+      `${name}[a][b][c][d]=1`,
+      `${name}[gte]=1e309`,
+      `${name}[lte]=abc`,
+      `${name}=1&${name}=2`,
+      `${name}[${'x'.repeat(200)}]=1`,
+    ]) {
       probes.push(base('bad query shape', { url: `${url}?${form}` }));
     }
   }
   // The same path with unreserved characters percent-encoded (`/%761/…`), with and without credentials.
-  const encoded = url.replace(/[a-z]/, (ch) => `%${ch.charCodeAt(0).toString(16)}`).replace(/\/([a-z])/g, (_m, ch: string) => `/%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
-  probes.push(base('percent-encoded path', { url: encoded }), base('percent-encoded path', { url: encoded, headers: {} }));
-  for (const query of ['?&&&', '?=', '?a=%zz', '?a[', '?a]]=1', `?${'a=1&'.repeat(300)}`]) probes.push(base('odd query string', { url: `${url}${query}` }));
+  const encoded = url
+    .replace(/[a-z]/, (ch) => `%${ch.charCodeAt(0).toString(16)}`)
+    .replace(/\/([a-z])/g, (_m, ch: string) => `/%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+  probes.push(
+    base('percent-encoded path', { url: encoded }),
+    base('percent-encoded path', { url: encoded, headers: {} }),
+  );
+  for (const query of ['?&&&', '?=', '?a=%zz', '?a[', '?a]]=1', `?${'a=1&'.repeat(300)}`])
+    probes.push(base('odd query string', { url: `${url}${query}` }));
   probes.push(base('bad X-Mock-Scenario', { headers: { ...base('').headers, 'x-mock-scenario': 'no-such-scenario' } }));
-  for (const other of ['PUT', 'PATCH', 'HEAD', 'OPTIONS', 'SEARCH', 'PROPFIND']) probes.push(base('odd method', { method: other }));
-  probes.push(base('preflight', { method: 'OPTIONS', headers: { origin: 'http://localhost:5173', 'access-control-request-method': method } }));
+  for (const other of ['PUT', 'PATCH', 'HEAD', 'OPTIONS', 'SEARCH', 'PROPFIND'])
+    probes.push(base('odd method', { method: other }));
+  probes.push(
+    base('preflight', {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': method },
+    }),
+  );
 
   const noBody = !op.requestBody;
   if (noBody || op.requestBody?.content['application/json'] === undefined) {
     // A body the operation does not take.
     probes.push(base('unexpected body', { headers: jsonHeaders, payload: '{"unexpected": 1}' }));
     probes.push(base('unexpected body', { headers: { ...api.auth, 'content-type': 'text/plain' }, payload: 'hello' }));
-    probes.push(base('unexpected body', { headers: { ...api.auth, 'content-type': 'application/json' }, payload: `{"a":"${'x'.repeat(1_100_000)}"}` }));
-    probes.push(base('unexpected body', { headers: { ...api.auth, 'content-type': 'application/json' }, payload: '{"a":1e309}' }));
+    probes.push(
+      base('unexpected body', {
+        headers: { ...api.auth, 'content-type': 'application/json' },
+        payload: `{"a":"${'x'.repeat(1_100_000)}"}`,
+      }),
+    );
+    probes.push(
+      base('unexpected body', { headers: { ...api.auth, 'content-type': 'application/json' }, payload: '{"a":1e309}' }),
+    );
   }
   if (method === 'POST') {
-    for (const key of ['', 'k'.repeat(300)]) probes.push(base('bad Idempotency-Key', { headers: { ...base('').headers, 'idempotency-key': key } }));
+    for (const key of ['', 'k'.repeat(300)])
+      probes.push(base('bad Idempotency-Key', { headers: { ...base('').headers, 'idempotency-key': key } }));
   }
   if (op.requestBody?.content['multipart/form-data'] !== undefined) {
     const file = api.name === 'casapay' ? 'file' : 'File';
     const cases: [string, { payload: string; contentType: string }][] = [
       ['no file', multipartBody([{ name: 'description', content: 'x' }])],
       ['another field name', multipartBody([{ name: 'attachment', filename: 'a.pdf', content: '%PDF-1.4' }])],
-      ['two files', multipartBody([{ name: file, filename: 'a.pdf', content: '%PDF' }, { name: file, filename: 'b.pdf', content: '%PDF' }])],
+      [
+        'two files',
+        multipartBody([
+          { name: file, filename: 'a.pdf', content: '%PDF' },
+          { name: file, filename: 'b.pdf', content: '%PDF' },
+        ]),
+      ],
       ['a bad extension', multipartBody([{ name: file, filename: 'a.exe', content: 'MZ' }])],
-      ['a 70 KB field', multipartBody([{ name: file, filename: 'a.pdf', content: '%PDF' }, { name: 'description', content: 'x'.repeat(70_000) }])],
-      ['21 fields', multipartBody([{ name: file, filename: 'a.pdf', content: '%PDF' }, ...Array.from({ length: 21 }, (_, i) => ({ name: `f${i}`, content: 'x' }))])],
+      [
+        'a 70 KB field',
+        multipartBody([
+          { name: file, filename: 'a.pdf', content: '%PDF' },
+          { name: 'description', content: 'x'.repeat(70_000) },
+        ]),
+      ],
+      [
+        '21 fields',
+        multipartBody([
+          { name: file, filename: 'a.pdf', content: '%PDF' },
+          ...Array.from({ length: 21 }, (_, i) => ({ name: `f${i}`, content: 'x' })),
+        ]),
+      ],
       ['no boundary', { payload: '--x\r\n\r\n', contentType: 'multipart/form-data' }],
-      ['broken parts', { payload: '--fuzzboundary\r\ngarbage', contentType: 'multipart/form-data; boundary=fuzzboundary' }],
+      [
+        'broken parts',
+        { payload: '--fuzzboundary\r\ngarbage', contentType: 'multipart/form-data; boundary=fuzzboundary' },
+      ],
     ];
-    for (const [, { payload, contentType }] of cases) probes.push(base('bad multipart', { headers: { ...api.auth, 'content-type': contentType }, payload }));
+    for (const [, { payload, contentType }] of cases)
+      probes.push(base('bad multipart', { headers: { ...api.auth, 'content-type': contentType }, payload }));
     probes.push(base('bad multipart', { headers: jsonHeaders, payload: '{"file": "a.pdf"}' }));
   }
   if (body === undefined) return probes;
 
   // The body as a whole.
-  for (const text of ['{', '{"a":}', '\u0000', '\ufeff{}', '[1e999]', 'NaN', 'Infinity', '[]', '"text"', '1', 'null', 'true', '{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{"polluted":1}}}', '']) {
+  for (const text of [
+    '{',
+    '{"a":}',
+    '\u0000',
+    '\ufeff{}',
+    '[1e999]',
+    'NaN',
+    'Infinity',
+    '[]',
+    '"text"',
+    '1',
+    'null',
+    'true',
+    '{"__proto__":{"polluted":1}}',
+    '{"constructor":{"prototype":{"polluted":1}}}',
+    '',
+  ]) {
     probes.push(base('bad JSON body', { payload: text }));
   }
-  for (const type of ['text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data', 'application/json; charset=utf-16', ';;;', 'application/merge-patch+json', 'application/json-patch+json', 'text/json']) {
+  for (const type of [
+    'text/plain',
+    'application/xml',
+    'application/x-www-form-urlencoded',
+    'multipart/form-data',
+    'application/json; charset=utf-16',
+    ';;;',
+    'application/merge-patch+json',
+    'application/json-patch+json',
+    'text/json',
+  ]) {
     probes.push(base('content type', { headers: { ...api.auth, 'content-type': type } }));
   }
   probes.push(base('oversized body', { payload: jsonText({ ...(body as object), padding: 'x'.repeat(1_100_000) }) }));
   if (body && typeof body === 'object') {
-    for (const key of Object.keys(body)) probes.push(base('missing field', { payload: jsonText(replaceAt(body, [key], undefined, true)) }));
+    for (const key of Object.keys(body))
+      probes.push(base('missing field', { payload: jsonText(replaceAt(body, [key], undefined, true)) }));
     probes.push(base('extra field', { payload: jsonText({ ...(body as object), not_in_the_contract: 1 }) }));
   }
   // Every place in the body gets a non-finite number; a seeded sample of places gets the other values.
   const places = sites(body);
-  for (const place of places) probes.push(base('non-finite number in the body', { payload: jsonText(replaceAt(body, place, RAW('1e309'))) }));
+  for (const place of places)
+    probes.push(base('non-finite number in the body', { payload: jsonText(replaceAt(body, place, RAW('1e309'))) }));
   // Every number gets the largest finite ones too (pricing, minor units and dates must not overflow into a 500).
   const numeric = places.filter((place) => typeof place.reduce<any>((node, key) => node?.[key], body) === 'number');
-  for (const place of numeric) for (const huge of [Number.MAX_VALUE, -1e308, 2 ** 53 + 2]) probes.push(base('huge number in the body', { payload: jsonText(replaceAt(body, place, huge)) }));
+  for (const place of numeric)
+    for (const huge of [Number.MAX_VALUE, -1e308, 2 ** 53 + 2])
+      probes.push(base('huge number in the body', { payload: jsonText(replaceAt(body, place, huge)) }));
   if (places.length) {
-    const sample = fc.sample(fc.tuple(fc.constantFrom(...places), fc.constantFrom(...BAD_VALUES)), { seed: SEED, numRuns: 25 });
-    for (const [place, [, value]] of sample) probes.push(base('bad body value', { payload: jsonText(replaceAt(body, place, value)) }));
+    const sample = fc.sample(fc.tuple(fc.constantFrom(...places), fc.constantFrom(...BAD_VALUES)), {
+      seed: SEED,
+      numRuns: 25,
+    });
+    for (const [place, [, value]] of sample)
+      probes.push(base('bad body value', { payload: jsonText(replaceAt(body, place, value)) }));
   }
   return probes;
 }
@@ -277,15 +441,22 @@ function judge(probe: Probe, answer: Answer): string | undefined {
     return `status ${answer.status} not declared for ${op?.operationId ?? 'a request no operation owns'}`;
   }
   if (answer.status === 204 || probe.method === 'HEAD') return undefined;
-  if (!/json/.test(answer.contentType)) return `content-type ${answer.contentType || '(none)'}: ${answer.body.slice(0, 80)}`;
+  if (!/json/.test(answer.contentType))
+    return `content-type ${answer.contentType || '(none)'}: ${answer.body.slice(0, 80)}`;
   let body: unknown;
   try {
     body = JSON.parse(answer.body);
   } catch {
     return `not JSON: ${answer.body.slice(0, 80)}`;
   }
-  const validate = op && probe.method === op.method.toUpperCase() ? api.contract.responseValidator(op.operationId, answer.status) : answer.status >= 400 ? api.errorShape : undefined;
-  if (validate && !validate(body)) return `body not in ${api.name}'s shape: ${describeErrors(validate.errors)} ${answer.body.slice(0, 120)}`;
+  const validate =
+    op && probe.method === op.method.toUpperCase()
+      ? api.contract.responseValidator(op.operationId, answer.status)
+      : answer.status >= 400
+        ? api.errorShape
+        : undefined;
+  if (validate && !validate(body))
+    return `body not in ${api.name}'s shape: ${describeErrors(validate.errors)} ${answer.body.slice(0, 120)}`;
   return undefined;
 }
 
@@ -299,7 +470,11 @@ function rawRequest(port: number, request: string): Promise<Answer> {
       const [head = '', ...rest] = text.split('\r\n\r\n');
       const [statusLine = '', ...lines] = head.split('\r\n');
       const header = lines.find((l) => /^content-type:/i.test(l));
-      resolve({ status: Number(statusLine.split(' ')[1]) || 0, contentType: header?.slice(13).trim() ?? '', body: rest.join('\r\n\r\n') });
+      resolve({
+        status: Number(statusLine.split(' ')[1]) || 0,
+        contentType: header?.slice(13).trim() ?? '',
+        body: rest.join('\r\n\r\n'),
+      });
     };
     socket.on('data', (chunk) => chunks.push(chunk));
     socket.on('error', () => undefined);
@@ -314,7 +489,8 @@ describe('bad input over every operation of the three contracts', () => {
   const failures: string[] = [];
   const counts: Record<string, number> = {};
 
-  const stateOf = async (account: string) => (await mock.app.inject({ url: `/__admin/state?account=${encodeURIComponent(account)}` })).body;
+  const stateOf = async (account: string) =>
+    (await mock.app.inject({ url: `/__admin/state?account=${encodeURIComponent(account)}` })).body;
 
   beforeAll(async () => {
     mock = await createMockServer({
@@ -327,7 +503,11 @@ describe('bad input over every operation of the three contracts', () => {
     });
     port = Number(new URL(mock.url).port);
     // Open the three accounts (the docs' seeds), so the state compared is the seeded one.
-    for (const api of APIS) await mock.app.inject({ url: `${api.prefix}${api.name === 'casapay' ? '/v1/collection_cases' : '/webhooks'}`, headers: api.auth });
+    for (const api of APIS)
+      await mock.app.inject({
+        url: `${api.prefix}${api.name === 'casapay' ? '/v1/collection_cases' : '/webhooks'}`,
+        headers: api.auth,
+      });
   });
   afterAll(() => mock.close());
 
@@ -360,8 +540,17 @@ describe('bad input over every operation of the three contracts', () => {
       for (const op of api.contract.operations) probes.push(...probesFor(api, op, state));
     }
     await run(probes, async (probe) => {
-      const response = await mock.app.inject({ method: probe.method as 'GET', url: probe.url, headers: probe.headers, payload: probe.payload });
-      return { status: response.statusCode, contentType: String(response.headers['content-type'] ?? ''), body: response.body };
+      const response = await mock.app.inject({
+        method: probe.method as 'GET',
+        url: probe.url,
+        headers: probe.headers,
+        payload: probe.payload,
+      });
+      return {
+        status: response.statusCode,
+        contentType: String(response.headers['content-type'] ?? ''),
+        body: response.body,
+      };
     });
     expect(probes.length).toBeGreaterThan(2000);
   }, 120_000);
@@ -371,32 +560,71 @@ describe('bad input over every operation of the three contracts', () => {
     const probes: Probe[] = [];
     for (const api of APIS) {
       const path = api.name === 'casapay' ? '/v1/collection_cases' : `${api.prefix}/webhooks`;
-      const auth = Object.entries(api.auth).map(([k, v]) => `${k}: ${v}\r\n`).join('');
-      const raw = (kind: string, text: string, url = path): Probe => ({ kind, api, method: text.slice(0, text.indexOf(' ')), url, headers: {}, payload: text });
+      const auth = Object.entries(api.auth)
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join('');
+      const raw = (kind: string, text: string, url = path): Probe => ({
+        kind,
+        api,
+        method: text.slice(0, text.indexOf(' ')),
+        url,
+        headers: {},
+        payload: text,
+      });
       probes.push(
-        raw('absolute-form request line', request(`GET http://fuzz.example${path} HTTP/1.1`, 'Host: fuzz.example\r\n'), `http://fuzz.example${path}`),
-        raw('absolute-form request line', request(`GET http://fuzz.example${path} HTTP/1.1`, `Host: fuzz.example\r\n${auth}`), `http://fuzz.example${path}`),
-        raw('absolute-form request line', `POST http://127.0.0.1${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${auth}Content-Type: application/json\r\nContent-Length: 11\r\nConnection: close\r\n\r\n{"a":1e309}`, `http://127.0.0.1${path}`),
+        raw(
+          'absolute-form request line',
+          request(`GET http://fuzz.example${path} HTTP/1.1`, 'Host: fuzz.example\r\n'),
+          `http://fuzz.example${path}`,
+        ),
+        raw(
+          'absolute-form request line',
+          request(`GET http://fuzz.example${path} HTTP/1.1`, `Host: fuzz.example\r\n${auth}`),
+          `http://fuzz.example${path}`,
+        ),
+        raw(
+          'absolute-form request line',
+          `POST http://127.0.0.1${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${auth}Content-Type: application/json\r\nContent-Length: 11\r\nConnection: close\r\n\r\n{"a":1e309}`,
+          `http://127.0.0.1${path}`,
+        ),
         raw('missing Host', request(`GET ${path} HTTP/1.1`, auth)),
         raw('oversized head', request(`GET ${path} HTTP/1.1`, `Host: x\r\nX-Padding: ${'a'.repeat(20_000)}\r\n`)),
         raw('oversized head', request(`GET ${path}?q=${'a'.repeat(20_000)} HTTP/1.1`, 'Host: x\r\n')),
         raw('unknown method', request(`FOO ${path} HTTP/1.1`, 'Host: x\r\n')),
         raw('bad header', request(`GET ${path} HTTP/1.1`, 'Host: x\r\nBad Header: x\r\n')),
         raw('bad Content-Length', request(`POST ${path} HTTP/1.1`, 'Host: x\r\nContent-Length: abc\r\n')),
-        raw('Content-Length and chunked', request(`POST ${path} HTTP/1.1`, 'Host: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n')),
-        raw('bad chunk', `POST ${path} HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n`),
+        raw(
+          'Content-Length and chunked',
+          request(`POST ${path} HTTP/1.1`, 'Host: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n'),
+        ),
+        raw(
+          'bad chunk',
+          `POST ${path} HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n`,
+        ),
         raw('HTTP/9.9', request(`GET ${path} HTTP/9.9`, 'Host: x\r\n')),
         raw('CONNECT', request(`CONNECT ${path} HTTP/1.1`, 'Host: x\r\n')),
       );
     }
     const garbage = fc.sample(fc.uint8Array({ minLength: 1, maxLength: 200 }), { seed: SEED, numRuns: 20 });
-    for (const bytes of garbage) probes.push({ kind: 'socket garbage', api: APIS[0]!, method: 'GET', url: '/', headers: {}, payload: `${Buffer.from(bytes).toString('latin1')}\r\n\r\n` });
+    for (const bytes of garbage)
+      probes.push({
+        kind: 'socket garbage',
+        api: APIS[0]!,
+        method: 'GET',
+        url: '/',
+        headers: {},
+        payload: `${Buffer.from(bytes).toString('latin1')}\r\n\r\n`,
+      });
     await run(probes, (probe) => rawRequest(port, String(probe.payload)));
   }, 60_000);
 
   afterAll(() => {
     // One line per class, then the wrong answers: what a reader needs to see when this test fails.
-    console.info(`bad-input fuzz: ${Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    console.info(
+      `bad-input fuzz: ${Object.entries(counts)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')}`,
+    );
   });
 
   it('found nothing wrong', () => {
@@ -405,7 +633,9 @@ describe('bad input over every operation of the three contracts', () => {
       const kind = failure.slice(1, failure.indexOf(']'));
       byKind.set(kind, [...(byKind.get(kind) ?? []), failure]);
     }
-    const summary = [...byKind].map(([kind, list]) => `${kind}: ${list.length}\n  ${list.slice(0, 4).join('\n  ')}`).join('\n');
+    const summary = [...byKind]
+      .map(([kind, list]) => `${kind}: ${list.length}\n  ${list.slice(0, 4).join('\n  ')}`)
+      .join('\n');
     expect(failures.length, summary).toBe(0);
   });
 });

@@ -69,7 +69,12 @@ describe('bad input on the wire', () => {
   let port: number;
   const inject = (options: InjectOptions) => mock.app.inject(options);
   beforeAll(async () => {
-    mock = await createMockServer({ port: 0, logLevel: 'silent', seed: 'bad-input', clock: createClock({ start: TEST_NOW, frozen: true }) });
+    mock = await createMockServer({
+      port: 0,
+      logLevel: 'silent',
+      seed: 'bad-input',
+      clock: createClock({ start: TEST_NOW, frozen: true }),
+    });
     port = Number(new URL(mock.url).port);
   });
   afterAll(() => mock.close());
@@ -83,7 +88,9 @@ describe('bad input on the wire', () => {
     const query = await inject({ url: '/v1/collection_cases?created[gte]=1e309', headers: AUTH });
     expect(query.statusCode).toBe(400);
     expect(query.json().error).toMatchObject({ param: 'created[gte]' });
-    expect((await inject({ url: '/v1/events?created[lt]=Infinity', headers: AUTH })).json().error.param).toBe('created[lt]');
+    expect((await inject({ url: '/v1/events?created[lt]=Infinity', headers: AUTH })).json().error.param).toBe(
+      'created[lt]',
+    );
 
     const debitura = await inject({
       method: 'POST',
@@ -92,17 +99,23 @@ describe('bad input on the wire', () => {
       payload: `{"currencyCode":"EUR","amountToRecover":${'9'.repeat(400)},"debtor":{"type":"Company","countryAlpha2":"DE"}}`,
     });
     expect(debitura.statusCode).toBe(400);
-    expect(debitura.json()).toMatchObject({ error: 'parameter_invalid', message: expect.stringContaining('amountToRecover') });
+    expect(debitura.json()).toMatchObject({
+      error: 'parameter_invalid',
+      message: expect.stringContaining('amountToRecover'),
+    });
     // Nothing was stored with a number JSON cannot carry back.
     expect((await inject({ url: '/v1/collection_cases', headers: AUTH })).json().data).toEqual([]);
   });
 
   it('answers a Prefer it cannot serve with 400 naming Prefer, saying what the operation has', async () => {
-    const prefer = async (value: string, url = '/v1/collection_cases', headers: Record<string, string> = AUTH) => inject({ url, headers: { ...headers, prefer: value } });
+    const prefer = async (value: string, url = '/v1/collection_cases', headers: Record<string, string> = AUTH) =>
+      inject({ url, headers: { ...headers, prefer: value } });
     const notStatus = await prefer('code=999');
     expect(notStatus.statusCode).toBe(400);
     expect(notStatus.json().error).toMatchObject({ param: 'Prefer', message: expect.stringContaining('code=999') });
-    expect((await prefer('code=418')).json().error.message).toContain('listCollectionCases declares (200, 400, 401, 429, 5XX)');
+    expect((await prefer('code=418')).json().error.message).toContain(
+      'listCollectionCases declares (200, 400, 401, 429, 5XX)',
+    );
     expect((await prefer('code=200, example=no-such-example')).json().error.message).toContain('has the examples');
     const debitura = await prefer('code=999', '/debitura/referral/clients', { xapikey: 'bad-input' });
     expect(debitura.statusCode).toBe(400);
@@ -111,9 +124,15 @@ describe('bad input on the wire', () => {
   });
 
   it('serves an absolute-form and a percent-encoded request line as the origin form: authenticated, the same account', async () => {
-    const created = await inject({ method: 'POST', url: '/v1/collection_cases', headers: JSON_AUTH, payload: QUICKSTART_CASE });
+    const created = await inject({
+      method: 'POST',
+      url: '/v1/collection_cases',
+      headers: JSON_AUTH,
+      payload: QUICKSTART_CASE,
+    });
     expect(created.statusCode).toBe(201);
-    const line = (target: string, headers = '') => `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n${headers}Connection: close\r\n\r\n`;
+    const line = (target: string, headers = '') =>
+      `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n${headers}Connection: close\r\n\r\n`;
     expect((await raw(port, line('http://127.0.0.1/v1/collection_cases'))).status).toBe(401);
     expect((await raw(port, line('/%761/collection_cases'))).status).toBe(401);
     for (const target of ['http://example.test/v1/collection_cases', '/%761/%63ollection_cases']) {
@@ -133,9 +152,15 @@ describe('bad input on the wire', () => {
     const connect = await raw(port, 'CONNECT /v1/collection_cases HTTP/1.1\r\nHost: x\r\n\r\n');
     expect([connect.status, connect.body.error?.code]).toEqual([404, 'resource_not_found']);
 
-    const oversized = await raw(port, `GET /debitura/customer/cases HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`);
+    const oversized = await raw(
+      port,
+      `GET /debitura/customer/cases HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`,
+    );
     expect(oversized.status).toBe(400);
-    expect(oversized.body).toMatchObject({ error: 'headers_too_large', businessErrors: [{ type: 'headers_too_large' }] });
+    expect(oversized.body).toMatchObject({
+      error: 'headers_too_large',
+      businessErrors: [{ type: 'headers_too_large' }],
+    });
     const garbage = await raw(port, 'FOO /debitura/referral/clients HTTP/1.1\r\nHost: x\r\n\r\n');
     expect(garbage.body).toMatchObject({ error: 'request_malformed' });
   });
@@ -146,16 +171,36 @@ describe('bad input on the wire', () => {
   });
 
   it('ignores a body on DELETE (no undeclared 413 or 415)', async () => {
-    const clock = await inject({ method: 'POST', url: '/v1/test_helpers/test_clocks', headers: JSON_AUTH, payload: { frozen_time: TEST_NOW } });
+    const clock = await inject({
+      method: 'POST',
+      url: '/v1/test_helpers/test_clocks',
+      headers: JSON_AUTH,
+      payload: { frozen_time: TEST_NOW },
+    });
     expect(clock.statusCode).toBe(201);
-    const deleted = await inject({ method: 'DELETE', url: `/v1/test_helpers/test_clocks/${clock.json().id}`, headers: { ...AUTH, 'content-type': 'text/plain' }, payload: 'x'.repeat(2_000_000) });
+    const deleted = await inject({
+      method: 'DELETE',
+      url: `/v1/test_helpers/test_clocks/${clock.json().id}`,
+      headers: { ...AUTH, 'content-type': 'text/plain' },
+      payload: 'x'.repeat(2_000_000),
+    });
     expect([deleted.statusCode, deleted.json().deleted]).toEqual([200, true]);
   });
 
   it('ignores Idempotency-Key where Debitura’s contract does not declare it (POST /webhooks), so no undeclared 422', async () => {
     const headers = { xapikey: 'bad-input-idem', 'content-type': 'application/json', 'idempotency-key': 'same' };
-    const first = await inject({ method: 'POST', url: '/debitura/referral/webhooks', headers, payload: { url: 'https://127.0.0.1:9/a', events: ['case.created'] } });
-    const second = await inject({ method: 'POST', url: '/debitura/referral/webhooks', headers, payload: { url: 'https://127.0.0.1:9/b', events: ['case.created'] } });
+    const first = await inject({
+      method: 'POST',
+      url: '/debitura/referral/webhooks',
+      headers,
+      payload: { url: 'https://127.0.0.1:9/a', events: ['case.created'] },
+    });
+    const second = await inject({
+      method: 'POST',
+      url: '/debitura/referral/webhooks',
+      headers,
+      payload: { url: 'https://127.0.0.1:9/b', events: ['case.created'] },
+    });
     expect([first.statusCode, second.statusCode]).toEqual([201, 201]);
     expect(second.json().id).not.toBe(first.json().id);
   });

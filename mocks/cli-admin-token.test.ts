@@ -12,7 +12,11 @@ const { CASAPAY_MOCK_ADMIN_TOKEN: _unset, ...env } = process.env;
 
 describe('casapay-mock --host 0.0.0.0', () => {
   it('refuses to start without an admin token, saying why', () => {
-    const run = spawnSync(process.execPath, [CLI, '--host', '0.0.0.0', '--port', '0'], { encoding: 'utf8', timeout: 20_000, env });
+    const run = spawnSync(process.execPath, [CLI, '--host', '0.0.0.0', '--port', '0'], {
+      encoding: 'utf8',
+      timeout: 20_000,
+      env,
+    });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/refusing to listen on 0\.0\.0\.0 without an admin token/);
   });
@@ -22,7 +26,10 @@ describe('casapay-mock --host 0.0.0.0', () => {
     let base = '';
     let token = '';
     beforeAll(async () => {
-      child = spawn(process.execPath, [CLI, '--host', '0.0.0.0', '--port', '0', '--generate-admin-token', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'], env });
+      child = spawn(process.execPath, [CLI, '--host', '0.0.0.0', '--port', '0', '--generate-admin-token', '--quiet'], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env,
+      });
       const line = await new Promise<string>((resolve, reject) => {
         let out = '';
         child.stdout!.on('data', (chunk: Buffer) => {

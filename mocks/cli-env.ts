@@ -6,7 +6,8 @@
 /**
  * @example envName('--error-rate') // 'CASAPAY_MOCK_ERROR_RATE'
  */
-export const envName = (flag: string): string => `CASAPAY_MOCK_${flag.replace(/^--/, '').replace(/-/g, '_').toUpperCase()}`;
+export const envName = (flag: string): string =>
+  `CASAPAY_MOCK_${flag.replace(/^--/, '').replace(/-/g, '_').toUpperCase()}`;
 
 /** Where the port came from, in commander's terms (`cli`, `env`, `default`, …). */
 export type PortSource = string | undefined;
@@ -16,11 +17,20 @@ export type PortSource = string | undefined;
  * Throws naming `PORT` when it is set but not a port, rather than ignoring it.
  * @example choosePort({ value: 4010, source: 'default' }, { PORT: '5100' }) // { port: 5100, from: 'PORT' }
  */
-export function choosePort(parsed: { value: number; source: PortSource }, env: Readonly<Record<string, string | undefined>>): { port: number; from: string } {
-  const fromFlag = { port: parsed.value, from: parsed.source === 'env' ? 'CASAPAY_MOCK_PORT' : parsed.source === 'cli' ? '--port' : 'default' };
+export function choosePort(
+  parsed: { value: number; source: PortSource },
+  env: Readonly<Record<string, string | undefined>>,
+): { port: number; from: string } {
+  const fromFlag = {
+    port: parsed.value,
+    from: parsed.source === 'env' ? 'CASAPAY_MOCK_PORT' : parsed.source === 'cli' ? '--port' : 'default',
+  };
   const raw = env.PORT;
   if (parsed.source === 'cli' || raw === undefined || raw === '') return fromFlag;
   const port = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || port > 65535) throw new Error(`PORT=${raw} is not a port (a whole number from 0 to 65535); unset it or pass --port / CASAPAY_MOCK_PORT.`);
+  if (!/^\d+$/.test(raw.trim()) || port > 65535)
+    throw new Error(
+      `PORT=${raw} is not a port (a whole number from 0 to 65535); unset it or pass --port / CASAPAY_MOCK_PORT.`,
+    );
   return { port, from: 'PORT' };
 }

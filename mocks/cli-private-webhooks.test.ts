@@ -9,13 +9,20 @@ import { envName } from './cli-env.js';
 
 const CLI = path.join(repoRoot, 'dist/mocks/cli.js');
 const { CASAPAY_MOCK_ADMIN_TOKEN: _unset, ...env } = process.env;
-const run = (args: string[], extraEnv: Record<string, string> = {}) => spawnSync(process.execPath, [CLI, '--port', '0', '--quiet', ...args], { encoding: 'utf8', timeout: 20_000, env: { ...env, ...extraEnv } });
+const run = (args: string[], extraEnv: Record<string, string> = {}) =>
+  spawnSync(process.execPath, [CLI, '--port', '0', '--quiet', ...args], {
+    encoding: 'utf8',
+    timeout: 20_000,
+    env: { ...env, ...extraEnv },
+  });
 
 describe('casapay-mock --block-private-webhooks', () => {
   it('refuses a --webhook-url into a private range, saying which flag and why', () => {
     const result = run(['--block-private-webhooks', '--webhook-url', 'http://10.0.0.5/hooks']);
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/casapay-mock: --webhook-url http:\/\/10\.0\.0\.5\/hooks: its host 10\.0\.0\.5 is a private \(RFC 1918\) address/);
+    expect(result.stderr).toMatch(
+      /casapay-mock: --webhook-url http:\/\/10\.0\.0\.5\/hooks: its host 10\.0\.0\.5 is a private \(RFC 1918\) address/,
+    );
   });
 
   it(`is also ${envName('--block-private-webhooks')}`, () => {

@@ -7,20 +7,31 @@ import { choosePort } from './cli-env.js';
 import pkg from '../package.json' with { type: 'json' };
 
 const cli = (args: string[], env: Record<string, string | undefined> = {}) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'mocks/cli.ts', ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000, env: { ...process.env, PORT: undefined, CASAPAY_MOCK_PORT: undefined, ...env } });
+  spawnSync(process.execPath, ['--import', 'tsx', 'mocks/cli.ts', ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, PORT: undefined, CASAPAY_MOCK_PORT: undefined, ...env },
+  });
 
 describe('choosePort', () => {
   it.each([
     [{ value: 4010, source: 'default' }, {}, { port: 4010, from: 'default' }],
     [{ value: 4010, source: 'default' }, { PORT: '5100' }, { port: 5100, from: 'PORT' }],
-    [{ value: 6000, source: 'env' }, { PORT: '5100', CASAPAY_MOCK_PORT: '6000' }, { port: 5100, from: 'PORT' }],
+    [
+      { value: 6000, source: 'env' },
+      { PORT: '5100', CASAPAY_MOCK_PORT: '6000' },
+      { port: 5100, from: 'PORT' },
+    ],
     [{ value: 6000, source: 'env' }, { CASAPAY_MOCK_PORT: '6000' }, { port: 6000, from: 'CASAPAY_MOCK_PORT' }],
     [{ value: 7000, source: 'cli' }, { PORT: '5100' }, { port: 7000, from: '--port' }],
     [{ value: 4010, source: 'default' }, { PORT: '' }, { port: 4010, from: 'default' }],
   ])('%j with %j → %j', (parsed, env, want) => expect(choosePort(parsed, env)).toEqual(want));
 
   it.each(['abc', '-1', '70000', '1.5'])('refuses PORT=%s, naming it', (value) => {
-    expect(() => choosePort({ value: 4010, source: 'default' }, { PORT: value })).toThrow(new RegExp(`PORT=${value.replace('.', '\\.')} is not a port`));
+    expect(() => choosePort({ value: 4010, source: 'default' }, { PORT: value })).toThrow(
+      new RegExp(`PORT=${value.replace('.', '\\.')} is not a port`),
+    );
   });
 });
 
@@ -55,7 +66,11 @@ describe('casapay-mock', () => {
 
   it('listens on PORT when --port is not given (npm start, the Docker image)', async () => {
     // PORT=0 is "any free port": the start-up line says the port came from PORT, then the mock answers there.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'mocks/cli.ts', '--quiet'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, PORT: '0', CASAPAY_MOCK_PORT: '1' } });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'mocks/cli.ts', '--quiet'], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, PORT: '0', CASAPAY_MOCK_PORT: '1' },
+    });
     try {
       const line = await new Promise<string>((resolve, reject) => {
         let out = '';

@@ -19,7 +19,10 @@ const sources = files.filter((file) => !file.endsWith('.test.ts'));
 function importsOf(text: string, file: string): string[] {
   return ts.preProcessFile(text, true, true).importedFiles.map(({ fileName }) => {
     if (!fileName.startsWith('.')) return fileName;
-    return path.relative(mocks, path.resolve(path.dirname(path.join(engine, file)), fileName)).split(path.sep).join('/');
+    return path
+      .relative(mocks, path.resolve(path.dirname(path.join(engine, file)), fileName))
+      .split(path.sep)
+      .join('/');
   });
 }
 
@@ -36,13 +39,23 @@ const apiOnlyCodes = (): string[] => {
       }
     }),
   );
-  return [...new Set([...casapay, ...debitura])].filter((code) => code && !(ENGINE_ERROR_CODES as readonly string[]).includes(code));
+  return [...new Set([...casapay, ...debitura])].filter(
+    (code) => code && !(ENGINE_ERROR_CODES as readonly string[]).includes(code),
+  );
 };
 
 /** What would name an API: a URL prefix, a key shape, an error code no engine path raises. */
 function namesAnApi(text: string, codes: readonly string[]): string[] {
   const found: string[] = [];
-  for (const pattern of [/['"`]\/v1\b/, /\/debitura\b/, /\bsk_(?:test|live)/, /\bsk_\(/, /\bdebitura(?:-direct)?:/, /\bXApiKey\b/, /X-CasaPay-Signature/i]) {
+  for (const pattern of [
+    /['"`]\/v1\b/,
+    /\/debitura\b/,
+    /\bsk_(?:test|live)/,
+    /\bsk_\(/,
+    /\bdebitura(?:-direct)?:/,
+    /\bXApiKey\b/,
+    /X-CasaPay-Signature/i,
+  ]) {
     const match = pattern.exec(text);
     if (match) found.push(match[0]);
   }
@@ -57,11 +70,13 @@ describe('the engine names no API', () => {
 
   it.each(files)('%s imports nothing of an API, the operator or the composition root', (file) => {
     const text = readFileSync(path.join(engine, file), 'utf8');
-    const outside = importsOf(text, file).filter((target) => /^(?:apis|operator)\//.test(target) || /^(?:server|cli|test-support)\.(?:js|ts)$/.test(target));
+    const outside = importsOf(text, file).filter(
+      (target) => /^(?:apis|operator)\//.test(target) || /^(?:server|cli|test-support)\.(?:js|ts)$/.test(target),
+    );
     expect(outside).toEqual([]);
   });
 
-  it.each(sources)('%s imports no generated types (an API\'s shapes)', (file) => {
+  it.each(sources)("%s imports no generated types (an API's shapes)", (file) => {
     const text = readFileSync(path.join(engine, file), 'utf8');
     expect(importsOf(text, file).filter((target) => target.startsWith('../generated/'))).toEqual([]);
   });
@@ -72,11 +87,20 @@ describe('the engine names no API', () => {
 
   it('the checks catch what they look for', () => {
     const codes = apiOnlyCodes();
-    expect(codes).toEqual(expect.arrayContaining(['state_invalid', 'no_partner_available', 'token_expired', 'client_not_linked']));
+    expect(codes).toEqual(
+      expect.arrayContaining(['state_invalid', 'no_partner_available', 'token_expired', 'client_not_linked']),
+    );
     expect(codes).not.toContain('parameter_invalid');
     expect(namesAnApi("if (url.startsWith('/v1/')) key = 'sk_test_x';", codes)).toEqual(["'/v1", 'sk_test']);
-    expect(namesAnApi("throw new ApiError(401, 'authentication_error', 'token_expired', '…')", codes)).toEqual(['token_expired']);
+    expect(namesAnApi("throw new ApiError(401, 'authentication_error', 'token_expired', '…')", codes)).toEqual([
+      'token_expired',
+    ]);
     expect(namesAnApi("const prefix = '/debitura/customer'; headers.XApiKey", codes)).toEqual(['/debitura', 'XApiKey']);
-    expect(importsOf("import { x } from '../apis/casapay/state.js';\nconst y = await import('../operator/admin.js');", 'pipeline.ts')).toEqual(['apis/casapay/state.js', 'operator/admin.js']);
+    expect(
+      importsOf(
+        "import { x } from '../apis/casapay/state.js';\nconst y = await import('../operator/admin.js');",
+        'pipeline.ts',
+      ),
+    ).toEqual(['apis/casapay/state.js', 'operator/admin.js']);
   });
 });

@@ -18,7 +18,10 @@ beforeAll(async () => {
   // A receiver that never answers: deliveries stay open, queued or waiting, the most they can hold.
   hole = net.createServer((socket) => {
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket)).on('error', () => undefined).resume();
+    socket
+      .on('close', () => sockets.delete(socket))
+      .on('error', () => undefined)
+      .resume();
   });
   await new Promise<void>((resolve) => hole.listen(0, '127.0.0.1', resolve));
   mock = await startMock({ maxAccounts: MAX_ACCOUNTS });
@@ -31,7 +34,9 @@ afterAll(async () => {
 });
 
 async function accountWithDeliveries(key: string, url: string) {
-  expect((await mock.call('POST', '/v1/webhook_endpoints', { key, body: { url, enabled_events: ['*'] } })).status).toBe(201);
+  expect((await mock.call('POST', '/v1/webhook_endpoints', { key, body: { url, enabled_events: ['*'] } })).status).toBe(
+    201,
+  );
   expect((await mock.call('POST', '/v1/collection_cases', { key, body: QUICKSTART_CASE })).status).toBe(201);
 }
 
@@ -39,7 +44,8 @@ it(`${ACCOUNTS} accounts with webhooks through a mock that keeps ${MAX_ACCOUNTS}
   const { port } = hole.address() as AddressInfo;
   const keys = Array.from({ length: ACCOUNTS }, (_, i) => `sk_test_evicted_${i}`);
   // Half the receivers never answer (attempts in flight and queued), half refuse (retries waiting).
-  for (const [i, key] of keys.entries()) await accountWithDeliveries(key, i % 2 ? `http://127.0.0.1:${port}/hooks` : 'http://127.0.0.1:9/refused');
+  for (const [i, key] of keys.entries())
+    await accountWithDeliveries(key, i % 2 ? `http://127.0.0.1:${port}/hooks` : 'http://127.0.0.1:9/refused');
   const retained = mock.sandbox.retained;
   expect(mock.sandbox.store.size).toBe(MAX_ACCOUNTS);
   expect(retained.dispatcher.owners).toBeLessThanOrEqual(MAX_ACCOUNTS);
@@ -52,7 +58,11 @@ it(`${ACCOUNTS} accounts with webhooks through a mock that keeps ${MAX_ACCOUNTS}
   expect(mock.journal.entries({ account: keys.at(-1) }).length).toBeGreaterThan(0);
 
   // Reset releases the same.
-  for (const key of keys.slice(-MAX_ACCOUNTS)) expect((await mock.call('POST', `/__admin/reset?account=${key}`, { key: null, unchecked: true })).status).toBe(200);
-  expect(mock.sandbox.retained).toMatchObject({ eventsWithDeliveries: 0, dispatcher: { owners: 0, events: 0, unfinished: 0 } });
+  for (const key of keys.slice(-MAX_ACCOUNTS))
+    expect((await mock.call('POST', `/__admin/reset?account=${key}`, { key: null, unchecked: true })).status).toBe(200);
+  expect(mock.sandbox.retained).toMatchObject({
+    eventsWithDeliveries: 0,
+    dispatcher: { owners: 0, events: 0, unfinished: 0 },
+  });
   expect(mock.journal.entries({ account: keys.at(-1) })).toEqual([]);
 });

@@ -155,13 +155,23 @@ const parseQuery = (query: string): Record<string, unknown> =>
 const JSON_LIMIT = 1024 * 1024;
 
 function fastifySchemasUnused(): never {
-  throw new Error('Routes of the mock are validated by the pipeline against the contract; do not give them Fastify schemas.');
+  throw new Error(
+    'Routes of the mock are validated by the pipeline against the contract; do not give them Fastify schemas.',
+  );
 }
 
 /** The names of one flag (--defect, --variant) split into CasaPay's and Debitura's; an unknown name lists both tables. */
-function splitByApi(names: readonly string[] = [], kind: string, casapay: Readonly<Record<string, string>>, debitura: Readonly<Record<string, string>>): [string[], string[]] {
+function splitByApi(
+  names: readonly string[] = [],
+  kind: string,
+  casapay: Readonly<Record<string, string>>,
+  debitura: Readonly<Record<string, string>>,
+): [string[], string[]] {
   const unknown = names.filter((name) => !(name in casapay) && !(name in debitura));
-  if (unknown.length) throw new Error(`Unknown ${kind}(s): ${unknown.join(', ')}. Known: ${[...Object.keys(casapay), ...Object.keys(debitura)].join(', ')}.`);
+  if (unknown.length)
+    throw new Error(
+      `Unknown ${kind}(s): ${unknown.join(', ')}. Known: ${[...Object.keys(casapay), ...Object.keys(debitura)].join(', ')}.`,
+    );
   return [names.filter((name) => name in casapay), names.filter((name) => name in debitura)];
 }
 
@@ -207,9 +217,15 @@ const rawErrorAnswer = (modules: readonly ApiModule[], path: string, error: ApiE
 };
 
 /** A per-account bound: the option, else the shared default when shared, else none; a whole number ≥ 1. */
-function perAccountBound(name: string, given: number | undefined, shared: boolean, sharedDefault: number): number | undefined {
+function perAccountBound(
+  name: string,
+  given: number | undefined,
+  shared: boolean,
+  sharedDefault: number,
+): number | undefined {
   const bound = given ?? (shared ? sharedDefault : undefined);
-  if (bound !== undefined && (!Number.isInteger(bound) || bound < 1)) throw new Error(`${name} must be a whole number of at least 1, got ${bound}.`);
+  if (bound !== undefined && (!Number.isInteger(bound) || bound < 1))
+    throw new Error(`${name} must be a whole number of at least 1, got ${bound}.`);
   return bound;
 }
 
@@ -239,13 +255,19 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   // Before anything else: a shared listen without a token is refused with the reason.
   const access = accessFor(host, options.adminToken);
   const maxAccounts = options.maxAccounts ?? (access.shared ? DEFAULT_SHARED_MAX_ACCOUNTS : undefined);
-  if (maxAccounts !== undefined && (!Number.isInteger(maxAccounts) || maxAccounts < 1)) throw new Error(`max accounts must be a whole number of at least 1, got ${maxAccounts}.`);
+  if (maxAccounts !== undefined && (!Number.isInteger(maxAccounts) || maxAccounts < 1))
+    throw new Error(`max accounts must be a whole number of at least 1, got ${maxAccounts}.`);
   // Per-account bounds: anyone holding a key can reach a shared mock (or one with an admin token); on
   // loopback one developer's tests and benchmarks may hold as much as the machine can.
   const sharedBounds = access.shared || access.token !== undefined;
   const maxObjects = perAccountBound('max objects', options.maxObjects, sharedBounds, DEFAULT_SHARED_MAX_OBJECTS);
   const maxEvents = perAccountBound('max events', options.maxEvents, sharedBounds, DEFAULT_SHARED_MAX_EVENTS);
-  const maxIdempotencyKeys = perAccountBound('max idempotency keys', options.maxIdempotencyKeys, sharedBounds, DEFAULT_SHARED_MAX_IDEMPOTENCY_KEYS);
+  const maxIdempotencyKeys = perAccountBound(
+    'max idempotency keys',
+    options.maxIdempotencyKeys,
+    sharedBounds,
+    DEFAULT_SHARED_MAX_IDEMPOTENCY_KEYS,
+  );
   const contract = options.contract ?? loadContract();
   // One --defect flag for both APIs: Debitura's names go to the Debitura module.
   const [casapayDefectNames, debituraDefectNames] = splitByApi(options.defects, 'defect', DEFECTS, DEBITURA_DEFECTS);
@@ -255,11 +277,20 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   // Variants draw from their own seeded stream, so turning one on does not change the ids a seed mints.
   const variantRandom = createIdMinter(options.seed === undefined ? undefined : `${options.seed}:variants`);
   // One --variant flag for both APIs, as for defects.
-  const [casapayVariantNames, debituraVariantNames] = splitByApi(options.variants, 'variant', VARIANTS, DEBITURA_VARIANTS);
+  const [casapayVariantNames, debituraVariantNames] = splitByApi(
+    options.variants,
+    'variant',
+    VARIANTS,
+    DEBITURA_VARIANTS,
+  );
   const variants = variantHooks(parseVariants(casapayVariantNames), { contract, random: variantRandom.fraction });
   // Anyone who can reach a shared mock (or one with an admin token) may register webhooks: none into private networks.
   const blockPrivateWebhooks = options.blockPrivateWebhooks ?? (access.shared || access.token !== undefined);
-  if (options.webhookUrl !== undefined) await checkStartupWebhookUrl(options.webhookUrl, { blocking: blockPrivateWebhooks, resolve: options.webhookResolve });
+  if (options.webhookUrl !== undefined)
+    await checkStartupWebhookUrl(options.webhookUrl, {
+      blocking: blockPrivateWebhooks,
+      resolve: options.webhookResolve,
+    });
   const sandbox = new Sandbox({
     contract,
     clock,
@@ -286,11 +317,22 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     webhookSecret: options.webhookSecret,
     webhookSigning: options.webhookSigning,
   });
-  const debitura = createDebitura({ sandbox, defects: parseDebituraDefects(debituraDefectNames), variants: parseDebituraVariants(debituraVariantNames), scenario: options.scenario });
-  const modules: readonly ApiModule[] = [casapay, debitura, ...(options.apis ?? []).map((make) => make({ sandbox, clock }))];
+  const debitura = createDebitura({
+    sandbox,
+    defects: parseDebituraDefects(debituraDefectNames),
+    variants: parseDebituraVariants(debituraVariantNames),
+    scenario: options.scenario,
+  });
+  const modules: readonly ApiModule[] = [
+    casapay,
+    debitura,
+    ...(options.apis ?? []).map((make) => make({ sandbox, clock })),
+  ];
   // --scenario names a scenario of one of the APIs (mocks/apis/*/scenarios/).
   if (options.scenario && !modules.some((module) => module.scenarioNames().includes(options.scenario!))) {
-    throw new Error(`Unknown scenario '${options.scenario}'. Known: ${modules.flatMap((module) => module.scenarioNames()).join(', ')}.`);
+    throw new Error(
+      `Unknown scenario '${options.scenario}'. Known: ${modules.flatMap((module) => module.scenarioNames()).join(', ')}.`,
+    );
   }
   attachModules(sandbox, modules);
   const renderFor = (url: string) => moduleFor(modules, url).renderError;
@@ -300,7 +342,14 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   const level = options.logLevel ?? 'info';
   // Request lines and pino's JSON lines go through one buffered writer (see log-writer.ts).
   // Its "N log lines dropped" line is a pino line (level warn) when the log is JSON.
-  const droppedLine = options.logJson ? (count: number) => JSON.stringify({ level: 40, time: realNowMs(), msg: `${count} log lines dropped (the log output was not keeping up or failed)` }) : undefined;
+  const droppedLine = options.logJson
+    ? (count: number) =>
+        JSON.stringify({
+          level: 40,
+          time: realNowMs(),
+          msg: `${count} log lines dropped (the log output was not keeping up or failed)`,
+        })
+    : undefined;
   const logOut = level === 'silent' ? undefined : createLineWriter({ droppedLine });
   const app = Fastify({
     logger: options.logJson && logOut ? { level, stream: logOut } : false,
@@ -319,14 +368,17 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     return503OnClosing: false,
     // The pipeline validates with the contract's own validators and no route declares a Fastify
     // schema, so Fastify's ajv and fast-json-stringify compilers are never loaded (~17 ms at start).
-    schemaController: { compilersFactory: { buildValidator: fastifySchemasUnused, buildSerializer: fastifySchemasUnused } },
+    schemaController: {
+      compilersFactory: { buildValidator: fastifySchemasUnused, buildSerializer: fastifySchemasUnused },
+    },
     // Answers Fastify writes itself (before any route or hook runs) still carry the error envelope.
     frameworkErrors: (error, request, reply) => {
       // A path parameter beyond the router's 2048 characters breaks the contract's maxLength (100) like
       // one of 101 characters does: the same 400 (the route is unknown here, so no param name).
-      const apiError = (error as { code?: string }).code === 'FST_ERR_MAX_PARAM_LENGTH'
-        ? errors.parameterInvalid(null, 'A path parameter is longer than 100 characters.')
-        : errors.urlInvalid(request.url.split('?')[0]!.slice(0, 200));
+      const apiError =
+        (error as { code?: string }).code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? errors.parameterInvalid(null, 'A path parameter is longer than 100 characters.')
+          : errors.urlInvalid(request.url.split('?')[0]!.slice(0, 200));
       const { status, body } = renderFor(request.url)(apiError);
       void (reply as unknown as FastifyReply).code(status).header('Request-Id', request.id).send(body);
     },
@@ -339,7 +391,9 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
       if (code === 'ECONNRESET' || socket.destroyed) return;
       if (socket.writable) {
         const apiError = code === 'HPE_HEADER_OVERFLOW' ? errors.headersTooLarge() : errors.requestMalformed();
-        socket.write(rawErrorAnswer(modules, targetOf((error as { rawPacket?: unknown }).rawPacket), apiError, nextRequestId()));
+        socket.write(
+          rawErrorAnswer(modules, targetOf((error as { rawPacket?: unknown }).rawPacket), apiError, nextRequestId()),
+        );
       }
       socket.destroy(error);
     },
@@ -359,8 +413,14 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   };
   // A string parser for the common type (Fastify matches those first), a pattern for `+json` types.
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: JSON_LIMIT }, parseJson);
-  app.addContentTypeParser(/^(?:application\/[\w.+-]+\+json|text\/json)/, { parseAs: 'string', bodyLimit: JSON_LIMIT }, parseJson);
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: JSON_LIMIT }, (_request, raw, done) => done(null, (raw as Buffer).length ? raw : undefined));
+  app.addContentTypeParser(
+    /^(?:application\/[\w.+-]+\+json|text\/json)/,
+    { parseAs: 'string', bodyLimit: JSON_LIMIT },
+    parseJson,
+  );
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: JSON_LIMIT }, (_request, raw, done) =>
+    done(null, (raw as Buffer).length ? raw : undefined),
+  );
   await app.register(multipart, { throwFileSizeLimit: true });
   // Before CORS and the routes, so its hooks cover the preflight route and every admin and console route.
   installBrowserGuard(app, { access, allowedHosts: options.allowedHosts, render: renderCasaPayError });
@@ -376,7 +436,11 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
 
   // Journal first (so refused, failed and dropped requests are recorded), then faults (ahead of
   // authentication: a slow or failing network comes before the API reads the key), then /__admin.
-  const journal = installJournal(app, { now: () => clock.nowMs(), limit: options.journalLimit, maxBytes: options.journalMaxBytes });
+  const journal = installJournal(app, {
+    now: () => clock.nowMs(),
+    limit: options.journalLimit,
+    maxBytes: options.journalMaxBytes,
+  });
   // An evicted or reset account's journal entries go with it (an X-Mock-Scenario session files under
   // its base key, which stays).
   sandbox.onAccountGone((key) => {
@@ -401,7 +465,13 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     applyScenario: casapay.applyScenario,
   });
   const consolePage = await registerConsole(app, { access });
-  await registerFrontDoor(app, { contract, scenarios: casapay.scenarios, docsApiKey: DOCS_API_KEY, page: consolePage, otherApis: modules.flatMap((module) => module.listings) });
+  await registerFrontDoor(app, {
+    contract,
+    scenarios: casapay.scenarios,
+    docsApiKey: DOCS_API_KEY,
+    page: consolePage,
+    otherApis: modules.flatMap((module) => module.listings),
+  });
   for (const module of modules) module.install?.(app);
 
   const logUnexpected = (request: FastifyRequest, error: unknown) => {
@@ -409,11 +479,21 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     if (level !== 'silent' && !options.logJson) console.error(error);
   };
   // An answer no route wrote is still in the shape of the API its URL belongs to.
-  app.setErrorHandler((error, request, reply) => sendError(reply, request, toApiError(error, request, logUnexpected), renderFor(request.url)));
-  app.setNotFoundHandler((request, reply) => sendError(reply, request, errors.routeNotFound(request.method, request.url.split('?')[0]!), renderFor(request.url)));
+  app.setErrorHandler((error, request, reply) =>
+    sendError(reply, request, toApiError(error, request, logUnexpected), renderFor(request.url)),
+  );
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, request, errors.routeNotFound(request.method, request.url.split('?')[0]!), renderFor(request.url)),
+  );
 
   // HTTP/1.1 without Host (RFC 9112 §3.2): a 400 in the API's shape instead of Node's bare one.
-  app.addHook('onRequest', (request, _reply, done) => done(request.headers.host === undefined && request.raw.httpVersion === '1.1' ? (errors.hostMissing() as unknown as FastifyError) : undefined));
+  app.addHook('onRequest', (request, _reply, done) =>
+    done(
+      request.headers.host === undefined && request.raw.httpVersion === '1.1'
+        ? (errors.hostMissing() as unknown as FastifyError)
+        : undefined,
+    ),
+  );
 
   // A body on DELETE has no meaning (RFC 9110 §9.3.5): ignored as on GET, so DELETE never answers the undeclared 413 or 415.
   app.addHttpMethod('DELETE', { hasBody: false, overrideExisting: true });
@@ -427,7 +507,9 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   if ((level === 'info' || level === 'debug') && !options.logJson) {
     // A callback hook (no promise per request) writing to the buffered writer (no syscall per request).
     app.addHook('onResponse', (request, reply, done) => {
-      logOut!.line(`${request.method} ${request.url} → ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms ${request.id}`);
+      logOut!.line(
+        `${request.method} ${request.url} → ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms ${request.id}`,
+      );
       done();
     });
   }
@@ -435,7 +517,13 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   // Each API mounts its contracts: its authentication, its routes through the engine's pipeline.
   const compiled: CompiledOperation[] = [];
   for (const module of modules) {
-    compiled.push(...(await module.mount(app, { validateResponses: options.validateResponses ?? false, logUnexpected, preferForPrism: stripFaultPreferences })));
+    compiled.push(
+      ...(await module.mount(app, {
+        validateResponses: options.validateResponses ?? false,
+        logUnexpected,
+        preferForPrism: stripFaultPreferences,
+      })),
+    );
   }
 
   // Time passes even when nobody calls: run what the clock has made due once a second.

@@ -26,7 +26,9 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts the CLI with stdout as given; resolves once /__admin/health answers. */
-async function startCli(stdout: 'pipe' | number): Promise<{ child: ChildProcess; base: string; exited: Promise<number | null> }> {
+async function startCli(
+  stdout: 'pipe' | number,
+): Promise<{ child: ChildProcess; base: string; exited: Promise<number | null> }> {
   const port = await freePort();
   const child = spawn(process.execPath, [CLI, '--port', String(port)], { stdio: ['ignore', stdout, 'pipe'], env });
   children.push(child);
@@ -34,7 +36,10 @@ async function startCli(stdout: 'pipe' | number): Promise<{ child: ChildProcess;
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
     if (child.exitCode !== null) throw new Error(`the CLI exited with ${child.exitCode}`);
-    const up = await fetch(`${base}/__admin/health`).then((r) => r.ok, () => false);
+    const up = await fetch(`${base}/__admin/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (up) return { child, base, exited };
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -44,9 +49,14 @@ async function startCli(stdout: 'pipe' | number): Promise<{ child: ChildProcess;
 /** Fires slow requests, waits until the mock holds them all, sends SIGTERM; every one must be answered. */
 async function sigtermWithRequestsInFlight(base: string, child: ChildProcess) {
   const slow = Array.from({ length: IN_FLIGHT }, (_, i) =>
-    fetch(`${base}/v1/collection_cases?limit=${i + 1}`, { headers: { authorization: 'Bearer sk_test_shutdown', prefer: 'latency=1000' } }).then(
-      async (response) => ({ status: response.status, body: await response.json() as { object?: string } }),
-      (error: Error) => ({ status: 0, body: { object: `${error.message}: ${String((error.cause as Error | undefined)?.message)}` } }),
+    fetch(`${base}/v1/collection_cases?limit=${i + 1}`, {
+      headers: { authorization: 'Bearer sk_test_shutdown', prefer: 'latency=1000' },
+    }).then(
+      async (response) => ({ status: response.status, body: (await response.json()) as { object?: string } }),
+      (error: Error) => ({
+        status: 0,
+        body: { object: `${error.message}: ${String((error.cause as Error | undefined)?.message)}` },
+      }),
     ),
   );
   // Time for the requests to reach the mock; each takes 1 s to answer, so they are all still in flight.

@@ -32,7 +32,8 @@ export interface TestMock extends MockServer {
 
 /** The contract's own example of the quickstart's create body. */
 export const QUICKSTART_CASE: components['schemas']['CollectionCaseCreateParams'] =
-  contract.document.paths['/v1/collection_cases'].post.requestBody.content['application/json'].examples.quickstart.value;
+  contract.document.paths['/v1/collection_cases'].post.requestBody.content['application/json'].examples.quickstart
+    .value;
 
 export async function startMock(options: MockServerOptions = {}): Promise<TestMock> {
   const mock = await createMockServer({
@@ -44,7 +45,11 @@ export async function startMock(options: MockServerOptions = {}): Promise<TestMo
     webhookRetryDelaysMs: [20, 40],
     ...options,
   });
-  const call = async (method: string, path: string, { body, key = 'sk_test_mock_tests', headers = {}, unchecked }: CallOptions = {}) => {
+  const call = async (
+    method: string,
+    path: string,
+    { body, key = 'sk_test_mock_tests', headers = {}, unchecked }: CallOptions = {},
+  ) => {
     const init: RequestInit = { method, headers: { ...headers } };
     if (key) (init.headers as Record<string, string>).authorization = `Bearer ${key}`;
     if (body !== undefined) {
@@ -61,8 +66,15 @@ export async function startMock(options: MockServerOptions = {}): Promise<TestMo
       const operation = contract.match(method, path.split('?')[0]!);
       expect(operation, `${method} ${path} is not a contract operation`).toBeDefined();
       const validate = contract.closed().responseValidator(operation!.operationId, response.status);
-      expect(validate, `${operation!.operationId} does not declare ${response.status}: ${JSON.stringify(parsed)}`).not.toBeUndefined();
-      if (validate) expect(validate(parsed), `${operation!.operationId} ${response.status}: ${describeErrors(validate.errors)}`).toBe(true);
+      expect(
+        validate,
+        `${operation!.operationId} does not declare ${response.status}: ${JSON.stringify(parsed)}`,
+      ).not.toBeUndefined();
+      if (validate)
+        expect(
+          validate(parsed),
+          `${operation!.operationId} ${response.status}: ${describeErrors(validate.errors)}`,
+        ).toBe(true);
       expect(response.headers.get('request-id')).toMatch(/^req_/);
     }
     return { status: response.status, body: parsed, headers: response.headers };

@@ -41,7 +41,8 @@ it(`holds at most ${LIMIT} sockets to a receiver that never answers, with ${EVEN
   const account = casapayAccount(mock.sandbox.account('sk_test_black_hole'));
   // Every event about its own object, so none waits for another's delivery: the worst case for sockets.
   const fx = mock.apis.casapay.contextFor(account);
-  for (let i = 0; i < EVENTS; i++) fx.emit('collection_case.updated', { object: 'collection_case', id: `dc_hole_${i}` });
+  for (let i = 0; i < EVENTS; i++)
+    fx.emit('collection_case.updated', { object: 'collection_case', id: `dc_hole_${i}` });
   fx.flush();
   for (let turn = 0; turn < 100 && sockets.size < LIMIT; turn++) await settle();
   await settle();
@@ -50,7 +51,9 @@ it(`holds at most ${LIMIT} sockets to a receiver that never answers, with ${EVEN
   // The API still answers, and its own events join the queue without opening more sockets.
   const created = await mock.call('POST', '/v1/collection_cases', { key: 'sk_test_black_hole', body: QUICKSTART_CASE });
   expect(created.status).toBe(201);
-  expect((await mock.call('GET', `/v1/collection_cases/${created.body.id}`, { key: 'sk_test_black_hole' })).status).toBe(200);
+  expect(
+    (await mock.call('GET', `/v1/collection_cases/${created.body.id}`, { key: 'sk_test_black_hole' })).status,
+  ).toBe(200);
   await settle();
   expect(most).toBe(LIMIT);
   expect(sockets.size).toBeLessThanOrEqual(LIMIT);

@@ -52,9 +52,13 @@ async function mockWith(options: Parameters<typeof startMock>[0]): Promise<TestM
 
 /** Registers endpoints on the account, then emits `events` events each about its own object (the worst case). */
 async function flood(mock: TestMock, key: string, urls: string[], events: number) {
-  for (const url of urls) expect((await mock.call('POST', '/v1/webhook_endpoints', { key, body: { url, enabled_events: ['*'] } })).status).toBe(201);
+  for (const url of urls)
+    expect(
+      (await mock.call('POST', '/v1/webhook_endpoints', { key, body: { url, enabled_events: ['*'] } })).status,
+    ).toBe(201);
   const fx = mock.apis.casapay.contextFor(mock.sandbox.account(key));
-  for (let i = 0; i < events; i++) fx.emit('collection_case.updated', { object: 'collection_case', id: `dc_${key}_${i}` } as never);
+  for (let i = 0; i < events; i++)
+    fx.emit('collection_case.updated', { object: 'collection_case', id: `dc_${key}_${i}` } as never);
   fx.flush();
 }
 
@@ -62,7 +66,12 @@ it('16 endpoints of one key on one receiver (?n=1…16) share its 4 slots: 4 soc
   const hole = await blackHole();
   cleanups.push(() => hole.close());
   const mock = await mockWith({});
-  await flood(mock, 'sk_test_many_urls', Array.from({ length: 16 }, (_, n) => `http://127.0.0.1:${hole.port}/hooks?n=${n}`), 20);
+  await flood(
+    mock,
+    'sk_test_many_urls',
+    Array.from({ length: 16 }, (_, n) => `http://127.0.0.1:${hole.port}/hooks?n=${n}`),
+    20,
+  );
   await until(() => hole.sockets.size >= 4);
   expect(hole.sockets.size).toBe(4);
   expect(hole.most).toBe(4);
@@ -73,7 +82,12 @@ it('--webhook-max-open bounds the attempts open across receivers: 6 receivers ×
   const holes = await Promise.all(Array.from({ length: 6 }, () => blackHole()));
   for (const hole of holes) cleanups.push(() => hole.close());
   const mock = await mockWith({ webhookMaxOpen: 10 });
-  await flood(mock, 'sk_test_many_receivers', holes.map((hole) => `http://127.0.0.1:${hole.port}/hooks`), 10);
+  await flood(
+    mock,
+    'sk_test_many_receivers',
+    holes.map((hole) => `http://127.0.0.1:${hole.port}/hooks`),
+    10,
+  );
   const total = () => holes.reduce((sum, hole) => sum + hole.sockets.size, 0);
   await until(() => total() >= 10);
   expect(total()).toBe(10);

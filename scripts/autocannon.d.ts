@@ -59,14 +59,20 @@ declare module 'autocannon' {
 
     interface Instance extends EventEmitter {
       stop(): void;
-      on(event: 'response', listener: (client: unknown, statusCode: number, resBytes: number, responseTimeMs: number) => void): this;
+      on(
+        event: 'response',
+        listener: (client: unknown, statusCode: number, resBytes: number, responseTimeMs: number) => void,
+      ): this;
       on(event: 'reqError', listener: (error: Error) => void): this;
       on(event: 'done', listener: (result: Result) => void): this;
       on(event: string, listener: (...args: unknown[]) => void): this;
     }
   }
 
-  function autocannon(options: autocannon.Options, callback: (err: Error | null, result: autocannon.Result) => void): autocannon.Instance;
+  function autocannon(
+    options: autocannon.Options,
+    callback: (err: Error | null, result: autocannon.Result) => void,
+  ): autocannon.Instance;
 
   export default autocannon;
 }

@@ -24,7 +24,8 @@ const host = arg('--host', '127.0.0.1');
 
 // The contract's example of a case with every field (retrieveCollectionCase → 200), with the id asked for.
 const contract = JSON.parse(readFileSync(new URL('../generated/casapay.json', import.meta.url), 'utf8'));
-const example = contract.paths['/v1/collection_cases/{id}'].get.responses['200'].content['application/json'].examples.case.value;
+const example =
+  contract.paths['/v1/collection_cases/{id}'].get.responses['200'].content['application/json'].examples.case.value;
 const makeCase = (id) => ({ ...example, id });
 
 const page = {

@@ -20,7 +20,13 @@ import {
   type TargetInfo,
 } from './bench-report.js';
 
-function result(target: ScenarioResult['target'], scenario: ScenarioResult['scenario'], reqPerSec: number, p99 = 0.5, extra: Partial<ScenarioResult> = {}): ScenarioResult {
+function result(
+  target: ScenarioResult['target'],
+  scenario: ScenarioResult['scenario'],
+  reqPerSec: number,
+  p99 = 0.5,
+  extra: Partial<ScenarioResult> = {},
+): ScenarioResult {
   return {
     target,
     scenario,
@@ -42,12 +48,43 @@ function result(target: ScenarioResult['target'], scenario: ScenarioResult['scen
 describe('parseArgs', () => {
   it('defaults to every target and scenario for 10 s on 10 connections', () => {
     expect(parseArgs([])).toEqual(DEFAULT_OPTIONS);
-    expect(DEFAULT_OPTIONS).toMatchObject({ duration: 10, connections: 10, cases: 100_000, only: ['ours', 'logged', 'prism', 'bare'], scenarios: ['get', 'post', 'post-docs', 'list'], soak: 0, growth: [] });
+    expect(DEFAULT_OPTIONS).toMatchObject({
+      duration: 10,
+      connections: 10,
+      cases: 100_000,
+      only: ['ours', 'logged', 'prism', 'bare'],
+      scenarios: ['get', 'post', 'post-docs', 'list'],
+      soak: 0,
+      growth: [],
+    });
   });
 
   it('reads both --flag value and --flag=value', () => {
-    const o = parseArgs(['--duration', '3s', '--connections=20', '--only', 'bare,ours', '--scenario=list', '--cases', '1_000', '--no-pin', '--rounds', '1', '--warmup', '0']);
-    expect(o).toMatchObject({ duration: 3, connections: 20, only: ['ours', 'bare'], scenarios: ['list'], cases: 1000, pin: false, rounds: 1, warmup: 0 });
+    const o = parseArgs([
+      '--duration',
+      '3s',
+      '--connections=20',
+      '--only',
+      'bare,ours',
+      '--scenario=list',
+      '--cases',
+      '1_000',
+      '--no-pin',
+      '--rounds',
+      '1',
+      '--warmup',
+      '0',
+    ]);
+    expect(o).toMatchObject({
+      duration: 3,
+      connections: 20,
+      only: ['ours', 'bare'],
+      scenarios: ['list'],
+      cases: 1000,
+      pin: false,
+      rounds: 1,
+      warmup: 0,
+    });
   });
 
   it('keeps the canonical order and drops duplicates in lists', () => {
@@ -114,7 +151,13 @@ describe('ratios and goals', () => {
     result('ours', 'list', 5_000, 1.8),
     result('logged', 'post', 8_000, 1.6),
   ];
-  const ours: TargetInfo = { target: 'ours', status: 'ok', startupMs: 250, rssIdleMb: 90, seed: { cases: 100_000, ms: 9000, failed: 0 } };
+  const ours: TargetInfo = {
+    target: 'ours',
+    status: 'ok',
+    startupMs: 250,
+    rssIdleMb: 90,
+    seed: { cases: 100_000, ms: 9000, failed: 0 },
+  };
 
   it('divides ours by each baseline per scenario and leaves missing ones empty', () => {
     const ratios = computeRatios(results);
@@ -132,7 +175,7 @@ describe('ratios and goals', () => {
       'POST create req/s vs Prism': false,
       'POST create req/s vs bare': false,
       'POST create p99': true,
-      "POST create: default logging vs --quiet": true,
+      'POST create: default logging vs --quiet': true,
       "POST create (docs' key) req/s vs Prism": null,
       "POST create (docs' key) req/s vs bare": null,
       "POST create (docs' key) p99": null,
@@ -146,7 +189,11 @@ describe('ratios and goals', () => {
   });
 
   it('does not credit a run that had errors', () => {
-    const noisy = [result('ours', 'get', 50_000, 0.1, { non2xx: 12 }), result('prism', 'get', 1_000), result('bare', 'get', 25_000)];
+    const noisy = [
+      result('ours', 'get', 50_000, 0.1, { non2xx: 12 }),
+      result('prism', 'get', 1_000),
+      result('bare', 'get', 25_000),
+    ];
     const goals = evaluateGoals({ results: noisy, cases: 100_000 }).filter((g) => g.label.startsWith('GET retrieve'));
     expect(goals.map((g) => g.met)).toEqual([false, false, false]);
     expect(goals[0]?.note).toMatch(/12 non-2xx/);
@@ -169,11 +216,27 @@ describe('soak and growth', () => {
   it('judges growth on the smallest and largest rows', () => {
     const l = (p99: number) => ({ p50: p99 / 2, p90: p99, p99, max: p99, mean: p99 / 2 });
     const row = (cases: number, create: number, p99: number, rssMb: number): GrowthRow => ({
-      cases, createReqPerSec: create, createCpuUsPerReq: 1e6 / create, list: l(p99), listStatus: l(p99), listRareStatus: l(p99), listDeep: l(p99), retrieve: l(p99), rssMb, bytesPerCase: 1000, problems: 0,
+      cases,
+      createReqPerSec: create,
+      createCpuUsPerReq: 1e6 / create,
+      list: l(p99),
+      listStatus: l(p99),
+      listRareStatus: l(p99),
+      listDeep: l(p99),
+      retrieve: l(p99),
+      rssMb,
+      bytesPerCase: 1000,
+      problems: 0,
     });
     const goals = evaluateGrowth([row(1000, 10_000, 0.5, 80), row(1_000_000, 8_500, 1.5, 1500)]);
     expect(goals.map((g) => g.met)).toEqual([true, true, true, true, true]);
-    expect(evaluateGrowth([row(1000, 10_000, 0.5, 80), row(1_000_000, 7_000, 2.5, 2500)]).map((g) => g.met)).toEqual([false, false, false, false, false]);
+    expect(evaluateGrowth([row(1000, 10_000, 0.5, 80), row(1_000_000, 7_000, 2.5, 2500)]).map((g) => g.met)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
     expect(renderGrowth([row(1000, 10_000, 0.5, 80)])).toContain('1,000');
   });
 });
@@ -190,20 +253,36 @@ describe('formatting', () => {
   });
 
   it('aligns columns', () => {
-    const t = formatTable(['a', 'num'], [['long name', '1'], ['b', '12,345']]);
+    const t = formatTable(
+      ['a', 'num'],
+      [
+        ['long name', '1'],
+        ['b', '12,345'],
+      ],
+    );
     expect(t.split('\n')).toEqual(['a             num', '─────────  ──────', 'long name       1', 'b          12,345']);
   });
 
   it('renders every section and makes errors visible', () => {
     const text = renderReport({
-      results: [result('bare', 'get', 25_000, 0.5, { non2xx: 3, statusCodes: { '200': 100, '404': 3 } }), result('prism', 'get', 1_000, 9, { otherCpu: 80 })],
+      results: [
+        result('bare', 'get', 25_000, 0.5, { non2xx: 3, statusCodes: { '200': 100, '404': 3 } }),
+        result('prism', 'get', 1_000, 9, { otherCpu: 80 }),
+      ],
       failures: [],
       targets: [
         { target: 'ours', status: 'skipped', reason: 'exited (code 1) before answering' },
         { target: 'prism', status: 'ok', startupMs: 2000, rssIdleMb: 150, rssAfterMb: 160 },
         { target: 'bare', status: 'ok', startupMs: 90, rssIdleMb: 45, rssAfterMb: 60 },
       ],
-      options: { duration: 10, connections: 10, cases: 100_000, scenarios: ['get'], only: ['ours', 'prism', 'bare'], rounds: 5 },
+      options: {
+        duration: 10,
+        connections: 10,
+        cases: 100_000,
+        scenarios: ['get'],
+        only: ['ours', 'prism', 'bare'],
+        rounds: 5,
+      },
     });
     expect(text).toContain('GET retrieve  ours    skipped');
     expect(text).toMatch(/⚠ bare GET retrieve: 3 non-2xx \(404×3\)/);

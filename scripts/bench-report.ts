@@ -123,7 +123,21 @@ function parseList<T extends string>(flag: string, raw: string, allowed: readonl
   return allowed.filter((a) => items.includes(a));
 }
 
-const VALUE_FLAGS = ['--duration', '--rounds', '--warmup', '--connections', '--cases', '--only', '--targets', '--scenario', '--scenarios', '--json', '--startup-runs', '--soak', '--growth'];
+const VALUE_FLAGS = [
+  '--duration',
+  '--rounds',
+  '--warmup',
+  '--connections',
+  '--cases',
+  '--only',
+  '--targets',
+  '--scenario',
+  '--scenarios',
+  '--json',
+  '--startup-runs',
+  '--soak',
+  '--growth',
+];
 
 /** "1k" → 1000, "1m" → 1000000, "250000" → 250000. */
 export function parseCount(flag: string, raw: string): number {
@@ -136,7 +150,11 @@ export function parseCount(flag: string, raw: string): number {
 
 /** Parses the command line (without `node script`). Throws an Error with a readable message. */
 export function parseArgs(argv: readonly string[]): BenchOptions {
-  const opts: BenchOptions = { ...DEFAULT_OPTIONS, only: [...DEFAULT_OPTIONS.only], scenarios: [...DEFAULT_OPTIONS.scenarios] };
+  const opts: BenchOptions = {
+    ...DEFAULT_OPTIONS,
+    only: [...DEFAULT_OPTIONS.only],
+    scenarios: [...DEFAULT_OPTIONS.scenarios],
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '-h' || arg === '--help') {
@@ -199,7 +217,14 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
         opts.soak = parseSeconds(flag, value, 10);
         break;
       case '--growth':
-        opts.growth = [...new Set(value.split(',').filter((v) => v.trim() !== '').map((v) => parseCount(flag, v)))].sort((a, b) => a - b);
+        opts.growth = [
+          ...new Set(
+            value
+              .split(',')
+              .filter((v) => v.trim() !== '')
+              .map((v) => parseCount(flag, v)),
+          ),
+        ].sort((a, b) => a - b);
         if (opts.growth.length === 0) throw new Error(`${flag}: expected a list like 1k,10k,100k,1m`);
         break;
       default:
@@ -382,8 +407,12 @@ export function evaluateGoals({ results, ours, cases }: GoalInput): Goal[] {
     const bare = find(results, 'bare', scenario);
     const error =
       dirty(o) ??
-      (scenario === 'list' && o && cases !== 100_000 ? `list measured over ${formatInt(cases)} requested cases, not 100,000` : undefined) ??
-      (scenario === 'list' && o && ours?.seed && ours.seed.failed > 0 ? `${formatInt(ours.seed.failed)} seeding creates failed` : undefined);
+      (scenario === 'list' && o && cases !== 100_000
+        ? `list measured over ${formatInt(cases)} requested cases, not 100,000`
+        : undefined) ??
+      (scenario === 'list' && o && ours?.seed && ours.seed.failed > 0
+        ? `${formatInt(ours.seed.failed)} seeding creates failed`
+        : undefined);
     const label = scenario === 'list' ? 'GET list over 100k cases' : SCENARIO_LABELS[scenario];
     const vsPrism = ratio?.oursOverPrism ?? null;
     goals.push({
@@ -476,7 +505,11 @@ export function formatMb(mb: number | null | undefined): string {
 export type Align = 'left' | 'right';
 
 /** A plain-text table; the first column is left-aligned and the rest right-aligned unless `align` says otherwise. */
-export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[], align?: readonly Align[]): string {
+export function formatTable(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  align?: readonly Align[],
+): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const alignOf = (i: number): Align => align?.[i] ?? (i === 0 ? 'left' : 'right');
   const line = (cells: readonly string[]): string =>
@@ -536,7 +569,7 @@ export function renderReport(input: ReportInput): string {
           formatInt(r.non2xx),
           formatInt(r.errors),
           formatCpu(r.serverCpu),
-          r.serverCpu === null || !r.reqPerSec ? '—' : ((r.serverCpu / 100) * 1e6 / r.reqPerSec).toFixed(0),
+          r.serverCpu === null || !r.reqPerSec ? '—' : (((r.serverCpu / 100) * 1e6) / r.reqPerSec).toFixed(0),
           formatCpu(r.loadGenCpu),
           formatCpu(r.otherCpu),
         ]);
@@ -549,7 +582,20 @@ export function renderReport(input: ReportInput): string {
   }
   out.push(
     formatTable(
-      ['scenario', 'target', 'req/s', 'p50', 'p99', 'max', 'non-2xx', 'errors', 'cpu server', 'µs/req', 'loadgen', 'other'],
+      [
+        'scenario',
+        'target',
+        'req/s',
+        'p50',
+        'p99',
+        'max',
+        'non-2xx',
+        'errors',
+        'cpu server',
+        'µs/req',
+        'loadgen',
+        'other',
+      ],
       rows,
       ['left', 'left'],
     ),
@@ -575,12 +621,20 @@ export function renderReport(input: ReportInput): string {
   }
 
   out.push('');
-  out.push('Ratios (req/s of ours divided by the baseline; p99 of ours divided by bare; logged = default info logging over --quiet)');
+  out.push(
+    'Ratios (req/s of ours divided by the baseline; p99 of ours divided by bare; logged = default info logging over --quiet)',
+  );
   const ratios = computeRatios(results, options.scenarios);
   out.push(
     formatTable(
       ['scenario', 'ours/prism', 'ours/bare', 'p99 ours/bare', 'logged/ours'],
-      ratios.map((r) => [SCENARIO_LABELS[r.scenario], formatRatio(r.oursOverPrism), formatPercent(r.oursOverBare), formatRatio(r.p99OursOverBare), formatPercent(r.loggedOverOurs)]),
+      ratios.map((r) => [
+        SCENARIO_LABELS[r.scenario],
+        formatRatio(r.oursOverPrism),
+        formatPercent(r.oursOverBare),
+        formatRatio(r.p99OursOverBare),
+        formatPercent(r.loggedOverOurs),
+      ]),
     ),
   );
 
@@ -682,7 +736,19 @@ export function renderGrowth(rows: readonly GrowthRow[]): string {
   return [
     'Growth (one account; list = GET ?limit=10, p50 / p99; status = ?status=active (every case), rare = ?status=closed (none), deep = starting_after the middle case)',
     formatTable(
-      ['cases', 'create req/s', 'cpu µs/create', 'list', 'list status', 'list rare', 'list deep', 'retrieve p99', 'RSS', 'bytes/case', 'problems'],
+      [
+        'cases',
+        'create req/s',
+        'cpu µs/create',
+        'list',
+        'list status',
+        'list rare',
+        'list deep',
+        'retrieve p99',
+        'RSS',
+        'bytes/case',
+        'problems',
+      ],
       rows.map((r) => [
         formatInt(r.cases),
         formatInt(r.createReqPerSec),
@@ -710,9 +776,16 @@ export function evaluateGrowth(rows: readonly GrowthRow[]): Goal[] {
   const ratio = last.createReqPerSec / first.createReqPerSec;
   const problems = rows.reduce((n, r) => n + r.problems, 0);
   const note = problems ? { note: `${formatInt(problems)} non-2xx / errors` } : {};
-  const cpu = first.createCpuUsPerReq && last.createCpuUsPerReq ? first.createCpuUsPerReq / last.createCpuUsPerReq : null;
+  const cpu =
+    first.createCpuUsPerReq && last.createCpuUsPerReq ? first.createCpuUsPerReq / last.createCpuUsPerReq : null;
   return [
-    { label: `create req/s ${at} vs at ${formatInt(first.cases)}`, target: '≥ 80 %', actual: formatPercent(ratio), met: ratio >= 0.8 && problems === 0, ...note },
+    {
+      label: `create req/s ${at} vs at ${formatInt(first.cases)}`,
+      target: '≥ 80 %',
+      actual: formatPercent(ratio),
+      met: ratio >= 0.8 && problems === 0,
+      ...note,
+    },
     {
       label: `create: cpu per request at ${formatInt(first.cases)} / ${at} (same idea, less noise)`,
       target: '≥ 80 %',
@@ -720,9 +793,26 @@ export function evaluateGrowth(rows: readonly GrowthRow[]): Goal[] {
       met: cpu === null ? null : cpu >= 0.8 && problems === 0,
       ...note,
     },
-    { label: `list p99 ${at} (worst of the four)`, target: '≤ 2 ms', actual: formatMs(worstList), met: worstList <= 2 && problems === 0, ...note },
-    { label: `retrieve p99 ${at}`, target: '≤ 2 ms', actual: formatMs(last.retrieve.p99), met: last.retrieve.p99 <= 2 && problems === 0, ...note },
-    { label: `RSS ${at}`, target: '≤ 2 GB', actual: formatMb(last.rssMb), met: last.rssMb === null ? null : last.rssMb <= 2048 },
+    {
+      label: `list p99 ${at} (worst of the four)`,
+      target: '≤ 2 ms',
+      actual: formatMs(worstList),
+      met: worstList <= 2 && problems === 0,
+      ...note,
+    },
+    {
+      label: `retrieve p99 ${at}`,
+      target: '≤ 2 ms',
+      actual: formatMs(last.retrieve.p99),
+      met: last.retrieve.p99 <= 2 && problems === 0,
+      ...note,
+    },
+    {
+      label: `RSS ${at}`,
+      target: '≤ 2 GB',
+      actual: formatMb(last.rssMb),
+      met: last.rssMb === null ? null : last.rssMb <= 2048,
+    },
   ];
 }
 

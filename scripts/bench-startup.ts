@@ -44,7 +44,12 @@ export function startupCommands(root: string): StartupCommand[] {
       group: false,
     },
     // npm start as the README runs it (default logging); only the port is moved off 4010.
-    { label: 'npm start', argv: ['npm', 'start', '--silent', '--'], display: 'npm start -- --port <free>', group: true },
+    {
+      label: 'npm start',
+      argv: ['npm', 'start', '--silent', '--'],
+      display: 'npm start -- --port <free>',
+      group: true,
+    },
   ];
 }
 
@@ -61,10 +66,20 @@ function freePort(): Promise<number> {
 
 function probe(port: number): Promise<number> {
   return new Promise((resolve) => {
-    const req = http.get({ host: HOST, port, path: PROBE_PATH, agent: false, timeout: 2000, headers: { authorization: 'Bearer sk_test_startup' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = http.get(
+      {
+        host: HOST,
+        port,
+        path: PROBE_PATH,
+        agent: false,
+        timeout: 2000,
+        headers: { authorization: 'Bearer sk_test_startup' },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('timeout', () => req.destroy());
     req.on('error', () => resolve(0));
   });
@@ -99,9 +114,11 @@ async function once(command: StartupCommand, root: string, live: Set<[ChildProce
   proc.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-2000)));
   try {
     for (;;) {
-      if (proc.exitCode !== null) throw new Error(`exited with code ${proc.exitCode} before answering${stderr ? `: ${stderr.trim()}` : ''}`);
+      if (proc.exitCode !== null)
+        throw new Error(`exited with code ${proc.exitCode} before answering${stderr ? `: ${stderr.trim()}` : ''}`);
       if ((await probe(port)) === 200) return performance.now() - startedAt;
-      if (performance.now() - startedAt > TIMEOUT_MS) throw new Error(`no 200 on GET ${PROBE_PATH} within ${TIMEOUT_MS / 1000} s`);
+      if (performance.now() - startedAt > TIMEOUT_MS)
+        throw new Error(`no 200 on GET ${PROBE_PATH} within ${TIMEOUT_MS / 1000} s`);
       await sleep(POLL_MS);
     }
   } finally {
@@ -121,10 +138,20 @@ const median = (values: number[]): number | null => {
  * Starts each command `runs` times and reports the time to its first answer.
  * @example (await measureStartups(ROOT, 5))[0].medianMs // 231.4
  */
-export async function measureStartups(root: string, runs: number, commands = startupCommands(root)): Promise<StartupResult[]> {
+export async function measureStartups(
+  root: string,
+  runs: number,
+  commands = startupCommands(root),
+): Promise<StartupResult[]> {
   const live = new Set<[ChildProcess, boolean]>();
   const stopAll = () => {
-    for (const [proc, group] of live) if (proc.pid !== undefined) try { process.kill(group ? -proc.pid : proc.pid, 'SIGKILL'); } catch { /* gone */ }
+    for (const [proc, group] of live)
+      if (proc.pid !== undefined)
+        try {
+          process.kill(group ? -proc.pid : proc.pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
   };
   process.once('exit', stopAll);
   const results: StartupResult[] = [];

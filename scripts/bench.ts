@@ -60,7 +60,8 @@ const PRISM_CASE_ID = 'dc_a1b2c3d4';
 const CASES_PATH = '/v1/collection_cases';
 /** The contract's own create example (the quickstart's case); its due_date is in the past, as the mock requires. */
 const CREATE_BODY = JSON.stringify(
-  JSON.parse(fs.readFileSync(path.join(ROOT, 'generated/casapay.json'), 'utf8')).paths[CASES_PATH].post.requestBody.content['application/json'].examples.quickstart.value,
+  JSON.parse(fs.readFileSync(path.join(ROOT, 'generated/casapay.json'), 'utf8')).paths[CASES_PATH].post.requestBody
+    .content['application/json'].examples.quickstart.value,
 );
 /** Scenarios run in this order so the list sees exactly the seeded cases (POST, which adds more, runs last). */
 const RUN_ORDER: readonly Scenario[] = ['get', 'list', 'post', 'post-docs'];
@@ -145,7 +146,17 @@ function commandFor(target: Target, port: number): string[] {
       const bin = path.join(ROOT, 'node_modules/.bin/prism');
       if (!fs.existsSync(bin)) throw new Error('node_modules/.bin/prism not found (npm install?)');
       // Run Prism's JS with this node directly so the PID we hold is the server's.
-      return [fs.realpathSync(bin), 'mock', '-h', HOST, '-p', p, '-v', 'silent', path.join(ROOT, 'generated/casapay.json')];
+      return [
+        fs.realpathSync(bin),
+        'mock',
+        '-h',
+        HOST,
+        '-p',
+        p,
+        '-v',
+        'silent',
+        path.join(ROOT, 'generated/casapay.json'),
+      ];
     }
     case 'ours':
       return [path.join(ROOT, 'dist/mocks/cli.js'), '--port', p, '--host', HOST, '--seed', 'bench', '--quiet'];
@@ -203,7 +214,9 @@ async function waitForFirst200(server: Server, startedAt: number, timeoutMs: num
     if (server.spawnError) throw new Error(`could not start: ${server.spawnError.message}`);
     if (!alive(server.proc)) {
       const how = server.proc.exitCode !== null ? `code ${server.proc.exitCode}` : `signal ${server.proc.signalCode}`;
-      throw new Error(`exited (${how}) before answering${server.tail() ? `; its output:\n${indent(server.tail())}` : ''}`);
+      throw new Error(
+        `exited (${how}) before answering${server.tail() ? `; its output:\n${indent(server.tail())}` : ''}`,
+      );
     }
     const status = await probe(server.port, CASES_PATH);
     if (status === 200) return performance.now();
@@ -390,7 +403,11 @@ function createCase(port: number, authorization = AUTHORIZATION): Promise<string
         method: 'POST',
         agent: false,
         timeout: 5000,
-        headers: { authorization, 'content-type': 'application/json', 'content-length': Buffer.byteLength(CREATE_BODY) },
+        headers: {
+          authorization,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(CREATE_BODY),
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -415,18 +432,27 @@ function createCase(port: number, authorization = AUTHORIZATION): Promise<string
 }
 
 /** Creates `need` cases through the API with keep-alive connections in parallel (autocannon with an amount). */
-async function seedCases(port: number, need: number, connections: number, authorization = AUTHORIZATION): Promise<{ cases: number; ms: number; failed: number }> {
+async function seedCases(
+  port: number,
+  need: number,
+  connections: number,
+  authorization = AUTHORIZATION,
+): Promise<{ cases: number; ms: number; failed: number }> {
   const t0 = performance.now();
   let created = 0;
   let failed = 0;
   for (let round = 0; round < 3 && created < need && !interrupted; round++) {
     const amount = need - created;
-    const run = await runLoad(port, { ...requestFor('post', ''), authorization }, {
-      connections: Math.min(amount, Math.max(connections, SEED_MIN_CONNECTIONS)),
-      amount,
-      record: false,
-      maxSeconds: 300,
-    });
+    const run = await runLoad(
+      port,
+      { ...requestFor('post', ''), authorization },
+      {
+        connections: Math.min(amount, Math.max(connections, SEED_MIN_CONNECTIONS)),
+        amount,
+        record: false,
+        maxSeconds: 300,
+      },
+    );
     created += run.result['2xx'];
     failed += run.result.non2xx + run.result.errors + run.result.timeouts;
     if (run.result['2xx'] === 0) break;
@@ -469,7 +495,11 @@ interface Live {
   gone?: string;
 }
 
-async function startTarget(target: Target, buildProblem: string | undefined, placement: Placement | undefined): Promise<{ info: TargetInfo; live?: Live }> {
+async function startTarget(
+  target: Target,
+  buildProblem: string | undefined,
+  placement: Placement | undefined,
+): Promise<{ info: TargetInfo; live?: Live }> {
   const info: TargetInfo = { target, status: 'ok' };
   let server: Server | undefined;
   try {
@@ -510,7 +540,12 @@ interface Accumulated {
   machineCpuMs: number | null;
 }
 
-function accumulate(acc: Accumulated | undefined, run: LoadRun, serverCpuMs: number | null, machineCpuMs: number | null): Accumulated {
+function accumulate(
+  acc: Accumulated | undefined,
+  run: LoadRun,
+  serverCpuMs: number | null,
+  machineCpuMs: number | null,
+): Accumulated {
   const a: Accumulated = acc ?? {
     latencies: [],
     elapsedSec: 0,
@@ -527,7 +562,8 @@ function accumulate(acc: Accumulated | undefined, run: LoadRun, serverCpuMs: num
   a.non2xx += run.result.non2xx;
   a.errors += run.result.errors + run.result.timeouts;
   a.timeouts += run.result.timeouts;
-  for (const [code, { count }] of Object.entries(run.result.statusCodeStats)) a.statusCodes[code] = (a.statusCodes[code] ?? 0) + count;
+  for (const [code, { count }] of Object.entries(run.result.statusCodeStats))
+    a.statusCodes[code] = (a.statusCodes[code] ?? 0) + count;
   a.serverCpuMs = a.serverCpuMs === null || serverCpuMs === null ? null : a.serverCpuMs + serverCpuMs;
   a.loadGenCpuMs += run.loadGenCpuMs;
   a.machineCpuMs = a.machineCpuMs === null || machineCpuMs === null ? null : a.machineCpuMs + machineCpuMs;
@@ -556,18 +592,28 @@ function toResult(target: Target, scenario: Scenario, a: Accumulated): ScenarioR
     serverCpu: a.serverCpuMs === null ? null : (a.serverCpuMs / ms) * 100,
     loadGenCpu: (a.loadGenCpuMs / ms) * 100,
     otherCpu:
-      a.machineCpuMs === null || a.serverCpuMs === null ? null : (Math.max(0, a.machineCpuMs - a.serverCpuMs - a.loadGenCpuMs) / ms) * 100,
+      a.machineCpuMs === null || a.serverCpuMs === null
+        ? null
+        : (Math.max(0, a.machineCpuMs - a.serverCpuMs - a.loadGenCpuMs) / ms) * 100,
     durationSec: a.elapsedSec,
   };
 }
 
-async function runScenario(scenario: Scenario, lives: Live[], opts: BenchOptions, results: ScenarioResult[], failures: ScenarioFailure[]): Promise<void> {
+async function runScenario(
+  scenario: Scenario,
+  lives: Live[],
+  opts: BenchOptions,
+  results: ScenarioResult[],
+  failures: ScenarioFailure[],
+): Promise<void> {
   console.log(`\n▶ ${SCENARIO_LABELS[scenario]}`);
   for (const ours of lives.filter((l) => isOurs(l.target) && !l.gone)) {
     if (scenario !== 'list') break;
     const need = opts.cases - ours.created;
     if (need > 0) {
-      process.stdout.write(`  ${ours.target}: creating ${formatInt(need)} cases through the API (POST, keep-alive, parallel)… `);
+      process.stdout.write(
+        `  ${ours.target}: creating ${formatInt(need)} cases through the API (POST, keep-alive, parallel)… `,
+      );
       const seed = await seedCases(ours.server.port, need, opts.connections);
       ours.created += seed.cases;
       ours.info.seed = { cases: ours.created, ms: seed.ms, failed: seed.failed };
@@ -583,7 +629,8 @@ async function runScenario(scenario: Scenario, lives: Live[], opts: BenchOptions
   const runnable: Live[] = [];
   for (const live of lives) {
     if (live.gone) failures.push({ target: live.target, scenario, reason: live.gone });
-    else if (scenario === 'get' && live.caseId === undefined) failures.push({ target: live.target, scenario, reason: live.caseProblem ?? 'no case to retrieve' });
+    else if (scenario === 'get' && live.caseId === undefined)
+      failures.push({ target: live.target, scenario, reason: live.caseProblem ?? 'no case to retrieve' });
     else runnable.push(live);
   }
 
@@ -597,7 +644,11 @@ async function runScenario(scenario: Scenario, lives: Live[], opts: BenchOptions
   if (opts.warmup > 0) {
     for (const live of runnable) {
       if (interrupted || !checkAlive(live)) continue;
-      await runLoad(live.server.port, requestFor(scenario, live.caseId ?? ''), { connections: opts.connections, duration: opts.warmup, record: false });
+      await runLoad(live.server.port, requestFor(scenario, live.caseId ?? ''), {
+        connections: opts.connections,
+        duration: opts.warmup,
+        record: false,
+      });
     }
   }
 
@@ -651,14 +702,18 @@ const modeJson = (opts: BenchOptions, mode: string): string =>
   path.resolve(ROOT, opts.json === 'reports/bench.json' ? `reports/bench-${mode}.json` : opts.json);
 
 function writeJson(file: string, report: unknown): void {
-  const round = (_key: string, v: unknown): unknown => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1000) / 1000 : v);
+  const round = (_key: string, v: unknown): unknown =>
+    typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1000) / 1000 : v;
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(report, round, 2)}\n`);
   const shown = path.relative(ROOT, file);
   console.log(`\nbench: wrote ${shown.startsWith('..') ? file : shown}`);
 }
 
-async function startOursAlone(buildProblem: string | undefined, placement: Placement | undefined): Promise<Live | undefined> {
+async function startOursAlone(
+  buildProblem: string | undefined,
+  placement: Placement | undefined,
+): Promise<Live | undefined> {
   console.log('\n▶ start-up');
   const { live } = await startTarget('ours', buildProblem, placement);
   if (live && placement) {
@@ -669,12 +724,18 @@ async function startOursAlone(buildProblem: string | undefined, placement: Place
 }
 
 /** `--soak <s>`: POST create on the docs' key for s seconds, counting responses per 5 s slice. */
-async function runSoak(opts: BenchOptions, buildProblem: string | undefined, placement: Placement | undefined): Promise<number> {
+async function runSoak(
+  opts: BenchOptions,
+  buildProblem: string | undefined,
+  placement: Placement | undefined,
+): Promise<number> {
   const live = await startOursAlone(buildProblem, placement);
   if (!live) return 1;
   const spec = requestFor('post-docs', '');
   const sliceSec = 5;
-  console.log(`\n▶ soak: ${SCENARIO_LABELS['post-docs']} for ${opts.soak} s, ${opts.connections} connections (no warm-up: the first slice includes it)`);
+  console.log(
+    `\n▶ soak: ${SCENARIO_LABELS['post-docs']} for ${opts.soak} s, ${opts.connections} connections (no warm-up: the first slice includes it)`,
+  );
   const counts: number[] = [];
   // Server CPU at each slice boundary: µs per response per slice shows whether the cost of a create grows,
   // even when other processes on the machine starve the server of time.
@@ -691,10 +752,16 @@ async function runSoak(opts: BenchOptions, buildProblem: string | undefined, pla
     const b = cpuAt[i + 1];
     const n = counts[i] ?? 0;
     const us = a != null && b != null && n ? (((b - a) * 1000) / n).toFixed(0) : '—';
-    console.log(`  ${String(i * sliceSec).padStart(4)}–${String((i + 1) * sliceSec).padEnd(4)} s  ${formatInt(n / sliceSec).padStart(7)} req/s  ${us.padStart(4)} µs cpu/req`);
+    console.log(
+      `  ${String(i * sliceSec).padStart(4)}–${String((i + 1) * sliceSec).padEnd(4)} s  ${formatInt(n / sliceSec).padStart(7)} req/s  ${us.padStart(4)} µs cpu/req`,
+    );
   }, sliceSec * 1000);
   const run = await new Promise<LoadRun>((resolve, reject) => {
-    const started = runLoad(live.server.port, spec, { connections: opts.connections, duration: opts.soak, record: false });
+    const started = runLoad(live.server.port, spec, {
+      connections: opts.connections,
+      duration: opts.soak,
+      record: false,
+    });
     currentLoad?.on('response', () => {
       const slice = Math.floor((performance.now() - t0) / (sliceSec * 1000));
       counts[slice] = (counts[slice] ?? 0) + 1;
@@ -714,36 +781,57 @@ async function runSoak(opts: BenchOptions, buildProblem: string | undefined, pla
   const report = { ...evaluateSoak(perSec, sliceSec), cpuUsPerReq };
   const elapsedMs = run.elapsedSec * 1000;
   const serverCpu = cpu0 !== null && cpu1 !== null ? ((cpu1 - cpu0) / elapsedMs) * 100 : null;
-  const otherCpu = cpu0 !== null && cpu1 !== null && machine0 !== null && machine1 !== null ? (Math.max(0, machine1 - machine0 - (cpu1 - cpu0) - run.loadGenCpuMs) / elapsedMs) * 100 : null;
+  const otherCpu =
+    cpu0 !== null && cpu1 !== null && machine0 !== null && machine1 !== null
+      ? (Math.max(0, machine1 - machine0 - (cpu1 - cpu0) - run.loadGenCpuMs) / elapsedMs) * 100
+      : null;
   const rssMb = readRssMb(live.server.pid);
   await stopChild(live.server.proc);
   console.log(`\n${renderSoak(report, SCENARIO_LABELS['post-docs'])}`);
   const cpuFirst = cpuUsPerReq[1];
   const cpuLast = cpuUsPerReq[cpuUsPerReq.length - 1];
-  if (cpuFirst && cpuLast) console.log(`  server cpu per create: ${cpuFirst.toFixed(0)} µs in the second slice, ${cpuLast.toFixed(0)} µs in the last (${formatPercent(cpuFirst / cpuLast)} of the second's rate)`);
+  if (cpuFirst && cpuLast)
+    console.log(
+      `  server cpu per create: ${cpuFirst.toFixed(0)} µs in the second slice, ${cpuLast.toFixed(0)} µs in the last (${formatPercent(cpuFirst / cpuLast)} of the second's rate)`,
+    );
   console.log(
     `  ${formatInt(run.result['2xx'])} created, non-2xx ${formatInt(run.result.non2xx)}, errors ${formatInt(run.result.errors + run.result.timeouts)}; ` +
       `RSS at the end ${formatMb(rssMb)}; cpu: server ${pct(serverCpu)}, loadgen ${pct((run.loadGenCpuMs / elapsedMs) * 100)}, other ${pct(otherCpu)}` +
       (otherCpu !== null && otherCpu > 25 ? '  ⚠ disturbed by other processes' : ''),
   );
-  writeJson(modeJson(opts, 'soak'), { generatedAt: new Date().toISOString(), node: process.version, connections: opts.connections, seconds: opts.soak, ...report, created: run.result['2xx'], non2xx: run.result.non2xx, errors: run.result.errors, rssMb, serverCpu, otherCpu });
+  writeJson(modeJson(opts, 'soak'), {
+    generatedAt: new Date().toISOString(),
+    node: process.version,
+    connections: opts.connections,
+    seconds: opts.soak,
+    ...report,
+    created: run.result['2xx'],
+    non2xx: run.result.non2xx,
+    errors: run.result.errors,
+    rssMb,
+    serverCpu,
+    otherCpu,
+  });
   return 0;
 }
 
 /** GET with a fresh connection; the parsed JSON body. */
 function getJson(port: number, urlPath: string, authorization: string): Promise<any> {
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: HOST, port, path: urlPath, agent: false, timeout: 10_000, headers: { authorization } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        try {
-          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-        } catch (err) {
-          reject(err);
-        }
-      });
-    });
+    const req = http.get(
+      { host: HOST, port, path: urlPath, agent: false, timeout: 10_000, headers: { authorization } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          try {
+            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+          } catch (err) {
+            reject(err);
+          }
+        });
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timed out')));
     req.on('error', reject);
   });
@@ -751,10 +839,13 @@ function getJson(port: number, urlPath: string, authorization: string): Promise<
 
 function post(port: number, urlPath: string): Promise<number> {
   return new Promise((resolve) => {
-    const req = http.request({ host: HOST, port, path: urlPath, method: 'POST', agent: false, timeout: 10_000 }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = http.request(
+      { host: HOST, port, path: urlPath, method: 'POST', agent: false, timeout: 10_000 },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', () => resolve(0));
     req.end();
   });
@@ -765,7 +856,11 @@ function post(port: number, urlPath: string): Promise<number> {
  * API, its reads are measured, then creates into it (which add cases), and the account is reset
  * before the next count so RSS reflects one account.
  */
-async function runGrowth(opts: BenchOptions, buildProblem: string | undefined, placement: Placement | undefined): Promise<number> {
+async function runGrowth(
+  opts: BenchOptions,
+  buildProblem: string | undefined,
+  placement: Placement | undefined,
+): Promise<number> {
   const live = await startOursAlone(buildProblem, placement);
   if (!live) return 1;
   const { port, pid } = live.server;
@@ -774,7 +869,9 @@ async function runGrowth(opts: BenchOptions, buildProblem: string | undefined, p
   await createCase(port, 'Bearer sk_test_growth_baseline');
   await sleep(IDLE_SETTLE_MS);
   const rss0 = readRssMb(pid);
-  console.log(`  RSS with one small account: ${formatMb(rss0)}; each measurement ${seconds} s after ${warmup} s of warm-up, ${opts.connections} connections`);
+  console.log(
+    `  RSS with one small account: ${formatMb(rss0)}; each measurement ${seconds} s after ${warmup} s of warm-up, ${opts.connections} connections`,
+  );
   const rows: GrowthRow[] = [];
   for (const n of opts.growth) {
     if (interrupted) return 130;
@@ -793,9 +890,14 @@ async function runGrowth(opts: BenchOptions, buildProblem: string | undefined, p
     // below measure serving, not the tail of the fill: 1 s per 100,000 cases, at least 0.5 s, at most 10 s.
     await sleep(Math.min(10_000, Math.max(IDLE_SETTLE_MS, n / 100)));
     const rssMb = readRssMb(pid);
-    console.log(`  created ${formatInt(half.cases + rest.cases)} in ${((performance.now() - t0) / 1000).toFixed(1)} s${failed ? ` (${formatInt(failed)} failed)` : ''}; RSS ${formatMb(rssMb)}`);
+    console.log(
+      `  created ${formatInt(half.cases + rest.cases)} in ${((performance.now() - t0) / 1000).toFixed(1)} s${failed ? ` (${formatInt(failed)} failed)` : ''}; RSS ${formatMb(rssMb)}`,
+    );
     let problems = failed;
-    const measure = async (label: string, spec: RequestSpec): Promise<{ latency: LatencySummary; reqPerSec: number; cpuUsPerReq: number | null }> => {
+    const measure = async (
+      label: string,
+      spec: RequestSpec,
+    ): Promise<{ latency: LatencySummary; reqPerSec: number; cpuUsPerReq: number | null }> => {
       if (warmup > 0) await runLoad(port, spec, { connections: opts.connections, duration: warmup, record: false });
       const cpu0 = readCpuMs(pid);
       const machine0 = readMachineBusyMs();
@@ -805,9 +907,13 @@ async function runGrowth(opts: BenchOptions, buildProblem: string | undefined, p
       problems += run.result.non2xx + run.result.errors + run.result.timeouts;
       const latency = summarizeLatencies(run.latencies);
       const reqPerSec = run.latencies.length / run.elapsedSec;
-      const cpuUsPerReq = cpu0 !== null && cpu1 !== null && run.latencies.length ? ((cpu1 - cpu0) * 1000) / run.latencies.length : null;
+      const cpuUsPerReq =
+        cpu0 !== null && cpu1 !== null && run.latencies.length ? ((cpu1 - cpu0) * 1000) / run.latencies.length : null;
       const elapsedMs = run.elapsedSec * 1000;
-      const other = cpu0 !== null && cpu1 !== null && machine0 !== null && machine1 !== null ? (Math.max(0, machine1 - machine0 - (cpu1 - cpu0) - run.loadGenCpuMs) / elapsedMs) * 100 : null;
+      const other =
+        cpu0 !== null && cpu1 !== null && machine0 !== null && machine1 !== null
+          ? (Math.max(0, machine1 - machine0 - (cpu1 - cpu0) - run.loadGenCpuMs) / elapsedMs) * 100
+          : null;
       console.log(
         `  ${label.padEnd(34)} ${formatInt(reqPerSec).padStart(7)} req/s  p50 ${formatMs(latency.p50)}  p99 ${formatMs(latency.p99)}` +
           `  cpu ${cpuUsPerReq === null ? '—' : cpuUsPerReq.toFixed(0)} µs/req, other ${pct(other)}${run.result.non2xx ? `  non-2xx ${run.result.non2xx}` : ''}`,
@@ -818,7 +924,10 @@ async function runGrowth(opts: BenchOptions, buildProblem: string | undefined, p
     const list = await measure('GET list limit=10', get(`${CASES_PATH}?limit=10`));
     const listStatus = await measure('GET list status=active', get(`${CASES_PATH}?limit=10&status=active`));
     const listRare = await measure('GET list status=closed (none)', get(`${CASES_PATH}?limit=10&status=closed`));
-    const listDeep = await measure('GET list starting_after the middle', get(`${CASES_PATH}?limit=10&starting_after=${middle}`));
+    const listDeep = await measure(
+      'GET list starting_after the middle',
+      get(`${CASES_PATH}?limit=10&starting_after=${middle}`),
+    );
     const retrieve = await measure('GET retrieve', get(`${CASES_PATH}/${middle}`));
     const create = await measure('POST create (adds cases)', { ...requestFor('post', ''), authorization });
     rows.push({
@@ -840,7 +949,15 @@ async function runGrowth(opts: BenchOptions, buildProblem: string | undefined, p
   await stopChild(live.server.proc);
   const goals = evaluateGrowth(rows);
   console.log(`\n${renderGrowth(rows)}\n\nTargets from the issue (reported, not asserted)\n${renderGoals(goals)}`);
-  writeJson(modeJson(opts, 'growth'), { generatedAt: new Date().toISOString(), node: process.version, connections: opts.connections, secondsPerMeasurement: seconds, rssBaselineMb: rss0, rows, goals });
+  writeJson(modeJson(opts, 'growth'), {
+    generatedAt: new Date().toISOString(),
+    node: process.version,
+    connections: opts.connections,
+    secondsPerMeasurement: seconds,
+    rssBaselineMb: rss0,
+    rows,
+    goals,
+  });
   return 0;
 }
 
@@ -864,10 +981,17 @@ async function main(): Promise<number> {
   const cpus = os.cpus();
   const plan = opts.pin ? planPlacement() : 'disabled with --no-pin';
   const placement = typeof plan === 'string' ? undefined : plan;
-  const placementText = placement ? `server on cpu ${placement.server}, load generator on cpu ${placement.loadgen}` : 'cores not pinned';
+  const placementText = placement
+    ? `server on cpu ${placement.server}, load generator on cpu ${placement.loadgen}`
+    : 'cores not pinned';
   console.log(
-    (opts.startupOnly ? 'bench: start-up only' : `bench: ${targets.join(', ')} × ${scenarios.join(', ')}; ${opts.connections} connections, ${opts.duration} s per target and scenario`) +
-      (opts.startupOnly ? '' : (opts.rounds > 1 ? ` in ${opts.rounds} alternating slices` : '') + (opts.warmup > 0 ? `, ${opts.warmup} s warm-up` : '')) +
+    (opts.startupOnly
+      ? 'bench: start-up only'
+      : `bench: ${targets.join(', ')} × ${scenarios.join(', ')}; ${opts.connections} connections, ${opts.duration} s per target and scenario`) +
+      (opts.startupOnly
+        ? ''
+        : (opts.rounds > 1 ? ` in ${opts.rounds} alternating slices` : '') +
+          (opts.warmup > 0 ? `, ${opts.warmup} s warm-up` : '')) +
       `\n       ${cpus.length} × ${cpus[0]?.model.trim() ?? 'cpu'}, node ${process.version}; ` +
       (placement ? placementText : `cores not pinned (${plan as string})`),
   );
@@ -883,12 +1007,19 @@ async function main(): Promise<number> {
   // First, on an idle machine: ours started as a user starts it, several times.
   let startup: StartupResult[] = [];
   if (targets.includes('ours') && !buildProblem && opts.startupRuns > 0) {
-    console.log(`\n▶ start-up of ours as a user runs it (launch → first 200 on GET ${CASES_PATH}, ${opts.startupRuns} starts each)`);
+    console.log(
+      `\n▶ start-up of ours as a user runs it (launch → first 200 on GET ${CASES_PATH}, ${opts.startupRuns} starts each)`,
+    );
     startup = await measureStartups(ROOT, opts.startupRuns);
     console.log(formatStartups(startup, STARTUP_TARGETS_MS));
   }
   if (opts.startupOnly) {
-    writeReport(opts, { generatedAt: new Date().toISOString(), machine: machineInfo(placementText), startup, targetsMs: STARTUP_TARGETS_MS });
+    writeReport(opts, {
+      generatedAt: new Date().toISOString(),
+      machine: machineInfo(placementText),
+      startup,
+      targetsMs: STARTUP_TARGETS_MS,
+    });
     return startup.some((r) => r.medianMs !== null) ? 0 : 1;
   }
 
@@ -980,7 +1111,8 @@ function machineInfo(placement: string) {
 function writeReport(opts: BenchOptions, report: object): void {
   const out = path.resolve(ROOT, opts.json);
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  const round = (_key: string, v: unknown): unknown => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1000) / 1000 : v);
+  const round = (_key: string, v: unknown): unknown =>
+    typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1000) / 1000 : v;
   fs.writeFileSync(out, `${JSON.stringify(report, round, 2)}\n`);
   const shown = path.relative(ROOT, out);
   console.log(`\nbench: wrote ${shown.startsWith('..') ? out : shown}`);

@@ -15,7 +15,11 @@ function newestSource(dir) {
   if (!existsSync(dir)) return newest;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
-    const candidate = entry.isDirectory() ? newestSource(full) : entry.isFile() && isSource(entry.name) ? { mtimeMs: statSync(full).mtimeMs, file: full } : undefined;
+    const candidate = entry.isDirectory()
+      ? newestSource(full)
+      : entry.isFile() && isSource(entry.name)
+        ? { mtimeMs: statSync(full).mtimeMs, file: full }
+        : undefined;
     if (candidate && candidate.mtimeMs > newest.mtimeMs) newest = candidate;
   }
   return newest;
@@ -50,7 +54,8 @@ export function staleReason(root) {
  */
 export function rebuild(root) {
   const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
-  if (build.status !== 0) return `npm run build failed (${build.error ? build.error.message : `exit ${build.status}`}; is TypeScript installed? run npm install)`;
+  if (build.status !== 0)
+    return `npm run build failed (${build.error ? build.error.message : `exit ${build.status}`}; is TypeScript installed? run npm install)`;
   if (!existsSync(path.join(root, 'dist', 'mocks', 'cli.js'))) return 'npm run build produced no dist/mocks/cli.js';
   // An incremental build with nothing to emit leaves its record untouched: mark the build as done.
   const stamp = path.join(root, 'dist', '.tsbuildinfo');

@@ -35,7 +35,8 @@ async function bundleContract(entry) {
     renames.set(`#/components/schemas/${key}`, `#/components/schemas/${name}`);
     schemas[name] = schema;
   }
-  if (doc.components?.schemas) doc.components.schemas = Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b)));
+  if (doc.components?.schemas)
+    doc.components.schemas = Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b)));
   const rewrite = (node) => {
     if (Array.isArray(node)) return node.forEach(rewrite);
     if (node && typeof node === 'object') {
@@ -69,7 +70,12 @@ files['debitura-customer-published.ts'] = header(publishedPath) + astToString(aw
 // (into a scratch folder first, so --check compares without touching the committed one).
 const CLIENT_DIR = 'examples/debitura-client/generated';
 const scratch = await mkdtemp(path.join(os.tmpdir(), 'debitura-client-'));
-await createClient({ input: path.join(root, publishedPath), output: { path: scratch }, plugins: ['@hey-api/client-fetch'], logs: { level: 'silent', file: false } });
+await createClient({
+  input: path.join(root, publishedPath),
+  output: { path: scratch },
+  plugins: ['@hey-api/client-fetch'],
+  logs: { level: 'silent', file: false },
+});
 /** Every file under a folder, by path relative to it. */
 async function tree(dir) {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
@@ -104,5 +110,9 @@ if (process.argv.includes('--check')) {
   await rm(path.join(root, CLIENT_DIR), { recursive: true, force: true });
   await cp(scratch, path.join(root, CLIENT_DIR), { recursive: true });
   await rm(scratch, { recursive: true, force: true });
-  console.log(`Wrote ${Object.keys(files).map((n) => `generated/${n}`).join(', ')}, ${CLIENT_DIR}/ (${Object.keys(client).length} files).`);
+  console.log(
+    `Wrote ${Object.keys(files)
+      .map((n) => `generated/${n}`)
+      .join(', ')}, ${CLIENT_DIR}/ (${Object.keys(client).length} files).`,
+  );
 }

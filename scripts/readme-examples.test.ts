@@ -16,7 +16,13 @@ import { startMock, type TestMock } from '../mocks/test-support.js';
 import { runCompatCommand } from '../conformance/compat/command.js';
 
 /** README.md first, then the reference files in name order; the examples run in this order (a curl may use what an earlier one kept). */
-const docFiles = ['README.md', ...readdirSync(path.join(repoRoot, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+const docFiles = [
+  'README.md',
+  ...readdirSync(path.join(repoRoot, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => `docs/${f}`),
+];
 const docs = docFiles.map((file) => ({ file, text: readFileSync(path.join(repoRoot, file), 'utf8') }));
 const blocks = docs.flatMap(({ file, text }) =>
   [...text.matchAll(/(?:<!-- example: (\S+) -->\n)?```(\w*)\n([\s\S]*?)```/g)].map((m) => ({
@@ -38,13 +44,19 @@ const curls = shell
       const assigned = /^\s*(\w+)=\$\(curl /.exec(lines[c.line - 1] ?? '');
       const field = assigned ? /\|\s*jq -r \.(\w+)\)/.exec(lines.slice(c.line - 1).join('\n')) : null;
       // The curl's line in its file: the block's text starts on the line after the fence.
-      return Object.assign(c, { line: b.line + c.line }, assigned && field ? { capture: { name: assigned[1]!, field: field[1]! } } : {});
+      return Object.assign(
+        c,
+        { line: b.line + c.line },
+        assigned && field ? { capture: { name: assigned[1]!, field: field[1]! } } : {},
+      );
     });
   })
   .filter((c) => c.url.startsWith(LOCAL));
 const vars: Record<string, string> = {};
 const expand = (text: string) => text.replace(/\$\{?(\w+)\}?/g, (whole, name: string) => vars[name] ?? whole);
-const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+  scripts: Record<string, string>;
+};
 
 let mock: TestMock;
 beforeAll(async () => {
@@ -69,7 +81,9 @@ const codeBlocks = blocks.filter((b) => ['ts', 'js', 'yaml'].includes(b.lang));
 const COMPAT = 'npx casapay-conformance compat ';
 /** Each compat command of the sh blocks, with the output the docs show after it (if they show one). */
 const compatCommands = docs.flatMap(({ file, text }) =>
-  [...text.matchAll(/```sh\n([\s\S]*?)```\n(?:\n<!-- output of the command above -->\n```text\n([\s\S]*?)```)?/g)].flatMap((m) => {
+  [
+    ...text.matchAll(/```sh\n([\s\S]*?)```\n(?:\n<!-- output of the command above -->\n```text\n([\s\S]*?)```)?/g),
+  ].flatMap((m) => {
     const commands = m[1]!.split('\n').filter((l) => l.startsWith(COMPAT));
     return commands.map((command, i) => ({ file, command, output: i === commands.length - 1 ? m[2] : undefined }));
   }),
@@ -77,16 +91,36 @@ const compatCommands = docs.flatMap(({ file, text }) =>
 
 describe('the examples of README.md and docs/*.md', () => {
   it('reads README.md and every reference file in docs/, and finds examples in each', () => {
-    expect(docFiles).toEqual(expect.arrayContaining(['README.md', 'docs/contract.md', 'docs/mock.md', 'docs/debitura.md', 'docs/conformance.md', 'docs/benchmark.md']));
+    expect(docFiles).toEqual(
+      expect.arrayContaining([
+        'README.md',
+        'docs/contract.md',
+        'docs/mock.md',
+        'docs/debitura.md',
+        'docs/conformance.md',
+        'docs/benchmark.md',
+      ]),
+    );
     const withExamples = [...new Set(blocks.filter((b) => ['sh', 'ts', 'yaml'].includes(b.lang)).map((b) => b.file))];
-    expect(withExamples).toEqual(expect.arrayContaining(['README.md', 'docs/contract.md', 'docs/mock.md', 'docs/debitura.md', 'docs/conformance.md']));
+    expect(withExamples).toEqual(
+      expect.arrayContaining([
+        'README.md',
+        'docs/contract.md',
+        'docs/mock.md',
+        'docs/debitura.md',
+        'docs/conformance.md',
+      ]),
+    );
   });
 
   it('README.md stays a front door (at most 300 lines) and each reference file under 600 lines (split it beyond)', () => {
-    for (const { file, text } of docs) expect(text.split('\n').length, file).toBeLessThanOrEqual(file === 'README.md' ? 300 : 600);
+    for (const { file, text } of docs)
+      expect(text.split('\n').length, file).toBeLessThanOrEqual(file === 'README.md' ? 300 : 600);
   });
 
-  it.each(codeBlocks.map((b) => [`${b.lang} block at ${b.file} line ${b.line} (${b.source ?? 'no source'})`, b] as const))('%s is a region of a file a test runs', (_name, block) => {
+  it.each(
+    codeBlocks.map((b) => [`${b.lang} block at ${b.file} line ${b.line} (${b.source ?? 'no source'})`, b] as const),
+  )('%s is a region of a file a test runs', (_name, block) => {
     expect(block.source, 'put <!-- example: FILE#REGION --> above the block').toBeDefined();
     const [file, name] = block.source!.split('#');
     expect(block.text).toBe(region(file!, name));
@@ -94,20 +128,27 @@ describe('the examples of README.md and docs/*.md', () => {
 
   it('the quickstart is npm install, npm start, npm test — and package.json runs them', () => {
     const quickstart = shell.find((b) => b.file === 'README.md')!;
-    const commands = quickstart.text.split('\n').map((line) => line.replace(/#.*/, '').trim()).filter(Boolean);
+    const commands = quickstart.text
+      .split('\n')
+      .map((line) => line.replace(/#.*/, '').trim())
+      .filter(Boolean);
     expect(commands).toEqual(['npm install', 'npm start', 'npm test']);
     expect(pkg.scripts.start).toBe('node scripts/start.mjs');
     expect(pkg.scripts.test).toContain('vitest run');
     expect(pkg.scripts.prestart, 'npm start must not compile on every start').toBeUndefined();
   });
 
-  it.each(compatCommands.map((c) => [`${c.command} (${c.file})`, c] as const))('%s', async (_name, { command, output }) => {
-    const lines: string[] = [];
-    const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
-    const code = await runCompatCommand(command.slice('npx casapay-conformance '.length).split(/\s+/), io, repoRoot);
-    expect(code, lines.join('\n')).toBeLessThan(2);
-    if (output !== undefined) expect(`${lines.join('\n')}\n`).toBe(output);
-  }, 30_000);
+  it.each(compatCommands.map((c) => [`${c.command} (${c.file})`, c] as const))(
+    '%s',
+    async (_name, { command, output }) => {
+      const lines: string[] = [];
+      const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
+      const code = await runCompatCommand(command.slice('npx casapay-conformance '.length).split(/\s+/), io, repoRoot);
+      expect(code, lines.join('\n')).toBeLessThan(2);
+      if (output !== undefined) expect(`${lines.join('\n')}\n`).toBe(output);
+    },
+    30_000,
+  );
 
   it('finds the compat examples and an output to compare', () => {
     expect(compatCommands.filter((c) => c.output !== undefined).length).toBeGreaterThan(0);
@@ -125,14 +166,21 @@ describe('the examples of README.md and docs/*.md', () => {
       if (curl.form) {
         const form = new FormData();
         for (const [name, value] of curl.form) {
-          if (value.startsWith('@')) form.set(name, new Blob([Buffer.from('%PDF-1.7 readme example')], { type: 'application/pdf' }), path.basename(value.slice(1)));
+          if (value.startsWith('@'))
+            form.set(
+              name,
+              new Blob([Buffer.from('%PDF-1.7 readme example')], { type: 'application/pdf' }),
+              path.basename(value.slice(1)),
+            );
           else form.set(name, expand(value));
         }
         body = form;
       }
       const res = await fetch(expand(curl.url).replace(LOCAL, mock.url), {
         method: curl.method,
-        headers: Object.fromEntries(Object.entries({ ...headers, ...(authorization ? { authorization } : {}) }).map(([k, v]) => [k, expand(v)])),
+        headers: Object.fromEntries(
+          Object.entries({ ...headers, ...(authorization ? { authorization } : {}) }).map(([k, v]) => [k, expand(v)]),
+        ),
         ...(body === undefined ? {} : { body }),
       });
       expect(res.status, await res.clone().text()).toBeLessThan(300);

@@ -14,12 +14,16 @@ if (!version || !/^\d+\.\d+\.\d+$/.test(version)) {
   console.error('usage: npm run release-contracts -- <version> [<commit>]');
   process.exit(2);
 }
-const commit = execFileSync('git', ['rev-parse', `${ref}^{commit}`], { cwd: repoRoot }).toString().trim();
+const commit = execFileSync('git', ['rev-parse', `${ref}^{commit}`], { cwd: repoRoot })
+  .toString()
+  .trim();
 const tablePath = path.join(repoRoot, RELEASED_DIR, 'releases.json');
 const table = JSON.parse(await readFile(tablePath, 'utf8')) as ReleaseTable;
 const written: string[] = [];
 for (const [name, entry] of Object.entries(table.contracts)) {
-  const exists = execFileSync('git', ['ls-tree', '--name-only', commit, '--', entry], { cwd: repoRoot }).toString().trim();
+  const exists = execFileSync('git', ['ls-tree', '--name-only', commit, '--', entry], { cwd: repoRoot })
+    .toString()
+    .trim();
   if (!exists) continue;
   const { doc } = await loadContract(`${commit}:${entry}`, repoRoot);
   const file = path.join(repoRoot, RELEASED_DIR, version, `${name}.json`);

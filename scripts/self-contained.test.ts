@@ -32,11 +32,15 @@ describe('self-contained repository', () => {
   const found = files(repoRoot);
 
   it('finds the code it scans', () => {
-    expect(found.map((f) => path.relative(repoRoot, f))).toEqual(expect.arrayContaining(['.ci/run', 'mocks/server.ts', 'package.json']));
+    expect(found.map((f) => path.relative(repoRoot, f))).toEqual(
+      expect.arrayContaining(['.ci/run', 'mocks/server.ts', 'package.json']),
+    );
   });
 
   it.each(OUTSIDE)('no file names %s', (_what, pattern) => {
-    const offenders = found.filter((f) => f !== import.meta.filename && pattern.test(readFileSync(f, 'utf8'))).map((f) => path.relative(repoRoot, f));
+    const offenders = found
+      .filter((f) => f !== import.meta.filename && pattern.test(readFileSync(f, 'utf8')))
+      .map((f) => path.relative(repoRoot, f));
     expect(offenders).toEqual([]);
   });
 });

@@ -5,7 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { describeErrors, type Contract } from '../kit/contract.js';
 import { casapay, debituraCustomer, debituraReferral } from './support/load-spec.js';
 
-interface Case { where: string; pointer: string; value: unknown }
+interface Case {
+  where: string;
+  pointer: string;
+  value: unknown;
+}
 
 const esc = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
@@ -13,7 +17,8 @@ function collect(contract: Contract): Case[] {
   const doc = contract.document;
   const cases: Case[] = [];
   for (const [name, schema] of Object.entries<any>(doc.components.schemas)) {
-    if ('example' in schema) cases.push({ where: `schema ${name}`, pointer: `#/components/schemas/${name}`, value: schema.example });
+    if ('example' in schema)
+      cases.push({ where: `schema ${name}`, pointer: `#/components/schemas/${name}`, value: schema.example });
   }
   const media = (base: string, content: Record<string, any>, where: string) => {
     for (const [type, m] of Object.entries<any>(content ?? {})) {
@@ -26,7 +31,8 @@ function collect(contract: Contract): Case[] {
       }
     }
   };
-  for (const [name, res] of Object.entries<any>(doc.components.responses ?? {})) media(`#/components/responses/${name}`, res.content, `response ${name}`);
+  for (const [name, res] of Object.entries<any>(doc.components.responses ?? {}))
+    media(`#/components/responses/${name}`, res.content, `response ${name}`);
   for (const [name, param] of Object.entries<any>(doc.components.parameters ?? {})) {
     cases.push({ where: `parameter ${name}`, pointer: `#/components/parameters/${name}/schema`, value: param.example });
   }
@@ -36,10 +42,16 @@ function collect(contract: Contract): Case[] {
         const base = `#/${root}/${esc(p)}/${method}`;
         if (op.requestBody?.content) media(`${base}/requestBody`, op.requestBody.content, `${op.operationId} request`);
         for (const [status, res] of Object.entries<any>(op.responses ?? {})) {
-          if (!res.$ref && res.content) media(`${base}/responses/${status}`, res.content, `${op.operationId} ${status}`);
+          if (!res.$ref && res.content)
+            media(`${base}/responses/${status}`, res.content, `${op.operationId} ${status}`);
         }
         (op.parameters ?? []).forEach((param: any, i: number) => {
-          if (!param.$ref && 'example' in param) cases.push({ where: `${op.operationId} parameter ${param.name}`, pointer: `${base}/parameters/${i}/schema`, value: param.example });
+          if (!param.$ref && 'example' in param)
+            cases.push({
+              where: `${op.operationId} parameter ${param.name}`,
+              pointer: `${base}/parameters/${i}/schema`,
+              value: param.example,
+            });
         });
       }
     }
@@ -67,48 +79,59 @@ describe.each(contracts)('contract examples: %s', (_name, contract, atLeast) => 
 });
 
 describe.each(contracts.slice(1))('every operation of %s', (_name, contract) => {
-  it.each(contract.operations.map((op) => [op.operationId, op] as const))('%s has a description, examples and a 401', (_id, op) => {
-    const raw = contract.document.paths[op.path][op.method];
-    expect(raw.description?.length).toBeGreaterThan(10);
-    expect(op.responses).toHaveProperty('401');
-    if (op.path.includes('{')) expect(op.responses).toHaveProperty('404');
-    const success = Object.keys(raw.responses).filter((s) => s.startsWith('2'));
-    for (const status of success) {
-      const content = raw.responses[status].$ref ? resolve(contract, raw.responses[status].$ref).content : raw.responses[status].content;
-      if (status === '204') continue;
-      const media = content['application/json'];
-      expect(media.examples ?? media.example, `a ${status} example`).toBeDefined();
-    }
-    if (raw.requestBody) {
-      const body = Object.values<any>(raw.requestBody.content)[0];
-      expect(body.examples ?? body.example, 'a request example').toBeDefined();
-    }
-  });
+  it.each(contract.operations.map((op) => [op.operationId, op] as const))(
+    '%s has a description, examples and a 401',
+    (_id, op) => {
+      const raw = contract.document.paths[op.path][op.method];
+      expect(raw.description?.length).toBeGreaterThan(10);
+      expect(op.responses).toHaveProperty('401');
+      if (op.path.includes('{')) expect(op.responses).toHaveProperty('404');
+      const success = Object.keys(raw.responses).filter((s) => s.startsWith('2'));
+      for (const status of success) {
+        const content = raw.responses[status].$ref
+          ? resolve(contract, raw.responses[status].$ref).content
+          : raw.responses[status].content;
+        if (status === '204') continue;
+        const media = content['application/json'];
+        expect(media.examples ?? media.example, `a ${status} example`).toBeDefined();
+      }
+      if (raw.requestBody) {
+        const body = Object.values<any>(raw.requestBody.content)[0];
+        expect(body.examples ?? body.example, 'a request example').toBeDefined();
+      }
+    },
+  );
 });
 
 function resolve(contract: Contract, ref: string): any {
-  return ref.replace(/^#\//, '').split('/').reduce<any>((node, key) => node?.[key], contract.document);
+  return ref
+    .replace(/^#\//, '')
+    .split('/')
+    .reduce<any>((node, key) => node?.[key], contract.document);
 }
 
 describe('every operation', () => {
   const ops = casapay.operations;
-  it.each(ops.map((op) => [op.operationId, op] as const))('%s declares its errors, examples and idempotency', (_id, op) => {
-    const raw = casapay.document.paths[op.path][op.method];
-    expect(raw.description?.length).toBeGreaterThan(10);
-    for (const status of ['400', '401', '429', '5XX']) expect(op.responses).toHaveProperty(status);
-    if (op.path.includes('{')) expect(op.responses).toHaveProperty('404');
-    if (op.method === 'post') {
-      for (const status of ['409', '413', '415']) expect(op.responses).toHaveProperty(status);
-      expect(op.parameters.map((p) => p.name)).toContain('Idempotency-Key');
-    }
-    const success = Object.keys(raw.responses).filter((s) => s.startsWith('2'));
-    expect(success.length).toBe(1);
-    const content = raw.responses[success[0]!].content;
-    const examples = Object.values<any>(content)[0];
-    expect(examples.examples ?? examples.example, 'a success example').toBeDefined();
-    if (raw.requestBody) {
-      const body = Object.values<any>(raw.requestBody.content)[0];
-      expect(body.examples ?? body.example, 'a request example').toBeDefined();
-    }
-  });
+  it.each(ops.map((op) => [op.operationId, op] as const))(
+    '%s declares its errors, examples and idempotency',
+    (_id, op) => {
+      const raw = casapay.document.paths[op.path][op.method];
+      expect(raw.description?.length).toBeGreaterThan(10);
+      for (const status of ['400', '401', '429', '5XX']) expect(op.responses).toHaveProperty(status);
+      if (op.path.includes('{')) expect(op.responses).toHaveProperty('404');
+      if (op.method === 'post') {
+        for (const status of ['409', '413', '415']) expect(op.responses).toHaveProperty(status);
+        expect(op.parameters.map((p) => p.name)).toContain('Idempotency-Key');
+      }
+      const success = Object.keys(raw.responses).filter((s) => s.startsWith('2'));
+      expect(success.length).toBe(1);
+      const content = raw.responses[success[0]!].content;
+      const examples = Object.values<any>(content)[0];
+      expect(examples.examples ?? examples.example, 'a success example').toBeDefined();
+      if (raw.requestBody) {
+        const body = Object.values<any>(raw.requestBody.content)[0];
+        expect(body.examples ?? body.example, 'a request example').toBeDefined();
+      }
+    },
+  );
 });

@@ -25,14 +25,20 @@ export const createBody: paths['/v1/collection_cases']['post']['requestBody']['c
   due_date: '2024-11-01',
 };
 // @ts-expect-error amount_to_recover is required
-export const missingAmount: Schemas['CollectionCaseCreateParams'] = { currency: 'eur', debtor: createBody.debtor, due_date: '2024-11-01' };
+export const missingAmount: Schemas['CollectionCaseCreateParams'] = {
+  currency: 'eur',
+  debtor: createBody.debtor,
+  due_date: '2024-11-01',
+};
 
 type ErrorType = operations['retrieveCollectionCase']['responses'][404]['content']['application/json']['error']['type'];
 export const errorType: ErrorType = 'invalid_request_error';
 // @ts-expect-error error types are an enum
 export const wrongErrorType: ErrorType = 'not_found';
 
-type ClosedPayload = NonNullable<webhooks['collection_case.closed']['post']['requestBody']>['content']['application/json'];
+type ClosedPayload = NonNullable<
+  webhooks['collection_case.closed']['post']['requestBody']
+>['content']['application/json'];
 export const eventType: ClosedPayload['type'] = 'collection_case.closed';
 // @ts-expect-error a collection_case.closed payload has that type only
 export const wrongEventType: ClosedPayload['type'] = 'claim.paid';

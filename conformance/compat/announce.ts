@@ -3,7 +3,11 @@
 // CHANGELOG section (or in "Unreleased" before the release is named). Keep a Changelog's headings:
 // `## 0.3.0 — 2026-12-01`, `## Unreleased`.
 
-interface Semver { major: number; minor: number; patch: number }
+interface Semver {
+  major: number;
+  minor: number;
+  patch: number;
+}
 
 export function parseVersion(version: string): Semver {
   const m = /^(\d+)\.(\d+)\.(\d+)/.exec(version.trim());
@@ -24,13 +28,16 @@ export function isBreakingBump(from: string, to: string): boolean {
 /** The lines under `## <heading>` up to the next `## ` heading; undefined when there is no such section. */
 export function changelogSection(changelog: string, heading: string): string[] | undefined {
   const lines = changelog.split('\n');
-  const start = lines.findIndex((l) => new RegExp(`^##\\s+\\[?${heading.replace(/\./g, '\\.')}\\]?(\\s|$)`, 'i').test(l));
+  const start = lines.findIndex((l) =>
+    new RegExp(`^##\\s+\\[?${heading.replace(/\./g, '\\.')}\\]?(\\s|$)`, 'i').test(l),
+  );
   if (start === -1) return undefined;
   const end = lines.findIndex((l, i) => i > start && /^##\s/.test(l));
   return lines.slice(start + 1, end === -1 ? undefined : end);
 }
 
-export const saysBreaking = (section: readonly string[] | undefined) => (section ?? []).some((l) => /\bbreaking\b/i.test(l));
+export const saysBreaking = (section: readonly string[] | undefined) =>
+  (section ?? []).some((l) => /\bbreaking\b/i.test(l));
 
 export interface Announcement {
   announced: boolean;
@@ -41,9 +48,16 @@ export interface Announcement {
 /** Is a breaking change from release `released` announced by the package's `version` and the CHANGELOG? */
 export function breakingChangeAnnounced(released: string, version: string, changelog: string): Announcement {
   if (!isBreakingBump(released, version)) {
-    return { announced: false, reason: `package.json's version ${version} is not a breaking bump over the released ${released} (bump the ${parseVersion(released).major === 0 ? 'minor' : 'major'} version)` };
+    return {
+      announced: false,
+      reason: `package.json's version ${version} is not a breaking bump over the released ${released} (bump the ${parseVersion(released).major === 0 ? 'minor' : 'major'} version)`,
+    };
   }
   const section = changelogSection(changelog, version) ?? changelogSection(changelog, 'Unreleased');
-  if (!saysBreaking(section)) return { announced: false, reason: `CHANGELOG.md's "${version}" (or "Unreleased") section has no line saying "Breaking"` };
+  if (!saysBreaking(section))
+    return {
+      announced: false,
+      reason: `CHANGELOG.md's "${version}" (or "Unreleased") section has no line saying "Breaking"`,
+    };
   return { announced: true };
 }

@@ -10,26 +10,63 @@ let dir: string;
 const contract = (version: string, schema: object, extra: object = {}) => ({
   openapi: version,
   info: { title: 'Rent', version: '1' },
-  paths: { '/rents': { get: { responses: { '200': { description: 'ok', content: { 'application/json': { schema } } } } }, ...extra } },
+  paths: {
+    '/rents': {
+      get: { responses: { '200': { description: 'ok', content: { 'application/json': { schema } } } } },
+      ...extra,
+    },
+  },
 });
 
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'compat-command-'));
   // 3.0, YAML, the schema in another file, `nullable`.
-  writeFileSync(path.join(dir, 'rent.yaml'), 'type: object\nrequired: [id, note]\nproperties:\n  id: {type: string}\n  note: {type: string, nullable: true}\n  status: {type: string, enum: [open]}\n');
-  writeFileSync(path.join(dir, 'base.yaml'), "openapi: 3.0.3\ninfo: {title: Rent, version: '1'}\npaths:\n  /rents:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: rent.yaml}\n");
-  const rent = { type: 'object', required: ['id', 'note'], properties: { id: { type: 'string' }, note: { type: ['string', 'null'] }, status: { type: 'string', enum: ['open'] } } };
+  writeFileSync(
+    path.join(dir, 'rent.yaml'),
+    'type: object\nrequired: [id, note]\nproperties:\n  id: {type: string}\n  note: {type: string, nullable: true}\n  status: {type: string, enum: [open]}\n',
+  );
+  writeFileSync(
+    path.join(dir, 'base.yaml'),
+    "openapi: 3.0.3\ninfo: {title: Rent, version: '1'}\npaths:\n  /rents:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: rent.yaml}\n",
+  );
+  const rent = {
+    type: 'object',
+    required: ['id', 'note'],
+    properties: {
+      id: { type: 'string' },
+      note: { type: ['string', 'null'] },
+      status: { type: 'string', enum: ['open'] },
+    },
+  };
   writeFileSync(path.join(dir, 'same.json'), JSON.stringify(contract('3.1.0', rent)));
-  writeFileSync(path.join(dir, 'warning.json'), JSON.stringify(contract('3.1.0', { ...rent, properties: { ...rent.properties, status: { type: 'string', enum: ['open', 'paid'] } } })));
+  writeFileSync(
+    path.join(dir, 'warning.json'),
+    JSON.stringify(
+      contract('3.1.0', {
+        ...rent,
+        properties: { ...rent.properties, status: { type: 'string', enum: ['open', 'paid'] } },
+      }),
+    ),
+  );
   writeFileSync(path.join(dir, 'breaking.json'), JSON.stringify(contract('3.1.0', { ...rent, required: ['id'] })));
-  writeFileSync(path.join(dir, 'remote.yaml'), "openapi: 3.1.0\ninfo: {title: Rent, version: '1'}\npaths:\n  /rents:\n    get:\n      responses:\n        '200': {$ref: 'https://example.com/responses.yaml#/ok'}\n");
-  writeFileSync(path.join(dir, 'broken.yaml'), "openapi: 3.1.0\ninfo: {title: Rent, version: '1'}\npaths:\n  /rents:\n    get:\n      responses:\n        '200': {$ref: missing.yaml}\n");
+  writeFileSync(
+    path.join(dir, 'remote.yaml'),
+    "openapi: 3.1.0\ninfo: {title: Rent, version: '1'}\npaths:\n  /rents:\n    get:\n      responses:\n        '200': {$ref: 'https://example.com/responses.yaml#/ok'}\n",
+  );
+  writeFileSync(
+    path.join(dir, 'broken.yaml'),
+    "openapi: 3.1.0\ninfo: {title: Rent, version: '1'}\npaths:\n  /rents:\n    get:\n      responses:\n        '200': {$ref: missing.yaml}\n",
+  );
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function run(...args: string[]) {
   const lines: string[] = [];
-  const code = await runCompatCommand(['compat', ...args], { out: (l) => lines.push(l), err: (l) => lines.push(l) }, dir);
+  const code = await runCompatCommand(
+    ['compat', ...args],
+    { out: (l) => lines.push(l), err: (l) => lines.push(l) },
+    dir,
+  );
   return { code, out: lines.join('\n') };
 }
 
@@ -56,13 +93,37 @@ describe('casapay-conformance compat', () => {
   });
 
   it('writes JSON, JUnit and Markdown reports', async () => {
-    await run('base.yaml', 'breaking.json', '--json', 'out/r.json', '--junit', 'out/junit.xml', '--markdown', 'out/summary.md');
-    const report = JSON.parse(readFileSync(path.join(dir, 'out/r.json'), 'utf8')) as { verdict: string; findings: { id: string; clients: string; implementations: string; path: string }[] };
+    await run(
+      'base.yaml',
+      'breaking.json',
+      '--json',
+      'out/r.json',
+      '--junit',
+      'out/junit.xml',
+      '--markdown',
+      'out/summary.md',
+    );
+    const report = JSON.parse(readFileSync(path.join(dir, 'out/r.json'), 'utf8')) as {
+      verdict: string;
+      findings: { id: string; clients: string; implementations: string; path: string }[];
+    };
     expect(report.verdict).toBe('fail');
-    expect(report.findings).toContainEqual(expect.objectContaining({ id: 'response-property-became-optional', clients: 'breaking', implementations: 'compatible' }));
-    expect(readFileSync(path.join(dir, 'out/junit.xml'), 'utf8')).toMatch(/<testsuites name="casapay-conformance compat" tests="\d+" failures="1">[\s\S]*<failure type="breaking" message="response-property-became-optional/);
-    expect(readFileSync(path.join(dir, 'out/summary.md'), 'utf8')).toMatch(/\*\*Fails\*\*[\s\S]*\| 🔴 breaking \| `response-property-became-optional` \|/);
-    expect(JSON.parse((await run('base.yaml', 'breaking.json', '--format', 'json')).out)).toMatchObject({ verdict: 'fail' });
+    expect(report.findings).toContainEqual(
+      expect.objectContaining({
+        id: 'response-property-became-optional',
+        clients: 'breaking',
+        implementations: 'compatible',
+      }),
+    );
+    expect(readFileSync(path.join(dir, 'out/junit.xml'), 'utf8')).toMatch(
+      /<testsuites name="casapay-conformance compat" tests="\d+" failures="1">[\s\S]*<failure type="breaking" message="response-property-became-optional/,
+    );
+    expect(readFileSync(path.join(dir, 'out/summary.md'), 'utf8')).toMatch(
+      /\*\*Fails\*\*[\s\S]*\| 🔴 breaking \| `response-property-became-optional` \|/,
+    );
+    expect(JSON.parse((await run('base.yaml', 'breaking.json', '--format', 'json')).out)).toMatchObject({
+      verdict: 'fail',
+    });
   });
 
   it('a file that is missing or does not resolve, or a bad option, is exit 2', async () => {

@@ -41,7 +41,10 @@ class ContractResolver extends BaseResolver {
   }
 
   override async loadExternalRef(absoluteRef: string): Promise<Source> {
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(absoluteRef)) throw new ResolveError(new Error(`${absoluteRef}: remote $refs are not fetched; bundle the contract into one file first`));
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(absoluteRef))
+      throw new ResolveError(
+        new Error(`${absoluteRef}: remote $refs are not fetched; bundle the contract into one file first`),
+      );
     if (!this.readAt) return super.loadExternalRef(absoluteRef);
     const body = this.readAt(absoluteRef);
     if (body === undefined) throw new ResolveError(new Error(`${absoluteRef}: no such file at that ref`));
@@ -61,7 +64,8 @@ async function bundleContract(file: string, label: string, resolver: ContractRes
   const errors = result.problems.filter((p) => p.severity === 'error');
   if (errors.length) throw new ContractLoadError(`${label}: ${errors.map((p) => p.message).join('; ')}`);
   const doc = result.bundle.parsed as unknown;
-  if (typeof doc !== 'object' || doc === null || (!('openapi' in doc) && !('swagger' in doc))) throw new ContractLoadError(`${label}: not an OpenAPI document`);
+  if (typeof doc !== 'object' || doc === null || (!('openapi' in doc) && !('swagger' in doc)))
+    throw new ContractLoadError(`${label}: not an OpenAPI document`);
   if ('swagger' in doc) throw new ContractLoadError(`${label}: Swagger 2.0 is not supported (OpenAPI 3.0 or 3.1)`);
   return doc as JsonObject;
 }
@@ -76,7 +80,10 @@ export async function loadContract(spec: string, cwd = process.cwd()): Promise<L
   }
   const top = git(cwd, ['rev-parse', '--show-toplevel']).toString().trim();
   // git reads `REF:path` from the top of the repository, `REF:./path` from the current folder.
-  const entry = gitRef.file.startsWith('./') || gitRef.file.startsWith('../') ? path.resolve(cwd, gitRef.file) : path.join(top, gitRef.file);
+  const entry =
+    gitRef.file.startsWith('./') || gitRef.file.startsWith('../')
+      ? path.resolve(cwd, gitRef.file)
+      : path.join(top, gitRef.file);
   const readAt = (absolute: string) => {
     const relative = path.relative(top, absolute).split(path.sep).join('/');
     if (relative.startsWith('..')) return undefined;

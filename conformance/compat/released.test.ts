@@ -25,39 +25,60 @@ const EXPECTED: Record<string, Record<string, 'breaking' | 'compatible' | 'warni
 
 const verdict = (base: JsonObject, head: JsonObject) => {
   const findings = compareContracts(base, head);
-  return findings.some((f) => f.clients === 'breaking') ? 'breaking' : findings.some((f) => f.clients === 'warning') ? 'warning' : 'compatible';
+  return findings.some((f) => f.clients === 'breaking')
+    ? 'breaking'
+    : findings.some((f) => f.clients === 'warning')
+      ? 'warning'
+      : 'compatible';
 };
 
 describe("the kit's contract history", () => {
-  it.each(pairs.map((p) => [`${p.from.version} → ${p.to.version}`, p] as const))('%s: classified, and the CHANGELOG agrees', async (name, { from, to }) => {
-    const verdicts: Record<string, string> = {};
-    for (const contract of Object.keys(table.contracts)) {
-      const [a, b] = [snapshotPath(repoRoot, from.version, contract), snapshotPath(repoRoot, to.version, contract)];
-      if (a && b) verdicts[contract] = verdict(await readSnapshot(repoRoot, a), await readSnapshot(repoRoot, b));
-    }
-    expect(verdicts).toEqual(EXPECTED[name]);
-    const breaking = Object.values(verdicts).includes('breaking');
-    // A breaking release is announced (a breaking bump and a "Breaking" line); a "Breaking" line needs something that broke.
-    if (breaking) expect(breakingChangeAnnounced(from.version, to.version, changelog)).toEqual({ announced: true });
-    expect(saysBreaking(changelogSection(changelog, to.version))).toBe(breaking);
-  });
+  it.each(pairs.map((p) => [`${p.from.version} → ${p.to.version}`, p] as const))(
+    '%s: classified, and the CHANGELOG agrees',
+    async (name, { from, to }) => {
+      const verdicts: Record<string, string> = {};
+      for (const contract of Object.keys(table.contracts)) {
+        const [a, b] = [snapshotPath(repoRoot, from.version, contract), snapshotPath(repoRoot, to.version, contract)];
+        if (a && b) verdicts[contract] = verdict(await readSnapshot(repoRoot, a), await readSnapshot(repoRoot, b));
+      }
+      expect(verdicts).toEqual(EXPECTED[name]);
+      const breaking = Object.values(verdicts).includes('breaking');
+      // A breaking release is announced (a breaking bump and a "Breaking" line); a "Breaking" line needs something that broke.
+      if (breaking) expect(breakingChangeAnnounced(from.version, to.version, changelog)).toEqual({ announced: true });
+      expect(saysBreaking(changelogSection(changelog, to.version))).toBe(breaking);
+    },
+  );
 
   it('every release in the table has a CHANGELOG section, in order', () => {
-    for (const { version } of table.releases) expect(changelogSection(changelog, version), `CHANGELOG.md has no "## ${version}"`).toBeDefined();
+    for (const { version } of table.releases)
+      expect(changelogSection(changelog, version), `CHANGELOG.md has no "## ${version}"`).toBeDefined();
     const rank = (v: string) => v.split('.').reduce((n, part) => n * 1000 + Number(part), 0);
-    for (const { from, to } of pairs) expect(rank(to.version), `${from.version} → ${to.version}`).toBeGreaterThan(rank(from.version));
+    for (const { from, to } of pairs)
+      expect(rank(to.version), `${from.version} → ${to.version}`).toBeGreaterThan(rank(from.version));
   });
 
   const shallow = (() => {
     try {
-      return execFileSync('git', ['rev-parse', '--is-shallow-repository'], { cwd: repoRoot }).toString().trim() !== 'false';
+      return (
+        execFileSync('git', ['rev-parse', '--is-shallow-repository'], { cwd: repoRoot }).toString().trim() !== 'false'
+      );
     } catch {
       return true;
     }
   })();
   // CI clones with full history; in a shallow clone or a tarball the release commits are absent, and the
   // snapshots are then taken on trust — this test says so by being skipped, never by passing.
-  it.skipIf(shallow).each(table.releases.flatMap((r) => Object.entries(table.contracts).flatMap(([name, entry]) => (snapshotPath(repoRoot, r.version, name) ? [[`${r.version} ${name}`, r.commit, entry, snapshotPath(repoRoot, r.version, name)!] as const] : []))))(
+  it
+    .skipIf(shallow)
+    .each(
+      table.releases.flatMap((r) =>
+        Object.entries(table.contracts).flatMap(([name, entry]) =>
+          snapshotPath(repoRoot, r.version, name)
+            ? [[`${r.version} ${name}`, r.commit, entry, snapshotPath(repoRoot, r.version, name)!] as const]
+            : [],
+        ),
+      ),
+    )(
     'the %s snapshot is its release commit bundled (git history)',
     async (_name, commit, entry, snapshot) => {
       const { doc } = await loadContract(`${commit}:${entry}`, repoRoot);
@@ -70,23 +91,34 @@ describe("the kit's contract history", () => {
 describe('the working contracts against the last release (the CI gate)', () => {
   it('nothing breaks unannounced', async () => {
     const { breaks } = await unannouncedBreakingChanges(repoRoot);
-    expect(breaks.map(formatBreak), 'a breaking change needs a version bump in package.json and a CHANGELOG line saying "Breaking"').toEqual([]);
+    expect(
+      breaks.map(formatBreak),
+      'a breaking change needs a version bump in package.json and a CHANGELOG line saying "Breaking"',
+    ).toEqual([]);
   }, 30_000);
 
   it('a breaking edit fails, naming the rule and the path', async () => {
     const last = table.releases.at(-1)!;
-    const head = structuredClone(await readSnapshot(repoRoot, snapshotPath(repoRoot, last.version, 'casapay')!)) as { paths: Record<string, unknown> };
+    const head = structuredClone(await readSnapshot(repoRoot, snapshotPath(repoRoot, last.version, 'casapay')!)) as {
+      paths: Record<string, unknown>;
+    };
     delete head.paths['/v1/collection_case_previews'];
     const { breaks } = await unannouncedBreakingChanges(repoRoot, { casapay: head as unknown as JsonObject });
     expect(breaks.map(formatBreak)).toEqual([
-      expect.stringMatching(/^spec\/casapay\.yaml: api-path-removed-without-deprecation at #\/paths\/~1v1~1collection_case_previews .*not announced: package\.json's version/),
+      expect.stringMatching(
+        /^spec\/casapay\.yaml: api-path-removed-without-deprecation at #\/paths\/~1v1~1collection_case_previews .*not announced: package\.json's version/,
+      ),
     ]);
   }, 30_000);
 
   it('a breaking change is announced by a breaking bump and a "Breaking" line, not by either alone', () => {
     const log = (section: string) => `# Changelog\n\n## Unreleased\n${section}\n\n## 0.3.0 — 2026-12-01\n- things\n`;
-    expect(breakingChangeAnnounced('0.3.0', '0.4.0', log('- **Breaking**: `amount` is required'))).toEqual({ announced: true });
-    expect(breakingChangeAnnounced('0.3.0', '0.3.1', log('- **Breaking**: `amount` is required')).announced).toBe(false);
+    expect(breakingChangeAnnounced('0.3.0', '0.4.0', log('- **Breaking**: `amount` is required'))).toEqual({
+      announced: true,
+    });
+    expect(breakingChangeAnnounced('0.3.0', '0.3.1', log('- **Breaking**: `amount` is required')).announced).toBe(
+      false,
+    );
     expect(breakingChangeAnnounced('0.3.0', '0.4.0', log('- `amount` is required')).announced).toBe(false);
     expect(isBreakingBump('1.2.3', '1.3.0')).toBe(false);
     expect(isBreakingBump('1.2.3', '2.0.0')).toBe(true);

@@ -34,7 +34,6 @@ export async function readSnapshot(root: string, relative: string): Promise<Json
   return JSON.parse(await readFile(path.join(root, relative), 'utf8')) as JsonObject;
 }
 
-
 export interface UnannouncedBreak {
   contract: string;
   finding: Finding;
@@ -46,7 +45,10 @@ export interface UnannouncedBreak {
  * package.json's version and CHANGELOG.md do not announce. `heads` replaces a working contract
  * (by name) with a document, for tests.
  */
-export async function unannouncedBreakingChanges(root: string, heads: Record<string, JsonObject> = {}): Promise<{ released: string; version: string; breaks: UnannouncedBreak[] }> {
+export async function unannouncedBreakingChanges(
+  root: string,
+  heads: Record<string, JsonObject> = {},
+): Promise<{ released: string; version: string; breaks: UnannouncedBreak[] }> {
   const table = await readReleaseTable(root);
   const last = table.releases.at(-1)!;
   const version = (JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
@@ -65,4 +67,5 @@ export async function unannouncedBreakingChanges(root: string, heads: Record<str
 }
 
 /** One line per unannounced break: the rule, the path, the change and what announcing it takes. */
-export const formatBreak = (b: UnannouncedBreak) => `${b.contract}: ${b.finding.id} at ${b.finding.path} (${b.finding.operation}): ${b.finding.message} — not announced: ${b.reason}`;
+export const formatBreak = (b: UnannouncedBreak) =>
+  `${b.contract}: ${b.finding.id} at ${b.finding.path} (${b.finding.operation}): ${b.finding.message} — not announced: ${b.reason}`;

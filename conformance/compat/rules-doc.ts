@@ -32,7 +32,7 @@ export function renderCompatRulesMarkdown(): string {
     '| --- | --- | --- | --- | --- |',
     ...rules.map((r) => {
       const theirs = oasdiff.get(r.id);
-      const level = theirs ? LEVELS[theirs] ?? theirs : undefined;
+      const level = theirs ? (LEVELS[theirs] ?? theirs) : undefined;
       return `| \`${r.id}\` | ${r.clients} | ${r.implementations} | ${level === undefined ? '—' : level === r.clients ? level : `**${level}**`} | ${r.summary} |`;
     }),
     '',

@@ -32,15 +32,35 @@ const W = 'warning';
 const C = 'compatible';
 
 export const SCHEMA_KINDS: readonly SchemaKind[] = [
-  { kind: 'type-changed', request: B, response: B, summary: 'its type changed to one that neither contains nor is contained in the old' },
-  { kind: 'list-of-types-widened', request: C, response: B, summary: 'it accepts or may hold more types (a type added, or integer became number)' },
+  {
+    kind: 'type-changed',
+    request: B,
+    response: B,
+    summary: 'its type changed to one that neither contains nor is contained in the old',
+  },
+  {
+    kind: 'list-of-types-widened',
+    request: C,
+    response: B,
+    summary: 'it accepts or may hold more types (a type added, or integer became number)',
+  },
   { kind: 'list-of-types-narrowed', request: B, response: C, summary: 'it accepts or may hold fewer types' },
   { kind: 'became-nullable', request: C, response: B, summary: 'null became allowed' },
   { kind: 'became-not-nullable', request: B, response: C, summary: 'null is no longer allowed' },
-  { kind: 'format-changed', request: B, response: W, summary: 'its format changed (a response string format is opaque under Stripe’s policy: a warning)' },
+  {
+    kind: 'format-changed',
+    request: B,
+    response: W,
+    summary: 'its format changed (a response string format is opaque under Stripe’s policy: a warning)',
+  },
   { kind: 'format-added', request: B, response: C, summary: 'a format was added' },
   { kind: 'format-removed', request: C, response: W, summary: 'its format was removed' },
-  { kind: 'enum-value-added', request: C, response: W, summary: 'an enum value was added (a warning in responses under the additive policy)' },
+  {
+    kind: 'enum-value-added',
+    request: C,
+    response: W,
+    summary: 'an enum value was added (a warning in responses under the additive policy)',
+  },
   { kind: 'enum-value-removed', request: B, response: C, summary: 'an enum value was removed' },
   { kind: 'became-enum', request: B, response: C, summary: 'it became an enum' },
   { kind: 'enum-removed', request: C, response: W, summary: 'it is no longer an enum' },
@@ -58,7 +78,13 @@ export const SCHEMA_KINDS: readonly SchemaKind[] = [
   { kind: 'min-items-decreased', request: C, response: B, summary: 'minItems lowered or removed' },
   { kind: 'pattern-added', request: B, response: C, summary: 'a pattern was added' },
   // As oasdiff: whether the new pattern accepts every value the old one did is not decided, so a human reads it.
-  { kind: 'pattern-changed', request: W, response: W, summary: 'its pattern changed (the tool does not decide whether the new one accepts all the old one did: review it)' },
+  {
+    kind: 'pattern-changed',
+    request: W,
+    response: W,
+    summary:
+      'its pattern changed (the tool does not decide whether the new one accepts all the old one did: review it)',
+  },
   { kind: 'pattern-removed', request: C, response: W, summary: 'its pattern was removed' },
   { kind: 'default-value-changed', request: W, response: C, summary: 'its default changed, added or removed' },
   { kind: 'one-of-added', request: C, response: W, summary: 'a oneOf branch was added' },
@@ -69,12 +95,32 @@ export const SCHEMA_KINDS: readonly SchemaKind[] = [
   { kind: 'all-of-removed', request: C, response: B, summary: 'an allOf branch was removed (one constraint fewer)' },
   { kind: 'discriminator-added', request: C, response: C, summary: 'a discriminator was added' },
   { kind: 'discriminator-removed', request: B, response: B, summary: 'its discriminator was removed' },
-  { kind: 'discriminator-property-name-changed', request: B, response: B, summary: 'its discriminator names another property' },
+  {
+    kind: 'discriminator-property-name-changed',
+    request: B,
+    response: B,
+    summary: 'its discriminator names another property',
+  },
   { kind: 'discriminator-mapping-deleted', request: B, response: C, summary: 'a discriminator mapping was deleted' },
   { kind: 'discriminator-mapping-added', request: C, response: W, summary: 'a discriminator mapping was added' },
-  { kind: 'additional-properties-narrowed', request: B, response: C, summary: 'it accepts fewer unnamed properties (additionalProperties false or narrowed)' },
-  { kind: 'additional-properties-widened', request: C, response: W, summary: 'it allows unnamed properties it did not' },
-  { kind: 'unjudged-keyword-changed', request: W, response: W, summary: 'a keyword the tool cannot judge changed (reported, never passed silently)' },
+  {
+    kind: 'additional-properties-narrowed',
+    request: B,
+    response: C,
+    summary: 'it accepts fewer unnamed properties (additionalProperties false or narrowed)',
+  },
+  {
+    kind: 'additional-properties-widened',
+    request: C,
+    response: W,
+    summary: 'it allows unnamed properties it did not',
+  },
+  {
+    kind: 'unjudged-keyword-changed',
+    request: W,
+    response: W,
+    summary: 'a keyword the tool cannot judge changed (reported, never passed silently)',
+  },
 ];
 
 /**
@@ -84,12 +130,30 @@ export const SCHEMA_KINDS: readonly SchemaKind[] = [
  * a property it does not know).
  */
 export const PROPERTY_KINDS = {
-  'added-required': { request: { id: 'new-required-request-property', level: B, impl: B }, response: { id: 'response-required-property-added', level: C, impl: B } },
-  'added-optional': { request: { id: 'new-optional-request-property', level: C, impl: B }, response: { id: 'response-optional-property-added', level: C, impl: C } },
-  'removed-required': { request: { id: 'request-property-removed', level: B, impl: W }, response: { id: 'response-required-property-removed', level: B, impl: C } },
-  'removed-optional': { request: { id: 'request-property-removed', level: B, impl: W }, response: { id: 'response-optional-property-removed', level: W, impl: C } },
-  'became-required': { request: { id: 'request-property-became-required', level: B, impl: C }, response: { id: 'response-property-became-required', level: C, impl: B } },
-  'became-optional': { request: { id: 'request-property-became-optional', level: C, impl: B }, response: { id: 'response-property-became-optional', level: B, impl: C } },
+  'added-required': {
+    request: { id: 'new-required-request-property', level: B, impl: B },
+    response: { id: 'response-required-property-added', level: C, impl: B },
+  },
+  'added-optional': {
+    request: { id: 'new-optional-request-property', level: C, impl: B },
+    response: { id: 'response-optional-property-added', level: C, impl: C },
+  },
+  'removed-required': {
+    request: { id: 'request-property-removed', level: B, impl: W },
+    response: { id: 'response-required-property-removed', level: B, impl: C },
+  },
+  'removed-optional': {
+    request: { id: 'request-property-removed', level: B, impl: W },
+    response: { id: 'response-optional-property-removed', level: W, impl: C },
+  },
+  'became-required': {
+    request: { id: 'request-property-became-required', level: B, impl: C },
+    response: { id: 'response-property-became-required', level: C, impl: B },
+  },
+  'became-optional': {
+    request: { id: 'request-property-became-optional', level: C, impl: B },
+    response: { id: 'response-property-became-optional', level: B, impl: C },
+  },
 } as const satisfies Record<string, Record<Direction, { id: string; level: Level; impl: Level }>>;
 export type PropertyKind = keyof typeof PROPERTY_KINDS;
 
@@ -121,21 +185,57 @@ export function schemaRuleId(place: Place, kind: string): string {
 }
 
 const STRUCTURAL: Rule[] = [
-  { id: 'api-path-removed-without-deprecation', clients: B, implementations: C, summary: 'a path was removed (or renamed) without being deprecated first' },
+  {
+    id: 'api-path-removed-without-deprecation',
+    clients: B,
+    implementations: C,
+    summary: 'a path was removed (or renamed) without being deprecated first',
+  },
   { id: 'api-path-removed-with-deprecation', clients: W, implementations: C, summary: 'a deprecated path was removed' },
-  { id: 'api-removed-without-deprecation', clients: B, implementations: C, summary: 'an operation (a method of a path that remains) was removed without being deprecated first' },
+  {
+    id: 'api-removed-without-deprecation',
+    clients: B,
+    implementations: C,
+    summary: 'an operation (a method of a path that remains) was removed without being deprecated first',
+  },
   { id: 'api-removed-with-deprecation', clients: W, implementations: C, summary: 'a deprecated operation was removed' },
   { id: 'endpoint-added', clients: C, implementations: B, summary: 'an operation was added' },
   { id: 'endpoint-deprecated', clients: W, implementations: C, summary: 'an operation was deprecated' },
-  { id: 'webhook-removed', clients: B, implementations: C, summary: 'a webhook (an event type) was removed: receivers no longer get it' },
+  {
+    id: 'webhook-removed',
+    clients: B,
+    implementations: C,
+    summary: 'a webhook (an event type) was removed: receivers no longer get it',
+  },
   { id: 'webhook-added', clients: C, implementations: W, summary: 'a webhook (an event type) was added' },
-  { id: 'api-security-added', clients: B, implementations: C, summary: 'an operation needs a credential it did not (a security requirement added, or the one a client used removed)' },
-  { id: 'api-security-removed', clients: C, implementations: B, summary: 'an operation accepts credentials it did not (a requirement loosened)' },
+  {
+    id: 'api-security-added',
+    clients: B,
+    implementations: C,
+    summary:
+      'an operation needs a credential it did not (a security requirement added, or the one a client used removed)',
+  },
+  {
+    id: 'api-security-removed',
+    clients: C,
+    implementations: B,
+    summary: 'an operation accepts credentials it did not (a requirement loosened)',
+  },
   { id: 'new-required-request-parameter', clients: B, implementations: W, summary: 'a required parameter was added' },
   { id: 'new-optional-request-parameter', clients: C, implementations: W, summary: 'an optional parameter was added' },
   { id: 'request-parameter-removed', clients: B, implementations: C, summary: 'a parameter was removed' },
-  { id: 'request-parameter-renamed', clients: B, implementations: B, summary: 'a parameter was renamed (one removed and one added in the same place with the same schema)' },
-  { id: 'request-parameter-moved', clients: B, implementations: B, summary: 'a parameter moved to another location (query, header, cookie)' },
+  {
+    id: 'request-parameter-renamed',
+    clients: B,
+    implementations: B,
+    summary: 'a parameter was renamed (one removed and one added in the same place with the same schema)',
+  },
+  {
+    id: 'request-parameter-moved',
+    clients: B,
+    implementations: B,
+    summary: 'a parameter moved to another location (query, header, cookie)',
+  },
   { id: 'request-parameter-became-required', clients: B, implementations: C, summary: 'a parameter became required' },
   { id: 'request-parameter-became-optional', clients: C, implementations: B, summary: 'a parameter became optional' },
   { id: 'request-body-added-required', clients: B, implementations: W, summary: 'a required request body was added' },
@@ -143,34 +243,76 @@ const STRUCTURAL: Rule[] = [
   { id: 'request-body-removed', clients: B, implementations: C, summary: 'the request body was removed' },
   { id: 'request-body-became-required', clients: B, implementations: C, summary: 'the request body became required' },
   { id: 'request-body-became-optional', clients: C, implementations: B, summary: 'the request body became optional' },
-  { id: 'request-body-media-type-removed', clients: B, implementations: C, summary: 'a request media type was removed' },
+  {
+    id: 'request-body-media-type-removed',
+    clients: B,
+    implementations: C,
+    summary: 'a request media type was removed',
+  },
   { id: 'request-body-media-type-added', clients: C, implementations: B, summary: 'a request media type was added' },
-  { id: 'response-success-status-removed', clients: B, implementations: C, summary: 'a success status was removed (or changed)' },
+  {
+    id: 'response-success-status-removed',
+    clients: B,
+    implementations: C,
+    summary: 'a success status was removed (or changed)',
+  },
   { id: 'response-success-status-added', clients: W, implementations: C, summary: 'a success status was added' },
   { id: 'response-non-success-status-removed', clients: C, implementations: C, summary: 'an error status was removed' },
   { id: 'response-non-success-status-added', clients: C, implementations: W, summary: 'an error status was added' },
   { id: 'response-media-type-removed', clients: B, implementations: C, summary: 'a response media type was removed' },
   { id: 'response-media-type-added', clients: C, implementations: B, summary: 'a response media type was added' },
-  { id: 'required-response-header-removed', clients: B, implementations: C, summary: 'a required response header was removed' },
-  { id: 'optional-response-header-removed', clients: W, implementations: C, summary: 'an optional response header was removed' },
-  { id: 'response-header-became-optional', clients: B, implementations: C, summary: 'a response header became optional' },
+  {
+    id: 'required-response-header-removed',
+    clients: B,
+    implementations: C,
+    summary: 'a required response header was removed',
+  },
+  {
+    id: 'optional-response-header-removed',
+    clients: W,
+    implementations: C,
+    summary: 'an optional response header was removed',
+  },
+  {
+    id: 'response-header-became-optional',
+    clients: B,
+    implementations: C,
+    summary: 'a response header became optional',
+  },
   { id: 'response-header-added', clients: C, implementations: W, summary: 'a response header was added' },
-  { id: 'documentation-changed', clients: C, implementations: C, summary: 'descriptions, summaries, examples or titles changed' },
-  { id: 'unjudged-change', clients: W, implementations: W, summary: 'a part of the contract the tool cannot judge changed (callbacks, links, servers…): reported, never passed silently' },
+  {
+    id: 'documentation-changed',
+    clients: C,
+    implementations: C,
+    summary: 'descriptions, summaries, examples or titles changed',
+  },
+  {
+    id: 'unjudged-change',
+    clients: W,
+    implementations: W,
+    summary:
+      'a part of the contract the tool cannot judge changed (callbacks, links, servers…): reported, never passed silently',
+  },
 ];
 
 function buildCatalogue(): Map<string, Rule> {
   const rules = new Map<string, Rule>();
   const add = (rule: Rule) => {
     const known = rules.get(rule.id);
-    if (known && (known.clients !== rule.clients || known.implementations !== rule.implementations)) throw new Error(`rule ${rule.id} defined twice with different verdicts`);
+    if (known && (known.clients !== rule.clients || known.implementations !== rule.implementations))
+      throw new Error(`rule ${rule.id} defined twice with different verdicts`);
     rules.set(rule.id, rule);
   };
   STRUCTURAL.forEach(add);
   for (const [place, direction] of Object.entries(PLACES) as [Place, Direction][]) {
     for (const k of SCHEMA_KINDS) {
       // An implementation meets a schema change from the other side of the wire: it reads requests and writes responses.
-      add({ id: schemaRuleId(place, k.kind), clients: k[direction], implementations: k[opposite(direction)], summary: `${place.replace('-', ' ')}: ${k.summary}` });
+      add({
+        id: schemaRuleId(place, k.kind),
+        clients: k[direction],
+        implementations: k[opposite(direction)],
+        summary: `${place.replace('-', ' ')}: ${k.summary}`,
+      });
     }
   }
   for (const byDirection of Object.values(PROPERTY_KINDS)) {

@@ -16,11 +16,42 @@ export interface SchemaContext {
   pointer: string[];
 }
 
-const ANNOTATIONS = new Set(['description', 'title', 'example', 'examples', 'deprecated', 'externalDocs', 'xml', '$comment', 'summary']);
+const ANNOTATIONS = new Set([
+  'description',
+  'title',
+  'example',
+  'examples',
+  'deprecated',
+  'externalDocs',
+  'xml',
+  '$comment',
+  'summary',
+]);
 const HANDLED = new Set([
-  '$ref', 'type', 'nullable', 'format', 'enum', 'const', 'maxLength', 'minLength', 'maximum', 'minimum', 'exclusiveMaximum',
-  'exclusiveMinimum', 'maxItems', 'minItems', 'pattern', 'default', 'properties', 'required', 'items', 'additionalProperties',
-  'oneOf', 'anyOf', 'allOf', 'discriminator',
+  '$ref',
+  'type',
+  'nullable',
+  'format',
+  'enum',
+  'const',
+  'maxLength',
+  'minLength',
+  'maximum',
+  'minimum',
+  'exclusiveMaximum',
+  'exclusiveMinimum',
+  'maxItems',
+  'minItems',
+  'pattern',
+  'default',
+  'properties',
+  'required',
+  'items',
+  'additionalProperties',
+  'oneOf',
+  'anyOf',
+  'allOf',
+  'discriminator',
 ]);
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -64,7 +95,10 @@ function enumOf(s: JsonObject): unknown[] | undefined {
   return undefined;
 }
 
-interface Bound { value: number; exclusive: boolean }
+interface Bound {
+  value: number;
+  exclusive: boolean;
+}
 /** The effective upper (or lower) bound, from 3.1's numeric exclusive* or 3.0's boolean ones. */
 function bound(s: JsonObject, which: 'max' | 'min'): Bound | undefined {
   const plain = which === 'max' ? s.maximum : s.minimum;
@@ -81,7 +115,8 @@ function tighter(which: 'max' | 'min', a: Bound, b: Bound) {
   if (a.value !== b.value) return which === 'max' ? a.value < b.value : a.value > b.value;
   return a.exclusive && !b.exclusive;
 }
-const showBound = (b: Bound | undefined, which: 'max' | 'min') => (b ? `${which === 'max' ? (b.exclusive ? '<' : '≤') : b.exclusive ? '>' : '≥'} ${b.value}` : 'none');
+const showBound = (b: Bound | undefined, which: 'max' | 'min') =>
+  b ? `${which === 'max' ? (b.exclusive ? '<' : '≤') : b.exclusive ? '>' : '≥'} ${b.value}` : 'none';
 
 export class SchemaComparer {
   private readonly stack = new Set<string>();
@@ -104,7 +139,10 @@ export class SchemaComparer {
       const key = `${ctx.place}|${b.ref}`;
       if (this.shared.has(key)) return;
       this.shared.add(key);
-      const segments = b.ref.slice(2).split('/').map((s) => decodeURIComponent(s).replace(/~1/g, '/').replace(/~0/g, '~'));
+      const segments = b.ref
+        .slice(2)
+        .split('/')
+        .map((s) => decodeURIComponent(s).replace(/~1/g, '/').replace(/~0/g, '~'));
       const outer = this.scope;
       this.scope = segments.join('.');
       try {
@@ -145,7 +183,8 @@ export class SchemaComparer {
         props[name] = name in props ? { allOf: [props[name], prop] } : prop;
       }
       for (const name of Array.isArray(part.required) ? (part.required as string[]) : []) required.add(name);
-      for (const [k, v] of Object.entries(part)) if (!(k in result) && k !== 'properties' && k !== 'required') result[k] = v;
+      for (const [k, v] of Object.entries(part))
+        if (!(k in result) && k !== 'properties' && k !== 'required') result[k] = v;
     }
     if (required.size) result.required = [...required];
     if (!Object.keys(result.properties as JsonObject).length) delete result.properties;
@@ -161,7 +200,8 @@ export class SchemaComparer {
     }
     this.compareTypes(ctx, b, h);
     if (b.format !== h.format) {
-      const kind = b.format === undefined ? 'format-added' : h.format === undefined ? 'format-removed' : 'format-changed';
+      const kind =
+        b.format === undefined ? 'format-added' : h.format === undefined ? 'format-removed' : 'format-changed';
       this.report(ctx, kind, `format ${show(b.format)} → ${show(h.format)}`);
     }
     this.compareEnums(ctx, b, h);
@@ -172,28 +212,57 @@ export class SchemaComparer {
       const hb = bound(h, which);
       if (same(bb, hb)) continue;
       const narrowed = hb !== undefined && (bb === undefined || tighter(which, hb, bb));
-      const kind = which === 'max' ? (narrowed ? 'max-decreased' : 'max-increased') : narrowed ? 'min-increased' : 'min-decreased';
-      this.report(ctx, kind, `${which === 'max' ? 'maximum' : 'minimum'} ${showBound(bb, which)} → ${showBound(hb, which)}`);
+      const kind =
+        which === 'max' ? (narrowed ? 'max-decreased' : 'max-increased') : narrowed ? 'min-increased' : 'min-decreased';
+      this.report(
+        ctx,
+        kind,
+        `${which === 'max' ? 'maximum' : 'minimum'} ${showBound(bb, which)} → ${showBound(hb, which)}`,
+      );
     }
     if (b.pattern !== h.pattern) {
-      const kind = b.pattern === undefined ? 'pattern-added' : h.pattern === undefined ? 'pattern-removed' : 'pattern-changed';
-      this.report(ctx, kind, `pattern ${show(b.pattern)} → ${show(h.pattern)}${kind === 'pattern-changed' ? ' (check that it accepts every value the old one did)' : ''}`);
+      const kind =
+        b.pattern === undefined ? 'pattern-added' : h.pattern === undefined ? 'pattern-removed' : 'pattern-changed';
+      this.report(
+        ctx,
+        kind,
+        `pattern ${show(b.pattern)} → ${show(h.pattern)}${kind === 'pattern-changed' ? ' (check that it accepts every value the old one did)' : ''}`,
+      );
     }
-    if (!same(b.default, h.default)) this.report(ctx, 'default-value-changed', `default ${show(b.default)} → ${show(h.default)}`);
+    if (!same(b.default, h.default))
+      this.report(ctx, 'default-value-changed', `default ${show(b.default)} → ${show(h.default)}`);
     this.compareProperties(ctx, b, h, direction);
     if (b.items !== undefined || h.items !== undefined) {
-      if (isObject(b.items) && isObject(h.items)) this.compare({ ...ctx, field: `${ctx.field}[]`, pointer: [...ctx.pointer, 'items'] }, b.items, h.items);
-      else if (!same(b.items, h.items)) this.report(ctx, 'unjudged-keyword-changed', `items ${show(b.items)} → ${show(h.items)}`);
+      if (isObject(b.items) && isObject(h.items))
+        this.compare({ ...ctx, field: `${ctx.field}[]`, pointer: [...ctx.pointer, 'items'] }, b.items, h.items);
+      else if (!same(b.items, h.items))
+        this.report(ctx, 'unjudged-keyword-changed', `items ${show(b.items)} → ${show(h.items)}`);
     }
     this.compareAdditional(ctx, b, h);
-    for (const [keyword, prefix] of [['oneOf', 'one-of'], ['anyOf', 'any-of'], ['allOf', 'all-of']] as const) this.compareBranches(ctx, b, h, keyword, prefix);
+    for (const [keyword, prefix] of [
+      ['oneOf', 'one-of'],
+      ['anyOf', 'any-of'],
+      ['allOf', 'all-of'],
+    ] as const)
+      this.compareBranches(ctx, b, h, keyword, prefix);
     this.compareDiscriminator(ctx, b, h);
     const unjudged = [...new Set([...Object.keys(b), ...Object.keys(h)])].filter(
       (k) => !HANDLED.has(k) && !ANNOTATIONS.has(k) && !k.startsWith('x-') && !same(b[k], h[k]),
     );
-    if (unjudged.length) this.report(ctx, 'unjudged-keyword-changed', `${unjudged.join(', ')} changed; the tool cannot judge ${unjudged.length > 1 ? 'these keywords' : 'this keyword'}: review by hand`);
+    if (unjudged.length)
+      this.report(
+        ctx,
+        'unjudged-keyword-changed',
+        `${unjudged.join(', ')} changed; the tool cannot judge ${unjudged.length > 1 ? 'these keywords' : 'this keyword'}: review by hand`,
+      );
     const docs = [...ANNOTATIONS].filter((k) => !same(b[k], h[k]));
-    if (docs.length) this.emit('documentation-changed', ctx.pointer, `${ctx.field ? `\`${ctx.field}\`` : 'the schema'}: ${docs.join(', ')} changed`, this.scope);
+    if (docs.length)
+      this.emit(
+        'documentation-changed',
+        ctx.pointer,
+        `${ctx.field ? `\`${ctx.field}\`` : 'the schema'}: ${docs.join(', ')} changed`,
+        this.scope,
+      );
   }
 
   private compareTypes(ctx: SchemaContext, b: JsonObject, h: JsonObject) {
@@ -210,7 +279,11 @@ export class SchemaComparer {
     if (!bs || !hs) {
       if (bs || hs) this.report(ctx, hs ? 'list-of-types-narrowed' : 'list-of-types-widened', detail);
     } else if (!same([...bs].sort(), [...hs].sort())) {
-      const kind = covers(hs, bs) ? 'list-of-types-widened' : covers(bs, hs) ? 'list-of-types-narrowed' : 'type-changed';
+      const kind = covers(hs, bs)
+        ? 'list-of-types-widened'
+        : covers(bs, hs)
+          ? 'list-of-types-narrowed'
+          : 'type-changed';
       this.report(ctx, kind, detail);
     }
     if (bt && ht && bNull !== hNull) this.report(ctx, hNull ? 'became-nullable' : 'became-not-nullable', detail);
@@ -224,11 +297,28 @@ export class SchemaComparer {
     if (!he) return this.report(ctx, 'enum-removed', `no longer limited to ${be.map(show).join(', ')}`);
     const removed = be.filter((v) => !he.some((x) => same(x, v)));
     const added = he.filter((v) => !be.some((x) => same(x, v)));
-    if (removed.length) this.report(ctx, 'enum-value-removed', `enum value${removed.length > 1 ? 's' : ''} ${removed.map(show).join(', ')} removed`);
-    if (added.length) this.report(ctx, 'enum-value-added', `enum value${added.length > 1 ? 's' : ''} ${added.map(show).join(', ')} added`);
+    if (removed.length)
+      this.report(
+        ctx,
+        'enum-value-removed',
+        `enum value${removed.length > 1 ? 's' : ''} ${removed.map(show).join(', ')} removed`,
+      );
+    if (added.length)
+      this.report(
+        ctx,
+        'enum-value-added',
+        `enum value${added.length > 1 ? 's' : ''} ${added.map(show).join(', ')} added`,
+      );
   }
 
-  private compareLength(ctx: SchemaContext, b: JsonObject, h: JsonObject, max: string, min: string, noun: 'length' | 'items') {
+  private compareLength(
+    ctx: SchemaContext,
+    b: JsonObject,
+    h: JsonObject,
+    max: string,
+    min: string,
+    noun: 'length' | 'items',
+  ) {
     const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
     const [bMax, hMax, bMin, hMin] = [num(b[max]), num(h[max]), num(b[min]), num(h[min])];
     if (bMax !== hMax) {
@@ -260,15 +350,40 @@ export class SchemaComparer {
     for (const name of Object.keys(bp)) {
       const pointer = [...ctx.pointer, 'properties', name];
       if (!(name in hp)) {
-        if (!hidden(this.base, bp[name])) prop(bReq.has(name) ? 'removed-required' : 'removed-optional', name, pointer, `(${bReq.has(name) ? 'required' : 'optional'}) was removed`);
+        if (!hidden(this.base, bp[name]))
+          prop(
+            bReq.has(name) ? 'removed-required' : 'removed-optional',
+            name,
+            pointer,
+            `(${bReq.has(name) ? 'required' : 'optional'}) was removed`,
+          );
         continue;
       }
-      if (bReq.has(name) !== hReq.has(name) && !hidden(this.head, hp[name])) prop(hReq.has(name) ? 'became-required' : 'became-optional', name, pointer, `became ${hReq.has(name) ? 'required' : 'optional'}`);
-      this.compare({ place: ctx.place === 'request-parameter' || ctx.place === 'response-header' ? propertyPlace : ctx.place, field: field(name), pointer }, bp[name], hp[name]);
+      if (bReq.has(name) !== hReq.has(name) && !hidden(this.head, hp[name]))
+        prop(
+          hReq.has(name) ? 'became-required' : 'became-optional',
+          name,
+          pointer,
+          `became ${hReq.has(name) ? 'required' : 'optional'}`,
+        );
+      this.compare(
+        {
+          place: ctx.place === 'request-parameter' || ctx.place === 'response-header' ? propertyPlace : ctx.place,
+          field: field(name),
+          pointer,
+        },
+        bp[name],
+        hp[name],
+      );
     }
     for (const name of Object.keys(hp)) {
       if (name in bp || hidden(this.head, hp[name])) continue;
-      prop(hReq.has(name) ? 'added-required' : 'added-optional', name, [...ctx.pointer, 'properties', name], `(${hReq.has(name) ? 'required' : 'optional'}) was added`);
+      prop(
+        hReq.has(name) ? 'added-required' : 'added-optional',
+        name,
+        [...ctx.pointer, 'properties', name],
+        `(${hReq.has(name) ? 'required' : 'optional'}) was added`,
+      );
     }
   }
 
@@ -277,7 +392,11 @@ export class SchemaComparer {
     const bo = openness(b.additionalProperties);
     const ho = openness(h.additionalProperties);
     if (bo === 'schema' && ho === 'schema') {
-      this.compare({ ...ctx, field: `${ctx.field}{*}`, pointer: [...ctx.pointer, 'additionalProperties'] }, b.additionalProperties, h.additionalProperties);
+      this.compare(
+        { ...ctx, field: `${ctx.field}{*}`, pointer: [...ctx.pointer, 'additionalProperties'] },
+        b.additionalProperties,
+        h.additionalProperties,
+      );
       return;
     }
     if (bo === ho) return;
@@ -287,26 +406,47 @@ export class SchemaComparer {
   }
 
   /** Branches are matched by the `$ref` they name, otherwise by position. */
-  private compareBranches(ctx: SchemaContext, b: JsonObject, h: JsonObject, keyword: 'oneOf' | 'anyOf' | 'allOf', prefix: string) {
+  private compareBranches(
+    ctx: SchemaContext,
+    b: JsonObject,
+    h: JsonObject,
+    keyword: 'oneOf' | 'anyOf' | 'allOf',
+    prefix: string,
+  ) {
     const bl = Array.isArray(b[keyword]) ? (b[keyword] as unknown[]) : undefined;
     const hl = Array.isArray(h[keyword]) ? (h[keyword] as unknown[]) : undefined;
     if (!bl && !hl) return;
     if (!bl || !hl) {
       // The schema was restructured (wrapped in or unwrapped from a combinator): not judged branch by branch.
-      this.report(ctx, 'unjudged-keyword-changed', `${keyword} ${bl ? 'removed' : 'added'} around the schema; the tool cannot judge the restructuring: review by hand`);
+      this.report(
+        ctx,
+        'unjudged-keyword-changed',
+        `${keyword} ${bl ? 'removed' : 'added'} around the schema; the tool cannot judge the restructuring: review by hand`,
+      );
       return;
     }
-    const keyOf = (node: unknown, i: number) => (isObject(node) && typeof node.$ref === 'string' ? `ref:${node.$ref.split('/').pop()}` : `#${i}`);
+    const keyOf = (node: unknown, i: number) =>
+      isObject(node) && typeof node.$ref === 'string' ? `ref:${node.$ref.split('/').pop()}` : `#${i}`;
     const bKeys = bl.map(keyOf);
     const hKeys = hl.map(keyOf);
     const label = (k: string) => (k.startsWith('ref:') ? k.slice(4) : `branch ${k}`);
     bKeys.forEach((k, i) => {
       const j = hKeys.indexOf(k);
-      if (j === -1) this.report({ ...ctx, pointer: [...ctx.pointer, keyword, String(i)] }, `${prefix}-removed`, `${keyword} ${label(k)} removed`);
+      if (j === -1)
+        this.report(
+          { ...ctx, pointer: [...ctx.pointer, keyword, String(i)] },
+          `${prefix}-removed`,
+          `${keyword} ${label(k)} removed`,
+        );
       else this.compare({ ...ctx, pointer: [...ctx.pointer, keyword, String(j)] }, bl[i], hl[j]);
     });
     hKeys.forEach((k, j) => {
-      if (!bKeys.includes(k)) this.report({ ...ctx, pointer: [...ctx.pointer, keyword, String(j)] }, `${prefix}-added`, `${keyword} ${label(k)} added`);
+      if (!bKeys.includes(k))
+        this.report(
+          { ...ctx, pointer: [...ctx.pointer, keyword, String(j)] },
+          `${prefix}-added`,
+          `${keyword} ${label(k)} added`,
+        );
     });
   }
 
@@ -314,14 +454,26 @@ export class SchemaComparer {
     const bd = isObject(b.discriminator) ? b.discriminator : undefined;
     const hd = isObject(h.discriminator) ? h.discriminator : undefined;
     if (!bd && !hd) return;
-    if (!hd) return this.report(ctx, 'discriminator-removed', `discriminator on \`${String(bd!.propertyName)}\` removed`);
+    if (!hd)
+      return this.report(ctx, 'discriminator-removed', `discriminator on \`${String(bd!.propertyName)}\` removed`);
     if (!bd) return this.report(ctx, 'discriminator-added', `discriminator on \`${String(hd.propertyName)}\` added`);
-    if (bd.propertyName !== hd.propertyName) this.report(ctx, 'discriminator-property-name-changed', `discriminator property ${show(bd.propertyName)} → ${show(hd.propertyName)}`);
+    if (bd.propertyName !== hd.propertyName)
+      this.report(
+        ctx,
+        'discriminator-property-name-changed',
+        `discriminator property ${show(bd.propertyName)} → ${show(hd.propertyName)}`,
+      );
     const bm = isObject(bd.mapping) ? bd.mapping : {};
     const hm = isObject(hd.mapping) ? hd.mapping : {};
     const deleted = Object.keys(bm).filter((k) => !(k in hm) || hm[k] !== bm[k]);
     const added = Object.keys(hm).filter((k) => !(k in bm));
-    if (deleted.length) this.report(ctx, 'discriminator-mapping-deleted', `discriminator mapping ${deleted.map(show).join(', ')} deleted or changed`);
-    if (added.length) this.report(ctx, 'discriminator-mapping-added', `discriminator mapping ${added.map(show).join(', ')} added`);
+    if (deleted.length)
+      this.report(
+        ctx,
+        'discriminator-mapping-deleted',
+        `discriminator mapping ${deleted.map(show).join(', ')} deleted or changed`,
+      );
+    if (added.length)
+      this.report(ctx, 'discriminator-mapping-added', `discriminator mapping ${added.map(show).join(', ')} added`);
   }
 }

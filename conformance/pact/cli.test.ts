@@ -22,7 +22,11 @@ interface Run {
 /** `casapay-conformance ARGS` from source; resolves when the process has exited. */
 function cli(args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'conformance/cli.ts', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'conformance/cli.ts', ...args], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -36,7 +40,10 @@ function cli(args: string[]): Promise<Run> {
 async function inProcess(args: string[]): Promise<Run> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runPactCommand(args.map((a) => (a.endsWith('.json') ? path.join(root, a) : a)), { out: (l) => out.push(l), err: (l) => err.push(l) });
+  const code = await runPactCommand(
+    args.map((a) => (a.endsWith('.json') ? path.join(root, a) : a)),
+    { out: (l) => out.push(l), err: (l) => err.push(l) },
+  );
   return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 }
 
@@ -71,7 +78,16 @@ describe('pact verify', () => {
 
   it('fails when a provider state cannot be set up, naming the state (pact-js alone would run the interaction anyway)', async () => {
     const target = await mock();
-    const run = await cli(['pact', 'verify', '--pact', EXAMPLE_PACT, '--base-url', target.url, '--provider-states-setup-url', `${target.url}/__admin/no-such-route`]);
+    const run = await cli([
+      'pact',
+      'verify',
+      '--pact',
+      EXAMPLE_PACT,
+      '--base-url',
+      target.url,
+      '--provider-states-setup-url',
+      `${target.url}/__admin/no-such-route`,
+    ]);
     expect(run.code, run.stdout + run.stderr).toBe(1);
     expect(run.stdout).toContain("✗ \"provider state 'the docs' quickstart case exists' (setup)\"");
     expect(run.stdout).toMatch(/POST http:\/\/127\.0\.0\.1:\d+\/__admin\/no-such-route failed: 404/);
@@ -79,7 +95,12 @@ describe('pact verify', () => {
 
   it('a file that is not a pact is exit code 2 with the reason (in-process: nothing to verify, no child needed)', async () => {
     const err: string[] = [];
-    expect(await runPactCommand(['pact', 'verify', '--pact', path.join(root, 'package.json')], { out: () => undefined, err: (l) => err.push(l) })).toBe(2);
+    expect(
+      await runPactCommand(['pact', 'verify', '--pact', path.join(root, 'package.json')], {
+        out: () => undefined,
+        err: (l) => err.push(l),
+      }),
+    ).toBe(2);
     expect(err.join('\n')).toContain('not a pact file');
   });
 
@@ -100,7 +121,9 @@ describe('pact verify', () => {
 
 describe('the docs’ pact command lines', () => {
   const LOCAL = 'http://localhost:4010';
-  const docs = readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`);
+  const docs = readdirSync(path.join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`);
   const commands = ['README.md', ...docs, 'conformance/README.md'].flatMap((file) =>
     [...readFileSync(path.join(root, file), 'utf8').matchAll(/```sh\n([\s\S]*?)```/g)]
       .flatMap((m) => m[1]!.split('\n'))
@@ -110,21 +133,33 @@ describe('the docs’ pact command lines', () => {
   );
   /** What each documented line must do; a new line in the docs without an entry here fails the first test. */
   const expected: Record<string, { code: number; says: string; then?: (target: MockServer) => void }> = {
-    [`npx casapay-conformance pact verify --pact ${EXAMPLE_PACT}`]: { code: 0, says: 'all 4 interaction(s) verified against the bundled mock' },
-    [`npx casapay-conformance pact verify --pact ${EXAMPLE_PACT} --base-url ${LOCAL} --provider-states-setup-url ${LOCAL}/__admin/provider-states`]: {
+    [`npx casapay-conformance pact verify --pact ${EXAMPLE_PACT}`]: {
       code: 0,
-      says: 'all 4 interaction(s) verified',
-      // fromProviderState did its work: the requests carried the keys and ids the state route answered.
-      then: (target) => {
-        const calls = target.journal.entries({}).filter((e) => e.url.startsWith('/v1/'));
-        expect(calls.map((e) => `${e.method} ${e.url}`).sort()).toEqual(['GET /v1/collection_cases/dc_a1b2c3d4', 'GET /v1/collection_cases/dc_doesnotexist', 'POST /v1/collection_case_previews', 'POST /v1/collection_cases']);
-        // The journal masks keys to their first 12 characters: `sk_test_pact…`, never the example's `sk_test_fron…`.
-        for (const e of calls) expect(e.account, `${e.method} ${e.url}`).toMatch(/^sk_test_pact/);
-        expect(target.sandbox.store.all().filter((a) => a.key.startsWith('sk_test_pact_')).length).toBe(4);
-      },
+      says: 'all 4 interaction(s) verified against the bundled mock',
     },
+    [`npx casapay-conformance pact verify --pact ${EXAMPLE_PACT} --base-url ${LOCAL} --provider-states-setup-url ${LOCAL}/__admin/provider-states`]:
+      {
+        code: 0,
+        says: 'all 4 interaction(s) verified',
+        // fromProviderState did its work: the requests carried the keys and ids the state route answered.
+        then: (target) => {
+          const calls = target.journal.entries({}).filter((e) => e.url.startsWith('/v1/'));
+          expect(calls.map((e) => `${e.method} ${e.url}`).sort()).toEqual([
+            'GET /v1/collection_cases/dc_a1b2c3d4',
+            'GET /v1/collection_cases/dc_doesnotexist',
+            'POST /v1/collection_case_previews',
+            'POST /v1/collection_cases',
+          ]);
+          // The journal masks keys to their first 12 characters: `sk_test_pact…`, never the example's `sk_test_fron…`.
+          for (const e of calls) expect(e.account, `${e.method} ${e.url}`).toMatch(/^sk_test_pact/);
+          expect(target.sandbox.store.all().filter((a) => a.key.startsWith('sk_test_pact_')).length).toBe(4);
+        },
+      },
     [`npx casapay-conformance pact check --pact ${EXAMPLE_PACT}`]: { code: 0, says: 'compatible with the contract' },
-    ['npx casapay-conformance pact check --pact conformance/pact/fixtures/undeclared-field.json']: { code: 1, says: '$.debtor.credit_score [response-field-undeclared]' },
+    ['npx casapay-conformance pact check --pact conformance/pact/fixtures/undeclared-field.json']: {
+      code: 1,
+      says: '$.debtor.credit_score [response-field-undeclared]',
+    },
   };
 
   it('every documented pact command is one this test knows', () => {
@@ -136,7 +171,10 @@ describe('the docs’ pact command lines', () => {
   it.each(Object.entries(expected))('%s', async (line, want) => {
     // `npx casapay-conformance` is the built bin; from source here, and the README's local mock is one this test starts.
     const target = line.includes(LOCAL) ? await mock() : undefined;
-    const args = line.replace('npx casapay-conformance ', '').replaceAll(LOCAL, target?.url ?? LOCAL).split(/\s+/);
+    const args = line
+      .replace('npx casapay-conformance ', '')
+      .replaceAll(LOCAL, target?.url ?? LOCAL)
+      .split(/\s+/);
     // pact check prints only through its own io, so it runs in-process (a child costs seconds of
     // start-up); pact verify needs the child, whose pipe also carries the native verifier's report.
     const run = args[1] === 'check' ? await inProcess(args) : await cli(args);

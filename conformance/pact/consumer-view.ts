@@ -21,7 +21,8 @@ function resolveLocal(document: Schema, ref: string): Schema | undefined {
     .reduce<any>((node, key) => node?.[key], document);
 }
 
-const isObjectSchema = (s: Schema) => s.type === 'object' || (Array.isArray(s.type) && s.type.includes('object')) || s.properties !== undefined;
+const isObjectSchema = (s: Schema) =>
+  s.type === 'object' || (Array.isArray(s.type) && s.type.includes('object')) || s.properties !== undefined;
 
 /** allOf parts (following $refs) merged into their parent: properties, types and the rest of each part. */
 function flattenAllOf(document: Schema, schema: Schema, seen: Set<string>): Schema {
@@ -40,7 +41,15 @@ function flattenAllOf(document: Schema, schema: Schema, seen: Set<string>): Sche
       seen = new Set([...seen, part.$ref]);
     }
     const flat = flattenAllOf(document, resolved, seen);
-    const { properties, type, required: _required, additionalProperties: _ap, title: _t, description: _d, ...others } = flat;
+    const {
+      properties,
+      type,
+      required: _required,
+      additionalProperties: _ap,
+      title: _t,
+      description: _d,
+      ...others
+    } = flat;
     Object.assign(merged.properties, properties ?? {});
     if (type !== undefined && merged.type === undefined) merged.type = type;
     if (Object.keys(others).length) residual.push(others);
@@ -58,7 +67,11 @@ function flattenAllOf(document: Schema, schema: Schema, seen: Set<string>): Sche
 function view(document: Schema, node: unknown, open = false): unknown {
   if (!node || typeof node !== 'object' || Array.isArray(node)) return node;
   let schema = { ...(node as Schema) };
-  if (typeof schema.$ref === 'string' && Object.keys(schema).every((k) => k === '$ref' || k === 'description' || k === 'title')) return schema;
+  if (
+    typeof schema.$ref === 'string' &&
+    Object.keys(schema).every((k) => k === '$ref' || k === 'description' || k === 'title')
+  )
+    return schema;
   schema = flattenAllOf(document, schema, new Set());
   delete schema.required;
   if (schema.oneOf) {
@@ -68,18 +81,30 @@ function view(document: Schema, node: unknown, open = false): unknown {
     } else schema.anyOf = schema.oneOf;
     delete schema.oneOf;
   }
-  const mapValues = (value: unknown) => (value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, view(document, v)])) : value);
+  const mapValues = (value: unknown) =>
+    value && typeof value === 'object'
+      ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, view(document, v)]))
+      : value;
   const hasOwnProperties = schema.properties !== undefined;
   if (schema.properties) schema.properties = mapValues(schema.properties);
   if (schema.patternProperties) schema.patternProperties = mapValues(schema.patternProperties);
   if (schema.$defs) schema.$defs = mapValues(schema.$defs);
-  for (const key of ['items', 'contains', 'propertyNames'] as const) if (schema[key]) schema[key] = view(document, schema[key]);
-  for (const key of ['then', 'else'] as const) if (schema[key]) schema[key] = view(document, schema[key], hasOwnProperties);
+  for (const key of ['items', 'contains', 'propertyNames'] as const)
+    if (schema[key]) schema[key] = view(document, schema[key]);
+  for (const key of ['then', 'else'] as const)
+    if (schema[key]) schema[key] = view(document, schema[key], hasOwnProperties);
   if (Array.isArray(schema.prefixItems)) schema.prefixItems = schema.prefixItems.map((s: unknown) => view(document, s));
-  if (schema.additionalProperties && typeof schema.additionalProperties === 'object') schema.additionalProperties = view(document, schema.additionalProperties);
-  for (const key of ['anyOf', 'allOf'] as const) if (Array.isArray(schema[key])) schema[key] = schema[key].map((s: unknown) => view(document, s, hasOwnProperties || open));
+  if (schema.additionalProperties && typeof schema.additionalProperties === 'object')
+    schema.additionalProperties = view(document, schema.additionalProperties);
+  for (const key of ['anyOf', 'allOf'] as const)
+    if (Array.isArray(schema[key]))
+      schema[key] = schema[key].map((s: unknown) => view(document, s, hasOwnProperties || open));
   // Close it: an explicit schema for extra properties (a metadata map) stays; otherwise nothing undeclared.
-  if (!open && isObjectSchema(schema) && (schema.additionalProperties === undefined || schema.additionalProperties === true)) {
+  if (
+    !open &&
+    isObjectSchema(schema) &&
+    (schema.additionalProperties === undefined || schema.additionalProperties === true)
+  ) {
     const composed = Array.isArray(schema.anyOf) || Array.isArray(schema.allOf) || schema.then || schema.else;
     // With branches, a property is declared when this object or the branch that matched declares it.
     if (composed) schema.unevaluatedProperties = false;
@@ -99,12 +124,14 @@ export function consumerViewDocument(document: Schema): Schema {
   for (const name of Object.keys(schemas)) schemas[name] = view(document, schemas[name]);
   const responsesOf = (responses: Schema | undefined) => {
     for (const response of Object.values(responses ?? {}) as Schema[]) {
-      for (const media of Object.values(response?.content ?? {}) as Schema[]) if (media?.schema) media.schema = view(document, media.schema);
+      for (const media of Object.values(response?.content ?? {}) as Schema[])
+        if (media?.schema) media.schema = view(document, media.schema);
     }
   };
   responsesOf(copy.components?.responses);
   for (const item of Object.values(copy.paths ?? {}) as Schema[]) {
-    for (const op of Object.values(item) as Schema[]) if (op && typeof op === 'object' && op.responses) responsesOf(op.responses);
+    for (const op of Object.values(item) as Schema[])
+      if (op && typeof op === 'object' && op.responses) responsesOf(op.responses);
   }
   return copy;
 }

@@ -53,7 +53,9 @@ const headerValue = (value: unknown): string => (Array.isArray(value) ? value.ma
 
 function headersOf(raw: unknown): Record<string, string> {
   if (!raw || typeof raw !== 'object') return {};
-  return Object.fromEntries(Object.entries(raw as Record<string, unknown>).map(([name, value]) => [name, headerValue(value)]));
+  return Object.fromEntries(
+    Object.entries(raw as Record<string, unknown>).map(([name, value]) => [name, headerValue(value)]),
+  );
 }
 
 const contentTypeOf = (headers: Record<string, string>): string | undefined =>
@@ -68,18 +70,28 @@ function queryOf(raw: unknown): Record<string, string[]> {
     return out;
   }
   if (typeof raw !== 'object') throw new PactFileError('query must be a string or an object');
-  return Object.fromEntries(Object.entries(raw as Record<string, unknown>).map(([name, values]) => [name, (Array.isArray(values) ? values : [values]).map(String)]));
+  return Object.fromEntries(
+    Object.entries(raw as Record<string, unknown>).map(([name, values]) => [
+      name,
+      (Array.isArray(values) ? values : [values]).map(String),
+    ]),
+  );
 }
 
 /** v4 wraps bodies as `{content, contentType, encoded}`; v2/v3 bodies are the JSON value itself. */
-function bodyOf(raw: unknown, v4: boolean, contentType: string | undefined): { body: unknown; contentType: string | undefined } {
+function bodyOf(
+  raw: unknown,
+  v4: boolean,
+  contentType: string | undefined,
+): { body: unknown; contentType: string | undefined } {
   if (raw === undefined) return { body: undefined, contentType };
   if (!v4) return { body: raw, contentType };
   const wrapped = raw as { content?: unknown; contentType?: string; encoded?: boolean | string };
   if (!wrapped || typeof wrapped !== 'object' || !('content' in wrapped)) return { body: raw, contentType };
   const type = wrapped.contentType ?? contentType;
   let content = wrapped.content;
-  if (wrapped.encoded === 'base64' || wrapped.encoded === true) content = Buffer.from(String(content), 'base64').toString('utf8');
+  if (wrapped.encoded === 'base64' || wrapped.encoded === true)
+    content = Buffer.from(String(content), 'base64').toString('utf8');
   if (typeof content === 'string' && type && /json/i.test(type)) {
     try {
       content = JSON.parse(content);
@@ -106,8 +118,11 @@ export function readPactFile(file: string): PactFile {
 
 /** The same, for a pact already parsed. */
 export function parsePact(raw: any, name = 'the pact'): PactFile {
-  if (!raw || typeof raw !== 'object' || !Array.isArray(raw.interactions)) throw new PactFileError(`${name} has no "interactions" array: not a pact file`);
-  const specification = String(raw.metadata?.pactSpecification?.version ?? raw.metadata?.['pact-specification']?.version ?? '2.0.0');
+  if (!raw || typeof raw !== 'object' || !Array.isArray(raw.interactions))
+    throw new PactFileError(`${name} has no "interactions" array: not a pact file`);
+  const specification = String(
+    raw.metadata?.pactSpecification?.version ?? raw.metadata?.['pact-specification']?.version ?? '2.0.0',
+  );
   const v4 = specification.startsWith('4');
   const interactions: PactInteraction[] = [];
   const skipped: string[] = [];
@@ -119,8 +134,10 @@ export function parsePact(raw: any, name = 'the pact'): PactFile {
     }
     const req = interaction?.request;
     const res = interaction?.response;
-    if (!req || typeof req.method !== 'string' || typeof req.path !== 'string') throw new PactFileError(`${name}: "${description}" has no request method and path`);
-    if (!res || !Number.isInteger(res.status)) throw new PactFileError(`${name}: "${description}" has no response status`);
+    if (!req || typeof req.method !== 'string' || typeof req.path !== 'string')
+      throw new PactFileError(`${name}: "${description}" has no request method and path`);
+    if (!res || !Number.isInteger(res.status))
+      throw new PactFileError(`${name}: "${description}" has no response status`);
     const requestHeaders = headersOf(req.headers);
     const responseHeaders = headersOf(res.headers);
     const requestBody = bodyOf(req.body, v4, contentTypeOf(requestHeaders));
@@ -134,9 +151,27 @@ export function parsePact(raw: any, name = 'the pact'): PactFile {
     interactions.push({
       description,
       providerStates: states,
-      request: { method: req.method.toUpperCase(), path: req.path, query: queryOf(req.query), headers: requestHeaders, body: requestBody.body, contentType: requestBody.contentType },
-      response: { status: res.status, headers: responseHeaders, body: responseBody.body, contentType: responseBody.contentType },
+      request: {
+        method: req.method.toUpperCase(),
+        path: req.path,
+        query: queryOf(req.query),
+        headers: requestHeaders,
+        body: requestBody.body,
+        contentType: requestBody.contentType,
+      },
+      response: {
+        status: res.status,
+        headers: responseHeaders,
+        body: responseBody.body,
+        contentType: responseBody.contentType,
+      },
     });
   });
-  return { consumer: String(raw.consumer?.name ?? '(unnamed consumer)'), provider: String(raw.provider?.name ?? '(unnamed provider)'), specification, interactions, skipped };
+  return {
+    consumer: String(raw.consumer?.name ?? '(unnamed consumer)'),
+    provider: String(raw.provider?.name ?? '(unnamed provider)'),
+    specification,
+    interactions,
+    skipped,
+  };
 }

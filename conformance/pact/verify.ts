@@ -74,7 +74,9 @@ export async function verifyPact(options: VerifyOptions): Promise<VerifyResult> 
   const pact = readPactFile(options.pactFile); // fails early, with a readable message, on a file that is not a pact
   const mock = options.baseUrl
     ? undefined
-    : await (await import('../../mocks/server.js')).createMockServer({ host: '127.0.0.1', port: 0, logLevel: 'silent', defects: options.defects });
+    : await (
+        await import('../../mocks/server.js')
+      ).createMockServer({ host: '127.0.0.1', port: 0, logLevel: 'silent', defects: options.defects });
   const baseUrl = (options.baseUrl ?? mock!.url).replace(/\/+$/, '');
   const setupUrl = options.providerStatesSetupUrl ?? `${baseUrl}/__admin/provider-states`;
   // One handler per state the pact names, each forwarding to the state-change URL; its JSON answer
@@ -94,14 +96,20 @@ export async function verifyPact(options: VerifyOptions): Promise<VerifyResult> 
       const text = await res.text();
       if (!res.ok) throw new Error(`${res.status} ${text.slice(0, 300)}`);
       const values = text ? (JSON.parse(text) as unknown) : undefined;
-      if (values !== undefined && (values === null || typeof values !== 'object' || Array.isArray(values))) throw new Error(`the answer is not a JSON object: ${text.slice(0, 300)}`);
+      if (values !== undefined && (values === null || typeof values !== 'object' || Array.isArray(values)))
+        throw new Error(`the answer is not a JSON object: ${text.slice(0, 300)}`);
       return values as Record<string, string> | undefined;
     } catch (error) {
-      stateFailures.set(`provider state '${state}' (${action})`, `POST ${setupUrl} failed: ${error instanceof Error ? error.message : String(error)}`);
+      stateFailures.set(
+        `provider state '${state}' (${action})`,
+        `POST ${setupUrl} failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
       throw error;
     }
   };
-  const stateHandlers = Object.fromEntries(stateNames.map((name) => [name, { setup: change(name, 'setup'), teardown: change(name, 'teardown') }])) as VerifierOptions['stateHandlers'];
+  const stateHandlers = Object.fromEntries(
+    stateNames.map((name) => [name, { setup: change(name, 'setup'), teardown: change(name, 'teardown') }]),
+  ) as VerifierOptions['stateHandlers'];
   let failures: InteractionFailure[] = [];
   try {
     const verifier = new Verifier({
@@ -118,14 +126,29 @@ export async function verifyPact(options: VerifyOptions): Promise<VerifyResult> 
     const descriptions = pact.interactions.map((i) => i.description).sort((a, b) => b.length - a.length);
     failures = failuresFromResults(error instanceof Error ? error.message : error).map((f) => ({
       ...f,
-      interaction: descriptions.find((d) => f.interaction === d || f.interaction.endsWith(` - ${d}`) || f.interaction.endsWith(` ${d}`)) ?? f.interaction,
+      interaction:
+        descriptions.find(
+          (d) => f.interaction === d || f.interaction.endsWith(` - ${d}`) || f.interaction.endsWith(` ${d}`),
+        ) ?? f.interaction,
     }));
-    if (!failures.length) failures = [{ interaction: '(the verifier)', mismatches: [error instanceof Error ? error.message : String(error)] }];
+    if (!failures.length)
+      failures = [
+        { interaction: '(the verifier)', mismatches: [error instanceof Error ? error.message : String(error)] },
+      ];
   } finally {
     await mock?.close();
   }
-  failures = [...[...stateFailures].map(([interaction, message]) => ({ interaction, mismatches: [message] })), ...failures];
-  return { ok: failures.length === 0, baseUrl, startedMock: mock !== undefined, interactions: pact.interactions.length, failures };
+  failures = [
+    ...[...stateFailures].map(([interaction, message]) => ({ interaction, mismatches: [message] })),
+    ...failures,
+  ];
+  return {
+    ok: failures.length === 0,
+    baseUrl,
+    startedMock: mock !== undefined,
+    interactions: pact.interactions.length,
+    failures,
+  };
 }
 
 /** The result as terminal lines. */
@@ -134,7 +157,9 @@ export function formatVerifyResult(result: VerifyResult, file: string): string {
   if (result.ok) return `✓ ${file}: all ${result.interactions} interaction(s) verified against ${target}`;
   const interactions = result.failures.filter((f) => !f.interaction.startsWith('provider state ')).length;
   const states = result.failures.length - interactions;
-  const lines = [`✗ ${file}: ${interactions} of ${result.interactions} interaction(s) failed against ${target}${states ? `; ${states} provider state set-up(s) failed` : ''}`];
+  const lines = [
+    `✗ ${file}: ${interactions} of ${result.interactions} interaction(s) failed against ${target}${states ? `; ${states} provider state set-up(s) failed` : ''}`,
+  ];
   for (const f of result.failures) {
     lines.push(`  ✗ "${f.interaction}"`);
     for (const m of f.mismatches) lines.push(`      ${m}`);

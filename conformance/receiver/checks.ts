@@ -7,9 +7,12 @@ import { realNowSeconds } from '../support/runtime.js';
 
 export const RECEIVER_CAPABILITIES = {
   delivery: 'A valid, signed delivery is answered 2xx within the latency budget (--max-latency-ms).',
-  signature: 'Deliveries without a valid signature over the raw bytes, within the timestamp tolerance, are refused; rotation (two v1) and unusual JSON spacing are accepted.',
-  compatibility: 'Additive changes and the sender\'s freedoms are answered 2xx: unknown event types and fields, events out of order, concurrent deliveries, a retried delivery.',
-  effects: 'What the receiver applied (--effects-url or --observe-mock): each accepted event once, a duplicate once, nothing it refused.',
+  signature:
+    'Deliveries without a valid signature over the raw bytes, within the timestamp tolerance, are refused; rotation (two v1) and unusual JSON spacing are accepted.',
+  compatibility:
+    "Additive changes and the sender's freedoms are answered 2xx: unknown event types and fields, events out of order, concurrent deliveries, a retried delivery.",
+  effects:
+    'What the receiver applied (--effects-url or --observe-mock): each accepted event once, a duplicate once, nothing it refused.',
 } as const;
 export type ReceiverCapability = keyof typeof RECEIVER_CAPABILITIES;
 
@@ -21,11 +24,12 @@ export interface ReceiverCheck {
   run(session: ReceiverSession): Promise<void>;
 }
 
-const fresh = (s: ReceiverSession, type?: string, objectId?: string) => s.events.event(type ?? s.events.lifecycle[0], objectId);
+const fresh = (s: ReceiverSession, type?: string, objectId?: string) =>
+  s.events.event(type ?? s.events.lifecycle[0], objectId);
 
 /** A one-byte change that keeps the body valid JSON and the event's and object's ids (so a wrongly applied change is still seen as this event). */
 function tampered(s: ReceiverSession, event: EventBody, body: string): string {
-  for (let from = Math.floor(body.length / 2); from < body.length; ) {
+  for (let from = Math.floor(body.length / 2); from < body.length;) {
     const { text, at } = changeOneByte(body, from);
     from = at + 1;
     let parsed: EventBody;
@@ -34,7 +38,8 @@ function tampered(s: ReceiverSession, event: EventBody, body: string): string {
     } catch {
       continue;
     }
-    if (s.events.idOf(parsed) === s.events.idOf(event) && s.events.objectIdOf(parsed) === s.events.objectIdOf(event)) return text;
+    if (s.events.idOf(parsed) === s.events.idOf(event) && s.events.objectIdOf(parsed) === s.events.objectIdOf(event))
+      return text;
   }
   throw new Error('no digit to change outside the ids');
 }
@@ -50,7 +55,10 @@ export const RECEIVER_CHECKS: ReceiverCheck[] = [
       s.expected.push(event);
       s.firstAccepted = event;
       if (sent.latencyMs > s.target.maxLatencyMs) {
-        throw new CheckFailed(`the 2xx took ${Math.round(sent.latencyMs)} ms, more than the ${s.target.maxLatencyMs} ms allowed (--max-latency-ms): answer first, then do the work (a queue, setImmediate)`, sent.exchange);
+        throw new CheckFailed(
+          `the 2xx took ${Math.round(sent.latencyMs)} ms, more than the ${s.target.maxLatencyMs} ms allowed (--max-latency-ms): answer first, then do the work (a queue, setImmediate)`,
+          sent.exchange,
+        );
       }
     },
   },
@@ -84,12 +92,20 @@ export const RECEIVER_CHECKS: ReceiverCheck[] = [
       const event = fresh(s);
       const body = JSON.stringify(event);
       const signedFor = s.signed(event, { body });
-      await s.mustReject({ body: tampered(s, event, body), headers: signedFor.headers }, event, 'a body with one digit changed after signing');
+      await s.mustReject(
+        { body: tampered(s, event, body), headers: signedFor.headers },
+        event,
+        'a body with one digit changed after signing',
+      );
       // One byte more at the end (a space after the signed JSON): a receiver that trims or normalises
       // the body before verifying accepts it.
       const event2 = fresh(s);
       const body2 = JSON.stringify(event2);
-      await s.mustReject({ body: `${body2} `, headers: s.signed(event2, { body: body2 }).headers }, event2, 'the signed body with a space appended after signing (verify the exact bytes received: no trimming or normalising)');
+      await s.mustReject(
+        { body: `${body2} `, headers: s.signed(event2, { body: body2 }).headers },
+        event2,
+        'the signed body with a space appended after signing (verify the exact bytes received: no trimming or normalising)',
+      );
     },
   },
   {
@@ -98,11 +114,24 @@ export const RECEIVER_CHECKS: ReceiverCheck[] = [
     title: 'rejects a signature made with another secret',
     async run(s) {
       const event = fresh(s);
-      await s.mustReject(s.signed(event, { secret: s.scheme.randomSecret() }), event, 'a signature made with an unrelated secret');
+      await s.mustReject(
+        s.signed(event, { secret: s.scheme.randomSecret() }),
+        event,
+        'a signature made with an unrelated secret',
+      );
       const event2 = fresh(s);
       const body = JSON.stringify(event2);
-      const delivery = { body, headers: { 'Content-Type': 'application/json', ...s.scheme.signWithKey(body, realNowSeconds(), s.scheme.wrongFormKey(s.target.secret), s.ref(event2)) } };
-      const form = s.scheme.name === 'casapay' ? 'the secret without its whsec_ prefix' : 'the secret\'s text, not its base64-decoded bytes';
+      const delivery = {
+        body,
+        headers: {
+          'Content-Type': 'application/json',
+          ...s.scheme.signWithKey(body, realNowSeconds(), s.scheme.wrongFormKey(s.target.secret), s.ref(event2)),
+        },
+      };
+      const form =
+        s.scheme.name === 'casapay'
+          ? 'the secret without its whsec_ prefix'
+          : "the secret's text, not its base64-decoded bytes";
       await s.mustReject(delivery, event2, `a signature made with ${form} (accept the secret in one form only)`);
     },
   },
@@ -112,7 +141,11 @@ export const RECEIVER_CHECKS: ReceiverCheck[] = [
     title: 'rejects a delivery signed 10 minutes ago',
     async run(s) {
       const event = fresh(s);
-      await s.mustReject(s.signed(event, { t: realNowSeconds() - 600 }), event, 'a correctly signed delivery whose timestamp is 600 s old (more than the 300 s tolerance)');
+      await s.mustReject(
+        s.signed(event, { t: realNowSeconds() - 600 }),
+        event,
+        'a correctly signed delivery whose timestamp is 600 s old (more than the 300 s tolerance)',
+      );
     },
   },
   {
@@ -125,7 +158,10 @@ export const RECEIVER_CHECKS: ReceiverCheck[] = [
       const event = s.firstAccepted ?? fresh(s);
       const sent = await s.send(s.signed(event, { t: realNowSeconds() - 600 }));
       if (sent.status === null || is2xx(sent.status)) {
-        throw new CheckFailed(`a replay of an accepted event, signed 600 s ago, was answered ${sent.status ?? sent.error}: check the timestamp before anything else, deduplication included (a known event id is no reason to skip verification)`, sent.exchange);
+        throw new CheckFailed(
+          `a replay of an accepted event, signed 600 s ago, was answered ${sent.status ?? sent.error}: check the timestamp before anything else, deduplication included (a known event id is no reason to skip verification)`,
+          sent.exchange,
+        );
       }
     },
   },
@@ -136,8 +172,14 @@ export const RECEIVER_CHECKS: ReceiverCheck[] = [
     async run(s) {
       const event = fresh(s);
       const body = JSON.stringify(event);
-      const headers = { 'Content-Type': 'application/json', ...s.scheme.signRotated(body, realNowSeconds(), s.target.secret, s.scheme.randomSecret(), s.ref(event)) };
-      await s.mustAccept({ body, headers }, `two signatures (the first with another secret, as during a rotation), ${s.scheme.signatureHeader}: ${headers[s.scheme.signatureHeader as keyof typeof headers]}; any one matching v1 is enough`);
+      const headers = {
+        'Content-Type': 'application/json',
+        ...s.scheme.signRotated(body, realNowSeconds(), s.target.secret, s.scheme.randomSecret(), s.ref(event)),
+      };
+      await s.mustAccept(
+        { body, headers },
+        `two signatures (the first with another secret, as during a rotation), ${s.scheme.signatureHeader}: ${headers[s.scheme.signatureHeader as keyof typeof headers]}; any one matching v1 is enough`,
+      );
       s.expected.push(event);
     },
   },
@@ -148,7 +190,10 @@ export const RECEIVER_CHECKS: ReceiverCheck[] = [
     async run(s) {
       const event = fresh(s);
       const body = unusualJson(event);
-      await s.mustAccept(s.signed(event, { body }), 'valid JSON with reversed keys, spaces and \\u escapes, signed over exactly these bytes (verify the raw body before parsing; never re-serialize)');
+      await s.mustAccept(
+        s.signed(event, { body }),
+        'valid JSON with reversed keys, spaces and \\u escapes, signed over exactly these bytes (verify the raw body before parsing; never re-serialize)',
+      );
       s.expected.push(event);
     },
   },
@@ -158,7 +203,10 @@ export const RECEIVER_CHECKS: ReceiverCheck[] = [
     title: 'answers 2xx to an event type it does not know',
     async run(s) {
       const event = fresh(s, s.events.unknownType);
-      await s.mustAccept(s.signed(event), `an event of type ${s.events.unknownType}, which the contract does not list (new types are added without notice: acknowledge and ignore them)`);
+      await s.mustAccept(
+        s.signed(event),
+        `an event of type ${s.events.unknownType}, which the contract does not list (new types are added without notice: acknowledge and ignore them)`,
+      );
     },
   },
   {
@@ -167,7 +215,10 @@ export const RECEIVER_CHECKS: ReceiverCheck[] = [
     title: 'answers 2xx to unknown fields in a known event',
     async run(s) {
       const event = s.events.withUnknownFields(fresh(s));
-      await s.mustAccept(s.signed(event), 'a known event with fields the contract does not name (new fields are added without notice: do not validate events against a closed schema)');
+      await s.mustAccept(
+        s.signed(event),
+        'a known event with fields the contract does not name (new fields are added without notice: do not validate events against a closed schema)',
+      );
       s.expected.push(event);
     },
   },
@@ -180,7 +231,10 @@ export const RECEIVER_CHECKS: ReceiverCheck[] = [
       const first = fresh(s, closed);
       const objectId = s.events.objectIdOf(first);
       for (const event of [first, fresh(s, updated, objectId), fresh(s, created, objectId)]) {
-        await s.mustAccept(s.signed(event), `${s.events.typeOf(event)} after a later event about the same object (order is promised per object only, and a failed delivery can come back later)`);
+        await s.mustAccept(
+          s.signed(event),
+          `${s.events.typeOf(event)} after a later event about the same object (order is promised per object only, and a failed delivery can come back later)`,
+        );
         s.expected.push(event);
       }
     },
@@ -195,7 +249,11 @@ export const RECEIVER_CHECKS: ReceiverCheck[] = [
       const refused = sent.filter((r) => !is2xx(r.status));
       // What was answered 2xx must be applied, whatever happened to the others.
       events.forEach((event, i) => is2xx(sent[i]!.status) && s.expected.push(event));
-      if (refused.length) throw new CheckFailed(`${refused.length} of ${events.length} deliveries sent at once were answered ${[...new Set(refused.map((r) => r.status ?? r.error))].join(', ')}: the sender keeps several deliveries open at once`, refused[0]!.exchange);
+      if (refused.length)
+        throw new CheckFailed(
+          `${refused.length} of ${events.length} deliveries sent at once were answered ${[...new Set(refused.map((r) => r.status ?? r.error))].join(', ')}: the sender keeps several deliveries open at once`,
+          refused[0]!.exchange,
+        );
     },
   },
   {
@@ -206,7 +264,10 @@ export const RECEIVER_CHECKS: ReceiverCheck[] = [
       const event = fresh(s);
       s.duplicate = event;
       await s.mustAccept(s.signed(event), 'the first delivery of the event');
-      await s.mustAccept(s.signed(event, { t: realNowSeconds() + 1 }), 'the same event again, re-signed as a retry is (a non-2xx makes the sender retry it again and again)');
+      await s.mustAccept(
+        s.signed(event, { t: realNowSeconds() + 1 }),
+        'the same event again, re-signed as a retry is (a non-2xx makes the sender retry it again and again)',
+      );
     },
   },
   {
@@ -218,7 +279,10 @@ export const RECEIVER_CHECKS: ReceiverCheck[] = [
       if (!s.duplicate) throw new CheckSkipped('not observable: no duplicate was delivered (its check did not run)');
       const key = seen.keyedBy === 'event' ? s.events.idOf(s.duplicate) : s.events.objectIdOf(s.duplicate);
       const count = seen.counts.get(key) ?? 0;
-      if (count !== 1) throw new CheckFailed(`event ${s.events.idOf(s.duplicate)} was delivered twice (a retry) and applied ${count} times according to ${seen.source}, expected once: deduplicate by the event id`);
+      if (count !== 1)
+        throw new CheckFailed(
+          `event ${s.events.idOf(s.duplicate)} was delivered twice (a retry) and applied ${count} times according to ${seen.source}, expected once: deduplicate by the event id`,
+        );
     },
   },
   {
@@ -233,8 +297,13 @@ export const RECEIVER_CHECKS: ReceiverCheck[] = [
       const wrong = [...wanted].filter(([key, n]) => (seen.counts.get(key) ?? 0) !== n);
       if (wrong.length) {
         const [key, n] = wrong[0]!;
-        const what = seen.keyedBy === 'event' ? `event ${key}` : `object ${key} (${n} accepted event${n === 1 ? '' : 's'} about it)`;
-        throw new CheckFailed(`${wrong.length} of ${wanted.size} accepted events ${seen.keyedBy === 'event' ? '' : '(by object) '}were not applied exactly once according to ${seen.source}: ${what} was applied ${seen.counts.get(key) ?? 0} times, expected ${n} — a 2xx promises the work will be done, once`);
+        const what =
+          seen.keyedBy === 'event'
+            ? `event ${key}`
+            : `object ${key} (${n} accepted event${n === 1 ? '' : 's'} about it)`;
+        throw new CheckFailed(
+          `${wrong.length} of ${wanted.size} accepted events ${seen.keyedBy === 'event' ? '' : '(by object) '}were not applied exactly once according to ${seen.source}: ${what} was applied ${seen.counts.get(key) ?? 0} times, expected ${n} — a 2xx promises the work will be done, once`,
+        );
       }
     },
   },
@@ -246,7 +315,10 @@ export const RECEIVER_CHECKS: ReceiverCheck[] = [
       const seen = await s.observation();
       const keyOf = (e: EventBody) => (seen.keyedBy === 'event' ? s.events.idOf(e) : s.events.objectIdOf(e));
       const applied = s.forbidden.filter((e) => (seen.counts.get(keyOf(e)) ?? 0) > 0);
-      if (applied.length) throw new CheckFailed(`${applied.length} event(s) of deliveries that had to be refused were applied according to ${seen.source} (first: ${s.events.idOf(applied[0]!)}): verify before doing anything with the body`);
+      if (applied.length)
+        throw new CheckFailed(
+          `${applied.length} event(s) of deliveries that had to be refused were applied according to ${seen.source} (first: ${s.events.idOf(applied[0]!)}): verify before doing anything with the body`,
+        );
     },
   },
 ];

@@ -8,10 +8,11 @@ import { changeOneByte, eventFactory, unusualJson } from './payloads.js';
 describe.each(['casapay', 'debitura'] as const)('%s deliveries', (api) => {
   const events = eventFactory(api);
 
-  it.each([...events.lifecycle])('%s is valid against the contract\'s webhook schema, with fresh ids', (type) => {
+  it.each([...events.lifecycle])("%s is valid against the contract's webhook schema, with fresh ids", (type) => {
     const validate = events.contract.webhookValidator(type)!;
     const [a, b] = [events.event(type), events.event(type)];
-    for (const event of [a, b, events.withUnknownFields(a)]) expect(validate(event), describeErrors(validate.errors)).toBe(true);
+    for (const event of [a, b, events.withUnknownFields(a)])
+      expect(validate(event), describeErrors(validate.errors)).toBe(true);
     expect(events.typeOf(a)).toBe(type);
     expect(events.idOf(a)).not.toBe(events.idOf(b));
     expect(events.objectIdOf(a)).not.toBe(events.objectIdOf(b));

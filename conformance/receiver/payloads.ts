@@ -59,7 +59,11 @@ function casapayFactory(): EventFactory {
     idOf: (e) => e.id,
     typeOf: (e) => e.type,
     objectIdOf: (e) => e.data.object.id,
-    withUnknownFields: (e) => ({ ...e, added_in_a_later_version: { note: 'receivers must ignore fields they do not know' }, data: { ...e.data, object: { ...e.data.object, risk_band: 'b' } } }),
+    withUnknownFields: (e) => ({
+      ...e,
+      added_in_a_later_version: { note: 'receivers must ignore fields they do not know' },
+      data: { ...e.data, object: { ...e.data.object, risk_band: 'b' } },
+    }),
   };
 }
 
@@ -87,7 +91,8 @@ function debituraFactory(): EventFactory {
   };
 }
 
-export const eventFactory = (api: ReceiverApi): EventFactory => (api === 'debitura' ? debituraFactory() : casapayFactory());
+export const eventFactory = (api: ReceiverApi): EventFactory =>
+  api === 'debitura' ? debituraFactory() : casapayFactory();
 
 /**
  * Valid JSON no serializer writes: keys in reverse order, spaces around `:` and `,`, line breaks,

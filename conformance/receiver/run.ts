@@ -26,7 +26,13 @@ export interface ReceiverRunOptions extends ReceiverTarget {
   checks?: ReceiverCheck[];
 }
 
-export const RECEIVER_DEFAULTS = { maxLatencyMs: 5000, timeoutMs: 10_000, effectsWaitMs: 3000, concurrency: 8, reportDir: 'reports/receiver' } as const;
+export const RECEIVER_DEFAULTS = {
+  maxLatencyMs: 5000,
+  timeoutMs: 10_000,
+  effectsWaitMs: 3000,
+  concurrency: 8,
+  reportDir: 'reports/receiver',
+} as const;
 
 const groupTitle = (capability: string) => `[${capability}] receiver`;
 const capabilityOfTitles = (titles: string[]) => /^\[([a-z-]+)\] receiver$/.exec(titles[0] ?? '')?.[1];
@@ -55,11 +61,27 @@ export async function runReceiver(options: ReceiverRunOptions): Promise<{ result
       } else {
         state = 'failed';
         const message = error instanceof Error ? error.message : String(error);
-        const exchange: Exchange | undefined = error instanceof CheckFailed ? (error.exchange ?? session.exchanges.at(-1)) : session.exchanges.at(-1);
-        errors.push({ message, violation: { rule: check.rule, operationId: null, status: exchange?.status ?? null, message }, ...(exchange ? { exchange } : {}) });
+        const exchange: Exchange | undefined =
+          error instanceof CheckFailed ? (error.exchange ?? session.exchanges.at(-1)) : session.exchanges.at(-1);
+        errors.push({
+          message,
+          violation: { rule: check.rule, operationId: null, status: exchange?.status ?? null, message },
+          ...(exchange ? { exchange } : {}),
+        });
       }
     }
-    const entry: RawCheck = { titles: [groupTitle(check.capability), check.title], file: 'conformance/receiver/checks.ts', state, durationMs: monotonicMs() - began, note, mode: 'run', errors, coverage: [], exchanges: [], violations: [] };
+    const entry: RawCheck = {
+      titles: [groupTitle(check.capability), check.title],
+      file: 'conformance/receiver/checks.ts',
+      state,
+      durationMs: monotonicMs() - began,
+      note,
+      mode: 'run',
+      errors,
+      coverage: [],
+      exchanges: [],
+      violations: [],
+    };
     raw.push(entry);
     write(formatProgressLine(entry, options.color ?? false));
   }
@@ -74,7 +96,15 @@ export async function runReceiver(options: ReceiverRunOptions): Promise<{ result
       seed: 0,
       negativeRuns: 0,
       api: options.api,
-      receiver: { signing: options.signing, maxLatencyMs: options.maxLatencyMs, effects: options.effectsUrl ? `effects-url ${options.effectsUrl}` : options.observeMock ? `observe-mock ${options.observeMock}` : null },
+      receiver: {
+        signing: options.signing,
+        maxLatencyMs: options.maxLatencyMs,
+        effects: options.effectsUrl
+          ? `effects-url ${options.effectsUrl}`
+          : options.observeMock
+            ? `observe-mock ${options.observeMock}`
+            : null,
+      },
     },
     selected: capabilities,
     all: capabilities,
@@ -87,7 +117,11 @@ export async function runReceiver(options: ReceiverRunOptions): Promise<{ result
   if (options.reportDir !== null) {
     const dir = path.resolve(options.reportDir);
     await mkdir(dir, { recursive: true });
-    const files = { 'junit.xml': renderJUnit(result, 'casapay-conformance receiver'), 'report.json': `${JSON.stringify(result, null, 2)}\n`, 'report.html': renderHtmlReport(result) };
+    const files = {
+      'junit.xml': renderJUnit(result, 'casapay-conformance receiver'),
+      'report.json': `${JSON.stringify(result, null, 2)}\n`,
+      'report.html': renderHtmlReport(result),
+    };
     for (const [name, text] of Object.entries(files)) {
       await writeFile(path.join(dir, name), text);
       reports.push(path.join(dir, name));

@@ -40,7 +40,10 @@ export { is2xx };
 
 /** A check's verdict other than a pass, thrown from inside the check. */
 export class CheckFailed extends Error {
-  constructor(message: string, readonly exchange?: Exchange) {
+  constructor(
+    message: string,
+    readonly exchange?: Exchange,
+  ) {
     super(message);
   }
 }
@@ -77,7 +80,14 @@ export class ReceiverSession {
   signed(event: EventBody, options: { t?: number; body?: string; secret?: string } = {}): Delivery {
     const body = options.body ?? JSON.stringify(event);
     const t = options.t ?? realNowSeconds();
-    return { body, headers: { 'Content-Type': 'application/json', 'User-Agent': 'casapay-conformance-receiver/1', ...this.scheme.sign(body, t, options.secret ?? this.target.secret, this.ref(event)) } };
+    return {
+      body,
+      headers: {
+        'Content-Type': 'application/json',
+        'User-Agent': 'casapay-conformance-receiver/1',
+        ...this.scheme.sign(body, t, options.secret ?? this.target.secret, this.ref(event)),
+      },
+    };
   }
 
   ref(event: EventBody): { id: string; type: string } {
@@ -87,10 +97,23 @@ export class ReceiverSession {
   /** POSTs one delivery and records the exchange. Never throws: a connection error is status null. */
   async send(delivery: Delivery): Promise<Sent> {
     const started = monotonicMs();
-    const exchange: Exchange = { operationId: null, method: 'POST', url: this.target.url, status: null, request: { headers: delivery.headers, body: delivery.body }, durationMs: 0 };
+    const exchange: Exchange = {
+      operationId: null,
+      method: 'POST',
+      url: this.target.url,
+      status: null,
+      request: { headers: delivery.headers, body: delivery.body },
+      durationMs: 0,
+    };
     this.exchanges.push(exchange);
     try {
-      const response = await fetch(this.target.url, { method: 'POST', headers: delivery.headers, body: delivery.body, redirect: 'manual', signal: AbortSignal.timeout(this.target.timeoutMs) });
+      const response = await fetch(this.target.url, {
+        method: 'POST',
+        headers: delivery.headers,
+        body: delivery.body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.target.timeoutMs),
+      });
       const latencyMs = monotonicMs() - started;
       const text = await response.text().catch(() => '');
       exchange.status = response.status;
@@ -100,7 +123,10 @@ export class ReceiverSession {
     } catch (error) {
       const latencyMs = monotonicMs() - started;
       const e = error as { name?: string; cause?: { code?: string }; message?: string };
-      exchange.error = e.name === 'TimeoutError' ? `no answer within ${this.target.timeoutMs} ms` : (e.cause?.code ?? e.message ?? String(error));
+      exchange.error =
+        e.name === 'TimeoutError'
+          ? `no answer within ${this.target.timeoutMs} ms`
+          : (e.cause?.code ?? e.message ?? String(error));
       exchange.durationMs = Math.round(latencyMs);
       return { status: null, latencyMs, error: exchange.error, exchange };
     }
@@ -109,7 +135,11 @@ export class ReceiverSession {
   /** Sends a delivery the receiver must answer 2xx; fails the check with `why` otherwise. */
   async mustAccept(delivery: Delivery, why: string): Promise<Sent> {
     const sent = await this.send(delivery);
-    if (!is2xx(sent.status)) throw new CheckFailed(`${why}: the receiver answered ${sent.status ?? sent.error}, expected a 2xx`, sent.exchange);
+    if (!is2xx(sent.status))
+      throw new CheckFailed(
+        `${why}: the receiver answered ${sent.status ?? sent.error}, expected a 2xx`,
+        sent.exchange,
+      );
     return sent;
   }
 
@@ -120,8 +150,16 @@ export class ReceiverSession {
   async mustReject(delivery: Delivery, event: EventBody | undefined, why: string): Promise<Sent> {
     const sent = await this.send(delivery);
     if (event && sent.status !== null && !is2xx(sent.status)) this.forbidden.push(event);
-    if (sent.status === null) throw new CheckFailed(`${why}: no answer (${sent.error}); a receiver answers a refused delivery with a 4xx`, sent.exchange);
-    if (is2xx(sent.status)) throw new CheckFailed(`${why}: the receiver answered ${sent.status}, expected a non-2xx (400 or 401)`, sent.exchange);
+    if (sent.status === null)
+      throw new CheckFailed(
+        `${why}: no answer (${sent.error}); a receiver answers a refused delivery with a 4xx`,
+        sent.exchange,
+      );
+    if (is2xx(sent.status))
+      throw new CheckFailed(
+        `${why}: the receiver answered ${sent.status}, expected a non-2xx (400 or 401)`,
+        sent.exchange,
+      );
     return sent;
   }
 
@@ -129,21 +167,34 @@ export class ReceiverSession {
   async observe(): Promise<Observation> {
     if (this.target.effectsUrl) return this.readEffectsUrl(this.target.effectsUrl);
     if (this.target.observeMock) return this.readJournal(this.target.observeMock);
-    throw new CheckSkipped('not observable: pass --effects-url (an endpoint of the receiver listing the event ids it applied) or --observe-mock (the mock the receiver calls back)');
+    throw new CheckSkipped(
+      'not observable: pass --effects-url (an endpoint of the receiver listing the event ids it applied) or --observe-mock (the mock the receiver calls back)',
+    );
   }
 
   private async readEffectsUrl(url: string): Promise<Observation> {
     let body: unknown;
     try {
-      const response = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(this.target.timeoutMs) });
-      if (response.status !== 200) throw new CheckSkipped(`not observable: GET ${url} answered ${response.status}, expected 200 {"applied": ["<event id>", …]}`);
+      const response = await fetch(url, {
+        headers: { accept: 'application/json' },
+        signal: AbortSignal.timeout(this.target.timeoutMs),
+      });
+      if (response.status !== 200)
+        throw new CheckSkipped(
+          `not observable: GET ${url} answered ${response.status}, expected 200 {"applied": ["<event id>", …]}`,
+        );
       body = await response.json();
     } catch (error) {
       if (error instanceof CheckSkipped) throw error;
-      throw new CheckSkipped(`not observable: GET ${url} failed (${(error as Error).message}); expected 200 {"applied": ["<event id>", …]}`);
+      throw new CheckSkipped(
+        `not observable: GET ${url} failed (${(error as Error).message}); expected 200 {"applied": ["<event id>", …]}`,
+      );
     }
     const applied = (body as { applied?: unknown } | null)?.applied;
-    if (!Array.isArray(applied) || !applied.every((id) => typeof id === 'string')) throw new CheckSkipped(`not observable: GET ${url} did not answer {"applied": ["<event id>", …]} (an array of strings)`);
+    if (!Array.isArray(applied) || !applied.every((id) => typeof id === 'string'))
+      throw new CheckSkipped(
+        `not observable: GET ${url} did not answer {"applied": ["<event id>", …]} (an array of strings)`,
+      );
     const counts = new Map<string, number>();
     for (const id of applied as string[]) counts.set(id, (counts.get(id) ?? 0) + 1);
     return { keyedBy: 'event', counts, source: `GET ${url}` };
@@ -158,15 +209,24 @@ export class ReceiverSession {
       entries = ((await response.json()) as { data: Array<{ url?: unknown }> }).data;
       if (!Array.isArray(entries)) throw new Error('no data array');
     } catch (error) {
-      throw new CheckSkipped(`not observable: the mock's journal (GET ${url}) could not be read: ${(error as Error).message}`);
+      throw new CheckSkipped(
+        `not observable: the mock's journal (GET ${url}) could not be read: ${(error as Error).message}`,
+      );
     }
-    const objects = new Set([...this.expected, ...this.forbidden, ...(this.duplicate ? [this.duplicate] : [])].map((e) => this.events.objectIdOf(e)));
+    const objects = new Set(
+      [...this.expected, ...this.forbidden, ...(this.duplicate ? [this.duplicate] : [])].map((e) =>
+        this.events.objectIdOf(e),
+      ),
+    );
     const counts = new Map<string, number>();
     for (const entry of entries) {
       if (typeof entry.url !== 'string') continue;
       for (const id of objects) if (entry.url.includes(id)) counts.set(id, (counts.get(id) ?? 0) + 1);
     }
-    if (counts.size === 0) throw new CheckSkipped(`not observable: the mock's journal (${url}) holds no request naming any delivered object; the receiver must call the mock about the object of each event it applies (e.g. retrieve the case)`);
+    if (counts.size === 0)
+      throw new CheckSkipped(
+        `not observable: the mock's journal (${url}) holds no request naming any delivered object; the receiver must call the mock about the object of each event it applies (e.g. retrieve the case)`,
+      );
     return { keyedBy: 'object', counts, source: `the mock's journal (${url})` };
   }
 
@@ -177,7 +237,8 @@ export class ReceiverSession {
 
   /** Waits until every expected key is seen (or the wait is over), then a little longer for late duplicates. */
   private async settle(): Promise<Observation> {
-    const keys = (events: EventBody[], by: 'event' | 'object') => events.map((e) => (by === 'event' ? this.events.idOf(e) : this.events.objectIdOf(e)));
+    const keys = (events: EventBody[], by: 'event' | 'object') =>
+      events.map((e) => (by === 'event' ? this.events.idOf(e) : this.events.objectIdOf(e)));
     const deadline = monotonicMs() + this.target.effectsWaitMs;
     let observation = await this.observe();
     const wanted = [...this.expected, ...(this.duplicate ? [this.duplicate] : [])];

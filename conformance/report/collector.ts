@@ -8,7 +8,12 @@ import { formatProgressLine } from './summary.js';
 
 const toRawError = (error: SerializedError | { message?: string; name?: string }): RawError => {
   const e = error as SerializedError & { violation?: RawError['violation']; exchange?: RawError['exchange'] };
-  return { message: String(e.message ?? e.name ?? 'error'), name: e.name, violation: e.violation, exchange: e.exchange };
+  return {
+    message: String(e.message ?? e.name ?? 'error'),
+    name: e.name,
+    violation: e.violation,
+    exchange: e.exchange,
+  };
 };
 
 function titlesOf(entity: TestCase | TestSuite): string[] {

@@ -7,7 +7,12 @@ import { ruleAnchor, rulesFor, type Rule } from '../rules.js';
 
 /** Escapes text for HTML element content and attribute values. */
 export const escapeHtml = (text: string): string =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 
 const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1200px;padding:0 1rem;color:#1d2330}
@@ -26,25 +31,33 @@ details summary{cursor:pointer;color:#5b6475}
 
 function capabilityTable(result: RunResult): string {
   const rows = Object.entries(result.capabilities).map(([name, s]) => {
-    const verdict = !s.selected ? '<span class="verdict skip">not selected</span>'
-      : s.failed ? '<span class="verdict fail">FAIL</span>'
-      : s.passed ? '<span class="verdict pass">PASS</span>'
-      : '<span class="verdict skip">SKIPPED</span>';
+    const verdict = !s.selected
+      ? '<span class="verdict skip">not selected</span>'
+      : s.failed
+        ? '<span class="verdict fail">FAIL</span>'
+        : s.passed
+          ? '<span class="verdict pass">PASS</span>'
+          : '<span class="verdict skip">SKIPPED</span>';
     return `<tr><td><code>${escapeHtml(name)}</code></td><td>${verdict}</td><td class="num">${s.passed}</td><td class="num">${s.failed}</td><td class="num">${s.skipped}</td><td>${escapeHtml(s.skipReasons.join('; '))}</td></tr>`;
   });
   return `<table><thead><tr><th>capability</th><th>verdict</th><th>passed</th><th>failed</th><th>skipped</th><th>skip reasons</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-const statusOrder = (s: string) => (s === 'default' ? 999 : Number.parseInt(s.replace('XX', '00'), 10) + (s.includes('XX') ? 99 : 0));
+const statusOrder = (s: string) =>
+  s === 'default' ? 999 : Number.parseInt(s.replace('XX', '00'), 10) + (s.includes('XX') ? 99 : 0);
 
 function coverageMatrix(rows: CoverageRow[]): string {
-  const columns = [...new Set(rows.flatMap((r) => r.statuses.map((s) => s.status)))].sort((a, b) => statusOrder(a) - statusOrder(b));
+  const columns = [...new Set(rows.flatMap((r) => r.statuses.map((s) => s.status)))].sort(
+    (a, b) => statusOrder(a) - statusOrder(b),
+  );
   const head = `<tr><th>operation</th>${columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}<th>undeclared</th></tr>`;
   const body = rows.map((row) => {
     const cells = columns.map((col) => {
       const cell = row.statuses.find((s) => s.status === col);
       if (!cell) return '<td class="na" title="not declared">·</td>';
-      return cell.hits ? `<td class="hit" title="exercised ${cell.hits}×">✓</td>` : '<td class="miss" title="declared, not exercised">–</td>';
+      return cell.hits
+        ? `<td class="hit" title="exercised ${cell.hits}×">✓</td>`
+        : '<td class="miss" title="declared, not exercised">–</td>';
     });
     const undeclared = row.undeclared.length ? `<td class="undeclared">${row.undeclared.join(', ')}</td>` : '<td></td>';
     return `<tr><td class="op"><code>${escapeHtml(row.operationId)}</code> <span class="meta">${escapeHtml(row.method)} ${escapeHtml(row.path)}</span></td>${cells.join('')}${undeclared}</tr>`;
@@ -54,7 +67,10 @@ function coverageMatrix(rows: CoverageRow[]): string {
   return `<p>${exercised} of ${declared} declared (operation, status) pairs exercised. ✓ exercised, – declared but not exercised, · not declared.</p><table class="matrix"><thead>${head}</thead><tbody>${body.join('')}</tbody></table>`;
 }
 
-const headerLines = (headers: Record<string, string> | undefined) => Object.entries(headers ?? {}).map(([k, v]) => `${k}: ${v}`).join('\n');
+const headerLines = (headers: Record<string, string> | undefined) =>
+  Object.entries(headers ?? {})
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('\n');
 
 function failureBlock(f: Failure): string {
   const request = f.request
@@ -73,7 +89,10 @@ function failureBlock(f: Failure): string {
 function warningsTable(warnings: ReportedWarning[]): string {
   if (!warnings.length) return '<p>None.</p>';
   const sorted = [...warnings].sort((a, b) => String(a.operationId).localeCompare(String(b.operationId)));
-  const rows = sorted.map((w) => `<tr><td><code>${escapeHtml(w.operationId ?? '')}</code></td><td><span class="warn">${escapeHtml(w.rule)}</span></td><td><code>${escapeHtml(w.path)}</code></td><td>${escapeHtml(w.message)}</td><td>${escapeHtml(w.check)}</td></tr>`);
+  const rows = sorted.map(
+    (w) =>
+      `<tr><td><code>${escapeHtml(w.operationId ?? '')}</code></td><td><span class="warn">${escapeHtml(w.rule)}</span></td><td><code>${escapeHtml(w.path)}</code></td><td>${escapeHtml(w.message)}</td><td>${escapeHtml(w.check)}</td></tr>`,
+  );
   return `<p class="meta">Allowed by the contract (additive changes are compatible); each fails its check under <code>--strict</code>.</p><table><thead><tr><th>operation</th><th>rule</th><th>path</th><th>message</th><th>check</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
@@ -82,7 +101,10 @@ function rulesBroken(failures: Failure[]): string {
   const rules = new Map<string, Rule>();
   for (const f of failures) for (const r of rulesFor(f)) rules.set(r.id, r);
   if (!rules.size) return '';
-  const rows = [...rules.values()].map((r) => `<tr id="${ruleAnchor(r.id)}"><td><code>${escapeHtml(r.id)}</code></td><td>${escapeHtml(r.area)}</td><td>${escapeHtml(r.rule)}</td></tr>`);
+  const rows = [...rules.values()].map(
+    (r) =>
+      `<tr id="${ruleAnchor(r.id)}"><td><code>${escapeHtml(r.id)}</code></td><td>${escapeHtml(r.area)}</td><td>${escapeHtml(r.rule)}</td></tr>`,
+  );
   return `<h2>Rules broken (${rules.size})</h2><p class="meta">From the rules inventory (conformance/RULES.md): what each failure above broke.</p><table><thead><tr><th>rule</th><th>area</th><th>promise</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 

@@ -72,9 +72,16 @@ export interface CapabilitySummary {
 export interface RunResult {
   schemaVersion: typeof SCHEMA_VERSION;
   target: {
-    baseUrl: string; startedMock: boolean; seed: number; negativeRuns: number; strict?: boolean;
+    baseUrl: string;
+    startedMock: boolean;
+    seed: number;
+    negativeRuns: number;
+    strict?: boolean;
     /** `--api debitura` runs (fields added without changing schemaVersion): the API and its two base URLs, the admin URL or null. */
-    api?: 'casapay' | 'debitura'; referralUrl?: string; customerUrl?: string; adminUrl?: string | null;
+    api?: 'casapay' | 'debitura';
+    referralUrl?: string;
+    customerUrl?: string;
+    adminUrl?: string | null;
     /** `casapay-conformance receiver` runs (added without changing schemaVersion): how the receiver at baseUrl was graded. */
     receiver?: { signing: string; maxLatencyMs: number; effects: string | null };
   };
@@ -154,12 +161,29 @@ export function ruleOf(error: RawError, violations: Violation[] = []): string {
   return (custom ? custom[1]! : firstLine).slice(0, 200) || error.name || 'error';
 }
 
-function failureFrom(check: string, capability: string, file: string, error: RawError, exchanges: Exchange[], violations: Violation[]): Failure {
+function failureFrom(
+  check: string,
+  capability: string,
+  file: string,
+  error: RawError,
+  exchanges: Exchange[],
+  violations: Violation[],
+): Failure {
   const exchange = error.exchange ?? exchanges[exchanges.length - 1];
   const failure: Failure = { check, capability, file, rule: ruleOf(error, violations), message: error.message };
   if (exchange) {
-    failure.request = { method: exchange.method, url: exchange.url, headers: exchange.request.headers, body: exchange.request.body };
-    failure.response = { status: exchange.status, headers: exchange.response?.headers, body: exchange.response?.body, error: exchange.error };
+    failure.request = {
+      method: exchange.method,
+      url: exchange.url,
+      headers: exchange.request.headers,
+      body: exchange.request.body,
+    };
+    failure.response = {
+      status: exchange.status,
+      headers: exchange.response?.headers,
+      body: exchange.response?.body,
+      error: exchange.error,
+    };
   }
   return failure;
 }
@@ -167,8 +191,10 @@ function failureFrom(check: string, capability: string, file: string, error: Raw
 /** Builds the stable result from what the collector saw. Pure: the unit tests feed it by hand. */
 export function buildRunResult(input: BuildInput): RunResult {
   const capabilities: Record<string, CapabilitySummary> = {};
-  for (const name of input.all ?? ALL_CAPABILITIES) capabilities[name] = { selected: input.selected.includes(name), passed: 0, failed: 0, skipped: 0, skipReasons: [] };
-  const summary = (name: string) => (capabilities[name] ??= { selected: true, passed: 0, failed: 0, skipped: 0, skipReasons: [] });
+  for (const name of input.all ?? ALL_CAPABILITIES)
+    capabilities[name] = { selected: input.selected.includes(name), passed: 0, failed: 0, skipped: 0, skipReasons: [] };
+  const summary = (name: string) =>
+    (capabilities[name] ??= { selected: true, passed: 0, failed: 0, skipped: 0, skipReasons: [] });
   const addReason = (name: string, reason: string) => {
     const s = summary(name);
     if (!s.skipReasons.includes(reason)) s.skipReasons.push(reason);
@@ -176,14 +202,16 @@ export function buildRunResult(input: BuildInput): RunResult {
 
   const failedGroups = new Set(input.groupErrors.map((g) => `${g.file}\u0000${g.titles.join('\u0000')}`));
   const underFailedGroup = (check: RawCheck) =>
-    failedGroups.has(`${check.file}\u0000`) || check.titles.some((_, i) => failedGroups.has(`${check.file}\u0000${check.titles.slice(0, i + 1).join('\u0000')}`));
+    failedGroups.has(`${check.file}\u0000`) ||
+    check.titles.some((_, i) => failedGroups.has(`${check.file}\u0000${check.titles.slice(0, i + 1).join('\u0000')}`));
 
   const checks: CheckResult[] = [];
   const failures: Failure[] = [];
   const warnings: ReportedWarning[] = [];
   const seenWarnings = new Set<string>();
   for (const raw of input.checks) {
-    const capability = input.capabilityOf?.(raw.titles) ?? capabilityOfTitle(raw.titles[0] ?? '') ?? capabilityOfFile(raw.file);
+    const capability =
+      input.capabilityOf?.(raw.titles) ?? capabilityOfTitle(raw.titles[0] ?? '') ?? capabilityOfFile(raw.file);
     const group = (raw.titles[0] ?? '').replace(/^\[[a-z-]+\]\s*/, '');
     const fullName = raw.titles.join(' > ');
     let state: CheckState = raw.state === 'passed' ? 'passed' : raw.state === 'failed' ? 'failed' : 'skipped';
@@ -191,19 +219,43 @@ export function buildRunResult(input: BuildInput): RunResult {
     if (state === 'skipped') {
       if (!summary(capability).selected) skipReason = 'capability not selected';
       else if (underFailedGroup(raw)) skipReason = 'not run: the setup of its group failed (see the failure)';
-      else skipReason = raw.note ?? (raw.mode === 'skip' ? 'skipped by the suite' : input.bailed ? 'not run: --bail stopped the run at the first failure' : 'not run');
+      else
+        skipReason =
+          raw.note ??
+          (raw.mode === 'skip'
+            ? 'skipped by the suite'
+            : input.bailed
+              ? 'not run: --bail stopped the run at the first failure'
+              : 'not run');
       addReason(capability, skipReason);
     }
     if (raw.state === 'pending') state = 'skipped';
     summary(capability)[state]++;
-    checks.push({ fullName, capability, group, name: raw.titles[raw.titles.length - 1] ?? '', file: raw.file, state, durationMs: Math.round(raw.durationMs), ...(skipReason ? { skipReason } : {}) });
+    checks.push({
+      fullName,
+      capability,
+      group,
+      name: raw.titles[raw.titles.length - 1] ?? '',
+      file: raw.file,
+      state,
+      durationMs: Math.round(raw.durationMs),
+      ...(skipReason ? { skipReason } : {}),
+    });
     for (const w of raw.warnings ?? []) {
       // The same unknown field on every item of a list is one warning, not a hundred.
       const path = w.path.replace(/\[\d+\]/g, '[]');
       const key = [fullName, w.operationId, w.rule, path].join('\u0000');
       if (seenWarnings.has(key)) continue;
       seenWarnings.add(key);
-      warnings.push({ check: fullName, capability, rule: w.rule, operationId: w.operationId, status: w.status, path, message: w.message });
+      warnings.push({
+        check: fullName,
+        capability,
+        rule: w.rule,
+        operationId: w.operationId,
+        status: w.status,
+        path,
+        message: w.message,
+      });
     }
     if (state === 'failed') {
       const errors = raw.errors.length ? raw.errors : [{ message: 'failed without an error message' }];
@@ -215,11 +267,20 @@ export function buildRunResult(input: BuildInput): RunResult {
     const capability = capabilityOfTitle(group.titles[0] ?? '') ?? capabilityOfFile(group.file);
     const fullName = group.titles.length ? `${group.titles.join(' > ')} > (setup)` : `${group.file} (load)`;
     summary(capability).failed++;
-    checks.push({ fullName, capability, group: (group.titles[0] ?? '').replace(/^\[[a-z-]+\]\s*/, ''), name: '(setup)', file: group.file, state: 'failed', durationMs: 0 });
+    checks.push({
+      fullName,
+      capability,
+      group: (group.titles[0] ?? '').replace(/^\[[a-z-]+\]\s*/, ''),
+      name: '(setup)',
+      file: group.file,
+      state: 'failed',
+      durationMs: 0,
+    });
     const errors = group.errors.length ? group.errors : [{ message: 'failed without an error message' }];
     failures.push(failureFrom(fullName, capability, group.file, errors[0]!, [], []));
   }
-  for (const error of input.unhandledErrors) failures.push(failureFrom('(unhandled error)', 'unknown', '', error, [], []));
+  for (const error of input.unhandledErrors)
+    failures.push(failureFrom('(unhandled error)', 'unknown', '', error, [], []));
 
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -229,14 +290,20 @@ export function buildRunResult(input: BuildInput): RunResult {
     verdict: failures.length === 0 ? 'pass' : 'fail',
     capabilities,
     checks,
-    coverage: buildCoverage(input.contract, input.checks.flatMap((c) => c.coverage)),
+    coverage: buildCoverage(
+      input.contract,
+      input.checks.flatMap((c) => c.coverage),
+    ),
     failures,
     warnings,
   };
 }
 
 /** Operations × declared status codes, with how often each was exercised. */
-export function buildCoverage(contract: Pick<Contract, 'operations' | 'declaredStatus'>, hits: readonly CoverageHit[]): CoverageRow[] {
+export function buildCoverage(
+  contract: Pick<Contract, 'operations' | 'declaredStatus'>,
+  hits: readonly CoverageHit[],
+): CoverageRow[] {
   const rows = new Map<string, CoverageRow>();
   for (const op of contract.operations) {
     rows.set(op.operationId, {

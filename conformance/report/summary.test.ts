@@ -14,21 +14,71 @@ const result: RunResult = {
     lifecycle: { selected: true, passed: 0, failed: 0, skipped: 2, skipReasons: ['the target has no test helpers'] },
     files: { selected: false, passed: 0, failed: 0, skipped: 0, skipReasons: [] },
   },
-  checks: [{ fullName: '[core] cases > creates', capability: 'core', group: 'cases', name: 'creates', file: 'f', state: 'failed', durationMs: 5 }],
-  coverage: [{ operationId: 'createCollectionCase', method: 'POST', path: '/v1/collection_cases', statuses: [{ status: '201', hits: 1 }, { status: '400', hits: 0 }], undeclared: [200] }],
-  failures: [{
-    check: '[core] cases > creates', capability: 'core', file: 'conformance/checks/core/collection-cases.check.ts', rule: 'body-schema', message: 'contract rule "body-schema" broken: <script>',
-    request: { method: 'POST', url: 'http://127.0.0.1:4010/v1/collection_cases', headers: { authorization: 'Bearer sk_test_…' }, body: '{"a":1}' },
-    response: { status: 201, headers: { 'content-type': 'application/json' }, body: '{"id":"dc_1"}' },
-  }],
-  warnings: [{ check: '[core] cases > lists', capability: 'core', rule: 'unknown-field', operationId: 'listCollectionCases', status: 200, path: 'data[].nickname', message: 'data[0].nickname is not a field the contract names' }],
+  checks: [
+    {
+      fullName: '[core] cases > creates',
+      capability: 'core',
+      group: 'cases',
+      name: 'creates',
+      file: 'f',
+      state: 'failed',
+      durationMs: 5,
+    },
+  ],
+  coverage: [
+    {
+      operationId: 'createCollectionCase',
+      method: 'POST',
+      path: '/v1/collection_cases',
+      statuses: [
+        { status: '201', hits: 1 },
+        { status: '400', hits: 0 },
+      ],
+      undeclared: [200],
+    },
+  ],
+  failures: [
+    {
+      check: '[core] cases > creates',
+      capability: 'core',
+      file: 'conformance/checks/core/collection-cases.check.ts',
+      rule: 'body-schema',
+      message: 'contract rule "body-schema" broken: <script>',
+      request: {
+        method: 'POST',
+        url: 'http://127.0.0.1:4010/v1/collection_cases',
+        headers: { authorization: 'Bearer sk_test_…' },
+        body: '{"a":1}',
+      },
+      response: { status: 201, headers: { 'content-type': 'application/json' }, body: '{"id":"dc_1"}' },
+    },
+  ],
+  warnings: [
+    {
+      check: '[core] cases > lists',
+      capability: 'core',
+      rule: 'unknown-field',
+      operationId: 'listCollectionCases',
+      status: 200,
+      path: 'data[].nickname',
+      message: 'data[0].nickname is not a field the contract names',
+    },
+  ],
 };
 
 describe('formatProgressLine', () => {
   it.each([
     ['passed', { state: 'passed' as const }, '  ✓ [core] x > y (12 ms)'],
-    ['skipped with a note', { state: 'skipped' as const, note: 'no helpers' }, '  ↓ [core] x > y — skipped: no helpers'],
-    ['failed, with the first line of the error', { state: 'failed' as const, errors: [{ message: 'boom\nmore' }] }, '  ✗ [core] x > y (12 ms)\n      boom'],
+    [
+      'skipped with a note',
+      { state: 'skipped' as const, note: 'no helpers' },
+      '  ↓ [core] x > y — skipped: no helpers',
+    ],
+    [
+      'failed, with the first line of the error',
+      { state: 'failed' as const, errors: [{ message: 'boom\nmore' }] },
+      '  ✗ [core] x > y (12 ms)\n      boom',
+    ],
   ])('%s', (_name, over, want) => {
     expect(formatProgressLine({ titles: ['[core] x', 'y'], durationMs: 12.2, errors: [], ...over })).toBe(want);
   });
@@ -46,7 +96,9 @@ describe('formatSummary', () => {
     expect(text).toContain('rule: body-schema');
     expect(text).toContain('POST http://127.0.0.1:4010/v1/collection_cases → 201');
     expect(text).toContain('Coverage: 1 of 2 declared');
-    expect(text.trim().split('\n').pop()).toBe('FAIL: 3 passed, 1 failed, 2 skipped, 1 warnings in 12.3 s against http://127.0.0.1:4010.');
+    expect(text.trim().split('\n').pop()).toBe(
+      'FAIL: 3 passed, 1 failed, 2 skipped, 1 warnings in 12.3 s against http://127.0.0.1:4010.',
+    );
   });
   it('lists warnings per operation with the path of the field', () => {
     expect(text).toMatch(/Warnings \(1\)[^\n]*\n {2}! listCollectionCases\n {6}unknown-field data\[\]\.nickname/);
@@ -78,7 +130,9 @@ describe('renderHtmlReport', () => {
   });
   it('lists the warnings with operation, rule and path', () => {
     expect(html).toContain('<h2>Warnings (1)</h2>');
-    expect(html).toMatch(/listCollectionCases<\/code><\/td><td><span class="warn">unknown-field<\/span><\/td><td><code>data\[\]\.nickname/);
+    expect(html).toMatch(
+      /listCollectionCases<\/code><\/td><td><span class="warn">unknown-field<\/span><\/td><td><code>data\[\]\.nickname/,
+    );
   });
   it('escapes HTML', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');

@@ -7,7 +7,10 @@ const paint = (on: boolean, code: number, text: string) => (on ? `\u001b[${code}
 /**
  * @example formatProgressLine({ titles: ['[core] cases', 'creates'], state: 'passed', durationMs: 12, … }) // '  ✓ [core] cases > creates (12 ms)'
  */
-export function formatProgressLine(check: Pick<RawCheck, 'titles' | 'state' | 'durationMs' | 'note' | 'errors'>, color = false): string {
+export function formatProgressLine(
+  check: Pick<RawCheck, 'titles' | 'state' | 'durationMs' | 'note' | 'errors'>,
+  color = false,
+): string {
   const name = check.titles.join(' > ');
   const ms = `(${Math.round(check.durationMs)} ms)`;
   switch (check.state) {
@@ -32,7 +35,9 @@ export function formatSummary(result: RunResult, color = false): string {
   const rows = Object.entries(result.capabilities);
   const width = Math.max(10, ...rows.map(([name]) => name.length));
   lines.push('');
-  lines.push(`${pad('capability', width)}  ${padLeft('passed', 6)}  ${padLeft('failed', 6)}  ${padLeft('skipped', 7)}  note`);
+  lines.push(
+    `${pad('capability', width)}  ${padLeft('passed', 6)}  ${padLeft('failed', 6)}  ${padLeft('skipped', 7)}  note`,
+  );
   lines.push(`${'-'.repeat(width)}  ------  ------  -------  ----`);
   const totals = { passed: 0, failed: 0, skipped: 0 };
   for (const [name, s] of rows) {
@@ -41,22 +46,31 @@ export function formatSummary(result: RunResult, color = false): string {
     totals.skipped += s.skipped;
     const note = !s.selected ? 'not selected' : s.skipReasons.join('; ');
     const failed = s.failed ? paint(color, 31, padLeft(String(s.failed), 6)) : padLeft(String(s.failed), 6);
-    lines.push(`${pad(name, width)}  ${padLeft(String(s.passed), 6)}  ${failed}  ${padLeft(String(s.skipped), 7)}  ${note}`);
+    lines.push(
+      `${pad(name, width)}  ${padLeft(String(s.passed), 6)}  ${failed}  ${padLeft(String(s.skipped), 7)}  ${note}`,
+    );
   }
   lines.push(`${'-'.repeat(width)}  ------  ------  -------`);
-  lines.push(`${pad('total', width)}  ${padLeft(String(totals.passed), 6)}  ${padLeft(String(totals.failed), 6)}  ${padLeft(String(totals.skipped), 7)}`);
+  lines.push(
+    `${pad('total', width)}  ${padLeft(String(totals.passed), 6)}  ${padLeft(String(totals.failed), 6)}  ${padLeft(String(totals.skipped), 7)}`,
+  );
   if (result.failures.length) {
     lines.push('');
     lines.push(paint(color, 31, `Failures (${result.failures.length}):`));
     for (const f of result.failures) {
       lines.push(`  ✗ ${f.check}`);
       lines.push(`      rule: ${f.rule}`);
-      if (f.request) lines.push(`      ${f.request.method} ${f.request.url} → ${f.response?.status ?? f.response?.error ?? 'no response'}`);
+      if (f.request)
+        lines.push(
+          `      ${f.request.method} ${f.request.url} → ${f.response?.status ?? f.response?.error ?? 'no response'}`,
+        );
     }
   }
   if (result.warnings.length) {
     lines.push('');
-    lines.push(paint(color, 33, `Warnings (${result.warnings.length}) — allowed by the contract, failures under --strict:`));
+    lines.push(
+      paint(color, 33, `Warnings (${result.warnings.length}) — allowed by the contract, failures under --strict:`),
+    );
     const byOperation = new Map<string, typeof result.warnings>();
     for (const w of result.warnings) {
       const key = w.operationId ?? '(no operation)';
@@ -71,8 +85,11 @@ export function formatSummary(result: RunResult, color = false): string {
   const declared = result.coverage.reduce((n, row) => n + row.statuses.length, 0);
   lines.push('');
   // A receiver run has no operations to cover.
-  if (result.coverage.length) lines.push(`Coverage: ${exercised} of ${declared} declared (operation, status) pairs exercised.`);
+  if (result.coverage.length)
+    lines.push(`Coverage: ${exercised} of ${declared} declared (operation, status) pairs exercised.`);
   const verdict = result.verdict === 'pass' ? paint(color, 32, 'PASS') : paint(color, 31, 'FAIL');
-  lines.push(`${verdict}: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped, ${result.warnings.length} warnings in ${formatDuration(result.durationMs)} against ${result.target.baseUrl}${result.target.startedMock ? ' (the bundled mock)' : ''}.`);
+  lines.push(
+    `${verdict}: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped, ${result.warnings.length} warnings in ${formatDuration(result.durationMs)} against ${result.target.baseUrl}${result.target.startedMock ? ' (the bundled mock)' : ''}.`,
+  );
   return lines.join('\n');
 }

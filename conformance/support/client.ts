@@ -5,7 +5,14 @@ import type { Middleware } from 'openapi-fetch';
 import { createCasaPayClient, type CasaPayClient } from '../../client/index.js';
 import { describeErrors, type Contract, type OperationSpec } from '../../kit/contract.js';
 import { contract, operationFor } from './contract.js';
-import { clip, recorder, redactAuthorization, type Exchange, type RecordedMessage, type Violation } from './recorder.js';
+import {
+  clip,
+  recorder,
+  redactAuthorization,
+  type Exchange,
+  type RecordedMessage,
+  type Violation,
+} from './recorder.js';
 import { realNowMs } from './runtime.js';
 import { target } from './target.js';
 import { responseWarnings, type Warning } from './warnings.js';
@@ -20,7 +27,9 @@ export class ContractViolation extends Error {
     /** The request and response that broke it (errors keep their own properties on the way to the reporter). */
     readonly exchange?: Exchange,
   ) {
-    super(`contract rule "${violation.rule}" broken by ${violation.operationId ?? 'an unknown operation'} → ${violation.status ?? 'no response'}: ${violation.message}`);
+    super(
+      `contract rule "${violation.rule}" broken by ${violation.operationId ?? 'an unknown operation'} → ${violation.status ?? 'no response'}: ${violation.message}`,
+    );
   }
 }
 
@@ -36,7 +45,8 @@ async function snapshotRequestBody(request: Request): Promise<string | undefined
   if (!request.body) return undefined;
   const type = request.headers.get('content-type') ?? '';
   // A multipart body can be 25 MB; teeing it just to print it would double the upload's memory.
-  if (type.startsWith('multipart/')) return `(multipart/form-data body${request.headers.get('content-length') ? `, ${request.headers.get('content-length')} bytes` : ''})`;
+  if (type.startsWith('multipart/'))
+    return `(multipart/form-data body${request.headers.get('content-length') ? `, ${request.headers.get('content-length')} bytes` : ''})`;
   return clip(await request.clone().text());
 }
 
@@ -70,13 +80,24 @@ export const CASAPAY_API: ApiContract = {
 };
 
 /** Rules applied to one response; returns the violations (empty when the response honours the contract). */
-export function checkResponse(operationId: string, status: number, contentType: string | null, requestId: string | null, body: unknown, rawBody: string, api: ApiContract = CASAPAY_API): Violation[] {
+export function checkResponse(
+  operationId: string,
+  status: number,
+  contentType: string | null,
+  requestId: string | null,
+  body: unknown,
+  rawBody: string,
+  api: ApiContract = CASAPAY_API,
+): Violation[] {
   const c = api.contract();
   const violations: Violation[] = [];
   const add = (rule: string, message: string) => violations.push({ rule, operationId, status, message });
   const declared = c.declaredStatus(operationId, status);
   if (declared === undefined) {
-    add('status-declared', `status ${status} is not declared for ${operationId} (declared: ${Object.keys(c.operationsById.get(operationId)?.responses ?? {}).join(', ')})`);
+    add(
+      'status-declared',
+      `status ${status} is not declared for ${operationId} (declared: ${Object.keys(c.operationsById.get(operationId)?.responses ?? {}).join(', ')})`,
+    );
     return violations;
   }
   if (!requestId && api.requestIdRequired) add('request-id-header', 'the response has no Request-Id header');
@@ -91,15 +112,29 @@ export function checkResponse(operationId: string, status: number, contentType: 
     return violations;
   }
   if (validate && !validate(body)) {
-    add(status >= 400 ? 'error-envelope' : 'body-schema', `${status >= 400 ? `the error body is not ${api.errorShape}` : 'the body does not match the contract'}: ${describeErrors(validate.errors)}`);
+    add(
+      status >= 400 ? 'error-envelope' : 'body-schema',
+      `${status >= 400 ? `the error body is not ${api.errorShape}` : 'the body does not match the contract'}: ${describeErrors(validate.errors)}`,
+    );
     return violations;
   }
   // Events carry their object loosely typed in the list schema; hold each to its webhook payload schema.
-  const events: unknown[] = status >= 300 ? [] : operationId === 'listEvents' ? ((body as { data?: unknown[] }).data ?? []) : ['retrieveEvent', 'fireEvent'].includes(operationId) ? [body] : [];
+  const events: unknown[] =
+    status >= 300
+      ? []
+      : operationId === 'listEvents'
+        ? ((body as { data?: unknown[] }).data ?? [])
+        : ['retrieveEvent', 'fireEvent'].includes(operationId)
+          ? [body]
+          : [];
   for (const event of events as { id?: string; type?: string }[]) {
     const { id, type } = event;
     const hook = type ? c.webhookValidator(type) : undefined;
-    if (hook && !hook(event)) add('event-payload', `event ${id} (${type}) does not match its webhook payload schema: ${describeErrors(hook.errors)}`);
+    if (hook && !hook(event))
+      add(
+        'event-payload',
+        `event ${id} (${type}) does not match its webhook payload schema: ${describeErrors(hook.errors)}`,
+      );
   }
   return violations;
 }
@@ -112,8 +147,14 @@ export function reportWarnings(warnings: readonly Warning[], exchange?: Exchange
   if (!warnings.length) return;
   if (target().strict) {
     const w = warnings[0]!;
-    const violation: Violation = { rule: w.rule, operationId: w.operationId, status: w.status, message: `${w.message} (--strict)` };
-    for (const v of warnings) recorder.violation({ rule: v.rule, operationId: v.operationId, status: v.status, message: v.message });
+    const violation: Violation = {
+      rule: w.rule,
+      operationId: w.operationId,
+      status: w.status,
+      message: `${w.message} (--strict)`,
+    };
+    for (const v of warnings)
+      recorder.violation({ rule: v.rule, operationId: v.operationId, status: v.status, message: v.message });
     throw new ContractViolation(violation, exchange);
   }
   for (const w of warnings) recorder.warning(w);
@@ -139,7 +180,13 @@ export function contractMiddleware(api: ApiContract = CASAPAY_API): Middleware {
       } catch {
         body = undefined;
       }
-      const responseMessage: RecordedMessage = { headers: headersOf(response.headers), body: isJson || raw ? clip(raw) : `(${contentType ?? 'unknown type'}, ${response.headers.get('content-length') ?? '?'} bytes)` };
+      const responseMessage: RecordedMessage = {
+        headers: headersOf(response.headers),
+        body:
+          isJson || raw
+            ? clip(raw)
+            : `(${contentType ?? 'unknown type'}, ${response.headers.get('content-length') ?? '?'} bytes)`,
+      };
       const exchange: Exchange = {
         operationId: op?.operationId ?? null,
         method: request.method,
@@ -151,8 +198,23 @@ export function contractMiddleware(api: ApiContract = CASAPAY_API): Middleware {
       };
       recorder.exchange(exchange);
       const violations = op
-        ? checkResponse(op.operationId, response.status, contentType, response.headers.get('request-id'), body, raw, api)
-        : [{ rule: 'status-declared', operationId: null, status: response.status, message: `${request.method} ${schemaPath} is not an operation of the contract` }];
+        ? checkResponse(
+            op.operationId,
+            response.status,
+            contentType,
+            response.headers.get('request-id'),
+            body,
+            raw,
+            api,
+          )
+        : [
+            {
+              rule: 'status-declared',
+              operationId: null,
+              status: response.status,
+              message: `${request.method} ${schemaPath} is not an operation of the contract`,
+            },
+          ];
       if (violations.length) {
         for (const v of violations) recorder.violation(v);
         throw new ContractViolation(violations[0]!, exchange);

@@ -22,7 +22,8 @@ const routes = new Map<DebituraApi, Map<string, OperationSpec>>();
 
 function operationOf(api: DebituraApi, method: string, template: string): OperationSpec | undefined {
   let byRoute = routes.get(api);
-  if (!byRoute) routes.set(api, (byRoute = new Map(debituraContract(api).operations.map((op) => [`${op.method} ${op.path}`, op]))));
+  if (!byRoute)
+    routes.set(api, (byRoute = new Map(debituraContract(api).operations.map((op) => [`${op.method} ${op.path}`, op]))));
   return byRoute.get(`${method.toLowerCase()} ${template}`);
 }
 

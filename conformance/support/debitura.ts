@@ -24,7 +24,8 @@ const DAY = 86_400;
 
 function urls(): { referral: string; customer: string } {
   const t = target();
-  if (!t.referralUrl || !t.customerUrl) throw new Error('The debitura-* checks need --api debitura (the Referral and Customer URLs).');
+  if (!t.referralUrl || !t.customerUrl)
+    throw new Error('The debitura-* checks need --api debitura (the Referral and Customer URLs).');
   return { referral: t.referralUrl, customer: t.customerUrl };
 }
 
@@ -36,7 +37,11 @@ const timed = (request: Request) => fetch(request, { signal: AbortSignal.timeout
  * @example const { data } = await referralClient('my-key').GET('/clients');
  */
 export function referralClient(key: string | null, headers: Record<string, string> = {}): ReferralClient {
-  const client = createClient<ReferralPaths>({ baseUrl: urls().referral, headers: { ...headers, ...(key === null ? {} : { XApiKey: key }) }, fetch: timed });
+  const client = createClient<ReferralPaths>({
+    baseUrl: urls().referral,
+    headers: { ...headers, ...(key === null ? {} : { XApiKey: key }) },
+    fetch: timed,
+  });
   client.use(contractMiddleware(debituraApiContract('referral')));
   return client;
 }
@@ -46,7 +51,11 @@ export function referralClient(key: string | null, headers: Record<string, strin
  * credentials themselves.
  */
 export function customerClient(authorization: string | null): CustomerClient {
-  const client = createClient<CustomerPaths>({ baseUrl: urls().customer, headers: authorization === null ? {} : { Authorization: authorization }, fetch: timed });
+  const client = createClient<CustomerPaths>({
+    baseUrl: urls().customer,
+    headers: authorization === null ? {} : { Authorization: authorization },
+    fetch: timed,
+  });
   client.use(contractMiddleware(debituraApiContract('customer')));
   return client;
 }
@@ -85,7 +94,8 @@ export async function otherPartner(first: Partner): Promise<Partner> {
 export const freshTenant = (): string => `conf-${randomToken(14).toLowerCase()}`;
 
 /** `YYYY-MM-DD`, `days` from today (real time, UTC). */
-export const dayFromToday = (days: number): string => new Date((realNowSeconds() + days * DAY) * 1000).toISOString().slice(0, 10);
+export const dayFromToday = (days: number): string =>
+  new Date((realNowSeconds() + days * DAY) * 1000).toISOString().slice(0, 10);
 
 let sequence = 0;
 /** A creditorReference unique in this run. */
@@ -95,24 +105,46 @@ export const freshReference = (prefix = 'CONF'): string => `${prefix}-${randomTo
  * The body of POST /clients. `signed` asks for an onboarding user who has signed already (the mock's
  * `+signed@` address gives 201); other targets may answer 202 either way.
  */
-export function clientBody(externalTenantId: string, options: { signed?: boolean; cases?: NonNullable<CreateClientRequest['cases']> } = {}): CreateClientRequest {
+export function clientBody(
+  externalTenantId: string,
+  options: { signed?: boolean; cases?: NonNullable<CreateClientRequest['cases']> } = {},
+): CreateClientRequest {
   return {
     externalTenantId,
-    client: { name: `Conformance ${externalTenantId} GmbH`, country: 'DE', address: 'Leopoldstrasse 20', city: 'Munich', zipCode: '80802', supportEmail: `support@${externalTenantId}.example.com` },
-    users: [{ email: `owner${options.signed ? '+signed' : ''}@${externalTenantId}.example.com`, name: 'Anna Conformance', isOnboardingUser: true }],
+    client: {
+      name: `Conformance ${externalTenantId} GmbH`,
+      country: 'DE',
+      address: 'Leopoldstrasse 20',
+      city: 'Munich',
+      zipCode: '80802',
+      supportEmail: `support@${externalTenantId}.example.com`,
+    },
+    users: [
+      {
+        email: `owner${options.signed ? '+signed' : ''}@${externalTenantId}.example.com`,
+        name: 'Anna Conformance',
+        isOnboardingUser: true,
+      },
+    ],
     ...(options.cases ? { cases: options.cases } : {}),
   } as CreateClientRequest;
 }
 
 /** Creates a client (201 or 202, with the result's status matching), returning the result. */
-export async function createDebituraClient(partner: Partner, externalTenantId = freshTenant(), options: Parameters<typeof clientBody>[1] = {}): Promise<ClientResult> {
+export async function createDebituraClient(
+  partner: Partner,
+  externalTenantId = freshTenant(),
+  options: Parameters<typeof clientBody>[1] = {},
+): Promise<ClientResult> {
   const { data, response } = await partner.api.POST('/clients', { body: clientBody(externalTenantId, options) });
   expect([201, 202], `POST /clients answers 201 or 202 (got ${response.status})`).toContain(response.status);
   return data!;
 }
 
 /** A valid case body (a German company debtor, dates in the past); `overrides` replace fields. */
-export function caseBody(overrides: Omit<Partial<CreateCaseRequest>, 'debtor'> & { debtor?: Partial<CreateCaseRequest['debtor']> } = {}): CreateCaseRequest {
+export function caseBody(
+  overrides: Omit<Partial<CreateCaseRequest>, 'debtor'> & { debtor?: Partial<CreateCaseRequest['debtor']> } = {},
+): CreateCaseRequest {
   const { debtor, ...rest } = overrides;
   return {
     currencyCode: 'EUR',
@@ -121,7 +153,16 @@ export function caseBody(overrides: Omit<Partial<CreateCaseRequest>, 'debtor'> &
     dueDate: dayFromToday(-10),
     claimDescription: 'Invoice for consulting services (casapay-conformance)',
     creditorReference: freshReference(),
-    debtor: { type: 'Company', name: 'Debtor GmbH', address: 'Hauptstrasse 10', city: 'Munich', zipCode: '80331', countryAlpha2: 'DE', email: 'billing@debtor.example.com', ...debtor },
+    debtor: {
+      type: 'Company',
+      name: 'Debtor GmbH',
+      address: 'Hauptstrasse 10',
+      city: 'Munich',
+      zipCode: '80331',
+      countryAlpha2: 'DE',
+      email: 'billing@debtor.example.com',
+      ...debtor,
+    },
     allowPendingContracts: true,
     ...rest,
   } as CreateCaseRequest;
@@ -160,7 +201,9 @@ export async function customerSession(partner: Partner, externalTenantId: string
 export async function partnerCases(partner: Partner, externalTenantId: string): Promise<PartnerCase[]> {
   const out: PartnerCase[] = [];
   for (let page = 1; page < 50; page++) {
-    const { data, response } = await partner.api.GET('/cases', { params: { query: { ExternalTenantId: externalTenantId, Page: page, PageSize: 100 } } });
+    const { data, response } = await partner.api.GET('/cases', {
+      params: { query: { ExternalTenantId: externalTenantId, Page: page, PageSize: 100 } },
+    });
     expect(response.status, "the partner's GET /cases").toBe(200);
     out.push(...(data!.cases ?? []));
     if (!data!.page || page >= (data!.page.totalPages ?? 1)) break;
@@ -172,11 +215,20 @@ export async function partnerCases(partner: Partner, externalTenantId: string): 
  * Asserts a refusal: the status, and a Debitura ErrorResponse that says something (`error` or
  * `message`); the contract middleware has already held the body to the operation's schema.
  */
-export function expectRefusal(result: { error?: unknown; response: Response }, status: number, what: string): ErrorResponse {
+export function expectRefusal(
+  result: { error?: unknown; response: Response },
+  status: number,
+  what: string,
+): ErrorResponse {
   expect(result.response.status, what).toBe(status);
   const body = result.error as ErrorResponse | undefined;
-  const said = [body?.error, body?.message, ...(body?.businessErrors ?? []).map((e) => e.message)].filter((v) => typeof v === 'string' && v.length > 0);
-  expect(said.length, `${what}: the ErrorResponse names the problem (error, message or businessErrors)`).toBeGreaterThan(0);
+  const said = [body?.error, body?.message, ...(body?.businessErrors ?? []).map((e) => e.message)].filter(
+    (v) => typeof v === 'string' && v.length > 0,
+  );
+  expect(
+    said.length,
+    `${what}: the ErrorResponse names the problem (error, message or businessErrors)`,
+  ).toBeGreaterThan(0);
   return body!;
 }
 
@@ -187,11 +239,18 @@ export function expectRefusal(result: { error?: unknown; response: Response }, s
 export async function shiftClock(seconds: number): Promise<void> {
   const adminUrl = target().adminUrl;
   if (!adminUrl) throw new Error('no --admin-url');
-  const response = await fetch(`${adminUrl}/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ shift_seconds: seconds }), signal: AbortSignal.timeout(target().timeoutMs) });
+  const response = await fetch(`${adminUrl}/clock`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ shift_seconds: seconds }),
+    signal: AbortSignal.timeout(target().timeoutMs),
+  });
   expect(response.status, `POST ${adminUrl}/clock {shift_seconds: ${seconds}}`).toBe(200);
   await response.arrayBuffer();
 }
 
 /** Why a clock check cannot run, or undefined when the target exposes its clock. */
 export const noClockReason = (): string | undefined =>
-  target().adminUrl ? undefined : 'the target exposes no clock: pass --admin-url with its admin routes (POST <admin-url>/clock {"shift_seconds": n}, as the mock\'s /__admin)';
+  target().adminUrl
+    ? undefined
+    : 'the target exposes no clock: pass --admin-url with its admin routes (POST <admin-url>/clock {"shift_seconds": n}, as the mock\'s /__admin)';

@@ -37,7 +37,9 @@ let isolationProbe: Promise<boolean> | undefined;
 export async function freshAccount(): Promise<Account> {
   const key = freshApiKey();
   isolationProbe ??= (async () => {
-    const { data, response } = await apiClient({ apiKey: key }).GET('/v1/collection_cases', { params: { query: { limit: 1 } } });
+    const { data, response } = await apiClient({ apiKey: key }).GET('/v1/collection_cases', {
+      params: { query: { limit: 1 } },
+    });
     return response.status === 200 && data?.data.length === 0;
   })();
   if (await isolationProbe) return { api: apiClient({ apiKey: key }), key, isolated: true };
@@ -52,7 +54,10 @@ let sequence = 0;
 export const nextName = (prefix: string): string => `${prefix} ${++sequence}`;
 
 /** A valid case body; the due date is 90 days before `now` (the target's clock). */
-export function caseParams(now: number, overrides: { country?: string; type?: 'private' | 'company'; amount?: number; currency?: string } = {}): CaseCreateParams {
+export function caseParams(
+  now: number,
+  overrides: { country?: string; type?: 'private' | 'company'; amount?: number; currency?: string } = {},
+): CaseCreateParams {
   const country = overrides.country ?? 'DE';
   const n = ++sequence;
   return {
@@ -89,7 +94,14 @@ export function accountClock(account: Account): Promise<{ now: number; policy: G
   if (!clock) {
     clock = (async () => {
       const { data, response } = await account.api.POST('/v1/guarantee_policies', {
-        body: { name: nextName('Conformance policy'), coverage_percentage: 100, max_coverage_months: 12, waiting_period_days: 10, eligible_score_minimum: 0, deductible_amount: 0 },
+        body: {
+          name: nextName('Conformance policy'),
+          coverage_percentage: 100,
+          max_coverage_months: 12,
+          waiting_period_days: 10,
+          eligible_score_minimum: 0,
+          deductible_amount: 0,
+        },
       });
       expect(response.status, 'creating a guarantee policy (to learn the target clock)').toBe(201);
       return { now: data!.created, policy: data! };
@@ -106,7 +118,9 @@ export function eligibleCountries(account: Account, now: number): Promise<string
     const candidates = ['DE', 'FR', 'NL', 'AT', 'BE', 'ES', 'IT', 'GB'];
     const out: string[] = [];
     for (const country of candidates) {
-      const { data } = await account.api.POST('/v1/collection_case_previews', { body: previewParamsFor(caseParams(now, { country })) });
+      const { data } = await account.api.POST('/v1/collection_case_previews', {
+        body: previewParamsFor(caseParams(now, { country })),
+      });
       if (data?.is_eligible) out.push(country);
     }
     expect(out.length, `the target previews no case as eligible in any of ${candidates.join(', ')}`).toBeGreaterThan(0);
@@ -133,13 +147,20 @@ export async function retrieveCase(account: Account, id: string): Promise<Collec
  * Whether the target offers the test helpers: a no-op advance of an existing case (to the status it
  * already has) answers 200 where the helpers exist; 404 means the route is missing.
  */
-export async function probeTestHelpers(account: Account, existingCase: CollectionCase): Promise<{ available: boolean; reason: string }> {
+export async function probeTestHelpers(
+  account: Account,
+  existingCase: CollectionCase,
+): Promise<{ available: boolean; reason: string }> {
   const { response } = await account.api.POST('/v1/test_helpers/collection_cases/{id}/advance', {
     params: { path: { id: existingCase.id } },
     body: { status: existingCase.status },
   });
   if (response.status === 200) return { available: true, reason: '' };
-  if (response.status === 404) return { available: false, reason: `the target has no test helpers (POST /v1/test_helpers/collection_cases/{id}/advance answered 404)` };
+  if (response.status === 404)
+    return {
+      available: false,
+      reason: `the target has no test helpers (POST /v1/test_helpers/collection_cases/{id}/advance answered 404)`,
+    };
   return { available: false, reason: `the test helpers probe answered ${response.status}` };
 }
 
@@ -155,10 +176,17 @@ export interface ExpectedError {
  * the client's contract middleware).
  * @example expectError(await api.GET(...), { status: 404, code: 'resource_not_found' });
  */
-export function expectError(result: { error?: unknown; response: Response }, want: ExpectedError, what = ''): ErrorBody['error'] {
+export function expectError(
+  result: { error?: unknown; response: Response },
+  want: ExpectedError,
+  what = '',
+): ErrorBody['error'] {
   // The first line of each message is the rule the reports show; details go below it.
   const about = what ? ` (${what})` : '';
-  expect(result.response.status, `expected HTTP ${want.status}${about}\n  body: ${JSON.stringify(result.error ?? null)?.slice(0, 500)}\n`).toBe(want.status);
+  expect(
+    result.response.status,
+    `expected HTTP ${want.status}${about}\n  body: ${JSON.stringify(result.error ?? null)?.slice(0, 500)}\n`,
+  ).toBe(want.status);
   const error = (result.error as ErrorBody | undefined)?.error;
   expect(error, `expected the error envelope {error:{…}}${about}`).toBeTypeOf('object');
   if (want.type) expect(error!.type, `error.type${about}`).toBe(want.type);
@@ -170,14 +198,27 @@ export function expectError(result: { error?: unknown; response: Response }, wan
   return error!;
 }
 
-export type ListPath = '/v1/collection_cases' | '/v1/guarantee_policies' | '/v1/guarantees' | '/v1/claims' | '/v1/webhook_endpoints' | '/v1/debt_payments' | '/v1/events';
+export type ListPath =
+  | '/v1/collection_cases'
+  | '/v1/guarantee_policies'
+  | '/v1/guarantees'
+  | '/v1/claims'
+  | '/v1/webhook_endpoints'
+  | '/v1/debt_payments'
+  | '/v1/events';
 
 /** Every object of a list, walked forwards with `starting_after` (bounded to 50 pages). */
-export async function listAll<T extends { id: string }>(account: Account, path: ListPath, query: Record<string, unknown> = {}): Promise<T[]> {
+export async function listAll<T extends { id: string }>(
+  account: Account,
+  path: ListPath,
+  query: Record<string, unknown> = {},
+): Promise<T[]> {
   const out: T[] = [];
   let startingAfter: string | undefined;
   for (let page = 0; page < 50; page++) {
-    const { data, response } = await (account.api.GET as any)(path, { params: { query: { ...query, limit: 100, ...(startingAfter ? { starting_after: startingAfter } : {}) } } });
+    const { data, response } = await (account.api.GET as any)(path, {
+      params: { query: { ...query, limit: 100, ...(startingAfter ? { starting_after: startingAfter } : {}) } },
+    });
     expect(response.status, `listing ${path}`).toBe(200);
     out.push(...(data.data as T[]));
     if (!data.has_more || data.data.length === 0) return out;
@@ -200,7 +241,10 @@ export { DAY };
  * shorten a long array to `[ …(28) ]`).
  */
 export function expectNoProblems(problems: readonly string[], rule: string): void {
-  const shown = problems.slice(0, 10).map((p) => `  - ${p}`).join('\n');
+  const shown = problems
+    .slice(0, 10)
+    .map((p) => `  - ${p}`)
+    .join('\n');
   const more = problems.length > 10 ? `\n  … and ${problems.length - 10} more` : '';
   expect(problems.length, `${rule}\n${shown}${more}\n(number of problems)`).toBe(0);
 }
@@ -211,8 +255,16 @@ export function expectNoProblems(problems: readonly string[], rule: string): voi
  * docs recommend is listed as a warning instead); one that is sent must be right.
  * @example expect(guarantee).toMatchObject(shown(guarantee, { status: 'active', total_coverage: 12 }, 'Guarantee'))
  */
-export function shown<T extends Record<string, unknown>>(actual: unknown, expected: T, schema: keyof Schemas): Partial<T> {
-  const required = new Set<string>((contract().document.components?.schemas?.[schema]?.required as string[] | undefined) ?? []);
+export function shown<T extends Record<string, unknown>>(
+  actual: unknown,
+  expected: T,
+  schema: keyof Schemas,
+): Partial<T> {
+  const required = new Set<string>(
+    (contract().document.components?.schemas?.[schema]?.required as string[] | undefined) ?? [],
+  );
   const got = (actual ?? {}) as Record<string, unknown>;
-  return Object.fromEntries(Object.entries(expected).filter(([key]) => required.has(key) || got[key] !== undefined)) as Partial<T>;
+  return Object.fromEntries(
+    Object.entries(expected).filter(([key]) => required.has(key) || got[key] !== undefined),
+  ) as Partial<T>;
 }

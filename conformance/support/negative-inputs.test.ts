@@ -7,9 +7,18 @@ const doc = contract.document;
 const pointer = '#/components/schemas/CollectionCaseCreateParams';
 const validate = contract.validator(pointer);
 const base = {
-  amount_to_recover: 360000, currency: 'eur',
-  debtor: { type: 'private', name: 'John Smith', email: 'john@example.com', country: 'DE', address: { line1: 'Str. 1', city: 'Berlin', postal_code: '10117', country: 'DE' } },
-  creditor_reference: 'INV-1', due_date: '2024-11-01', metadata: { k: 'v' },
+  amount_to_recover: 360000,
+  currency: 'eur',
+  debtor: {
+    type: 'private',
+    name: 'John Smith',
+    email: 'john@example.com',
+    country: 'DE',
+    address: { line1: 'Str. 1', city: 'Berlin', postal_code: '10117', country: 'DE' },
+  },
+  creditor_reference: 'INV-1',
+  due_date: '2024-11-01',
+  metadata: { k: 'v' },
 };
 
 describe('bracketParam', () => {

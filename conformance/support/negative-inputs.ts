@@ -9,7 +9,16 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Schema = Record<string, any>;
 export type Path = (string | number)[];
 
-export type MutationKind = 'missing-required' | 'wrong-type' | 'out-of-range' | 'bad-enum' | 'bad-pattern' | 'too-long' | 'too-short' | 'bad-format' | 'unknown-field';
+export type MutationKind =
+  | 'missing-required'
+  | 'wrong-type'
+  | 'out-of-range'
+  | 'bad-enum'
+  | 'bad-pattern'
+  | 'too-long'
+  | 'too-short'
+  | 'bad-format'
+  | 'unknown-field';
 
 /** A place in the body where one kind of mistake can be made. */
 export interface Site {
@@ -43,7 +52,11 @@ export function bracketParam(path: Path): string {
 }
 
 function resolvePointer(document: Schema, ref: string): Schema {
-  return ref.replace(/^#\//, '').split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~')).reduce((node: any, key) => node?.[key], document);
+  return ref
+    .replace(/^#\//, '')
+    .split('/')
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((node: any, key) => node?.[key], document);
 }
 
 /** Follows `$ref`s (within the bundled document) until a schema with content. */
@@ -59,7 +72,15 @@ export function deref(document: Schema, schema: Schema): Schema {
 type JsonType = 'null' | 'boolean' | 'integer' | 'number' | 'string' | 'array' | 'object';
 
 const typeOf = (v: unknown): JsonType =>
-  v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : (typeof v as JsonType);
+  v === null
+    ? 'null'
+    : Array.isArray(v)
+      ? 'array'
+      : typeof v === 'number'
+        ? Number.isInteger(v)
+          ? 'integer'
+          : 'number'
+        : (typeof v as JsonType);
 
 /** The JSON types a schema accepts (from type, enum/const or its anyOf/oneOf branches). */
 export function allowedTypes(document: Schema, schema: Schema): Set<JsonType> {
@@ -73,7 +94,8 @@ export function allowedTypes(document: Schema, schema: Schema): Set<JsonType> {
   else if (typeof s.type === 'string') add(s.type);
   if ('const' in s) out.add(typeOf(s.const));
   if (Array.isArray(s.enum)) s.enum.forEach((v: unknown) => out.add(typeOf(v)));
-  for (const key of ['anyOf', 'oneOf', 'allOf'] as const) for (const branch of s[key] ?? []) allowedTypes(document, branch).forEach((t) => out.add(t));
+  for (const key of ['anyOf', 'oneOf', 'allOf'] as const)
+    for (const branch of s[key] ?? []) allowedTypes(document, branch).forEach((t) => out.add(t));
   if (out.size === 0 && s.properties) out.add('object');
   return out;
 }
@@ -89,10 +111,12 @@ export function mutationSites(document: Schema, schema: Schema, body: unknown, p
   if (path.length > 0 && types.size > 0) sites.push({ kind: 'wrong-type', path, schema: s });
   const value = body as any;
   if (types.has('object') && value && typeof value === 'object' && !Array.isArray(value)) {
-    for (const name of s.required ?? []) if (name in value) sites.push({ kind: 'missing-required', path: [...path, name], schema: s });
+    for (const name of s.required ?? [])
+      if (name in value) sites.push({ kind: 'missing-required', path: [...path, name], schema: s });
     if (s.additionalProperties === false) sites.push({ kind: 'unknown-field', path, schema: s });
     for (const [key, child] of Object.entries(value)) {
-      const childSchema = s.properties?.[key] ?? (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined);
+      const childSchema =
+        s.properties?.[key] ?? (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined);
       if (childSchema) sites.push(...mutationSites(document, childSchema, child, [...path, key]));
     }
     return sites;
@@ -102,8 +126,14 @@ export function mutationSites(document: Schema, schema: Schema, body: unknown, p
     return sites;
   }
   if (path.length === 0) return sites;
-  if (typeof s.minimum === 'number' || typeof s.maximum === 'number') sites.push({ kind: 'out-of-range', path, schema: s });
-  if (Array.isArray(s.enum) || (Array.isArray(s.anyOf) && s.anyOf.every((b: Schema) => 'const' in deref(document, b) || Array.isArray(deref(document, b).enum)))) sites.push({ kind: 'bad-enum', path, schema: s });
+  if (typeof s.minimum === 'number' || typeof s.maximum === 'number')
+    sites.push({ kind: 'out-of-range', path, schema: s });
+  if (
+    Array.isArray(s.enum) ||
+    (Array.isArray(s.anyOf) &&
+      s.anyOf.every((b: Schema) => 'const' in deref(document, b) || Array.isArray(deref(document, b).enum)))
+  )
+    sites.push({ kind: 'bad-enum', path, schema: s });
   if (typeof s.maxLength === 'number') sites.push({ kind: 'too-long', path, schema: s });
   if (typeof s.minLength === 'number' && s.minLength > 0) sites.push({ kind: 'too-short', path, schema: s });
   if (typeof s.pattern === 'string') sites.push({ kind: 'bad-pattern', path, schema: s });
@@ -155,23 +185,37 @@ function valuesFor(document: Schema, site: Site, body: unknown): fc.Arbitrary<{ 
     }
     case 'out-of-range': {
       const options: fc.Arbitrary<number>[] = [];
-      if (typeof s.minimum === 'number') options.push(fc.integer({ min: Math.max(Number.MIN_SAFE_INTEGER, s.minimum - 1_000_000), max: s.minimum - 1 }));
-      if (typeof s.maximum === 'number') options.push(fc.integer({ min: s.maximum + 1, max: Math.min(Number.MAX_SAFE_INTEGER, s.maximum + 1_000_000) }));
-      return fc.oneof(...options).map((v) => ({ value: v, what: `${v} (range ${s.minimum ?? '-∞'}..${s.maximum ?? '∞'})` }));
+      if (typeof s.minimum === 'number')
+        options.push(fc.integer({ min: Math.max(Number.MIN_SAFE_INTEGER, s.minimum - 1_000_000), max: s.minimum - 1 }));
+      if (typeof s.maximum === 'number')
+        options.push(fc.integer({ min: s.maximum + 1, max: Math.min(Number.MAX_SAFE_INTEGER, s.maximum + 1_000_000) }));
+      return fc
+        .oneof(...options)
+        .map((v) => ({ value: v, what: `${v} (range ${s.minimum ?? '-∞'}..${s.maximum ?? '∞'})` }));
     }
     case 'bad-enum':
-      return fc.oneof(fc.constant('not_a_valid_value'), fc.string({ minLength: 1, maxLength: 12 })).map((v) => ({ value: v, what: `${show(v)} (not in the enum)` }));
+      return fc
+        .oneof(fc.constant('not_a_valid_value'), fc.string({ minLength: 1, maxLength: 12 }))
+        .map((v) => ({ value: v, what: `${show(v)} (not in the enum)` }));
     case 'too-long':
-      return fc.integer({ min: s.maxLength + 1, max: s.maxLength + 20 }).map((n) => ({ value: 'x'.repeat(n), what: `a string of ${n} characters (max ${s.maxLength})` }));
+      return fc
+        .integer({ min: s.maxLength + 1, max: s.maxLength + 20 })
+        .map((n) => ({ value: 'x'.repeat(n), what: `a string of ${n} characters (max ${s.maxLength})` }));
     case 'too-short':
       return fc.constant({ value: '', what: `an empty string (min ${s.minLength})` });
     case 'bad-pattern':
-      return fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom('!!', '12', 'lower', 'ÄÖÜ')).map((v) => ({ value: v, what: `${show(v)} (pattern ${s.pattern})` }));
+      return fc
+        .oneof(fc.string({ maxLength: 10 }), fc.constantFrom('!!', '12', 'lower', 'ÄÖÜ'))
+        .map((v) => ({ value: v, what: `${show(v)} (pattern ${s.pattern})` }));
     case 'bad-format':
-      return fc.constantFrom(...(BAD_FORMATS[s.format] ?? ['%%%'])).map((v) => ({ value: v, what: `${show(v)} (format ${s.format})` }));
+      return fc
+        .constantFrom(...(BAD_FORMATS[s.format] ?? ['%%%']))
+        .map((v) => ({ value: v, what: `${show(v)} (format ${s.format})` }));
     case 'unknown-field': {
       const known = new Set(Object.keys(s.properties ?? {}));
-      const existing = new Set(Object.keys(((site.path.length ? site.path.reduce((n: any, k) => n?.[k], body) : body) as object) ?? {}));
+      const existing = new Set(
+        Object.keys(((site.path.length ? site.path.reduce((n: any, k) => n?.[k], body) : body) as object) ?? {}),
+      );
       return fc
         .tuple(fc.stringMatching(/^[a-z][a-z_]{2,14}$/), fc.oneof(fc.string({ maxLength: 6 }), fc.integer()))
         .filter(([key]) => !known.has(key) && !existing.has(key))
@@ -184,7 +228,12 @@ function valuesFor(document: Schema, site: Site, body: unknown): fc.Arbitrary<{ 
  * An arbitrary of single-field mutations of `body`; `isInvalid` (the contract's validator) drops
  * any that happen to be valid.
  */
-export function mutationArbitrary(document: Schema, schema: Schema, body: unknown, isInvalid: (candidate: unknown) => boolean): fc.Arbitrary<Mutation> {
+export function mutationArbitrary(
+  document: Schema,
+  schema: Schema,
+  body: unknown,
+  isInvalid: (candidate: unknown) => boolean,
+): fc.Arbitrary<Mutation> {
   const sites = mutationSites(document, schema, body);
   if (sites.length === 0) throw new Error('no mutation sites: the body has no fields the schema constrains');
   return fc
@@ -194,9 +243,21 @@ export function mutationArbitrary(document: Schema, schema: Schema, body: unknow
         if (site.kind === 'unknown-field') {
           const { key, v } = value as { key: string; v: unknown };
           const path = [...site.path, key];
-          return { kind: site.kind, path, param: bracketParam(path), body: applyAt(body, path, v), description: `${bracketParam(path) || '(body)'}: ${what}` };
+          return {
+            kind: site.kind,
+            path,
+            param: bracketParam(path),
+            body: applyAt(body, path, v),
+            description: `${bracketParam(path) || '(body)'}: ${what}`,
+          };
         }
-        return { kind: site.kind, path: site.path, param: bracketParam(site.path), body: applyAt(body, site.path, value), description: `${bracketParam(site.path)}: ${site.kind} → ${what}` };
+        return {
+          kind: site.kind,
+          path: site.path,
+          param: bracketParam(site.path),
+          body: applyAt(body, site.path, value),
+          description: `${bracketParam(site.path)}: ${site.kind} → ${what}`,
+        };
       }),
     )
     .filter((m) => isInvalid(m.body));
@@ -206,6 +267,13 @@ export function mutationArbitrary(document: Schema, schema: Schema, body: unknow
  * `count` mutations drawn reproducibly from `seed`.
  * @example sampleMutations(doc, schema, body, isInvalid, 42, 40).map((m) => m.description)
  */
-export function sampleMutations(document: Schema, schema: Schema, body: unknown, isInvalid: (candidate: unknown) => boolean, seed: number, count: number): Mutation[] {
+export function sampleMutations(
+  document: Schema,
+  schema: Schema,
+  body: unknown,
+  isInvalid: (candidate: unknown) => boolean,
+  seed: number,
+  count: number,
+): Mutation[] {
   return fc.sample(mutationArbitrary(document, schema, body, isInvalid), { seed, numRuns: count });
 }

@@ -61,7 +61,8 @@ class Recorder {
     this.exchanges.push(exchange);
     // Keep memory flat on long tests: only the last few exchanges are ever reported.
     if (this.exchanges.length > 20) this.exchanges.splice(0, this.exchanges.length - 20);
-    if (exchange.operationId && exchange.status !== null) this.coverage.push({ operationId: exchange.operationId, status: exchange.status });
+    if (exchange.operationId && exchange.status !== null)
+      this.coverage.push({ operationId: exchange.operationId, status: exchange.status });
   }
 
   violation(violation: Violation): void {
@@ -79,7 +80,12 @@ class Recorder {
 
   /** Everything recorded since the last drain (requests made by hooks count towards the next test). */
   drain(): { exchanges: Exchange[]; violations: Violation[]; coverage: CoverageHit[]; warnings: Warning[] } {
-    const out = { exchanges: this.exchanges, violations: this.violations, coverage: this.coverage, warnings: this.warnings };
+    const out = {
+      exchanges: this.exchanges,
+      violations: this.violations,
+      coverage: this.coverage,
+      warnings: this.warnings,
+    };
     this.warnings = [];
     this.exchanges = [];
     this.violations = [];

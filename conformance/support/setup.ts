@@ -15,7 +15,8 @@ declare module 'vitest' {
 // While a test runs, each warning also annotates it: vitest's JUnit reporter writes annotations as
 // <property name="warning" value="…"> of the test case. (Annotating is refused once the test is over.)
 beforeEach((ctx) => {
-  recorder.onWarning = (w) => void ctx.annotate(`${w.rule} ${w.operationId ?? ''} ${w.path}: ${w.message}`, 'warning').catch(() => undefined);
+  recorder.onWarning = (w) =>
+    void ctx.annotate(`${w.rule} ${w.operationId ?? ''} ${w.path}: ${w.message}`, 'warning').catch(() => undefined);
 });
 
 afterEach((ctx) => {

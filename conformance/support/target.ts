@@ -78,7 +78,10 @@ export function targetFromEnv(env: NodeJS.ProcessEnv = process.env): Target {
     webhookWaitMs: num(TARGET_ENV.webhookWaitMs, 5000),
     seed: num(TARGET_ENV.seed, 20241101),
     negativeRuns: num(TARGET_ENV.negativeRuns, 40),
-    capabilities: (env[TARGET_ENV.capabilities] ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    capabilities: (env[TARGET_ENV.capabilities] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     strict: env[TARGET_ENV.strict] === '1' || env[TARGET_ENV.strict] === 'true',
   };
 }

@@ -31,18 +31,24 @@ const closed = () => closedView();
 
 /** `/data/0/debtor` + `nickname` → `data[0].debtor.nickname`. */
 export function bodyPath(pointer: string, last?: string): string {
-  const parts = pointer.split('/').filter(Boolean).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = pointer
+    .split('/')
+    .filter(Boolean)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (last !== undefined) parts.push(last);
   return parts.reduce((out, p) => (/^\d+$/.test(p) ? `${out}[${p}]` : out ? `${out}.${p}` : p), '') || '(root)';
 }
 
-const join = (prefix: string, path: string) => (!prefix ? path : path === '(root)' ? prefix : path.startsWith('[') ? `${prefix}${path}` : `${prefix}.${path}`);
+const join = (prefix: string, path: string) =>
+  !prefix ? path : path === '(root)' ? prefix : path.startsWith('[') ? `${prefix}${path}` : `${prefix}.${path}`;
 
 export function unknownFields(errors: ErrorObject[] | null | undefined, prefix: string): string[] {
   const out = new Set<string>();
   for (const e of errors ?? []) {
     if (e.keyword !== 'additionalProperties') continue;
-    out.add(join(prefix, bodyPath(e.instancePath, String((e.params as { additionalProperty: string }).additionalProperty))));
+    out.add(
+      join(prefix, bodyPath(e.instancePath, String((e.params as { additionalProperty: string }).additionalProperty))),
+    );
   }
   return [...out];
 }
@@ -70,7 +76,8 @@ function missingRecommended(body: unknown, path = '', of: Contract = contract())
     if (!node || typeof node !== 'object') return;
     const object = node as Record<string, unknown>;
     // A deletion receipt (`{id, object, deleted: true}`) is not the object itself.
-    const fields = typeof object.object === 'string' && object.deleted !== true ? recommended().get(object.object) : undefined;
+    const fields =
+      typeof object.object === 'string' && object.deleted !== true ? recommended().get(object.object) : undefined;
     for (const field of fields ?? []) if (object[field] === undefined) out.push(join(at, field));
     for (const [key, value] of Object.entries(object)) visit(value, join(at, key));
   };
@@ -85,22 +92,40 @@ const known = (type: unknown): boolean => typeof type === 'string' && Boolean(co
  * the open contract: failures come first.
  * @example eventWarnings({ id: 'evt_1', type: 'invoice.paid', … }, 'webhook', null, '') // [{ rule: 'unknown-event-type', … }]
  */
-export function eventWarnings(event: Record<string, any>, operationId: string | null, status: number | null, prefix: string): Warning[] {
+export function eventWarnings(
+  event: Record<string, any>,
+  operationId: string | null,
+  status: number | null,
+  prefix: string,
+): Warning[] {
   const warnings: Warning[] = [];
-  const add = (rule: WarningRule, path: string, message: string) => warnings.push({ rule, operationId, status, path, message });
+  const add = (rule: WarningRule, path: string, message: string) =>
+    warnings.push({ rule, operationId, status, path, message });
   if (!known(event.type)) {
-    add('unknown-event-type', join(prefix, 'type'), `event ${event.id} has type ${JSON.stringify(event.type)}, which the contract's webhooks section does not list (receivers must ignore it)`);
-    for (const path of missingRecommended(event, prefix)) add('recommended-field', path, `${path} is absent: the docs show it, the contract recommends it`);
+    add(
+      'unknown-event-type',
+      join(prefix, 'type'),
+      `event ${event.id} has type ${JSON.stringify(event.type)}, which the contract's webhooks section does not list (receivers must ignore it)`,
+    );
+    for (const path of missingRecommended(event, prefix))
+      add('recommended-field', path, `${path} is absent: the docs show it, the contract recommends it`);
     return warnings;
   }
   const type = String(event.type);
   const hook = closed().webhookValidator(type)!;
-  if (!hook(event)) for (const path of unknownFields(hook.errors, prefix)) add('unknown-field', path, `${path} is not a field of the contract's ${type} payload`);
+  if (!hook(event))
+    for (const path of unknownFields(hook.errors, prefix))
+      add('unknown-field', path, `${path} is not a field of the contract's ${type} payload`);
   const data = event.data as Record<string, unknown> | undefined;
   if (type.endsWith('.updated') && data && data.previous_attributes === undefined) {
-    add('recommended-field', join(prefix, 'data.previous_attributes'), `${type} ${String(event.id)} has no data.previous_attributes: receivers cannot tell what changed`);
+    add(
+      'recommended-field',
+      join(prefix, 'data.previous_attributes'),
+      `${type} ${String(event.id)} has no data.previous_attributes: receivers cannot tell what changed`,
+    );
   }
-  for (const path of missingRecommended(event, prefix)) add('recommended-field', path, `${path} is absent: the docs show it, the contract recommends it`);
+  for (const path of missingRecommended(event, prefix))
+    add('recommended-field', path, `${path} is absent: the docs show it, the contract recommends it`);
   return warnings;
 }
 
@@ -116,21 +141,53 @@ export function responseWarnings(operationId: string, status: number, body: unkn
   if (of) {
     const validate = closedView(of).responseValidator(operationId, status);
     if (validate && !validate(body)) {
-      for (const path of unknownFields(validate.errors, '')) warnings.push({ rule: 'unknown-field', operationId, status, path, message: `${path} is not a field the contract names for ${operationId} ${status}` });
+      for (const path of unknownFields(validate.errors, ''))
+        warnings.push({
+          rule: 'unknown-field',
+          operationId,
+          status,
+          path,
+          message: `${path} is not a field the contract names for ${operationId} ${status}`,
+        });
     }
-    for (const path of missingRecommended(body, '', of)) warnings.push({ rule: 'recommended-field', operationId, status, path, message: `${path} is absent: the docs show it, the contract recommends it` });
+    for (const path of missingRecommended(body, '', of))
+      warnings.push({
+        rule: 'recommended-field',
+        operationId,
+        status,
+        path,
+        message: `${path} is absent: the docs show it, the contract recommends it`,
+      });
     return warnings;
   }
   const eventsAt: Array<[Record<string, any>, string]> =
-    operationId === 'listEvents' ? ((body as { data?: unknown[] }).data ?? []).map((e, i) => [e as Record<string, any>, `data[${i}]`]) : ['retrieveEvent', 'fireEvent'].includes(operationId) ? [[body as Record<string, any>, '']] : [];
+    operationId === 'listEvents'
+      ? ((body as { data?: unknown[] }).data ?? []).map((e, i) => [e as Record<string, any>, `data[${i}]`])
+      : ['retrieveEvent', 'fireEvent'].includes(operationId)
+        ? [[body as Record<string, any>, '']]
+        : [];
   if (eventsAt.length) {
     for (const [event, prefix] of eventsAt) warnings.push(...eventWarnings(event, operationId, status, prefix));
     return warnings;
   }
   const validate = closed().responseValidator(operationId, status);
   if (validate && !validate(body)) {
-    for (const path of unknownFields(validate.errors, '')) warnings.push({ rule: 'unknown-field', operationId, status, path, message: `${path} is not a field the contract names for ${operationId} ${status}` });
+    for (const path of unknownFields(validate.errors, ''))
+      warnings.push({
+        rule: 'unknown-field',
+        operationId,
+        status,
+        path,
+        message: `${path} is not a field the contract names for ${operationId} ${status}`,
+      });
   }
-  for (const path of missingRecommended(body)) warnings.push({ rule: 'recommended-field', operationId, status, path, message: `${path} is absent: the docs show it, the contract recommends it` });
+  for (const path of missingRecommended(body))
+    warnings.push({
+      rule: 'recommended-field',
+      operationId,
+      status,
+      path,
+      message: `${path} is absent: the docs show it, the contract recommends it`,
+    });
   return warnings;
 }

@@ -33,7 +33,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * const receiver = await startWebhookReceiver('127.0.0.1', 0);
  * await api.POST('/v1/webhook_endpoints', { body: { url: receiver.url, enabled_events: ['*'] } });
  */
-export async function startWebhookReceiver(host: string, port: number, pathName = '/casapay-webhooks'): Promise<WebhookReceiver> {
+export async function startWebhookReceiver(
+  host: string,
+  port: number,
+  pathName = '/casapay-webhooks',
+): Promise<WebhookReceiver> {
   const deliveries: Delivery[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -46,7 +50,15 @@ export async function startWebhookReceiver(host: string, port: number, pathName 
       } catch {
         event = undefined;
       }
-      deliveries.push({ index: deliveries.length, receivedAtMs: realNowMs(), method: req.method ?? '', path: req.url ?? '', headers: req.headers, raw, event });
+      deliveries.push({
+        index: deliveries.length,
+        receivedAtMs: realNowMs(),
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        raw,
+        event,
+      });
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"received":true}');
     });
   });

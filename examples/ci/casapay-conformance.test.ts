@@ -13,7 +13,9 @@ import { createMockServer, type MockServer } from '../../mocks/server.js';
 import { repoRoot } from '../../spec/support/repo-root.js';
 
 const workflow = parse(readFileSync(path.join(repoRoot, 'examples/ci/casapay-conformance.yml'), 'utf8')) as {
-  jobs: { conformance: { steps: Array<{ name?: string; uses?: string; run?: string; with?: Record<string, string> }> } };
+  jobs: {
+    conformance: { steps: Array<{ name?: string; uses?: string; run?: string; with?: Record<string, string> }> };
+  };
 };
 const version = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
 const steps = workflow.jobs.conformance.steps;
@@ -44,7 +46,9 @@ function contractRepo(breaking: boolean): string {
   const contract = (extra: string, withPath = true) => `openapi: 3.1.0
 info: {title: Rent, version: "1"}
 paths:
-${withPath ? `  /rents:
+${
+  withPath
+    ? `  /rents:
     get:
       responses:
         "200":
@@ -56,13 +60,22 @@ ${withPath ? `  /rents:
                 required: [id]
                 properties:
                   id: {type: string}${extra}
-` : '  {}\n'}`;
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=CI', ...args], { cwd: dir, stdio: 'pipe' });
+`
+    : '  {}\n'
+}`;
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=CI', ...args], {
+      cwd: dir,
+      stdio: 'pipe',
+    });
   git('init', '-q');
   writeFileSync(path.join(dir, 'openapi.yaml'), contract(''));
   git('add', 'openapi.yaml');
   git('commit', '-qm', 'first');
-  writeFileSync(path.join(dir, 'openapi.yaml'), breaking ? contract('', false) : contract('\n                  note: {type: string}'));
+  writeFileSync(
+    path.join(dir, 'openapi.yaml'),
+    breaking ? contract('', false) : contract('\n                  note: {type: string}'),
+  );
   git('commit', '-qam', 'second');
   return dir;
 }
@@ -70,25 +83,45 @@ ${withPath ? `  /rents:
 it.each([
   ['passes a compatible change and writes its reports', false, 0],
   ['fails a breaking change, naming the rule', true, 1],
-] as const)('the compat step %s', async (_name, breaking, exitCode) => {
-  const dir = contractRepo(breaking);
-  const summary = path.join(dir, 'summary.md');
-  const command = `node ${JSON.stringify(path.join(repoRoot, 'dist/conformance/cli.js'))} ${compat.run!.slice(prefix.length)}`;
-  const result = await promisify(execFile)('bash', ['-c', command], { cwd: dir, env: { ...process.env, GITHUB_STEP_SUMMARY: summary }, timeout: 60_000 }).then(
-    (r) => ({ code: 0, stdout: r.stdout }),
-    (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
-  );
-  expect(result.code, result.stdout).toBe(exitCode);
-  expect(readFileSync(path.join(dir, steps.find((s) => s.with?.report_paths)!.with!.report_paths!.replace('*', 'compat')), 'utf8')).toMatch(breaking ? /failures="1"/ : /failures="0"/);
-  expect(readFileSync(summary, 'utf8')).toContain(breaking ? '`api-path-removed-without-deprecation`' : 'compatible change');
-}, 60_000);
+] as const)(
+  'the compat step %s',
+  async (_name, breaking, exitCode) => {
+    const dir = contractRepo(breaking);
+    const summary = path.join(dir, 'summary.md');
+    const command = `node ${JSON.stringify(path.join(repoRoot, 'dist/conformance/cli.js'))} ${compat.run!.slice(prefix.length)}`;
+    const result = await promisify(execFile)('bash', ['-c', command], {
+      cwd: dir,
+      env: { ...process.env, GITHUB_STEP_SUMMARY: summary },
+      timeout: 60_000,
+    }).then(
+      (r) => ({ code: 0, stdout: r.stdout }),
+      (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+    );
+    expect(result.code, result.stdout).toBe(exitCode);
+    expect(
+      readFileSync(
+        path.join(dir, steps.find((s) => s.with?.report_paths)!.with!.report_paths!.replace('*', 'compat')),
+        'utf8',
+      ),
+    ).toMatch(breaking ? /failures="1"/ : /failures="0"/);
+    expect(readFileSync(summary, 'utf8')).toContain(
+      breaking ? '`api-path-removed-without-deprecation`' : 'compatible change',
+    );
+  },
+  60_000,
+);
 
 it('the conformance step passes against a staging stand-in and writes the report the next step publishes', async () => {
   const command = `node ${JSON.stringify(path.join(repoRoot, 'dist/conformance/cli.js'))} ${check.run!.slice(prefix.length)}`;
   // Asynchronously: the mock answering it runs in this process.
   await promisify(execFile)('bash', ['-c', command], {
     cwd: work,
-    env: { ...process.env, STAGING_URL: mock.url, CASAPAY_API_KEY: 'sk_test_ci_a', CASAPAY_SECOND_API_KEY: 'sk_test_ci_b' },
+    env: {
+      ...process.env,
+      STAGING_URL: mock.url,
+      CASAPAY_API_KEY: 'sk_test_ci_a',
+      CASAPAY_SECOND_API_KEY: 'sk_test_ci_b',
+    },
     timeout: 120_000,
   });
   // The publishing step takes every reports/<step>/junit.xml; this step's is reports/conformance/junit.xml.

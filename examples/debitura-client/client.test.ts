@@ -9,7 +9,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMock, type TestMock } from '../../mocks/test-support.js';
 import { verifyDebituraSignature } from '../../kit/debitura-webhook-signature.js';
 import { createClient } from './generated/client/index.js';
-import { getCases, getCasesById, getPayments, postCases, postCasesByIdFiles, postCasesPreview, postWebhooks, postWebhooksByIdTest2, postTestCasesByIdAdvance } from './generated/sdk.gen.js';
+import {
+  getCases,
+  getCasesById,
+  getPayments,
+  postCases,
+  postCasesByIdFiles,
+  postCasesPreview,
+  postWebhooks,
+  postWebhooksByIdTest2,
+  postTestCasesByIdAdvance,
+} from './generated/sdk.gen.js';
 
 let mock: TestMock;
 let receiver: http.Server;
@@ -24,7 +34,10 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      received.push({ raw: Buffer.concat(chunks).toString('utf8'), signature: String(req.headers['x-debitura-signature']) });
+      received.push({
+        raw: Buffer.concat(chunks).toString('utf8'),
+        signature: String(req.headers['x-debitura-signature']),
+      });
       res.writeHead(200).end();
     });
   });
@@ -33,10 +46,20 @@ beforeAll(async () => {
 
   // A referral partner onboards a client that has signed everything (`+signed@`) and mints its token.
   const referral = (path: string, body: unknown) =>
-    fetch(`${mock.url}/debitura/referral${path}`, { method: 'POST', headers: { XApiKey: 'generated_client_partner', 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  const onboarded = await referral('/clients', { externalTenantId: 'generated-client', client: { name: 'Generated Client GmbH', country: 'DE', supportEmail: 'support@generated.example' }, users: [{ email: 'ops+signed@generated.example', name: 'Ops' }] });
+    fetch(`${mock.url}/debitura/referral${path}`, {
+      method: 'POST',
+      headers: { XApiKey: 'generated_client_partner', 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const onboarded = await referral('/clients', {
+    externalTenantId: 'generated-client',
+    client: { name: 'Generated Client GmbH', country: 'DE', supportEmail: 'support@generated.example' },
+    users: [{ email: 'ops+signed@generated.example', name: 'Ops' }],
+  });
   expect(onboarded.status).toBe(201);
-  token = ((await (await referral('/oauth/token', { externalTenantId: 'generated-client' })).json()) as { accessToken: string }).accessToken;
+  token = (
+    (await (await referral('/oauth/token', { externalTenantId: 'generated-client' })).json()) as { accessToken: string }
+  ).accessToken;
 
   // #region readme:debitura-generated-client
   client = createClient({
@@ -65,7 +88,15 @@ describe('client generated from the published contract, unchanged', () => {
         comments: null,
         claimDescription: 'Invoice INV-2025-201',
         creditorReference: 'INV-2025-201',
-        debtor: { type: 'Company', name: 'Debtor GmbH', address: 'Hauptstrasse 10', city: 'Munich', zipCode: '80331', countryAlpha2: 'DE', email: 'billing@debtor.de' },
+        debtor: {
+          type: 'Company',
+          name: 'Debtor GmbH',
+          address: 'Hauptstrasse 10',
+          city: 'Munich',
+          zipCode: '80331',
+          countryAlpha2: 'DE',
+          email: 'billing@debtor.de',
+        },
         creditorDivisionId: null,
         amountToRecover: 5000,
         amountToRecoverOver6Months: null,
@@ -82,7 +113,14 @@ describe('client generated from the published contract, unchanged', () => {
     expect(request.headers.get('accept')).toBe('application/json, text/plain, */*');
     expect(error, JSON.stringify(error)).toBeUndefined();
     expect(response.status).toBe(200);
-    expect(data).toMatchObject({ lifecycle: 'PendingVerification', date: '2025-06-01T00:00:00Z', dueDate: '2025-07-01T00:00:00Z', grossAmount: 5000, isTestCase: true, creditorReference: 'INV-2025-201' });
+    expect(data).toMatchObject({
+      lifecycle: 'PendingVerification',
+      date: '2025-06-01T00:00:00Z',
+      dueDate: '2025-07-01T00:00:00Z',
+      grossAmount: 5000,
+      isTestCase: true,
+      creditorReference: 'INV-2025-201',
+    });
     caseId = data!.id!;
   });
 
@@ -93,7 +131,10 @@ describe('client generated from the published contract, unchanged', () => {
   });
 
   it('listCases with Statuses (an array) and Page/PageSize', async () => {
-    const { data, request } = await getCases({ client, query: { Statuses: ['PendingVerification', 'Active'], Page: 1, PageSize: 10 } });
+    const { data, request } = await getCases({
+      client,
+      query: { Statuses: ['PendingVerification', 'Active'], Page: 1, PageSize: 10 },
+    });
     expect(new URL(request.url).search).toBe('?Statuses=PendingVerification&Statuses=Active&Page=1&PageSize=10');
     expect(data?.page).toMatchObject({ currentPage: 1, pageSize: 10, totalResults: 1 });
     expect(data?.cases?.map((c) => c.id)).toEqual([caseId]);
@@ -102,17 +143,40 @@ describe('client generated from the published contract, unchanged', () => {
   });
 
   it('preview', async () => {
-    const { data, error, response } = await postCasesPreview({ client, body: { amountToRecover: 5000, currencyCode: 'EUR', debtor: { type: 'Company', countryAlpha2: 'DE' }, dueDate: new Date('2025-07-01T00:00:00Z').toISOString(), returnUrl: null } });
+    const { data, error, response } = await postCasesPreview({
+      client,
+      body: {
+        amountToRecover: 5000,
+        currencyCode: 'EUR',
+        debtor: { type: 'Company', countryAlpha2: 'DE' },
+        dueDate: new Date('2025-07-01T00:00:00Z').toISOString(),
+        returnUrl: null,
+      },
+    });
     expect(response.status, JSON.stringify(error)).toBe(200);
-    expect(data?.result).toMatchObject({ isEligible: true, partnerAssignment: { partnerCountry: 'DE' }, requiresKycVerification: false, signingHandoff: null });
+    expect(data?.result).toMatchObject({
+      isEligible: true,
+      partnerAssignment: { partnerCountry: 'DE' },
+      requiresKycVerification: false,
+      signingHandoff: null,
+    });
   });
 
   it('file upload with a File', async () => {
     const file = new File([Buffer.from('%PDF-1.7 invoice')], 'invoice.pdf', { type: 'application/pdf' });
-    const { data, response, request } = await postCasesByIdFiles({ client, path: { id: caseId }, body: { File: file, Description: 'The invoice', DocumentType: 'OriginalInvoice' } });
+    const { data, response, request } = await postCasesByIdFiles({
+      client,
+      path: { id: caseId },
+      body: { File: file, Description: 'The invoice', DocumentType: 'OriginalInvoice' },
+    });
     expect(request.headers.get('content-type')).toMatch(/^multipart\/form-data; boundary=/);
     expect(response.status).toBe(200);
-    expect(data).toMatchObject({ fileName: 'invoice.pdf', caseId, description: 'The invoice', documentType: 'OriginalInvoice' });
+    expect(data).toMatchObject({
+      fileName: 'invoice.pdf',
+      caseId,
+      description: 'The invoice',
+      documentType: 'OriginalInvoice',
+    });
   });
 
   it('GET /Payments', async () => {
@@ -123,7 +187,10 @@ describe('client generated from the published contract, unchanged', () => {
   });
 
   it('webhook subscription, then POST /webhooks/{id}:test: a signed delivery', async () => {
-    const created = await postWebhooks({ client, body: { url: receiverUrl, events: ['case.updated', 'payment.created'], isTestMode: true } });
+    const created = await postWebhooks({
+      client,
+      body: { url: receiverUrl, events: ['case.updated', 'payment.created'], isTestMode: true },
+    });
     expect(created.response.status).toBe(201);
     const { id, secret } = created.data!;
     const tested = await postWebhooksByIdTest2({ client, path: { id: id! } });

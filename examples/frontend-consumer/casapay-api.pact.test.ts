@@ -29,7 +29,12 @@ const CASE: CaseInput = {
   amount_to_recover: 360000,
   currency: 'eur',
   due_date: '2024-11-01',
-  debtor: { type: 'private', name: 'John Smith', country: 'DE', address: { line1: 'Friedrichstraße 123', city: 'Berlin', postal_code: '10117', country: 'DE' } },
+  debtor: {
+    type: 'private',
+    name: 'John Smith',
+    country: 'DE',
+    address: { line1: 'Friedrichstraße 123', city: 'Berlin', postal_code: '10117', country: 'DE' },
+  },
 };
 
 /** The key the consumer test uses; the verifier replaces it with the state's `api_key`. */
@@ -42,8 +47,17 @@ describe('frontend-app → casapay-api', () => {
     provider
       .given('an empty account')
       .uponReceiving('a preview of a German case')
-      .withRequest({ method: 'POST', path: '/v1/collection_case_previews', headers: { Authorization: auth, 'Content-Type': 'application/json' }, body: { ...CASE, debtor: { type: 'private', name: 'John Smith', country: 'DE' } } })
-      .willRespondWith({ status: 200, headers: json, body: { is_eligible: boolean(true), pricing_preview: like({ total_success_fee_pct: number(14.5) }) } });
+      .withRequest({
+        method: 'POST',
+        path: '/v1/collection_case_previews',
+        headers: { Authorization: auth, 'Content-Type': 'application/json' },
+        body: { ...CASE, debtor: { type: 'private', name: 'John Smith', country: 'DE' } },
+      })
+      .willRespondWith({
+        status: 200,
+        headers: json,
+        body: { is_eligible: boolean(true), pricing_preview: like({ total_success_fee_pct: number(14.5) }) },
+      });
     await provider.executeTest(async (server) => {
       const preview = await previewCase({ baseUrl: server.url, apiKey: EXAMPLE_KEY }, CASE);
       expect(preview.is_eligible).toBe(true);
@@ -83,7 +97,11 @@ describe('frontend-app → casapay-api', () => {
     provider
       .given("the docs' quickstart case exists")
       .uponReceiving("a request for the quickstart's case")
-      .withRequest({ method: 'GET', path: fromProviderState('/v1/collection_cases/${case_id}', '/v1/collection_cases/dc_a1b2c3d4'), headers: { Authorization: auth } })
+      .withRequest({
+        method: 'GET',
+        path: fromProviderState('/v1/collection_cases/${case_id}', '/v1/collection_cases/dc_a1b2c3d4'),
+        headers: { Authorization: auth },
+      })
       .willRespondWith({
         status: 200,
         headers: json,
@@ -109,10 +127,18 @@ describe('frontend-app → casapay-api', () => {
       .willRespondWith({
         status: 404,
         headers: json,
-        body: { error: { type: string('invalid_request_error'), code: string('resource_not_found'), message: string("No such collection case: 'dc_doesnotexist'.") } },
+        body: {
+          error: {
+            type: string('invalid_request_error'),
+            code: string('resource_not_found'),
+            message: string("No such collection case: 'dc_doesnotexist'."),
+          },
+        },
       });
     await provider.executeTest(async (server) => {
-      const failure = await getCase({ baseUrl: server.url, apiKey: EXAMPLE_KEY }, 'dc_doesnotexist').catch((e: unknown) => e);
+      const failure = await getCase({ baseUrl: server.url, apiKey: EXAMPLE_KEY }, 'dc_doesnotexist').catch(
+        (e: unknown) => e,
+      );
       expect(failure).toBeInstanceOf(CasaPayError);
       expect(failure).toMatchObject({ status: 404, code: 'resource_not_found' });
     });
@@ -120,12 +146,16 @@ describe('frontend-app → casapay-api', () => {
 });
 
 // Metadata (pact-js and pact-core versions) may differ between machines; the interactions may not.
-const interactionsOf = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { interactions: unknown[] }).interactions;
+const interactionsOf = (file: string) =>
+  (JSON.parse(readFileSync(file, 'utf8')) as { interactions: unknown[] }).interactions;
 
 describe('the committed pact', () => {
   // Tests of a file run in order: this one runs after every interaction above wrote its part.
   it('is the one this test writes', () => {
     const written = interactionsOf(path.join(OUT_DIR, PACT_NAME));
-    expect(written, `examples/frontend-consumer/pacts/${PACT_NAME} is stale: copy reports/pacts/${PACT_NAME} over it`).toEqual(interactionsOf(COMMITTED_PACT));
+    expect(
+      written,
+      `examples/frontend-consumer/pacts/${PACT_NAME} is stale: copy reports/pacts/${PACT_NAME} over it`,
+    ).toEqual(interactionsOf(COMMITTED_PACT));
   });
 });

@@ -28,13 +28,24 @@ export class CasaPayError extends Error {
   }
 }
 
-async function call<T>(config: CasaPayConfig, method: 'GET' | 'POST', path: string, body?: unknown, idempotencyKey?: string): Promise<T> {
+async function call<T>(
+  config: CasaPayConfig,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  idempotencyKey?: string,
+): Promise<T> {
   const headers: Record<string, string> = { Authorization: `Bearer ${config.apiKey}`, Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
-  const res = await fetch(`${config.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${config.baseUrl}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const json = (await res.json()) as any;
-  if (!res.ok) throw new CasaPayError(res.status, json?.error?.code ?? 'unknown', json?.error?.message ?? `HTTP ${res.status}`);
+  if (!res.ok)
+    throw new CasaPayError(res.status, json?.error?.code ?? 'unknown', json?.error?.message ?? `HTTP ${res.status}`);
   return json as T;
 }
 

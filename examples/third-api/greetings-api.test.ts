@@ -12,12 +12,16 @@ beforeAll(async () => {
 });
 afterAll(() => mock.close());
 
-const post = (path: string, headers: Record<string, string> = { 'X-Greeting-Key': 'k1' }) => fetch(`${mock.url}${path}`, { method: 'POST', headers });
+const post = (path: string, headers: Record<string, string> = { 'X-Greeting-Key': 'k1' }) =>
+  fetch(`${mock.url}${path}`, { method: 'POST', headers });
 
 it('answers its operation from its own state, per key', async () => {
   expect(await (await post('/greetings/hello/world')).json()).toEqual({ greeting: 'Hello, world!', count: 1 });
   expect(await (await post('/greetings/hello/again')).json()).toEqual({ greeting: 'Hello, again!', count: 2 });
-  expect(await (await post('/greetings/hello/world', { 'X-Greeting-Key': 'k2' })).json()).toEqual({ greeting: 'Hello, world!', count: 1 });
+  expect(await (await post('/greetings/hello/world', { 'X-Greeting-Key': 'k2' })).json()).toEqual({
+    greeting: 'Hello, world!',
+    count: 1,
+  });
 });
 
 it('refuses in its own error shape: its authentication, the contract, the router', async () => {
@@ -27,7 +31,10 @@ it('refuses in its own error shape: its authentication, the contract, the router
   expect(tooLong.status).toBe(400);
   expect(await tooLong.json()).toEqual({ problem: expect.stringMatching(/name/) });
   const unknown = await post('/greetings/nope');
-  expect([unknown.status, await unknown.json()]).toEqual([404, { problem: 'Unrecognized request URL (POST: /greetings/nope).' }]);
+  expect([unknown.status, await unknown.json()]).toEqual([
+    404,
+    { problem: 'Unrecognized request URL (POST: /greetings/nope).' },
+  ]);
   // The other APIs are untouched.
   expect((await fetch(`${mock.url}/v1/collection_cases`)).status).toBe(401);
 });

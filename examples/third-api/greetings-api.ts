@@ -21,21 +21,35 @@ const contract = loadContract({
         operationId: 'greet',
         parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string', maxLength: 20 } }],
         responses: {
-          '200': { description: 'A greeting', content: { 'application/json': { schema: { $ref: '#/components/schemas/Greeting' } } } },
+          '200': {
+            description: 'A greeting',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Greeting' } } },
+          },
           '400': { description: 'Bad input', content: { 'application/json': { schema: error } } },
           '401': { description: 'No key', content: { 'application/json': { schema: error } } },
         },
       },
     },
   },
-  components: { schemas: { Greeting: { type: 'object', required: ['greeting', 'count'], properties: { greeting: { type: 'string' }, count: { type: 'integer' } } } } },
+  components: {
+    schemas: {
+      Greeting: {
+        type: 'object',
+        required: ['greeting', 'count'],
+        properties: { greeting: { type: 'string' }, count: { type: 'integer' } },
+      },
+    },
+  },
 });
 
 /** This API's state of an account: how often it greeted. */
 type GreetingsAccount = Account & { greeted?: number };
 
 export function greetingsApi({ sandbox }: { sandbox: Sandbox }): ApiModule {
-  const renderError = (failure: ApiError): RenderedError => ({ status: failure.status, body: { problem: failure.message } });
+  const renderError = (failure: ApiError): RenderedError => ({
+    status: failure.status,
+    body: { problem: failure.message },
+  });
   const greet = (ctx: RequestContext<GreetingsAccount>) => {
     ctx.account.greeted = (ctx.account.greeted ?? 0) + 1;
     return ok({ greeting: `Hello, ${ctx.params.name}!`, count: ctx.account.greeted });
@@ -46,7 +60,15 @@ export function greetingsApi({ sandbox }: { sandbox: Sandbox }): ApiModule {
     renderError,
     scenarioNames: () => [],
     accountKeys: { test: (key) => key.startsWith('greetings:'), example: 'greetings:<key>' },
-    listings: [{ name: 'Greetings', prefix: PREFIX, auth: 'X-Greeting-Key: <any>', contract, try: 'curl -X POST {base}/hello/world -H "X-Greeting-Key: k"' }],
+    listings: [
+      {
+        name: 'Greetings',
+        prefix: PREFIX,
+        auth: 'X-Greeting-Key: <any>',
+        contract,
+        try: 'curl -X POST {base}/hello/world -H "X-Greeting-Key: k"',
+      },
+    ],
     dump: (account) => ({ greeted: (account as GreetingsAccount).greeted ?? 0 }),
     async mount(app: FastifyInstance, context: MountContext) {
       let compiled: ReturnType<typeof mountOperations> = [];
@@ -54,10 +76,18 @@ export function greetingsApi({ sandbox }: { sandbox: Sandbox }): ApiModule {
         async (scope) => {
           scope.addHook('onRequest', async (request) => {
             const key = request.headers['x-greeting-key'];
-            if (typeof key !== 'string' || !key) throw new ApiError(401, 'authentication_error', 'api_key_missing', 'Send X-Greeting-Key.');
+            if (typeof key !== 'string' || !key)
+              throw new ApiError(401, 'authentication_error', 'api_key_missing', 'Send X-Greeting-Key.');
             request.account = sandbox.account(`greetings:${key}`);
           });
-          compiled = mountOperations(scope, { sandbox, contract, handlers: { greet }, renderError, validateResponses: context.validateResponses, fileLimitBytes: 1024 });
+          compiled = mountOperations(scope, {
+            sandbox,
+            contract,
+            handlers: { greet },
+            renderError,
+            validateResponses: context.validateResponses,
+            fileLimitBytes: 1024,
+          });
         },
         { prefix: PREFIX },
       );

@@ -15,7 +15,19 @@ afterEach(async () => {
 });
 
 const kit = (url: string, effectsUrl: string) =>
-  runReceiver({ url, secret: SECRET, api: 'casapay', signing: 'casapay', maxLatencyMs: 3000, timeoutMs: 5000, effectsUrl, effectsWaitMs: 600, concurrency: 6, reportDir: null, write: () => undefined });
+  runReceiver({
+    url,
+    secret: SECRET,
+    api: 'casapay',
+    signing: 'casapay',
+    maxLatencyMs: 3000,
+    timeoutMs: 5000,
+    effectsUrl,
+    effectsWaitMs: 600,
+    concurrency: 6,
+    reportDir: null,
+    write: () => undefined,
+  });
 
 it('passes every check of casapay-conformance receiver, effects included', async () => {
   const handled: string[] = [];
@@ -34,8 +46,21 @@ it('remembers at most rememberIds event ids: the oldest is forgotten (and a retr
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   closers.push(() => app.close());
   const deliver = (id: string) => {
-    const body = JSON.stringify({ id, object: 'event', type: 'collection_case.created', created: 1, data: { object: { id: 'dc_1' } } });
-    return fetch(`${base}/webhooks/casapay`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-casapay-signature': signatureHeader(body, SECRET, realNowSeconds()) }, body });
+    const body = JSON.stringify({
+      id,
+      object: 'event',
+      type: 'collection_case.created',
+      created: 1,
+      data: { object: { id: 'dc_1' } },
+    });
+    return fetch(`${base}/webhooks/casapay`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-casapay-signature': signatureHeader(body, SECRET, realNowSeconds()),
+      },
+      body,
+    });
   };
   for (const id of ['evt_1', 'evt_2', 'evt_1', 'evt_3', 'evt_1']) expect((await deliver(id)).status).toBe(200);
   for (let i = 0; i < 100 && applied.length < 4; i++) await new Promise((r) => setTimeout(r, 10));
@@ -43,7 +68,7 @@ it('remembers at most rememberIds event ids: the oldest is forgotten (and a retr
   expect(applied).toEqual(['evt_1', 'evt_2', 'evt_3', 'evt_1']);
 });
 
-it('a node:http receiver with the README\'s effects endpoint is read by the kit', async () => {
+it("a node:http receiver with the README's effects endpoint is read by the kit", async () => {
   const applied: string[] = [];
   const { verifySignature } = await import('casapay-contract-kit/webhooks');
   const seen = new Set<string>();
@@ -55,20 +80,22 @@ it('a node:http receiver with the README\'s effects endpoint is read by the kit'
     }
     // #endregion
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c)).on('end', () => {
-      const raw = Buffer.concat(chunks);
-      try {
-        verifySignature(raw, req.headers['x-casapay-signature'] as string, SECRET);
-      } catch {
-        return void res.writeHead(400).end();
-      }
-      const event = JSON.parse(raw.toString('utf8')) as CasaPayEvent;
-      res.writeHead(200).end();
-      if (!seen.has(event.id)) {
-        seen.add(event.id);
-        setImmediate(() => applied.push(event.id));
-      }
-    });
+    req
+      .on('data', (c: Buffer) => chunks.push(c))
+      .on('end', () => {
+        const raw = Buffer.concat(chunks);
+        try {
+          verifySignature(raw, req.headers['x-casapay-signature'] as string, SECRET);
+        } catch {
+          return void res.writeHead(400).end();
+        }
+        const event = JSON.parse(raw.toString('utf8')) as CasaPayEvent;
+        res.writeHead(200).end();
+        if (!seen.has(event.id)) {
+          seen.add(event.id);
+          setImmediate(() => applied.push(event.id));
+        }
+      });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   closers.push(() => new Promise((resolve) => server.close(resolve)));

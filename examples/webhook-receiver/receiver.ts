@@ -83,8 +83,12 @@ export function buildReceiver(options: ReceiverOptions): FastifyInstance {
 // Started directly: listen on PORT (default 3000) with the secret from CASAPAY_WEBHOOK_SECRET.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const secret = process.env.CASAPAY_WEBHOOK_SECRET;
-  if (!secret) throw new Error('Set CASAPAY_WEBHOOK_SECRET to the endpoint\'s whsec_… secret.');
-  const app = buildReceiver({ secret, handle: (event) => console.log(`${event.type} ${event.data.object.id}`), exposeEffects: process.env.EXPOSE_EFFECTS === '1' });
+  if (!secret) throw new Error("Set CASAPAY_WEBHOOK_SECRET to the endpoint's whsec_… secret.");
+  const app = buildReceiver({
+    secret,
+    handle: (event) => console.log(`${event.type} ${event.data.object.id}`),
+    exposeEffects: process.env.EXPOSE_EFFECTS === '1',
+  });
   await app.listen({ port: Number(process.env.PORT ?? 3000), host: '127.0.0.1' });
   console.log(`listening on http://127.0.0.1:${Number(process.env.PORT ?? 3000)}/webhooks/casapay`);
 }

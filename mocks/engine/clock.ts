@@ -34,7 +34,7 @@ export function createClock(options: ClockOptions = {}, realMs: () => number = r
   let offsetMs = options.start === undefined ? 0 : options.start * 1000 - realMs();
   let frozenAtMs: number | null = options.frozen ? realMs() + offsetMs : null;
 
-  const nowMs = () => (frozenAtMs ?? realMs() + offsetMs);
+  const nowMs = () => frozenAtMs ?? realMs() + offsetMs;
   return {
     nowMs,
     now: () => Math.floor(nowMs() / 1000),
@@ -50,7 +50,11 @@ export function createClock(options: ClockOptions = {}, realMs: () => number = r
       else offsetMs += seconds * 1000;
     },
     describe() {
-      return { now: Math.floor(nowMs() / 1000), frozen: frozenAtMs !== null, offset_seconds: Math.round(((frozenAtMs ?? realMs() + offsetMs) - realMs()) / 1000) };
+      return {
+        now: Math.floor(nowMs() / 1000),
+        frozen: frozenAtMs !== null,
+        offset_seconds: Math.round(((frozenAtMs ?? realMs() + offsetMs) - realMs()) / 1000),
+      };
     },
   };
 }

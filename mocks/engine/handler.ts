@@ -70,7 +70,9 @@ export interface HandlerResult {
   raw?: { contentType: string; data: Buffer; filename: string };
 }
 
-export type Handler<C extends RequestContext<any> = RequestContext> = (ctx: C) => HandlerResult | Promise<HandlerResult>;
+export type Handler<C extends RequestContext<any> = RequestContext> = (
+  ctx: C,
+) => HandlerResult | Promise<HandlerResult>;
 
 export const ok = (body: unknown): HandlerResult => ({ status: 200, body });
 export const created = (body: unknown): HandlerResult => ({ status: 201, body });

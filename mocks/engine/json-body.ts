@@ -26,7 +26,10 @@ export function nonFiniteParam(value: unknown): string | undefined {
 /** The 400 for a non-finite number at `param`. */
 export const nonFiniteError = (param: string): ApiError =>
   param
-    ? errors.parameterInvalid(param, 'must be a finite number; 1e309 and beyond (or that many digits) cannot be represented.')
+    ? errors.parameterInvalid(
+        param,
+        'must be a finite number; 1e309 and beyond (or that many digits) cannot be represented.',
+      )
     : errors.parameterInvalid(null, 'The request body is a number beyond what can be represented (1e309 and beyond).');
 
 /** A digit followed by an exponent (`1e309`, `1000…0e9`), or a run of digits no double can hold. */

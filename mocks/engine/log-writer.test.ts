@@ -90,7 +90,9 @@ it('a reader that stops reading: the queue stays within its bound, later lines a
     }
     pipe.drain();
     const lines = pipe.text().trimEnd().split('\n');
-    expect(lines.at(-1)).toBe(`casapay-mock: ${dropped} log lines dropped (the log output was not keeping up or failed)`);
+    expect(lines.at(-1)).toBe(
+      `casapay-mock: ${dropped} log lines dropped (the log output was not keeping up or failed)`,
+    );
     const kept = lines.slice(0, -1).map((line) => Number(/dc_(\d+)/.exec(line)![1]));
     expect(kept).toEqual(kept.map((_, i) => i)); // the first lines, in order, none torn
     expect(kept.length + dropped).toBe(total);

@@ -46,14 +46,21 @@ export interface LineWriterOptions {
   droppedLine?(count: number): string;
 }
 
-const defaultDroppedLine = (count: number) => `casapay-mock: ${count} log line${count === 1 ? '' : 's'} dropped (the log output was not keeping up or failed)`;
+const defaultDroppedLine = (count: number) =>
+  `casapay-mock: ${count} log line${count === 1 ? '' : 's'} dropped (the log output was not keeping up or failed)`;
 
 /**
  * @example
  * const out = createLineWriter();
  * out.line('GET /api/things → 200 0.4ms req_1'); // written within 20 ms, or on exit
  */
-export function createLineWriter({ fd = 1, highWaterMark = 16 * 1024, maxDelayMs = 20, maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES, droppedLine = defaultDroppedLine }: LineWriterOptions = {}): LineWriter {
+export function createLineWriter({
+  fd = 1,
+  highWaterMark = 16 * 1024,
+  maxDelayMs = 20,
+  maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES,
+  droppedLine = defaultDroppedLine,
+}: LineWriterOptions = {}): LineWriter {
   // Make Node open stdout as it does for console.log: a pipe then becomes non-blocking, so a full pipe
   // answers EAGAIN instead of blocking the event loop in write(2).
   if (fd === 1) void process.stdout;
@@ -95,7 +102,8 @@ export function createLineWriter({ fd = 1, highWaterMark = 16 * 1024, maxDelayMs
     }
     let size = 0;
     let count = 0;
-    while (count < chunks.length && (count === 0 || size + chunks[count]!.length <= highWaterMark)) size += chunks[count++]!.length;
+    while (count < chunks.length && (count === 0 || size + chunks[count]!.length <= highWaterMark))
+      size += chunks[count++]!.length;
     const text = count === chunks.length ? chunks.join('') : chunks.slice(0, count).join('');
     chunks = count === chunks.length ? [] : chunks.slice(count);
     head = Buffer.from(text);

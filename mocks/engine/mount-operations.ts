@@ -14,7 +14,12 @@ import type { Sandbox } from './sandbox.js';
  * The operation with its validators, each compiled once on first use (and warmed up right after the
  * server starts listening), so start-up does not wait for ajv: query (coercing strings), body (strict).
  */
-export function compileOperation(spec: OperationSpec, contract: Contract, queryAjv: () => ReturnType<typeof createContractAjv>, served: Readonly<Record<string, Handler<any>>>): CompiledOperation {
+export function compileOperation(
+  spec: OperationSpec,
+  contract: Contract,
+  queryAjv: () => ReturnType<typeof createContractAjv>,
+  served: Readonly<Record<string, Handler<any>>>,
+): CompiledOperation {
   const handler = served[spec.operationId];
   if (!handler) throw new Error(`No handler for ${spec.operationId}`);
   const queryParams = spec.parameters.filter((p) => p.in === 'query');
@@ -31,10 +36,11 @@ export function compileOperation(spec: OperationSpec, contract: Contract, queryA
   // The multipart schema names the file part (the binary property) and the other fields.
   const form = content['multipart/form-data'] ? contract.resolve(content['multipart/form-data']) : undefined;
   const fieldNames = Object.keys(form?.properties ?? {});
-  const fileField = fieldNames.find((name) => {
-    const property = form.properties[name];
-    return property.format === 'binary' || 'contentMediaType' in property;
-  }) ?? 'file';
+  const fileField =
+    fieldNames.find((name) => {
+      const property = form.properties[name];
+      return property.format === 'binary' || 'contentMediaType' in property;
+    }) ?? 'file';
   let validateQuery: ValidateFunction | undefined;
   let validateParams: ValidateFunction | undefined;
   let validateBody: ValidateFunction | undefined;
@@ -69,7 +75,11 @@ export const routePath = (template: string) =>
     .replace(/\{(\w+)\}/g, ':$1');
 
 /** Turns anything a route, a hook or Fastify itself threw into the one error type. */
-export function toApiError(error: unknown, request: FastifyRequest, logUnexpected: (request: FastifyRequest, error: unknown) => void): ApiError {
+export function toApiError(
+  error: unknown,
+  request: FastifyRequest,
+  logUnexpected: (request: FastifyRequest, error: unknown) => void,
+): ApiError {
   if (error instanceof ApiError) return error;
   // Fastify's errors carry `statusCode`, others (Prism's problem+json errors) `status`.
   const fastifyError = error as { code?: string; statusCode?: number; status?: number; message: string };
@@ -83,14 +93,20 @@ export function toApiError(error: unknown, request: FastifyRequest, logUnexpecte
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return errors.invalidJson(fastifyError.message);
     default:
-      if (typeof status === 'number' && status >= 400 && status < 500) return errors.parameterInvalid(null, fastifyError.message);
+      if (typeof status === 'number' && status >= 400 && status < 500)
+        return errors.parameterInvalid(null, fastifyError.message);
       logUnexpected(request, error);
       return errors.internal();
   }
 }
 
 /** Writes an error the way its API renders it, with the headers the error asks for. */
-export function sendError(reply: FastifyReply, request: FastifyRequest, error: ApiError, render: (error: ApiError) => RenderedError) {
+export function sendError(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  error: ApiError,
+  render: (error: ApiError) => RenderedError,
+) {
   const { status, body } = render(error);
   reply.code(status).header('Request-Id', request.id);
   for (const [name, value] of Object.entries(error.extra.headers ?? {})) reply.header(name, value);
@@ -126,7 +142,11 @@ export function mountOperations(scope: FastifyInstance, mount: MountOptions): Co
   const { contract } = mount;
   let queryAjv: ReturnType<typeof createContractAjv> | undefined;
   // Parameters refer only to component schemas: registering just those halves ajv's walk of the document.
-  const getQueryAjv = () => (queryAjv ??= createContractAjv({ components: contract.document.components }, { coerceTypes: 'array', useDefaults: true }));
+  const getQueryAjv = () =>
+    (queryAjv ??= createContractAjv(
+      { components: contract.document.components },
+      { coerceTypes: 'array', useDefaults: true },
+    ));
   const prism = new PrismFallback(contract);
   const compiled: CompiledOperation[] = [];
   for (const spec of contract.operations) {
@@ -154,4 +174,3 @@ export function mountOperations(scope: FastifyInstance, mount: MountOptions): Co
   }
   return compiled;
 }
-

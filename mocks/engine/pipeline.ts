@@ -74,7 +74,11 @@ export interface PipelineDeps {
 }
 
 /** The Stripe-style message for the first validation error of a request. */
-export function validationError(errorsFound: ErrorObject[] | null | undefined, prefix = '', hints: Readonly<Record<string, string>> = {}): ApiError {
+export function validationError(
+  errorsFound: ErrorObject[] | null | undefined,
+  prefix = '',
+  hints: Readonly<Record<string, string>> = {},
+): ApiError {
   const error = (errorsFound ?? []).find((e) => e.keyword !== 'if') ?? errorsFound?.[0];
   if (!error) return errors.parameterInvalid(null, 'The request is invalid.');
   const param = paramName(error, prefix);
@@ -84,9 +88,14 @@ export function validationError(errorsFound: ErrorObject[] | null | undefined, p
     case 'additionalProperties':
       return errors.parameterUnknown(param ?? '(body)');
     case 'enum':
-      return errors.parameterInvalid(param, `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}.`);
+      return errors.parameterInvalid(
+        param,
+        `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}.`,
+      );
     case 'type':
-      return param ? errors.parameterInvalid(param, `must be ${(error.params as { type: string }).type}.`) : errors.parameterInvalid(null, 'The request body must be a JSON object.');
+      return param
+        ? errors.parameterInvalid(param, `must be ${(error.params as { type: string }).type}.`)
+        : errors.parameterInvalid(null, 'The request body must be a JSON object.');
     case 'pattern': {
       // The contract's words for what is allowed, where it has them, rather than the raw regex.
       const hint = (error.parentSchema as { 'x-pattern-message'?: string } | undefined)?.['x-pattern-message'];
@@ -107,13 +116,19 @@ const pathOf = (url: string) => {
 export const isJson = (contentType: string) => /^(?:application\/(?:[\w.+-]+\+)?json|text\/json)\b/i.test(contentType);
 
 /** Reads a multipart body: fields as strings, the one `file` part into memory (bounded). */
-async function readMultipart(request: FastifyRequest, fileLimit: number, operation: CompiledOperation): Promise<{ fields: Record<string, string>; file?: UploadedFile }> {
+async function readMultipart(
+  request: FastifyRequest,
+  fileLimit: number,
+  operation: CompiledOperation,
+): Promise<{ fields: Record<string, string>; file?: UploadedFile }> {
   const fields: Record<string, string> = {};
   let file: UploadedFile | undefined;
   // Form field names are matched as ASP.NET and most servers do: case-insensitively, kept as declared.
   const declared = (name: string) => operation.fieldNames.find((n) => n.toLowerCase() === name.toLowerCase()) ?? name;
   try {
-    for await (const part of request.parts({ limits: { fileSize: fileLimit, files: 1, fields: 20, fieldSize: 64 * 1024 } })) {
+    for await (const part of request.parts({
+      limits: { fileSize: fileLimit, files: 1, fields: 20, fieldSize: 64 * 1024 },
+    })) {
       if (part.type === 'file') {
         if (part.fieldname.toLowerCase() !== operation.fileField.toLowerCase()) {
           await part.toBuffer().catch(() => undefined);
@@ -140,7 +155,10 @@ function checkContentType(operation: CompiledOperation, request: FastifyRequest)
   const hasBody = request.body !== undefined || request.isMultipart();
   if (!hasBody) return;
   if (operation.multipart ? !request.isMultipart() : !isJson(contentType)) {
-    throw errors.contentType(contentType.split(';')[0] ?? '', operation.accepts.length ? operation.accepts : ['application/json']);
+    throw errors.contentType(
+      contentType.split(';')[0] ?? '',
+      operation.accepts.length ? operation.accepts : ['application/json'],
+    );
   }
 }
 
@@ -149,7 +167,10 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
   const { spec } = operation;
   // Only operations whose contract declares the header honour it (all of CasaPay's POSTs, Debitura's
   // POST /cases): elsewhere it is an unknown header, ignored, so no undeclared 409/422 can come of it.
-  const idempotent = deps.idempotency && spec.method === 'post' && spec.parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key');
+  const idempotent =
+    deps.idempotency &&
+    spec.method === 'post' &&
+    spec.parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key');
   const preferOf = deps.preferForPrism ?? ((header: string | undefined) => header);
 
   return async function pipeline(request: FastifyRequest, reply: FastifyReply) {
@@ -159,13 +180,17 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
     // 2. prefer: an explicit request for a contract example goes to Prism.
     const preference = parsePrefer(preferOf(request.headers.prefer as string | undefined));
     if (preference) {
-      const answer = await prism.answer(spec, {
-        method: spec.method,
-        path: pathOf(request.url).slice(deps.prefix.length),
-        query: (request.query ?? {}) as Record<string, string>,
-        headers: request.headers as Record<string, string>,
-        body: request.body,
-      }, preference);
+      const answer = await prism.answer(
+        spec,
+        {
+          method: spec.method,
+          path: pathOf(request.url).slice(deps.prefix.length),
+          query: (request.query ?? {}) as Record<string, string>,
+          headers: request.headers as Record<string, string>,
+          body: request.body,
+        },
+        preference,
+      );
       reply.code(answer.status).header('Request-Id', request.id).header('X-Mock-Source', 'prism');
       return reply.send(answer.body);
     }
@@ -175,9 +200,11 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
     let file: UploadedFile | undefined;
     checkContentType(operation, request);
     const { validateParams } = operation;
-    if (validateParams && !validateParams(request.params)) throw validationError(validateParams.errors, '', deps.missingHints);
+    if (validateParams && !validateParams(request.params))
+      throw validationError(validateParams.errors, '', deps.missingHints);
     // qs built this object for this request: validation may coerce and default it in place.
-    if (!operation.validateQuery(request.query)) throw validationError(operation.validateQuery.errors, '', deps.missingHints);
+    if (!operation.validateQuery(request.query))
+      throw validationError(operation.validateQuery.errors, '', deps.missingHints);
     // Coercion turns `1e309` and `Infinity` into a number ajv's `integer` accepts: refuse it by name.
     const nonFinite = nonFiniteParam(request.query) ?? nonFiniteParam(request.params);
     if (nonFinite !== undefined) throw nonFiniteError(nonFinite);
@@ -186,7 +213,8 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
       file = parsed.file;
       body = parsed.fields;
       const candidate = { ...parsed.fields, ...(file ? { [operation.fileField]: file.filename } : {}) };
-      if (operation.validateBody && !operation.validateBody(candidate)) throw validationError(operation.validateBody.errors, '', deps.missingHints);
+      if (operation.validateBody && !operation.validateBody(candidate))
+        throw validationError(operation.validateBody.errors, '', deps.missingHints);
     } else if (operation.validateBody) {
       body = request.body ?? {};
       if (!operation.validateBody(body)) throw validationError(operation.validateBody.errors, '', deps.missingHints);
@@ -197,7 +225,8 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
     // 4. idempotency: validated POSTs with a key are executed once per key and body.
     const key = idempotent ? (request.headers['idempotency-key'] as string | undefined) : undefined;
     if (key !== undefined) {
-      if (key.length === 0 || key.length > 255) throw errors.parameterInvalid('Idempotency-Key', 'must be 1 to 255 characters.');
+      if (key.length === 0 || key.length > 255)
+        throw errors.parameterInvalid('Idempotency-Key', 'must be 1 to 255 characters.');
       const print = fingerprint(spec.method, request.url, file ? { body, file: file.buffer } : body);
       const outcome = sandbox.idempotency.begin(account.key, key, print);
       if (outcome.kind === 'mismatch') throw errors.idempotencyReused();
@@ -233,7 +262,8 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
       // Stripe keeps the outcome of a request that executed (a 404, a 422 refusal); parameters that
       // failed validation (400) and unexpected faults are not kept, so the client can fix and retry.
       if (key !== undefined) {
-        if (error instanceof ApiError && error.status < 500 && error.status !== 400) sandbox.idempotency.complete(account.key, key, deps.renderError(error));
+        if (error instanceof ApiError && error.status < 500 && error.status !== 400)
+          sandbox.idempotency.complete(account.key, key, deps.renderError(error));
         else sandbox.idempotency.release(account.key, key);
       }
       throw error;
@@ -266,15 +296,21 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
       // Closed: the mock never sends a field its contract does not name, even though others may.
       const validate = contract.closed().responseValidator(spec.operationId, finalStatus);
       if (validate === undefined || (validate && !validate(finalBody))) {
-        const why = validate === undefined ? `status ${finalStatus} is not declared` : JSON.stringify(validate.errors?.slice(0, 3));
+        const why =
+          validate === undefined
+            ? `status ${finalStatus} is not declared`
+            : JSON.stringify(validate.errors?.slice(0, 3));
         request.log.error({ operation: spec.operationId, why }, 'response does not match the contract');
-        const rendered = deps.renderError(errors.internal(`The mock's response to ${spec.operationId} does not match the contract: ${why}`));
+        const rendered = deps.renderError(
+          errors.internal(`The mock's response to ${spec.operationId} does not match the contract: ${why}`),
+        );
         return reply.code(rendered.status).header('Request-Id', request.id).send(rendered.body);
       }
     }
     reply.code(finalStatus).header('Request-Id', request.id);
     // Reads reuse the remembered JSON of stored objects; response edges rewrite bodies, so they bypass it.
-    if (spec.method === 'get' && finalBody === body) return reply.type('application/json; charset=utf-8').send(toJson(finalBody));
+    if (spec.method === 'get' && finalBody === body)
+      return reply.type('application/json; charset=utf-8').send(toJson(finalBody));
     return reply.send(finalBody);
   }
 }

@@ -15,9 +15,17 @@ it('a failed load is a 503 service_unavailable, retried by the next request', as
     },
   } as unknown as Contract;
   const prism = new PrismFallback(contract);
-  const ask = () => prism.answer({ method: 'get', operationId: 'x', path: '/v1/x', responses: { '200': {} } } as unknown as OperationSpec, { method: 'GET', path: '/v1/x', query: {}, headers: {}, body: undefined }, { code: 200 });
+  const ask = () =>
+    prism.answer(
+      { method: 'get', operationId: 'x', path: '/v1/x', responses: { '200': {} } } as unknown as OperationSpec,
+      { method: 'GET', path: '/v1/x', query: {}, headers: {}, body: undefined },
+      { code: 200 },
+    );
   for (let attempt = 1; attempt <= 2; attempt++) {
-    const error = await ask().then(() => undefined, (e: unknown) => e);
+    const error = await ask().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 503, code: 'service_unavailable' });
     expect(reads).toBe(attempt);

@@ -39,11 +39,14 @@ export function parsePrefer(header: string | undefined): Preference | undefined 
   for (const part of header.split(/[;,]/)) {
     const [key = '', raw = ''] = part.split('=').map((s) => s.trim());
     if (key === 'code') {
-      if (!/^[1-5]\d{2}$/.test(raw)) throw preferInvalid(`code=${raw.slice(0, 20)} is not an HTTP status; send code=404 (a status the operation declares).`);
+      if (!/^[1-5]\d{2}$/.test(raw))
+        throw preferInvalid(
+          `code=${raw.slice(0, 20)} is not an HTTP status; send code=404 (a status the operation declares).`,
+        );
       preference.code = Number(raw);
     }
     if (key === 'example') {
-      if (!raw) throw preferInvalid('example= needs the name of one of the operation\'s examples.');
+      if (!raw) throw preferInvalid("example= needs the name of one of the operation's examples.");
       preference.example = raw;
     }
     if (key === 'dynamic') {
@@ -55,7 +58,11 @@ export function parsePrefer(header: string | undefined): Preference | undefined 
 }
 
 type PrismModule = typeof import('@stoplight/prism-http');
-type Loaded = { prism: PrismModule; core: typeof import('@stoplight/prism-core'); operations: Awaited<ReturnType<PrismModule['getHttpOperationsFromSpec']>> };
+type Loaded = {
+  prism: PrismModule;
+  core: typeof import('@stoplight/prism-core');
+  operations: Awaited<ReturnType<PrismModule['getHttpOperationsFromSpec']>>;
+};
 
 export class PrismFallback {
   private loading?: Promise<Loaded>;
@@ -85,13 +92,22 @@ export class PrismFallback {
     const declared = Object.keys(operation.responses);
     const code = preference.code;
     // The response Prism will pick: the one for `code`, else the lowest 2xx.
-    const key = code === undefined ? declared.filter((k) => k.startsWith('2')).sort()[0] : [String(code), `${String(code)[0]}XX`, 'default'].find((k) => declared.includes(k));
-    if (key === undefined) throw preferInvalid(`code=${code} is not a status ${operation.operationId} declares (${declared.join(', ')}).`);
+    const key =
+      code === undefined
+        ? declared.filter((k) => k.startsWith('2')).sort()[0]
+        : [String(code), `${String(code)[0]}XX`, 'default'].find((k) => declared.includes(k));
+    if (key === undefined)
+      throw preferInvalid(`code=${code} is not a status ${operation.operationId} declares (${declared.join(', ')}).`);
     if (preference.example !== undefined) {
       const path = operation.path.replace(/~/g, '~0').replace(/\//g, '~1');
-      const examples = Object.keys(this.contract.resolve(`#/paths/${path}/${operation.method}/responses/${key}`)?.content?.['application/json']?.examples ?? {});
+      const examples = Object.keys(
+        this.contract.resolve(`#/paths/${path}/${operation.method}/responses/${key}`)?.content?.['application/json']
+          ?.examples ?? {},
+      );
       if (!examples.includes(preference.example)) {
-        throw preferInvalid(`example=${preference.example.slice(0, 40)}: the ${key} answer of ${operation.operationId} has ${examples.length ? `the examples ${examples.join(', ')}` : 'no named examples'}.`);
+        throw preferInvalid(
+          `example=${preference.example.slice(0, 40)}: the ${key} answer of ${operation.operationId} has ${examples.length ? `the examples ${examples.join(', ')}` : 'no named examples'}.`,
+        );
       }
     }
     try {
@@ -104,7 +120,11 @@ export class PrismFallback {
     }
   }
 
-  private async prismAnswer(operation: OperationSpec, request: PrismRequest, preference: Preference): Promise<PrismAnswer> {
+  private async prismAnswer(
+    operation: OperationSpec,
+    request: PrismRequest,
+    preference: Preference,
+  ): Promise<PrismAnswer> {
     const { prism, core, operations } = await this.load();
     const instance = prism.createInstance(
       {
@@ -119,7 +139,12 @@ export class PrismFallback {
       { logger: core.createLogger('prism', { level: 'silent' }) },
     );
     const result = await instance.request(
-      { method: operation.method, url: { path: request.path, query: request.query }, headers: request.headers, body: request.body },
+      {
+        method: operation.method,
+        url: { path: request.path, query: request.query },
+        headers: request.headers,
+        body: request.body,
+      },
       operations,
     )();
     if (result._tag === 'Left') throw result.left;

@@ -9,7 +9,13 @@ import { IdempotencyCache } from './state/idempotency.js';
 import { createIdMinter, type IdMinter } from './state/ids.js';
 import { AccountStore, type Account, type ScheduledTask } from './state/accounts.js';
 import { TaskRunners } from './scheduler/scheduler.js';
-import { WebhookDispatcher, type DeliveryTarget, type DispatchableEvent, type DispatcherOptions, type WebhookDelivery } from './webhooks/dispatcher.js';
+import {
+  WebhookDispatcher,
+  type DeliveryTarget,
+  type DispatchableEvent,
+  type DispatcherOptions,
+  type WebhookDelivery,
+} from './webhooks/dispatcher.js';
 import { createWebhookUrlGuard, type Resolve, type WebhookUrlGuard } from './webhooks/url-guard.js';
 
 /** The edges of the sandbox, chosen once at start (benign variants, deliberate defects): none by default. */
@@ -101,7 +107,10 @@ export class Sandbox {
     const minted = createIdMinter(options.seed);
     this.ids = edges.ids ? edges.ids(minted) : minted;
     this.idempotency = new IdempotencyCache(() => options.clock.nowMs(), options.maxIdempotencyKeys);
-    this.webhookGuard = createWebhookUrlGuard({ blocking: options.blockPrivateWebhooks ?? false, resolve: options.webhookResolve });
+    this.webhookGuard = createWebhookUrlGuard({
+      blocking: options.blockPrivateWebhooks ?? false,
+      resolve: options.webhookResolve,
+    });
     this.dispatcher = new WebhookDispatcher({
       now: () => options.clock.now(),
       monotonicMs,
@@ -150,7 +159,10 @@ export class Sandbox {
   effects(account: Account, _request: RequestInfo | null = null, at?: number): RecordingEffects {
     const pending: Array<[DispatchableEvent, DeliveryTarget[], (() => boolean) | undefined]> = [];
     const later: Array<() => void> = [];
-    const now = at === undefined ? (clock?: string | null) => this.now(account, clock) : (clock?: string | null) => (clock ? this.now(account, clock) : at);
+    const now =
+      at === undefined
+        ? (clock?: string | null) => this.now(account, clock)
+        : (clock?: string | null) => (clock ? this.now(account, clock) : at);
     return {
       account,
       ids: this.ids,
@@ -164,7 +176,9 @@ export class Sandbox {
       checkWebhookUrl: this.webhookGuard.check,
       flush: () => {
         // An event already dropped meanwhile (an operation that emitted more than --max-events) is not delivered.
-        for (const [event, targets, keep] of pending.splice(0)) if (targets.length && (keep === undefined || keep())) this.dispatcher.deliver(event, targets, undefined, account.key);
+        for (const [event, targets, keep] of pending.splice(0))
+          if (targets.length && (keep === undefined || keep()))
+            this.dispatcher.deliver(event, targets, undefined, account.key);
         for (const effect of later.splice(0)) effect();
       },
     };

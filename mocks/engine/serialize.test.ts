@@ -1,13 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { toJson } from './serialize.js';
 
-const collectionCase = { id: 'dc_1', object: 'collection_case', amount_to_recover: 1, debtor: { name: 'Ünïcode "quoted"' }, close_code: null };
+const collectionCase = {
+  id: 'dc_1',
+  object: 'collection_case',
+  amount_to_recover: 1,
+  debtor: { name: 'Ünïcode "quoted"' },
+  close_code: null,
+};
 const event = { id: 'evt_1', object: 'event', pending_webhooks: 1 };
 
 describe('toJson', () => {
   it.each([
     ['an object', collectionCase],
-    ['a list page', { object: 'list', data: [collectionCase, { ...collectionCase, id: 'dc_2' }], has_more: true, url: '/v1/collection_cases' }],
+    [
+      'a list page',
+      {
+        object: 'list',
+        data: [collectionCase, { ...collectionCase, id: 'dc_2' }],
+        has_more: true,
+        url: '/v1/collection_cases',
+      },
+    ],
     ['an empty list', { object: 'list', data: [], has_more: false, url: '/v1/x' }],
     ['a timeline without list fields', { data: [{ date: 1, type: 'case_created' }] }],
     ['a list with an undefined field', { object: 'list', data: [], has_more: false, url: '/v1/x', extra: undefined }],

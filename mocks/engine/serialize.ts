@@ -6,7 +6,8 @@
 const texts = new WeakMap<object, string>();
 
 function remembered(item: unknown): string {
-  if (!item || typeof item !== 'object' || (item as { object?: unknown }).object === 'event') return JSON.stringify(item);
+  if (!item || typeof item !== 'object' || (item as { object?: unknown }).object === 'event')
+    return JSON.stringify(item);
   let text = texts.get(item);
   if (text === undefined) {
     text = JSON.stringify(item);

@@ -22,24 +22,40 @@ const B = 'sk_test_team_b';
 
 describe('which addresses are loopback', () => {
   it.each([
-    ['127.0.0.1', true], ['127.0.0.2', true], ['localhost', true], ['::1', true], ['[::1]', true],
-    ['0.0.0.0', false], ['::', false], ['192.168.1.10', false], ['10.0.0.1', false],
+    ['127.0.0.1', true],
+    ['127.0.0.2', true],
+    ['localhost', true],
+    ['::1', true],
+    ['[::1]', true],
+    ['0.0.0.0', false],
+    ['::', false],
+    ['192.168.1.10', false],
+    ['10.0.0.1', false],
   ])('%s → %s', (host, loopback) => expect(isLoopbackHost(host)).toBe(loopback));
 
   it('a non-loopback address without a token is refused, saying why and how', () => {
-    expect(() => accessFor('0.0.0.0', undefined)).toThrow(/refusing to listen on 0\.0\.0\.0 without an admin token.*--admin-token.*CASAPAY_MOCK_ADMIN_TOKEN/);
+    expect(() => accessFor('0.0.0.0', undefined)).toThrow(
+      /refusing to listen on 0\.0\.0\.0 without an admin token.*--admin-token.*CASAPAY_MOCK_ADMIN_TOKEN/,
+    );
     expect(() => accessFor('0.0.0.0', 'short')).toThrow(/at least 8/);
     expect(accessFor('127.0.0.1', undefined)).toEqual({ shared: false, token: undefined });
   });
 
   it('the CLI refuses to start on 0.0.0.0 without a token, and exits 1', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'mocks/cli.ts', '--host', '0.0.0.0', '--port', '0'], { cwd: root, encoding: 'utf8', env: { ...process.env, CASAPAY_MOCK_ADMIN_TOKEN: '' }, timeout: 60_000 });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'mocks/cli.ts', '--host', '0.0.0.0', '--port', '0'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, CASAPAY_MOCK_ADMIN_TOKEN: '' },
+      timeout: 60_000,
+    });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/casapay-mock: refusing to listen on 0\.0\.0\.0 without an admin token/);
   });
 
   it('createMockServer refuses before listening', async () => {
-    await expect(createMockServer({ host: '0.0.0.0', port: 0, logLevel: 'silent' })).rejects.toThrow(/without an admin token/);
+    await expect(createMockServer({ host: '0.0.0.0', port: 0, logLevel: 'silent' })).rejects.toThrow(
+      /without an admin token/,
+    );
   });
 });
 
@@ -51,14 +67,23 @@ describe('a shared mock (listening on 0.0.0.0 with an admin token)', () => {
     // Listening on every address; talk to it over loopback only.
     base = `http://127.0.0.1:${(mock.app.server.address() as AddressInfo).port}`;
     for (const key of [A, B]) {
-      const res = await fetch(`${base}/v1/collection_cases`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(QUICKSTART_CASE) });
+      const res = await fetch(`${base}/v1/collection_cases`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(QUICKSTART_CASE),
+      });
       expect(res.status).toBe(201);
     }
   });
   afterAll(() => mock.close());
 
   const send = async (method: string, route: string, headers: Record<string, string> = {}, body?: unknown) => {
-    const res = await fetch(`${base}${route}`, { method, headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body), redirect: 'manual' });
+    const res = await fetch(`${base}${route}`, {
+      method,
+      headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      redirect: 'manual',
+    });
     const text = await res.text();
     let json: any;
     try {
@@ -97,7 +122,16 @@ describe('a shared mock (listening on 0.0.0.0 with an admin token)', () => {
   });
 
   it("a Debitura partner's state needs its own XApiKey as well as the token", async () => {
-    const created = await send('POST', '/debitura/referral/clients', { XApiKey: 'partner_team_a' }, { externalTenantId: 'shared-1', client: { name: 'Acme GmbH', country: 'DE', supportEmail: 's@acme.example' }, users: [{ email: 'a@acme.example', name: 'A' }] });
+    const created = await send(
+      'POST',
+      '/debitura/referral/clients',
+      { XApiKey: 'partner_team_a' },
+      {
+        externalTenantId: 'shared-1',
+        client: { name: 'Acme GmbH', country: 'DE', supportEmail: 's@acme.example' },
+        users: [{ email: 'a@acme.example', name: 'A' }],
+      },
+    );
     expect(created.status).toBe(202);
     const route = '/__admin/state?account=debitura:partner_team_a';
     expect((await send('GET', route, admin)).json.error.code).toBe('api_key_missing');
@@ -106,7 +140,9 @@ describe('a shared mock (listening on 0.0.0.0 with an admin token)', () => {
     expect((await send('GET', route, as(A))).status).toBe(401);
     const own = await send('GET', route, { ...admin, XApiKey: 'partner_team_a' });
     expect(own.status).toBe(200);
-    expect(own.json.debitura.clients.map((c: { externalTenantId: string }) => c.externalTenantId)).toEqual(['shared-1']);
+    expect(own.json.debitura.clients.map((c: { externalTenantId: string }) => c.externalTenantId)).toEqual([
+      'shared-1',
+    ]);
   });
 
   it("the journal shows one account's requests, to that account only", async () => {
@@ -120,7 +156,9 @@ describe('a shared mock (listening on 0.0.0.0 with an admin token)', () => {
     expect(new Set(own.json.data.map((e: any) => e.account))).toEqual(new Set([maskKey(A)]));
     expect(JSON.stringify(own.json)).not.toContain('team_b');
     // The admin token never shows in a journal, as header or cookie.
-    await fetch(`${base}/v1/collection_cases`, { headers: { authorization: `Bearer ${A}`, cookie: `casapay_admin_token=${TOKEN}`, 'x-admin-token': TOKEN } });
+    await fetch(`${base}/v1/collection_cases`, {
+      headers: { authorization: `Bearer ${A}`, cookie: `casapay_admin_token=${TOKEN}`, 'x-admin-token': TOKEN },
+    });
     expect(JSON.stringify((await send('GET', `/__admin/journal?account=${A}`, as(A))).json)).not.toContain(TOKEN);
   });
 
@@ -151,10 +189,20 @@ describe('a shared mock (listening on 0.0.0.0 with an admin token)', () => {
     expect((await send('GET', '/', { accept: 'application/json' })).status).toBe(200);
     expect((await send('GET', '/__console/assets/main.js')).status).toBe(401);
 
-    const bad = await fetch(`${base}/__console/sign-in`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'token=wrong-token-x', redirect: 'manual' });
+    const bad = await fetch(`${base}/__console/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'token=wrong-token-x',
+      redirect: 'manual',
+    });
     expect(bad.status).toBe(401);
     expect(bad.headers.get('set-cookie')).toBeNull();
-    const good = await fetch(`${base}/__console/sign-in`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${TOKEN}`, redirect: 'manual' });
+    const good = await fetch(`${base}/__console/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `token=${TOKEN}`,
+      redirect: 'manual',
+    });
     expect(good.status).toBe(303);
     const cookie = good.headers.get('set-cookie')!;
     expect(cookie).toMatch(/HttpOnly/);
@@ -198,7 +246,11 @@ describe('admin routes the console reads', () => {
   afterAll(() => mock.close());
 
   const post = async (route: string, body: unknown) => {
-    const res = await fetch(`${mock.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${mock.url}${route}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, body: (await res.json()) as any };
   };
 
@@ -231,10 +283,18 @@ describe('admin routes the console reads', () => {
     [{ scenario: 'quickstart', account: DOCS_API_KEY }, 422, 'state_invalid', 'scenario'],
   ])('refuses %j and changes nothing', async (body, status, code, param) => {
     await mock.call('GET', '/v1/collection_cases', { key: DOCS_API_KEY });
-    const before = mock.sandbox.store.all().map(casapayAccount).map((a) => [a.key, a.cases.size, a.events.size]);
+    const before = mock.sandbox.store
+      .all()
+      .map(casapayAccount)
+      .map((a) => [a.key, a.cases.size, a.events.size]);
     const res = await post('/__admin/scenarios', body);
     expect(res.status).toBe(status);
     expect(res.body.error).toMatchObject({ code, param });
-    expect(mock.sandbox.store.all().map(casapayAccount).map((a) => [a.key, a.cases.size, a.events.size])).toEqual(before);
+    expect(
+      mock.sandbox.store
+        .all()
+        .map(casapayAccount)
+        .map((a) => [a.key, a.cases.size, a.events.size]),
+    ).toEqual(before);
   });
 });

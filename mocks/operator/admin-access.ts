@@ -27,7 +27,10 @@ export interface AdminAccess {
  * @example isLoopbackHost('0.0.0.0')   // false
  */
 export function isLoopbackHost(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
   return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || /^::ffff:127(\.\d{1,3}){3}$/.test(h);
 }
 
@@ -46,7 +49,6 @@ export function accessFor(host: string, token: string | undefined): AdminAccess 
   }
   return { shared, token };
 }
-
 
 function cookie(request: FastifyRequest, name: string): string | undefined {
   const header = request.headers.cookie;
@@ -86,15 +88,29 @@ export function requireAdmin(request: FastifyRequest, access: AdminAccess): void
     'authentication_error',
     sent ? 'api_key_invalid' : 'api_key_missing',
     sent
-      ? 'The admin token is not this mock\'s admin token.'
+      ? "The admin token is not this mock's admin token."
       : `This mock is shared (it listens on a non-loopback address): /__admin and the console need the admin token in the ${ADMIN_TOKEN_HEADER} header.`,
   );
 }
 
 /** 401 unless, when shared, the request carries the credentials of exactly this account (its API says which). */
-export function requireAccountKey(request: FastifyRequest, access: AdminAccess, modules: readonly ApiModule[], key: string): void {
+export function requireAccountKey(
+  request: FastifyRequest,
+  access: AdminAccess,
+  modules: readonly ApiModule[],
+  key: string,
+): void {
   if (!access.shared) return;
   const owner = modules.find((module) => module.accountKeys.test(key));
-  const refusal = owner?.proveAccount?.(request, key) ?? (owner ? undefined : new ApiError(401, 'authentication_error', 'api_key_invalid', 'No API of this mock has an account by that name.'));
+  const refusal =
+    owner?.proveAccount?.(request, key) ??
+    (owner
+      ? undefined
+      : new ApiError(
+          401,
+          'authentication_error',
+          'api_key_invalid',
+          'No API of this mock has an account by that name.',
+        ));
   if (refusal) throw refusal;
 }

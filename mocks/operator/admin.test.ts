@@ -24,7 +24,11 @@ const KEY = 'sk_test_4eC39HqLyjWDarjtT1zdp7dc';
 const CASE = {
   amount_to_recover: 360000,
   currency: 'eur',
-  debtor: { type: 'private', name: 'John Smith', address: { line1: 'Friedrichstraße 123', city: 'Berlin', postal_code: '10117', country: 'DE' } },
+  debtor: {
+    type: 'private',
+    name: 'John Smith',
+    address: { line1: 'Friedrichstraße 123', city: 'Berlin', postal_code: '10117', country: 'DE' },
+  },
   due_date: '2024-11-01',
 };
 
@@ -42,7 +46,11 @@ let h: Harness;
 beforeEach(async () => {
   const clock = createClock({ start: NOW, frozen: true });
   const sandbox = new Sandbox({ contract, clock, seed: 'admin', retryDelaysMs: [10], userAgent: 'test' });
-  const casapay = createCasaPay({ sandbox, contract, variants: variantHooks(parseVariants([]), { contract, random: () => 0.5 }) });
+  const casapay = createCasaPay({
+    sandbox,
+    contract,
+    variants: variantHooks(parseVariants([]), { contract, random: () => 0.5 }),
+  });
   attachModules(sandbox, [casapay]);
   // The harness's accounts start empty (no quickstart for the docs' key): tests create what they read.
   sandbox.seedAccount = () => undefined;
@@ -78,7 +86,9 @@ async function call(method: string, path: string, body?: unknown) {
   return { status: response.status, headers: response.headers, body: (await response.json()) as any };
 }
 
-const envelope = (code: string, param: string | null) => ({ error: { type: expect.any(String), code, message: expect.any(String), param, doc_url: expect.stringContaining(code) } });
+const envelope = (code: string, param: string | null) => ({
+  error: { type: expect.any(String), code, message: expect.any(String), param, doc_url: expect.stringContaining(code) },
+});
 
 describe('/__admin/health', () => {
   it('answers ok with a Request-Id and no caching', async () => {
@@ -135,7 +145,10 @@ describe('/__admin/state', () => {
     const account = casapayAccount(h.sandbox.account(KEY));
     const collectionCase = run(account, handlers.createCollectionCase!, CASE);
     const clock = run(account, handlers.createTestClock!, { frozen_time: NOW, name: 'admin test' });
-    const endpoint = run(account, handlers.createWebhookEndpoint!, { url: 'http://127.0.0.1:9/hooks', enabled_events: ['claim.paid'] });
+    const endpoint = run(account, handlers.createWebhookEndpoint!, {
+      url: 'http://127.0.0.1:9/hooks',
+      enabled_events: ['claim.paid'],
+    });
     expect(endpoint.secret).toMatch(/^whsec_/);
 
     const res = await call('GET', `/__admin/state?account=${KEY}`);
@@ -167,18 +180,31 @@ describe('/__admin/state', () => {
 
 describe('/__admin/journal', () => {
   it('lists requests newest first, by account and limit, and clears them', async () => {
-    for (const [key, n] of [[KEY, 1], ['sk_test_other', 2], [KEY, 3]] as const) {
+    for (const [key, n] of [
+      [KEY, 1],
+      ['sk_test_other', 2],
+      [KEY, 3],
+    ] as const) {
       await (await fetch(`${h.url}/v1/ping?n=${n}`, { headers: { Authorization: `Bearer ${key}` } })).arrayBuffer();
     }
     const all = await call('GET', '/__admin/journal');
     expect(all.body.data.map((e: { url: string }) => e.url)).toEqual(['/v1/ping?n=3', '/v1/ping?n=2', '/v1/ping?n=1']);
-    expect(all.body.data[0]).toMatchObject({ account: 'sk_test_4eC3…p7dc', status: 200, at: '2026-11-25T00:00:00.000Z' });
+    expect(all.body.data[0]).toMatchObject({
+      account: 'sk_test_4eC3…p7dc',
+      status: 200,
+      at: '2026-11-25T00:00:00.000Z',
+    });
 
     const mine = await call('GET', `/__admin/journal?account=${KEY}&limit=1`);
     expect(mine.body.data.map((e: { url: string }) => e.url)).toEqual(['/v1/ping?n=3']);
 
-    expect(await call('DELETE', `/__admin/journal?account=${KEY}`)).toMatchObject({ status: 200, body: { cleared: KEY } });
-    expect((await call('GET', '/__admin/journal')).body.data.map((e: { url: string }) => e.url)).toEqual(['/v1/ping?n=2']);
+    expect(await call('DELETE', `/__admin/journal?account=${KEY}`)).toMatchObject({
+      status: 200,
+      body: { cleared: KEY },
+    });
+    expect((await call('GET', '/__admin/journal')).body.data.map((e: { url: string }) => e.url)).toEqual([
+      '/v1/ping?n=2',
+    ]);
     expect(await call('DELETE', '/__admin/journal')).toMatchObject({ status: 200, body: { cleared: 'all' } });
     expect((await call('GET', '/__admin/journal')).body).toEqual({ data: [] });
   });
@@ -195,9 +221,18 @@ describe('/__admin/clock', () => {
   });
 
   it('shifts, sets, freezes and unfreezes time', async () => {
-    expect((await call('POST', '/__admin/clock', { shift_seconds: 3600 })).body).toMatchObject({ now: NOW + 3600, frozen: true });
-    expect((await call('POST', '/__admin/clock', { at: NOW + 86_400 })).body).toMatchObject({ now: NOW + 86_400, frozen: true });
-    expect((await call('POST', '/__admin/clock', { freeze: true, at: NOW, shift_seconds: 60 })).body).toMatchObject({ now: NOW + 60, frozen: true });
+    expect((await call('POST', '/__admin/clock', { shift_seconds: 3600 })).body).toMatchObject({
+      now: NOW + 3600,
+      frozen: true,
+    });
+    expect((await call('POST', '/__admin/clock', { at: NOW + 86_400 })).body).toMatchObject({
+      now: NOW + 86_400,
+      frozen: true,
+    });
+    expect((await call('POST', '/__admin/clock', { freeze: true, at: NOW, shift_seconds: 60 })).body).toMatchObject({
+      now: NOW + 60,
+      frozen: true,
+    });
     const running = (await call('POST', '/__admin/clock', { freeze: false })).body;
     expect(running.frozen).toBe(false);
     expect(Math.abs(running.now - (NOW + 60))).toBeLessThanOrEqual(1);
@@ -224,11 +259,18 @@ describe('/__admin/clock', () => {
   it('dates what a shift made due at its due time, as a test clock advance does', async () => {
     const DAY = 86_400;
     const account = casapayAccount(h.sandbox.account(KEY));
-    const created = run(account, handlers.createCollectionCase!, { ...CASE, debtor: { ...CASE.debtor, name: 'Pays In Full GmbH' } });
+    const created = run(account, handlers.createCollectionCase!, {
+      ...CASE,
+      debtor: { ...CASE.debtor, name: 'Pays In Full GmbH' },
+    });
     expect(created.status).toBe('active');
 
     await call('POST', '/__admin/clock', { shift_seconds: 4 * DAY });
-    const dated = (type: string) => account.events.values().filter((e) => e.type === type).map((e) => e.created);
+    const dated = (type: string) =>
+      account.events
+        .values()
+        .filter((e) => e.type === type)
+        .map((e) => e.created);
     expect(dated('debt_payment.created')).toEqual([NOW + 3 * DAY]);
     expect(dated('collection_case.closed')).toEqual([NOW + 3 * DAY]);
     const closed = account.cases.get(created.id)!;
@@ -260,7 +302,12 @@ type MockServerModule = typeof import('../server.js');
 let mock: Awaited<ReturnType<MockServerModule['createMockServer']>> | undefined;
 try {
   const { createMockServer } = (await import('../server.js')) as MockServerModule;
-  mock = await createMockServer({ port: 0, logLevel: 'silent', seed: 'admin', clock: createClock({ start: NOW, frozen: true }) });
+  mock = await createMockServer({
+    port: 0,
+    logLevel: 'silent',
+    seed: 'admin',
+    clock: createClock({ start: NOW, frozen: true }),
+  });
   if ((await fetch(`${mock.url}/__admin/health`)).status !== 200) {
     await mock.close();
     mock = undefined;
@@ -277,16 +324,27 @@ describe.runIf(mock !== undefined)('createMockServer with /__admin wired in', ()
     const headers: Record<string, string> = { Authorization: `Bearer ${KEY}` };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (prefer) headers.prefer = prefer;
-    const response = await fetch(`${mock!.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${mock!.url}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return { status: response.status, body: (await response.json()) as any };
   };
   const admin = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${mock!.url}/__admin${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${mock!.url}/__admin${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return { status: response.status, body: (await response.json()) as any };
   };
 
   it('state, journal, clock, faults and reset work end to end', async () => {
-    const created = await api('POST', '/v1/webhook_endpoints', { url: 'https://example.com/hooks', enabled_events: ['claim.paid'] });
+    const created = await api('POST', '/v1/webhook_endpoints', {
+      url: 'https://example.com/hooks',
+      enabled_events: ['claim.paid'],
+    });
     expect(created.status).toBe(201);
 
     const state = await admin('GET', `/state?account=${KEY}`);
@@ -294,7 +352,12 @@ describe.runIf(mock !== undefined)('createMockServer with /__admin wired in', ()
     expect(JSON.stringify(state.body)).not.toContain(created.body.secret);
 
     const journal = await admin('GET', `/journal?account=${KEY}&limit=1`);
-    expect(journal.body.data[0]).toMatchObject({ method: 'POST', url: '/v1/webhook_endpoints', status: 201, account: 'sk_test_4eC3…p7dc' });
+    expect(journal.body.data[0]).toMatchObject({
+      method: 'POST',
+      url: '/v1/webhook_endpoints',
+      status: 201,
+      account: 'sk_test_4eC3…p7dc',
+    });
     expect(JSON.stringify(journal.body)).not.toContain(created.body.secret);
 
     expect((await api('GET', '/v1/webhook_endpoints', undefined, 'fail=503')).status).toBe(503);

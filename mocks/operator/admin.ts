@@ -40,8 +40,17 @@ export interface AdminDeps {
 
 /** Where a scenario pins ids (`mint:`), loading it twice into one account would clash. */
 function pinnedIdsPresent(account: AccountState, scenario: Scenario): string[] {
-  const collections = [account.cases, account.policies, account.guarantees, account.claims, account.payments, account.files];
-  const pinned = scenario.steps.flatMap((step) => Object.values((step as { mint?: Record<string, unknown> }).mint ?? {})).filter((v): v is string => typeof v === 'string');
+  const collections = [
+    account.cases,
+    account.policies,
+    account.guarantees,
+    account.claims,
+    account.payments,
+    account.files,
+  ];
+  const pinned = scenario.steps
+    .flatMap((step) => Object.values((step as { mint?: Record<string, unknown> }).mint ?? {}))
+    .filter((v): v is string => typeof v === 'string');
   return pinned.filter((id) => collections.some((c) => c.has(id)) || account.references.has(id));
 }
 
@@ -51,7 +60,8 @@ type Fields = Record<string, unknown>;
 function bodyOf(request: FastifyRequest, allowed: readonly string[]): Fields {
   const body = request.body;
   if (body === undefined || body === null) return {};
-  if (typeof body !== 'object' || Array.isArray(body) || Buffer.isBuffer(body)) throw errors.parameterInvalid(null, 'The request body must be a JSON object.');
+  if (typeof body !== 'object' || Array.isArray(body) || Buffer.isBuffer(body))
+    throw errors.parameterInvalid(null, 'The request body must be a JSON object.');
   const unknown = Object.keys(body).find((key) => !allowed.includes(key));
   if (unknown !== undefined) throw errors.parameterUnknown(unknown);
   return body as Fields;
@@ -61,11 +71,17 @@ function bodyOf(request: FastifyRequest, allowed: readonly string[]): Fields {
  * The `account` of an admin route: an account key of any mounted API (`sk_test_…`, `debitura:<XApiKey>`),
  * or with `primaryOnly` one of the first API's (the console's sign-in).
  */
-function accountParam(modules: readonly ApiModule[], value: unknown, required: boolean, { primaryOnly = false } = {}): string | undefined {
+function accountParam(
+  modules: readonly ApiModule[],
+  value: unknown,
+  required: boolean,
+  { primaryOnly = false } = {},
+): string | undefined {
   const owners = primaryOnly ? modules.slice(0, 1) : modules;
   const examples = owners.map((module) => module.accountKeys.example).join(' or ');
   if (value === undefined || value === '') {
-    if (required) throw errors.parameterMissing('account', `Pass the account key whose state you want, e.g. ?account=${examples}.`);
+    if (required)
+      throw errors.parameterMissing('account', `Pass the account key whose state you want, e.g. ?account=${examples}.`);
     return undefined;
   }
   if (typeof value === 'string' && owners.some((module) => module.accountKeys.test(value))) return value;
@@ -74,13 +90,19 @@ function accountParam(modules: readonly ApiModule[], value: unknown, required: b
 
 function integerParam(value: unknown, name: string, min: number, max: number): number | undefined {
   if (value === undefined || value === '') return undefined;
-  const n = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < min || n > max) throw errors.parameterInvalid(name, `must be a whole number from ${min} to ${max}.`);
+  const n =
+    typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw errors.parameterInvalid(name, `must be a whole number from ${min} to ${max}.`);
   return n;
 }
 
 /** GET /__admin/state: the account, each API's part, the tasks due. */
-export type AccountDump = { object: 'mock_state'; account: string; scheduled_tasks: Array<{ at: number; clock: string | null; description: string }> } & Record<string, unknown>;
+export type AccountDump = {
+  object: 'mock_state';
+  account: string;
+  scheduled_tasks: Array<{ at: number; clock: string | null; description: string }>;
+} & Record<string, unknown>;
 
 /**
  * Everything the mock holds for one account, as JSON: each API's state of it (CasaPay's collections,
@@ -126,7 +148,8 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
         if (error instanceof ApiError) apiError = error;
         else {
           const { statusCode, message } = error as { statusCode?: number; message?: string };
-          if (statusCode && statusCode >= 400 && statusCode < 500) apiError = errors.parameterInvalid(null, message ?? 'The request is invalid.');
+          if (statusCode && statusCode >= 400 && statusCode < 500)
+            apiError = errors.parameterInvalid(null, message ?? 'The request is invalid.');
           else {
             request.log.error(error);
             apiError = errors.internal();
@@ -172,7 +195,8 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
       admin.post('/journal/find', async (request) => {
         const body = bodyOf(request, ['method', 'path', 'body', 'account']);
         for (const field of ['method', 'path'] as const) {
-          if (body[field] !== undefined && typeof body[field] !== 'string') throw errors.parameterInvalid(field, 'must be a string.');
+          if (body[field] !== undefined && typeof body[field] !== 'string')
+            throw errors.parameterInvalid(field, 'must be a string.');
         }
         // Shared: one account's requests only, with its key — as GET /journal.
         const account = accountParam(modules, body.account, access.shared);
@@ -223,11 +247,16 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
       // Load a scenario through the scenario runner, into the given account or a new one.
       admin.post('/scenarios', async (request, reply) => {
         const body = bodyOf(request, ['scenario', 'account']);
-        if (!deps.scenarios || !deps.applyScenario) throw errors.parameterInvalid(null, 'Scenarios are not available on this server.');
+        if (!deps.scenarios || !deps.applyScenario)
+          throw errors.parameterInvalid(null, 'Scenarios are not available on this server.');
         if (body.scenario === undefined || body.scenario === '') throw errors.parameterMissing('scenario');
         const scenarios = deps.scenarios();
         const scenario = typeof body.scenario === 'string' ? scenarios.get(body.scenario) : undefined;
-        if (!scenario) throw errors.parameterInvalid('scenario', `no scenario named '${String(body.scenario)}'. Known: ${[...scenarios.keys()].join(', ')}.`);
+        if (!scenario)
+          throw errors.parameterInvalid(
+            'scenario',
+            `no scenario named '${String(body.scenario)}'. Known: ${[...scenarios.keys()].join(', ')}.`,
+          );
         let key = accountParam(modules, body.account, false, { primaryOnly: true });
         const fresh = key === undefined;
         if (key === undefined) key = `sk_test_${sandbox.ids.secret('console').slice('console_'.length)}`;
@@ -236,12 +265,18 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
         if (existing) {
           sandbox.catchUp(existing);
           const clash = pinnedIdsPresent(casapayAccount(existing), scenario);
-          if (clash.length) throw casapayErrors.stateInvalid(`The account already holds ${clash.join(', ')}, which scenario ${scenario.name} creates with fixed ids; load it into a new account.`, 'scenario');
+          if (clash.length)
+            throw casapayErrors.stateInvalid(
+              `The account already holds ${clash.join(', ')}, which scenario ${scenario.name} creates with fixed ids; load it into a new account.`,
+              'scenario',
+            );
         }
         // account() seeds a new account as any first request would (--scenario, the docs' key), then the scenario is applied on top.
         const account = sandbox.account(key);
         deps.applyScenario(account, scenario);
-        return reply.code(201).send({ object: 'scenario_load', scenario: scenario.name, account: key, new_account: fresh && !existing });
+        return reply
+          .code(201)
+          .send({ object: 'scenario_load', scenario: scenario.name, account: key, new_account: fresh && !existing });
       });
 
       admin.get('/clock', async () => clock.describe());
@@ -249,9 +284,12 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
       admin.post('/clock', async (request) => {
         const body = bodyOf(request, ['freeze', 'at', 'shift_seconds']);
         const { freeze, at, shift_seconds: shift } = body;
-        if (freeze !== undefined && typeof freeze !== 'boolean') throw errors.parameterInvalid('freeze', 'must be true or false.');
-        if (at !== undefined && (typeof at !== 'number' || !Number.isInteger(at) || at < 0)) throw errors.parameterInvalid('at', 'must be a Unix time in whole seconds.');
-        if (shift !== undefined && (typeof shift !== 'number' || !Number.isFinite(shift))) throw errors.parameterInvalid('shift_seconds', 'must be a number of seconds.');
+        if (freeze !== undefined && typeof freeze !== 'boolean')
+          throw errors.parameterInvalid('freeze', 'must be true or false.');
+        if (at !== undefined && (typeof at !== 'number' || !Number.isInteger(at) || at < 0))
+          throw errors.parameterInvalid('at', 'must be a Unix time in whole seconds.');
+        if (shift !== undefined && (typeof shift !== 'number' || !Number.isFinite(shift)))
+          throw errors.parameterInvalid('shift_seconds', 'must be a number of seconds.');
 
         if (freeze === true) clock.freeze(at as number | undefined);
         else {

@@ -15,7 +15,14 @@ import { isLoopbackHost, type AdminAccess } from './admin-access.js';
 import { ApiError, type RenderedError } from '../engine/errors.js';
 
 const HEALTH = '/__admin/health';
-const CORS_HEADERS = ['access-control-allow-origin', 'access-control-allow-credentials', 'access-control-allow-methods', 'access-control-allow-headers', 'access-control-expose-headers', 'access-control-max-age'];
+const CORS_HEADERS = [
+  'access-control-allow-origin',
+  'access-control-allow-credentials',
+  'access-control-allow-methods',
+  'access-control-allow-headers',
+  'access-control-expose-headers',
+  'access-control-max-age',
+];
 
 /**
  * The path of a request as the router reads it: percent-decoded (the router matches `/%5F%5Fadmin/state`
@@ -45,7 +52,13 @@ function pathOf(url: string): string {
  */
 export function isBrowserClosed(url: string): boolean {
   const path = pathOf(url);
-  return path === '/' || path === '/__admin' || path.startsWith('/__admin/') || path === '/__console' || path.startsWith('/__console/');
+  return (
+    path === '/' ||
+    path === '/__admin' ||
+    path.startsWith('/__admin/') ||
+    path === '/__console' ||
+    path.startsWith('/__console/')
+  );
 }
 
 /**
@@ -91,10 +104,17 @@ export interface BrowserGuardOptions {
 }
 
 /** Why a browser-made request may not reach an admin or console route, or undefined when it may. */
-export function browserRefusal(request: FastifyRequest, { access, allowedHosts = [] }: BrowserGuardOptions): ApiError | undefined {
+export function browserRefusal(
+  request: FastifyRequest,
+  { access, allowedHosts = [] }: BrowserGuardOptions,
+): ApiError | undefined {
   if (pathOf(request.url) === HEALTH || request.routeOptions.url === HEALTH) return undefined;
   const host = request.headers.host;
-  if (!access.shared && !loopbackHostHeader(host) && !allowedHosts.some((name) => name.toLowerCase() === hostName(host!))) {
+  if (
+    !access.shared &&
+    !loopbackHostHeader(host) &&
+    !allowedHosts.some((name) => name.toLowerCase() === hostName(host!))
+  ) {
     return new ApiError(
       403,
       'invalid_request_error',
@@ -102,12 +122,22 @@ export function browserRefusal(request: FastifyRequest, { access, allowedHosts =
       'This mock listens on loopback: its console and /__admin answer only requests addressed to localhost, 127.x or [::1] (another Host is how DNS rebinding reaches a local server). Use http://localhost:<port>, or start the mock with --allowed-host <name> for a port-forwarding proxy.',
     );
   }
-  const navigation = (request.method === 'GET' || request.method === 'HEAD') && header(request, 'sec-fetch-mode') === 'navigate';
+  const navigation =
+    (request.method === 'GET' || request.method === 'HEAD') && header(request, 'sec-fetch-mode') === 'navigate';
   if (navigation) return undefined;
   const site = header(request, 'sec-fetch-site');
   const origin = request.headers.origin;
-  if (site === 'cross-site' || site === 'same-site' || (origin !== undefined && !sameOrigin(origin, request.headers.host))) {
-    return new ApiError(403, 'invalid_request_error', 'cross_site_request', "The console and /__admin answer no other web page: call them from the console's own page, or from a program (curl, tests).");
+  if (
+    site === 'cross-site' ||
+    site === 'same-site' ||
+    (origin !== undefined && !sameOrigin(origin, request.headers.host))
+  ) {
+    return new ApiError(
+      403,
+      'invalid_request_error',
+      'cross_site_request',
+      "The console and /__admin answer no other web page: call them from the console's own page, or from a program (curl, tests).",
+    );
   }
   return undefined;
 }
@@ -131,7 +161,11 @@ export function installBrowserGuard(app: FastifyInstance, options: BrowserGuardO
     const refusal = browserRefusal(request, options);
     if (!refusal) return done();
     const rendered = options.render(refusal);
-    void reply.code(rendered.status).header('Request-Id', request.id).header('Cache-Control', 'no-store').send(rendered.body);
+    void reply
+      .code(rendered.status)
+      .header('Request-Id', request.id)
+      .header('Cache-Control', 'no-store')
+      .send(rendered.body);
   });
   app.addHook('onSend', (request, reply, payload, done) => {
     if (closed(request)) for (const name of CORS_HEADERS) reply.removeHeader(name);

@@ -3,8 +3,18 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
-  faultOptions, faultsFromCli, installFaults, parseFaultPreferences, parseFaults, parseFaultStatus, parseLatency, parseRate,
-  sampleLatency, stripFaultPreferences, type FaultOptions, type Latency,
+  faultOptions,
+  faultsFromCli,
+  installFaults,
+  parseFaultPreferences,
+  parseFaults,
+  parseFaultStatus,
+  parseLatency,
+  parseRate,
+  sampleLatency,
+  stripFaultPreferences,
+  type FaultOptions,
+  type Latency,
 } from './faults.js';
 import { createIdMinter } from '../engine/state/ids.js';
 import { renderCasaPayError } from '../apis/casapay/errors.js';
@@ -53,7 +63,14 @@ describe('parseLatency', () => {
 });
 
 describe('rates, statuses and run options', () => {
-  it.each<[string | number, number]>([['0', 0], ['1', 1], ['0.25', 0.25], [0.5, 0.5], ['10%', 0.1], [' .3 ', 0.3]])('rate %j → %d', (input, want) => {
+  it.each<[string | number, number]>([
+    ['0', 0],
+    ['1', 1],
+    ['0.25', 0.25],
+    [0.5, 0.5],
+    ['10%', 0.1],
+    [' .3 ', 0.3],
+  ])('rate %j → %d', (input, want) => {
     expect(parseRate(input, 'error rate')).toBe(want);
   });
 
@@ -61,7 +78,11 @@ describe('rates, statuses and run options', () => {
     expect(() => parseRate(input, 'error rate')).toThrow(/error rate must be/);
   });
 
-  it.each([['500', 500], ['503', 503], [429, 429]])('status %j', (input, want) => {
+  it.each([
+    ['500', 500],
+    ['503', 503],
+    [429, 429],
+  ])('status %j', (input, want) => {
     expect(parseFaultStatus(input)).toBe(want);
   });
 
@@ -72,7 +93,10 @@ describe('rates, statuses and run options', () => {
   it('parseFaults: off by default, 503 unless told otherwise', () => {
     expect(parseFaults()).toEqual({ errorRate: 0, errorStatus: 503, dropRate: 0 });
     expect(parseFaults({ latency: 'normal:300,50', errorRate: 0.1, errorStatus: 429, dropRate: 0.01 })).toEqual({
-      latency: { kind: 'normal', mean: 300, stddev: 50 }, errorRate: 0.1, errorStatus: 429, dropRate: 0.01,
+      latency: { kind: 'normal', mean: 300, stddev: 50 },
+      errorRate: 0.1,
+      errorStatus: 429,
+      dropRate: 0.01,
     });
   });
 
@@ -146,8 +170,15 @@ describe('CLI options', () => {
 
   it('turns flags into FaultOptions', () => {
     expect(faultsFromCli(parse([]))).toBeUndefined();
-    expect(faultsFromCli(parse(['--latency', '100-500', '--error-rate', '0.1', '--error-status', '429', '--drop-rate', '0.01']))).toEqual({
-      latency: { kind: 'uniform', min: 100, max: 500 }, errorRate: 0.1, errorStatus: 429, dropRate: 0.01,
+    expect(
+      faultsFromCli(
+        parse(['--latency', '100-500', '--error-rate', '0.1', '--error-status', '429', '--drop-rate', '0.01']),
+      ),
+    ).toEqual({
+      latency: { kind: 'uniform', min: 100, max: 500 },
+      errorRate: 0.1,
+      errorStatus: 429,
+      dropRate: 0.01,
     });
   });
 
@@ -224,7 +255,15 @@ describe('faults over HTTP', () => {
     expect(response.headers.get('x-mock-source')).toBe('fault');
     expect(response.headers.get('retry-after')).toBe(retryAfter);
     const body = await response.json();
-    expect(body).toEqual({ error: { type, code, message: expect.any(String), param: null, doc_url: `https://api.casapay.com/docs/errors#${code}` } });
+    expect(body).toEqual({
+      error: {
+        type,
+        code,
+        message: expect.any(String),
+        param: null,
+        doc_url: `https://api.casapay.com/docs/errors#${code}`,
+      },
+    });
   });
 
   it('fail-rate follows the injected random', async () => {
@@ -269,7 +308,11 @@ describe('faults over HTTP', () => {
     const url = await start(undefined);
     const response = await get(`${url}/v1/ping`, 'latency=soon');
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { error: unknown }).error).toMatchObject({ code: 'parameter_invalid', param: 'Prefer', message: expect.stringContaining('latency "soon"') });
+    expect(((await response.json()) as { error: unknown }).error).toMatchObject({
+      code: 'parameter_invalid',
+      param: 'Prefer',
+      message: expect.stringContaining('latency "soon"'),
+    });
   });
 
   it('never touches admin routes', async () => {
@@ -281,7 +324,10 @@ describe('faults over HTTP', () => {
 
   it('close() does not wait for a pending latency', async () => {
     const url = await start(undefined);
-    const pending = get(`${url}/v1/ping`, 'latency=60000').then((r) => r.status, () => 'closed');
+    const pending = get(`${url}/v1/ping`, 'latency=60000').then(
+      (r) => r.status,
+      () => 'closed',
+    );
     await new Promise((resolve) => setTimeout(resolve, 50));
     const started = performance.now();
     await apps.pop()!.close();

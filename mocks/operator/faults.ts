@@ -92,8 +92,13 @@ export function parseLatency(spec: LatencySpec): Latency {
   const normal = /^normal:(.*)$/i.exec(text);
   if (normal) {
     const parts = normal[1]!.split(',');
-    if (parts.length !== 2) throw new Error(`latency "${spec}": a normal distribution is normal:MEAN,STDDEV in ms, such as normal:300,50.`);
-    return { kind: 'normal', mean: milliseconds(parts[0]!, 'the mean latency'), stddev: milliseconds(parts[1]!, 'the latency stddev') };
+    if (parts.length !== 2)
+      throw new Error(`latency "${spec}": a normal distribution is normal:MEAN,STDDEV in ms, such as normal:300,50.`);
+    return {
+      kind: 'normal',
+      mean: milliseconds(parts[0]!, 'the mean latency'),
+      stddev: milliseconds(parts[1]!, 'the latency stddev'),
+    };
   }
   const range = /^([^-]+)-([^-]+)$/.exec(text);
   if (range) {
@@ -107,11 +112,18 @@ export function parseLatency(spec: LatencySpec): Latency {
 }
 
 function checkLatency(latency: Latency): Latency {
-  const values = latency.kind === 'fixed' ? [latency.ms] : latency.kind === 'uniform' ? [latency.min, latency.max] : [latency.mean, latency.stddev];
+  const values =
+    latency.kind === 'fixed'
+      ? [latency.ms]
+      : latency.kind === 'uniform'
+        ? [latency.min, latency.max]
+        : [latency.mean, latency.stddev];
   for (const value of values) {
-    if (!Number.isFinite(value) || value < 0 || value > MAX_LATENCY_MS) throw new Error(`latency values must be from 0 to ${MAX_LATENCY_MS} ms, got ${value}.`);
+    if (!Number.isFinite(value) || value < 0 || value > MAX_LATENCY_MS)
+      throw new Error(`latency values must be from 0 to ${MAX_LATENCY_MS} ms, got ${value}.`);
   }
-  if (latency.kind === 'uniform' && latency.min > latency.max) throw new Error('latency: the lower bound must not exceed the upper bound.');
+  if (latency.kind === 'uniform' && latency.min > latency.max)
+    throw new Error('latency: the lower bound must not exceed the upper bound.');
   return latency;
 }
 
@@ -123,7 +135,8 @@ export function parseRate(value: string | number, what: string): number {
   const text = String(value).trim();
   const percent = text.endsWith('%');
   const n = Number(percent ? text.slice(0, -1) : text);
-  if (text === '' || text === '%' || !Number.isFinite(n)) throw new Error(`${what} must be a number from 0 to 1, got "${value}".`);
+  if (text === '' || text === '%' || !Number.isFinite(n))
+    throw new Error(`${what} must be a number from 0 to 1, got "${value}".`);
   const rate = percent ? n / 100 : n;
   if (rate < 0 || rate > 1) throw new Error(`${what} must be from 0 to 1, got ${value}.`);
   return rate;
@@ -135,7 +148,8 @@ export function parseRate(value: string | number, what: string): number {
  */
 export function parseFaultStatus(value: string | number, what = 'error status'): FaultStatus {
   const n = Number(String(value).trim());
-  if (!(FAULT_STATUSES as readonly number[]).includes(n)) throw new Error(`${what} must be one of ${FAULT_STATUSES.join(', ')}, got "${value}".`);
+  if (!(FAULT_STATUSES as readonly number[]).includes(n))
+    throw new Error(`${what} must be one of ${FAULT_STATUSES.join(', ')}, got "${value}".`);
   return n as FaultStatus;
 }
 
@@ -164,7 +178,13 @@ function preferenceParts(header: string): Array<{ key: string; value: string; te
     .map((text) => {
       const eq = text.indexOf('=');
       const key = (eq === -1 ? text : text.slice(0, eq)).trim().toLowerCase();
-      const value = eq === -1 ? '' : text.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+      const value =
+        eq === -1
+          ? ''
+          : text
+              .slice(eq + 1)
+              .trim()
+              .replace(/^"(.*)"$/, '$1');
       return { key, value, text };
     });
 }
@@ -292,7 +312,8 @@ export function installFaults(app: FastifyInstance, options: InstallFaultsOption
       request.processingDelayMs = ms;
       return false;
     }
-    if (ms > 0 && !closing.signal.aborted) await sleep(ms, undefined, { signal: closing.signal }).catch(() => undefined);
+    if (ms > 0 && !closing.signal.aborted)
+      await sleep(ms, undefined, { signal: closing.signal }).catch(() => undefined);
 
     if (drop) {
       reply.hijack();
@@ -317,13 +338,15 @@ export function installFaults(app: FastifyInstance, options: InstallFaultsOption
 }
 
 /** Commander's argument parser from a parser that throws Error. */
-const cliParser = <T>(parse: (value: string) => T) => (value: string) => {
-  try {
-    return parse(value);
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
-  }
-};
+const cliParser =
+  <T>(parse: (value: string) => T) =>
+  (value: string) => {
+    try {
+      return parse(value);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+  };
 
 /**
  * The CLI flags for faults; add each with `program.addOption(option)`.
@@ -332,10 +355,20 @@ const cliParser = <T>(parse: (value: string) => T) => (value: string) => {
  */
 export function faultOptions(): Option[] {
   return [
-    new Option('--latency <spec>', 'delay every /v1 answer: 200, 200ms, 100-500 (uniform) or normal:300,50 (mean,stddev)').argParser(cliParser(parseLatency)),
-    new Option('--error-rate <rate>', 'answer this share (0..1) of /v1 requests with --error-status').argParser(cliParser((v) => parseRate(v, 'error rate'))),
-    new Option('--error-status <code>', 'status of injected failures (503 when not given)').choices(['500', '503', '429']).argParser(cliParser((v) => parseFaultStatus(v))),
-    new Option('--drop-rate <rate>', 'close the connection without an answer for this share (0..1) of /v1 requests').argParser(cliParser((v) => parseRate(v, 'drop rate'))),
+    new Option(
+      '--latency <spec>',
+      'delay every /v1 answer: 200, 200ms, 100-500 (uniform) or normal:300,50 (mean,stddev)',
+    ).argParser(cliParser(parseLatency)),
+    new Option('--error-rate <rate>', 'answer this share (0..1) of /v1 requests with --error-status').argParser(
+      cliParser((v) => parseRate(v, 'error rate')),
+    ),
+    new Option('--error-status <code>', 'status of injected failures (503 when not given)')
+      .choices(['500', '503', '429'])
+      .argParser(cliParser((v) => parseFaultStatus(v))),
+    new Option(
+      '--drop-rate <rate>',
+      'close the connection without an answer for this share (0..1) of /v1 requests',
+    ).argParser(cliParser((v) => parseRate(v, 'drop rate'))),
   ];
 }
 

@@ -39,7 +39,11 @@ describe('GET /', () => {
       object: 'mock',
       name: 'CasaPay mock',
       version: pkg.version,
-      contract: { title: contract.document.info.title, version: contract.document.info.version, url: `${mock.url}/openapi.json` },
+      contract: {
+        title: contract.document.info.title,
+        version: contract.document.info.version,
+        url: `${mock.url}/openapi.json`,
+      },
       docs_api_key: DOCS_API_KEY,
     });
     expect(info.scenarios.map((s) => s.name)).toEqual(scenarioNames);
@@ -48,10 +52,19 @@ describe('GET /', () => {
 
   it('the HTML page carries the same facts, escaped, with working links', async () => {
     const html = await (await get('/')).text();
-    for (const fact of [pkg.version, contract.document.info.version, DOCS_API_KEY, ...scenarioNames, '/__admin/journal']) expect(html).toContain(fact);
+    for (const fact of [
+      pkg.version,
+      contract.document.info.version,
+      DOCS_API_KEY,
+      ...scenarioNames,
+      '/__admin/journal',
+    ])
+      expect(html).toContain(fact);
     expect(html).toContain(`href="${mock.url}/openapi.json"`);
     // The console's one script, served by the mock itself: no CDN, works offline.
-    expect([...html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/gi)].map((m) => m[1])).toEqual(['/__console/assets/main.js']);
+    expect([...html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/gi)].map((m) => m[1])).toEqual([
+      '/__console/assets/main.js',
+    ]);
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\/(?!127\.0\.0\.1)/);
     for (const href of [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!)) {
       const res = await fetch(new URL(href, mock.url));
@@ -62,7 +75,9 @@ describe('GET /', () => {
   it('GET /openapi.json is the bundled contract', async () => {
     const res = await get('/openapi.json');
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(await res.json()).toEqual(JSON.parse(readFileSync(new URL('../../generated/casapay.json', import.meta.url), 'utf8')));
+    expect(await res.json()).toEqual(
+      JSON.parse(readFileSync(new URL('../../generated/casapay.json', import.meta.url), 'utf8')),
+    );
   });
 
   it('opens no account and needs no key', async () => {

@@ -37,13 +37,17 @@ export const CONTRACT_ROUTE = '/openapi.json';
 /** The admin routes, as the front door lists them. */
 const ADMIN_ROUTES: ReadonlyArray<readonly [method: string, path: string, does: string]> = [
   ['GET', '/__admin/health', 'is the mock up'],
-  ['GET', '/__admin/state?account=sk_test_…', "everything one account holds: objects, timelines, scheduled tasks"],
+  ['GET', '/__admin/state?account=sk_test_…', 'everything one account holds: objects, timelines, scheduled tasks'],
   ['GET', '/__admin/journal?account=…&limit=…', 'the recent requests with their responses, newest first'],
   ['DELETE', '/__admin/journal', 'clear the journal'],
   ['GET', '/__admin/clock', "the mock's clock"],
   ['POST', '/__admin/clock', 'freeze or move the clock: {"freeze": true, "at": …, "shift_seconds": …}'],
   ['POST', '/__admin/reset?account=sk_test_…', 'forget one account (or, without account, all of them)'],
-  ['POST', '/__admin/provider-states', 'Pact provider state: {"state": "an empty account"} → a new account seeded for it, {api_key, case_id, …}'],
+  [
+    'POST',
+    '/__admin/provider-states',
+    'Pact provider state: {"state": "an empty account"} → a new account seeded for it, {api_key, case_id, …}',
+  ],
   ['GET', '/__admin/accounts', 'the accounts the mock holds (keys masked when shared)'],
   ['GET', '/__admin/lifecycle', 'the allowed moves of cases, guarantees and claims'],
   ['POST', '/__admin/scenarios', 'load a scenario into an account or a new one: {"scenario": …, "account": …}'],
@@ -54,7 +58,10 @@ function packageVersion(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 4; i++, dir = path.dirname(dir)) {
     try {
-      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
       if (pkg.name === 'casapay-contract-kit' && pkg.version) return pkg.version;
     } catch {
       /* not here: look one folder up */
@@ -91,7 +98,13 @@ export function frontDoorInfo(deps: FrontDoorDeps, version: string, baseUrl: str
     try: `curl ${baseUrl}/v1/collection_cases -H "Authorization: Bearer ${deps.docsApiKey}"`,
     scenarios: [...deps.scenarios().values()].map(({ name, description }) => ({ name, description })),
     admin_routes: ADMIN_ROUTES.map(([method, route, does]) => ({ method, path: route, does })),
-    apis: (deps.otherApis ?? []).map((api) => ({ name: api.name, base_url: `${baseUrl}${api.prefix}`, auth: api.auth, contract_url: `${baseUrl}${api.prefix}${CONTRACT_ROUTE}`, try: api.try.replaceAll('{base}', `${baseUrl}${api.prefix}`) })),
+    apis: (deps.otherApis ?? []).map((api) => ({
+      name: api.name,
+      base_url: `${baseUrl}${api.prefix}`,
+      auth: api.auth,
+      contract_url: `${baseUrl}${api.prefix}${CONTRACT_ROUTE}`,
+      try: api.try.replaceAll('{base}', `${baseUrl}${api.prefix}`),
+    })),
   };
 }
 
@@ -99,7 +112,8 @@ export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#
 
 /** The page's content (no <html> around it), for the plain page and for the console's home. */
 export function renderFacts(info: FrontDoorInfo): string {
-  const rows = (items: string[][]) => items.map((cells) => `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n');
+  const rows = (items: string[][]) =>
+    items.map((cells) => `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n');
   return `<p class="sub">casapay-contract-kit ${escapeHtml(info.version)} · contract “${escapeHtml(info.contract.title)}” version ${escapeHtml(info.contract.version)}</p>
 <p>A stateful mock of the CasaPay API: what you POST you can GET, list and page; cases and claims live out their lifecycles on a virtual clock, announced by signed webhooks.</p>
 <h2>Try it</h2>
@@ -112,11 +126,15 @@ export function renderFacts(info: FrontDoorInfo): string {
 <table>
 ${rows(info.scenarios.map((s) => [`<code>${escapeHtml(s.name)}</code>`, escapeHtml(s.description)]))}
 </table>
-${info.apis.length ? `<h2>Also served</h2>
+${
+  info.apis.length
+    ? `<h2>Also served</h2>
 <table>
 ${rows(info.apis.map((a) => [escapeHtml(a.name), `<code>${escapeHtml(a.base_url)}</code>`, escapeHtml(a.auth), `<a href="${escapeHtml(a.contract_url)}">contract</a>`]))}
 </table>
-<pre>${info.apis.map((a) => escapeHtml(a.try)).join('\n')}</pre>` : ''}
+<pre>${info.apis.map((a) => escapeHtml(a.try)).join('\n')}</pre>`
+    : ''
+}
 <h2>Admin routes</h2>
 <table>
 ${rows(info.admin_routes.map((r) => [`<code>${escapeHtml(r.method)}</code>`, r.method === 'GET' && !r.path.includes('…') ? `<a href="${escapeHtml(r.path)}"><code>${escapeHtml(r.path)}</code></a>` : `<code>${escapeHtml(r.path)}</code>`, escapeHtml(r.does)]))}
@@ -181,10 +199,17 @@ export async function registerFrontDoor(app: FastifyInstance, deps: FrontDoorDep
   });
   app.get(CONTRACT_ROUTE, async (request, reply) => {
     reply.header('Request-Id', request.id);
-    return reply.type('application/json; charset=utf-8').send((contractJson ??= JSON.stringify(deps.contract.document)));
+    return reply
+      .type('application/json; charset=utf-8')
+      .send((contractJson ??= JSON.stringify(deps.contract.document)));
   });
   for (const api of deps.otherApis ?? []) {
     let json: string | undefined;
-    app.get(`${api.prefix}${CONTRACT_ROUTE}`, async (request, reply) => reply.header('Request-Id', request.id).type('application/json; charset=utf-8').send((json ??= JSON.stringify(api.contract.document))));
+    app.get(`${api.prefix}${CONTRACT_ROUTE}`, async (request, reply) =>
+      reply
+        .header('Request-Id', request.id)
+        .type('application/json; charset=utf-8')
+        .send((json ??= JSON.stringify(api.contract.document))),
+    );
   }
 }

@@ -21,9 +21,16 @@ export interface RequestPattern {
  */
 export function contains(actual: unknown, expected: unknown): boolean {
   if (expected === null || typeof expected !== 'object') return Object.is(actual, expected);
-  if (Array.isArray(expected)) return Array.isArray(actual) && actual.length === expected.length && expected.every((item, i) => contains(actual[i], item));
+  if (Array.isArray(expected))
+    return (
+      Array.isArray(actual) &&
+      actual.length === expected.length &&
+      expected.every((item, i) => contains(actual[i], item))
+    );
   if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return false;
-  return Object.entries(expected).every(([key, value]) => key in actual && contains((actual as Record<string, unknown>)[key], value));
+  return Object.entries(expected).every(
+    ([key, value]) => key in actual && contains((actual as Record<string, unknown>)[key], value),
+  );
 }
 
 export function matches(entry: JournalEntry, pattern: RequestPattern): boolean {
@@ -31,7 +38,8 @@ export function matches(entry: JournalEntry, pattern: RequestPattern): boolean {
   if (pattern.path !== undefined) {
     if (pattern.path instanceof RegExp) {
       if (!pattern.path.test(entry.url)) return false;
-    } else if (pattern.path.includes('?') ? entry.url !== pattern.path : entry.url.split('?')[0] !== pattern.path) return false;
+    } else if (pattern.path.includes('?') ? entry.url !== pattern.path : entry.url.split('?')[0] !== pattern.path)
+      return false;
   }
   if (pattern.body !== undefined && !contains(entry.request.body, pattern.body)) return false;
   return true;

@@ -27,7 +27,11 @@ afterEach(async () => {
   for (const app of apps.splice(0)) await app.close();
 });
 
-async function start(limit?: number, now: () => number = () => NOW_MS, maxBytes?: number): Promise<{ url: string; journal: Journal }> {
+async function start(
+  limit?: number,
+  now: () => number = () => NOW_MS,
+  maxBytes?: number,
+): Promise<{ url: string; journal: Journal }> {
   const app = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024 });
   apps.push(app);
   const journal = installJournal(app, { now, limit, maxBytes });
@@ -37,9 +41,15 @@ async function start(limit?: number, now: () => number = () => NOW_MS, maxBytes?
   app.post('/v1/echo', async (request, reply) => reply.code(201).send(request.body));
   app.get('/v1/ping', async () => ({ ok: true }));
   app.get('/v1/fail', async (_request, reply) => reply.code(404).send({ error: { code: 'resource_not_found' } }));
-  app.get('/v1/file', async (_request, reply) => reply.header('content-type', 'application/pdf').send(Buffer.alloc(300_000, 1)));
-  app.get('/v1/big', async () => ({ items: Array.from({ length: 5000 }, (_, i) => ({ id: `item_${i}`, text: 'x'.repeat(20) })) }));
-  app.post('/v1/webhook_endpoints', async (_request, reply) => reply.code(201).send({ id: 'we_1', object: 'webhook_endpoint', secret: 'whsec_0123456789abcdefghijklmnopqrstuv' }));
+  app.get('/v1/file', async (_request, reply) =>
+    reply.header('content-type', 'application/pdf').send(Buffer.alloc(300_000, 1)),
+  );
+  app.get('/v1/big', async () => ({
+    items: Array.from({ length: 5000 }, (_, i) => ({ id: `item_${i}`, text: 'x'.repeat(20) })),
+  }));
+  app.post('/v1/webhook_endpoints', async (_request, reply) =>
+    reply.code(201).send({ id: 'we_1', object: 'webhook_endpoint', secret: 'whsec_0123456789abcdefghijklmnopqrstuv' }),
+  );
   app.post('/v1/upload', async () => ({ ok: true }));
   app.get('/__admin/health', async () => ({ ok: true }));
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -70,7 +80,11 @@ describe('journal', () => {
 
   it('records id, time, status, duration and bodies; masks the key', async () => {
     const { url, journal } = await start();
-    const response = await fetch(`${url}/v1/echo`, { method: 'POST', headers: { ...auth(KEY), 'content-type': 'application/json', 'x-trace': 't1' }, body: JSON.stringify({ amount: 1 }) });
+    const response = await fetch(`${url}/v1/echo`, {
+      method: 'POST',
+      headers: { ...auth(KEY), 'content-type': 'application/json', 'x-trace': 't1' },
+      body: JSON.stringify({ amount: 1 }),
+    });
     await response.arrayBuffer();
     const [entry] = journal.entries();
     expect(entry).toMatchObject({
@@ -100,7 +114,10 @@ describe('journal', () => {
     await (await fetch(`${url}/v1/ping?who=a`, { headers: auth(KEY) })).arrayBuffer();
     await (await fetch(`${url}/v1/ping?who=b`, { headers: auth(other) })).arrayBuffer();
     await (await fetch(`${url}/v1/fail`, { headers: auth(KEY) })).arrayBuffer();
-    expect(journal.entries({ account: KEY }).map((e) => [e.url, e.status])).toEqual([['/v1/fail', 404], ['/v1/ping?who=a', 200]]);
+    expect(journal.entries({ account: KEY }).map((e) => [e.url, e.status])).toEqual([
+      ['/v1/fail', 404],
+      ['/v1/ping?who=a', 200],
+    ]);
     journal.clear(KEY);
     expect(journal.entries().map((e) => e.url)).toEqual(['/v1/ping?who=b']);
     journal.clear();
@@ -117,7 +134,13 @@ describe('journal', () => {
     await (await fetch(`${url}/v1/upload`, { method: 'POST', headers: auth(KEY), body: form })).arrayBuffer();
     expect(journal.entries()[0]!.request.body).toMatch(/^\(multipart, \d+ bytes\)$/);
 
-    await (await fetch(`${url}/v1/echo`, { method: 'POST', headers: { ...auth(KEY), 'content-type': 'text/csv' }, body: 'a,b\n1,2\n' })).arrayBuffer();
+    await (
+      await fetch(`${url}/v1/echo`, {
+        method: 'POST',
+        headers: { ...auth(KEY), 'content-type': 'text/csv' },
+        body: 'a,b\n1,2\n',
+      })
+    ).arrayBuffer();
     expect(journal.entries()[0]!.request.body).toBe('(text/csv, 8 bytes)');
 
     await (await fetch(`${url}/v1/big`, { headers: auth(KEY) })).arrayBuffer();
@@ -127,14 +150,21 @@ describe('journal', () => {
     expect(Buffer.byteLength(big.body as string)).toBeLessThanOrEqual(BODY_LIMIT_BYTES);
   });
 
-  const bigBody = (i: number) => JSON.stringify({ i, filler: Array.from({ length: 20_000 }, (_, n) => `item_${n}_${'x'.repeat(40)}`) });
+  const bigBody = (i: number) =>
+    JSON.stringify({ i, filler: Array.from({ length: 20_000 }, (_, n) => `item_${n}_${'x'.repeat(40)}`) });
 
   it('cuts bodies to 64 KB when it records them, not when they are read: 1 MB bodies pin ~64 KB each', async () => {
     const { url, journal } = await start();
     for (let i = 0; i < 5; i++) {
       const body = bigBody(i);
       expect(body.length).toBeGreaterThan(1_000_000);
-      await (await fetch(`${url}/v1/echo`, { method: 'POST', headers: { ...auth(KEY), 'content-type': 'application/json' }, body })).arrayBuffer();
+      await (
+        await fetch(`${url}/v1/echo`, {
+          method: 'POST',
+          headers: { ...auth(KEY), 'content-type': 'application/json' },
+          body,
+        })
+      ).arrayBuffer();
     }
     expect(journal.size).toBe(5);
     // Two bodies of at most 64 KB each, plus URL and headers, per entry.
@@ -144,7 +174,13 @@ describe('journal', () => {
     expect((newest!.request.body as string).startsWith('{"i":4,')).toBe(true);
     expect(Buffer.byteLength(newest!.request.body as string)).toBeLessThanOrEqual(BODY_LIMIT_BYTES);
     // Small bodies are still kept whole (and parsed back when read).
-    await (await fetch(`${url}/v1/echo`, { method: 'POST', headers: { ...auth(KEY), 'content-type': 'application/json' }, body: '{"a":1}' })).arrayBuffer();
+    await (
+      await fetch(`${url}/v1/echo`, {
+        method: 'POST',
+        headers: { ...auth(KEY), 'content-type': 'application/json' },
+        body: '{"a":1}',
+      })
+    ).arrayBuffer();
     expect(journal.entries()[0]!.request.body).toEqual({ a: 1 });
   });
 
@@ -153,7 +189,13 @@ describe('journal', () => {
     const { url, journal } = await start(200, undefined, budget);
     expect(journal.maxBytes).toBe(budget);
     for (let i = 0; i < 10; i++) {
-      await (await fetch(`${url}/v1/echo`, { method: 'POST', headers: { ...auth(KEY), 'content-type': 'application/json' }, body: bigBody(i) })).arrayBuffer();
+      await (
+        await fetch(`${url}/v1/echo`, {
+          method: 'POST',
+          headers: { ...auth(KEY), 'content-type': 'application/json' },
+          body: bigBody(i),
+        })
+      ).arrayBuffer();
       expect(journal.bytes).toBeLessThanOrEqual(budget);
     }
     expect(journal.size).toBeGreaterThan(0);
@@ -166,13 +208,20 @@ describe('journal', () => {
   it('masks a webhook endpoint secret in the response', async () => {
     const { url, journal } = await start();
     await (await fetch(`${url}/v1/webhook_endpoints`, { method: 'POST', headers: auth(KEY) })).arrayBuffer();
-    expect(journal.entries()[0]!.response.body).toEqual({ id: 'we_1', object: 'webhook_endpoint', secret: 'whsec_0123…stuv' });
+    expect(journal.entries()[0]!.response.body).toEqual({
+      id: 'we_1',
+      object: 'webhook_endpoint',
+      secret: 'whsec_0123…stuv',
+    });
   });
 
   it('records injected failures and dropped connections', async () => {
     const { url, journal } = await start();
     await (await fetch(`${url}/v1/ping`, { headers: { ...auth(KEY), Prefer: 'fail=503' } })).arrayBuffer();
-    expect(journal.entries()[0]).toMatchObject({ status: 503, response: { body: { error: { code: 'service_unavailable' } } } });
+    expect(journal.entries()[0]).toMatchObject({
+      status: 503,
+      response: { body: { error: { code: 'service_unavailable' } } },
+    });
 
     await expect(fetch(`${url}/v1/ping?dropped`, { headers: { ...auth(KEY), Prefer: 'drop' } })).rejects.toThrow();
     const dropped = await eventually(() => journal.entries().find((e) => e.url === '/v1/ping?dropped'));

@@ -103,14 +103,17 @@ const bearer = (header: string | undefined): string | null => {
  * when authentication refused it, the bearer key it sent.
  */
 const accountOf = (request: FastifyRequest): string | null =>
-  (request.account as { key: string } | undefined)?.key.split(SCENARIO_SUFFIX)[0] ?? bearer(request.headers.authorization);
+  (request.account as { key: string } | undefined)?.key.split(SCENARIO_SUFFIX)[0] ??
+  bearer(request.headers.authorization);
 
 const isJsonType = (type: unknown) => typeof type === 'string' && /^application\/(?:[\w.+-]+\+)?json\b/i.test(type);
-const mediaType = (type: unknown) => (typeof type === 'string' && type ? type.split(';')[0]!.trim() : 'no content type');
+const mediaType = (type: unknown) =>
+  typeof type === 'string' && type ? type.split(';')[0]!.trim() : 'no content type';
 
 function captureJson(text: string): Captured {
   // Cheap length test first; count bytes only when the text could be over the limit.
-  if (text.length * 3 <= BODY_LIMIT_BYTES || Buffer.byteLength(text) <= BODY_LIMIT_BYTES) return { json: text, truncated: false };
+  if (text.length * 3 <= BODY_LIMIT_BYTES || Buffer.byteLength(text) <= BODY_LIMIT_BYTES)
+    return { json: text, truncated: false };
   return { json: Buffer.from(text).subarray(0, BODY_LIMIT_BYTES).toString(), truncated: true };
 }
 
@@ -125,21 +128,28 @@ function recordRequestBody(request: FastifyRequest): [Captured | Deferred, numbe
   const length = request.headers['content-length'];
   if (body === undefined || body === null) return [null, 0];
   const declared = length === undefined ? NaN : Number(length);
-  if (!Buffer.isBuffer(body) && typeof body === 'object' && declared <= BODY_LIMIT_BYTES && !(typeof type === 'string' && /^multipart\//i.test(type))) {
+  if (
+    !Buffer.isBuffer(body) &&
+    typeof body === 'object' &&
+    declared <= BODY_LIMIT_BYTES &&
+    !(typeof type === 'string' && /^multipart\//i.test(type))
+  ) {
     return [{ deferred: body, type, length }, declared];
   }
   const captured = captureRequestBody({ deferred: body, type, length });
   return [captured, capturedBytes(captured)];
 }
 
-const capturedBytes = (captured: Captured): number => (captured === null ? 0 : 'json' in captured ? captured.json.length : captured.summary.length);
+const capturedBytes = (captured: Captured): number =>
+  captured === null ? 0 : 'json' in captured ? captured.json.length : captured.summary.length;
 
 /** Header names and values, counted as characters (a cheap estimate of what the entry pins). */
 function headerBytes(headers: Record<string, string | string[] | undefined>): number {
   let bytes = 0;
   for (const name in headers) {
     const value = headers[name];
-    bytes += name.length + (typeof value === 'string' ? value.length : Array.isArray(value) ? value.join('').length : 0);
+    bytes +=
+      name.length + (typeof value === 'string' ? value.length : Array.isArray(value) ? value.join('').length : 0);
   }
   return bytes;
 }
@@ -162,7 +172,14 @@ function captureResponseBody(reply: FastifyReply, payload: unknown): Captured {
   if (typeof payload === 'string' && isJsonType(type)) return captureJson(payload);
   // Downloads and other non-JSON payloads: what and how big, never the bytes.
   const length = reply.getHeader('content-length');
-  const bytes = typeof payload === 'string' ? Buffer.byteLength(payload) : Buffer.isBuffer(payload) ? payload.length : length === undefined ? undefined : Number(length);
+  const bytes =
+    typeof payload === 'string'
+      ? Buffer.byteLength(payload)
+      : Buffer.isBuffer(payload)
+        ? payload.length
+        : length === undefined
+          ? undefined
+          : Number(length);
   return { summary: `(${mediaType(type)}, ${bytes === undefined ? 'streamed' : `${bytes} bytes`})` };
 }
 
@@ -170,7 +187,8 @@ function captureResponseBody(reply: FastifyReply, payload: unknown): Captured {
 function redact(body: unknown): unknown {
   if (body && typeof body === 'object' && !Array.isArray(body)) {
     const object = body as Record<string, unknown>;
-    if (object.object === 'webhook_endpoint' && typeof object.secret === 'string') return { ...object, secret: maskKey(object.secret) };
+    if (object.object === 'webhook_endpoint' && typeof object.secret === 'string')
+      return { ...object, secret: maskKey(object.secret) };
   }
   return body;
 }
@@ -259,11 +277,13 @@ const journaled = (url: string) => !url.startsWith(ADMIN) && !url.startsWith(CON
  */
 export function installJournal(app: FastifyInstance, options: InstallJournalOptions): Journal {
   const limit = options.limit ?? DEFAULT_JOURNAL_LIMIT;
-  if (!Number.isInteger(limit) || limit < 0) throw new Error(`journal limit must be a whole number (0 turns the journal off), got ${limit}.`);
+  if (!Number.isInteger(limit) || limit < 0)
+    throw new Error(`journal limit must be a whole number (0 turns the journal off), got ${limit}.`);
   // Off: no hooks at all, so the request path pays nothing for it.
   if (limit === 0) return { limit, size: 0, bytes: 0, maxBytes: 0, entries: () => [], clear: () => undefined };
   const maxBytes = options.maxBytes ?? DEFAULT_JOURNAL_MAX_BYTES;
-  if (!Number.isInteger(maxBytes) || maxBytes < 1) throw new Error(`journal byte budget must be a whole number of bytes of at least 1, got ${maxBytes}.`);
+  if (!Number.isInteger(maxBytes) || maxBytes < 1)
+    throw new Error(`journal byte budget must be a whole number of bytes of at least 1, got ${maxBytes}.`);
   const { now } = options;
   const ring = new Ring<Pending>(limit);
   let bytes = 0;
@@ -299,7 +319,8 @@ export function installJournal(app: FastifyInstance, options: InstallJournalOpti
   };
 
   app.addHook('onSend', (request, reply, payload, done) => {
-    if (journaled(request.url)) record(request, reply.statusCode, reply.elapsedTime, captureResponseBody(reply, payload));
+    if (journaled(request.url))
+      record(request, reply.statusCode, reply.elapsedTime, captureResponseBody(reply, payload));
     done(null, payload);
   });
 
@@ -324,7 +345,11 @@ export function installJournal(app: FastifyInstance, options: InstallJournalOpti
       for (const entry of ring.newest()) {
         if (out.length >= max) break;
         if (query.account !== undefined && entry.key !== query.account) continue;
-        const request = materialise(entry.requestBody !== null && 'deferred' in entry.requestBody ? captureRequestBody(entry.requestBody) : entry.requestBody);
+        const request = materialise(
+          entry.requestBody !== null && 'deferred' in entry.requestBody
+            ? captureRequestBody(entry.requestBody)
+            : entry.requestBody,
+        );
         out.push({
           id: entry.id,
           at: new Date(entry.atMs).toISOString(),
@@ -334,7 +359,10 @@ export function installJournal(app: FastifyInstance, options: InstallJournalOpti
           status: entry.status,
           duration_ms: entry.durationMs,
           request: { headers: maskedHeaders(entry), ...request },
-          response: entry.status === null ? { body: '(no response: the connection closed first)' } : materialise(entry.responseBody),
+          response:
+            entry.status === null
+              ? { body: '(no response: the connection closed first)' }
+              : materialise(entry.responseBody),
         });
       }
       return out;

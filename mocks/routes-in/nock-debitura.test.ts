@@ -9,7 +9,9 @@ import { loadBundledContract } from '../../kit/contract.js';
 import { TEST_NOW } from '../test-support.js';
 import { interceptDebitura, type CasaPayInterceptor } from './nock.js';
 
-const page = readDocsExamples().filter((e): e is Extract<DocsExample, { kind: 'http' }> => e.file.startsWith('debitura-') && e.kind === 'http');
+const page = readDocsExamples().filter(
+  (e): e is Extract<DocsExample, { kind: 'http' }> => e.file.startsWith('debitura-') && e.kind === 'http',
+);
 const customer = loadBundledContract('debitura-customer.json');
 const referral = loadBundledContract('debitura-referral.json');
 
@@ -53,17 +55,28 @@ describe("interceptDebitura: the docs page's requests to Debitura's own hosts", 
       const body = (await res.json()) as Record<string, any>;
       answers.push([example.name, res.status]);
       const onCustomer = example.request.url.startsWith('https://customer-api.debitura.com');
-      const op = (onCustomer ? customer : referral).match(example.request.method, new URL(example.request.url).pathname.replace('{caseId}', caseId || 'x'));
+      const op = (onCustomer ? customer : referral).match(
+        example.request.method,
+        new URL(example.request.url).pathname.replace('{caseId}', caseId || 'x'),
+      );
       expect(op, example.name).toBeDefined();
       const validate = (onCustomer ? customer : referral).responseValidator(op!.operationId, res.status);
       expect(validate && validate(body), `${example.name}: ${JSON.stringify(validate && validate.errors)}`).toBe(true);
-      if (example.name === 'mint a token') expect(body).toEqual({ accessToken: 'eyJhbGciOiJIUzI1NiIs...', tokenType: 'Bearer', expiresIn: 1800 });
+      if (example.name === 'mint a token')
+        expect(body).toEqual({ accessToken: 'eyJhbGciOiJIUzI1NiIs...', tokenType: 'Bearer', expiresIn: 1800 });
       if (example.name === 'submit a case') caseId = body.id;
-      if (example.name === 'upload a file to a case') expect(Object.keys(body).sort()).toEqual(['dateCreated', 'fileName', 'id']);
+      if (example.name === 'upload a file to a case')
+        expect(Object.keys(body).sort()).toEqual(['dateCreated', 'fileName', 'id']);
     }
-    expect(answers).toEqual([['mint a token', 200], ['submit a case', 200], ['upload a file to a case', 200]]);
+    expect(answers).toEqual([
+      ['mint a token', 200],
+      ['submit a case', 200],
+      ['upload a file to a case', 200],
+    ]);
     // The case is the partner's: its GET /cases lists it, attributed to the partnership.
-    const listed = (await (await fetch('https://referral-api.debitura.com/cases', { headers: { XApiKey: 'YOUR_API_KEY' } })).json()) as { cases: Array<{ id: string; attributedToPartner: boolean }> };
+    const listed = (await (
+      await fetch('https://referral-api.debitura.com/cases', { headers: { XApiKey: 'YOUR_API_KEY' } })
+    ).json()) as { cases: Array<{ id: string; attributedToPartner: boolean }> };
     expect(listed.cases.map((c) => [c.id, c.attributedToPartner])).toEqual([[caseId, true]]);
     expect(debitura.state('YOUR_API_KEY')?.debitura?.cases).toHaveLength(1);
     expect(debitura.received({ method: 'POST', path: '/debitura/customer/cases' })).toHaveLength(1);

@@ -29,7 +29,9 @@ function casesApi(apiKey: string) {
       return data.data;
     },
     async lookUp(reference: string) {
-      const { data, error, response } = await client.GET('/v1/collection_cases/ref/{reference}', { params: { path: { reference } } });
+      const { data, error, response } = await client.GET('/v1/collection_cases/ref/{reference}', {
+        params: { path: { reference } },
+      });
       return error ? { status: response.status, code: error.error.code } : { status: response.status, case: data };
     },
   };
@@ -39,7 +41,11 @@ describe('interceptCasaPay', () => {
   let casapay: CasaPayInterceptor;
   beforeAll(async () => {
     nock.disableNetConnect();
-    casapay = await interceptCasaPay({ seed: 'nock', clock: createClock({ start: TEST_NOW, frozen: true }), validateResponses: true });
+    casapay = await interceptCasaPay({
+      seed: 'nock',
+      clock: createClock({ start: TEST_NOW, frozen: true }),
+      validateResponses: true,
+    });
   });
   afterEach(() => casapay.reset());
   afterAll(async () => {
@@ -69,26 +75,56 @@ describe('interceptCasaPay', () => {
   });
 
   it.each([
-    ['fetch', async (path: string) => {
-      const res = await fetch(`${API}${path}`, { headers: { authorization: `Bearer ${KEY}` } });
-      return { status: res.status, body: await res.json(), requestId: res.headers.get('request-id') };
-    }],
-    ['node:https', (path: string) =>
-      new Promise<{ status: number; body: unknown; requestId: string | null }>((resolve, reject) => {
-        https.get(`${API}${path}`, { headers: { authorization: `Bearer ${KEY}` } }, (res) => {
-          let text = '';
-          res.setEncoding('utf8').on('data', (chunk) => (text += chunk)).on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text), requestId: (res.headers['request-id'] as string) ?? null }));
-        }).on('error', reject);
-      })],
-    ['axios', async (path: string) => {
-      const res = await axios.get(`${API}${path}`, { headers: { authorization: `Bearer ${KEY}` }, validateStatus: () => true });
-      return { status: res.status, body: res.data as unknown, requestId: (res.headers['request-id'] as string) ?? null };
-    }],
+    [
+      'fetch',
+      async (path: string) => {
+        const res = await fetch(`${API}${path}`, { headers: { authorization: `Bearer ${KEY}` } });
+        return { status: res.status, body: await res.json(), requestId: res.headers.get('request-id') };
+      },
+    ],
+    [
+      'node:https',
+      (path: string) =>
+        new Promise<{ status: number; body: unknown; requestId: string | null }>((resolve, reject) => {
+          https
+            .get(`${API}${path}`, { headers: { authorization: `Bearer ${KEY}` } }, (res) => {
+              let text = '';
+              res
+                .setEncoding('utf8')
+                .on('data', (chunk) => (text += chunk))
+                .on('end', () =>
+                  resolve({
+                    status: res.statusCode!,
+                    body: JSON.parse(text),
+                    requestId: (res.headers['request-id'] as string) ?? null,
+                  }),
+                );
+            })
+            .on('error', reject);
+        }),
+    ],
+    [
+      'axios',
+      async (path: string) => {
+        const res = await axios.get(`${API}${path}`, {
+          headers: { authorization: `Bearer ${KEY}` },
+          validateStatus: () => true,
+        });
+        return {
+          status: res.status,
+          body: res.data as unknown,
+          requestId: (res.headers['request-id'] as string) ?? null,
+        };
+      },
+    ],
   ])('answers %s', async (_client, get) => {
     const list = await get('/v1/collection_cases?limit=1');
     expect(list).toMatchObject({ status: 200, body: { object: 'list', data: [] } });
     expect(list.requestId).toMatch(/^req_/);
-    expect(await get('/v1/collection_cases/dc_missing')).toMatchObject({ status: 404, body: { error: { code: 'resource_not_found' } } });
+    expect(await get('/v1/collection_cases/dc_missing')).toMatchObject({
+      status: 404,
+      body: { error: { code: 'resource_not_found' } },
+    });
   });
 
   it('carries a binary upload and its download byte for byte', async () => {
@@ -98,11 +134,17 @@ describe('interceptCasaPay', () => {
     const form = new FormData();
     form.set('file', new Blob([bytes], { type: 'application/pdf' }), 'invoice.pdf');
     form.set('document_type', 'original_invoice');
-    const upload = await fetch(`${API}/v1/collection_cases/${id}/files`, { method: 'POST', headers: { authorization: `Bearer ${KEY}` }, body: form });
+    const upload = await fetch(`${API}/v1/collection_cases/${id}/files`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}` },
+      body: form,
+    });
     const file = (await upload.json()) as { id: string; size: number; sha256: string };
     expect(upload.status).toBe(201);
     expect(file).toMatchObject({ size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
-    const download = await fetch(`${API}/v1/collection_cases/${id}/files/${file.id}/contents`, { headers: { authorization: `Bearer ${KEY}` } });
+    const download = await fetch(`${API}/v1/collection_cases/${id}/files/${file.id}/contents`, {
+      headers: { authorization: `Bearer ${KEY}` },
+    });
     expect(Buffer.from(await download.arrayBuffer())).toEqual(bytes);
   });
 
@@ -112,10 +154,16 @@ describe('interceptCasaPay', () => {
     await api.submit({ ...QUICKSTART_CASE, amount_to_recover: 50000 });
     await api.list();
     expect(casapay.received({ method: 'POST', path: '/v1/collection_cases' })).toHaveLength(2);
-    const small = casapay.received({ method: 'POST', path: '/v1/collection_cases', body: { amount_to_recover: 50000 } });
+    const small = casapay.received({
+      method: 'POST',
+      path: '/v1/collection_cases',
+      body: { amount_to_recover: 50000 },
+    });
     expect(small.map((r) => r.status)).toEqual([201]);
     expect(casapay.received({ method: 'POST', body: { debtor: { name: 'Somebody Else' } } })).toEqual([]);
-    expect(casapay.received({ method: 'GET', path: '/v1/collection_cases' }).map((r) => r.url)).toEqual(['/v1/collection_cases']);
+    expect(casapay.received({ method: 'GET', path: '/v1/collection_cases' }).map((r) => r.url)).toEqual([
+      '/v1/collection_cases',
+    ]);
   });
 
   it('faults apply in-process too: Prefer: fail=503 answers 503, Prefer: drop=true resets the connection', async () => {
@@ -123,13 +171,22 @@ describe('interceptCasaPay', () => {
     const failed = await fetch(`${API}/v1/collection_cases`, { headers: { ...headers, prefer: 'fail=503' } });
     expect(failed.status).toBe(503);
     expect(failed.headers.get('x-mock-source')).toBe('fault');
-    await expect(fetch(`${API}/v1/collection_cases`, { headers: { ...headers, prefer: 'drop=true' } })).rejects.toThrow();
-    await expect(axios.get(`${API}/v1/collection_cases`, { headers: { ...headers, prefer: 'drop=true' } })).rejects.toMatchObject({ code: 'ECONNRESET' });
+    await expect(
+      fetch(`${API}/v1/collection_cases`, { headers: { ...headers, prefer: 'drop=true' } }),
+    ).rejects.toThrow();
+    await expect(
+      axios.get(`${API}/v1/collection_cases`, { headers: { ...headers, prefer: 'drop=true' } }),
+    ).rejects.toMatchObject({ code: 'ECONNRESET' });
   });
 
   it('advances the clock: the demand letter is sent a day after the case became active', async () => {
     const { id } = await casesApi(KEY).submit(QUICKSTART_CASE);
-    const timeline = async () => ((await (await fetch(`${API}/v1/collection_cases/${id}/timeline`, { headers: { authorization: `Bearer ${KEY}` } })).json()) as { data: { type: string }[] }).data.map((e) => e.type);
+    const timeline = async () =>
+      (
+        (await (
+          await fetch(`${API}/v1/collection_cases/${id}/timeline`, { headers: { authorization: `Bearer ${KEY}` } })
+        ).json()) as { data: { type: string }[] }
+      ).data.map((e) => e.type);
     expect(await timeline()).not.toContain('demand_letter_sent');
     casapay.advance(2 * 86_400);
     expect(await timeline()).toContain('demand_letter_sent');
@@ -140,9 +197,13 @@ describe('restore()', () => {
   it('stops intercepting: the next request goes to the (shut) network', async () => {
     nock.disableNetConnect();
     const casapay = await interceptCasaPay();
-    expect((await fetch(`${API}/v1/collection_cases`, { headers: { authorization: `Bearer ${KEY}` } })).status).toBe(200);
+    expect((await fetch(`${API}/v1/collection_cases`, { headers: { authorization: `Bearer ${KEY}` } })).status).toBe(
+      200,
+    );
     await casapay.restore();
-    await expect(fetch(`${API}/v1/collection_cases`, { headers: { authorization: `Bearer ${KEY}` } })).rejects.toThrow();
+    await expect(
+      fetch(`${API}/v1/collection_cases`, { headers: { authorization: `Bearer ${KEY}` } }),
+    ).rejects.toThrow();
     nock.enableNetConnect();
   });
 });
@@ -152,7 +213,13 @@ describe('one engine, two routes', () => {
   let casapay: CasaPayInterceptor;
   beforeAll(async () => {
     server = await startMock({ seed: 'same' });
-    casapay = await interceptCasaPay({ seed: 'same', clock: createClock({ start: TEST_NOW, frozen: true }), logLevel: 'silent', validateResponses: true, webhookRetryDelaysMs: [20, 40] });
+    casapay = await interceptCasaPay({
+      seed: 'same',
+      clock: createClock({ start: TEST_NOW, frozen: true }),
+      logLevel: 'silent',
+      validateResponses: true,
+      webhookRetryDelaysMs: [20, 40],
+    });
   });
   afterAll(async () => {
     await casapay.restore();
@@ -161,10 +228,26 @@ describe('one engine, two routes', () => {
 
   it('the same requests give the same statuses and bodies in-process and over HTTP', async () => {
     const sequence: Array<[string, string, unknown?]> = [
-      ['POST', '/v1/collection_case_previews', { amount_to_recover: 360000, currency: 'eur', due_date: '2024-11-01', debtor: { type: 'private', name: 'John Smith', country: 'DE' } }],
+      [
+        'POST',
+        '/v1/collection_case_previews',
+        {
+          amount_to_recover: 360000,
+          currency: 'eur',
+          due_date: '2024-11-01',
+          debtor: { type: 'private', name: 'John Smith', country: 'DE' },
+        },
+      ],
       ['POST', '/v1/collection_cases', QUICKSTART_CASE],
       ['GET', '/v1/collection_cases?status=active'],
-      ['POST', '/v1/collection_cases', { ...QUICKSTART_CASE, debtor: { ...QUICKSTART_CASE.debtor, address: { ...QUICKSTART_CASE.debtor.address, country: 'AU' } } }],
+      [
+        'POST',
+        '/v1/collection_cases',
+        {
+          ...QUICKSTART_CASE,
+          debtor: { ...QUICKSTART_CASE.debtor, address: { ...QUICKSTART_CASE.debtor.address, country: 'AU' } },
+        },
+      ],
       ['POST', '/v1/collection_cases', { ...QUICKSTART_CASE, currency: 'xx' }],
       ['GET', '/v1/events?limit=5'],
       ['GET', '/v1/collection_cases/dc_missing'],
@@ -189,10 +272,18 @@ describe('one engine, two routes', () => {
 
   it('POST /__admin/journal/find answers what received() answers', async () => {
     const pattern = { method: 'POST', path: '/v1/collection_cases', body: { currency: 'eur' } };
-    const res = await fetch(`${server.url}/__admin/journal/find`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(pattern) });
-    const overHttp = ((await res.json()) as { data: Array<{ url: string; status: number; request: { body: unknown } }> }).data;
+    const res = await fetch(`${server.url}/__admin/journal/find`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(pattern),
+    });
+    const overHttp = (
+      (await res.json()) as { data: Array<{ url: string; status: number; request: { body: unknown } }> }
+    ).data;
     const inProcess = casapay.received(pattern);
-    expect(overHttp.map((r) => [r.url, r.status, r.request.body])).toEqual(inProcess.map((r) => [r.url, r.status, r.request.body]));
+    expect(overHttp.map((r) => [r.url, r.status, r.request.body])).toEqual(
+      inProcess.map((r) => [r.url, r.status, r.request.body]),
+    );
     expect(overHttp.map((r) => r.status)).toEqual([201, 422]);
   });
 });

@@ -19,7 +19,8 @@ import type { dumpDebitura } from '../apis/debitura/state.js';
 import { CUSTOMER_PREFIX, partnerAccount, REFERRAL_PREFIX } from '../apis/debitura/module.js';
 
 /** What `state()` shows: the account's dump, CasaPay's collections (every account has them) and Debitura's world when it has one. */
-export type MockState = ReturnType<typeof dumpAccount> & ReturnType<typeof dumpCasaPay> & { debitura?: ReturnType<typeof dumpDebitura> };
+export type MockState = ReturnType<typeof dumpAccount> &
+  ReturnType<typeof dumpCasaPay> & { debitura?: ReturnType<typeof dumpDebitura> };
 
 // Loaded after checking its version (./peer.ts): a missing or unsupported nock fails the import
 // naming the package and the version to install.
@@ -107,26 +108,55 @@ export async function interceptCasaPay(options: InterceptOptions = {}): Promise<
  * await debitura.restore();
  */
 export async function interceptDebitura(options: DebituraInterceptOptions = {}): Promise<CasaPayInterceptor> {
-  const { referralUrl = 'https://referral-api.debitura.com', customerUrl = 'https://customer-api.debitura.com', ...engineOptions } = options;
+  const {
+    referralUrl = 'https://referral-api.debitura.com',
+    customerUrl = 'https://customer-api.debitura.com',
+    ...engineOptions
+  } = options;
   // state() and reset() take the partner's XApiKey; its account is kept as `debitura:<key>`.
-  return intercept([[new URL(referralUrl).origin, REFERRAL_PREFIX], [new URL(customerUrl).origin, CUSTOMER_PREFIX]], engineOptions, partnerAccount);
+  return intercept(
+    [
+      [new URL(referralUrl).origin, REFERRAL_PREFIX],
+      [new URL(customerUrl).origin, CUSTOMER_PREFIX],
+    ],
+    engineOptions,
+    partnerAccount,
+  );
 }
 
 /** Intercepts each origin, answering its requests with the engine under the origin's prefix. */
-async function intercept(routes: Array<[origin: string, prefix: string]>, engineOptions: Omit<MockServerOptions, 'host' | 'port'>, accountOf: (key: string) => string): Promise<CasaPayInterceptor> {
+async function intercept(
+  routes: Array<[origin: string, prefix: string]>,
+  engineOptions: Omit<MockServerOptions, 'host' | 'port'>,
+  accountOf: (key: string) => string,
+): Promise<CasaPayInterceptor> {
   const clock = engineOptions.clock ?? createClock();
   const engine = await createMockEngine({ logLevel: 'silent', ...engineOptions, clock });
   const interceptors = routes.flatMap(([origin, prefix]) => {
     const scope = nock(origin).persist();
     return METHODS.map((method) => {
       const interceptor = scope.intercept(() => true, method);
-      interceptor.reply(async function (this: { req: { method: string; headers: Record<string, string | string[]> } }, uri: string, body: unknown) {
+      interceptor.reply(async function (
+        this: { req: { method: string; headers: Record<string, string | string[]> } },
+        uri: string,
+        body: unknown,
+      ) {
         const payload = requestBytes(body);
-        const res = await engine.app.inject({ method: this.req.method as 'GET', url: `${prefix}${uri}`, headers: this.req.headers, ...(payload ? { payload } : {}) });
+        const res = await engine.app.inject({
+          method: this.req.method as 'GET',
+          url: `${prefix}${uri}`,
+          headers: this.req.headers,
+          ...(payload ? { payload } : {}),
+        });
         // A fault dropped the connection (`Prefer: drop=true`, --drop-rate): the client sees a reset socket.
-        if (res.headers[DROPPED_HEADER]) throw Object.assign(new Error('socket hang up (the mock dropped the connection)'), { code: 'ECONNRESET' });
+        if (res.headers[DROPPED_HEADER])
+          throw Object.assign(new Error('socket hang up (the mock dropped the connection)'), { code: 'ECONNRESET' });
         // Hop-by-hop headers belong to the (absent) connection, not to the answer nock replays.
-        const headers = Object.fromEntries(Object.entries(res.headers).filter(([name]) => !['connection', 'keep-alive', 'transfer-encoding'].includes(name))) as Record<string, string | string[]>;
+        const headers = Object.fromEntries(
+          Object.entries(res.headers).filter(
+            ([name]) => !['connection', 'keep-alive', 'transfer-encoding'].includes(name),
+          ),
+        ) as Record<string, string | string[]>;
         return [res.statusCode, res.rawPayload, headers];
       });
       return interceptor;

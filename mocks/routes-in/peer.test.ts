@@ -10,26 +10,41 @@ import { installedVersion, loadPeer, NOCK, peerProblem, TESTCONTAINERS, type Pee
 
 describe('peerProblem', () => {
   it.each([
-    ['12.0.1', '20.19.0'], ['12.0.0', '20.19.0'], ['12.0.1', '24.11.0'], ['12.2.0', '22.22.0'], ['12.2.0', '24.11.0'],
-  ])('testcontainers %s on Node %s is fine', (version, node) => expect(peerProblem(TESTCONTAINERS, version, node)).toBeUndefined());
+    ['12.0.1', '20.19.0'],
+    ['12.0.0', '20.19.0'],
+    ['12.0.1', '24.11.0'],
+    ['12.2.0', '22.22.0'],
+    ['12.2.0', '24.11.0'],
+  ])('testcontainers %s on Node %s is fine', (version, node) =>
+    expect(peerProblem(TESTCONTAINERS, version, node)).toBeUndefined(),
+  );
 
-  it.each([['12.0.2'], ['12.0.4'], ['12.2.0']])('testcontainers %s on Node 20 is refused, naming Node 22 and the version to install', (version) => {
-    expect(peerProblem(TESTCONTAINERS, version, '20.19.0')).toBe(
-      `casapay-contract-kit/testcontainers: testcontainers ${version} needs Node 22 or later (it pulls undici 8), and this is Node 20.19.0; install the version the kit is tested with: npm install --save-dev testcontainers@12.0.1`,
+  it.each([['12.0.2'], ['12.0.4'], ['12.2.0']])(
+    'testcontainers %s on Node 20 is refused, naming Node 22 and the version to install',
+    (version) => {
+      expect(peerProblem(TESTCONTAINERS, version, '20.19.0')).toBe(
+        `casapay-contract-kit/testcontainers: testcontainers ${version} needs Node 22 or later (it pulls undici 8), and this is Node 20.19.0; install the version the kit is tested with: npm install --save-dev testcontainers@12.0.1`,
+      );
+    },
+  );
+
+  it.each([['11.14.0'], ['13.0.0']])('testcontainers %s is refused on any Node', (version) => {
+    expect(peerProblem(TESTCONTAINERS, version, '24.11.0')).toMatch(
+      new RegExp(`testcontainers ${version} is not supported.*npm install --save-dev testcontainers@12\\.0\\.1`),
     );
   });
 
-  it.each([['11.14.0'], ['13.0.0']])('testcontainers %s is refused on any Node', (version) => {
-    expect(peerProblem(TESTCONTAINERS, version, '24.11.0')).toMatch(new RegExp(`testcontainers ${version} is not supported.*npm install --save-dev testcontainers@12\\.0\\.1`));
-  });
-
   it('nock 15 is refused, nock 14 taken', () => {
-    expect(peerProblem(NOCK, '15.0.6', '24.11.0')).toMatch(/casapay-contract-kit\/nock: nock 15\.0\.6 is not supported.*npm install --save-dev nock@14\.0\.17/);
+    expect(peerProblem(NOCK, '15.0.6', '24.11.0')).toMatch(
+      /casapay-contract-kit\/nock: nock 15\.0\.6 is not supported.*npm install --save-dev nock@14\.0\.17/,
+    );
     expect(peerProblem(NOCK, '14.0.17', '20.19.0')).toBeUndefined();
   });
 
   it('a missing peer names the package and the command', () => {
-    expect(peerProblem(NOCK, undefined, '20.19.0')).toBe('casapay-contract-kit/nock needs the nock package, which is not installed: npm install --save-dev nock@14.0.17');
+    expect(peerProblem(NOCK, undefined, '20.19.0')).toBe(
+      'casapay-contract-kit/nock needs the nock package, which is not installed: npm install --save-dev nock@14.0.17',
+    );
   });
 
   it('installs what package.json tests with', () => {
@@ -45,7 +60,10 @@ describe('installedVersion and loadPeer', () => {
 
   it('reads the version an import from a folder would load, or undefined', () => {
     mkdirSync(path.join(dir, 'node_modules/testcontainers'), { recursive: true });
-    writeFileSync(path.join(dir, 'node_modules/testcontainers/package.json'), JSON.stringify({ name: 'testcontainers', version: '12.2.0', main: 'index.js' }));
+    writeFileSync(
+      path.join(dir, 'node_modules/testcontainers/package.json'),
+      JSON.stringify({ name: 'testcontainers', version: '12.2.0', main: 'index.js' }),
+    );
     const from = pathToFileURL(path.join(dir, 'app.js')).href;
     expect(installedVersion('testcontainers', from)).toBe('12.2.0');
     expect(installedVersion('nock', from)).toBeUndefined();
@@ -54,8 +72,15 @@ describe('installedVersion and loadPeer', () => {
   });
 
   it('loadPeer refuses a missing package with the install command, and loads an installed one', async () => {
-    const absent: Peer = { name: 'casapay-kit-no-such-peer', route: 'casapay-contract-kit/example', install: '1.2.3', unsuitable: () => undefined };
-    await expect(loadPeer(absent)).rejects.toThrow('casapay-contract-kit/example needs the casapay-kit-no-such-peer package, which is not installed: npm install --save-dev casapay-kit-no-such-peer@1.2.3');
+    const absent: Peer = {
+      name: 'casapay-kit-no-such-peer',
+      route: 'casapay-contract-kit/example',
+      install: '1.2.3',
+      unsuitable: () => undefined,
+    };
+    await expect(loadPeer(absent)).rejects.toThrow(
+      'casapay-contract-kit/example needs the casapay-kit-no-such-peer package, which is not installed: npm install --save-dev casapay-kit-no-such-peer@1.2.3',
+    );
     const loaded = await loadPeer<{ default: unknown }>(NOCK);
     expect(typeof loaded.default).toBe('function');
   });

@@ -31,7 +31,8 @@ export const NOCK: Peer = {
   name: 'nock',
   route: 'casapay-contract-kit/nock',
   install: '14.0.17',
-  unsuitable: (version) => (parse(version)[0] !== 14 ? `nock ${version} is not supported (the kit is built for nock 14)` : undefined),
+  unsuitable: (version) =>
+    parse(version)[0] !== 14 ? `nock ${version} is not supported (the kit is built for nock 14)` : undefined,
 };
 
 /**
@@ -43,8 +44,10 @@ export const TESTCONTAINERS: Peer = {
   route: 'casapay-contract-kit/testcontainers',
   install: '12.0.1',
   unsuitable(version, node) {
-    if (parse(version)[0] !== 12) return `testcontainers ${version} is not supported (the kit is built for testcontainers 12)`;
-    if (compare(version, '12.0.1') > 0 && parse(node)[0] < 22) return `testcontainers ${version} needs Node 22 or later (it pulls undici 8), and this is Node ${node}`;
+    if (parse(version)[0] !== 12)
+      return `testcontainers ${version} is not supported (the kit is built for testcontainers 12)`;
+    if (compare(version, '12.0.1') > 0 && parse(node)[0] < 22)
+      return `testcontainers ${version} needs Node 22 or later (it pulls undici 8), and this is Node ${node}`;
     return undefined;
   },
 };
@@ -64,7 +67,10 @@ export function installedVersion(name: string, from: string = import.meta.url): 
       let dir = path.dirname(require.resolve(name));
       for (;;) {
         try {
-          const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+          const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+            name?: string;
+            version?: string;
+          };
           if (pkg.name === name) return pkg.version;
         } catch {
           // no package.json at this level

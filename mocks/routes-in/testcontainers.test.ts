@@ -36,9 +36,17 @@ describe.skipIf(problem !== undefined)('CasaPayMockContainer (real Docker)', () 
     const hasBase = spawnSync('docker', ['image', 'inspect', BASE_IMAGE], { stdio: 'ignore' }).status === 0;
     if (!hasBase) execFileSync(path.join(repoRoot, 'docker/build-base-image.sh'), [BASE_IMAGE], { stdio: 'inherit' });
     // Host networking: the engine here has no bridge network (and npm ci in the build needs the registry).
-    execFileSync('docker', ['build', '--quiet', '--network', 'host', '--build-arg', `BASE_IMAGE=${BASE_IMAGE}`, '-t', IMAGE, repoRoot], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 600_000 });
+    execFileSync(
+      'docker',
+      ['build', '--quiet', '--network', 'host', '--build-arg', `BASE_IMAGE=${BASE_IMAGE}`, '-t', IMAGE, repoRoot],
+      { stdio: ['ignore', 'ignore', 'inherit'], timeout: 600_000 },
+    );
     // #region readme:testcontainers
-    mock = await new CasaPayMockContainer(IMAGE).withHostNetwork().withScenario('paid-in-full').withSeed('containers').start();
+    mock = await new CasaPayMockContainer(IMAGE)
+      .withHostNetwork()
+      .withScenario('paid-in-full')
+      .withSeed('containers')
+      .start();
     // #endregion
   }, 660_000);
 
@@ -48,7 +56,8 @@ describe.skipIf(problem !== undefined)('CasaPayMockContainer (real Docker)', () 
 
   it('passes an admin token through: one made for it, in the container’s environment', async () => {
     expect(mock.getAdminToken()).toMatch(/^adm_[A-Za-z0-9_-]{32}$/);
-    const env = JSON.parse(execFileSync('docker', ['inspect', mock.getId()], { encoding: 'utf8' }))[0].Config.Env as string[];
+    const env = JSON.parse(execFileSync('docker', ['inspect', mock.getId()], { encoding: 'utf8' }))[0].Config
+      .Env as string[];
     expect(env).toContain(`CASAPAY_MOCK_ADMIN_TOKEN=${mock.getAdminToken()}`);
   });
 
@@ -65,9 +74,16 @@ describe.skipIf(problem !== undefined)('CasaPayMockContainer (real Docker)', () 
     expect(fromContainer.response.status).toBe(200);
     expect(fromContainer.data!.data.length).toBeGreaterThan(0);
 
-    const inProcess = await interceptCasaPay({ baseUrl: 'https://in-process.casapay.test', scenario: 'paid-in-full', seed: 'containers', clock: createClock() });
+    const inProcess = await interceptCasaPay({
+      baseUrl: 'https://in-process.casapay.test',
+      scenario: 'paid-in-full',
+      seed: 'containers',
+      clock: createClock(),
+    });
     try {
-      const res = await fetch('https://in-process.casapay.test/v1/collection_cases', { headers: { authorization: `Bearer ${key}` } });
+      const res = await fetch('https://in-process.casapay.test/v1/collection_cases', {
+        headers: { authorization: `Bearer ${key}` },
+      });
       expect(await res.json()).toEqual(fromContainer.data);
     } finally {
       await inProcess.restore();
@@ -76,13 +92,22 @@ describe.skipIf(problem !== undefined)('CasaPayMockContainer (real Docker)', () 
 
   it("serves Debitura's two APIs under their prefixes: the docs' key mints, the token submits", async () => {
     const { referral, customer } = mock.getDebituraUrls();
-    const minted = await fetch(`${referral}/oauth/token`, { method: 'POST', headers: { XApiKey: 'YOUR_API_KEY', 'content-type': 'application/json' }, body: JSON.stringify({ externalTenantId: 'your-client-id' }) });
+    const minted = await fetch(`${referral}/oauth/token`, {
+      method: 'POST',
+      headers: { XApiKey: 'YOUR_API_KEY', 'content-type': 'application/json' },
+      body: JSON.stringify({ externalTenantId: 'your-client-id' }),
+    });
     expect(minted.status).toBe(200);
     const { accessToken } = (await minted.json()) as { accessToken: string };
     const submitted = await fetch(`${customer}/cases`, {
       method: 'POST',
       headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json-patch+json' },
-      body: JSON.stringify({ currencyCode: 'EUR', amountToRecover: 5000.0, date: '2025-06-01', debtor: { type: 'Company', name: 'Debtor GmbH', countryAlpha2: 'DE' } }),
+      body: JSON.stringify({
+        currencyCode: 'EUR',
+        amountToRecover: 5000.0,
+        date: '2025-06-01',
+        debtor: { type: 'Company', name: 'Debtor GmbH', countryAlpha2: 'DE' },
+      }),
     });
     expect(submitted.status).toBe(200);
   });
@@ -90,7 +115,12 @@ describe.skipIf(problem !== undefined)('CasaPayMockContainer (real Docker)', () 
   it('offers the admin routes: state, journal, reset', async () => {
     const key = 'sk_test_admin_route';
     await mock.client(key).POST('/v1/collection_case_previews', {
-      body: { amount_to_recover: 360000, currency: 'eur', due_date: '2024-11-01', debtor: { type: 'private', name: 'John Smith', country: 'DE' } },
+      body: {
+        amount_to_recover: 360000,
+        currency: 'eur',
+        due_date: '2024-11-01',
+        debtor: { type: 'private', name: 'John Smith', country: 'DE' },
+      },
     });
     const received = await mock.admin.received({ method: 'POST', path: '/v1/collection_case_previews', account: key });
     expect(received.map((r) => r.status)).toEqual([200]);

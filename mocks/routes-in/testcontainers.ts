@@ -18,12 +18,12 @@ import { loadPeer, TESTCONTAINERS } from './peer.js';
 
 // Loaded after checking the installed version fits this Node (./peer.ts): a missing or too new
 // testcontainers fails the import naming the package and the version to install.
-const { AbstractStartedContainer, GenericContainer, Wait } = await loadPeer<typeof import('testcontainers')>(TESTCONTAINERS);
+const { AbstractStartedContainer, GenericContainer, Wait } =
+  await loadPeer<typeof import('testcontainers')>(TESTCONTAINERS);
 
 /** The tag `docker build -t casapay-mock .` gives the image. */
 export const CASAPAY_MOCK_IMAGE = 'casapay-mock:latest';
 export const CASAPAY_MOCK_PORT = 4010;
-
 
 function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -134,19 +134,32 @@ export class StartedCasaPayMockContainer extends AbstractStartedContainer {
     // The admin token on every call, and the account's own key where the route is about one account
     // (what a shared mock asks for; a loopback one ignores both).
     const call = async (method: string, path: string, body?: unknown, apiKey?: string) => {
-      const headers: Record<string, string> = { [ADMIN_TOKEN_HEADER]: adminToken, ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) };
+      const headers: Record<string, string> = {
+        [ADMIN_TOKEN_HEADER]: adminToken,
+        ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+      };
       if (body !== undefined) headers['content-type'] = 'application/json';
-      const res = await fetch(`${baseUrl}/__admin${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      const res = await fetch(`${baseUrl}/__admin${path}`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
       const json = (await res.json()) as Record<string, unknown>;
       if (!res.ok) throw new Error(`${method} /__admin${path} answered ${res.status}: ${JSON.stringify(json)}`);
       return json;
     };
     this.admin = {
       health: async () => (await fetch(`${baseUrl}/__admin/health`)).ok,
-      state: async (apiKey) => (await call('GET', `/state?account=${encodeURIComponent(apiKey)}`, undefined, apiKey)) as unknown as ReturnType<typeof dumpAccount>,
-      reset: async (apiKey) => void (await call('POST', '/reset', apiKey === undefined ? {} : { account: apiKey }, apiKey)),
-      received: async (pattern = {}) => (await call('POST', '/journal/find', pattern, pattern.account)).data as JournalEntry[],
-      clock: async (change) => (await (change ? call('POST', '/clock', change) : call('GET', '/clock'))) as ReturnType<Clock['describe']>,
+      state: async (apiKey) =>
+        (await call('GET', `/state?account=${encodeURIComponent(apiKey)}`, undefined, apiKey)) as unknown as ReturnType<
+          typeof dumpAccount
+        >,
+      reset: async (apiKey) =>
+        void (await call('POST', '/reset', apiKey === undefined ? {} : { account: apiKey }, apiKey)),
+      received: async (pattern = {}) =>
+        (await call('POST', '/journal/find', pattern, pattern.account)).data as JournalEntry[],
+      clock: async (change) =>
+        (await (change ? call('POST', '/clock', change) : call('GET', '/clock'))) as ReturnType<Clock['describe']>,
     };
   }
 

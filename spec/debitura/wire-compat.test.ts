@@ -18,7 +18,9 @@ import { debituraCustomer, repoRoot } from '../support/load-spec.js';
 
 type Json = Record<string, any>;
 
-const publishedDocument: Json = JSON.parse(readFileSync(path.join(repoRoot, 'spec/debitura/published/customer-api.json'), 'utf8'));
+const publishedDocument: Json = JSON.parse(
+  readFileSync(path.join(repoRoot, 'spec/debitura/published/customer-api.json'), 'utf8'),
+);
 
 /**
  * The published 3.0 document as JSON Schema 2020-12 can read it: `nullable: true` becomes a type array
@@ -53,23 +55,32 @@ function toJsonSchema(document: Json): Json {
 
 const esc = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 const at = (document: Json, pointer: string): any =>
-  pointer.replace(/^#\//, '').split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~')).reduce<any>((node, key) => node?.[key], document);
+  pointer
+    .replace(/^#\//, '')
+    .split('/')
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce<any>((node, key) => node?.[key], document);
 const deref = (document: Json, node: any): any => {
   let current = node;
   while (current && typeof current.$ref === 'string') current = at(document, current.$ref);
   return current;
 };
 
-interface Example { where: string; value: unknown }
+interface Example {
+  where: string;
+  value: unknown;
+}
 
 /** The examples of a media type object: `example`, `examples.*.value`, and the `example` of the schema it references. */
 function mediaExamples(document: Json, media: Json | undefined, where: string, withSchemaExample: boolean): Example[] {
   if (!media) return [];
   const found: Example[] = [];
   if ('example' in media) found.push({ where: `${where} example`, value: media.example });
-  for (const [key, ex] of Object.entries<any>(media.examples ?? {})) found.push({ where: `${where} examples.${key}`, value: deref(document, ex).value });
+  for (const [key, ex] of Object.entries<any>(media.examples ?? {}))
+    found.push({ where: `${where} examples.${key}`, value: deref(document, ex).value });
   const schema = deref(document, media.schema);
-  if (withSchemaExample && schema && 'example' in schema) found.push({ where: `${where} schema example`, value: schema.example });
+  if (withSchemaExample && schema && 'example' in schema)
+    found.push({ where: `${where} schema example`, value: schema.example });
   return found;
 }
 
@@ -98,7 +109,8 @@ function generatedClientBody(document: Json, node: Json, base?: unknown): unknow
     }
     return body;
   }
-  if (schema.type === 'array') return Array.isArray(base) ? base : [generatedClientBody(document, schema.items ?? {}, undefined)];
+  if (schema.type === 'array')
+    return Array.isArray(base) ? base : [generatedClientBody(document, schema.items ?? {}, undefined)];
   if (schema.type === 'string' && SAMPLE_FORMATS[schema.format]) return SAMPLE_FORMATS[schema.format];
   if (base !== undefined && base !== null) return base;
   if ('example' in schema) return schema.example;
@@ -108,14 +120,21 @@ function generatedClientBody(document: Json, node: Json, base?: unknown): unknow
   return null;
 }
 
-const typesOf = (schema: Json): string[] => (schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type]);
+const typesOf = (schema: Json): string[] =>
+  schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
 
 /**
  * Every property our response schema describes exists in the published schema with a type the
  * published allows (`integer` within `number`; `null` only where the published is nullable).
  * Returns one line per difference.
  */
-function responseShapeProblems(ours: Json, oursSchema: Json, theirs: Json, theirsSchema: Json, where: string): string[] {
+function responseShapeProblems(
+  ours: Json,
+  oursSchema: Json,
+  theirs: Json,
+  theirsSchema: Json,
+  where: string,
+): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
   const walk = (a: Json, b: Json, at: string, bNullable: boolean): void => {
@@ -139,7 +158,11 @@ function responseShapeProblems(ours: Json, oursSchema: Json, theirs: Json, their
     for (const type of typesOf(a)) {
       if (type === 'null') {
         if (!nullable) problems.push(`${at}: ours may be null, the published is not nullable`);
-      } else if (theirTypes.length && !theirTypes.includes(type) && !(type === 'integer' && theirTypes.includes('number'))) {
+      } else if (
+        theirTypes.length &&
+        !theirTypes.includes(type) &&
+        !(type === 'integer' && theirTypes.includes('number'))
+      ) {
         problems.push(`${at}: ours is ${type}, the published is ${theirTypes.join('|')}`);
       }
     }
@@ -158,7 +181,10 @@ function responseShapeProblems(ours: Json, oursSchema: Json, theirs: Json, their
   return problems;
 }
 
-interface Checked { ok: boolean; problems: string[] }
+interface Checked {
+  ok: boolean;
+  problems: string[];
+}
 
 const converted = new WeakMap<Json, Contract>();
 /** The published document loaded as a contract, its `nullable` converted (once per document). */
@@ -174,12 +200,18 @@ function checkOperation(ours: Contract, raw: Json, op: OperationSpec): Checked {
   const published = publishedContract(raw);
   const theirItem = published.document.paths?.[op.path];
   const theirOp = theirItem?.[op.method];
-  if (!theirOp) return { ok: false, problems: [`${op.method.toUpperCase()} ${op.path} is not in the published contract`] };
+  if (!theirOp)
+    return { ok: false, problems: [`${op.method.toUpperCase()} ${op.path} is not in the published contract`] };
   const oursRaw = ours.document.paths[op.path][op.method];
 
   // Parameters: ours are among the published ones (same names, same places).
-  const theirParams = new Set([...(theirItem.parameters ?? []), ...(theirOp.parameters ?? [])].map((p: Json) => `${deref(published.document, p).in}:${deref(published.document, p).name}`));
-  for (const p of op.parameters) if (!theirParams.has(`${p.in}:${p.name}`)) problems.push(`parameter ${p.in} ${p.name} is not published`);
+  const theirParams = new Set(
+    [...(theirItem.parameters ?? []), ...(theirOp.parameters ?? [])].map(
+      (p: Json) => `${deref(published.document, p).in}:${deref(published.document, p).name}`,
+    ),
+  );
+  for (const p of op.parameters)
+    if (!theirParams.has(`${p.in}:${p.name}`)) problems.push(`parameter ${p.in} ${p.name} is not published`);
 
   // Requests.
   const theirBody = deref(published.document, theirOp.requestBody);
@@ -192,12 +224,23 @@ function checkOperation(ours: Contract, raw: Json, op: OperationSpec): Checked {
         continue;
       }
       const validate = ours.validator(pointer);
-      const base = Object.values<Json>(oursRaw.requestBody?.content ?? {}).flatMap((m) => mediaExamples(ours.document, m, '', false))[0]?.value;
+      const base = Object.values<Json>(oursRaw.requestBody?.content ?? {}).flatMap((m) =>
+        mediaExamples(ours.document, m, '', false),
+      )[0]?.value;
       const bodies = [
         ...mediaExamples(published.document, media, `published ${mediaType}`, true),
-        { where: `generated-client ${mediaType} body`, value: generatedClientBody(raw, at(raw, `#/paths/${esc(op.path)}/${op.method}`).requestBody.content[mediaType].schema, base) },
+        {
+          where: `generated-client ${mediaType} body`,
+          value: generatedClientBody(
+            raw,
+            at(raw, `#/paths/${esc(op.path)}/${op.method}`).requestBody.content[mediaType].schema,
+            base,
+          ),
+        },
       ];
-      for (const body of bodies) if (!validate(body.value)) problems.push(`${body.where} is refused by our request schema: ${describeErrors(validate.errors)}`);
+      for (const body of bodies)
+        if (!validate(body.value))
+          problems.push(`${body.where} is refused by our request schema: ${describeErrors(validate.errors)}`);
     }
   }
 
@@ -206,13 +249,21 @@ function checkOperation(ours: Contract, raw: Json, op: OperationSpec): Checked {
     const theirResponse = deref(published.document, theirOp.responses?.[status]);
     const theirMedia = theirResponse?.content?.['application/json'];
     if (!theirMedia?.schema) continue; // the published does not declare a JSON body for this status
-    const theirSchemaPointer = theirMedia.schema.$ref ?? `#/paths/${esc(op.path)}/${op.method}/responses/${status}/content/application~1json/schema`;
+    const theirSchemaPointer =
+      theirMedia.schema.$ref ??
+      `#/paths/${esc(op.path)}/${op.method}/responses/${status}/content/application~1json/schema`;
     const validate = published.validator(theirSchemaPointer);
     const ourMedia = deref(ours.document, response)?.content?.['application/json'];
     for (const example of mediaExamples(ours.document, ourMedia, `our ${status}`, false)) {
-      if (!validate(example.value)) problems.push(`${example.where} is refused by the published ${status} schema: ${describeErrors(validate.errors)}`);
+      if (!validate(example.value))
+        problems.push(
+          `${example.where} is refused by the published ${status} schema: ${describeErrors(validate.errors)}`,
+        );
     }
-    if (ourMedia?.schema) problems.push(...responseShapeProblems(ours.document, ourMedia.schema, raw, at(raw, theirSchemaPointer), `${status}`));
+    if (ourMedia?.schema)
+      problems.push(
+        ...responseShapeProblems(ours.document, ourMedia.schema, raw, at(raw, theirSchemaPointer), `${status}`),
+      );
   }
   return { ok: problems.length === 0, problems };
 }
@@ -220,35 +271,81 @@ function checkOperation(ours: Contract, raw: Json, op: OperationSpec): Checked {
 describe('our Customer API contract is wire-compatible with the published one', () => {
   it('covers every operation of ours (and there are 16)', () => {
     expect(debituraCustomer.operations.map((op) => op.operationId).sort()).toEqual(
-      ['advanceTestCase', 'createCase', 'createWebhook', 'deleteWebhook', 'fireTestWebhook', 'getCase', 'getPayment', 'getWebhook', 'listCaseFiles', 'listCases', 'listPayments', 'listWebhooks', 'previewCase', 'testWebhook', 'testWebhookColon', 'uploadCaseFile'].sort(),
+      [
+        'advanceTestCase',
+        'createCase',
+        'createWebhook',
+        'deleteWebhook',
+        'fireTestWebhook',
+        'getCase',
+        'getPayment',
+        'getWebhook',
+        'listCaseFiles',
+        'listCases',
+        'listPayments',
+        'listWebhooks',
+        'previewCase',
+        'testWebhook',
+        'testWebhookColon',
+        'uploadCaseFile',
+      ].sort(),
     );
   });
 
-  it.each(debituraCustomer.operations.map((op) => [`${op.operationId} (${op.method.toUpperCase()} ${op.path})`, op] as const))('%s', (_name, op) => {
+  it.each(
+    debituraCustomer.operations.map((op) => [`${op.operationId} (${op.method.toUpperCase()} ${op.path})`, op] as const),
+  )('%s', (_name, op) => {
     expect(checkOperation(debituraCustomer, publishedDocument, op).problems).toEqual([]);
   });
 
   it('a generated-client body carries every published property, the nullable ones as null', () => {
     const op = at(publishedDocument, '#/paths/~1cases/post');
     const body = generatedClientBody(publishedDocument, op.requestBody.content['application/json'].schema, {}) as Json;
-    expect(Object.keys(body).sort()).toEqual(Object.keys(at(publishedDocument, '#/components/schemas/Debitura.Web.ExternalApi.Contracts.V1.Cases.Requests.CreateCollectionCaseRequestApiViewModel').properties).sort());
-    expect(body).toMatchObject({ currencyCode: null, dueDate: null, returnUrl: null, date: '2025-06-01T00:00:00Z', debtor: { countryAlpha2: null, email: null } });
+    expect(Object.keys(body).sort()).toEqual(
+      Object.keys(
+        at(
+          publishedDocument,
+          '#/components/schemas/Debitura.Web.ExternalApi.Contracts.V1.Cases.Requests.CreateCollectionCaseRequestApiViewModel',
+        ).properties,
+      ).sort(),
+    );
+    expect(body).toMatchObject({
+      currencyCode: null,
+      dueDate: null,
+      returnUrl: null,
+      date: '2025-06-01T00:00:00Z',
+      debtor: { countryAlpha2: null, email: null },
+    });
   });
 
   it('our request schemas refuse unknown fields', () => {
-    const validate = debituraCustomer.validator(debituraCustomer.operationsById.get('createCase')!.requestBody!.content['application/json']!);
-    const base = { currencyCode: 'EUR', amountToRecover: 1, date: '2025-06-01', debtor: { type: 'Company', name: 'A', countryAlpha2: 'DE' } };
+    const validate = debituraCustomer.validator(
+      debituraCustomer.operationsById.get('createCase')!.requestBody!.content['application/json']!,
+    );
+    const base = {
+      currencyCode: 'EUR',
+      amountToRecover: 1,
+      date: '2025-06-01',
+      debtor: { type: 'Company', name: 'A', countryAlpha2: 'DE' },
+    };
     expect(validate(base), describeErrors(validate.errors)).toBe(true);
     expect(validate({ ...base, brandNew: 1 })).toBe(false);
     expect(validate({ ...base, debtor: { ...base.debtor, brandNew: 1 } })).toBe(false);
-    expect(validate({ ...base, date: '2025-06-01T00:00:00Z', dueDate: '2025-07-01T00:00:00+02:00' }), describeErrors(validate.errors)).toBe(true);
+    expect(
+      validate({ ...base, date: '2025-06-01T00:00:00Z', dueDate: '2025-07-01T00:00:00+02:00' }),
+      describeErrors(validate.errors),
+    ).toBe(true);
     expect(validate({ ...base, date: '01.06.2025' })).toBe(false);
   });
 });
 
 describe('the checks notice drift on either side', () => {
   const op = (contract: Contract, id: string) => contract.operationsById.get(id)!;
-  const problemsAfter = (mutateOurs: ((doc: Json) => void) | null, mutatePublished: ((doc: Json) => void) | null, id: string) => {
+  const problemsAfter = (
+    mutateOurs: ((doc: Json) => void) | null,
+    mutatePublished: ((doc: Json) => void) | null,
+    id: string,
+  ) => {
     const oursDoc = structuredClone(debituraCustomer.document);
     mutateOurs?.(oursDoc);
     const theirsDoc = structuredClone(publishedDocument);
@@ -259,35 +356,83 @@ describe('the checks notice drift on either side', () => {
   const createRequest = 'Debitura.Web.ExternalApi.Contracts.V1.Cases.Requests.CreateCollectionCaseRequestApiViewModel';
 
   it.each([
-    ['we rename a request property', (doc: Json) => {
-      const schema = doc.components.schemas.CreateCaseRequest;
-      schema.properties.label = schema.properties.tag;
-      delete schema.properties.tag;
-    }, null, 'createCase', /tag/],
-    ['we make a published-nullable request property non-nullable', (doc: Json) => {
-      doc.components.schemas.CreateCaseRequest.properties.comments.type = 'string';
-    }, null, 'createCase', /comments/],
-    ['we describe a response property Debitura does not publish', (doc: Json) => {
-      doc.components.schemas.Case.properties.brandNew = { type: 'string', description: 'x' };
-    }, null, 'getCase', /brandNew: not in the published schema/],
-    ['we change a response property type', (doc: Json) => {
-      doc.components.schemas.Case.properties.grossAmount = { type: 'string', description: 'x' };
-    }, null, 'getCase', /grossAmount: ours is string/],
-    ['we drop a published request media type', (doc: Json) => {
-      delete doc.paths['/cases'].post.requestBody.content['text/json'];
-    }, null, 'createCase', /text\/json/],
-    ['Debitura renames a response property', null, (doc: Json) => {
-      const schema = doc.components.schemas[invoice];
-      schema.properties.caseReference = schema.properties.reference;
-      delete schema.properties.reference;
-    }, 'getCase', /reference/],
-    ['Debitura adds a request property', null, (doc: Json) => {
-      doc.components.schemas[createRequest].properties.priority = { type: 'integer', format: 'int32' };
-    }, 'createCase', /priority/],
-    ['Debitura moves an operation', null, (doc: Json) => {
-      doc.paths['/payments'] = doc.paths['/Payments'];
-      delete doc.paths['/Payments'];
-    }, 'listPayments', /not in the published contract/],
+    [
+      'we rename a request property',
+      (doc: Json) => {
+        const schema = doc.components.schemas.CreateCaseRequest;
+        schema.properties.label = schema.properties.tag;
+        delete schema.properties.tag;
+      },
+      null,
+      'createCase',
+      /tag/,
+    ],
+    [
+      'we make a published-nullable request property non-nullable',
+      (doc: Json) => {
+        doc.components.schemas.CreateCaseRequest.properties.comments.type = 'string';
+      },
+      null,
+      'createCase',
+      /comments/,
+    ],
+    [
+      'we describe a response property Debitura does not publish',
+      (doc: Json) => {
+        doc.components.schemas.Case.properties.brandNew = { type: 'string', description: 'x' };
+      },
+      null,
+      'getCase',
+      /brandNew: not in the published schema/,
+    ],
+    [
+      'we change a response property type',
+      (doc: Json) => {
+        doc.components.schemas.Case.properties.grossAmount = { type: 'string', description: 'x' };
+      },
+      null,
+      'getCase',
+      /grossAmount: ours is string/,
+    ],
+    [
+      'we drop a published request media type',
+      (doc: Json) => {
+        delete doc.paths['/cases'].post.requestBody.content['text/json'];
+      },
+      null,
+      'createCase',
+      /text\/json/,
+    ],
+    [
+      'Debitura renames a response property',
+      null,
+      (doc: Json) => {
+        const schema = doc.components.schemas[invoice];
+        schema.properties.caseReference = schema.properties.reference;
+        delete schema.properties.reference;
+      },
+      'getCase',
+      /reference/,
+    ],
+    [
+      'Debitura adds a request property',
+      null,
+      (doc: Json) => {
+        doc.components.schemas[createRequest].properties.priority = { type: 'integer', format: 'int32' };
+      },
+      'createCase',
+      /priority/,
+    ],
+    [
+      'Debitura moves an operation',
+      null,
+      (doc: Json) => {
+        doc.paths['/payments'] = doc.paths['/Payments'];
+        delete doc.paths['/Payments'];
+      },
+      'listPayments',
+      /not in the published contract/,
+    ],
   ] as const)('when %s', (_name, mutateOurs, mutatePublished, id, pattern) => {
     const problems = problemsAfter(mutateOurs, mutatePublished, id);
     expect(problems.length, 'a drift the check should report').toBeGreaterThan(0);

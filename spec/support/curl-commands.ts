@@ -53,7 +53,13 @@ export function extractCurls(file: string, text: string): CurlCommand[] {
   for (const match of text.matchAll(/(^|[^\w])curl /g)) {
     const start = match.index! + match[0].length;
     const words = readWords(text, start);
-    const curl: CurlCommand = { file, line: text.slice(0, start).split('\n').length, method: 'GET', url: '', headers: {} };
+    const curl: CurlCommand = {
+      file,
+      line: text.slice(0, start).split('\n').length,
+      method: 'GET',
+      url: '',
+      headers: {},
+    };
     for (let i = 0; i < words.length; i++) {
       const w = words[i]!;
       if (w === '-H') {

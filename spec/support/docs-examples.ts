@@ -47,7 +47,14 @@ export function parseHttpRequest(text: string): HttpRequest {
   return { method: method!, url, headers, ...(body ? { body } : {}) };
 }
 
-type RawExample = { name: string; curl?: string; http?: string; response?: unknown; object?: unknown; elided?: boolean };
+type RawExample = {
+  name: string;
+  curl?: string;
+  http?: string;
+  response?: unknown;
+  object?: unknown;
+  elided?: boolean;
+};
 
 export function readDocsExamples(dir = docsExamplesDir): DocsExample[] {
   return readdirSync(dir)
@@ -62,7 +69,8 @@ export function readDocsExamples(dir = docsExamplesDir): DocsExample[] {
           if (curls.length !== 1) throw new Error(`${base.key}: expected one curl command, found ${curls.length}`);
           return { ...base, kind: 'curl', text: raw.curl, request: curls[0]! };
         }
-        if (raw.http !== undefined) return { ...base, kind: 'http', text: raw.http, request: parseHttpRequest(raw.http) };
+        if (raw.http !== undefined)
+          return { ...base, kind: 'http', text: raw.http, request: parseHttpRequest(raw.http) };
         if ('response' in raw) return { ...base, kind: 'response', value: raw.response, elided: raw.elided === true };
         if ('object' in raw) return { ...base, kind: 'object', value: raw.object, elided: raw.elided === true };
         throw new Error(`${base.key}: an example is one of curl, http, response or object`);

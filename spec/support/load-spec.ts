@@ -7,7 +7,8 @@ import { repoRoot } from './repo-root.js';
 
 export { repoRoot };
 
-const bundled = (name: string) => JSON.parse(readFileSync(path.join(repoRoot, 'generated', name), 'utf8')) as Record<string, any>;
+const bundled = (name: string) =>
+  JSON.parse(readFileSync(path.join(repoRoot, 'generated', name), 'utf8')) as Record<string, any>;
 
 export const casapay: Contract = loadContract();
 export const debituraCustomer: Contract = loadContract(bundled('debitura-customer.json'));

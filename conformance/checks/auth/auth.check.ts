@@ -5,8 +5,17 @@ import { capability } from '../../support/capability.js';
 import { ContractViolation, apiClient, type ApiClient } from '../../support/client.js';
 import { contract } from '../../support/contract.js';
 import {
-  accountClock, caseParams, createCase, eligibleCountries, expectError, expectNoProblems, listAll, primaryAccount,
-  type Account, type CollectionCase, type GuaranteePolicy,
+  accountClock,
+  caseParams,
+  createCase,
+  eligibleCountries,
+  expectError,
+  expectNoProblems,
+  listAll,
+  primaryAccount,
+  type Account,
+  type CollectionCase,
+  type GuaranteePolicy,
 } from '../../support/fixtures.js';
 import { target } from '../../support/target.js';
 
@@ -35,9 +44,21 @@ capability('auth', 'authentication and account isolation', () => {
   it.each(unauthenticated)('%s → 401 authentication_error on list, retrieve and create', async (_name, make) => {
     const api = typeof make === 'function' ? make() : make;
     const { now } = await accountClock(a);
-    expectError(await api.GET('/v1/collection_cases', {}), { status: 401, type: 'authentication_error', code: ['api_key_missing', 'api_key_invalid'] }, 'list');
-    expectError(await api.GET('/v1/collection_cases/{id}', { params: { path: { id: created.id } } }), { status: 401, type: 'authentication_error' }, 'retrieve');
-    expectError(await api.POST('/v1/collection_cases', { body: caseParams(now) }), { status: 401, type: 'authentication_error' }, 'create');
+    expectError(
+      await api.GET('/v1/collection_cases', {}),
+      { status: 401, type: 'authentication_error', code: ['api_key_missing', 'api_key_invalid'] },
+      'list',
+    );
+    expectError(
+      await api.GET('/v1/collection_cases/{id}', { params: { path: { id: created.id } } }),
+      { status: 401, type: 'authentication_error' },
+      'retrieve',
+    );
+    expectError(
+      await api.POST('/v1/collection_cases', { body: caseParams(now) }),
+      { status: 401, type: 'authentication_error' },
+      'create',
+    );
     expectError(await api.GET('/v1/events', {}), { status: 401, type: 'authentication_error' }, 'events');
   });
 
@@ -45,44 +66,104 @@ capability('auth', 'authentication and account isolation', () => {
     const anonymous = apiClient({ apiKey: null });
     const problems: string[] = [];
     for (const op of contract().operations.filter((o) => !o.path.startsWith('/v1/test_helpers/'))) {
-      const path = Object.fromEntries(op.parameters.filter((p) => p.in === 'path').map((p) => [p.name, 'doesnotexist0']));
+      const path = Object.fromEntries(
+        op.parameters.filter((p) => p.in === 'path').map((p) => [p.name, 'doesnotexist0']),
+      );
       const json = op.requestBody?.content['application/json'] !== undefined;
       try {
-        const result = await (anonymous.request as any)(op.method, op.path, { params: { path }, ...(json ? { body: {} } : {}) });
-        if (result.response.status !== 401 || result.error?.error?.type !== 'authentication_error') problems.push(`${op.operationId} (${op.method.toUpperCase()} ${op.path}) → ${result.response.status} ${result.error?.error?.type ?? ''}`);
+        const result = await (anonymous.request as any)(op.method, op.path, {
+          params: { path },
+          ...(json ? { body: {} } : {}),
+        });
+        if (result.response.status !== 401 || result.error?.error?.type !== 'authentication_error')
+          problems.push(
+            `${op.operationId} (${op.method.toUpperCase()} ${op.path}) → ${result.response.status} ${result.error?.error?.type ?? ''}`,
+          );
       } catch (err) {
         if (err instanceof ContractViolation) problems.push(`${op.operationId} → ${err.message}`);
         else throw err;
       }
     }
-    expectNoProblems(problems, 'every operation must refuse a request without an API key with 401 authentication_error');
+    expectNoProblems(
+      problems,
+      'every operation must refuse a request without an API key with 401 authentication_error',
+    );
   });
 
   it('no key says api_key_missing; a bad key says api_key_invalid', async () => {
-    expectError(await apiClient({ apiKey: null }).GET('/v1/guarantee_policies', {}), { status: 401, code: 'api_key_missing' }, 'missing');
-    expectError(await apiClient({ authorization: 'Bearer nope' }).GET('/v1/guarantee_policies', {}), { status: 401, code: 'api_key_invalid' }, 'invalid');
+    expectError(
+      await apiClient({ apiKey: null }).GET('/v1/guarantee_policies', {}),
+      { status: 401, code: 'api_key_missing' },
+      'missing',
+    );
+    expectError(
+      await apiClient({ authorization: 'Bearer nope' }).GET('/v1/guarantee_policies', {}),
+      { status: 401, code: 'api_key_invalid' },
+      'invalid',
+    );
   });
 
   it('a case of key A is 404 for key B (by id, by reference, timeline, files)', async () => {
-    expectError(await b.api.GET('/v1/collection_cases/{id}', { params: { path: { id: created.id } } }), { status: 404, code: 'resource_not_found' }, 'by id');
-    expectError(await b.api.GET('/v1/collection_cases/ref/{reference}', { params: { path: { reference: created.reference } } }), { status: 404, code: 'resource_not_found' }, 'by reference');
-    expectError(await b.api.GET('/v1/collection_cases/{id}/timeline', { params: { path: { id: created.id } } }), { status: 404, code: 'resource_not_found' }, 'timeline');
-    expectError(await b.api.GET('/v1/collection_cases/{id}/files', { params: { path: { id: created.id } } }), { status: 404, code: 'resource_not_found' }, 'files');
+    expectError(
+      await b.api.GET('/v1/collection_cases/{id}', { params: { path: { id: created.id } } }),
+      { status: 404, code: 'resource_not_found' },
+      'by id',
+    );
+    expectError(
+      await b.api.GET('/v1/collection_cases/ref/{reference}', { params: { path: { reference: created.reference } } }),
+      { status: 404, code: 'resource_not_found' },
+      'by reference',
+    );
+    expectError(
+      await b.api.GET('/v1/collection_cases/{id}/timeline', { params: { path: { id: created.id } } }),
+      { status: 404, code: 'resource_not_found' },
+      'timeline',
+    );
+    expectError(
+      await b.api.GET('/v1/collection_cases/{id}/files', { params: { path: { id: created.id } } }),
+      { status: 404, code: 'resource_not_found' },
+      'files',
+    );
   });
 
   it("key A's case and policy are absent from key B's lists", async () => {
     const cases = await listAll<CollectionCase>(b, '/v1/collection_cases');
-    expect(cases.map((c) => c.id), "B's case list").not.toContain(created.id);
+    expect(
+      cases.map((c) => c.id),
+      "B's case list",
+    ).not.toContain(created.id);
     const policies = await listAll<GuaranteePolicy>(b, '/v1/guarantee_policies');
-    expect(policies.map((p) => p.id), "B's policy list").not.toContain(policy.id);
+    expect(
+      policies.map((p) => p.id),
+      "B's policy list",
+    ).not.toContain(policy.id);
     const events = await listAll<{ id: string; data: { object: { id?: string } } }>(b, '/v1/events');
-    expect(events.filter((e) => e.data.object.id === created.id), "B's events").toEqual([]);
+    expect(
+      events.filter((e) => e.data.object.id === created.id),
+      "B's events",
+    ).toEqual([]);
   });
 
   it("key B cannot use key A's objects (a guarantee under A's policy is 404)", async () => {
-    expectError(await b.api.GET('/v1/guarantee_policies/{id}', { params: { path: { id: policy.id } } }), { status: 404, code: 'resource_not_found' }, 'retrieve policy');
+    expectError(
+      await b.api.GET('/v1/guarantee_policies/{id}', { params: { path: { id: policy.id } } }),
+      { status: 404, code: 'resource_not_found' },
+      'retrieve policy',
+    );
     const { now } = await accountClock(a);
-    const result = await b.api.POST('/v1/guarantees', { body: { policy: policy.id, tenant: 'cus_b', coverage_amount: 1000, currency: 'eur', start_date: now - 86_400, end_date: now + 86_400 * 30 } });
-    expect([404, 400], `a guarantee under another account's policy is refused (got ${result.response.status})`).toContain(result.response.status);
+    const result = await b.api.POST('/v1/guarantees', {
+      body: {
+        policy: policy.id,
+        tenant: 'cus_b',
+        coverage_amount: 1000,
+        currency: 'eur',
+        start_date: now - 86_400,
+        end_date: now + 86_400 * 30,
+      },
+    });
+    expect(
+      [404, 400],
+      `a guarantee under another account's policy is refused (got ${result.response.status})`,
+    ).toContain(result.response.status);
   });
 });

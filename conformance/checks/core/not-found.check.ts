@@ -16,7 +16,14 @@ const BODIES: Record<string, unknown> = {
   createEventWebhookDelivery: { webhook_endpoint: 'we_doesnotexist' },
 };
 
-const operations = () => contract().operations.filter((op) => op.path.includes('{') && !op.path.startsWith('/v1/test_helpers/') && '404' in op.responses && op.operationId !== 'uploadCaseFile');
+const operations = () =>
+  contract().operations.filter(
+    (op) =>
+      op.path.includes('{') &&
+      !op.path.startsWith('/v1/test_helpers/') &&
+      '404' in op.responses &&
+      op.operationId !== 'uploadCaseFile',
+  );
 
 capability('core', 'unknown ids on every operation', () => {
   let account: Account;
@@ -30,12 +37,21 @@ capability('core', 'unknown ids on every operation', () => {
     const ops = operations();
     expect(ops.length, 'operations with ids in their path').toBeGreaterThan(10);
     for (const op of ops) {
-      const path = Object.fromEntries(op.parameters.filter((p) => p.in === 'path').map((p) => [p.name, `${p.name === 'reference' ? 'ZZ' : ''}doesnotexist0`]));
+      const path = Object.fromEntries(
+        op.parameters
+          .filter((p) => p.in === 'path')
+          .map((p) => [p.name, `${p.name === 'reference' ? 'ZZ' : ''}doesnotexist0`]),
+      );
       try {
-        const result = await (account.api.request as any)(op.method, op.path, { params: { path }, ...(op.operationId in BODIES ? { body: BODIES[op.operationId] } : {}) });
+        const result = await (account.api.request as any)(op.method, op.path, {
+          params: { path },
+          ...(op.operationId in BODIES ? { body: BODIES[op.operationId] } : {}),
+        });
         const error = result.error?.error;
-        if (result.response.status !== 404) problems.push(`${op.operationId} (${op.method.toUpperCase()} ${op.path}) → ${result.response.status}`);
-        else if (error?.code !== 'resource_not_found') problems.push(`${op.operationId} → 404 with code ${error?.code}`);
+        if (result.response.status !== 404)
+          problems.push(`${op.operationId} (${op.method.toUpperCase()} ${op.path}) → ${result.response.status}`);
+        else if (error?.code !== 'resource_not_found')
+          problems.push(`${op.operationId} → 404 with code ${error?.code}`);
       } catch (err) {
         if (err instanceof ContractViolation) problems.push(`${op.operationId} → ${err.message}`);
         else throw err;

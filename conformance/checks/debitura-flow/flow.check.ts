@@ -6,8 +6,21 @@
 import { beforeAll, expect, it } from 'vitest';
 import { capability, needs } from '../../support/capability.js';
 import {
-  caseBody, clientBody, customerClient, customerSession, expectRefusal, freshPartner, freshTenant, mintToken, noClockReason, partnerCases, shiftClock,
-  type ClientResult, type CustomerClient, type DebituraCase, type Partner,
+  caseBody,
+  clientBody,
+  customerClient,
+  customerSession,
+  expectRefusal,
+  freshPartner,
+  freshTenant,
+  mintToken,
+  noClockReason,
+  partnerCases,
+  shiftClock,
+  type ClientResult,
+  type CustomerClient,
+  type DebituraCase,
+  type Partner,
 } from '../../support/debitura.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -54,7 +67,10 @@ capability('debitura-flow', 'the two-API flow', () => {
     expect(response.status, 'POST /oauth/token').toBe(200);
     expect(data!.tokenType, 'tokenType').toBe('Bearer');
     expect(data!.expiresIn, 'expiresIn (seconds)').toBe(1800);
-    expect(typeof data!.accessToken === 'string' && data!.accessToken.length > 0, 'accessToken is a non-empty string').toBe(true);
+    expect(
+      typeof data!.accessToken === 'string' && data!.accessToken.length > 0,
+      'accessToken is a non-empty string',
+    ).toBe(true);
     token = data!.accessToken!;
     customer = customerClient(`Bearer ${token}`);
   });
@@ -69,12 +85,14 @@ capability('debitura-flow', 'the two-API flow', () => {
     expect(submitted.grossAmount, 'grossAmount = amountToRecover').toBe(body.amountToRecover);
     expect(submitted.creditorReference, 'creditorReference as sent').toBe(body.creditorReference);
     if (status === 202) {
-      expect(submitted.lifecycle, 'an unsigned client\'s case waits in PendingContractSigning').toBe('PendingContractSigning');
+      expect(submitted.lifecycle, "an unsigned client's case waits in PendingContractSigning").toBe(
+        'PendingContractSigning',
+      );
       expect(submitted.signingHandoff?.combinedSigningUrl, 'signingHandoff.combinedSigningUrl').toMatch(/^https?:\/\//);
     }
   });
 
-  it('without allowPendingContracts an unsigned client\'s case is 422 with PendingContractSigning among businessErrors', async (ctx) => {
+  it("without allowPendingContracts an unsigned client's case is 422 with PendingContractSigning among businessErrors", async (ctx) => {
     needs(ctx, token, 'the token of "mints a token"');
     ctx.skip(status !== 202, 'the target onboarded the client as Completed (201): nothing is pending');
     const { error, response } = await customer.POST('/cases', { body: caseBody({ allowPendingContracts: false }) });
@@ -87,7 +105,10 @@ capability('debitura-flow', 'the two-API flow', () => {
     needs(ctx, submitted, 'the case of "submits a case"');
     const cases = await partnerCases(partner, tenant);
     const found = cases.filter((c) => c.id === submitted!.id);
-    expect(found.length, `the case ${submitted!.id} in the partner's GET /cases (listed: ${cases.map((c) => c.id).join(', ') || 'none'})`).toBe(1);
+    expect(
+      found.length,
+      `the case ${submitted!.id} in the partner's GET /cases (listed: ${cases.map((c) => c.id).join(', ') || 'none'})`,
+    ).toBe(1);
     expect(found[0]!.attributedToPartner, 'attributedToPartner').toBe(true);
     expect(found[0]!.externalTenantId, 'externalTenantId of the case').toBe(tenant);
     expect(found[0]!.clientId, 'clientId of the case').toBe(client.clientId);
@@ -97,7 +118,13 @@ capability('debitura-flow', 'the two-API flow', () => {
     needs(ctx, submitted, 'the case of "submits a case"');
     const { data, response } = await customer.GET('/cases/{id}', { params: { path: { id: submitted!.id! } } });
     expect(response.status, 'GET /cases/{id}').toBe(200);
-    expect(data, 'the same case').toMatchObject({ id: submitted!.id, reference: submitted!.reference, grossAmount: submitted!.grossAmount, currency: submitted!.currency, creditorReference: submitted!.creditorReference });
+    expect(data, 'the same case').toMatchObject({
+      id: submitted!.id,
+      reference: submitted!.reference,
+      grossAmount: submitted!.grossAmount,
+      currency: submitted!.currency,
+      creditorReference: submitted!.creditorReference,
+    });
   });
 
   it('a token for an unknown externalTenantId is 404', async () => {
@@ -107,25 +134,62 @@ capability('debitura-flow', 'the two-API flow', () => {
 
   it('the Customer API without credentials is 401', async (ctx) => {
     needs(ctx, submitted, 'the case of "submits a case"');
-    expectRefusal(await customerClient(null).GET('/cases/{id}', { params: { path: { id: submitted!.id! } } }), 401, 'GET /cases/{id} without Authorization');
-    expectRefusal(await customerClient(null).POST('/cases', { body: caseBody() }), 401, 'POST /cases without Authorization');
+    expectRefusal(
+      await customerClient(null).GET('/cases/{id}', { params: { path: { id: submitted!.id! } } }),
+      401,
+      'GET /cases/{id} without Authorization',
+    );
+    expectRefusal(
+      await customerClient(null).POST('/cases', { body: caseBody() }),
+      401,
+      'POST /cases without Authorization',
+    );
   });
 
   it('the Customer API with a bogus bearer token is 401', async (ctx) => {
     needs(ctx, submitted, 'the case of "submits a case"');
-    expectRefusal(await customerClient('Bearer not-a-token-this-api-issued').GET('/cases/{id}', { params: { path: { id: submitted!.id! } } }), 401, 'GET /cases/{id} with a bogus token');
-    expectRefusal(await customerClient('Bearer not-a-token-this-api-issued').GET('/cases'), 401, 'GET /cases with a bogus token');
+    expectRefusal(
+      await customerClient('Bearer not-a-token-this-api-issued').GET('/cases/{id}', {
+        params: { path: { id: submitted!.id! } },
+      }),
+      401,
+      'GET /cases/{id} with a bogus token',
+    );
+    expectRefusal(
+      await customerClient('Bearer not-a-token-this-api-issued').GET('/cases'),
+      401,
+      'GET /cases with a bogus token',
+    );
   });
 
   it('a GB debtor needs KYC: 422 MissingKycVerification until POST /clients/{tenant}/kyc-verification, then 200', async (ctx) => {
     needs(ctx, token, 'the token of "mints a token"');
     const session = await customerSession(partner, tenant);
-    const gb = () => caseBody({ currencyCode: 'GBP', debtor: { name: 'Debtor Ltd', address: '1 High Street', city: 'London', zipCode: 'EC1A 1BB', countryAlpha2: 'GB' } });
+    const gb = () =>
+      caseBody({
+        currencyCode: 'GBP',
+        debtor: {
+          name: 'Debtor Ltd',
+          address: '1 High Street',
+          city: 'London',
+          zipCode: 'EC1A 1BB',
+          countryAlpha2: 'GB',
+        },
+      });
     const refused = await session.POST('/cases', { body: gb() });
     expect(refused.response.status, 'POST /cases for a GB debtor before KYC').toBe(422);
-    const types = ((refused.error as { businessErrors?: Array<{ type?: string }> }).businessErrors ?? []).map((e) => e.type);
+    const types = ((refused.error as { businessErrors?: Array<{ type?: string }> }).businessErrors ?? []).map(
+      (e) => e.type,
+    );
     expect(types, 'businessErrors[].type').toContain('MissingKycVerification');
-    const kyc = await partner.api.POST('/clients/{externalTenantId}/kyc-verification', { params: { path: { externalTenantId: tenant } }, body: { fullName: 'Anna Conformance', homeAddress: 'Maximilianstrasse 5, 80539 Munich, Germany', dateOfBirth: '1978-04-12' } });
+    const kyc = await partner.api.POST('/clients/{externalTenantId}/kyc-verification', {
+      params: { path: { externalTenantId: tenant } },
+      body: {
+        fullName: 'Anna Conformance',
+        homeAddress: 'Maximilianstrasse 5, 80539 Munich, Germany',
+        dateOfBirth: '1978-04-12',
+      },
+    });
     expect(kyc.response.status, 'POST /clients/{externalTenantId}/kyc-verification').toBe(201);
     const accepted = await session.POST('/cases', { body: gb() });
     expect(accepted.response.status, 'POST /cases for a GB debtor after KYC').toBe(200);
@@ -134,7 +198,19 @@ capability('debitura-flow', 'the two-API flow', () => {
   it('a country no partner covers (JP) is 422 NoPartnerAvailable', async (ctx) => {
     needs(ctx, token, 'the token of "mints a token"');
     const session = await customerSession(partner, tenant);
-    const { error, response } = await session.POST('/cases', { body: caseBody({ currencyCode: 'JPY', amountToRecover: 900_000, debtor: { name: 'Debtor KK', address: '1-1 Marunouchi', city: 'Tokyo', zipCode: '100-0005', countryAlpha2: 'JP' } }) });
+    const { error, response } = await session.POST('/cases', {
+      body: caseBody({
+        currencyCode: 'JPY',
+        amountToRecover: 900_000,
+        debtor: {
+          name: 'Debtor KK',
+          address: '1-1 Marunouchi',
+          city: 'Tokyo',
+          zipCode: '100-0005',
+          countryAlpha2: 'JP',
+        },
+      }),
+    });
     expect(response.status, 'POST /cases for a JP debtor').toBe(422);
     const types = ((error as { businessErrors?: Array<{ type?: string }> }).businessErrors ?? []).map((e) => e.type);
     expect(types, 'businessErrors[].type').toContain('NoPartnerAvailable');
@@ -146,7 +222,8 @@ capability('debitura-flow', 'the two-API flow', () => {
     const noClock = noClockReason();
     ctx.skip(noClock !== undefined, noClock);
     const fresh = await mintToken(partner, tenant);
-    const get = (bearer: string) => customerClient(`Bearer ${bearer}`).GET('/cases/{id}', { params: { path: { id: submitted!.id! } } });
+    const get = (bearer: string) =>
+      customerClient(`Bearer ${bearer}`).GET('/cases/{id}', { params: { path: { id: submitted!.id! } } });
     expect((await get(fresh)).response.status, 'the new token works before the 30 minutes').toBe(200);
     await shiftClock(1800);
     try {

@@ -7,23 +7,41 @@ import { deref, sampleMutations } from '../../support/negative-inputs.js';
 import { capability } from '../../support/capability.js';
 import { debituraContract } from '../../support/debitura-contracts.js';
 import {
-  caseBody, clientBody, createDebituraClient, customerSession, dayFromToday, expectRefusal, freshPartner, freshTenant, partnerCases,
-  type CreateCaseRequest, type CustomerClient, type Partner,
+  caseBody,
+  clientBody,
+  createDebituraClient,
+  customerSession,
+  dayFromToday,
+  expectRefusal,
+  freshPartner,
+  freshTenant,
+  partnerCases,
+  type CreateCaseRequest,
+  type CustomerClient,
+  type Partner,
 } from '../../support/debitura.js';
 import { target } from '../../support/target.js';
 
 /** The request body with every optional field the contract types as nullable set to null (recursively for objects). */
-function withNulls(document: Record<string, any>, schema: Record<string, any>, body: Record<string, any>): Record<string, any> {
+function withNulls(
+  document: Record<string, any>,
+  schema: Record<string, any>,
+  body: Record<string, any>,
+): Record<string, any> {
   const s = deref(document, schema);
   const out: Record<string, any> = { ...body };
   const nullable = (p: Record<string, any>) => {
     const d = deref(document, p);
-    return (Array.isArray(d.type) && d.type.includes('null')) || (Array.isArray(d.anyOf) && d.anyOf.some((b: any) => deref(document, b).type === 'null'));
+    return (
+      (Array.isArray(d.type) && d.type.includes('null')) ||
+      (Array.isArray(d.anyOf) && d.anyOf.some((b: any) => deref(document, b).type === 'null'))
+    );
   };
   for (const [name, property] of Object.entries<any>(s.properties ?? {})) {
     if ((s.required ?? []).includes(name)) {
       const d = deref(document, property);
-      if (d.properties && out[name] && typeof out[name] === 'object') out[name] = withNulls(document, property, out[name]);
+      if (d.properties && out[name] && typeof out[name] === 'object')
+        out[name] = withNulls(document, property, out[name]);
       continue;
     }
     if (nullable(property)) out[name] = null;
@@ -57,7 +75,9 @@ capability('debitura-validation', 'case submission rules and generated invalid b
     const before = await count();
     const result = await session.POST('/cases', { body: body as CreateCaseRequest });
     const error = expectRefusal(result, 400, what);
-    const words = [error.error, error.message, ...(error.businessErrors ?? []).map((e) => e.message)].join(' ').toLowerCase();
+    const words = [error.error, error.message, ...(error.businessErrors ?? []).map((e) => e.message)]
+      .join(' ')
+      .toLowerCase();
     expect(words, `${what}: the error names ${field}`).toContain(field.toLowerCase());
     expect(await count(), `${what}: nothing created (partner GET /cases count)`).toBe(before);
   };
@@ -67,17 +87,33 @@ capability('debitura-validation', 'case submission rules and generated invalid b
   });
 
   it('a dueDate in the future is refused (400, nothing created)', async () => {
-    await refused(caseBody({ date: dayFromToday(-40), dueDate: dayFromToday(3) }), 'dueDate', 'dueDate three days ahead');
+    await refused(
+      caseBody({ date: dayFromToday(-40), dueDate: dayFromToday(3) }),
+      'dueDate',
+      'dueDate three days ahead',
+    );
   });
 
   it('a dueDate before date is refused (400, nothing created)', async () => {
-    await refused(caseBody({ date: dayFromToday(-10), dueDate: dayFromToday(-20) }), 'dueDate', 'dueDate ten days before date');
+    await refused(
+      caseBody({ date: dayFromToday(-10), dueDate: dayFromToday(-20) }),
+      'dueDate',
+      'dueDate ten days before date',
+    );
   });
 
   it('a US debtor without stateAlpha2 is refused (400, nothing created); with it the case is accepted', async () => {
-    const us = { name: 'Debtor Inc', address: '1 Main Street', city: 'New York', zipCode: '10001', countryAlpha2: 'US' };
+    const us = {
+      name: 'Debtor Inc',
+      address: '1 Main Street',
+      city: 'New York',
+      zipCode: '10001',
+      countryAlpha2: 'US',
+    };
     await refused(caseBody({ currencyCode: 'USD', debtor: us }), 'stateAlpha2', 'a US debtor without stateAlpha2');
-    const { data, response } = await session.POST('/cases', { body: caseBody({ currencyCode: 'USD', debtor: { ...us, stateAlpha2: 'NY' } }) });
+    const { data, response } = await session.POST('/cases', {
+      body: caseBody({ currencyCode: 'USD', debtor: { ...us, stateAlpha2: 'NY' } }),
+    });
     expect(response.status, 'a US debtor with stateAlpha2 NY').toBe(200);
     expect(data!.debtor?.stateAlpha2, 'debtor.stateAlpha2 as sent').toBe('NY');
   });
@@ -101,7 +137,10 @@ capability('debitura-validation', 'case submission rules and generated invalid b
   });
 
   it('a body sent as application/json-patch+json (as generated clients send it) is accepted', async () => {
-    const { response } = await session.POST('/cases', { body: caseBody(), headers: { 'Content-Type': 'application/json-patch+json' } });
+    const { response } = await session.POST('/cases', {
+      body: caseBody(),
+      headers: { 'Content-Type': 'application/json-patch+json' },
+    });
     expect(response.status, 'POST /cases with Content-Type application/json-patch+json').toBe(200);
   });
 
@@ -118,7 +157,13 @@ capability('debitura-validation', 'case submission rules and generated invalid b
     const schema = { $ref: '#/components/schemas/CreateCaseRequest' };
     const body = withNulls(customer().document, schema, caseBody() as Record<string, any>);
     const { response } = await session.POST('/cases', { body: body as CreateCaseRequest });
-    expect(response.status, `POST /cases with nulls for ${Object.entries(body).filter(([, v]) => v === null).map(([k]) => k).join(', ')} and the debtor's nullable fields`).toBe(200);
+    expect(
+      response.status,
+      `POST /cases with nulls for ${Object.entries(body)
+        .filter(([, v]) => v === null)
+        .map(([k]) => k)
+        .join(', ')} and the debtor's nullable fields`,
+    ).toBe(200);
   });
 
   const listTenant = freshTenant();
@@ -131,12 +176,22 @@ capability('debitura-validation', 'case submission rules and generated invalid b
       expect(response.status).toBe(200);
       listed.push(data!.id!);
     }
-    const pageOf = async (Page: number) => (await partner.api.GET('/cases', { params: { query: { ExternalTenantId: listTenant, Page, PageSize: 2 } } })).data!;
+    const pageOf = async (Page: number) =>
+      (await partner.api.GET('/cases', { params: { query: { ExternalTenantId: listTenant, Page, PageSize: 2 } } }))
+        .data!;
     const [first, second] = [await pageOf(1), await pageOf(2)];
     expect(first.cases?.length, 'Page 1 with PageSize 2').toBe(2);
     expect(second.cases?.length, 'Page 2 with PageSize 2').toBe(1);
-    expect(first.page, 'page data of Page 1').toMatchObject({ totalResults: 3, pageSize: 2, currentPage: 1, totalPages: 2 });
-    expect(new Set([...first.cases!, ...second.cases!].map((c) => c.id)), 'the two pages hold the three cases once each').toEqual(new Set(listed));
+    expect(first.page, 'page data of Page 1').toMatchObject({
+      totalResults: 3,
+      pageSize: 2,
+      currentPage: 1,
+      totalPages: 2,
+    });
+    expect(
+      new Set([...first.cases!, ...second.cases!].map((c) => c.id)),
+      'the two pages hold the three cases once each',
+    ).toEqual(new Set(listed));
     const own = (await s.GET('/cases', { params: { query: { Page: 2, PageSize: 2 } } })).data!;
     expect(own.cases?.length, "the Customer API's Page 2 with PageSize 2").toBe(1);
     expect(own.page, "the Customer API's page data").toMatchObject({ totalResults: 3, currentPage: 2, pageSize: 2 });
@@ -145,27 +200,54 @@ capability('debitura-validation', 'case submission rules and generated invalid b
   it('Statuses filters repeated (Statuses=A&Statuses=B) and comma-separated (Statuses=A,B)', async (ctx) => {
     ctx.skip(listed.length !== 3, 'needs the three cases of the Page/PageSize check, which failed');
     const s = await customerSession(partner, listTenant);
-    const active = await s.POST('/test/cases/{id}/advance', { params: { path: { id: listed[1]! } }, body: { to: 'Active' } });
+    const active = await s.POST('/test/cases/{id}/advance', {
+      params: { path: { id: listed[1]! } },
+      body: { to: 'Active' },
+    });
     expect(active.response.status, 'advance a test case to Active').toBe(200);
-    const closed = await s.POST('/test/cases/{id}/advance', { params: { path: { id: listed[2]! } }, body: { to: 'Closed:NoPayment' } });
+    const closed = await s.POST('/test/cases/{id}/advance', {
+      params: { path: { id: listed[2]! } },
+      body: { to: 'Closed:NoPayment' },
+    });
     expect(closed.response.status, 'advance a test case to Closed:NoPayment').toBe(200);
     const want = new Set([listed[1], listed[2]]);
     const ids = (cases: Array<{ id?: string }> | undefined) => new Set((cases ?? []).map((c) => c.id));
-    const repeated = await partner.api.GET('/cases', { params: { query: { ExternalTenantId: listTenant, Statuses: ['Active', 'Closed'] } } });
-    expect(ids(repeated.data!.cases), "partner GET /cases?Statuses=Active&Statuses=Closed").toEqual(want);
-    const comma = await partner.api.GET('/cases', { params: { query: { ExternalTenantId: listTenant, Statuses: 'Active,Closed' as unknown as string[] } } });
+    const repeated = await partner.api.GET('/cases', {
+      params: { query: { ExternalTenantId: listTenant, Statuses: ['Active', 'Closed'] } },
+    });
+    expect(ids(repeated.data!.cases), 'partner GET /cases?Statuses=Active&Statuses=Closed').toEqual(want);
+    const comma = await partner.api.GET('/cases', {
+      params: { query: { ExternalTenantId: listTenant, Statuses: 'Active,Closed' as unknown as string[] } },
+    });
     expect(ids(comma.data!.cases), 'partner GET /cases?Statuses=Active,Closed').toEqual(want);
     const customerRepeated = await s.GET('/cases', { params: { query: { Statuses: ['Active', 'Closed'] } } });
     expect(ids(customerRepeated.data!.cases), 'Customer GET /cases?Statuses=Active&Statuses=Closed').toEqual(want);
-    const one = await partner.api.GET('/cases', { params: { query: { ExternalTenantId: listTenant, Statuses: ['Active'] } } });
+    const one = await partner.api.GET('/cases', {
+      params: { query: { ExternalTenantId: listTenant, Statuses: ['Active'] } },
+    });
     expect(ids(one.data!.cases), 'partner GET /cases?Statuses=Active').toEqual(new Set([listed[1]]));
   });
 
   /** Sends generated invalid bodies; each must be a 400 ErrorResponse, never a 5xx, creating nothing. */
-  const generated = async (opts: { schema: string; document: Record<string, any>; valid: unknown; send: (body: unknown) => Promise<{ error?: unknown; response: Response }>; created: () => Promise<number>; what: string }) => {
-    const validator = opts.document === customer().document ? customer().schema(opts.schema) : referral().schema(opts.schema);
+  const generated = async (opts: {
+    schema: string;
+    document: Record<string, any>;
+    valid: unknown;
+    send: (body: unknown) => Promise<{ error?: unknown; response: Response }>;
+    created: () => Promise<number>;
+    what: string;
+  }) => {
+    const validator =
+      opts.document === customer().document ? customer().schema(opts.schema) : referral().schema(opts.schema);
     expect(validator(opts.valid), `the valid ${opts.schema} the mutations start from`).toBe(true);
-    const mutations = sampleMutations(opts.document, { $ref: `#/components/schemas/${opts.schema}` }, opts.valid, (b) => !validator(b), target().seed, target().negativeRuns);
+    const mutations = sampleMutations(
+      opts.document,
+      { $ref: `#/components/schemas/${opts.schema}` },
+      opts.valid,
+      (b) => !validator(b),
+      target().seed,
+      target().negativeRuns,
+    );
     const before = await opts.created();
     const wrong: string[] = [];
     for (const m of mutations) {
@@ -179,15 +261,31 @@ capability('debitura-validation', 'case submission rules and generated invalid b
   };
 
   it('generated invalid bodies for POST /cases (Customer): 400 ErrorResponse, never 5xx, nothing created', async () => {
-    await generated({ schema: 'CreateCaseRequest', document: customer().document, valid: caseBody({ isTest: true, tag: 'conformance' }), send: (body) => session.POST('/cases', { body: body as CreateCaseRequest }), created: count, what: 'POST /cases' });
+    await generated({
+      schema: 'CreateCaseRequest',
+      document: customer().document,
+      valid: caseBody({ isTest: true, tag: 'conformance' }),
+      send: (body) => session.POST('/cases', { body: body as CreateCaseRequest }),
+      created: count,
+      what: 'POST /cases',
+    });
   }, 60_000);
 
   it('generated invalid bodies for POST /clients (Referral): 400 ErrorResponse, never 5xx, no client created', async () => {
     const newTenant = freshTenant();
     const valid = clientBody(newTenant, { cases: [{ ...caseBody(), creditorReference: 'CONF-ONBOARD-1' }] as never });
     const clients = async () => (await partner.api.GET('/clients')).data!.length;
-    await generated({ schema: 'CreateClientRequest', document: referral().document, valid, send: (body) => partner.api.POST('/clients', { body: body as never }), created: clients, what: 'POST /clients' });
-    const lookup = await partner.api.GET('/clients/{externalTenantId}', { params: { path: { externalTenantId: newTenant } } });
+    await generated({
+      schema: 'CreateClientRequest',
+      document: referral().document,
+      valid,
+      send: (body) => partner.api.POST('/clients', { body: body as never }),
+      created: clients,
+      what: 'POST /clients',
+    });
+    const lookup = await partner.api.GET('/clients/{externalTenantId}', {
+      params: { path: { externalTenantId: newTenant } },
+    });
     expect(lookup.response.status, 'the client of the refused bodies does not exist').toBe(404);
   }, 60_000);
 });

@@ -12,14 +12,24 @@ import { describeErrors } from '../../../kit/contract.js';
 import { capability, needs } from '../../support/capability.js';
 import { reportWarnings } from '../../support/client.js';
 import { debituraContract } from '../../support/debitura-contracts.js';
-import { caseBody, createDebituraClient, customerSession, freshPartner, freshTenant, type CustomerClient, type Partner, type WebhookEvent } from '../../support/debitura.js';
+import {
+  caseBody,
+  createDebituraClient,
+  customerSession,
+  freshPartner,
+  freshTenant,
+  type CustomerClient,
+  type Partner,
+  type WebhookEvent,
+} from '../../support/debitura.js';
 import { realNowSeconds } from '../../support/runtime.js';
 import { target } from '../../support/target.js';
 import { closedView, unknownFields, type Warning } from '../../support/warnings.js';
 import { startWebhookReceiver, type Delivery, type WebhookReceiver } from '../../support/webhook-receiver.js';
 
 const EVENTS = ['case.created', 'case.updated', 'case.closed'] as const;
-const isLoopback = (host: string) => host === 'localhost' || host.startsWith('127.') || host === '::1' || host === '[::1]';
+const isLoopback = (host: string) =>
+  host === 'localhost' || host.startsWith('127.') || host === '::1' || host === '[::1]';
 
 /** Whether `wanted` occurs in `seen` in that order (other events in between allowed). */
 function inOrder(seen: readonly string[], wanted: readonly string[]): boolean {
@@ -31,7 +41,11 @@ function inOrder(seen: readonly string[], wanted: readonly string[]): boolean {
 capability('debitura-webhooks', 'partner webhook deliveries', () => {
   const referralHost = new URL(target().referralUrl ?? target().baseUrl).hostname;
   if (isLoopback(target().webhookHost) && !isLoopback(referralHost)) {
-    it('deliveries reach the local receiver', (ctx) => ctx.skip(true, `the target (${referralHost}) cannot reach a receiver on ${target().webhookHost}; pass --webhook-host with an address of this machine it can reach`));
+    it('deliveries reach the local receiver', (ctx) =>
+      ctx.skip(
+        true,
+        `the target (${referralHost}) cannot reach a receiver on ${target().webhookHost}; pass --webhook-host with an address of this machine it can reach`,
+      ));
     return;
   }
   let partner: Partner;
@@ -53,7 +67,8 @@ capability('debitura-webhooks', 'partner webhook deliveries', () => {
   });
 
   afterAll(async () => {
-    if (subscriptionId) await partner.api.DELETE('/webhooks/{id}', { params: { path: { id: subscriptionId } } }).catch(() => undefined);
+    if (subscriptionId)
+      await partner.api.DELETE('/webhooks/{id}', { params: { path: { id: subscriptionId } } }).catch(() => undefined);
     await receiver?.close();
   });
 
@@ -61,16 +76,24 @@ capability('debitura-webhooks', 'partner webhook deliveries', () => {
   const expectDelivery = async (type: string): Promise<Delivery> => {
     const found = await receiver.waitFor((d) => ours(d) && event(d)?.event === type, target().webhookWaitMs);
     const got = receiver.deliveries.filter(ours).map((d) => event(d)?.event);
-    expect(found, `a ${type} delivery for case ${caseId} (deliveries for it so far: ${got.join(', ') || 'none'})`).toBeDefined();
+    expect(
+      found,
+      `a ${type} delivery for case ${caseId} (deliveries for it so far: ${got.join(', ') || 'none'})`,
+    ).toBeDefined();
     return found!;
   };
 
   it("subscribes the local receiver with the partner's POST /webhooks (201 with a base64 secret)", async () => {
-    const { data, response } = await partner.api.POST('/webhooks', { body: { url: receiver.url, events: [...EVENTS], isTestMode: true } });
+    const { data, response } = await partner.api.POST('/webhooks', {
+      body: { url: receiver.url, events: [...EVENTS], isTestMode: true },
+    });
     expect(response.status, 'POST /webhooks').toBe(201);
     subscriptionId = data!.id!;
     secret = data!.secret ?? undefined;
-    expect(typeof secret === 'string' && /^[A-Za-z0-9+/]+={0,2}$/.test(secret) && secret.length >= 16, `the secret is base64 (got ${JSON.stringify(secret)})`).toBe(true);
+    expect(
+      typeof secret === 'string' && /^[A-Za-z0-9+/]+={0,2}$/.test(secret) && secret.length >= 16,
+      `the secret is base64 (got ${JSON.stringify(secret)})`,
+    ).toBe(true);
     expect(data!.events, 'the events subscribed').toEqual(expect.arrayContaining([...EVENTS]));
   });
 
@@ -80,22 +103,42 @@ capability('debitura-webhooks', 'partner webhook deliveries', () => {
     expect(response.status, 'POST /cases').toBe(200);
     caseId = data!.id!;
     const d = await expectDelivery('case.created');
-    expect(event(d)!.data, 'the payload names the case').toMatchObject({ caseId, reference: data!.reference, externalTenantId: tenant });
+    expect(event(d)!.data, 'the payload names the case').toMatchObject({
+      caseId,
+      reference: data!.reference,
+      externalTenantId: tenant,
+    });
   });
 
   it('advancing the test case to Active and then Closed:Paid delivers case.updated and case.closed, in order for the case', async (ctx) => {
     needs(ctx, caseId, 'the case of "a submitted case"');
-    const active = await session.POST('/test/cases/{id}/advance', { params: { path: { id: caseId! } }, body: { to: 'Active' } });
+    const active = await session.POST('/test/cases/{id}/advance', {
+      params: { path: { id: caseId! } },
+      body: { to: 'Active' },
+    });
     expect(active.response.status, 'advance to Active').toBe(200);
     const updated = await expectDelivery('case.updated');
-    expect(event(updated)!.data, 'case.updated to Active').toMatchObject({ caseId, newLifecycle: 'Active', status: 'Active' });
-    const paid = await session.POST('/test/cases/{id}/advance', { params: { path: { id: caseId! } }, body: { to: 'Closed:Paid', amount: 5000 } });
+    expect(event(updated)!.data, 'case.updated to Active').toMatchObject({
+      caseId,
+      newLifecycle: 'Active',
+      status: 'Active',
+    });
+    const paid = await session.POST('/test/cases/{id}/advance', {
+      params: { path: { id: caseId! } },
+      body: { to: 'Closed:Paid', amount: 5000 },
+    });
     expect(paid.response.status, 'advance to Closed:Paid').toBe(200);
     const closed = await expectDelivery('case.closed');
     expect(event(closed)!.data, 'case.closed').toMatchObject({ caseId, status: 'Closed' });
     const seen = receiver.deliveries.filter(ours).map((d) => event(d)!.event!);
-    expect(inOrder(seen, ['case.created', 'case.updated', 'case.closed']), `case.created → case.updated → case.closed, in that order (arrived: ${seen.join(', ')})`).toBe(true);
-    expect(seen.filter((t) => !(EVENTS as readonly string[]).includes(t)), 'only the subscribed event types arrive').toEqual([]);
+    expect(
+      inOrder(seen, ['case.created', 'case.updated', 'case.closed']),
+      `case.created → case.updated → case.closed, in that order (arrived: ${seen.join(', ')})`,
+    ).toBe(true);
+    expect(
+      seen.filter((t) => !(EVENTS as readonly string[]).includes(t)),
+      'only the subscribed event types arrive',
+    ).toEqual([]);
   });
 
   it('every delivery carries a valid X-Debitura-Signature (HMAC-SHA256 with the base64-decoded secret), X-Debitura-Timestamp and X-Debitura-Event', async (ctx) => {
@@ -116,8 +159,14 @@ capability('debitura-webhooks', 'partner webhook deliveries', () => {
         problems.push(`${name}: ${(error as Error).message}`);
       }
       const t = /(?:^|,)t=(\d+)/.exec(header)?.[1];
-      if (d.headers['x-debitura-timestamp'] !== t) problems.push(`${name}: X-Debitura-Timestamp ${String(d.headers['x-debitura-timestamp'])} is not the signature's t=${t}`);
-      if (d.headers['x-debitura-event'] !== event(d)?.event) problems.push(`${name}: X-Debitura-Event ${String(d.headers['x-debitura-event'])} is not the payload's event ${event(d)?.event}`);
+      if (d.headers['x-debitura-timestamp'] !== t)
+        problems.push(
+          `${name}: X-Debitura-Timestamp ${String(d.headers['x-debitura-timestamp'])} is not the signature's t=${t}`,
+        );
+      if (d.headers['x-debitura-event'] !== event(d)?.event)
+        problems.push(
+          `${name}: X-Debitura-Event ${String(d.headers['x-debitura-event'])} is not the payload's event ${event(d)?.event}`,
+        );
     }
     expect(problems, `deliveries whose signature or headers are wrong: ${problems.slice(0, 5).join('; ')}`).toEqual([]);
   });
@@ -132,7 +181,8 @@ capability('debitura-webhooks', 'partner webhook deliveries', () => {
       const e = event(d);
       const name = `delivery ${d.index} (${e?.event ?? 'not JSON'})`;
       if (d.method !== 'POST') problems.push(`${name} is a ${d.method}, not a POST`);
-      if (!/^application\/json/i.test(String(d.headers['content-type']))) problems.push(`${name} has Content-Type ${String(d.headers['content-type'])}`);
+      if (!/^application\/json/i.test(String(d.headers['content-type'])))
+        problems.push(`${name} has Content-Type ${String(d.headers['content-type'])}`);
       if (!e) {
         problems.push(`${name}: the body is not JSON`);
         continue;
@@ -140,16 +190,33 @@ capability('debitura-webhooks', 'partner webhook deliveries', () => {
       const type = String(e.event);
       const validate = contract.webhookValidator(type);
       if (!validate) {
-        warnings.push({ rule: 'unknown-event-type', operationId: `webhook ${type}`, status: null, path: 'event', message: `event ${e.id} has type ${JSON.stringify(type)}, which the contract's webhooks section does not list` });
+        warnings.push({
+          rule: 'unknown-event-type',
+          operationId: `webhook ${type}`,
+          status: null,
+          path: 'event',
+          message: `event ${e.id} has type ${JSON.stringify(type)}, which the contract's webhooks section does not list`,
+        });
         continue;
       }
       if (!validate(e)) problems.push(`${name}: ${describeErrors(validate.errors)}`);
       else {
         const strict = closedView(contract).webhookValidator(type)!;
-        if (!strict(e)) for (const path of unknownFields(strict.errors, '')) warnings.push({ rule: 'unknown-field', operationId: `webhook ${type}`, status: null, path, message: `${path} is not a field of the contract's ${type} payload` });
+        if (!strict(e))
+          for (const path of unknownFields(strict.errors, ''))
+            warnings.push({
+              rule: 'unknown-field',
+              operationId: `webhook ${type}`,
+              status: null,
+              path,
+              message: `${path} is not a field of the contract's ${type} payload`,
+            });
       }
     }
-    expect(problems, `deliveries that break the contract's webhook payload schema (event-payload): ${problems.slice(0, 5).join('; ')}`).toEqual([]);
+    expect(
+      problems,
+      `deliveries that break the contract's webhook payload schema (event-payload): ${problems.slice(0, 5).join('; ')}`,
+    ).toEqual([]);
     reportWarnings(warnings);
   });
 });

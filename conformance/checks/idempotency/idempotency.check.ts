@@ -4,8 +4,17 @@
 import { beforeAll, expect, it } from 'vitest';
 import { capability } from '../../support/capability.js';
 import {
-  accountClock, caseParams, eligibleCountries, expectError, freshAccount, listAll, nextName,
-  type Account, type CaseCreateParams, type CollectionCase, type GuaranteePolicy,
+  accountClock,
+  caseParams,
+  eligibleCountries,
+  expectError,
+  freshAccount,
+  listAll,
+  nextName,
+  type Account,
+  type CaseCreateParams,
+  type CollectionCase,
+  type GuaranteePolicy,
 } from '../../support/fixtures.js';
 import { freshIdempotencyKey } from '../../support/runtime.js';
 
@@ -21,7 +30,10 @@ capability('idempotency', 'Idempotency-Key', () => {
   });
 
   const createCaseWithKey = (key: string, b: unknown) =>
-    account.api.POST('/v1/collection_cases', { body: b as CaseCreateParams, params: { header: { 'Idempotency-Key': key } } });
+    account.api.POST('/v1/collection_cases', {
+      body: b as CaseCreateParams,
+      params: { header: { 'Idempotency-Key': key } },
+    });
 
   it('a retry with the same key and body replays the first response and creates one case', async () => {
     const key = freshIdempotencyKey();
@@ -35,8 +47,13 @@ capability('idempotency', 'Idempotency-Key', () => {
     expect(second.response.headers.get('idempotent-replayed'), 'Idempotent-Replayed header on the replay').toBe('true');
     const all = await listAll<CollectionCase>(account, '/v1/collection_cases');
     // creditor_reference is optional in responses: without it, the cases that appeared since the first request.
-    const same = all.filter((c) => (c.creditor_reference !== undefined ? c.creditor_reference === body.creditor_reference : !before.has(c.id)));
-    expect(same.map((c) => c.id), 'exactly one case exists for the retried request').toEqual([first.data!.id]);
+    const same = all.filter((c) =>
+      c.creditor_reference !== undefined ? c.creditor_reference === body.creditor_reference : !before.has(c.id),
+    );
+    expect(
+      same.map((c) => c.id),
+      'exactly one case exists for the retried request',
+    ).toEqual([first.data!.id]);
   });
 
   it('the same key with a different body is refused with 400 idempotency_error', async () => {
@@ -44,14 +61,24 @@ capability('idempotency', 'Idempotency-Key', () => {
     const first = await createCaseWithKey(key, { ...body, creditor_reference: `${body.creditor_reference}-B` });
     expect(first.response.status).toBe(201);
     const before = await listAll<CollectionCase>(account, '/v1/collection_cases');
-    expectError(await createCaseWithKey(key, { ...body, creditor_reference: `${body.creditor_reference}-B`, amount_to_recover: body.amount_to_recover + 1 }), { status: 400, type: 'idempotency_error', code: 'idempotency_key_reused' });
+    expectError(
+      await createCaseWithKey(key, {
+        ...body,
+        creditor_reference: `${body.creditor_reference}-B`,
+        amount_to_recover: body.amount_to_recover + 1,
+      }),
+      { status: 400, type: 'idempotency_error', code: 'idempotency_key_reused' },
+    );
     const after = await listAll<CollectionCase>(account, '/v1/collection_cases');
     expect(after.length, 'the refused request created nothing').toBe(before.length);
   });
 
   it('a request that failed validation is not remembered: the key can then be used', async () => {
     const key = freshIdempotencyKey();
-    expectError(await createCaseWithKey(key, { ...body, amount_to_recover: 0 }), { status: 400, param: 'amount_to_recover' });
+    expectError(await createCaseWithKey(key, { ...body, amount_to_recover: 0 }), {
+      status: 400,
+      param: 'amount_to_recover',
+    });
     const ok = await createCaseWithKey(key, { ...body, creditor_reference: `${body.creditor_reference}-C` });
     expect(ok.response.status, 'the same key with a valid body creates the case').toBe(201);
     expect(ok.response.headers.get('idempotent-replayed')).not.toBe('true');
@@ -60,7 +87,8 @@ capability('idempotency', 'Idempotency-Key', () => {
   it('keys apply to other creates too (guarantee policies)', async () => {
     const key = freshIdempotencyKey();
     const policy = { name: nextName('Idempotent policy'), coverage_percentage: 80, max_coverage_months: 6 };
-    const send = () => account.api.POST('/v1/guarantee_policies', { body: policy, params: { header: { 'Idempotency-Key': key } } });
+    const send = () =>
+      account.api.POST('/v1/guarantee_policies', { body: policy, params: { header: { 'Idempotency-Key': key } } });
     const first = await send();
     const second = await send();
     expect(first.response.status).toBe(201);

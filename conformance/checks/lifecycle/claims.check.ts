@@ -4,8 +4,20 @@
 import { beforeAll, expect, it } from 'vitest';
 import { capability } from '../../support/capability.js';
 import {
-  DAY, accountClock, caseParams, createCase, eligibleCountries, expectError, freshAccount, probeTestHelpers,
-  type Account, type Claim, type Guarantee, type GuaranteePolicy, shown } from '../../support/fixtures.js';
+  DAY,
+  accountClock,
+  caseParams,
+  createCase,
+  eligibleCountries,
+  expectError,
+  freshAccount,
+  probeTestHelpers,
+  type Account,
+  type Claim,
+  type Guarantee,
+  type GuaranteePolicy,
+  shown,
+} from '../../support/fixtures.js';
 
 capability('lifecycle', 'claims (test helpers)', () => {
   let account: Account;
@@ -21,16 +33,34 @@ capability('lifecycle', 'claims (test helpers)', () => {
   });
 
   const newGuarantee = async (): Promise<Guarantee> => {
-    const { data, response } = await account.api.POST('/v1/guarantees', { body: { policy: policy.id, tenant: 'cus_lifecycle', coverage_amount: 100_000, currency: 'eur', start_date: now - 90 * DAY, end_date: now + 270 * DAY } });
+    const { data, response } = await account.api.POST('/v1/guarantees', {
+      body: {
+        policy: policy.id,
+        tenant: 'cus_lifecycle',
+        coverage_amount: 100_000,
+        currency: 'eur',
+        start_date: now - 90 * DAY,
+        end_date: now + 270 * DAY,
+      },
+    });
     expect(response.status).toBe(201);
     return data!;
   };
   const fileClaim = async (g: Guarantee, amount: number): Promise<Claim> => {
-    const { data, response } = await account.api.POST('/v1/claims', { body: { guarantee: g.id, amount, currency: 'eur', reason: 'missed_payment', evidence: { due_date: g.start_date + (policy.waiting_period_days + 5) * DAY } } });
+    const { data, response } = await account.api.POST('/v1/claims', {
+      body: {
+        guarantee: g.id,
+        amount,
+        currency: 'eur',
+        reason: 'missed_payment',
+        evidence: { due_date: g.start_date + (policy.waiting_period_days + 5) * DAY },
+      },
+    });
     expect(response.status).toBe(201);
     return data!;
   };
-  const getGuarantee = async (id: string) => (await account.api.GET('/v1/guarantees/{id}', { params: { path: { id } } })).data!;
+  const getGuarantee = async (id: string) =>
+    (await account.api.GET('/v1/guarantees/{id}', { params: { path: { id } } })).data!;
   const helper = (action: 'approve' | 'pay', id: string) =>
     action === 'approve'
       ? account.api.POST('/v1/test_helpers/claims/{id}/approve', { params: { path: { id } } })
@@ -43,7 +73,8 @@ capability('lifecycle', 'claims (test helpers)', () => {
     const { data: approved, response } = await helper('approve', claim.id);
     expect(response.status).toBe(200);
     expect(approved).toMatchObject(shown(approved, { id: claim.id, status: 'approved', payout: null }, 'Claim'));
-    if (approved!.reviewed_at !== undefined) expect(approved!.reviewed_at, 'reviewed_at is set on approval').toBeTypeOf('number');
+    if (approved!.reviewed_at !== undefined)
+      expect(approved!.reviewed_at, 'reviewed_at is set on approval').toBeTypeOf('number');
     const { data: paid, response: r } = await helper('pay', claim.id);
     expect(r.status).toBe(200);
     expect(paid!.status).toBe('paid');
@@ -52,7 +83,8 @@ capability('lifecycle', 'claims (test helpers)', () => {
     expect(after.status, 'a guarantee with a paid claim is claimed').toBe('claimed');
     if (after.claims_paid !== undefined) expect(after.claims_paid).toBe(1);
     if (after.amount_paid !== undefined) expect(after.amount_paid).toBe(60_000);
-    if (after.remaining_coverage !== undefined) expect(after.remaining_coverage, 'remaining = total − claimed').toBe(after.total_coverage! - 60_000);
+    if (after.remaining_coverage !== undefined)
+      expect(after.remaining_coverage, 'remaining = total − claimed').toBe(after.total_coverage! - 60_000);
     const { data: again } = await account.api.GET('/v1/claims/{id}', { params: { path: { id: claim.id } } });
     expect(again, 'retrieve shows the paid claim').toEqual(paid);
   });
@@ -62,11 +94,19 @@ capability('lifecycle', 'claims (test helpers)', () => {
     const g = await newGuarantee();
     const claim = await fileClaim(g, 40_000);
     const reserved = await getGuarantee(g.id);
-    const { data: denied, response } = await account.api.POST('/v1/test_helpers/claims/{id}/deny', { params: { path: { id: claim.id } }, body: { denial_reason: 'Paid within the grace period' } });
+    const { data: denied, response } = await account.api.POST('/v1/test_helpers/claims/{id}/deny', {
+      params: { path: { id: claim.id } },
+      body: { denial_reason: 'Paid within the grace period' },
+    });
     expect(response.status).toBe(200);
-    expect(denied).toMatchObject(shown(denied, { status: 'denied', denial_reason: 'Paid within the grace period' }, 'Claim'));
+    expect(denied).toMatchObject(
+      shown(denied, { status: 'denied', denial_reason: 'Paid within the grace period' }, 'Claim'),
+    );
     const after = await getGuarantee(g.id);
-    if (reserved.remaining_coverage !== undefined) expect(after.remaining_coverage, 'a denied claim gives its amount back').toBe(reserved.remaining_coverage + 40_000);
+    if (reserved.remaining_coverage !== undefined)
+      expect(after.remaining_coverage, 'a denied claim gives its amount back').toBe(
+        reserved.remaining_coverage + 40_000,
+      );
     expectError(await helper('approve', claim.id), { status: 422, code: 'state_invalid' }, 'approve a denied claim');
     expectError(await helper('pay', claim.id), { status: 422, code: 'state_invalid' }, 'pay a denied claim');
     const { data: still } = await account.api.GET('/v1/claims/{id}', { params: { path: { id: claim.id } } });
@@ -78,7 +118,10 @@ capability('lifecycle', 'claims (test helpers)', () => {
     const claim = await fileClaim(await newGuarantee(), 10_000);
     const { data: paid, response } = await helper('pay', claim.id);
     expect(response.status, 'paying a claim under review approves and pays it').toBe(200);
-    expectError(await account.api.POST('/v1/test_helpers/claims/{id}/deny', { params: { path: { id: claim.id } }, body: {} }), { status: 422, code: 'state_invalid' });
+    expectError(
+      await account.api.POST('/v1/test_helpers/claims/{id}/deny', { params: { path: { id: claim.id } }, body: {} }),
+      { status: 422, code: 'state_invalid' },
+    );
     const { data: still } = await account.api.GET('/v1/claims/{id}', { params: { path: { id: claim.id } } });
     expect(still).toEqual(paid);
   });

@@ -6,8 +6,15 @@ import { capability } from '../../support/capability.js';
 import { ContractViolation } from '../../support/client.js';
 import { contract } from '../../support/contract.js';
 import {
-  accountClock, caseParams, createCase, eligibleCountries, expectNoProblems, freshAccount, probeTestHelpers,
-  type Account, type CollectionCase,
+  accountClock,
+  caseParams,
+  createCase,
+  eligibleCountries,
+  expectNoProblems,
+  freshAccount,
+  probeTestHelpers,
+  type Account,
+  type CollectionCase,
 } from '../../support/fixtures.js';
 
 capability('pagination', 'every list operation', () => {
@@ -24,7 +31,12 @@ capability('pagination', 'every list operation', () => {
   });
 
   const lists = () =>
-    contract().operations.filter((op) => op.method === 'get' && op.parameters.some((p) => p.name === 'limit') && (helpers || !op.path.startsWith('/v1/test_helpers/')));
+    contract().operations.filter(
+      (op) =>
+        op.method === 'get' &&
+        op.parameters.some((p) => p.name === 'limit') &&
+        (helpers || !op.path.startsWith('/v1/test_helpers/')),
+    );
 
   /** Sends a list request with `query`; returns status, error and body, a contract violation as a problem. */
   const call = async (op: ReturnType<typeof lists>[number], query: Record<string, unknown>) => {
@@ -50,7 +62,10 @@ capability('pagination', 'every list operation', () => {
         if (res.data.url !== want) problems.push(`${op.operationId}: url ${res.data.url}, expected ${want}`);
       }
     }
-    expectNoProblems(problems, 'every list must return {object:"list", data, has_more, url} and at most `limit` objects');
+    expectNoProblems(
+      problems,
+      'every list must return {object:"list", data, has_more, url} and at most `limit` objects',
+    );
   });
 
   it('each refuses limit 0 and 101 with 400 param limit', async () => {
@@ -58,7 +73,10 @@ capability('pagination', 'every list operation', () => {
     for (const op of lists()) {
       for (const limit of [0, 101]) {
         const res = await call(op, { limit });
-        if (res.status !== 400 || res.error?.param !== 'limit') problems.push(`${op.operationId} limit=${limit} → ${res.status} param ${res.error?.param} ${res.violation ?? ''}`);
+        if (res.status !== 400 || res.error?.param !== 'limit')
+          problems.push(
+            `${op.operationId} limit=${limit} → ${res.status} param ${res.error?.param} ${res.violation ?? ''}`,
+          );
       }
     }
     expectNoProblems(problems, 'every list must refuse limit outside 1..100 with 400 param limit');
@@ -68,10 +86,14 @@ capability('pagination', 'every list operation', () => {
     const problems: string[] = [];
     for (const op of lists()) {
       const both = await call(op, { starting_after: 'x_1', ending_before: 'x_2' });
-      if (both.status !== 400) problems.push(`${op.operationId} starting_after+ending_before → ${both.status} ${both.violation ?? ''}`);
+      if (both.status !== 400)
+        problems.push(`${op.operationId} starting_after+ending_before → ${both.status} ${both.violation ?? ''}`);
       if (op.parameters.some((p) => p.name === 'created')) {
         const bad = await call(op, { created: { gte: 'soon' } });
-        if (bad.status !== 400 || bad.error?.param !== 'created[gte]') problems.push(`${op.operationId} created[gte]=soon → ${bad.status} param ${bad.error?.param} ${bad.violation ?? ''}`);
+        if (bad.status !== 400 || bad.error?.param !== 'created[gte]')
+          problems.push(
+            `${op.operationId} created[gte]=soon → ${bad.status} param ${bad.error?.param} ${bad.violation ?? ''}`,
+          );
       }
     }
     expectNoProblems(problems, 'every list must refuse exclusive cursors and invalid created bounds with 400');

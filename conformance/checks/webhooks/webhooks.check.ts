@@ -9,8 +9,18 @@ import type { components } from '../../../generated/casapay.js';
 import { capability } from '../../support/capability.js';
 import { contract } from '../../support/contract.js';
 import {
-  DAY, accountClock, caseParams, createCase, eligibleCountries, expectNoProblems, freshAccount, listAll, probeTestHelpers,
-  type Account, type CollectionCase, type GuaranteePolicy,
+  DAY,
+  accountClock,
+  caseParams,
+  createCase,
+  eligibleCountries,
+  expectNoProblems,
+  freshAccount,
+  listAll,
+  probeTestHelpers,
+  type Account,
+  type CollectionCase,
+  type GuaranteePolicy,
 } from '../../support/fixtures.js';
 import { describeErrors } from '../../../kit/contract.js';
 import { realNowSeconds } from '../../support/runtime.js';
@@ -30,7 +40,8 @@ function inOrder(seen: readonly string[], wanted: readonly string[]): boolean {
   return at === wanted.length;
 }
 
-const isLoopback = (host: string) => host === 'localhost' || host.startsWith('127.') || host === '::1' || host === '[::1]';
+const isLoopback = (host: string) =>
+  host === 'localhost' || host.startsWith('127.') || host === '::1' || host === '[::1]';
 
 /**
  * A target on another machine cannot reach a receiver listening on this machine's loopback address:
@@ -67,7 +78,9 @@ capability('webhooks', 'webhook deliveries', () => {
     receiver = await startWebhookReceiver(target().webhookHost, target().webhookPort);
     // Events that exist before the endpoint does are not owed to it (completeness check below).
     before = new Set((await listAll<Event>(account, '/v1/events')).map((e) => e.id));
-    const { data, response } = await account.api.POST('/v1/webhook_endpoints', { body: { url: receiver.url, enabled_events: ['*'], description: 'casapay-conformance receiver' } });
+    const { data, response } = await account.api.POST('/v1/webhook_endpoints', {
+      body: { url: receiver.url, enabled_events: ['*'], description: 'casapay-conformance receiver' },
+    });
     expect(response.status, 'registering the local receiver').toBe(201);
     secret = data!.secret!;
     endpointId = data!.id;
@@ -75,12 +88,18 @@ capability('webhooks', 'webhook deliveries', () => {
   });
 
   afterAll(async () => {
-    if (endpointId) await account.api.DELETE('/v1/webhook_endpoints/{id}', { params: { path: { id: endpointId } } }).catch(() => undefined);
+    if (endpointId)
+      await account.api
+        .DELETE('/v1/webhook_endpoints/{id}', { params: { path: { id: endpointId } } })
+        .catch(() => undefined);
     await receiver?.close();
   });
 
-  const named = Object.keys(contract().document.components.schemas.Event.properties).filter((k) => k !== 'pending_webhooks');
-  const eventFields = (event: unknown) => Object.fromEntries(named.map((k) => [k, (event as Record<string, unknown> | undefined)?.[k]]));
+  const named = Object.keys(contract().document.components.schemas.Event.properties).filter(
+    (k) => k !== 'pending_webhooks',
+  );
+  const eventFields = (event: unknown) =>
+    Object.fromEntries(named.map((k) => [k, (event as Record<string, unknown> | undefined)?.[k]]));
   const objectId = (d: Delivery) => d.event?.data?.object?.id as string | undefined;
   const aboutObject = (d: Delivery, id: string) => objectId(d) === id || d.event?.data?.object?.case === id;
 
@@ -96,36 +115,60 @@ capability('webhooks', 'webhook deliveries', () => {
   /** The types of the events the API lists for an object, oldest first. */
   const eventTypesFor = async (id: string) => {
     const events = await listAll<Event>(account, '/v1/events');
-    return events.reverse().filter((e) => (e.data.object as { id?: string; case?: string }).id === id || (e.data.object as { case?: string }).case === id).map((e) => e.type);
+    return events
+      .reverse()
+      .filter(
+        (e) =>
+          (e.data.object as { id?: string; case?: string }).id === id ||
+          (e.data.object as { case?: string }).case === id,
+      )
+      .map((e) => e.type);
   };
 
   it('creating a case delivers collection_case.created', async () => {
     const c = await createCase(account, caseParams(now, { country }));
     const d = await expectDelivery('collection_case.created', c.id);
-    expect(d.event!.data!.object, 'the payload carries the new case').toMatchObject({ id: c.id, reference: c.reference, object: 'collection_case' });
+    expect(d.event!.data!.object, 'the payload carries the new case').toMatchObject({
+      id: c.id,
+      reference: c.reference,
+      object: 'collection_case',
+    });
   });
 
   it('a payment that clears the remainder delivers debt_payment.created, collection_case.updated, collection_case.closed (listed in that order, delivered in order per object)', async (ctx) => {
     ctx.skip(!helpers.available, helpers.reason);
     const c: CollectionCase = await createCase(account, caseParams(now, { country, amount: 50_000 }));
-    const { data: payment, response } = await account.api.POST('/v1/test_helpers/collection_cases/{id}/debt_payments', { params: { path: { id: c.id } }, body: { amount: 50_000 } });
+    const { data: payment, response } = await account.api.POST('/v1/test_helpers/collection_cases/{id}/debt_payments', {
+      params: { path: { id: c.id } },
+      body: { amount: 50_000 },
+    });
     expect(response.status).toBe(201);
     const paid = await expectDelivery('debt_payment.created', c.id);
     expect(objectId(paid), 'debt_payment.created carries the payment').toBe(payment!.id);
     const updated = await expectDelivery('collection_case.updated', c.id);
-    expect(updated.event!.data!.object, 'the update shows the remainder at 0').toMatchObject({ id: c.id, remainder: 0 });
+    expect(updated.event!.data!.object, 'the update shows the remainder at 0').toMatchObject({
+      id: c.id,
+      remainder: 0,
+    });
     // previous_attributes is optional (a warning when absent, see warnings.ts); when sent it must be right.
     const previous = (updated.event as unknown as Event).data.previous_attributes;
-    if (previous !== undefined) expect(previous, 'collection_case.updated says what changed').toMatchObject({ remainder: 50_000 });
+    if (previous !== undefined)
+      expect(previous, 'collection_case.updated says what changed').toMatchObject({ remainder: 50_000 });
     await expectDelivery('collection_case.closed', c.id);
     const flow = ['debt_payment.created', 'collection_case.updated', 'collection_case.closed'];
     const listed = await eventTypesFor(c.id);
-    expect(inOrder(listed, flow), `GET /v1/events lists ${flow.join(' → ')} in that order (listed, oldest first: ${listed.join(', ')})`).toBe(true);
+    expect(
+      inOrder(listed, flow),
+      `GET /v1/events lists ${flow.join(' → ')} in that order (listed, oldest first: ${listed.join(', ')})`,
+    ).toBe(true);
     // Delivery order is promised per object only: the payment (dp_…) may arrive before or after the
     // case's own events, but the case's update must arrive before its close.
     const caseFlow = ['collection_case.updated', 'collection_case.closed'];
     const arrived = receiver.deliveries.filter((d) => objectId(d) === c.id).map((d) => String(d.event?.type));
-    expect(inOrder(arrived, caseFlow), `the case's deliveries arrive as ${caseFlow.join(' → ')} (arrived for ${c.id}: ${arrived.join(', ')})`).toBe(true);
+    expect(
+      inOrder(arrived, caseFlow),
+      `the case's deliveries arrive as ${caseFlow.join(' → ')} (arrived for ${c.id}: ${arrived.join(', ')})`,
+    ).toBe(true);
   });
 
   it('uploading a file delivers case_file.uploaded', async () => {
@@ -133,17 +176,43 @@ capability('webhooks', 'webhook deliveries', () => {
     const fd = new FormData();
     fd.append('document_type', 'original_invoice');
     fd.append('file', new Blob([Buffer.from('%PDF-1.4\n%%EOF\n')]), 'invoice.pdf');
-    const { response } = await account.api.POST('/v1/collection_cases/{id}/files', { params: { path: { id: c.id } }, body: fd as never, bodySerializer: (b: unknown) => b as FormData });
+    const { response } = await account.api.POST('/v1/collection_cases/{id}/files', {
+      params: { path: { id: c.id } },
+      body: fd as never,
+      bodySerializer: (b: unknown) => b as FormData,
+    });
     expect(response.status).toBe(201);
     await expectDelivery('case_file.uploaded', c.id);
   });
 
   it('policies, guarantees and claims deliver their created events (and, with test helpers, claim decisions)', async () => {
-    const { data: p } = await account.api.POST('/v1/guarantee_policies', { body: { name: 'Webhook policy', coverage_percentage: 100, max_coverage_months: 6 } });
+    const { data: p } = await account.api.POST('/v1/guarantee_policies', {
+      body: { name: 'Webhook policy', coverage_percentage: 100, max_coverage_months: 6 },
+    });
     await expectDelivery('guarantee_policy.created', p!.id);
-    const { data: g } = await account.api.POST('/v1/guarantees', { body: { policy: policy.id, tenant: 'cus_webhooks', coverage_amount: 100_000, currency: 'eur', start_date: now - 60 * DAY, end_date: now + 300 * DAY } });
+    const { data: g } = await account.api.POST('/v1/guarantees', {
+      body: {
+        policy: policy.id,
+        tenant: 'cus_webhooks',
+        coverage_amount: 100_000,
+        currency: 'eur',
+        start_date: now - 60 * DAY,
+        end_date: now + 300 * DAY,
+      },
+    });
     await expectDelivery('guarantee.created', g!.id);
-    const claim = async () => (await account.api.POST('/v1/claims', { body: { guarantee: g!.id, amount: 10_000, currency: 'eur', reason: 'missed_payment', evidence: { due_date: g!.start_date + (policy.waiting_period_days + 5) * DAY } } })).data!;
+    const claim = async () =>
+      (
+        await account.api.POST('/v1/claims', {
+          body: {
+            guarantee: g!.id,
+            amount: 10_000,
+            currency: 'eur',
+            reason: 'missed_payment',
+            evidence: { due_date: g!.start_date + (policy.waiting_period_days + 5) * DAY },
+          },
+        })
+      ).data!;
     const first = await claim();
     await expectDelivery('claim.submitted', first.id);
     if (!helpers.available) return;
@@ -159,7 +228,9 @@ capability('webhooks', 'webhook deliveries', () => {
   it('a fired test event is delivered like any other', async (ctx) => {
     ctx.skip(!helpers.available, helpers.reason);
     const c = await createCase(account, caseParams(now, { country }));
-    const { data, response } = await account.api.POST('/v1/test_helpers/events', { body: { type: 'collection_case.updated', object: c.id } });
+    const { data, response } = await account.api.POST('/v1/test_helpers/events', {
+      body: { type: 'collection_case.updated', object: c.id },
+    });
     expect(response.status).toBe(201);
     expect(data).toMatchObject({ type: 'collection_case.updated', data: { object: { id: c.id } } });
     const d = await receiver.waitFor((x) => x.event?.id === data!.id, target().webhookWaitMs);
@@ -183,16 +254,23 @@ capability('webhooks', 'webhook deliveries', () => {
         problems.push(`${d.event?.type ?? '?'} ${d.event?.id ?? ''}: ${(err as Error).message}`);
       }
     }
-    expectNoProblems(problems, 'every delivery must carry an X-CasaPay-Signature that verifies with the endpoint secret');
+    expectNoProblems(
+      problems,
+      'every delivery must carry an X-CasaPay-Signature that verifies with the endpoint secret',
+    );
   });
 
   it('every delivery is a POST of JSON that matches the contract schema for its event type', (ctx) => {
     // Nothing received means nothing was checked: that is a skip with its reason, never a pass.
-    ctx.skip(receiver.deliveries.length === 0, 'no webhook delivery was received, so there was no payload to check (the delivery checks above fail for it)');
+    ctx.skip(
+      receiver.deliveries.length === 0,
+      'no webhook delivery was received, so there was no payload to check (the delivery checks above fail for it)',
+    );
     const problems: string[] = [];
     for (const d of receiver.deliveries) {
       if (d.method !== 'POST') problems.push(`delivery ${d.index}: method ${d.method}`);
-      if (!/^application\/json\b/.test(String(d.headers['content-type']))) problems.push(`delivery ${d.index}: Content-Type ${d.headers['content-type']}`);
+      if (!/^application\/json\b/.test(String(d.headers['content-type'])))
+        problems.push(`delivery ${d.index}: Content-Type ${d.headers['content-type']}`);
       if (!d.event) {
         problems.push(`delivery ${d.index}: body is not JSON`);
         continue;
@@ -208,18 +286,26 @@ capability('webhooks', 'webhook deliveries', () => {
 
   it('completeness: every event the API lists since the endpoint was registered for "*" is delivered', async (ctx) => {
     const owed = (await listAll<Event>(account, '/v1/events')).filter((e) => !before.has(e.id));
-    ctx.skip(owed.length === 0, 'GET /v1/events lists no event since the endpoint was registered, so there was nothing owed to check');
+    ctx.skip(
+      owed.length === 0,
+      'GET /v1/events lists no event since the endpoint was registered, so there was nothing owed to check',
+    );
     const missing: string[] = [];
     for (const e of owed) {
       // Deliveries may lag the listing: wait for each the same way the flows do.
-      const got = receiver.deliveries.some((d) => d.event?.id === e.id) || (await receiver.waitFor((d) => d.event?.id === e.id, target().webhookWaitMs)) !== undefined;
+      const got =
+        receiver.deliveries.some((d) => d.event?.id === e.id) ||
+        (await receiver.waitFor((d) => d.event?.id === e.id, target().webhookWaitMs)) !== undefined;
       if (!got) missing.push(`${e.type} ${e.id}`);
     }
     expectNoProblems(missing, `every listed event must reach an endpoint subscribed to "*" (${owed.length} owed)`);
   });
 
   it('each delivered event is the event the API lists (same id, type and object)', async (ctx) => {
-    ctx.skip(receiver.deliveries.length === 0, 'no webhook delivery was received, so there was no delivered event to compare with GET /v1/events');
+    ctx.skip(
+      receiver.deliveries.length === 0,
+      'no webhook delivery was received, so there was no delivered event to compare with GET /v1/events',
+    );
     const listed = new Map((await listAll<Event>(account, '/v1/events')).map((e) => [e.id, e]));
     for (const d of receiver.deliveries) {
       const e = listed.get(d.event?.id ?? '');

@@ -12,9 +12,20 @@ import type { OutgoingRequest } from '../../engine/webhooks/dispatcher.js';
 import { SIGNATURE_HEADER } from './event-log.js';
 import { realNowSeconds } from '../../../kit/real-time.js';
 import { signatureHeader } from '../../../kit/webhook-signature.js';
-import { STANDARD_ID_HEADER, STANDARD_SIGNATURE_HEADER, STANDARD_TIMESTAMP_HEADER, standardSignatureHeaders } from '../../../kit/standard-webhook-signature.js';
+import {
+  STANDARD_ID_HEADER,
+  STANDARD_SIGNATURE_HEADER,
+  STANDARD_TIMESTAMP_HEADER,
+  standardSignatureHeaders,
+} from '../../../kit/standard-webhook-signature.js';
 import type { Effects, Handler, HandlerContext, HandlerResult } from './handlers/context.js';
-import { PAYMENT_STEPS, recordPaymentWith, runMagicStepWith, type PaymentSteps, type RecordPayment } from './handlers/collection-cases.js';
+import {
+  PAYMENT_STEPS,
+  recordPaymentWith,
+  runMagicStepWith,
+  type PaymentSteps,
+  type RecordPayment,
+} from './handlers/collection-cases.js';
 import { testDebtPaymentHandler } from './handlers/test-helpers.js';
 import { MAX_FILE_BYTES } from './handlers/case-files.js';
 import { namesOf } from '../../engine/choices.js';
@@ -31,7 +42,7 @@ export const DEFECTS = {
   'flat-error-body': 'errors are `{message, code}` without the `error` envelope',
   'unsigned-webhook': 'webhooks are sent without X-CasaPay-Signature',
   'mis-signed-webhook': 'webhooks are signed with the wrong secret',
-  'stale-webhook-timestamp': 'the signature\'s `t` is 10 minutes old (outside the 300 s tolerance receivers allow)',
+  'stale-webhook-timestamp': "the signature's `t` is 10 minutes old (outside the 300 s tolerance receivers allow)",
   'missing-event': '`debt_payment.created` is never emitted',
   'remainder-not-updated': 'debt payments do not lower the case remainder',
   'auth-ignored': 'requests without an API key are accepted',
@@ -40,7 +51,6 @@ export const DEFECTS = {
 } as const;
 
 export type DefectName = keyof typeof DEFECTS;
-
 
 export type Defects = ReadonlySet<DefectName>;
 
@@ -113,15 +123,21 @@ export function casapayEdges(defects: Defects): CasaPayEdges {
   }
 
   if (on('500-on-bad-input') || on('flat-error-body')) {
-    const bend = on('500-on-bad-input') ? (error: ApiError) => (error.status === 400 ? errors.internal() : error) : (error: ApiError) => error;
-    const write = on('flat-error-body') ? flatErrorBody : (error: ApiError): RenderedError => ({ status: error.status, body: casapayErrorBody(error) });
+    const bend = on('500-on-bad-input')
+      ? (error: ApiError) => (error.status === 400 ? errors.internal() : error)
+      : (error: ApiError) => error;
+    const write = on('flat-error-body')
+      ? flatErrorBody
+      : (error: ApiError): RenderedError => ({ status: error.status, body: casapayErrorBody(error) });
     edges.renderError = (error) => write(bend(error));
   }
 
   if (on('auth-ignored') || on('cross-account-leak')) {
-    const acceptMissing = (keyOf: KeyOf): KeyOf => (on('auth-ignored') ? (request) => (request.headers.authorization ? keyOf(request) : ANONYMOUS_KEY) : keyOf);
+    const acceptMissing = (keyOf: KeyOf): KeyOf =>
+      on('auth-ignored') ? (request) => (request.headers.authorization ? keyOf(request) : ANONYMOUS_KEY) : keyOf;
     // A malformed key is still refused: the leak is of accounts, not of authentication.
-    const leak = (keyOf: KeyOf): KeyOf => (on('cross-account-leak') ? (request) => (keyOf(request), SHARED_KEY) : keyOf);
+    const leak = (keyOf: KeyOf): KeyOf =>
+      on('cross-account-leak') ? (request) => (keyOf(request), SHARED_KEY) : keyOf;
     edges.authenticate = (keyOf) => leak(acceptMissing(keyOf));
   }
 
@@ -135,15 +151,17 @@ export function casapayEdges(defects: Defects): CasaPayEdges {
 }
 
 /** A list handler's answer changed as a list (object 'list'); other answers pass through. */
-const bendList = (handler: Handler, change: (list: Record<string, unknown>) => Record<string, unknown>): Handler => (ctx) => {
-  const apply = (result: HandlerResult): HandlerResult => {
-    const body = result.body as Record<string, unknown> | null;
-    return body && typeof body === 'object' && body.object === 'list' ? { ...result, body: change(body) } : result;
+const bendList =
+  (handler: Handler, change: (list: Record<string, unknown>) => Record<string, unknown>): Handler =>
+  (ctx) => {
+    const apply = (result: HandlerResult): HandlerResult => {
+      const body = result.body as Record<string, unknown> | null;
+      return body && typeof body === 'object' && body.object === 'list' ? { ...result, body: change(body) } : result;
+    };
+    const result = handler(ctx);
+    // Synchronous handlers stay synchronous (scenario steps refuse asynchronous ones).
+    return result instanceof Promise ? result.then(apply) : apply(result);
   };
-  const result = handler(ctx);
-  // Synchronous handlers stay synchronous (scenario steps refuse asynchronous ones).
-  return result instanceof Promise ? result.then(apply) : apply(result);
-};
 
 /** The same request without some query parameters. */
 const without = (ctx: HandlerContext, ...names: string[]): HandlerContext => {
@@ -160,7 +178,13 @@ const mapLists = (handlers: Handlers, wrap: (handler: Handler) => Handler): Hand
 function handlerBendsFor(defects: Defects, record: RecordPayment | undefined): Array<(handlers: Handlers) => Handlers> {
   const bends: Array<(handlers: Handlers) => Handlers> = [];
   if (defects.has('filter-ignored')) {
-    bends.push((handlers) => ({ ...handlers, listCollectionCases: ((list) => (ctx: HandlerContext) => list(without(ctx, 'status')))(handlers.listCollectionCases!) }));
+    bends.push((handlers) => ({
+      ...handlers,
+      listCollectionCases: (
+        (list) => (ctx: HandlerContext) =>
+          list(without(ctx, 'status'))
+      )(handlers.listCollectionCases!),
+    }));
   }
   if (defects.has('cursor-ignored')) {
     // The page is read as if no cursor were given, after the request with its cursors has been checked
@@ -168,11 +192,14 @@ function handlerBendsFor(defects: Defects, record: RecordPayment | undefined): A
     bends.push((handlers) =>
       mapLists(handlers, (list) => (ctx) => {
         const checked = list(ctx);
-        return checked instanceof Promise ? checked.then(() => list(without(ctx, 'starting_after', 'ending_before'))) : list(without(ctx, 'starting_after', 'ending_before'));
+        return checked instanceof Promise
+          ? checked.then(() => list(without(ctx, 'starting_after', 'ending_before')))
+          : list(without(ctx, 'starting_after', 'ending_before'));
       }),
     );
   }
-  if (defects.has('has-more-wrong')) bends.push((handlers) => mapLists(handlers, (list) => bendList(list, (body) => ({ ...body, has_more: false }))));
+  if (defects.has('has-more-wrong'))
+    bends.push((handlers) => mapLists(handlers, (list) => bendList(list, (body) => ({ ...body, has_more: false }))));
   if (record) bends.push((handlers) => ({ ...handlers, createTestDebtPayment: testDebtPaymentHandler(record) }));
   return bends;
 }
@@ -200,7 +227,8 @@ function responseBendsFor(defects: Defects): Array<(answer: [number, unknown]) =
   const bends: Array<(answer: [number, unknown]) => void> = [];
   if (defects.has('wrong-status-code')) bends.push((answer) => void (answer[0] === 201 && (answer[0] = 200)));
   if (defects.has('missing-required-field')) bends.push(([, body]) => eachCase(body, (c) => delete c.reference));
-  if (defects.has('wrong-type')) bends.push(([, body]) => eachCase(body, (c) => (c.amount_to_recover = String(c.amount_to_recover))));
+  if (defects.has('wrong-type'))
+    bends.push(([, body]) => eachCase(body, (c) => (c.amount_to_recover = String(c.amount_to_recover))));
   return bends;
 }
 
@@ -211,7 +239,8 @@ function flatErrorBody(error: ApiError): RenderedError {
 
 /** Both schemes' signature headers dropped (`webhook-id` and `webhook-timestamp` with them, as Standard Webhooks sends all three or none). */
 function unsigned(request: OutgoingRequest): OutgoingRequest {
-  for (const name of [SIGNATURE_HEADER, STANDARD_ID_HEADER, STANDARD_TIMESTAMP_HEADER, STANDARD_SIGNATURE_HEADER]) delete request.headers[name];
+  for (const name of [SIGNATURE_HEADER, STANDARD_ID_HEADER, STANDARD_TIMESTAMP_HEADER, STANDARD_SIGNATURE_HEADER])
+    delete request.headers[name];
   return request;
 }
 
@@ -220,6 +249,7 @@ function misSigned(request: OutgoingRequest, signedAt: number): OutgoingRequest 
   const { headers, body } = request;
   if (SIGNATURE_HEADER in headers) headers[SIGNATURE_HEADER] = signatureHeader(body, WRONG_SECRET, signedAt);
   const eventId = headers[STANDARD_ID_HEADER];
-  if (eventId !== undefined && STANDARD_SIGNATURE_HEADER in headers) Object.assign(headers, standardSignatureHeaders(eventId, body, WRONG_SECRET, signedAt));
+  if (eventId !== undefined && STANDARD_SIGNATURE_HEADER in headers)
+    Object.assign(headers, standardSignatureHeaders(eventId, body, WRONG_SECRET, signedAt));
   return request;
 }

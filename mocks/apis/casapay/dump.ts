@@ -17,7 +17,9 @@ export function dumpCasaPay(account: AccountState) {
     claims: account.claims.values(),
     events: account.events.values(),
     // Secrets live apart (account.webhookSecrets); drop one here too in case an object ever carries it.
-    webhook_endpoints: account.webhookEndpoints.values().map(({ secret: _secret, ...endpoint }: { secret?: unknown } & Record<string, unknown>) => endpoint),
+    webhook_endpoints: account.webhookEndpoints
+      .values()
+      .map(({ secret: _secret, ...endpoint }: { secret?: unknown } & Record<string, unknown>) => endpoint),
     test_clocks: account.testClocks.values(),
   };
 }

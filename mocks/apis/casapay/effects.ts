@@ -12,7 +12,11 @@ import { advanceTestClock } from './test-clocks.js';
  * CasaPay's effects over the engine's (same object, extended: no copy per request).
  * @example casapayEffects(sandbox.effects(account), log, null).emit('collection_case.created', kase)
  */
-export function casapayEffects<F extends EngineEffects>(fx: F, log: EventLog, request: RequestInfo | null): F & Effects {
+export function casapayEffects<F extends EngineEffects>(
+  fx: F,
+  log: EventLog,
+  request: RequestInfo | null,
+): F & Effects {
   // One `request` object for every event of the operation (events are immutable, so they can share it).
   let requestOf: ApiEvent['request'] | undefined;
   // Consecutive events about the same object without previous_attributes (a case's `created` then
@@ -27,7 +31,13 @@ export function casapayEffects<F extends EngineEffects>(fx: F, log: EventLog, re
   const casapay = fx as unknown as F & Effects;
   const account = fx.account as AccountState;
   casapay.emit = (type, subject, previous, when) =>
-    log.record(casapay, (requestOf ??= eventRequest(request)), type, dataOf(subject, previous), when ?? fx.now((subject as { test_clock?: string | null }).test_clock));
+    log.record(
+      casapay,
+      (requestOf ??= eventRequest(request)),
+      type,
+      dataOf(subject, previous),
+      when ?? fx.now((subject as { test_clock?: string | null }).test_clock),
+    );
   casapay.redeliver = (event, endpointId) => log.redeliver(account, event, endpointId);
   return casapay;
 }

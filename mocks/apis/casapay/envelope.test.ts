@@ -24,7 +24,9 @@ function rawRequest(port: number, request: string): Promise<RawAnswer> {
       const text = Buffer.concat(chunks).toString('utf8');
       const [head = '', ...rest] = text.split('\r\n\r\n');
       const [statusLine = '', ...lines] = head.split('\r\n');
-      const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+      const headers = Object.fromEntries(
+        lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+      );
       let body: unknown = rest.join('\r\n\r\n');
       try {
         body = JSON.parse(String(body));
@@ -37,7 +39,8 @@ function rawRequest(port: number, request: string): Promise<RawAnswer> {
 }
 
 const AUTH = 'Authorization: Bearer sk_test_envelope\r\n';
-const get = (target: string, extra = '') => `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n${AUTH}${extra}Connection: close\r\n\r\n`;
+const get = (target: string, extra = '') =>
+  `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n${AUTH}${extra}Connection: close\r\n\r\n`;
 
 describe('answers the mock does not write in a handler still carry the error envelope', () => {
   let mock: TestMock;
@@ -49,17 +52,44 @@ describe('answers the mock does not write in a handler still carry the error env
   afterAll(() => mock.close());
 
   const cases: [name: string, request: () => string, operationId: string, status: number, code: string][] = [
-    ['a malformed percent-encoding in the path', () => get('/v1/collection_cases/%E0%A4%A'), 'retrieveCollectionCase', 400, 'url_invalid'],
-    ['a path id longer than the router accepts', () => get(`/v1/collection_cases/dc_${'a'.repeat(3000)}`), 'retrieveCollectionCase', 400, 'parameter_invalid'],
-    ['an oversized header block (HTTP would say 431)', () => get('/v1/collection_cases', `X-Padding: ${'a'.repeat(20_000)}\r\n`), 'listCollectionCases', 400, 'headers_too_large'],
-    ['an oversized request line', () => get(`/v1/collection_cases?starting_after=${'a'.repeat(20_000)}`), 'listCollectionCases', 400, 'headers_too_large'],
+    [
+      'a malformed percent-encoding in the path',
+      () => get('/v1/collection_cases/%E0%A4%A'),
+      'retrieveCollectionCase',
+      400,
+      'url_invalid',
+    ],
+    [
+      'a path id longer than the router accepts',
+      () => get(`/v1/collection_cases/dc_${'a'.repeat(3000)}`),
+      'retrieveCollectionCase',
+      400,
+      'parameter_invalid',
+    ],
+    [
+      'an oversized header block (HTTP would say 431)',
+      () => get('/v1/collection_cases', `X-Padding: ${'a'.repeat(20_000)}\r\n`),
+      'listCollectionCases',
+      400,
+      'headers_too_large',
+    ],
+    [
+      'an oversized request line',
+      () => get(`/v1/collection_cases?starting_after=${'a'.repeat(20_000)}`),
+      'listCollectionCases',
+      400,
+      'headers_too_large',
+    ],
     ['bytes that are not HTTP', () => 'HELLO\r\n\r\n', 'listCollectionCases', 400, 'request_malformed'],
   ];
 
   it.each(cases)('%s → %s %s in the envelope', async (_name, request, operationId, status, code) => {
     const answer = await rawRequest(port, request());
     expect(answer.status, JSON.stringify(answer.body)).toBe(status);
-    expect(contract.declaredStatus(operationId, answer.status), `${operationId} declares ${answer.status}`).toBeDefined();
+    expect(
+      contract.declaredStatus(operationId, answer.status),
+      `${operationId} declares ${answer.status}`,
+    ).toBeDefined();
     expect(answer.headers['content-type']).toMatch(/^application\/json/);
     expect(answer.headers['request-id'], 'a Request-Id like every other answer').toMatch(/^req_/);
     const validate = contract.closed().responseValidator(operationId, answer.status)!;

@@ -19,7 +19,12 @@ export const SIGNATURE_HEADER = 'X-CasaPay-Signature';
 export const DEFAULT_WEBHOOK_SECRET = 'whsec_casapay_mock_cli';
 
 /** A benign variant's last look at a CasaPay delivery before it is sent (chosen once at start). */
-export type DeliveryEdge = (target: CasaPayTarget, body: string, headers: Record<string, string>, signedAt: number) => OutgoingRequest | void;
+export type DeliveryEdge = (
+  target: CasaPayTarget,
+  body: string,
+  headers: Record<string, string>,
+  signedAt: number,
+) => OutgoingRequest | void;
 
 /** A deliberate defect's last look at a signed delivery, after the Standard Webhooks headers (chosen once at start). */
 export type SignedEdge = (request: OutgoingRequest, signedAt: number) => OutgoingRequest;
@@ -72,13 +77,33 @@ export class EventLog {
     sandbox.reportRetained(() => ({ eventsWithDeliveries: this.eventsById.size }));
   }
 
-  private target(endpointId: string | null, url: string, secret: string, scheme: SignatureScheme, eventId: string): CasaPayTarget {
-    const target: CasaPayTarget = { endpointId, url, secret, scheme, eventId, sign: (body, t) => ({ [SIGNATURE_HEADER]: signatureHeader(body, secret, t) }), mutate: this.mutate };
+  private target(
+    endpointId: string | null,
+    url: string,
+    secret: string,
+    scheme: SignatureScheme,
+    eventId: string,
+  ): CasaPayTarget {
+    const target: CasaPayTarget = {
+      endpointId,
+      url,
+      secret,
+      scheme,
+      eventId,
+      sign: (body, t) => ({ [SIGNATURE_HEADER]: signatureHeader(body, secret, t) }),
+      mutate: this.mutate,
+    };
     return target;
   }
 
   /** Records an event in the account's log; its deliveries start once the operation has completed. */
-  record(fx: Effects<AccountState>, request: ApiEvent['request'], type: EventType, data: ApiEvent['data'], at: number): ApiEvent {
+  record(
+    fx: Effects<AccountState>,
+    request: ApiEvent['request'],
+    type: EventType,
+    data: ApiEvent['data'],
+    at: number,
+  ): ApiEvent {
     const account = fx.account;
     const targets: CasaPayTarget[] = [];
     const eventId = this.sandbox.ids.id('evt');
@@ -88,9 +113,26 @@ export class EventLog {
       for (const endpoint of account.webhookEndpoints.values()) {
         if (endpoint.status !== 'enabled') continue;
         if (!subscribes(endpoint.enabled_events, type)) continue;
-        targets.push(this.target(endpoint.id, endpoint.url, account.webhookSecrets.get(endpoint.id) ?? '', endpoint.signature_scheme ?? fallback, eventId));
+        targets.push(
+          this.target(
+            endpoint.id,
+            endpoint.url,
+            account.webhookSecrets.get(endpoint.id) ?? '',
+            endpoint.signature_scheme ?? fallback,
+            eventId,
+          ),
+        );
       }
-    if (this.options.webhookUrl) targets.push(this.target(null, this.options.webhookUrl, this.options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET, fallback, eventId));
+    if (this.options.webhookUrl)
+      targets.push(
+        this.target(
+          null,
+          this.options.webhookUrl,
+          this.options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET,
+          fallback,
+          eventId,
+        ),
+      );
     const event: ApiEvent = {
       id: eventId,
       object: 'event',
@@ -134,7 +176,13 @@ export class EventLog {
     // pending_webhooks is kept up to date through eventsById, including for an event that had no delivery until now.
     this.eventsById.set(event.id, event);
     const before = dispatcher.deliveries(event.id).length;
-    const target = this.target(endpoint.id, endpoint.url, account.webhookSecrets.get(endpoint.id) ?? '', endpoint.signature_scheme ?? this.options.webhookSigning ?? 'casapay', event.id);
+    const target = this.target(
+      endpoint.id,
+      endpoint.url,
+      account.webhookSecrets.get(endpoint.id) ?? '',
+      endpoint.signature_scheme ?? this.options.webhookSigning ?? 'casapay',
+      event.id,
+    );
     dispatcher.deliver(event, [target], undefined, account.key);
     event.pending_webhooks = dispatcher.pendingCount(event.id);
     return dispatcher.deliveries(event.id)[before]!;
@@ -142,4 +190,7 @@ export class EventLog {
 }
 
 /** The `request` of an event: one object for every event of an operation (events are immutable, so they can share it). */
-export const eventRequest = (request: RequestInfo | null): ApiEvent['request'] => ({ id: request?.id ?? null, idempotency_key: request?.idempotencyKey ?? null });
+export const eventRequest = (request: RequestInfo | null): ApiEvent['request'] => ({
+  id: request?.id ?? null,
+  idempotency_key: request?.idempotencyKey ?? null,
+});

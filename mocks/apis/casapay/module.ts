@@ -22,7 +22,15 @@ import { casapayAccount, initCasaPayAccount, storedCasaPayObjects, type AccountS
 import { testClocks } from './test-clocks.js';
 import { dumpCasaPay } from './dump.js';
 import { createProviderStates, type ProviderStates } from './provider-states.js';
-import { applyScenario, loadScenarios, SCENARIO_STEP, scenarioFromHeader, scenarioStepRunner, type Scenario, type ScenarioRuntime } from './scenarios/scenarios.js';
+import {
+  applyScenario,
+  loadScenarios,
+  SCENARIO_STEP,
+  scenarioFromHeader,
+  scenarioStepRunner,
+  type Scenario,
+  type ScenarioRuntime,
+} from './scenarios/scenarios.js';
 import type { CasaPayEdges, Credentials } from './defects.js';
 import type { VariantHooks } from './variants.js';
 
@@ -85,7 +93,8 @@ export function createCasaPay(options: CasaPayOptions): CasaPayModule {
   });
   const withEvents = <F extends EngineEffects>(fx: F) => casapayEffects(fx, events, null);
   const runners = { ...Object.fromEntries(handlerTaskRunners().entries()), ...edges.taskRunners };
-  for (const [kind, run] of Object.entries(runners)) sandbox.tasks.define(kind, (fx, params) => run(withEvents(fx), params));
+  for (const [kind, run] of Object.entries(runners))
+    sandbox.tasks.define(kind, (fx, params) => run(withEvents(fx), params));
   // What the defects bend; the variants wrap that for requests (scenario steps run the bent handlers alone).
   const bent = edges.handlers ? edges.handlers(handlers) : handlers;
   const keyOf = edges.authenticate ? edges.authenticate(apiKeyOf) : apiKeyOf;
@@ -103,7 +112,11 @@ export function createCasaPay(options: CasaPayOptions): CasaPayModule {
   const casapayContextFor = (account: Account) => {
     const fx = sandbox.effects(account, null);
     const request = { id: null, idempotencyKey: null };
-    return casapayContext(Object.assign(fx, { request, params: {}, query: {}, body: undefined, path: '', contract }), events, sandbox) as HandlerContext & { flush(): void };
+    return casapayContext(
+      Object.assign(fx, { request, params: {}, query: {}, body: undefined, path: '', contract }),
+      events,
+      sandbox,
+    ) as HandlerContext & { flush(): void };
   };
   sandbox.tasks.define(SCENARIO_STEP, (fx, params) => scenarioStepRunner(runtime)(withEvents(fx), params));
   const apply = (account: Account, scenario: Scenario) => applyScenario(runtime, casapayAccount(account), scenario);
@@ -125,7 +138,8 @@ export function createCasaPay(options: CasaPayOptions): CasaPayModule {
   const served = variants.handlers ? variants.handlers(bent) : bent;
   // Each handler gets CasaPay's context (events, delivery logs, test clocks) over the engine's.
   const contextual: Record<string, (ctx: RequestContext) => ReturnType<Handler>> = {};
-  for (const [operationId, handler] of Object.entries(served)) contextual[operationId] = (ctx) => handler(casapayContext(ctx, events, sandbox));
+  for (const [operationId, handler] of Object.entries(served))
+    contextual[operationId] = (ctx) => handler(casapayContext(ctx, events, sandbox));
 
   return {
     name: 'casapay',
@@ -165,8 +179,16 @@ export function createCasaPay(options: CasaPayOptions): CasaPayModule {
       // CasaPay's accounts are its keys' (`sk_…`, with an X-Mock-Scenario session suffix): it seeds no other API's.
       if (!account.key.startsWith('sk_')) return false;
       if (providerStates.seed(casapayAccount(account))) return true;
-      const fromHeader = account.key.includes(SCENARIO_SUFFIX) ? account.key.split(SCENARIO_SUFFIX)[1]!.split(':')[0]! : undefined;
-      const name = fromHeader ?? (account.key === DOCS_API_KEY ? 'quickstart' : options.scenario && scenarios().has(options.scenario) ? options.scenario : undefined);
+      const fromHeader = account.key.includes(SCENARIO_SUFFIX)
+        ? account.key.split(SCENARIO_SUFFIX)[1]!.split(':')[0]!
+        : undefined;
+      const name =
+        fromHeader ??
+        (account.key === DOCS_API_KEY
+          ? 'quickstart'
+          : options.scenario && scenarios().has(options.scenario)
+            ? options.scenario
+            : undefined);
       if (name) apply(account, scenarios().get(name)!);
       return name !== undefined;
     },

@@ -38,7 +38,12 @@ describe('POST /__admin/provider-states', () => {
   it("'the docs' quickstart case exists' seeds the quickstart scenario and names its case", async () => {
     const { status, body } = await change({ state: "the docs' quickstart case exists", consumer: 'frontend-app' });
     expect(status).toBe(200);
-    expect(body).toMatchObject({ case_id: 'dc_a1b2c3d4', case_reference: 'Q8OAXF3W', policy_id: 'gpol_abc123', guarantee_id: 'grt_def456' });
+    expect(body).toMatchObject({
+      case_id: 'dc_a1b2c3d4',
+      case_reference: 'Q8OAXF3W',
+      policy_id: 'gpol_abc123',
+      guarantee_id: 'grt_def456',
+    });
     const got = await mock.call('GET', `/v1/collection_cases/${body.case_id}`, { key: body.api_key });
     expect(got.body.reference).toBe('Q8OAXF3W');
   });

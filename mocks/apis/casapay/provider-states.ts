@@ -20,7 +20,8 @@ export const PROVIDER_STATES: Record<string, ProviderStateDefinition> = {
   'an empty account': { scenario: null, description: 'a new account that holds nothing' },
   "the docs' quickstart case exists": {
     scenario: 'quickstart',
-    description: "a new account holding the objects of CasaPay's quickstarts (case dc_a1b2c3d4 / Q8OAXF3W, policy gpol_abc123, guarantee grt_def456)",
+    description:
+      "a new account holding the objects of CasaPay's quickstarts (case dc_a1b2c3d4 / Q8OAXF3W, policy gpol_abc123, guarantee grt_def456)",
   },
 };
 
@@ -49,7 +50,10 @@ function valuesOf(account: AccountState): ProviderStateValues {
   const values: ProviderStateValues = { api_key: account.key, authorization: `Bearer ${account.key}` };
   // Oldest first: the scenario's first object of a kind is the one its description names.
   const first = <T extends { id: string; created: number }>(objects: T[]): T | undefined =>
-    objects.reduce<T | undefined>((oldest, o) => (oldest === undefined || o.created < oldest.created ? o : oldest), undefined);
+    objects.reduce<T | undefined>(
+      (oldest, o) => (oldest === undefined || o.created < oldest.created ? o : oldest),
+      undefined,
+    );
   const firstCase = first(account.cases.values());
   if (firstCase) Object.assign(values, { case_id: firstCase.id, case_reference: firstCase.reference });
   const named: Array<[string, Array<{ id: string; created: number }>]> = [
@@ -83,7 +87,13 @@ export function createProviderStates(deps: ProviderStateDeps): ProviderStates {
       return true;
     },
     change(body) {
-      if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body) || Buffer.isBuffer(body)) {
+      if (
+        body === undefined ||
+        body === null ||
+        typeof body !== 'object' ||
+        Array.isArray(body) ||
+        Buffer.isBuffer(body)
+      ) {
         throw errors.parameterMissing('state', 'Send {"state": "an empty account", "params": {}} as JSON.');
       }
       const fields = body as Record<string, unknown>;
@@ -92,17 +102,29 @@ export function createProviderStates(deps: ProviderStateDeps): ProviderStates {
       const { state, params, action, consumer } = fields;
       if (state === undefined || state === '') throw errors.parameterMissing('state');
       if (typeof state !== 'string') throw errors.parameterInvalid('state', 'must be a string.');
-      if (params !== undefined && (params === null || typeof params !== 'object' || Array.isArray(params))) throw errors.parameterInvalid('params', 'must be an object.');
-      if (action !== undefined && action !== 'setup' && action !== 'teardown') throw errors.parameterInvalid('action', "must be 'setup' or 'teardown'.");
-      if (consumer !== undefined && typeof consumer !== 'string') throw errors.parameterInvalid('consumer', 'must be a string.');
+      if (params !== undefined && (params === null || typeof params !== 'object' || Array.isArray(params)))
+        throw errors.parameterInvalid('params', 'must be an object.');
+      if (action !== undefined && action !== 'setup' && action !== 'teardown')
+        throw errors.parameterInvalid('action', "must be 'setup' or 'teardown'.");
+      if (consumer !== undefined && typeof consumer !== 'string')
+        throw errors.parameterInvalid('consumer', 'must be a string.');
 
       const scenarioName = SCENARIO_STATE.exec(state)?.[1];
-      const definition = PROVIDER_STATES[state] ?? (scenarioName ? { scenario: scenarioName, description: '' } : undefined);
+      const definition =
+        PROVIDER_STATES[state] ?? (scenarioName ? { scenario: scenarioName, description: '' } : undefined);
       if (!definition) {
-        throw errors.parameterInvalid('state', `no provider state named '${state}'. Known: ${Object.keys(PROVIDER_STATES).map((s) => `'${s}'`).join(', ')}, or 'scenario:<name>'.`);
+        throw errors.parameterInvalid(
+          'state',
+          `no provider state named '${state}'. Known: ${Object.keys(PROVIDER_STATES)
+            .map((s) => `'${s}'`)
+            .join(', ')}, or 'scenario:<name>'.`,
+        );
       }
       if (definition.scenario && !deps.scenarios().has(definition.scenario)) {
-        throw errors.parameterInvalid('state', `no scenario named '${definition.scenario}'. Known: ${[...deps.scenarios().keys()].join(', ')}.`);
+        throw errors.parameterInvalid(
+          'state',
+          `no scenario named '${definition.scenario}'. Known: ${[...deps.scenarios().keys()].join(', ')}.`,
+        );
       }
       // Each account lives until reset; teardown has nothing to undo.
       if (action === 'teardown') return {};

@@ -36,31 +36,55 @@ const key = 'sk_test_resend';
 describe('resending an event', () => {
   it('sends a failed event again as a new delivery, and keeps the failed one', async () => {
     answer = 500;
-    const endpoint = (await mock.call('POST', '/v1/webhook_endpoints', { key, body: { url: receiverUrl, enabled_events: ['collection_case.created'] } })).body;
+    const endpoint = (
+      await mock.call('POST', '/v1/webhook_endpoints', {
+        key,
+        body: { url: receiverUrl, enabled_events: ['collection_case.created'] },
+      })
+    ).body;
     const c = (await mock.call('POST', '/v1/collection_cases', { key, body: QUICKSTART_CASE })).body;
     await mock.sandbox.dispatcher.idle();
-    const event = (await mock.call('GET', '/v1/events?type=collection_case.created', { key })).body.data.find((e: any) => e.data.object.id === c.id);
+    const event = (await mock.call('GET', '/v1/events?type=collection_case.created', { key })).body.data.find(
+      (e: any) => e.data.object.id === c.id,
+    );
     const failed = (await mock.call('GET', `/v1/events/${event.id}/webhook_deliveries`, { key })).body.data;
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ status: 'failed', webhook_endpoint: endpoint.id });
     expect(failed[0].attempts.map((a: any) => a.status_code)).toEqual([500, 500, 500]);
-    expect((await mock.call('GET', '/v1/events?delivery_success=false', { key })).body.data.map((e: any) => e.id)).toContain(event.id);
+    expect(
+      (await mock.call('GET', '/v1/events?delivery_success=false', { key })).body.data.map((e: any) => e.id),
+    ).toContain(event.id);
 
     answer = 200;
     got.length = 0;
-    const resent = await mock.call('POST', `/v1/events/${event.id}/webhook_deliveries`, { key, body: { webhook_endpoint: endpoint.id } });
+    const resent = await mock.call('POST', `/v1/events/${event.id}/webhook_deliveries`, {
+      key,
+      body: { webhook_endpoint: endpoint.id },
+    });
     expect(resent.status).toBe(201);
-    expect(resent.body).toMatchObject({ object: 'webhook_delivery', event: event.id, webhook_endpoint: endpoint.id, url: receiverUrl, status: 'pending', attempts: [] });
+    expect(resent.body).toMatchObject({
+      object: 'webhook_delivery',
+      event: event.id,
+      webhook_endpoint: endpoint.id,
+      url: receiverUrl,
+      status: 'pending',
+      attempts: [],
+    });
     await mock.sandbox.dispatcher.idle();
 
     const after = (await mock.call('GET', `/v1/events/${event.id}/webhook_deliveries`, { key })).body.data;
-    expect(after.map((d: any) => [d.id, d.status])).toEqual([[failed[0].id, 'failed'], [resent.body.id, 'succeeded']]);
+    expect(after.map((d: any) => [d.id, d.status])).toEqual([
+      [failed[0].id, 'failed'],
+      [resent.body.id, 'succeeded'],
+    ]);
     expect(got).toHaveLength(1);
     expect(JSON.parse(got[0]!.raw).id).toBe(event.id);
     expect(() => verifySignature(got[0]!.raw, got[0]!.signature, endpoint.secret)).not.toThrow();
     expect((await mock.call('GET', `/v1/events/${event.id}`, { key })).body.pending_webhooks).toBe(0);
     // An event whose latest delivery succeeded still counts as failed: the first delivery failed.
-    expect((await mock.call('GET', '/v1/events?delivery_success=false', { key })).body.data.map((e: any) => e.id)).toContain(event.id);
+    expect(
+      (await mock.call('GET', '/v1/events?delivery_success=false', { key })).body.data.map((e: any) => e.id),
+    ).toContain(event.id);
   });
 
   it('reaches an endpoint registered after the event', async () => {
@@ -69,9 +93,18 @@ describe('resending an event', () => {
     await mock.call('POST', '/v1/collection_cases', { key: k, body: QUICKSTART_CASE });
     const event = (await mock.call('GET', '/v1/events?type=collection_case.created', { key: k })).body.data[0];
     expect((await mock.call('GET', `/v1/events/${event.id}/webhook_deliveries`, { key: k })).body.data).toEqual([]);
-    const endpoint = (await mock.call('POST', '/v1/webhook_endpoints', { key: k, body: { url: receiverUrl, enabled_events: ['*'] } })).body;
+    const endpoint = (
+      await mock.call('POST', '/v1/webhook_endpoints', { key: k, body: { url: receiverUrl, enabled_events: ['*'] } })
+    ).body;
     got.length = 0;
-    expect((await mock.call('POST', `/v1/events/${event.id}/webhook_deliveries`, { key: k, body: { webhook_endpoint: endpoint.id } })).status).toBe(201);
+    expect(
+      (
+        await mock.call('POST', `/v1/events/${event.id}/webhook_deliveries`, {
+          key: k,
+          body: { webhook_endpoint: endpoint.id },
+        })
+      ).status,
+    ).toBe(201);
     await mock.sandbox.dispatcher.idle();
     expect(got.map((g) => JSON.parse(g.raw).id)).toEqual([event.id]);
   });
@@ -94,14 +127,23 @@ describe('resending an event', () => {
 
   it('refuses a disabled endpoint with 422', async () => {
     const k = 'sk_test_resend_disabled';
-    const endpoint = (await mock.call('POST', '/v1/webhook_endpoints', { key: k, body: { url: receiverUrl, enabled_events: ['*'] } })).body;
+    const endpoint = (
+      await mock.call('POST', '/v1/webhook_endpoints', { key: k, body: { url: receiverUrl, enabled_events: ['*'] } })
+    ).body;
     await mock.call('POST', `/v1/webhook_endpoints/${endpoint.id}`, { key: k, body: { disabled: true } });
     await mock.call('POST', '/v1/collection_cases', { key: k, body: QUICKSTART_CASE });
     await mock.sandbox.dispatcher.idle();
     const event = (await mock.call('GET', '/v1/events', { key: k })).body.data[0];
-    const res = await mock.call('POST', `/v1/events/${event.id}/webhook_deliveries`, { key: k, body: { webhook_endpoint: endpoint.id } });
+    const res = await mock.call('POST', `/v1/events/${event.id}/webhook_deliveries`, {
+      key: k,
+      body: { webhook_endpoint: endpoint.id },
+    });
     expect(res.status).toBe(422);
-    expect(res.body.error).toMatchObject({ type: 'validation_error', code: 'state_invalid', param: 'webhook_endpoint' });
+    expect(res.body.error).toMatchObject({
+      type: 'validation_error',
+      code: 'state_invalid',
+      param: 'webhook_endpoint',
+    });
     expect(mock.sandbox.deliveries(event.id)).toHaveLength(0);
   });
 });

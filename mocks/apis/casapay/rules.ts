@@ -45,8 +45,18 @@ export interface FieldProblem {
 }
 
 export type Checked<T> = { ok: true; value: T } | ({ ok: false } & FieldProblem);
-const missing = (param: string, message: string): { ok: false } & FieldProblem => ({ ok: false, problem: 'missing', param, message });
-const invalid = (param: string, message: string): { ok: false } & FieldProblem => ({ ok: false, problem: 'invalid', param, message });
+const missing = (param: string, message: string): { ok: false } & FieldProblem => ({
+  ok: false,
+  problem: 'missing',
+  param,
+  message,
+});
+const invalid = (param: string, message: string): { ok: false } & FieldProblem => ({
+  ok: false,
+  problem: 'invalid',
+  param,
+  message,
+});
 
 /**
  * Lowercase ISO 4217 code, or a refusal for a code that is not a currency.
@@ -71,14 +81,16 @@ export function debtorCountry(debtor: SubmissionBody['debtor']): Checked<string>
     return invalid('debtor[country]', `debtor.country ${own} and debtor.address.country ${fromAddress} disagree.`);
   }
   const code = own ?? fromAddress;
-  if (!code) return missing('debtor[country]', "Give the debtor's country as debtor.country or debtor.address.country.");
+  if (!code)
+    return missing('debtor[country]', "Give the debtor's country as debtor.country or debtor.address.country.");
   return checkCountry(code, own ? 'debtor[country]' : 'debtor[address][country]');
 }
 
 /** Debtors in the US need a real two-letter state: `debtor.address.state` on a create, `debtor.state` on a preview. */
 export function debtorStateProblem(debtor: SubmissionBody['debtor'], country: string): FieldProblem | undefined {
   if (country !== 'US') return undefined;
-  const state = 'address' in debtor && debtor.address ? debtor.address.state : (debtor as PreviewParams['debtor']).state;
+  const state =
+    'address' in debtor && debtor.address ? debtor.address.state : (debtor as PreviewParams['debtor']).state;
   const param = 'address' in debtor ? 'debtor[address][state]' : 'debtor[state]';
   if (!state) return { problem: 'missing', param, message: 'Debtors in the US need a two-letter state.' };
   if (!isUsState(state)) return { problem: 'invalid', param, message: `'${state}' is not a US state.` };
@@ -102,8 +114,19 @@ export const agreementsFor = (debtorName: string, agreements: AccountAgreements)
 /** Base success fee (percent) by USD bracket: [upper bound exclusive, fee]. */
 const BRACKETS: Record<Partner['region'], Array<[number, number]>> = {
   // Europe: the seeds' example prices a €3,600 German case at 12.5 %, so the $1k–10k bracket is 12.5.
-  europe: [[1_000, 20], [10_000, 12.5], [150_000, 9.5], [Infinity, 6]],
-  international: [[1_000, 30], [8_000, 20], [75_000, 15], [150_000, 10], [Infinity, 7.5]],
+  europe: [
+    [1_000, 20],
+    [10_000, 12.5],
+    [150_000, 9.5],
+    [Infinity, 6],
+  ],
+  international: [
+    [1_000, 30],
+    [8_000, 20],
+    [75_000, 15],
+    [150_000, 10],
+    [Infinity, 7.5],
+  ],
 };
 
 /** Age surcharge in percentage points: over 24 full months 4.0, over 12 full months 2.0 (the seeds' example). */
@@ -144,9 +167,27 @@ export const SIGNING_URL = 'https://dashboard.casapay.com/contracts/sign';
 
 export function requiredActions(agreements: AccountAgreements): RequiredAction[] {
   const actions: RequiredAction[] = [];
-  if (!agreements.contract_signed) actions.push({ type: 'contract_signing', message: 'You need to sign the collection agreement first', solution_url: SIGNING_URL, is_blocking: true });
-  if (!agreements.power_of_attorney) actions.push({ type: 'power_of_attorney', message: 'Grant the collection partner a power of attorney', solution_url: 'https://dashboard.casapay.com/contracts/power-of-attorney', is_blocking: true });
-  if (!agreements.kyc_verified) actions.push({ type: 'kyc_verification', message: "Verify your company director's identity (KYC)", solution_url: 'https://dashboard.casapay.com/kyc', is_blocking: true });
+  if (!agreements.contract_signed)
+    actions.push({
+      type: 'contract_signing',
+      message: 'You need to sign the collection agreement first',
+      solution_url: SIGNING_URL,
+      is_blocking: true,
+    });
+  if (!agreements.power_of_attorney)
+    actions.push({
+      type: 'power_of_attorney',
+      message: 'Grant the collection partner a power of attorney',
+      solution_url: 'https://dashboard.casapay.com/contracts/power-of-attorney',
+      is_blocking: true,
+    });
+  if (!agreements.kyc_verified)
+    actions.push({
+      type: 'kyc_verification',
+      message: "Verify your company director's identity (KYC)",
+      solution_url: 'https://dashboard.casapay.com/kyc',
+      is_blocking: true,
+    });
   return actions;
 }
 
@@ -157,16 +198,28 @@ export const NO_PARTNER_REASON = 'No collection partner available for the specif
  * @example assessCase({ amount_to_recover: 360000, currency: 'eur', country: 'DE', due_date: 1730419200 }, ALL_SIGNED, 1795564800)
  *   // { preview: { is_eligible: true, … pricing_preview: { base_success_fee_pct: 12.5, age_surcharge_pct: 2, … } }, partner, fee: 14.5 }
  */
-export function assessCase(input: PreviewInput, agreements: AccountAgreements, now: number, unsupported: ReadonlySet<string> = NONE): Assessment {
+export function assessCase(
+  input: PreviewInput,
+  agreements: AccountAgreements,
+  now: number,
+  unsupported: ReadonlySet<string> = NONE,
+): Assessment {
   const actions = requiredActions(agreements);
   const partner = unsupported.has('*') || unsupported.has(input.country) ? undefined : partnerFor(input.country);
   const usd = toUsd(input.amount_to_recover, input.currency);
   const ineligible = (reason: string, refusal: Assessment['refusal']): Assessment => ({
-    preview: { is_eligible: false, ineligibility_reason: reason, partner_assignment: null, required_actions: actions, pricing_preview: null },
+    preview: {
+      is_eligible: false,
+      ineligibility_reason: reason,
+      partner_assignment: null,
+      required_actions: actions,
+      pricing_preview: null,
+    },
     refusal,
   });
   if (!partner) return ineligible(NO_PARTNER_REASON, 'no_partner_available');
-  if (usd < MINIMUM_USD) return ineligible(`The amount to recover is below the minimum of USD ${MINIMUM_USD}`, 'amount_below_minimum');
+  if (usd < MINIMUM_USD)
+    return ineligible(`The amount to recover is below the minimum of USD ${MINIMUM_USD}`, 'amount_below_minimum');
   const base = baseFee(partner.region, usd);
   const surcharge = ageSurcharge(fullMonthsBetween(input.due_date, now));
   const blocking = actions.find((a) => a.is_blocking);
@@ -174,9 +227,17 @@ export function assessCase(input: PreviewInput, agreements: AccountAgreements, n
     preview: {
       is_eligible: !blocking,
       ineligibility_reason: blocking ? `A required action blocks submission: ${blocking.message}` : null,
-      partner_assignment: { partner_id: partner.id, partner_name: partner.contact.name, partner_country: partner.country },
+      partner_assignment: {
+        partner_id: partner.id,
+        partner_name: partner.contact.name,
+        partner_country: partner.country,
+      },
       required_actions: actions,
-      pricing_preview: { base_success_fee_pct: base, age_surcharge_pct: surcharge, total_success_fee_pct: base + surcharge },
+      pricing_preview: {
+        base_success_fee_pct: base,
+        age_surcharge_pct: surcharge,
+        total_success_fee_pct: base + surcharge,
+      },
     },
     partner,
     fee: base + surcharge,
@@ -211,7 +272,12 @@ export function assessSubmission(body: SubmissionBody, account: AccountFacts, no
   const dueDate = checkDueDate(body.due_date, now);
   if (!dueDate.ok) return dueDate;
   const agreements = agreementsFor(body.debtor.name, account.agreements);
-  const input = { amount_to_recover: body.amount_to_recover, currency: currency.value, country: country.value, due_date: dueDate.value };
+  const input = {
+    amount_to_recover: body.amount_to_recover,
+    currency: currency.value,
+    country: country.value,
+    due_date: dueDate.value,
+  };
   const assessment = assessCase(input, agreements, now, account.unsupportedCountries);
   return { ok: true, value: { assessment, currency: currency.value, country: country.value, dueDate: dueDate.value } };
 }
@@ -231,7 +297,9 @@ export interface CaseRefusal {
   solution_url?: string;
 }
 
-export type CaseDecision = { ok: true; status: 'active' | 'pending_verification'; partner: Partner; fee: number } | ({ ok: false } & CaseRefusal);
+export type CaseDecision =
+  | { ok: true; status: 'active' | 'pending_verification'; partner: Partner; fee: number }
+  | ({ ok: false } & CaseRefusal);
 
 /**
  * What a create makes of an assessed submission: refused (no partner, too small, a blocking action), or
@@ -239,11 +307,25 @@ export type CaseDecision = { ok: true; status: 'active' | 'pending_verification'
  * (`allow_pending_contracts`); KYC is never bypassed.
  * @example decideCase(submission, false) // { ok: true, status: 'active', partner, fee: 14.5 }
  */
-export function decideCase({ assessment, country }: Pick<Submission, 'assessment' | 'country'>, allowPendingContracts: boolean): CaseDecision {
+export function decideCase(
+  { assessment, country }: Pick<Submission, 'assessment' | 'country'>,
+  allowPendingContracts: boolean,
+): CaseDecision {
   if (assessment.refusal === 'no_partner_available') {
-    return { ok: false, code: 'no_partner_available', message: `No collection partner covers debtors in ${country}. Preview a case to see where partners are available.`, param: 'debtor[country]' };
+    return {
+      ok: false,
+      code: 'no_partner_available',
+      message: `No collection partner covers debtors in ${country}. Preview a case to see where partners are available.`,
+      param: 'debtor[country]',
+    };
   }
-  if (assessment.refusal === 'amount_below_minimum') return { ok: false, code: 'amount_below_minimum', message: assessment.preview.ineligibility_reason!, param: 'amount_to_recover' };
+  if (assessment.refusal === 'amount_below_minimum')
+    return {
+      ok: false,
+      code: 'amount_below_minimum',
+      message: assessment.preview.ineligibility_reason!,
+      param: 'amount_to_recover',
+    };
   let status: 'active' | 'pending_verification' = 'active';
   if (assessment.blocking) {
     const waitable = allowPendingContracts && assessment.blocking.type !== 'kyc_verification';

@@ -16,7 +16,10 @@ export type GuaranteePolicy = Always<Schemas['GuaranteePolicy'], 'metadata'>;
 export type Guarantee = Schemas['Guarantee'];
 export type Claim = Schemas['Claim'];
 export type ApiEvent = Always<Schemas['Event'], 'api_version' | 'livemode' | 'request' | 'pending_webhooks'>;
-export type WebhookEndpoint = Always<Schemas['WebhookEndpoint'], 'enabled_events' | 'api_version' | 'description' | 'metadata'>;
+export type WebhookEndpoint = Always<
+  Schemas['WebhookEndpoint'],
+  'enabled_events' | 'api_version' | 'description' | 'metadata'
+>;
 export type TestClock = Schemas['TestClock'];
 export type TimelineEntry = Schemas['TimelineEntry'];
 
@@ -54,7 +57,11 @@ export function initCasaPayAccount(account: Account): AccountState {
     agreements: { ...ALL_SIGNED },
     unsupportedCountries: new Set<string>(),
     // What GET /v1/collection_cases filters on, so a filter walks only the matching cases.
-    cases: new Collection<CollectionCase>({ status: (c) => c.status, debtor_country: (c) => c.debtor?.country, debtor_type: (c) => c.debtor?.type }),
+    cases: new Collection<CollectionCase>({
+      status: (c) => c.status,
+      debtor_country: (c) => c.debtor?.country,
+      debtor_type: (c) => c.debtor?.type,
+    }),
     references: new Map<string, string>(),
     timelines: new Map<string, TimelineEntry[]>(),
     files: new Collection<CaseFile>({ case: (f) => f.case }),
@@ -79,4 +86,11 @@ export const casapayAccount = (account: Account): AccountState => account as Acc
  * @example storedCasaPayObjects(account) // 3 after one case, one file and one test clock
  */
 export const storedCasaPayObjects = (account: AccountState): number =>
-  account.cases.size + account.files.size + account.payments.size + account.policies.size + account.guarantees.size + account.claims.size + account.testClocks.size + account.webhookEndpoints.size;
+  account.cases.size +
+  account.files.size +
+  account.payments.size +
+  account.policies.size +
+  account.guarantees.size +
+  account.claims.size +
+  account.testClocks.size +
+  account.webhookEndpoints.size;

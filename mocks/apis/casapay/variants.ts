@@ -18,14 +18,17 @@ import { namesOf } from '../../engine/choices.js';
 export const VARIANTS = {
   'duplicate-deliveries': 'every webhook is delivered twice (same event id); receivers deduplicate by id',
   'delayed-deliveries': 'each webhook delivery waits up to 1 s before it is sent',
-  'interleaved-deliveries': 'deliveries about different objects overtake each other (order is promised per object only)',
-  'extra-event': 'each case also gets a real case_chat.created event (listed, signed, delivered) of a type no check triggers',
+  'interleaved-deliveries':
+    'deliveries about different objects overtake each other (order is promised per object only)',
+  'extra-event':
+    'each case also gets a real case_chat.created event (listed, signed, delivered) of a type no check triggers',
   'two-signatures': 'X-CasaPay-Signature carries two v1= values, one wrong and one right (as during secret rotation)',
-  'reformatted-ids': 'ids of other lengths with underscores (dc_v_…_…), references of digits first, secrets with . and -',
+  'reformatted-ids':
+    'ids of other lengths with underscores (dc_v_…_…), references of digits first, secrets with . and -',
   'reworded-errors': 'error messages in other words (type, code and param unchanged)',
   'extra-headers': 'extra response headers (Cache-Control, X-Casapay-Trace, Server-Timing)',
   'request-id-format': 'Request-Id as req-<uuid> instead of req_…',
-  'latency': 'every /v1 request takes 50–150 ms',
+  latency: 'every /v1 request takes 50–150 ms',
   'connection-close': '`Connection: close` on every response',
   'minimal-objects': 'responses and webhook payloads carry only the fields the contract requires',
   'extra-fields': 'responses carry a field the contract does not name (`x_trace`), as a newer API version might',
@@ -42,7 +45,12 @@ export function parseVariants(names: readonly string[] = []): Variants {
 /** How a webhook request is sent; the dispatcher's default is `fetch`. */
 export type Send = (url: string, init: RequestInit) => Promise<Response>;
 /** The last look at a signed CasaPay delivery (see event-log.ts): the target's address and secret, the body, the headers. */
-export type Mutate = (target: Pick<DeliveryTarget, 'endpointId' | 'url' | 'secret'>, body: string, headers: Record<string, string>, signedAt: number) => OutgoingRequest | void;
+export type Mutate = (
+  target: Pick<DeliveryTarget, 'endpointId' | 'url' | 'secret'>,
+  body: string,
+  headers: Record<string, string>,
+  signedAt: number,
+) => OutgoingRequest | void;
 
 /** The edges a set of variants bends; each is undefined when no chosen variant touches it. */
 export interface VariantHooks {
@@ -65,10 +73,12 @@ const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /** Ids in another format that the contract's patterns still allow: `dc_v_Ab3_x9Kq…`, 6 to 30 characters after the prefix. */
 function reformattedIds(random: () => number): (ids: IdMinter) => IdMinter {
-  const draw = (alphabet: string, length: number) => Array.from({ length }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+  const draw = (alphabet: string, length: number) =>
+    Array.from({ length }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
   return (ids) => ({
     ...ids,
-    id: (prefix) => `${prefix}_v_${draw(ALNUM, 2 + Math.floor(random() * 10))}_${draw(ALNUM, 4 + Math.floor(random() * 16))}`,
+    id: (prefix) =>
+      `${prefix}_v_${draw(ALNUM, 2 + Math.floor(random() * 10))}_${draw(ALNUM, 4 + Math.floor(random() * 16))}`,
     // Still 8 of [A-Z0-9] (the contract's pattern), but digits first where the mock usually mixes.
     reference: () => `${draw('0123456789', 4)}${draw('ZYXWVUTSRQ', 4)}`,
     secret: (prefix) => `${prefix}_${draw(ALNUM, 20)}.${draw(ALNUM, 6)}-${draw(ALNUM, 4)}`,
@@ -85,7 +95,11 @@ function minimalPruner(contract: Contract): (value: unknown, schema?: unknown) =
   const doc = contract.document;
   const resolve = (schema: any): any => {
     let s = schema;
-    while (s && typeof s.$ref === 'string') s = s.$ref.replace(/^#\//, '').split('/').reduce((n: any, k: string) => n?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
+    while (s && typeof s.$ref === 'string')
+      s = s.$ref
+        .replace(/^#\//, '')
+        .split('/')
+        .reduce((n: any, k: string) => n?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
     return s;
   };
   const byKind = new Map<string, any>();
@@ -94,12 +108,18 @@ function minimalPruner(contract: Contract): (value: unknown, schema?: unknown) =
     // Deletion receipts (`DeletedWebhookEndpoint`) share the kind; the object itself is the one without `deleted`.
     if (typeof kind === 'string' && !schema.properties.deleted) byKind.set(kind, schema);
   }
-  byKind.set('list', { required: ['object', 'data', 'has_more', 'url'], properties: { data: { type: 'array', items: {} } } });
+  byKind.set('list', {
+    required: ['object', 'data', 'has_more', 'url'],
+    properties: { data: { type: 'array', items: {} } },
+  });
   /** allOf members merged into one required list and one property map (the create-endpoint response). */
   const flatten = (schema: any): any => {
     if (!schema?.allOf) return schema;
     const members = schema.allOf.map((m: any) => flatten(resolve(m)));
-    return { required: members.flatMap((m: any) => m?.required ?? []), properties: Object.assign({}, ...members.map((m: any) => m?.properties ?? {})) };
+    return {
+      required: members.flatMap((m: any) => m?.required ?? []),
+      properties: Object.assign({}, ...members.map((m: any) => m?.properties ?? {})),
+    };
   };
   const prune = (value: unknown, schemaIn: any, top = false): unknown => {
     if (Array.isArray(value)) {
@@ -111,8 +131,10 @@ function minimalPruner(contract: Contract): (value: unknown, schema?: unknown) =
     let schema = flatten(resolve(schemaIn));
     // Below the top (where the operation's own response schema rules), a kind the contract knows wins
     // (events' data.object, list items); branches of oneOf pick the object one.
-    if (!(top && schema) && typeof object.object === 'string' && byKind.has(object.object) && object.deleted !== true) schema = byKind.get(object.object);
-    else if (schema?.oneOf || schema?.anyOf) schema = resolve((schema.oneOf ?? schema.anyOf).find((b: any) => resolve(b)?.type !== 'null'));
+    if (!(top && schema) && typeof object.object === 'string' && byKind.has(object.object) && object.deleted !== true)
+      schema = byKind.get(object.object);
+    else if (schema?.oneOf || schema?.anyOf)
+      schema = resolve((schema.oneOf ?? schema.anyOf).find((b: any) => resolve(b)?.type !== 'null'));
     if (!schema?.properties && !schema?.required) return value;
     const out: Record<string, unknown> = {};
     for (const key of schema.required ?? []) if (key in object) out[key] = prune(object[key], schema.properties?.[key]);
@@ -140,7 +162,14 @@ export function variantHooks(variants: Variants, deps: VariantDeps): VariantHook
   }
 
   const prune = on('minimal-objects') ? minimalPruner(deps.contract) : undefined;
-  if (on('latency') || on('extra-headers') || on('connection-close') || on('reworded-errors') || on('extra-fields') || prune) {
+  if (
+    on('latency') ||
+    on('extra-headers') ||
+    on('connection-close') ||
+    on('reworded-errors') ||
+    on('extra-fields') ||
+    prune
+  ) {
     hooks.install = (app) => {
       const isApi = (url: string) => url.startsWith('/v1/');
       if (on('latency')) {
@@ -149,9 +178,18 @@ export function variantHooks(variants: Variants, deps: VariantDeps): VariantHook
         });
       }
       app.addHook('onSend', async (request, reply, payload) => {
-        if (on('extra-headers')) reply.header('Cache-Control', 'no-store').header('X-Casapay-Trace', `trace-${Math.floor(random() * 1e9)}`).header('Server-Timing', 'app;dur=1');
+        if (on('extra-headers'))
+          reply
+            .header('Cache-Control', 'no-store')
+            .header('X-Casapay-Trace', `trace-${Math.floor(random() * 1e9)}`)
+            .header('Server-Timing', 'app;dur=1');
         if (on('connection-close')) reply.header('Connection', 'close');
-        if (!isApi(request.url) || typeof payload !== 'string' || !/json/.test(String(reply.getHeader('content-type') ?? ''))) return payload;
+        if (
+          !isApi(request.url) ||
+          typeof payload !== 'string' ||
+          !/json/.test(String(reply.getHeader('content-type') ?? ''))
+        )
+          return payload;
         const status = reply.statusCode;
         if (on('reworded-errors') && status >= 400) {
           const body = JSON.parse(payload) as { error?: { message?: string } };
@@ -160,7 +198,8 @@ export function variantHooks(variants: Variants, deps: VariantDeps): VariantHook
         }
         if (on('extra-fields') && status < 300) {
           const body = JSON.parse(payload) as Record<string, unknown> & { data?: unknown };
-          const mark = (o: unknown) => o && typeof o === 'object' && !Array.isArray(o) && Object.assign(o, { x_trace: 'tr_1' });
+          const mark = (o: unknown) =>
+            o && typeof o === 'object' && !Array.isArray(o) && Object.assign(o, { x_trace: 'tr_1' });
           if (body.object === 'list' && Array.isArray(body.data)) body.data.forEach(mark);
           else mark(body);
           return JSON.stringify(body);
@@ -168,7 +207,12 @@ export function variantHooks(variants: Variants, deps: VariantDeps): VariantHook
         if (prune && status < 300) {
           const operation = deps.contract.match(request.method, request.url.split('?')[0]!);
           const pointer = operation && operation.responses[String(status)];
-          const schema = pointer ? pointer.replace(/^#\//, '').split('/').reduce((n: any, k) => n?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], deps.contract.document) : undefined;
+          const schema = pointer
+            ? pointer
+                .replace(/^#\//, '')
+                .split('/')
+                .reduce((n: any, k) => n?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], deps.contract.document)
+            : undefined;
           return JSON.stringify(prune(JSON.parse(payload), schema));
         }
         return payload;
@@ -185,7 +229,10 @@ export function variantHooks(variants: Variants, deps: VariantDeps): VariantHook
       const response = await send(url, init);
       if (on('duplicate-deliveries')) {
         await response.body?.cancel().catch(() => undefined);
-        await send(url, init).then((again) => again.body?.cancel(), () => undefined);
+        await send(url, init).then(
+          (again) => again.body?.cancel(),
+          () => undefined,
+        );
       }
       return response;
     };
@@ -198,7 +245,10 @@ export function variantHooks(variants: Variants, deps: VariantDeps): VariantHook
       if (!on('two-signatures')) return { body: outBody, headers: { ...headers, [SIGNATURE_HEADER]: good } };
       const wrong = signatureHeader(outBody, `${target.secret}_rotated_out`, signedAt).split(',v1=')[1];
       // The stale value first: a receiver must accept any v1 that verifies.
-      return { body: outBody, headers: { ...headers, [SIGNATURE_HEADER]: `t=${signedAt},v1=${wrong},${good.split(',')[1]}` } };
+      return {
+        body: outBody,
+        headers: { ...headers, [SIGNATURE_HEADER]: `t=${signedAt},v1=${wrong},${good.split(',')[1]}` },
+      };
     };
   }
 
@@ -210,7 +260,16 @@ export function variantHooks(variants: Variants, deps: VariantDeps): VariantHook
         const kase = result.body as { id?: string; created?: number };
         if (result.status === 201 && kase.id) {
           // A real event of a type this contract does not list (CasaPay documents it for case chats).
-          ctx.emit('case_chat.created' as EventType, { id: ctx.ids.id('chat'), object: 'case_chat', case: kase.id, message: 'The partner opened a chat about the case.', created: ctx.now() } as never);
+          ctx.emit(
+            'case_chat.created' as EventType,
+            {
+              id: ctx.ids.id('chat'),
+              object: 'case_chat',
+              case: kase.id,
+              message: 'The partner opened a chat about the case.',
+              created: ctx.now(),
+            } as never,
+          );
         }
         return result;
       },

@@ -11,8 +11,30 @@ import type { IdMinter } from '../../engine/state/ids.js';
 import { debituraErrors } from './errors.js';
 import { countryName } from '../shared/codes.js';
 import { debituraPartnerFor, type DebituraPartner } from './partners.js';
-import { belowMinimum, combinedSigningUrl, gatesFor, isoTime, pricingFor, readDate, refusalErrors, sanitizeReturnUrl, usState, type CreateCaseRequest } from './rules.js';
-import { referenceKey, worldOf, type Case, type CaseRecord, type DebituraClient, type DebituraWorld, type Lifecycle, type Payment, type StoredEvent, type WebhookEvent } from './state.js';
+import {
+  belowMinimum,
+  combinedSigningUrl,
+  gatesFor,
+  isoTime,
+  pricingFor,
+  readDate,
+  refusalErrors,
+  sanitizeReturnUrl,
+  usState,
+  type CreateCaseRequest,
+} from './rules.js';
+import {
+  referenceKey,
+  worldOf,
+  type Case,
+  type CaseRecord,
+  type DebituraClient,
+  type DebituraWorld,
+  type Lifecycle,
+  type Payment,
+  type StoredEvent,
+  type WebhookEvent,
+} from './state.js';
 import { casePayload, targetsFor, type DebituraEventType, type DebituraSigner } from './webhooks.js';
 
 /** What the Debitura side shares across requests: the dispatcher, and how deliveries are signed. */
@@ -40,9 +62,21 @@ const CLOSED: ReadonlySet<Lifecycle> = new Set(['Closed', 'Merged']);
 export const isClosed = (c: Case) => CLOSED.has(c.lifecycle as Lifecycle);
 
 /** Records the event and delivers it once the operation has completed; returns how many subscriptions it went to. */
-export function emit(rt: DebituraRuntime, fx: Effects, world: DebituraWorld, record: CaseRecord, type: DebituraEventType, extra: Record<string, unknown> = {}, target: { only?: string; testOnly?: boolean } = {}): number {
+export function emit(
+  rt: DebituraRuntime,
+  fx: Effects,
+  world: DebituraWorld,
+  record: CaseRecord,
+  type: DebituraEventType,
+  extra: Record<string, unknown> = {},
+  target: { only?: string; testOnly?: boolean } = {},
+): number {
   const client = world.clients.get(record.clientId)!;
-  const event: StoredEvent = { payload: casePayload(rt.eventId(fx.ids), type, record, client.externalTenantId, isoTime(fx.now()), extra), caseId: record.case.id, clientId: record.clientId };
+  const event: StoredEvent = {
+    payload: casePayload(rt.eventId(fx.ids), type, record, client.externalTenantId, isoTime(fx.now()), extra),
+    caseId: record.case.id,
+    clientId: record.clientId,
+  };
   world.events.push(event);
   // The log is a window, as CasaPay's events are: beyond it the oldest event goes with its deliveries.
   if (rt.maxEvents !== undefined) {
@@ -54,7 +88,10 @@ export function emit(rt: DebituraRuntime, fx: Effects, world: DebituraWorld, rec
   }
   const targets = targetsFor(world, event, rt.sign, target);
   // Events about one case reach each receiver in order: the case id is the dispatcher's ordering key.
-  if (targets.length) fx.afterResponse(() => event.dropped || rt.dispatcher.deliver(rt.outgoing(event.payload), targets, record.case.id, fx.account.key));
+  if (targets.length)
+    fx.afterResponse(
+      () => event.dropped || rt.dispatcher.deliver(rt.outgoing(event.payload), targets, record.case.id, fx.account.key),
+    );
   return targets.length;
 }
 
@@ -65,7 +102,14 @@ function store(fx: Effects, record: CaseRecord, changes: Partial<Case>): CaseRec
 }
 
 /** Moves a case to another lifecycle and says so (case.updated, and case.closed on closing). */
-export function moveCase(rt: DebituraRuntime, fx: Effects, world: DebituraWorld, record: CaseRecord, lifecycle: Lifecycle, changes: Partial<Case> = {}): void {
+export function moveCase(
+  rt: DebituraRuntime,
+  fx: Effects,
+  world: DebituraWorld,
+  record: CaseRecord,
+  lifecycle: Lifecycle,
+  changes: Partial<Case> = {},
+): void {
   const old = record.case.lifecycle;
   if (old === lifecycle) return;
   const now = isoTime(fx.now());
@@ -82,13 +126,23 @@ export function moveCase(rt: DebituraRuntime, fx: Effects, world: DebituraWorld,
 
 /** Debitura verifies a new case, then the partner starts: one business day on the (virtual) clock. */
 function scheduleVerification(fx: Effects, record: CaseRecord): void {
-  fx.schedule(addBusinessDays(fx.now(), 1), null, VERIFICATION_TASK, { caseId: record.case.id }, `Debitura verifies case ${record.case.reference} and the partner starts`);
+  fx.schedule(
+    addBusinessDays(fx.now(), 1),
+    null,
+    VERIFICATION_TASK,
+    { caseId: record.case.id },
+    `Debitura verifies case ${record.case.reference} and the partner starts`,
+  );
 }
 
 export function completeVerification(rt: DebituraRuntime, fx: Effects, caseId: string): void {
   const world = worldOf(fx.account);
   const record = world.cases.get(caseId);
-  if (record && (record.case.lifecycle === 'PendingVerification' || record.case.lifecycle === 'PendingVerificationInternal')) moveCase(rt, fx, world, record, 'Active');
+  if (
+    record &&
+    (record.case.lifecycle === 'PendingVerification' || record.case.lifecycle === 'PendingVerificationInternal')
+  )
+    moveCase(rt, fx, world, record, 'Active');
 }
 
 /** The client signs what is pending: its PendingContractSigning cases go on to verification. */
@@ -108,22 +162,50 @@ export interface Submission {
 }
 
 /** A 400 or 422 refusal for a case, before anything is stored (onboarding checks all cases first). */
-export function submissionProblem(rt: DebituraRuntime, fx: Effects, world: DebituraWorld, client: DebituraClient, body: CreateCaseRequest, via: Submission['via']) {
+export function submissionProblem(
+  rt: DebituraRuntime,
+  fx: Effects,
+  world: DebituraWorld,
+  client: DebituraClient,
+  body: CreateCaseRequest,
+  via: Submission['via'],
+) {
   const problem = rt.checkCase(body, fx.now());
   if (problem) return { problem };
   if (body.creditorReference && world.creditorReferences.has(referenceKey(client.id, body.creditorReference))) {
-    return { problem: errors.parameterInvalid('creditorReference', `a case with creditorReference '${body.creditorReference}' already exists for this client.`) };
+    return {
+      problem: errors.parameterInvalid(
+        'creditorReference',
+        `a case with creditorReference '${body.creditorReference}' already exists for this client.`,
+      ),
+    };
   }
   const country = body.debtor!.countryAlpha2!.toUpperCase();
   const partner = debituraPartnerFor(country, worldOf(fx.account).unsupportedCountries);
   if (body.collectionPartnerId && partner?.collectionPartnerId !== body.collectionPartnerId) {
-    return { problem: errors.parameterInvalid('collectionPartnerId', `no collection partner '${body.collectionPartnerId}' covers ${country}.`) };
+    return {
+      problem: errors.parameterInvalid(
+        'collectionPartnerId',
+        `no collection partner '${body.collectionPartnerId}' covers ${country}.`,
+      ),
+    };
   }
   const returnUrl = sanitizeReturnUrl(body.returnUrl);
   const gates = gatesFor(client, partner, via, returnUrl);
   const handoff = gates.signing.length ? { combinedSigningUrl: combinedSigningUrl(returnUrl) } : null;
   if (partner && belowMinimum({ amountToRecover: body.amountToRecover!, currencyCode: body.currencyCode! })) {
-    return { refusal: debituraErrors.business({ businessErrors: [{ type: 'AmountBelowMinimum', message: 'The amount to recover is below the minimum of USD 100.', solutionUrl: null }], signingHandoff: handoff }) };
+    return {
+      refusal: debituraErrors.business({
+        businessErrors: [
+          {
+            type: 'AmountBelowMinimum',
+            message: 'The amount to recover is below the minimum of USD 100.',
+            solutionUrl: null,
+          },
+        ],
+        signingHandoff: handoff,
+      }),
+    };
   }
   if (gates.noPartner || gates.kyc || (gates.signing.length && !body.allowPendingContracts)) {
     return { refusal: debituraErrors.business({ businessErrors: refusalErrors(gates), signingHandoff: handoff }) };
@@ -132,7 +214,14 @@ export function submissionProblem(rt: DebituraRuntime, fx: Effects, world: Debit
 }
 
 /** Submits a case for a client: refused (throws a 400 or 422) or stored, with case.created emitted. */
-export function submitCase(rt: DebituraRuntime, fx: Effects, world: DebituraWorld, client: DebituraClient, body: CreateCaseRequest, submission: Submission): CaseRecord {
+export function submitCase(
+  rt: DebituraRuntime,
+  fx: Effects,
+  world: DebituraWorld,
+  client: DebituraClient,
+  body: CreateCaseRequest,
+  submission: Submission,
+): CaseRecord {
   const checked = submissionProblem(rt, fx, world, client, body, submission.via);
   if (checked.problem) throw checked.problem;
   if (checked.refusal) throw checked.refusal;
@@ -140,11 +229,24 @@ export function submitCase(rt: DebituraRuntime, fx: Effects, world: DebituraWorl
   const now = fx.now();
   const date = readDate(body.date!)!;
   const due = body.dueDate != null ? readDate(body.dueDate)! : date;
-  const lifecycle: Lifecycle = handoff ? 'PendingContractSigning' : body.skipDebituraVerification ? 'Active' : 'PendingVerification';
+  const lifecycle: Lifecycle = handoff
+    ? 'PendingContractSigning'
+    : body.skipDebituraVerification
+      ? 'Active'
+      : 'PendingVerification';
   const debtor = body.debtor!;
   const country = debtor.countryAlpha2!.toUpperCase();
   const contact = partner.partner.contact;
-  const fee = pricingFor(partner, { ...body, amountToRecover: body.amountToRecover!, currencyCode: body.currencyCode!, dueDate: body.dueDate ?? null }, now).totalSuccessFeePercentage;
+  const fee = pricingFor(
+    partner,
+    {
+      ...body,
+      amountToRecover: body.amountToRecover!,
+      currencyCode: body.currencyCode!,
+      dueDate: body.dueDate ?? null,
+    },
+    now,
+  ).totalSuccessFeePercentage;
   const kase: Case = {
     id: fx.ids.uuid(),
     dateCreated: isoTime(now),
@@ -173,13 +275,27 @@ export function submitCase(rt: DebituraRuntime, fx: Effects, world: DebituraWorl
       ...(country === 'US' ? { stateAlpha2: usState(debtor.stateAlpha2)! } : {}),
       country: debtor.country ?? countryName(country),
     },
-    collectionPartner: { name: contact.name, officeEmail: contact.email, officePhone: contact.phone, publicSite: contact.site },
+    collectionPartner: {
+      name: contact.name,
+      officeEmail: contact.email,
+      officePhone: contact.phone,
+      publicSite: contact.site,
+    },
     creditor: { id: client.id, companyName: client.name, country: countryName(client.country) },
     preLegalSuccessFee: fee,
     signingHandoff: handoff,
     solutionUrl: handoff?.combinedSigningUrl ?? null,
   } as Case;
-  const record: CaseRecord = { case: kase, clientId: client.id, attributedToPartner: submission.attributedToPartner, partnerCountry: partner.partner.country, tag: body.tag ?? null, files: [], chats: [], paymentIds: [] };
+  const record: CaseRecord = {
+    case: kase,
+    clientId: client.id,
+    attributedToPartner: submission.attributedToPartner,
+    partnerCountry: partner.partner.country,
+    tag: body.tag ?? null,
+    files: [],
+    chats: [],
+    paymentIds: [],
+  };
   world.cases.set(kase.id, record);
   if (body.creditorReference) world.creditorReferences.add(referenceKey(client.id, body.creditorReference));
   emit(rt, fx, world, record, 'case.created');
@@ -188,7 +304,13 @@ export function submitCase(rt: DebituraRuntime, fx: Effects, world: DebituraWorl
 }
 
 /** A payment on the case: lowers the remainder and says so (payment.created). */
-export function recordPayment(rt: DebituraRuntime, fx: Effects, world: DebituraWorld, record: CaseRecord, amount: number) {
+export function recordPayment(
+  rt: DebituraRuntime,
+  fx: Effects,
+  world: DebituraWorld,
+  record: CaseRecord,
+  amount: number,
+) {
   const now = isoTime(fx.now());
   const c = record.case;
   const payment: Payment & { caseId: string } = {
@@ -212,6 +334,11 @@ export function recordPayment(rt: DebituraRuntime, fx: Effects, world: DebituraW
 
 /** A system message on the case thread (file uploads, KYC provided). */
 export function postSystemMessage(fx: Effects, record: CaseRecord, message: string): void {
-  record.chats.push({ id: fx.ids.uuid(), caseId: record.case.id, message: `System message: ${message}`, isSystemMessage: true, dateCreated: isoTime(fx.now()) });
+  record.chats.push({
+    id: fx.ids.uuid(),
+    caseId: record.case.id,
+    message: `System message: ${message}`,
+    isSystemMessage: true,
+    dateCreated: isoTime(fx.now()),
+  });
 }
-

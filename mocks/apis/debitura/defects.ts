@@ -23,12 +23,16 @@ export const DEBITURA_DEFECTS = {
 export type DebituraDefectName = keyof typeof DEBITURA_DEFECTS;
 export type DebituraDefects = ReadonlySet<DebituraDefectName>;
 
-export const parseDebituraDefects = (names: readonly string[] = []): DebituraDefects => namesOf(DEBITURA_DEFECTS, names, 'Debitura defect');
+export const parseDebituraDefects = (names: readonly string[] = []): DebituraDefects =>
+  namesOf(DEBITURA_DEFECTS, names, 'Debitura defect');
 
 /** The signer a run uses. */
 export function signerFor(defects: DebituraDefects): DebituraSigner {
   if (!defects.has('debitura-secret-not-decoded')) return signDebitura;
-  return (body, t, secret, type) => ({ ...signDebitura(body, t, secret, type), [DEBITURA_SIGNATURE_HEADER]: signatureHeader(body, secret, t) });
+  return (body, t, secret, type) => ({
+    ...signDebitura(body, t, secret, type),
+    [DEBITURA_SIGNATURE_HEADER]: signatureHeader(body, secret, t),
+  });
 }
 
 /** The field rules of a submission: the docs' own, or with "now" at the end of time (no date is in the future). */
@@ -39,7 +43,11 @@ export function caseCheckFor(defects: DebituraDefects): (body: CreateCaseRequest
 const END_OF_TIME = Date.UTC(9999, 11, 31) / 1000;
 
 /** Handler wrappers: operationId → the defect's version of the handler. */
-export function wrapHandlers(defects: DebituraDefects, handlers: Record<string, Handler>, unlinkedMint: Handler): Record<string, Handler> {
+export function wrapHandlers(
+  defects: DebituraDefects,
+  handlers: Record<string, Handler>,
+  unlinkedMint: Handler,
+): Record<string, Handler> {
   const out = { ...handlers };
   if (defects.has('debitura-unlinked-token')) {
     const mint = out.mintToken!;
@@ -55,7 +63,9 @@ export function wrapHandlers(defects: DebituraDefects, handlers: Record<string, 
 }
 
 /** Response defects: (operationId, status, body) → what goes on the wire. */
-export function responseDefectsFor(defects: DebituraDefects): ((operationId: string, status: number, body: unknown) => [number, unknown]) | undefined {
+export function responseDefectsFor(
+  defects: DebituraDefects,
+): ((operationId: string, status: number, body: unknown) => [number, unknown]) | undefined {
   if (!defects.has('debitura-is-test-echoed') && !defects.has('debitura-partner-cases-missing')) return undefined;
   const renameFlag = (c: Record<string, unknown>) => {
     if (!c || typeof c !== 'object' || !('isTestCase' in c)) return c;
@@ -67,7 +77,12 @@ export function responseDefectsFor(defects: DebituraDefects): ((operationId: str
     if (defects.has('debitura-is-test-echoed') && out && typeof out === 'object') {
       out = Array.isArray(out.cases) ? { ...out, cases: out.cases.map(renameFlag) } : renameFlag(out);
     }
-    if (defects.has('debitura-partner-cases-missing') && operationId === 'listPartnerCases' && out && Array.isArray(out.cases)) {
+    if (
+      defects.has('debitura-partner-cases-missing') &&
+      operationId === 'listPartnerCases' &&
+      out &&
+      Array.isArray(out.cases)
+    ) {
       out = { ...out, cases: out.cases.filter((c: { attributedToPartner?: boolean }) => !c.attributedToPartner) };
     }
     return [status, out];

@@ -12,11 +12,18 @@ import { startMock, type TestMock } from '../../test-support.js';
 const PAGE = 'debitura-case-submission.yaml';
 const examples = readDocsExamples().filter((e) => e.file === PAGE);
 const requests = examples.flatMap((e) => (e.kind === 'http' ? [{ name: e.name, ...e.request }] : []));
-const tokenResponse = examples.find((e) => e.name === 'mint token response' && e.kind === 'response') as { value: unknown } | undefined;
+const tokenResponse = examples.find((e) => e.name === 'mint token response' && e.kind === 'response') as
+  { value: unknown } | undefined;
 
 const HOSTS: Record<string, { prefix: string; contract: Contract }> = {
-  'https://referral-api.debitura.com': { prefix: '/debitura/referral', contract: loadBundledContract('debitura-referral.json') },
-  'https://customer-api.debitura.com': { prefix: '/debitura/customer', contract: loadBundledContract('debitura-customer.json') },
+  'https://referral-api.debitura.com': {
+    prefix: '/debitura/referral',
+    contract: loadBundledContract('debitura-referral.json'),
+  },
+  'https://customer-api.debitura.com': {
+    prefix: '/debitura/customer',
+    contract: loadBundledContract('debitura-customer.json'),
+  },
 };
 
 let mock: TestMock;
@@ -33,7 +40,9 @@ async function send(request: HttpRequest) {
   const origin = Object.keys(HOSTS).find((h) => request.url.startsWith(`${h}/`));
   expect(origin, `${request.url} is on neither of Debitura's hosts`).toBeDefined();
   const { prefix, contract } = HOSTS[origin!]!;
-  const target = request.url.slice(origin!.length).replace(/\{(\w+)\}/g, (_m, name: string) => created[name] ?? `{${name}}`);
+  const target = request.url
+    .slice(origin!.length)
+    .replace(/\{(\w+)\}/g, (_m, name: string) => created[name] ?? `{${name}}`);
   // The Host header is the host: the request goes to the mock's.
   const { host: _host, ...headers } = request.headers;
   let body: string | FormData | undefined = request.body;
@@ -43,19 +52,33 @@ async function send(request: HttpRequest) {
     for (const line of (request.body ?? '').split('\n').filter((l) => l.trim())) {
       const [name, ...rest] = line.split(':');
       const value = rest.join(':').trim();
-      if (value === '<binary>') form.set(name!.trim(), new Blob([Buffer.from('%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n')], { type: 'application/pdf' }), 'invoice.pdf');
+      if (value === '<binary>')
+        form.set(
+          name!.trim(),
+          new Blob([Buffer.from('%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n')], { type: 'application/pdf' }),
+          'invoice.pdf',
+        );
       else form.set(name!.trim(), value);
     }
     delete headers['content-type'];
     body = form;
   }
-  const response = await fetch(`${mock.url}${prefix}${target}`, { method: request.method, headers, ...(body === undefined ? {} : { body }) });
+  const response = await fetch(`${mock.url}${prefix}${target}`, {
+    method: request.method,
+    headers,
+    ...(body === undefined ? {} : { body }),
+  });
   const parsed = (await response.json()) as any;
   const operation = contract.match(request.method, target.split('?')[0]!);
   expect(operation, `${request.method} ${target} is not an operation of the contract`).toBeDefined();
   const validate = contract.closed().responseValidator(operation!.operationId, response.status);
-  expect(validate, `${operation!.operationId} does not declare ${response.status}: ${JSON.stringify(parsed)}`).toBeDefined();
-  expect(validate!(parsed), `${operation!.operationId} ${response.status}: ${describeErrors(validate!.errors)}`).toBe(true);
+  expect(
+    validate,
+    `${operation!.operationId} does not declare ${response.status}: ${JSON.stringify(parsed)}`,
+  ).toBeDefined();
+  expect(validate!(parsed), `${operation!.operationId} ${response.status}: ${describeErrors(validate!.errors)}`).toBe(
+    true,
+  );
   return { status: response.status, body: parsed };
 }
 
@@ -66,16 +89,23 @@ describe('Debitura docs page, verbatim', () => {
     expect(requests[1]!.headers.authorization).toBe('Bearer eyJhbGciOiJIUzI1NiIs...');
   });
 
-  it('mint a token: 200 with the docs\' answer', async () => {
+  it("mint a token: 200 with the docs' answer", async () => {
     const { status, body } = await send(requests[0]!);
     expect(status).toBe(200);
     expect(body).toEqual(tokenResponse!.value);
   });
 
-  it('submit a case with the docs\' token: 200, the case', async () => {
+  it("submit a case with the docs' token: 200, the case", async () => {
     const { status, body } = await send(requests[1]!);
     expect(status).toBe(200);
-    expect(body).toMatchObject({ grossAmount: 5000, currency: 'EUR', date: '2025-06-01T00:00:00Z', dueDate: '2025-07-01T00:00:00Z', debtor: { name: 'Debtor GmbH', countryAlpha2: 'DE' }, claimDescription: 'Invoice INV-2025-001 for consulting services' });
+    expect(body).toMatchObject({
+      grossAmount: 5000,
+      currency: 'EUR',
+      date: '2025-06-01T00:00:00Z',
+      dueDate: '2025-07-01T00:00:00Z',
+      debtor: { name: 'Debtor GmbH', countryAlpha2: 'DE' },
+      claimDescription: 'Invoice INV-2025-001 for consulting services',
+    });
     expect(['PendingVerification', 'PendingContractSigning']).toContain(body.lifecycle);
     created.caseId = body.id;
   });
@@ -84,15 +114,31 @@ describe('Debitura docs page, verbatim', () => {
     expect(created.caseId).toBeDefined();
     const { status, body } = await send(requests[2]!);
     expect(status).toBe(200);
-    expect(body).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), fileName: 'invoice.pdf', dateCreated: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) });
+    expect(body).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      fileName: 'invoice.pdf',
+      dateCreated: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+    });
     // sendChatNotification=true: the upload is announced on the case thread.
-    const chats = await fetch(`${mock.url}/debitura/referral/cases/${created.caseId}/chats`, { headers: { xapikey: 'YOUR_API_KEY' } });
-    expect(await chats.json()).toMatchObject([{ isSystemMessage: true, message: "System message: New file uploaded under 'Files': invoice.pdf" }]);
+    const chats = await fetch(`${mock.url}/debitura/referral/cases/${created.caseId}/chats`, {
+      headers: { xapikey: 'YOUR_API_KEY' },
+    });
+    expect(await chats.json()).toMatchObject([
+      { isSystemMessage: true, message: "System message: New file uploaded under 'Files': invoice.pdf" },
+    ]);
   });
 
   it("the docs' token expires after 30 minutes on the mock's clock (401), and minting again renews it", async () => {
-    const shift = (seconds: number) => fetch(`${mock.url}/__admin/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ shift_seconds: seconds }) });
-    const getCase = () => fetch(`${mock.url}/debitura/customer/cases/${created.caseId}`, { headers: { authorization: 'Bearer eyJhbGciOiJIUzI1NiIs...' } });
+    const shift = (seconds: number) =>
+      fetch(`${mock.url}/__admin/clock`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ shift_seconds: seconds }),
+      });
+    const getCase = () =>
+      fetch(`${mock.url}/debitura/customer/cases/${created.caseId}`, {
+        headers: { authorization: 'Bearer eyJhbGciOiJIUzI1NiIs...' },
+      });
     await shift(1801);
     const expired = await getCase();
     expect(expired.status).toBe(401);

@@ -5,7 +5,18 @@ import { errors } from '../../engine/errors.js';
 import { sanitizeFilename } from '../shared/file-names.js';
 import type { Case, Lifecycle } from './state.js';
 
-export const LIFECYCLES: readonly Lifecycle[] = ['PendingContractSigning', 'PendingVerificationInternal', 'PendingVerification', 'NeedsAdditionalDetails', 'Leads', 'LeadsQuoteGiven', 'Active', 'Paused', 'Closed', 'Merged'];
+export const LIFECYCLES: readonly Lifecycle[] = [
+  'PendingContractSigning',
+  'PendingVerificationInternal',
+  'PendingVerification',
+  'NeedsAdditionalDetails',
+  'Leads',
+  'LeadsQuoteGiven',
+  'Active',
+  'Paused',
+  'Closed',
+  'Merged',
+];
 /** The descriptions Debitura also accepts for a status (case-insensitive). */
 const DESCRIPTIONS: Record<string, Lifecycle> = {
   'pending contract signing': 'PendingContractSigning',
@@ -17,7 +28,10 @@ const DESCRIPTIONS: Record<string, Lifecycle> = {
 
 /** Lists arrive as repeated keys (`Statuses=A&Statuses=B`) or comma-separated (`Statuses=A,B`). */
 export const listParam = (value: unknown): string[] =>
-  (Array.isArray(value) ? value : value === undefined ? [] : [value]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter(Boolean);
+  (Array.isArray(value) ? value : value === undefined ? [] : [value])
+    .flatMap((v) => String(v).split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
 
 /**
  * `Statuses` as a filter on cases: lifecycles, case-insensitive, names or descriptions (every case
@@ -26,11 +40,13 @@ export const listParam = (value: unknown): string[] =>
 export function statusFilter(value: unknown): (c: Case) => boolean {
   const wanted = listParam(value);
   if (!wanted.length) return () => true;
-  const statuses = new Set<string>(wanted.map((w) => {
-    const found = LIFECYCLES.find((l) => l.toLowerCase() === w.toLowerCase()) ?? DESCRIPTIONS[w.toLowerCase()];
-    if (!found) throw errors.parameterInvalid('Statuses', `'${w}' is not a lifecycle; use ${LIFECYCLES.join(', ')}.`);
-    return found;
-  }));
+  const statuses = new Set<string>(
+    wanted.map((w) => {
+      const found = LIFECYCLES.find((l) => l.toLowerCase() === w.toLowerCase()) ?? DESCRIPTIONS[w.toLowerCase()];
+      if (!found) throw errors.parameterInvalid('Statuses', `'${w}' is not a lifecycle; use ${LIFECYCLES.join(', ')}.`);
+      return found;
+    }),
+  );
   return (c) => statuses.has(c.lifecycle ?? '');
 }
 
@@ -55,7 +71,10 @@ const SORTABLE: Record<string, (c: Case) => string | number | null | undefined> 
  * newest first by default. `items` arrive oldest first.
  */
 export function sortCases<T>(items: T[], sort: string | undefined, caseOf: (item: T) => Case): T[] {
-  const keys = (sort ?? '').split(',').map((part) => part.trim().split(':')).filter(([field]) => field && SORTABLE[field.toLowerCase()]);
+  const keys = (sort ?? '')
+    .split(',')
+    .map((part) => part.trim().split(':'))
+    .filter(([field]) => field && SORTABLE[field.toLowerCase()]);
   if (!keys.length) return items.reverse();
   return items.sort((a, b) => {
     for (const [field, direction] of keys) {
@@ -72,17 +91,36 @@ export function sortCases<T>(items: T[], sort: string | undefined, caseOf: (item
 export function pageOf<T>(items: readonly T[], query: Record<string, unknown>) {
   const pageSize = (query.PageSize as number | undefined) ?? 10;
   const currentPage = (query.Page as number | undefined) ?? 1;
-  if (!Number.isInteger(currentPage) || currentPage < 1) throw errors.parameterInvalid('Page', 'must be a whole number of at least 1.');
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) throw errors.parameterInvalid('PageSize', 'must be a whole number from 1 to 100.');
+  if (!Number.isInteger(currentPage) || currentPage < 1)
+    throw errors.parameterInvalid('Page', 'must be a whole number of at least 1.');
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100)
+    throw errors.parameterInvalid('PageSize', 'must be a whole number from 1 to 100.');
   const slice = items.slice((currentPage - 1) * pageSize, currentPage * pageSize);
   return {
     items: slice,
-    page: { totalResults: items.length, pageSize, currentPage, responseCount: slice.length, totalPages: Math.ceil(items.length / pageSize) },
+    page: {
+      totalResults: items.length,
+      pageSize,
+      currentPage,
+      responseCount: slice.length,
+      totalPages: Math.ceil(items.length / pageSize),
+    },
   };
 }
 
 /** The Referral API's allow-list (the docs page); the Customer API's, as its published contract says. */
-export const REFERRAL_EXTENSIONS = ['.pdf', '.doc', '.docx', '.xls', '.xlsx', '.csv', '.txt', '.jpg', '.jpeg', '.png'] as const;
+export const REFERRAL_EXTENSIONS = [
+  '.pdf',
+  '.doc',
+  '.docx',
+  '.xls',
+  '.xlsx',
+  '.csv',
+  '.txt',
+  '.jpg',
+  '.jpeg',
+  '.png',
+] as const;
 export const CUSTOMER_EXTENSIONS = ['.pdf', '.xls', '.xlsx', '.csv', '.txt', '.jpg', '.jpeg', '.png', '.gif'] as const;
 
 /** A safe file name with an allowed extension, or 415 (the size bound, 413, is the pipeline's). */

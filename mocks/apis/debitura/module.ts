@@ -19,8 +19,25 @@ import { customerHandlers } from './customer-handlers.js';
 import { referralHandlers } from './referral-handlers.js';
 import { debituraErrors, renderDebituraError } from './errors.js';
 import { caseCheckFor, responseDefectsFor, signerFor, wrapHandlers, type DebituraDefects } from './defects.js';
-import { errorRendererFor, eventIdsFor, payloadVariantFor, responseVariantsFor, type DebituraVariants } from './variants.js';
-import { addClient, applyDebituraScenario, DEBITURA_SCENARIO_STEP, debituraScenarioStepRunner, DOCS_PARTNER_KEY, DOCS_TENANT, loadDebituraScenarios, seedDocsPartner, type DebituraScenario, type DebituraScenarioRuntime } from './scenarios.js';
+import {
+  errorRendererFor,
+  eventIdsFor,
+  payloadVariantFor,
+  responseVariantsFor,
+  type DebituraVariants,
+} from './variants.js';
+import {
+  addClient,
+  applyDebituraScenario,
+  DEBITURA_SCENARIO_STEP,
+  debituraScenarioStepRunner,
+  DOCS_PARTNER_KEY,
+  DOCS_TENANT,
+  loadDebituraScenarios,
+  seedDocsPartner,
+  type DebituraScenario,
+  type DebituraScenarioRuntime,
+} from './scenarios.js';
 import { DOCS_TOKEN, TOKEN_LIFETIME_SECONDS, TokenRegistry } from './tokens.js';
 import { clientByTenant, debituraAccount, dumpDebitura, worldOf, type DebituraWorld } from './state.js';
 
@@ -28,7 +45,14 @@ import { clientByTenant, debituraAccount, dumpDebitura, worldOf, type DebituraWo
 const MAX_FILE_BYTES = 25 * 1024 * 1024;
 
 /** Operations of the Customer and Referral APIs that store new objects. */
-export const DEBITURA_CREATES: ReadonlySet<string> = new Set(['createCase', 'uploadCaseFile', 'createWebhook', 'createClient', 'uploadPartnerCaseFile', 'createPartnerWebhook']);
+export const DEBITURA_CREATES: ReadonlySet<string> = new Set([
+  'createCase',
+  'uploadCaseFile',
+  'createWebhook',
+  'createClient',
+  'uploadPartnerCaseFile',
+  'createPartnerWebhook',
+]);
 
 const storedObjects = (world: DebituraWorld | undefined): number =>
   world ? world.clients.size + world.cases.size + world.payments.size + world.subscriptions.size + world.fileCount : 0;
@@ -63,11 +87,27 @@ export interface DebituraModule extends ApiModule {
 }
 
 export function createDebitura({ sandbox, defects, variants, scenario: runScenario }: DebituraOptions): DebituraModule {
-  const contracts = { referral: loadBundledContract('debitura-referral.json'), customer: loadBundledContract('debitura-customer.json') };
-  const rt: DebituraRuntime = { dispatcher: sandbox.dispatcher, sign: signerFor(defects), eventId: eventIdsFor(variants), outgoing: payloadVariantFor(variants, contracts.customer), checkCase: caseCheckFor(defects), send: sandbox.webhookGuard.send, maxEvents: sandbox.options.maxEvents, userAgent: sandbox.options.userAgent };
+  const contracts = {
+    referral: loadBundledContract('debitura-referral.json'),
+    customer: loadBundledContract('debitura-customer.json'),
+  };
+  const rt: DebituraRuntime = {
+    dispatcher: sandbox.dispatcher,
+    sign: signerFor(defects),
+    eventId: eventIdsFor(variants),
+    outgoing: payloadVariantFor(variants, contracts.customer),
+    checkCase: caseCheckFor(defects),
+    send: sandbox.webhookGuard.send,
+    maxEvents: sandbox.options.maxEvents,
+    userAgent: sandbox.options.userAgent,
+  };
   const render = errorRendererFor(variants, renderDebituraError);
   const docsAccount = `${PARTNER_ACCOUNT}${DOCS_PARTNER_KEY}`;
-  const tokens = new TokenRegistry(sandbox.ids, { accountKey: docsAccount, externalTenantId: DOCS_TENANT }, defects.has('debitura-token-never-expires') ? () => 10 * 365 * 86_400 : () => TOKEN_LIFETIME_SECONDS);
+  const tokens = new TokenRegistry(
+    sandbox.ids,
+    { accountKey: docsAccount, externalTenantId: DOCS_TENANT },
+    defects.has('debitura-token-never-expires') ? () => 10 * 365 * 86_400 : () => TOKEN_LIFETIME_SECONDS,
+  );
   // An evicted or reset account's tokens go with it.
   sandbox.onAccountGone((key) => tokens.forget(key));
   const deps = { sandbox, tokens };
@@ -89,7 +129,11 @@ export function createDebitura({ sandbox, defects, variants, scenario: runScenar
     const header = request.headers['x-mock-scenario'];
     if (typeof header !== 'string' || !header.trim()) return sandbox.account(`${prefix}${key}`);
     const name = header.split(':')[0]!.trim();
-    if (!scenarios().has(name)) throw errors.parameterInvalid('X-Mock-Scenario', `no Debitura scenario named '${name}'. Known: ${[...scenarios().keys()].join(', ')}.`);
+    if (!scenarios().has(name))
+      throw errors.parameterInvalid(
+        'X-Mock-Scenario',
+        `no Debitura scenario named '${name}'. Known: ${[...scenarios().keys()].join(', ')}.`,
+      );
     return sandbox.account(`${prefix}${key}${SCENARIO_SUFFIX}${header.trim()}`);
   };
   const apiKeyOf = (request: FastifyRequest): string | undefined => {
@@ -118,7 +162,8 @@ export function createDebitura({ sandbox, defects, variants, scenario: runScenar
       if (!checked) throw debituraErrors.tokenInvalid();
       if ('expiredAt' in checked) throw debituraErrors.tokenExpired(checked.expiredAt);
       const account = sandbox.store.peek(checked.grant.accountKey);
-      if (!account || !debituraAccount(account).debitura?.clients.has(checked.grant.clientId)) throw debituraErrors.tokenInvalid();
+      if (!account || !debituraAccount(account).debitura?.clients.has(checked.grant.clientId))
+        throw debituraErrors.tokenInvalid();
       request.account = sandbox.account(checked.grant.accountKey);
       request.caller = { via: 'bearer', clientId: checked.grant.clientId };
       return;
@@ -127,14 +172,31 @@ export function createDebitura({ sandbox, defects, variants, scenario: runScenar
     if (key === undefined) throw debituraErrors.credentialsMissing();
     const account = accountFor(request, DIRECT_ACCOUNT, key);
     const world = worldOf(account);
-    world.directClientId ??= addClient(deps, account, { externalTenantId: `direct-${key}`.slice(0, 100), name: 'Direct Creditor ApS', country: 'DK' }).id;
+    world.directClientId ??= addClient(deps, account, {
+      externalTenantId: `direct-${key}`.slice(0, 100),
+      name: 'Direct Creditor ApS',
+      country: 'DK',
+    }).id;
     request.account = account;
     request.caller = { via: 'api_key', clientId: world.directClientId };
   };
 
   const referral = referralHandlers(rt, tokens);
   const served = {
-    referral: wrapHandlers(defects, referral, (ctx) => ok(tokens.mint(ctx.account.key, addClient(deps, ctx.account, { externalTenantId: `${ctx.body.externalTenantId}`, name: 'Unlinked', country: 'DE', linkStatus: 'Withdrawn' }), ctx.now()))),
+    referral: wrapHandlers(defects, referral, (ctx) =>
+      ok(
+        tokens.mint(
+          ctx.account.key,
+          addClient(deps, ctx.account, {
+            externalTenantId: `${ctx.body.externalTenantId}`,
+            name: 'Unlinked',
+            country: 'DE',
+            linkStatus: 'Withdrawn',
+          }),
+          ctx.now(),
+        ),
+      ),
+    ),
     customer: wrapHandlers(defects, customerHandlers(rt), referral.mintToken!),
   };
   // On the way out: the run's defects, then its variants (which read the API's contract).
@@ -149,45 +211,72 @@ export function createDebitura({ sandbox, defects, variants, scenario: runScenar
   };
   /** What the front door lists. */
   const apis: ApiListing[] = [
-    { name: "Debitura's Referral-Partner API", prefix: REFERRAL_PREFIX, auth: 'XApiKey: <partner key> (the docs\' YOUR_API_KEY is seeded)', contract: contracts.referral, try: `curl -X POST {base}/oauth/token -H "XApiKey: ${DOCS_PARTNER_KEY}" -H "Content-Type: application/json" -d '{"externalTenantId": "${DOCS_TENANT}"}'` },
-    { name: "Debitura's Customer API", prefix: CUSTOMER_PREFIX, auth: 'Authorization: Bearer <accessToken from the Referral API> (or XApiKey as a direct creditor)', contract: contracts.customer, try: `curl {base}/cases -H "Authorization: Bearer ${DOCS_TOKEN}"` },
+    {
+      name: "Debitura's Referral-Partner API",
+      prefix: REFERRAL_PREFIX,
+      auth: "XApiKey: <partner key> (the docs' YOUR_API_KEY is seeded)",
+      contract: contracts.referral,
+      try: `curl -X POST {base}/oauth/token -H "XApiKey: ${DOCS_PARTNER_KEY}" -H "Content-Type: application/json" -d '{"externalTenantId": "${DOCS_TENANT}"}'`,
+    },
+    {
+      name: "Debitura's Customer API",
+      prefix: CUSTOMER_PREFIX,
+      auth: 'Authorization: Bearer <accessToken from the Referral API> (or XApiKey as a direct creditor)',
+      contract: contracts.customer,
+      try: `curl {base}/cases -H "Authorization: Bearer ${DOCS_TOKEN}"`,
+    },
   ];
   const scenarioRuntime: DebituraScenarioRuntime = { ...deps, contracts, handlers: served };
   sandbox.tasks.define(DEBITURA_SCENARIO_STEP, debituraScenarioStepRunner(scenarioRuntime));
 
   async function mount(app: FastifyInstance, options: MountContext): Promise<CompiledOperation[]> {
     const compiled: CompiledOperation[] = [];
-    const api = (prefix: string, contract: Contract, handlers: typeof served.referral, authenticate: (request: FastifyRequest) => void) =>
-      app.register(async (scope) => {
-        scope.setErrorHandler((error, request, reply) => sendError(reply, request, toApiError(error, request, options.logUnexpected), render));
-        scope.setNotFoundHandler((request, reply) => sendError(reply, request, errors.routeNotFound(request.method, request.url.split('?')[0]!), render));
-        // Authenticate before the body is read, as for CasaPay.
-        scope.addHook('onRequest', (request, _reply, done) => {
-          if (request.method === 'OPTIONS' || request.is404) return done();
-          try {
-            if (defects.has('debitura-json-patch-refused') && /^application\/json-patch\+json/i.test(request.headers['content-type'] ?? '')) {
-              throw errors.contentType(request.headers['content-type']!, ['application/json']);
+    const api = (
+      prefix: string,
+      contract: Contract,
+      handlers: typeof served.referral,
+      authenticate: (request: FastifyRequest) => void,
+    ) =>
+      app.register(
+        async (scope) => {
+          scope.setErrorHandler((error, request, reply) =>
+            sendError(reply, request, toApiError(error, request, options.logUnexpected), render),
+          );
+          scope.setNotFoundHandler((request, reply) =>
+            sendError(reply, request, errors.routeNotFound(request.method, request.url.split('?')[0]!), render),
+          );
+          // Authenticate before the body is read, as for CasaPay.
+          scope.addHook('onRequest', (request, _reply, done) => {
+            if (request.method === 'OPTIONS' || request.is404) return done();
+            try {
+              if (
+                defects.has('debitura-json-patch-refused') &&
+                /^application\/json-patch\+json/i.test(request.headers['content-type'] ?? '')
+              ) {
+                throw errors.contentType(request.headers['content-type']!, ['application/json']);
+              }
+              authenticate(request);
+            } catch (error) {
+              return done(error as Error);
             }
-            authenticate(request);
-          } catch (error) {
-            return done(error as Error);
-          }
-          done();
-        });
-        compiled.push(
-          ...mountOperations(scope, {
-            sandbox,
-            contract,
-            handlers,
-            renderError: render,
-            responses: responseDefectsOf(contract),
-            validateResponses: options.validateResponses,
-            creates: DEBITURA_CREATES,
-            fileLimitBytes: MAX_FILE_BYTES,
-            preferForPrism: options.preferForPrism,
-          }),
-        );
-      }, { prefix });
+            done();
+          });
+          compiled.push(
+            ...mountOperations(scope, {
+              sandbox,
+              contract,
+              handlers,
+              renderError: render,
+              responses: responseDefectsOf(contract),
+              validateResponses: options.validateResponses,
+              creates: DEBITURA_CREATES,
+              fileLimitBytes: MAX_FILE_BYTES,
+              preferForPrism: options.preferForPrism,
+            }),
+          );
+        },
+        { prefix },
+      );
     await api(REFERRAL_PREFIX, contracts.referral, served.referral, authenticateReferral);
     await api(CUSTOMER_PREFIX, contracts.customer, served.customer, authenticateCustomer);
     return compiled;
@@ -208,7 +297,12 @@ export function createDebitura({ sandbox, defects, variants, scenario: runScenar
       // A Debitura account is proven by its XApiKey header.
       const given = request.headers.xapikey;
       if (typeof given === 'string' && sameSecret(given, ACCOUNT_NAME.exec(key)![1]!)) return undefined;
-      return new ApiError(401, 'authentication_error', given ? 'api_key_invalid' : 'api_key_missing', "On a shared mock a Debitura account's admin data needs that account's own key: send XApiKey: <key>.");
+      return new ApiError(
+        401,
+        'authentication_error',
+        given ? 'api_key_invalid' : 'api_key_missing',
+        "On a shared mock a Debitura account's admin data needs that account's own key: send XApiKey: <key>.",
+      );
     },
     dump: (account) => {
       const world = debituraAccount(account).debitura;
@@ -223,11 +317,12 @@ export function createDebitura({ sandbox, defects, variants, scenario: runScenar
       if (!isDebituraAccount(account.key)) return false;
       seedDocsPartner(deps, account, docsAccount);
       if (!account.key.startsWith(PARTNER_ACCOUNT)) return true;
-      const fromHeader = account.key.includes(SCENARIO_SUFFIX) ? account.key.split(SCENARIO_SUFFIX)[1]!.split(':')[0]! : undefined;
+      const fromHeader = account.key.includes(SCENARIO_SUFFIX)
+        ? account.key.split(SCENARIO_SUFFIX)[1]!.split(':')[0]!
+        : undefined;
       const name = fromHeader ?? (runScenario && scenarios().has(runScenario) ? runScenario : undefined);
       if (name) applyDebituraScenario(scenarioRuntime, account, scenarios().get(name)!, SIGNING_TASK);
       return true;
     },
   };
 }
-

@@ -16,7 +16,10 @@ export interface DebituraPartner {
 
 /** The English name of the partner's country, read when first shown. */
 const named = (p: Omit<DebituraPartner, 'countryName'>): DebituraPartner =>
-  Object.defineProperty(p, 'countryName', { get: () => countryName(p.partner.country), enumerable: true }) as DebituraPartner;
+  Object.defineProperty(p, 'countryName', {
+    get: () => countryName(p.partner.country),
+    enumerable: true,
+  }) as DebituraPartner;
 
 /** A stable uuid for a name, so a partner's id is the same in every run. */
 export function stableUuid(name: string): string {
@@ -29,12 +32,20 @@ const KYC_COUNTRIES = new Set(['GB']);
 const byCountry = new Map<string, DebituraPartner>(
   PARTNERS.map((partner, i) => [
     partner.country,
-    named({ partner, collectionPartnerId: stableUuid(partner.id), jurisdictionId: i + 1, requiresKyc: KYC_COUNTRIES.has(partner.country) }),
+    named({
+      partner,
+      collectionPartnerId: stableUuid(partner.id),
+      jurisdictionId: i + 1,
+      requiresKyc: KYC_COUNTRIES.has(partner.country),
+    }),
   ]),
 );
 
 /** The partner for a debtor country, unless the account's scenario left that jurisdiction uncovered. */
-export function debituraPartnerFor(country: string, uncovered: ReadonlySet<string> = new Set()): DebituraPartner | undefined {
+export function debituraPartnerFor(
+  country: string,
+  uncovered: ReadonlySet<string> = new Set(),
+): DebituraPartner | undefined {
   if (uncovered.has('*') || uncovered.has(country) || !partnerFor(country)) return undefined;
   return byCountry.get(country);
 }

@@ -1,7 +1,13 @@
 // The Referral-Partner API's operations (/debitura/referral): a partner onboards clients, mints
 // 30-minute tokens for the Customer API, follows every case of its clients, uploads files, submits
 // KYC and subscribes to case webhooks. The account is the partner's (its XApiKey).
-import { created, ok, type Handler, type RequestContext as HandlerContext, type HandlerResult } from '../../engine/handler.js';
+import {
+  created,
+  ok,
+  type Handler,
+  type RequestContext as HandlerContext,
+  type HandlerResult,
+} from '../../engine/handler.js';
 import { ApiError, errors } from '../../engine/errors.js';
 import { countryName, isCountry } from '../shared/codes.js';
 import { debituraErrors } from './errors.js';
@@ -9,7 +15,16 @@ import { partnerRequiresKyc } from './partners.js';
 import { isoNow, type CreateCaseRequest } from './rules.js';
 import { postSystemMessage, submissionProblem, submitCase, type DebituraRuntime } from './cases.js';
 import { checkedFileName, pageOf, REFERRAL_EXTENSIONS, sortCases, statusFilter } from './lists.js';
-import { clientByTenant, clientLink, onboardingStatus, worldOf, type CaseFile, type CaseRecord, type DebituraClient, type DebituraWorld } from './state.js';
+import {
+  clientByTenant,
+  clientLink,
+  onboardingStatus,
+  worldOf,
+  type CaseFile,
+  type CaseRecord,
+  type DebituraClient,
+  type DebituraWorld,
+} from './state.js';
 import { casePayload, PARTNER_EVENTS } from './webhooks.js';
 import { subscriptionHandlers } from './subscriptions.js';
 import type { TokenRegistry } from './tokens.js';
@@ -17,7 +32,9 @@ import type { TokenRegistry } from './tokens.js';
 export const ONBOARDING_URL = 'https://referral.debitura.com/onboarding/companydetails';
 
 /** Magic e-mail domains of the onboarding user, like Stripe's test card numbers: each gives one answer of POST /clients. */
-export const MAGIC_DOMAINS: Readonly<Record<string, 'ClientExistsNeedsLinking' | 'AlreadyLinkedToAnotherPartner' | 'InvalidClientType'>> = {
+export const MAGIC_DOMAINS: Readonly<
+  Record<string, 'ClientExistsNeedsLinking' | 'AlreadyLinkedToAnotherPartner' | 'InvalidClientType'>
+> = {
   'exists.debitura.test': 'ClientExistsNeedsLinking',
   'linked-elsewhere.debitura.test': 'AlreadyLinkedToAnotherPartner',
   'private-person.debitura.test': 'InvalidClientType',
@@ -30,10 +47,12 @@ const englishNames = new Map<string, string>();
 function countryCode(value: string): string | undefined {
   const upper = value.trim().toUpperCase();
   if (upper.length === 2 && isCountry(upper)) return upper;
-  if (!englishNames.size) for (let a = 65; a <= 90; a++) for (let b = 65; b <= 90; b++) {
-    const code = String.fromCharCode(a, b);
-    if (isCountry(code)) englishNames.set(countryName(code).toLowerCase(), code);
-  }
+  if (!englishNames.size)
+    for (let a = 65; a <= 90; a++)
+      for (let b = 65; b <= 90; b++) {
+        const code = String.fromCharCode(a, b);
+        if (isCountry(code)) englishNames.set(countryName(code).toLowerCase(), code);
+      }
   return englishNames.get(value.trim().toLowerCase());
 }
 
@@ -70,27 +89,45 @@ export function referralHandlers(rt: DebituraRuntime, tokens: TokenRegistry): Re
     const status = onboardingStatus(client);
     return {
       status: status === 'Completed' ? 201 : 202,
-      body: { clientId: client.id, externalTenantId: client.externalTenantId, onboardingStatus: status, onboardingLinks: status === 'Completed' ? null : { url: `${ONBOARDING_URL}/${client.id}` }, caseResults },
+      body: {
+        clientId: client.id,
+        externalTenantId: client.externalTenantId,
+        onboardingStatus: status,
+        onboardingLinks: status === 'Completed' ? null : { url: `${ONBOARDING_URL}/${client.id}` },
+        caseResults,
+      },
     };
   };
 
   const createClient: Handler = (ctx) => {
     const world = worldOf(ctx.account);
-    const body = ctx.body as { externalTenantId: string; client: Record<string, string | null | undefined>; users: Array<{ email: string; name: string; isOnboardingUser?: boolean | null }>; cases?: CreateCaseRequest[] | null };
+    const body = ctx.body as {
+      externalTenantId: string;
+      client: Record<string, string | null | undefined>;
+      users: Array<{ email: string; name: string; isOnboardingUser?: boolean | null }>;
+      cases?: CreateCaseRequest[] | null;
+    };
     // Idempotent per externalTenantId: the same call again answers with the client as it is now.
     const existing = clientByTenant(world, body.externalTenantId);
     if (existing) return clientResult(world, existing, null);
     const country = countryCode(body.client.country ?? '');
-    if (!country) throw errors.parameterInvalid('client[country]', 'must be an ISO 3166-1 alpha-2 code (GB) or an English country name.');
+    if (!country)
+      throw errors.parameterInvalid(
+        'client[country]',
+        'must be an ISO 3166-1 alpha-2 code (GB) or an English country name.',
+      );
     const onboarding = body.users.length === 1 ? body.users[0]! : body.users.filter((u) => u.isOnboardingUser === true);
-    if (Array.isArray(onboarding) && onboarding.length !== 1) throw errors.parameterInvalid('users', 'with more than one user, exactly one must have isOnboardingUser: true.');
+    if (Array.isArray(onboarding) && onboarding.length !== 1)
+      throw errors.parameterInvalid('users', 'with more than one user, exactly one must have isOnboardingUser: true.');
     const user = Array.isArray(onboarding) ? onboarding[0]! : onboarding;
     const magic = MAGIC_DOMAINS[user.email.split('@')[1]?.toLowerCase() ?? ''];
     if (magic) {
       const link = magic === 'ClientExistsNeedsLinking' ? { url: `${ONBOARDING_URL}/link/${ctx.ids.uuid()}` } : null;
       const message = {
-        ClientExistsNeedsLinking: 'The client already exists in Debitura and must approve the link to your platform (the link request lasts 7 days).',
-        AlreadyLinkedToAnotherPartner: 'The client is already linked to another referral partner; contact Debitura support.',
+        ClientExistsNeedsLinking:
+          'The client already exists in Debitura and must approve the link to your platform (the link request lasts 7 days).',
+        AlreadyLinkedToAnotherPartner:
+          'The client is already linked to another referral partner; contact Debitura support.',
         InvalidClientType: 'The client is not a company that can be onboarded as a creditor.',
       }[magic];
       throw debituraErrors.conflict({ conflictResponse: { type: magic, message, onboardingLinks: link } }, message);
@@ -104,7 +141,9 @@ export function referralHandlers(rt: DebituraRuntime, tokens: TokenRegistry): Re
       supportEmail: body.client.supportEmail!,
       users: body.users.map((u) => ({ email: u.email, name: u.name, isOnboardingUser: u === user })),
       linkStatus: 'Active',
-      contracts: user.email.includes(SIGNED_MARKER) ? { debtCollectionAgreement: 'Signed', powerOfAttorney: 'Signed' } : { debtCollectionAgreement: 'Pending', powerOfAttorney: 'Pending' },
+      contracts: user.email.includes(SIGNED_MARKER)
+        ? { debtCollectionAgreement: 'Signed', powerOfAttorney: 'Signed' }
+        : { debtCollectionAgreement: 'Pending', powerOfAttorney: 'Pending' },
       kyc: null,
       dateCreated: isoNow(ctx),
     };
@@ -112,11 +151,26 @@ export function referralHandlers(rt: DebituraRuntime, tokens: TokenRegistry): Re
     const cases = body.cases ?? [];
     const seen = new Set<string>();
     cases.forEach((c, i) => {
-      if (!c.creditorReference) throw errors.parameterMissing(`cases[${i}][creditorReference]`, 'Cases sent at onboarding need a creditorReference.');
-      if (seen.has(c.creditorReference)) throw errors.parameterInvalid(`cases[${i}][creditorReference]`, `'${c.creditorReference}' appears twice in this request.`);
+      if (!c.creditorReference)
+        throw errors.parameterMissing(
+          `cases[${i}][creditorReference]`,
+          'Cases sent at onboarding need a creditorReference.',
+        );
+      if (seen.has(c.creditorReference))
+        throw errors.parameterInvalid(
+          `cases[${i}][creditorReference]`,
+          `'${c.creditorReference}' appears twice in this request.`,
+        );
       seen.add(c.creditorReference);
       const { problem } = submissionProblem(rt, ctx, world, client, c, 'api_key');
-      if (problem) throw new ApiError(problem.status, problem.type, problem.code, `cases[${i}]: ${problem.message}`, problem.param ? `cases[${i}][${problem.param}]` : null);
+      if (problem)
+        throw new ApiError(
+          problem.status,
+          problem.type,
+          problem.code,
+          `cases[${i}]: ${problem.message}`,
+          problem.param ? `cases[${i}][${problem.param}]` : null,
+        );
     });
     world.clients.set(client.id, client);
     world.byTenant.set(client.externalTenantId, client.id);
@@ -125,12 +179,28 @@ export function referralHandlers(rt: DebituraRuntime, tokens: TokenRegistry): Re
     for (const c of cases) {
       try {
         // Onboarding cases wait for the contracts the onboarding link signs, as with allowPendingContracts.
-        const record = submitCase(rt, ctx, world, client, { ...c, allowPendingContracts: true }, { via: 'api_key', attributedToPartner: true });
-        createdCases.push({ creditorReference: c.creditorReference, caseId: record.case.id, reference: record.case.reference, lifecycle: record.case.lifecycle });
+        const record = submitCase(
+          rt,
+          ctx,
+          world,
+          client,
+          { ...c, allowPendingContracts: true },
+          { via: 'api_key', attributedToPartner: true },
+        );
+        createdCases.push({
+          creditorReference: c.creditorReference,
+          caseId: record.case.id,
+          reference: record.case.reference,
+          lifecycle: record.case.lifecycle,
+        });
       } catch (error) {
         if (!(error instanceof ApiError) || error.status !== 422) throw error;
         const refusal = error.extra.body as { businessErrors: Array<{ type: string; message: string }> };
-        failedCases.push({ creditorReference: c.creditorReference, reason: refusal.businessErrors[0]?.message ?? error.message, businessErrors: refusal.businessErrors });
+        failedCases.push({
+          creditorReference: c.creditorReference,
+          reason: refusal.businessErrors[0]?.message ?? error.message,
+          businessErrors: refusal.businessErrors,
+        });
       }
     }
     return clientResult(world, client, cases.length ? { createdCases, failedCases } : null);
@@ -138,7 +208,9 @@ export function referralHandlers(rt: DebituraRuntime, tokens: TokenRegistry): Re
 
   const listClients: Handler = (ctx) => {
     const world = worldOf(ctx.account);
-    return ok([...world.clients.values()].filter((c) => world.directClientId !== c.id).map((c) => clientLink(world, c)));
+    return ok(
+      [...world.clients.values()].filter((c) => world.directClientId !== c.id).map((c) => clientLink(world, c)),
+    );
   };
 
   const getClient: Handler = (ctx) => {
@@ -152,9 +224,14 @@ export function referralHandlers(rt: DebituraRuntime, tokens: TokenRegistry): Re
     const world = worldOf(ctx.account);
     const inStatuses = statusFilter(ctx.query.Statuses);
     const tenant = ctx.query.ExternalTenantId as string | undefined;
-    const clientId = tenant === undefined ? undefined : clientByTenant(world, tenant)?.id ?? '(none)';
-    const matching = [...world.cases.values()].filter((r) => inStatuses(r.case) && (clientId === undefined || r.clientId === clientId));
-    const { items, page } = pageOf(sortCases(matching, ctx.query.Sort, (r) => r.case), ctx.query);
+    const clientId = tenant === undefined ? undefined : (clientByTenant(world, tenant)?.id ?? '(none)');
+    const matching = [...world.cases.values()].filter(
+      (r) => inStatuses(r.case) && (clientId === undefined || r.clientId === clientId),
+    );
+    const { items, page } = pageOf(
+      sortCases(matching, ctx.query.Sort, (r) => r.case),
+      ctx.query,
+    );
     return ok({ page, cases: items.map((r) => partnerView(world, r)) });
   };
 
@@ -163,16 +240,32 @@ export function referralHandlers(rt: DebituraRuntime, tokens: TokenRegistry): Re
     if (!ctx.file) throw errors.parameterMissing('file');
     const fileName = checkedFileName(ctx.file.filename, REFERRAL_EXTENSIONS);
     const now = isoNow(ctx);
-    const file: CaseFile = { id: ctx.ids.uuid(), dateCreated: now, dateUpdated: now, caseId: record.case.id, entityType: 'Case', entityId: record.case.id, fileName, url: null, description: null, documentType: 'CreditorDocuments' };
+    const file: CaseFile = {
+      id: ctx.ids.uuid(),
+      dateCreated: now,
+      dateUpdated: now,
+      caseId: record.case.id,
+      entityType: 'Case',
+      entityId: record.case.id,
+      fileName,
+      url: null,
+      description: null,
+      documentType: 'CreditorDocuments',
+    };
     record.files.push(file);
     worldOf(ctx.account).fileCount++;
-    if (ctx.query.sendChatNotification !== false) postSystemMessage(ctx, record, `New file uploaded under 'Files': ${fileName}`);
+    if (ctx.query.sendChatNotification !== false)
+      postSystemMessage(ctx, record, `New file uploaded under 'Files': ${fileName}`);
     return ok({ id: file.id, fileName, dateCreated: now });
   };
 
   const submitKycVerification: Handler = (ctx) => {
     const { world, client } = linkedClient(ctx, ctx.params.externalTenantId!);
-    const { fullName, homeAddress, dateOfBirth } = ctx.body as { fullName: string; homeAddress: string; dateOfBirth: string };
+    const { fullName, homeAddress, dateOfBirth } = ctx.body as {
+      fullName: string;
+      homeAddress: string;
+      dateOfBirth: string;
+    };
     const notified: string[] = [];
     if (ctx.query.sendChatNotification !== false) {
       for (const record of world.cases.values()) {
@@ -182,7 +275,16 @@ export function referralHandlers(rt: DebituraRuntime, tokens: TokenRegistry): Re
         notified.push(record.case.id);
       }
     }
-    client.kyc = { id: ctx.ids.uuid(), externalTenantId: client.externalTenantId, clientId: client.id, fullName, homeAddress, dateOfBirth, dateCreated: isoNow(ctx), notifiedCaseIds: notified };
+    client.kyc = {
+      id: ctx.ids.uuid(),
+      externalTenantId: client.externalTenantId,
+      clientId: client.id,
+      fullName,
+      homeAddress,
+      dateOfBirth,
+      dateCreated: isoNow(ctx),
+      notifiedCaseIds: notified,
+    };
     return created(client.kyc);
   };
 
@@ -204,7 +306,17 @@ export function referralHandlers(rt: DebituraRuntime, tokens: TokenRegistry): Re
       samplePayload: (ctx) => {
         const world = worldOf(ctx.account);
         const record = [...world.cases.values()].at(-1);
-        return record ? rt.outgoing(casePayload(rt.eventId(ctx.ids), 'case.updated', record, world.clients.get(record.clientId)!.externalTenantId, isoNow(ctx))) : { event: 'webhook.test' };
+        return record
+          ? rt.outgoing(
+              casePayload(
+                rt.eventId(ctx.ids),
+                'case.updated',
+                record,
+                world.clients.get(record.clientId)!.externalTenantId,
+                isoNow(ctx),
+              ),
+            )
+          : { event: 'webhook.test' };
       },
     }),
   };

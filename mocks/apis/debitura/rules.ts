@@ -38,26 +38,41 @@ export function usState(value: string | null | undefined): string | undefined {
 }
 
 /** Money, debtor and age-bucket rules a submission and its preview share (the preview "uses the same eligibility logic"). */
-type SharedFields = Pick<CreateCaseRequest, 'currencyCode' | 'amountToRecover' | 'dueDate' | 'amountToRecoverOver12Months' | 'amountToRecoverOver24Months'> & {
+type SharedFields = Pick<
+  CreateCaseRequest,
+  'currencyCode' | 'amountToRecover' | 'dueDate' | 'amountToRecoverOver12Months' | 'amountToRecoverOver24Months'
+> & {
   debtor?: { countryAlpha2?: string | null; stateAlpha2?: string | null } | null;
 };
 
 function sharedProblem(body: SharedFields, endOfToday: number, earliestDue: number | undefined): ApiError | undefined {
-  if (!isCurrency(body.currencyCode ?? '')) return errors.parameterInvalid('currencyCode', 'must be an ISO 4217 code such as EUR.');
+  if (!isCurrency(body.currencyCode ?? ''))
+    return errors.parameterInvalid('currencyCode', 'must be an ISO 4217 code such as EUR.');
   if (!(body.amountToRecover! > 0)) return errors.parameterInvalid('amountToRecover', 'must be greater than 0.');
   if (body.dueDate != null) {
     const due = readDate(body.dueDate);
     if (due === undefined) return errors.parameterInvalid('dueDate', 'must be a date (2025-07-01) or a date-time.');
     if (due > endOfToday) return errors.parameterInvalid('dueDate', 'must not be in the future (today is allowed).');
-    if (earliestDue !== undefined && due < earliestDue) return errors.parameterInvalid('dueDate', 'must not be earlier than date.');
+    if (earliestDue !== undefined && due < earliestDue)
+      return errors.parameterInvalid('dueDate', 'must not be earlier than date.');
   }
   const country = body.debtor?.countryAlpha2?.toUpperCase() ?? '';
-  if (!isCountry(country)) return errors.parameterInvalid('debtor[countryAlpha2]', 'must be an ISO 3166-1 alpha-2 country code such as DE.');
-  if (country === 'US' && !usState(body.debtor?.stateAlpha2)) return errors.parameterMissing('debtor[stateAlpha2]', 'US debtors need their state as two letters (CA, NY).');
+  if (!isCountry(country))
+    return errors.parameterInvalid('debtor[countryAlpha2]', 'must be an ISO 3166-1 alpha-2 country code such as DE.');
+  if (country === 'US' && !usState(body.debtor?.stateAlpha2))
+    return errors.parameterMissing('debtor[stateAlpha2]', 'US debtors need their state as two letters (CA, NY).');
   const over12 = body.amountToRecoverOver12Months;
   const over24 = body.amountToRecoverOver24Months;
-  if ((over12 == null) !== (over24 == null)) return errors.parameterInvalid(over12 == null ? 'amountToRecoverOver12Months' : 'amountToRecoverOver24Months', 'amountToRecoverOver12Months and amountToRecoverOver24Months go together.');
-  if (over12 != null && over24 != null && !(over24 <= over12 && over12 <= body.amountToRecover!)) return errors.parameterInvalid('amountToRecoverOver12Months', 'the age buckets must satisfy over24 ≤ over12 ≤ amountToRecover.');
+  if ((over12 == null) !== (over24 == null))
+    return errors.parameterInvalid(
+      over12 == null ? 'amountToRecoverOver12Months' : 'amountToRecoverOver24Months',
+      'amountToRecoverOver12Months and amountToRecoverOver24Months go together.',
+    );
+  if (over12 != null && over24 != null && !(over24 <= over12 && over12 <= body.amountToRecover!))
+    return errors.parameterInvalid(
+      'amountToRecoverOver12Months',
+      'the age buckets must satisfy over24 ≤ over12 ≤ amountToRecover.',
+    );
   return undefined;
 }
 
@@ -75,7 +90,8 @@ export function caseRequestProblem(body: CreateCaseRequest, now: number): ApiErr
 }
 
 /** The same rules for a preview, which has no invoice `date`. */
-export const previewRequestProblem = (body: SharedFields, now: number): ApiError | undefined => sharedProblem(body, endOfDay(now), undefined);
+export const previewRequestProblem = (body: SharedFields, now: number): ApiError | undefined =>
+  sharedProblem(body, endOfDay(now), undefined);
 
 /** An absolute http(s) URL of at most 2048 characters, or null: anything else is dropped without an error (the docs). */
 export function sanitizeReturnUrl(value: string | null | undefined): string | null {
@@ -89,7 +105,8 @@ export function sanitizeReturnUrl(value: string | null | undefined): string | nu
 }
 
 /** The one URL that walks the pending chain (SDCA → PoA → JPA → KYC), returning to `returnUrl` when given. */
-export const combinedSigningUrl = (returnUrl: string | null): string => (returnUrl ? `${SIGNING_URL}?returnUrl=${encodeURIComponent(returnUrl)}` : SIGNING_URL);
+export const combinedSigningUrl = (returnUrl: string | null): string =>
+  returnUrl ? `${SIGNING_URL}?returnUrl=${encodeURIComponent(returnUrl)}` : SIGNING_URL;
 
 export interface Gates {
   /** No partner covers the debtor's jurisdiction. */
@@ -104,15 +121,36 @@ export interface Gates {
  * Which gates a case meets. KYC is checked only for bearer-token (referral) submissions (the docs).
  * @example gatesFor(client, undefined, 'bearer', null).noPartner?.type // 'NoPartnerAvailable'
  */
-export function gatesFor(client: DebituraClient, partner: DebituraPartner | undefined, via: 'api_key' | 'bearer', returnUrl: string | null): Gates {
-  if (!partner) return { noPartner: { type: 'NoPartnerAvailable', message: NO_PARTNER_REASON, solutionUrl: null }, signing: [] };
+export function gatesFor(
+  client: DebituraClient,
+  partner: DebituraPartner | undefined,
+  via: 'api_key' | 'bearer',
+  returnUrl: string | null,
+): Gates {
+  if (!partner)
+    return { noPartner: { type: 'NoPartnerAvailable', message: NO_PARTNER_REASON, solutionUrl: null }, signing: [] };
   const signing: BusinessError[] = [];
   const url = combinedSigningUrl(returnUrl);
-  if (client.contracts.debtCollectionAgreement === 'Pending') signing.push({ type: 'MissingDebtCollectionContract', message: 'The client has not signed the Standard Debt Collection Agreement (SDCA).', solutionUrl: url });
-  if (client.contracts.powerOfAttorney === 'Pending') signing.push({ type: 'MissingPowerOfAttorney', message: `The client has not signed the power of attorney for ${partner.partner.contact.name}.`, solutionUrl: url });
-  const kyc = partner.requiresKyc && via === 'bearer' && !client.kyc
-    ? { type: 'MissingKycVerification', message: `${partner.partner.contact.name} needs KYC of the client's director before it works a case: submit it with POST /clients/{externalTenantId}/kyc-verification.`, solutionUrl: returnUrl ? `${KYC_URL}?returnUrl=${encodeURIComponent(returnUrl)}` : KYC_URL }
-    : undefined;
+  if (client.contracts.debtCollectionAgreement === 'Pending')
+    signing.push({
+      type: 'MissingDebtCollectionContract',
+      message: 'The client has not signed the Standard Debt Collection Agreement (SDCA).',
+      solutionUrl: url,
+    });
+  if (client.contracts.powerOfAttorney === 'Pending')
+    signing.push({
+      type: 'MissingPowerOfAttorney',
+      message: `The client has not signed the power of attorney for ${partner.partner.contact.name}.`,
+      solutionUrl: url,
+    });
+  const kyc =
+    partner.requiresKyc && via === 'bearer' && !client.kyc
+      ? {
+          type: 'MissingKycVerification',
+          message: `${partner.partner.contact.name} needs KYC of the client's director before it works a case: submit it with POST /clients/{externalTenantId}/kyc-verification.`,
+          solutionUrl: returnUrl ? `${KYC_URL}?returnUrl=${encodeURIComponent(returnUrl)}` : KYC_URL,
+        }
+      : undefined;
   return { kyc, signing };
 }
 
@@ -121,7 +159,12 @@ export function refusalErrors(gates: Gates): BusinessError[] {
   if (gates.noPartner) return [gates.noPartner];
   const out: BusinessError[] = [];
   if (gates.signing.length) {
-    out.push({ type: 'PendingContractSigning', message: 'Contracts are pending signing: sign them first, or send allowPendingContracts: true to create the case in PendingContractSigning.', solutionUrl: gates.signing[0]!.solutionUrl });
+    out.push({
+      type: 'PendingContractSigning',
+      message:
+        'Contracts are pending signing: sign them first, or send allowPendingContracts: true to create the case in PendingContractSigning.',
+      solutionUrl: gates.signing[0]!.solutionUrl,
+    });
     out.push(...gates.signing);
   }
   if (gates.kyc) out.push(gates.kyc);
@@ -130,8 +173,18 @@ export function refusalErrors(gates: Gates): BusinessError[] {
 
 /** Base success fee by USD bracket (Debitura's SDCA): [upper bound exclusive, percent]. */
 const BRACKETS: Record<'europe' | 'international', Array<[number, number]>> = {
-  europe: [[1_000, 20], [150_000, 9.5], [Infinity, 6]],
-  international: [[1_000, 30], [8_000, 20], [75_000, 15], [150_000, 10], [Infinity, 7.5]],
+  europe: [
+    [1_000, 20],
+    [150_000, 9.5],
+    [Infinity, 6],
+  ],
+  international: [
+    [1_000, 30],
+    [8_000, 20],
+    [75_000, 15],
+    [150_000, 10],
+    [Infinity, 7.5],
+  ],
 };
 
 export interface PricingInput {
@@ -177,4 +230,5 @@ export function pricingFor(partner: DebituraPartner, input: PricingInput, now: n
   };
 }
 
-export const belowMinimum = (input: PricingInput): boolean => majorToUsd(input.amountToRecover, input.currencyCode.toLowerCase()) < MINIMUM_USD;
+export const belowMinimum = (input: PricingInput): boolean =>
+  majorToUsd(input.amountToRecover, input.currencyCode.toLowerCase()) < MINIMUM_USD;

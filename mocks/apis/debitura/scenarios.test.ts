@@ -19,7 +19,11 @@ const DAY = 86_400;
 interface Delivery {
   raw: string;
   signature: string;
-  event: { id: string; event: string; data: { caseId: string; status: string; externalTenantId?: string; oldLifecycle?: string; newLifecycle?: string } };
+  event: {
+    id: string;
+    event: string;
+    data: { caseId: string; status: string; externalTenantId?: string; oldLifecycle?: string; newLifecycle?: string };
+  };
 }
 
 let mock: TestMock;
@@ -54,8 +58,14 @@ async function session(name: string, id: string) {
   const scenario = scenarios.get(name)!;
   const header = `${name}:${id}`;
   const path = `/hooks/${name}/${id}`;
-  const send = async (method: string, url: string, { body, client, headers = {} }: { body?: unknown; client?: string; headers?: Record<string, string> } = {}) => {
-    const auth: Record<string, string> = client ? { authorization: `Bearer ${await token(client)}` } : { xapikey: KEY, 'x-mock-scenario': header };
+  const send = async (
+    method: string,
+    url: string,
+    { body, client, headers = {} }: { body?: unknown; client?: string; headers?: Record<string, string> } = {},
+  ) => {
+    const auth: Record<string, string> = client
+      ? { authorization: `Bearer ${await token(client)}` }
+      : { xapikey: KEY, 'x-mock-scenario': header };
     const response = await fetch(`${mock.url}${url}`, {
       method,
       headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
@@ -69,7 +79,9 @@ async function session(name: string, id: string) {
     return minted.body.accessToken as string;
   };
   // The first request opens (and seeds) the account: the partner subscribes to every case event.
-  const subscription = await send('POST', '/debitura/referral/webhooks', { body: { url: `${receiverUrl}${path}`, events: ['case.created', 'case.updated', 'case.closed'] } });
+  const subscription = await send('POST', '/debitura/referral/webhooks', {
+    body: { url: `${receiverUrl}${path}`, events: ['case.created', 'case.updated', 'case.closed'] },
+  });
   expect(subscription.status).toBe(201);
   const secret = subscription.body.secret as string;
 
@@ -90,7 +102,8 @@ async function session(name: string, id: string) {
     /** Waits for `labels.length` deliveries (and a moment for any extra), checks each, and returns `event:status` labels. */
     async webhooks(count: number): Promise<string[]> {
       const deadline = Date.now() + 5000;
-      while ((received.get(path)?.length ?? 0) < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      while ((received.get(path)?.length ?? 0) < count && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
       await new Promise((r) => setTimeout(r, 150));
       const deliveries = received.get(path) ?? [];
       for (const d of deliveries) {
@@ -105,20 +118,34 @@ async function session(name: string, id: string) {
 }
 
 const advance = async (seconds: number) => {
-  const response = await fetch(`${mock.url}/__admin/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ shift_seconds: seconds }) });
+  const response = await fetch(`${mock.url}/__admin/clock`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ shift_seconds: seconds }),
+  });
   expect(response.status).toBe(200);
 };
 
 describe('Debitura scenario files', () => {
   it('are the four documented ones, each with what to send', () => {
-    expect([...scenarios.keys()]).toEqual(['debitura-client-not-linked', 'debitura-missing-kyc', 'debitura-onboarding-uncovered', 'debitura-unsigned-contract']);
+    expect([...scenarios.keys()]).toEqual([
+      'debitura-client-not-linked',
+      'debitura-missing-kyc',
+      'debitura-onboarding-uncovered',
+      'debitura-unsigned-contract',
+    ]);
     for (const s of scenarios.values()) expect(s.send?.length, s.name).toBeGreaterThan(0);
   });
 
-  it('an unknown X-Mock-Scenario on a Debitura request is a 400 in Debitura\'s error shape', async () => {
-    const response = await fetch(`${mock.url}/debitura/referral/clients`, { headers: { xapikey: KEY, 'x-mock-scenario': 'paid-in-full' } });
+  it("an unknown X-Mock-Scenario on a Debitura request is a 400 in Debitura's error shape", async () => {
+    const response = await fetch(`${mock.url}/debitura/referral/clients`, {
+      headers: { xapikey: KEY, 'x-mock-scenario': 'paid-in-full' },
+    });
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ error: 'parameter_invalid', message: expect.stringContaining("no Debitura scenario named 'paid-in-full'") });
+    expect(await response.json()).toMatchObject({
+      error: 'parameter_invalid',
+      message: expect.stringContaining("no Debitura scenario named 'paid-in-full'"),
+    });
   });
 });
 
@@ -126,24 +153,54 @@ describe('debitura-unsigned-contract', () => {
   it('422 without allowPendingContracts, PendingContractSigning with it; signed after 15 minutes, Active a business day later', async () => {
     const s = await session('debitura-unsigned-contract', 'a');
     const [refused, created] = await s.sendAll();
-    expect(refused.businessErrors.map((e: { type: string }) => e.type)).toEqual(['PendingContractSigning', 'MissingDebtCollectionContract', 'MissingPowerOfAttorney']);
-    expect(created).toMatchObject({ lifecycle: 'PendingContractSigning', signingHandoff: { combinedSigningUrl: 'https://app.debitura.com/Signing/PendingContracts?returnUrl=https%3A%2F%2Fapp.example.com%2Fdebitura%2Fdone' } });
+    expect(refused.businessErrors.map((e: { type: string }) => e.type)).toEqual([
+      'PendingContractSigning',
+      'MissingDebtCollectionContract',
+      'MissingPowerOfAttorney',
+    ]);
+    expect(created).toMatchObject({
+      lifecycle: 'PendingContractSigning',
+      signingHandoff: {
+        combinedSigningUrl:
+          'https://app.debitura.com/Signing/PendingContracts?returnUrl=https%3A%2F%2Fapp.example.com%2Fdebitura%2Fdone',
+      },
+    });
     expect(await s.webhooks(1)).toEqual(['case.created:PendingContractSigning']);
 
     await advance(14 * 60);
-    expect((await s.send('GET', `/debitura/customer/cases/${created.id}`, { client: 'unsigned-client' })).body.lifecycle).toBe('PendingContractSigning');
+    expect(
+      (await s.send('GET', `/debitura/customer/cases/${created.id}`, { client: 'unsigned-client' })).body.lifecycle,
+    ).toBe('PendingContractSigning');
     await advance(60);
     const signed = (await s.send('GET', '/debitura/referral/clients/unsigned-client')).body;
-    expect(signed).toMatchObject({ onboardingStatus: 'Completed', contracts: { debtCollectionAgreement: 'Signed', powerOfAttorney: 'Signed' } });
-    expect((await s.send('GET', `/debitura/customer/cases/${created.id}`, { client: 'unsigned-client' })).body).toMatchObject({ lifecycle: 'PendingVerification', signingHandoff: null });
+    expect(signed).toMatchObject({
+      onboardingStatus: 'Completed',
+      contracts: { debtCollectionAgreement: 'Signed', powerOfAttorney: 'Signed' },
+    });
+    expect(
+      (await s.send('GET', `/debitura/customer/cases/${created.id}`, { client: 'unsigned-client' })).body,
+    ).toMatchObject({ lifecycle: 'PendingVerification', signingHandoff: null });
     expect(await s.webhooks(2)).toEqual(['case.created:PendingContractSigning', 'case.updated:PendingVerification']);
 
     await advance(4 * DAY);
-    expect((await s.send('GET', `/debitura/customer/cases/${created.id}`, { client: 'unsigned-client' })).body.lifecycle).toBe('Active');
+    expect(
+      (await s.send('GET', `/debitura/customer/cases/${created.id}`, { client: 'unsigned-client' })).body.lifecycle,
+    ).toBe('Active');
     const deliveries = await s.webhooks(3);
-    expect(deliveries).toEqual(['case.created:PendingContractSigning', 'case.updated:PendingVerification', 'case.updated:Active']);
+    expect(deliveries).toEqual([
+      'case.created:PendingContractSigning',
+      'case.updated:PendingVerification',
+      'case.updated:Active',
+    ]);
     // Now signed, the first submission's body goes straight to verification.
-    expect((await s.send('POST', '/debitura/customer/cases', { client: 'unsigned-client', body: { ...(s.scenario.send![0]!.body as object), creditorReference: 'INV-2025-102' } })).body.lifecycle).toBe('PendingVerification');
+    expect(
+      (
+        await s.send('POST', '/debitura/customer/cases', {
+          client: 'unsigned-client',
+          body: { ...(s.scenario.send![0]!.body as object), creditorReference: 'INV-2025-102' },
+        })
+      ).body.lifecycle,
+    ).toBe('PendingVerification');
   });
 });
 
@@ -151,20 +208,40 @@ describe('debitura-missing-kyc', () => {
   it('422 MissingKycVerification until the KYC is submitted; the open UK case gets the system notice; then the same submission succeeds', async () => {
     const s = await session('debitura-missing-kyc', 'a');
     const before = (await s.send('GET', '/debitura/referral/cases')).body.cases;
-    expect(before).toMatchObject([{ creditorReference: 'KYC-OPEN-1', lifecycle: 'Active', externalTenantId: 'kyc-client', attributedToPartner: true }]);
+    expect(before).toMatchObject([
+      {
+        creditorReference: 'KYC-OPEN-1',
+        lifecycle: 'Active',
+        externalTenantId: 'kyc-client',
+        attributedToPartner: true,
+      },
+    ]);
     expect((await s.send('GET', '/debitura/referral/clients/kyc-client')).body.contracts.kyc).toBe('Missing');
 
     const [refused, kyc, created] = await s.sendAll();
     expect(refused.businessErrors.map((e: { type: string }) => e.type)).toEqual(['MissingKycVerification']);
     expect(kyc.notifiedCaseIds).toEqual([before[0].id]);
     const chats = (await s.send('GET', `/debitura/referral/cases/${before[0].id}/chats`)).body;
-    expect(chats).toMatchObject([{ isSystemMessage: true, message: "System message: KYC/AML information provided — find it under the 'KYC Status' section" }]);
+    expect(chats).toMatchObject([
+      {
+        isSystemMessage: true,
+        message: "System message: KYC/AML information provided — find it under the 'KYC Status' section",
+      },
+    ]);
     expect((await s.send('GET', '/debitura/referral/clients/kyc-client')).body.contracts.kyc).toBe('OnFile');
-    expect(created).toMatchObject({ lifecycle: 'PendingVerification', creditorReference: 'KYC-NEW-1', collectionPartner: { name: 'Sterling Recoveries Ltd' } });
+    expect(created).toMatchObject({
+      lifecycle: 'PendingVerification',
+      creditorReference: 'KYC-NEW-1',
+      collectionPartner: { name: 'Sterling Recoveries Ltd' },
+    });
     expect(await s.webhooks(1)).toEqual(['case.created:PendingVerification']);
 
     await advance(4 * DAY);
-    expect((await s.send('GET', '/debitura/referral/cases?Statuses=Active')).body.cases.map((c: { creditorReference: string }) => c.creditorReference).sort()).toEqual(['KYC-NEW-1', 'KYC-OPEN-1']);
+    expect(
+      (await s.send('GET', '/debitura/referral/cases?Statuses=Active')).body.cases
+        .map((c: { creditorReference: string }) => c.creditorReference)
+        .sort(),
+    ).toEqual(['KYC-NEW-1', 'KYC-OPEN-1']);
     expect(await s.webhooks(2)).toEqual(['case.created:PendingVerification', 'case.updated:Active']);
   });
 });
@@ -174,11 +251,17 @@ describe('debitura-client-not-linked', () => {
     const s = await session('debitura-client-not-linked', 'a');
     const [minted, archived, withdrawn, unknown] = await s.sendAll();
     expect(minted).toMatchObject({ tokenType: 'Bearer', expiresIn: 1800 });
-    for (const [answer, tenant] of [[archived, 'archived-client'], [withdrawn, 'withdrawn-client'], [unknown, 'never-onboarded']] as const) {
+    for (const [answer, tenant] of [
+      [archived, 'archived-client'],
+      [withdrawn, 'withdrawn-client'],
+      [unknown, 'never-onboarded'],
+    ] as const) {
       expect(answer).toMatchObject({ error: 'client_not_linked', message: expect.stringContaining(`'${tenant}'`) });
     }
     const links = (await s.send('GET', '/debitura/referral/clients')).body;
-    expect(links.map((l: { externalTenantId: string; linkStatus: string }) => `${l.externalTenantId}:${l.linkStatus}`)).toEqual(['linked-client:Active', 'archived-client:Archived', 'withdrawn-client:Withdrawn']);
+    expect(
+      links.map((l: { externalTenantId: string; linkStatus: string }) => `${l.externalTenantId}:${l.linkStatus}`),
+    ).toEqual(['linked-client:Active', 'archived-client:Archived', 'withdrawn-client:Withdrawn']);
     expect(await s.webhooks(0)).toEqual([]);
   });
 });
@@ -187,19 +270,45 @@ describe('debitura-onboarding-uncovered', () => {
   it('202 with the JP case in caseResults.failedCases; the DE case waits, then moves on when the client signs an hour later', async () => {
     const s = await session('debitura-onboarding-uncovered', 'a');
     const [onboarding] = await s.sendAll();
-    expect(onboarding).toMatchObject({ externalTenantId: 'uncovered-client', onboardingStatus: 'Pending', onboardingLinks: { url: expect.stringContaining('/onboarding/companydetails/') } });
-    expect(onboarding.caseResults.createdCases).toMatchObject([{ creditorReference: 'UNC-DE-1', lifecycle: 'PendingContractSigning' }]);
-    expect(onboarding.caseResults.failedCases).toEqual([
-      { creditorReference: 'UNC-JP-1', reason: "We don't have an exclusive pre-legal partner in the provided jurisdiction.", businessErrors: [{ type: 'NoPartnerAvailable', message: "We don't have an exclusive pre-legal partner in the provided jurisdiction.", solutionUrl: null }] },
+    expect(onboarding).toMatchObject({
+      externalTenantId: 'uncovered-client',
+      onboardingStatus: 'Pending',
+      onboardingLinks: { url: expect.stringContaining('/onboarding/companydetails/') },
+    });
+    expect(onboarding.caseResults.createdCases).toMatchObject([
+      { creditorReference: 'UNC-DE-1', lifecycle: 'PendingContractSigning' },
     ]);
-    expect((await s.send('GET', '/debitura/referral/cases')).body.cases.map((c: { creditorReference: string }) => c.creditorReference)).toEqual(['UNC-DE-1']);
+    expect(onboarding.caseResults.failedCases).toEqual([
+      {
+        creditorReference: 'UNC-JP-1',
+        reason: "We don't have an exclusive pre-legal partner in the provided jurisdiction.",
+        businessErrors: [
+          {
+            type: 'NoPartnerAvailable',
+            message: "We don't have an exclusive pre-legal partner in the provided jurisdiction.",
+            solutionUrl: null,
+          },
+        ],
+      },
+    ]);
+    expect(
+      (await s.send('GET', '/debitura/referral/cases')).body.cases.map(
+        (c: { creditorReference: string }) => c.creditorReference,
+      ),
+    ).toEqual(['UNC-DE-1']);
     expect(await s.webhooks(1)).toEqual(['case.created:PendingContractSigning']);
 
     await advance(3600);
-    expect((await s.send('GET', '/debitura/referral/clients/uncovered-client')).body.onboardingStatus).toBe('Completed');
+    expect((await s.send('GET', '/debitura/referral/clients/uncovered-client')).body.onboardingStatus).toBe(
+      'Completed',
+    );
     await advance(4 * DAY);
     expect((await s.send('GET', '/debitura/referral/cases')).body.cases[0].lifecycle).toBe('Active');
-    expect(await s.webhooks(3)).toEqual(['case.created:PendingContractSigning', 'case.updated:PendingVerification', 'case.updated:Active']);
+    expect(await s.webhooks(3)).toEqual([
+      'case.created:PendingContractSigning',
+      'case.updated:PendingVerification',
+      'case.updated:Active',
+    ]);
   });
 });
 
@@ -207,10 +316,21 @@ describe('--scenario with a Debitura scenario', () => {
   it('seeds every new partner account, the docs partner too, and leaves CasaPay accounts alone', async () => {
     const engine = await createMockEngine({ logLevel: 'silent', scenario: 'debitura-client-not-linked' });
     try {
-      const clients = async (key: string) => (await engine.app.inject({ url: '/debitura/referral/clients', headers: { xapikey: key } })).json().map((c: { externalTenantId: string }) => c.externalTenantId);
+      const clients = async (key: string) =>
+        (await engine.app.inject({ url: '/debitura/referral/clients', headers: { xapikey: key } }))
+          .json()
+          .map((c: { externalTenantId: string }) => c.externalTenantId);
       expect(await clients('any_partner')).toEqual(['linked-client', 'archived-client', 'withdrawn-client']);
-      expect(await clients('YOUR_API_KEY')).toEqual(['your-client-id', 'linked-client', 'archived-client', 'withdrawn-client']);
-      const casapay = await engine.app.inject({ url: '/v1/collection_cases', headers: { authorization: 'Bearer sk_test_scenario_run' } });
+      expect(await clients('YOUR_API_KEY')).toEqual([
+        'your-client-id',
+        'linked-client',
+        'archived-client',
+        'withdrawn-client',
+      ]);
+      const casapay = await engine.app.inject({
+        url: '/v1/collection_cases',
+        headers: { authorization: 'Bearer sk_test_scenario_run' },
+      });
       expect(casapay.statusCode).toBe(200);
       expect(casapay.json().data).toEqual([]);
     } finally {
@@ -218,8 +338,11 @@ describe('--scenario with a Debitura scenario', () => {
     }
   });
 
-  it.each([...scenarios.values()].map((s): [string, DebituraScenario] => [s.name, s]))('%s is accepted by --scenario', async (name) => {
-    const engine = await createMockEngine({ logLevel: 'silent', scenario: name });
-    await engine.close();
-  });
+  it.each([...scenarios.values()].map((s): [string, DebituraScenario] => [s.name, s]))(
+    '%s is accepted by --scenario',
+    async (name) => {
+      const engine = await createMockEngine({ logLevel: 'silent', scenario: name });
+      await engine.close();
+    },
+  );
 });

@@ -35,13 +35,23 @@ export interface SeedDeps {
 }
 
 /** Adds a client to a partner's account, as POST /clients would have (used by seeds and scenarios). */
-export function addClient(deps: SeedDeps, account: AccountState, fields: Partial<DebituraClient> & Pick<DebituraClient, 'externalTenantId' | 'name' | 'country'>): DebituraClient {
+export function addClient(
+  deps: SeedDeps,
+  account: AccountState,
+  fields: Partial<DebituraClient> & Pick<DebituraClient, 'externalTenantId' | 'name' | 'country'>,
+): DebituraClient {
   const world = worldOf(account);
   const client: DebituraClient = {
     id: deps.sandbox.ids.uuid(),
     registrationNumber: null,
     supportEmail: `support@${fields.externalTenantId.replace(/[^a-z0-9-]/gi, '').toLowerCase() || 'client'}.example`,
-    users: [{ email: `admin@${fields.externalTenantId.replace(/[^a-z0-9-]/gi, '').toLowerCase() || 'client'}.example`, name: 'Onboarding User', isOnboardingUser: true }],
+    users: [
+      {
+        email: `admin@${fields.externalTenantId.replace(/[^a-z0-9-]/gi, '').toLowerCase() || 'client'}.example`,
+        name: 'Onboarding User',
+        isOnboardingUser: true,
+      },
+    ],
     linkStatus: 'Active',
     contracts: { debtCollectionAgreement: 'Signed', powerOfAttorney: 'Signed' },
     kyc: null,
@@ -56,7 +66,12 @@ export function addClient(deps: SeedDeps, account: AccountState, fields: Partial
 /** Seeds the docs' partner; true when the account was the docs' one. */
 export function seedDocsPartner(deps: SeedDeps, account: AccountState, accountKey: string): boolean {
   if (account.key !== accountKey) return false;
-  const client = addClient(deps, account, { externalTenantId: DOCS_TENANT, name: 'Your Client GmbH', country: 'DE', supportEmail: 'support@your-client.example' });
+  const client = addClient(deps, account, {
+    externalTenantId: DOCS_TENANT,
+    name: 'Your Client GmbH',
+    country: 'DE',
+    supportEmail: 'support@your-client.example',
+  });
   deps.tokens.seedDocs(client.id, deps.sandbox.clock.now());
   return true;
 }
@@ -156,7 +171,12 @@ const formatValidator = scenarioValidator({
         type: 'object',
         additionalProperties: false,
         required: ['request', 'expect'],
-        properties: { request: { type: 'string', pattern: REQUEST }, client: { type: 'string' }, body: {}, expect: { type: 'integer', minimum: 200, maximum: 599 } },
+        properties: {
+          request: { type: 'string', pattern: REQUEST },
+          client: { type: 'string' },
+          body: {},
+          expect: { type: 'integer', minimum: 200, maximum: 599 },
+        },
       },
     },
   },
@@ -192,11 +212,22 @@ export interface DebituraScenarioRuntime extends SeedDeps {
  * Seeds a partner's account from a Debitura scenario: its clients, its immediate steps now, the later
  * ones on the mock's clock (SIGNING_TASK for `sign`, DEBITURA_SCENARIO_STEP for requests).
  */
-export function applyDebituraScenario(runtime: DebituraScenarioRuntime, account: AccountState, scenario: DebituraScenario, signingTask: string): void {
+export function applyDebituraScenario(
+  runtime: DebituraScenarioRuntime,
+  account: AccountState,
+  scenario: DebituraScenario,
+  signingTask: string,
+): void {
   for (const c of scenario.unsupported_countries ?? []) worldOf(account).unsupportedCountries.add(c);
   for (const c of scenario.clients ?? []) {
     const contracts = c.contracts ?? 'Signed';
-    addClient(runtime, account, { externalTenantId: c.externalTenantId, name: c.name, country: c.country, linkStatus: c.linkStatus ?? 'Active', contracts: { debtCollectionAgreement: contracts, powerOfAttorney: contracts } });
+    addClient(runtime, account, {
+      externalTenantId: c.externalTenantId,
+      name: c.name,
+      country: c.country,
+      linkStatus: c.linkStatus ?? 'Active',
+      contracts: { debtCollectionAgreement: contracts, powerOfAttorney: contracts },
+    });
   }
   const fx = runtime.sandbox.effects(account, null);
   const vars: Record<string, unknown> = { now: fx.now() };
@@ -207,11 +238,23 @@ export function applyDebituraScenario(runtime: DebituraScenarioRuntime, account:
   steps.forEach((step, index) => {
     const offset = offsets[index]!;
     if (step.sign !== undefined) {
-      fx.schedule(start + offset, null, signingTask, { externalTenantId: step.sign }, `${scenario.name}: ${step.sign} signs its contracts`);
+      fx.schedule(
+        start + offset,
+        null,
+        signingTask,
+        { externalTenantId: step.sign },
+        `${scenario.name}: ${step.sign} signs its contracts`,
+      );
     } else if (offset === 0) {
       runDebituraStep(runtime, fx, scenario, step, vars);
     } else {
-      fx.schedule(start + offset, null, DEBITURA_SCENARIO_STEP, { scenario: scenario.name, step: index }, `${scenario.name}: ${step.request}`);
+      fx.schedule(
+        start + offset,
+        null,
+        DEBITURA_SCENARIO_STEP,
+        { scenario: scenario.name, step: index },
+        `${scenario.name}: ${step.request}`,
+      );
     }
   });
   fx.flush();
@@ -220,12 +263,22 @@ export function applyDebituraScenario(runtime: DebituraScenarioRuntime, account:
 /** The runner of DEBITURA_SCENARIO_STEP tasks. */
 export function debituraScenarioStepRunner(runtime: DebituraScenarioRuntime) {
   return (fx: Effects, params: { scenario: string; step: number }): void => {
-    const { scenario, step, vars } = appliedStep<DebituraScenario>(fx.account.scenarios.get(params.scenario), params, fx.account.key);
+    const { scenario, step, vars } = appliedStep<DebituraScenario>(
+      fx.account.scenarios.get(params.scenario),
+      params,
+      fx.account.key,
+    );
     runDebituraStep(runtime, fx, scenario, step, vars);
   };
 }
 
-function runDebituraStep(runtime: DebituraScenarioRuntime, fx: Effects, scenario: DebituraScenario, step: DebituraScenarioStep, vars: Record<string, unknown>): unknown {
+function runDebituraStep(
+  runtime: DebituraScenarioRuntime,
+  fx: Effects,
+  scenario: DebituraScenario,
+  step: DebituraScenarioStep,
+  vars: Record<string, unknown>,
+): unknown {
   const where = `Scenario ${scenario.name}, step ${step.request}`;
   const { api, method, path: rawPath } = splitRequest(step.request!);
   const requestPath = substitute(rawPath, vars) as string;
@@ -239,7 +292,10 @@ function runDebituraStep(runtime: DebituraScenarioRuntime, fx: Effects, scenario
   let caller: HandlerContext['caller'] = { via: 'api_key' };
   if (api === 'customer') {
     const client = step.client === undefined ? undefined : clientByTenant(worldOf(fx.account), step.client);
-    if (!client) throw new Error(`${where}: Customer-API steps need \`client:\`, the externalTenantId of one of the partner's clients`);
+    if (!client)
+      throw new Error(
+        `${where}: Customer-API steps need \`client:\`, the externalTenantId of one of the partner's clients`,
+      );
     caller = { via: 'bearer', clientId: client.id };
   }
   const params = pathParams(operation.path, requestPath, true);
@@ -253,7 +309,12 @@ function runDebituraStep(runtime: DebituraScenarioRuntime, fx: Effects, scenario
     contract,
     request: { id: null, idempotencyKey: null },
   };
-  const result = judgeStep(where, step.expect, () => handler(ctx), (error) => renderDebituraError(error).body);
+  const result = judgeStep(
+    where,
+    step.expect,
+    () => handler(ctx),
+    (error) => renderDebituraError(error).body,
+  );
   if (step.as) vars[step.as] = result;
   return result;
 }

@@ -120,7 +120,9 @@ export function clientByTenant(world: DebituraWorld, externalTenantId: string): 
 
 /** What the Referral API shows of a client. */
 export function clientLink(world: DebituraWorld, client: DebituraClient): ClientLink {
-  const kycNeeded = [...world.cases.values()].some((r) => r.clientId === client.id && partnerRequiresKyc(r.partnerCountry)) || partnerRequiresKyc(client.country);
+  const kycNeeded =
+    [...world.cases.values()].some((r) => r.clientId === client.id && partnerRequiresKyc(r.partnerCountry)) ||
+    partnerRequiresKyc(client.country);
   return {
     clientId: client.id,
     externalTenantId: client.externalTenantId,
@@ -138,7 +140,9 @@ export function clientLink(world: DebituraWorld, client: DebituraClient): Client
 }
 
 export const onboardingStatus = (client: DebituraClient): 'Completed' | 'Pending' =>
-  client.contracts.debtCollectionAgreement === 'Signed' && client.contracts.powerOfAttorney === 'Signed' ? 'Completed' : 'Pending';
+  client.contracts.debtCollectionAgreement === 'Signed' && client.contracts.powerOfAttorney === 'Signed'
+    ? 'Completed'
+    : 'Pending';
 
 /** What GET /__admin/state shows of a Debitura account (subscription secrets left out). */
 export function dumpDebitura(world: DebituraWorld) {

@@ -21,10 +21,21 @@ export const MAX_SUBSCRIPTIONS = MAX_WEBHOOK_ENDPOINTS;
  * target's error text (which would make the test route a probe of whatever the URL reaches).
  */
 function failureOf(error: unknown, timedOut: boolean): { errorMessage: string; errorCategory: string } {
-  if (timedOut) return { errorMessage: `The endpoint did not answer within ${TEST_TIMEOUT_MS / 1000} seconds.`, errorCategory: 'TimeoutError' };
-  const code = String((error as { code?: unknown }).code ?? (error as { cause?: { code?: unknown } }).cause?.code ?? '');
-  if (code === BLOCKED_CODE) return { errorMessage: 'The endpoint\'s address is not public, and this mock delivers only to public addresses.', errorCategory: 'NetworkError' };
-  if (/CERT|TLS|SSL/i.test(code)) return { errorMessage: 'The TLS handshake with the endpoint failed.', errorCategory: 'SslError' };
+  if (timedOut)
+    return {
+      errorMessage: `The endpoint did not answer within ${TEST_TIMEOUT_MS / 1000} seconds.`,
+      errorCategory: 'TimeoutError',
+    };
+  const code = String(
+    (error as { code?: unknown }).code ?? (error as { cause?: { code?: unknown } }).cause?.code ?? '',
+  );
+  if (code === BLOCKED_CODE)
+    return {
+      errorMessage: "The endpoint's address is not public, and this mock delivers only to public addresses.",
+      errorCategory: 'NetworkError',
+    };
+  if (/CERT|TLS|SSL/i.test(code))
+    return { errorMessage: 'The TLS handshake with the endpoint failed.', errorCategory: 'SslError' };
   return { errorMessage: 'The endpoint could not be reached.', errorCategory: 'NetworkError' };
 }
 
@@ -60,14 +71,29 @@ export function subscriptionHandlers(rt: DebituraRuntime, api: SubscriptionApi):
   const create: Handler = (ctx) => {
     const { url, events, isTestMode } = ctx.body as { url: string; events: string[]; isTestMode?: boolean };
     const unknown = events.find((e) => !api.events.includes(e));
-    if (unknown !== undefined) throw errors.parameterInvalid('events', `'${unknown}' is not an event type here; use ${api.events.join(', ')}.`);
+    if (unknown !== undefined)
+      throw errors.parameterInvalid('events', `'${unknown}' is not an event type here; use ${api.events.join(', ')}.`);
     const checked = checkedUrl(url);
     if (worldOf(ctx.account).subscriptions.size >= MAX_SUBSCRIPTIONS) {
-      throw errors.limitReached('webhook subscriptions', MAX_SUBSCRIPTIONS, 'This one has that many: delete one (DELETE /webhooks/{id}) before creating another.');
+      throw errors.limitReached(
+        'webhook subscriptions',
+        MAX_SUBSCRIPTIONS,
+        'This one has that many: delete one (DELETE /webhooks/{id}) before creating another.',
+      );
     }
     const now = isoNow(ctx);
     const secret = Buffer.from(ctx.ids.secret('')).toString('base64');
-    const subscription: WebhookSubscription = { id: ctx.ids.uuid(), url: checked, events: [...new Set(events)], isActive: true, createdUtc: now, updatedUtc: now, disabledReason: null, secret: null, isTestMode: isTestMode ?? false };
+    const subscription: WebhookSubscription = {
+      id: ctx.ids.uuid(),
+      url: checked,
+      events: [...new Set(events)],
+      isActive: true,
+      createdUtc: now,
+      updatedUtc: now,
+      disabledReason: null,
+      secret: null,
+      isTestMode: isTestMode ?? false,
+    };
     worldOf(ctx.account).subscriptions.set(subscription.id, { subscription, secret, owner: api.owner(ctx) });
     return created({ ...subscription, secret });
   };
@@ -90,21 +116,49 @@ export function subscriptionHandlers(rt: DebituraRuntime, api: SubscriptionApi):
     const body = JSON.stringify(payload);
     const started = monotonicMs();
     // Receivers check `t` against their real clock, as for every delivery (see the dispatcher).
-    const signature = rt.sign(body, realNowSeconds(), stored.secret, (payload as { event?: string }).event ?? 'webhook.test');
+    const signature = rt.sign(
+      body,
+      realNowSeconds(),
+      stored.secret,
+      (payload as { event?: string }).event ?? 'webhook.test',
+    );
     const headers = { 'Content-Type': 'application/json', 'User-Agent': rt.userAgent, ...signature };
     const signal = AbortSignal.timeout(TEST_TIMEOUT_MS);
     try {
-      const response = await rt.send(stored.subscription.url!, { method: 'POST', headers, body, redirect: 'manual', signal });
+      const response = await rt.send(stored.subscription.url!, {
+        method: 'POST',
+        headers,
+        body,
+        redirect: 'manual',
+        signal,
+      });
       await response.arrayBuffer().catch(() => undefined);
       const success = response.status >= 200 && response.status < 300;
-      return ok({ success, httpStatusCode: response.status, durationMs: Math.round(monotonicMs() - started), errorMessage: success ? null : `The endpoint answered ${response.status}.`, errorCategory: success ? null : 'HttpError', testPayload: payload });
+      return ok({
+        success,
+        httpStatusCode: response.status,
+        durationMs: Math.round(monotonicMs() - started),
+        errorMessage: success ? null : `The endpoint answered ${response.status}.`,
+        errorCategory: success ? null : 'HttpError',
+        testPayload: payload,
+      });
     } catch (error) {
       const timedOut = signal.aborted && (signal.reason as Error | undefined)?.name === 'TimeoutError';
-      return ok({ success: false, httpStatusCode: null, durationMs: Math.round(monotonicMs() - started), ...failureOf(error, timedOut), testPayload: payload });
+      return ok({
+        success: false,
+        httpStatusCode: null,
+        durationMs: Math.round(monotonicMs() - started),
+        ...failureOf(error, timedOut),
+        testPayload: payload,
+      });
     }
   };
 
-  const handlers: Record<string, Handler> = { [api.names.create]: withWebhookUrlCheck(create), [api.names.list]: list, [api.names.remove]: remove };
+  const handlers: Record<string, Handler> = {
+    [api.names.create]: withWebhookUrlCheck(create),
+    [api.names.list]: list,
+    [api.names.remove]: remove,
+  };
   if (api.names.get) handlers[api.names.get] = (ctx) => ok(shown(mine(ctx, ctx.params.id!)));
   for (const name of api.names.test ?? []) handlers[name] = test;
   return handlers;

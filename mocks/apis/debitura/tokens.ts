@@ -34,7 +34,9 @@ export class TokenRegistry {
   mint(accountKey: string, client: DebituraClient, now: number) {
     const docs = accountKey === this.docs.accountKey && client.externalTenantId === this.docs.externalTenantId;
     const header = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9';
-    const claims = Buffer.from(JSON.stringify({ sub: client.id, tid: client.externalTenantId, iat: now, exp: now + TOKEN_LIFETIME_SECONDS })).toString('base64url');
+    const claims = Buffer.from(
+      JSON.stringify({ sub: client.id, tid: client.externalTenantId, iat: now, exp: now + TOKEN_LIFETIME_SECONDS }),
+    ).toString('base64url');
     const accessToken = docs ? DOCS_TOKEN : `${header}.${claims}.${this.ids.secret('').slice(0, 43)}`;
     if (this.grants.size > 10_000) this.prune(now);
     this.grants.set(accessToken, { accountKey, clientId: client.id, expiresAt: now + this.lifetime() });
@@ -54,7 +56,8 @@ export class TokenRegistry {
 
   /** Registers the docs' token for the docs' client (an account seeded before any mint). */
   seedDocs(clientId: string, now: number): void {
-    if (!this.grants.has(DOCS_TOKEN)) this.grants.set(DOCS_TOKEN, { accountKey: this.docs.accountKey, clientId, expiresAt: now + this.lifetime() });
+    if (!this.grants.has(DOCS_TOKEN))
+      this.grants.set(DOCS_TOKEN, { accountKey: this.docs.accountKey, clientId, expiresAt: now + this.lifetime() });
   }
 
   /** Drops every token of an account (evicted or reset). */

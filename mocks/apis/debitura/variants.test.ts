@@ -5,17 +5,36 @@ import { describe, expect, it } from 'vitest';
 import { createMockEngine } from '../../server.js';
 import { debituraAccount } from './state.js';
 
-const CASE = { currencyCode: 'EUR', amountToRecover: 5000, date: '2025-06-01', debtor: { type: 'Company', name: 'Debtor GmbH', countryAlpha2: 'DE' } };
+const CASE = {
+  currencyCode: 'EUR',
+  amountToRecover: 5000,
+  date: '2025-06-01',
+  debtor: { type: 'Company', name: 'Debtor GmbH', countryAlpha2: 'DE' },
+};
 
 async function withVariant(variant: string) {
   // The mock holds itself to the closed contract, which an unknown field breaks by design.
-  const engine = await createMockEngine({ logLevel: 'silent', seed: 'variants', variants: [variant], validateResponses: variant !== 'debitura-extra-fields' });
+  const engine = await createMockEngine({
+    logLevel: 'silent',
+    seed: 'variants',
+    variants: [variant],
+    validateResponses: variant !== 'debitura-extra-fields',
+  });
   const call = async (method: 'GET' | 'POST', url: string, headers: Record<string, string>, body?: unknown) => {
-    const res = await engine.app.inject({ method, url, headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) }, payload: body ? JSON.stringify(body) : undefined });
+    const res = await engine.app.inject({
+      method,
+      url,
+      headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+      payload: body ? JSON.stringify(body) : undefined,
+    });
     return { status: res.statusCode, body: res.json() };
   };
   const partner = { XApiKey: 'variant_partner' };
-  const onboarded = await call('POST', '/debitura/referral/clients', partner, { externalTenantId: 'v1', client: { name: 'Acme', country: 'DE', supportEmail: 's@acme.example' }, users: [{ email: 'a+signed@acme.example', name: 'A' }] });
+  const onboarded = await call('POST', '/debitura/referral/clients', partner, {
+    externalTenantId: 'v1',
+    client: { name: 'Acme', country: 'DE', supportEmail: 's@acme.example' },
+    users: [{ email: 'a+signed@acme.example', name: 'A' }],
+  });
   const token = await call('POST', '/debitura/referral/oauth/token', partner, { externalTenantId: 'v1' });
   const bearer = { authorization: `Bearer ${token.body.accessToken}` };
   return { engine, call, partner, bearer, onboarded };

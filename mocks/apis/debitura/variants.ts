@@ -21,7 +21,8 @@ export const DEBITURA_VARIANTS = {
 export type DebituraVariantName = keyof typeof DEBITURA_VARIANTS;
 export type DebituraVariants = ReadonlySet<DebituraVariantName>;
 
-export const parseDebituraVariants = (names: readonly string[] = []): DebituraVariants => namesOf(DEBITURA_VARIANTS, names, 'Debitura variant');
+export const parseDebituraVariants = (names: readonly string[] = []): DebituraVariants =>
+  namesOf(DEBITURA_VARIANTS, names, 'Debitura variant');
 
 /** The ids webhook events get. */
 export function eventIdsFor(variants: DebituraVariants): (ids: IdMinter) => string {
@@ -38,7 +39,10 @@ function nullDropper(contract: Contract): (value: unknown, schema: unknown) => u
     while (s && typeof s.$ref === 'string') s = contract.resolve(s.$ref);
     if (s?.allOf) {
       const members = s.allOf.map(resolve);
-      return { required: members.flatMap((m: any) => m?.required ?? []), properties: Object.assign({}, ...members.map((m: any) => m?.properties ?? {})) };
+      return {
+        required: members.flatMap((m: any) => m?.required ?? []),
+        properties: Object.assign({}, ...members.map((m: any) => m?.properties ?? {})),
+      };
     }
     if (s?.anyOf || s?.oneOf) return resolve((s.anyOf ?? s.oneOf).find((b: any) => resolve(b)?.type !== 'null')) ?? s;
     return s;
@@ -48,14 +52,22 @@ function nullDropper(contract: Contract): (value: unknown, schema: unknown) => u
     if (Array.isArray(value)) return value.map((v) => drop(v, schema?.items));
     if (!value || typeof value !== 'object') return value;
     const required = new Set<string>(schema?.required ?? []);
-    return Object.fromEntries(Object.entries(value).filter(([k, v]) => v !== null || required.has(k)).map(([k, v]) => [k, drop(v, schema?.properties?.[k])]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k, v]) => v !== null || required.has(k))
+        .map(([k, v]) => [k, drop(v, schema?.properties?.[k])]),
+    );
   };
   return drop;
 }
-const traced = (value: unknown): unknown => (value && typeof value === 'object' && !Array.isArray(value) ? { ...value, traceId: 'tr_1' } : value);
+const traced = (value: unknown): unknown =>
+  value && typeof value === 'object' && !Array.isArray(value) ? { ...value, traceId: 'tr_1' } : value;
 
 /** Successful responses of one API on their way out, or undefined when no chosen variant bends them. */
-export function responseVariantsFor(variants: DebituraVariants, contract: Contract): ((operationId: string, status: number, body: unknown) => unknown) | undefined {
+export function responseVariantsFor(
+  variants: DebituraVariants,
+  contract: Contract,
+): ((operationId: string, status: number, body: unknown) => unknown) | undefined {
   const absent = variants.has('debitura-absent-nulls') ? nullDropper(contract) : undefined;
   const extra = variants.has('debitura-extra-fields');
   if (!absent && !extra) return undefined;
@@ -69,7 +81,10 @@ export function responseVariantsFor(variants: DebituraVariants, contract: Contra
 }
 
 /** Webhook payloads before they are signed and sent (`WebhookEvent` in the contract). */
-export function payloadVariantFor(variants: DebituraVariants, contract: Contract): (payload: WebhookEvent) => WebhookEvent {
+export function payloadVariantFor(
+  variants: DebituraVariants,
+  contract: Contract,
+): (payload: WebhookEvent) => WebhookEvent {
   const absent = variants.has('debitura-absent-nulls') ? nullDropper(contract) : undefined;
   const extra = variants.has('debitura-extra-fields');
   if (!absent && !extra) return (payload) => payload;
@@ -81,12 +96,25 @@ export function payloadVariantFor(variants: DebituraVariants, contract: Contract
 }
 
 /** The error renderer, with messages reworded when the variant is on. */
-export function errorRendererFor(variants: DebituraVariants, render: (error: ApiError) => RenderedError): (error: ApiError) => RenderedError {
+export function errorRendererFor(
+  variants: DebituraVariants,
+  render: (error: ApiError) => RenderedError,
+): (error: ApiError) => RenderedError {
   if (!variants.has('debitura-reworded-errors')) return render;
-  const reword = (message: unknown) => (typeof message === 'string' ? `[reworded] ${message.split(' ').reverse().join(' ')}` : message);
+  const reword = (message: unknown) =>
+    typeof message === 'string' ? `[reworded] ${message.split(' ').reverse().join(' ')}` : message;
   return (error) => {
     const { status, body } = render(error);
     const b = body as { message?: unknown; businessErrors?: Array<{ message?: unknown }> | null };
-    return { status, body: { ...b, ...('message' in b ? { message: reword(b.message) } : {}), ...(b.businessErrors ? { businessErrors: b.businessErrors.map((e) => ({ ...e, message: reword(e.message) })) } : {}) } };
+    return {
+      status,
+      body: {
+        ...b,
+        ...('message' in b ? { message: reword(b.message) } : {}),
+        ...(b.businessErrors
+          ? { businessErrors: b.businessErrors.map((e) => ({ ...e, message: reword(e.message) })) }
+          : {}),
+      },
+    };
   };
 }

@@ -8,14 +8,28 @@ import type { CaseRecord, DebituraWorld, StoredEvent, WebhookEvent } from './sta
 
 /** Events a partner's Referral API subscription can receive; the Customer API adds payment and chat events. */
 export const PARTNER_EVENTS = ['case.created', 'case.updated', 'case.closed'] as const;
-export const CUSTOMER_EVENTS = ['case.created', 'case.updated', 'case.closed', 'payment.created', 'payment.deleted', 'chat.created'] as const;
+export const CUSTOMER_EVENTS = [
+  'case.created',
+  'case.updated',
+  'case.closed',
+  'payment.created',
+  'payment.deleted',
+  'chat.created',
+] as const;
 export type DebituraEventType = (typeof CUSTOMER_EVENTS)[number];
 
 /** How a delivery is signed: the kit's signDebitura, which a defect may swap (see defects.ts). */
 export type DebituraSigner = typeof signDebitura;
 
 /** The payload for an event about a case, with what the event adds (old and new lifecycle, close code, payment). */
-export function casePayload(id: string, type: DebituraEventType, record: CaseRecord, externalTenantId: string, at: string, extra: Partial<WebhookEvent['data']> = {}): WebhookEvent {
+export function casePayload(
+  id: string,
+  type: DebituraEventType,
+  record: CaseRecord,
+  externalTenantId: string,
+  at: string,
+  extra: Partial<WebhookEvent['data']> = {},
+): WebhookEvent {
   const c = record.case;
   return {
     id,
@@ -40,7 +54,12 @@ export function casePayload(id: string, type: DebituraEventType, record: CaseRec
  * chose, and the partner's (Referral API) for case events. `only` narrows to one subscription
  * (POST /test/webhooks/fire with subscriptionId); `testOnly` to test-mode ones.
  */
-export function targetsFor(world: DebituraWorld, event: StoredEvent, sign: DebituraSigner, options: { only?: string; testOnly?: boolean } = {}): DeliveryTarget[] {
+export function targetsFor(
+  world: DebituraWorld,
+  event: StoredEvent,
+  sign: DebituraSigner,
+  options: { only?: string; testOnly?: boolean } = {},
+): DeliveryTarget[] {
   const targets: DeliveryTarget[] = [];
   for (const stored of world.subscriptions.values()) {
     const s = stored.subscription;
@@ -49,7 +68,12 @@ export function targetsFor(world: DebituraWorld, event: StoredEvent, sign: Debit
     if (options.only !== undefined && s.id !== options.only) continue;
     if (options.testOnly && !s.isTestMode) continue;
     const type = event.payload.event ?? '';
-    targets.push({ endpointId: null, url: s.url!, secret: stored.secret, sign: (body, t) => sign(body, t, stored.secret, type) });
+    targets.push({
+      endpointId: null,
+      url: s.url!,
+      secret: stored.secret,
+      sign: (body, t) => sign(body, t, stored.secret, type),
+    });
   }
   return targets;
 }

@@ -7,7 +7,7 @@ const at = (iso: string): number => Date.parse(iso.length === 10 ? `${iso}T00:00
 describe('parseDate', () => {
   it.each([
     ['an ordinary date', { given: '2024-11-01', want: 1730419200 }],
-    ['the seeds\' guarantee start', { given: '2024-01-25', want: 1706140800 }],
+    ["the seeds' guarantee start", { given: '2024-01-25', want: 1706140800 }],
     ['a leap day in a leap year', { given: '2024-02-29', want: at('2024-02-29') }],
     ['a leap day in a 400-year leap year', { given: '2000-02-29', want: at('2000-02-29') }],
     ['the last day of the year', { given: '2024-12-31', want: at('2024-12-31') }],
@@ -59,7 +59,7 @@ describe('fullMonthsBetween', () => {
     ['the day before the first anniversary', { from: '2024-11-01', to: '2024-11-30', want: 0 }],
     ['the day before a yearly anniversary', { from: '2024-11-01', to: '2025-10-31', want: 11 }],
     ['exactly twelve months (pricing docstring)', { from: '2024-11-01', to: '2025-11-01', want: 12 }],
-    ['the seeds\' example: due 2024-11-01, priced 2026-11-25', { from: '2024-11-01', to: '2026-11-25', want: 24 }],
+    ["the seeds' example: due 2024-11-01, priced 2026-11-25", { from: '2024-11-01', to: '2026-11-25', want: 24 }],
     ['the day before 25 months', { from: '2024-11-01', to: '2026-11-30', want: 24 }],
     ['25 months', { from: '2024-11-01', to: '2026-12-01', want: 25 }],
     ['across a year end', { from: '2024-12-15', to: '2025-01-15', want: 1 }],

@@ -10,8 +10,37 @@ const CURRENCIES = () => (currencies ??= new Set(Intl.supportedValuesOf('currenc
  * reserved codes (EU, UN, UK, …) and withdrawn codes ICU still aliases (SU → Russia, YU → Serbia, …).
  */
 const NOT_COUNTRIES = new Set([
-  'EU', 'EZ', 'UN', 'UK', 'QO', 'ZZ', 'XA', 'XB', 'XK', 'AC', 'CP', 'CQ', 'DG', 'EA', 'IC', 'TA',
-  'AN', 'BU', 'CS', 'DD', 'DY', 'FX', 'HV', 'NH', 'RH', 'SU', 'TP', 'VD', 'YD', 'YU', 'ZR',
+  'EU',
+  'EZ',
+  'UN',
+  'UK',
+  'QO',
+  'ZZ',
+  'XA',
+  'XB',
+  'XK',
+  'AC',
+  'CP',
+  'CQ',
+  'DG',
+  'EA',
+  'IC',
+  'TA',
+  'AN',
+  'BU',
+  'CS',
+  'DD',
+  'DY',
+  'FX',
+  'HV',
+  'NH',
+  'RH',
+  'SU',
+  'TP',
+  'VD',
+  'YD',
+  'YU',
+  'ZR',
 ]);
 let regionNames: Intl.DisplayNames | undefined;
 /** Made on first use: ICU's region names take ~10 ms to load, which start-up need not wait for. */
@@ -20,7 +49,9 @@ const REGION_NAMES = () => (regionNames ??= new Intl.DisplayNames(['en'], { type
 const countryCache = new Map<string, boolean>();
 
 const US_STATES = new Set(
-  'AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC AS GU MP PR VI'.split(' '),
+  'AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC AS GU MP PR VI'.split(
+    ' ',
+  ),
 );
 
 /** @example isCurrency('EUR') // true */

@@ -7,6 +7,10 @@ import path from 'node:path';
  */
 export function sanitizeFilename(name: string): string {
   const base = path.posix.basename(name.replace(/\\/g, '/'));
-  const clean = base.normalize('NFKD').replace(/[^\w.-]+/g, '_').replace(/^[._]+/, '').slice(-120);
+  const clean = base
+    .normalize('NFKD')
+    .replace(/[^\w.-]+/g, '_')
+    .replace(/^[._]+/, '')
+    .slice(-120);
   return clean || 'file';
 }

@@ -10,11 +10,32 @@ export const MINIMUM_USD = 100;
  * Currencies not listed count at par.
  */
 const USD_PER_UNIT: Record<string, number> = {
-  usd: 1, eur: 1.08, gbp: 1.27, chf: 1.13, dkk: 0.145, sek: 0.095, nok: 0.093, pln: 0.25, cad: 0.73, aud: 0.66, jpy: 0.0067,
+  usd: 1,
+  eur: 1.08,
+  gbp: 1.27,
+  chf: 1.13,
+  dkk: 0.145,
+  sek: 0.095,
+  nok: 0.093,
+  pln: 0.25,
+  cad: 0.73,
+  aud: 0.66,
+  jpy: 0.0067,
 };
 
 /** Smallest-unit digits per currency (ISO 4217 minor units); 2 unless listed. */
-const MINOR_DIGITS: Record<string, number> = { jpy: 0, krw: 0, isk: 0, clp: 0, vnd: 0, bhd: 3, kwd: 3, omr: 3, jod: 3, tnd: 3 };
+const MINOR_DIGITS: Record<string, number> = {
+  jpy: 0,
+  krw: 0,
+  isk: 0,
+  clp: 0,
+  vnd: 0,
+  bhd: 3,
+  kwd: 3,
+  omr: 3,
+  jod: 3,
+  tnd: 3,
+};
 
 /** An amount in the currency's smallest unit (CasaPay's `360000` cents) in USD. */
 export function toUsd(amountMinor: number, currency: string): number {

@@ -4,7 +4,10 @@ import { PARTNERS, partnerFor } from './partners.js';
 describe('partners', () => {
   it.each([
     ['DE', { given: 'DE', want: { id: 'cp_partner_de_01', name: 'CollectMax GmbH', region: 'europe' } }],
-    ['US', { given: 'US', want: { id: 'cp_partner_us_01', name: 'Liberty Recovery Services LLC', region: 'international' } }],
+    [
+      'US',
+      { given: 'US', want: { id: 'cp_partner_us_01', name: 'Liberty Recovery Services LLC', region: 'international' } },
+    ],
     ['GB', { given: 'GB', want: { id: 'cp_partner_gb_01', name: 'Sterling Recoveries Ltd', region: 'europe' } }],
     ['AU', { given: 'AU', want: undefined }],
     ['UK', { given: 'UK', want: undefined }],

@@ -13,7 +13,14 @@ export interface Partner {
   contact: CollectionPartner;
 }
 
-const partner = (id: string, country: string, region: Partner['region'], name: string, domain: string, phone: string): Partner => ({
+const partner = (
+  id: string,
+  country: string,
+  region: Partner['region'],
+  name: string,
+  domain: string,
+  phone: string,
+): Partner => ({
   id,
   country,
   region,
@@ -30,17 +37,45 @@ export const PARTNERS: readonly Partner[] = [
   partner('cp_partner_fr_01', 'FR', 'europe', 'Recouvra SAS', 'recouvra.fr', '+33 1 23456789'),
   partner('cp_partner_es_01', 'ES', 'europe', 'Cobros Iberia S.L.', 'cobrosiberia.es', '+34 91 1234567'),
   partner('cp_partner_it_01', 'IT', 'europe', 'Recupero Crediti Italia S.r.l.', 'recuperocrediti.it', '+39 06 1234567'),
-  partner('cp_partner_gb_01', 'GB', 'europe', 'Sterling Recoveries Ltd', 'sterlingrecoveries.co.uk', '+44 20 1234 5678'),
+  partner(
+    'cp_partner_gb_01',
+    'GB',
+    'europe',
+    'Sterling Recoveries Ltd',
+    'sterlingrecoveries.co.uk',
+    '+44 20 1234 5678',
+  ),
   partner('cp_partner_ie_01', 'IE', 'europe', 'Emerald Collections Ltd', 'emeraldcollections.ie', '+353 1 234 5678'),
   partner('cp_partner_dk_01', 'DK', 'europe', 'Nordisk Inkasso ApS', 'nordiskinkasso.dk', '+45 12 34 56 78'),
   partner('cp_partner_se_01', 'SE', 'europe', 'Svea Indrivning AB', 'sveaindrivning.se', '+46 8 123 456 78'),
   partner('cp_partner_no_01', 'NO', 'europe', 'Fjord Inkasso AS', 'fjordinkasso.no', '+47 22 12 34 56'),
   partner('cp_partner_fi_01', 'FI', 'europe', 'Perintä Oy', 'perinta.fi', '+358 9 1234 5678'),
-  partner('cp_partner_pl_01', 'PL', 'europe', 'Windykacja Polska Sp. z o.o.', 'windykacjapolska.pl', '+48 22 123 45 67'),
+  partner(
+    'cp_partner_pl_01',
+    'PL',
+    'europe',
+    'Windykacja Polska Sp. z o.o.',
+    'windykacjapolska.pl',
+    '+48 22 123 45 67',
+  ),
   partner('cp_partner_ch_01', 'CH', 'europe', 'Inkasso Helvetia AG', 'inkassohelvetia.ch', '+41 44 123 45 67'),
   partner('cp_partner_pt_01', 'PT', 'europe', 'Cobranças Lusas Lda', 'cobrancaslusas.pt', '+351 21 123 4567'),
-  partner('cp_partner_us_01', 'US', 'international', 'Liberty Recovery Services LLC', 'libertyrecovery.com', '+1 212 555 0100'),
-  partner('cp_partner_ca_01', 'CA', 'international', 'Maple Collections Inc.', 'maplecollections.ca', '+1 416 555 0100'),
+  partner(
+    'cp_partner_us_01',
+    'US',
+    'international',
+    'Liberty Recovery Services LLC',
+    'libertyrecovery.com',
+    '+1 212 555 0100',
+  ),
+  partner(
+    'cp_partner_ca_01',
+    'CA',
+    'international',
+    'Maple Collections Inc.',
+    'maplecollections.ca',
+    '+1 416 555 0100',
+  ),
 ];
 
 const byCountry = new Map(PARTNERS.map((p) => [p.country, p]));

@@ -3,7 +3,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError, errors } from '../../engine/errors.js';
-import { appliedStep, duration, judgeStep, pathParams, readScenarioFiles, scenarioValidator, stepOffsets, substitute, type ScenarioFormatSpec } from './scenario-format.js';
+import {
+  appliedStep,
+  duration,
+  judgeStep,
+  pathParams,
+  readScenarioFiles,
+  scenarioValidator,
+  stepOffsets,
+  substitute,
+  type ScenarioFormatSpec,
+} from './scenario-format.js';
 
 /** A small API's format: the shared envelope, one own field, and `request` or `wait` steps. */
 const SPEC: ScenarioFormatSpec = {
@@ -16,11 +26,24 @@ const SPEC: ScenarioFormatSpec = {
 const validator = scenarioValidator(SPEC);
 const valid = (scenario: unknown) => validator()(scenario);
 
-describe('scenarioFormat: the shared envelope plus an API\'s own fields and step kinds', () => {
+describe("scenarioFormat: the shared envelope plus an API's own fields and step kinds", () => {
   const base = { name: 'one', description: 'A scenario.' };
   it.each<[string, { given: unknown; want: boolean }]>([
     ['name and description only', { given: base, want: true }],
-    ['every shared field', { given: { ...base, unsupported_countries: ['DE', '*'], steps: [{ request: 'POST /api/things', as: 'thing', body: { a: '${now}' }, expect: 201 }, { after: '5m', request: 'GET /api/things/${thing.id}' }] }, want: true }],
+    [
+      'every shared field',
+      {
+        given: {
+          ...base,
+          unsupported_countries: ['DE', '*'],
+          steps: [
+            { request: 'POST /api/things', as: 'thing', body: { a: '${now}' }, expect: 201 },
+            { after: '5m', request: 'GET /api/things/${thing.id}' },
+          ],
+        },
+        want: true,
+      },
+    ],
     ["the API's own field", { given: { ...base, mode: 'fast' }, want: true }],
     ["the API's own step kind", { given: { ...base, steps: [{ after: 30, wait: true }] }, want: true }],
     ['no description', { given: { name: 'one' }, want: false }],
@@ -29,14 +52,29 @@ describe('scenarioFormat: the shared envelope plus an API\'s own fields and step
     ['an unknown top-level field', { given: { ...base, colour: 'red' }, want: false }],
     ["a bad value of the API's own field", { given: { ...base, mode: 'medium' }, want: false }],
     ['a lowercase or three-letter country', { given: { ...base, unsupported_countries: ['de'] }, want: false }],
-    ["a request outside the API's prefix", { given: { ...base, steps: [{ request: 'POST /v1/things' }] }, want: false }],
-    ['a method the API does not allow', { given: { ...base, steps: [{ request: 'DELETE /api/things' }] }, want: false }],
+    [
+      "a request outside the API's prefix",
+      { given: { ...base, steps: [{ request: 'POST /v1/things' }] }, want: false },
+    ],
+    [
+      'a method the API does not allow',
+      { given: { ...base, steps: [{ request: 'DELETE /api/things' }] }, want: false },
+    ],
     ['a step of no kind', { given: { ...base, steps: [{ after: '1d' }] }, want: false }],
     ['a step of two kinds', { given: { ...base, steps: [{ request: 'GET /api/things', wait: true }] }, want: false }],
     ['an unknown step field', { given: { ...base, steps: [{ request: 'GET /api/things', mint: {} }] }, want: false }],
-    ['an `after` that is no duration', { given: { ...base, steps: [{ request: 'GET /api/things', after: '1w' }] }, want: false }],
-    ['an `as` that is no variable name', { given: { ...base, steps: [{ request: 'GET /api/things', as: 'A-b' }] }, want: false }],
-    ['an `expect` that is no HTTP status', { given: { ...base, steps: [{ request: 'GET /api/things', expect: 99 }] }, want: false }],
+    [
+      'an `after` that is no duration',
+      { given: { ...base, steps: [{ request: 'GET /api/things', after: '1w' }] }, want: false },
+    ],
+    [
+      'an `as` that is no variable name',
+      { given: { ...base, steps: [{ request: 'GET /api/things', as: 'A-b' }] }, want: false },
+    ],
+    [
+      'an `expect` that is no HTTP status',
+      { given: { ...base, steps: [{ request: 'GET /api/things', expect: 99 }] }, want: false },
+    ],
   ])('%s', (_name, { given, want }) => {
     expect(valid(given)).toBe(want);
   });
@@ -55,15 +93,40 @@ describe('readScenarioFiles', () => {
   };
 
   it('reads every .yaml of the folder in name order, by name, and nothing else', () => {
-    const scenarios = readScenarioFiles(folder({ 'b.yaml': 'name: b\ndescription: B.\n', 'a.yaml': 'name: a\ndescription: A.\n', 'notes.txt': 'not a scenario' }), validator);
+    const scenarios = readScenarioFiles(
+      folder({
+        'b.yaml': 'name: b\ndescription: B.\n',
+        'a.yaml': 'name: a\ndescription: A.\n',
+        'notes.txt': 'not a scenario',
+      }),
+      validator,
+    );
     expect([...scenarios.keys()]).toEqual(['a', 'b']);
     expect(scenarios.get('b')).toEqual({ name: 'b', description: 'B.' });
   });
 
   it.each([
-    ['a file off the format names the file and the problem', { given: { 'bad.yaml': 'name: bad\n' }, want: "Scenario bad.yaml: (root) must have required property 'description'" }],
-    ['an unknown field is named', { given: { 'bad.yaml': 'name: bad\ndescription: B.\ncolour: red\n' }, want: 'Scenario bad.yaml: (root) must NOT have additional properties: colour' }],
-    ['a name other than the file name', { given: { 'right.yaml': 'name: wrong\ndescription: W.\n' }, want: 'Scenario right.yaml: its name must be right' }],
+    [
+      'a file off the format names the file and the problem',
+      {
+        given: { 'bad.yaml': 'name: bad\n' },
+        want: "Scenario bad.yaml: (root) must have required property 'description'",
+      },
+    ],
+    [
+      'an unknown field is named',
+      {
+        given: { 'bad.yaml': 'name: bad\ndescription: B.\ncolour: red\n' },
+        want: 'Scenario bad.yaml: (root) must NOT have additional properties: colour',
+      },
+    ],
+    [
+      'a name other than the file name',
+      {
+        given: { 'right.yaml': 'name: wrong\ndescription: W.\n' },
+        want: 'Scenario right.yaml: its name must be right',
+      },
+    ],
   ])('%s', (_name, { given, want }) => {
     expect(() => readScenarioFiles(folder(given), validator)).toThrow(want);
   });
@@ -109,7 +172,10 @@ describe('substitute', () => {
 describe('running a step', () => {
   it.each([
     ['a template with one parameter', { given: ['/v1/cases/{id}', '/v1/cases/dc_1', false], want: { id: 'dc_1' } }],
-    ['two parameters', { given: ['/clients/{tenant}/cases/{id}', '/clients/t-1/cases/42', false], want: { tenant: 't-1', id: '42' } }],
+    [
+      'two parameters',
+      { given: ['/clients/{tenant}/cases/{id}', '/clients/t-1/cases/42', false], want: { tenant: 't-1', id: '42' } },
+    ],
     ['percent-encoded, kept', { given: ['/clients/{tenant}', '/clients/a%20b', false], want: { tenant: 'a%20b' } }],
     ['percent-encoded, decoded', { given: ['/clients/{tenant}', '/clients/a%20b', true], want: { tenant: 'a b' } }],
   ] as const)('pathParams: %s', (_name, { given, want }) => {
@@ -123,28 +189,63 @@ describe('running a step', () => {
   it.each<[string, { given: { expect?: number; run: () => { status: number; body: unknown } }; want: unknown }]>([
     ['an answer without `expect`', { given: { run: () => ({ status: 201, body: { id: 1 } }) }, want: { id: 1 } }],
     ['an answer `expect`ed', { given: { expect: 200, run: () => ({ status: 200, body: 'ok' }) }, want: 'ok' }],
-    ['a refusal `expect`ed is rendered in the API\'s shape', { given: { expect: 400, run: refused }, want: { code: 'parameter_invalid' } }],
+    [
+      "a refusal `expect`ed is rendered in the API's shape",
+      { given: { expect: 400, run: refused }, want: { code: 'parameter_invalid' } },
+    ],
   ])('judgeStep: %s', (_name, { given, want }) => {
     expect(judgeStep('Scenario s, step X', given.expect, given.run, render)).toEqual(want);
   });
 
   it.each<[string, { given: { expect?: number; run: () => { status: number; body: unknown } }; want: string }]>([
-    ['a refusal not `expect`ed', { given: { run: refused }, want: 'Scenario s, step X: 400 parameter_invalid: Invalid x: no.' }],
-    ['another status than `expect`ed', { given: { expect: 422, run: () => ({ status: 200, body: {} }) }, want: 'Scenario s, step X: expected 422, got 200' }],
-    ['an asynchronous handler', { given: { run: () => Promise.resolve() as never }, want: 'Scenario s, step X: asynchronous operations cannot be scenario steps' }],
+    [
+      'a refusal not `expect`ed',
+      { given: { run: refused }, want: 'Scenario s, step X: 400 parameter_invalid: Invalid x: no.' },
+    ],
+    [
+      'another status than `expect`ed',
+      {
+        given: { expect: 422, run: () => ({ status: 200, body: {} }) },
+        want: 'Scenario s, step X: expected 422, got 200',
+      },
+    ],
+    [
+      'an asynchronous handler',
+      {
+        given: { run: () => Promise.resolve() as never },
+        want: 'Scenario s, step X: asynchronous operations cannot be scenario steps',
+      },
+    ],
   ])('judgeStep throws: %s', (_name, { given, want }) => {
     expect(() => judgeStep('Scenario s, step X', given.expect, given.run, render)).toThrow(want);
   });
 
   it('judgeStep lets other errors through unchanged', () => {
     const bug = new TypeError('bug');
-    expect(() => judgeStep('w', undefined, () => { throw bug; }, render)).toThrow(bug);
+    expect(() =>
+      judgeStep(
+        'w',
+        undefined,
+        () => {
+          throw bug;
+        },
+        render,
+      ),
+    ).toThrow(bug);
   });
 
   it('appliedStep finds a scheduled step, or names what is missing', () => {
     const applied = { scenario: { name: 's', steps: [{ request: 'GET /api/a' }] }, vars: { now: 1 } };
-    expect(appliedStep(applied, { scenario: 's', step: 0 }, 'key')).toEqual({ scenario: applied.scenario, step: { request: 'GET /api/a' }, vars: { now: 1 } });
-    expect(() => appliedStep(applied, { scenario: 's', step: 1 }, 'key')).toThrow('Scenario s step 1 is not applied to account key');
-    expect(() => appliedStep(undefined, { scenario: 's', step: 0 }, 'key')).toThrow('Scenario s step 0 is not applied to account key');
+    expect(appliedStep(applied, { scenario: 's', step: 0 }, 'key')).toEqual({
+      scenario: applied.scenario,
+      step: { request: 'GET /api/a' },
+      vars: { now: 1 },
+    });
+    expect(() => appliedStep(applied, { scenario: 's', step: 1 }, 'key')).toThrow(
+      'Scenario s step 1 is not applied to account key',
+    );
+    expect(() => appliedStep(undefined, { scenario: 's', step: 0 }, 'key')).toThrow(
+      'Scenario s step 0 is not applied to account key',
+    );
   });
 });

@@ -103,11 +103,15 @@ export function scenarioFormat(spec: ScenarioFormatSpec): JsonSchema {
 /** The format's validator, compiled on first use: most runs never read a scenario file. */
 export function scenarioValidator(spec: ScenarioFormatSpec): () => ValidateFunction {
   let validate: ValidateFunction | undefined;
-  return () => (validate ??= new Ajv2020({ allErrors: false, allowUnionTypes: true, meta: false, validateSchema: false }).compile(scenarioFormat(spec)));
+  return () =>
+    (validate ??= new Ajv2020({ allErrors: false, allowUnionTypes: true, meta: false, validateSchema: false }).compile(
+      scenarioFormat(spec),
+    ));
 }
 
 /** The YAML parser, loaded on first use (a synchronous require, so start-up does not pay for it). */
-const parseYaml = (text: string): unknown => (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
+const parseYaml = (text: string): unknown =>
+  (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
 
 /** The folder a module's scenarios sit in, also when it runs from dist/ (which holds no YAML). */
 export const sourceDir = (moduleDir: string): string => moduleDir.replace(`${path.sep}dist${path.sep}`, path.sep);
@@ -116,13 +120,19 @@ export const sourceDir = (moduleDir: string): string => moduleDir.replace(`${pat
  * Every `*.yaml` of a folder, in name order, each checked against its format and named as its file
  * (`paid-in-full.yaml` holds `name: paid-in-full`). A bad file throws, naming the file and the problem.
  */
-export function readScenarioFiles<T extends { name: string }>(dir: string, format: () => ValidateFunction): Map<string, T> {
+export function readScenarioFiles<T extends { name: string }>(
+  dir: string,
+  format: () => ValidateFunction,
+): Map<string, T> {
   const scenarios = new Map<string, T>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()) {
     const scenario = parseYaml(readFileSync(path.join(dir, file), 'utf8')) as T;
     const validate = format();
     if (!validate(scenario)) throw new Error(`Scenario ${file}: ${describeErrors(validate.errors)}`);
-    if (`${scenario.name}.yaml` !== file) throw new Error(`Scenario ${file}: its name must be ${file.replace(/\.yaml$/, '')}`);
+    if (`${scenario.name}.yaml` !== file)
+      throw new Error(`Scenario ${file}: its name must be ${file.replace(/\.yaml$/, '')}`);
     scenarios.set(scenario.name, scenario);
   }
   return scenarios;
@@ -149,7 +159,10 @@ export function stepOffsets(steps: readonly Pick<ScenarioStepBase, 'after'>[]): 
 /** Replaces `${a.b[0].c}` in strings; a string that is only a placeholder keeps the value's type. */
 export function substitute(value: unknown, vars: Record<string, unknown>): unknown {
   const lookup = (expression: string) => {
-    const result = expression.split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== '').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], vars);
+    const result = expression
+      .split(/\.|\[(\d+)\]/)
+      .filter((p) => p !== undefined && p !== '')
+      .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], vars);
     if (result === undefined) throw new Error(`\${${expression}} is not defined at this step`);
     return result;
   };
@@ -159,7 +172,8 @@ export function substitute(value: unknown, vars: Record<string, unknown>): unkno
     return value.replace(/\$\{([^}]+)\}/g, (_m, expression: string) => String(lookup(expression)));
   }
   if (Array.isArray(value)) return value.map((v) => substitute(v, vars));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, vars)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, vars)]));
   return value;
 }
 
@@ -171,7 +185,8 @@ export function appliedStep<S extends { steps?: readonly unknown[] }>(
 ): { scenario: S; step: NonNullable<S['steps']>[number]; vars: Record<string, unknown> } {
   const scenario = applied?.scenario as S | undefined;
   const step = scenario?.steps?.[params.step];
-  if (!applied || !scenario || !step) throw new Error(`Scenario ${params.scenario} step ${params.step} is not applied to account ${accountKey}`);
+  if (!applied || !scenario || !step)
+    throw new Error(`Scenario ${params.scenario} step ${params.step} is not applied to account ${accountKey}`);
   return { scenario, step, vars: applied.vars };
 }
 
@@ -181,14 +196,23 @@ export function appliedStep<S extends { steps?: readonly unknown[] }>(
  */
 export function pathParams(template: string, requestPath: string, decode = false): Record<string, string> {
   const templateParts = template.split('/');
-  return Object.fromEntries(requestPath.split('/').flatMap((part, i) => (/^\{(\w+)\}$/.test(templateParts[i]!) ? [[templateParts[i]!.slice(1, -1), decode ? decodeURIComponent(part) : part]] : [])));
+  return Object.fromEntries(
+    requestPath
+      .split('/')
+      .flatMap((part, i) =>
+        /^\{(\w+)\}$/.test(templateParts[i]!)
+          ? [[templateParts[i]!.slice(1, -1), decode ? decodeURIComponent(part) : part]]
+          : [],
+      ),
+  );
 }
 
 /** A step's body must match the contract's schema of the operation's request body (`pointer`), if it has one. */
 export function checkStepBody(where: string, contract: Contract, pointer: string | undefined, body: unknown): void {
   if (!pointer || body === undefined) return;
   const validate = contract.validator(pointer);
-  if (!validate(body)) throw new Error(`${where}: body does not match the contract: ${describeErrors(validate.errors)}`);
+  if (!validate(body))
+    throw new Error(`${where}: body does not match the contract: ${describeErrors(validate.errors)}`);
 }
 
 /**
@@ -196,7 +220,12 @@ export function checkStepBody(where: string, contract: Contract, pointer: string
  * ApiError, rendered as the API's error body by `render`) throws unless the step `expect`s its status;
  * any answer other than a given `expect` throws.
  */
-export function judgeStep(where: string, expect: number | undefined, run: () => { status: number; body: unknown } | Promise<unknown>, render: (error: ApiError) => unknown): unknown {
+export function judgeStep(
+  where: string,
+  expect: number | undefined,
+  run: () => { status: number; body: unknown } | Promise<unknown>,
+  render: (error: ApiError) => unknown,
+): unknown {
   let status: number;
   let result: unknown;
   try {

@@ -28,7 +28,10 @@ const cases: Array<[string, { times: Times; clockOf?: (i: number, next: () => nu
   ['all at the same second', { times: () => 1_700_000_000 }],
   ['ascending (appended)', { times: (i) => i }],
   ['descending (each before all others)', { times: (i) => N - i }],
-  ['one busy clock, the others sparse', { times: (_i, next) => Math.floor(next() * 1000), clockOf: (i) => (i % 50 === 0 ? CLOCKS[1 + (i % 4)]! : null) }],
+  [
+    'one busy clock, the others sparse',
+    { times: (_i, next) => Math.floor(next() * 1000), clockOf: (i) => (i % 50 === 0 ? CLOCKS[1 + (i % 4)]! : null) },
+  ],
 ];
 
 describe('Schedule: each clock runs its tasks by time, then in the order scheduled', () => {
@@ -43,9 +46,13 @@ describe('Schedule: each clock runs its tasks by time, then in the order schedul
     expect(schedule.size).toBe(N);
     for (const clock of CLOCKS) {
       // Array.prototype.sort is stable: equal times keep the order they were added in.
-      const want = added.filter((t) => t.clock === clock).sort((a, b) => a.at - b.at).map((t) => t.params.i);
+      const want = added
+        .filter((t) => t.clock === clock)
+        .sort((a, b) => a.at - b.at)
+        .map((t) => t.params.i);
       const got: unknown[] = [];
-      for (let task = schedule.nextDue(clock, Infinity); task; task = schedule.nextDue(clock, Infinity)) got.push(task.params.i);
+      for (let task = schedule.nextDue(clock, Infinity); task; task = schedule.nextDue(clock, Infinity))
+        got.push(task.params.i);
       expect(got).toEqual(want);
     }
     expect(schedule.size).toBe(0);
@@ -70,7 +77,8 @@ describe('Schedule: each clock runs its tasks by time, then in the order schedul
     const order: unknown[] = [];
     for (let t = schedule.nextDue(null, 100); t; t = schedule.nextDue(null, 100)) {
       order.push(t.params.name);
-      if (t.params.name === 'first') schedule.add({ at: 20, clock: null, kind: 'k', params: { name: 'added' }, description: '' });
+      if (t.params.name === 'first')
+        schedule.add({ at: 20, clock: null, kind: 'k', params: { name: 'added' }, description: '' });
     }
     expect(order).toEqual(['first', 'added', 'last']);
   });
@@ -95,6 +103,8 @@ describe('TaskRunners', () => {
     const schedule = new Schedule();
     runners.run('fx', schedule.add({ at: 0, clock: null, kind: 'greet', params: { name: 'Ada' }, description: '' }));
     expect(seen).toEqual([['fx', 'Ada']]);
-    expect(() => runners.run('fx', schedule.add({ at: 0, clock: null, kind: 'nope', params: {}, description: 'x' }))).toThrow(/nope/);
+    expect(() =>
+      runners.run('fx', schedule.add({ at: 0, clock: null, kind: 'nope', params: {}, description: 'x' })),
+    ).toThrow(/nope/);
   });
 });

@@ -50,7 +50,14 @@ export class Schedule {
 
   /** Adds a task in O(log n) of its clock's queue. */
   add(input: TaskInput): ScheduledTask {
-    const task: ScheduledTask = { at: input.at, seq: this.seq++, clock: input.clock, kind: input.kind, params: input.params, description: input.description };
+    const task: ScheduledTask = {
+      at: input.at,
+      seq: this.seq++,
+      clock: input.clock,
+      kind: input.kind,
+      params: input.params,
+      description: input.description,
+    };
     let queue = this.queues.get(task.clock);
     if (!queue) this.queues.set(task.clock, (queue = new TaskQueue()));
     queue.push(task);

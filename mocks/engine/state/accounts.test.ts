@@ -16,7 +16,7 @@ it('a seed that throws leaves no half-seeded account: the next use seeds afresh'
   expect(store.account('sk_test_seed')).toMatchObject({ seeded: true });
 });
 
-it('every new account gets the APIs\' state before it is seeded', () => {
+it("every new account gets the APIs' state before it is seeded", () => {
   const order: string[] = [];
   const store = new AccountStore(
     () => order.push('init'),

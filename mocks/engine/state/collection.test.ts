@@ -19,7 +19,12 @@ describe('Collection.page', () => {
     ['before, reaching the newest', { limit: 3, endingBefore: 'o_21' }, ['o_24', 'o_23', 'o_22'], false],
     ['before the newest', { limit: 3, endingBefore: 'o_24' }, [], false],
     ['filtered', { limit: 2, filter: (o: { even: boolean }) => o.even }, ['o_24', 'o_22'], true],
-    ['filtered after', { limit: 5, startingAfter: 'o_5', filter: (o: { even: boolean }) => o.even }, ['o_4', 'o_2', 'o_0'], false],
+    [
+      'filtered after',
+      { limit: 5, startingAfter: 'o_5', filter: (o: { even: boolean }) => o.even },
+      ['o_4', 'o_2', 'o_0'],
+      false,
+    ],
   ] as const)('%s', (_name, request, want, hasMore) => {
     const page = c.page(request as never);
     expect(ids(page.data)).toEqual(want);
@@ -62,7 +67,12 @@ describe('Collection indexes and created ranges agree with a full scan', () => {
     const c = new Collection<Item>({ colour: (o) => o.colour, size: (o) => o.size });
     const all: Item[] = [];
     for (let i = 0; i < 200; i++) {
-      const item = { id: `o_${i}`, created: 1000 + ((i * 37) % 60), colour: COLOURS[(i * 7) % 3]!, size: SIZES[i % 2]! };
+      const item = {
+        id: `o_${i}`,
+        created: 1000 + ((i * 37) % 60),
+        colour: COLOURS[(i * 7) % 3]!,
+        size: SIZES[i % 2]!,
+      };
       c.add(item);
       all.push(item);
     }
@@ -74,7 +84,10 @@ describe('Collection indexes and created ranges agree with a full scan', () => {
       .sort((a, b) => b.item.created - a.item.created || b.seq - a.seq)
       .map((e) => e.item)
       .filter((o) => Object.entries(where).every(([k, v]) => o[k as keyof Item] === v))
-      .filter((o) => (range?.gte === undefined || o.created >= range.gte) && (range?.lt === undefined || o.created < range.lt));
+      .filter(
+        (o) =>
+          (range?.gte === undefined || o.created >= range.gte) && (range?.lt === undefined || o.created < range.lt),
+      );
 
   it.each([
     ['no condition', {}, undefined],
@@ -110,7 +123,9 @@ describe('Collection indexes and created ranges agree with a full scan', () => {
     if (outsider) {
       const after = scan(all, {}).map((o) => o.id);
       const older = new Set(after.slice(after.indexOf(outsider.id) + 1));
-      expect(ids(c.page({ ...request, limit: 1000, startingAfter: outsider.id }).data)).toEqual(want.filter((id) => older.has(id)));
+      expect(ids(c.page({ ...request, limit: 1000, startingAfter: outsider.id }).data)).toEqual(
+        want.filter((id) => older.has(id)),
+      );
     }
   });
 

@@ -44,7 +44,8 @@ interface Entry<T> {
 export type IndexKeys<T> = Readonly<Record<string, (item: T) => string | null | undefined>>;
 
 /** (created, seq) order. */
-const compare = <T extends Listable>(a: Entry<T>, b: Entry<T>): number => a.item.created - b.item.created || a.seq - b.seq;
+const compare = <T extends Listable>(a: Entry<T>, b: Entry<T>): number =>
+  a.item.created - b.item.created || a.seq - b.seq;
 
 /** First position in `list` whose entry is not before `entry`. */
 function lowerBound<T extends Listable>(list: readonly Entry<T>[], entry: Entry<T>): number {
@@ -87,7 +88,10 @@ export class Collection<T extends Listable> {
   private readonly byId = new Map<string, Entry<T>>();
   /** Oldest first, ordered by (created, insertion sequence). */
   private readonly ordered: Entry<T>[] = [];
-  private readonly indexes = new Map<string, { keyOf: (item: T) => string | null | undefined; buckets: Map<string, Entry<T>[]> }>();
+  private readonly indexes = new Map<
+    string,
+    { keyOf: (item: T) => string | null | undefined; buckets: Map<string, Entry<T>[]> }
+  >();
   private seq = 0;
 
   /** @example new Collection<CollectionCase>({ status: (c) => c.status }) */
@@ -192,10 +196,26 @@ export class Collection<T extends Listable> {
     let to = list.length;
     if (created) {
       const { gte, gt, lte, lt } = created;
-      if (gte !== undefined) from = Math.max(from, firstWhere(list, (c) => c >= gte));
-      if (gt !== undefined) from = Math.max(from, firstWhere(list, (c) => c > gt));
-      if (lte !== undefined) to = Math.min(to, firstWhere(list, (c) => c > lte));
-      if (lt !== undefined) to = Math.min(to, firstWhere(list, (c) => c >= lt));
+      if (gte !== undefined)
+        from = Math.max(
+          from,
+          firstWhere(list, (c) => c >= gte),
+        );
+      if (gt !== undefined)
+        from = Math.max(
+          from,
+          firstWhere(list, (c) => c > gt),
+        );
+      if (lte !== undefined)
+        to = Math.min(
+          to,
+          firstWhere(list, (c) => c > lte),
+        );
+      if (lt !== undefined)
+        to = Math.min(
+          to,
+          firstWhere(list, (c) => c >= lt),
+        );
     }
     const data: T[] = [];
     if (endingBefore !== undefined) {

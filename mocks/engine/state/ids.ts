@@ -22,9 +22,15 @@ export interface IdMinter {
 /** sfc32, a small fast PRNG with a 128-bit state; seeded from SHA-256 of the seed string. */
 function seededSource(seed: string): () => number {
   const h = createHash('sha256').update(seed).digest();
-  let a = h.readUInt32LE(0), b = h.readUInt32LE(4), c = h.readUInt32LE(8), d = h.readUInt32LE(12);
+  let a = h.readUInt32LE(0),
+    b = h.readUInt32LE(4),
+    c = h.readUInt32LE(8),
+    d = h.readUInt32LE(12);
   return () => {
-    a |= 0; b |= 0; c |= 0; d |= 0;
+    a |= 0;
+    b |= 0;
+    c |= 0;
+    d |= 0;
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;
     a = b ^ (b >>> 9);
@@ -74,7 +80,8 @@ export function createIdMinter(seed?: string): IdMinter {
     fraction: next,
     uuid: () => {
       let hex = '';
-      for (let i = 0; i < 32; i++) hex += HEX[i === 12 ? 4 : i === 16 ? 8 + Math.floor(next() * 4) : Math.floor(next() * 16)];
+      for (let i = 0; i < 32; i++)
+        hex += HEX[i === 12 ? 4 : i === 16 ? 8 + Math.floor(next() * 4) : Math.floor(next() * 16)];
       return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
     },
   };

@@ -14,7 +14,10 @@ const contract = loadContract();
 const deliverySchema = contract.closed().schema('WebhookDelivery');
 /** The API's signature scheme, as CasaPay's targets bring it: the dispatcher has none of its own. */
 const SIGNATURE_HEADER = 'X-CasaPay-Signature';
-const signed = (t: Omit<DeliveryTarget, 'sign'>): DeliveryTarget => ({ ...t, sign: (body, ts) => ({ [SIGNATURE_HEADER]: signatureHeader(body, t.secret, ts) }) });
+const signed = (t: Omit<DeliveryTarget, 'sign'>): DeliveryTarget => ({
+  ...t,
+  sign: (body, ts) => ({ [SIGNATURE_HEADER]: signatureHeader(body, t.secret, ts) }),
+});
 
 // ---- a real receiver on 127.0.0.1 -------------------------------------------------------------
 
@@ -49,13 +52,23 @@ async function startReceiver(reply: (request: Received, index: number) => Reply)
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
-      const request: Received = { path: req.url ?? '', headers: req.headers, raw, eventId: (JSON.parse(raw.toString('utf8')) as { id: string }).id };
+      const request: Received = {
+        path: req.url ?? '',
+        headers: req.headers,
+        raw,
+        eventId: (JSON.parse(raw.toString('utf8')) as { id: string }).id,
+      };
       const index = received.push(request) - 1;
       const outcome = reply(request, index);
       if (outcome === 'hang') return;
       void Promise.resolve(outcome).then((status) => {
         answered.push(request.eventId);
-        res.writeHead(status, { 'Content-Type': 'text/plain', ...(status >= 300 && status < 400 ? { Location: '/elsewhere' } : {}) }).end('ok');
+        res
+          .writeHead(status, {
+            'Content-Type': 'text/plain',
+            ...(status >= 300 && status < 400 ? { Location: '/elsewhere' } : {}),
+          })
+          .end('ok');
       });
     });
   });
@@ -119,7 +132,8 @@ function makeEvent(objectId = 'dc_a1b2c3d4'): Event {
   };
 }
 
-const target = (url: string, endpointId: string | null = 'we_4f5g6h'): DeliveryTarget => signed({ endpointId, url, secret: SECRET });
+const target = (url: string, endpointId: string | null = 'we_4f5g6h'): DeliveryTarget =>
+  signed({ endpointId, url, secret: SECRET });
 
 /** Polls until `check` holds; for waiting on a receiver without sleeping a fixed time. */
 async function waitFor(check: () => boolean, timeoutMs = 2_000): Promise<void> {
@@ -176,18 +190,25 @@ describe('WebhookDispatcher delivery', () => {
     expect(changes).toEqual([delivery]);
   });
 
-  it('signs with signingTime() and the target\'s own secret, and logs null endpoints', async () => {
+  it("signs with signingTime() and the target's own secret, and logs null endpoints", async () => {
     const receiver = await startReceiver(() => 204);
     const { dispatcher } = makeDispatcher({ signingTime: () => NOW - 1000 });
     const event = makeEvent();
-    dispatcher.deliver(event, [signed({ endpointId: null, url: receiver.url('/cli'), secret: 'whsec_cli' }), target(receiver.url('/ep'))]);
+    dispatcher.deliver(event, [
+      signed({ endpointId: null, url: receiver.url('/cli'), secret: 'whsec_cli' }),
+      target(receiver.url('/ep')),
+    ]);
     await dispatcher.idle();
     const byPath = new Map(receiver.received.map((r) => [r.path, r]));
     const cli = byPath.get('/cli')!;
     expect(cli.headers['x-casapay-signature']).toMatch(/^t=1708731800,/);
     expect(verifySignature(cli.raw, cli.headers['x-casapay-signature'] as string, 'whsec_cli', 0)).toBe(true);
-    expect(() => verifySignature(cli.raw, cli.headers['x-casapay-signature'] as string, SECRET, 0)).toThrow(/No v1 signature matches/);
-    expect(() => verifySignature(cli.raw, cli.headers['x-casapay-signature'] as string, 'whsec_cli', 300, NOW)).toThrow(/1000 seconds old/);
+    expect(() => verifySignature(cli.raw, cli.headers['x-casapay-signature'] as string, SECRET, 0)).toThrow(
+      /No v1 signature matches/,
+    );
+    expect(() => verifySignature(cli.raw, cli.headers['x-casapay-signature'] as string, 'whsec_cli', 300, NOW)).toThrow(
+      /1000 seconds old/,
+    );
     expect(dispatcher.deliveries(event.id).map((d) => [d.webhook_endpoint, d.status])).toEqual([
       [null, 'succeeded'],
       ['we_4f5g6h', 'succeeded'],
@@ -218,7 +239,9 @@ describe('WebhookDispatcher delivery', () => {
     expect(receiver.received).toHaveLength(codes.length); // nothing after success or giving up
     expectContractShape(delivery);
     // The waits between arrivals follow the schedule (timers never fire early; allow rounding).
-    [20, 40].slice(0, arrivals.length - 1).forEach((delay, i) => expect(arrivals[i + 1]! - arrivals[i]!).toBeGreaterThanOrEqual(delay - 2));
+    [20, 40]
+      .slice(0, arrivals.length - 1)
+      .forEach((delay, i) => expect(arrivals[i + 1]! - arrivals[i]!).toBeGreaterThanOrEqual(delay - 2));
     // One onChange per attempt; while waiting, next_attempt_at = now() + ceil(delay / 1000).
     expect(changes.map((c) => [c.status, c.attempts.length, c.next_attempt_at])).toEqual(
       codes.map((code, i) => {
@@ -227,7 +250,10 @@ describe('WebhookDispatcher delivery', () => {
       }),
     );
     // Each retry is signed afresh and still verifies.
-    for (const request of receiver.received) expect(verifySignature(request.raw, request.headers['x-casapay-signature'] as string, SECRET, 300, NOW)).toBe(true);
+    for (const request of receiver.received)
+      expect(verifySignature(request.raw, request.headers['x-casapay-signature'] as string, SECRET, 300, NOW)).toBe(
+        true,
+      );
   });
 
   it('uses the default schedule of 5 retries and ceil(delay/1000) for next_attempt_at', async () => {
@@ -265,15 +291,22 @@ describe('WebhookDispatcher delivery', () => {
   it.each([
     {
       name: 'drop the signature header',
-      mutate: (_t: DeliveryTarget, _body: string, headers: Record<string, string>) => void delete headers['X-CasaPay-Signature'],
-      check: (r: Received) => expect(() => verifySignature(r.raw, r.headers['x-casapay-signature'] as string, SECRET, 300, NOW)).toThrow(/missing/),
+      mutate: (_t: DeliveryTarget, _body: string, headers: Record<string, string>) =>
+        void delete headers['X-CasaPay-Signature'],
+      check: (r: Received) =>
+        expect(() => verifySignature(r.raw, r.headers['x-casapay-signature'] as string, SECRET, 300, NOW)).toThrow(
+          /missing/,
+        ),
     },
     {
       name: 'corrupt the signature',
       mutate: (_t: DeliveryTarget, _body: string, headers: Record<string, string>) => {
         headers['X-CasaPay-Signature'] = headers['X-CasaPay-Signature']!.replace(/v1=./, 'v1=x');
       },
-      check: (r: Received) => expect(() => verifySignature(r.raw, r.headers['x-casapay-signature'] as string, SECRET, 300, NOW)).toThrow(/No v1 signature matches/),
+      check: (r: Received) =>
+        expect(() => verifySignature(r.raw, r.headers['x-casapay-signature'] as string, SECRET, 300, NOW)).toThrow(
+          /No v1 signature matches/,
+        ),
     },
     {
       name: 're-sign with the wrong secret',
@@ -283,15 +316,23 @@ describe('WebhookDispatcher delivery', () => {
       check: (r: Received) => {
         expect(r.headers['x-casapay-signature']).toMatch(new RegExp(`^t=${NOW},v1=[0-9a-f]{64}$`));
         expect(isValidSignature(r.raw, r.headers['x-casapay-signature'] as string, 'whsec_wrong', 300, NOW)).toBe(true);
-        expect(() => verifySignature(r.raw, r.headers['x-casapay-signature'] as string, SECRET, 300, NOW)).toThrow(/No v1 signature matches/);
+        expect(() => verifySignature(r.raw, r.headers['x-casapay-signature'] as string, SECRET, 300, NOW)).toThrow(
+          /No v1 signature matches/,
+        );
       },
     },
     {
       name: 'replace the body after signing',
-      mutate: (_t: DeliveryTarget, body: string, headers: Record<string, string>) => ({ body: body.replace('Friedrich', 'Friedrick'), headers }),
-      check: (r: Received) => expect(() => verifySignature(r.raw, r.headers['x-casapay-signature'] as string, SECRET, 300, NOW)).toThrow(/No v1 signature matches/),
+      mutate: (_t: DeliveryTarget, body: string, headers: Record<string, string>) => ({
+        body: body.replace('Friedrich', 'Friedrick'),
+        headers,
+      }),
+      check: (r: Received) =>
+        expect(() => verifySignature(r.raw, r.headers['x-casapay-signature'] as string, SECRET, 300, NOW)).toThrow(
+          /No v1 signature matches/,
+        ),
     },
-  ])('a target\'s mutate hook can $name', async ({ mutate, check }) => {
+  ])("a target's mutate hook can $name", async ({ mutate, check }) => {
     const receiver = await startReceiver(() => 200);
     const { dispatcher } = makeDispatcher();
     dispatcher.deliver(makeEvent(), [{ ...target(receiver.url()), mutate }]);
@@ -357,12 +398,19 @@ describe('WebhookDispatcher ordering', () => {
     dispatcher.deliver(other, [target(a)]);
 
     // The first delivery is held; the other object and the other URL go through meanwhile.
-    await waitFor(() => gates.has(first.id) && receiver.answered.includes(other.id) && receiver.received.some((r) => r.path === '/b'));
+    await waitFor(
+      () =>
+        gates.has(first.id) && receiver.answered.includes(other.id) && receiver.received.some((r) => r.path === '/b'),
+    );
     await sleep(30);
     const seenOnA = () => receiver.received.filter((r) => r.path === '/a').map((r) => r.eventId);
     expect(seenOnA()).toEqual([first.id, other.id]);
     expect(dispatcher.pendingCount(second.id)).toBe(1); // delivered on /b, waiting on /a
-    expect(dispatcher.deliveries(second.id)[0]).toMatchObject({ status: 'pending', attempts: [], next_attempt_at: null });
+    expect(dispatcher.deliveries(second.id)[0]).toMatchObject({
+      status: 'pending',
+      attempts: [],
+      next_attempt_at: null,
+    });
 
     release(first.id);
     await dispatcher.idle();
@@ -402,42 +450,47 @@ describe('WebhookDispatcher ordering', () => {
 });
 
 describe('WebhookDispatcher in-flight limit', () => {
-  it.each([1, 2, 3])('keeps at most %i attempts open per URL, queues the rest in order, and keeps per-object order', async (limit) => {
-    let open = 0;
-    let most = 0;
-    const releases: Array<() => void> = [];
-    const receiver = await startReceiver(() => {
-      open++;
-      most = Math.max(most, open);
-      return new Promise<number>((resolve) => releases.push(() => {
-        open--;
-        resolve(200);
-      }));
-    });
-    const other = await startReceiver(() => 200);
-    const { dispatcher } = makeDispatcher({ maxInFlight: limit });
-    // Three objects with three events each, plus one per object to a second URL, which is not held up.
-    const events = ['dc_x', 'dc_y', 'dc_z'].flatMap((id) => [makeEvent(id), makeEvent(id), makeEvent(id)]);
-    for (const event of events) dispatcher.deliver(event, [target(receiver.url())]);
-    const elsewhere = ['dc_x', 'dc_y', 'dc_z'].map((id) => makeEvent(id));
-    for (const event of elsewhere) dispatcher.deliver(event, [target(other.url())]);
-    await waitFor(() => releases.length === limit && other.answered.length === elsewhere.length);
-    await sleep(20);
-    expect(receiver.received).toHaveLength(limit);
-    // Let every held answer go, one at a time, until all were delivered.
-    while (receiver.answered.length < events.length) {
-      await waitFor(() => releases.length > 0);
-      releases.shift()!();
-      await sleep(1);
-    }
-    await dispatcher.idle();
-    expect(most).toBe(limit);
-    for (const id of ['dc_x', 'dc_y', 'dc_z']) {
-      const want = events.filter((e) => e.data.object.id === id).map((e) => e.id);
-      expect(receiver.received.map((r) => r.eventId).filter((e) => want.includes(e))).toEqual(want);
-    }
-    expect(events.every((e) => dispatcher.deliveries(e.id)[0]?.status === 'succeeded')).toBe(true);
-  });
+  it.each([1, 2, 3])(
+    'keeps at most %i attempts open per URL, queues the rest in order, and keeps per-object order',
+    async (limit) => {
+      let open = 0;
+      let most = 0;
+      const releases: Array<() => void> = [];
+      const receiver = await startReceiver(() => {
+        open++;
+        most = Math.max(most, open);
+        return new Promise<number>((resolve) =>
+          releases.push(() => {
+            open--;
+            resolve(200);
+          }),
+        );
+      });
+      const other = await startReceiver(() => 200);
+      const { dispatcher } = makeDispatcher({ maxInFlight: limit });
+      // Three objects with three events each, plus one per object to a second URL, which is not held up.
+      const events = ['dc_x', 'dc_y', 'dc_z'].flatMap((id) => [makeEvent(id), makeEvent(id), makeEvent(id)]);
+      for (const event of events) dispatcher.deliver(event, [target(receiver.url())]);
+      const elsewhere = ['dc_x', 'dc_y', 'dc_z'].map((id) => makeEvent(id));
+      for (const event of elsewhere) dispatcher.deliver(event, [target(other.url())]);
+      await waitFor(() => releases.length === limit && other.answered.length === elsewhere.length);
+      await sleep(20);
+      expect(receiver.received).toHaveLength(limit);
+      // Let every held answer go, one at a time, until all were delivered.
+      while (receiver.answered.length < events.length) {
+        await waitFor(() => releases.length > 0);
+        releases.shift()!();
+        await sleep(1);
+      }
+      await dispatcher.idle();
+      expect(most).toBe(limit);
+      for (const id of ['dc_x', 'dc_y', 'dc_z']) {
+        const want = events.filter((e) => e.data.object.id === id).map((e) => e.id);
+        expect(receiver.received.map((r) => r.eventId).filter((e) => want.includes(e))).toEqual(want);
+      }
+      expect(events.every((e) => dispatcher.deliveries(e.id)[0]?.status === 'succeeded')).toBe(true);
+    },
+  );
 
   it('refuses a limit below 1', () => {
     expect(() => makeDispatcher({ maxInFlight: 0 })).toThrow(RangeError);
@@ -483,9 +536,17 @@ describe('WebhookDispatcher idle() and close()', () => {
     await dispatcher.close(); // twice is fine
     await dispatcher.idle();
 
-    expect(dispatcher.deliveries(slow.id)[0]).toMatchObject({ status: 'pending', attempts: [{ status_code: null, error: 'aborted' }], next_attempt_at: null });
+    expect(dispatcher.deliveries(slow.id)[0]).toMatchObject({
+      status: 'pending',
+      attempts: [{ status_code: null, error: 'aborted' }],
+      next_attempt_at: null,
+    });
     expect(dispatcher.deliveries(queued.id)[0]).toMatchObject({ status: 'pending', attempts: [] });
-    expect(dispatcher.deliveries(retrying.id)[0]).toMatchObject({ status: 'pending', attempts: [{ status_code: 500 }], next_attempt_at: null });
+    expect(dispatcher.deliveries(retrying.id)[0]).toMatchObject({
+      status: 'pending',
+      attempts: [{ status_code: 500 }],
+      next_attempt_at: null,
+    });
     expect(changes).toHaveLength(1); // nothing reported after close
     expect(() => dispatcher.deliver(makeEvent(), [target(failing.url())])).toThrow(/closed/);
 
@@ -498,7 +559,7 @@ describe('WebhookDispatcher idle() and close()', () => {
 });
 
 describe('WebhookDispatcher owners', () => {
-  it('forgetOwner drops the owner\'s logs and every unfinished delivery (in flight, queued, behind in its lane, waiting to retry); others go on', async () => {
+  it("forgetOwner drops the owner's logs and every unfinished delivery (in flight, queued, behind in its lane, waiting to retry); others go on", async () => {
     const hanging = await startReceiver(() => 'hang');
     const ok = await startReceiver(() => 200);
     const { dispatcher, changes } = makeDispatcher({ maxInFlight: 1, retryDelaysMs: [60_000] });

@@ -81,7 +81,12 @@ export interface DeliveryTarget {
    * defects, extra signature schemes). Edit `headers` in place or return a replacement; `signedAt` is
    * the `t` the signature carries, for re-signing.
    */
-  mutate?(target: DeliveryTarget, body: string, headers: Record<string, string>, signedAt: number): OutgoingRequest | void;
+  mutate?(
+    target: DeliveryTarget,
+    body: string,
+    headers: Record<string, string>,
+    signedAt: number,
+  ): OutgoingRequest | void;
 }
 
 /** The fields the dispatcher reads; any Event (components['schemas']['Event']) fits. */
@@ -229,13 +234,17 @@ export class WebhookDispatcher {
     this.retryDelaysMs = [...(options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS)];
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
-    if (!Number.isInteger(this.maxInFlight) || this.maxInFlight < 1) throw new RangeError(`maxInFlight must be a whole number ≥ 1, got ${this.maxInFlight}`);
+    if (!Number.isInteger(this.maxInFlight) || this.maxInFlight < 1)
+      throw new RangeError(`maxInFlight must be a whole number ≥ 1, got ${this.maxInFlight}`);
     this.maxOpen = options.maxOpen ?? DEFAULT_MAX_OPEN;
-    if (!Number.isInteger(this.maxOpen) || this.maxOpen < 1) throw new RangeError(`maxOpen must be a whole number ≥ 1, got ${this.maxOpen}`);
+    if (!Number.isInteger(this.maxOpen) || this.maxOpen < 1)
+      throw new RangeError(`maxOpen must be a whole number ≥ 1, got ${this.maxOpen}`);
     for (const delay of this.retryDelaysMs) {
-      if (!Number.isFinite(delay) || delay < 0) throw new RangeError(`retryDelaysMs must hold non-negative milliseconds, got ${delay}`);
+      if (!Number.isFinite(delay) || delay < 0)
+        throw new RangeError(`retryDelaysMs must hold non-negative milliseconds, got ${delay}`);
     }
-    if (!Number.isFinite(this.timeoutMs) || this.timeoutMs <= 0) throw new RangeError(`timeoutMs must be a positive number of milliseconds, got ${this.timeoutMs}`);
+    if (!Number.isFinite(this.timeoutMs) || this.timeoutMs <= 0)
+      throw new RangeError(`timeoutMs must be a positive number of milliseconds, got ${this.timeoutMs}`);
   }
 
   /**
@@ -245,7 +254,12 @@ export class WebhookDispatcher {
    * @example
    * dispatcher.deliver({ id: 'evt_1', data: { object: { id: 'dc_1' } } }, [{ endpointId: null, url, secret }], undefined, 'account_1');
    */
-  deliver(event: DispatchableEvent, targets: readonly DeliveryTarget[], orderKey: unknown = event.data?.object?.id, owner?: string): void {
+  deliver(
+    event: DispatchableEvent,
+    targets: readonly DeliveryTarget[],
+    orderKey: unknown = event.data?.object?.id,
+    owner?: string,
+  ): void {
     if (this.closing) throw new Error('WebhookDispatcher is closed; create a new one to deliver more events');
     const objectId = orderKey;
     let log = this.byEvent.get(event.id);
@@ -272,8 +286,21 @@ export class WebhookDispatcher {
       };
       log.push(delivery);
       // Without an object id there is nothing to order by, so each such delivery gets its own lane.
-      const lane = typeof objectId === 'string' && objectId !== '' ? `${target.url}\n${objectId}` : `${target.url}\n#${delivery.id}`;
-      const job: Job = { delivery, target, event, body: null, lane, gateKey: originOf(target.url), owner, retryTimer: null, cancelled: false };
+      const lane =
+        typeof objectId === 'string' && objectId !== ''
+          ? `${target.url}\n${objectId}`
+          : `${target.url}\n#${delivery.id}`;
+      const job: Job = {
+        delivery,
+        target,
+        event,
+        body: null,
+        lane,
+        gateKey: originOf(target.url),
+        owner,
+        retryTimer: null,
+        cancelled: false,
+      };
       ownedJobs?.add(job);
       let eventJobs = this.jobsByEvent.get(event.id);
       if (!eventJobs) this.jobsByEvent.set(event.id, (eventJobs = new Set()));
@@ -362,7 +389,12 @@ export class WebhookDispatcher {
 
   /** How many owners, event logs and unfinished deliveries the dispatcher holds (for tests and /__admin). */
   get size(): { owners: number; events: number; unfinished: number; open: number } {
-    return { owners: this.eventsByOwner.size, events: this.byEvent.size, unfinished: this.unfinished, open: this.openTotal };
+    return {
+      owners: this.eventsByOwner.size,
+      events: this.byEvent.size,
+      unfinished: this.unfinished,
+      open: this.openTotal,
+    };
   }
 
   private cancel(job: Job): void {
@@ -418,7 +450,10 @@ export class WebhookDispatcher {
     this.waiting.clear();
     if (graceMs > 0 && this.inFlight.size) {
       let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([Promise.all([...this.inFlight.values()].map((flight) => flight.settled)), new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+      await Promise.race([
+        Promise.all([...this.inFlight.values()].map((flight) => flight.settled)),
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))),
+      ]);
       clearTimeout(timer);
     }
     const settling = [...this.inFlight.values()].map(({ controller, settled }) => {
@@ -499,7 +534,8 @@ export class WebhookDispatcher {
   }
 
   private dropIfUnused(gate: Gate): void {
-    if (gate.open === 0 && gate.ready.size === 0 && !gate.starved && this.gates.get(gate.key) === gate) this.gates.delete(gate.key);
+    if (gate.open === 0 && gate.ready.size === 0 && !gate.starved && this.gates.get(gate.key) === gate)
+      this.gates.delete(gate.key);
   }
 
   private async send(job: Job, controller: AbortController): Promise<void> {
@@ -520,7 +556,13 @@ export class WebhookDispatcher {
       job.body ??= JSON.stringify(job.event);
       const request = this.prepare(target, job.body);
       started = this.options.monotonicMs();
-      const response = await (this.options.send ?? fetch)(target.url, { method: 'POST', headers: request.headers, body: request.body, redirect: 'manual', signal: controller.signal });
+      const response = await (this.options.send ?? fetch)(target.url, {
+        method: 'POST',
+        headers: request.headers,
+        body: request.body,
+        redirect: 'manual',
+        signal: controller.signal,
+      });
       latency = this.options.monotonicMs() - started;
       statusCode = response.status;
       // The answer's body is never read; cancelling frees the connection at once.
@@ -537,7 +579,12 @@ export class WebhookDispatcher {
       this.finish(job);
       return;
     }
-    const attempt: DeliveryAttempt = { attempted_at: attemptedAt, status_code: statusCode, latency_ms: Math.round(latency * 100) / 100, error };
+    const attempt: DeliveryAttempt = {
+      attempted_at: attemptedAt,
+      status_code: statusCode,
+      latency_ms: Math.round(latency * 100) / 100,
+      error,
+    };
     delivery.attempts.push(attempt);
     const succeeded = statusCode !== null && statusCode >= 200 && statusCode < 300;
 
@@ -587,7 +634,10 @@ export class WebhookDispatcher {
       this.options.onChange(structuredClone(delivery));
     } catch (err) {
       // A throwing callback must not wedge the lane or leave the delivery half-processed.
-      process.emitWarning(`WebhookDispatcher onChange threw: ${err instanceof Error ? err.message : String(err)}`, 'WebhookDispatcherWarning');
+      process.emitWarning(
+        `WebhookDispatcher onChange threw: ${err instanceof Error ? err.message : String(err)}`,
+        'WebhookDispatcherWarning',
+      );
     }
   }
 

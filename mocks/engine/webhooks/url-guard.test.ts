@@ -5,41 +5,103 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../errors.js';
-import { BLOCKED_CODE, checkedSend, classifyAddress, classifyHost, createWebhookUrlGuard, type BlockedRange } from './url-guard.js';
+import {
+  BLOCKED_CODE,
+  checkedSend,
+  classifyAddress,
+  classifyHost,
+  createWebhookUrlGuard,
+  type BlockedRange,
+} from './url-guard.js';
 
 const CORPUS: ReadonlyArray<readonly [string, BlockedRange | null]> = [
   // loopback
-  ['127.0.0.1', 'loopback'], ['127.255.255.255', 'loopback'], ['126.255.255.255', null], ['128.0.0.0', null],
-  ['::1', 'loopback'], ['::2', 'unspecified'], ['[::1]', 'loopback'],
+  ['127.0.0.1', 'loopback'],
+  ['127.255.255.255', 'loopback'],
+  ['126.255.255.255', null],
+  ['128.0.0.0', null],
+  ['::1', 'loopback'],
+  ['::2', 'unspecified'],
+  ['[::1]', 'loopback'],
   // unspecified ("this network")
-  ['0.0.0.0', 'unspecified'], ['0.255.255.255', 'unspecified'], ['1.0.0.0', null], ['::', 'unspecified'],
+  ['0.0.0.0', 'unspecified'],
+  ['0.255.255.255', 'unspecified'],
+  ['1.0.0.0', null],
+  ['::', 'unspecified'],
   // RFC 1918
-  ['10.0.0.0', 'private'], ['10.255.255.255', 'private'], ['9.255.255.255', null], ['11.0.0.0', null],
-  ['172.16.0.0', 'private'], ['172.31.255.255', 'private'], ['172.15.255.255', null], ['172.32.0.0', null],
-  ['192.168.0.0', 'private'], ['192.168.255.255', 'private'], ['192.167.255.255', null], ['192.169.0.0', null],
+  ['10.0.0.0', 'private'],
+  ['10.255.255.255', 'private'],
+  ['9.255.255.255', null],
+  ['11.0.0.0', null],
+  ['172.16.0.0', 'private'],
+  ['172.31.255.255', 'private'],
+  ['172.15.255.255', null],
+  ['172.32.0.0', null],
+  ['192.168.0.0', 'private'],
+  ['192.168.255.255', 'private'],
+  ['192.167.255.255', null],
+  ['192.169.0.0', null],
   // link-local and metadata
-  ['169.254.0.1', 'link-local'], ['169.254.255.255', 'link-local'], ['169.253.255.255', null], ['169.255.0.0', null],
-  ['169.254.169.254', 'metadata'], ['169.254.169.253', 'link-local'], ['169.254.170.2', 'metadata'], ['169.254.170.23', 'metadata'],
-  ['fe80::1', 'link-local'], ['febf:ffff::1', 'link-local'], ['fe7f::1', null], ['fec0::1', 'private'],
+  ['169.254.0.1', 'link-local'],
+  ['169.254.255.255', 'link-local'],
+  ['169.253.255.255', null],
+  ['169.255.0.0', null],
+  ['169.254.169.254', 'metadata'],
+  ['169.254.169.253', 'link-local'],
+  ['169.254.170.2', 'metadata'],
+  ['169.254.170.23', 'metadata'],
+  ['fe80::1', 'link-local'],
+  ['febf:ffff::1', 'link-local'],
+  ['fe7f::1', null],
+  ['fec0::1', 'private'],
   ['fe80::1%eth0', 'link-local'],
-  ['fd00:ec2::254', 'metadata'], ['fd00:ec2::253', 'unique-local'], ['fd00:ec2::23', 'metadata'],
+  ['fd00:ec2::254', 'metadata'],
+  ['fd00:ec2::253', 'unique-local'],
+  ['fd00:ec2::23', 'metadata'],
   // unique-local
-  ['fc00::1', 'unique-local'], ['fdff:ffff:ffff::1', 'unique-local'], ['fbff:ffff::1', null], ['fe00::1', null],
+  ['fc00::1', 'unique-local'],
+  ['fdff:ffff:ffff::1', 'unique-local'],
+  ['fbff:ffff::1', null],
+  ['fe00::1', null],
   // CGNAT (Alibaba's metadata inside it)
-  ['100.64.0.0', 'cgnat'], ['100.127.255.255', 'cgnat'], ['100.63.255.255', null], ['100.128.0.0', null], ['100.100.100.200', 'metadata'],
+  ['100.64.0.0', 'cgnat'],
+  ['100.127.255.255', 'cgnat'],
+  ['100.63.255.255', null],
+  ['100.128.0.0', null],
+  ['100.100.100.200', 'metadata'],
   // reserved and multicast
-  ['224.0.0.1', 'reserved'], ['239.255.255.255', 'reserved'], ['223.255.255.255', null], ['255.255.255.255', 'reserved'], ['240.0.0.1', 'reserved'],
-  ['192.0.0.8', 'reserved'], ['192.0.1.0', null], ['198.18.0.1', 'reserved'], ['198.20.0.0', null], ['ff02::1', 'reserved'],
+  ['224.0.0.1', 'reserved'],
+  ['239.255.255.255', 'reserved'],
+  ['223.255.255.255', null],
+  ['255.255.255.255', 'reserved'],
+  ['240.0.0.1', 'reserved'],
+  ['192.0.0.8', 'reserved'],
+  ['192.0.1.0', null],
+  ['198.18.0.1', 'reserved'],
+  ['198.20.0.0', null],
+  ['ff02::1', 'reserved'],
   // IPv4 inside IPv6: mapped, compatible, NAT64, 6to4, Teredo
-  ['::ffff:127.0.0.1', 'loopback'], ['::ffff:7f00:1', 'loopback'], ['0:0:0:0:0:ffff:a9fe:a9fe', 'metadata'], ['::ffff:8.8.8.8', null],
-  ['::ffff:10.0.0.1', 'private'], ['::127.0.0.1', 'loopback'], ['::a00:1', 'private'],
-  ['64:ff9b::192.168.1.1', 'private'], ['64:ff9b::8.8.8.8', null],
-  ['2002:c0a8:0101::1', 'private'], ['2002:0808:0808::1', null],
-  ['2001:0:4136:e378:8000:63bf:80ff:fffe', 'loopback'], ['2001:0:4136:e378:8000:63bf:f7f7:f7f7', null],
+  ['::ffff:127.0.0.1', 'loopback'],
+  ['::ffff:7f00:1', 'loopback'],
+  ['0:0:0:0:0:ffff:a9fe:a9fe', 'metadata'],
+  ['::ffff:8.8.8.8', null],
+  ['::ffff:10.0.0.1', 'private'],
+  ['::127.0.0.1', 'loopback'],
+  ['::a00:1', 'private'],
+  ['64:ff9b::192.168.1.1', 'private'],
+  ['64:ff9b::8.8.8.8', null],
+  ['2002:c0a8:0101::1', 'private'],
+  ['2002:0808:0808::1', null],
+  ['2001:0:4136:e378:8000:63bf:80ff:fffe', 'loopback'],
+  ['2001:0:4136:e378:8000:63bf:f7f7:f7f7', null],
   // public
-  ['8.8.8.8', null], ['93.184.215.14', null], ['2606:4700:4700::1111', null], ['2a00:1450:4001:80b::200e', null],
+  ['8.8.8.8', null],
+  ['93.184.215.14', null],
+  ['2606:4700:4700::1111', null],
+  ['2a00:1450:4001:80b::200e', null],
   // not an address
-  ['example.com', null], ['', null],
+  ['example.com', null],
+  ['', null],
 ];
 
 describe('classifyAddress', () => {
@@ -51,24 +113,51 @@ describe('classifyAddress', () => {
 describe('classifyHost', () => {
   it.each([
     // the forms a URL or inet_aton reads as IPv4
-    ['2130706433', 'loopback'], ['0x7f000001', 'loopback'], ['0x7f.1', 'loopback'], ['0177.0.0.1', 'loopback'], ['017700000001', 'loopback'],
-    ['127.1', 'loopback'], ['0', 'unspecified'], ['0x0a.0.0.1', 'private'], ['2852039166', 'metadata'], ['0xa9.0xfe.0xa9.0xfe', 'metadata'],
-    ['134744072', null], ['0x08080808', null],
+    ['2130706433', 'loopback'],
+    ['0x7f000001', 'loopback'],
+    ['0x7f.1', 'loopback'],
+    ['0177.0.0.1', 'loopback'],
+    ['017700000001', 'loopback'],
+    ['127.1', 'loopback'],
+    ['0', 'unspecified'],
+    ['0x0a.0.0.1', 'private'],
+    ['2852039166', 'metadata'],
+    ['0xa9.0xfe.0xa9.0xfe', 'metadata'],
+    ['134744072', null],
+    ['0x08080808', null],
     // trailing dots and case
-    ['127.0.0.1.', 'loopback'], ['LOCALHOST', 'loopback'], ['localhost.', 'loopback'], ['localhost..', 'loopback'], ['api.localhost', 'loopback'],
-    ['metadata.google.internal', 'metadata'], ['METADATA.google.internal.', 'metadata'], ['metadata.goog', 'metadata'], ['metadata', 'metadata'],
-    ['instance-data', 'metadata'], ['instance-data.ec2.internal', 'metadata'],
+    ['127.0.0.1.', 'loopback'],
+    ['LOCALHOST', 'loopback'],
+    ['localhost.', 'loopback'],
+    ['localhost..', 'loopback'],
+    ['api.localhost', 'loopback'],
+    ['metadata.google.internal', 'metadata'],
+    ['METADATA.google.internal.', 'metadata'],
+    ['metadata.goog', 'metadata'],
+    ['metadata', 'metadata'],
+    ['instance-data', 'metadata'],
+    ['instance-data.ec2.internal', 'metadata'],
     // brackets
-    ['[::1]', 'loopback'], ['[::ffff:7f00:1]', 'loopback'], ['[fd00:ec2::254]', 'metadata'],
+    ['[::1]', 'loopback'],
+    ['[::ffff:7f00:1]', 'loopback'],
+    ['[fd00:ec2::254]', 'metadata'],
     // names only DNS can tell about, and public addresses
-    ['example.com', null], ['localhost.example.com', null], ['notmetadata.google.internal.example', null], ['8.8.8.8', null], ['[2606:4700:4700::1111]', null],
+    ['example.com', null],
+    ['localhost.example.com', null],
+    ['notmetadata.google.internal.example', null],
+    ['8.8.8.8', null],
+    ['[2606:4700:4700::1111]', null],
   ] as const)('%s → %s', (host, kind) => {
     expect(classifyHost(host)).toBe(kind);
   });
 });
 
 describe('the registration check', () => {
-  const dns: Record<string, string[]> = { 'receiver.test': ['127.0.0.1'], 'split.test': ['8.8.8.8', '10.0.0.7'], 'public.test': ['8.8.8.8'] };
+  const dns: Record<string, string[]> = {
+    'receiver.test': ['127.0.0.1'],
+    'split.test': ['8.8.8.8', '10.0.0.7'],
+    'public.test': ['8.8.8.8'],
+  };
   const guard = createWebhookUrlGuard({ blocking: true, resolve: async (host) => dns[host] ?? [] });
   const refused = async (url: string) => {
     try {
@@ -83,7 +172,18 @@ describe('the registration check', () => {
   };
 
   it('refuses literal forms at once, without DNS', async () => {
-    for (const url of ['http://169.254.169.254/latest/meta-data', 'http://2130706433:4000/', 'http://0x7f.1/', 'http://user:pw@127.0.0.1/', 'http://[::ffff:127.0.0.1]/', 'https://metadata.google.internal./', 'http://localhost./', 'http://0.0.0.0:80/', 'http://100.64.1.1/', 'http://[fc00::5]/']) {
+    for (const url of [
+      'http://169.254.169.254/latest/meta-data',
+      'http://2130706433:4000/',
+      'http://0x7f.1/',
+      'http://user:pw@127.0.0.1/',
+      'http://[::ffff:127.0.0.1]/',
+      'https://metadata.google.internal./',
+      'http://localhost./',
+      'http://0.0.0.0:80/',
+      'http://100.64.1.1/',
+      'http://[fc00::5]/',
+    ]) {
       expect(() => guard.check(url), url).toThrow(ApiError);
     }
     expect(await refused('http://192.168.1.10/')).toMatch(/192\.168\.1\.10 is a private/);
@@ -127,13 +227,21 @@ describe('checkedSend', () => {
   afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
 
   // 127.0.0.1 stands for a public address here; 127.0.0.2 for a blocked one.
-  const classify = (address: string) => (address === '127.0.0.1' ? null : 'private' as const);
-  const names: Record<string, string[]> = { 'receiver.test': ['127.0.0.1'], 'inside.test': ['127.0.0.2'], 'both.test': ['127.0.0.1', '127.0.0.2'] };
+  const classify = (address: string) => (address === '127.0.0.1' ? null : ('private' as const));
+  const names: Record<string, string[]> = {
+    'receiver.test': ['127.0.0.1'],
+    'inside.test': ['127.0.0.2'],
+    'both.test': ['127.0.0.1', '127.0.0.2'],
+  };
   const send = checkedSend(classify, async (host) => names[host] ?? []);
 
   it('dials the address its own resolver checked, and sends the body', async () => {
     hits.length = 0;
-    const response = await send(`http://receiver.test:${port}/hooks?x=1`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    const response = await send(`http://receiver.test:${port}/hooks?x=1`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     expect(response.status).toBe(204);
     expect(hits).toEqual([`POST /hooks?x=1 receiver.test:${port} `]);
   });
@@ -141,10 +249,16 @@ describe('checkedSend', () => {
   it('refuses a name that resolves to a blocked address, or to a mix, without dialling', async () => {
     hits.length = 0;
     for (const host of ['inside.test', 'both.test']) {
-      await expect(send(`http://${host}:${port}/`, { method: 'POST', body: '{}' })).rejects.toMatchObject({ code: BLOCKED_CODE });
+      await expect(send(`http://${host}:${port}/`, { method: 'POST', body: '{}' })).rejects.toMatchObject({
+        code: BLOCKED_CODE,
+      });
     }
-    await expect(send(`http://127.0.0.2:${port}/`, { method: 'POST', body: '{}' })).rejects.toMatchObject({ code: BLOCKED_CODE });
-    await expect(send(`http://localhost:${port}/`, { method: 'POST', body: '{}' })).rejects.toMatchObject({ code: BLOCKED_CODE });
+    await expect(send(`http://127.0.0.2:${port}/`, { method: 'POST', body: '{}' })).rejects.toMatchObject({
+      code: BLOCKED_CODE,
+    });
+    await expect(send(`http://localhost:${port}/`, { method: 'POST', body: '{}' })).rejects.toMatchObject({
+      code: BLOCKED_CODE,
+    });
     expect(hits).toEqual([]);
   });
 
@@ -155,7 +269,7 @@ describe('checkedSend', () => {
     expect(hits).toEqual([`POST /redirect receiver.test:${port} `]);
   });
 
-  it('reports failures as codes, never the target\'s text', async () => {
+  it("reports failures as codes, never the target's text", async () => {
     const answer = await send(`http://receiver.test:${port}/broken`, { method: 'POST', body: '{}' });
     expect(answer.status).toBe(500);
     expect(await answer.text()).toBe('');
@@ -165,8 +279,12 @@ describe('checkedSend', () => {
         s.close(() => resolve(p));
       });
     });
-    await expect(send(`http://receiver.test:${closed}/`, { method: 'POST', body: '{}' })).rejects.toEqual(expect.objectContaining({ code: 'ECONNREFUSED', message: 'ECONNREFUSED' }));
-    await expect(send(`http://nowhere.test:${port}/`, { method: 'POST', body: '{}' })).rejects.toMatchObject({ code: 'ENOTFOUND' });
+    await expect(send(`http://receiver.test:${closed}/`, { method: 'POST', body: '{}' })).rejects.toEqual(
+      expect.objectContaining({ code: 'ECONNREFUSED', message: 'ECONNREFUSED' }),
+    );
+    await expect(send(`http://nowhere.test:${port}/`, { method: 'POST', body: '{}' })).rejects.toMatchObject({
+      code: 'ENOTFOUND',
+    });
   });
 
   it('sends userinfo as basic authentication', async () => {

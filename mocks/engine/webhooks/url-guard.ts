@@ -17,7 +17,8 @@ import https from 'node:https';
 import { errors } from '../errors.js';
 
 /** The kinds of address a shared mock never delivers to. */
-export type BlockedRange = 'loopback' | 'private' | 'link-local' | 'unique-local' | 'unspecified' | 'cgnat' | 'metadata' | 'reserved';
+export type BlockedRange =
+  'loopback' | 'private' | 'link-local' | 'unique-local' | 'unspecified' | 'cgnat' | 'metadata' | 'reserved';
 
 /** How a webhook request is sent (fetch's shape; the dispatcher and Debitura's test delivery use it). */
 export type Send = (url: string, init: RequestInit) => Promise<Response>;
@@ -92,7 +93,8 @@ function ipv6Bytes(address: string): number[] {
   const [head, tail] = text.split('::') as [string, string | undefined];
   const before = head ? head.split(':') : [];
   const after = tail ? tail.split(':') : [];
-  const groups = tail === undefined ? before : [...before, ...Array<string>(8 - before.length - after.length).fill('0'), ...after];
+  const groups =
+    tail === undefined ? before : [...before, ...Array<string>(8 - before.length - after.length).fill('0'), ...after];
   return groups.flatMap((group) => {
     const value = parseInt(group, 16);
     return [value >> 8, value & 255];
@@ -147,7 +149,11 @@ export function classifyAddress(address: string): BlockedRange | null {
  * @example classifyHost('METADATA.google.internal.') // 'metadata'
  */
 export function classifyHost(host: string): BlockedRange | null {
-  const name = host.trim().toLowerCase().replace(/^\[|\]$/g, '').replace(/\.+$/, '');
+  const name = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.+$/, '');
   if (isIP(name.replace(/%.*$/, ''))) return classifyAddress(name);
   if (name === 'localhost' || name.endsWith('.localhost')) return 'loopback';
   if (METADATA_NAMES.has(name)) return 'metadata';
@@ -188,7 +194,10 @@ const KIND_WORDS: Record<BlockedRange, string> = {
 };
 
 const refusal = (what: string) =>
-  errors.parameterInvalid('url', `${what}. This mock is shared (or runs with --block-private-webhooks), so webhooks go only to public addresses; its operator can lift this with --allow-private-webhooks.`);
+  errors.parameterInvalid(
+    'url',
+    `${what}. This mock is shared (or runs with --block-private-webhooks), so webhooks go only to public addresses; its operator can lift this with --allow-private-webhooks.`,
+  );
 
 /** An error carrying only a code (the dispatcher records `code`; Debitura's test maps it to a category). */
 function coded(code: string): Error & { code: string } {
@@ -212,14 +221,19 @@ function checkedLookup(resolve: Resolve, classify: (address: string) => BlockedR
       if (addresses.length === 0) throw coded('ENOTFOUND');
       // Any blocked address refuses the name: a name that also points inside is not a public receiver.
       if (addresses.some((address) => classify(address) !== null)) throw coded(BLOCKED_CODE);
-      const entries = addresses.map((address) => ({ address, family: isIPv6(address) ? 6 : 4 })).filter((entry) => options.family !== 4 && options.family !== 6 ? true : entry.family === options.family);
+      const entries = addresses
+        .map((address) => ({ address, family: isIPv6(address) ? 6 : 4 }))
+        .filter((entry) => (options.family !== 4 && options.family !== 6 ? true : entry.family === options.family));
       if (entries.length === 0) throw coded('ENOTFOUND');
       return entries;
     };
     resolve(hostname)
       .then(answer)
       .then(
-        (entries) => (options.all ? (callback as unknown as (error: null, all: typeof entries) => void)(null, entries) : callback(null, entries[0]!.address, entries[0]!.family)),
+        (entries) =>
+          options.all
+            ? (callback as unknown as (error: null, all: typeof entries) => void)(null, entries)
+            : callback(null, entries[0]!.address, entries[0]!.family),
         (error: unknown) => callback(sanitized(error) as NodeJS.ErrnoException, '', 0),
       );
   };
@@ -241,7 +255,10 @@ export function checkedSend(classify: (address: string) => BlockedRange | null, 
       const host = target.hostname.replace(/^\[|\]$/g, '');
       if (isIP(host) ? classify(host) !== null : classifyHost(host) !== null) return fail(coded(BLOCKED_CODE));
       const body = typeof init.body === 'string' ? init.body : '';
-      const headers: Record<string, string> = { ...(init.headers as Record<string, string> | undefined), 'Content-Length': String(Buffer.byteLength(body)) };
+      const headers: Record<string, string> = {
+        ...(init.headers as Record<string, string> | undefined),
+        'Content-Length': String(Buffer.byteLength(body)),
+      };
       const transport = target.protocol === 'https:' ? https : http;
       const request = transport.request(
         {
@@ -251,7 +268,9 @@ export function checkedSend(classify: (address: string) => BlockedRange | null, 
           path: `${target.pathname}${target.search}`,
           method: init.method ?? 'POST',
           headers,
-          auth: target.username ? `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}` : undefined,
+          auth: target.username
+            ? `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`
+            : undefined,
           agent: false,
           lookup,
           signal: init.signal ?? undefined,
@@ -299,7 +318,8 @@ export function createWebhookUrlGuard(options: WebhookUrlGuardOptions): WebhookU
   const resolve = options.resolve ?? systemResolve;
   // Not blocking: fetch, its failures reduced to codes as well (an operator's --allow-private-webhooks
   // on a shared mock must not turn the attempt log into a reader of the target's error text).
-  const fetchSend: Send = (url, init) => fetch(url, init).catch((error: unknown) => Promise.reject(init.signal?.aborted ? error : sanitized(error)));
+  const fetchSend: Send = (url, init) =>
+    fetch(url, init).catch((error: unknown) => Promise.reject(init.signal?.aborted ? error : sanitized(error)));
   if (!options.blocking) return { blocking: false, check: () => undefined, send: fetchSend };
   return {
     blocking: true,
@@ -315,7 +335,9 @@ export function createWebhookUrlGuard(options: WebhookUrlGuardOptions): WebhookU
       if (known !== null) throw refusal(`its host ${host} is ${KIND_WORDS[known]}`);
       if (isIP(host.replace(/^\[|\]$/g, ''))) return undefined;
       let timer: ReturnType<typeof setTimeout> | undefined;
-      const slow = new Promise<readonly string[]>((settle) => (timer = setTimeout(() => settle([]), REGISTRATION_DNS_TIMEOUT_MS)));
+      const slow = new Promise<readonly string[]>(
+        (settle) => (timer = setTimeout(() => settle([]), REGISTRATION_DNS_TIMEOUT_MS)),
+      );
       return Promise.race([resolve(host).catch(() => [] as readonly string[]), slow]).then((addresses) => {
         clearTimeout(timer);
         // Name the kind, not the address: the answer must not read out the mock's private DNS.
@@ -340,6 +362,8 @@ export async function checkStartupWebhookUrl(url: string, options: WebhookUrlGua
   try {
     await createWebhookUrlGuard(options).check(url);
   } catch (error) {
-    throw new Error(`--webhook-url ${url}: ${(error as Error).message.replace(/^Invalid url: /, '')}`, { cause: error });
+    throw new Error(`--webhook-url ${url}: ${(error as Error).message.replace(/^Invalid url: /, '')}`, {
+      cause: error,
+    });
   }
 }

@@ -18,7 +18,8 @@ import { contract, QUICKSTART_CASE, startMock, TEST_NOW, type TestMock } from '.
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const shots = path.join(root, 'reports', 'console');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+const CHROMIUM =
+  process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 
 /** Headless Debian Chromium in a new, empty profile, with the flags this closed network needs. */
 async function launchChromium() {
@@ -28,11 +29,22 @@ async function launchChromium() {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1280, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   return { profile, context };
 }
-if (!CHROMIUM) console.warn('console-browser.test.ts: skipped — no Chromium at /usr/bin/chromium (apt-get install chromium, or set CHROMIUM_PATH).');
+if (!CHROMIUM)
+  console.warn(
+    'console-browser.test.ts: skipped — no Chromium at /usr/bin/chromium (apt-get install chromium, or set CHROMIUM_PATH).',
+  );
 
 const KEY = 'sk_test_console_e2e';
 const DAY = 86_400;
@@ -49,7 +61,8 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
   const shot = (name: string) => page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
   // The page's localStorage, by expression (this file is type-checked without the DOM's types).
   const storedKey = () => page.evaluate<string | null>(`localStorage.getItem('casapay.console.api_key')`);
-  const storeKey = (key: string) => page.evaluate(`localStorage.setItem('casapay.console.api_key', ${JSON.stringify(key)})`);
+  const storeKey = (key: string) =>
+    page.evaluate(`localStorage.setItem('casapay.console.api_key', ${JSON.stringify(key)})`);
   // A full load every time: going to the same hash again would not even fire hashchange.
   const open = async (hash: string) => {
     await page.goto('about:blank');
@@ -58,7 +71,11 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
 
   beforeAll(async () => {
     // The console's scripts as this checkout's build makes them (the sources may be newer than dist/).
-    execFileSync(process.execPath, [createRequire(import.meta.url).resolve('typescript/bin/tsc'), '-p', 'mocks/operator/console/app/tsconfig.json'], { cwd: root, stdio: 'inherit' });
+    execFileSync(
+      process.execPath,
+      [createRequire(import.meta.url).resolve('typescript/bin/tsc'), '-p', 'mocks/operator/console/app/tsconfig.json'],
+      { cwd: root, stdio: 'inherit' },
+    );
     mkdirSync(shots, { recursive: true });
     mock = await startMock();
     receiver = http.createServer((req, res) => {
@@ -94,7 +111,7 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
     await shot('home');
   });
 
-  it('lists a case created through the API, with the API\'s filters', async () => {
+  it("lists a case created through the API, with the API's filters", async () => {
     const c = (await mock.call('POST', '/v1/collection_cases', { key: KEY, body: QUICKSTART_CASE })).body;
     await open('#/cases');
     await page.locator(`tr[data-id="${c.id}"]`).waitFor();
@@ -110,7 +127,11 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
 
   it('pages with cursors', async () => {
     const k = 'sk_test_console_paging';
-    for (let i = 0; i < 12; i++) await mock.call('POST', '/v1/collection_cases', { key: k, body: { ...QUICKSTART_CASE, creditor_reference: `P-${i}` } });
+    for (let i = 0; i < 12; i++)
+      await mock.call('POST', '/v1/collection_cases', {
+        key: k,
+        body: { ...QUICKSTART_CASE, creditor_reference: `P-${i}` },
+      });
     const all = (await mock.call('GET', '/v1/collection_cases?limit=100', { key: k })).body.data.map((c: any) => c.id);
     await storeKey(k);
     await open('#/cases');
@@ -118,18 +139,31 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
     expect(await page.locator('table[data-list=cases] tbody tr').count()).toBe(10);
     await page.click('button[data-next]');
     await page.locator(`tr[data-id="${all[10]}"]`).waitFor();
-    expect(await page.locator('table[data-list=cases] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')))).toEqual(all.slice(10));
+    expect(
+      await page
+        .locator('table[data-list=cases] tbody tr')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id'))),
+    ).toEqual(all.slice(10));
     await storeKey(KEY);
   });
 
   it('opens a case, records a payment and shows the new remainder and timeline; an illegal move shows the 422', async () => {
-    const c = (await mock.call('POST', '/v1/collection_cases', { key: KEY, body: { ...QUICKSTART_CASE, creditor_reference: 'PAY-1' } })).body;
+    const c = (
+      await mock.call('POST', '/v1/collection_cases', {
+        key: KEY,
+        body: { ...QUICKSTART_CASE, creditor_reference: 'PAY-1' },
+      })
+    ).body;
     await open('#/cases');
     await page.click(`tr[data-id="${c.id}"]`);
     await page.waitForURL(new RegExp(`#/cases/${c.id}$`));
     expect(await page.textContent('#case-remainder')).toBe('3,600.00 EUR');
     // The allowed moves are the lifecycle's, read from the mock.
-    expect(await page.locator('#move-form select[name=status] option').allTextContents()).toEqual(['paused', 'needs_details', 'closed']);
+    expect(await page.locator('#move-form select[name=status] option').allTextContents()).toEqual([
+      'paused',
+      'needs_details',
+      'closed',
+    ]);
     const entries = await page.locator('#case-timeline li').count();
 
     await page.fill('#payment-form input[name=amount]', '120000');
@@ -144,7 +178,9 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
     await page.click('#move-form button[type=submit]');
     const alert = page.locator('#case-feedback [role=alert]');
     await alert.waitFor();
-    expect(await alert.textContent()).toBe('422 state_invalid: close_code paid needs payments covering the amount; 240000 is still outstanding.');
+    expect(await alert.textContent()).toBe(
+      '422 state_invalid: close_code paid needs payments covering the amount; 240000 is still outstanding.',
+    );
     expect((await mock.call('GET', `/v1/collection_cases/${c.id}`, { key: KEY })).body.status).toBe('active');
     await page.fill('#move-form input[name=comment]', 'console test');
     await page.selectOption('#move-form select[name=status]', 'paused');
@@ -156,7 +192,12 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
   });
 
   it('downloads a case file with the key', async () => {
-    const c = (await mock.call('POST', '/v1/collection_cases', { key: KEY, body: { ...QUICKSTART_CASE, creditor_reference: 'FILE-1' } })).body;
+    const c = (
+      await mock.call('POST', '/v1/collection_cases', {
+        key: KEY,
+        body: { ...QUICKSTART_CASE, creditor_reference: 'FILE-1' },
+      })
+    ).body;
     const bytes = '%PDF-1.7 the invoice, byte for byte';
     const form = new FormData();
     form.set('file', new Blob([bytes]), 'invoice.pdf');
@@ -170,10 +211,38 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
     expect(readFileSync(saved, 'utf8')).toBe(bytes);
   });
 
-  it('approves and pays a claim; a refused decision shows the API\'s message', async () => {
-    const policy = (await mock.call('POST', '/v1/guarantee_policies', { key: KEY, body: { name: 'Console policy', coverage_percentage: 100, max_coverage_months: 12 } })).body;
-    const g = (await mock.call('POST', '/v1/guarantees', { key: KEY, body: { policy: policy.id, tenant: 'Console tenant', coverage_amount: 100000, currency: 'eur', start_date: TEST_NOW - 90 * DAY, end_date: TEST_NOW + 300 * DAY } })).body;
-    const claim = (await mock.call('POST', '/v1/claims', { key: KEY, body: { guarantee: g.id, amount: 50000, currency: 'eur', reason: 'missed_payment', evidence: { due_date: TEST_NOW - 10 * DAY, description: 'October rent' } } })).body;
+  it("approves and pays a claim; a refused decision shows the API's message", async () => {
+    const policy = (
+      await mock.call('POST', '/v1/guarantee_policies', {
+        key: KEY,
+        body: { name: 'Console policy', coverage_percentage: 100, max_coverage_months: 12 },
+      })
+    ).body;
+    const g = (
+      await mock.call('POST', '/v1/guarantees', {
+        key: KEY,
+        body: {
+          policy: policy.id,
+          tenant: 'Console tenant',
+          coverage_amount: 100000,
+          currency: 'eur',
+          start_date: TEST_NOW - 90 * DAY,
+          end_date: TEST_NOW + 300 * DAY,
+        },
+      })
+    ).body;
+    const claim = (
+      await mock.call('POST', '/v1/claims', {
+        key: KEY,
+        body: {
+          guarantee: g.id,
+          amount: 50000,
+          currency: 'eur',
+          reason: 'missed_payment',
+          evidence: { due_date: TEST_NOW - 10 * DAY, description: 'October rent' },
+        },
+      })
+    ).body;
     await open('#/claims');
     await page.click(`tr[data-id="${claim.id}"]`);
     await page.locator('h2 .pill[data-status=under_review]').waitFor();
@@ -188,7 +257,11 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
     expect((await mock.call('GET', `/v1/claims/${claim.id}`, { key: KEY })).body.status).toBe('paid');
     await shot('claim');
     // The other lists, each showing what the API lists.
-    for (const [route, id] of [['claims', claim.id], ['guarantees', g.id], ['policies', policy.id]] as const) {
+    for (const [route, id] of [
+      ['claims', claim.id],
+      ['guarantees', g.id],
+      ['policies', policy.id],
+    ] as const) {
       await open(`#/${route}`);
       await page.locator(`tr[data-id="${id}"]`).waitFor();
       await shot(route);
@@ -207,9 +280,16 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
     await page.locator('table[data-list=webhook-endpoints] tbody tr').first().waitFor();
     await shot('webhook-endpoints');
     answer = 500; // break the receiver
-    const c = (await mock.call('POST', '/v1/collection_cases', { key: KEY, body: { ...QUICKSTART_CASE, creditor_reference: 'HOOK-1' } })).body;
+    const c = (
+      await mock.call('POST', '/v1/collection_cases', {
+        key: KEY,
+        body: { ...QUICKSTART_CASE, creditor_reference: 'HOOK-1' },
+      })
+    ).body;
     await mock.sandbox.dispatcher.idle();
-    const event = (await mock.call('GET', '/v1/events?type=collection_case.created&limit=100', { key: KEY })).body.data.find((e: any) => e.data.object.id === c.id);
+    const event = (
+      await mock.call('GET', '/v1/events?type=collection_case.created&limit=100', { key: KEY })
+    ).body.data.find((e: any) => e.data.object.id === c.id);
 
     await open('#/events?delivery_success=false');
     await page.click(`tr[data-id="${event.id}"]`);
@@ -238,8 +318,18 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
   });
 
   it('advances a test clock and the scheduled demand letter appears on the case', async () => {
-    const clock = (await mock.call('POST', '/v1/test_helpers/test_clocks', { key: KEY, body: { frozen_time: TEST_NOW, name: 'Console clock' } })).body;
-    const c = (await mock.call('POST', '/v1/collection_cases', { key: KEY, body: { ...QUICKSTART_CASE, creditor_reference: 'CLOCK-1', test_clock: clock.id } })).body;
+    const clock = (
+      await mock.call('POST', '/v1/test_helpers/test_clocks', {
+        key: KEY,
+        body: { frozen_time: TEST_NOW, name: 'Console clock' },
+      })
+    ).body;
+    const c = (
+      await mock.call('POST', '/v1/collection_cases', {
+        key: KEY,
+        body: { ...QUICKSTART_CASE, creditor_reference: 'CLOCK-1', test_clock: clock.id },
+      })
+    ).body;
     await open('#/clock');
     const section = page.locator('section.test-clock', { has: page.locator(`form[data-clock="${clock.id}"]`) });
     await section.locator(`li[data-task="demand letter for ${c.id}"]`).waitFor();
@@ -292,7 +382,11 @@ describe.skipIf(!CHROMIUM)('the console of a shared mock (0.0.0.0, reached over 
     const page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(15_000);
     const base = `http://127.0.0.1:${(mock.app.server.address() as AddressInfo).port}`;
-    await mock.call('POST', '/v1/collection_cases', { key: 'sk_test_other_team', body: QUICKSTART_CASE, unchecked: true });
+    await mock.call('POST', '/v1/collection_cases', {
+      key: 'sk_test_other_team',
+      body: QUICKSTART_CASE,
+      unchecked: true,
+    });
     await page.goto(`${base}/`);
     await page.locator('input[name=token]').waitFor();
     await page.screenshot({ path: path.join(shots, 'sign-in.png') });
@@ -309,7 +403,10 @@ describe.skipIf(!CHROMIUM)('the console of a shared mock (0.0.0.0, reached over 
     await page.waitForURL(/#\/cases$/);
     await page.getByText('Nothing here yet for this account and filter.').waitFor();
     // The page's own requests carry the cookie; the admin data of another account still needs its key.
-    const status = (account: string) => page.evaluate<number>(`fetch('/__admin/state?account=${account}', { headers: { authorization: 'Bearer sk_test_my_team' } }).then((r) => r.status)`);
+    const status = (account: string) =>
+      page.evaluate<number>(
+        `fetch('/__admin/state?account=${account}', { headers: { authorization: 'Bearer sk_test_my_team' } }).then((r) => r.status)`,
+      );
     expect(await status('sk_test_my_team')).toBe(200);
     expect(await status('sk_test_other_team')).toBe(401);
     await page.goto(`${base}/#/clock`);

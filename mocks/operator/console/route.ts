@@ -40,12 +40,17 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps) {
   app.get(`${ASSETS_ROUTE}/:file`, async (request, reply) => {
     const { file } = request.params as { file: string };
     reply.header('Request-Id', request.id).header('Cache-Control', 'no-store');
-    if (!hasAdminToken(request, access)) return reply.code(401).type('text/plain; charset=utf-8').send('Sign in at / with the admin token first.');
-    if (!ASSET_NAME.test(file)) return reply.code(404).type('text/plain; charset=utf-8').send(`No console asset ${file}.`);
+    if (!hasAdminToken(request, access))
+      return reply.code(401).type('text/plain; charset=utf-8').send('Sign in at / with the admin token first.');
+    if (!ASSET_NAME.test(file))
+      return reply.code(404).type('text/plain; charset=utf-8').send(`No console asset ${file}.`);
     const at = path.join(dir, file);
     if (!existsSync(at)) {
       // Only a checkout that never ran the build gets here.
-      return reply.code(404).type('text/plain; charset=utf-8').send(`The console's ${file} is not built: run npm run build.`);
+      return reply
+        .code(404)
+        .type('text/plain; charset=utf-8')
+        .send(`The console's ${file} is not built: run npm run build.`);
     }
     return reply.type('text/javascript; charset=utf-8').send(readFileSync(at));
   });
@@ -53,12 +58,23 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps) {
   // A form post (application/x-www-form-urlencoded arrives as a Buffer from the catch-all parser) or JSON {token}.
   app.post(SIGN_IN_ROUTE, async (request, reply) => {
     const body = request.body;
-    const token = Buffer.isBuffer(body) ? new URLSearchParams(body.toString('utf8')).get('token') : body && typeof body === 'object' ? (body as { token?: unknown }).token : undefined;
+    const token = Buffer.isBuffer(body)
+      ? new URLSearchParams(body.toString('utf8')).get('token')
+      : body && typeof body === 'object'
+        ? (body as { token?: unknown }).token
+        : undefined;
     reply.header('Request-Id', request.id).header('Cache-Control', 'no-store');
     const candidate = typeof token === 'string' ? token : '';
     const fake = { headers: { 'x-admin-token': candidate } } as unknown as FastifyRequest;
     if (!access.shared || !candidate || !hasAdminToken(fake, access)) {
-      return reply.code(access.shared ? 401 : 404).type('text/html; charset=utf-8').send(access.shared ? signInPage(request, true) : 'Nothing to sign in to: this mock listens on loopback and its console is open.');
+      return reply
+        .code(access.shared ? 401 : 404)
+        .type('text/html; charset=utf-8')
+        .send(
+          access.shared
+            ? signInPage(request, true)
+            : 'Nothing to sign in to: this mock listens on loopback and its console is open.',
+        );
     }
     reply.header('Set-Cookie', `${ADMIN_COOKIE}=${encodeURIComponent(candidate)}; Path=/; HttpOnly; SameSite=Strict`);
     return reply.code(303).header('Location', '/').send();
@@ -66,11 +82,13 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps) {
 
   let facts: FrontDoorInfo | undefined;
   // The sign-in form is posted from the page GET / rendered, so the facts are known by then.
-  const signInPage = (_request: FastifyRequest, failed: boolean) => (facts ? renderSignIn(facts, failed) : 'That is not the admin token.');
+  const signInPage = (_request: FastifyRequest, failed: boolean) =>
+    facts ? renderSignIn(facts, failed) : 'That is not the admin token.';
 
   return (request: FastifyRequest, reply: FastifyReply, info: FrontDoorInfo): FastifyReply => {
     facts = info;
-    if (!hasAdminToken(request, access)) return reply.code(401).type('text/html; charset=utf-8').send(renderSignIn(info, false));
+    if (!hasAdminToken(request, access))
+      return reply.code(401).type('text/html; charset=utf-8').send(renderSignIn(info, false));
     return reply.type('text/html; charset=utf-8').send(renderConsole(info));
   };
 }

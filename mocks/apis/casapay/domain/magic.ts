@@ -33,14 +33,36 @@ export function magicPlan(debtorName: string, amount: number): MagicStep[] {
     return [
       { after: 3 * DAY, describe: 'debtor pays half', payment: half },
       { after: 10 * DAY, describe: 'debtor pays a quarter', payment: quarter },
-      { after: 30 * DAY, describe: 'collection ends partially paid', move: { status: 'closed', close_code: 'partially_paid' } },
+      {
+        after: 30 * DAY,
+        describe: 'collection ends partially paid',
+        move: { status: 'closed', close_code: 'partially_paid' },
+      },
     ];
   }
-  if (MAGIC.untraceable.test(debtorName)) return [{ after: 14 * DAY, describe: 'debtor cannot be traced', move: { status: 'closed', close_code: 'debtor_untraceable' } }];
-  if (MAGIC.insolvent.test(debtorName)) return [{ after: 7 * DAY, describe: 'debtor is insolvent', move: { status: 'closed', close_code: 'debtor_insolvent_bankrupt' } }];
+  if (MAGIC.untraceable.test(debtorName))
+    return [
+      {
+        after: 14 * DAY,
+        describe: 'debtor cannot be traced',
+        move: { status: 'closed', close_code: 'debtor_untraceable' },
+      },
+    ];
+  if (MAGIC.insolvent.test(debtorName))
+    return [
+      {
+        after: 7 * DAY,
+        describe: 'debtor is insolvent',
+        move: { status: 'closed', close_code: 'debtor_insolvent_bankrupt' },
+      },
+    ];
   if (MAGIC.needsDetails.test(debtorName)) {
     return [
-      { after: 2 * DAY, describe: 'partner asks for details', move: { status: 'needs_details', comment: 'Please upload the signed lease.' } },
+      {
+        after: 2 * DAY,
+        describe: 'partner asks for details',
+        move: { status: 'needs_details', comment: 'Please upload the signed lease.' },
+      },
     ];
   }
   return [];

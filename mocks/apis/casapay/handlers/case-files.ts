@@ -41,7 +41,11 @@ export const uploadCaseFile: Handler = (ctx) => {
   let kept = 0;
   for (const bytes of ctx.account.fileContents.values()) kept += bytes.length;
   if (kept + ctx.file.buffer.length > MAX_ACCOUNT_FILE_BYTES) {
-    throw errors.limitReached('MB of case files', MAX_ACCOUNT_FILE_BYTES / (1024 * 1024), `It keeps ${(kept / (1024 * 1024)).toFixed(1)} MB; this file would take it over. Files are kept in memory: reset the account (POST /__admin/reset) to start afresh.`);
+    throw errors.limitReached(
+      'MB of case files',
+      MAX_ACCOUNT_FILE_BYTES / (1024 * 1024),
+      `It keeps ${(kept / (1024 * 1024)).toFixed(1)} MB; this file would take it over. Files are kept in memory: reset the account (POST /__admin/reset) to start afresh.`,
+    );
   }
   const now = ctx.now(c.test_clock);
   const id = ctx.ids.id('file');
@@ -60,7 +64,12 @@ export const uploadCaseFile: Handler = (ctx) => {
   };
   ctx.account.files.add(file);
   ctx.account.fileContents.set(id, ctx.file.buffer);
-  addTimeline(ctx, c.id, { date: now, type: 'file_uploaded', title: 'File uploaded', description: `${filename} (${body.document_type.replace(/_/g, ' ')}) added to the case` });
+  addTimeline(ctx, c.id, {
+    date: now,
+    type: 'file_uploaded',
+    title: 'File uploaded',
+    description: `${filename} (${body.document_type.replace(/_/g, ' ')}) added to the case`,
+  });
   ctx.emit('case_file.uploaded', file, undefined, now);
   return created(file);
 };
@@ -81,5 +90,13 @@ export const retrieveCaseFile: Handler = (ctx) => ok(findFile(ctx));
 
 export const downloadCaseFileContents: Handler = (ctx) => {
   const file = findFile(ctx);
-  return { status: 200, body: null, raw: { contentType: file.content_type, data: ctx.account.fileContents.get(file.id) ?? Buffer.alloc(0), filename: file.filename } };
+  return {
+    status: 200,
+    body: null,
+    raw: {
+      contentType: file.content_type,
+      data: ctx.account.fileContents.get(file.id) ?? Buffer.alloc(0),
+      filename: file.filename,
+    },
+  };
 };

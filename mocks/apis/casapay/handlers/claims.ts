@@ -32,10 +32,17 @@ function moveClaim(fx: Effects, claim: Claim, changes: Partial<Claim> & Pick<Cla
 export function decideClaim(fx: Effects, claim: Claim, decision: 'approved' | 'denied', denialReason?: string): Claim {
   const guarantee = guaranteeOf(fx, claim);
   const now = fx.now(guarantee.test_clock);
-  const next = moveClaim(fx, claim, { status: decision, reviewed_at: now, denial_reason: decision === 'denied' ? (denialReason ?? DEFAULT_DENIAL_REASON) : null });
+  const next = moveClaim(fx, claim, {
+    status: decision,
+    reviewed_at: now,
+    denial_reason: decision === 'denied' ? (denialReason ?? DEFAULT_DENIAL_REASON) : null,
+  });
   fx.emit(decision === 'approved' ? 'claim.approved' : 'claim.denied', next, undefined, now);
   if (decision === 'denied') {
-    updateGuarantee(fx, guarantee, { amount_claimed: (guarantee.amount_claimed ?? 0) - claim.amount, remaining_coverage: (guarantee.remaining_coverage ?? 0) + claim.amount });
+    updateGuarantee(fx, guarantee, {
+      amount_claimed: (guarantee.amount_claimed ?? 0) - claim.amount,
+      remaining_coverage: (guarantee.remaining_coverage ?? 0) + claim.amount,
+    });
   }
   if (decision === 'approved') schedulePayout(fx, next, addBusinessDays(now, 1));
   return next;
@@ -96,7 +103,10 @@ export const createClaim: Handler = (ctx) => {
     },
     { amount: body.amount, currency: code, due_date: body.evidence.due_date },
   );
-  if (refusal) throw refusal.code === 'state_invalid' ? errors.stateInvalid(refusal.message, refusal.param) : errors.business(refusal.code, refusal.message, refusal.param);
+  if (refusal)
+    throw refusal.code === 'state_invalid'
+      ? errors.stateInvalid(refusal.message, refusal.param)
+      : errors.business(refusal.code, refusal.message, refusal.param);
   const clock = guarantee.test_clock ?? null;
   const now = ctx.now(clock);
   const submitted: Claim = {
@@ -130,7 +140,10 @@ export const createClaim: Handler = (ctx) => {
 
 export const listClaims: Handler = (ctx) => {
   const { guarantee, status } = ctx.query as { guarantee?: string; status?: string };
-  const filter = guarantee || status ? (c: Claim) => (!guarantee || c.guarantee === guarantee) && (!status || c.status === status) : undefined;
+  const filter =
+    guarantee || status
+      ? (c: Claim) => (!guarantee || c.guarantee === guarantee) && (!status || c.status === status)
+      : undefined;
   return ok(listPage(ctx, ctx.account.claims, filter));
 };
 

@@ -5,7 +5,14 @@ import type { components } from '../../../../generated/casapay.js';
 import { errors } from '../errors.js';
 import { SECONDS_PER_DAY } from '../../shared/calendar.js';
 import { assessSubmission, decideCase, type Submission, type SubmissionBody } from '../rules.js';
-import { planCaseMove, planPayment, type CaseStatus, type CloseCode, type PaymentPlan, type PaymentType } from '../domain/lifecycle.js';
+import {
+  planCaseMove,
+  planPayment,
+  type CaseStatus,
+  type CloseCode,
+  type PaymentPlan,
+  type PaymentType,
+} from '../domain/lifecycle.js';
 import type { CollectionCase, DebtPayment, TimelineEntry } from '../state.js';
 import { magicPlan } from '../domain/magic.js';
 import { created, ok, type Effects, type Handler, type HandlerContext } from './context.js';
@@ -15,7 +22,11 @@ type CreateParams = components['schemas']['CollectionCaseCreateParams'];
 
 /** The rules a preview and a create share (rules.ts), read against this account; a refused field throws its 400. */
 export function assess(ctx: HandlerContext, body: SubmissionBody, now: number): Submission {
-  const verdict = assessSubmission(body, { agreements: ctx.account.agreements, unsupportedCountries: ctx.account.unsupportedCountries }, now);
+  const verdict = assessSubmission(
+    body,
+    { agreements: ctx.account.agreements, unsupportedCountries: ctx.account.unsupportedCountries },
+    now,
+  );
   if (!verdict.ok) throw fieldError(verdict);
   return verdict.value;
 }
@@ -77,10 +88,18 @@ export const createCollectionCase: Handler = (ctx) => {
     date: now,
     type: 'case_created',
     title: 'Case submitted',
-    description: status === 'active' ? `Collection case created and assigned to ${partner.contact.name}` : `Collection case created; waiting for a contract signature before ${partner.contact.name} starts`,
+    description:
+      status === 'active'
+        ? `Collection case created and assigned to ${partner.contact.name}`
+        : `Collection case created; waiting for a contract signature before ${partner.contact.name} starts`,
   });
   ctx.emit('collection_case.created', collectionCase, undefined, now);
-  ctx.emit(status === 'active' ? 'collection_case.active' : 'collection_case.pending_verification', collectionCase, undefined, now);
+  ctx.emit(
+    status === 'active' ? 'collection_case.active' : 'collection_case.pending_verification',
+    collectionCase,
+    undefined,
+    now,
+  );
   if (status === 'active') scheduleDemandLetter(ctx, collectionCase);
   scheduleMagic(ctx, collectionCase);
   return created(collectionCase);
@@ -90,7 +109,13 @@ export const createCollectionCase: Handler = (ctx) => {
 function scheduleMagic(fx: Effects, c: CollectionCase): void {
   const start = fx.now(c.test_clock);
   for (const step of magicPlan(c.debtor?.name ?? '', c.amount_to_recover)) {
-    fx.schedule(start + step.after, c.test_clock ?? null, 'case.magic', { case: c.id, payment: step.payment ?? null, move: step.move ?? null }, `${step.describe} (${c.id})`);
+    fx.schedule(
+      start + step.after,
+      c.test_clock ?? null,
+      'case.magic',
+      { case: c.id, payment: step.payment ?? null, move: step.move ?? null },
+      `${step.describe} (${c.id})`,
+    );
   }
 }
 
@@ -119,7 +144,12 @@ export function scheduleDemandLetter(fx: Effects, c: CollectionCase): void {
 export function runDemandLetter(fx: Effects, { case: id, at }: { case: string; at: number }): void {
   const current = fx.account.cases.get(id);
   if (!current || current.status !== 'active') return;
-  addTimeline(fx, id, { date: at, type: 'demand_letter_sent', title: 'Demand letter sent', description: 'First demand letter sent to debtor via registered mail' });
+  addTimeline(fx, id, {
+    date: at,
+    type: 'demand_letter_sent',
+    title: 'Demand letter sent',
+    description: 'First demand letter sent to debtor via registered mail',
+  });
 }
 
 const STATUS_EVENTS = {
@@ -135,11 +165,23 @@ const STATUS_EVENTS = {
  * writes the timeline entry and emits `collection_case.updated` then the status event.
  * Moving to the current status (and close code) is a no-op.
  */
-export function moveCase(fx: Effects, c: CollectionCase, to: CaseStatus, closeCode?: CloseCode | null, comment?: string, system = false): CollectionCase {
+export function moveCase(
+  fx: Effects,
+  c: CollectionCase,
+  to: CaseStatus,
+  closeCode?: CloseCode | null,
+  comment?: string,
+  system = false,
+): CollectionCase {
   if (c.status === to && to !== 'closed' && !closeCode) return c;
   if (c.status === 'closed' && to === 'closed' && c.close_code === closeCode) return c;
   const verdict = planCaseMove(
-    { status: c.status, amount_to_recover: c.amount_to_recover, remainder: c.remainder, partner_name: c.collection_partner?.name ?? null },
+    {
+      status: c.status,
+      amount_to_recover: c.amount_to_recover,
+      remainder: c.remainder,
+      partner_name: c.collection_partner?.name ?? null,
+    },
     to,
     closeCode,
     comment,
@@ -179,13 +221,22 @@ export const PAYMENT_STEPS: PaymentSteps = {
   announce: (fx, payment, at) => void fx.emit('debt_payment.created', payment, undefined, at),
 };
 
-export type RecordPayment = (fx: Effects, c: CollectionCase, input: PaymentInput) => { payment: DebtPayment; case: CollectionCase };
+export type RecordPayment = (
+  fx: Effects,
+  c: CollectionCase,
+  input: PaymentInput,
+) => { payment: DebtPayment; case: CollectionCase };
 
 /** Records a debt payment: lowers the remainder, charges the case's fee, and closes the case as paid when cleared. */
 export const recordPayment: RecordPayment = (fx, c, input) => recordPaymentWith(PAYMENT_STEPS, fx, c, input);
 
 /** `recordPayment` with its steps given. */
-export function recordPaymentWith(steps: PaymentSteps, fx: Effects, c: CollectionCase, input: PaymentInput): { payment: DebtPayment; case: CollectionCase } {
+export function recordPaymentWith(
+  steps: PaymentSteps,
+  fx: Effects,
+  c: CollectionCase,
+  input: PaymentInput,
+): { payment: DebtPayment; case: CollectionCase } {
   const verdict = planPayment(c, input.amount, c.success_fee_pct ?? 0, input.close_case ?? true, input.type);
   if (!verdict.ok) throw errors.stateInvalid(verdict.message, verdict.param);
   const plan = verdict.value;
@@ -224,10 +275,17 @@ function findCase(ctx: HandlerContext, id: string): CollectionCase {
 }
 
 export const listCollectionCases: Handler = (ctx) => {
-  const { status, debtor_country, debtor_type } = ctx.query as { status?: CaseStatus; debtor_country?: string; debtor_type?: string };
+  const { status, debtor_country, debtor_type } = ctx.query as {
+    status?: CaseStatus;
+    debtor_country?: string;
+    debtor_type?: string;
+  };
   const filter =
     status || debtor_country || debtor_type
-      ? (c: CollectionCase) => (!status || c.status === status) && (!debtor_country || c.debtor?.country === debtor_country) && (!debtor_type || c.debtor?.type === debtor_type)
+      ? (c: CollectionCase) =>
+          (!status || c.status === status) &&
+          (!debtor_country || c.debtor?.country === debtor_country) &&
+          (!debtor_type || c.debtor?.type === debtor_type)
       : undefined;
   return ok(listPage(ctx, ctx.account.cases, filter, { status, debtor_country, debtor_type }));
 };

@@ -32,4 +32,6 @@ export interface HandlerContext extends RequestContext<AccountState>, Effects {
   advanceTestClock(clockId: string, to: number): void;
 }
 
-export type Handler = (ctx: HandlerContext) => import('../../../engine/handler.js').HandlerResult | Promise<import('../../../engine/handler.js').HandlerResult>;
+export type Handler = (
+  ctx: HandlerContext,
+) => import('../../../engine/handler.js').HandlerResult | Promise<import('../../../engine/handler.js').HandlerResult>;

@@ -5,7 +5,8 @@ import { find, listPage } from './shared.js';
 
 export const listDebtPayments: Handler = (ctx) => {
   const caseId = ctx.query.case as string | undefined;
-  if (caseId !== undefined && !ctx.account.cases.has(caseId)) throw errors.parameterInvalid('case', `no collection_case with id '${caseId}'.`);
+  if (caseId !== undefined && !ctx.account.cases.has(caseId))
+    throw errors.parameterInvalid('case', `no collection_case with id '${caseId}'.`);
   return ok(listPage(ctx, ctx.account.payments, caseId ? (p) => p.case === caseId : undefined, { case: caseId }));
 };
 

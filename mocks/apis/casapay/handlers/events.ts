@@ -22,19 +22,31 @@ export function typeMatcher(pattern: string): (type: string) => boolean {
  * @example subscribes(['collection_case.*'], 'collection_case.closed') // true
  */
 export function subscribes(enabled: readonly string[], type: string): boolean {
-  for (const name of enabled) if (name === '*' || name === type || (name.endsWith('.*') && type.startsWith(name.slice(0, -1)))) return true;
+  for (const name of enabled)
+    if (name === '*' || name === type || (name.endsWith('.*') && type.startsWith(name.slice(0, -1)))) return true;
   return false;
 }
 
 export const listEvents: Handler = (ctx) => {
-  const { type, types, delivery_success } = ctx.query as { type?: string; types?: EventType[]; delivery_success?: boolean };
+  const { type, types, delivery_success } = ctx.query as {
+    type?: string;
+    types?: EventType[];
+    delivery_success?: boolean;
+  };
   if (type !== undefined && types !== undefined) throw errors.parametersExclusive('type', 'types');
-  const matchType = type !== undefined ? typeMatcher(type) : types !== undefined ? (t: string) => types.includes(t as EventType) : undefined;
+  const matchType =
+    type !== undefined
+      ? typeMatcher(type)
+      : types !== undefined
+        ? (t: string) => types.includes(t as EventType)
+        : undefined;
   // Vacuously true for an event no endpoint subscribed to: nothing failed or waits (Stripe's reading).
   const delivered = (event: ApiEvent) => ctx.deliveries(event.id).every((d) => d.status === 'succeeded');
   const filter =
     matchType || delivery_success !== undefined
-      ? (event: ApiEvent) => (!matchType || matchType(event.type)) && (delivery_success === undefined || delivered(event) === delivery_success)
+      ? (event: ApiEvent) =>
+          (!matchType || matchType(event.type)) &&
+          (delivery_success === undefined || delivered(event) === delivery_success)
       : undefined;
   return ok(listPage(ctx, ctx.account.events, filter));
 };
@@ -52,6 +64,10 @@ export const createEventWebhookDelivery: Handler = (ctx) => {
   const { webhook_endpoint: endpointId } = ctx.body as components['schemas']['WebhookDeliveryCreateParams'];
   const endpoint = ctx.account.webhookEndpoints.get(endpointId);
   if (!endpoint) throw errors.missingReference('webhook_endpoint', endpointId, 'webhook_endpoint');
-  if (endpoint.status !== 'enabled') throw errors.stateInvalid(`The webhook endpoint ${endpointId} is disabled; enable it before resending to it.`, 'webhook_endpoint');
+  if (endpoint.status !== 'enabled')
+    throw errors.stateInvalid(
+      `The webhook endpoint ${endpointId} is disabled; enable it before resending to it.`,
+      'webhook_endpoint',
+    );
   return created(ctx.redeliver(event, endpoint.id));
 };

@@ -33,12 +33,17 @@ export const listGuaranteePolicies: Handler = (ctx) => {
   return ok(listPage(ctx, ctx.account.policies, active === undefined ? undefined : (p) => p.active === active));
 };
 
-export const retrieveGuaranteePolicy: Handler = (ctx) => ok(find(ctx.account.policies, ctx.params.id!, 'guarantee_policy'));
+export const retrieveGuaranteePolicy: Handler = (ctx) =>
+  ok(find(ctx.account.policies, ctx.params.id!, 'guarantee_policy'));
 
 export const updateGuaranteePolicy: Handler = (ctx) => {
   const before = find(ctx.account.policies, ctx.params.id!, 'guarantee_policy');
   const body = ctx.body as UpdateParams;
-  const after: GuaranteePolicy = { ...before, ...body, metadata: body.metadata ? { ...before.metadata, ...body.metadata } : before.metadata };
+  const after: GuaranteePolicy = {
+    ...before,
+    ...body,
+    metadata: body.metadata ? { ...before.metadata, ...body.metadata } : before.metadata,
+  };
   const previous = previousAttributes(before, after);
   if (Object.keys(previous).length === 0) return ok(before);
   ctx.account.policies.replace(after);

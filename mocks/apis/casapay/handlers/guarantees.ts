@@ -36,12 +36,19 @@ export function updateGuarantee(fx: Effects, before: Guarantee, changes: Partial
 
 /** Activation at `start_date` and expiry at `end_date`, on the guarantee's clock. */
 function scheduleLifecycle(fx: Effects, g: Guarantee): void {
-  if (g.status === 'pending') fx.schedule(g.start_date, g.test_clock ?? null, 'guarantee.activate', { guarantee: g.id }, `activate ${g.id}`);
+  if (g.status === 'pending')
+    fx.schedule(g.start_date, g.test_clock ?? null, 'guarantee.activate', { guarantee: g.id }, `activate ${g.id}`);
   scheduleExpiry(fx, g);
 }
 
 function scheduleExpiry(fx: Effects, g: Guarantee): void {
-  fx.schedule(g.end_date, g.test_clock ?? null, 'guarantee.expire', { guarantee: g.id, end_date: g.end_date }, `expire ${g.id}`);
+  fx.schedule(
+    g.end_date,
+    g.test_clock ?? null,
+    'guarantee.expire',
+    { guarantee: g.id, end_date: g.end_date },
+    `expire ${g.id}`,
+  );
 }
 
 export function runActivation(fx: Effects, { guarantee: id }: { guarantee: string }): void {
@@ -49,23 +56,31 @@ export function runActivation(fx: Effects, { guarantee: id }: { guarantee: strin
   if (current?.status === 'pending') updateGuarantee(fx, current, { status: 'active' });
 }
 
-export function runExpiry(fx: Effects, { guarantee: id, end_date: endDate }: { guarantee: string; end_date: number }): void {
+export function runExpiry(
+  fx: Effects,
+  { guarantee: id, end_date: endDate }: { guarantee: string; end_date: number },
+): void {
   const current = fx.account.guarantees.get(id);
   // An extended guarantee has a later expiry task of its own.
-  if (current && current.end_date === endDate && (current.status === 'active' || current.status === 'claimed')) updateGuarantee(fx, current, { status: 'expired' });
+  if (current && current.end_date === endDate && (current.status === 'active' || current.status === 'claimed'))
+    updateGuarantee(fx, current, { status: 'expired' });
 }
 
 export const createGuarantee: Handler = (ctx) => {
   const body = ctx.body as CreateParams;
   const policy = ctx.account.policies.get(body.policy);
   if (!policy) throw errors.missingReference('guarantee_policy', body.policy, 'policy');
-  if (!policy.active) throw errors.stateInvalid(`Policy ${policy.id} is inactive; new guarantees cannot be written under it.`, 'policy');
+  if (!policy.active)
+    throw errors.stateInvalid(`Policy ${policy.id} is inactive; new guarantees cannot be written under it.`, 'policy');
   const code = currency(body.currency);
   if (body.end_date <= body.start_date) throw errors.parameterInvalid('end_date', 'end_date must be after start_date.');
   // Without test_clock, the account's guarantee clock if a scenario set one and it still exists
   // (the docs' key: the quickstart's 2024 dates are then alive, as the docs show them).
   const fallback = ctx.account.guaranteeClock;
-  const clock = body.test_clock === undefined && fallback && ctx.account.testClocks.has(fallback) ? fallback : testClockOf(ctx, body.test_clock);
+  const clock =
+    body.test_clock === undefined && fallback && ctx.account.testClocks.has(fallback)
+      ? fallback
+      : testClockOf(ctx, body.test_clock);
   const now = ctx.now(clock);
   const total = body.coverage_amount * policy.max_coverage_months;
   const started = body.start_date <= now;
@@ -103,7 +118,11 @@ export const createGuarantee: Handler = (ctx) => {
 
 export const listGuarantees: Handler = (ctx) => {
   const { status, policy, tenant } = ctx.query as { status?: GuaranteeStatus; policy?: string; tenant?: string };
-  const filter = status || policy || tenant ? (g: Guarantee) => (!status || g.status === status) && (!policy || g.policy === policy) && (!tenant || g.tenant === tenant) : undefined;
+  const filter =
+    status || policy || tenant
+      ? (g: Guarantee) =>
+          (!status || g.status === status) && (!policy || g.policy === policy) && (!tenant || g.tenant === tenant)
+      : undefined;
   return ok(listPage(ctx, ctx.account.guarantees, filter));
 };
 
@@ -115,7 +134,8 @@ export const updateGuaranteeHandler: Handler = (ctx) => {
   const finished = before.status === 'cancelled' || before.status === 'expired';
   if (body.end_date !== undefined) {
     if (finished) throw errors.stateInvalid(`A ${before.status} guarantee can only change metadata.`, 'end_date');
-    if (body.end_date <= before.start_date) throw errors.parameterInvalid('end_date', 'end_date must be after start_date.');
+    if (body.end_date <= before.start_date)
+      throw errors.parameterInvalid('end_date', 'end_date must be after start_date.');
   }
   const after = updateGuarantee(ctx, before, {
     ...(body.end_date !== undefined ? { end_date: body.end_date } : {}),
@@ -123,7 +143,10 @@ export const updateGuaranteeHandler: Handler = (ctx) => {
   });
   if (body.end_date !== undefined && body.end_date !== before.end_date) {
     // The expiry at the old end_date is superseded: dropped, so repeated updates cannot pile up tasks.
-    ctx.account.schedule.removeWhere(after.test_clock ?? null, (task) => task.kind === 'guarantee.expire' && task.params.guarantee === after.id);
+    ctx.account.schedule.removeWhere(
+      after.test_clock ?? null,
+      (task) => task.kind === 'guarantee.expire' && task.params.guarantee === after.id,
+    );
     scheduleExpiry(ctx, after);
   }
   return ok(after);
@@ -132,6 +155,13 @@ export const updateGuaranteeHandler: Handler = (ctx) => {
 export const cancelGuarantee: Handler = (ctx) => {
   const before = find(ctx.account.guarantees, ctx.params.id!, 'guarantee');
   const body = (ctx.body ?? {}) as CancelParams;
-  if (before.status === 'cancelled' || before.status === 'expired') throw errors.stateInvalid(`The guarantee is already ${before.status}.`, 'id');
-  return ok(updateGuarantee(ctx, before, { status: 'cancelled', canceled_at: ctx.now(before.test_clock), cancellation_reason: body.cancellation_reason ?? null }));
+  if (before.status === 'cancelled' || before.status === 'expired')
+    throw errors.stateInvalid(`The guarantee is already ${before.status}.`, 'id');
+  return ok(
+    updateGuarantee(ctx, before, {
+      status: 'cancelled',
+      canceled_at: ctx.now(before.test_clock),
+      cancellation_reason: body.cancellation_reason ?? null,
+    }),
+  );
 };

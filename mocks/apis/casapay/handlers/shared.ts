@@ -13,16 +13,31 @@ export type { CreatedRange } from '../../../engine/state/collection.js';
  * only matching objects; `filter` must still hold the whole condition.
  * @example listPage(ctx, account.cases, (c) => c.status === 'active', { status: 'active' })
  */
-export function listPage<T extends Listable>(ctx: HandlerContext, collection: Collection<T>, filter?: (item: T) => boolean, where?: Record<string, string | undefined>) {
-  const { limit = 10, starting_after, ending_before, created } = ctx.query as {
+export function listPage<T extends Listable>(
+  ctx: HandlerContext,
+  collection: Collection<T>,
+  filter?: (item: T) => boolean,
+  where?: Record<string, string | undefined>,
+) {
+  const {
+    limit = 10,
+    starting_after,
+    ending_before,
+    created,
+  } = ctx.query as {
     limit?: number;
     starting_after?: string;
     ending_before?: string;
     created?: CreatedRange;
   };
-  if (starting_after !== undefined && ending_before !== undefined) throw errors.parametersExclusive('starting_after', 'ending_before');
-  for (const [param, id] of [['starting_after', starting_after], ['ending_before', ending_before]] as const) {
-    if (id !== undefined && !collection.has(id)) throw errors.parameterInvalid(param, `no object with id '${id}' to page from.`);
+  if (starting_after !== undefined && ending_before !== undefined)
+    throw errors.parametersExclusive('starting_after', 'ending_before');
+  for (const [param, id] of [
+    ['starting_after', starting_after],
+    ['ending_before', ending_before],
+  ] as const) {
+    if (id !== undefined && !collection.has(id))
+      throw errors.parameterInvalid(param, `no object with id '${id}' to page from.`);
   }
   const page = collection.page({
     limit,
@@ -36,7 +51,12 @@ export function listPage<T extends Listable>(ctx: HandlerContext, collection: Co
 }
 
 /** The object with this id, or a 404 naming the resource. */
-export function find<T extends Listable>(collection: Collection<T>, id: string, resource: string, param: string | null = 'id'): T {
+export function find<T extends Listable>(
+  collection: Collection<T>,
+  id: string,
+  resource: string,
+  param: string | null = 'id',
+): T {
   const item = collection.get(id);
   if (!item) throw errors.notFound(resource, id, param);
   return item;

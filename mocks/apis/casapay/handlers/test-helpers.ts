@@ -32,7 +32,8 @@ export const createTestClock: Handler = (ctx) => {
 
 export const listTestClocks: Handler = (ctx) => ok(listPage(ctx, ctx.account.testClocks));
 
-export const retrieveTestClock: Handler = (ctx) => ok(find(ctx.account.testClocks, ctx.params.id!, 'test_helpers.test_clock'));
+export const retrieveTestClock: Handler = (ctx) =>
+  ok(find(ctx.account.testClocks, ctx.params.id!, 'test_helpers.test_clock'));
 
 export const deleteTestClock: Handler = (ctx) => {
   const clock = find(ctx.account.testClocks, ctx.params.id!, 'test_helpers.test_clock');
@@ -45,8 +46,10 @@ export const deleteTestClock: Handler = (ctx) => {
 export const advanceTestClock: Handler = (ctx) => {
   const clock = find(ctx.account.testClocks, ctx.params.id!, 'test_helpers.test_clock');
   const to = (ctx.body as Schemas['TestClockAdvanceParams']).frozen_time;
-  if (to <= clock.frozen_time) throw errors.parameterInvalid('frozen_time', `must be after the clock's current time ${clock.frozen_time}.`);
-  if (to - clock.frozen_time > MAX_ADVANCE) throw errors.parameterInvalid('frozen_time', 'a clock can advance at most two years at a time.');
+  if (to <= clock.frozen_time)
+    throw errors.parameterInvalid('frozen_time', `must be after the clock's current time ${clock.frozen_time}.`);
+  if (to - clock.frozen_time > MAX_ADVANCE)
+    throw errors.parameterInvalid('frozen_time', 'a clock can advance at most two years at a time.');
   ctx.advanceTestClock(clock.id, to);
   return ok(ctx.account.testClocks.get(clock.id));
 };
@@ -58,18 +61,22 @@ export const advanceCollectionCase: Handler = (ctx) => {
 };
 
 /** Records a debt payment with `record` (a deliberate defect's variant, or the honest one below). */
-export const testDebtPaymentHandler = (record: RecordPayment): Handler => (ctx) => {
-  const c = find(ctx.account.cases, ctx.params.id!, 'collection_case');
-  return created(record(ctx, c, ctx.body as Schemas['DebtPaymentCreateParams']).payment);
-};
+export const testDebtPaymentHandler =
+  (record: RecordPayment): Handler =>
+  (ctx) => {
+    const c = find(ctx.account.cases, ctx.params.id!, 'collection_case');
+    return created(record(ctx, c, ctx.body as Schemas['DebtPaymentCreateParams']).payment);
+  };
 
 export const createTestDebtPayment: Handler = testDebtPaymentHandler(recordPayment);
 
-const findClaim: (ctx: Parameters<Handler>[0]) => Schemas['Claim'] = (ctx) => find(ctx.account.claims, ctx.params.id!, 'claim');
+const findClaim: (ctx: Parameters<Handler>[0]) => Schemas['Claim'] = (ctx) =>
+  find(ctx.account.claims, ctx.params.id!, 'claim');
 
 export const approveClaim: Handler = (ctx) => ok(decideClaim(ctx, findClaim(ctx), 'approved'));
 
-export const denyClaim: Handler = (ctx) => ok(decideClaim(ctx, findClaim(ctx), 'denied', (ctx.body as Schemas['ClaimDenyParams'] | undefined)?.denial_reason));
+export const denyClaim: Handler = (ctx) =>
+  ok(decideClaim(ctx, findClaim(ctx), 'denied', (ctx.body as Schemas['ClaimDenyParams'] | undefined)?.denial_reason));
 
 export const payClaimHandler: Handler = (ctx) => ok(payClaim(ctx, findClaim(ctx)));
 
@@ -93,7 +100,9 @@ export const fireEvent: Handler = (ctx) => {
     subject = found as EventSubject;
   } else {
     // The contract's own example payload for this event type.
-    const example = ctx.contract.document.webhooks[body.type].post.requestBody.content['application/json'].examples.event.value.data.object;
+    const example =
+      ctx.contract.document.webhooks[body.type].post.requestBody.content['application/json'].examples.event.value.data
+        .object;
     subject = structuredClone(example) as EventSubject;
   }
   // The event emit recorded, by identity: the account's events are ordered by `created`, so an

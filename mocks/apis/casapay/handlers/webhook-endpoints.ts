@@ -15,7 +15,11 @@ export const API_VERSION = '2024-11-01';
 export const createWebhookEndpoint: Handler = (ctx) => {
   const body = ctx.body as CreateParams;
   if (ctx.account.webhookEndpoints.size >= MAX_WEBHOOK_ENDPOINTS) {
-    throw errors.limitReached('webhook endpoints', MAX_WEBHOOK_ENDPOINTS, 'This one has that many: delete one (DELETE /v1/webhook_endpoints/{id}) before creating another.');
+    throw errors.limitReached(
+      'webhook endpoints',
+      MAX_WEBHOOK_ENDPOINTS,
+      'This one has that many: delete one (DELETE /v1/webhook_endpoints/{id}) before creating another.',
+    );
   }
   const endpoint: WebhookEndpoint = {
     id: ctx.ids.id('we'),
@@ -38,7 +42,8 @@ export const createWebhookEndpoint: Handler = (ctx) => {
 
 export const listWebhookEndpoints: Handler = (ctx) => ok(listPage(ctx, ctx.account.webhookEndpoints));
 
-export const retrieveWebhookEndpoint: Handler = (ctx) => ok(find(ctx.account.webhookEndpoints, ctx.params.id!, 'webhook_endpoint'));
+export const retrieveWebhookEndpoint: Handler = (ctx) =>
+  ok(find(ctx.account.webhookEndpoints, ctx.params.id!, 'webhook_endpoint'));
 
 export const updateWebhookEndpoint: Handler = (ctx) => {
   const before = find(ctx.account.webhookEndpoints, ctx.params.id!, 'webhook_endpoint');
@@ -59,4 +64,3 @@ export const deleteWebhookEndpoint: Handler = (ctx) => {
   ctx.account.webhookSecrets.delete(endpoint.id);
   return ok({ id: endpoint.id, object: 'webhook_endpoint', deleted: true });
 };
-

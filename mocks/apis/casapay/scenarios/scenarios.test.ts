@@ -44,52 +44,101 @@ const label = (type: string, object: { status?: string }) => (object.status ? `$
  */
 const expected: Record<string, string[]> = {
   'paid-in-full': [
-    'collection_case.created:active', 'collection_case.active:active',
-    'debt_payment.created', 'collection_case.updated:active', 'collection_case.updated:closed', 'collection_case.closed:closed',
+    'collection_case.created:active',
+    'collection_case.active:active',
+    'debt_payment.created',
+    'collection_case.updated:active',
+    'collection_case.updated:closed',
+    'collection_case.closed:closed',
   ],
   'partial-payments': [
-    'collection_case.created:active', 'collection_case.active:active',
-    'debt_payment.created', 'collection_case.updated:active',
-    'debt_payment.created', 'collection_case.updated:active',
-    'collection_case.updated:closed', 'collection_case.closed:closed',
+    'collection_case.created:active',
+    'collection_case.active:active',
+    'debt_payment.created',
+    'collection_case.updated:active',
+    'debt_payment.created',
+    'collection_case.updated:active',
+    'collection_case.updated:closed',
+    'collection_case.closed:closed',
   ],
-  'debtor-untraceable': ['collection_case.created:active', 'collection_case.active:active', 'collection_case.updated:closed', 'collection_case.closed:closed'],
+  'debtor-untraceable': [
+    'collection_case.created:active',
+    'collection_case.active:active',
+    'collection_case.updated:closed',
+    'collection_case.closed:closed',
+  ],
   'ineligible-jurisdiction': [],
   'contract-not-signed': [
-    'collection_case.created:pending_verification', 'collection_case.pending_verification:pending_verification',
-    'collection_case.updated:active', 'collection_case.active:active',
+    'collection_case.created:pending_verification',
+    'collection_case.pending_verification:pending_verification',
+    'collection_case.updated:active',
+    'collection_case.active:active',
   ],
   'needs-details-resumed': [
-    'collection_case.created:active', 'collection_case.active:active',
-    'collection_case.updated:needs_details', 'collection_case.needs_details:needs_details',
+    'collection_case.created:active',
+    'collection_case.active:active',
+    'collection_case.updated:needs_details',
+    'collection_case.needs_details:needs_details',
     'case_file.uploaded',
-    'collection_case.updated:active', 'collection_case.active:active',
+    'collection_case.updated:active',
+    'collection_case.active:active',
   ],
   'claim-approved-paid': [
-    'guarantee.created:active', 'guarantee.activated:active',
-    'claim.submitted:submitted', 'claim.under_review:under_review', 'guarantee.updated:active',
-    'claim.approved:approved', 'claim.paid:paid', 'guarantee.updated:claimed', 'guarantee.claimed:claimed',
+    'guarantee.created:active',
+    'guarantee.activated:active',
+    'claim.submitted:submitted',
+    'claim.under_review:under_review',
+    'guarantee.updated:active',
+    'claim.approved:approved',
+    'claim.paid:paid',
+    'guarantee.updated:claimed',
+    'guarantee.claimed:claimed',
     'guarantee_policy.created',
   ],
   'claim-denied': [
-    'guarantee.created:active', 'guarantee.activated:active',
-    'claim.submitted:submitted', 'claim.under_review:under_review', 'guarantee.updated:active',
-    'claim.denied:denied', 'guarantee.updated:active',
+    'guarantee.created:active',
+    'guarantee.activated:active',
+    'claim.submitted:submitted',
+    'claim.under_review:under_review',
+    'guarantee.updated:active',
+    'claim.denied:denied',
+    'guarantee.updated:active',
     'guarantee_policy.created',
   ],
-  'guarantee-expiring': ['guarantee.created:active', 'guarantee.activated:active', 'guarantee.updated:expired', 'guarantee.expired:expired', 'guarantee_policy.created'],
+  'guarantee-expiring': [
+    'guarantee.created:active',
+    'guarantee.activated:active',
+    'guarantee.updated:expired',
+    'guarantee.expired:expired',
+    'guarantee_policy.created',
+  ],
 };
 
 /** What the account holds afterwards: [path, predicate over the list's data]. */
 const finalState: Record<string, [string, (data: any[]) => void]> = {
-  'paid-in-full': ['/v1/collection_cases', ([c]) => expect(c).toMatchObject({ status: 'closed', close_code: 'paid', remainder: 0 })],
-  'partial-payments': ['/v1/collection_cases', ([c]) => expect(c).toMatchObject({ status: 'closed', close_code: 'partially_paid', remainder: 200000 })],
-  'debtor-untraceable': ['/v1/collection_cases', ([c]) => expect(c).toMatchObject({ status: 'closed', close_code: 'debtor_untraceable', remainder: 120000 })],
+  'paid-in-full': [
+    '/v1/collection_cases',
+    ([c]) => expect(c).toMatchObject({ status: 'closed', close_code: 'paid', remainder: 0 }),
+  ],
+  'partial-payments': [
+    '/v1/collection_cases',
+    ([c]) => expect(c).toMatchObject({ status: 'closed', close_code: 'partially_paid', remainder: 200000 }),
+  ],
+  'debtor-untraceable': [
+    '/v1/collection_cases',
+    ([c]) => expect(c).toMatchObject({ status: 'closed', close_code: 'debtor_untraceable', remainder: 120000 }),
+  ],
   'ineligible-jurisdiction': ['/v1/collection_cases', (data) => expect(data).toEqual([])],
   'contract-not-signed': ['/v1/collection_cases', ([c]) => expect(c.status).toBe('active')],
   'needs-details-resumed': ['/v1/collection_cases', ([c]) => expect(c.status).toBe('active')],
-  'claim-approved-paid': ['/v1/claims', ([c]) => expect(c).toMatchObject({ status: 'paid', payout: expect.stringMatching(/^po_/) })],
-  'claim-denied': ['/v1/guarantees', ([g]) => expect(g).toMatchObject({ status: 'active', remaining_coverage: 1440000 })],
+  'claim-approved-paid': [
+    '/v1/claims',
+    ([c]) => expect(c).toMatchObject({ status: 'paid', payout: expect.stringMatching(/^po_/) }),
+  ],
+  'claim-denied': [
+    '/v1/guarantees',
+    ([g]) => expect(g).toMatchObject({ status: 'active', remaining_coverage: 1440000 }),
+  ],
   'guarantee-expiring': ['/v1/guarantees', ([g]) => expect(g.status).toBe('expired')],
 };
 
@@ -99,13 +148,23 @@ describe('scenario files', () => {
   it('each has a one-line description and a test', () => {
     for (const [name, scenario] of scenarios) {
       expect(scenario.description, name).not.toContain('\n');
-      expect(name in expected || name === 'demo' || name === 'quickstart', `${name} has no expectations here`).toBe(true);
+      expect(name in expected || name === 'demo' || name === 'quickstart', `${name} has no expectations here`).toBe(
+        true,
+      );
     }
   });
 
   it.each([
-    ['durations', () => [duration('30s'), duration('5m'), duration('2h'), duration('3d'), duration(undefined)], [30, 300, 7200, 259200, 0]],
-    ['placeholders keep their type', () => substitute({ a: '${x.n}', b: 'id ${x.s}', c: ['${l[1]}'] }, { x: { n: 5, s: 'dc_1' }, l: [1, 2] }), { a: 5, b: 'id dc_1', c: [2] }],
+    [
+      'durations',
+      () => [duration('30s'), duration('5m'), duration('2h'), duration('3d'), duration(undefined)],
+      [30, 300, 7200, 259200, 0],
+    ],
+    [
+      'placeholders keep their type',
+      () => substitute({ a: '${x.n}', b: 'id ${x.s}', c: ['${l[1]}'] }, { x: { n: 5, s: 'dc_1' }, l: [1, 2] }),
+      { a: 5, b: 'id dc_1', c: [2] },
+    ],
   ])('%s', (_name, run, want) => {
     expect(run()).toEqual(want);
   });
@@ -124,8 +183,14 @@ describe.each(Object.keys(expected))('scenario %s', (name) => {
       const clocks = await mock.call('GET', '/v1/test_helpers/test_clocks', { headers });
       for (const clock of clocks.body.data) {
         // Advance in two hops: what is due is run in time order across both.
-        await mock.call('POST', `/v1/test_helpers/test_clocks/${clock.id}/advance`, { headers, body: { frozen_time: clock.frozen_time + 10 * 86400 } });
-        await mock.call('POST', `/v1/test_helpers/test_clocks/${clock.id}/advance`, { headers, body: { frozen_time: clock.frozen_time + 60 * 86400 } });
+        await mock.call('POST', `/v1/test_helpers/test_clocks/${clock.id}/advance`, {
+          headers,
+          body: { frozen_time: clock.frozen_time + 10 * 86400 },
+        });
+        await mock.call('POST', `/v1/test_helpers/test_clocks/${clock.id}/advance`, {
+          headers,
+          body: { frozen_time: clock.frozen_time + 60 * 86400 },
+        });
       }
       await mock.sandbox.dispatcher.idle();
 
@@ -138,7 +203,8 @@ describe.each(Object.keys(expected))('scenario %s', (name) => {
       expect(mine.map((d) => d.event.id).sort()).toEqual(events.map((e: any) => e.id).sort());
       const objects = new Set(events.map((e: any) => e.data.object.id));
       for (const object of objects) {
-        const order = (list: Array<{ id: string; data: { object: { id: string } } }>) => list.filter((e) => e.data.object.id === object).map((e) => e.id);
+        const order = (list: Array<{ id: string; data: { object: { id: string } } }>) =>
+          list.filter((e) => e.data.object.id === object).map((e) => e.id);
         expect(order(mine.map((d) => d.event)), `delivery order for ${object}`).toEqual(order(events));
       }
       for (const delivery of mine) {
@@ -177,16 +243,26 @@ describe('scenario isolation and the demo', () => {
     const mock = await startMock({ scenario: 'demo' });
     try {
       const cases = (await mock.call('GET', '/v1/collection_cases?limit=100')).body.data;
-      expect(new Set(cases.map((c: any) => c.status))).toEqual(new Set(['pending_verification', 'needs_details', 'active', 'paused', 'closed']));
-      expect(new Set(cases.filter((c: any) => c.close_code).map((c: any) => c.close_code)).size).toBeGreaterThanOrEqual(4);
+      expect(new Set(cases.map((c: any) => c.status))).toEqual(
+        new Set(['pending_verification', 'needs_details', 'active', 'paused', 'closed']),
+      );
+      expect(new Set(cases.filter((c: any) => c.close_code).map((c: any) => c.close_code)).size).toBeGreaterThanOrEqual(
+        4,
+      );
       expect((await mock.call('GET', '/v1/debt_payments?limit=100')).body.data.length).toBeGreaterThanOrEqual(5);
       const withFiles = cases.find((c: any) => c.debtor.name === 'John Smith');
       expect((await mock.call('GET', `/v1/collection_cases/${withFiles.id}/files`)).body.data).toHaveLength(2);
-      expect((await mock.call('GET', `/v1/collection_cases/${withFiles.id}/timeline`)).body.data.map((e: any) => e.type)).toEqual(['case_created', 'payment_received', 'file_uploaded', 'file_uploaded']);
+      expect(
+        (await mock.call('GET', `/v1/collection_cases/${withFiles.id}/timeline`)).body.data.map((e: any) => e.type),
+      ).toEqual(['case_created', 'payment_received', 'file_uploaded', 'file_uploaded']);
       const guarantees = (await mock.call('GET', '/v1/guarantees?limit=100')).body.data;
-      expect(new Set(guarantees.map((g: any) => g.status))).toEqual(new Set(['pending', 'active', 'claimed', 'expired', 'cancelled']));
+      expect(new Set(guarantees.map((g: any) => g.status))).toEqual(
+        new Set(['pending', 'active', 'claimed', 'expired', 'cancelled']),
+      );
       const claims = (await mock.call('GET', '/v1/claims?limit=100')).body.data;
-      expect(new Set(claims.map((c: any) => c.status))).toEqual(new Set(['under_review', 'approved', 'paid', 'denied']));
+      expect(new Set(claims.map((c: any) => c.status))).toEqual(
+        new Set(['under_review', 'approved', 'paid', 'denied']),
+      );
     } finally {
       await mock.close();
     }

@@ -68,7 +68,11 @@ export interface Scenario extends ScenarioBase {
 const AGREEMENTS = {
   type: 'object',
   additionalProperties: false,
-  properties: { contract_signed: { type: 'boolean' }, power_of_attorney: { type: 'boolean' }, kyc_verified: { type: 'boolean' } },
+  properties: {
+    contract_signed: { type: 'boolean' },
+    power_of_attorney: { type: 'boolean' },
+    kyc_verified: { type: 'boolean' },
+  },
 };
 
 /** CasaPay's scenario files: the shared envelope, a test clock, agreements, and steps that may change agreements or the guarantee clock. */
@@ -77,7 +81,11 @@ const formatValidator = scenarioValidator({
   requestPattern: '^(GET|POST|DELETE) /v1/',
   required: ['steps'],
   properties: {
-    test_clock: { type: 'object', additionalProperties: false, properties: { frozen_time: { type: ['string', 'integer'] }, name: { type: 'string' } } },
+    test_clock: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { frozen_time: { type: ['string', 'integer'] }, name: { type: 'string' } },
+    },
     agreements: { $ref: '#/$defs/agreements' },
   },
   stepProperties: {
@@ -85,7 +93,12 @@ const formatValidator = scenarioValidator({
     each: { type: 'array', items: { type: 'object' } },
     agreements: { $ref: '#/$defs/agreements' },
     guarantee_clock: { type: 'string', minLength: 1 },
-    file: { type: 'object', additionalProperties: false, required: ['name', 'content'], properties: { name: { type: 'string' }, content: { type: 'string' } } },
+    file: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'content'],
+      properties: { name: { type: 'string' }, content: { type: 'string' } },
+    },
   },
   stepKinds: ['request', 'agreements', 'guarantee_clock'],
   $defs: { agreements: AGREEMENTS },
@@ -107,7 +120,11 @@ function mintingWith(ids: IdMinter, fixed: Record<string, string> | undefined): 
     if (value !== undefined) delete left[key];
     return value;
   };
-  return { ...ids, id: (prefix) => take(prefix) ?? ids.id(prefix), reference: () => take('reference') ?? ids.reference() };
+  return {
+    ...ids,
+    id: (prefix) => take(prefix) ?? ids.id(prefix),
+    reference: () => take('reference') ?? ids.reference(),
+  };
 }
 
 export interface ScenarioRuntime {
@@ -127,7 +144,8 @@ export interface ScenarioRuntime {
  */
 export function applyScenario(runtime: ScenarioRuntime, account: AccountState, scenario: Scenario): void {
   if (scenario.agreements) Object.assign(account.agreements, scenario.agreements);
-  if (scenario.unsupported_countries) for (const c of scenario.unsupported_countries) account.unsupportedCountries.add(c);
+  if (scenario.unsupported_countries)
+    for (const c of scenario.unsupported_countries) account.unsupportedCountries.add(c);
   const fx = runtime.effects(account);
   const vars: Record<string, unknown> = { now: fx.now() };
   let clockId: string | null = null;
@@ -135,7 +153,13 @@ export function applyScenario(runtime: ScenarioRuntime, account: AccountState, s
     const at = scenario.test_clock.frozen_time;
     const frozen = at === undefined ? fx.now() : typeof at === 'number' ? at : parseDate(at);
     if (frozen === undefined) throw new Error(`Scenario ${scenario.name}: test_clock.frozen_time ${at} is not a date`);
-    const clock = runStep(runtime, fx, scenario, { request: 'POST /v1/test_helpers/test_clocks', body: { frozen_time: frozen, name: scenario.name } }, vars) as { id: string };
+    const clock = runStep(
+      runtime,
+      fx,
+      scenario,
+      { request: 'POST /v1/test_helpers/test_clocks', body: { frozen_time: frozen, name: scenario.name } },
+      vars,
+    ) as { id: string };
     vars.clock = clock;
     vars.now = frozen;
     clockId = clock.id;
@@ -148,7 +172,14 @@ export function applyScenario(runtime: ScenarioRuntime, account: AccountState, s
   scenario.steps.forEach((step, index) => {
     const offset = offsets[index]!;
     if (offset === 0) runStep(runtime, fx, scenario, step, vars);
-    else fx.schedule(start + offset, clockId, SCENARIO_STEP, { scenario: scenario.name, step: index }, `${scenario.name}: ${step.request ?? (step.agreements ? 'agreements' : 'guarantee_clock')}`);
+    else
+      fx.schedule(
+        start + offset,
+        clockId,
+        SCENARIO_STEP,
+        { scenario: scenario.name, step: index },
+        `${scenario.name}: ${step.request ?? (step.agreements ? 'agreements' : 'guarantee_clock')}`,
+      );
   });
   fx.flush();
 }
@@ -162,31 +193,50 @@ export const SCENARIO_STEP = 'scenario.step';
  */
 export function scenarioStepRunner(runtime: ScenarioRuntime) {
   return (fx: Effects, params: { scenario: string; step: number }): void => {
-    const { scenario, step, vars } = appliedStep<Scenario>(fx.account.scenarios.get(params.scenario), params, fx.account.key);
+    const { scenario, step, vars } = appliedStep<Scenario>(
+      fx.account.scenarios.get(params.scenario),
+      params,
+      fx.account.key,
+    );
     // The sandbox flushes the task's events once it has run.
     runStep(runtime, { ...fx, flush: () => undefined }, scenario, step, vars);
   };
 }
 
-function runStep(runtime: ScenarioRuntime, fx: Effects & { flush(): void }, scenario: Scenario, step: ScenarioStep, vars: Record<string, unknown>): unknown {
+function runStep(
+  runtime: ScenarioRuntime,
+  fx: Effects & { flush(): void },
+  scenario: Scenario,
+  step: ScenarioStep,
+  vars: Record<string, unknown>,
+): unknown {
   if (step.agreements) {
     Object.assign(fx.account.agreements, step.agreements);
     return undefined;
   }
   if (step.guarantee_clock !== undefined) {
     const id = substitute(step.guarantee_clock, vars) as string;
-    if (!fx.account.testClocks.has(id)) throw new Error(`Scenario ${scenario.name}: guarantee_clock ${id} is not a test clock of the account`);
+    if (!fx.account.testClocks.has(id))
+      throw new Error(`Scenario ${scenario.name}: guarantee_clock ${id} is not a test clock of the account`);
     fx.account.guaranteeClock = id;
     return undefined;
   }
   const items = step.each ?? [undefined];
-  const results = items.map((item, index) => runRequest(runtime, fx, scenario, step, item === undefined ? vars : { ...vars, item, index }));
+  const results = items.map((item, index) =>
+    runRequest(runtime, fx, scenario, step, item === undefined ? vars : { ...vars, item, index }),
+  );
   const result = step.each ? results : results[0];
   if (step.as) vars[step.as] = result;
   return result;
 }
 
-function runRequest(runtime: ScenarioRuntime, fx: Effects, scenario: Scenario, step: ScenarioStep, vars: Record<string, unknown>): unknown {
+function runRequest(
+  runtime: ScenarioRuntime,
+  fx: Effects,
+  scenario: Scenario,
+  step: ScenarioStep,
+  vars: Record<string, unknown>,
+): unknown {
   const where = `Scenario ${scenario.name}, step ${step.request}`;
   const [method, rawPath] = step.request!.split(' ') as [string, string];
   const requestPath = substitute(rawPath, vars) as string;
@@ -194,8 +244,14 @@ function runRequest(runtime: ScenarioRuntime, fx: Effects, scenario: Scenario, s
   if (!operation) throw new Error(`${where}: not an operation of the contract`);
   const handler: Handler | undefined = (runtime.handlers ?? handlers)[operation.operationId];
   const body = step.body === undefined ? undefined : substitute(step.body, vars);
-  const pointer = operation.requestBody?.content['application/json'] ?? operation.requestBody?.content['multipart/form-data'];
-  checkStepBody(where, runtime.contract, pointer, step.file && body !== undefined ? { ...(body as object), file: step.file.name } : body);
+  const pointer =
+    operation.requestBody?.content['application/json'] ?? operation.requestBody?.content['multipart/form-data'];
+  checkStepBody(
+    where,
+    runtime.contract,
+    pointer,
+    step.file && body !== undefined ? { ...(body as object), file: step.file.name } : body,
+  );
   const params = pathParams(operation.path, requestPath);
   const ctx: HandlerContext = {
     ...fx,
@@ -210,13 +266,22 @@ function runRequest(runtime: ScenarioRuntime, fx: Effects, scenario: Scenario, s
     deliveries: runtime.deliveries,
     advanceTestClock: (id, to) => runtime.advanceTestClock(fx.account, id, to),
   };
-  return judgeStep(where, step.expect, () => handler!(ctx), (error) => casapayErrorBody(error));
+  return judgeStep(
+    where,
+    step.expect,
+    () => handler!(ctx),
+    (error) => casapayErrorBody(error),
+  );
 }
 
 /** The scenario named by a request header (`X-Mock-Scenario: name` or `name:session`), or a 400. */
 export function scenarioFromHeader(scenarios: Map<string, Scenario>, header: string): Scenario {
   const name = header.split(':')[0]!.trim();
   const scenario = scenarios.get(name);
-  if (!scenario) throw errors.parameterInvalid('X-Mock-Scenario', `no scenario named '${name}'. Known: ${[...scenarios.keys()].join(', ')}.`);
+  if (!scenario)
+    throw errors.parameterInvalid(
+      'X-Mock-Scenario',
+      `no scenario named '${name}'. Known: ${[...scenarios.keys()].join(', ')}.`,
+    );
   return scenario;
 }

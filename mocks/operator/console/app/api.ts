@@ -9,16 +9,23 @@ export type ApiErrorBody = components['schemas']['Error'];
 const KEY_STORAGE = 'casapay.console.api_key';
 
 export const getKey = (): string | null => localStorage.getItem(KEY_STORAGE);
-export const setKey = (key: string | null): void => (key ? localStorage.setItem(KEY_STORAGE, key) : localStorage.removeItem(KEY_STORAGE));
+export const setKey = (key: string | null): void =>
+  key ? localStorage.setItem(KEY_STORAGE, key) : localStorage.removeItem(KEY_STORAGE);
 
 /** A 4xx/5xx with the API's error envelope (or whatever came). */
 export class ApiFailure extends Error {
-  constructor(readonly status: number, readonly body: unknown) {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
     const error = (body as ApiErrorBody | undefined)?.error;
-    super(error ? `${status} ${error.code}: ${error.message}` : `${status}: ${typeof body === 'string' ? body : JSON.stringify(body)}`);
+    super(
+      error
+        ? `${status} ${error.code}: ${error.message}`
+        : `${status}: ${typeof body === 'string' ? body : JSON.stringify(body)}`,
+    );
   }
 }
-
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = {};
@@ -29,7 +36,12 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   // Every POST gets a fresh key, as a careful client does; a double click is then two requests,
   // which is what the person asked for.
   if (method === 'POST' && path.startsWith('/v1/')) headers['idempotency-key'] = `console-${crypto.randomUUID()}`;
-  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+  const response = await fetch(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: 'same-origin',
+  });
   const type = response.headers.get('content-type') ?? '';
   const parsed = type.includes('json') ? await response.json() : await response.text();
   if (!response.ok) throw new ApiFailure(response.status, parsed);
@@ -55,11 +67,18 @@ export async function download(path: string, filename: string): Promise<void> {
 
 /** `?a=1&created[gte]=…` from a flat record, dropping empty values. */
 export function query(params: Record<string, string | number | undefined | null>): string {
-  const parts = Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== '').map(([k, v]) => `${encodeURIComponent(k).replace(/%5B/g, '[').replace(/%5D/g, ']')}=${encodeURIComponent(String(v))}`);
+  const parts = Object.entries(params)
+    .filter(([, v]) => v !== undefined && v !== null && v !== '')
+    .map(
+      ([k, v]) => `${encodeURIComponent(k).replace(/%5B/g, '[').replace(/%5D/g, ']')}=${encodeURIComponent(String(v))}`,
+    );
   return parts.length ? `?${parts.join('&')}` : '';
 }
 
-type Contract = { paths: Record<string, Record<string, { operationId: string; parameters?: any[] }>>; components: { schemas: Record<string, any>; parameters?: Record<string, any> } };
+type Contract = {
+  paths: Record<string, Record<string, { operationId: string; parameters?: any[] }>>;
+  components: { schemas: Record<string, any>; parameters?: Record<string, any> };
+};
 let contract: Promise<Contract> | undefined;
 /** The contract the mock serves (GET /openapi.json), read once: filters and enums come from it. */
 export const loadContract = () => (contract ??= get<Contract>('/openapi.json'));

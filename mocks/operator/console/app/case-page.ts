@@ -35,12 +35,33 @@ export async function renderCase(main: HTMLElement, id: string, notice?: HTMLEle
   };
 
   const moves = rules.collection_case.moves[c.status] ?? [];
-  const closeCodes = ((contract.components.schemas.CloseCode?.enum ?? []) as string[]).filter((code) => !rules.collection_case.system_close_codes.includes(code));
+  const closeCodes = ((contract.components.schemas.CloseCode?.enum ?? []) as string[]).filter(
+    (code) => !rules.collection_case.system_close_codes.includes(code),
+  );
   const moveForm = h(
     'form',
     { class: 'bar', id: 'move-form' },
-    h('label', null, 'move to', h('select', { name: 'status' }, moves.map((m) => h('option', { value: m }, m)))),
-    h('label', null, 'close code', h('select', { name: 'close_code' }, h('option', { value: '' }, '—'), closeCodes.map((code) => h('option', { value: code }, code)))),
+    h(
+      'label',
+      null,
+      'move to',
+      h(
+        'select',
+        { name: 'status' },
+        moves.map((m) => h('option', { value: m }, m)),
+      ),
+    ),
+    h(
+      'label',
+      null,
+      'close code',
+      h(
+        'select',
+        { name: 'close_code' },
+        h('option', { value: '' }, '—'),
+        closeCodes.map((code) => h('option', { value: code }, code)),
+      ),
+    ),
     h('label', null, 'comment', h('input', { name: 'comment', size: 20 })),
     h('button', { type: 'submit', disabled: moves.length === 0 }, 'Move'),
   );
@@ -56,20 +77,37 @@ export async function renderCase(main: HTMLElement, id: string, notice?: HTMLEle
   const paymentForm = h(
     'form',
     { class: 'bar', id: 'payment-form' },
-    h('label', null, `amount (${c.currency.toUpperCase()}, minor units)`, h('input', { name: 'amount', type: 'number', min: 1, step: 1, required: true, size: 10 })),
+    h(
+      'label',
+      null,
+      `amount (${c.currency.toUpperCase()}, minor units)`,
+      h('input', { name: 'amount', type: 'number', min: 1, step: 1, required: true, size: 10 }),
+    ),
     h('button', { type: 'submit' }, 'Record payment'),
   );
   paymentForm.addEventListener('submit', (event) => {
     event.preventDefault();
     const amount = Number(new FormData(paymentForm).get('amount'));
-    void run(() => post(`/v1/test_helpers/collection_cases/${c.id}/debt_payments`, { amount }), `Payment of ${money(amount, c.currency)} recorded.`);
+    void run(
+      () => post(`/v1/test_helpers/collection_cases/${c.id}/debt_payments`, { amount }),
+      `Payment of ${money(amount, c.currency)} recorded.`,
+    );
   });
 
-  const field = (label: string, value: unknown) => h('div', null, h('b', null, label), value instanceof Node ? value : String(value ?? '—'));
+  const field = (label: string, value: unknown) =>
+    h('div', null, h('b', null, label), value instanceof Node ? value : String(value ?? '—'));
   replace(
     main,
     h('p', null, h('a', { href: '#/cases' }, '← Collection cases')),
-    h('h2', null, 'Case ', h('code', null, c.reference), ' ', pill(c.status), c.close_code ? h('span', { class: 'muted' }, ` ${c.close_code}`) : null),
+    h(
+      'h2',
+      null,
+      'Case ',
+      h('code', null, c.reference),
+      ' ',
+      pill(c.status),
+      c.close_code ? h('span', { class: 'muted' }, ` ${c.close_code}`) : null,
+    ),
     h(
       'div',
       { class: 'grid', id: 'case-fields' },
@@ -81,23 +119,90 @@ export async function renderCase(main: HTMLElement, id: string, notice?: HTMLEle
       field('Partner', c.collection_partner?.name ?? '—'),
       field('Due date', time(c.due_date).slice(0, 10)),
       field('Created', time(c.created)),
-      field('Test clock', c.test_clock ?? 'the mock\'s clock'),
+      field('Test clock', c.test_clock ?? "the mock's clock"),
       field('Creditor reference', c.creditor_reference ?? '—'),
     ),
     feedback,
     h('h3', null, 'Test helpers'),
-    h('p', { class: 'muted' }, moves.length ? `Allowed next: ${moves.join(', ')} (from the lifecycle rules).` : 'A closed case has no next move.'),
+    h(
+      'p',
+      { class: 'muted' },
+      moves.length
+        ? `Allowed next: ${moves.join(', ')} (from the lifecycle rules).`
+        : 'A closed case has no next move.',
+    ),
     moveForm,
     paymentForm,
     h('h3', null, 'Timeline'),
-    h('ol', { class: 'timeline', id: 'case-timeline' }, timeline.data.map((e) => h('li', { 'data-type': e.type }, h('b', null, e.title), ' ', h('span', { class: 'muted' }, `${time(e.date)} · ${e.type}`), h('br'), e.description))),
+    h(
+      'ol',
+      { class: 'timeline', id: 'case-timeline' },
+      timeline.data.map((e) =>
+        h(
+          'li',
+          { 'data-type': e.type },
+          h('b', null, e.title),
+          ' ',
+          h('span', { class: 'muted' }, `${time(e.date)} · ${e.type}`),
+          h('br'),
+          e.description,
+        ),
+      ),
+    ),
     h('h3', null, `Payments (${payments.data.length})`),
     payments.data.length
-      ? h('table', { id: 'case-payments' }, h('tr', null, ['Id', 'Amount', 'Fee', 'Net', 'Type', 'Paid'].map((t) => h('th', null, t))), payments.data.map((p) => h('tr', null, h('td', null, h('code', null, p.id)), h('td', null, money(p.amount, p.currency)), h('td', null, money(p.fee_amount, p.currency)), h('td', null, money(p.net_amount, p.currency)), h('td', null, p.type), h('td', null, time(p.payment_date)))))
+      ? h(
+          'table',
+          { id: 'case-payments' },
+          h(
+            'tr',
+            null,
+            ['Id', 'Amount', 'Fee', 'Net', 'Type', 'Paid'].map((t) => h('th', null, t)),
+          ),
+          payments.data.map((p) =>
+            h(
+              'tr',
+              null,
+              h('td', null, h('code', null, p.id)),
+              h('td', null, money(p.amount, p.currency)),
+              h('td', null, money(p.fee_amount, p.currency)),
+              h('td', null, money(p.net_amount, p.currency)),
+              h('td', null, p.type),
+              h('td', null, time(p.payment_date)),
+            ),
+          ),
+        )
       : h('p', { class: 'sub' }, 'No payments yet.'),
     h('h3', null, `Files (${files.data.length})`),
     files.data.length
-      ? h('table', null, files.data.map((f) => h('tr', null, h('td', null, f.filename), h('td', null, f.document_type), h('td', null, `${f.size} bytes`), h('td', null, h('button', { class: 'quiet', onclick: () => void download(`${path}/files/${f.id}/contents`, f.filename).catch((e: Error) => replace(feedback, message('error', e.message))) }, 'Download')))))
+      ? h(
+          'table',
+          null,
+          files.data.map((f) =>
+            h(
+              'tr',
+              null,
+              h('td', null, f.filename),
+              h('td', null, f.document_type),
+              h('td', null, `${f.size} bytes`),
+              h(
+                'td',
+                null,
+                h(
+                  'button',
+                  {
+                    class: 'quiet',
+                    onclick: () =>
+                      void download(`${path}/files/${f.id}/contents`, f.filename).catch((e: Error) =>
+                        replace(feedback, message('error', e.message)),
+                      ),
+                  },
+                  'Download',
+                ),
+              ),
+            ),
+          ),
+        )
       : h('p', { class: 'sub' }, 'No files.'),
   );
 }

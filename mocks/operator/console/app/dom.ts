@@ -7,7 +7,11 @@ type Attrs = Record<string, string | number | boolean | null | undefined | ((eve
 /**
  * @example h('button', { onclick: () => go('#/cases') }, 'Cases')
  */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs | null = null, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs | null = null,
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs ?? {})) {
     if (value === null || value === undefined || value === false) continue;
@@ -23,7 +27,10 @@ function append(el: Node, children: Child[]): void {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
     if (Array.isArray(child)) append(el, child);
-    else el.appendChild(typeof child === 'string' || typeof child === 'number' ? document.createTextNode(String(child)) : child);
+    else
+      el.appendChild(
+        typeof child === 'string' || typeof child === 'number' ? document.createTextNode(String(child)) : child,
+      );
   }
 }
 
@@ -36,7 +43,10 @@ export function replace(el: Element, ...children: Child[]): void {
 /** Unix seconds as `2026-11-25 00:00:00 UTC` (the mock's times are UTC). */
 export function time(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined) return '—';
-  return new Date(seconds * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  return new Date(seconds * 1000)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
 }
 
 /** Minor units as `3,600.00 EUR`. */
@@ -45,10 +55,12 @@ export function money(amount: number | null | undefined, currency: string | null
   return `${(amount / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${(currency ?? '').toUpperCase()}`;
 }
 
-export const pill = (status: string | null | undefined) => h('span', { class: `pill ${status ?? ''}`, 'data-status': status ?? '' }, status ?? '—');
+export const pill = (status: string | null | undefined) =>
+  h('span', { class: `pill ${status ?? ''}`, 'data-status': status ?? '' }, status ?? '—');
 
 /** A message box: the API's error message, or a confirmation. */
-export const message = (kind: 'error' | 'ok', text: string) => h('div', { class: `msg ${kind}`, role: kind === 'error' ? 'alert' : 'status' }, text);
+export const message = (kind: 'error' | 'ok', text: string) =>
+  h('div', { class: `msg ${kind}`, role: kind === 'error' ? 'alert' : 'status' }, text);
 
 /** `datetime-local` input value (UTC) ↔ Unix seconds. */
 export const toLocalInput = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 16);

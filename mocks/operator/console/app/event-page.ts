@@ -27,18 +27,72 @@ export async function renderEvent(main: HTMLElement, id: string, notice?: HTMLEl
     main,
     h('p', null, h('a', { href: '#/events' }, '← Events')),
     h('h2', null, h('code', null, event.type), ' ', h('span', { class: 'muted' }, event.id)),
-    h('p', { class: 'sub' }, `${time(event.created)} · pending webhooks ${event.pending_webhooks} · object `, h('code', null, String((event.data.object as { id?: string }).id ?? ''))),
-    h('p', null, h('button', { class: 'quiet', id: 'refresh-deliveries', onclick: () => void renderEvent(main, id) }, 'Refresh')),
+    h(
+      'p',
+      { class: 'sub' },
+      `${time(event.created)} · pending webhooks ${event.pending_webhooks} · object `,
+      h('code', null, String((event.data.object as { id?: string }).id ?? '')),
+    ),
+    h(
+      'p',
+      null,
+      h('button', { class: 'quiet', id: 'refresh-deliveries', onclick: () => void renderEvent(main, id) }, 'Refresh'),
+    ),
     feedback,
-    sendTo(endpoints.data.filter((e) => e.status === 'enabled'), resend),
+    sendTo(
+      endpoints.data.filter((e) => e.status === 'enabled'),
+      resend,
+    ),
     h('h3', null, `Deliveries (${deliveries.data.length})`),
-    deliveries.data.length === 0 ? h('p', { class: 'sub' }, 'No endpoint was subscribed to this event when it happened.') : null,
+    deliveries.data.length === 0
+      ? h('p', { class: 'sub' }, 'No endpoint was subscribed to this event when it happened.')
+      : null,
     deliveries.data.map((d) =>
       h(
         'section',
         { class: 'delivery', 'data-delivery': d.id, 'data-status': d.status },
-        h('p', null, h('code', null, d.id), ' → ', h('code', null, d.url), ' ', pill(d.status), d.next_attempt_at ? h('span', { class: 'muted' }, ` next attempt ${time(d.next_attempt_at)}`) : null, ' ', d.webhook_endpoint ? h('button', { class: 'resend', 'data-endpoint': d.webhook_endpoint, onclick: () => void resend(d.webhook_endpoint!) }, 'Resend') : h('span', { class: 'muted' }, '(--webhook-url: not resendable)')),
-        h('table', null, h('tr', null, ['#', 'Attempted', 'Status', 'Latency', 'Error'].map((t) => h('th', null, t))), d.attempts.map((a, i) => h('tr', { class: 'attempt' }, h('td', null, i + 1), h('td', null, time(a.attempted_at)), h('td', null, a.status_code ?? '—'), h('td', null, `${a.latency_ms} ms`), h('td', null, a.error ?? '')))),
+        h(
+          'p',
+          null,
+          h('code', null, d.id),
+          ' → ',
+          h('code', null, d.url),
+          ' ',
+          pill(d.status),
+          d.next_attempt_at ? h('span', { class: 'muted' }, ` next attempt ${time(d.next_attempt_at)}`) : null,
+          ' ',
+          d.webhook_endpoint
+            ? h(
+                'button',
+                {
+                  class: 'resend',
+                  'data-endpoint': d.webhook_endpoint,
+                  onclick: () => void resend(d.webhook_endpoint!),
+                },
+                'Resend',
+              )
+            : h('span', { class: 'muted' }, '(--webhook-url: not resendable)'),
+        ),
+        h(
+          'table',
+          null,
+          h(
+            'tr',
+            null,
+            ['#', 'Attempted', 'Status', 'Latency', 'Error'].map((t) => h('th', null, t)),
+          ),
+          d.attempts.map((a, i) =>
+            h(
+              'tr',
+              { class: 'attempt' },
+              h('td', null, i + 1),
+              h('td', null, time(a.attempted_at)),
+              h('td', null, a.status_code ?? '—'),
+              h('td', null, `${a.latency_ms} ms`),
+              h('td', null, a.error ?? ''),
+            ),
+          ),
+        ),
       ),
     ),
     h('h3', null, 'Payload'),
@@ -49,7 +103,21 @@ export async function renderEvent(main: HTMLElement, id: string, notice?: HTMLEl
 /** Send the event to any enabled endpoint, including one registered after the event happened. */
 function sendTo(endpoints: S['WebhookEndpoint'][], send: (endpoint: string) => Promise<void>): HTMLElement | null {
   if (endpoints.length === 0) return null;
-  const form = h('form', { class: 'bar', id: 'send-to-form' }, h('label', null, 'send to', h('select', { name: 'endpoint' }, endpoints.map((e) => h('option', { value: e.id }, `${e.id} · ${e.url}`)))), h('button', { type: 'submit' }, 'Send'));
+  const form = h(
+    'form',
+    { class: 'bar', id: 'send-to-form' },
+    h(
+      'label',
+      null,
+      'send to',
+      h(
+        'select',
+        { name: 'endpoint' },
+        endpoints.map((e) => h('option', { value: e.id }, `${e.id} · ${e.url}`)),
+      ),
+    ),
+    h('button', { type: 'submit' }, 'Send'),
+  );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     void send(String(new FormData(form).get('endpoint')));
@@ -64,7 +132,12 @@ export function endpointForm(refresh: (notice: HTMLElement) => void, notice?: HT
   const form = h(
     'form',
     { class: 'bar', id: 'endpoint-form' },
-    h('label', null, 'URL', h('input', { name: 'url', size: 40, placeholder: 'http://127.0.0.1:3000/webhooks', required: true })),
+    h(
+      'label',
+      null,
+      'URL',
+      h('input', { name: 'url', size: 40, placeholder: 'http://127.0.0.1:3000/webhooks', required: true }),
+    ),
     h('label', null, 'events', h('input', { name: 'events', value: '*', size: 24 })),
     h('button', { type: 'submit' }, 'Register endpoint'),
   );
@@ -72,7 +145,12 @@ export function endpointForm(refresh: (notice: HTMLElement) => void, notice?: HT
     event.preventDefault();
     const data = new FormData(form);
     try {
-      const endpoint = await post<S['WebhookEndpoint']>('/v1/webhook_endpoints', { url: String(data.get('url')), enabled_events: String(data.get('events') || '*').split(',').map((e) => e.trim()) });
+      const endpoint = await post<S['WebhookEndpoint']>('/v1/webhook_endpoints', {
+        url: String(data.get('url')),
+        enabled_events: String(data.get('events') || '*')
+          .split(',')
+          .map((e) => e.trim()),
+      });
       refresh(message('ok', `Registered ${endpoint.id}; its signing secret (shown once): ${endpoint.secret}`));
     } catch (error) {
       replace(feedback, message('error', error instanceof ApiFailure ? error.message : String(error)));
@@ -83,5 +161,16 @@ export function endpointForm(refresh: (notice: HTMLElement) => void, notice?: HT
 
 export function endpointActions(endpoint: Record<string, any>, refresh: () => void): HTMLElement {
   const disabled = endpoint.status === 'disabled';
-  return h('p', null, h('button', { class: 'quiet', onclick: () => void post(`/v1/webhook_endpoints/${endpoint.id}`, { disabled: !disabled }).then(refresh) }, disabled ? 'Enable' : 'Disable'));
+  return h(
+    'p',
+    null,
+    h(
+      'button',
+      {
+        class: 'quiet',
+        onclick: () => void post(`/v1/webhook_endpoints/${endpoint.id}`, { disabled: !disabled }).then(refresh),
+      },
+      disabled ? 'Enable' : 'Disable',
+    ),
+  );
 }

@@ -22,12 +22,35 @@ const go = (hash: string) => {
 
 function renderNav(current: string): void {
   const key = getKey();
-  const link = (hash: string, label: string) => h('a', { href: hash, class: current === hash.slice(2).split('/')[0] ? 'on' : null }, label);
+  const link = (hash: string, label: string) =>
+    h('a', { href: hash, class: current === hash.slice(2).split('/')[0] ? 'on' : null }, label);
   replace(
     nav,
     h('h1', null, facts.name ?? 'CasaPay mock'),
     h('p', { class: 'sub' }, `sandbox console · ${facts.version ?? ''}`),
-    h('div', { class: 'key' }, h('a', { href: '#/', id: 'current-key', class: current === '' ? 'on' : null }, key ? `${key.slice(0, 12)}…${key.slice(-4)}` : 'Choose an account'), key ? h('a', { href: '#/', onclick: (event: Event) => { event.preventDefault(); setKey(null); go('#/'); } }, 'Forget key') : null),
+    h(
+      'div',
+      { class: 'key' },
+      h(
+        'a',
+        { href: '#/', id: 'current-key', class: current === '' ? 'on' : null },
+        key ? `${key.slice(0, 12)}…${key.slice(-4)}` : 'Choose an account',
+      ),
+      key
+        ? h(
+            'a',
+            {
+              href: '#/',
+              onclick: (event: Event) => {
+                event.preventDefault();
+                setKey(null);
+                go('#/');
+              },
+            },
+            'Forget key',
+          )
+        : null,
+    ),
     h('div', { class: 'group' }, 'Collections'),
     link('#/cases', 'Cases'),
     link('#/payments', 'Debt payments'),
@@ -57,14 +80,26 @@ async function route(): Promise<void> {
   try {
     if (section === '') return await renderHome(main, factsHtml, facts, () => go('#/cases'));
     if (section === 'scenarios') return renderScenarios(main, facts, () => renderNav(section));
-    if (!getKey()) return replace(main, h('h2', null, 'Choose an account first'), h('p', null, h('a', { href: '#/' }, 'Type an API key or pick an account.')));
+    if (!getKey())
+      return replace(
+        main,
+        h('h2', null, 'Choose an account first'),
+        h('p', null, h('a', { href: '#/' }, 'Type an API key or pick an account.')),
+      );
     if (section === 'journal') return renderJournal(main, () => generation === mine);
     if (section === 'clock') return await renderClock(main);
     if (section === 'cases' && id) return await renderCase(main, id);
     if (section === 'events' && id) return await renderEvent(main, id);
     if (section === 'objects' && id && sub) {
       const view = RESOURCES.find((r) => r.route === id);
-      if (view) return await renderObject(main, view, sub, (object, refresh) => (id === 'claims' ? claimActions(object, refresh) : id === 'webhook-endpoints' ? endpointActions(object, refresh) : null));
+      if (view)
+        return await renderObject(main, view, sub, (object, refresh) =>
+          id === 'claims'
+            ? claimActions(object, refresh)
+            : id === 'webhook-endpoints'
+              ? endpointActions(object, refresh)
+              : null,
+        );
     }
     const view = RESOURCES.find((r) => r.route === section);
     if (!view) return replace(main, h('h2', null, 'Not a page'), h('p', null, h('a', { href: '#/' }, 'Home')));
@@ -72,10 +107,21 @@ async function route(): Promise<void> {
     if (section === 'webhook-endpoints') {
       const notice = endpointNotice;
       endpointNotice = undefined;
-      main.insertBefore(endpointForm((note) => { endpointNotice = note; void route(); }, notice), main.children[1] ?? null);
+      main.insertBefore(
+        endpointForm((note) => {
+          endpointNotice = note;
+          void route();
+        }, notice),
+        main.children[1] ?? null,
+      );
     }
   } catch (error) {
-    if (generation === mine) replace(main, h('h2', null, 'Could not load this page'), message('error', error instanceof ApiFailure ? error.message : String(error)));
+    if (generation === mine)
+      replace(
+        main,
+        h('h2', null, 'Could not load this page'),
+        message('error', error instanceof ApiFailure ? error.message : String(error)),
+      );
   }
 }
 
