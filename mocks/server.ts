@@ -1,19 +1,15 @@
-// Composition root: Fastify, the engine (sandbox, pipeline, clock, webhooks), the operator surfaces
+// Composition root: the engine (HTTP app, sandbox, pipeline, clock, webhooks), the operator surfaces
 // (journal, faults, /__admin, the console, the front door) and a list of API modules — CasaPay's /v1
 // and Debitura's two APIs — each mounting its contracts with its own authentication and error shape.
 // The one place that names every API: it splits the --defect and --variant flags between them.
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
-import multipart from '@fastify/multipart';
-import qs from 'qs';
 import { loadContract, type Contract } from '../kit/contract.js';
-import { monotonicMs, realNowMs } from '../kit/real-time.js';
+import { realNowMs } from '../kit/real-time.js';
 import { attachModules, moduleFor, type ApiModule } from './engine/api-module.js';
 import { createClock, type Clock } from './engine/clock.js';
-import { errors, type ApiError } from './engine/errors.js';
-import { parseJsonBody } from './engine/json-body.js';
+import { closeGracefully, createHttpApp, installFallbackAnswers } from './engine/http-app.js';
 import { createLineWriter } from './engine/log-writer.js';
-import { sendError, toApiError } from './engine/mount-operations.js';
 import type { CompiledOperation } from './engine/pipeline.js';
 import { DEFAULT_SHARED_MAX_EVENTS, Sandbox } from './engine/sandbox.js';
 import { SCENARIO_SUFFIX } from './engine/state/accounts.js';
@@ -37,6 +33,7 @@ import { registerFrontDoor } from './operator/front-door.js';
 import { installJournal, type Journal } from './operator/journal.js';
 
 export { DOCS_API_KEY };
+export { originForm } from './engine/http-app.js';
 
 /** The User-Agent of every webhook the mock sends, whatever the API. */
 const WEBHOOK_USER_AGENT = 'CasaPay-Mock/1.0';
@@ -144,22 +141,6 @@ export interface MockServer extends MockEngine {
   url: string;
 }
 
-/**
- * Stripe-style query strings (`created[gte]=…`, `types[]=…`) with qs, imported at start (~30 ms): a
- * module loaded on the first query string could fail to load when file descriptors run out, inside
- * the router, where nothing catches it (the process died of it).
- */
-const parseQuery = (query: string): Record<string, unknown> =>
-  query === '' ? {} : qs.parse(query, { depth: 2, parameterLimit: 200, arrayLimit: 100 });
-
-const JSON_LIMIT = 1024 * 1024;
-
-function fastifySchemasUnused(): never {
-  throw new Error(
-    'Routes of the mock are validated by the pipeline against the contract; do not give them Fastify schemas.',
-  );
-}
-
 /** The names of one flag (--defect, --variant) split into CasaPay's and Debitura's; an unknown name lists both tables. */
 function splitByApi(
   names: readonly string[] = [],
@@ -174,47 +155,6 @@ function splitByApi(
     );
   return [names.filter((name) => name in casapay), names.filter((name) => name in debitura)];
 }
-
-/** `%76` → `v`: percent-encoded unreserved characters mean the characters themselves (RFC 3986 §6.2.2.2). */
-const decodeUnreserved = (path: string) =>
-  path.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
-    const ch = String.fromCharCode(parseInt(hex, 16));
-    return /[A-Za-z0-9._~-]/.test(ch) ? ch : escape;
-  });
-
-/**
- * The request target in the one form the mock decides on: `http://host/v1/x?y` → `/v1/x?y` (an
- * absolute-form request line, RFC 9112 §3.2.2, names the same resource as the origin form) and
- * `/%761/x` → `/v1/x`. So routing, authentication, the journal and the error shape all see one path.
- * @example originForm('http://127.0.0.1:4010/%761/collection_cases?limit=1') // '/v1/collection_cases?limit=1'
- */
-export const originForm = (url: string): string => {
-  let target = url;
-  if (target.charCodeAt(0) !== 47 /* / */) {
-    const match = /^[a-z][a-z\d+.-]*:\/\/[^/?#]*/i.exec(target);
-    if (!match) return target;
-    const rest = target.slice(match[0].length);
-    target = rest.startsWith('/') ? rest : `/${rest}`;
-  }
-  const query = target.indexOf('?');
-  const path = query === -1 ? target : target.slice(0, query);
-  return path.includes('%') ? decodeUnreserved(path) + (query === -1 ? '' : target.slice(query)) : target;
-};
-
-/** The request target of the first request line in bytes Node's parser refused, when it can be read. */
-const targetOf = (packet: unknown): string => {
-  if (!Buffer.isBuffer(packet)) return '';
-  const line = /^[!#$%&'*+.^_`|~\w-]+ (\S+)/.exec(packet.subarray(0, 8192).toString('latin1'));
-  return line ? originForm(line[1]!) : '';
-};
-
-/** A whole HTTP/1.1 error answer for the socket, in the shape of the API the path belongs to (then the connection closes). */
-const rawErrorAnswer = (modules: readonly ApiModule[], path: string, error: ApiError, requestId: string): string => {
-  const { status, body } = moduleFor(modules, path).renderError(error);
-  const json = JSON.stringify(body);
-  const reason = status === 404 ? 'Not Found' : 'Bad Request';
-  return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(json)}\r\nRequest-Id: ${requestId}\r\nConnection: close\r\n\r\n${json}`;
-};
 
 /** A per-account bound: the option, else the shared default when shared, else none; a whole number ≥ 1. */
 function perAccountBound(
@@ -351,77 +291,11 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
         })
     : undefined;
   const logOut = level === 'silent' ? undefined : createLineWriter({ droppedLine });
-  const app = Fastify({
+  const app = await createHttpApp({
+    modules,
+    nextRequestId,
     logger: options.logJson && logOut ? { level, stream: logOut } : false,
-    bodyLimit: JSON_LIMIT,
-    genReqId: nextRequestId,
-    // Long path parameters are just ids that do not exist (404), not find-my-way's default 414.
-    routerOptions: { maxParamLength: 2048, querystringParser: (query) => parseQuery(query) },
-    // Absolute-form request lines are routed, authenticated and answered by their path.
-    rewriteUrl: (request) => originForm(request.url ?? '/'),
-    // Node answers an HTTP/1.1 request without Host with a bare 400; the onRequest hook below answers it in the API's shape.
-    http: { requireHostHeader: false },
-    // On close only idle keep-alive connections are cut at once; requests in flight get the close's
-    // grace (close() cuts the rest when it runs out). A request that arrives on an open connection
-    // meanwhile is answered as usual rather than with Fastify's own 503 body.
-    forceCloseConnections: 'idle',
-    return503OnClosing: false,
-    // The pipeline validates with the contract's own validators and no route declares a Fastify
-    // schema, so Fastify's ajv and fast-json-stringify compilers are never loaded (~17 ms at start).
-    schemaController: {
-      compilersFactory: { buildValidator: fastifySchemasUnused, buildSerializer: fastifySchemasUnused },
-    },
-    // Answers Fastify writes itself (before any route or hook runs) still carry the error envelope.
-    frameworkErrors: (error, request, reply) => {
-      // A path parameter beyond the router's 2048 characters breaks the contract's maxLength (100) like
-      // one of 101 characters does: the same 400 (the route is unknown here, so no param name).
-      const apiError =
-        (error as { code?: string }).code === 'FST_ERR_MAX_PARAM_LENGTH'
-          ? errors.parameterInvalid(null, 'A path parameter is longer than 100 characters.')
-          : errors.urlInvalid(request.url.split('?')[0]!.slice(0, 200));
-      const { status, body } = renderFor(request.url)(apiError);
-      void (reply as unknown as FastifyReply).code(status).header('Request-Id', request.id).send(body);
-    },
-    // Node's HTTP parser refuses the request before Fastify sees it (oversized head, garbage): write the
-    // error on the socket ourselves instead of Fastify's {"error":"Bad Request",…}, in Debitura's shape
-    // when the refused bytes start with a request line for /debitura/… (Node hands over the chunk that
-    // failed; when the request line came in an earlier chunk, the path is unknown and CasaPay's envelope is used).
-    clientErrorHandler: (error, socket) => {
-      const code = (error as { code?: string }).code;
-      if (code === 'ECONNRESET' || socket.destroyed) return;
-      if (socket.writable) {
-        const apiError = code === 'HPE_HEADER_OVERFLOW' ? errors.headersTooLarge() : errors.requestMalformed();
-        socket.write(
-          rawErrorAnswer(modules, targetOf((error as { rawPacket?: unknown }).rawPacket), apiError, nextRequestId()),
-        );
-      }
-      socket.destroy(error);
-    },
   });
-
-  // Parse: JSON ourselves (so bad JSON is a typed 400), multipart streamed by @fastify/multipart,
-  // anything else kept aside so the pipeline can answer 415 for it.
-  app.removeContentTypeParser(['application/json', 'text/plain']);
-  const parseJson = (_request: unknown, text: string | Buffer, done: (error: Error | null, body?: unknown) => void) => {
-    let body: unknown;
-    try {
-      body = parseJsonBody(text as string);
-    } catch (error) {
-      return done(error as Error, undefined);
-    }
-    done(null, body);
-  };
-  // A string parser for the common type (Fastify matches those first), a pattern for `+json` types.
-  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: JSON_LIMIT }, parseJson);
-  app.addContentTypeParser(
-    /^(?:application\/[\w.+-]+\+json|text\/json)/,
-    { parseAs: 'string', bodyLimit: JSON_LIMIT },
-    parseJson,
-  );
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: JSON_LIMIT }, (_request, raw, done) =>
-    done(null, (raw as Buffer).length ? raw : undefined),
-  );
-  await app.register(multipart, { throwFileSizeLimit: true });
   // Before CORS and the routes, so its hooks cover the preflight route and every admin and console route.
   installBrowserGuard(app, { access, allowedHosts: options.allowedHosts, render: renderCasaPayError });
   await app.register(cors, {
@@ -478,31 +352,8 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     request.log.error(error);
     if (level !== 'silent' && !options.logJson) console.error(error);
   };
-  // An answer no route wrote is still in the shape of the API its URL belongs to.
-  app.setErrorHandler((error, request, reply) =>
-    sendError(reply, request, toApiError(error, request, logUnexpected), renderFor(request.url)),
-  );
-  app.setNotFoundHandler((request, reply) =>
-    sendError(reply, request, errors.routeNotFound(request.method, request.url.split('?')[0]!), renderFor(request.url)),
-  );
-
-  // HTTP/1.1 without Host (RFC 9112 §3.2): a 400 in the API's shape instead of Node's bare one.
-  app.addHook('onRequest', (request, _reply, done) =>
-    done(
-      request.headers.host === undefined && request.raw.httpVersion === '1.1'
-        ? (errors.hostMissing() as unknown as FastifyError)
-        : undefined,
-    ),
-  );
-
-  // A body on DELETE has no meaning (RFC 9110 §9.3.5): ignored as on GET, so DELETE never answers the undeclared 413 or 415.
-  app.addHttpMethod('DELETE', { hasBody: false, overrideExisting: true });
-
-  // CONNECT asks for a tunnel, which no route offers: Node would drop the connection without a word.
-  app.server.on('connect', (request: { url?: string }, socket: import('node:net').Socket) => {
-    const path = originForm(request.url ?? '');
-    socket.end(rawErrorAnswer(modules, path, errors.routeNotFound('CONNECT', path.split('?')[0]!), nextRequestId()));
-  });
+  // After the operator's routes, so their plugins' own hooks (admin access) run before the Host check.
+  installFallbackAnswers(app, modules, logUnexpected);
 
   if ((level === 'info' || level === 'debug') && !options.logJson) {
     // A callback hook (no promise per request) writing to the buffered writer (no syscall per request).
@@ -550,19 +401,7 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     warmUp: () => warm(0),
     async close({ graceMs = 0 }: CloseOptions = {}) {
       clearInterval(ticker);
-      const deadline = monotonicMs() + graceMs;
-      // Requests first (they may still emit events to deliver), then the deliveries, one deadline for both.
-      const closed = app.close();
-      // Node closes the connections idle at close() only: a keep-alive connection whose request is
-      // answered during the grace would hold the close until the deadline. Reap those as they idle.
-      const reap = setInterval(() => app.server.closeIdleConnections(), 20);
-      let cut: NodeJS.Timeout | undefined;
-      await Promise.race([closed, new Promise<void>((resolve) => (cut = setTimeout(resolve, graceMs)))]);
-      clearTimeout(cut);
-      clearInterval(reap);
-      app.server.closeAllConnections();
-      await closed;
-      await sandbox.close(Math.max(0, deadline - monotonicMs()));
+      await closeGracefully(app, graceMs, (remainingMs) => sandbox.close(remainingMs));
       logOut?.close();
     },
   };
