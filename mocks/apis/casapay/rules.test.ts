@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseDate } from '../shared/calendar.js';
-import { MINIMUM_USD } from '../shared/money.js';
+import { parseDate } from '../common/calendar.js';
+import { MINIMUM_USD } from '../common/money.js';
 import {
   ageSurcharge,
   ALL_SIGNED,

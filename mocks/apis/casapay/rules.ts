@@ -5,10 +5,10 @@
 // Callers pass plain values: the request body, the account's agreements and uncovered countries, and "now".
 // Each function answers with a decision; the handlers turn it into an ApiError or a stored case.
 import type { components } from '../../../generated/casapay.js';
-import { fullMonthsBetween, parseDate } from '../shared/calendar.js';
-import { isCountry, isCurrency, isUsState } from '../shared/codes.js';
-import { MINIMUM_USD, toUsd } from '../shared/money.js';
-import { partnerFor, type Partner } from '../shared/partners.js';
+import { fullMonthsBetween, parseDate } from '../common/calendar.js';
+import { isCountry, isCurrency, isUsState } from '../common/codes.js';
+import { MINIMUM_USD, toUsd } from '../common/money.js';
+import { partnerFor, type Partner } from '../common/partners.js';
 import { MAGIC } from './domain/magic.js';
 
 type Schemas = components['schemas'];

@@ -3,13 +3,13 @@
 // contract signing) and by scenarios, always with the effects of the moment (clock, ids, delivery
 // after the response).
 import { errors, type ApiError } from '../../engine/errors.js';
-import { addBusinessDays } from '../shared/calendar.js';
+import { addBusinessDays } from '../common/calendar.js';
 import type { Effects } from '../../engine/handler.js';
 import type { WebhookDispatcher } from '../../engine/webhooks/dispatcher.js';
 import type { Send } from '../../engine/webhooks/url-guard.js';
 import type { IdMinter } from '../../engine/state/ids.js';
 import { debituraErrors } from './errors.js';
-import { countryName } from '../shared/codes.js';
+import { countryName } from '../common/codes.js';
 import { debituraPartnerFor, type DebituraPartner } from './partners.js';
 import {
   belowMinimum,

@@ -4,7 +4,7 @@ import { ok, type Handler, type RequestContext as HandlerContext } from '../../e
 import { errors } from '../../engine/errors.js';
 import { debituraErrors } from './errors.js';
 import { debituraPartnerFor } from './partners.js';
-import { MINIMUM_USD } from '../shared/money.js';
+import { MINIMUM_USD } from '../common/money.js';
 import {
   belowMinimum,
   gatesFor,

@@ -2,7 +2,7 @@
 // by both APIs.
 import path from 'node:path';
 import { errors } from '../../engine/errors.js';
-import { sanitizeFilename } from '../shared/file-names.js';
+import { sanitizeFilename } from '../common/file-names.js';
 import type { Case, Lifecycle } from './state.js';
 
 export const LIFECYCLES: readonly Lifecycle[] = [

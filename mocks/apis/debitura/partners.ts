@@ -1,9 +1,9 @@
 // Debitura's view of the collection partners: the same partner per jurisdiction as CasaPay's, from the
-// shared table (mocks/apis/shared/partners.ts), with what Debitura's API shows of it — a uuid, a jurisdiction id, and
+// shared table (mocks/apis/common/partners.ts), with what Debitura's API shows of it — a uuid, a jurisdiction id, and
 // whether it needs KYC of the creditor. Pure data.
 import { createHash } from 'node:crypto';
-import { countryName } from '../shared/codes.js';
-import { PARTNERS, partnerFor, type Partner } from '../shared/partners.js';
+import { countryName } from '../common/codes.js';
+import { PARTNERS, partnerFor, type Partner } from '../common/partners.js';
 
 export interface DebituraPartner {
   partner: Partner;

@@ -9,7 +9,7 @@ import {
   type HandlerResult,
 } from '../../engine/handler.js';
 import { ApiError, errors } from '../../engine/errors.js';
-import { countryName, isCountry } from '../shared/codes.js';
+import { countryName, isCountry } from '../common/codes.js';
 import { debituraErrors } from './errors.js';
 import { partnerRequiresKyc } from './partners.js';
 import { isoNow, type CreateCaseRequest } from './rules.js';

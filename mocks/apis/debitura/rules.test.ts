@@ -1,6 +1,6 @@
 // The submission rules, table by table: each row an input the docs speak about and the answer.
 import { describe, expect, it } from 'vitest';
-import { parseDate } from '../shared/calendar.js';
+import { parseDate } from '../common/calendar.js';
 import { debituraPartnerFor } from './partners.js';
 import {
   caseRequestProblem,

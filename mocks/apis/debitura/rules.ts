@@ -2,9 +2,9 @@
 // partner and "now". The schema says the shapes; these say what the docs add (dates, US states,
 // returnUrl, the signing and KYC gates, pricing).
 import { ApiError, errors } from '../../engine/errors.js';
-import { isCountry, isCurrency, isUsState } from '../shared/codes.js';
-import { fullMonthsBetween, parseDate, startOfDay, SECONDS_PER_DAY } from '../shared/calendar.js';
-import { majorToUsd, MINIMUM_USD } from '../shared/money.js';
+import { isCountry, isCurrency, isUsState } from '../common/codes.js';
+import { fullMonthsBetween, parseDate, startOfDay, SECONDS_PER_DAY } from '../common/calendar.js';
+import { majorToUsd, MINIMUM_USD } from '../common/money.js';
 import type { components } from '../../../generated/debitura-customer.js';
 import type { DebituraClient } from './state.js';
 import type { DebituraPartner } from './partners.js';

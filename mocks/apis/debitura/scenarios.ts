@@ -18,7 +18,7 @@ import {
   substitute,
   type ScenarioBase,
   type ScenarioStepBase,
-} from '../shared/scenario-format.js';
+} from '../common/scenario-format.js';
 import type { AccountState } from './state.js';
 import { isoTime } from './rules.js';
 import { renderDebituraError } from './errors.js';
@@ -78,7 +78,7 @@ export function seedDocsPartner(deps: SeedDeps, account: AccountState, accountKe
 
 // ---------------------------------------------------------------------------------------------------
 // Debitura scenarios: YAML files in mocks/apis/debitura/scenarios/, the same envelope and loader as
-// CasaPay's (mocks/apis/shared/scenario-format.ts): a scenario seeds a partner's account and scripts timed steps, each step an
+// CasaPay's (mocks/apis/common/scenario-format.ts): a scenario seeds a partner's account and scripts timed steps, each step an
 // operation of Debitura's contracts run by the handler a request would reach, its body validated
 // against the contract. Listed by `casapay-mock scenarios`, chosen with `--scenario NAME` (every new
 // partner account, the docs' one included, starts with it) or per request with `X-Mock-Scenario:

@@ -8,7 +8,7 @@ import type { CaseFile } from '../state.js';
 import { created, ok, type Handler, type HandlerContext } from './context.js';
 import { find, listPage } from './shared.js';
 import { addTimeline } from './collection-cases.js';
-import { sanitizeFilename } from '../../shared/file-names.js';
+import { sanitizeFilename } from '../../common/file-names.js';
 
 export const MAX_FILE_BYTES = 25 * 1024 * 1024;
 /** File bytes one account keeps (four files of the largest size): uploads are held in memory. */

@@ -2,7 +2,7 @@
 // guarantee's clock and paid the business day after approval. Test helpers decide them at once.
 import type { components } from '../../../../generated/casapay.js';
 import { errors } from '../errors.js';
-import { addBusinessDays } from '../../shared/calendar.js';
+import { addBusinessDays } from '../../common/calendar.js';
 import { checkClaim, planClaimMove } from '../domain/lifecycle.js';
 import type { Claim } from '../state.js';
 import { created, ok, type Effects, type Handler } from './context.js';

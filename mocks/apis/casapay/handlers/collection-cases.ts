@@ -3,7 +3,7 @@
 // scenarios share: moving a case and recording a debt payment.
 import type { components } from '../../../../generated/casapay.js';
 import { errors } from '../errors.js';
-import { SECONDS_PER_DAY } from '../../shared/calendar.js';
+import { SECONDS_PER_DAY } from '../../common/calendar.js';
 import { assessSubmission, decideCase, type Submission, type SubmissionBody } from '../rules.js';
 import {
   planCaseMove,

@@ -2,7 +2,7 @@
 // clock. Every step is an API operation of the contract, run by the same handler a request would
 // reach, with its body validated against the contract — a scenario can only do what the API can.
 // The envelope (name, description, unsupported_countries, request/as/after/body/expect steps), the
-// loader and `${…}` substitution are shared with Debitura's (../../shared/scenario-format.ts); CasaPay
+// loader and `${…}` substitution are shared with Debitura's (../../common/scenario-format.ts); CasaPay
 // adds a test clock, agreements, and the step kinds and fields below.
 //
 //   name: paid-in-full
@@ -30,7 +30,7 @@ import { casapayErrorBody, errors } from '../errors.js';
 import type { Effects, Handler, HandlerContext } from '../handlers/context.js';
 import { handlers } from '../handlers/index.js';
 import type { AccountAgreements } from '../rules.js';
-import { parseDate } from '../../shared/calendar.js';
+import { parseDate } from '../../common/calendar.js';
 import type { AccountState } from '../state.js';
 import type { IdMinter } from '../../../engine/state/ids.js';
 import {
@@ -45,9 +45,9 @@ import {
   substitute,
   type ScenarioBase,
   type ScenarioStepBase,
-} from '../../shared/scenario-format.js';
+} from '../../common/scenario-format.js';
 
-export { duration, substitute } from '../../shared/scenario-format.js';
+export { duration, substitute } from '../../common/scenario-format.js';
 
 export interface ScenarioStep extends ScenarioStepBase {
   mint?: Record<string, string>;
