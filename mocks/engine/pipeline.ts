@@ -242,7 +242,7 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
 
     // 5. dispatch: the stateful handler, with effects that record events until the response is ready.
     const requestInfo = { id: request.id, idempotencyKey: key ?? null };
-    const fx = sandbox.effects(account, requestInfo);
+    const fx = sandbox.effects(account);
     const ctx: RequestContext = Object.assign(fx, {
       params: request.params as Record<string, string>,
       query: request.query as Record<string, unknown>,

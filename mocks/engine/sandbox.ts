@@ -4,7 +4,7 @@
 import type { Clock } from './clock.js';
 import { monotonicMs, realNowSeconds } from '../../kit/real-time.js';
 import type { Contract } from '../../kit/contract.js';
-import type { Effects, RequestInfo } from './handler.js';
+import type { Effects } from './handler.js';
 import { IdempotencyCache } from './state/idempotency.js';
 import { createIdMinter, type IdMinter } from './state/ids.js';
 import { AccountStore, type Account, type ScheduledTask } from './state/accounts.js';
@@ -156,7 +156,7 @@ export class Sandbox {
    * `at` dates the effects of a task run late (a clock shift jumped past its due time): the account's
    * clock reads `at` while it runs, as a named clock reads the task's time during an advance.
    */
-  effects(account: Account, _request: RequestInfo | null = null, at?: number): RecordingEffects {
+  effects(account: Account, at?: number): RecordingEffects {
     const pending: Array<[DispatchableEvent, DeliveryTarget[], (() => boolean) | undefined]> = [];
     const later: Array<() => void> = [];
     const now =
@@ -186,7 +186,7 @@ export class Sandbox {
 
   private runTask(account: Account, task: ScheduledTask): void {
     // A task of the account's clock runs at its due time, however far past it the clock has moved.
-    const fx = this.effects(account, null, task.clock === null ? task.at : undefined);
+    const fx = this.effects(account, task.clock === null ? task.at : undefined);
     this.tasks.run(fx, task);
     fx.flush();
   }

@@ -243,7 +243,7 @@ describe('/__admin/clock', () => {
     const account = casapayAccount(h.sandbox.account(KEY));
     let ran = 0;
     h.sandbox.tasks.define('test.count', () => void ran++);
-    h.sandbox.effects(account, null).schedule(NOW + 7200, null, 'test.count', {}, 'admin test task');
+    h.sandbox.effects(account).schedule(NOW + 7200, null, 'test.count', {}, 'admin test task');
     const before = (await call('GET', `/__admin/state?account=${KEY}`)).body.scheduled_tasks;
     expect(before).toContainEqual({ at: NOW + 7200, clock: null, description: 'admin test task' });
 

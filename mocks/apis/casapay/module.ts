@@ -19,7 +19,7 @@ import type { Handler, HandlerContext } from './handlers/context.js';
 import { casapayContext, casapayEffects } from './effects.js';
 import { EventLog, type SignatureScheme } from './event-log.js';
 import { casapayAccount, initCasaPayAccount, storedCasaPayObjects, type AccountState } from './state.js';
-import { testClocks } from './test-clocks.js';
+import { advanceTestClock, testClocks } from './test-clocks.js';
 import { dumpCasaPay } from './dump.js';
 import { createProviderStates, type ProviderStates } from './provider-states.js';
 import {
@@ -105,12 +105,12 @@ export function createCasaPay(options: CasaPayOptions): CasaPayModule {
   const runtime: ScenarioRuntime = {
     contract,
     handlers: bent,
-    effects: (account) => withEvents(sandbox.effects(account, null)),
+    effects: (account) => withEvents(sandbox.effects(account)),
     deliveries: (eventId) => sandbox.deliveries(eventId),
-    advanceTestClock: (account, clockId, to) => casapayContextFor(account).advanceTestClock(clockId, to),
+    advanceTestClock: (account, clockId, to) => advanceTestClock(sandbox, account, clockId, to),
   };
   const casapayContextFor = (account: Account) => {
-    const fx = sandbox.effects(account, null);
+    const fx = sandbox.effects(account);
     const request = { id: null, idempotencyKey: null };
     return casapayContext(
       Object.assign(fx, { request, params: {}, query: {}, body: undefined, path: '', contract }),

@@ -229,7 +229,7 @@ export function applyDebituraScenario(
       contracts: { debtCollectionAgreement: contracts, powerOfAttorney: contracts },
     });
   }
-  const fx = runtime.sandbox.effects(account, null);
+  const fx = runtime.sandbox.effects(account);
   const vars: Record<string, unknown> = { now: fx.now() };
   account.scenarios.set(scenario.name, { scenario: { ...scenario, steps: scenario.steps ?? [] }, vars });
   const start = fx.now();

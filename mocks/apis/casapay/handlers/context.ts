@@ -2,7 +2,7 @@
 // account and its effects — events recorded and delivered (`emit`), redelivery, delivery logs and test
 // clocks. Handlers never import singletons, so the same handler serves a request, a scenario step or a test.
 import type { components } from '../../../../generated/casapay.js';
-import type { Effects as EngineEffects, RequestContext } from '../../../engine/handler.js';
+import type { Effects as EngineEffects, HandlerResult, RequestContext } from '../../../engine/handler.js';
 import type { WebhookDelivery } from '../../../engine/webhooks/dispatcher.js';
 import type { AccountState, ApiEvent } from '../state.js';
 
@@ -32,6 +32,4 @@ export interface HandlerContext extends RequestContext<AccountState>, Effects {
   advanceTestClock(clockId: string, to: number): void;
 }
 
-export type Handler = (
-  ctx: HandlerContext,
-) => import('../../../engine/handler.js').HandlerResult | Promise<import('../../../engine/handler.js').HandlerResult>;
+export type Handler = (ctx: HandlerContext) => HandlerResult | Promise<HandlerResult>;
