@@ -14,6 +14,20 @@ export interface Rule {
   notChecked?: string;
   /** Reported as a warning by default, a failure under --strict. */
   warning?: boolean;
+  /** The response fields this rule's checks hold, and against what (the provenance table, PROVENANCE.md). */
+  holds?: FieldHold[];
+}
+
+export interface FieldHold {
+  /** `<api> <Schema>.<path>`: api ∈ casapay | debitura-customer | debitura-referral; Schema the named
+   *  component that declares the field; path dotted, arrays as `[]` (e.g. `debitura-customer Case.remainder`,
+   *  `debitura-customer Case.payments[].amount`, `casapay CollectionCase.debtor.country`). Webhook payload
+   *  schemas are named the same way. */
+  field: string;
+  /** request: equals/derives from what the request sent; response: equals an earlier answer; rule: a
+   *  documented rule (arithmetic, transition, order, time); shape: only its declared shape (give `reason`). */
+  from: 'request' | 'response' | 'rule' | 'shape';
+  reason?: string;
 }
 
 const EVERY = '*';
