@@ -5,6 +5,8 @@
 // from both, and provenance.test.ts fails when a field has no hold.
 import { readFileSync } from 'node:fs';
 import { bundledContractPath } from '../kit/contract.js';
+import { PROVENANCE_PENDING } from './provenance-pending.js';
+import { RULES, ruleAnchor, type FieldHold, type Rule } from './rules.js';
 
 export type ProvenanceApi = 'casapay' | 'debitura-customer' | 'debitura-referral';
 
@@ -160,4 +162,105 @@ export function contractFields(api?: ProvenanceApi): ContractField[] {
     }
     return fields;
   });
+}
+
+/** Whether a hold's field (which may use `*` for any run of characters) names a contract field. */
+export function holdMatches(pattern: string, field: string): boolean {
+  if (!pattern.includes('*')) return pattern === field;
+  const source = pattern
+    .split('*')
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${source}$`).test(field);
+}
+
+export interface FieldProvenance {
+  field: ContractField;
+  /** Every hold on the field: the rule and what the rule holds it against. */
+  holds: { rule: string; from: FieldHold['from']; reason?: string }[];
+  /** The strongest `from` (request, response, rule before shape), or null when nothing holds the field. */
+  strongest: FieldHold['from'] | null;
+  /** Listed in PROVENANCE_PENDING: no hold yet, on purpose, until the work named there lands. */
+  pending: boolean;
+}
+
+const STRENGTH: FieldHold['from'][] = ['request', 'response', 'rule', 'shape'];
+
+/** Every contract field with the rules that hold it (the rows of PROVENANCE.md). */
+export function provenance(rules: readonly Rule[] = RULES, fields = contractFields()): FieldProvenance[] {
+  return fields.map((field) => {
+    const holds = rules.flatMap((r) =>
+      (r.holds ?? [])
+        .filter((h) => holdMatches(h.field, field.field))
+        .map((h) => ({ rule: r.id, from: h.from, ...(h.reason ? { reason: h.reason } : {}) })),
+    );
+    const strongest = STRENGTH.find((s) => holds.some((h) => h.from === s)) ?? null;
+    return { field, holds, strongest, pending: PROVENANCE_PENDING.has(field.field) };
+  });
+}
+
+const API_TITLES: Record<ProvenanceApi, string> = {
+  casapay: 'CasaPay (`generated/casapay.json`)',
+  'debitura-customer': 'Debitura Customer API (`generated/debitura-customer.json`)',
+  'debitura-referral': 'Debitura Referral Partner API (`generated/debitura-referral.json`)',
+};
+
+/** Counts per API: fields, held against a source (request/response/rule), shape only, none. */
+export function provenanceCounts(rows = provenance()) {
+  return (Object.keys(PROVENANCE_APIS) as ProvenanceApi[]).map((api) => {
+    const mine = rows.filter((r) => r.field.api === api);
+    return {
+      api,
+      fields: mine.length,
+      sourced: mine.filter((r) => r.strongest && r.strongest !== 'shape').length,
+      shapeOnly: mine.filter((r) => r.strongest === 'shape').length,
+      none: mine.filter((r) => r.strongest === null).length,
+    };
+  });
+}
+
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** conformance/PROVENANCE.md, rendered from the contracts and RULES' holds. */
+export function renderProvenanceMarkdown(rows = provenance()): string {
+  const lines = [
+    '# Provenance of every response field',
+    '',
+    "Every field a response of the bundled contracts can carry (each operation's declared responses and each",
+    'webhook payload), named `<api> <Schema>.<path>` after the component that declares it, and the rules whose',
+    'checks hold it — against what: **request** (equals or derives from what the request sent), **response**',
+    '(equals an earlier answer), **rule** (a documented rule: arithmetic, transition, order, time) or **shape**',
+    '(only its declared shape; the reason says why nothing stronger). Rendered from the contracts',
+    '(`conformance/provenance.ts` walks them) and the `holds` of `conformance/rules.ts` by `npm run rules`;',
+    '`conformance/provenance.test.ts` fails when this file is stale, when a field has no hold, when a `shape`',
+    'hold has no reason, or when a hold names a field the contracts do not have. Rule ids link to',
+    '[RULES.md](RULES.md).',
+    '',
+    '| API | fields | held against a source | shape only (with a reason) | no hold |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...provenanceCounts(rows).map((c) => `| ${c.api} | ${c.fields} | ${c.sourced} | ${c.shapeOnly} | ${c.none} |`),
+    '',
+  ];
+  for (const api of Object.keys(PROVENANCE_APIS) as ProvenanceApi[]) {
+    lines.push(`## ${API_TITLES[api]}`, '', '| field | held by (rule: from) | answered by |', '| --- | --- | --- |');
+    for (const row of rows.filter((r) => r.field.api === api)) {
+      const held = row.holds.length
+        ? row.holds
+            .map(
+              (h) =>
+                `[\`${h.rule}\`](RULES.md#${ruleAnchor(h.rule)}): ${h.from === row.strongest ? `**${h.from}**` : h.from}${h.reason ? ` (${h.reason})` : ''}`,
+            )
+            .join('; ')
+        : row.pending
+          ? `**no hold yet** (${PROVENANCE_PENDING.get(row.field.field)})`
+          : '**no hold**';
+      const seen =
+        row.field.seenIn.length > 4
+          ? `${row.field.seenIn.slice(0, 4).join(', ')} … (${row.field.seenIn.length})`
+          : row.field.seenIn.join(', ');
+      lines.push(`| \`${row.field.schema}.${row.field.path}\` | ${cell(held)} | ${cell(seen)} |`);
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
 }

@@ -32,6 +32,14 @@ export interface FieldHold {
 
 const EVERY = '*';
 
+/** Holds on several fields of one API at once (fields without the API prefix; `*` matches any run of characters). */
+const held = (
+  api: 'casapay' | 'debitura-customer' | 'debitura-referral',
+  from: FieldHold['from'],
+  fields: string[],
+  reason?: string,
+): FieldHold[] => fields.map((field) => ({ field: `${api} ${field}`, from, ...(reason ? { reason } : {}) }));
+
 export const RULES: Rule[] = [
   // Every response (the client middleware, conformance/support/client.ts)
   {
@@ -51,12 +59,129 @@ export const RULES: Rule[] = [
     area: 'every response',
     rule: "A 2xx body matches the operation's schema: every required field, every type, format, pattern and enum.",
     checks: [EVERY],
+    holds: [
+      ...held(
+        'casapay',
+        'shape',
+        [
+          'CaseFile.object',
+          'Claim.object',
+          'CollectionCase.object',
+          'DebtPayment.object',
+          'DeletedTestClock.object',
+          'DeletedWebhookEndpoint.object',
+          'Event.object',
+          'Guarantee.object',
+          'GuaranteePolicy.object',
+          'TestClock.object',
+          'Timeline.object',
+          'WebhookDelivery.object',
+          'WebhookEndpoint.object',
+          'CaseFileList.object',
+          'ClaimList.object',
+          'CollectionCaseList.object',
+          'DebtPaymentList.object',
+          'EventList.object',
+          'GuaranteeList.object',
+          'GuaranteePolicyList.object',
+          'TestClockList.object',
+          'WebhookDeliveryList.object',
+          'WebhookEndpointList.object',
+          'DeletedTestClock.deleted',
+          'DeletedWebhookEndpoint.deleted',
+        ],
+        'a constant: the schema pins its one value, so the shape is the whole promise',
+      ),
+      ...held(
+        'casapay',
+        'shape',
+        ['webhook[*].type'],
+        "the payload's constant type: a delivery is validated against the schema its own type selects",
+      ),
+      ...held(
+        'casapay',
+        'shape',
+        ['RequiredAction.*'],
+        "no documented input of the suite's makes the target require an action, and the actions are the partner's business, not a contract rule",
+      ),
+      ...held(
+        'casapay',
+        'shape',
+        ['PartnerAssignment.partner_id'],
+        'an opaque id of the partner; only its name is shown on the case (compared by case.preview-agrees)',
+      ),
+      ...held(
+        'casapay',
+        'shape',
+        ['Event.pending_webhooks'],
+        "changes while deliveries succeed; its count depends on the target's retry schedule (hook.retries, not checked)",
+      ),
+      ...held(
+        'casapay',
+        'shape',
+        ['Event.data.previous_attributes'],
+        'a free-form map on every event; its values are held per type where the suite causes the update (webhook[collection_case.updated].data.previous_attributes)',
+      ),
+      ...held(
+        'casapay',
+        'shape',
+        [
+          'webhook[guarantee_policy.updated].data.previous_attributes',
+          'webhook[guarantee.updated].data.previous_attributes',
+        ],
+        'no flow of the webhooks capability updates a policy or a guarantee while its receiver listens',
+      ),
+      ...held(
+        'casapay',
+        'shape',
+        ['WebhookDelivery.*'],
+        "the suite lists an event's deliveries only on an account without endpoints (an empty list) and never resends one, so no delivery record is read back",
+      ),
+      ...held(
+        'casapay',
+        'shape',
+        ['TestClock.deletes_after'],
+        "the clock's expiry is a retention policy of the target, not observable in a run",
+      ),
+      ...held(
+        'casapay',
+        'shape',
+        ['PartnerAssignment.partner_country'],
+        "the partner's own country; the contract does not tie it to the debtor's (a partner may cover other countries)",
+      ),
+      ...held(
+        'casapay',
+        'shape',
+        ['Timeline.has_more'],
+        'the timeline takes no limit, so no page size is promised against which has_more could be judged',
+      ),
+      ...held(
+        'casapay',
+        'shape',
+        ['TimelineEntry.title', 'TimelineEntry.description'],
+        "the entry's words for a person; the contract promises no wording (its type is checked)",
+      ),
+    ],
   },
   {
     id: 'error-envelope',
     area: 'every response',
     rule: 'A 4xx/5xx body is {"error":{"type","code","message","param"}} with type and code from their enums.',
     checks: [EVERY],
+    holds: [
+      ...held(
+        'casapay',
+        'shape',
+        ['Error.error.message'],
+        'a sentence for a developer; the contract promises no wording',
+      ),
+      ...held(
+        'casapay',
+        'shape',
+        ['Error.error.doc_url', 'Error.error.solution_url'],
+        'links into documentation, not state the API keeps',
+      ),
+    ],
   },
   {
     id: 'request-id-header',
@@ -104,18 +229,21 @@ export const RULES: Rule[] = [
     area: 'authentication',
     rule: 'Every operation answers 401 authentication_error without a valid key, before anything else.',
     checks: ['answers 401 without a key', '→ 401 authentication_error on list, retrieve and create'],
+    holds: [...held('casapay', 'rule', ['Error.error.type'])],
   },
   {
     id: 'auth.codes',
     area: 'authentication',
     rule: 'No key is api_key_missing; a malformed or unknown key is api_key_invalid.',
     checks: ['no key says api_key_missing'],
+    holds: [...held('casapay', 'rule', ['Error.error.code'])],
   },
   {
     id: 'auth.isolation',
     area: 'authentication',
-    rule: 'Objects of one key are 404 for another key and absent from its lists and events.',
+    rule: "Objects of one key are 404 for another key and absent from its lists and events (while the owner's lists hold them).",
     checks: ['a case of key A is 404 for key B', 'key A', 'key B cannot use key A'],
+    holds: [...held('casapay', 'response', ['CollectionCase.id', 'GuaranteePolicy.id'])],
   },
 
   // Collection cases and previews
@@ -124,48 +252,88 @@ export const RULES: Rule[] = [
     area: 'collection cases',
     rule: 'Create answers 201 with amount_to_recover as sent, remainder = amount_to_recover, currency lowercase, no close_code, not closed.',
     checks: ['creates a case (201) from a valid body'],
+    holds: [
+      ...held('casapay', 'request', ['CollectionCase.amount_to_recover', 'CollectionCase.currency']),
+      ...held('casapay', 'rule', ['CollectionCase.remainder', 'CollectionCase.close_code', 'CollectionCase.status']),
+    ],
   },
   {
     id: 'case.retrieve',
     area: 'collection cases',
     rule: 'Retrieve shows every field create showed, with the same value; optional fields, when shown, are what was sent (debtor, creditor_reference, metadata, due_date as midnight UTC).',
     checks: ['retrieve returns the created case'],
+    holds: [
+      ...held('casapay', 'response', ['CollectionCase.*', 'Debtor.*', 'Address.*', 'CollectionPartner.*']),
+      ...held('casapay', 'request', [
+        'Debtor.name',
+        'Debtor.country',
+        'CollectionCase.creditor_reference',
+        'CollectionCase.metadata',
+        'CollectionCase.due_date',
+      ]),
+    ],
   },
   {
     id: 'case.reference',
     area: 'collection cases',
     rule: 'Retrieve by reference equals retrieve by id.',
     checks: ['retrieve by reference equals retrieve by id'],
+    holds: [...held('casapay', 'response', ['CollectionCase.*', 'Debtor.*', 'Address.*', 'CollectionPartner.*'])],
   },
   {
     id: 'case.unique',
     area: 'collection cases',
     rule: 'Each create mints a new id and a new reference; each request gets its own Request-Id.',
     checks: ['ids, references and Request-Ids differ between requests'],
+    holds: [...held('casapay', 'rule', ['CollectionCase.id', 'CollectionCase.reference'])],
   },
   {
     id: 'case.preview-agrees',
     area: 'collection cases',
     rule: 'The preview of the same input names the partner the case gets and its total fee (total = base + age surcharge).',
     checks: ['the preview of the same input agrees with the case'],
+    holds: [
+      ...held('casapay', 'response', [
+        'CasePreview.is_eligible',
+        'PartnerAssignment.partner_name',
+        'CollectionPartner.name',
+        'CollectionCase.success_fee_pct',
+      ]),
+      ...held('casapay', 'rule', [
+        'PricingPreview.total_success_fee_pct',
+        'PricingPreview.base_success_fee_pct',
+        'PricingPreview.age_surcharge_pct',
+      ]),
+    ],
   },
   {
     id: 'case.listed',
     area: 'collection cases',
     rule: 'A created case is listed, once.',
     checks: ['the case appears in the list, once'],
+    holds: [...held('casapay', 'response', ['CollectionCase.*', 'Debtor.*', 'Address.*', 'CollectionPartner.*'])],
   },
   {
     id: 'case.timeline',
     area: 'collection cases',
-    rule: 'The timeline starts with case_created and is oldest first; it grows with the case.',
+    rule: 'The timeline starts with case_created and is oldest first, its url is its own path; it grows with the case.',
     checks: ['the timeline starts with case_created'],
+    holds: [...held('casapay', 'rule', ['TimelineEntry.type', 'TimelineEntry.date', 'Timeline.url'])],
   },
   {
     id: 'case.ineligible',
     area: 'collection cases',
     rule: 'A country without a partner previews as ineligible and is refused with 422 validation_error on create.',
     checks: ['a country without a partner is ineligible'],
+    holds: [
+      ...held('casapay', 'rule', ['CasePreview.is_eligible']),
+      ...held(
+        'casapay',
+        'shape',
+        ['CasePreview.ineligibility_reason'],
+        'free text; only that an ineligible preview says something (non-empty) is checked',
+      ),
+    ],
   },
   {
     id: 'case.pricing-table',
@@ -182,6 +350,28 @@ export const RULES: Rule[] = [
     area: 'lists',
     rule: 'Every list operation answers {object:"list", data, has_more, url} with its own path as url and at most limit items.',
     checks: ['each returns the list envelope with its own path as url'],
+    holds: [
+      ...held('casapay', 'rule', [
+        'CaseFileList.url',
+        'ClaimList.url',
+        'CollectionCaseList.url',
+        'DebtPaymentList.url',
+        'EventList.url',
+        'GuaranteeList.url',
+        'GuaranteePolicyList.url',
+        'TestClockList.url',
+        'WebhookEndpointList.url',
+        'CaseFileList.has_more',
+        'ClaimList.has_more',
+        'CollectionCaseList.has_more',
+        'DebtPaymentList.has_more',
+        'EventList.has_more',
+        'GuaranteeList.has_more',
+        'GuaranteePolicyList.has_more',
+        'TestClockList.has_more',
+        'WebhookEndpointList.has_more',
+      ]),
+    ],
   },
   {
     id: 'list.limit-bounds',
@@ -200,6 +390,7 @@ export const RULES: Rule[] = [
     area: 'lists',
     rule: 'Walking forwards with starting_after returns each object once, newest first, with has_more exact on every page.',
     checks: ['walks forwards with starting_after'],
+    holds: [...held('casapay', 'rule', ['CollectionCaseList.has_more'])],
   },
   {
     id: 'list.order-backwards',
@@ -212,18 +403,21 @@ export const RULES: Rule[] = [
     area: 'lists',
     rule: 'A page exactly full has has_more false, one short has it true; starting_after the oldest and ending_before the newest are empty pages.',
     checks: ['boundaries: a page exactly full'],
+    holds: [...held('casapay', 'rule', ['CollectionCaseList.has_more'])],
   },
   {
     id: 'list.filters',
     area: 'lists',
     rule: 'status, debtor_country, debtor_type return only and all matching cases; filters combine with AND.',
     checks: ['each filter (status, debtor_country, debtor_type)', 'created[gte|gt|lte|lt]'],
+    holds: [...held('casapay', 'rule', ['CollectionCase.status', 'Debtor.country', 'Debtor.type'])],
   },
   {
     id: 'list.created-window',
     area: 'lists',
     rule: 'created[gte|gt|lte|lt] return only and all objects in the window.',
     checks: ['created[gte|gt|lte|lt]'],
+    holds: [...held('casapay', 'rule', ['CollectionCase.created'])],
   },
 
   // Idempotency
@@ -232,6 +426,15 @@ export const RULES: Rule[] = [
     area: 'idempotency',
     rule: 'The same Idempotency-Key and body replays the first status and body with Idempotent-Replayed: true and creates one object.',
     checks: ['a retry with the same key and body replays', 'keys apply to other creates too'],
+    holds: [
+      ...held('casapay', 'response', [
+        'CollectionCase.*',
+        'Debtor.*',
+        'Address.*',
+        'CollectionPartner.*',
+        'GuaranteePolicy.*',
+      ]),
+    ],
   },
   {
     id: 'idem.mismatch',
@@ -250,6 +453,7 @@ export const RULES: Rule[] = [
     area: 'idempotency',
     rule: 'Different keys create different objects.',
     checks: ['different keys create different objects'],
+    holds: [...held('casapay', 'rule', ['CollectionCase.id'])],
   },
   {
     id: 'idem.in-flight',
@@ -273,18 +477,30 @@ export const RULES: Rule[] = [
     area: 'files',
     rule: 'A multipart upload is 201 with size and (when shown) sha256 of the bytes sent, case, document_type and filename.',
     checks: ['uploads a small PDF (201)'],
+    holds: [
+      ...held('casapay', 'request', [
+        'CaseFile.case',
+        'CaseFile.document_type',
+        'CaseFile.description',
+        'CaseFile.filename',
+        'CaseFile.size',
+        'CaseFile.sha256',
+      ]),
+    ],
   },
   {
     id: 'file.download',
     area: 'files',
     rule: "The file's url downloads the same bytes.",
     checks: ['downloading the file url returns the same bytes'],
+    holds: [...held('casapay', 'request', ['CaseFile.url'])],
   },
   {
     id: 'file.listed',
     area: 'files',
     rule: 'An uploaded file is retrievable and listed.',
     checks: ['the file is retrievable and listed'],
+    holds: [...held('casapay', 'response', ['CaseFile.*'])],
   },
   {
     id: 'file.limits',
@@ -313,42 +529,88 @@ export const RULES: Rule[] = [
     area: 'guarantees',
     rule: 'A policy created without the optional terms gets the documented defaults.',
     checks: ['creates a policy (201) with the defaults'],
+    holds: [
+      ...held('casapay', 'request', [
+        'GuaranteePolicy.name',
+        'GuaranteePolicy.coverage_percentage',
+        'GuaranteePolicy.max_coverage_months',
+        'GuaranteePolicy.waiting_period_days',
+        'GuaranteePolicy.deductible_amount',
+      ]),
+      ...held('casapay', 'rule', ['GuaranteePolicy.active', 'GuaranteePolicy.eligible_score_minimum']),
+    ],
   },
   {
     id: 'policy.update',
     area: 'guarantees',
     rule: 'An update changes only the fields sent.',
     checks: ['retrieves, updates and lists the policy'],
+    holds: [
+      ...held('casapay', 'response', ['GuaranteePolicy.*']),
+      ...held('casapay', 'request', ['GuaranteePolicy.name', 'GuaranteePolicy.metadata']),
+    ],
   },
   {
     id: 'guarantee.coverage',
     area: 'guarantees',
-    rule: 'total_coverage = coverage_amount × max_coverage_months; a guarantee that started is active, one starting later is pending.',
+    rule: 'total_coverage = coverage_amount × max_coverage_months; a guarantee that started is active, one starting later is pending (retrieved too) until an action moves it (a cancel makes it cancelled).',
     checks: ['creates an active guarantee', 'a guarantee starting in the future is pending'],
+    holds: [
+      ...held('casapay', 'request', [
+        'Guarantee.policy',
+        'Guarantee.tenant',
+        'Guarantee.coverage_amount',
+        'Guarantee.currency',
+        'Guarantee.start_date',
+        'Guarantee.end_date',
+      ]),
+      ...held('casapay', 'rule', ['Guarantee.status', 'Guarantee.total_coverage', 'Guarantee.remaining_coverage']),
+    ],
   },
   {
     id: 'guarantee.update',
     area: 'guarantees',
     rule: 'A guarantee update changes metadata and end_date and keeps total_coverage.',
     checks: ['updates a guarantee (metadata and end_date)'],
+    holds: [
+      ...held('casapay', 'request', ['Guarantee.end_date', 'Guarantee.metadata']),
+      ...held('casapay', 'response', ['Guarantee.total_coverage']),
+      ...held('casapay', 'rule', ['Guarantee.policy']),
+    ],
   },
   {
     id: 'claim.reserve',
     area: 'guarantees',
     rule: 'A claim is 201 under_review and reserves coverage (remaining = total − claimed, claims_filed counts it).',
     checks: ['files a claim (201, under_review)'],
+    holds: [
+      ...held('casapay', 'request', ['Claim.guarantee', 'Claim.amount', 'Claim.currency', 'Claim.reason']),
+      ...held('casapay', 'rule', [
+        'Claim.status',
+        'Guarantee.amount_claimed',
+        'Guarantee.remaining_coverage',
+        'Guarantee.claims_filed',
+      ]),
+      ...held('casapay', 'response', ['Claim.*', 'ClaimEvidence.*']),
+    ],
   },
   {
     id: 'claim.guards',
     area: 'guarantees',
     rule: 'A claim in another currency or above the coverage less the deductible is 422.',
     checks: ['refuses a claim in another currency'],
+    holds: [...held('casapay', 'rule', ['Error.error.code'])],
   },
   {
     id: 'guarantee.cancel',
     area: 'guarantees',
     rule: 'Cancel is 200 cancelled with canceled_at; a cancelled guarantee takes no claims, cannot be cancelled again or extended (422); an inactive policy takes no guarantees.',
     checks: ['cancels a guarantee (200, cancelled', 'a cancelled guarantee cannot be cancelled again'],
+    holds: [
+      ...held('casapay', 'rule', ['Guarantee.status', 'Guarantee.canceled_at', 'Error.error.code']),
+      ...held('casapay', 'request', ['Guarantee.cancellation_reason']),
+      ...held('casapay', 'response', ['Guarantee.*']),
+    ],
   },
   {
     id: 'not-found',
@@ -360,6 +622,7 @@ export const RULES: Rule[] = [
       'an unknown id, reference or timeline is 404',
       'debt payments list by case',
     ],
+    holds: [...held('casapay', 'rule', ['Error.error.code'])],
   },
 
   // Events and webhook endpoints
@@ -368,30 +631,60 @@ export const RULES: Rule[] = [
     area: 'webhook endpoints',
     rule: 'The whsec_ secret is in the create response only, never in retrieve, list or update.',
     checks: ['creates an endpoint (201) whose secret'],
+    holds: [
+      ...held('casapay', 'rule', ['WebhookEndpoint.secret', 'WebhookEndpoint.status']),
+      ...held('casapay', 'request', [
+        'WebhookEndpoint.url',
+        'WebhookEndpoint.enabled_events',
+        'WebhookEndpoint.description',
+      ]),
+      ...held('casapay', 'response', ['WebhookEndpoint.*']),
+    ],
   },
   {
     id: 'endpoint.unique',
     area: 'webhook endpoints',
     rule: 'Two endpoints get different ids and different secrets.',
     checks: ['two endpoints get two different ids and secrets'],
+    holds: [...held('casapay', 'rule', ['WebhookEndpoint.id', 'WebhookEndpoint.secret'])],
   },
   {
     id: 'endpoint.lifecycle',
     area: 'webhook endpoints',
     rule: 'An endpoint can be disabled and deleted; a deleted endpoint is 404 and not listed.',
     checks: ['updates (disable) and deletes the endpoint'],
+    holds: [
+      ...held('casapay', 'rule', ['WebhookEndpoint.status']),
+      ...held('casapay', 'request', ['WebhookEndpoint.description', 'DeletedWebhookEndpoint.id']),
+    ],
   },
   {
     id: 'event.recorded',
     area: 'events',
-    rule: 'Creating a case records collection_case.created, listed (filter by type) and retrievable.',
+    rule: "Creating a case records collection_case.created, listed (filter by type) and retrievable; the event's delivery list is its own (url, and empty on an account without endpoints).",
     checks: ['creating a case records a collection_case.created event'],
+    holds: [
+      ...held('casapay', 'rule', ['Event.type']),
+      ...held('casapay', 'rule', ['Event.data.object.object']),
+      ...held('casapay', 'rule', ['WebhookDeliveryList.url', 'WebhookDeliveryList.has_more']),
+      ...held('casapay', 'response', [
+        'Event.id',
+        'Event.created',
+        'Event.api_version',
+        'Event.livemode',
+        'Event.request.*',
+      ]),
+    ],
   },
   {
     id: 'event.request-link',
     area: 'events',
     rule: "An event's request.id is the Request-Id of the request that caused it, and request.idempotency_key its key.",
     checks: ["an event's request names the request"],
+    holds: [
+      ...held('casapay', 'response', ['Event.request.id']),
+      ...held('casapay', 'request', ['Event.request.idempotency_key']),
+    ],
   },
 
   // Webhook deliveries
@@ -406,12 +699,32 @@ export const RULES: Rule[] = [
       'policies, guarantees and claims deliver',
       'a fired test event is delivered',
     ],
+    holds: [
+      ...held('casapay', 'rule', [
+        'webhook[collection_case.created].type',
+        'webhook[case_file.uploaded].type',
+        'webhook[guarantee_policy.created].type',
+        'webhook[guarantee.created].type',
+        'webhook[claim.submitted].type',
+        'webhook[claim.approved].type',
+        'webhook[claim.paid].type',
+        'webhook[claim.denied].type',
+      ]),
+    ],
   },
   {
     id: 'hook.order',
     area: 'webhooks',
     rule: 'A paid close lists debt_payment.created → collection_case.updated → collection_case.closed; per object, deliveries arrive in the order the events happened (not across objects).',
     checks: ['a payment that clears the remainder delivers'],
+    holds: [
+      ...held('casapay', 'rule', [
+        'webhook[debt_payment.created].type',
+        'webhook[collection_case.updated].type',
+        'webhook[collection_case.closed].type',
+      ]),
+      ...held('casapay', 'response', ['webhook[collection_case.updated].data.previous_attributes']),
+    ],
   },
   {
     id: 'hook.signature',
@@ -430,6 +743,17 @@ export const RULES: Rule[] = [
     area: 'webhooks',
     rule: 'A delivered event is the event GET /v1/events lists (same fields the contract names).',
     checks: ['each delivered event is the event the API lists'],
+    holds: [
+      ...held('casapay', 'response', [
+        'Event.id',
+        'Event.type',
+        'Event.created',
+        'Event.api_version',
+        'Event.livemode',
+        'Event.request.*',
+        'Event.data.object.object',
+      ]),
+    ],
   },
   {
     id: 'hook.complete',
@@ -460,6 +784,16 @@ export const RULES: Rule[] = [
     area: 'lifecycle',
     rule: 'A payment lowers the remainder by its amount, fee_amount = round(amount × success_fee_pct / 100), net_amount = amount − fee_amount; payments list by case, newest first; a payment above the remainder is 422.',
     checks: ['payments lower the remainder', 'a payment above the remainder is 422'],
+    holds: [
+      ...held('casapay', 'request', ['DebtPayment.case', 'DebtPayment.amount']),
+      ...held('casapay', 'response', ['DebtPayment.*']),
+      ...held('casapay', 'rule', [
+        'DebtPayment.fee_amount',
+        'DebtPayment.net_amount',
+        'DebtPayment.type',
+        'CollectionCase.remainder',
+      ]),
+    ],
   },
   {
     id: 'life.close-guards',
@@ -470,12 +804,25 @@ export const RULES: Rule[] = [
       'a payment that clears the remainder closes the case',
       'partially_paid needs some payment',
     ],
+    holds: [
+      ...held('casapay', 'rule', [
+        'CollectionCase.status',
+        'CollectionCase.close_code',
+        'CollectionCase.remainder',
+        'DebtPayment.type',
+      ]),
+    ],
   },
   {
     id: 'life.transitions',
     area: 'lifecycle',
     rule: 'Moves follow the transition table; illegal moves are 422 state_invalid and change nothing; closed is terminal; a move to the current status changes nothing.',
     checks: ['moves follow the transition table', 'moving to the current status changes nothing'],
+    holds: [
+      ...held('casapay', 'rule', ['CollectionCase.status']),
+      ...held('casapay', 'request', ['CollectionCase.close_code']),
+      ...held('casapay', 'response', ['CollectionCase.*', 'Debtor.*', 'Address.*', 'CollectionPartner.*']),
+    ],
   },
   {
     id: 'life.claims',
@@ -487,12 +834,35 @@ export const RULES: Rule[] = [
       'a paid claim cannot be denied',
       'unknown claims are 404 for the helpers',
     ],
+    holds: [
+      ...held('casapay', 'rule', [
+        'Claim.status',
+        'Claim.payout',
+        'Claim.reviewed_at',
+        'Guarantee.status',
+        'Guarantee.claims_paid',
+        'Guarantee.amount_paid',
+        'Guarantee.remaining_coverage',
+      ]),
+      ...held('casapay', 'request', ['Claim.denial_reason']),
+      ...held('casapay', 'response', ['Claim.*']),
+    ],
   },
   {
     id: 'life.test-clocks',
     area: 'lifecycle',
     rule: 'Test clocks are created, listed and retrieved; they only go forwards (400 param frozen_time); advancing starts guarantees due on them; a deleted clock is 404.',
     checks: ['creates, retrieves and lists a clock', 'a guarantee on the clock starts', 'a clock cannot go back'],
+    holds: [
+      ...held('casapay', 'request', [
+        'TestClock.frozen_time',
+        'TestClock.name',
+        'DeletedTestClock.id',
+        'Guarantee.test_clock',
+      ]),
+      ...held('casapay', 'rule', ['TestClock.status', 'Guarantee.status']),
+      ...held('casapay', 'response', ['TestClock.*']),
+    ],
   },
   {
     id: 'life.helpers-validated',
@@ -507,6 +877,7 @@ export const RULES: Rule[] = [
     area: 'invalid input',
     rule: 'Any body breaking the request schema (missing, wrong type, out of range, off enum, too long, off pattern, unknown field) is 400 invalid_request_error naming the field in bracket notation, never a 5xx, and changes nothing.',
     checks: ['generated invalid bodies get 400 naming the param'],
+    holds: [...held('casapay', 'request', ['Error.error.param']), ...held('casapay', 'rule', ['Error.error.type'])],
   },
   {
     id: 'neg.malformed',
@@ -528,6 +899,20 @@ export const RULES: Rule[] = [
     area: 'debitura: every response',
     rule: 'Every response of the Referral and Customer APIs has a status the contract declares, JSON valid against its schema; a 4xx body is the declared error: ErrorResponse {error, message, businessErrors} (BusinessErrorResponse on a refused submission, ClientConflict on POST /clients 409). Debitura promises no Request-Id header. Unknown fields are warnings.',
     checks: [EVERY],
+    holds: [
+      ...held(
+        'debitura-referral',
+        'shape',
+        ['webhook[*].event'],
+        "the payload's constant event: a delivery is validated against the schema its own event selects",
+      ),
+      ...held(
+        'debitura-customer',
+        'shape',
+        ['webhook[*].event'],
+        "the payload's constant event: a delivery is validated against the schema its own event selects",
+      ),
+    ],
   },
   {
     id: 'debitura.refusal-says-why',
@@ -538,6 +923,20 @@ export const RULES: Rule[] = [
       'a token for an unknown externalTenantId is 404',
       'an .exe is refused with 415',
     ],
+    holds: [
+      ...held(
+        'debitura-customer',
+        'shape',
+        ['ErrorResponse.error', 'ErrorResponse.message', 'BusinessError.message'],
+        'free text for a developer; that one of them says something (non-empty) is all the docs promise',
+      ),
+      ...held(
+        'debitura-referral',
+        'shape',
+        ['ErrorResponse.error', 'ErrorResponse.message', 'BusinessError.message'],
+        'free text for a developer; that one of them says something (non-empty) is all the docs promise',
+      ),
+    ],
   },
   {
     id: 'debitura.client',
@@ -547,18 +946,38 @@ export const RULES: Rule[] = [
       'creates a client with POST /clients (201 ready or 202 pending',
       'the same POST /clients again answers the same client',
     ],
+    holds: [
+      ...held('debitura-referral', 'request', ['ClientResult.externalTenantId']),
+      ...held('debitura-referral', 'rule', ['ClientResult.onboardingStatus', 'OnboardingLinks.url']),
+      ...held('debitura-referral', 'response', ['ClientResult.clientId']),
+    ],
   },
   {
     id: 'debitura.token',
     area: 'debitura: flow',
     rule: 'POST /oauth/token with the partner key mints {accessToken, tokenType: Bearer, expiresIn: 1800} for a linked client; an unknown externalTenantId is 404.',
     checks: ['mints a token with the partner key', 'a token for an unknown externalTenantId is 404'],
+    holds: [
+      ...held('debitura-referral', 'rule', [
+        'AccessToken.tokenType',
+        'AccessToken.expiresIn',
+        'AccessToken.accessToken',
+      ]),
+    ],
   },
   {
     id: 'debitura.submit',
     area: 'debitura: flow',
     rule: "POST /cases with the token answers 200; an unsigned client's case with allowPendingContracts waits in PendingContractSigning with signingHandoff.combinedSigningUrl, without it is 422 with PendingContractSigning among businessErrors.",
     checks: ['submits a case with the token', "without allowPendingContracts an unsigned client's case is 422"],
+    holds: [
+      ...held('debitura-customer', 'request', ['Case.grossAmount', 'Case.creditorReference']),
+      ...held('debitura-customer', 'rule', [
+        'Case.lifecycle',
+        'SigningHandoff.combinedSigningUrl',
+        'BusinessError.type',
+      ]),
+    ],
   },
   {
     id: 'debitura.attributed',
@@ -567,6 +986,18 @@ export const RULES: Rule[] = [
     checks: [
       "the partner's GET /cases lists the case, attributedToPartner",
       'GET /cases/{id} on the Customer API returns the submitted case',
+    ],
+    holds: [
+      ...held('debitura-referral', 'rule', ['PartnerCase.attributedToPartner']),
+      ...held('debitura-referral', 'request', ['PartnerCase.externalTenantId']),
+      ...held('debitura-referral', 'response', ['PartnerCase.clientId', 'Case.id']),
+      ...held('debitura-customer', 'response', [
+        'Case.id',
+        'Case.reference',
+        'Case.grossAmount',
+        'Case.currency',
+        'Case.creditorReference',
+      ]),
     ],
   },
   {
@@ -586,6 +1017,7 @@ export const RULES: Rule[] = [
     area: 'debitura: flow',
     rule: 'A GB debtor (a partner that needs KYC) is 422 MissingKycVerification until POST /clients/{externalTenantId}/kyc-verification (201); a country no partner covers is 422 NoPartnerAvailable.',
     checks: ['a GB debtor needs KYC', 'a country no partner covers (JP) is 422 NoPartnerAvailable'],
+    holds: [...held('debitura-customer', 'rule', ['BusinessError.type'])],
   },
   {
     id: 'debitura.dates',
@@ -602,18 +1034,21 @@ export const RULES: Rule[] = [
     area: 'debitura: validation',
     rule: 'A US debtor needs stateAlpha2 (400 naming it, nothing created); with it the case is accepted.',
     checks: ['a US debtor without stateAlpha2 is refused'],
+    holds: [...held('debitura-customer', 'request', ['Debtor.stateAlpha2'])],
   },
   {
     id: 'debitura.is-test',
     area: 'debitura: validation',
     rule: 'isTest: true is returned as isTestCase: true.',
     checks: ['isTest: true is returned as isTestCase'],
+    holds: [...held('debitura-customer', 'request', ['Case.isTestCase'])],
   },
   {
     id: 'debitura.return-url',
     area: 'debitura: validation',
     rule: 'A returnUrl that is not an absolute http(s) URL is dropped without an error and never reaches the signing URL.',
     checks: ['an invalid returnUrl is silently dropped'],
+    holds: [...held('debitura-customer', 'rule', ['SigningHandoff.combinedSigningUrl'])],
   },
   {
     id: 'debitura.generated-clients',
@@ -624,12 +1059,23 @@ export const RULES: Rule[] = [
       'date and dueDate as date-times',
       'null for every optional field the contract makes nullable',
     ],
+    holds: [...held('debitura-customer', 'request', ['Case.date', 'Case.dueDate'])],
   },
   {
     id: 'debitura.lists',
     area: 'debitura: validation',
     rule: 'Lists take PascalCase Page (from 1) and PageSize with exact page data; Statuses filters repeated and comma-separated, on both APIs.',
     checks: ['PascalCase list parameters: Page and PageSize', 'Statuses filters repeated'],
+    holds: [
+      ...held('debitura-referral', 'rule', [
+        'PageData.totalResults',
+        'PageData.pageSize',
+        'PageData.currentPage',
+        'PageData.totalPages',
+      ]),
+      ...held('debitura-customer', 'rule', ['PageData.totalResults', 'PageData.pageSize', 'PageData.currentPage']),
+      ...held('debitura-referral', 'response', ['Case.id']),
+    ],
   },
   {
     id: 'debitura.generated-invalid',
@@ -651,6 +1097,15 @@ export const RULES: Rule[] = [
       'uploading to a case of no linked client is 404',
       'no refused upload left a chat message',
     ],
+    holds: [
+      ...held('debitura-referral', 'request', ['PartnerCaseFile.fileName']),
+      ...held(
+        'debitura-referral',
+        'shape',
+        ['PartnerCaseFile.id', 'PartnerCaseFile.dateCreated'],
+        "a new id and the server's time: the check holds their form (uuid, a date-time) only",
+      ),
+    ],
   },
   {
     id: 'debitura.file-chat',
@@ -660,12 +1115,17 @@ export const RULES: Rule[] = [
       'sendChatNotification (default true) posts the system chat message',
       'sendChatNotification=false uploads without a chat message',
     ],
+    holds: [...held('debitura-referral', 'rule', ['CaseChat.isSystemMessage', 'CaseChat.message'])],
   },
   {
     id: 'debitura.hook-subscribe',
     area: 'debitura: webhooks',
     rule: "The partner's POST /webhooks answers 201 with a base64 secret, shown once.",
     checks: ["subscribes the local receiver with the partner's POST /webhooks"],
+    holds: [
+      ...held('debitura-referral', 'request', ['WebhookSubscription.events']),
+      ...held('debitura-referral', 'rule', ['WebhookSubscription.secret']),
+    ],
   },
   {
     id: 'debitura.hook-flow',
@@ -675,12 +1135,22 @@ export const RULES: Rule[] = [
       'a submitted case delivers case.created',
       'advancing the test case to Active and then Closed:Paid delivers',
     ],
+    holds: [
+      ...held('debitura-referral', 'response', ['WebhookEvent.data.caseId', 'WebhookEvent.data.reference']),
+      ...held('debitura-referral', 'request', ['WebhookEvent.data.externalTenantId']),
+      ...held('debitura-referral', 'rule', [
+        'WebhookEvent.data.newLifecycle',
+        'WebhookEvent.data.status',
+        'WebhookEvent.event',
+      ]),
+    ],
   },
   {
     id: 'debitura.hook-signature',
     area: 'debitura: webhooks',
     rule: 'Every delivery carries X-Debitura-Signature t=…,v1=HMAC-SHA256(base64-decoded secret, "t.body") verifying within 300 s, X-Debitura-Timestamp = t and X-Debitura-Event = the payload\'s event.',
     checks: ['every delivery carries a valid X-Debitura-Signature'],
+    holds: [...held('debitura-referral', 'rule', ['WebhookEvent.event'])],
   },
   {
     id: 'debitura.hook-payload',
@@ -695,6 +1165,21 @@ export const RULES: Rule[] = [
     checks: [
       'POST /clients with a covered (DE) and an uncovered (JP) case',
       "the client exists and the partner's GET /cases holds only the covered case",
+    ],
+    holds: [
+      ...held('debitura-referral', 'request', [
+        'CreatedCase.creditorReference',
+        'FailedCase.creditorReference',
+        'Case.creditorReference',
+      ]),
+      ...held('debitura-referral', 'response', ['CreatedCase.caseId']),
+      ...held('debitura-referral', 'rule', ['PartnerCase.attributedToPartner']),
+      ...held(
+        'debitura-referral',
+        'shape',
+        ['FailedCase.reason'],
+        'free text; only that a failed case says why (non-empty) is checked',
+      ),
     ],
   },
   {

@@ -126,7 +126,16 @@ capability('auth', 'authentication and account isolation', () => {
     );
   });
 
-  it("key A's case and policy are absent from key B's lists", async () => {
+  it("key A's case and policy are absent from key B's lists (and present in A's)", async () => {
+    // Positive control: A's own lists hold both, so their absence from B's lists means something.
+    expect(
+      (await listAll<CollectionCase>(a, '/v1/collection_cases')).map((c) => c.id),
+      "A's case list holds A's case",
+    ).toContain(created.id);
+    expect(
+      (await listAll<GuaranteePolicy>(a, '/v1/guarantee_policies')).map((p) => p.id),
+      "A's policy list holds A's policy",
+    ).toContain(policy.id);
     const cases = await listAll<CollectionCase>(b, '/v1/collection_cases');
     expect(
       cases.map((c) => c.id),

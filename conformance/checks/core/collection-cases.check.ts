@@ -153,6 +153,7 @@ capability('core', 'collection cases', () => {
     expect(data!.data[0]!.type, 'first entry').toBe('case_created');
     const dates = data!.data.map((e) => e.date);
     expect(dates, 'entries are oldest first').toEqual([...dates].sort((a, b) => a - b));
+    expect(data!.url, 'the timeline url is its own path').toBe(`/v1/collection_cases/${created.id}/timeline`);
   });
 
   it('an unknown id, reference or timeline is 404 resource_not_found', async () => {

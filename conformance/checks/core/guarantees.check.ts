@@ -120,20 +120,31 @@ capability('core', 'guarantee policies, guarantees and claims', () => {
     );
   });
 
-  it('a guarantee starting in the future is pending', async (ctx) => {
+  it('a guarantee starting in the future is pending, stays pending when retrieved, and is cancelled by a cancel', async (ctx) => {
     needs(ctx, policy, 'the policy of "creates a policy"');
-    const { data, response } = await account.api.POST('/v1/guarantees', {
-      body: {
-        policy: policy.id,
-        tenant: 'cus_conformance_future',
-        coverage_amount: 50_000,
-        currency: 'eur',
-        start_date: now + 30 * DAY,
-        end_date: now + 400 * DAY,
-      },
-    });
+    const body = {
+      policy: policy.id,
+      tenant: 'cus_conformance_future',
+      coverage_amount: 50_000,
+      currency: 'eur',
+      start_date: now + 30 * DAY,
+      end_date: now + 400 * DAY,
+    };
+    const { data, response } = await account.api.POST('/v1/guarantees', { body });
     expect(response.status).toBe(201);
-    expect(data!.status).toBe('pending');
+    expect(data!.status, 'a guarantee starting in 30 days is pending').toBe('pending');
+    // Positive control: the stored guarantee, not only the create's echo, is pending with the start sent …
+    const { data: got } = await account.api.GET('/v1/guarantees/{id}', { params: { path: { id: data!.id } } });
+    expect(got!.status, 'the retrieved guarantee is pending').toBe('pending');
+    expect(got!.start_date, 'the retrieved guarantee starts when sent').toBe(body.start_date);
+    // … and its status follows an action: cancelled after a cancel, so a constant `pending` fails here.
+    const cancel = await account.api.POST('/v1/guarantees/{id}/cancel', {
+      params: { path: { id: data!.id } },
+      body: {},
+    });
+    expect(cancel.response.status, 'a pending guarantee can be cancelled').toBe(200);
+    const { data: after } = await account.api.GET('/v1/guarantees/{id}', { params: { path: { id: data!.id } } });
+    expect(after!.status, 'the retrieved guarantee is cancelled after the cancel').toBe('cancelled');
   });
 
   it('updates a guarantee (metadata and end_date) and lists it', async (ctx) => {
@@ -247,7 +258,13 @@ capability('core', 'guarantee policies, guarantees and claims', () => {
     expect(data).toMatchObject(
       shown(data, { id: extra!.id, status: 'cancelled', cancellation_reason: 'Lease ended early' }, 'Guarantee'),
     );
-    if (data!.canceled_at !== undefined) expect(data!.canceled_at, 'canceled_at is set').toBeTypeOf('number');
+    // canceled_at is optional; when shown it is the time of the cancel: set, and not before the account's clock was read.
+    if (data!.canceled_at !== undefined) {
+      expect(data!.canceled_at, 'canceled_at is set').toBeTypeOf('number');
+      expect(data!.canceled_at!, "canceled_at is not before the account's clock was first read").toBeGreaterThanOrEqual(
+        now,
+      );
+    }
     expectError(
       await account.api.POST('/v1/claims', {
         body: {

@@ -126,7 +126,13 @@ capability('core', 'webhook endpoints, events and debt payments', () => {
       params: { path: { id: event.id } },
     });
     expect(d.status).toBe(200);
-    expect(Array.isArray(deliveries!.data)).toBe(true);
+    // A fresh account has no endpoint subscribed to the event: its delivery list is empty and says so.
+    if (account.isolated) {
+      expect(deliveries!.data, 'no endpoint subscribed to the event, no delivery').toEqual([]);
+      expect(deliveries!.has_more, 'an empty list has no more').toBe(false);
+    }
+    for (const delivery of deliveries!.data) expect(delivery.event, "each delivery is of the event's").toBe(event.id);
+    expect(deliveries!.url, 'the delivery list url is its own path').toBe(`/v1/events/${event.id}/webhook_deliveries`);
     expectError(
       await account.api.GET('/v1/events/{id}', { params: { path: { id: 'evt_doesnotexist0' } } }),
       { status: 404, code: 'resource_not_found' },
