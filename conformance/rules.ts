@@ -217,6 +217,19 @@ export const RULES: Rule[] = [
     warning: true,
   },
   {
+    id: 'answers-in-time',
+    area: 'every response',
+    rule: 'Every request is answered within --timeout (default 10 s); a request that is not fails its check naming this rule.',
+    checks: [EVERY],
+  },
+  {
+    id: 'created-time',
+    area: 'every response',
+    rule: "An object's created is the Unix time it was made, one a date can hold (before the year 275760): the suite reads the target's clock from a new policy's created in the setup of every check group, and a time it cannot use fails naming this rule.",
+    checks: [EVERY],
+    holds: [...held('casapay', 'rule', ['GuaranteePolicy.created'])],
+  },
+  {
     id: 'envelope-framework',
     area: 'every response',
     rule: "Answers the framework writes itself (malformed percent-encoding, an id beyond the router's limit, an oversized request line or header block) carry the envelope and a declared status. (Bytes that are not HTTP cannot be sent with fetch; the mock proves those over raw sockets in mocks/apis/casapay/envelope.test.ts.)",
@@ -451,7 +464,7 @@ export const RULES: Rule[] = [
   {
     id: 'idem.distinct',
     area: 'idempotency',
-    rule: 'Different keys create different objects.',
+    rule: 'Different keys create different objects, each stored (retrievable by its id).',
     checks: ['different keys create different objects'],
     holds: [...held('casapay', 'rule', ['CollectionCase.id'])],
   },
@@ -644,7 +657,7 @@ export const RULES: Rule[] = [
   {
     id: 'endpoint.unique',
     area: 'webhook endpoints',
-    rule: 'Two endpoints get different ids and different secrets.',
+    rule: 'Two endpoints get different ids and different secrets, each stored (retrievable by its id).',
     checks: ['two endpoints get two different ids and secrets'],
     holds: [...held('casapay', 'rule', ['WebhookEndpoint.id', 'WebhookEndpoint.secret'])],
   },

@@ -2,6 +2,7 @@
 // JSON report's schema; the terminal summary and the HTML page are views of it.
 import type { Contract } from '../../kit/contract.js';
 import { ALL_CAPABILITIES, capabilityOfTitle } from '../capabilities.js';
+import { RULES, rulesFor } from '../rules.js';
 import type { CoverageHit, Exchange, Violation, Warning } from '../support/recorder.js';
 
 export const SCHEMA_VERSION = 1;
@@ -153,6 +154,9 @@ const capabilityOfFile = (file: string): string => /checks\/([a-z-]+)\//.exec(fi
  */
 export function ruleOf(error: RawError, violations: Violation[] = []): string {
   if (error.violation?.rule) return error.violation.rule;
+  // `[case.create] amount_to_recover as sent: expected …`: the check named its rule (support/setup.ts).
+  const named = /^\[([a-z0-9.*-]+)(?:, [a-z0-9.*-]+)*\] /i.exec(error.message);
+  if (named) return named[1]!;
   const fromMessage = /^contract rule "([^"]+)"/.exec(error.message);
   if (fromMessage) return fromMessage[1]!;
   if (violations[0]) return violations[0].rule;
@@ -262,6 +266,16 @@ export function buildRunResult(input: BuildInput): RunResult {
       failures.push(failureFrom(fullName, capability, raw.file, errors[0]!, raw.exchanges, raw.violations));
     }
   }
+  /** The rule a failed setup breaks when its error names none: the first rule of the checks it held up. */
+  const groupRule = (group: RawGroupError): string | undefined => {
+    for (const check of input.checks) {
+      if (check.file !== group.file || !group.titles.every((t, i) => check.titles[i] === t)) continue;
+      const rule = rulesFor({ check: check.titles.join(' > '), rule: '' })[0];
+      if (rule) return rule.id;
+    }
+    return undefined;
+  };
+  const isRuleId = (id: string) => RULES.some((r) => r.id === id);
   // A group whose setup failed is one failed check of its own, so the count never hides it.
   for (const group of input.groupErrors) {
     const capability = capabilityOfTitle(group.titles[0] ?? '') ?? capabilityOfFile(group.file);
@@ -277,7 +291,9 @@ export function buildRunResult(input: BuildInput): RunResult {
       durationMs: 0,
     });
     const errors = group.errors.length ? group.errors : [{ message: 'failed without an error message' }];
-    failures.push(failureFrom(fullName, capability, group.file, errors[0]!, [], []));
+    const failure = failureFrom(fullName, capability, group.file, errors[0]!, [], []);
+    if (!isRuleId(failure.rule)) failure.rule = groupRule(group) ?? failure.rule;
+    failures.push(failure);
   }
   for (const error of input.unhandledErrors)
     failures.push(failureFrom('(unhandled error)', 'unknown', '', error, [], []));

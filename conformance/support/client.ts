@@ -239,6 +239,49 @@ export function contractMiddleware(api: ApiContract = CASAPAY_API): Middleware {
   };
 }
 
+/**
+ * fetch with the run's per-request timeout (--timeout). A target that does not answer in time fails
+ * the check naming the rule (answers-in-time), not with fetch's bare `TimeoutError`.
+ */
+export async function timedFetch(request: Request): Promise<Response> {
+  const { timeoutMs } = target();
+  try {
+    return await fetch(request, { signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    if ((error as Error)?.name === 'TimeoutError')
+      throw new Error(
+        `[answers-in-time] ${request.method} ${request.url} got no answer within ${timeoutMs} ms (--timeout)`,
+        { cause: error },
+      );
+    throw error;
+  }
+}
+
+/**
+ * The client with openapi-fetch's own failures named: a body a check reads as JSON that is not JSON
+ * (a declared download answered where the check expected an error) is a `SyntaxError` inside
+ * openapi-fetch; it becomes an error saying so, which the check's rule then names (support/setup.ts).
+ */
+export function withReadableErrors<C extends object>(client: C): C {
+  for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'request'] as const) {
+    const original = (client as Record<string, unknown>)[method];
+    if (typeof original !== 'function') continue;
+    (client as Record<string, unknown>)[method] = async (...args: unknown[]) => {
+      try {
+        return await (original as (...a: unknown[]) => Promise<unknown>).apply(client, args);
+      } catch (error) {
+        if (error instanceof SyntaxError)
+          throw new Error(
+            `the answer to ${String(method === 'request' ? `${String(args[0]).toUpperCase()} ${String(args[1])}` : `${method} ${String(args[0])}`)} is not the JSON the check reads (${error.message})`,
+            { cause: error },
+          );
+        throw error;
+      }
+    };
+  }
+  return client;
+}
+
 export interface ClientOptions {
   /** The API key; `null` sends no Authorization header at all. */
   apiKey?: string | null;
@@ -254,12 +297,14 @@ export interface ClientOptions {
  */
 export function apiClient(options: ClientOptions = {}): ApiClient {
   const t = target();
-  return createCasaPayClient({
-    baseUrl: t.baseUrl,
-    apiKey: options.apiKey === undefined ? t.apiKey : options.apiKey,
-    ...(options.authorization ? { authorization: options.authorization } : {}),
-    // The per-request timeout of --timeout; a hung target fails the check instead of the run.
-    fetch: (request: Request) => fetch(request, { signal: AbortSignal.timeout(t.timeoutMs) }),
-    middleware: [contractMiddleware()],
-  });
+  return withReadableErrors(
+    createCasaPayClient({
+      baseUrl: t.baseUrl,
+      apiKey: options.apiKey === undefined ? t.apiKey : options.apiKey,
+      ...(options.authorization ? { authorization: options.authorization } : {}),
+      // The per-request timeout of --timeout; a hung target fails the check instead of the run.
+      fetch: timedFetch,
+      middleware: [contractMiddleware()],
+    }),
+  );
 }

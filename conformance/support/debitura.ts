@@ -5,7 +5,7 @@ import createClient, { type Client } from 'openapi-fetch';
 import { expect } from 'vitest';
 import type { components as CustomerComponents, paths as CustomerPaths } from '../../generated/debitura-customer.js';
 import type { components as ReferralComponents, paths as ReferralPaths } from '../../generated/debitura-referral.js';
-import { contractMiddleware } from './client.js';
+import { contractMiddleware, timedFetch, withReadableErrors } from './client.js';
 import { debituraApiContract } from './debitura-contracts.js';
 import { randomToken, realNowSeconds } from './runtime.js';
 import { target } from './target.js';
@@ -29,8 +29,8 @@ function urls(): { referral: string; customer: string } {
   return { referral: t.referralUrl, customer: t.customerUrl };
 }
 
-/** fetch with the run's per-request timeout. */
-const timed = (request: Request) => fetch(request, { signal: AbortSignal.timeout(target().timeoutMs) });
+/** fetch with the run's per-request timeout (a timeout names its rule, answers-in-time). */
+const timed = timedFetch;
 
 /**
  * A Referral-Partner API client with the partner's key in `XApiKey` (`null`: no key at all).
@@ -43,7 +43,7 @@ export function referralClient(key: string | null, headers: Record<string, strin
     fetch: timed,
   });
   client.use(contractMiddleware(debituraApiContract('referral')));
-  return client;
+  return withReadableErrors(client);
 }
 
 /**
@@ -57,7 +57,7 @@ export function customerClient(authorization: string | null): CustomerClient {
     fetch: timed,
   });
   client.use(contractMiddleware(debituraApiContract('customer')));
-  return client;
+  return withReadableErrors(client);
 }
 
 /** A partner account: the key, its Referral API client, and whether it is a fresh, empty account. */
@@ -137,7 +137,9 @@ export async function createDebituraClient(
   options: Parameters<typeof clientBody>[1] = {},
 ): Promise<ClientResult> {
   const { data, response } = await partner.api.POST('/clients', { body: clientBody(externalTenantId, options) });
-  expect([201, 202], `POST /clients answers 201 or 202 (got ${response.status})`).toContain(response.status);
+  expect([201, 202], `[debitura.client] POST /clients answers 201 or 202 (got ${response.status})`).toContain(
+    response.status,
+  );
   return data!;
 }
 
@@ -171,7 +173,7 @@ export function caseBody(
 /** Mints a Customer API token for a client: 200 with a token, or the failure's response. */
 export async function mintToken(partner: Partner, externalTenantId: string): Promise<string> {
   const { data, response } = await partner.api.POST('/oauth/token', { body: { externalTenantId } });
-  expect(response.status, `POST /oauth/token for ${externalTenantId}`).toBe(200);
+  expect(response.status, `[debitura.token] POST /oauth/token for ${externalTenantId}`).toBe(200);
   return data!.accessToken!;
 }
 
@@ -194,7 +196,7 @@ export async function customerSession(partner: Partner, externalTenantId: string
   };
   const client = createClient<CustomerPaths>({ baseUrl: urls().customer, fetch: send });
   client.use(contractMiddleware(debituraApiContract('customer')));
-  return client;
+  return withReadableErrors(client);
 }
 
 /** Every case the partner's GET /cases lists for one client (all pages). */
@@ -204,7 +206,7 @@ export async function partnerCases(partner: Partner, externalTenantId: string): 
     const { data, response } = await partner.api.GET('/cases', {
       params: { query: { ExternalTenantId: externalTenantId, Page: page, PageSize: 100 } },
     });
-    expect(response.status, "the partner's GET /cases").toBe(200);
+    expect(response.status, "[debitura.attributed] the partner's GET /cases").toBe(200);
     out.push(...(data!.cases ?? []));
     if (!data!.page || page >= (data!.page.totalPages ?? 1)) break;
   }
@@ -245,7 +247,7 @@ export async function shiftClock(seconds: number): Promise<void> {
     body: JSON.stringify({ shift_seconds: seconds }),
     signal: AbortSignal.timeout(target().timeoutMs),
   });
-  expect(response.status, `POST ${adminUrl}/clock {shift_seconds: ${seconds}}`).toBe(200);
+  expect(response.status, `[debitura.token-expiry] POST ${adminUrl}/clock {shift_seconds: ${seconds}}`).toBe(200);
   await response.arrayBuffer();
 }
 

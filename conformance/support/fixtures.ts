@@ -17,6 +17,8 @@ export type Claim = Schemas['Claim'];
 export type ErrorBody = Schemas['Error'];
 
 const DAY = 86_400;
+/** The largest time a JavaScript Date holds (±8.64e15 ms, the year 275760). */
+const MAX_DATE_MS = 8.64e15;
 
 /** `YYYY-MM-DD` of a Unix time (UTC). */
 export const isoDate = (unix: number): string => new Date(unix * 1000).toISOString().slice(0, 10);
@@ -87,6 +89,20 @@ export function previewParamsFor(body: CaseCreateParams): Schemas['CasePreviewPa
   };
 }
 
+/**
+ * The target's clock from a new object's `created`. The checks date their requests from it, so a
+ * created no date can hold (contract-valid: a Timestamp has no maximum) fails naming its rule instead
+ * of crashing the setup with `Invalid time value`.
+ * @example targetClock(1706140800) // 1706140800; targetClock(4.3e18) fails [created-time]
+ */
+export function targetClock(created: number): number {
+  expect(
+    Number.isSafeInteger(created) && Math.abs(created) * 1000 <= MAX_DATE_MS,
+    `[created-time] the new policy's created (${created}) is a Unix time a date can hold (the target's clock)`,
+  ).toBe(true);
+  return created;
+}
+
 /** The target's clock, learned from the `created` of a policy made for it (cached per account). */
 const clocks = new WeakMap<ApiClient, Promise<{ now: number; policy: GuaranteePolicy }>>();
 export function accountClock(account: Account): Promise<{ now: number; policy: GuaranteePolicy }> {
@@ -103,8 +119,8 @@ export function accountClock(account: Account): Promise<{ now: number; policy: G
           deductible_amount: 0,
         },
       });
-      expect(response.status, 'creating a guarantee policy (to learn the target clock)').toBe(201);
-      return { now: data!.created, policy: data! };
+      expect(response.status, '[policy.defaults] creating a guarantee policy (to learn the target clock)').toBe(201);
+      return { now: targetClock(data!.created), policy: data! };
     })();
     clocks.set(account.api, clock);
   }
@@ -123,7 +139,10 @@ export function eligibleCountries(account: Account, now: number): Promise<string
       });
       if (data?.is_eligible) out.push(country);
     }
-    expect(out.length, `the target previews no case as eligible in any of ${candidates.join(', ')}`).toBeGreaterThan(0);
+    expect(
+      out.length,
+      `[case.preview-agrees] the target previews no case as eligible in any of ${candidates.join(', ')}`,
+    ).toBeGreaterThan(0);
     return out;
   })();
   return eligible;
@@ -132,14 +151,14 @@ export function eligibleCountries(account: Account, now: number): Promise<string
 /** Creates a case and checks it was created; returns it. */
 export async function createCase(account: Account, body: CaseCreateParams): Promise<CollectionCase> {
   const { data, error, response } = await account.api.POST('/v1/collection_cases', { body });
-  expect(response.status, `creating a collection case: ${JSON.stringify(error)}`).toBe(201);
+  expect(response.status, `[case.create] creating a collection case: ${JSON.stringify(error)}`).toBe(201);
   return data!;
 }
 
 /** Retrieves a case by id (200 expected). */
 export async function retrieveCase(account: Account, id: string): Promise<CollectionCase> {
   const { data, response } = await account.api.GET('/v1/collection_cases/{id}', { params: { path: { id } } });
-  expect(response.status, `retrieving case ${id}`).toBe(200);
+  expect(response.status, `[case.retrieve] retrieving case ${id}`).toBe(200);
   return data!;
 }
 
@@ -219,7 +238,7 @@ export async function listAll<T extends { id: string }>(
     const { data, response } = await (account.api.GET as any)(path, {
       params: { query: { ...query, limit: 100, ...(startingAfter ? { starting_after: startingAfter } : {}) } },
     });
-    expect(response.status, `listing ${path}`).toBe(200);
+    expect(response.status, `[list.envelope] listing ${path}`).toBe(200);
     out.push(...(data.data as T[]));
     if (!data.has_more || data.data.length === 0) return out;
     startingAfter = data.data[data.data.length - 1].id;

@@ -2,7 +2,7 @@
 // every kind of operation; what one key creates is invisible to another (404, absent from lists).
 import { beforeAll, expect, it } from 'vitest';
 import { capability } from '../../support/capability.js';
-import { ContractViolation, apiClient, type ApiClient } from '../../support/client.js';
+import { apiClient, type ApiClient } from '../../support/client.js';
 import { contract } from '../../support/contract.js';
 import {
   accountClock,
@@ -80,8 +80,8 @@ capability('auth', 'authentication and account isolation', () => {
             `${op.operationId} (${op.method.toUpperCase()} ${op.path}) → ${result.response.status} ${result.error?.error?.type ?? ''}`,
           );
       } catch (err) {
-        if (err instanceof ContractViolation) problems.push(`${op.operationId} → ${err.message}`);
-        else throw err;
+        // A contract violation, a timeout or an answer the check cannot read is a problem of this operation.
+        problems.push(`${op.operationId} → ${(err as Error).message}`);
       }
     }
     expectNoProblems(

@@ -103,7 +103,7 @@ capability('core', 'collection cases', () => {
       params: { path: { reference: created.reference } },
     });
     expect(response.status).toBe(200);
-    expect(data).toEqual(byId);
+    expect(data, 'the case by reference equals the case by id').toEqual(byId);
   });
 
   it('the preview of the same input agrees with the case (partner and fee)', async (ctx) => {
@@ -181,7 +181,7 @@ capability('core', 'collection cases', () => {
       body: previewParamsFor(none),
     });
     expect(response.status).toBe(200);
-    expect(preview!.is_eligible).toBe(false);
+    expect(preview!.is_eligible, 'a debtor in Antarctica previews as ineligible').toBe(false);
     // ineligibility_reason is optional; when given it must say something.
     if (preview!.ineligibility_reason !== undefined)
       expect(preview!.ineligibility_reason, 'an ineligible preview says why').toBeTruthy();

@@ -39,9 +39,9 @@ capability('core', 'guarantee policies, guarantees and claims', () => {
       deductible_amount: 10_000,
     };
     const { data, response } = await account.api.POST('/v1/guarantee_policies', { body });
-    expect(response.status).toBe(201);
+    expect(response.status, 'creating a policy').toBe(201);
     policy = data!;
-    expect(policy).toMatchObject(body);
+    expect(policy, 'the policy shows the terms sent').toMatchObject(body);
     expect(policy.active, 'a new policy is active').toBe(true);
     expect(policy.eligible_score_minimum, 'eligible_score_minimum defaults to 0').toBe(0);
   });
@@ -87,7 +87,7 @@ capability('core', 'guarantee policies, guarantees and claims', () => {
     const { data, response } = await account.api.POST('/v1/guarantees', { body });
     expect(response.status).toBe(201);
     guarantee = data!;
-    expect(guarantee).toMatchObject(
+    expect(guarantee, 'the guarantee shows the policy, tenant, amount, currency and dates sent').toMatchObject(
       shown(
         guarantee,
         {
@@ -154,7 +154,7 @@ capability('core', 'guarantee policies, guarantees and claims', () => {
       body: { end_date: guarantee.end_date + 30 * DAY, metadata: { lease_id: 'lease_2' } },
     });
     expect(response.status).toBe(200);
-    expect(data).toMatchObject(
+    expect(data, 'the update changes end_date and metadata and keeps total_coverage').toMatchObject(
       shown(
         data,
         {
@@ -190,7 +190,7 @@ capability('core', 'guarantee policies, guarantees and claims', () => {
     const { data, response } = await account.api.POST('/v1/claims', { body });
     expect(response.status).toBe(201);
     claim = data!;
-    expect(claim).toMatchObject(
+    expect(claim, 'the claim shows the guarantee, amount, currency and reason sent, under_review').toMatchObject(
       shown(
         claim,
         { guarantee: guarantee.id, amount: 100_000, currency: 'eur', reason: 'missed_payment', status: 'under_review' },
@@ -255,7 +255,7 @@ capability('core', 'guarantee policies, guarantees and claims', () => {
       body: { cancellation_reason: 'Lease ended early' },
     });
     expect(response.status).toBe(200);
-    expect(data).toMatchObject(
+    expect(data, 'the cancelled guarantee with the reason sent').toMatchObject(
       shown(data, { id: extra!.id, status: 'cancelled', cancellation_reason: 'Lease ended early' }, 'Guarantee'),
     );
     // canceled_at is optional; when shown it is the time of the cancel: set, and not before the account's clock was read.
@@ -319,7 +319,8 @@ capability('core', 'guarantee policies, guarantees and claims', () => {
       body: { metadata: { note: 'closed' } },
     });
     expect(response.status, 'metadata can still change').toBe(200);
-    if (metadataOnly!.metadata !== undefined) expect(metadataOnly!.metadata).toEqual({ note: 'closed' });
+    if (metadataOnly!.metadata !== undefined)
+      expect(metadataOnly!.metadata, 'the metadata sent').toEqual({ note: 'closed' });
     const { data: inactive } = await account.api.POST('/v1/guarantee_policies', {
       body: { name: 'Retired policy', coverage_percentage: 50, max_coverage_months: 3 },
     });

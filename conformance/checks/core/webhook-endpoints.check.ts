@@ -36,7 +36,7 @@ capability('core', 'webhook endpoints, events and debt payments', () => {
     const { data, response } = await account.api.POST('/v1/webhook_endpoints', { body });
     expect(response.status).toBe(201);
     endpoint = data!;
-    expect(endpoint).toMatchObject(
+    expect(endpoint, 'the endpoint shows the url, events and description sent, enabled').toMatchObject(
       shown(
         endpoint,
         { url: body.url, enabled_events: body.enabled_events, description: body.description, status: 'enabled' },
@@ -62,11 +62,19 @@ capability('core', 'webhook endpoints, events and debt payments', () => {
       account.api.POST('/v1/webhook_endpoints', { body }),
       account.api.POST('/v1/webhook_endpoints', { body }),
     ]);
-    expect([a.response.status, b.response.status]).toEqual([201, 201]);
+    expect([a.response.status, b.response.status], 'two creates').toEqual([201, 201]);
     expect(a.data!.id, 'ids differ').not.toBe(b.data!.id);
     expect(a.data!.secret, "secrets differ (a shared secret would let one endpoint forge the other's events)").not.toBe(
       b.data!.secret,
     );
+    // Positive control: both endpoints exist (a stateless answer would mint two ids without storing either).
+    for (const e of [a.data!, b.data!]) {
+      const { data, response } = await account.api.GET('/v1/webhook_endpoints/{id}', {
+        params: { path: { id: e.id } },
+      });
+      expect(response.status, `the endpoint ${e.id} is retrievable`).toBe(200);
+      expect(data!.id, `retrieving ${e.id} answers that endpoint`).toBe(e.id);
+    }
     for (const e of [a.data!, b.data!])
       await account.api.DELETE('/v1/webhook_endpoints/{id}', { params: { path: { id: e.id } } });
   });
@@ -78,7 +86,7 @@ capability('core', 'webhook endpoints, events and debt payments', () => {
       body: { disabled: true, description: 'paused' },
     });
     expect(response.status).toBe(200);
-    expect(data).toMatchObject(
+    expect(data, 'the update disables the endpoint and changes its description').toMatchObject(
       shown(data, { id: endpoint.id, status: 'disabled', description: 'paused' }, 'WebhookEndpoint'),
     );
     expect(data!.secret, 'update never shows the secret').toBeUndefined();
@@ -86,7 +94,7 @@ capability('core', 'webhook endpoints, events and debt payments', () => {
       params: { path: { id: endpoint.id } },
     });
     expect(del.status).toBe(200);
-    expect(deleted).toMatchObject({ id: endpoint.id, deleted: true });
+    expect(deleted, 'the delete names the endpoint, deleted: true').toMatchObject({ id: endpoint.id, deleted: true });
     expectError(
       await account.api.GET('/v1/webhook_endpoints/{id}', { params: { path: { id: endpoint.id } } }),
       { status: 404, code: 'resource_not_found' },
@@ -147,7 +155,7 @@ capability('core', 'webhook endpoints, events and debt payments', () => {
     const { data, response } = await account.api.GET('/v1/debt_payments', { params: { query: { case: created.id } } });
     expect(response.status).toBe(200);
     expect(data!.data, 'a new case has no payments').toEqual([]);
-    expect(data!.has_more).toBe(false);
+    expect(data!.has_more, 'an empty list has no more').toBe(false);
     expectError(
       await account.api.GET('/v1/debt_payments/{id}', { params: { path: { id: 'dp_doesnotexist0' } } }),
       { status: 404, code: 'resource_not_found' },

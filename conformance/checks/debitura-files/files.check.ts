@@ -92,7 +92,7 @@ capability('debitura-files', 'case files (Referral API)', () => {
       sendChatNotification: false,
     });
     expect(response.status, 'POST /cases/{caseId}/files?sendChatNotification=false').toBe(200);
-    expect(data!.fileName).toBe('silent.txt');
+    expect(data!.fileName, 'fileName as sent').toBe('silent.txt');
     const after = await chats();
     expect(after.length, 'no new chat message').toBe(before);
     expect(

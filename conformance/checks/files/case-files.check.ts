@@ -63,7 +63,7 @@ capability('files', 'case files', () => {
     );
     expect(response.status).toBe(201);
     uploaded = data!;
-    expect(uploaded).toMatchObject(
+    expect(uploaded, 'the upload shows the case, document_type, description and filename sent').toMatchObject(
       shown(
         uploaded,
         {
@@ -157,7 +157,10 @@ capability('files', 'case files', () => {
     const { data: list } = await account.api.GET('/v1/collection_cases/{id}/files', {
       params: { path: { id: theCase.id } },
     });
-    expect(list!.data.map((f) => f.id)).toEqual([uploaded.id]);
+    expect(
+      list!.data.map((f) => f.id),
+      'only the accepted upload is listed',
+    ).toEqual([uploaded.id]);
   });
 
   it('uploading to an unknown case is 404', async () => {

@@ -81,7 +81,7 @@ capability('idempotency', 'Idempotency-Key', () => {
     });
     const ok = await createCaseWithKey(key, { ...body, creditor_reference: `${body.creditor_reference}-C` });
     expect(ok.response.status, 'the same key with a valid body creates the case').toBe(201);
-    expect(ok.response.headers.get('idempotent-replayed')).not.toBe('true');
+    expect(ok.response.headers.get('idempotent-replayed'), 'the accepted request is not a replay').not.toBe('true');
   });
 
   it('keys apply to other creates too (guarantee policies)', async () => {
@@ -91,10 +91,10 @@ capability('idempotency', 'Idempotency-Key', () => {
       account.api.POST('/v1/guarantee_policies', { body: policy, params: { header: { 'Idempotency-Key': key } } });
     const first = await send();
     const second = await send();
-    expect(first.response.status).toBe(201);
-    expect(second.response.status).toBe(201);
-    expect(second.data).toEqual(first.data);
-    expect(second.response.headers.get('idempotent-replayed')).toBe('true');
+    expect(first.response.status, 'the first create').toBe(201);
+    expect(second.response.status, 'replayed status').toBe(201);
+    expect(second.data, 'replayed body').toEqual(first.data);
+    expect(second.response.headers.get('idempotent-replayed'), 'Idempotent-Replayed header on the replay').toBe('true');
     const all = await listAll<GuaranteePolicy>(account, '/v1/guarantee_policies');
     expect(all.filter((p) => p.name === policy.name).length, 'one policy for the retried request').toBe(1);
   });
@@ -105,5 +105,13 @@ capability('idempotency', 'Idempotency-Key', () => {
     expect(a.response.status).toBe(201);
     expect(b.response.status).toBe(201);
     expect(b.data!.id, 'a new key is a new request').not.toBe(a.data!.id);
+    // Positive control: both exist (a stateless answer would mint two ids without storing either).
+    for (const created of [a.data!, b.data!]) {
+      const { data, response } = await account.api.GET('/v1/collection_cases/{id}', {
+        params: { path: { id: created.id } },
+      });
+      expect(response.status, `the case ${created.id} of each key is retrievable`).toBe(200);
+      expect(data!.id, `retrieving ${created.id} answers that case`).toBe(created.id);
+    }
   });
 });

@@ -72,7 +72,9 @@ capability('lifecycle', 'claims (test helpers)', () => {
     const claim = await fileClaim(g, 60_000);
     const { data: approved, response } = await helper('approve', claim.id);
     expect(response.status).toBe(200);
-    expect(approved).toMatchObject(shown(approved, { id: claim.id, status: 'approved', payout: null }, 'Claim'));
+    expect(approved, 'the approved claim, no payout yet').toMatchObject(
+      shown(approved, { id: claim.id, status: 'approved', payout: null }, 'Claim'),
+    );
     if (approved!.reviewed_at !== undefined)
       expect(approved!.reviewed_at, 'reviewed_at is set on approval').toBeTypeOf('number');
     const { data: paid, response: r } = await helper('pay', claim.id);
@@ -81,8 +83,8 @@ capability('lifecycle', 'claims (test helpers)', () => {
     if (paid!.payout !== undefined) expect(paid!.payout, 'a paid claim names its payout').toMatch(/^po_/);
     const after = await getGuarantee(g.id);
     expect(after.status, 'a guarantee with a paid claim is claimed').toBe('claimed');
-    if (after.claims_paid !== undefined) expect(after.claims_paid).toBe(1);
-    if (after.amount_paid !== undefined) expect(after.amount_paid).toBe(60_000);
+    if (after.claims_paid !== undefined) expect(after.claims_paid, 'claims_paid counts the paid claim').toBe(1);
+    if (after.amount_paid !== undefined) expect(after.amount_paid, 'amount_paid is the claim paid').toBe(60_000);
     if (after.remaining_coverage !== undefined)
       expect(after.remaining_coverage, 'remaining = total − claimed').toBe(after.total_coverage! - 60_000);
     const { data: again } = await account.api.GET('/v1/claims/{id}', { params: { path: { id: claim.id } } });
@@ -99,7 +101,7 @@ capability('lifecycle', 'claims (test helpers)', () => {
       body: { denial_reason: 'Paid within the grace period' },
     });
     expect(response.status).toBe(200);
-    expect(denied).toMatchObject(
+    expect(denied, 'the denied claim with the reason sent').toMatchObject(
       shown(denied, { status: 'denied', denial_reason: 'Paid within the grace period' }, 'Claim'),
     );
     const after = await getGuarantee(g.id);
@@ -123,7 +125,7 @@ capability('lifecycle', 'claims (test helpers)', () => {
       { status: 422, code: 'state_invalid' },
     );
     const { data: still } = await account.api.GET('/v1/claims/{id}', { params: { path: { id: claim.id } } });
-    expect(still).toEqual(paid);
+    expect(still, 'the refused deny changed nothing').toEqual(paid);
   });
 
   it('unknown claims are 404 for the helpers', async (ctx) => {

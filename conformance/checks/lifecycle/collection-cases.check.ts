@@ -76,7 +76,7 @@ capability('lifecycle', 'collection case lifecycle (test helpers)', () => {
       expect(response.status, `payment of ${part}`).toBe(201);
       payments.push(data!);
       remainder -= part;
-      expect(data).toMatchObject(
+      expect(data, 'the payment of the case, amount and currency, partial').toMatchObject(
         shown(data, { case: c.id, amount: part, currency: c.currency, type: 'partial_payment' }, 'DebtPayment'),
       );
       expect(data!.fee_amount, 'fee_amount = round(amount × success_fee_pct / 100)').toBe(
@@ -130,7 +130,7 @@ capability('lifecycle', 'collection case lifecycle (test helpers)', () => {
     expect(cleared.status, 'close_case=false keeps the case open').not.toBe('closed');
     const { data: closed, response: r } = await advance(c.id, 'closed', 'paid');
     expect(r.status).toBe(200);
-    expect(closed).toMatchObject(
+    expect(closed, 'closed as paid, nothing owed').toMatchObject(
       shown(closed, { status: 'closed', close_code: 'paid', remainder: 0 }, 'CollectionCase'),
     );
   });
@@ -140,9 +140,9 @@ capability('lifecycle', 'collection case lifecycle (test helpers)', () => {
     const c = await newCase();
     const { data, response } = await pay(c.id, amount);
     expect(response.status).toBe(201);
-    expect(data!.type).toBe('full_payment');
+    expect(data!.type, 'a payment that clears the remainder is a full_payment').toBe('full_payment');
     const closed = await retrieveCase(account, c.id);
-    expect(closed).toMatchObject(
+    expect(closed, 'the payment closed the case as paid, nothing owed').toMatchObject(
       shown(closed, { status: 'closed', close_code: 'paid', remainder: 0 }, 'CollectionCase'),
     );
     const types = await timelineTypes(c.id);
@@ -165,7 +165,7 @@ capability('lifecycle', 'collection case lifecycle (test helpers)', () => {
     expect((await pay(c.id, 1_000)).response.status).toBe(201);
     const { data, response } = await advance(c.id, 'closed', 'partially_paid');
     expect(response.status).toBe(200);
-    expect(data).toMatchObject(
+    expect(data, 'closed as partially_paid, the rest still owed').toMatchObject(
       shown(data, { status: 'closed', close_code: 'partially_paid', remainder: amount - 1_000 }, 'CollectionCase'),
     );
   });
@@ -198,7 +198,8 @@ capability('lifecycle', 'collection case lifecycle (test helpers)', () => {
       if (ok) {
         expect(result.response.status, `${from} → ${to} is allowed`).toBe(200);
         expect(result.data!.status).toBe(to);
-        if (closeCode && result.data!.close_code !== undefined) expect(result.data!.close_code).toBe(closeCode);
+        if (closeCode && result.data!.close_code !== undefined)
+          expect(result.data!.close_code, 'the close_code sent').toBe(closeCode);
         expect((await timelineTypes(c.id)).length, `${from} → ${to} adds a timeline entry`).toBeGreaterThan(
           entriesBefore,
         );
@@ -217,6 +218,6 @@ capability('lifecycle', 'collection case lifecycle (test helpers)', () => {
     const c = await retrieveCase(account, (await newCase()).id);
     const { data, response } = await advance(c.id, c.status);
     expect(response.status).toBe(200);
-    expect(data).toEqual(c);
+    expect(data, 'the case is unchanged').toEqual(c);
   });
 });

@@ -41,13 +41,20 @@ capability('lifecycle', 'test clocks (test helpers)', () => {
     });
     expect(response.status).toBe(201);
     clock = data!;
-    expect(clock).toMatchObject({ frozen_time: now, name: 'conformance clock', status: 'ready' });
+    expect(clock, 'the clock as sent, ready').toMatchObject({
+      frozen_time: now,
+      name: 'conformance clock',
+      status: 'ready',
+    });
     const { data: got } = await account.api.GET('/v1/test_helpers/test_clocks/{id}', {
       params: { path: { id: clock.id } },
     });
-    expect(got).toEqual(clock);
+    expect(got, 'retrieve equals create').toEqual(clock);
     const { data: list } = await account.api.GET('/v1/test_helpers/test_clocks', {});
-    expect(list!.data.map((c) => c.id)).toContain(clock.id);
+    expect(
+      list!.data.map((c) => c.id),
+      'the clock is listed',
+    ).toContain(clock.id);
   });
 
   it('a guarantee on the clock starts when the clock reaches its start date', async (ctx) => {
@@ -66,13 +73,19 @@ capability('lifecycle', 'test clocks (test helpers)', () => {
       },
     });
     expect(response.status).toBe(201);
-    expect(g).toMatchObject(shown(g, { status: 'pending', test_clock: clock.id }, 'Guarantee'));
+    expect(g, 'a guarantee on the clock that starts later is pending').toMatchObject(
+      shown(g, { status: 'pending', test_clock: clock.id }, 'Guarantee'),
+    );
     const { data: advanced, response: r } = await account.api.POST('/v1/test_helpers/test_clocks/{id}/advance', {
       params: { path: { id: clock.id } },
       body: { frozen_time: start + DAY },
     });
     expect(r.status).toBe(200);
-    expect(advanced).toMatchObject({ id: clock.id, frozen_time: start + DAY, status: 'ready' });
+    expect(advanced, 'the clock at the time sent, ready').toMatchObject({
+      id: clock.id,
+      frozen_time: start + DAY,
+      status: 'ready',
+    });
     const { data: after } = await account.api.GET('/v1/guarantees/{id}', { params: { path: { id: g!.id } } });
     expect(after!.status, 'the guarantee is active once its clock passed start_date').toBe('active');
   });
@@ -91,7 +104,7 @@ capability('lifecycle', 'test clocks (test helpers)', () => {
       params: { path: { id: clock.id } },
     });
     expect(response.status).toBe(200);
-    expect(data).toMatchObject({ id: clock.id, deleted: true });
+    expect(data, 'the delete names the clock, deleted: true').toMatchObject({ id: clock.id, deleted: true });
     expectError(await account.api.GET('/v1/test_helpers/test_clocks/{id}', { params: { path: { id: clock.id } } }), {
       status: 404,
       code: 'resource_not_found',

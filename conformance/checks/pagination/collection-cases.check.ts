@@ -47,7 +47,8 @@ capability('pagination', 'collection case lists', () => {
     for (let i = 0; i < 40; i++) {
       const page = await list({ ...query, limit: 100, ...(cursor ? { starting_after: cursor } : {}) });
       out.push(...page.data);
-      if (!page.has_more) break;
+      // has_more on an empty page would loop on no cursor: the walk checks above report it.
+      if (!page.has_more || page.data.length === 0) break;
       cursor = page.data[page.data.length - 1]!.id;
     }
     return out.filter((c) => ours.has(c.id));

@@ -232,7 +232,10 @@ capability('webhooks', 'webhook deliveries', () => {
       body: { type: 'collection_case.updated', object: c.id },
     });
     expect(response.status).toBe(201);
-    expect(data).toMatchObject({ type: 'collection_case.updated', data: { object: { id: c.id } } });
+    expect(data, 'the fired event is of the type and object sent').toMatchObject({
+      type: 'collection_case.updated',
+      data: { object: { id: c.id } },
+    });
     const d = await receiver.waitFor((x) => x.event?.id === data!.id, target().webhookWaitMs);
     expect(d, `the fired event ${data!.id} is delivered`).toBeDefined();
   });
