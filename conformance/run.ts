@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { startVitest } from 'vitest/node';
 import { loadContract } from '../kit/contract.js';
 import { capabilitiesOf } from './capabilities.js';
+import { unprovokablePairs } from './coverage-limits.js';
 import { debituraCoverageContract } from './support/debitura-contracts.js';
 import type { RunOptions } from './options.js';
 import { CollectingReporter } from './report/collector.js';
@@ -110,6 +111,7 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
     await mock?.close();
     process.exitCode = exitCodeBefore; // vitest sets it; the caller decides the exit code from the result
   }
+  const coverageContract = debitura ? debituraCoverageContract() : loadContract();
   const result = buildRunResult({
     checks: collector.checks,
     groupErrors: collector.groupErrors,
@@ -126,7 +128,8 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
     all: capabilitiesOf(api),
     startedAt,
     durationMs: monotonicMs() - started,
-    contract: debitura ? debituraCoverageContract() : loadContract(),
+    contract: coverageContract,
+    unprovokable: unprovokablePairs(api, coverageContract.operations),
     bailed: options.bail,
   });
   if (reportDir) {

@@ -1,7 +1,7 @@
 // The HTML report: one self-contained page (inline CSS, no scripts or external assets) with the
 // verdict per capability, the coverage matrix of operations × declared status codes, and each
 // failure with the request, the response and the rule it broke.
-import type { CoverageRow, Failure, ReportedWarning, RunResult } from './model.js';
+import { coverageCounts, type CoverageRow, type Failure, type ReportedWarning, type RunResult } from './model.js';
 import { formatDuration } from './summary.js';
 import { ruleAnchor, rulesFor, type Rule } from '../rules.js';
 
@@ -55,16 +55,27 @@ function coverageMatrix(rows: CoverageRow[]): string {
     const cells = columns.map((col) => {
       const cell = row.statuses.find((s) => s.status === col);
       if (!cell) return '<td class="na" title="not declared">·</td>';
-      return cell.hits
-        ? `<td class="hit" title="exercised ${cell.hits}×">✓</td>`
-        : '<td class="miss" title="declared, not exercised">–</td>';
+      if (cell.hits) return `<td class="hit" title="exercised ${cell.hits}×">✓</td>`;
+      if (cell.unprovokable)
+        return `<td class="na" title="a black-box client cannot provoke it: ${escapeHtml(cell.unprovokable)}">∅</td>`;
+      return '<td class="miss" title="declared, not exercised">–</td>';
     });
     const undeclared = row.undeclared.length ? `<td class="undeclared">${row.undeclared.join(', ')}</td>` : '<td></td>';
     return `<tr><td class="op"><code>${escapeHtml(row.operationId)}</code> <span class="meta">${escapeHtml(row.method)} ${escapeHtml(row.path)}</span></td>${cells.join('')}${undeclared}</tr>`;
   });
-  const exercised = rows.reduce((n, r) => n + r.statuses.filter((s) => s.hits).length, 0);
-  const declared = rows.reduce((n, r) => n + r.statuses.length, 0);
-  return `<p>${exercised} of ${declared} declared (operation, status) pairs exercised. ✓ exercised, – declared but not exercised, · not declared.</p><table class="matrix"><thead>${head}</thead><tbody>${body.join('')}</tbody></table>`;
+  const { exercised, declared, unprovokable } = coverageCounts(rows);
+  const why = rows.flatMap((r) =>
+    r.statuses
+      .filter((s) => !s.hits && s.unprovokable)
+      .map(
+        (s) =>
+          `<tr><td><code>${escapeHtml(r.operationId)}</code></td><td>${escapeHtml(s.status)}</td><td>${escapeHtml(s.unprovokable!)}</td></tr>`,
+      ),
+  );
+  const unprovokableTable = why.length
+    ? `<h3>Pairs a black-box client cannot provoke (${why.length})</h3><table><thead><tr><th>operation</th><th>status</th><th>why</th></tr></thead><tbody>${why.join('')}</tbody></table>`
+    : '';
+  return `<p>${exercised} of ${declared} declared (operation, status) pairs exercised; ${unprovokable} more a black-box client cannot provoke. ✓ exercised, – declared but not exercised, ∅ cannot be provoked (why: below), · not declared.</p><table class="matrix"><thead>${head}</thead><tbody>${body.join('')}</tbody></table>${unprovokableTable}`;
 }
 
 const headerLines = (headers: Record<string, string> | undefined) =>

@@ -51,6 +51,15 @@ export interface CoverageStatus {
   /** The status key as the contract declares it (`201`, `404`, `5XX`). */
   status: string;
   hits: number;
+  /** Why a black-box client cannot provoke this answer (conformance/coverage-limits.ts), when it cannot. */
+  unprovokable?: string;
+}
+
+/** A declared (operation, status) pair no black-box client can provoke, and why. */
+export interface UnprovokablePair {
+  operationId: string;
+  status: string;
+  why: string;
 }
 
 export interface CoverageRow {
@@ -144,6 +153,8 @@ export interface BuildInput {
   bailed?: boolean;
   /** The capability of a check when its titles do not name one of the API suite's (the receiver kit's groups). */
   capabilityOf?: (titles: string[]) => string | undefined;
+  /** Declared pairs a black-box client cannot provoke, marked as such in the coverage. */
+  unprovokable?: readonly UnprovokablePair[];
 }
 
 const capabilityOfFile = (file: string): string => /checks\/([a-z-]+)\//.exec(file)?.[1] ?? 'unknown';
@@ -309,9 +320,24 @@ export function buildRunResult(input: BuildInput): RunResult {
     coverage: buildCoverage(
       input.contract,
       input.checks.flatMap((c) => c.coverage),
+      input.unprovokable,
     ),
     failures,
     warnings,
+  };
+}
+
+/** The coverage in numbers: declared pairs, exercised, and those a black-box client cannot provoke (and were not). */
+export function coverageCounts(rows: readonly CoverageRow[]): {
+  declared: number;
+  exercised: number;
+  unprovokable: number;
+} {
+  const cells = rows.flatMap((r) => r.statuses);
+  return {
+    declared: cells.length,
+    exercised: cells.filter((c) => c.hits > 0).length,
+    unprovokable: cells.filter((c) => c.hits === 0 && c.unprovokable).length,
   };
 }
 
@@ -319,14 +345,19 @@ export function buildRunResult(input: BuildInput): RunResult {
 export function buildCoverage(
   contract: Pick<Contract, 'operations' | 'declaredStatus'>,
   hits: readonly CoverageHit[],
+  unprovokable: readonly UnprovokablePair[] = [],
 ): CoverageRow[] {
+  const why = new Map(unprovokable.map((p) => [`${p.operationId} ${p.status}`, p.why]));
   const rows = new Map<string, CoverageRow>();
   for (const op of contract.operations) {
     rows.set(op.operationId, {
       operationId: op.operationId,
       method: op.method.toUpperCase(),
       path: op.path,
-      statuses: Object.keys(op.responses).map((status) => ({ status, hits: 0 })),
+      statuses: Object.keys(op.responses).map((status) => {
+        const reason = why.get(`${op.operationId} ${status}`);
+        return { status, hits: 0, ...(reason ? { unprovokable: reason } : {}) };
+      }),
       undeclared: [],
     });
   }

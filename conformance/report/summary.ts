@@ -1,6 +1,6 @@
 // What the terminal shows: one line per check as it finishes, then a table per capability, the
 // failures in short and the total time.
-import type { RawCheck, RunResult } from './model.js';
+import { coverageCounts, type RawCheck, type RunResult } from './model.js';
 
 const paint = (on: boolean, code: number, text: string) => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
 
@@ -81,12 +81,13 @@ export function formatSummary(result: RunResult, color = false): string {
       for (const w of list) lines.push(`      ${w.rule} ${w.path} — ${w.message}`);
     }
   }
-  const exercised = result.coverage.reduce((n, row) => n + row.statuses.filter((s) => s.hits > 0).length, 0);
-  const declared = result.coverage.reduce((n, row) => n + row.statuses.length, 0);
+  const { exercised, declared, unprovokable } = coverageCounts(result.coverage);
   lines.push('');
   // A receiver run has no operations to cover.
   if (result.coverage.length)
-    lines.push(`Coverage: ${exercised} of ${declared} declared (operation, status) pairs exercised.`);
+    lines.push(
+      `Coverage: ${exercised} of ${declared} declared (operation, status) pairs exercised${unprovokable ? `; ${unprovokable} more a black-box client cannot provoke (why: report.html)` : ''}.`,
+    );
   const verdict = result.verdict === 'pass' ? paint(color, 32, 'PASS') : paint(color, 31, 'FAIL');
   lines.push(
     `${verdict}: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped, ${result.warnings.length} warnings in ${formatDuration(result.durationMs)} against ${result.target.baseUrl}${result.target.startedMock ? ' (the bundled mock)' : ''}.`,
