@@ -361,7 +361,7 @@ export const RULES: Rule[] = [
   {
     id: 'list.envelope',
     area: 'lists',
-    rule: 'Every list operation answers {object:"list", data, has_more, url} with its own path as url and at most limit items.',
+    rule: 'Every list operation answers {object:"list", data, has_more, url} with its own path as url, at most limit items, and has_more true exactly when more objects follow.',
     checks: ['each returns the list envelope with its own path as url'],
     holds: [
       ...held('casapay', 'rule', [

@@ -50,7 +50,7 @@ capability('pagination', 'every list operation', () => {
     }
   };
 
-  it('each returns the list envelope with its own path as url, and honours limit', async () => {
+  it('each returns the list envelope with its own path as url, and honours limit (has_more exact)', async () => {
     const problems: string[] = [];
     for (const op of lists()) {
       const res = await call(op, { limit: 1 });
@@ -60,11 +60,20 @@ capability('pagination', 'every list operation', () => {
         if (res.data.data.length > 1) problems.push(`${op.operationId}: ${res.data.data.length} objects for limit=1`);
         const want = op.path.replace('{id}', theCase.id);
         if (res.data.url !== want) problems.push(`${op.operationId}: url ${res.data.url}, expected ${want}`);
+        // has_more on the one-object page says whether a second object exists: the 100-object page knows.
+        const all = await call(op, { limit: 100 });
+        if (all.status === 200) {
+          const more = all.data.data.length > 1 || all.data.has_more === true;
+          if (res.data.has_more !== more)
+            problems.push(
+              `${op.operationId}: has_more ${res.data.has_more} with limit=1, while limit=100 lists ${all.data.data.length}${all.data.has_more ? ' and more' : ''}`,
+            );
+        }
       }
     }
     expectNoProblems(
       problems,
-      'every list must return {object:"list", data, has_more, url} and at most `limit` objects',
+      'every list must return {object:"list", data, has_more, url}, at most `limit` objects, has_more exact',
     );
   });
 
