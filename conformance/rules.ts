@@ -14,9 +14,36 @@ export interface Rule {
   notChecked?: string;
   /** Reported as a warning by default, a failure under --strict. */
   warning?: boolean;
+  /** The response fields this rule's checks hold, and against what (the provenance table, PROVENANCE.md). */
+  holds?: FieldHold[];
+}
+
+export interface FieldHold {
+  /** `<api> <Schema>.<path>`: api ∈ casapay | debitura-customer | debitura-referral; Schema the named
+   *  component that declares the field; path dotted, arrays as `[]` (e.g. `debitura-customer Case.remainder`,
+   *  `debitura-customer Case.payments[].amount`, `casapay CollectionCase.debtor.country`). Webhook payload
+   *  schemas are named the same way. */
+  field: string;
+  /** request: equals/derives from what the request sent; response: equals an earlier answer; rule: a
+   *  documented rule (arithmetic, transition, order, time); shape: only its declared shape (give `reason`). */
+  from: 'request' | 'response' | 'rule' | 'shape';
+  reason?: string;
 }
 
 const EVERY = '*';
+
+/** A hold on a field of the Referral-Partner contract (`debitura-referral <Schema>.<path>`). */
+const referral = (field: string, from: FieldHold['from'], reason?: string): FieldHold => ({
+  field: `debitura-referral ${field}`,
+  from,
+  ...(reason ? { reason } : {}),
+});
+/** A hold on a field of the Customer contract. */
+const customer = (field: string, from: FieldHold['from'], reason?: string): FieldHold => ({
+  field: `debitura-customer ${field}`,
+  from,
+  ...(reason ? { reason } : {}),
+});
 
 export const RULES: Rule[] = [
   // Every response (the client middleware, conformance/support/client.ts)
@@ -696,6 +723,308 @@ export const RULES: Rule[] = [
     checks: [],
     notChecked:
       "needs a company the target already knows; the mock's magic e-mail domains are its own, not part of the contract",
+    holds: [
+      referral('ClientConflict.conflictResponse.type', 'shape', 'no black-box request provokes a 409 (see notChecked)'),
+      referral(
+        'ClientConflict.conflictResponse.message',
+        'shape',
+        'no black-box request provokes a 409 (see notChecked)',
+      ),
+    ],
+  },
+
+  // The Referral-Partner API read back (checks/debitura-onboarding/clients.check.ts, partner-cases.check.ts,
+  // debitura-files/chats.check.ts, debitura-webhooks/subscriptions.check.ts); `holds` name every field compared.
+  {
+    id: 'debitura.referral-auth',
+    area: 'debitura: referral',
+    rule: 'Every Referral operation answers 401 without XApiKey and with a malformed one, an ErrorResponse that says why, and creates nothing.',
+    checks: ['the Referral API without XApiKey, and with a malformed one'],
+    holds: [
+      referral(
+        'ErrorResponse.error',
+        'rule',
+        'a refusal names its problem: error, message or a businessErrors message',
+      ),
+      referral(
+        'ErrorResponse.message',
+        'rule',
+        'a refusal names its problem: error, message or a businessErrors message',
+      ),
+    ],
+  },
+  {
+    id: 'debitura.client-read',
+    area: 'debitura: referral',
+    rule: "GET /clients holds every client the partner created (pending ones too) exactly as GET /clients/{externalTenantId} shows it: the POST /clients answer's clientId and onboardingStatus, the request's externalTenantId and name, link Active, created about now; a Completed client has signed its SDCA and has no pending power of attorney.",
+    checks: ['GET /clients and GET /clients/{externalTenantId} hold each created client'],
+    holds: [
+      referral('ClientLink.clientId', 'response'),
+      referral('ClientLink.externalTenantId', 'request'),
+      referral('ClientLink.name', 'request'),
+      referral('ClientLink.linkStatus', 'rule'),
+      referral('ClientLink.onboardingStatus', 'response'),
+      referral('ClientLink.dateCreated', 'rule'),
+      referral('ClientContracts.debtCollectionAgreement', 'rule'),
+      referral('ClientContracts.powerOfAttorney', 'rule'),
+      referral('ClientResult.clientId', 'response'),
+    ],
+  },
+  {
+    id: 'debitura.client-country',
+    area: 'debitura: referral',
+    rule: "A client's country is the alpha-2 code of what POST /clients sent, an English name (Germany) included.",
+    checks: ['GET /clients and GET /clients/{externalTenantId} hold each created client'],
+    holds: [referral('ClientLink.country', 'request')],
+  },
+  {
+    id: 'debitura.client-ready',
+    area: 'debitura: referral',
+    rule: 'POST /clients answers 201 Completed with onboardingLinks null, or 202 Pending with onboardingLinks.url.',
+    checks: ['a client onboarded as Completed (201) has onboardingLinks null'],
+    holds: [referral('OnboardingLinks.url', 'rule'), referral('ClientResult.onboardingStatus', 'rule')],
+  },
+  {
+    id: 'debitura.return-url-valid',
+    area: 'debitura: referral',
+    rule: "A pending client's case with an absolute https returnUrl of 2048 characters is accepted (200, PendingContractSigning, a signing URL); one of 2049 characters is dropped, not refused, and does not reach the signing URL.",
+    checks: ['a valid returnUrl (https, 2048 characters) is accepted'],
+    holds: [customer('SigningHandoff.combinedSigningUrl', 'rule'), customer('Case.lifecycle', 'rule')],
+  },
+  {
+    id: 'debitura.kyc-state',
+    area: 'debitura: referral',
+    rule: 'contracts.kyc is NotRequired for a client no KYC partner serves (DE), Missing for one that needs it (GB) until its KYC is submitted, then OnFile — read back by GET /clients/{externalTenantId} and GET /clients; sendChatNotification=false stores it all the same.',
+    checks: [
+      'contracts.kyc: NotRequired for a DE client, Missing for a GB client',
+      'sendChatNotification=false stores the KYC record without a chat message',
+    ],
+    holds: [referral('ClientContracts.kyc', 'rule')],
+  },
+  {
+    id: 'debitura.kyc-record',
+    area: 'debitura: referral',
+    rule: "POST /clients/{externalTenantId}/kyc-verification answers 201 with the request's fullName, homeAddress and dateOfBirth, the path's externalTenantId, the client's clientId, a new uuid and dateCreated about now.",
+    checks: ['the KYC record is the request'],
+    holds: [
+      referral('KycRecord.id', 'shape', 'a new uuid: no earlier answer or request names it'),
+      referral('KycRecord.externalTenantId', 'request'),
+      referral('KycRecord.clientId', 'response'),
+      referral('KycRecord.fullName', 'request'),
+      referral('KycRecord.homeAddress', 'request'),
+      referral('KycRecord.dateOfBirth', 'request'),
+      referral('KycRecord.dateCreated', 'rule'),
+    ],
+  },
+  {
+    id: 'debitura.kyc-notify',
+    area: 'debitura: referral',
+    rule: "A KYC submission notifies exactly the client's open cases (Active, Paused, NeedsAdditionalDetails) with a partner that needs KYC: their ids in notifiedCaseIds, one KYC system message on each, none on the others; with sendChatNotification=false none and notifiedCaseIds empty.",
+    checks: [
+      'notifiedCaseIds names exactly its open cases',
+      'sendChatNotification=false stores the KYC record without',
+    ],
+    holds: [
+      referral('KycRecord.notifiedCaseIds', 'rule'),
+      referral('CaseChat.message', 'rule'),
+      referral('CaseChat.isSystemMessage', 'rule'),
+    ],
+  },
+  {
+    id: 'debitura.kyc-unlinked',
+    area: 'debitura: referral',
+    rule: 'KYC for a tenant never onboarded is 404 and creates nothing; an invalid dateOfBirth is 400 and leaves contracts.kyc Missing.',
+    checks: ['KYC for a tenant never onboarded is 404'],
+  },
+  {
+    id: 'debitura.link-states',
+    area: 'debitura: referral',
+    rule: "The link states the docs name: an Active link mints a token (200); Archived and Withdrawn links are listed and retrieved as such and get 404 from POST /oauth/token. Needs a target that seeds them (the mock's X-Mock-Scenario: debitura-client-not-linked), else skipped with the reason.",
+    checks: ['the link states the docs name'],
+    holds: [referral('ClientLink.linkStatus', 'rule')],
+  },
+  {
+    id: 'debitura.token-scope',
+    area: 'debitura: referral',
+    rule: "A token acts for the client it was minted for: its cases are that client's (the partner's GET /cases files them under its externalTenantId and clientId), listed with its token and not with another client's.",
+    checks: ['a token acts for the client it was minted for'],
+    holds: [
+      referral('AccessToken.accessToken', 'rule'),
+      referral('PartnerCase.externalTenantId', 'request'),
+      referral('PartnerCase.clientId', 'response'),
+    ],
+  },
+  {
+    id: 'debitura.token-lifetime',
+    area: 'debitura: referral',
+    rule: "A token lives the expiresIn it was minted with (1800 s): it works 10 s before, and is refused (401) at, 30 minutes on the target's clock.",
+    checks: ['works until then (10 s before)'],
+    holds: [referral('AccessToken.expiresIn', 'rule')],
+  },
+  {
+    id: 'debitura.onboarding-results',
+    area: 'debitura: referral',
+    rule: "POST /clients with cases answers the request's externalTenantId and caseResults that are the cases: createdCases[] carry the request's creditorReference and the partner list's caseId, reference and lifecycle; failedCases[] the uncovered case's creditorReference, a reason and NoPartnerAvailable among businessErrors.",
+    checks: ["onboarding's caseResults are the cases"],
+    holds: [
+      referral('ClientResult.externalTenantId', 'request'),
+      referral('CreatedCase.creditorReference', 'request'),
+      referral('CreatedCase.caseId', 'response'),
+      referral('CreatedCase.reference', 'response'),
+      referral('CreatedCase.lifecycle', 'response'),
+      referral('FailedCase.creditorReference', 'request'),
+      referral('FailedCase.reason', 'rule'),
+      referral('BusinessError.type', 'rule'),
+      referral('BusinessError.message', 'shape', 'a sentence for a developer: any wording is allowed'),
+      referral(
+        'BusinessError.solutionUrl',
+        'shape',
+        'Debitura may give a help link or null; nothing to compare it with',
+      ),
+    ],
+  },
+  {
+    id: 'debitura.partner-case-order',
+    area: 'debitura: referral',
+    rule: "The partner's GET /cases lists newest first: cases created a second apart come latest first, and dateCreated never increases down the list.",
+    checks: ['lists newest first'],
+    holds: [referral('Case.dateCreated', 'rule')],
+  },
+  {
+    id: 'debitura.partner-page',
+    area: 'debitura: referral',
+    rule: "The partner's page data is the data's: totalResults, pageSize, currentPage, responseCount and totalPages of a full, a short last and a past-the-end page, PageSize 10 by default; PageSize 100 is taken, 101 and 0 and Page 0 are 400.",
+    checks: ['page data is computed from the data', 'PageSize 100 is taken'],
+    holds: [
+      referral('PageData.totalResults', 'rule'),
+      referral('PageData.pageSize', 'request'),
+      referral('PageData.currentPage', 'request'),
+      referral('PageData.responseCount', 'rule'),
+      referral('PageData.totalPages', 'rule'),
+    ],
+  },
+  {
+    id: 'debitura.partner-case-filter',
+    area: 'debitura: referral',
+    rule: "ExternalTenantId selects exactly that client's cases (none for a tenant never onboarded; all without it); Statuses=Closed exactly the closed one.",
+    checks: ['ExternalTenantId selects exactly', "each listed case equals the Customer API's GET /cases/{id}"],
+    holds: [referral('PartnerCase.externalTenantId', 'request')],
+  },
+  {
+    id: 'debitura.partner-isolation',
+    area: 'debitura: referral',
+    rule: "Another partner's GET /cases holds none of a partner's cases while the owner's holds them all; their chats are 404 for it and 200 for the owner.",
+    checks: ["another partner's GET /cases holds none of these cases"],
+  },
+  {
+    id: 'debitura.partner-case-fields',
+    area: 'debitura: referral',
+    rule: "Each case of the partner's GET /cases equals the Customer API's GET /cases/{id} field by field (date-times as instants, null and absent alike), with the client's externalTenantId and clientId and attributedToPartner true when submitted with its token; after a paid close it reads Closed with remainder 0.",
+    checks: ["each listed case equals the Customer API's GET /cases/{id}"],
+    holds: [
+      ...[
+        'id',
+        'dateCreated',
+        'dateUpdated',
+        'reference',
+        'creditorReference',
+        'creditorComments',
+        'claimDescription',
+        'grossAmount',
+        'interestFees',
+        'reminderFees',
+        'collectionFees',
+        'totalAddedFees',
+        'currency',
+        'isTestCase',
+        'dueDate',
+        'date',
+        'dateFinished',
+        'dateCollectionStarted',
+        'closeCode',
+        'preLegalSuccessFee',
+        'solutionUrl',
+      ].map((f) => referral(`Case.${f}`, 'response')),
+      referral('Case.lifecycle', 'rule'),
+      referral('Case.remainder', 'rule'),
+      ...[
+        'address',
+        'city',
+        'companyRegistrationNumber',
+        'contactPerson',
+        'country',
+        'countryAlpha2',
+        'email',
+        'name',
+        'phone',
+        'state',
+        'stateAlpha2',
+        'type',
+        'zipCode',
+      ].map((f) => referral(`Debtor.${f}`, 'response')),
+      ...['name', 'officeEmail', 'officePhone', 'publicSite'].map((f) =>
+        referral(`CollectionPartner.${f}`, 'response'),
+      ),
+      ...[
+        'address',
+        'city',
+        'companyName',
+        'companyRegistrationNumber',
+        'country',
+        'id',
+        'officeEmail',
+        'officePhone',
+        'state',
+        'zipCode',
+      ].map((f) => referral(`Creditor.${f}`, 'response')),
+      referral('SigningHandoff.combinedSigningUrl', 'response'),
+      referral('PartnerCase.attributedToPartner', 'rule'),
+      referral('PartnerCase.clientId', 'response'),
+    ],
+  },
+  {
+    id: 'debitura.file-types',
+    area: 'debitura: referral',
+    rule: 'Referral uploads take the extensions the docs list (.docx, .csv among them), answering the file name as sent and a new id each; one they do not list (.gif) is 415.',
+    checks: ['the extensions the docs list are taken'],
+    holds: [
+      referral('PartnerCaseFile.fileName', 'request'),
+      referral('PartnerCaseFile.id', 'shape', 'a new uuid per upload (held distinct); nothing earlier names it'),
+    ],
+  },
+  {
+    id: 'debitura.chat-order',
+    area: 'debitura: referral',
+    rule: "A case's chat lists oldest first: each upload's system message in upload order, in the docs' wording with its file name, with the case's caseId, a distinct id and the upload's dateCreated; an unknown case is 404.",
+    checks: ['chats are listed oldest first', "an unknown case's chat is 404"],
+    holds: [
+      referral('CaseChat.caseId', 'request'),
+      referral('CaseChat.id', 'shape', 'a new uuid per message (held distinct); nothing earlier names it'),
+      referral('CaseChat.dateCreated', 'response'),
+      referral('CaseChat.message', 'rule'),
+      referral('PartnerCaseFile.dateCreated', 'response'),
+    ],
+  },
+  {
+    id: 'debitura.hook-subscriptions',
+    area: 'debitura: referral',
+    rule: "The partner's POST /webhooks answers the request's url, events and isTestMode, active, without disabledReason, with a base64 secret; GET /webhooks holds it with the same fields and no secret; DELETE answers 204, then it is gone and a second DELETE is 404; a customer event is 400 and creates nothing.",
+    checks: [
+      "POST /webhooks answers the request's url",
+      'a customer event (payment.created) is not a partner event',
+      'DELETE /webhooks/{id} answers 204',
+    ],
+    holds: [
+      referral('WebhookSubscription.id', 'shape', 'a new uuid; the list and DELETE use it'),
+      referral('WebhookSubscription.url', 'request'),
+      referral('WebhookSubscription.events', 'request'),
+      referral('WebhookSubscription.isTestMode', 'request'),
+      referral('WebhookSubscription.isActive', 'rule'),
+      referral('WebhookSubscription.createdUtc', 'rule'),
+      referral('WebhookSubscription.updatedUtc', 'rule'),
+      referral('WebhookSubscription.disabledReason', 'rule'),
+      referral('WebhookSubscription.secret', 'rule'),
+    ],
   },
 
   // Webhook receivers (`casapay-conformance receiver`; conformance/receiver/checks.ts)

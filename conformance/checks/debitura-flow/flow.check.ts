@@ -234,7 +234,7 @@ capability('debitura-flow', 'the two-API flow', () => {
     try {
       expect(
         (await get(fresh)).response.status,
-        '[debitura.token-expiry] the token 10 s before its 30 minutes (expiresIn 1800) still works',
+        '[debitura.token-lifetime] the token 10 s before its 30 minutes (expiresIn 1800) still works',
       ).toBe(200);
       await shift(10);
       expectRefusal(await get(fresh), 401, '[debitura.token-expiry] the token 30 minutes after it was minted');

@@ -159,7 +159,7 @@ capability('debitura-onboarding', 'linked clients and KYC (Referral API)', () =>
       pending!.status !== 202,
       'the target onboarded the client as Completed (201): no case gets a signing handoff',
     );
-    const say = about('debitura.return-url');
+    const say = about('debitura.return-url-valid');
     const session = await customerSession(partner, pending!.tenant);
     const base = 'https://partner.example.com/return?x=';
     const valid = base + 'a'.repeat(2048 - base.length);
@@ -209,6 +209,7 @@ capability('debitura-onboarding', 'linked clients and KYC (Referral API)', () =>
       }),
     });
     expect([201, 202], say('POST /clients with a DE and a JP case')).toContain(response.status);
+    expect(data!.externalTenantId, say('externalTenantId as sent')).toBe(tenant);
     const [listed] = await partnerCases(partner, tenant);
     expect(listed, say("the covered case in the partner's GET /cases")).toBeDefined();
     expect(data!.caseResults?.createdCases, say('createdCases')).toEqual([
