@@ -886,7 +886,7 @@ export const RULES: Rule[] = [
   {
     id: 'debitura.partner-case-order',
     area: 'debitura: referral',
-    rule: "The partner's GET /cases lists newest first: cases created a second apart come latest first, and dateCreated never increases down the list.",
+    rule: "The partner's GET /cases lists newest first: three cases created a second apart come latest first.",
     checks: ['lists newest first'],
     holds: [referral('Case.dateCreated', 'rule')],
   },

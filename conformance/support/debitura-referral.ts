@@ -47,14 +47,17 @@ function comparable(key: string, value: unknown): unknown {
 }
 
 /**
- * The Case fields where the partner's view and the Customer API's retrieve differ (dates as instants;
- * a null and an absent field alike: the contract lets either stand for "none"). Empty when they agree.
+ * The Case fields both views show where the partner's view and the Customer API's retrieve differ
+ * (dates as instants; inside objects a null and an absent field alike). Empty when they agree.
  */
 export function caseDifferences(partner: PartnerCase, customer: DebituraCase): string[] {
   const out: string[] = [];
   const keys = new Set([...Object.keys(customer), ...Object.keys(partner)]);
   for (const key of keys) {
     if (['externalTenantId', 'clientId', 'attributedToPartner', 'traceId'].includes(key)) continue;
+    // A field one view leaves out is not compared: the contract requires only the Case's required fields,
+    // which the schema already holds; a field both show must agree.
+    if (!(key in partner) || !(key in customer)) continue;
     const [a, b] = [comparable(key, (partner as any)[key]), comparable(key, (customer as any)[key])];
     if (JSON.stringify(a) !== JSON.stringify(b))
       out.push(
