@@ -754,6 +754,12 @@ export const RULES: Rule[] = [
     ],
   },
   {
+    id: 'debitura.referral-errors',
+    area: 'debitura: referral',
+    rule: 'Every Referral operation answers the 400, 413 and 415 it declares, as an ErrorResponse, creating nothing: externalTenantId of 101 characters (100 is looked up: 404), an empty one, ids that are not uuids, an upload without a file, a JSON body over 1 MB, a text/plain body.',
+    checks: ['every Referral operation answers its declared 400, 413 and 415'],
+  },
+  {
     id: 'debitura.client-read',
     area: 'debitura: referral',
     rule: "GET /clients holds every client the partner created (pending ones too) exactly as GET /clients/{externalTenantId} shows it: the POST /clients answer's clientId and onboardingStatus, the request's externalTenantId and name, link Active, created about now; a Completed client has signed its SDCA and has no pending power of attorney.",

@@ -39,6 +39,11 @@ const GB_DEBTOR = {
   countryAlpha2: 'GB',
 };
 const OPEN = ['Active', 'Paused', 'NeedsAdditionalDetails'];
+const upload = (): FormData => {
+  const fd = new FormData();
+  fd.append('file', new Blob(['an invoice\n']), 'invoice.txt');
+  return fd;
+};
 
 capability('debitura-onboarding', 'linked clients and KYC (Referral API)', () => {
   let partner: Partner;
@@ -76,6 +81,14 @@ capability('debitura-onboarding', 'linked clients and KYC (Referral API)', () =>
         ['GET /cases', api.GET('/cases')],
         ['GET /cases/{caseId}/chats', api.GET('/cases/{caseId}/chats', caseId)],
         [
+          'POST /cases/{caseId}/files',
+          api.POST('/cases/{caseId}/files', {
+            ...caseId,
+            body: upload() as never,
+            bodySerializer: (b: unknown) => b as FormData,
+          }),
+        ],
+        [
           'POST /webhooks',
           api.POST('/webhooks', { body: { url: 'http://127.0.0.1:9/hooks', events: ['case.created'] } }),
         ],
@@ -89,6 +102,73 @@ capability('debitura-onboarding', 'linked clients and KYC (Referral API)', () =>
       lookup.response.status,
       '[debitura.referral-auth] the client of the refused POST /clients does not exist',
     ).toBe(404);
+  });
+
+  it('every Referral operation answers its declared 400, 413 and 415: externalTenantId at 100 characters is looked up (404) and at 101 refused (400), ids that are not uuids, an upload without a file, a body over 1 MB, a text/plain body; nothing created', async () => {
+    const say = about('debitura.referral-errors');
+    const before = (await listClients()).length;
+    const hooksBefore = (await partner.api.GET('/webhooks')).data!.length;
+    const at100 = `conf-${'x'.repeat(95)}`;
+    const at101 = `${at100}y`;
+    expectRefusal(await getClient(at100), 404, say('GET /clients/{100 characters, never onboarded}'));
+    expectRefusal(await getClient(at101), 400, say('GET /clients/{101 characters}'));
+    expectRefusal(
+      await partner.api.POST('/oauth/token', { body: { externalTenantId: at100 } }),
+      404,
+      say('POST /oauth/token for 100 characters, never onboarded'),
+    );
+    expectRefusal(
+      await partner.api.POST('/oauth/token', { body: { externalTenantId: at101 } }),
+      400,
+      say('POST /oauth/token for 101 characters'),
+    );
+    expectRefusal(
+      await partner.api.POST('/oauth/token', { body: { externalTenantId: '' } }),
+      400,
+      say('POST /oauth/token for an empty externalTenantId'),
+    );
+    const notUuid = 'not-a-uuid';
+    expectRefusal(
+      await partner.api.GET('/cases/{caseId}/chats', { params: { path: { caseId: notUuid } } }),
+      400,
+      say('GET /cases/not-a-uuid/chats'),
+    );
+    expectRefusal(
+      await partner.api.DELETE('/webhooks/{id}', { params: { path: { id: notUuid } } }),
+      400,
+      say('DELETE /webhooks/not-a-uuid'),
+    );
+    expectRefusal(
+      await partner.api.POST('/cases/{caseId}/files', {
+        params: { path: { caseId: randomUUID() } },
+        body: new FormData() as never,
+        bodySerializer: (b: unknown) => b as FormData,
+      }),
+      400,
+      say('POST /cases/{caseId}/files without a file'),
+    );
+    const raw = (body: string, contentType: string) => ({
+      body: {} as never,
+      bodySerializer: () => body,
+      headers: { 'Content-Type': contentType },
+    });
+    const big = JSON.stringify({ externalTenantId: 'x', padding: 'p'.repeat(1024 * 1024 + 16) });
+    const id = { params: { path: { externalTenantId: at100 } } };
+    const sends: Array<[string, (body: string, type: string) => Promise<{ error?: unknown; response: Response }>]> = [
+      ['POST /oauth/token', (b, t) => partner.api.POST('/oauth/token', raw(b, t))],
+      ['POST /clients', (b, t) => partner.api.POST('/clients', raw(b, t))],
+      [
+        'POST /clients/{externalTenantId}/kyc-verification',
+        (b, t) => partner.api.POST('/clients/{externalTenantId}/kyc-verification', { ...id, ...raw(b, t) }),
+      ],
+      ['POST /webhooks', (b, t) => partner.api.POST('/webhooks', raw(b, t))],
+    ];
+    for (const [what, send] of sends) {
+      expectRefusal(await send(big, 'application/json'), 413, say(`${what} with a body over 1 MB`));
+      expectRefusal(await send('externalTenantId=x', 'text/plain'), 415, say(`${what} with a text/plain body`));
+    }
+    expect((await listClients()).length, say('GET /clients count')).toBe(before);
+    expect((await partner.api.GET('/webhooks')).data!.length, say('GET /webhooks count')).toBe(hooksBefore);
   });
 
   let ready: { tenant: string; result: ClientResult; status: number } | undefined;
