@@ -1001,14 +1001,14 @@ export const RULES: Rule[] = [
   {
     id: 'debitura.chat-order',
     area: 'debitura: referral',
-    rule: "A case's chat lists oldest first: each upload's system message in upload order, in the docs' wording with its file name, with the case's caseId, a distinct id and the upload's dateCreated; an unknown case is 404.",
+    rule: "A case's chat lists oldest first: each upload's system message in upload order, in the docs' wording with its file name, with the case's caseId, a distinct id and a dateCreated at the upload's (or up to 5 s later); an unknown case is 404.",
     checks: ['chats are listed oldest first', "an unknown case's chat is 404"],
     holds: [
       referral('CaseChat.caseId', 'request'),
       referral('CaseChat.id', 'shape', 'a new uuid per message (held distinct); nothing earlier names it'),
-      referral('CaseChat.dateCreated', 'response'),
+      referral('CaseChat.dateCreated', 'rule'),
       referral('CaseChat.message', 'rule'),
-      referral('PartnerCaseFile.dateCreated', 'response'),
+      referral('PartnerCaseFile.dateCreated', 'rule'),
     ],
   },
   {
