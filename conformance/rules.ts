@@ -992,7 +992,7 @@ export const RULES: Rule[] = [
     id: 'debitura.file-types',
     area: 'debitura: referral',
     rule: 'Referral uploads take the extensions the docs list (.docx, .csv among them), answering the file name as sent and a new id each; one they do not list (.gif) is 415.',
-    checks: ['the extensions the docs list are taken'],
+    checks: ['the extensions the docs list are taken', 'a file of exactly 25 MB is taken'],
     holds: [
       referral('PartnerCaseFile.fileName', 'request'),
       referral('PartnerCaseFile.id', 'shape', 'a new uuid per upload (held distinct); nothing earlier names it'),

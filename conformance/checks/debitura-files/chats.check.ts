@@ -1,4 +1,5 @@
-// A case's chat (Referral API GET /cases/{caseId}/chats) against what made it: uploads a second apart
+// A case's chat (Referral API GET /cases/{caseId}/chats) against what made it (and the upload limit's
+// other side: exactly 25 MB is taken): uploads a second apart
 // post their system messages oldest first, each naming its file, with the case's id, a uuid of its own
 // and a dateCreated at the upload's; the extensions the docs list are taken (.docx, .csv) and one they
 // do not (.gif) is 415; an unknown case's chat is 404 while the owner's is 200.
@@ -47,6 +48,19 @@ capability('debitura-files', 'case chats (Referral API)', () => {
     expect(uploads[0]!.id, say('each upload gets its own id')).not.toBe(uploads[1]!.id);
     expectRefusal(await upload('photo.gif', 'GIF89a'), 415, say('uploading photo.gif'));
   });
+
+  it('a file of exactly 25 MB is taken (the limit is inclusive; 25 MB + 1 byte is 413 in files.check.ts)', async () => {
+    const say = about('debitura.file-types');
+    const fd = new FormData();
+    fd.append('file', new Blob([new Uint8Array(25 * 1024 * 1024)]), 'scan.pdf');
+    const { data, response } = await partner.api.POST('/cases/{caseId}/files', {
+      params: { path: { caseId }, query: { sendChatNotification: false } },
+      body: fd as never,
+      bodySerializer: (b: unknown) => b as FormData,
+    });
+    expect(response.status, say('uploading exactly 25 MB')).toBe(200);
+    expect(data!.fileName, say('fileName as sent')).toBe('scan.pdf');
+  }, 60_000);
 
   it("chats are listed oldest first: each upload's system message, naming its file, with the case's caseId, posted at the upload", async (ctx) => {
     needs(ctx, uploads[1], 'the uploads of "the extensions the docs list are taken"');
