@@ -24,7 +24,7 @@ capability('debitura-files', 'case chats (Referral API)', () => {
     partner = await freshPartner();
     const { session } = await signedClient(partner);
     const { data, response } = await session.POST('/cases', { body: caseBody({ isTest: true }) });
-    expect(response.status, 'POST /cases').toBe(200);
+    expect(response.status, '[debitura.chat-order] POST /cases (the case whose chat is read)').toBe(200);
     caseId = data!.id!;
   });
 
