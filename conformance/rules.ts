@@ -1021,7 +1021,7 @@ export const RULES: Rule[] = [
       'DELETE /webhooks/{id} answers 204',
     ],
     holds: [
-      referral('WebhookSubscription.id', 'shape', 'a new uuid; the list and DELETE use it'),
+      referral('WebhookSubscription.id', 'response'),
       referral('WebhookSubscription.url', 'request'),
       referral('WebhookSubscription.events', 'request'),
       referral('WebhookSubscription.isTestMode', 'request'),
