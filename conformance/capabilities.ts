@@ -29,7 +29,7 @@ export const DEBITURA_CAPABILITIES_TEXT = {
   'debitura-webhooks':
     "A local receiver subscribed with the partner's POST /webhooks: case.created, case.updated, case.closed delivered, each signed X-Debitura-Signature (HMAC-SHA256 with the base64-decoded secret), valid against the contract, in order per case.",
   'debitura-onboarding':
-    'POST /clients with a covered and an uncovered (JP) case creates the client and lists the JP case in failedCases; a repeated creditorReference is 400 and creates nothing.',
+    "POST /clients with a covered and an uncovered (JP) case creates the client and lists the JP case in failedCases; a repeated creditorReference is 400 and creates nothing. The Referral API read back: clients, KYC states and records, link states, token scope, the partner's case list (order, page data, filters, isolation, fields = the Customer API's), 401 without a key.",
 } as const;
 
 export const API_NAMES = ['casapay', 'debitura'] as const;

@@ -97,8 +97,52 @@ const cases: [defect: CasaPayDefectName, want: Want][] = [
   ],
 ];
 
+// The Referral API's defects (mocks/apis/debitura/defects-referral.ts), each caught by the check of the rule it breaks.
+const CLIENTS = /\[debitura-onboarding\] linked clients and KYC \(Referral API\) > /;
+const PARTNER_CASES = /\[debitura-onboarding\] the partner's case list \(Referral API GET \/cases\) > /;
+const inClients = (title: string): Want => ({
+  capabilities: ['debitura-onboarding'],
+  check: new RegExp(CLIENTS.source + title),
+});
+const inPartnerCases = (title: string): Want => ({
+  capabilities: ['debitura-onboarding'],
+  check: new RegExp(PARTNER_CASES.source + title),
+});
+const REFERRAL_DEFECT_CASES: Partial<Record<DebituraDefectName, Want>> = {
+  'debitura-token-short-lived': {
+    capabilities: ['debitura-flow'],
+    check: /\[debitura-flow\] the two-API flow > a token is refused 30 minutes after it was minted/,
+    rule: /^\[debitura\.token-lifetime\] the token 10 s before/,
+  },
+  'debitura-token-wrong-client': inClients('a token acts for the client it was minted for'),
+  'debitura-mint-inactive-link': inClients('the link states the docs name'),
+  'debitura-referral-key-optional': inClients('the Referral API without XApiKey'),
+  'debitura-client-list-pending-missing': inClients(
+    'GET \\/clients and GET \\/clients\\/\\{externalTenantId\\} hold each',
+  ),
+  'debitura-client-country-named': inClients('GET \\/clients and GET \\/clients\\/\\{externalTenantId\\} hold each'),
+  'debitura-ready-client-link': inClients('a client onboarded as Completed \\(201\\) has onboardingLinks null'),
+  'debitura-kyc-not-on-file': inClients('contracts\\.kyc: NotRequired for a DE client'),
+  'debitura-kyc-always-missing': inClients('contracts\\.kyc: NotRequired for a DE client'),
+  'debitura-kyc-notifies-nobody': inClients('the KYC record is the request'),
+  'debitura-kyc-unlinked-accepted': inClients('KYC for a tenant never onboarded is 404'),
+  'debitura-partner-cases-oldest-first': inPartnerCases('lists newest first'),
+  'debitura-partner-page-count': inPartnerCases('page data is computed from the data'),
+  'debitura-partner-tenant-filter-ignored': inPartnerCases('ExternalTenantId selects exactly'),
+  'debitura-partner-remainder-stale': inPartnerCases('each listed case equals the Customer API'),
+  'debitura-chats-newest-first': {
+    capabilities: ['debitura-files'],
+    check: /\[debitura-files\] case chats \(Referral API\) > chats are listed oldest first/,
+  },
+  'debitura-created-case-reference-wrong': inClients("onboarding's caseResults are the cases"),
+  'debitura-hook-list-secret': {
+    capabilities: ['debitura-webhooks'],
+    check: /\[debitura-webhooks\] the partner's webhook subscriptions > POST \/webhooks answers the request's url/,
+  },
+};
+
 // `--api debitura`: every entry of DEBITURA_DEFECTS, and the check that catches it.
-const debituraCases: Record<DebituraDefectName, Want> = {
+const debituraCases: Partial<Record<DebituraDefectName, Want>> = {
   'debitura-token-never-expires': {
     capabilities: ['debitura-flow'],
     check: /\[debitura-flow\] the two-API flow > a token is refused 30 minutes after it was minted/,
@@ -127,6 +171,7 @@ const debituraCases: Record<DebituraDefectName, Want> = {
     capabilities: ['debitura-webhooks'],
     check: /\[debitura-webhooks\] partner webhook deliveries > every delivery carries a valid X-Debitura-Signature/,
   },
+  ...REFERRAL_DEFECT_CASES,
 };
 
 const describeFailures = (failures: Failure[]) => failures.map((f) => `${f.check} [${f.rule}]`).join('\n');

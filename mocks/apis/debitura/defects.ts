@@ -9,6 +9,7 @@ import { signDebitura, DEBITURA_SIGNATURE_HEADER } from '../../../kit/debitura-w
 import type { DebituraSigner } from './webhooks.js';
 import { caseRequestProblem, type CreateCaseRequest } from './rules.js';
 import type { ApiError } from '../../engine/errors.js';
+import { REFERRAL_DEFECTS, referralResponseDefectsFor } from './defects-referral.js';
 
 export const DEBITURA_DEFECTS = {
   'debitura-token-never-expires': 'bearer tokens keep working after their 30 minutes',
@@ -18,6 +19,7 @@ export const DEBITURA_DEFECTS = {
   'debitura-json-patch-refused': 'bodies sent as application/json-patch+json (generated clients) get 415',
   'debitura-partner-cases-missing': "the partner's GET /cases leaves out cases submitted with its tokens",
   'debitura-secret-not-decoded': 'webhooks are signed with the base64 text of the secret instead of its decoded bytes',
+  ...REFERRAL_DEFECTS,
 } as const;
 
 export type DebituraDefectName = keyof typeof DEBITURA_DEFECTS;
@@ -64,6 +66,15 @@ export function wrapHandlers(
 
 /** Response defects: (operationId, status, body) → what goes on the wire. */
 export function responseDefectsFor(
+  defects: DebituraDefects,
+): ((operationId: string, status: number, body: unknown) => [number, unknown]) | undefined {
+  const own = ownResponseDefectsFor(defects);
+  const referral = referralResponseDefectsFor(defects);
+  if (!own || !referral) return own ?? referral;
+  return (operationId, status, body) => referral(operationId, ...own(operationId, status, body));
+}
+
+function ownResponseDefectsFor(
   defects: DebituraDefects,
 ): ((operationId: string, status: number, body: unknown) => [number, unknown]) | undefined {
   if (!defects.has('debitura-is-test-echoed') && !defects.has('debitura-partner-cases-missing')) return undefined;

@@ -19,6 +19,7 @@ import { customerHandlers } from './customer-handlers.js';
 import { referralHandlers } from './referral-handlers.js';
 import { debituraErrors, renderDebituraError } from './errors.js';
 import { caseCheckFor, responseDefectsFor, signerFor, wrapHandlers, type DebituraDefects } from './defects.js';
+import { referralAuthFor, referralTokenLifetime, wrapReferralHandlers } from './defects-referral.js';
 import {
   errorRendererFor,
   eventIdsFor,
@@ -106,7 +107,10 @@ export function createDebitura({ sandbox, defects, variants, scenario: runScenar
   const tokens = new TokenRegistry(
     sandbox.ids,
     { accountKey: docsAccount, externalTenantId: DOCS_TENANT },
-    defects.has('debitura-token-never-expires') ? () => 10 * 365 * 86_400 : () => TOKEN_LIFETIME_SECONDS,
+    referralTokenLifetime(
+      defects,
+      defects.has('debitura-token-never-expires') ? () => 10 * 365 * 86_400 : () => TOKEN_LIFETIME_SECONDS,
+    ),
   );
   // An evicted or reset account's tokens go with it.
   sandbox.onAccountGone((key) => tokens.forget(key));
@@ -181,7 +185,7 @@ export function createDebitura({ sandbox, defects, variants, scenario: runScenar
     request.caller = { via: 'api_key', clientId: world.directClientId };
   };
 
-  const referral = referralHandlers(rt, tokens);
+  const referral = wrapReferralHandlers(defects, referralHandlers(rt, tokens), tokens);
   const served = {
     referral: wrapHandlers(defects, referral, (ctx) =>
       ok(
@@ -277,7 +281,7 @@ export function createDebitura({ sandbox, defects, variants, scenario: runScenar
         },
         { prefix },
       );
-    await api(REFERRAL_PREFIX, contracts.referral, served.referral, authenticateReferral);
+    await api(REFERRAL_PREFIX, contracts.referral, served.referral, referralAuthFor(defects, authenticateReferral));
     await api(CUSTOMER_PREFIX, contracts.customer, served.customer, authenticateCustomer);
     return compiled;
   }

@@ -10,12 +10,14 @@ import type { RenderedError } from '../../engine/pipeline.js';
 import { namesOf } from '../../engine/choices.js';
 import type { IdMinter } from '../../engine/state/ids.js';
 import type { WebhookEvent } from './state.js';
+import { REFERRAL_VARIANTS, referralResponseVariantsFor } from './variants-referral.js';
 
 export const DEBITURA_VARIANTS = {
   'debitura-evt-event-ids': "webhook event ids as in Debitura's docs example (evt_…) instead of uuids",
   'debitura-extra-fields': 'responses and webhook payloads carry a field the contracts do not name (`traceId`)',
   'debitura-absent-nulls': 'properties whose value is null are left out of responses instead of sent as null',
   'debitura-reworded-errors': 'error messages in other words (error, businessErrors[].type and the status unchanged)',
+  ...REFERRAL_VARIANTS,
 } as const;
 
 export type DebituraVariantName = keyof typeof DEBITURA_VARIANTS;
@@ -70,11 +72,13 @@ export function responseVariantsFor(
 ): ((operationId: string, status: number, body: unknown) => unknown) | undefined {
   const absent = variants.has('debitura-absent-nulls') ? nullDropper(contract) : undefined;
   const extra = variants.has('debitura-extra-fields');
-  if (!absent && !extra) return undefined;
+  const referral = referralResponseVariantsFor(variants);
+  if (!absent && !extra && !referral) return undefined;
   return (operationId, status, body) => {
     if (status >= 300) return body;
     const pointer = contract.operationsById.get(operationId)?.responses[String(status)];
-    let out = absent && pointer ? absent(body, { $ref: pointer }) : body;
+    let out = referral ? referral(operationId, status, body) : body;
+    out = absent && pointer ? absent(out, { $ref: pointer }) : out;
     if (extra) out = Array.isArray(out) ? out.map(traced) : traced(out);
     return out;
   };
