@@ -6,6 +6,7 @@
 // policy (support/warnings.ts: unknown fields, recommended fields; `--strict` makes them errors). On
 // top, the one rule only a stream of traffic can show: an `Idempotent-Replayed: true` answer must repeat
 // the first answer given to that key.
+import { createHash } from 'node:crypto';
 import type { Contract } from '../../kit/contract.js';
 import { createPactChecker, type PactChecker } from '../pact/check.js';
 import type { PactRequest } from '../pact/pact-file.js';
@@ -128,8 +129,10 @@ export interface ExchangeChecker {
 export function createExchangeChecker(options: ExchangeCheckerOptions): ExchangeChecker {
   const surfaces = options.api === 'debitura' ? debituraSurfaces() : [casapaySurface()];
   // Idempotency-Key (per credential) → the first answer given to it.
-  const firstAnswers = new Map<string, { status: number; body: string }>();
+  const firstAnswers = new Map<string, { status: number; body: string; request: string }>();
+  // Digests, not bodies: 10 000 keys cost a few MB whatever the bodies' size.
   const MAX_REMEMBERED_KEYS = 10_000;
+  const digest = (text: string) => createHash('sha256').update(text).digest('base64');
 
   const locate = (method: string, path: string) => {
     for (const surface of surfaces) {
@@ -205,8 +208,7 @@ export function createExchangeChecker(options: ExchangeCheckerOptions): Exchange
         },
       ],
     });
-    for (const f of report.findings)
-      if (f.part === 'request') add(f.rule, f.severity, f.message, f.field ?? undefined);
+    for (const f of report.findings) if (f.part === 'request') add(f.rule, f.severity, f.message, f.field ?? undefined);
 
     if (exchange.status === null) return { operationId, route: `${exchange.method} ${op.path}`, findings };
 
@@ -247,25 +249,38 @@ export function createExchangeChecker(options: ExchangeCheckerOptions): Exchange
     for (const v of violations) add(v.rule, 'error', v.message);
     if (!violations.length && keptResponse && body !== undefined)
       for (const w of surface.api.warnings(operationId, exchange.status, body))
-        add(w.rule, options.strict ? 'error' : 'warning', options.strict ? `${w.message} (--strict)` : w.message, w.path);
+        add(
+          w.rule,
+          options.strict ? 'error' : 'warning',
+          options.strict ? `${w.message} (--strict)` : w.message,
+          w.path,
+        );
 
-    // Idempotency: a replayed answer repeats the first one for the key, status and body.
+    // Idempotency: the same key and body again must be answered as a replay of the first answer.
     const key = headerOf(exchange.requestHeaders, 'idempotency-key');
-    if (key && exchange.method !== 'GET' && keptResponse) {
+    if (key && exchange.method !== 'GET' && keptResponse && exchange.requestBody !== null) {
       const who =
         headerOf(exchange.requestHeaders, 'authorization') ?? headerOf(exchange.requestHeaders, 'xapikey') ?? '';
       const memo = `${who}\u0000${key}`;
       const first = firstAnswers.get(memo);
+      const sentBody = digest(exchange.requestBody.toString('utf8'));
+      const answerBody = digest(parsed.text);
       const replayed = /^true$/i.test(headerOf(exchange.responseHeaders, 'idempotent-replayed') ?? '');
-      if (replayed && first && (first.status !== exchange.status || first.body !== parsed.text))
+      if (replayed && first && (first.status !== exchange.status || first.body !== answerBody))
         add(
           PROXY_RULES.idempotentReplay,
           'error',
-          `Idempotent-Replayed: true, but the answer differs from the first one for this Idempotency-Key (${first.status} then ${exchange.status}${first.body !== parsed.text ? ', other body' : ''})`,
+          `Idempotent-Replayed: true, but the answer differs from the first one for this Idempotency-Key (${first.status} then ${exchange.status}${first.body !== answerBody ? ', other body' : ''})`,
+        );
+      else if (!replayed && first && first.request === sentBody && first.status < 300 && exchange.status < 300)
+        add(
+          PROXY_RULES.idempotentReplay,
+          'error',
+          `the same Idempotency-Key and body were sent again, and the answer is no replay (no Idempotent-Replayed: true${first.body !== answerBody ? ', another body' : ''})`,
         );
       if (!first && !replayed && exchange.status < 500) {
         if (firstAnswers.size >= MAX_REMEMBERED_KEYS) firstAnswers.delete(firstAnswers.keys().next().value!);
-        firstAnswers.set(memo, { status: exchange.status, body: parsed.text });
+        firstAnswers.set(memo, { status: exchange.status, body: answerBody, request: sentBody });
       }
     }
     return { operationId, route: `${exchange.method.toUpperCase()} ${op.path}`, findings };
@@ -275,7 +290,9 @@ export function createExchangeChecker(options: ExchangeCheckerOptions): Exchange
     surfaces.length === 1
       ? surfaces[0]!.contract
       : {
-          operations: surfaces.flatMap((s) => s.contract.operations.map((op) => ({ ...op, path: `${s.name} ${op.path}` }))),
+          operations: surfaces.flatMap((s) =>
+            s.contract.operations.map((op) => ({ ...op, path: `${s.name} ${op.path}` })),
+          ),
           declaredStatus: (operationId, status) => {
             for (const s of surfaces)
               if (s.contract.operationsById.has(operationId)) return s.contract.declaredStatus(operationId, status);

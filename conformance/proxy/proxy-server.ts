@@ -3,7 +3,13 @@
 // multipart, binary), compressed or not — while keeping a copy of JSON bodies (up to --max-body-bytes)
 // to check once the exchange is over. Checking never delays the client. `/__proxy/…` is the proxy's own:
 // `POST /__proxy/report` writes the reports now and answers their verdict.
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
@@ -100,18 +106,28 @@ function decoded(body: Buffer | null, encoding: string | undefined, max: number)
   return body;
 }
 
-const proxyError = (res: ServerResponse, status: number, code: string, message: string, extra: Record<string, string> = {}) => {
+const proxyError = (
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  extra: Record<string, string> = {},
+) => {
   if (res.headersSent) return void res.destroy();
   // In CasaPay's envelope, marked as the proxy's own so a client (and the report) can tell it from the target's.
   res.writeHead(status, { 'content-type': 'application/json', 'x-casapay-proxy': code, ...extra });
-  res.end(JSON.stringify({ error: { type: status === 429 ? 'rate_limit_error' : 'api_error', code, message, param: null } }));
+  res.end(
+    JSON.stringify({ error: { type: status === 429 ? 'rate_limit_error' : 'api_error', code, message, param: null } }),
+  );
 };
 
 /**
  * Starts the proxy on 127.0.0.1.
  * @example const proxy = await startProxyServer({ targetUrl: 'http://127.0.0.1:4010', port: 4020, … }); // proxy.url 'http://127.0.0.1:4020'
  */
-export async function startProxyServer(options: ProxyServerOptions & { keepMultipart?: boolean }): Promise<RunningProxy> {
+export async function startProxyServer(
+  options: ProxyServerOptions & { keepMultipart?: boolean },
+): Promise<RunningProxy> {
   const target = new URL(options.targetUrl);
   const basePath = target.pathname.replace(/\/+$/, '');
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;

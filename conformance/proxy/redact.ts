@@ -48,7 +48,8 @@ export class Redactor {
 
   /** Remembers the credentials of a request's or a response's headers. */
   rememberHeaders(headers: Record<string, string>): void {
-    for (const [name, value] of Object.entries(headers)) if (SECRET_HEADERS.has(name.toLowerCase())) this.remember(value);
+    for (const [name, value] of Object.entries(headers))
+      if (SECRET_HEADERS.has(name.toLowerCase())) this.remember(value);
   }
 
   /** Remembers every secret-looking field of a JSON answer (a webhook endpoint's `secret`, an OAuth `accessToken`). */

@@ -164,8 +164,8 @@ export class ProxySession {
 
   /** The error and warning groups, most frequent first. */
   findingGroups(): FindingGroup[] {
-    return [...this.groups.values()].sort(
-      (a, b) => (a.severity === b.severity ? b.count - a.count : a.severity === 'error' ? -1 : 1),
+    return [...this.groups.values()].sort((a, b) =>
+      a.severity === b.severity ? b.count - a.count : a.severity === 'error' ? -1 : 1,
     );
   }
 
