@@ -131,7 +131,7 @@ export class SessionRecorder {
       const ref = (value: string): string | undefined => {
         const expression = refs.get(value);
         if (expression) used.add(Number(/^(\d+):/.exec(expression)![1]));
-        return expression?.replace(/^(\d+):/, (_m, i: string) => `${names[Number(i)]!}`);
+        return expression?.replace(/^(\d+):/, (_m, i: string) => `${names[Number(i)]!}.`);
       };
       const rewrite = (value: unknown, key = ''): unknown => {
         if (typeof value === 'string') {
