@@ -4,6 +4,7 @@
 // reference, list, an idempotent retry, an unknown id, a request without a key — so the
 // error answers and the named headers cross the proxy too. Test support: not part of the CLI.
 import { readDocsExamples } from '../../spec/support/docs-examples.js';
+import type { ProxyRunOptions } from './run.js';
 
 const DOCS_HOST = 'https://api.casapay.com';
 
@@ -105,3 +106,19 @@ export async function sendEverydayFlow(
   await call('GET', '/v1/collection_cases', undefined, {}, false);
   return results;
 }
+
+/** A proxy session's options for tests: any free port, no reports, quiet. */
+export const proxyOptions = (targetUrl: string, extra: Partial<ProxyRunOptions> = {}): ProxyRunOptions => ({
+  targetUrl,
+  port: 0,
+  api: 'casapay',
+  strict: false,
+  failOn: 'error',
+  reportDir: null,
+  maxBodyBytes: 1024 * 1024,
+  maxConcurrent: 16,
+  maxRecordedSteps: 1000,
+  timeoutMs: 10_000,
+  write: () => undefined,
+  ...extra,
+});

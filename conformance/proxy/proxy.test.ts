@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CASAPAY_DEFECTS, createMockServer, type CasaPayDefectName, type MockServer } from '../../mocks/server.js';
-import { sendEverydayFlow, sendQuickstarts } from './flows.js';
+import { proxyOptions, sendEverydayFlow, sendQuickstarts } from './flows.js';
 import { replayRecording } from './replay.js';
-import { startProxy, type ProxyRunOptions } from './run.js';
+import { startProxy } from './run.js';
 
 const DOCS_KEY = 'sk_test_4eC39HqLyjWDarjtT1zdp7dc';
 const FLOW_KEY = 'sk_test_proxy_flow_key_0001';
@@ -19,21 +19,6 @@ const mockWith = (defects: CasaPayDefectName[] = [], variants: string[] = []) =>
   createMockServer({ port: 0, logLevel: 'silent', seed: 'proxy', defects, variants } as Parameters<
     typeof createMockServer
   >[0]);
-
-export const proxyOptions = (targetUrl: string, extra: Partial<ProxyRunOptions> = {}): ProxyRunOptions => ({
-  targetUrl,
-  port: 0,
-  api: 'casapay',
-  strict: false,
-  failOn: 'error',
-  reportDir: null,
-  maxBodyBytes: 1024 * 1024,
-  maxConcurrent: 16,
-  maxRecordedSteps: 1000,
-  timeoutMs: 10_000,
-  write: () => undefined,
-  ...extra,
-});
 
 describe('the README flows and the docs quickstarts through the proxy, in front of the mock', () => {
   let mock: MockServer;
