@@ -44,6 +44,9 @@ interface Parsed {
   record?: string;
   replay?: string;
   apiKey?: string;
+  webhookListen?: number;
+  forwardTo?: string;
+  webhookSecret?: string;
   maxBodyBytes: number;
   maxConcurrent: number;
   maxGroups: number;
@@ -83,6 +86,16 @@ export function parseProxyOptions(argv: readonly string[], io: ProxyCommandIo = 
     )
     .option('--report-dir <dir>', 'where report.json, report.html and junit.xml go', PROXY_DEFAULTS.reportDir)
     .option('--no-report', 'write no report files')
+    .option(
+      '--webhook-listen <port>',
+      'relay webhook deliveries: register http://127.0.0.1:<port>/… as the endpoint URL (0: any free port)',
+      integer(0, 65_535),
+    )
+    .option('--forward-to <url>', '--webhook-listen: the receiver each checked delivery is forwarded to', url)
+    .option(
+      '--webhook-secret <secret>',
+      "--webhook-listen: the endpoint's secret (whsec_…; Debitura: base64), to check signatures (or CASAPAY_WEBHOOK_SECRET)",
+    )
     .option('--record <file.yaml>', 'write the session as a scenario the mock replays')
     .option('--replay <file.yaml>', 'send a recording to --target and compare statuses and shapes (no proxy)')
     .option(
@@ -121,6 +134,11 @@ export function parseProxyOptions(argv: readonly string[], io: ProxyCommandIo = 
   program.parse([...argv], { from: 'user' });
   if (!parsed) throw new CommanderError(2, 'conformance.proxy', 'no options');
   const o = parsed;
+  if ((o.webhookListen === undefined) !== (o.forwardTo === undefined))
+    program.error('error: --webhook-listen and --forward-to go together (deliveries are checked, then forwarded).', {
+      exitCode: 2,
+      code: 'conformance.proxy',
+    });
   if (o.replay) {
     if (o.record)
       program.error('error: --replay sends a recording; it records nothing (drop --record).', {
@@ -150,6 +168,9 @@ export function parseProxyOptions(argv: readonly string[], io: ProxyCommandIo = 
       maxRecordedSteps: o.maxRecordedSteps,
       timeoutMs: o.timeout,
       limits: { maxGroups: o.maxGroups },
+      webhookListen: o.webhookListen,
+      forwardTo: o.forwardTo,
+      webhookSecret: o.webhookSecret ?? process.env.CASAPAY_WEBHOOK_SECRET,
       color: o.color && io.color === true,
     },
   };
@@ -199,6 +220,10 @@ export async function runProxyCommand(argv: readonly string[], io: ProxyCommandI
   io.out(
     `casapay-conformance proxy ${handle.url} → ${options.targetUrl} (--api ${options.api}${options.strict ? ', --strict' : ''}; fail on ${options.failOn}${options.record ? `; recording to ${options.record}` : ''})`,
   );
+  if (handle.webhookUrl)
+    io.out(
+      `Webhooks: register ${handle.webhookUrl}/… as the endpoint; deliveries are checked and forwarded to ${options.forwardTo}${options.webhookSecret ? '' : ' (no --webhook-secret: signatures not checked)'}.`,
+    );
   io.out('Point your client at the proxy; Ctrl-C (or POST /__proxy/report) writes the reports.');
   io.onListening?.(handle.url);
   await (io.until ?? signals)();

@@ -39,6 +39,8 @@ export interface ProxyServerOptions {
   maxConcurrent: number;
   /** Per-exchange timeout towards the target. */
   timeoutMs: number;
+  /** The path sent to the target for a request's path (default: the same path under the target's base path). */
+  pathOf?: (path: string) => string;
   /** Called when an exchange is over (answered, or failed). */
   onExchange(exchange: CapturedExchange): void;
   /** Called when the proxy refused a request because --max-concurrent were in flight. */
@@ -210,7 +212,7 @@ export async function startProxyServer(
         hostname: target.hostname,
         port: target.port,
         method: req.method,
-        path: `${basePath}${path}`,
+        path: `${basePath}${options.pathOf ? options.pathOf(path) : path}`,
         headers,
         timeout: options.timeoutMs,
       },

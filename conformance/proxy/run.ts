@@ -6,11 +6,12 @@ import path from 'node:path';
 import { renderHtmlReport } from '../report/html-report.js';
 import { renderJUnit } from '../report/junit.js';
 import { monotonicMs, realNowIso } from '../support/runtime.js';
-import { createExchangeChecker, type ProxyApi } from './exchange-check.js';
+import { createExchangeChecker, type CapturedExchange, type ProxyApi } from './exchange-check.js';
 import { startProxyServer, type RunningProxy } from './proxy-server.js';
 import { SessionRecorder } from './record.js';
 import { Redactor } from './redact.js';
 import { ProxySession, type FindingGroup, type SessionLimits } from './session.js';
+import { startWebhookRelay } from './webhook-relay.js';
 
 export interface ProxyRunOptions {
   targetUrl: string;
@@ -26,6 +27,12 @@ export interface ProxyRunOptions {
   maxRecordedSteps: number;
   timeoutMs: number;
   limits?: Partial<SessionLimits>;
+  /** Relay webhook deliveries: listen here (0: any free port)… */
+  webhookListen?: number;
+  /** …and forward each to this receiver. */
+  forwardTo?: string;
+  /** The endpoint's secret, to check signatures (never written anywhere). */
+  webhookSecret?: string;
   write?: (line: string) => void;
   color?: boolean;
 }
@@ -48,6 +55,8 @@ export interface ProxyReports {
 
 export interface ProxyHandle {
   url: string;
+  /** Where deliveries go (`--webhook-listen`), when relaying. */
+  webhookUrl?: string;
   session: ProxySession;
   /** Exchanges still being checked are waited for; then the reports (and the recording) are written. */
   report(): Promise<ProxyReports>;
@@ -105,6 +114,21 @@ export async function startProxy(options: ProxyRunOptions): Promise<ProxyHandle>
     startedAt: realNowIso(),
     onNewGroup: (group) => write(formatGroupLine(group, options.color ?? false)),
   });
+  // An endpoint created for the relay's address hands out its secret once: the relay checks signatures with it.
+  const learnedSecrets = new Set<string>();
+  const relayAt: { port?: number } = {};
+  const learnSecret = (exchange: CapturedExchange, operationId: string | null) => {
+    if (relayAt.port === undefined || !exchange.responseBody || (exchange.status ?? 500) >= 300) return;
+    if (operationId !== 'createWebhookEndpoint' && operationId !== 'createWebhook') return;
+    try {
+      const body = JSON.parse(exchange.responseBody.toString('utf8')) as { url?: string; secret?: string };
+      const at = body.url ? new URL(body.url) : undefined;
+      if (body.secret && at && Number(at.port) === relayAt.port && learnedSecrets.size < 100)
+        learnedSecrets.add(body.secret);
+    } catch {
+      // not JSON: nothing to learn
+    }
+  };
   const recorder = options.record
     ? new SessionRecorder({
         api: options.api,
@@ -155,6 +179,7 @@ export async function startProxy(options: ProxyRunOptions): Promise<ProxyHandle>
       if (exchange.responseBody) redactor.rememberBody(exchange.responseBody.toString('utf8'));
       const checked = checker.check(exchange);
       session.add(exchange, checked);
+      learnSecret(exchange, checked.operationId);
       recorder?.add(exchange, checked);
     },
     ownRoute: async (method, route) => {
@@ -175,13 +200,34 @@ export async function startProxy(options: ProxyRunOptions): Promise<ProxyHandle>
     },
   });
 
+  redactor.remember(options.webhookSecret);
+  const relay =
+    options.webhookListen !== undefined && options.forwardTo
+      ? await startWebhookRelay({
+          api: options.api,
+          port: options.webhookListen,
+          forwardTo: options.forwardTo,
+          secrets: () => [...(options.webhookSecret ? [options.webhookSecret] : []), ...learnedSecrets],
+          strict: options.strict,
+          maxBodyBytes: options.maxBodyBytes,
+          maxConcurrent: options.maxConcurrent,
+          timeoutMs: options.timeoutMs,
+          onDelivery: (exchange, checked) => {
+            redactor.rememberHeaders(exchange.requestHeaders);
+            session.add(exchange, checked);
+          },
+        })
+      : undefined;
+  relayAt.port = relay ? Number(new URL(relay.url).port) : undefined;
   return {
     url: proxy.url,
+    ...(relay ? { webhookUrl: relay.url } : {}),
     session,
     proxy,
     report,
     async stop() {
       await proxy.close();
+      await relay?.close();
       return report();
     },
   };
