@@ -2,11 +2,17 @@
 // report; the mock started with each defect that changes the wire gives a report naming the broken rule
 // for the right operation; a recording of the session replays against a fresh mock with the same
 // statuses and shapes; nothing written holds a secret.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CASAPAY_DEFECTS, createMockServer, type CasaPayDefectName, type MockServer } from '../../mocks/server.js';
+import {
+  CASAPAY_DEFECTS,
+  createMockServer,
+  loadCasaPayScenarios,
+  type CasaPayDefectName,
+  type MockServer,
+} from '../../mocks/server.js';
 import { proxyOptions, sendEverydayFlow, sendQuickstarts } from './flows.js';
 import { replayRecording } from './replay.js';
 import { startProxy } from './run.js';
@@ -79,6 +85,10 @@ describe('the README flows and the docs quickstarts through the proxy, in front 
 
   it('records a scenario whose later steps refer to earlier answers, and replays it on a fresh mock with the same statuses and shapes', async () => {
     const text = readFileSync(recording, 'utf8');
+    // It is a scenario in the mock's own format: the mock's loader accepts it as it accepts its own files.
+    const folder = tmp();
+    copyFileSync(recording, path.join(folder, 'quickstarts.yaml'));
+    expect(loadCasaPayScenarios(folder).get('quickstarts')?.steps.length).toBeGreaterThan(20);
     expect(text).toMatch(/request: GET \/v1\/collection_cases\/\$\{collection_case_\d+\.id\}/);
     expect(text).toContain('Idempotency-Key: ${run}-1');
     const printed: string[] = [];
