@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockServer, type MockServer } from '../../mocks/server.js';
 import { runProxyCommand } from './command.js';
-import { sendEverydayFlow } from './flows.js';
+import { sendEverydayFlow } from './fixtures/flows.js';
 import { Redactor } from './redact.js';
 
 let plain: MockServer;

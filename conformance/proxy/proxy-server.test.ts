@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CapturedExchange } from './exchange-check.js';
 import { startProxyServer, type RunningProxy } from './proxy-server.js';
 import { startProxy } from './run.js';
-import { proxyOptions } from './flows.js';
+import { proxyOptions } from './fixtures/flows.js';
 
 const servers: Array<{ close(): unknown }> = [];
 afterEach(async () => {

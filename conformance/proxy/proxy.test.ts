@@ -13,7 +13,7 @@ import {
   type CasaPayDefectName,
   type MockServer,
 } from '../../mocks/server.js';
-import { proxyOptions, sendEverydayFlow, sendQuickstarts } from './flows.js';
+import { proxyOptions, sendEverydayFlow, sendQuickstarts } from './fixtures/flows.js';
 import { replayRecording } from './replay.js';
 import { startProxy } from './run.js';
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { expect, it } from 'vitest';
 import { createMockServer } from '../../mocks/server.js';
 import { repoRoot } from '../../spec/support/repo-root.js';
-import { proxyOptions, sendEverydayFlow } from './flows.js';
+import { proxyOptions, sendEverydayFlow } from './fixtures/flows.js';
 import { formatProxySummary, startProxy } from './run.js';
 
 const START = '<!-- proxy-sample:start (conformance/proxy/readme-sample.test.ts writes it) -->';

@@ -96,7 +96,7 @@ export async function replayRecording(options: ReplayOptions): Promise<ReplayRes
         if (options.api === 'debitura') headers.XApiKey = options.apiKey;
         else headers.authorization = `Bearer ${options.apiKey}`;
       }
-      let body: BodyInit | undefined;
+      let body: RequestInit['body'];
       const sent = step.body === undefined ? undefined : substitute(step.body, vars);
       if (step.file) {
         const form = new FormData();

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { signatureHeader, verifySignature } from '../../kit/webhook-signature.js';
 import { createMockServer, type MockServer } from '../../mocks/server.js';
 import type { CapturedExchange } from './exchange-check.js';
-import { proxyOptions } from './flows.js';
+import { proxyOptions } from './fixtures/flows.js';
 import { startProxy } from './run.js';
 import { deliveryChecker } from './webhook-relay.js';
 
