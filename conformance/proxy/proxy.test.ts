@@ -155,3 +155,50 @@ describe('the mock started with each defect that changes the wire: the report na
     }
   });
 });
+
+describe('--api debitura: both APIs behind one proxy (the mock under /debitura)', () => {
+  it('the docs’ flow (token, case, partner list) is clean; an undeclared route is named', async () => {
+    const mock = await mockWith();
+    try {
+      const proxy = await startProxy(proxyOptions(`${mock.url}/debitura`, { api: 'debitura' }));
+      const key = { XApiKey: 'YOUR_API_KEY', 'content-type': 'application/json' };
+      const token = (await (
+        await fetch(`${proxy.url}/referral/oauth/token`, {
+          method: 'POST',
+          headers: key,
+          body: JSON.stringify({ externalTenantId: 'your-client-id' }),
+        })
+      ).json()) as { accessToken: string };
+      const created = await fetch(`${proxy.url}/customer/cases`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token.accessToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          currencyCode: 'EUR',
+          amountToRecover: 5000,
+          date: '2025-06-01',
+          dueDate: '2025-07-01',
+          claimDescription: 'Invoice INV-2025-001',
+          debtor: {
+            type: 'Company',
+            name: 'Debtor GmbH',
+            address: 'Hauptstrasse 10',
+            city: 'Munich',
+            zipCode: '80331',
+            countryAlpha2: 'DE',
+          },
+        }),
+      });
+      expect(created.status).toBe(200);
+      await (await fetch(`${proxy.url}/referral/cases?Page=1&PageSize=20`, { headers: key })).text();
+      await (await fetch(`${proxy.url}/referral/nowhere`, { headers: key })).text();
+      await proxy.stop();
+      const groups = proxy.session.findingGroups().filter((g) => g.severity === 'error');
+      expect(groups.map((g) => `${g.operationId} ${g.rule}`)).toEqual(['null operation-declared']);
+      expect(proxy.session.section().operations.map((o) => o.operationId)).toEqual(
+        expect.arrayContaining(['mintToken', 'createCase', 'listPartnerCases']),
+      );
+    } finally {
+      await mock.close();
+    }
+  });
+});
