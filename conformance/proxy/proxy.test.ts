@@ -20,6 +20,20 @@ import { startProxy } from './run.js';
 const DOCS_KEY = 'sk_test_4eC39HqLyjWDarjtT1zdp7dc';
 const FLOW_KEY = 'sk_test_proxy_flow_key_0001';
 
+const countCases = async (url: string, key: string): Promise<number> => {
+  let count = 0;
+  let after: string | undefined;
+  for (;;) {
+    const page = (await (
+      await fetch(`${url}/v1/collection_cases?limit=100${after ? `&starting_after=${after}` : ''}`, {
+        headers: { authorization: `Bearer ${key}` },
+      })
+    ).json()) as { data: Array<{ id: string }>; has_more: boolean };
+    count += page.data.length;
+    if (!page.has_more) return count;
+    after = page.data.at(-1)!.id;
+  }
+};
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'casapay-proxy-'));
 const mockWith = (defects: CasaPayDefectName[] = [], variants: string[] = []) =>
   createMockServer({ port: 0, logLevel: 'silent', seed: 'proxy', defects, variants } as Parameters<
@@ -103,6 +117,17 @@ describe('the README flows and the docs quickstarts through the proxy, in front 
     expect(replay.failed, printed.join('\n')).toBe(0);
     expect(replay.steps.length).toBeGreaterThan(20);
     expect(printed.at(-1)).toMatch(/the same statuses and shapes/);
+  });
+
+  it("the mock's own scenario runner applies the recording to an account (its pauses run at once here)", async () => {
+    const folder = tmp();
+    copyFileSync(recording, path.join(folder, 'quickstarts.yaml'));
+    const scenario = loadCasaPayScenarios(folder).get('quickstarts')!;
+    for (const step of scenario.steps) delete step.after;
+    const before = await countCases(replayTarget.url, DOCS_KEY);
+    replayTarget.apis.casapay.applyScenario(replayTarget.sandbox.account(DOCS_KEY), scenario);
+    // The quickstart's and the everyday flow's creates (four, the idempotent retry included: the runner has no HTTP layer).
+    expect((await countCases(replayTarget.url, DOCS_KEY)) - before).toBe(4);
   });
 });
 
