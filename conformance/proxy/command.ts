@@ -52,11 +52,12 @@ interface Parsed {
   maxGroups: number;
   maxRecordedSteps: number;
   timeout: number;
+  summaryEvery: number;
   color: boolean;
 }
 
 export type ParsedProxyCommand =
-  | { mode: 'proxy'; options: ProxyRunOptions }
+  | { mode: 'proxy'; options: ProxyRunOptions; summaryEverySeconds: number }
   | { mode: 'replay'; file: string; targetUrl: string; apiKey: string; api: 'casapay' | 'debitura'; timeoutMs: number };
 
 /** The options of a run from argv (without `casapay-conformance`); throws commander's errors. */
@@ -127,6 +128,12 @@ export function parseProxyOptions(argv: readonly string[], io: ProxyCommandIo = 
       PROXY_DEFAULTS.maxRecordedSteps,
     )
     .option('--timeout <ms>', 'per-exchange timeout towards the target', integer(1, 600_000), PROXY_DEFAULTS.timeoutMs)
+    .option(
+      '--summary-every <s>',
+      'a tally line (exchanges, error and warning groups) this often while traffic flows; 0: none',
+      integer(0, 3600),
+      10,
+    )
     .option('--no-color', 'plain output')
     .action((o: Parsed) => {
       parsed = o;
@@ -155,6 +162,7 @@ export function parseProxyOptions(argv: readonly string[], io: ProxyCommandIo = 
   }
   return {
     mode: 'proxy',
+    summaryEverySeconds: o.summaryEvery,
     options: {
       targetUrl: o.target,
       port: o.port,
@@ -226,7 +234,24 @@ export async function runProxyCommand(argv: readonly string[], io: ProxyCommandI
     );
   io.out('Point your client at the proxy; Ctrl-C (or POST /__proxy/report) writes the reports.');
   io.onListening?.(handle.url);
+  // The live tally: one line when the traffic moved since the last one.
+  let lastCount = 0;
+  const session = handle.session;
+  const ticker =
+    command.summaryEverySeconds > 0
+      ? setInterval(() => {
+          const section = session.section();
+          if (section.exchanges === lastCount) return;
+          lastCount = section.exchanges;
+          const count = (severity: string) => section.groups.filter((g) => g.severity === severity).length;
+          io.out(
+            `… ${section.exchanges} exchange(s) over ${section.operations.length} operation(s): ${count('error')} error group(s), ${count('warning')} warning group(s)`,
+          );
+        }, command.summaryEverySeconds * 1000)
+      : undefined;
+  ticker?.unref();
   await (io.until ?? signals)();
+  if (ticker) clearInterval(ticker);
   const reports = await handle.stop();
   io.out(formatProxySummary(handle.session, options.color ?? false));
   if (reports.files.length) io.out(`Reports: ${reports.files.join(', ')}`);
