@@ -115,6 +115,8 @@ export interface ExchangeCheckerOptions {
   api: ProxyApi;
   /** Warnings of the additive policy fail (`--strict`). */
   strict: boolean;
+  /** Idempotency-Keys whose first answer is remembered (the oldest forgotten first); default 10 000. */
+  maxRememberedKeys?: number;
 }
 
 export interface ExchangeChecker {
@@ -131,7 +133,7 @@ export function createExchangeChecker(options: ExchangeCheckerOptions): Exchange
   // Idempotency-Key (per credential) → the first answer given to it.
   const firstAnswers = new Map<string, { status: number; body: string; request: string }>();
   // Digests, not bodies: 10 000 keys cost a few MB whatever the bodies' size.
-  const MAX_REMEMBERED_KEYS = 10_000;
+  const MAX_REMEMBERED_KEYS = options.maxRememberedKeys ?? 10_000;
   const digest = (text: string) => createHash('sha256').update(text).digest('base64');
 
   const locate = (method: string, path: string) => {

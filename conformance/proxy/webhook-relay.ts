@@ -33,13 +33,16 @@ export interface WebhookRelayOptions {
 }
 
 /** Objects whose last event time the relay remembers (order per object); the oldest are forgotten first. */
-const MAX_TRACKED_OBJECTS = 10_000;
+export const MAX_TRACKED_OBJECTS = 10_000;
 
 /**
  * Checks one delivery (the request the implementation sent). Exported for the tests.
  * @example deliveryChecker({ api: 'casapay', secrets: () => ['whsec_…'], strict: false })(captured) // { operationId: 'webhook collection_case.created', findings: [] }
  */
-export function deliveryChecker(options: Pick<WebhookRelayOptions, 'api' | 'secrets' | 'strict'>) {
+export function deliveryChecker(
+  options: Pick<WebhookRelayOptions, 'api' | 'secrets' | 'strict'> & { maxTrackedObjects?: number },
+) {
+  const maxTracked = options.maxTrackedObjects ?? MAX_TRACKED_OBJECTS;
   const lastSeen = new Map<string, { created: number; type: string }>();
   return (exchange: CapturedExchange): CheckedExchange => {
     const findings: Finding[] = [];
@@ -110,7 +113,7 @@ export function deliveryChecker(options: Pick<WebhookRelayOptions, 'api' | 'secr
           );
         else {
           lastSeen.delete(objectId);
-          if (lastSeen.size >= MAX_TRACKED_OBJECTS) lastSeen.delete(lastSeen.keys().next().value!);
+          if (lastSeen.size >= maxTracked) lastSeen.delete(lastSeen.keys().next().value!);
           lastSeen.set(objectId, { created, type });
         }
       }
