@@ -16,6 +16,8 @@ async function main(): Promise<number> {
   // `receiver`: grade a webhook receiver (conformance/receiver/).
   if (process.argv[2] === 'receiver')
     return (await import('./receiver/command.js')).runReceiverCommand(process.argv.slice(2));
+  // `proxy`: check real traffic between a client and an implementation (conformance/proxy/).
+  if (process.argv[2] === 'proxy') return (await import('./proxy/command.js')).runProxyCommand(process.argv.slice(2));
   // `compat`: compare two versions of a contract (conformance/compat/).
   if (process.argv[2] === 'compat')
     return (await import('./compat/command.js')).runCompatCommand(process.argv.slice(2));

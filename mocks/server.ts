@@ -414,3 +414,8 @@ export { DEFECTS as CASAPAY_DEFECTS, type DefectName as CasaPayDefectName } from
 export { VARIANTS as CASAPAY_VARIANTS, type VariantName as CasaPayVariantName } from './apis/casapay/variants.js';
 export { DEBITURA_DEFECTS, type DebituraDefectName } from './apis/debitura/defects.js';
 export { DEBITURA_VARIANTS, type DebituraVariantName } from './apis/debitura/variants.js';
+// The scenario format's `${…}` substitution, for the proxy's replay of a recorded scenario
+// (conformance/proxy/replay.ts) — one meaning of `${step.id}` and `${now+60}` for the mock and the replay.
+export { substitute as substituteScenarioValues } from './apis/common/scenario-format.js';
+// CasaPay's scenario loader (its format's validator), so the proxy's tests hold a recording to the format.
+export { loadScenarios as loadCasaPayScenarios } from './apis/casapay/scenarios/scenarios.js';

@@ -289,7 +289,16 @@ export function createPactChecker(contract: Contract): PactChecker {
     const security: Array<Record<string, unknown>> =
       contract.document.paths[op.path][op.method].security ?? contract.document.security ?? [];
     const needsKey = security.length > 0 && !security.some((requirement) => Object.keys(requirement).length === 0);
-    if (needsKey && !('authorization' in requestHeaders) && response.status !== 401) {
+    // An apiKey scheme names its own header (Debitura's XApiKey); bearer and basic use Authorization.
+    const schemes: Record<string, { type?: string; in?: string; name?: string }> =
+      contract.document.components?.securitySchemes ?? {};
+    const credentialHeaders = [
+      'authorization',
+      ...Object.values(schemes).flatMap((s) =>
+        s.type === 'apiKey' && s.in === 'header' && s.name ? [s.name.toLowerCase()] : [],
+      ),
+    ];
+    if (needsKey && !credentialHeaders.some((h) => h in requestHeaders) && response.status !== 401) {
       add(
         'error',
         'request',

@@ -3,7 +3,7 @@
 // declared status, JSON, the schema (a 4xx is Debitura's ErrorResponse, the 422 of a submission its
 // BusinessErrorResponse), warnings for unknown fields. Debitura promises no Request-Id header.
 import { loadBundledContract, type Contract, type OperationSpec } from '../../kit/contract.js';
-import type { ApiContract } from './client.js';
+import type { ApiContract } from './response-rules.js';
 import { responseWarnings } from './warnings.js';
 
 export type DebituraApi = 'referral' | 'customer';

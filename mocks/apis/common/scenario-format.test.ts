@@ -46,6 +46,36 @@ describe("scenarioFormat: the shared envelope plus an API's own fields and step 
     ],
     ["the API's own field", { given: { ...base, mode: 'fast' }, want: true }],
     ["the API's own step kind", { given: { ...base, steps: [{ after: 30, wait: true }] }, want: true }],
+    [
+      "a recording's step fields: query, headers, anonymous, response",
+      {
+        given: {
+          ...base,
+          steps: [
+            {
+              request: 'GET /api/things',
+              query: { limit: '3', status: ['a', 'b'] },
+              headers: { 'Idempotency-Key': '${run}-1' },
+              anonymous: true,
+              expect: 401,
+              response: { error: { code: 'api_key_missing' } },
+            },
+          ],
+        },
+        want: true,
+      },
+    ],
+    [
+      'a credential among the headers',
+      {
+        given: { ...base, steps: [{ request: 'GET /api/things', headers: { Authorization: 'Bearer x' } }] },
+        want: false,
+      },
+    ],
+    [
+      'a query value that is no string',
+      { given: { ...base, steps: [{ request: 'GET /api/things', query: { limit: 3 } }] }, want: false },
+    ],
     ['no description', { given: { name: 'one' }, want: false }],
     ['an empty description', { given: { ...base, description: '' }, want: false }],
     ["a name outside the API's pattern", { given: { ...base, name: 'One' }, want: false }],
@@ -160,12 +190,18 @@ describe('substitute', () => {
     ['inside a string it is text', { given: 'id ${case.id}!', want: 'id dc_1!' }],
     ['indexes and nesting', { given: { a: ['${list[1].id}'] }, want: { a: ['b'] } }],
     ['no placeholder, no change', { given: { a: 1, b: null }, want: { a: 1, b: null } }],
+    ['a number shifted forwards (a recorded time)', { given: '${n+60}', want: 65 }],
+    ['a number shifted backwards', { given: { at: '${n - 2}' }, want: { at: 3 } }],
   ])('%s', (_name, { given, want }) => {
     expect(substitute(given, { n: 5, case: { id: 'dc_1' }, list: [{ id: 'a' }, { id: 'b' }] })).toEqual(want);
   });
 
   it('names an undefined placeholder', () => {
     expect(() => substitute('${case.nope}', { case: {} })).toThrow('${case.nope} is not defined at this step');
+  });
+
+  it('refuses to shift what is not a number', () => {
+    expect(() => substitute('${case.id+1}', { case: { id: 'dc_1' } })).toThrow('case.id is not a number');
   });
 });
 

@@ -11,6 +11,12 @@
 //       body: { … }                           # validated against the contract; ${…} substituted
 //       expect: 422                           # optional: the status the step must produce (default any 2xx)
 //     - after: 5d                             # run 5 days (s, m, h, d; a bare number is seconds) after the previous step
+//       request: GET /v1/collection_cases
+//       query: { limit: "3" }                 # optional: query parameters
+//       headers: { Idempotency-Key: "${run}-1" }  # optional: headers that are no credential
+//       anonymous: true                       # optional: sent without credentials (runners skip it)
+//       response: { … }                       # optional: the answer a recording saw (replays compare its shape)
+//       body: { start_date: "${now+3600}" }   # a number placeholder may be shifted by seconds
 //
 // Each API chooses the pattern of `name:` and of a step's `request:`, its own top-level fields, its own
 // step fields, and the step kinds (a step is exactly one of them: `request`, or e.g. CasaPay's
@@ -34,6 +40,14 @@ export interface ScenarioStepBase {
   body?: unknown;
   /** The HTTP status the step must produce; without it, a refusal fails the scenario. */
   expect?: number;
+  /** Query parameters (`${…}` substituted); a recording's GET steps carry them. */
+  query?: Record<string, string | string[]>;
+  /** Request headers that change the answer and are no credential (a recording's `Idempotency-Key: ${run}-1`). */
+  headers?: Record<string, string>;
+  /** Sent without credentials (a recorded 401). The mock's runner skips such a step: authentication is the HTTP layer's. */
+  anonymous?: boolean;
+  /** The answer a recording saw, normalised (ids, times as placeholders): replays compare its shape; runners ignore it. */
+  response?: unknown;
 }
 
 /** What every scenario carries, whatever the API. */
@@ -90,6 +104,17 @@ export function scenarioFormat(spec: ScenarioFormatSpec): JsonSchema {
             after: AFTER,
             body: {},
             expect: { type: 'integer', minimum: 200, maximum: 599 },
+            query: {
+              type: 'object',
+              additionalProperties: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
+            },
+            headers: {
+              type: 'object',
+              propertyNames: { pattern: '^(?![Aa]uthorization$|[Xx][Aa]pi[Kk]ey$|[Cc]ookie$)[A-Za-z0-9-]+$' },
+              additionalProperties: { type: 'string' },
+            },
+            anonymous: { type: 'boolean' },
+            response: {},
             ...spec.stepProperties,
           },
           oneOf: spec.stepKinds.map((kind) => ({ required: [kind] })),
@@ -156,9 +181,18 @@ export function stepOffsets(steps: readonly Pick<ScenarioStepBase, 'after'>[]): 
   return steps.map((step) => (offset += duration(step.after)));
 }
 
-/** Replaces `${a.b[0].c}` in strings; a string that is only a placeholder keeps the value's type. */
+/**
+ * Replaces `${a.b[0].c}` in strings; a string that is only a placeholder keeps the value's type. A number
+ * may be shifted by whole seconds (`${now+86400}`, `${now-60}`): how a recording keeps a time relative.
+ */
 export function substitute(value: unknown, vars: Record<string, unknown>): unknown {
-  const lookup = (expression: string) => {
+  const lookup = (expression: string): unknown => {
+    const shifted = /^(.+?)\s*([+-])\s*(\d+)$/.exec(expression);
+    if (shifted) {
+      const base = lookup(shifted[1]!);
+      if (typeof base !== 'number') throw new Error(`\${${expression}}: ${shifted[1]} is not a number`);
+      return base + (shifted[2] === '+' ? 1 : -1) * Number(shifted[3]);
+    }
     const result = expression
       .split(/\.|\[(\d+)\]/)
       .filter((p) => p !== undefined && p !== '')

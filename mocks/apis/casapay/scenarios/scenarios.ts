@@ -214,6 +214,8 @@ function runStep(
     Object.assign(fx.account.agreements, step.agreements);
     return undefined;
   }
+  // A recorded request sent without credentials was answered by the HTTP layer, not an operation.
+  if (step.anonymous) return undefined;
   if (step.guarantee_clock !== undefined) {
     const id = substitute(step.guarantee_clock, vars) as string;
     if (!fx.account.testClocks.has(id))
@@ -258,7 +260,8 @@ function runRequest(
     request: { id: null, idempotencyKey: null },
     ids: mintingWith(fx.ids, step.mint && (substitute(step.mint, vars) as Record<string, string>)),
     params,
-    query: {},
+    // A recording's query, as strings (the handlers read the filters they know; the HTTP layer coerces them).
+    query: step.query ? (substitute(step.query, vars) as Record<string, unknown>) : {},
     body,
     file: step.file && { filename: step.file.name, buffer: Buffer.from(step.file.content) },
     path: requestPath,
