@@ -77,7 +77,11 @@ export interface NamedClocks {
 }
 
 /** Makes the target of a kept delivery again: the endpoint (or subscription) `ref` of the account, signed as before. */
-export type DeliveryResumer = (account: Account, record: DeliveryRecord, ref: string | null) => DeliveryTarget | undefined;
+export type DeliveryResumer = (
+  account: Account,
+  record: DeliveryRecord,
+  ref: string | null,
+) => DeliveryTarget | undefined;
 
 /** Events kept per account when shared and no --max-events is given: ≈10 MB of events at ≈1 KB each. */
 export const DEFAULT_SHARED_MAX_EVENTS = 10_000;

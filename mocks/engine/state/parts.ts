@@ -32,7 +32,10 @@ export function collectionPart<T extends Listable>(name: string, of: (account: A
   return {
     name,
     read: (account, key) => of(account).get(key),
-    entries: (account) => of(account).values().map((item) => [item.id, item] as [string, RowValue]),
+    entries: (account) =>
+      of(account)
+        .values()
+        .map((item) => [item.id, item] as [string, RowValue]),
     restore: (account, _key, value) => {
       const collection = of(account);
       const item = value as T;

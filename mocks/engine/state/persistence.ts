@@ -141,7 +141,8 @@ export class Persistence {
         const part = this.parts.get(name);
         if (!part) throw new Error(`no state part named ${name} (a container marks changes for a part nobody defined)`);
         if (part.always) continue;
-        for (const key of keys) batch.rows.push({ account: account.key, part: name, key, value: part.read(account, key) });
+        for (const key of keys)
+          batch.rows.push({ account: account.key, part: name, key, value: part.read(account, key) });
       }
       for (const part of this.alwaysParts)
         batch.rows.push({ account: account.key, part: part.name, key: '', value: part.read(account, '') });
