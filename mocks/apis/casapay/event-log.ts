@@ -92,7 +92,13 @@ export class EventLog {
       const fallback = this.options.webhookSigning ?? 'casapay';
       if (endpointId === null)
         return this.options.webhookUrl === record.target.url
-          ? this.target(null, record.target.url, this.options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET, fallback, eventId)
+          ? this.target(
+              null,
+              record.target.url,
+              this.options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET,
+              fallback,
+              eventId,
+            )
           : undefined;
       const endpoint = state.webhookEndpoints.get(endpointId);
       if (!endpoint) return undefined;

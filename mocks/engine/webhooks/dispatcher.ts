@@ -404,7 +404,8 @@ export class WebhookDispatcher {
     else {
       this.lanes.set(lane, [job]);
       // Held: recorded now (a durable store commits it with the change), sent once the answer is out.
-      if (held) held.push(() => !job.cancelled && !this.closing && this.lanes.get(lane)?.[0] === job && this.start(job));
+      if (held)
+        held.push(() => !job.cancelled && !this.closing && this.lanes.get(lane)?.[0] === job && this.start(job));
       else this.start(job);
     }
   }
