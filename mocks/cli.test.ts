@@ -1,6 +1,9 @@
 // casapay-mock's command line: PORT honoured (or refused saying why), -h is help, --version, and an
 // old `-h 0.0.0.0` told what it means now. Runs the CLI from source (tsx) on loopback, port 0.
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../spec/support/repo-root.js';
 import { choosePort } from './cli-env.js';
@@ -85,6 +88,42 @@ describe('casapay-mock', () => {
       expect((await fetch(`${url}/__admin/health`)).status).toBe(200);
     } finally {
       child.kill('SIGTERM');
+    }
+  }, 60_000);
+
+  it('keeps state where CASAPAY_MOCK_DATA_DIR says, and refuses two stores at once', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'casapay-cli-store-'));
+    try {
+      const both = cli(['--data-dir', dir, '--database-url', 'postgres://mock@127.0.0.1:1/mock']);
+      expect(both.status).not.toBe(0);
+      expect(both.stderr).toMatch(
+        /data-dir.*cannot be used with.*database-url|database-url.*cannot be used with.*data-dir/,
+      );
+      const child = spawn(process.execPath, ['--import', 'tsx', 'mocks/cli.ts', '--port', '0'], {
+        cwd: repoRoot,
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, PORT: undefined, CASAPAY_MOCK_DATA_DIR: dir },
+      });
+      try {
+        const line = await new Promise<string>((resolve, reject) => {
+          let out = '';
+          child.stdout.on('data', (chunk: Buffer) => {
+            out += chunk.toString('utf8');
+            if (out.includes('\n')) resolve(out.split('\n')[0]!);
+          });
+          child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+        });
+        expect(line).toMatch(/state kept in sqlite/);
+        const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(line)![1]!;
+        expect(await (await fetch(`${url}/__admin/health`)).json()).toMatchObject({
+          ok: true,
+          store: { store: 'sqlite', reachable: true, location: path.join(dir, 'casapay-mock.sqlite') },
+        });
+      } finally {
+        child.kill('SIGTERM');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
 });

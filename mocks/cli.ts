@@ -132,6 +132,18 @@ const options: Option[] = [
     'refuse webhook URLs into loopback, private, link-local and metadata addresses (default: on off loopback or with --admin-token)',
   ).conflicts('allowPrivateWebhooks'),
   new Option(
+    '--data-dir <dir>',
+    'keep the sandbox in an embedded SQLite file in this folder, across restarts (default: in memory, nothing kept)',
+  ).conflicts('databaseUrl'),
+  new Option(
+    '--database-url <url>',
+    'keep the sandbox in PostgreSQL (postgres://user:pass@host:5432/db); several mocks on one database are one sandbox',
+  ),
+  new Option(
+    '--durability <mode>',
+    "with --data-dir: 'full' syncs every commit (survives power loss), 'normal' survives the mock being killed",
+  ).choices(['normal', 'full']),
+  new Option(
     '--allow-private-webhooks',
     'deliver webhooks to any address even when shared (a mock only you can reach, such as a test container)',
   ),
@@ -250,6 +262,9 @@ async function start() {
       program.opts<{ blockPrivateWebhooks?: boolean; allowPrivateWebhooks?: boolean }>(),
     ),
     contract,
+    dataDir: program.opts<{ dataDir?: string }>().dataDir || undefined,
+    databaseUrl: program.opts<{ databaseUrl?: string }>().databaseUrl || undefined,
+    durability: program.opts<{ durability?: 'normal' | 'full' }>().durability,
   }).catch((error: Error & { code?: string }) => {
     console.error(
       error.code === 'EADDRINUSE'
@@ -271,6 +286,7 @@ async function start() {
     mock.sandbox.store.maxAccounts !== undefined &&
       `at most ${mock.sandbox.store.maxAccounts} accounts, least recently used evicted`,
     perAccountLimits(mock.sandbox.options),
+    mock.sandbox.persistence.durable && `state kept in ${mock.sandbox.persistence.store.kind}`,
     mock.sandbox.webhookGuard.blocking
       ? 'webhooks only to public addresses'
       : shared && 'webhooks to ANY address (--allow-private-webhooks)',

@@ -31,6 +31,8 @@ import { registerConsole } from './operator/console/route.js';
 import { installFaults, stripFaultPreferences, type FaultOptions } from './operator/faults.js';
 import { registerFrontDoor } from './operator/front-door.js';
 import { installJournal, type Journal } from './operator/journal.js';
+import { openStore, type StoreOptions } from './store/open.js';
+import type { ClockState } from './engine/clock.js';
 
 export { DOCS_API_KEY };
 export { originForm } from './engine/http-app.js';
@@ -107,6 +109,14 @@ export interface MockServerOptions {
    * (mocks/README.md, "Adding an API"; examples/third-api/ is the smallest).
    */
   apis?: ReadonlyArray<(engine: { sandbox: Sandbox; clock: Clock }) => ApiModule>;
+  /**
+   * Where the sandbox is kept (mocks/store/): in memory by default (nothing survives a restart);
+   * `dataDir` an embedded SQLite file there; `databaseUrl` a PostgreSQL database.
+   */
+  dataDir?: StoreOptions['dataDir'];
+  databaseUrl?: StoreOptions['databaseUrl'];
+  /** SQLite's sync at commit: `full` (default) survives power loss, `normal` survives the process being killed. */
+  durability?: StoreOptions['durability'];
 }
 
 /** The mock without a socket: answer requests with `app.inject()` (the nock route) or listen on a port. */
@@ -231,7 +241,13 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
       blocking: blockPrivateWebhooks,
       resolve: options.webhookResolve,
     });
+  const store = await openStore({
+    dataDir: options.dataDir,
+    databaseUrl: options.databaseUrl,
+    durability: options.durability,
+  });
   const sandbox = new Sandbox({
+    store,
     contract,
     clock,
     seed: options.seed,
@@ -275,6 +291,22 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     );
   }
   attachModules(sandbox, modules);
+  // A durable store: the clock's state is sandbox-wide, then every account kept comes back before the first request.
+  const persistence = sandbox.persistence;
+  persistence.defineGlobal('engine.clock', () => clock.state());
+  const loaded = await persistence.store.load();
+  const keptClock = loaded.globals.get('engine.clock') as ClockState | undefined;
+  if (keptClock) clock.restore(keptClock);
+  await sandbox.load(loaded);
+  const clockChanged = () => void persistence.globalChanged('engine.clock')?.catch(() => undefined);
+  for (const method of ['freeze', 'unfreeze', 'shift'] as const) {
+    const original = clock[method].bind(clock) as (...args: unknown[]) => void;
+    if (persistence.durable)
+      (clock as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+        original(...args);
+        clockChanged();
+      };
+  }
   const renderFor = (url: string) => moduleFor(modules, url).renderError;
 
   const requestIds = createIdMinter(options.seed === undefined ? undefined : `${options.seed}:requests`);

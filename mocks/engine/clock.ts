@@ -16,6 +16,15 @@ export interface Clock {
   shift(seconds: number): void;
   /** Whether time is frozen, and the offset from real time in seconds. */
   describe(): { now: number; frozen: boolean; offset_seconds: number };
+  /** What a store keeps of the clock: frozen at a time, or running at an offset from real time. */
+  state(): ClockState;
+  /** Sets the clock to a kept state (a restart, another instance's change). */
+  restore(state: ClockState): void;
+}
+
+export interface ClockState {
+  frozenAtMs: number | null;
+  offsetMs: number;
 }
 
 export interface ClockOptions {
@@ -48,6 +57,11 @@ export function createClock(options: ClockOptions = {}, realMs: () => number = r
     shift(seconds) {
       if (frozenAtMs !== null) frozenAtMs += seconds * 1000;
       else offsetMs += seconds * 1000;
+    },
+    state: () => ({ frozenAtMs, offsetMs }),
+    restore(state) {
+      frozenAtMs = state.frozenAtMs;
+      offsetMs = state.offsetMs;
     },
     describe() {
       return {

@@ -20,8 +20,11 @@ export interface Effects<A extends Account = Account> {
   schedule(at: number, clock: string | null, kind: string, params: Record<string, unknown>, description: string): void;
   /** Runs `effect` once the operation has completed (after the response is written), after the deliveries. */
   afterResponse(effect: () => void): void;
-  /** Delivers `event` to `targets` once the operation has completed, unless `keep()` then says no (an event already dropped). */
-  deliverLater(event: DispatchableEvent, targets: DeliveryTarget[], keep?: () => boolean): void;
+  /**
+   * Delivers `event` to `targets` once the operation has completed, unless `keep()` then says no (an event
+   * already dropped). Events with the same `orderKey` (default the event's `data.object.id`) reach a URL in order.
+   */
+  deliverLater(event: DispatchableEvent, targets: DeliveryTarget[], keep?: () => boolean, orderKey?: string): void;
   /**
    * Whether a webhook URL may be registered (engine/webhooks/url-guard.ts): throws the 400 naming `url`,
    * or returns a promise when DNS must tell (rejected with that 400), or undefined when it may.

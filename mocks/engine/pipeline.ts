@@ -6,8 +6,9 @@
 //   3. validate    query (coerced) and body against the contract → 400 naming `param`
 //   4. idempotency POST with Idempotency-Key: replay, 400 on a different body, 409 while in flight
 //   5. dispatch    the stateful handler for the operation
-//   6. respond     status, Request-Id, body (optionally checked against the contract)
-//   7. emit        events recorded by the handler go to the webhook dispatcher
+//   6. commit      on a durable store (--data-dir, --database-url), the changes are written first
+//   7. respond     status, Request-Id, body (optionally checked against the contract)
+//   8. emit        events recorded by the handler go to the webhook dispatcher
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
@@ -273,7 +274,13 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
       reply.header('Idempotency-Key', key);
     }
 
-    // 6. respond, then 7. emit.
+    // 6. commit: on a durable store nothing is acknowledged before it is written (one transaction per
+    // turn of the event loop); in memory there is nothing to wait for.
+    fx.stage();
+    const committing = sandbox.persist(account);
+    if (committing) await committing.catch(() => Promise.reject(errors.unavailable()));
+
+    // 7. respond, then 8. emit.
     if (result.raw) {
       reply
         .code(result.status)

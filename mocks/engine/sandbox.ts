@@ -5,18 +5,22 @@ import type { Clock } from './clock.js';
 import { monotonicMs, realNowSeconds } from '../../kit/real-time.js';
 import type { Contract } from '../../kit/contract.js';
 import type { Effects } from './handler.js';
-import { IdempotencyCache } from './state/idempotency.js';
+import { IdempotencyCache, type StoredIdempotency } from './state/idempotency.js';
 import { createIdMinter, type IdMinter } from './state/ids.js';
 import { AccountStore, type Account, type ScheduledTask } from './state/accounts.js';
 import { TaskRunners } from './scheduler/scheduler.js';
 import {
   WebhookDispatcher,
   type DeliveryTarget,
+  type DeliveryRecord,
   type DispatchableEvent,
   type DispatcherOptions,
   type WebhookDelivery,
 } from './webhooks/dispatcher.js';
 import { createWebhookUrlGuard, type Resolve, type WebhookUrlGuard } from './webhooks/url-guard.js';
+import { createMemoryStore, type LoadedState, type Store } from '../store/store.js';
+import { Persistence } from './state/persistence.js';
+import { mapPart, metaPart, type StatePart } from './state/parts.js';
 
 /** The edges of the sandbox, chosen once at start (benign variants, deliberate defects): none by default. */
 export interface SandboxEdges {
@@ -52,10 +56,14 @@ export interface SandboxOptions {
   blockPrivateWebhooks?: boolean;
   /** How webhook hosts are resolved when blocking (default the system resolver; tests pass their own). */
   webhookResolve?: Resolve;
+  /** Where state is kept (mocks/store/): default in memory, nothing kept. */
+  store?: Store;
 }
 
 /** Effects plus the deliveries they queued, started by `flush()` once the operation has completed. */
 export interface RecordingEffects extends Effects {
+  /** Records the queued deliveries without sending them (before a durable store commits). */
+  stage(): void;
   flush(): void;
 }
 
@@ -67,6 +75,13 @@ export interface NamedClocks {
   now(account: Account, clock: string): number | undefined;
   reached(account: Account, clock: string, at: number): void;
 }
+
+/** Makes the target of a kept delivery again: the endpoint (or subscription) `ref` of the account, signed as before. */
+export type DeliveryResumer = (
+  account: Account,
+  record: DeliveryRecord,
+  ref: string | null,
+) => DeliveryTarget | undefined;
 
 /** Events kept per account when shared and no --max-events is given: ≈10 MB of events at ≈1 KB each. */
 export const DEFAULT_SHARED_MAX_EVENTS = 10_000;
@@ -91,8 +106,11 @@ export class Sandbox {
   readonly webhookGuard: WebhookUrlGuard;
   /** Kind → runner of scheduled tasks: each API defines its kinds. */
   readonly tasks = new TaskRunners<Effects>();
+  /** Write-through to the store (mocks/store/): inert in memory. */
+  readonly persistence: Persistence;
 
   constructor(readonly options: SandboxOptions) {
+    this.persistence = new Persistence(options.store ?? createMemoryStore());
     // An evicted account leaves nothing behind, as on reset: idempotency keys, deliveries, journal entries.
     this.store = new AccountStore(
       (account) => this.initAccount(account),
@@ -101,12 +119,19 @@ export class Sandbox {
       (key) => {
         this.idempotency.clear(key);
         this.forget(key);
+        this.persistence.dropAccount(key);
       },
+      this.persistence.durable,
     );
     const edges = options.edges ?? {};
     const minted = createIdMinter(options.seed);
     this.ids = edges.ids ? edges.ids(minted) : minted;
     this.idempotency = new IdempotencyCache(() => options.clock.nowMs(), options.maxIdempotencyKeys);
+    if (this.persistence.durable) {
+      // A key's record changes as its request starts and completes: the account writes it again.
+      this.idempotency.onChange = (scope, key) => this.store.peek(scope)?.changes?.mark('engine.idempotency', key);
+      this.persistence.define(this.engineParts());
+    }
     this.webhookGuard = createWebhookUrlGuard({
       blocking: options.blockPrivateWebhooks ?? false,
       resolve: options.webhookResolve,
@@ -123,7 +148,82 @@ export class Sandbox {
       maxOpen: options.webhookMaxOpen,
       onChange: (delivery) => this.deliveryChanged(delivery),
       send: edges.send ? edges.send(this.webhookGuard.send) : this.webhookGuard.send,
+      // A durable store keeps each delivery (its log, and the pending ones to resume after a restart).
+      onRecord: this.persistence.durable
+        ? (record) => {
+            if (record.owner !== undefined)
+              this.store.peek(record.owner)?.changes?.mark('engine.deliveries', record.delivery.id);
+          }
+        : undefined,
     });
+  }
+
+  /** How the engine's own state of an account is kept: its schedule, scenarios and idempotency keys. */
+  private engineParts(): StatePart[] {
+    return [
+      {
+        name: 'engine.schedule',
+        read: (account, key) => account.schedule.bySeqNumber(Number(key)),
+        entries: (account) => account.schedule.list().map((task) => [String(task.seq), task]),
+        restore: (account, _key, task) => account.schedule.restore(task as ScheduledTask),
+        forget: (account, key) => account.schedule.forget(Number(key)),
+      },
+      mapPart('engine.scenarios', (account) => account.scenarios),
+      {
+        name: 'engine.idempotency',
+        read: (account, key) => this.idempotency.stored(account.key, key),
+        entries: () => [],
+        restore: (account, key, entry) => this.idempotency.restore(account.key, key, entry as StoredIdempotency),
+        forget: (account, key) => this.idempotency.release(account.key, key),
+      },
+      {
+        name: 'engine.deliveries',
+        read: (_account, key) => this.dispatcher.record(key),
+        entries: () => [],
+        // Resumed once every account is back (the API that makes the target again reads its endpoints).
+        restore: (account, _key, record) => void this.keptDeliveries.push([account, record as DeliveryRecord]),
+      },
+      metaPart(
+        'engine.account',
+        (account) => ({ nextTaskSeq: account.schedule.nextSeq }),
+        (account, row: { nextTaskSeq: number }) => account.schedule.restoreSeq(row.nextTaskSeq),
+      ),
+    ];
+  }
+
+  /** Deliveries read back from the store, resumed once every account is loaded. */
+  private keptDeliveries: Array<[Account, DeliveryRecord]> = [];
+  /** API name → how it makes a kept delivery's target again (its endpoint, secret and signature). */
+  private readonly resumers = new Map<string, DeliveryResumer>();
+
+  /** How an API makes the target of a kept delivery again after a restart (undefined: it cannot any more). */
+  onResumeDelivery(api: string, resume: DeliveryResumer): void {
+    this.resumers.set(api, resume);
+  }
+
+  /** Declares how an API's state of an account is kept (its module's parts); none when in memory. */
+  defineParts(parts: readonly StatePart[]): void {
+    if (this.persistence.durable) this.persistence.define(parts);
+  }
+
+  /**
+   * Writes what the account changed before its answer goes out (mocks/engine/state/persistence.ts):
+   * undefined in memory, or when nothing is waiting.
+   */
+  persist(account: Account): Promise<void> | undefined {
+    return this.persistence.persist(account);
+  }
+
+  /** Opens every account the store kept, with its rows (at start, before the first request). */
+  load({ accounts }: LoadedState): number {
+    for (const stored of accounts) this.persistence.restore(this.store.restore(stored.key), stored.rows);
+    // Pending deliveries go on where they stopped (same delivery, same event): at least once, in order.
+    for (const [account, record] of this.keptDeliveries.splice(0)) {
+      const { resumeAs } = record.target;
+      const resume = resumeAs ? this.resumers.get(resumeAs.api) : undefined;
+      this.dispatcher.restore(record, resumeAs && resume?.(account, record, resumeAs.ref));
+    }
+    return accounts.length;
   }
 
   private deliveryChanged(delivery: WebhookDelivery): void {
@@ -157,12 +257,19 @@ export class Sandbox {
    * clock reads `at` while it runs, as a named clock reads the task's time during an advance.
    */
   effects(account: Account, at?: number): RecordingEffects {
-    const pending: Array<[DispatchableEvent, DeliveryTarget[], (() => boolean) | undefined]> = [];
+    const pending: Array<[DispatchableEvent, DeliveryTarget[], (() => boolean) | undefined, unknown]> = [];
     const later: Array<() => void> = [];
+    const held: Array<() => void> = [];
     const now =
       at === undefined
         ? (clock?: string | null) => this.now(account, clock)
         : (clock?: string | null) => (clock ? this.now(account, clock) : at);
+    const dispatch = (hold: Array<() => void> | undefined) => {
+      // An event already dropped meanwhile (an operation that emitted more than --max-events) is not delivered.
+      for (const [event, targets, keep, orderKey] of pending.splice(0))
+        if (targets.length && (keep === undefined || keep()))
+          this.dispatcher.deliver(event, targets, orderKey ?? event.data?.object?.id, account.key, hold);
+    };
     return {
       account,
       ids: this.ids,
@@ -172,13 +279,15 @@ export class Sandbox {
         account.schedule.add({ at: due, clock, kind, params, description });
       },
       afterResponse: (effect) => later.push(effect),
-      deliverLater: (event, targets, keep) => pending.push([event, targets, keep]),
+      deliverLater: (event, targets, keep, orderKey) => pending.push([event, targets, keep, orderKey]),
       checkWebhookUrl: this.webhookGuard.check,
+      stage: () => {
+        // A durable store: the deliveries are recorded now, so they commit with the change that caused them.
+        if (this.persistence.durable) dispatch(held);
+      },
       flush: () => {
-        // An event already dropped meanwhile (an operation that emitted more than --max-events) is not delivered.
-        for (const [event, targets, keep] of pending.splice(0))
-          if (targets.length && (keep === undefined || keep()))
-            this.dispatcher.deliver(event, targets, undefined, account.key);
+        dispatch(undefined);
+        for (const start of held.splice(0)) start();
         for (const effect of later.splice(0)) effect();
       },
     };
@@ -188,6 +297,7 @@ export class Sandbox {
     // A task of the account's clock runs at its due time, however far past it the clock has moved.
     const fx = this.effects(account, task.clock === null ? task.at : undefined);
     this.tasks.run(fx, task);
+    fx.stage();
     fx.flush();
   }
 
@@ -211,7 +321,10 @@ export class Sandbox {
 
   /** Runs what real (or shifted) time has made due, for every account. */
   tick(): void {
-    for (const account of this.store.all()) this.catchUp(account);
+    for (const account of this.store.all()) {
+      this.catchUp(account);
+      void this.persist(account)?.catch(() => undefined);
+    }
   }
 
   deliveries(eventId: string): WebhookDelivery[] {
@@ -223,6 +336,8 @@ export class Sandbox {
     this.store.reset(key);
     this.idempotency.clear(key);
     for (const gone of keys) this.forget(gone);
+    if (key === undefined) this.persistence.dropAll();
+    else for (const gone of keys) this.persistence.dropAccount(gone);
   }
 
   /** Releases what an account left outside its state: deliveries, then whatever the listeners keep (journal entries, tokens, event indexes). */
@@ -257,5 +372,7 @@ export class Sandbox {
   /** Stops delivering; attempts in flight get `graceMs` to finish (see WebhookDispatcher.close). */
   async close(graceMs = 0): Promise<void> {
     await this.dispatcher.close(graceMs);
+    await this.persistence.flush().catch(() => undefined);
+    await this.persistence.store.close();
   }
 }

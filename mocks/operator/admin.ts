@@ -159,7 +159,12 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
         return reply.code(rendered.status).send(rendered.body);
       });
 
-      admin.get('/health', async () => ({ ok: true }));
+      // The store and whether it answers: 503 while a database is unreachable (a load balancer takes the instance out).
+      admin.get('/health', async (_request, reply) => {
+        const store = await sandbox.persistence.store.health();
+        if (!store.reachable) reply.code(503);
+        return { ok: store.reachable, store };
+      });
 
       // Body or query: `POST /__admin/reset?account=sk_test_1` and `{"account":"sk_test_1"}` both work.
       admin.post('/reset', async (request) => {
@@ -168,6 +173,8 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
         const key = accountParam(modules, body.account ?? query.account, false);
         if (key !== undefined) requireAccountKey(request, access, modules, key);
         sandbox.reset(key);
+        // A durable store deletes the accounts' rows before the answer.
+        await sandbox.persistence.flush();
         return { reset: key ?? 'all' };
       });
 
@@ -299,6 +306,8 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
         if (shift !== undefined) clock.shift(shift as number);
         // Run whatever the new time has made due (claim reviews, expiries) before answering.
         sandbox.tick();
+        // On a durable store the new time and what it ran are committed before the answer.
+        await sandbox.persistence.flush();
         return clock.describe();
       });
 

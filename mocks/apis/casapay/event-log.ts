@@ -8,7 +8,7 @@ import type { Effects, RequestInfo } from '../../engine/handler.js';
 import type { Sandbox } from '../../engine/sandbox.js';
 import type { DeliveryTarget, OutgoingRequest, WebhookDelivery } from '../../engine/webhooks/dispatcher.js';
 import type { components } from '../../../generated/casapay.js';
-import type { AccountState, ApiEvent } from './state.js';
+import { casapayAccount, type AccountState, type ApiEvent } from './state.js';
 import type { EventType } from './handlers/context.js';
 import { API_VERSION } from './handlers/webhook-endpoints.js';
 import { subscribes } from './handlers/events.js';
@@ -49,6 +49,8 @@ export interface EventLogOptions {
 
 export class EventLog {
   private readonly eventsById = new Map<string, ApiEvent>();
+  /** The account of each event in eventsById, so a change of its pending_webhooks is written (a durable store). */
+  private readonly ownerOf = new Map<string, AccountState>();
   private readonly mutate: DeliveryTarget['mutate'];
 
   constructor(
@@ -69,12 +71,45 @@ export class EventLog {
     };
     sandbox.onDeliveryChange((delivery) => {
       const event = this.eventsById.get(delivery.event);
-      if (event) event.pending_webhooks = sandbox.dispatcher.pendingCount(delivery.event);
+      if (!event) return;
+      event.pending_webhooks = sandbox.dispatcher.pendingCount(delivery.event);
+      this.ownerOf.get(delivery.event)?.events.touch(delivery.event);
     });
     sandbox.onEventsGone((eventIds) => {
-      for (const eventId of eventIds) this.eventsById.delete(eventId);
+      for (const eventId of eventIds) {
+        this.eventsById.delete(eventId);
+        this.ownerOf.delete(eventId);
+      }
     });
     sandbox.reportRetained(() => ({ eventsWithDeliveries: this.eventsById.size }));
+    // After a restart on a durable store, a pending delivery goes on to the same endpoint (or --webhook-url),
+    // signed with its current secret; pending_webhooks follows it again.
+    sandbox.onResumeDelivery('casapay', (account, record, endpointId) => {
+      const state = casapayAccount(account);
+      const eventId = record.event.id;
+      const stored = state.events.get(eventId);
+      if (stored) this.watch(state, stored);
+      const fallback = this.options.webhookSigning ?? 'casapay';
+      if (endpointId === null)
+        return this.options.webhookUrl === record.target.url
+          ? this.target(
+              null,
+              record.target.url,
+              this.options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET,
+              fallback,
+              eventId,
+            )
+          : undefined;
+      const endpoint = state.webhookEndpoints.get(endpointId);
+      if (!endpoint) return undefined;
+      return this.target(
+        endpoint.id,
+        record.target.url,
+        state.webhookSecrets.get(endpoint.id) ?? '',
+        endpoint.signature_scheme ?? fallback,
+        eventId,
+      );
+    });
   }
 
   private target(
@@ -85,6 +120,7 @@ export class EventLog {
     eventId: string,
   ): CasaPayTarget {
     const target: CasaPayTarget = {
+      resumeAs: { api: 'casapay', ref: endpointId },
       endpointId,
       url,
       secret,
@@ -148,7 +184,7 @@ export class EventLog {
     };
     account.events.add(event);
     // Only events with deliveries need finding again (pending_webhooks bookkeeping).
-    if (targets.length) this.eventsById.set(event.id, event);
+    if (targets.length) this.watch(account, event);
     if (this.options.maxEvents !== undefined) this.keepWindow(account, this.options.maxEvents);
     // An event already out of the window (an operation that emitted more than --max-events) is not delivered.
     fx.deliverLater(event, targets, () => account.events.has(event.id));
@@ -165,6 +201,7 @@ export class EventLog {
       const oldest = account.events.firstAdded()!;
       account.events.delete(oldest.id);
       this.eventsById.delete(oldest.id);
+      this.ownerOf.delete(oldest.id);
       this.sandbox.dispatcher.forgetEvent(oldest.id, account.key);
     }
   }
@@ -174,7 +211,7 @@ export class EventLog {
     const { dispatcher } = this.sandbox;
     const endpoint = account.webhookEndpoints.get(endpointId)!;
     // pending_webhooks is kept up to date through eventsById, including for an event that had no delivery until now.
-    this.eventsById.set(event.id, event);
+    this.watch(account, event);
     const before = dispatcher.deliveries(event.id).length;
     const target = this.target(
       endpoint.id,
@@ -185,7 +222,14 @@ export class EventLog {
     );
     dispatcher.deliver(event, [target], undefined, account.key);
     event.pending_webhooks = dispatcher.pendingCount(event.id);
+    account.events.touch(event.id);
     return dispatcher.deliveries(event.id)[before]!;
+  }
+
+  /** Keeps the event's pending_webhooks following its deliveries. */
+  private watch(account: AccountState, event: ApiEvent): void {
+    this.eventsById.set(event.id, event);
+    this.ownerOf.set(event.id, account);
   }
 }
 

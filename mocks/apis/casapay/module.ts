@@ -18,7 +18,7 @@ import { MAX_FILE_BYTES } from './handlers/case-files.js';
 import type { Handler, HandlerContext } from './handlers/context.js';
 import { casapayContext, casapayEffects } from './effects.js';
 import { EventLog, type SignatureScheme } from './event-log.js';
-import { casapayAccount, initCasaPayAccount, storedCasaPayObjects, type AccountState } from './state.js';
+import { CASAPAY_PARTS, casapayAccount, initCasaPayAccount, storedCasaPayObjects, type AccountState } from './state.js';
 import { advanceTestClock, testClocks } from './test-clocks.js';
 import { dumpCasaPay } from './dump.js';
 import { createProviderStates, type ProviderStates } from './provider-states.js';
@@ -84,6 +84,7 @@ export interface CasaPayModule extends ApiModule {
 export function createCasaPay(options: CasaPayOptions): CasaPayModule {
   const { sandbox, contract, variants } = options;
   const edges = options.edges ?? {};
+  sandbox.defineParts(CASAPAY_PARTS);
   const events = new EventLog(sandbox, {
     webhookUrl: options.webhookUrl,
     webhookSecret: options.webhookSecret,

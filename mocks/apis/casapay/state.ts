@@ -4,6 +4,8 @@
 import type { components } from '../../../generated/casapay.js';
 import { Collection } from '../../engine/state/collection.js';
 import type { Account } from '../../engine/state/accounts.js';
+import { mapFor, setFor, tracked } from '../../engine/state/changes.js';
+import { collectionPart, mapPart, metaPart, setPart, type StatePart } from '../../engine/state/parts.js';
 import { ALL_SIGNED, type AccountAgreements } from './rules.js';
 
 type Schemas = components['schemas'];
@@ -52,31 +54,61 @@ export type AccountState = Account & CasaPayState;
 
 /** Gives a new account CasaPay's state (every account gets it: the admin dump lists it for any key). */
 export function initCasaPayAccount(account: Account): AccountState {
+  // On a durable store every container marks what changes (engine/state/changes.ts); in memory they are plain.
+  const collection = <T extends { id: string; created: number }>(part: string, indexes = {}) =>
+    tracked(account, `casapay.${part}`, new Collection<T>(indexes));
   return Object.assign(account, {
     livemode: account.key.startsWith('sk_live_'),
     agreements: { ...ALL_SIGNED },
-    unsupportedCountries: new Set<string>(),
+    unsupportedCountries: setFor(account, 'casapay.unsupported_countries'),
     // What GET /v1/collection_cases filters on, so a filter walks only the matching cases.
-    cases: new Collection<CollectionCase>({
-      status: (c) => c.status,
-      debtor_country: (c) => c.debtor?.country,
-      debtor_type: (c) => c.debtor?.type,
+    cases: collection<CollectionCase>('cases', {
+      status: (c: CollectionCase) => c.status,
+      debtor_country: (c: CollectionCase) => c.debtor?.country,
+      debtor_type: (c: CollectionCase) => c.debtor?.type,
     }),
-    references: new Map<string, string>(),
-    timelines: new Map<string, TimelineEntry[]>(),
-    files: new Collection<CaseFile>({ case: (f) => f.case }),
-    fileContents: new Map<string, Buffer>(),
-    payments: new Collection<DebtPayment>({ case: (p) => p.case }),
-    policies: new Collection<GuaranteePolicy>(),
-    guarantees: new Collection<Guarantee>(),
-    claims: new Collection<Claim>(),
-    events: new Collection<ApiEvent>(),
-    webhookEndpoints: new Collection<WebhookEndpoint>(),
-    webhookSecrets: new Map<string, string>(),
-    testClocks: new Collection<TestClock>(),
+    references: mapFor<string>(account, 'casapay.references'),
+    // A timeline grows in place (an entry pushed): whatever a write read is written again.
+    timelines: mapFor<TimelineEntry[]>(account, 'casapay.timelines', { markOnGet: true }),
+    files: collection<CaseFile>('files', { case: (f: CaseFile) => f.case }),
+    fileContents: mapFor<Buffer>(account, 'casapay.file_contents'),
+    payments: collection<DebtPayment>('payments', { case: (p: DebtPayment) => p.case }),
+    policies: collection<GuaranteePolicy>('policies'),
+    guarantees: collection<Guarantee>('guarantees'),
+    claims: collection<Claim>('claims'),
+    events: collection<ApiEvent>('events'),
+    webhookEndpoints: collection<WebhookEndpoint>('webhook_endpoints'),
+    webhookSecrets: mapFor<string>(account, 'casapay.webhook_secrets'),
+    testClocks: collection<TestClock>('test_clocks'),
     guaranteeClock: null,
   });
 }
+
+/** How a durable store keeps CasaPay's state of an account: a row per object, reference, timeline, file and secret. */
+export const CASAPAY_PARTS: readonly StatePart[] = [
+  collectionPart('casapay.cases', (a) => casapayAccount(a).cases),
+  collectionPart('casapay.files', (a) => casapayAccount(a).files),
+  collectionPart('casapay.payments', (a) => casapayAccount(a).payments),
+  collectionPart('casapay.policies', (a) => casapayAccount(a).policies),
+  collectionPart('casapay.guarantees', (a) => casapayAccount(a).guarantees),
+  collectionPart('casapay.claims', (a) => casapayAccount(a).claims),
+  collectionPart('casapay.events', (a) => casapayAccount(a).events),
+  collectionPart('casapay.webhook_endpoints', (a) => casapayAccount(a).webhookEndpoints),
+  collectionPart('casapay.test_clocks', (a) => casapayAccount(a).testClocks),
+  mapPart('casapay.references', (a) => casapayAccount(a).references),
+  mapPart('casapay.timelines', (a) => casapayAccount(a).timelines),
+  mapPart('casapay.file_contents', (a) => casapayAccount(a).fileContents),
+  mapPart('casapay.webhook_secrets', (a) => casapayAccount(a).webhookSecrets),
+  setPart('casapay.unsupported_countries', (a) => casapayAccount(a).unsupportedCountries),
+  metaPart(
+    'casapay.account',
+    (a) => {
+      const { agreements, guaranteeClock } = casapayAccount(a);
+      return { agreements, guaranteeClock };
+    },
+    (a, row: Pick<CasaPayState, 'agreements' | 'guaranteeClock'>) => Object.assign(casapayAccount(a), row),
+  ),
+];
 
 /** CasaPay's view of any account (every account has CasaPay's state from its opening). */
 export const casapayAccount = (account: Account): AccountState => account as AccountState;

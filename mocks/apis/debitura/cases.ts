@@ -5,7 +5,7 @@
 import { errors, type ApiError } from '../../engine/errors.js';
 import { addBusinessDays } from '../common/calendar.js';
 import type { Effects } from '../../engine/handler.js';
-import type { WebhookDispatcher } from '../../engine/webhooks/dispatcher.js';
+import type { DispatchableEvent, WebhookDispatcher } from '../../engine/webhooks/dispatcher.js';
 import type { Send } from '../../engine/webhooks/url-guard.js';
 import type { IdMinter } from '../../engine/state/ids.js';
 import { debituraErrors } from './errors.js';
@@ -34,6 +34,7 @@ import {
   type Payment,
   type StoredEvent,
   type WebhookEvent,
+  appendEvent,
 } from './state.js';
 import { casePayload, targetsFor, type DebituraEventType, type DebituraSigner } from './webhooks.js';
 
@@ -77,21 +78,13 @@ export function emit(
     caseId: record.case.id,
     clientId: record.clientId,
   };
-  world.events.push(event);
   // The log is a window, as CasaPay's events are: beyond it the oldest event goes with its deliveries.
-  if (rt.maxEvents !== undefined) {
-    while (world.events.length > rt.maxEvents) {
-      const oldest = world.events.shift()!;
-      oldest.dropped = true;
-      rt.dispatcher.forgetEvent(oldest.payload.id, fx.account.key);
-    }
-  }
+  for (const oldest of appendEvent(fx.account, world, event, rt.maxEvents))
+    rt.dispatcher.forgetEvent(oldest.payload.id, fx.account.key);
   const targets = targetsFor(world, event, rt.sign, target);
   // Events about one case reach each receiver in order: the case id is the dispatcher's ordering key.
   if (targets.length)
-    fx.afterResponse(
-      () => event.dropped || rt.dispatcher.deliver(rt.outgoing(event.payload), targets, record.case.id, fx.account.key),
-    );
+    fx.deliverLater(rt.outgoing(event.payload) as DispatchableEvent, targets, () => !event.dropped, record.case.id);
   return targets.length;
 }
 

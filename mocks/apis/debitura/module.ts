@@ -39,8 +39,9 @@ import {
   type DebituraScenario,
   type DebituraScenarioRuntime,
 } from './scenarios.js';
-import { DOCS_TOKEN, TOKEN_LIFETIME_SECONDS, TokenRegistry } from './tokens.js';
-import { clientByTenant, debituraAccount, dumpDebitura, worldOf, type DebituraWorld } from './state.js';
+import { DOCS_TOKEN, TOKEN_LIFETIME_SECONDS, TokenRegistry, type TokenGrant } from './tokens.js';
+import { clientByTenant, DEBITURA_PARTS, debituraAccount, dumpDebitura, worldOf, type DebituraWorld } from './state.js';
+import { subscriptionTarget } from './webhooks.js';
 
 /** The largest file an upload may carry (the published contract names no limit: the mock's 25 MB, as CasaPay's). */
 const MAX_FILE_BYTES = 25 * 1024 * 1024;
@@ -88,6 +89,7 @@ export interface DebituraModule extends ApiModule {
 }
 
 export function createDebitura({ sandbox, defects, variants, scenario: runScenario }: DebituraOptions): DebituraModule {
+  sandbox.defineParts(DEBITURA_PARTS);
   const contracts = {
     referral: loadBundledContract('debitura-referral.json'),
     customer: loadBundledContract('debitura-customer.json'),
@@ -114,6 +116,22 @@ export function createDebitura({ sandbox, defects, variants, scenario: runScenar
   );
   // An evicted or reset account's tokens go with it.
   sandbox.onAccountGone((key) => tokens.forget(key));
+  // On a durable store an account keeps its tokens: a token minted before a restart still works after it.
+  tokens.onChange = (key, token) => sandbox.store.peek(key)?.changes?.mark('debitura.tokens', token);
+  // After a restart on a durable store, a pending delivery goes on to its subscription, signed as before.
+  sandbox.onResumeDelivery('debitura', (account, record, subscriptionId) => {
+    const stored = subscriptionId === null ? undefined : worldOf(account).subscriptions.get(subscriptionId);
+    const type = (record.event as { event?: string }).event ?? '';
+    return stored && subscriptionTarget(stored, type, rt.sign);
+  });
+  sandbox.defineParts([
+    {
+      name: 'debitura.tokens',
+      read: (account, token) => tokens.grantOf(account.key, token),
+      entries: (account) => tokens.tokensOf(account.key).map((token) => [token, tokens.grantOf(account.key, token)]),
+      restore: (_account, token, grant) => tokens.restore(token, grant as TokenGrant),
+    },
+  ]);
   const deps = { sandbox, tokens };
 
   sandbox.tasks.define(VERIFICATION_TASK, (fx, { caseId }) => completeVerification(rt, fx, caseId));

@@ -5,6 +5,8 @@
 import type { components as customer } from '../../../generated/debitura-customer.js';
 import type { components as referral } from '../../../generated/debitura-referral.js';
 import type { Account } from '../../engine/state/accounts.js';
+import { mapFor, markChanged, setFor } from '../../engine/state/changes.js';
+import { mapPart, metaPart, setPart, type StatePart } from '../../engine/state/parts.js';
 import { partnerRequiresKyc } from './partners.js';
 
 export type Case = customer['schemas']['Case'];
@@ -97,18 +99,79 @@ export type AccountState = Account & {
 export const debituraAccount = (account: Account): AccountState => account as AccountState;
 
 export function worldOf(account: Account): DebituraWorld {
-  return (debituraAccount(account).debitura ??= {
-    unsupportedCountries: new Set(),
-    clients: new Map(),
-    byTenant: new Map(),
-    cases: new Map(),
-    creditorReferences: new Set(),
-    payments: new Map(),
-    subscriptions: new Map(),
+  const state = debituraAccount(account);
+  if (state.debitura) return state.debitura;
+  // On a durable store the containers mark what changes; records edited in place (a client's KYC, a
+  // case's files) are marked when read (markOnGet).
+  state.debitura = {
+    unsupportedCountries: setFor(account, 'debitura.unsupported_countries'),
+    clients: mapFor<DebituraClient>(account, 'debitura.clients', { markOnGet: true }),
+    byTenant: mapFor<string>(account, 'debitura.tenants'),
+    cases: mapFor<CaseRecord>(account, 'debitura.cases', { markOnGet: true }),
+    creditorReferences: setFor(account, 'debitura.creditor_references'),
+    payments: mapFor<Payment & { caseId: string }>(account, 'debitura.payments'),
+    subscriptions: mapFor<StoredSubscription>(account, 'debitura.subscriptions', { markOnGet: true }),
     events: [],
     fileCount: 0,
-  });
+  };
+  markChanged(account, 'debitura.world', '');
+  return state.debitura;
 }
+
+/** Records an event in the account's log (a window: `max` events at most), returning the events it dropped. */
+export function appendEvent(account: Account, world: DebituraWorld, event: StoredEvent, max?: number): StoredEvent[] {
+  world.events.push(event);
+  markChanged(account, 'debitura.events', event.payload.id!);
+  const dropped: StoredEvent[] = [];
+  if (max !== undefined)
+    while (world.events.length > max) {
+      const oldest = world.events.shift()!;
+      oldest.dropped = true;
+      markChanged(account, 'debitura.events', oldest.payload.id!);
+      dropped.push(oldest);
+    }
+  return dropped;
+}
+
+const existingWorld = (account: Account) => debituraAccount(account).debitura;
+
+/** How a durable store keeps Debitura's state of an account: a row per client, case, payment, subscription and event. */
+export const DEBITURA_PARTS: readonly StatePart[] = [
+  metaPart(
+    'debitura.world',
+    (account) => {
+      const world = existingWorld(account);
+      return world && { fileCount: world.fileCount, directClientId: world.directClientId ?? null };
+    },
+    (account, row: { fileCount: number; directClientId: string | null }) => {
+      const world = worldOf(account);
+      world.fileCount = row.fileCount;
+      if (row.directClientId !== null) world.directClientId = row.directClientId;
+    },
+  ),
+  mapPart('debitura.clients', (account) => worldOf(account).clients),
+  mapPart('debitura.tenants', (account) => worldOf(account).byTenant),
+  mapPart('debitura.cases', (account) => worldOf(account).cases),
+  mapPart('debitura.payments', (account) => worldOf(account).payments),
+  mapPart('debitura.subscriptions', (account) => worldOf(account).subscriptions),
+  setPart('debitura.creditor_references', (account) => worldOf(account).creditorReferences),
+  setPart('debitura.unsupported_countries', (account) => worldOf(account).unsupportedCountries),
+  {
+    name: 'debitura.events',
+    // The newest events are the ones that change (a new one, its deliveries): search from the end.
+    read: (account, key) => {
+      const events = existingWorld(account)?.events ?? [];
+      for (let i = events.length - 1; i >= 0; i--) if (events[i]!.payload.id === key) return events[i];
+      return undefined;
+    },
+    entries: (account) => (existingWorld(account)?.events ?? []).map((e) => [e.payload.id!, e]),
+    restore: (account, _key, event) => void worldOf(account).events.push(event as StoredEvent),
+    forget: (account, key) => {
+      const world = worldOf(account);
+      world.events = world.events.filter((e) => e.payload.id !== key);
+    },
+  },
+];
 
 export const referenceKey = (clientId: string, creditorReference: string) => `${clientId}\n${creditorReference}`;
 

@@ -22,6 +22,8 @@ export class TokenRegistry {
   private readonly grants = new Map<string, TokenGrant>();
   /** Account key → its tokens, oldest first. */
   private readonly byAccount = new Map<string, string[]>();
+  /** Told each (account key, token) minted or dropped (a durable store's change tracking; unset in memory). */
+  onChange: ((accountKey: string, token: string) => void) | undefined;
 
   constructor(
     private readonly ids: IdMinter,
@@ -39,12 +41,38 @@ export class TokenRegistry {
     ).toString('base64url');
     const accessToken = docs ? DOCS_TOKEN : `${header}.${claims}.${this.ids.secret('').slice(0, 43)}`;
     if (this.grants.size > 10_000) this.prune(now);
-    this.grants.set(accessToken, { accountKey, clientId: client.id, expiresAt: now + this.lifetime() });
-    let mine = this.byAccount.get(accountKey);
-    if (!mine) this.byAccount.set(accountKey, (mine = []));
-    mine.push(accessToken);
-    if (mine.length > MAX_TOKENS_PER_ACCOUNT) this.grants.delete(mine.shift()!);
+    // The docs' token is the same string every time: minting it again renews it.
+    if (this.grants.has(accessToken))
+      this.grants.set(accessToken, { accountKey, clientId: client.id, expiresAt: now + this.lifetime() });
+    else this.restore(accessToken, { accountKey, clientId: client.id, expiresAt: now + this.lifetime() });
+    this.onChange?.(accountKey, accessToken);
+    const mine = this.byAccount.get(accountKey)!;
+    if (mine.length > MAX_TOKENS_PER_ACCOUNT) {
+      const oldest = mine.shift()!;
+      this.grants.delete(oldest);
+      this.onChange?.(accountKey, oldest);
+    }
     return { accessToken, tokenType: 'Bearer' as const, expiresIn: TOKEN_LIFETIME_SECONDS };
+  }
+
+  /** Puts a kept token back (a restart), telling no one. */
+  restore(token: string, grant: TokenGrant): void {
+    if (this.grants.has(token)) return;
+    this.grants.set(token, grant);
+    let mine = this.byAccount.get(grant.accountKey);
+    if (!mine) this.byAccount.set(grant.accountKey, (mine = []));
+    mine.push(token);
+  }
+
+  /** The grant of a token of this account, as a store keeps it. */
+  grantOf(accountKey: string, token: string): TokenGrant | undefined {
+    const grant = this.grants.get(token);
+    return grant?.accountKey === accountKey ? grant : undefined;
+  }
+
+  /** The tokens of an account, oldest first. */
+  tokensOf(accountKey: string): readonly string[] {
+    return this.byAccount.get(accountKey) ?? [];
   }
 
   /** The grant behind a token, `expiredAt` once it is past its 30 minutes, or undefined for a token never issued. */
@@ -56,8 +84,9 @@ export class TokenRegistry {
 
   /** Registers the docs' token for the docs' client (an account seeded before any mint). */
   seedDocs(clientId: string, now: number): void {
-    if (!this.grants.has(DOCS_TOKEN))
-      this.grants.set(DOCS_TOKEN, { accountKey: this.docs.accountKey, clientId, expiresAt: now + this.lifetime() });
+    if (this.grants.has(DOCS_TOKEN)) return;
+    this.restore(DOCS_TOKEN, { accountKey: this.docs.accountKey, clientId, expiresAt: now + this.lifetime() });
+    this.onChange?.(this.docs.accountKey, DOCS_TOKEN);
   }
 
   /** Drops every token of an account (evicted or reset). */
@@ -77,6 +106,7 @@ export class TokenRegistry {
     for (const [token, grant] of this.grants) {
       if (now < grant.expiresAt + 86_400) continue;
       this.grants.delete(token);
+      this.onChange?.(grant.accountKey, token);
       const mine = this.byAccount.get(grant.accountKey);
       const at = mine ? mine.indexOf(token) : -1;
       if (at >= 0) mine!.splice(at, 1);

@@ -4,7 +4,7 @@
 // Deliveries, retries and their log are the shared dispatcher's (mocks/engine/webhooks/dispatcher.ts).
 import type { signDebitura } from '../../../kit/debitura-webhook-signature.js';
 import type { DeliveryTarget } from '../../engine/webhooks/dispatcher.js';
-import type { CaseRecord, DebituraWorld, StoredEvent, WebhookEvent } from './state.js';
+import type { CaseRecord, DebituraWorld, StoredEvent, StoredSubscription, WebhookEvent } from './state.js';
 
 /** Events a partner's Referral API subscription can receive; the Customer API adds payment and chat events. */
 export const PARTNER_EVENTS = ['case.created', 'case.updated', 'case.closed'] as const;
@@ -68,12 +68,18 @@ export function targetsFor(
     if (options.only !== undefined && s.id !== options.only) continue;
     if (options.testOnly && !s.isTestMode) continue;
     const type = event.payload.event ?? '';
-    targets.push({
-      endpointId: null,
-      url: s.url!,
-      secret: stored.secret,
-      sign: (body, t) => sign(body, t, stored.secret, type),
-    });
+    targets.push(subscriptionTarget(stored, type, sign));
   }
   return targets;
+}
+
+/** The target of one subscription for an event type (also how a kept delivery resumes after a restart). */
+export function subscriptionTarget(stored: StoredSubscription, type: string, sign: DebituraSigner): DeliveryTarget {
+  return {
+    resumeAs: { api: 'debitura', ref: stored.subscription.id ?? null },
+    endpointId: null,
+    url: stored.subscription.url!,
+    secret: stored.secret,
+    sign: (body, t) => sign(body, t, stored.secret, type),
+  };
 }

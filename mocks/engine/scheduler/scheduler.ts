@@ -41,11 +41,19 @@ export interface TaskInput {
  */
 export class Schedule {
   private readonly queues = new Map<string | null, TaskQueue>();
+  /** Every task by its seq, for a store reading one back. */
+  private readonly bySeq = new Map<number, ScheduledTask>();
   private seq = 0;
-  private count = 0;
+  /** Told the seq of every task added or removed (a durable store's change tracking; unset in memory). */
+  onChange: ((seq: number) => void) | undefined;
 
   get size(): number {
-    return this.count;
+    return this.bySeq.size;
+  }
+
+  /** The next seq to hand out (kept by a store with the tasks, so a restart continues the order). */
+  get nextSeq(): number {
+    return this.seq;
   }
 
   /** Adds a task in O(log n) of its clock's queue. */
@@ -58,11 +66,41 @@ export class Schedule {
       params: input.params,
       description: input.description,
     };
+    this.onChange?.(task.seq);
+    this.restore(task);
+    return task;
+  }
+
+  /** Puts a stored task back as it was (loading from a store), telling no one. */
+  restore(task: ScheduledTask): void {
     let queue = this.queues.get(task.clock);
     if (!queue) this.queues.set(task.clock, (queue = new TaskQueue()));
     queue.push(task);
-    this.count++;
-    return task;
+    this.bySeq.set(task.seq, task);
+    if (task.seq >= this.seq) this.seq = task.seq + 1;
+  }
+
+  /** Continues the seq after a restart (the last task may have run and gone). */
+  restoreSeq(next: number): void {
+    if (next > this.seq) this.seq = next;
+  }
+
+  /** The task with this seq, if it is still due. */
+  bySeqNumber(seq: number): ScheduledTask | undefined {
+    return this.bySeq.get(seq);
+  }
+
+  /** Drops a task another instance ran or removed, telling no one. */
+  forget(seq: number): void {
+    const task = this.bySeq.get(seq);
+    if (!task) return;
+    this.queues.get(task.clock)?.removeWhere((t) => t.seq === seq);
+    this.bySeq.delete(seq);
+  }
+
+  private removed(task: ScheduledTask): void {
+    this.bySeq.delete(task.seq);
+    this.onChange?.(task.seq);
   }
 
   /** The earliest task of `clock`, without removing it (O(1)). */
@@ -79,7 +117,7 @@ export class Schedule {
     const head = queue?.peek();
     if (!head || head.at > until) return undefined;
     queue!.pop();
-    this.count--;
+    this.removed(head);
     return head;
   }
 
@@ -88,7 +126,7 @@ export class Schedule {
     const queue = this.queues.get(clock);
     if (!queue) return 0;
     this.queues.delete(clock);
-    this.count -= queue.size;
+    for (const task of queue.values()) this.removed(task);
     return queue.size;
   }
 
@@ -99,9 +137,11 @@ export class Schedule {
   removeWhere(clock: string | null, drop: (task: ScheduledTask) => boolean): number {
     const queue = this.queues.get(clock);
     if (!queue) return 0;
-    const removed = queue.removeWhere(drop);
-    this.count -= removed;
-    return removed;
+    return queue.removeWhere((task) => {
+      if (!drop(task)) return false;
+      this.removed(task);
+      return true;
+    });
   }
 
   /** Every task of every clock in run order (time, then scheduling order); O(n log n), for dumps only. */

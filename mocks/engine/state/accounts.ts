@@ -3,6 +3,7 @@
 // scenarios applied to it); each API adds its state when the account opens (ApiModule.initAccount), so
 // a CasaPay account carries CasaPay's collections and the engine never names them.
 import { Schedule } from '../scheduler/scheduler.js';
+import { ChangeSet, mapFor } from './changes.js';
 
 export type { ScheduledTask } from '../scheduler/scheduler.js';
 
@@ -24,10 +25,20 @@ export interface Account {
   schedule: Schedule;
   /** Scenarios applied to this account, by name, for their scheduled steps. */
   scenarios: Map<string, AppliedScenario>;
+  /** What changed since the store last wrote the account; undefined when the store keeps nothing (in memory). */
+  changes?: ChangeSet;
 }
 
-/** A new account: the engine's part; the APIs add theirs (`init`). */
-export const createAccount = (key: string): Account => ({ key, schedule: new Schedule(), scenarios: new Map() });
+/** A new account: the engine's part; the APIs add theirs (`init`). Tracked: its changes are recorded for a durable store. */
+export function createAccount(key: string, tracked = false): Account {
+  if (!tracked) return { key, schedule: new Schedule(), scenarios: new Map() };
+  const changes = new ChangeSet();
+  const account: Account = { key, schedule: new Schedule(), scenarios: new Map(), changes };
+  // Scenario variables change in place as steps run: whatever a write looked at is written again.
+  account.scenarios = mapFor<AppliedScenario>(account, 'engine.scenarios', { markOnGet: true });
+  account.schedule.onChange = (seq) => changes.mark('engine.schedule', String(seq));
+  return account;
+}
 
 /** All accounts of one mock server, created on first use of a key. */
 export class AccountStore {
@@ -47,7 +58,19 @@ export class AccountStore {
     private readonly seed: (account: Account) => void = () => undefined,
     readonly maxAccounts?: number,
     private readonly onEvict: (key: string) => void = () => undefined,
+    /** Accounts record their changes (a durable store writes them). */
+    readonly tracked = false,
   ) {}
+
+  /** Opens an account the store kept (loading at start, or catching up with another instance): initialised, not seeded. */
+  restore(key: string): Account {
+    const existing = this.accounts.get(key);
+    if (existing) return existing;
+    const account = createAccount(key, this.tracked);
+    this.init(account);
+    this.accounts.set(key, account);
+    return account;
+  }
 
   account(key: string): Account {
     let account = this.accounts.get(key);
@@ -66,7 +89,9 @@ export class AccountStore {
         this.onEvict(oldest);
       }
     }
-    account = createAccount(key);
+    account = createAccount(key, this.tracked);
+    // A new account is kept even while it holds nothing (its key opened it).
+    account.changes?.mark('engine.account', '');
     this.init(account);
     this.accounts.set(key, account);
     try {

@@ -93,6 +93,8 @@ export class Collection<T extends Listable> {
     { keyOf: (item: T) => string | null | undefined; buckets: Map<string, Entry<T>[]> }
   >();
   private seq = 0;
+  /** Told the id of every object added, replaced or deleted (a durable store's change tracking; unset in memory). */
+  onChange: ((id: string) => void) | undefined;
 
   /** @example new Collection<CollectionCase>({ status: (c) => c.status }) */
   constructor(indexes: IndexKeys<T> = {}) {
@@ -112,6 +114,17 @@ export class Collection<T extends Listable> {
   }
 
   add(item: T): T {
+    this.onChange?.(item.id);
+    return this.restoreAdd(item);
+  }
+
+  /** Marks an object edited in place as changed (the store writes it again). */
+  touch(id: string): void {
+    this.onChange?.(id);
+  }
+
+  /** `add` without telling onChange (loading from a store). */
+  restoreAdd(item: T): T {
     const entry = { item, seq: this.seq++ };
     this.byId.set(item.id, entry);
     insertSorted(this.ordered, entry);
@@ -127,6 +140,12 @@ export class Collection<T extends Listable> {
 
   /** Replaces the stored object (same id, same `created`), keeping its place in the order. */
   replace(item: T): T {
+    this.onChange?.(item.id);
+    return this.restoreReplace(item);
+  }
+
+  /** `replace` without telling onChange (loading from a store). */
+  restoreReplace(item: T): T {
     const entry = this.byId.get(item.id);
     if (!entry) throw new Error(`replace: unknown id ${item.id}`);
     const before = entry.item;
@@ -147,6 +166,12 @@ export class Collection<T extends Listable> {
   }
 
   delete(id: string): boolean {
+    if (this.onChange && this.byId.has(id)) this.onChange(id);
+    return this.restoreDelete(id);
+  }
+
+  /** `delete` without telling onChange (another instance deleted it). */
+  restoreDelete(id: string): boolean {
     const entry = this.byId.get(id);
     if (!entry) return false;
     this.byId.delete(id);

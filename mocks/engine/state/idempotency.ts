@@ -17,6 +17,9 @@ interface Entry {
   response?: StoredResponse;
 }
 
+/** A completed key as a store keeps it (one still in flight is not kept: its request was never answered). */
+export type StoredIdempotency = Required<Entry>;
+
 export type IdempotencyOutcome =
   { kind: 'new' } | { kind: 'replay'; response: StoredResponse } | { kind: 'mismatch' } | { kind: 'in_flight' };
 
@@ -50,10 +53,27 @@ export class IdempotencyCache {
    * `maxPerScope` bounds the keys kept per account: beyond it the oldest completed key is forgotten
    * (its retry then runs afresh, as after Stripe's 24 hours); a key still in flight is never forgotten.
    */
+  /** Told each (scope, key) whose record changed (a durable store's change tracking; unset in memory). */
+  onChange: ((scope: string, key: string) => void) | undefined;
+
   constructor(
     private readonly nowMs: () => number,
     readonly maxPerScope?: number,
   ) {}
+
+  /** The completed record of a key, as a store keeps it; undefined while in flight or when gone. */
+  stored(scope: string, key: string): StoredIdempotency | undefined {
+    const entry = this.scopes.get(scope)?.get(key);
+    return entry?.response ? (entry as StoredIdempotency) : undefined;
+  }
+
+  /** Puts a stored record back (loading from a store), telling no one. */
+  restore(scope: string, key: string, entry: StoredIdempotency): void {
+    let entries = this.scopes.get(scope);
+    if (!entries) this.scopes.set(scope, (entries = new Map()));
+    entries.delete(key);
+    entries.set(key, { ...entry });
+  }
 
   /** Looks the key up and, when it is new, reserves it (in flight) until `complete` or `release`. */
   begin(scope: string, key: string, print: string): IdempotencyOutcome {
@@ -68,13 +88,17 @@ export class IdempotencyCache {
     // Deleted first so the Map's order stays storing order (an expired key stored again is the newest).
     entries.delete(key);
     entries.set(key, { fingerprint: print, storedAt: now });
-    if (this.maxPerScope !== undefined && entries.size > this.maxPerScope) forgetOldestCompleted(entries);
+    if (this.maxPerScope !== undefined && entries.size > this.maxPerScope) {
+      const forgotten = forgetOldestCompleted(entries);
+      if (forgotten !== undefined) this.onChange?.(scope, forgotten);
+    }
     return { kind: 'new' };
   }
 
   complete(scope: string, key: string, response: StoredResponse): void {
     const entry = this.scopes.get(scope)?.get(key);
     if (entry) entry.response = response;
+    this.onChange?.(scope, key);
   }
 
   /** Forgets a reservation whose request was not executed (e.g. it failed validation). */
@@ -82,6 +106,7 @@ export class IdempotencyCache {
     const entries = this.scopes.get(scope);
     entries?.delete(key);
     if (entries?.size === 0) this.scopes.delete(scope);
+    this.onChange?.(scope, key);
   }
 
   clear(scope?: string): void {
@@ -96,10 +121,11 @@ export class IdempotencyCache {
 }
 
 /** Drops the first completed entry in storing order; the walk passes only in-flight entries (a handful). */
-function forgetOldestCompleted(entries: Map<string, Entry>): void {
+function forgetOldestCompleted(entries: Map<string, Entry>): string | undefined {
   for (const [key, entry] of entries) {
     if (entry.response === undefined) continue;
     entries.delete(key);
-    return;
+    return key;
   }
+  return undefined;
 }

@@ -71,6 +71,11 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** Where one delivery goes: an endpoint the API registered, or `null` for a target given at start (`--webhook-url`). */
 export interface DeliveryTarget {
+  /**
+   * How the API makes this target again after a restart (a durable store resumes pending deliveries):
+   * its name, and what it needs (an endpoint or subscription id; null for a target given at start).
+   */
+  resumeAs?: { api: string; ref: string | null };
   endpointId: string | null;
   url: string;
   secret: string;
@@ -125,6 +130,20 @@ export interface DispatcherOptions {
   onChange?(delivery: WebhookDelivery): void;
   /** Sends one attempt; default `fetch`. Benign variants wrap it (duplicate, delay) — see mocks/apis/casapay/variants.ts. */
   send?(url: string, init: RequestInit): Promise<Response>;
+  /**
+   * Keep a record of every delivery (its event, target and owner) for as long as its log, and call this
+   * when one is created or attempted: a durable store writes it, and resumes the pending ones after a restart.
+   */
+  onRecord?(record: DeliveryRecord): void;
+}
+
+/** A delivery as a durable store keeps it: enough to show its log and to resume it after a restart. */
+export interface DeliveryRecord {
+  delivery: WebhookDelivery;
+  event: DispatchableEvent;
+  owner: string | undefined;
+  orderKey: unknown;
+  target: { resumeAs?: DeliveryTarget['resumeAs']; endpointId: string | null; url: string };
 }
 
 /** What a cancelled job keeps in place of its event. */
@@ -229,6 +248,8 @@ export class WebhookDispatcher {
   private unfinished = 0;
   private idleWaiters: Array<() => void> = [];
   private closing: Promise<void> | null = null;
+  /** Delivery id → its record, when a durable store keeps them (options.onRecord); empty otherwise. */
+  private readonly records = new Map<string, DeliveryRecord>();
 
   constructor(private readonly options: DispatcherOptions) {
     this.retryDelaysMs = [...(options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS)];
@@ -250,7 +271,9 @@ export class WebhookDispatcher {
   /**
    * Starts delivering `event` to each target (one WebhookDelivery per target) and returns at once.
    * Deliveries with the same `orderKey` (default `data.object.id`) to one URL are sent in order.
-   * `owner` (an account key) lets forgetOwner() drop them all. Throws after close().
+   * `owner` (an account key) lets forgetOwner() drop them all. With `held`, nothing is sent yet: the
+   * deliveries are recorded and a starter per lane is pushed to it (call them once the answer is out).
+   * Throws after close().
    * @example
    * dispatcher.deliver({ id: 'evt_1', data: { object: { id: 'dc_1' } } }, [{ endpointId: null, url, secret }], undefined, 'account_1');
    */
@@ -259,6 +282,7 @@ export class WebhookDispatcher {
     targets: readonly DeliveryTarget[],
     orderKey: unknown = event.data?.object?.id,
     owner?: string,
+    held?: Array<() => void>,
   ): void {
     if (this.closing) throw new Error('WebhookDispatcher is closed; create a new one to deliver more events');
     const objectId = orderKey;
@@ -285,33 +309,104 @@ export class WebhookDispatcher {
         created: this.options.now(),
       };
       log.push(delivery);
-      // Without an object id there is nothing to order by, so each such delivery gets its own lane.
-      const lane =
-        typeof objectId === 'string' && objectId !== ''
-          ? `${target.url}\n${objectId}`
-          : `${target.url}\n#${delivery.id}`;
-      const job: Job = {
-        delivery,
-        target,
-        event,
-        body: null,
-        lane,
-        gateKey: originOf(target.url),
-        owner,
-        retryTimer: null,
-        cancelled: false,
-      };
-      ownedJobs?.add(job);
-      let eventJobs = this.jobsByEvent.get(event.id);
-      if (!eventJobs) this.jobsByEvent.set(event.id, (eventJobs = new Set()));
-      eventJobs.add(job);
-      this.unfinished++;
-      const queue = this.lanes.get(lane);
-      if (queue) queue.push(job);
-      else {
-        this.lanes.set(lane, [job]);
-        this.start(job);
-      }
+      this.keepRecord(delivery, event, owner, objectId, target);
+      this.enqueue(delivery, event, target, objectId, owner, ownedJobs, held);
+    }
+  }
+
+  /** Keeps the record of a delivery and tells the store (only when one keeps them). */
+  private keepRecord(
+    delivery: WebhookDelivery,
+    event: DispatchableEvent,
+    owner: string | undefined,
+    orderKey: unknown,
+    target: DeliveryTarget,
+  ): void {
+    if (!this.options.onRecord) return;
+    const record: DeliveryRecord = {
+      delivery,
+      event,
+      owner,
+      orderKey,
+      target: { resumeAs: target.resumeAs, endpointId: target.endpointId, url: target.url },
+    };
+    this.records.set(delivery.id, record);
+    this.options.onRecord(record);
+  }
+
+  /** The record of a delivery while its log is kept (only when a store keeps them). */
+  record(deliveryId: string): DeliveryRecord | undefined {
+    return this.records.get(deliveryId);
+  }
+
+  /**
+   * Puts a kept delivery back after a restart: its log, and — if it was still pending and `target` is
+   * given — its job, which goes on from the attempts already made (same delivery id, same event).
+   */
+  restore(record: DeliveryRecord, target: DeliveryTarget | undefined): void {
+    const { delivery, event, owner, orderKey } = record;
+    let log = this.byEvent.get(event.id);
+    if (!log) this.byEvent.set(event.id, (log = []));
+    if (log.some((d) => d.id === delivery.id)) return;
+    log.push(delivery);
+    if (this.options.onRecord) this.records.set(delivery.id, record);
+    let ownedJobs: Set<Job> | undefined;
+    if (owner !== undefined) {
+      let events = this.eventsByOwner.get(owner);
+      if (!events) this.eventsByOwner.set(owner, (events = new Set()));
+      events.add(event.id);
+    }
+    if (delivery.status !== 'pending') return;
+    if (!target) {
+      // Nobody can sign for it any more (its endpoint is gone): given up, as after the last retry.
+      delivery.status = 'failed';
+      delivery.next_attempt_at = null;
+      this.notify(delivery);
+      return;
+    }
+    if (owner !== undefined) {
+      ownedJobs = this.jobsByOwner.get(owner);
+      if (!ownedJobs) this.jobsByOwner.set(owner, (ownedJobs = new Set()));
+    }
+    this.enqueue(delivery, event, target, orderKey, owner, ownedJobs);
+  }
+
+  private enqueue(
+    delivery: WebhookDelivery,
+    event: DispatchableEvent,
+    target: DeliveryTarget,
+    objectId: unknown,
+    owner: string | undefined,
+    ownedJobs: Set<Job> | undefined,
+    held?: Array<() => void>,
+  ): void {
+    // Without an object id there is nothing to order by, so each such delivery gets its own lane.
+    const lane =
+      typeof objectId === 'string' && objectId !== '' ? `${target.url}\n${objectId}` : `${target.url}\n#${delivery.id}`;
+    const job: Job = {
+      delivery,
+      target,
+      event,
+      body: null,
+      lane,
+      gateKey: originOf(target.url),
+      owner,
+      retryTimer: null,
+      cancelled: false,
+    };
+    ownedJobs?.add(job);
+    let eventJobs = this.jobsByEvent.get(event.id);
+    if (!eventJobs) this.jobsByEvent.set(event.id, (eventJobs = new Set()));
+    eventJobs.add(job);
+    this.unfinished++;
+    const queue = this.lanes.get(lane);
+    if (queue) queue.push(job);
+    else {
+      this.lanes.set(lane, [job]);
+      // Held: recorded now (a durable store commits it with the change), sent once the answer is out.
+      if (held)
+        held.push(() => !job.cancelled && !this.closing && this.lanes.get(lane)?.[0] === job && this.start(job));
+      else this.start(job);
     }
   }
 
@@ -353,7 +448,7 @@ export class WebhookDispatcher {
   forgetOwner(owner: string): string[] {
     const events = [...(this.eventsByOwner.get(owner) ?? [])];
     this.eventsByOwner.delete(owner);
-    for (const id of events) this.byEvent.delete(id);
+    for (const id of events) this.dropLog(id);
     const jobs = this.jobsByOwner.get(owner);
     this.jobsByOwner.delete(owner);
     for (const job of jobs ?? []) this.cancel(job);
@@ -368,7 +463,7 @@ export class WebhookDispatcher {
    * dispatcher.forgetEvent('evt_1', 'account_1');
    */
   forgetEvent(eventId: string, owner?: string): void {
-    this.byEvent.delete(eventId);
+    this.dropLog(eventId);
     if (owner !== undefined) {
       const events = this.eventsByOwner.get(owner);
       events?.delete(eventId);
@@ -385,6 +480,11 @@ export class WebhookDispatcher {
       this.cancel(job);
     }
     this.jobsByEvent.delete(eventId);
+  }
+
+  private dropLog(eventId: string): void {
+    if (this.records.size) for (const delivery of this.byEvent.get(eventId) ?? []) this.records.delete(delivery.id);
+    this.byEvent.delete(eventId);
   }
 
   /** How many owners, event logs and unfinished deliveries the dispatcher holds (for tests and /__admin). */
@@ -629,6 +729,8 @@ export class WebhookDispatcher {
   }
 
   private notify(delivery: WebhookDelivery): void {
+    const record = this.options.onRecord && this.records.get(delivery.id);
+    if (record) this.options.onRecord!(record);
     if (!this.options.onChange) return;
     try {
       this.options.onChange(structuredClone(delivery));

@@ -1,0 +1,160 @@
+// Write-through between the accounts in memory and a durable store (mocks/store/): what a request
+// changed is committed before its answer goes out, and the answers of one turn of the event loop share
+// one transaction (group commit). On the in-memory store none of this runs: accounts are not tracked and
+// `persist` answers undefined, so the request path pays one check.
+//
+// A batch reads each changed row as it is when the batch runs (a superset of what was marked, never
+// less), so a batch is a consistent cut of memory: JavaScript runs it without interruption.
+import type { Store, WriteBatch } from '../../store/store.js';
+import type { Account } from './accounts.js';
+import type { StatePart } from './parts.js';
+
+export class Persistence {
+  private readonly parts = new Map<string, StatePart>();
+  private readonly alwaysParts: StatePart[] = [];
+  /** Accounts with changes waiting for the next batch. */
+  private readonly dirty = new Set<Account>();
+  private deleted = new Set<string>();
+  private deleteAll = false;
+  private readonly globals = new Map<string, () => unknown>();
+  private readonly dirtyGlobals = new Set<string>();
+  private scheduled: Promise<void> | undefined;
+  private running: Promise<void> | undefined;
+  /** Batches written since start (health, tests). */
+  batches = 0;
+  /** The last batch's failure, if the store refused it (the health route reports it). */
+  lastError: Error | undefined;
+
+  constructor(readonly store: Store) {}
+
+  get durable(): boolean {
+    return this.store.durable;
+  }
+
+  /** Adds parts (the engine's, then each API's); a name may be defined once. */
+  define(parts: readonly StatePart[]): void {
+    for (const part of parts) {
+      if (this.parts.has(part.name)) throw new Error(`state part ${part.name} is defined twice`);
+      this.parts.set(part.name, part);
+      if (part.always) this.alwaysParts.push(part);
+    }
+  }
+
+  /** A sandbox-wide row (the clock, tokens): `read` gives its value when a batch writes it. */
+  defineGlobal(name: string, read: () => unknown): void {
+    this.globals.set(name, read);
+  }
+
+  /** The global row changed: written with the next batch. */
+  globalChanged(name: string): Promise<void> | undefined {
+    if (!this.durable) return undefined;
+    this.dirtyGlobals.add(name);
+    return this.schedule();
+  }
+
+  /**
+   * Writes what `account` changed with the next batch; the promise settles once it is committed.
+   * Undefined when there is nothing to wait for (nothing changed and no batch is running, or memory).
+   */
+  persist(account: Account): Promise<void> | undefined {
+    if (!account.changes) return undefined;
+    if (!account.changes.empty) {
+      this.dirty.add(account);
+      return this.schedule();
+    }
+    // What this request changed may already be in a batch being written: wait for it.
+    return this.scheduled ?? this.running;
+  }
+
+  /** The account is gone (reset, eviction): its rows go with the next batch. */
+  dropAccount(account: Account | string): void {
+    if (!this.durable) return;
+    const key = typeof account === 'string' ? account : account.key;
+    for (const waiting of this.dirty) if (waiting.key === key) this.dirty.delete(waiting);
+    this.deleted.add(key);
+    void this.schedule();
+  }
+
+  /** Every account is gone (POST /__admin/reset without a key). */
+  dropAll(): void {
+    if (!this.durable) return;
+    this.dirty.clear();
+    this.deleted.clear();
+    this.deleteAll = true;
+    void this.schedule();
+  }
+
+  /** Resolves once everything marked so far is committed (close, tests). */
+  async flush(): Promise<void> {
+    while (this.scheduled || this.running || this.dirty.size) {
+      if (this.dirty.size && !this.scheduled) void this.schedule();
+      await (this.scheduled ?? this.running);
+    }
+  }
+
+  private schedule(): Promise<void> {
+    this.scheduled ??= new Promise<void>((resolve, reject) => {
+      // After this turn's other requests have marked theirs, and after any batch still being written.
+      setImmediate(() => {
+        const before = this.running ?? Promise.resolve();
+        before
+          .catch(() => undefined)
+          .then(() => {
+            this.scheduled = undefined;
+            const batch = this.collect();
+            this.running = this.store.write(batch).finally(() => {
+              this.running = undefined;
+            });
+            return this.running;
+          })
+          .then(
+            () => {
+              this.batches++;
+              this.lastError = undefined;
+              resolve();
+            },
+            (error: Error) => {
+              this.lastError = error;
+              reject(error);
+            },
+          );
+      });
+    });
+    return this.scheduled;
+  }
+
+  /** The batch: every dirty account's changed rows (and its always-written rows), deletions, globals. */
+  private collect(): WriteBatch {
+    const batch: WriteBatch = {
+      accounts: [],
+      rows: [],
+      deleted: [...this.deleted],
+      deleteAll: this.deleteAll,
+      globals: [],
+    };
+    this.deleted = new Set();
+    this.deleteAll = false;
+    for (const account of this.dirty) {
+      batch.accounts.push(account.key);
+      const changed = account.changes!.drain();
+      for (const [name, keys] of changed) {
+        const part = this.parts.get(name);
+        if (!part) throw new Error(`no state part named ${name} (a container marks changes for a part nobody defined)`);
+        if (part.always) continue;
+        for (const key of keys)
+          batch.rows.push({ account: account.key, part: name, key, value: part.read(account, key) });
+      }
+      for (const part of this.alwaysParts)
+        batch.rows.push({ account: account.key, part: part.name, key: '', value: part.read(account, '') });
+    }
+    this.dirty.clear();
+    for (const name of this.dirtyGlobals) batch.globals.push([name, this.globals.get(name)?.()]);
+    this.dirtyGlobals.clear();
+    return batch;
+  }
+
+  /** Puts a stored account's rows back (loading at start); rows of parts no longer defined are skipped. */
+  restore(account: Account, rows: ReadonlyArray<{ part: string; key: string; value: unknown }>): void {
+    for (const row of rows) this.parts.get(row.part)?.restore(account, row.key, row.value);
+  }
+}
