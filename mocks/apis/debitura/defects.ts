@@ -9,6 +9,18 @@ import { signDebitura, DEBITURA_SIGNATURE_HEADER } from '../../../kit/debitura-w
 import type { DebituraSigner } from './webhooks.js';
 import { caseRequestProblem, type CreateCaseRequest } from './rules.js';
 import type { ApiError } from '../../engine/errors.js';
+import type { FastifyRequest } from 'fastify';
+import type { DeliveryTarget } from '../../engine/webhooks/dispatcher.js';
+import type { WebhookEvent } from './state.js';
+import {
+  CUSTOMER_DEFECTS,
+  customerAuthDefect,
+  customerCaseClock,
+  customerDeliveryDefect,
+  customerHandlerDefects,
+  customerPayloadDefect,
+  customerResponseDefects,
+} from './defects-customer.js';
 
 export const DEBITURA_DEFECTS = {
   'debitura-token-never-expires': 'bearer tokens keep working after their 30 minutes',
@@ -18,6 +30,7 @@ export const DEBITURA_DEFECTS = {
   'debitura-json-patch-refused': 'bodies sent as application/json-patch+json (generated clients) get 415',
   'debitura-partner-cases-missing': "the partner's GET /cases leaves out cases submitted with its tokens",
   'debitura-secret-not-decoded': 'webhooks are signed with the base64 text of the secret instead of its decoded bytes',
+  ...CUSTOMER_DEFECTS,
 } as const;
 
 export type DebituraDefectName = keyof typeof DEBITURA_DEFECTS;
@@ -37,9 +50,25 @@ export function signerFor(defects: DebituraDefects): DebituraSigner {
 
 /** The field rules of a submission: the docs' own, or with "now" at the end of time (no date is in the future). */
 export function caseCheckFor(defects: DebituraDefects): (body: CreateCaseRequest, now: number) => ApiError | undefined {
+  const shifted = customerCaseClock(defects);
+  if (shifted) return (body, now) => caseRequestProblem(body, shifted(now));
   if (!defects.has('debitura-future-date-accepted')) return caseRequestProblem;
   return (body) => caseRequestProblem(body, END_OF_TIME);
 }
+
+/** The Customer API's authentication, with a defect's refusal in front of it. */
+export const customerAuthenticationFor = (
+  defects: DebituraDefects,
+  authenticate: (request: FastifyRequest) => void,
+): ((request: FastifyRequest) => void) => customerAuthDefect(defects, authenticate);
+
+/** Webhook payloads before they are signed (a defect's, else unchanged). */
+export const payloadDefectFor = (defects: DebituraDefects): ((payload: WebhookEvent) => WebhookEvent) | undefined =>
+  customerPayloadDefect(defects);
+
+/** The last look at each signed delivery (a defect's), or undefined. */
+export const deliveryDefectFor = (defects: DebituraDefects): DeliveryTarget['mutate'] | undefined =>
+  customerDeliveryDefect(defects);
 const END_OF_TIME = Date.UTC(9999, 11, 31) / 1000;
 
 /** Handler wrappers: operationId → the defect's version of the handler. */
@@ -48,7 +77,7 @@ export function wrapHandlers(
   handlers: Record<string, Handler>,
   unlinkedMint: Handler,
 ): Record<string, Handler> {
-  const out = { ...handlers };
+  const out = customerHandlerDefects(defects, handlers);
   if (defects.has('debitura-unlinked-token')) {
     const mint = out.mintToken!;
     out.mintToken = async (ctx) => {
@@ -66,7 +95,8 @@ export function wrapHandlers(
 export function responseDefectsFor(
   defects: DebituraDefects,
 ): ((operationId: string, status: number, body: unknown) => [number, unknown]) | undefined {
-  if (!defects.has('debitura-is-test-echoed') && !defects.has('debitura-partner-cases-missing')) return undefined;
+  const customer = customerResponseDefects(defects);
+  if (!defects.has('debitura-is-test-echoed') && !defects.has('debitura-partner-cases-missing')) return customer;
   const renameFlag = (c: Record<string, unknown>) => {
     if (!c || typeof c !== 'object' || !('isTestCase' in c)) return c;
     const { isTestCase, ...rest } = c;
@@ -85,6 +115,6 @@ export function responseDefectsFor(
     ) {
       out = { ...out, cases: out.cases.filter((c: { attributedToPartner?: boolean }) => !c.attributedToPartner) };
     }
-    return [status, out];
+    return customer ? customer(operationId, status, out) : [status, out];
   };
 }

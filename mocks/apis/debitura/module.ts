@@ -18,10 +18,20 @@ import { completeVerification, signContracts, SIGNING_TASK, VERIFICATION_TASK, t
 import { customerHandlers } from './customer-handlers.js';
 import { referralHandlers } from './referral-handlers.js';
 import { debituraErrors, renderDebituraError } from './errors.js';
-import { caseCheckFor, responseDefectsFor, signerFor, wrapHandlers, type DebituraDefects } from './defects.js';
+import {
+  caseCheckFor,
+  customerAuthenticationFor,
+  deliveryDefectFor,
+  payloadDefectFor,
+  responseDefectsFor,
+  signerFor,
+  wrapHandlers,
+  type DebituraDefects,
+} from './defects.js';
 import {
   errorRendererFor,
   eventIdsFor,
+  handlerVariantsFor,
   payloadVariantFor,
   responseVariantsFor,
   type DebituraVariants,
@@ -39,10 +49,23 @@ import {
   type DebituraScenarioRuntime,
 } from './scenarios.js';
 import { DOCS_TOKEN, TOKEN_LIFETIME_SECONDS, TokenRegistry } from './tokens.js';
-import { clientByTenant, debituraAccount, dumpDebitura, worldOf, type DebituraWorld } from './state.js';
+import {
+  clientByTenant,
+  debituraAccount,
+  dumpDebitura,
+  worldOf,
+  type DebituraWorld,
+  type WebhookEvent,
+} from './state.js';
 
 /** The largest file an upload may carry (the published contract names no limit: the mock's 25 MB, as CasaPay's). */
 const MAX_FILE_BYTES = 25 * 1024 * 1024;
+
+/** A defect's payload (when chosen) goes out through the variants like any other. */
+const withPayloadDefect =
+  (defect: ((p: WebhookEvent) => WebhookEvent) | undefined, varied: (p: WebhookEvent) => WebhookEvent) =>
+  (payload: WebhookEvent): WebhookEvent =>
+    varied(defect ? defect(payload) : payload);
 
 /** Operations of the Customer and Referral APIs that store new objects. */
 export const DEBITURA_CREATES: ReadonlySet<string> = new Set([
@@ -95,7 +118,8 @@ export function createDebitura({ sandbox, defects, variants, scenario: runScenar
     dispatcher: sandbox.dispatcher,
     sign: signerFor(defects),
     eventId: eventIdsFor(variants),
-    outgoing: payloadVariantFor(variants, contracts.customer),
+    outgoing: withPayloadDefect(payloadDefectFor(defects), payloadVariantFor(variants, contracts.customer)),
+    mutateDelivery: deliveryDefectFor(defects),
     checkCase: caseCheckFor(defects),
     send: sandbox.webhookGuard.send,
     maxEvents: sandbox.options.maxEvents,
@@ -150,7 +174,7 @@ export function createDebitura({ sandbox, defects, variants, scenario: runScenar
     request.caller = { via: 'api_key' };
   };
 
-  const authenticateCustomer = (request: FastifyRequest) => {
+  const authenticateCustomerCaller = (request: FastifyRequest) => {
     const header = request.headers.authorization;
     if (header !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -181,7 +205,9 @@ export function createDebitura({ sandbox, defects, variants, scenario: runScenar
     request.caller = { via: 'api_key', clientId: world.directClientId };
   };
 
-  const referral = referralHandlers(rt, tokens);
+  const authenticateCustomer = customerAuthenticationFor(defects, authenticateCustomerCaller);
+
+  const referral = handlerVariantsFor(variants, referralHandlers(rt, tokens));
   const served = {
     referral: wrapHandlers(defects, referral, (ctx) =>
       ok(
@@ -197,7 +223,7 @@ export function createDebitura({ sandbox, defects, variants, scenario: runScenar
         ),
       ),
     ),
-    customer: wrapHandlers(defects, customerHandlers(rt), referral.mintToken!),
+    customer: wrapHandlers(defects, handlerVariantsFor(variants, customerHandlers(rt)), referral.mintToken!),
   };
   // On the way out: the run's defects, then its variants (which read the API's contract).
   const defected = responseDefectsFor(defects);

@@ -59,6 +59,7 @@ export function targetsFor(
   event: StoredEvent,
   sign: DebituraSigner,
   options: { only?: string; testOnly?: boolean } = {},
+  mutate?: DeliveryTarget['mutate'],
 ): DeliveryTarget[] {
   const targets: DeliveryTarget[] = [];
   for (const stored of world.subscriptions.values()) {
@@ -73,6 +74,7 @@ export function targetsFor(
       url: s.url!,
       secret: stored.secret,
       sign: (body, t) => sign(body, t, stored.secret, type),
+      ...(mutate ? { mutate } : {}),
     });
   }
   return targets;
