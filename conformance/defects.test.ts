@@ -166,7 +166,7 @@ const debituraCases: Record<DebituraDefectName, Want> = {
   },
   'debitura-statuses-first-only': {
     capabilities: ['debitura-validation'],
-    check: /\[debitura-validation\] .* > Statuses filters as the contract declares it/,
+    check: /\[debitura-validation\] .* > Statuses filters repeated/,
   },
   'debitura-foreign-case-visible': {
     capabilities: ['debitura-customer'],
@@ -176,7 +176,7 @@ const debituraCases: Record<DebituraDefectName, Want> = {
   'debitura-today-refused': {
     capabilities: ['debitura-validation'],
     check: /\[debitura-validation\] .* > date and dueDate of today are accepted/,
-    rule: /^\[debitura\.dates\] /,
+    rule: /^\[debitura\.dates-today\] /,
   },
   'debitura-duplicate-reference-accepted': {
     capabilities: ['debitura-customer'],

@@ -14,6 +14,20 @@ export interface Rule {
   notChecked?: string;
   /** Reported as a warning by default, a failure under --strict. */
   warning?: boolean;
+  /** The response fields this rule's checks hold, and against what (the provenance table, PROVENANCE.md). */
+  holds?: FieldHold[];
+}
+
+export interface FieldHold {
+  /** `<api> <Schema>.<path>`: api ∈ casapay | debitura-customer | debitura-referral; Schema the named
+   *  component that declares the field; path dotted, arrays as `[]` (e.g. `debitura-customer Case.remainder`,
+   *  `debitura-customer Case.payments[].amount`, `casapay CollectionCase.debtor.country`). Webhook payload
+   *  schemas are named the same way. */
+  field: string;
+  /** request: equals/derives from what the request sent; response: equals an earlier answer; rule: a
+   *  documented rule (arithmetic, transition, order, time); shape: only its declared shape (give `reason`). */
+  from: 'request' | 'response' | 'rule' | 'shape';
+  reason?: string;
 }
 
 const EVERY = '*';
@@ -576,7 +590,7 @@ export const RULES: Rule[] = [
   {
     id: 'debitura.dates',
     area: 'debitura: validation',
-    rule: 'date must not be in the future; dueDate must not be in the future nor before date: 400 naming the field, nothing created.',
+    rule: 'date must not be in the future; dueDate must not be in the future nor before date: 400, nothing created (the message is a sentence for a developer: the property need not be named verbatim).',
     checks: [
       'a date in the future is refused',
       'a dueDate in the future is refused',
@@ -586,7 +600,7 @@ export const RULES: Rule[] = [
   {
     id: 'debitura.us-state',
     area: 'debitura: validation',
-    rule: 'A US debtor needs stateAlpha2 (400 naming it, nothing created); with it the case is accepted.',
+    rule: 'A US debtor needs stateAlpha2 (400, nothing created); with it the case is accepted.',
     checks: ['a US debtor without stateAlpha2 is refused'],
   },
   {
@@ -614,7 +628,7 @@ export const RULES: Rule[] = [
   {
     id: 'debitura.lists',
     area: 'debitura: validation',
-    rule: 'Lists take PascalCase Page (from 1) and PageSize with exact page data; Statuses filters repeated and comma-separated, on both APIs.',
+    rule: "Lists take PascalCase Page (from 1) and PageSize with exact page data; Statuses filters as the repeated parameter the contracts declare, on both APIs (the comma-separated form is the mock's leniency, never required).",
     checks: ['PascalCase list parameters: Page and PageSize', 'Statuses filters repeated'],
   },
   {
@@ -696,6 +710,265 @@ export const RULES: Rule[] = [
     checks: [],
     notChecked:
       "needs a company the target already knows; the mock's magic e-mail domains are its own, not part of the contract",
+  },
+
+  // Issue 20: the Customer API and webhook payloads, field by field (checks/debitura-customer/, debitura-webhooks/)
+  {
+    id: 'debitura.case-fields',
+    area: 'debitura: customer API',
+    rule: "POST /cases answers the case as submitted: currency is the request's currencyCode, grossAmount its amountToRecover, claimDescription, creditorComments (comments), creditorReference and every debtor field as sent, isTestCase its isTest, date and dueDate midnight UTC of the submitted days (compared as instants), no closeCode, dateFinished or signingHandoff while open and signed.",
+    checks: ['POST /cases answers the case as submitted'],
+    holds: [
+      {
+        field: 'debitura-customer Case.id',
+        from: 'shape',
+        reason: 'a new uuid: its identity is held by retrieve and lists (debitura.case-retrieve)',
+      },
+      { field: 'debitura-customer Case.currency', from: 'request' },
+      { field: 'debitura-customer Case.grossAmount', from: 'request' },
+      { field: 'debitura-customer Case.claimDescription', from: 'request' },
+      { field: 'debitura-customer Case.creditorComments', from: 'request' },
+      { field: 'debitura-customer Case.creditorReference', from: 'request' },
+      { field: 'debitura-customer Case.isTestCase', from: 'request' },
+      { field: 'debitura-customer Case.date', from: 'request' },
+      { field: 'debitura-customer Case.dueDate', from: 'request' },
+      { field: 'debitura-customer Case.debtor.type', from: 'request' },
+      { field: 'debitura-customer Case.debtor.name', from: 'request' },
+      { field: 'debitura-customer Case.debtor.contactPerson', from: 'request' },
+      { field: 'debitura-customer Case.debtor.address', from: 'request' },
+      { field: 'debitura-customer Case.debtor.city', from: 'request' },
+      { field: 'debitura-customer Case.debtor.zipCode', from: 'request' },
+      { field: 'debitura-customer Case.debtor.countryAlpha2', from: 'request' },
+      { field: 'debitura-customer Case.debtor.email', from: 'request' },
+      { field: 'debitura-customer Case.closeCode', from: 'rule' },
+      { field: 'debitura-customer Case.dateFinished', from: 'rule' },
+      { field: 'debitura-customer Case.signingHandoff', from: 'rule' },
+      { field: 'debitura-customer Case.lifecycle', from: 'rule' },
+    ],
+  },
+  {
+    id: 'debitura.case-arithmetic',
+    area: 'debitura: customer API',
+    rule: 'totalAddedFees is interestFees + reminderFees + collectionFees; remainder (what the debtor still owes) is grossAmount + totalAddedFees − what was paid, never above grossAmount + totalAddedFees: on create, retrieve and after a payment.',
+    checks: [
+      'POST /cases answers the case as submitted',
+      'GET /cases/{id} returns every field as POST /cases answered it',
+      'a test case advanced to Closed:Paid',
+    ],
+    holds: [
+      { field: 'debitura-customer Case.remainder', from: 'rule' },
+      { field: 'debitura-customer Case.totalAddedFees', from: 'rule' },
+      { field: 'debitura-customer Case.interestFees', from: 'rule' },
+      { field: 'debitura-customer Case.reminderFees', from: 'rule' },
+      { field: 'debitura-customer Case.collectionFees', from: 'rule' },
+    ],
+  },
+  {
+    id: 'debitura.case-retrieve',
+    area: 'debitura: customer API',
+    rule: 'GET /cases/{id} shows every field POST /cases answered with the same value (dates the same instants).',
+    checks: ['GET /cases/{id} returns every field as POST /cases answered it'],
+    holds: [
+      { field: 'debitura-customer Case.id', from: 'response' },
+      { field: 'debitura-customer Case.reference', from: 'response' },
+      { field: 'debitura-customer Case.dateCreated', from: 'response' },
+      { field: 'debitura-customer Case.grossAmount', from: 'response' },
+      { field: 'debitura-customer Case.currency', from: 'response' },
+      { field: 'debitura-customer Case.isTestCase', from: 'response' },
+      { field: 'debitura-customer Case.claimDescription', from: 'response' },
+      { field: 'debitura-customer Case.creditorComments', from: 'response' },
+      { field: 'debitura-customer Case.creditorReference', from: 'response' },
+      { field: 'debitura-customer Case.date', from: 'response' },
+      { field: 'debitura-customer Case.dueDate', from: 'response' },
+      { field: 'debitura-customer Case.interestFees', from: 'response' },
+      { field: 'debitura-customer Case.totalAddedFees', from: 'response' },
+      { field: 'debitura-customer Case.debtor.name', from: 'response' },
+      { field: 'debitura-customer Case.debtor.countryAlpha2', from: 'response' },
+    ],
+  },
+  {
+    id: 'debitura.case-list',
+    area: 'debitura: customer API',
+    rule: "GET /cases holds each of the client's cases once, newest first by default (dateCreated non-increasing), in the order Sort asks for (GrossAmount:asc/desc), exactly the cases of repeated Ids; each listed case shows the fields it was created with (isTestCase included); every page field is exact (totalResults, pageSize, currentPage, responseCount, totalPages), a page past the end empty.",
+    checks: [
+      'GET /cases holds every case once, newest first',
+      'Sort=GrossAmount:asc and GrossAmount:desc order by amount',
+    ],
+    holds: [
+      { field: 'debitura-customer CaseList.page.totalResults', from: 'rule' },
+      { field: 'debitura-customer CaseList.page.pageSize', from: 'request' },
+      { field: 'debitura-customer CaseList.page.currentPage', from: 'request' },
+      { field: 'debitura-customer CaseList.page.responseCount', from: 'rule' },
+      { field: 'debitura-customer CaseList.page.totalPages', from: 'rule' },
+      { field: 'debitura-customer CaseList.cases[]', from: 'rule' },
+      { field: 'debitura-customer CaseList.cases[].isTestCase', from: 'response' },
+      { field: 'debitura-customer CaseList.cases[].grossAmount', from: 'response' },
+      { field: 'debitura-customer CaseList.cases[].currency', from: 'response' },
+      { field: 'debitura-customer CaseList.cases[].dateCreated', from: 'rule' },
+    ],
+  },
+  {
+    id: 'debitura.case-isolation',
+    area: 'debitura: customer API',
+    rule: "A token acts for one client: another client's case (even of the same partner) is 404 on GET /cases/{id} and GET /cases/{id}/files and absent from its GET /cases, its payment 404 on GET /Payments/{id}; the owner's retrieve and list hold it (positive control).",
+    checks: ["another client's case is 404 through the Customer API", 'a test case advanced to Closed:Paid'],
+    holds: [{ field: 'debitura-customer CaseList.cases[].id', from: 'response' }],
+  },
+  {
+    id: 'debitura.creditor-reference',
+    area: 'debitura: customer API',
+    rule: "A creditorReference the client already used is 400 and creates nothing; another client may use the same reference (unique among one creditor's cases).",
+    checks: ['a creditorReference the client already used is 400'],
+    holds: [{ field: 'debitura-customer Case.creditorReference', from: 'request' }],
+  },
+  {
+    id: 'debitura.dates-today',
+    area: 'debitura: customer API',
+    rule: '"Today is allowed": date and dueDate of today are accepted (midnight UTC of today), tomorrow is refused (400, nothing created).',
+    checks: ['date and dueDate of today are accepted'],
+    holds: [
+      { field: 'debitura-customer Case.date', from: 'request' },
+      { field: 'debitura-customer Case.dueDate', from: 'request' },
+    ],
+  },
+  {
+    id: 'debitura.customer-files',
+    area: 'debitura: customer API',
+    rule: 'Customer POST /cases/{id}/files answers 200 with caseId (and entityId) the case, fileName, description and documentType as sent; .gif is accepted, .exe 415, 25 MB + 1 byte 413; GET /cases/{id}/files lists the uploads (in no promised order) with the same fields, not the refused ones.',
+    checks: ['POST /cases/{id}/files: 200 with the case', 'a Customer-API upload of .exe is 415'],
+    holds: [
+      { field: 'debitura-customer CaseFile.id', from: 'shape', reason: 'a new uuid; found again by it in the list' },
+      { field: 'debitura-customer CaseFile.caseId', from: 'request' },
+      { field: 'debitura-customer CaseFile.entityId', from: 'request' },
+      { field: 'debitura-customer CaseFile.fileName', from: 'request' },
+      { field: 'debitura-customer CaseFile.description', from: 'request' },
+      { field: 'debitura-customer CaseFile.documentType', from: 'request' },
+      { field: 'debitura-customer CaseFile.dateCreated', from: 'response' },
+    ],
+  },
+  {
+    id: 'debitura.payments',
+    area: 'debitura: customer API',
+    rule: "A test case advanced to Closed:Paid with an amount is Closed with closeCode Paid and dateFinished set, and GET /Payments holds one payment of that amount in the case's currency naming the case (invoice.invoiceId, invoice.reference), with exact page data; GET /Payments/{id} shows the same payment.",
+    checks: ['a test case advanced to Closed:Paid'],
+    holds: [
+      { field: 'debitura-customer Payment.grossAmount', from: 'request' },
+      { field: 'debitura-customer Payment.currency', from: 'response' },
+      { field: 'debitura-customer Payment.invoice.invoiceId', from: 'response' },
+      { field: 'debitura-customer Payment.invoice.reference', from: 'response' },
+      { field: 'debitura-customer Payment.date', from: 'rule' },
+      { field: 'debitura-customer Payment.id', from: 'response' },
+      { field: 'debitura-customer PaymentList.page.totalResults', from: 'rule' },
+      { field: 'debitura-customer PaymentList.page.responseCount', from: 'rule' },
+      { field: 'debitura-customer Case.closeCode', from: 'rule' },
+      { field: 'debitura-customer Case.dateFinished', from: 'rule' },
+    ],
+  },
+  {
+    id: 'debitura.test-advance',
+    area: 'debitura: customer API',
+    rule: 'POST /test/cases/{id}/advance answers {advanced: true, state} for a move and {advanced: false} for the same move again.',
+    checks: ['a test case advanced to Closed:Paid'],
+    holds: [
+      { field: 'debitura-customer AdvanceTestCaseResult.advanced', from: 'rule' },
+      { field: 'debitura-customer AdvanceTestCaseResult.state', from: 'request' },
+    ],
+  },
+  {
+    id: 'debitura.test-fire',
+    area: 'debitura: customer API',
+    rule: 'POST /test/webhooks/fire answers the eventType and caseId it was asked for.',
+    checks: ['POST /test/webhooks/fire answers the event and the case'],
+    holds: [
+      { field: 'debitura-customer FireTestWebhookResult.eventType', from: 'request' },
+      { field: 'debitura-customer FireTestWebhookResult.caseId', from: 'request' },
+    ],
+  },
+  {
+    id: 'debitura.customer-webhooks',
+    area: 'debitura: customer API',
+    rule: 'Customer POST /webhooks answers 201 with url, events and isTestMode as sent, isActive and a base64 secret; GET /webhooks/{id} and GET /webhooks show the same subscription without the secret; both test routes answer 200; DELETE answers 204, then it is 404 and unlisted.',
+    checks: ['webhook subscriptions: 201 with the request'],
+    holds: [
+      { field: 'debitura-customer WebhookSubscription.url', from: 'request' },
+      { field: 'debitura-customer WebhookSubscription.events', from: 'request' },
+      { field: 'debitura-customer WebhookSubscription.isTestMode', from: 'request' },
+      { field: 'debitura-customer WebhookSubscription.isActive', from: 'rule' },
+      { field: 'debitura-customer WebhookSubscription.secret', from: 'rule' },
+      { field: 'debitura-customer WebhookSubscription.createdUtc', from: 'response' },
+      {
+        field: 'debitura-customer WebhookTestResult.success',
+        from: 'shape',
+        reason: 'whether the endpoint answered depends on the endpoint, not on the API',
+      },
+    ],
+  },
+  {
+    id: 'debitura.preview',
+    area: 'debitura: customer API',
+    rule: 'POST /cases/preview creates nothing; a covered debtor is eligible with no ineligibilityReason, jurisdiction.countryAlpha2 and pricingPreview.currencyCode from the request and totalSuccessFeePercentage = base + age surcharge; an uncovered one (JP) is ineligible with a reason.',
+    checks: ['POST /cases/preview prices without creating'],
+    holds: [
+      { field: 'debitura-customer CasePreviewResponse.result.isEligible', from: 'rule' },
+      { field: 'debitura-customer CasePreviewResponse.result.ineligibilityReason', from: 'rule' },
+      { field: 'debitura-customer CasePreviewResponse.result.jurisdiction.countryAlpha2', from: 'request' },
+      { field: 'debitura-customer CasePreviewResponse.result.pricingPreview.currencyCode', from: 'request' },
+      { field: 'debitura-customer CasePreviewResponse.result.pricingPreview.totalSuccessFeePercentage', from: 'rule' },
+    ],
+  },
+  {
+    id: 'debitura.accept-header',
+    area: 'debitura: customer API',
+    rule: 'The Accept header clients generated from the published contract send (text/plain, application/json, text/json) gets the JSON answer on retrieve, list and create.',
+    checks: ['the Accept header generated clients send'],
+    holds: [{ field: 'debitura-customer Case.id', from: 'response' }],
+  },
+  {
+    id: 'debitura.hook-created-fields',
+    area: 'debitura: webhooks',
+    rule: "case.created carries the case as submitted: data.caseId, reference (the create answer's), creditorReference, amount (amountToRecover, major units), currency (currencyCode), debtorName, status (the case's lifecycle), externalTenantId (the client), an id, and a timestamp within a minute of dateCreated.",
+    checks: ['a submitted case delivers case.created'],
+    holds: [
+      {
+        field: 'debitura-customer WebhookEvent.id',
+        from: 'shape',
+        reason: 'opaque; its identity across retries is debitura.hook-retry-identity',
+      },
+      { field: 'debitura-customer WebhookEvent.timestamp', from: 'response' },
+      { field: 'debitura-customer WebhookEvent.data.caseId', from: 'response' },
+      { field: 'debitura-customer WebhookEvent.data.reference', from: 'response' },
+      { field: 'debitura-customer WebhookEvent.data.creditorReference', from: 'request' },
+      { field: 'debitura-customer WebhookEvent.data.amount', from: 'request' },
+      { field: 'debitura-customer WebhookEvent.data.currency', from: 'request' },
+      { field: 'debitura-customer WebhookEvent.data.debtorName', from: 'request' },
+      { field: 'debitura-customer WebhookEvent.data.status', from: 'response' },
+      { field: 'debitura-customer WebhookEvent.data.externalTenantId', from: 'request' },
+    ],
+  },
+  {
+    id: 'debitura.hook-updated-fields',
+    area: 'debitura: webhooks',
+    rule: 'case.updated says what changed: oldLifecycle the lifecycle retrieved before the move, newLifecycle and status the lifecycle after it, amount unchanged.',
+    checks: ['advancing the test case to Active and then Closed:Paid delivers'],
+    holds: [
+      { field: 'debitura-customer WebhookEvent.data.oldLifecycle', from: 'response' },
+      { field: 'debitura-customer WebhookEvent.data.newLifecycle', from: 'request' },
+      { field: 'debitura-customer WebhookEvent.data.status', from: 'rule' },
+    ],
+  },
+  {
+    id: 'debitura.hook-closed-fields',
+    area: 'debitura: webhooks',
+    rule: "case.closed says why: status Closed and closeCode the retrieved case's (Paid after Closed:Paid).",
+    checks: ['advancing the test case to Active and then Closed:Paid delivers'],
+    holds: [{ field: 'debitura-customer WebhookEvent.data.closeCode', from: 'response' }],
+  },
+  {
+    id: 'debitura.hook-retry-identity',
+    area: 'debitura: webhooks',
+    rule: 'A delivery the receiver refused is retried with the same event id and the same payload (receivers de-duplicate by id).',
+    checks: ['a delivery the receiver refused (503) is retried'],
+    holds: [{ field: 'debitura-customer WebhookEvent.id', from: 'rule' }],
   },
 
   // Webhook receivers (`casapay-conformance receiver`; conformance/receiver/checks.ts)

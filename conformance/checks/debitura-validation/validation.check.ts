@@ -100,11 +100,12 @@ capability('debitura-validation', 'case submission rules and generated invalid b
   it('date and dueDate of today are accepted ("today is allowed"); tomorrow is refused', async () => {
     const today = dayFromToday(0);
     const { data, response } = await session.POST('/cases', { body: caseBody({ date: today, dueDate: today }) });
-    expect(response.status, `[debitura.dates] date and dueDate of today (${today})`).toBe(200);
-    expect(instant(data!.date), '[debitura.dates] date is midnight UTC of today').toBe(midnightUtc(today));
-    expect(instant(data!.dueDate), '[debitura.dates] dueDate is midnight UTC of today').toBe(midnightUtc(today));
-    await refused(caseBody({ date: dayFromToday(-5), dueDate: dayFromToday(1) }), 'dueDate', 'dueDate tomorrow');
-    await refused(caseBody({ date: dayFromToday(1), dueDate: null }), 'date', 'date tomorrow');
+    const rule = 'debitura.dates-today';
+    expect(response.status, `[${rule}] date and dueDate of today (${today})`).toBe(200);
+    expect(instant(data!.date), `[${rule}] date is midnight UTC of today`).toBe(midnightUtc(today));
+    expect(instant(data!.dueDate), `[${rule}] dueDate is midnight UTC of today`).toBe(midnightUtc(today));
+    await refused(caseBody({ date: dayFromToday(-5), dueDate: dayFromToday(1) }), 'dueDate', 'dueDate tomorrow', rule);
+    await refused(caseBody({ date: dayFromToday(1), dueDate: null }), 'date', 'date tomorrow', rule);
   });
 
   it('a dueDate before date is refused (400, nothing created)', async () => {
@@ -222,7 +223,7 @@ capability('debitura-validation', 'case submission rules and generated invalid b
     expect(own.page, "the Customer API's page data").toMatchObject({ totalResults: 3, currentPage: 2, pageSize: 2 });
   });
 
-  it('Statuses filters as the contract declares it, a repeated parameter (Statuses=A&Statuses=B), on both APIs', async (ctx) => {
+  it('Statuses filters repeated (Statuses=A&Statuses=B), the one form the contract declares, on both APIs', async (ctx) => {
     ctx.skip(listed.length !== 3, 'needs the three cases of the Page/PageSize check, which failed');
     const s = await customerSession(partner, listTenant);
     const active = await s.POST('/test/cases/{id}/advance', {
