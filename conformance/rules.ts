@@ -716,9 +716,13 @@ export const RULES: Rule[] = [
   {
     id: 'debitura.case-fields',
     area: 'debitura: customer API',
-    rule: "POST /cases answers the case as submitted: currency is the request's currencyCode, grossAmount its amountToRecover, claimDescription, creditorComments (comments), creditorReference and every debtor field as sent, isTestCase its isTest, date and dueDate midnight UTC of the submitted days (compared as instants), no closeCode, dateFinished or signingHandoff while open and signed.",
+    rule: "POST /cases answers the case as submitted: currency is the request's currencyCode, grossAmount its amountToRecover, claimDescription, creditorComments (comments), creditorReference and every debtor field as sent, isTestCase its isTest, date and dueDate midnight UTC of the submitted days (compared as instants), no closeCode, dateFinished or signingHandoff while open and signed, no dateCollectionStarted before collection, dateUpdated not before dateCreated; creditor.id and companyName are the linked client's (POST /clients).",
     checks: ['POST /cases answers the case as submitted'],
     holds: [
+      { field: 'debitura-customer Case.creditor.id', from: 'response' },
+      { field: 'debitura-customer Case.creditor.companyName', from: 'request' },
+      { field: 'debitura-customer Case.dateUpdated', from: 'rule' },
+      { field: 'debitura-customer Case.dateCollectionStarted', from: 'rule' },
       {
         field: 'debitura-customer Case.id',
         from: 'shape',
@@ -852,6 +856,9 @@ export const RULES: Rule[] = [
     rule: "A test case advanced to Closed:Paid with an amount is Closed with closeCode Paid and dateFinished set, and GET /Payments holds one payment of that amount in the case's currency naming the case (invoice.invoiceId, invoice.reference), with exact page data; GET /Payments/{id} shows the same payment.",
     checks: ['a test case advanced to Closed:Paid'],
     holds: [
+      { field: 'debitura-customer Case.dateUpdated', from: 'rule' },
+      { field: 'debitura-customer Case.dateCollectionStarted', from: 'rule' },
+      { field: 'debitura-customer Payment.dateCreated', from: 'rule' },
       { field: 'debitura-customer Payment.grossAmount', from: 'request' },
       { field: 'debitura-customer Payment.currency', from: 'response' },
       { field: 'debitura-customer Payment.invoice.invoiceId', from: 'response' },
@@ -877,9 +884,16 @@ export const RULES: Rule[] = [
   {
     id: 'debitura.test-fire',
     area: 'debitura: customer API',
-    rule: 'POST /test/webhooks/fire answers the eventType and caseId it was asked for.',
-    checks: ['POST /test/webhooks/fire answers the event and the case'],
+    rule: "POST /test/webhooks/fire answers the eventType and caseId it was asked for; fired at one subscription, enqueuedCount is 1 and the event arrives with the case's closeCode, or the case's paymentId and the amount paid.",
+    checks: [
+      'POST /test/webhooks/fire answers the event and the case',
+      "webhook subscriptions: 201 with the request's url",
+    ],
     holds: [
+      { field: 'debitura-customer FireTestWebhookResult.enqueuedCount', from: 'rule' },
+      { field: 'debitura-customer WebhookEvent.data.paymentId', from: 'response' },
+      { field: 'debitura-customer WebhookEvent.data.paymentAmount', from: 'request' },
+      { field: 'debitura-customer WebhookEvent.data.closeCode', from: 'response' },
       { field: 'debitura-customer FireTestWebhookResult.eventType', from: 'request' },
       { field: 'debitura-customer FireTestWebhookResult.caseId', from: 'request' },
     ],
@@ -890,6 +904,14 @@ export const RULES: Rule[] = [
     rule: 'Customer POST /webhooks answers 201 with url, events and isTestMode as sent, isActive and a base64 secret; GET /webhooks/{id} and GET /webhooks show the same subscription without the secret; both test routes answer 200; DELETE answers 204, then it is 404 and unlisted.',
     checks: ['webhook subscriptions: 201 with the request'],
     holds: [
+      { field: 'debitura-customer WebhookSubscription.id', from: 'response' },
+      { field: 'debitura-customer WebhookSubscription.updatedUtc', from: 'rule' },
+      { field: 'debitura-customer WebhookSubscription.disabledReason', from: 'rule' },
+      { field: 'debitura-customer WebhookTestResult.httpStatusCode', from: 'rule' },
+      { field: 'debitura-customer WebhookTestResult.errorMessage', from: 'rule' },
+      { field: 'debitura-customer WebhookTestResult.errorCategory', from: 'rule' },
+      { field: 'debitura-customer WebhookTestResult.durationMs', from: 'rule' },
+      { field: 'debitura-customer WebhookTestResult.testPayload', from: 'response' },
       { field: 'debitura-customer WebhookSubscription.url', from: 'request' },
       { field: 'debitura-customer WebhookSubscription.events', from: 'request' },
       { field: 'debitura-customer WebhookSubscription.isTestMode', from: 'request' },
@@ -909,6 +931,14 @@ export const RULES: Rule[] = [
     rule: 'POST /cases/preview creates nothing; a covered debtor is eligible with no ineligibilityReason, jurisdiction.countryAlpha2 and pricingPreview.currencyCode from the request and totalSuccessFeePercentage = base + age surcharge; an uncovered one (JP) is ineligible with a reason.',
     checks: ['POST /cases/preview prices without creating'],
     holds: [
+      { field: 'debitura-customer CasePreviewResponse.result.partnerAssignment.collectionPartnerId', from: 'response' },
+      { field: 'debitura-customer CasePreviewResponse.result.partnerAssignment.partnerName', from: 'response' },
+      { field: 'debitura-customer CasePreviewResponse.result.requiredActions', from: 'rule' },
+      { field: 'debitura-customer CasePreviewResponse.result.signingHandoff', from: 'rule' },
+      { field: 'debitura-customer CasePreviewResponse.result.hasKycOnFile', from: 'rule' },
+      { field: 'debitura-customer CasePreviewResponse.result.jurisdiction.stateAlpha2', from: 'rule' },
+      { field: 'debitura-customer Case.preLegalSuccessFee', from: 'response' },
+      { field: 'debitura-customer Case.collectionPartner.name', from: 'response' },
       { field: 'debitura-customer CasePreviewResponse.result.isEligible', from: 'rule' },
       { field: 'debitura-customer CasePreviewResponse.result.ineligibilityReason', from: 'rule' },
       { field: 'debitura-customer CasePreviewResponse.result.jurisdiction.countryAlpha2', from: 'request' },

@@ -7,8 +7,12 @@
 // once), the preview's price to its own parts; and the boundaries: a repeated creditorReference,
 // another client's case, file types and sizes, the Accept header generated clients send.
 // Every assertion names its rule (`[debitura.…]`, conformance/rules.ts).
-import { beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { verifyDebituraSignature } from '../../../kit/debitura-webhook-signature.js';
 import { capability, needs } from '../../support/capability.js';
+import { realNowSeconds } from '../../support/runtime.js';
+import { target } from '../../support/target.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver.js';
 import {
   caseBody,
   createDebituraClient,
@@ -17,11 +21,13 @@ import {
   expectRefusal,
   freshPartner,
   freshReference,
+  otherPartner,
   freshTenant,
   instant,
   midnightUtc,
   partnerCases,
   said,
+  type ClientResult,
   type CreateCaseRequest,
   type CustomerClient,
   type DebituraCase,
@@ -33,6 +39,8 @@ const LIMIT = 25 * 1024 * 1024;
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n', 'latin1');
 /** What a client generated from Debitura's published contract sends (hey-api, NSwag, openapi-generator). */
 const GENERATED_ACCEPT = 'text/plain, application/json, text/json';
+const isLoopback = (host: string) =>
+  host === 'localhost' || host.startsWith('127.') || host === '::1' || host === '[::1]';
 
 const form = (name: string, data: Buffer | Blob, fields: Record<string, string> = {}): FormData => {
   const fd = new FormData();
@@ -86,7 +94,9 @@ function amountsAddUp(where: string, c: DebituraCase, paid = 0): void {
 capability('debitura-customer', 'the Customer API, field by field', () => {
   let partner: Partner;
   let tenant: string;
+  let client: ClientResult;
   let other: string;
+  let receiver: WebhookReceiver | undefined;
   let session: CustomerClient;
   /** Another client of the same partner: its token acts for it alone. */
   let otherSession: CustomerClient;
@@ -99,10 +109,18 @@ capability('debitura-customer', 'the Customer API, field by field', () => {
     partner = await freshPartner();
     tenant = freshTenant();
     other = freshTenant();
-    await createDebituraClient(partner, tenant, { signed: true });
+    client = await createDebituraClient(partner, tenant, { signed: true });
     await createDebituraClient(partner, other, { signed: true });
     session = await customerSession(partner, tenant);
     otherSession = await customerSession(partner, other);
+    // A receiver for the Customer API's test deliveries, when the target can reach this machine.
+    const customerHost = new URL(target().customerUrl ?? target().baseUrl).hostname;
+    if (!isLoopback(target().webhookHost) || isLoopback(customerHost))
+      receiver = await startWebhookReceiver(target().webhookHost, target().webhookPort, '/debitura-customer-webhooks');
+  });
+
+  afterAll(async () => {
+    await receiver?.close();
   });
 
   it('POST /cases answers the case as submitted: every field from the request, dates as midnight UTC instants', async () => {
@@ -139,6 +157,24 @@ capability('debitura-customer', 'the Customer API, field by field', () => {
     expect(c.dateFinished ?? null, said(rule, 'dateFinished is null while the case is open')).toBeNull();
     expect(c.signingHandoff ?? null, said(rule, 'signingHandoff is null when everything is signed')).toBeNull();
     expect(['Closed', 'Merged'], said(rule, 'a new case is not closed')).not.toContain(c.lifecycle);
+    if (c.creditor?.id !== undefined)
+      expect(c.creditor.id, said(rule, "creditor.id is the linked client's clientId (POST /clients)")).toBe(
+        client.clientId,
+      );
+    if (c.creditor?.companyName != null)
+      expect(c.creditor.companyName, said(rule, "creditor.companyName is the client's name (POST /clients)")).toBe(
+        `Conformance ${tenant} GmbH`,
+      );
+    if (c.dateUpdated != null)
+      expect(
+        instant(c.dateUpdated) >= instant(c.dateCreated),
+        said(rule, 'dateUpdated is not before dateCreated'),
+      ).toBe(true);
+    if (c.lifecycle !== 'Active')
+      expect(
+        c.dateCollectionStarted ?? null,
+        said(rule, 'dateCollectionStarted is null before collection starts'),
+      ).toBeNull();
     amountsAddUp('the created case', c);
     created = c;
   });
@@ -240,6 +276,17 @@ capability('debitura-customer', 'the Customer API, field by field', () => {
       (theirs.cases ?? []).map((c) => c.id),
       said(rule, "the other client's GET /cases"),
     ).not.toContain(created!.id);
+    const stranger = await otherPartner(partner);
+    const strangerTenant = freshTenant();
+    if (stranger.key !== partner.key) {
+      await createDebituraClient(stranger, strangerTenant, { signed: true });
+      const strangerSession = await customerSession(stranger, strangerTenant);
+      expectRefusal(
+        await strangerSession.GET('/cases/{id}', { params: { path: { id: created!.id! } } }),
+        404,
+        said(rule, "GET /cases/{id} of another partner's client's case"),
+      );
+    }
     const mine = (await session.GET('/cases', { params: { query: { PageSize: 100 } } })).data!;
     expect(
       (mine.cases ?? []).map((c) => c.id),
@@ -331,6 +378,7 @@ capability('debitura-customer', 'the Customer API, field by field', () => {
   }, 60_000);
 
   let paid: DebituraCase | undefined;
+  let paymentId: string | undefined;
   it('a test case advanced to Closed:Paid: {advanced, state}, then a payment of that amount on that case, and the case closed with remainder lowered', async (ctx) => {
     ctx.skip(listed.length !== 4, 'needs the cases of the list check, which failed');
     const kase = listed[2]!; // isTest: true, 5000
@@ -360,6 +408,14 @@ capability('debitura-customer', 'the Customer API, field by field', () => {
       said(rule, 'dateFinished is set, not before dateCreated'),
     ).toBe(true);
     amountsAddUp('the paid case', after!, 1200);
+    expect(
+      instant(after!.dateUpdated) >= instant(after!.dateCreated),
+      said(rule, 'dateUpdated is set by the move, not before dateCreated'),
+    ).toBe(true);
+    expect(
+      instant(after!.dateCollectionStarted) >= instant(after!.dateCreated),
+      said(rule, 'dateCollectionStarted is set (the case went through Active), not before dateCreated'),
+    ).toBe(true);
     const list = await session.GET('/Payments', { params: { query: { Page: 1, PageSize: 10 } } });
     expect(list.response.status, said(rule, 'GET /Payments')).toBe(200);
     const payments = list.data!.payments ?? [];
@@ -372,6 +428,11 @@ capability('debitura-customer', 'the Customer API, field by field', () => {
     expect(p.invoice?.invoiceId, said(rule, 'invoice.invoiceId is the case')).toBe(kase.id);
     expect(p.invoice?.reference, said(rule, "invoice.reference is the case's reference")).toBe(kase.reference);
     expect(instant(p.date) >= instant(kase.dateCreated), said(rule, 'paid after the case was created')).toBe(true);
+    if (p.dateCreated !== undefined)
+      expect(
+        instant(p.dateCreated) >= instant(kase.dateCreated),
+        said(rule, 'the payment was recorded after the case was created'),
+      ).toBe(true);
     const one = await session.GET('/Payments/{id}', { params: { path: { id: p.id! } } });
     expect(one.response.status, said(rule, 'GET /Payments/{id}')).toBe(200);
     expect(one.data, said(rule, 'GET /Payments/{id} shows the listed payment')).toEqual(p);
@@ -381,6 +442,7 @@ capability('debitura-customer', 'the Customer API, field by field', () => {
       said('debitura.case-isolation', "GET /Payments/{id} of another client's payment"),
     );
     paid = after!;
+    paymentId = p.id;
   });
 
   it('POST /test/webhooks/fire answers the event and the case it was asked for', async (ctx) => {
@@ -396,8 +458,8 @@ capability('debitura-customer', 'the Customer API, field by field', () => {
   it("webhook subscriptions: 201 with the request's url, events and isTestMode and a base64 secret; retrieve and list show them without it; the test delivery answers; DELETE removes it", async () => {
     const rule = 'debitura.customer-webhooks';
     const request = {
-      url: 'https://hooks.example.com/debitura/conformance',
-      events: ['case.updated', 'payment.created'] as const,
+      url: receiver?.url ?? 'https://hooks.example.com/debitura/conformance',
+      events: ['case.closed', 'payment.created'] as const,
       isTestMode: true,
     };
     const made = await session.POST('/webhooks', { body: { ...request, events: [...request.events] } });
@@ -407,14 +469,22 @@ capability('debitura-customer', 'the Customer API, field by field', () => {
     expect([...(s.events ?? [])].sort(), said(rule, 'events as sent')).toEqual([...request.events].sort());
     expect(s.isTestMode, said(rule, 'isTestMode as sent')).toBe(true);
     expect(s.isActive, said(rule, 'a new subscription is active')).toBe(true);
+    expect(s.disabledReason ?? null, said(rule, 'an active subscription has no disabledReason')).toBeNull();
+    if (s.updatedUtc !== undefined)
+      expect(instant(s.updatedUtc) >= instant(s.createdUtc), said(rule, 'updatedUtc is not before createdUtc')).toBe(
+        true,
+      );
     expect(
       typeof s.secret === 'string' && /^[A-Za-z0-9+/]+={0,2}$/.test(s.secret) && s.secret.length >= 16,
       said(rule, `the create answer shows a base64 secret (got ${JSON.stringify(s.secret)})`),
     ).toBe(true);
     const got = await session.GET('/webhooks/{id}', { params: { path: { id: s.id! } } });
     expect(got.response.status, said(rule, 'GET /webhooks/{id}')).toBe(200);
-    for (const k of ['id', 'url', 'isTestMode'] as const)
+    for (const k of ['id', 'url', 'isTestMode', 'isActive'] as const)
       expect(got.data![k], said(rule, `GET /webhooks/{id}: ${k} as created`)).toBe(s[k]);
+    expect([...(got.data!.events ?? [])].sort(), said(rule, 'GET /webhooks/{id}: events as created')).toEqual(
+      [...request.events].sort(),
+    );
     expect(instant(got.data!.createdUtc), said(rule, 'createdUtc as created')).toBe(instant(s.createdUtc));
     expect(got.data!.secret ?? null, said(rule, 'GET /webhooks/{id} does not show the secret')).toBeNull();
     const all = await session.GET('/webhooks');
@@ -424,7 +494,57 @@ capability('debitura-customer', 'the Customer API, field by field', () => {
     for (const path of ['/webhooks/{id}/test', '/webhooks/{id}:test'] as const) {
       const test = await session.POST(path, { params: { path: { id: s.id! } } });
       expect(test.response.status, said(rule, `POST ${path}`)).toBe(200);
-      expect(typeof test.data!.success, said(rule, `POST ${path}: success says whether it arrived`)).toBe('boolean');
+      const result = test.data!;
+      if (!receiver) {
+        expect(typeof result.success, said(rule, `POST ${path}: success says whether it arrived`)).toBe('boolean');
+        continue;
+      }
+      // The receiver answered 200: the result reports that answer, and the event it received.
+      expect(result.success, said(rule, `POST ${path}: success, the receiver answered 200`)).toBe(true);
+      expect(result.httpStatusCode, said(rule, `POST ${path}: httpStatusCode is the receiver's 200`)).toBe(200);
+      expect(result.errorMessage ?? null, said(rule, `POST ${path}: no errorMessage on success`)).toBeNull();
+      expect(result.errorCategory ?? null, said(rule, `POST ${path}: no errorCategory on success`)).toBeNull();
+      if (result.durationMs != null)
+        expect(result.durationMs >= 0, said(rule, `POST ${path}: durationMs is a duration`)).toBe(true);
+      const sent = (result.testPayload ?? {}) as { id?: string };
+      const arrived = await receiver.waitFor((d) => d.event?.id === sent.id, target().webhookWaitMs);
+      expect(
+        arrived,
+        said(rule, `POST ${path}: testPayload is the event the receiver got (id ${sent.id})`),
+      ).toBeDefined();
+      const header = String(arrived!.headers['x-debitura-signature']);
+      expect(
+        () => verifyDebituraSignature(arrived!.raw, header, s.secret!, 300, realNowSeconds()),
+        said(rule, `POST ${path}: the test delivery is signed with the subscription's secret`),
+      ).not.toThrow();
+    }
+    if (receiver && paid) {
+      const fire = async (event: 'case.closed' | 'payment.created') => {
+        const { data, response } = await session.POST('/test/webhooks/fire', {
+          body: { event, caseId: paid!.id!, subscriptionId: s.id! },
+        });
+        expect(response.status, said('debitura.test-fire', `POST /test/webhooks/fire ${event}`)).toBe(200);
+        expect(data!.enqueuedCount, said('debitura.test-fire', `${event} goes to the one subscription named`)).toBe(1);
+        const d = await receiver!.waitFor(
+          (x) => x.event?.event === event && (x.event?.data as { caseId?: string })?.caseId === paid!.id,
+          target().webhookWaitMs,
+        );
+        expect(d, said('debitura.test-fire', `the fired ${event} arrives`)).toBeDefined();
+        return (d!.event as unknown as { data: Record<string, unknown> }).data;
+      };
+      const closed = await fire('case.closed');
+      expect(closed.closeCode, said('debitura.test-fire', "case.closed's closeCode is the case's")).toBe(
+        paid.closeCode,
+      );
+      expect(closed.status, said('debitura.test-fire', "case.closed's status is the case's")).toBe(paid.lifecycle);
+      const payment = await fire('payment.created');
+      expect(payment.paymentId, said('debitura.test-fire', "payment.created's paymentId is the case's payment")).toBe(
+        paymentId,
+      );
+      expect(
+        payment.paymentAmount,
+        said('debitura.test-fire', "payment.created's paymentAmount is what was paid"),
+      ).toBe(1200);
     }
     const gone = await session.DELETE('/webhooks/{id}', { params: { path: { id: s.id! } } });
     expect(gone.response.status, said(rule, 'DELETE /webhooks/{id}')).toBe(204);
@@ -468,12 +588,44 @@ capability('debitura-customer', 'the Customer API, field by field', () => {
         debtor: { type: 'Company', countryAlpha2: 'JP' },
       } as never,
     });
+    expect(r.requiredActions ?? [], said(rule, 'a signed client has no requiredActions')).toEqual([]);
+    expect(r.signingHandoff ?? null, said(rule, 'nothing to sign: signingHandoff null')).toBeNull();
+    expect(r.hasKycOnFile, said(rule, 'hasKycOnFile: no KYC was submitted for this client')).toBe(false);
+    expect(r.jurisdiction?.stateAlpha2 ?? null, said(rule, 'no state outside the US')).toBeNull();
+    // The case submitted as previewed goes to that partner at that price.
+    const submitted = await session.POST('/cases', {
+      body: caseBody({
+        amountToRecover: request.amountToRecover,
+        currencyCode: request.currencyCode,
+        amountToRecoverOver12Months: request.amountToRecoverOver12Months,
+        amountToRecoverOver24Months: request.amountToRecoverOver24Months,
+        collectionPartnerId: r.partnerAssignment!.collectionPartnerId,
+      }),
+    });
+    expect(
+      submitted.response.status,
+      said(rule, "POST /cases with the preview's partnerAssignment.collectionPartnerId"),
+    ).toBe(200);
+    if (submitted.data!.preLegalSuccessFee != null)
+      expect(
+        submitted.data!.preLegalSuccessFee,
+        said(rule, "the case's preLegalSuccessFee is the previewed total"),
+      ).toBe(price.totalSuccessFeePercentage);
+    if (submitted.data!.collectionPartner?.name != null)
+      expect(
+        submitted.data!.collectionPartner.name,
+        said(rule, "the case's collectionPartner is the previewed partner"),
+      ).toBe(r.partnerAssignment!.partnerName);
     expect(jp.response.status, said(rule, 'POST /cases/preview for JP')).toBe(200);
     expect(jp.data!.result!.isEligible, said(rule, 'an uncovered (JP) debtor is not eligible')).toBe(false);
     expect(jp.data!.result!.ineligibilityReason, said(rule, 'ineligibilityReason says why')).toEqual(
       expect.any(String),
     );
-    expect((await partnerCases(partner, tenant)).length, said(rule, 'a preview creates nothing')).toBe(before);
+    expect(jp.data!.result!.partnerAssignment ?? null, said(rule, 'no partner for JP')).toBeNull();
+    expect(
+      (await partnerCases(partner, tenant)).length,
+      said(rule, 'previews created nothing (one case submitted)'),
+    ).toBe(before + 1);
   });
 
   it(`the Accept header generated clients send (${GENERATED_ACCEPT}) gets JSON`, async (ctx) => {
