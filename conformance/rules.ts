@@ -901,7 +901,7 @@ export const RULES: Rule[] = [
   {
     id: 'debitura.customer-webhooks',
     area: 'debitura: customer API',
-    rule: 'Customer POST /webhooks answers 201 with url, events and isTestMode as sent, isActive and a base64 secret; GET /webhooks/{id} and GET /webhooks show the same subscription without the secret; both test routes answer 200; DELETE answers 204, then it is 404 and unlisted.',
+    rule: "Customer POST /webhooks answers 201 with url, events and isTestMode as sent, isActive and a base64 secret; GET /webhooks/{id} and GET /webhooks show the same subscription without the secret; both test routes answer 200 and, with a reachable receiver, report its 200 (success, httpStatusCode, no error) and the event it got (testPayload), signed with the subscription's secret; DELETE answers 204, then it is 404 and unlisted.",
     checks: ['webhook subscriptions: 201 with the request'],
     holds: [
       { field: 'debitura-customer WebhookSubscription.id', from: 'response' },
@@ -928,7 +928,7 @@ export const RULES: Rule[] = [
   {
     id: 'debitura.preview',
     area: 'debitura: customer API',
-    rule: 'POST /cases/preview creates nothing; a covered debtor is eligible with no ineligibilityReason, jurisdiction.countryAlpha2 and pricingPreview.currencyCode from the request and totalSuccessFeePercentage = base + age surcharge; an uncovered one (JP) is ineligible with a reason.',
+    rule: 'POST /cases/preview creates nothing; a covered debtor is eligible with no ineligibilityReason, jurisdiction.countryAlpha2 and pricingPreview.currencyCode from the request and totalSuccessFeePercentage = base + age surcharge; a signed client has no requiredActions and no signingHandoff; the case submitted with the previewed collectionPartnerId is accepted at the previewed fee with that partner; an uncovered one (JP) is ineligible with a reason and no partner.',
     checks: ['POST /cases/preview prices without creating'],
     holds: [
       { field: 'debitura-customer CasePreviewResponse.result.partnerAssignment.collectionPartnerId', from: 'response' },
