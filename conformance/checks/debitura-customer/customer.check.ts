@@ -132,7 +132,7 @@ capability('debitura-customer', 'the Customer API, field by field', () => {
       dueDate: dayFromToday(-15),
       comments: 'Call before noon (casapay-conformance)',
       claimDescription: 'Invoice INV-CONF-1 for consulting services',
-      debtor: { contactPerson: 'Hans Mueller' },
+      debtor: { contactPerson: 'Hans Mueller', phone: '+49 89 1234567', companyRegistrationNumber: 'HRB 123456' },
     });
     const { data, response } = await session.POST('/cases', { body });
     expect(response.status, said('debitura.case-fields', 'POST /cases')).toBe(200);
@@ -151,7 +151,18 @@ capability('debitura-customer', 'the Customer API, field by field', () => {
     expect(instant(c.dueDate), said(rule, `dueDate is midnight UTC of ${body.dueDate} (got ${c.dueDate})`)).toBe(
       midnightUtc(body.dueDate!),
     );
-    for (const k of ['type', 'name', 'contactPerson', 'address', 'city', 'zipCode', 'countryAlpha2', 'email'] as const)
+    for (const k of [
+      'type',
+      'name',
+      'contactPerson',
+      'address',
+      'city',
+      'zipCode',
+      'countryAlpha2',
+      'email',
+      'phone',
+      'companyRegistrationNumber',
+    ] as const)
       expect(c.debtor?.[k], said(rule, `debtor.${k} as sent`)).toBe(body.debtor[k]);
     expect(c.closeCode ?? null, said(rule, 'closeCode is null while the case is open')).toBeNull();
     expect(c.dateFinished ?? null, said(rule, 'dateFinished is null while the case is open')).toBeNull();
@@ -164,6 +175,17 @@ capability('debitura-customer', 'the Customer API, field by field', () => {
     if (c.creditor?.companyName != null)
       expect(c.creditor.companyName, said(rule, "creditor.companyName is the client's name (POST /clients)")).toBe(
         `Conformance ${tenant} GmbH`,
+      );
+    for (const [k, sent] of [
+      ['address', 'Leopoldstrasse 20'],
+      ['city', 'Munich'],
+      ['zipCode', '80802'],
+    ] as const)
+      if (c.creditor?.[k] != null)
+        expect(c.creditor[k], said(rule, `creditor.${k} is the client's, as sent to POST /clients`)).toBe(sent);
+    if (c.solutionUrl != null)
+      expect(c.solutionUrl, said(rule, 'the deprecated solutionUrl is signingHandoff.combinedSigningUrl')).toBe(
+        c.signingHandoff?.combinedSigningUrl,
       );
     if (c.dateUpdated != null)
       expect(
@@ -344,6 +366,11 @@ capability('debitura-customer', 'the Customer API, field by field', () => {
     expect(found!.caseId, said(rule, 'the listed file names its case')).toBe(created!.id);
     expect(found!.fileName, said(rule, 'the listed file keeps its name')).toBe('invoice.pdf');
     expect(instant(found!.dateCreated), said(rule, 'dateCreated as uploaded')).toBe(instant(f.dateCreated));
+    if (found!.dateUpdated !== undefined)
+      expect(
+        instant(found!.dateUpdated) >= instant(found!.dateCreated),
+        said(rule, 'dateUpdated is not before dateCreated'),
+      ).toBe(true);
     expect((data ?? []).map((x) => x.fileName).sort(), said(rule, 'the case holds the two uploads')).toEqual([
       'invoice.pdf',
       'scan.gif',
@@ -428,6 +455,11 @@ capability('debitura-customer', 'the Customer API, field by field', () => {
     expect(p.invoice?.invoiceId, said(rule, 'invoice.invoiceId is the case')).toBe(kase.id);
     expect(p.invoice?.reference, said(rule, "invoice.reference is the case's reference")).toBe(kase.reference);
     expect(instant(p.date) >= instant(kase.dateCreated), said(rule, 'paid after the case was created')).toBe(true);
+    if (p.dateUpdated != null)
+      expect(
+        instant(p.dateUpdated) >= instant(p.dateCreated ?? p.date),
+        said(rule, 'the payment changed after it was recorded'),
+      ).toBe(true);
     if (p.dateCreated !== undefined)
       expect(
         instant(p.dateCreated) >= instant(kase.dateCreated),
@@ -465,7 +497,7 @@ capability('debitura-customer', 'the Customer API, field by field', () => {
     const rule = 'debitura.customer-webhooks';
     const request = {
       url: receiver?.url ?? 'https://hooks.example.com/debitura/conformance',
-      events: ['case.closed', 'payment.created'] as const,
+      events: ['case.updated', 'case.closed', 'payment.created'] as const,
       isTestMode: true,
     };
     const made = await session.POST('/webhooks', { body: { ...request, events: [...request.events] } });
@@ -494,9 +526,9 @@ capability('debitura-customer', 'the Customer API, field by field', () => {
     expect(instant(got.data!.createdUtc), said(rule, 'createdUtc as created')).toBe(instant(s.createdUtc));
     expect(got.data!.secret ?? null, said(rule, 'GET /webhooks/{id} does not show the secret')).toBeNull();
     const all = await session.GET('/webhooks');
-    const listed = (all.data ?? []).find((x) => x.id === s.id);
-    expect(listed, said(rule, 'GET /webhooks lists it')).toBeDefined();
-    expect(listed!.secret ?? null, said(rule, 'GET /webhooks does not show the secret')).toBeNull();
+    const inList = (all.data ?? []).find((x) => x.id === s.id);
+    expect(inList, said(rule, 'GET /webhooks lists it')).toBeDefined();
+    expect(inList!.secret ?? null, said(rule, 'GET /webhooks does not show the secret')).toBeNull();
     for (const path of ['/webhooks/{id}/test', '/webhooks/{id}:test'] as const) {
       const test = await session.POST(path, { params: { path: { id: s.id! } } });
       expect(test.response.status, said(rule, `POST ${path}`)).toBe(200);
@@ -536,9 +568,32 @@ capability('debitura-customer', 'the Customer API, field by field', () => {
           target().webhookWaitMs,
         );
         expect(d, said('debitura.test-fire', `the fired ${event} arrives`)).toBeDefined();
+        const envelope = d!.event as unknown as { event?: string; timestamp?: string; id?: string };
+        expect(envelope.event, said('debitura.test-fire', `event is the type fired (${event})`)).toBe(event);
+        expect(
+          instant(envelope.timestamp) >= instant(paid!.dateCreated),
+          said('debitura.test-fire', `the fired ${event}'s timestamp is not before the case was created`),
+        ).toBe(true);
+        expect(
+          d!.headers['x-debitura-event'],
+          said('debitura.test-fire', `X-Debitura-Event is the payload's event`),
+        ).toBe(event);
         return (d!.event as unknown as { data: Record<string, unknown> }).data;
       };
       const closed = await fire('case.closed');
+      const fired = 'debitura.test-fire';
+      const theCase = {
+        caseId: paid.id,
+        reference: paid.reference,
+        creditorReference: paid.creditorReference ?? null,
+        amount: paid.grossAmount,
+        currency: paid.currency,
+        debtorName: paid.debtor?.name ?? null,
+      };
+      for (const [k, v] of Object.entries(theCase))
+        expect(closed[k] ?? null, said(fired, `the fired case.closed: data.${k} is the case's`)).toBe(v);
+      if (closed.externalTenantId != null)
+        expect(closed.externalTenantId, said(fired, "data.externalTenantId is the case's client")).toBe(tenant);
       expect(closed.closeCode, said('debitura.test-fire', "case.closed's closeCode is the case's")).toBe(
         paid.closeCode,
       );
@@ -551,6 +606,27 @@ capability('debitura-customer', 'the Customer API, field by field', () => {
         payment.paymentAmount,
         said('debitura.test-fire', "payment.created's paymentAmount is what was paid"),
       ).toBe(1200);
+    }
+    if (receiver && listed[0]) {
+      // A real move of a test case reaches the client's own subscription, saying what changed.
+      const moved = listed[0];
+      const before = (await session.GET('/cases/{id}', { params: { path: { id: moved.id! } } })).data!;
+      const active = await session.POST('/test/cases/{id}/advance', {
+        params: { path: { id: moved.id! } },
+        body: { to: 'Active' },
+      });
+      expect(active.response.status, said(rule, 'advance a test case to Active')).toBe(200);
+      const d = await receiver.waitFor(
+        (x) => x.event?.event === 'case.updated' && (x.event?.data as { caseId?: string })?.caseId === moved.id,
+        target().webhookWaitMs,
+      );
+      expect(d, said(rule, "the case's case.updated reaches the client's subscription")).toBeDefined();
+      const e = d!.event as unknown as { id?: string; data: Record<string, unknown> };
+      expect(typeof e.id === 'string' && e.id.length > 0, said(rule, 'the event has an id')).toBe(true);
+      expect(e.data.oldLifecycle, said(rule, `oldLifecycle is the lifecycle before (${before.lifecycle})`)).toBe(
+        before.lifecycle,
+      );
+      expect(e.data.newLifecycle, said(rule, 'newLifecycle is Active')).toBe('Active');
     }
     const gone = await session.DELETE('/webhooks/{id}', { params: { path: { id: s.id! } } });
     expect(gone.response.status, said(rule, 'DELETE /webhooks/{id}')).toBe(204);
@@ -628,6 +704,17 @@ capability('debitura-customer', 'the Customer API, field by field', () => {
       expect.any(String),
     );
     expect(jp.data!.result!.partnerAssignment ?? null, said(rule, 'no partner for JP')).toBeNull();
+    // A partner that needs KYC (GB): the preview says so, as the submission's 422 does (debitura.gates).
+    const gb = await session.POST('/cases/preview', {
+      body: { amountToRecover: 8000, currencyCode: 'GBP', debtor: { type: 'Company', countryAlpha2: 'GB' } } as never,
+    });
+    expect(gb.response.status, said(rule, 'POST /cases/preview for GB')).toBe(200);
+    const g = gb.data!.result!;
+    expect(g.requiresKycVerification, said(rule, 'the GB partner requires KYC')).toBe(true);
+    expect(g.hasKycOnFile, said(rule, 'no KYC on file for this client')).toBe(false);
+    const kyc = (g.requiredActions ?? []).find((x) => x.type === 'MissingKycVerification');
+    expect(kyc, said(rule, 'requiredActions names MissingKycVerification')).toBeDefined();
+    expect(kyc!.isBlocking, said(rule, 'missing KYC blocks the case (422 on submission)')).toBe(true);
     expect(
       (await partnerCases(partner, tenant)).length,
       said(rule, 'previews created nothing (one case submitted)'),
