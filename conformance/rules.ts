@@ -826,7 +826,7 @@ export const RULES: Rule[] = [
   {
     id: 'debitura.case-list',
     area: 'debitura: customer API',
-    rule: "GET /cases holds each of the client's cases once, newest first by default (dateCreated non-increasing), in the order Sort asks for (GrossAmount:asc/desc), exactly the cases of repeated Ids; each listed case shows the fields it was created with (isTestCase included); every page field is exact (totalResults, pageSize, currentPage, responseCount, totalPages), a page past the end empty.",
+    rule: "GET /cases holds each of the client's cases once, newest first by default (dateCreated non-increasing), in the order Sort asks for (GrossAmount:asc/desc), exactly the cases of repeated Ids, Statuses case-insensitively; each listed case shows the fields it was created with (isTestCase included); every page field is exact (totalResults, pageSize, currentPage, responseCount, totalPages), a page past the end empty.",
     checks: [
       'GET /cases holds every case once, newest first',
       'Sort=GrossAmount:asc and GrossAmount:desc order by amount',
@@ -860,6 +860,16 @@ export const RULES: Rule[] = [
     rule: "A creditorReference the client already used is 400 and creates nothing; another client may use the same reference (unique among one creditor's cases).",
     checks: ['a creditorReference the client already used is 400'],
     holds: [{ field: 'debitura-customer Case.creditorReference', from: 'request' }],
+  },
+  {
+    id: 'debitura.amounts',
+    area: 'debitura: customer API',
+    rule: "amountToRecover must be above 0 (the contract's exclusiveMinimum): 0 and a negative amount are 400 and create nothing; an amount in cents is kept to the cent as grossAmount and remainder.",
+    checks: ['amountToRecover must be above 0'],
+    holds: [
+      { field: 'debitura-customer Case.grossAmount', from: 'request' },
+      { field: 'debitura-customer Case.remainder', from: 'rule' },
+    ],
   },
   {
     id: 'debitura.dates-today',

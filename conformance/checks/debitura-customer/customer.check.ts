@@ -276,6 +276,20 @@ capability('debitura-customer', 'the Customer API, field by field', () => {
     const { data } = await session.GET('/cases', { params: { query: { Ids: two } } });
     expect((data!.cases ?? []).map((c) => c.id).sort(), said(rule, 'GET /cases?Ids=a&Ids=b')).toEqual([...two].sort());
     expect(data!.page?.totalResults, said(rule, 'totalResults counts the filtered cases')).toBe(2);
+    // Statuses are case-insensitive (the contract): the lower-case name filters as the name does.
+    const exact = await session.GET('/cases', { params: { query: { Statuses: [listed[0]!.lifecycle!] } } });
+    const lower = await session.GET('/cases', {
+      params: { query: { Statuses: [listed[0]!.lifecycle!.toLowerCase()] } },
+    });
+    expect(lower.response.status, said(rule, `GET /cases?Statuses=${listed[0]!.lifecycle!.toLowerCase()}`)).toBe(200);
+    expect(
+      (lower.data!.cases ?? []).map((c) => c.id).sort(),
+      said(rule, 'Statuses in lower case lists what the exact name lists'),
+    ).toEqual((exact.data!.cases ?? []).map((c) => c.id).sort());
+    expect(
+      (exact.data!.cases ?? []).length,
+      said(rule, `GET /cases?Statuses=${listed[0]!.lifecycle} holds cases`),
+    ).toBeGreaterThan(0);
   });
 
   it("another client's case is 404 through the Customer API (retrieve, files) and absent from its list; the owner's list holds it", async (ctx) => {
@@ -333,6 +347,22 @@ capability('debitura-customer', 'the Customer API, field by field', () => {
     expect(elsewhere.data!.creditorReference, said(rule, "creditorReference is the request's")).toBe(
       body.creditorReference,
     );
+  });
+
+  it('amountToRecover must be above 0: 0 and a negative amount are 400 and create nothing; a small amount in cents is kept exactly', async () => {
+    const rule = 'debitura.amounts';
+    const before = (await partnerCases(partner, tenant)).length;
+    for (const amountToRecover of [0, -50])
+      expectRefusal(
+        await session.POST('/cases', { body: caseBody({ amountToRecover }) }),
+        400,
+        said(rule, `POST /cases with amountToRecover ${amountToRecover}`),
+      );
+    expect((await partnerCases(partner, tenant)).length, said(rule, 'nothing created')).toBe(before);
+    const { data, response } = await session.POST('/cases', { body: caseBody({ amountToRecover: 250.07 }) });
+    expect(response.status, said(rule, 'POST /cases with amountToRecover 250.07')).toBe(200);
+    expect(data!.grossAmount, said(rule, 'grossAmount is 250.07, to the cent')).toBe(250.07);
+    expect(data!.remainder, said(rule, 'remainder is 250.07 before any payment')).toBe(250.07);
   });
 
   let file: { id?: string; caseId?: string; fileName?: string } | undefined;
