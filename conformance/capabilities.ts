@@ -22,6 +22,8 @@ export const CAPABILITIES = {
 export const DEBITURA_CAPABILITIES_TEXT = {
   'debitura-flow':
     "The two-API flow: create a client, mint a 30-minute token with the partner key, submit a case with it, find it in the partner's GET /cases and on the Customer API; 404 for an unknown tenant, 401 without or with a bogus token, and (with a clock) 401 after 30 minutes, then mint again.",
+  'debitura-customer':
+    "The Customer API field by field: a case's fields against the request (currency, dates as instants, claimDescription), the fees and remainder arithmetic, retrieve and lists against the created case (order, Sort, Ids, every page field, isTestCase), another client's case 404, a repeated creditorReference 400, amountToRecover above 0, files (.gif yes, .exe 415, 25 MB + 1 413), payments of a test case, webhook subscriptions (secret once, test delivery, delete), the preview's price, the Accept header generated clients send.",
   'debitura-validation':
     "The docs' submission rules (future date and dueDate, dueDate before date, US without stateAlpha2, isTest → isTestCase, returnUrl dropped, json-patch bodies and date-times, nulls), PascalCase list parameters, and generated invalid bodies: 400 ErrorResponse, never 5xx, nothing created.",
   'debitura-files':

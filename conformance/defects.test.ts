@@ -172,6 +172,107 @@ const debituraCases: Partial<Record<DebituraDefectName, Want>> = {
     check: /\[debitura-webhooks\] partner webhook deliveries > every delivery carries a valid X-Debitura-Signature/,
   },
   ...REFERRAL_DEFECT_CASES,
+  // Issue 20's Customer-API defects (mocks/apis/debitura/defects-customer.ts): each caught by the check
+  // of the rule it breaks, the failure naming that rule.
+  'debitura-currency-lowercased': {
+    capabilities: ['debitura-customer'],
+    check: /\[debitura-customer\] the Customer API, field by field > POST \/cases answers the case as submitted/,
+    rule: /^\[?debitura\.case-fields(\]|$)/,
+  },
+  'debitura-claim-description-dropped': {
+    capabilities: ['debitura-customer'],
+    check: /\[debitura-customer\] the Customer API, field by field > POST \/cases answers the case as submitted/,
+    rule: /^\[?debitura\.case-fields(\]|$)/,
+  },
+  'debitura-remainder-above-gross': {
+    capabilities: ['debitura-customer'],
+    check: /\[debitura-customer\] the Customer API, field by field > POST \/cases answers the case as submitted/,
+    rule: /^\[?debitura\.case-arithmetic(\]|$)/,
+  },
+  'debitura-is-test-lost-in-lists': {
+    capabilities: ['debitura-customer'],
+    check: /\[debitura-customer\] the Customer API, field by field > GET \/cases holds every case once/,
+    rule: /^\[?debitura\.case-list(\]|$)/,
+  },
+  'debitura-dates-not-midnight-utc': {
+    capabilities: ['debitura-customer'],
+    check: /\[debitura-customer\] the Customer API, field by field > POST \/cases answers the case as submitted/,
+    rule: /^\[?debitura\.case-fields(\]|$)/,
+  },
+  'debitura-sort-ignored': {
+    capabilities: ['debitura-customer'],
+    check: /\[debitura-customer\] the Customer API, field by field > Sort=GrossAmount:asc/,
+    rule: /^\[?debitura\.case-list(\]|$)/,
+  },
+  'debitura-page-count-wrong': {
+    capabilities: ['debitura-customer'],
+    check: /\[debitura-customer\] the Customer API, field by field > GET \/cases holds every case once/,
+    rule: /^\[?debitura\.case-list(\]|$)/,
+  },
+  'debitura-statuses-first-only': {
+    capabilities: ['debitura-validation'],
+    check: /\[debitura-validation\] .* > Statuses filters repeated/,
+  },
+  'debitura-foreign-case-visible': {
+    capabilities: ['debitura-customer'],
+    check: /\[debitura-customer\] the Customer API, field by field > another client's case is 404/,
+    rule: /^\[?debitura\.case-isolation(\]|$)/,
+  },
+  'debitura-today-refused': {
+    capabilities: ['debitura-validation'],
+    check: /\[debitura-validation\] .* > date and dueDate of today are accepted/,
+    rule: /^\[?debitura\.dates-today(\]|$)/,
+  },
+  'debitura-duplicate-reference-accepted': {
+    capabilities: ['debitura-customer'],
+    check:
+      /\[debitura-customer\] the Customer API, field by field > a creditorReference the client already used is 400/,
+    rule: /^\[?debitura\.creditor-reference(\]|$)/,
+  },
+  'debitura-payment-amount-wrong': {
+    capabilities: ['debitura-customer'],
+    check: /\[debitura-customer\] the Customer API, field by field > a test case advanced to Closed:Paid/,
+    rule: /^\[?debitura\.payments(\]|$)/,
+  },
+  'debitura-file-case-id-wrong': {
+    capabilities: ['debitura-customer'],
+    check: /\[debitura-customer\] the Customer API, field by field > POST \/cases\/\{id\}\/files: 200/,
+    rule: /^\[?debitura\.customer-files(\]|$)/,
+  },
+  'debitura-secret-shown-again': {
+    capabilities: ['debitura-customer'],
+    check: /\[debitura-customer\] the Customer API, field by field > webhook subscriptions: 201/,
+    rule: /^\[?debitura\.customer-webhooks(\]|$)/,
+  },
+  'debitura-preview-total-wrong': {
+    capabilities: ['debitura-customer'],
+    check: /\[debitura-customer\] the Customer API, field by field > POST \/cases\/preview prices without creating/,
+    rule: /^\[?debitura\.preview(\]|$)/,
+  },
+  'debitura-accept-refused': {
+    capabilities: ['debitura-customer'],
+    check: /\[debitura-customer\] the Customer API, field by field > the Accept header generated clients send/,
+  },
+  'debitura-case-updated-old-lifecycle': {
+    capabilities: ['debitura-webhooks'],
+    check: /\[debitura-webhooks\] partner webhook deliveries > advancing the test case to Active/,
+    rule: /^\[?debitura\.hook-updated-fields(\]|$)/,
+  },
+  'debitura-case-closed-without-code': {
+    capabilities: ['debitura-webhooks'],
+    check: /\[debitura-webhooks\] partner webhook deliveries > advancing the test case to Active/,
+    rule: /^\[?debitura\.hook-closed-fields(\]|$)/,
+  },
+  'debitura-case-created-amount-in-cents': {
+    capabilities: ['debitura-webhooks'],
+    check: /\[debitura-webhooks\] partner webhook deliveries > a submitted case delivers case\.created/,
+    rule: /^\[?debitura\.hook-created-fields(\]|$)/,
+  },
+  'debitura-event-id-per-retry': {
+    capabilities: ['debitura-webhooks'],
+    check: /\[debitura-webhooks\] partner webhook deliveries > a delivery the receiver refused \(503\) is retried/,
+    rule: /^\[?debitura\.hook-retry-identity(\]|$)/,
+  },
 };
 
 const describeFailures = (failures: Failure[]) => failures.map((f) => `${f.check} [${f.rule}]`).join('\n');

@@ -256,3 +256,16 @@ export const noClockReason = (): string | undefined =>
   target().adminUrl
     ? undefined
     : 'the target exposes no clock: pass --admin-url with its admin routes (POST <admin-url>/clock {"shift_seconds": n}, as the mock\'s /__admin)';
+
+/**
+ * An assertion's words, prefixed with the rule they hold (`[debitura.case-fields] currency …`), so a
+ * failure names its rule in the report (conformance/rules.ts; RULES.md links it).
+ * @example expect(data.currency, said('debitura.case-fields', "currency is the request's currencyCode")).toBe('EUR');
+ */
+export const said = (rule: string, what: string): string => `[${rule}] ${what}`;
+
+/** Milliseconds since the epoch of a date or date-time string (NaN when it is none): dates compare as instants. */
+export const instant = (value: string | null | undefined): number => (value ? Date.parse(value) : Number.NaN);
+
+/** Midnight UTC of a `YYYY-MM-DD` (or of a date-time's calendar date as sent), as an instant. */
+export const midnightUtc = (day: string): number => Date.parse(`${day.slice(0, 10)}T00:00:00Z`);

@@ -1,6 +1,7 @@
 // The local HTTP receiver the webhook checks register with the target. It answers every POST with
-// 200 at once (so the target never retries) and keeps each delivery's raw bytes and headers; the
-// checks verify signatures and payloads afterwards, when they know the endpoint's secret.
+// 200 at once (so the target never retries; a check may refuse one to see it retried) and keeps each
+// delivery's raw bytes and headers; the checks verify signatures and payloads afterwards, when they
+// know the endpoint's secret.
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { realNowMs } from './runtime.js';
@@ -37,6 +38,8 @@ export async function startWebhookReceiver(
   host: string,
   port: number,
   pathName = '/casapay-webhooks',
+  /** The status to answer a delivery with (default 200): a check refuses one to see it retried. */
+  answer: (delivery: Delivery) => number = () => 200,
 ): Promise<WebhookReceiver> {
   const deliveries: Delivery[] = [];
   const server = createServer((req, res) => {
@@ -50,7 +53,7 @@ export async function startWebhookReceiver(
       } catch {
         event = undefined;
       }
-      deliveries.push({
+      const delivery: Delivery = {
         index: deliveries.length,
         receivedAtMs: realNowMs(),
         method: req.method ?? '',
@@ -58,8 +61,10 @@ export async function startWebhookReceiver(
         headers: req.headers,
         raw,
         event,
-      });
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"received":true}');
+      };
+      deliveries.push(delivery);
+      const status = answer(delivery);
+      res.writeHead(status, { 'content-type': 'application/json' }).end(`{"received":${status < 300}}`);
     });
   });
   await new Promise<void>((resolve, reject) => {

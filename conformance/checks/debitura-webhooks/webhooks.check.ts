@@ -18,7 +18,11 @@ import {
   customerSession,
   freshPartner,
   freshTenant,
+  instant,
+  said,
+  type CreateCaseRequest,
   type CustomerClient,
+  type DebituraCase,
   type Partner,
   type WebhookEvent,
 } from '../../support/debitura.js';
@@ -55,6 +59,9 @@ capability('debitura-webhooks', 'partner webhook deliveries', () => {
   let secret: string | undefined;
   let subscriptionId: string | undefined;
   let caseId: string | undefined;
+  /** The case whose first case.created delivery the receiver refuses (503), to see the retry. */
+  let retryCaseId: string | undefined;
+  let refusedOnce = false;
   const event = (d: Delivery) => d.event as unknown as WebhookEvent | undefined;
   const ours = (d: Delivery) => event(d)?.data?.caseId === caseId;
 
@@ -63,7 +70,12 @@ capability('debitura-webhooks', 'partner webhook deliveries', () => {
     tenant = freshTenant();
     await createDebituraClient(partner, tenant, { signed: true });
     session = await customerSession(partner, tenant);
-    receiver = await startWebhookReceiver(target().webhookHost, target().webhookPort, '/debitura-webhooks');
+    receiver = await startWebhookReceiver(target().webhookHost, target().webhookPort, '/debitura-webhooks', (d) => {
+      const e = event(d);
+      if (refusedOnce || !retryCaseId || e?.data?.caseId !== retryCaseId || e.event !== 'case.created') return 200;
+      refusedOnce = true;
+      return 503;
+    });
   });
 
   afterAll(async () => {
@@ -97,39 +109,68 @@ capability('debitura-webhooks', 'partner webhook deliveries', () => {
     expect(data!.events, 'the events subscribed').toEqual(expect.arrayContaining([...EVENTS]));
   });
 
-  it('a submitted case delivers case.created', async (ctx) => {
+  let submitted: DebituraCase | undefined;
+  let body: CreateCaseRequest | undefined;
+  it('a submitted case delivers case.created, every field from the case and its request', async (ctx) => {
     needs(ctx, subscriptionId, 'the subscription of "subscribes the local receiver"');
-    const { data, response } = await session.POST('/cases', { body: caseBody({ isTest: true }) });
+    body = caseBody({ isTest: true, amountToRecover: 4321.5, currencyCode: 'EUR' });
+    const { data, response } = await session.POST('/cases', { body });
     expect(response.status, 'POST /cases').toBe(200);
     caseId = data!.id!;
+    submitted = data!;
     const d = await expectDelivery('case.created');
-    expect(event(d)!.data, 'the payload names the case').toMatchObject({
+    const e = event(d)!;
+    const rule = 'debitura.hook-created-fields';
+    expect(typeof e.id === 'string' && e.id.length > 0, said(rule, 'the event has an id')).toBe(true);
+    expect(
+      Math.abs(instant(e.timestamp) - instant(data!.dateCreated)),
+      said(rule, `timestamp ${e.timestamp} is when the case was created (${data!.dateCreated}), within a minute`),
+    ).toBeLessThanOrEqual(60_000);
+    const want = {
       caseId,
       reference: data!.reference,
+      creditorReference: body.creditorReference,
+      status: data!.lifecycle,
+      amount: body.amountToRecover,
+      currency: body.currencyCode,
+      debtorName: body.debtor.name,
       externalTenantId: tenant,
-    });
+    };
+    for (const [k, v] of Object.entries(want))
+      expect((e.data as Record<string, unknown>)[k], said(rule, `data.${k} (the case's, as submitted)`)).toBe(v);
   });
 
-  it('advancing the test case to Active and then Closed:Paid delivers case.updated and case.closed, in order for the case', async (ctx) => {
-    needs(ctx, caseId, 'the case of "a submitted case"');
+  it('advancing the test case to Active and then Closed:Paid delivers case.updated (old and new lifecycle) and case.closed (why), in order for the case', async (ctx) => {
+    needs(ctx, submitted, 'the case of "a submitted case"');
+    const before = (await session.GET('/cases/{id}', { params: { path: { id: caseId! } } })).data!;
     const active = await session.POST('/test/cases/{id}/advance', {
       params: { path: { id: caseId! } },
       body: { to: 'Active' },
     });
     expect(active.response.status, 'advance to Active').toBe(200);
     const updated = await expectDelivery('case.updated');
-    expect(event(updated)!.data, 'case.updated to Active').toMatchObject({
-      caseId,
-      newLifecycle: 'Active',
-      status: 'Active',
-    });
+    const u = event(updated)!;
+    const changed = 'debitura.hook-updated-fields';
+    expect(
+      u.data?.oldLifecycle,
+      said(changed, `oldLifecycle is the lifecycle before the move (${before.lifecycle})`),
+    ).toBe(before.lifecycle);
+    expect(u.data?.newLifecycle, said(changed, 'newLifecycle is Active')).toBe('Active');
+    expect(u.data?.status, said(changed, 'status is the case as it stands after the event')).toBe('Active');
+    expect(u.data?.amount, said(changed, 'amount is the amount submitted')).toBe(body!.amountToRecover);
     const paid = await session.POST('/test/cases/{id}/advance', {
       params: { path: { id: caseId! } },
-      body: { to: 'Closed:Paid', amount: 5000 },
+      body: { to: 'Closed:Paid', amount: body!.amountToRecover },
     });
     expect(paid.response.status, 'advance to Closed:Paid').toBe(200);
     const closed = await expectDelivery('case.closed');
-    expect(event(closed)!.data, 'case.closed').toMatchObject({ caseId, status: 'Closed' });
+    const after = (await session.GET('/cases/{id}', { params: { path: { id: caseId! } } })).data!;
+    const why = 'debitura.hook-closed-fields';
+    expect(event(closed)!.data?.status, said(why, 'status Closed')).toBe('Closed');
+    expect(event(closed)!.data?.closeCode, said(why, `closeCode is the case's (${after.closeCode})`)).toBe(
+      after.closeCode,
+    );
+    expect(event(closed)!.data?.closeCode, said(why, 'closeCode says why: Paid')).toBe('Paid');
     const seen = receiver.deliveries.filter(ours).map((d) => event(d)!.event!);
     expect(
       inOrder(seen, ['case.created', 'case.updated', 'case.closed']),
@@ -139,6 +180,29 @@ capability('debitura-webhooks', 'partner webhook deliveries', () => {
       seen.filter((t) => !(EVENTS as readonly string[]).includes(t)),
       'only the subscribed event types arrive',
     ).toEqual([]);
+  });
+
+  it('a delivery the receiver refused (503) is retried with the same event id and the same payload', async (ctx) => {
+    needs(ctx, subscriptionId, 'the subscription of "subscribes the local receiver"');
+    const { data, response } = await session.POST('/cases', { body: caseBody({ isTest: true }) });
+    expect(response.status, 'POST /cases').toBe(200);
+    retryCaseId = data!.id!;
+    const rule = 'debitura.hook-retry-identity';
+    const created = (d: Delivery) => event(d)?.data?.caseId === retryCaseId && event(d)?.event === 'case.created';
+    await receiver.waitFor(
+      (d) => created(d) && d.index > 0 && receiver.deliveries.filter(created).length >= 2,
+      target().webhookWaitMs + 2000,
+    );
+    const attempts = receiver.deliveries.filter(created);
+    expect(attempts.length, said(rule, 'the refused case.created delivery arrived again')).toBeGreaterThanOrEqual(2);
+    expect(
+      new Set(attempts.map((d) => event(d)!.id)).size,
+      said(rule, `every attempt carries the same event id (got ${attempts.map((d) => event(d)!.id).join(', ')})`),
+    ).toBe(1);
+    expect(
+      attempts.map((d) => ({ ...event(d)!, id: undefined })),
+      said(rule, 'every attempt carries the same payload'),
+    ).toEqual(attempts.map(() => ({ ...event(attempts[0]!)!, id: undefined })));
   });
 
   it('every delivery carries a valid X-Debitura-Signature (HMAC-SHA256 with the base64-decoded secret), X-Debitura-Timestamp and X-Debitura-Event', async (ctx) => {

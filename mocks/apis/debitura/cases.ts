@@ -5,7 +5,7 @@
 import { errors, type ApiError } from '../../engine/errors.js';
 import { addBusinessDays } from '../common/calendar.js';
 import type { Effects } from '../../engine/handler.js';
-import type { DispatchableEvent, WebhookDispatcher } from '../../engine/webhooks/dispatcher.js';
+import type { DeliveryTarget, DispatchableEvent, WebhookDispatcher } from '../../engine/webhooks/dispatcher.js';
 import type { Send } from '../../engine/webhooks/url-guard.js';
 import type { IdMinter } from '../../engine/state/ids.js';
 import { debituraErrors } from './errors.js';
@@ -44,6 +44,8 @@ export interface DebituraRuntime {
   sign: DebituraSigner;
   /** The id of a new webhook event (a uuid; a variant mints the docs' `evt_…`). */
   eventId(ids: IdMinter): string;
+  /** A deliberate defect's last look at each signed delivery (defects-customer.ts), or undefined. */
+  mutateDelivery?: DeliveryTarget['mutate'];
   /** The payload as it is sent (variants may bend it; the stored event keeps the original). */
   outgoing(payload: WebhookEvent): WebhookEvent;
   /** The docs' field rules of a submission (rules.ts's caseRequestProblem; a defect may loosen it). */
@@ -81,7 +83,7 @@ export function emit(
   // The log is a window, as CasaPay's events are: beyond it the oldest event goes with its deliveries.
   for (const oldest of appendEvent(fx.account, world, event, rt.maxEvents))
     rt.dispatcher.forgetEvent(oldest.payload.id, fx.account.key);
-  const targets = targetsFor(world, event, rt.sign, target);
+  const targets = targetsFor(world, event, rt.sign, target, rt.mutateDelivery);
   // Events about one case reach each receiver in order: the case id is the dispatcher's ordering key.
   if (targets.length)
     fx.deliverLater(rt.outgoing(event.payload) as DispatchableEvent, targets, () => !event.dropped, record.case.id);

@@ -10,6 +10,18 @@ import type { DebituraSigner } from './webhooks.js';
 import { caseRequestProblem, type CreateCaseRequest } from './rules.js';
 import type { ApiError } from '../../engine/errors.js';
 import { REFERRAL_DEFECTS, referralResponseDefectsFor } from './defects-referral.js';
+import type { FastifyRequest } from 'fastify';
+import type { DeliveryTarget } from '../../engine/webhooks/dispatcher.js';
+import type { WebhookEvent } from './state.js';
+import {
+  CUSTOMER_DEFECTS,
+  customerAuthDefect,
+  customerCaseClock,
+  customerDeliveryDefect,
+  customerHandlerDefects,
+  customerPayloadDefect,
+  customerResponseDefects,
+} from './defects-customer.js';
 
 export const DEBITURA_DEFECTS = {
   'debitura-token-never-expires': 'bearer tokens keep working after their 30 minutes',
@@ -20,6 +32,7 @@ export const DEBITURA_DEFECTS = {
   'debitura-partner-cases-missing': "the partner's GET /cases leaves out cases submitted with its tokens",
   'debitura-secret-not-decoded': 'webhooks are signed with the base64 text of the secret instead of its decoded bytes',
   ...REFERRAL_DEFECTS,
+  ...CUSTOMER_DEFECTS,
 } as const;
 
 export type DebituraDefectName = keyof typeof DEBITURA_DEFECTS;
@@ -39,9 +52,25 @@ export function signerFor(defects: DebituraDefects): DebituraSigner {
 
 /** The field rules of a submission: the docs' own, or with "now" at the end of time (no date is in the future). */
 export function caseCheckFor(defects: DebituraDefects): (body: CreateCaseRequest, now: number) => ApiError | undefined {
+  const shifted = customerCaseClock(defects);
+  if (shifted) return (body, now) => caseRequestProblem(body, shifted(now));
   if (!defects.has('debitura-future-date-accepted')) return caseRequestProblem;
   return (body) => caseRequestProblem(body, END_OF_TIME);
 }
+
+/** The Customer API's authentication, with a defect's refusal in front of it. */
+export const customerAuthenticationFor = (
+  defects: DebituraDefects,
+  authenticate: (request: FastifyRequest) => void,
+): ((request: FastifyRequest) => void) => customerAuthDefect(defects, authenticate);
+
+/** Webhook payloads before they are signed (a defect's, else unchanged). */
+export const payloadDefectFor = (defects: DebituraDefects): ((payload: WebhookEvent) => WebhookEvent) | undefined =>
+  customerPayloadDefect(defects);
+
+/** The last look at each signed delivery (a defect's), or undefined. */
+export const deliveryDefectFor = (defects: DebituraDefects): DeliveryTarget['mutate'] | undefined =>
+  customerDeliveryDefect(defects);
 const END_OF_TIME = Date.UTC(9999, 11, 31) / 1000;
 
 /** Handler wrappers: operationId → the defect's version of the handler. */
@@ -50,7 +79,7 @@ export function wrapHandlers(
   handlers: Record<string, Handler>,
   unlinkedMint: Handler,
 ): Record<string, Handler> {
-  const out = { ...handlers };
+  const out = customerHandlerDefects(defects, handlers);
   if (defects.has('debitura-unlinked-token')) {
     const mint = out.mintToken!;
     out.mintToken = async (ctx) => {
@@ -68,10 +97,15 @@ export function wrapHandlers(
 export function responseDefectsFor(
   defects: DebituraDefects,
 ): ((operationId: string, status: number, body: unknown) => [number, unknown]) | undefined {
-  const own = ownResponseDefectsFor(defects);
-  const referral = referralResponseDefectsFor(defects);
-  if (!own || !referral) return own ?? referral;
-  return (operationId, status, body) => referral(operationId, ...own(operationId, status, body));
+  const stages = [
+    ownResponseDefectsFor(defects),
+    customerResponseDefects(defects),
+    referralResponseDefectsFor(defects),
+  ].filter((stage) => stage !== undefined);
+  if (!stages.length) return undefined;
+  // Each API's defects bend what the one before left.
+  return (operationId, status, body) =>
+    stages.reduce<[number, unknown]>(([s, b], stage) => stage(operationId, s, b), [status, body]);
 }
 
 function ownResponseDefectsFor(

@@ -18,11 +18,21 @@ import { completeVerification, signContracts, SIGNING_TASK, VERIFICATION_TASK, t
 import { customerHandlers } from './customer-handlers.js';
 import { referralHandlers } from './referral-handlers.js';
 import { debituraErrors, renderDebituraError } from './errors.js';
-import { caseCheckFor, responseDefectsFor, signerFor, wrapHandlers, type DebituraDefects } from './defects.js';
+import {
+  caseCheckFor,
+  customerAuthenticationFor,
+  deliveryDefectFor,
+  payloadDefectFor,
+  responseDefectsFor,
+  signerFor,
+  wrapHandlers,
+  type DebituraDefects,
+} from './defects.js';
 import { referralAuthFor, referralTokenLifetime, wrapReferralHandlers } from './defects-referral.js';
 import {
   errorRendererFor,
   eventIdsFor,
+  handlerVariantsFor,
   payloadVariantFor,
   responseVariantsFor,
   type DebituraVariants,
@@ -40,11 +50,25 @@ import {
   type DebituraScenarioRuntime,
 } from './scenarios.js';
 import { DOCS_TOKEN, TOKEN_LIFETIME_SECONDS, TokenRegistry, type TokenGrant } from './tokens.js';
-import { clientByTenant, DEBITURA_PARTS, debituraAccount, dumpDebitura, worldOf, type DebituraWorld } from './state.js';
+import {
+  clientByTenant,
+  DEBITURA_PARTS,
+  debituraAccount,
+  dumpDebitura,
+  worldOf,
+  type DebituraWorld,
+  type WebhookEvent,
+} from './state.js';
 import { subscriptionTarget } from './webhooks.js';
 
 /** The largest file an upload may carry (the published contract names no limit: the mock's 25 MB, as CasaPay's). */
 const MAX_FILE_BYTES = 25 * 1024 * 1024;
+
+/** A defect's payload (when chosen) goes out through the variants like any other. */
+const withPayloadDefect =
+  (defect: ((p: WebhookEvent) => WebhookEvent) | undefined, varied: (p: WebhookEvent) => WebhookEvent) =>
+  (payload: WebhookEvent): WebhookEvent =>
+    varied(defect ? defect(payload) : payload);
 
 /** Operations of the Customer and Referral APIs that store new objects. */
 export const DEBITURA_CREATES: ReadonlySet<string> = new Set([
@@ -98,7 +122,8 @@ export function createDebitura({ sandbox, defects, variants, scenario: runScenar
     dispatcher: sandbox.dispatcher,
     sign: signerFor(defects),
     eventId: eventIdsFor(variants),
-    outgoing: payloadVariantFor(variants, contracts.customer),
+    outgoing: withPayloadDefect(payloadDefectFor(defects), payloadVariantFor(variants, contracts.customer)),
+    mutateDelivery: deliveryDefectFor(defects),
     checkCase: caseCheckFor(defects),
     send: sandbox.webhookGuard.send,
     maxEvents: sandbox.options.maxEvents,
@@ -122,7 +147,7 @@ export function createDebitura({ sandbox, defects, variants, scenario: runScenar
   sandbox.onResumeDelivery('debitura', (account, record, subscriptionId) => {
     const stored = subscriptionId === null ? undefined : worldOf(account).subscriptions.get(subscriptionId);
     const type = (record.event as { event?: string }).event ?? '';
-    return stored && subscriptionTarget(stored, type, rt.sign);
+    return stored && subscriptionTarget(stored, type, rt.sign, rt.mutateDelivery);
   });
   sandbox.defineParts([
     {
@@ -172,7 +197,7 @@ export function createDebitura({ sandbox, defects, variants, scenario: runScenar
     request.caller = { via: 'api_key' };
   };
 
-  const authenticateCustomer = (request: FastifyRequest) => {
+  const authenticateCustomerCaller = (request: FastifyRequest) => {
     const header = request.headers.authorization;
     if (header !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -203,7 +228,9 @@ export function createDebitura({ sandbox, defects, variants, scenario: runScenar
     request.caller = { via: 'api_key', clientId: world.directClientId };
   };
 
-  const referral = wrapReferralHandlers(defects, referralHandlers(rt, tokens), tokens);
+  const authenticateCustomer = customerAuthenticationFor(defects, authenticateCustomerCaller);
+
+  const referral = wrapReferralHandlers(defects, handlerVariantsFor(variants, referralHandlers(rt, tokens)), tokens);
   const served = {
     referral: wrapHandlers(defects, referral, (ctx) =>
       ok(
@@ -219,7 +246,7 @@ export function createDebitura({ sandbox, defects, variants, scenario: runScenar
         ),
       ),
     ),
-    customer: wrapHandlers(defects, customerHandlers(rt), referral.mintToken!),
+    customer: wrapHandlers(defects, handlerVariantsFor(variants, customerHandlers(rt)), referral.mintToken!),
   };
   // On the way out: the run's defects, then its variants (which read the API's contract).
   const defected = responseDefectsFor(defects);

@@ -75,4 +75,50 @@ describe('Debitura variants bend the mock within the contracts', () => {
     expect(world.events.map((e) => e.payload.id)).toEqual([expect.stringMatching(/^evt_[A-Za-z0-9]{14}$/)]);
     await engine.close();
   });
+
+  it("debitura-dotnet-messages: .NET's wording, the property in words and never verbatim", async () => {
+    const { engine, call, bearer } = await withVariant('debitura-dotnet-messages');
+    const refused = await call('POST', '/debitura/customer/cases', bearer, { ...CASE, dueDate: '2999-01-01' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toBe('parameter_invalid');
+    expect(refused.body.message).toBe("'Due Date' must not be in the future (today is allowed).");
+    const us = { ...CASE, currencyCode: 'USD', debtor: { ...CASE.debtor, countryAlpha2: 'US' } };
+    const noState = await call('POST', '/debitura/customer/cases', bearer, us);
+    expect(noState.status).toBe(400);
+    expect(noState.body.message).toMatch(/^'State Alpha2' must not be empty\./);
+    expect(noState.body.message).not.toContain('stateAlpha2');
+    await engine.close();
+  });
+
+  it('debitura-statuses-repeated-only: the repeated form filters, one comma-separated value is a 400', async () => {
+    const { engine, call, bearer } = await withVariant('debitura-statuses-repeated-only');
+    await call('POST', '/debitura/customer/cases', bearer, CASE);
+    const repeated = await call('GET', '/debitura/customer/cases?Statuses=Active&Statuses=PendingVerification', bearer);
+    expect(repeated.status).toBe(200);
+    expect(repeated.body.page.totalResults).toBe(1);
+    const comma = await call('GET', '/debitura/customer/cases?Statuses=Active,PendingVerification', bearer);
+    expect(comma.status).toBe(400);
+    expect(comma.body.error).toBe('parameter_invalid');
+    await engine.close();
+  });
+
+  it('debitura-files-oldest-last: a case lists its files newest first', async () => {
+    const { engine, call, bearer } = await withVariant('debitura-files-oldest-last');
+    const created = await call('POST', '/debitura/customer/cases', bearer, CASE);
+    const upload = async (name: string) => {
+      const boundary = 'variant-boundary';
+      const res = await engine.app.inject({
+        method: 'POST',
+        url: `/debitura/customer/cases/${created.body.id}/files`,
+        headers: { ...bearer, 'content-type': `multipart/form-data; boundary=${boundary}` },
+        payload: `--${boundary}\r\nContent-Disposition: form-data; name="File"; filename="${name}"\r\nContent-Type: text/plain\r\n\r\nhello\r\n--${boundary}--\r\n`,
+      });
+      expect(res.statusCode).toBe(200);
+    };
+    await upload('first.txt');
+    await upload('second.txt');
+    const listed = await call('GET', `/debitura/customer/cases/${created.body.id}/files`, bearer);
+    expect(listed.body.map((f: { fileName: string }) => f.fileName)).toEqual(['second.txt', 'first.txt']);
+    await engine.close();
+  });
 });

@@ -8,6 +8,8 @@ import type { Contract } from '../../../kit/contract.js';
 import type { ApiError } from '../../engine/errors.js';
 import type { RenderedError } from '../../engine/pipeline.js';
 import { namesOf } from '../../engine/choices.js';
+import { errors } from '../../engine/errors.js';
+import type { Handler } from '../../engine/handler.js';
 import type { IdMinter } from '../../engine/state/ids.js';
 import type { WebhookEvent } from './state.js';
 import { REFERRAL_VARIANTS, referralResponseVariantsFor } from './variants-referral.js';
@@ -18,6 +20,12 @@ export const DEBITURA_VARIANTS = {
   'debitura-absent-nulls': 'properties whose value is null are left out of responses instead of sent as null',
   'debitura-reworded-errors': 'error messages in other words (error, businessErrors[].type and the status unchanged)',
   ...REFERRAL_VARIANTS,
+  'debitura-dotnet-messages':
+    "validation messages in .NET's wording, naming the property in words (\"'Due Date' must not be in the future.\"), never verbatim",
+  'debitura-statuses-repeated-only':
+    'list filters take only the repeated form the contract declares (`Statuses=A&Statuses=B`); one comma-separated value is an unknown status (400)',
+  'debitura-files-oldest-last':
+    "GET /cases/{id}/files lists a case's files newest first (the contract promises no order)",
 } as const;
 
 export type DebituraVariantName = keyof typeof DEBITURA_VARIANTS;
@@ -99,11 +107,51 @@ export function payloadVariantFor(
   };
 }
 
+/** A property as .NET's validators name it: `debtor[stateAlpha2]` → `State Alpha2`, `dueDate` → `Due Date`. */
+export const propertyInWords = (param: string): string => {
+  const last =
+    param
+      .split(/[[\].]/)
+      .filter(Boolean)
+      .at(-1) ?? param;
+  return last.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
+};
+
+/** FluentValidation's sentence for a refused property: `'Due Date' must not be in the future.` */
+function dotnetMessage(error: ApiError, message: string): string {
+  if (!error.param) return message;
+  const words = `'${propertyInWords(error.param)}'`;
+  const rest = message
+    .replace(new RegExp(`^(Invalid|Missing required param:?) ${escapeRegExp(error.param)}[:.]?\\s*`, 'i'), '')
+    .split(error.param)
+    .join(words);
+  if (error.code === 'parameter_missing') return `${words} must not be empty.${rest ? ` ${rest}` : ''}`;
+  return rest.startsWith(words) ? rest : `${words} ${rest.replace(/^./, (c) => c.toLowerCase())}`;
+}
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** The error renderer, with messages reworded when the variant is on. */
 export function errorRendererFor(
   variants: DebituraVariants,
   render: (error: ApiError) => RenderedError,
 ): (error: ApiError) => RenderedError {
+  if (variants.has('debitura-dotnet-messages'))
+    return (error) => {
+      const { status, body } = render(error);
+      const b = body as { message?: unknown; businessErrors?: Array<{ message?: unknown }> | null };
+      if (!error.param || error.extra.body !== undefined) return { status, body };
+      const say = (m: unknown) => (typeof m === 'string' ? dotnetMessage(error, m) : m);
+      return {
+        status,
+        body: {
+          ...b,
+          message: say(b.message),
+          ...(b.businessErrors
+            ? { businessErrors: b.businessErrors.map((e) => ({ ...e, message: say(e.message) })) }
+            : {}),
+        },
+      };
+    };
   if (!variants.has('debitura-reworded-errors')) return render;
   const reword = (message: unknown) =>
     typeof message === 'string' ? `[reworded] ${message.split(' ').reverse().join(' ')}` : message;
@@ -121,4 +169,32 @@ export function errorRendererFor(
       },
     };
   };
+}
+
+/** Handlers as a variant has them: only the repeated list form, or another order where none is promised. */
+export function handlerVariantsFor(
+  variants: DebituraVariants,
+  handlers: Record<string, Handler>,
+): Record<string, Handler> {
+  const out = { ...handlers };
+  if (variants.has('debitura-statuses-repeated-only'))
+    for (const name of ['listCases', 'listPartnerCases']) {
+      const list = out[name];
+      if (!list) continue;
+      out[name] = (ctx) => {
+        const values: unknown[] = Array.isArray(ctx.query.Statuses) ? ctx.query.Statuses : [ctx.query.Statuses];
+        const joined = values.find((v) => typeof v === 'string' && v.includes(','));
+        // A strict binder reads `Active,Closed` as one status, which no lifecycle is called.
+        if (joined) throw errors.parameterInvalid('Statuses', `'${String(joined)}' is not a lifecycle.`);
+        return list(ctx);
+      };
+    }
+  if (variants.has('debitura-files-oldest-last') && out.listCaseFiles) {
+    const list = out.listCaseFiles;
+    out.listCaseFiles = async (ctx) => {
+      const result = await list(ctx);
+      return Array.isArray(result.body) ? { ...result, body: [...result.body].reverse() } : result;
+    };
+  }
+  return out;
 }

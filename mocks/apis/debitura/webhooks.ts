@@ -59,6 +59,7 @@ export function targetsFor(
   event: StoredEvent,
   sign: DebituraSigner,
   options: { only?: string; testOnly?: boolean } = {},
+  mutate?: DeliveryTarget['mutate'],
 ): DeliveryTarget[] {
   const targets: DeliveryTarget[] = [];
   for (const stored of world.subscriptions.values()) {
@@ -68,18 +69,24 @@ export function targetsFor(
     if (options.only !== undefined && s.id !== options.only) continue;
     if (options.testOnly && !s.isTestMode) continue;
     const type = event.payload.event ?? '';
-    targets.push(subscriptionTarget(stored, type, sign));
+    targets.push(subscriptionTarget(stored, type, sign, mutate));
   }
   return targets;
 }
 
 /** The target of one subscription for an event type (also how a kept delivery resumes after a restart). */
-export function subscriptionTarget(stored: StoredSubscription, type: string, sign: DebituraSigner): DeliveryTarget {
+export function subscriptionTarget(
+  stored: StoredSubscription,
+  type: string,
+  sign: DebituraSigner,
+  mutate?: DeliveryTarget['mutate'],
+): DeliveryTarget {
   return {
     resumeAs: { api: 'debitura', ref: stored.subscription.id ?? null },
     endpointId: null,
     url: stored.subscription.url!,
     secret: stored.secret,
     sign: (body, t) => sign(body, t, stored.secret, type),
+    ...(mutate ? { mutate } : {}),
   };
 }
