@@ -1,4 +1,4 @@
-// The per-key memories of a session, each bounded (docs/conformance.md, "Checking real traffic"): the
+// The per-key memories of a session, each bounded (docs/proxy.md): the
 // first answer per Idempotency-Key, the last event per object of the webhook relay, the steps of a
 // recording. Each test fails without its cap: the forgotten key, object or step would still count.
 import { describe, expect, it } from 'vitest';

@@ -41,14 +41,20 @@ export interface TaskInput {
  */
 export class Schedule {
   private readonly queues = new Map<string | null, TaskQueue>();
-  /** Every task by its seq, for a store reading one back. */
-  private readonly bySeq = new Map<number, ScheduledTask>();
+  /** Every task by its seq, for a store reading one back: kept only when tracked (a durable store). */
+  private bySeq: Map<number, ScheduledTask> | undefined;
   private seq = 0;
-  /** Told the seq of every task added or removed (a durable store's change tracking; unset in memory). */
-  onChange: ((seq: number) => void) | undefined;
+  private count = 0;
+  private changed: ((seq: number) => void) | undefined;
 
   get size(): number {
-    return this.bySeq.size;
+    return this.count;
+  }
+
+  /** Tells `onChange` the seq of every task added or removed from now on (a durable store's change tracking). */
+  track(onChange: (seq: number) => void): void {
+    this.changed = onChange;
+    this.bySeq ??= new Map(this.list().map((task) => [task.seq, task]));
   }
 
   /** The next seq to hand out (kept by a store with the tasks, so a restart continues the order). */
@@ -66,7 +72,7 @@ export class Schedule {
       params: input.params,
       description: input.description,
     };
-    this.onChange?.(task.seq);
+    this.changed?.(task.seq);
     this.restore(task);
     return task;
   }
@@ -76,7 +82,8 @@ export class Schedule {
     let queue = this.queues.get(task.clock);
     if (!queue) this.queues.set(task.clock, (queue = new TaskQueue()));
     queue.push(task);
-    this.bySeq.set(task.seq, task);
+    this.count++;
+    this.bySeq?.set(task.seq, task);
     if (task.seq >= this.seq) this.seq = task.seq + 1;
   }
 
@@ -87,20 +94,21 @@ export class Schedule {
 
   /** The task with this seq, if it is still due. */
   bySeqNumber(seq: number): ScheduledTask | undefined {
-    return this.bySeq.get(seq);
+    return this.bySeq?.get(seq);
   }
 
   /** Drops a task another instance ran or removed, telling no one. */
   forget(seq: number): void {
-    const task = this.bySeq.get(seq);
+    const task = this.bySeq?.get(seq);
     if (!task) return;
-    this.queues.get(task.clock)?.removeWhere((t) => t.seq === seq);
-    this.bySeq.delete(seq);
+    this.count -= this.queues.get(task.clock)?.removeWhere((t) => t.seq === seq) ?? 0;
+    this.bySeq!.delete(seq);
   }
 
   private removed(task: ScheduledTask): void {
-    this.bySeq.delete(task.seq);
-    this.onChange?.(task.seq);
+    this.count--;
+    this.bySeq?.delete(task.seq);
+    this.changed?.(task.seq);
   }
 
   /** The earliest task of `clock`, without removing it (O(1)). */

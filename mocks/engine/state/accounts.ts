@@ -36,7 +36,7 @@ export function createAccount(key: string, tracked = false): Account {
   const account: Account = { key, schedule: new Schedule(), scenarios: new Map(), changes };
   // Scenario variables change in place as steps run: whatever a write looked at is written again.
   account.scenarios = mapFor<AppliedScenario>(account, 'engine.scenarios', { markOnGet: true });
-  account.schedule.onChange = (seq) => changes.mark('engine.schedule', String(seq));
+  account.schedule.track((seq) => changes.mark('engine.schedule', String(seq)));
   return account;
 }
 
