@@ -230,6 +230,12 @@ capability('debitura-onboarding', 'linked clients and KYC (Referral API)', () =>
         expect(c.result.onboardingStatus, say('202 is Pending')).toBe('Pending');
         expect(c.result.onboardingLinks?.url, say('a Pending client has onboardingLinks.url')).toMatch(/^https?:\/\//);
       }
+      // Positive control: the client read back is the one the answer described (a constant answer fails it).
+      const stored = (await getClient(c.tenant)).data!;
+      expect(
+        { clientId: stored.clientId, onboardingStatus: stored.onboardingStatus },
+        say('GET /clients/{externalTenantId} shows the onboarding answer'),
+      ).toEqual({ clientId: c.result.clientId, onboardingStatus: c.result.onboardingStatus });
     }
   });
 
@@ -415,11 +421,19 @@ capability('debitura-onboarding', 'linked clients and KYC (Referral API)', () =>
     const onboarded = await partner.api.POST('/clients', { body });
     expect([201, 202], say('POST /clients')).toContain(onboarded.response.status);
     const [kase] = await partnerCases(partner, tenant);
+    // Positive controls: the KYC is missing before and stored after, as sent (a constant answer fails these).
+    expect((await getClient(tenant)).data!.contracts.kyc, about('debitura.kyc-state')('before the KYC: Missing')).toBe(
+      'Missing',
+    );
     const { data, response } = await partner.api.POST('/clients/{externalTenantId}/kyc-verification', {
       params: { path: { externalTenantId: tenant }, query: { sendChatNotification: false } },
       body: KYC_BODY,
     });
     expect(response.status, say('POST kyc-verification?sendChatNotification=false')).toBe(201);
+    expect(
+      { externalTenantId: data!.externalTenantId, fullName: data!.fullName },
+      about('debitura.kyc-record')('the record stored is the request'),
+    ).toEqual({ externalTenantId: tenant, fullName: KYC_BODY.fullName });
     expect(data!.notifiedCaseIds, say('notifiedCaseIds with sendChatNotification=false')).toEqual([]);
     const chat = await partner.api.GET('/cases/{caseId}/chats', { params: { path: { caseId: kase!.id } } });
     expect(

@@ -142,6 +142,8 @@ capability('debitura-validation', 'case submission rules and generated invalid b
     expect(response.status, 'POST /cases with isTest: true').toBe(200);
     expect(data!.isTestCase, 'isTestCase of the created case').toBe(true);
     const again = await session.GET('/cases/{id}', { params: { path: { id: data!.id! } } });
+    // Positive control: the case retrieved is the one created (a constant answer fails it).
+    expect(again.data!.id, 'GET /cases/{id} answers the case created').toBe(data!.id);
     expect(again.data!.isTestCase, 'isTestCase of the retrieved case').toBe(true);
   });
 
