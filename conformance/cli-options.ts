@@ -27,6 +27,19 @@ const integer =
     return n;
   };
 
+/**
+ * A whole number in [min, max] (a commander argument parser for the subcommands' numeric options).
+ * @example wholeNumber(1, 600_000)('30000') // 30000
+ */
+export const wholeNumber =
+  (min: number, max: number) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}.`);
+    return n;
+  };
+
 /** An absolute http(s) base URL, without its trailing slash (a commander argument parser). */
 export const url = (value: string): string => {
   let parsed: URL;

@@ -17,6 +17,25 @@ const cli = (args: string[], env: Record<string, string | undefined> = {}) =>
     env: { ...process.env, PORT: undefined, CASAPAY_MOCK_PORT: undefined, ...env },
   });
 
+/** Starts the CLI from source with `env`; resolves with its start-up line and the URL it names. */
+async function startCli(args: string[], env: Record<string, string | undefined>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'mocks/cli.ts', ...args], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, PORT: undefined, ...env },
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      if (out.includes('\n')) resolve(out.split('\n')[0]!);
+    });
+    child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+  });
+  const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(line)?.[1] ?? '';
+  return { child, line, url };
+}
+
 describe('choosePort', () => {
   it.each([
     [{ value: 4010, source: 'default' }, {}, { port: 4010, from: 'default' }],
@@ -69,25 +88,12 @@ describe('casapay-mock', () => {
 
   it('listens on PORT when --port is not given (npm start, the Docker image)', async () => {
     // PORT=0 is "any free port": the start-up line says the port came from PORT, then the mock answers there.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'mocks/cli.ts', '--quiet'], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, PORT: '0', CASAPAY_MOCK_PORT: '1' },
-    });
+    const started = await startCli(['--quiet'], { PORT: '0', CASAPAY_MOCK_PORT: '1' });
     try {
-      const line = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (chunk: Buffer) => {
-          out += chunk.toString('utf8');
-          if (out.includes('\n')) resolve(out.split('\n')[0]!);
-        });
-        child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-      });
-      expect(line).toMatch(/port from PORT/);
-      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(line)![1]!;
-      expect((await fetch(`${url}/__admin/health`)).status).toBe(200);
+      expect(started.line).toMatch(/port from PORT/);
+      expect((await fetch(`${started.url}/__admin/health`)).status).toBe(200);
     } finally {
-      child.kill('SIGTERM');
+      started.child.kill('SIGTERM');
     }
   }, 60_000);
 
@@ -99,28 +105,15 @@ describe('casapay-mock', () => {
       expect(both.stderr).toMatch(
         /data-dir.*cannot be used with.*database-url|database-url.*cannot be used with.*data-dir/,
       );
-      const child = spawn(process.execPath, ['--import', 'tsx', 'mocks/cli.ts', '--port', '0'], {
-        cwd: repoRoot,
-        stdio: ['ignore', 'pipe', 'inherit'],
-        env: { ...process.env, PORT: undefined, CASAPAY_MOCK_DATA_DIR: dir },
-      });
+      const started = await startCli(['--port', '0'], { CASAPAY_MOCK_DATA_DIR: dir });
       try {
-        const line = await new Promise<string>((resolve, reject) => {
-          let out = '';
-          child.stdout.on('data', (chunk: Buffer) => {
-            out += chunk.toString('utf8');
-            if (out.includes('\n')) resolve(out.split('\n')[0]!);
-          });
-          child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-        });
-        expect(line).toMatch(/state kept in sqlite/);
-        const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(line)![1]!;
-        expect(await (await fetch(`${url}/__admin/health`)).json()).toMatchObject({
+        expect(started.line).toMatch(/state kept in sqlite/);
+        expect(await (await fetch(`${started.url}/__admin/health`)).json()).toMatchObject({
           ok: true,
           store: { store: 'sqlite', reachable: true, location: path.join(dir, 'casapay-mock.sqlite') },
         });
       } finally {
-        child.kill('SIGTERM');
+        started.child.kill('SIGTERM');
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -2,20 +2,12 @@
 // exit codes (0 clean, 1 a rule at or above --fail-on was broken, 2 bad arguments or a crash). Runs until
 // SIGINT/SIGTERM (or stdin closing with --until-stdin-closes), then writes the reports and exits.
 // `--replay <file> --target <URL>` sends a recording instead. cli.ts hands every argv starting with `proxy` here.
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { url } from '../cli-options.js';
 import { replayRecording } from './replay.js';
 import { PROXY_DEFAULTS, formatProxySummary, startProxy, type ProxyRunOptions } from './run.js';
 import { SESSION_LIMITS } from './session.js';
-
-const integer =
-  (min: number, max: number) =>
-  (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}.`);
-    return n;
-  };
+import { wholeNumber } from '../cli-options.js';
 
 export interface ProxyCommandIo {
   out: (line: string) => void;
@@ -75,7 +67,7 @@ export function parseProxyOptions(argv: readonly string[], io: ProxyCommandIo = 
     .option(
       '--port <port>',
       'where the proxy listens, on 127.0.0.1 (0: any free port)',
-      integer(0, 65_535),
+      wholeNumber(0, 65_535),
       PROXY_DEFAULTS.port,
     )
     .addOption(new Option('--api <name>', 'whose contract').choices(['casapay', 'debitura']).default('casapay'))
@@ -90,7 +82,7 @@ export function parseProxyOptions(argv: readonly string[], io: ProxyCommandIo = 
     .option(
       '--webhook-listen <port>',
       'relay webhook deliveries: register http://127.0.0.1:<port>/… as the endpoint URL (0: any free port)',
-      integer(0, 65_535),
+      wholeNumber(0, 65_535),
     )
     .option('--forward-to <url>', '--webhook-listen: the receiver each checked delivery is forwarded to', url)
     .option(
@@ -106,32 +98,37 @@ export function parseProxyOptions(argv: readonly string[], io: ProxyCommandIo = 
     .option(
       '--max-body-bytes <n>',
       'bodies larger than this pass through unchecked',
-      integer(1024, 100 * 1024 * 1024),
+      wholeNumber(1024, 100 * 1024 * 1024),
       PROXY_DEFAULTS.maxBodyBytes,
     )
     .option(
       '--max-concurrent <n>',
       'exchanges in flight at once; one more is answered 429 by the proxy',
-      integer(1, 10_000),
+      wholeNumber(1, 10_000),
       PROXY_DEFAULTS.maxConcurrent,
     )
     .option(
       '--max-groups <n>',
       '(operation, rule) groups the report keeps',
-      integer(1, 100_000),
+      wholeNumber(1, 100_000),
       SESSION_LIMITS.maxGroups,
     )
     .option(
       '--max-recorded-steps <n>',
       'exchanges a --record file keeps',
-      integer(1, 100_000),
+      wholeNumber(1, 100_000),
       PROXY_DEFAULTS.maxRecordedSteps,
     )
-    .option('--timeout <ms>', 'per-exchange timeout towards the target', integer(1, 600_000), PROXY_DEFAULTS.timeoutMs)
+    .option(
+      '--timeout <ms>',
+      'per-exchange timeout towards the target',
+      wholeNumber(1, 600_000),
+      PROXY_DEFAULTS.timeoutMs,
+    )
     .option(
       '--summary-every <s>',
       'a tally line (exchanges, error and warning groups) this often while traffic flows; 0: none',
-      integer(0, 3600),
+      wholeNumber(0, 3600),
       10,
     )
     .option('--no-color', 'plain output')

@@ -1,21 +1,13 @@
 // `casapay-conformance receiver --url <endpoint> --secret <secret>`: the command line of the receiver
 // kit, its output and exit codes (0 nothing failed, 1 a check failed, 2 bad arguments or a crash).
 // cli.ts hands every argv starting with `receiver` here.
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { url } from '../cli-options.js';
 import { formatSummary } from '../report/summary.js';
 import { RECEIVER_CAPABILITIES } from './checks.js';
 import { RECEIVER_DEFAULTS, runReceiver, type ReceiverRunOptions } from './run.js';
 import type { SigningSchemeName } from './schemes.js';
-
-const integer =
-  (min: number, max: number) =>
-  (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}.`);
-    return n;
-  };
+import { wholeNumber } from '../cli-options.js';
 
 export interface ReceiverCommandIo {
   out: (line: string) => void;
@@ -76,10 +68,10 @@ export function parseReceiverOptions(
     .option(
       '--max-latency-ms <ms>',
       'a valid delivery must be answered 2xx within this',
-      integer(1, 600_000),
+      wholeNumber(1, 600_000),
       RECEIVER_DEFAULTS.maxLatencyMs,
     )
-    .option('--timeout <ms>', 'per-delivery timeout', integer(1, 600_000), RECEIVER_DEFAULTS.timeoutMs)
+    .option('--timeout <ms>', 'per-delivery timeout', wholeNumber(1, 600_000), RECEIVER_DEFAULTS.timeoutMs)
     .option(
       '--effects-url <url>',
       'GET → {"applied": ["<event id>", …]}: the events the receiver applied, one entry per application',
@@ -93,13 +85,13 @@ export function parseReceiverOptions(
     .option(
       '--effects-wait <ms>',
       "how long to wait for the receiver's work after the last delivery",
-      integer(0, 600_000),
+      wholeNumber(0, 600_000),
       RECEIVER_DEFAULTS.effectsWaitMs,
     )
     .option(
       '--concurrency <n>',
       'deliveries sent at once by the concurrency check',
-      integer(2, 64),
+      wholeNumber(2, 64),
       RECEIVER_DEFAULTS.concurrency,
     )
     .option('--report-dir <dir>', 'where to write junit.xml, report.json and report.html', RECEIVER_DEFAULTS.reportDir)
