@@ -101,10 +101,17 @@ export class Persistence {
           .catch(() => undefined)
           .then(() => {
             this.scheduled = undefined;
-            const batch = this.collect();
-            this.running = this.store.write(batch).finally(() => {
-              this.running = undefined;
-            });
+            const collected = this.collect();
+            this.running = this.store
+              .write(collected.batch)
+              .catch((error: unknown) => {
+                // Not written: what it held is marked again, so the next batch (the store back) writes it.
+                this.requeue(collected);
+                throw error;
+              })
+              .finally(() => {
+                this.running = undefined;
+              });
             return this.running;
           })
           .then(
@@ -123,8 +130,22 @@ export class Persistence {
     return this.scheduled;
   }
 
+  /** A batch the store refused, given back: its accounts' rows marked again, its deletions and globals pending again. */
+  private requeue({ batch, accounts }: { batch: WriteBatch; accounts: Account[] }): void {
+    const byKey = new Map(accounts.map((account) => [account.key, account]));
+    for (const row of batch.rows) {
+      const account = byKey.get(row.account);
+      if (!account?.changes || this.deleted.has(row.account) || this.deleteAll) continue;
+      account.changes.mark(row.part, row.key);
+      this.dirty.add(account);
+    }
+    for (const key of batch.deleted) this.deleted.add(key);
+    if (batch.deleteAll) this.deleteAll = true;
+    for (const [name] of batch.globals) this.dirtyGlobals.add(name);
+  }
+
   /** The batch: every dirty account's changed rows (and its always-written rows), deletions, globals. */
-  private collect(): WriteBatch {
+  private collect(): { batch: WriteBatch; accounts: Account[] } {
     const batch: WriteBatch = {
       accounts: [],
       rows: [],
@@ -147,10 +168,11 @@ export class Persistence {
       for (const part of this.alwaysParts)
         batch.rows.push({ account: account.key, part: part.name, key: '', value: part.read(account, '') });
     }
+    const accounts = [...this.dirty];
     this.dirty.clear();
     for (const name of this.dirtyGlobals) batch.globals.push([name, this.globals.get(name)?.()]);
     this.dirtyGlobals.clear();
-    return batch;
+    return { batch, accounts };
   }
 
   /** Puts a stored account's rows back (loading at start); rows of parts no longer defined are skipped. */
