@@ -14,6 +14,9 @@ const IN_FLIGHT =
 const CLIENT_CONFLICT =
   "needs a company the target already knows (an account of its own, another partner's link, no creditor): the mock's magic domains are its own, not part of the contract (debitura.client-conflict)";
 
+const NOTHING_TO_GET_WRONG =
+  "the operation takes no parameter and no body, so nothing a client sends can be invalid; Debitura's published contract declares the 400 anyway (kept so clients generated from either agree)";
+
 /** `*` as operationId: every operation that declares the status. */
 const RULES_OF: Record<ApiName, { operationId: string; status: string; why: string }[]> = {
   casapay: [
@@ -24,6 +27,9 @@ const RULES_OF: Record<ApiName, { operationId: string; status: string; why: stri
   debitura: [
     { operationId: 'createCase', status: '409', why: IN_FLIGHT },
     { operationId: 'createClient', status: '409', why: CLIENT_CONFLICT },
+    { operationId: 'listClients', status: '400', why: NOTHING_TO_GET_WRONG },
+    { operationId: 'listPartnerWebhooks', status: '400', why: NOTHING_TO_GET_WRONG },
+    { operationId: 'listWebhooks', status: '400', why: NOTHING_TO_GET_WRONG },
   ],
 };
 

@@ -1243,6 +1243,16 @@ export const RULES: Rule[] = [
     ],
   },
   {
+    id: 'debitura.customer-errors',
+    area: 'debitura: customer',
+    rule: 'Every Customer operation answers the refusals it declares, as an ErrorResponse, creating nothing: 401 without a bearer token, 400 for an id that is not a uuid, a list parameter out of range or a body missing what it needs, 404 for a uuid nobody issued, 413 for a JSON body over 1 MB, 415 for a text/plain body, 422 for a test event with nothing to fire.',
+    checks: [
+      'without a bearer token every Customer operation is 401',
+      'an id that is not a uuid is 400, a uuid nobody issued 404',
+      'a body the contract does not take is refused',
+    ],
+  },
+  {
     id: 'debitura.referral-errors',
     area: 'debitura: referral',
     rule: 'Every Referral operation answers the 400, 413 and 415 it declares, as an ErrorResponse, creating nothing: externalTenantId of 101 characters (100 is looked up: 404), an empty one, ids that are not uuids, an upload without a file, a JSON body over 1 MB, a text/plain body.',
