@@ -1,6 +1,6 @@
 // Chooses the store from the options (the CLI's --data-dir, --database-url, --durability): memory
-// when neither is given. The drivers load only when asked for, so the default starts without them —
-// and without better-sqlite3 at all: it is an optional peer of the package (a native build).
+// when neither is given. The drivers load only when asked for, so the default starts without them;
+// SQLite is Node's own node:sqlite where it exists, and better-sqlite3 (an optional peer) on Node 20.
 import { createMemoryStore, type Store } from './store.js';
 import type { Durability } from './sqlite-store.js';
 
@@ -21,12 +21,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   if (options.durability !== undefined && options.dataDir === undefined)
     throw new Error('--durability applies to the SQLite store: give --data-dir too.');
   if (options.dataDir !== undefined) {
-    // better-sqlite3 is an optional peer of the package (a native build most users of the in-memory mock never need).
-    const sqlite = await import('./sqlite-store.js').catch((error: NodeJS.ErrnoException) => {
-      throw new Error(
-        `--data-dir needs the better-sqlite3 package, which could not be loaded (${error.code ?? error.message}): install it beside the kit with \`npm install better-sqlite3@12\`.`,
-      );
-    });
+    const sqlite = await import('./sqlite-store.js');
     return sqlite.openSqliteStore({ dataDir: options.dataDir, durability: options.durability });
   }
   if (options.databaseUrl !== undefined) {

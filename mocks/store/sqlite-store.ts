@@ -1,13 +1,16 @@
-// The embedded store (`--data-dir DIR`): one SQLite file, `DIR/casapay-mock.sqlite`, in WAL mode, through
-// better-sqlite3 (synchronous calls: a batch is one transaction that blocks the event loop for the
-// time of its writes, which group commit keeps to one per turn of the loop).
+// The embedded store (`--data-dir DIR`): one SQLite file, `DIR/casapay-mock.sqlite`, in WAL mode, with
+// synchronous calls (a batch is one transaction that blocks the event loop for the time of its writes,
+// which group commit keeps to one per turn of the loop). The driver is Node's own `node:sqlite` where
+// the runtime has it (22.13 and later), else better-sqlite3 12 (Node 20): better-sqlite3 12 aborts
+// Node 24 when the garbage collector finalizes a statement (WiseLibs/better-sqlite3#1515), and 13, which
+// fixes it, crashes on Node 20.
 //
 // Durability (`--durability`): `full` (the default) syncs the WAL at every commit, so an acknowledged
 // write survives the machine losing power; `normal` syncs only at checkpoints, so it survives the mock
 // being killed (SIGKILL, a crash) but the last commits may be lost with the machine's power.
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import {
   decodeValue,
@@ -37,10 +40,10 @@ export const SQLITE_FILE = 'casapay-mock.sqlite';
 export function openSqliteStore(options: SqliteStoreOptions): Store {
   mkdirSync(options.dataDir, { recursive: true });
   const path = join(options.dataDir, SQLITE_FILE);
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${(options.durability ?? 'full').toUpperCase()}`);
-  db.pragma('foreign_keys = ON');
+  const db = openSqliteDriver(path);
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec(`PRAGMA synchronous = ${(options.durability ?? 'full').toUpperCase()}`);
+  db.exec('PRAGMA foreign_keys = ON');
   migrate(db, path);
 
   const upsertAccount = db.prepare('INSERT INTO accounts (key) VALUES (?) ON CONFLICT (key) DO NOTHING');
@@ -55,10 +58,17 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   );
   const deleteGlobal = db.prepare('DELETE FROM globals WHERE name = ?');
 
-  const writeBatch = db.transaction((batch: WriteBatch) => {
+  const deleteAllRows = db.prepare('DELETE FROM rows');
+  const deleteAllAccounts = db.prepare('DELETE FROM accounts');
+  const selectAccounts = db.prepare('SELECT key FROM accounts ORDER BY rowid');
+  const selectRows = db.prepare('SELECT account, part, key, json, bytes FROM rows ORDER BY rowid');
+  const selectGlobals = db.prepare('SELECT name, json FROM globals');
+  const ping = db.prepare('SELECT 1 AS one');
+
+  const writeBatch = transaction(db, (batch: WriteBatch) => {
     if (batch.deleteAll) {
-      db.prepare('DELETE FROM rows').run();
-      db.prepare('DELETE FROM accounts').run();
+      deleteAllRows.run();
+      deleteAllAccounts.run();
     }
     for (const key of batch.deleted) {
       deleteAccountRows.run(key);
@@ -84,22 +94,19 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     durable: true,
     async load(): Promise<LoadedState> {
       const accounts = new Map<string, StoredAccount>();
-      for (const { key } of db.prepare('SELECT key FROM accounts ORDER BY rowid').iterate() as Iterable<{
-        key: string;
-      }>)
-        accounts.set(key, { key, rows: [] });
+      for (const { key } of selectAccounts.iterate() as Iterable<{ key: string }>) accounts.set(key, { key, rows: [] });
       // rowid order is first-write order: a Map-ordered part (creation order) comes back in it.
-      const rows = db.prepare('SELECT account, part, key, json, bytes FROM rows ORDER BY rowid').iterate() as Iterable<{
+      const rows = selectRows.iterate() as Iterable<{
         account: string;
         part: string;
         key: string;
         json: string | null;
-        bytes: Buffer | null;
+        bytes: Uint8Array | null;
       }>;
       for (const row of rows)
         accounts.get(row.account)?.rows.push({ part: row.part, key: row.key, value: decodeValue(row.json, row.bytes) });
       const globals = new Map<string, unknown>();
-      for (const { name, json } of db.prepare('SELECT name, json FROM globals').iterate() as Iterable<{
+      for (const { name, json } of selectGlobals.iterate() as Iterable<{
         name: string;
         json: string;
       }>)
@@ -111,7 +118,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
     async health(): Promise<StoreHealth> {
       try {
-        db.prepare('SELECT 1').get();
+        ping.get();
         return { store: 'sqlite', reachable: open, location: path };
       } catch (error) {
         return { store: 'sqlite', reachable: false, location: path, detail: (error as Error).message };
@@ -126,16 +133,62 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 }
 
 /** Brings the file's schema up to SCHEMA_VERSION, one migration per version, each in a transaction. */
-function migrate(db: Database.Database, path: string): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
+function migrate(db: SqliteDriver, path: string): void {
+  const current = Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
   if (current > SCHEMA_VERSION) {
     db.close();
     throw new NewerSchemaError(current, SCHEMA_VERSION, path);
   }
   for (let version = current + 1; version <= SCHEMA_VERSION; version++) {
-    db.transaction(() => {
+    transaction(db, () => {
       db.exec(MIGRATIONS[version - 1]!.sqlite);
-      db.pragma(`user_version = ${version}`);
-    })();
+      db.exec(`PRAGMA user_version = ${version}`);
+    })(undefined);
   }
+}
+
+/** What the store needs of a SQLite driver: node:sqlite's DatabaseSync and better-sqlite3's Database both have it. */
+export interface SqliteDriver {
+  exec(sql: string): void;
+  prepare(sql: string): {
+    run(...params: unknown[]): unknown;
+    get(...params: unknown[]): unknown;
+    iterate(...params: unknown[]): Iterable<unknown>;
+  };
+  close(): void;
+}
+
+/**
+ * The SQLite database at `path`: node:sqlite where the runtime has it, else better-sqlite3.
+ * @example openSqliteDriver('/tmp/x.sqlite').prepare('SELECT 1 AS one').get() // { one: 1 }
+ */
+export function openSqliteDriver(path: string): SqliteDriver {
+  const builtin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule?.('node:sqlite') as
+    { DatabaseSync: new (path: string) => SqliteDriver } | undefined;
+  if (builtin) return new builtin.DatabaseSync(path);
+  // Node 20 (no node:sqlite): better-sqlite3, an optional peer loaded only here.
+  let Database: new (path: string) => SqliteDriver;
+  try {
+    Database = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+  } catch (error) {
+    throw new Error(
+      `--data-dir needs SQLite: this Node (${process.version}) has no node:sqlite, and the better-sqlite3 package could not be loaded (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Install it beside the kit with \`npm install better-sqlite3@12\`, or run Node 22.13 or later.`,
+      { cause: error },
+    );
+  }
+  return new Database(path);
+}
+
+/** `work` in one transaction: committed when it returns, rolled back when it throws. */
+function transaction<T>(db: SqliteDriver, work: (input: T) => void): (input: T) => void {
+  return (input) => {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      work(input);
+      db.exec('COMMIT');
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
+  };
 }

@@ -4,11 +4,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from './migrations.js';
 import { openPostgresStore, redactUrl } from './postgres-store.js';
-import { openSqliteStore, SQLITE_FILE } from './sqlite-store.js';
+import { openSqliteDriver, openSqliteStore, SQLITE_FILE } from './sqlite-store.js';
 import type { Store, WriteBatch } from './store.js';
 import { freshDatabase, NO_POSTGRES, POSTGRES_URL } from './test-postgres.js';
 
@@ -107,10 +106,11 @@ describe('the SQLite store file', () => {
   it('is migrated to the current schema version, and a newer one is refused with a message', async () => {
     const dir = folder();
     await (await Promise.resolve(openSqliteStore({ dataDir: dir }))).close();
-    const db = new Database(join(dir, SQLITE_FILE));
-    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    const db = openSqliteDriver(join(dir, SQLITE_FILE));
+    const pragma = (name: string) => Object.values(db.prepare(`PRAGMA ${name}`).get() as object)[0];
+    expect(pragma('user_version')).toBe(SCHEMA_VERSION);
+    expect(pragma('journal_mode')).toBe('wal');
+    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
     expect(() => openSqliteStore({ dataDir: dir })).toThrow(/schema version \d+, newer than this mock knows/);
   });
