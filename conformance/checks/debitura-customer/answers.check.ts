@@ -73,23 +73,25 @@ capability('debitura-customer', 'every declared refusal of the Customer API', ()
 
   it('without a bearer token every Customer operation is 401 (nothing created)', async () => {
     const anonymous = customerClient(null);
+    // Without a body: the credentials are refused before any body is read, and a body the target never
+    // reads can be cut off by its closing the connection (the connection-close variant) before it is sent.
     const calls: Array<[string, Call]> = [
-      ['POST /cases', post('/cases', { body: caseBody() })],
+      ['POST /cases', post('/cases')],
       ['GET /cases', get('/cases')],
-      ['POST /cases/preview', post('/cases/preview', { body: caseBody() })],
+      ['POST /cases/preview', post('/cases/preview')],
       ['GET /cases/{id}', get('/cases/{id}', id(randomUUID()))],
       ['GET /cases/{id}/files', get('/cases/{id}/files', id(randomUUID()))],
-      ['POST /cases/{id}/files', post('/cases/{id}/files', { ...id(randomUUID()), ...pdf() })],
+      ['POST /cases/{id}/files', post('/cases/{id}/files', id(randomUUID()))],
       ['GET /Payments', get('/Payments')],
       ['GET /Payments/{id}', get('/Payments/{id}', id(randomUUID()))],
       ['GET /webhooks', get('/webhooks')],
-      ['POST /webhooks', post('/webhooks', { body: { url: 'http://127.0.0.1:9/hooks', events: ['case.created'] } })],
+      ['POST /webhooks', post('/webhooks')],
       ['GET /webhooks/{id}', get('/webhooks/{id}', id(randomUUID()))],
       ['DELETE /webhooks/{id}', del('/webhooks/{id}', id(randomUUID()))],
-      ['POST /webhooks/{id}/test', post('/webhooks/{id}/test', { ...id(randomUUID()), body: {} })],
-      ['POST /webhooks/{id}:test', post('/webhooks/{id}:test', { ...id(randomUUID()), body: {} })],
-      ['POST /test/cases/{id}/advance', post('/test/cases/{id}/advance', { ...id(randomUUID()), body: {} })],
-      ['POST /test/webhooks/fire', post('/test/webhooks/fire', { body: { event: 'case.created' } })],
+      ['POST /webhooks/{id}/test', post('/webhooks/{id}/test', id(randomUUID()))],
+      ['POST /webhooks/{id}:test', post('/webhooks/{id}:test', id(randomUUID()))],
+      ['POST /test/cases/{id}/advance', post('/test/cases/{id}/advance', id(randomUUID()))],
+      ['POST /test/webhooks/fire', post('/test/webhooks/fire')],
     ];
     for (const [what, call] of calls) expectRefusal(await call(anonymous), 401, said(RULE, `${what} without a token`));
     expect(await countCases(), said(RULE, 'no case was created by the refused requests')).toBe(caseCount);

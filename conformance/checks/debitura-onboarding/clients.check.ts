@@ -39,11 +39,6 @@ const GB_DEBTOR = {
   countryAlpha2: 'GB',
 };
 const OPEN = ['Active', 'Paused', 'NeedsAdditionalDetails'];
-const upload = (): FormData => {
-  const fd = new FormData();
-  fd.append('file', new Blob(['an invoice\n']), 'invoice.txt');
-  return fd;
-};
 
 capability('debitura-onboarding', 'linked clients and KYC (Referral API)', () => {
   let partner: Partner;
@@ -69,33 +64,25 @@ capability('debitura-onboarding', 'linked clients and KYC (Referral API)', () =>
       const say = about('debitura.referral-auth');
       const id = { params: { path: { externalTenantId: tenant } } };
       const caseId = { params: { path: { caseId: randomUUID() } } };
-      const calls: Array<[string, Promise<{ error?: unknown; response: Response }>]> = [
-        ['POST /oauth/token', api.POST('/oauth/token', { body: { externalTenantId: tenant } })],
-        ['POST /clients', api.POST('/clients', { body: clientBody(tenant) })],
-        ['GET /clients', api.GET('/clients')],
-        ['GET /clients/{externalTenantId}', api.GET('/clients/{externalTenantId}', id)],
+      // Without a body: the credentials are refused before any body is read, and a body the target never
+      // reads can be cut off by its closing the connection (the connection-close variant) before it is sent.
+      const calls: Array<[string, () => Promise<{ error?: unknown; response: Response }>]> = [
+        ['POST /oauth/token', () => api.POST('/oauth/token', {} as never)],
+        ['POST /clients', () => api.POST('/clients', {} as never)],
+        ['GET /clients', () => api.GET('/clients')],
+        ['GET /clients/{externalTenantId}', () => api.GET('/clients/{externalTenantId}', id)],
         [
           'POST /clients/{externalTenantId}/kyc-verification',
-          api.POST('/clients/{externalTenantId}/kyc-verification', { ...id, body: KYC_BODY }),
+          () => api.POST('/clients/{externalTenantId}/kyc-verification', id as never),
         ],
-        ['GET /cases', api.GET('/cases')],
-        ['GET /cases/{caseId}/chats', api.GET('/cases/{caseId}/chats', caseId)],
-        [
-          'POST /cases/{caseId}/files',
-          api.POST('/cases/{caseId}/files', {
-            ...caseId,
-            body: upload() as never,
-            bodySerializer: (b: unknown) => b as FormData,
-          }),
-        ],
-        [
-          'POST /webhooks',
-          api.POST('/webhooks', { body: { url: 'http://127.0.0.1:9/hooks', events: ['case.created'] } }),
-        ],
-        ['GET /webhooks', api.GET('/webhooks')],
-        ['DELETE /webhooks/{id}', api.DELETE('/webhooks/{id}', { params: { path: { id: randomUUID() } } })],
+        ['GET /cases', () => api.GET('/cases')],
+        ['GET /cases/{caseId}/chats', () => api.GET('/cases/{caseId}/chats', caseId)],
+        ['POST /cases/{caseId}/files', () => api.POST('/cases/{caseId}/files', caseId as never)],
+        ['POST /webhooks', () => api.POST('/webhooks', {} as never)],
+        ['GET /webhooks', () => api.GET('/webhooks')],
+        ['DELETE /webhooks/{id}', () => api.DELETE('/webhooks/{id}', { params: { path: { id: randomUUID() } } })],
       ];
-      for (const [what, call] of calls) expectRefusal(await call, 401, say(`${what} ${how}`));
+      for (const [what, call] of calls) expectRefusal(await call(), 401, say(`${what} ${how}`));
     }
     const lookup = await getClient(tenant);
     expect(

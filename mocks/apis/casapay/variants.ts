@@ -183,7 +183,10 @@ export function variantHooks(variants: Variants, deps: VariantDeps): VariantHook
             .header('Cache-Control', 'no-store')
             .header('X-Casapay-Trace', `trace-${Math.floor(random() * 1e9)}`)
             .header('Server-Timing', 'app;dur=1');
-        if (on('connection-close')) reply.header('Connection', 'close');
+        // Closed after the answer — unless the request's body is still arriving (an answer sent before the
+        // body was read): closing then would reset the connection under the client's upload, which a server
+        // that closes connections avoids by reading the rest first (RFC 9112 §9.6); Node does, on a kept one.
+        if (on('connection-close') && request.raw.complete) reply.header('Connection', 'close');
         if (
           !isApi(request.url) ||
           typeof payload !== 'string' ||
