@@ -277,6 +277,26 @@ const debituraCases: Partial<Record<DebituraDefectName, Want>> = {
 
 const describeFailures = (failures: Failure[]) => failures.map((f) => `${f.check} [${f.rule}]`).join('\n');
 
+/** Runs the suite of `api` against the mock with one defect: it must fail, in the check (and rule) meant to catch it. */
+async function expectCaught(api: 'casapay' | 'debitura', defect: string, want: Want): Promise<void> {
+  const { result } = await runConformance({
+    ...DEFAULT_OPTIONS,
+    api,
+    capabilities: want.capabilities,
+    reportDir: null,
+    negativeRuns: 8,
+    webhookWaitMs: 1500,
+    mock: { defects: [defect] },
+    write: () => {},
+  });
+  expect(result.verdict, `the run against --defect ${defect} must fail`).toBe('fail');
+  const caught = result.failures.filter((f) => want.check.test(f.check) && (!want.rule || want.rule.test(f.rule)));
+  expect(
+    caught.length,
+    `a failure of ${want.check}${want.rule ? ` breaking ${want.rule}` : ''}; the failures were:\n${describeFailures(result.failures)}`,
+  ).toBeGreaterThan(0);
+}
+
 describe('the suite fails on each mock defect, in the check meant to catch it', () => {
   // The baseline: without defects every check passes, so a failure below is the defect's doing.
   it('passes against the mock without defects (every capability)', async () => {
@@ -289,27 +309,7 @@ describe('the suite fails on each mock defect, in the check meant to catch it', 
     expect(cases.map(([defect]) => defect).sort()).toEqual(Object.keys(CASAPAY_DEFECTS).sort());
   });
 
-  it.each(cases)(
-    '%s',
-    async (defect, want) => {
-      const { result } = await runConformance({
-        ...DEFAULT_OPTIONS,
-        capabilities: want.capabilities,
-        reportDir: null,
-        negativeRuns: 8,
-        webhookWaitMs: 1500,
-        mock: { defects: [defect] },
-        write: () => {},
-      });
-      expect(result.verdict, `the run against --defect ${defect} must fail`).toBe('fail');
-      const caught = result.failures.filter((f) => want.check.test(f.check) && (!want.rule || want.rule.test(f.rule)));
-      expect(
-        caught.length,
-        `a failure of ${want.check}${want.rule ? ` breaking ${want.rule}` : ''}; the failures were:\n${describeFailures(result.failures)}`,
-      ).toBeGreaterThan(0);
-    },
-    60_000,
-  );
+  it.each(cases)('%s', (defect, want) => expectCaught('casapay', defect, want), 60_000);
 });
 
 // Bug 13 of issue 17: the suite compared signature timestamps with the target's (shifted) clock,
@@ -386,26 +386,5 @@ describe('--api debitura fails on each Debitura defect of the mock, in the check
     expect(Object.keys(debituraCases).sort()).toEqual(Object.keys(DEBITURA_DEFECTS).sort());
   });
 
-  it.each(Object.entries(debituraCases))(
-    '%s',
-    async (defect, want) => {
-      const { result } = await runConformance({
-        ...DEFAULT_OPTIONS,
-        api: 'debitura',
-        capabilities: want.capabilities,
-        reportDir: null,
-        negativeRuns: 8,
-        webhookWaitMs: 1500,
-        mock: { defects: [defect] },
-        write: () => {},
-      });
-      expect(result.verdict, `the run against --defect ${defect} must fail`).toBe('fail');
-      const caught = result.failures.filter((f) => want.check.test(f.check) && (!want.rule || want.rule.test(f.rule)));
-      expect(
-        caught.length,
-        `a failure of ${want.check}; the failures were:\n${describeFailures(result.failures)}`,
-      ).toBeGreaterThan(0);
-    },
-    60_000,
-  );
+  it.each(Object.entries(debituraCases))('%s', (defect, want) => expectCaught('debitura', defect, want), 60_000);
 });
