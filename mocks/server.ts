@@ -293,7 +293,11 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
   attachModules(sandbox, modules);
   // A durable store: the clock's state is sandbox-wide, then every account kept comes back before the first request.
   const persistence = sandbox.persistence;
-  persistence.defineGlobal('engine.clock', () => clock.state());
+  persistence.defineGlobal(
+    'engine.clock',
+    () => clock.state(),
+    (state) => clock.restore(state as ClockState),
+  );
   const loaded = await persistence.store.load();
   const keptClock = loaded.globals.get('engine.clock') as ClockState | undefined;
   if (keptClock) clock.restore(keptClock);
@@ -328,6 +332,18 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     nextRequestId,
     logger: options.logJson && logOut ? { level, stream: logOut } : false,
   });
+  const shared = sandbox.shared;
+  if (shared) {
+    // Several instances on one store: the clock another instance moved is read before anything else
+    // (a store that does not answer leaves it as it was; the account's lock then answers 503).
+    app.addHook('onRequest', async () => {
+      await shared.syncGlobals().catch(() => undefined);
+    });
+    // What a request changed in the accounts it holds is committed before its answer, errors included.
+    app.addHook('onSend', async (request) => {
+      for (const key of request.heldAccounts ?? []) await shared.commit(key).catch(() => undefined);
+    });
+  }
   // Before CORS and the routes, so its hooks cover the preflight route and every admin and console route.
   installBrowserGuard(app, { access, allowedHosts: options.allowedHosts, render: renderCasaPayError });
   await app.register(cors, {

@@ -20,6 +20,7 @@ import {
 import { createWebhookUrlGuard, type Resolve, type WebhookUrlGuard } from './webhooks/url-guard.js';
 import { createMemoryStore, type LoadedState, type Store } from '../store/store.js';
 import { Persistence } from './state/persistence.js';
+import { SharedAccounts } from './state/shared-accounts.js';
 import { mapPart, metaPart, type StatePart } from './state/parts.js';
 
 /** The edges of the sandbox, chosen once at start (benign variants, deliberate defects): none by default. */
@@ -83,6 +84,9 @@ export type DeliveryResumer = (
   ref: string | null,
 ) => DeliveryTarget | undefined;
 
+/** How many ticks (seconds) apart a shared store's instances look for deliveries left by one that has gone. */
+const ORPHAN_CHECK_TICKS = 5;
+
 /** Events kept per account when shared and no --max-events is given: ≈10 MB of events at ≈1 KB each. */
 export const DEFAULT_SHARED_MAX_EVENTS = 10_000;
 
@@ -108,13 +112,18 @@ export class Sandbox {
   readonly tasks = new TaskRunners<Effects>();
   /** Write-through to the store (mocks/store/): inert in memory. */
   readonly persistence: Persistence;
+  /** Several instances on one store (PostgreSQL): accounts locked and brought up to date per use. */
+  readonly shared: SharedAccounts | undefined;
+  /** Keys of the accounts opened while a request's credentials are checked (shared: they are locked next). */
+  private opening: string[] | undefined;
 
   constructor(readonly options: SandboxOptions) {
     this.persistence = new Persistence(options.store ?? createMemoryStore());
     // An evicted account leaves nothing behind, as on reset: idempotency keys, deliveries, journal entries.
     this.store = new AccountStore(
       (account) => this.initAccount(account),
-      (account) => this.seedAccount(account),
+      // Shared: whether the account is new is known only under its lock, where it is seeded.
+      (account) => (this.shared ? this.shared.openedUnlocked(account) : this.seedAccount(account)),
       options.maxAccounts,
       (key) => {
         this.idempotency.clear(key);
@@ -127,6 +136,18 @@ export class Sandbox {
     const minted = createIdMinter(options.seed);
     this.ids = edges.ids ? edges.ids(minted) : minted;
     this.idempotency = new IdempotencyCache(() => options.clock.nowMs(), options.maxIdempotencyKeys);
+    const sharedStore = this.persistence.store.shared;
+    this.shared = sharedStore
+      ? new SharedAccounts({
+          store: sharedStore,
+          accounts: this.store,
+          persistence: this.persistence,
+          seed: (account) => this.seedAccount(account),
+          dropLocal: (key) => this.dropLocal(key),
+          applied: () => this.mirrorKeptDeliveries(),
+        })
+      : undefined;
+    this.persistence.shared = this.shared;
     if (this.persistence.durable) {
       // A key's record changes as its request starts and completes: the account writes it again.
       this.idempotency.onChange = (scope, key) => this.store.peek(scope)?.changes?.mark('engine.idempotency', key);
@@ -137,6 +158,7 @@ export class Sandbox {
       resolve: options.webhookResolve,
     });
     this.dispatcher = new WebhookDispatcher({
+      instance: sharedStore?.instance,
       now: () => options.clock.now(),
       monotonicMs,
       mintId: (prefix) => this.ids.id(prefix),
@@ -215,15 +237,107 @@ export class Sandbox {
   }
 
   /** Opens every account the store kept, with its rows (at start, before the first request). */
-  load({ accounts }: LoadedState): number {
-    for (const stored of accounts) this.persistence.restore(this.store.restore(stored.key), stored.rows);
+  async load({ accounts, globalsVersion }: LoadedState): Promise<number> {
+    for (const stored of accounts) {
+      const account = this.store.restore(stored.key);
+      this.persistence.restore(account, stored.rows);
+      this.shared?.loaded(account, stored.version);
+    }
+    if (this.shared) this.shared.globalsVersion = globalsVersion ?? 0;
     // Pending deliveries go on where they stopped (same delivery, same event): at least once, in order.
+    // On a shared store, those another instance still connected is making stay its own.
+    const living = new Map<string, boolean>();
     for (const [account, record] of this.keptDeliveries.splice(0)) {
-      const { resumeAs } = record.target;
-      const resume = resumeAs ? this.resumers.get(resumeAs.api) : undefined;
-      this.dispatcher.restore(record, resumeAs && resume?.(account, record, resumeAs.ref));
+      const other = record.instance;
+      if (this.shared && other !== undefined && record.delivery.status === 'pending') {
+        if (!living.has(other)) living.set(other, await this.shared.alive(other));
+        if (living.get(other)) {
+          this.dispatcher.mirror(record);
+          continue;
+        }
+      }
+      this.resumeDelivery(account, record);
     }
     return accounts.length;
+  }
+
+  private resumeDelivery(account: Account, record: DeliveryRecord): void {
+    const { resumeAs } = record.target;
+    const resume = resumeAs ? this.resumers.get(resumeAs.api) : undefined;
+    this.dispatcher.restore(record, resumeAs && resume?.(account, record, resumeAs.ref));
+  }
+
+  /**
+   * Takes over the pending deliveries of instances that have gone (several instances on one store):
+   * each under its account's lock, so one instance takes each, and makes the rest of its attempts.
+   */
+  async adoptOrphans(): Promise<void> {
+    const shared = this.shared;
+    if (!shared) return;
+    const gone = new Set<string>();
+    const owners = new Set<string>();
+    const living = new Map<string, boolean>();
+    for (const record of this.dispatcher.mirroredPending()) {
+      const other = record.instance;
+      if (other === undefined || record.owner === undefined) continue;
+      if (!living.has(other)) living.set(other, await shared.alive(other));
+      if (!living.get(other)) {
+        gone.add(other);
+        owners.add(record.owner);
+      }
+    }
+    for (const owner of owners)
+      shared.inBackground(owner, (account) => {
+        // Brought up to date under the lock: an instance that took one over meanwhile is not gone.
+        for (const record of this.dispatcher.mirroredPending())
+          if (record.owner === owner && record.instance !== undefined && gone.has(record.instance))
+            this.resumeDelivery(account, record);
+      });
+  }
+
+  /** Deliveries another instance recorded: their logs, never sent from here (their instance sends them). */
+  private mirrorKeptDeliveries(): void {
+    for (const [, record] of this.keptDeliveries.splice(0)) this.dispatcher.mirror(record);
+  }
+
+  /**
+   * Runs `authenticate` (which opens the accounts a request's credentials name) and answers the keys it
+   * opened: on a shared store they are locked next, and a request that changed nothing outside them.
+   */
+  opened(authenticate: () => void): { keys: string[]; failure: unknown } {
+    const keys: string[] = [];
+    this.opening = keys;
+    let failure: unknown;
+    try {
+      authenticate();
+    } catch (error) {
+      failure = error;
+    } finally {
+      this.opening = undefined;
+    }
+    return { keys: [...new Set(keys)].sort(), failure };
+  }
+
+  /**
+   * Runs `work` on the account, opening it as a request would (seeded when new); on a shared store
+   * under its lock, and what it changed is committed before the promise settles.
+   */
+  async using<T>(key: string, work: (account: Account) => T): Promise<T> {
+    if (!this.shared) return work(this.account(key));
+    return this.shared.exclusive(key, work);
+  }
+
+  /** Runs `work` on the account if there is one (looking never creates it); on a shared store brought up to date first. */
+  async visit<T>(key: string, work: (account: Account | undefined) => T): Promise<T> {
+    if (!this.shared) return work(this.store.peek(key));
+    return this.shared.visit(key, work);
+  }
+
+  /** Forgets an account another instance reset: only here, nothing is deleted from the store. */
+  private dropLocal(key: string): void {
+    this.store.reset(key);
+    this.idempotency.clear(key);
+    this.forget(key);
   }
 
   private deliveryChanged(delivery: WebhookDelivery): void {
@@ -240,6 +354,7 @@ export class Sandbox {
   }
 
   account(key: string): Account {
+    this.opening?.push(key);
     return this.store.account(key);
   }
 
@@ -319,8 +434,29 @@ export class Sandbox {
     }
   }
 
+  private ticks = 0;
+
   /** Runs what real (or shifted) time has made due, for every account. */
   tick(): void {
+    const shared = this.shared;
+    if (shared) {
+      // The clock another instance moved first; then each account that has something due, under its
+      // lock: a task another instance ran is gone once the account is brought up to date.
+      void shared
+        .syncGlobals()
+        .catch(() => undefined)
+        .then(() => {
+          const now = this.options.clock.now();
+          for (const account of this.store.all()) {
+            const head = account.schedule.peek(null);
+            if ((head !== undefined && head.at <= now) || account.changes?.empty === false)
+              shared.inBackground(account.key, (current) => this.catchUp(current));
+          }
+        });
+      // Every few ticks: deliveries an instance that has gone left pending.
+      if (++this.ticks % ORPHAN_CHECK_TICKS === 0) void this.adoptOrphans().catch(() => undefined);
+      return;
+    }
     for (const account of this.store.all()) {
       this.catchUp(account);
       void this.persist(account)?.catch(() => undefined);
@@ -373,6 +509,10 @@ export class Sandbox {
   async close(graceMs = 0): Promise<void> {
     await this.dispatcher.close(graceMs);
     await this.persistence.flush().catch(() => undefined);
+    if (this.shared) {
+      // What deliveries recorded while closing.
+      for (const account of this.store.all()) await this.shared.persist(account)?.catch(() => undefined);
+    }
     await this.persistence.store.close();
   }
 }

@@ -181,12 +181,15 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
       admin.get('/state', async (request) => {
         const key = accountParam(modules, (request.query as Fields).account, true)!;
         requireAccountKey(request, access, modules, key);
-        // peek, not account(): looking must not create the account.
-        const account = sandbox.store.peek(key);
-        if (!account) throw errors.notFound('account', key, 'account');
-        // Show what the next API call would see: run what the clock has made due.
-        sandbox.catchUp(account);
-        return dumpAccount(modules, account);
+        // visit, not account(): looking must not create the account.
+        const dump = await sandbox.visit(key, (account) => {
+          if (!account) return undefined;
+          // Show what the next API call would see: run what the clock has made due.
+          sandbox.catchUp(account);
+          return dumpAccount(modules, account);
+        });
+        if (!dump) throw errors.notFound('account', key, 'account');
+        return dump;
       });
 
       admin.get('/journal', async (request) => {
@@ -268,19 +271,19 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
         const fresh = key === undefined;
         if (key === undefined) key = `sk_test_${sandbox.ids.secret('console').slice('console_'.length)}`;
         else requireAccountKey(request, access, modules, key);
-        const existing = sandbox.store.peek(key);
-        if (existing) {
-          sandbox.catchUp(existing);
-          const clash = pinnedIdsPresent(casapayAccount(existing), scenario);
+        const existing = await sandbox.visit(key, (account) => {
+          if (!account) return false;
+          sandbox.catchUp(account);
+          const clash = pinnedIdsPresent(casapayAccount(account), scenario);
           if (clash.length)
             throw casapayErrors.stateInvalid(
               `The account already holds ${clash.join(', ')}, which scenario ${scenario.name} creates with fixed ids; load it into a new account.`,
               'scenario',
             );
-        }
-        // account() seeds a new account as any first request would (--scenario, the docs' key), then the scenario is applied on top.
-        const account = sandbox.account(key);
-        deps.applyScenario(account, scenario);
+          return true;
+        });
+        // Opened as any first request would (seeded: --scenario, the docs' key), then the scenario is applied on top.
+        await sandbox.using(key, (account) => deps.applyScenario!(account, scenario));
         return reply
           .code(201)
           .send({ object: 'scenario_load', scenario: scenario.name, account: key, new_account: fresh && !existing });

@@ -40,6 +40,19 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE globals (name TEXT PRIMARY KEY, json TEXT NOT NULL);
     `,
   },
+  {
+    version: 2,
+    description:
+      'several instances on one PostgreSQL: every write numbered from one sequence (rows, accounts, globals), deleted rows kept as tombstones, rows found by (part, key)',
+    // SQLite serves one mock: nothing to add.
+    sqlite: `SELECT 1;`,
+    postgres: `
+      CREATE SEQUENCE versions;
+      ALTER TABLE globals ADD COLUMN version BIGINT NOT NULL DEFAULT 0;
+      CREATE INDEX rows_by_version ON rows (account, version);
+      CREATE INDEX rows_by_part_key ON rows (part, key);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

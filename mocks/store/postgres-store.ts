@@ -1,12 +1,16 @@
 // The shared store (`--database-url postgres://…`), through `pg` (node-postgres): the same rows as the
 // SQLite store, in tables of their own schema version, written one batch per transaction.
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import {
   decodeValue,
   encodeValue,
   NewerSchemaError,
+  type AccountVersion,
   type LoadedState,
+  type RowWrite,
+  type SharedStore,
   type Store,
   type StoredAccount,
   type StoreHealth,
@@ -32,105 +36,239 @@ export function redactUrl(url: string): string {
 
 /** Serialises migrations of concurrent instances starting on one database. */
 const MIGRATION_LOCK = 0x63617361; // 'casa'
-/** Held by the one mock serving a database (several instances on one database are not supported yet). */
-const SERVING_LOCK = 0x70617931; // 'pay1'
+/** The key space of the accounts' locks (two-int advisory locks: this, hashtext(key)). */
+const ACCOUNT_LOCKS = 0x61636374; // 'acct'
+/** The key space of the instances' presence: each holds (this, hashtext(its name)) while connected. */
+const INSTANCE_LOCKS = 0x696e7374; // 'inst'
+
+type Row = { part: string; key: string; json: string | null; bytes: Buffer | null };
+/** A stored row's value: undefined for a tombstone (a row another instance deleted). */
+const valueOf = (row: Row) => (row.json === null && row.bytes === null ? undefined : decodeValue(row.json, row.bytes));
+const LIVE = '(json IS NOT NULL OR bytes IS NOT NULL)';
 
 /**
+ * Several instances may serve one database (SharedStore): each account is locked by one instance at a
+ * time (a session advisory lock), and every write carries a number from one sequence, so an instance
+ * reads back only what others wrote since it last looked. Deleted rows stay as tombstones (no JSON, no
+ * bytes) so that an instance catching up learns of the deletion.
  * @example const store = await openPostgresStore({ url: 'postgres://mock@127.0.0.1:5432/mock' });
  */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const location = redactUrl(options.url);
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 4 });
+  // A held account keeps its connection while its request runs: room for many at once.
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 20 });
   // An idle connection the server dropped (a restart) surfaces here: the pool replaces it on next use.
   pool.on('error', () => undefined);
   await migrate(pool, location);
-  // One mock per database for now: a second would serve from its own memory and the two would drift apart.
-  const holder = new pg.Client({ connectionString: options.url });
-  holder.on('error', () => undefined);
-  await holder.connect();
-  const { rows: held } = await holder.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [SERVING_LOCK]);
-  if (!held[0]?.ok) {
-    await holder.end();
-    await pool.end();
-    throw new Error(
-      `Another casapay-mock is serving the database at ${location}: one mock per database (several instances on one database are not supported yet). Use another database, or stop the other mock.`,
+  const instance = randomUUID();
+  const presence = await holdPresence(options.url, instance);
+
+  /** Writes rows of one account at `version` (tombstones for deletions), on a client inside a transaction. */
+  const writeRows = async (client: pg.PoolClient, rows: readonly RowWrite[], version: (account: string) => number) => {
+    if (!rows.length) return;
+    const columns: [string[], string[], string[], Array<string | null>, Array<Buffer | null>, number[]] = [
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+    ];
+    for (const row of rows) {
+      const { json, bytes } = row.value === undefined ? { json: null, bytes: null } : encodeValue(row.value);
+      columns[0].push(row.account);
+      columns[1].push(row.part);
+      columns[2].push(row.key);
+      columns[3].push(json);
+      columns[4].push(bytes);
+      columns[5].push(version(row.account));
+    }
+    // One statement for every row: columns as arrays, unnested into rows.
+    await client.query(
+      'INSERT INTO rows (account, part, key, json, bytes, version) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::bigint[]) ON CONFLICT (account, part, key) DO UPDATE SET json = excluded.json, bytes = excluded.bytes, version = excluded.version',
+      columns,
     );
-  }
+  };
+  const transaction = async <T>(client: pg.PoolClient, work: () => Promise<T>): Promise<T> => {
+    await client.query('BEGIN');
+    try {
+      const result = await work();
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  };
+
+  const shared: SharedStore = {
+    instance,
+    async alive(other) {
+      if (other === instance) return true;
+      const client = await pool.connect();
+      try {
+        // Free only when nobody holds it: that instance has gone (then let go of it at once).
+        const { rows } = await client.query<{ free: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS free', [
+          INSTANCE_LOCKS,
+          other,
+        ]);
+        if (rows[0]?.free) await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [INSTANCE_LOCKS, other]);
+        return !rows[0]?.free;
+      } finally {
+        client.release();
+      }
+    },
+    async open(key, since) {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [ACCOUNT_LOCKS, key]);
+        const found = (await client.query<{ seq: string; version: string }>(
+          'SELECT seq, version FROM accounts WHERE key = $1',
+          [key],
+        )).rows[0];
+        let stored: AccountVersion | undefined = found && { seq: Number(found.seq), version: Number(found.version) };
+        let rows: Array<{ part: string; key: string; value: unknown }> = [];
+        if (stored) {
+          const incremental = since !== undefined && since.seq === stored.seq;
+          const read = incremental
+            ? await client.query<Row>(
+                'SELECT part, key, json, bytes FROM rows WHERE account = $1 AND version > $2 ORDER BY seq',
+                [key, since.version],
+              )
+            : await client.query<Row>(`SELECT part, key, json, bytes FROM rows WHERE account = $1 AND ${LIVE} ORDER BY seq`, [
+                key,
+              ]);
+          rows = read.rows.map((row) => ({ part: row.part, key: row.key, value: valueOf(row) }));
+        }
+        return {
+          get stored() {
+            return stored;
+          },
+          rows,
+          async commit(writes) {
+            try {
+              return await transaction(client, async () => {
+                const { rows: written } = await client.query<{ seq: string; version: string }>(
+                  "INSERT INTO accounts (key, version) VALUES ($1, nextval('versions')) ON CONFLICT (key) DO UPDATE SET version = excluded.version RETURNING seq, version",
+                  [key],
+                );
+                const now = { seq: Number(written[0]!.seq), version: Number(written[0]!.version) };
+                await writeRows(client, writes, () => now.version);
+                stored = now;
+                return now;
+              });
+            } catch (error) {
+              broken = error as Error;
+              throw error;
+            }
+          },
+          async release() {
+            if (!broken) {
+              try {
+                await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [ACCOUNT_LOCKS, key]);
+              } catch (error) {
+                broken = error as Error;
+              }
+            }
+            // A connection that failed is destroyed (its session's lock goes with it), never reused.
+            client.release(broken);
+          },
+        };
+      } catch (error) {
+        client.release(error as Error);
+        throw error;
+      }
+    },
+    async globalsSince(version) {
+      const { rows } = await pool.query<{ name: string; json: string; version: string }>(
+        'SELECT name, json, version FROM globals WHERE version > $1',
+        [version],
+      );
+      let highest = version;
+      for (const row of rows) highest = Math.max(highest, Number(row.version));
+      return { version: highest, changed: rows.map((row) => [row.name, JSON.parse(row.json)]) };
+    },
+    async writeGlobal(name, value) {
+      const { rows } = await pool.query<{ version: string }>(
+        "INSERT INTO globals (name, json, version) VALUES ($1, $2, nextval('versions')) ON CONFLICT (name) DO UPDATE SET json = excluded.json, version = excluded.version RETURNING version",
+        [name, JSON.stringify(value)],
+      );
+      return Number(rows[0]!.version);
+    },
+    async accountOfRow(part, key) {
+      const { rows } = await pool.query<{ account: string }>(
+        `SELECT account FROM rows WHERE part = $1 AND key = $2 AND ${LIVE} LIMIT 1`,
+        [part, key],
+      );
+      return rows[0]?.account;
+    },
+    async deleteAccounts(keys) {
+      const client = await pool.connect();
+      try {
+        await transaction(client, async () => {
+          if (keys === 'all') return void (await client.query('DELETE FROM accounts'));
+          // Each under its lock: never under a request another instance is serving for it.
+          for (const key of [...keys].sort())
+            await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [ACCOUNT_LOCKS, key]);
+          await client.query('DELETE FROM accounts WHERE key = ANY($1)', [keys]);
+        });
+      } finally {
+        client.release();
+      }
+    },
+  };
 
   let open = true;
   return {
     kind: 'postgres',
     durable: true,
+    shared,
     async load(): Promise<LoadedState> {
       const accounts = new Map<string, StoredAccount>();
-      for (const { key } of (await pool.query<{ key: string }>('SELECT key FROM accounts ORDER BY seq')).rows)
-        accounts.set(key, { key, rows: [] });
-      const rows = await pool.query<{
-        account: string;
-        part: string;
-        key: string;
-        json: string | null;
-        bytes: Buffer | null;
-      }>('SELECT account, part, key, json, bytes FROM rows ORDER BY seq');
-      for (const row of rows.rows)
-        accounts.get(row.account)?.rows.push({ part: row.part, key: row.key, value: decodeValue(row.json, row.bytes) });
+      for (const row of (await pool.query<{ key: string; seq: string; version: string }>(
+        'SELECT key, seq, version FROM accounts ORDER BY seq',
+      )).rows)
+        accounts.set(row.key, { key: row.key, rows: [], version: { seq: Number(row.seq), version: Number(row.version) } });
+      const rows = await pool.query<Row & { account: string }>(
+        `SELECT account, part, key, json, bytes FROM rows WHERE ${LIVE} ORDER BY seq`,
+      );
+      for (const row of rows.rows) accounts.get(row.account)?.rows.push({ part: row.part, key: row.key, value: valueOf(row) });
       const globals = new Map<string, unknown>();
-      for (const { name, json } of (await pool.query<{ name: string; json: string }>('SELECT name, json FROM globals'))
-        .rows)
-        globals.set(name, JSON.parse(json));
-      return { accounts: [...accounts.values()], globals };
+      let globalsVersion = 0;
+      for (const row of (await pool.query<{ name: string; json: string; version: string }>(
+        'SELECT name, json, version FROM globals',
+      )).rows) {
+        globals.set(row.name, JSON.parse(row.json));
+        globalsVersion = Math.max(globalsVersion, Number(row.version));
+      }
+      return { accounts: [...accounts.values()], globals, globalsVersion };
     },
+    // One instance's group commit (tests, tools): every account it touches gets a new version.
     async write(batch: WriteBatch): Promise<void> {
       const client = await pool.connect();
       try {
-        await client.query('BEGIN');
-        if (batch.deleteAll) await client.query('DELETE FROM accounts');
-        if (batch.deleted.length) await client.query('DELETE FROM accounts WHERE key = ANY($1)', [batch.deleted]);
-        if (batch.accounts.length)
-          await client.query('INSERT INTO accounts (key) SELECT unnest($1::text[]) ON CONFLICT (key) DO NOTHING', [
-            batch.accounts,
-          ]);
-        const upserts = batch.rows.filter((row) => row.value !== undefined);
-        const deletes = batch.rows.filter((row) => row.value === undefined);
-        if (deletes.length)
-          await client.query(
-            'DELETE FROM rows r USING unnest($1::text[], $2::text[], $3::text[]) AS d(account, part, key) WHERE r.account = d.account AND r.part = d.part AND r.key = d.key',
-            [deletes.map((r) => r.account), deletes.map((r) => r.part), deletes.map((r) => r.key)],
-          );
-        // One statement for every row of the batch: columns as arrays, unnested into rows.
-        if (upserts.length) {
-          const columns: [string[], string[], string[], Array<string | null>, Array<Buffer | null>] = [
-            [],
-            [],
-            [],
-            [],
-            [],
-          ];
-          for (const row of upserts) {
-            const { json, bytes } = encodeValue(row.value);
-            columns[0].push(row.account);
-            columns[1].push(row.part);
-            columns[2].push(row.key);
-            columns[3].push(json);
-            columns[4].push(bytes);
-          }
-          await client.query(
-            'INSERT INTO rows (account, part, key, json, bytes) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[]) ON CONFLICT (account, part, key) DO UPDATE SET json = excluded.json, bytes = excluded.bytes',
-            columns,
-          );
-        }
-        for (const [name, value] of batch.globals) {
-          if (value === undefined) await client.query('DELETE FROM globals WHERE name = $1', [name]);
-          else
-            await client.query(
-              'INSERT INTO globals (name, json) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET json = excluded.json',
-              [name, JSON.stringify(value)],
+        await transaction(client, async () => {
+          if (batch.deleteAll) await client.query('DELETE FROM accounts');
+          if (batch.deleted.length) await client.query('DELETE FROM accounts WHERE key = ANY($1)', [batch.deleted]);
+          const versions = new Map<string, number>();
+          if (batch.accounts.length) {
+            const { rows } = await client.query<{ key: string; version: string }>(
+              "INSERT INTO accounts (key, version) SELECT unnest($1::text[]), nextval('versions') ON CONFLICT (key) DO UPDATE SET version = excluded.version RETURNING key, version",
+              [batch.accounts],
             );
-        }
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
+            for (const row of rows) versions.set(row.key, Number(row.version));
+          }
+          await writeRows(client, batch.rows, (account) => versions.get(account) ?? 0);
+          for (const [name, value] of batch.globals) {
+            if (value === undefined) await client.query('DELETE FROM globals WHERE name = $1', [name]);
+            else
+              await client.query(
+                "INSERT INTO globals (name, json, version) VALUES ($1, $2, nextval('versions')) ON CONFLICT (name) DO UPDATE SET json = excluded.json, version = excluded.version",
+                [name, JSON.stringify(value)],
+              );
+          }
+        });
       } finally {
         client.release();
       }
@@ -146,8 +284,49 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     async close(): Promise<void> {
       if (!open) return;
       open = false;
-      await holder.end().catch(() => undefined);
+      await presence.close();
       await pool.end();
+    },
+  };
+}
+
+/**
+ * Holds this instance's presence lock on a connection of its own for as long as the store is open; a
+ * connection the server dropped is replaced (the lock taken again) a second later.
+ */
+async function holdPresence(url: string, instance: string): Promise<{ close(): Promise<void> }> {
+  let closed = false;
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: url });
+    next.on('error', () => {
+      if (closed) return;
+      client = undefined;
+      retry = setTimeout(() => void connect().catch(() => undefined), 1000).unref();
+    });
+    try {
+      await next.connect();
+      await next.query('SELECT pg_advisory_lock($1, hashtext($2))', [INSTANCE_LOCKS, instance]);
+      client = next;
+    } catch (error) {
+      await next.end().catch(() => undefined);
+      if (!closed) retry = setTimeout(() => void connect().catch(() => undefined), 1000).unref();
+      throw error;
+    }
+  };
+  try {
+    await connect();
+  } catch (error) {
+    closed = true;
+    clearTimeout(retry);
+    throw error;
+  }
+  return {
+    async close() {
+      closed = true;
+      clearTimeout(retry);
+      await client?.end().catch(() => undefined);
     },
   };
 }

@@ -27,6 +27,8 @@ export interface WriteBatch {
 
 export interface StoredAccount {
   key: string;
+  /** Where the account stood when loaded (a shared store). */
+  version?: AccountVersion;
   /** The account's rows in the order they were first written. */
   rows: Array<{ part: string; key: string; value: unknown }>;
 }
@@ -34,6 +36,8 @@ export interface StoredAccount {
 export interface LoadedState {
   accounts: StoredAccount[];
   globals: Map<string, unknown>;
+  /** The highest version of the globals loaded (a shared store). */
+  globalsVersion?: number;
 }
 
 export interface StoreHealth {
@@ -45,8 +49,49 @@ export interface StoreHealth {
   detail?: string;
 }
 
+/** Where an account stands in a shared store: its incarnation (a new one after each reset) and its last write. */
+export interface AccountVersion {
+  seq: number;
+  version: number;
+}
+
+/** One account held by this instance: its lock, and what other instances wrote since this one last looked. */
+export interface AccountSession {
+  /** The account as stored when the lock was taken; undefined when the store has no such account. */
+  readonly stored: AccountVersion | undefined;
+  /** Rows written since the version asked for (every row when the incarnation differs); value undefined: deleted. */
+  readonly rows: ReadonlyArray<{ part: string; key: string; value: unknown }>;
+  /** Writes rows of this account in one transaction (creating the account when new); answers its new version. */
+  commit(rows: readonly RowWrite[]): Promise<AccountVersion>;
+  /** Lets the account go (other instances waiting for it go on). */
+  release(): Promise<void>;
+}
+
+/**
+ * What several instances on one store need (PostgreSQL): accounts locked one at a time across
+ * instances and read back from where this instance last saw them, sandbox-wide rows versioned.
+ */
+export interface SharedStore {
+  /** This instance's name while it is connected (other instances can ask whether it still is). */
+  readonly instance: string;
+  /** Whether the instance so named is still connected to the store (its deliveries are its own while it is). */
+  alive(instance: string): Promise<boolean>;
+  /** Takes the account's lock (waiting while another instance holds it) and reads what changed since `since`. */
+  open(key: string, since: AccountVersion | undefined): Promise<AccountSession>;
+  /** Sandbox-wide rows written after `version`, and the highest version seen. */
+  globalsSince(version: number): Promise<{ version: number; changed: Array<[name: string, value: unknown]> }>;
+  /** Writes one sandbox-wide row; answers its version. */
+  writeGlobal(name: string, value: unknown): Promise<number>;
+  /** The account that holds row (part, key) (a Debitura token), if any. */
+  accountOfRow(part: string, key: string): Promise<string | undefined>;
+  /** Deletes accounts with their rows, each under its lock ('all': every account). */
+  deleteAccounts(keys: readonly string[] | 'all'): Promise<void>;
+}
+
 export interface Store {
   readonly kind: 'memory' | 'sqlite' | 'postgres';
+  /** Present when several instances may serve one store (PostgreSQL): the engine then locks and syncs per account. */
+  readonly shared?: SharedStore;
   /** Whether anything is kept: false for memory, where the engine tracks no changes at all. */
   readonly durable: boolean;
   /** Everything kept, at start. */

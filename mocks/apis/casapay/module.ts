@@ -33,6 +33,7 @@ import {
 } from './scenarios/scenarios.js';
 import type { CasaPayEdges, Credentials } from './defects.js';
 import type { VariantHooks } from './variants.js';
+import { authenticationHook } from '../../engine/authentication.js';
 
 /** The API key of CasaPay's documentation: its account holds the objects the quickstarts refer to. */
 export const DOCS_API_KEY = 'sk_test_4eC39HqLyjWDarjtT1zdp7dc';
@@ -196,16 +197,13 @@ export function createCasaPay(options: CasaPayOptions): CasaPayModule {
     async mount(app: FastifyInstance, context: MountContext) {
       // Authenticate before the body is read: a 25 MB upload without a key is refused at once.
       // Decided on the route the router chose (the URL only when none matched, so /v1/nope without a key is 401).
-      app.addHook('onRequest', (request, _reply, done) => {
-        const route = request.routeOptions.url;
-        if (request.method === 'OPTIONS' || !(route ?? request.url).startsWith('/v1/')) return done();
-        try {
-          authenticate(request);
-        } catch (error) {
-          return done(error as Error);
-        }
-        done();
-      });
+      app.addHook(
+        'onRequest',
+        authenticationHook(sandbox, authenticate, {
+          skip: (request) =>
+            request.method === 'OPTIONS' || !(request.routeOptions.url ?? request.url).startsWith('/v1/'),
+        }),
+      );
       return mountOperations(app, {
         sandbox,
         contract,

@@ -130,7 +130,7 @@ export function createProviderStates(deps: ProviderStateDeps): ProviderStates {
       if (action === 'teardown') return {};
       const key = `sk_test_pact_${deps.sandbox.ids.id('x').slice(2)}`;
       pinned.set(key, definition.scenario);
-      return valuesOf(casapayAccount(deps.sandbox.account(key)));
+      return deps.sandbox.using(key, (account) => valuesOf(casapayAccount(account)));
     },
   };
 }

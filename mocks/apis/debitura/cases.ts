@@ -8,6 +8,7 @@ import type { Effects } from '../../engine/handler.js';
 import type { DeliveryTarget, DispatchableEvent, WebhookDispatcher } from '../../engine/webhooks/dispatcher.js';
 import type { Send } from '../../engine/webhooks/url-guard.js';
 import type { IdMinter } from '../../engine/state/ids.js';
+import { markChanged } from '../../engine/state/changes.js';
 import { debituraErrors } from './errors.js';
 import { countryName } from '../common/codes.js';
 import { debituraPartnerFor, type DebituraPartner } from './partners.js';
@@ -93,6 +94,8 @@ export function emit(
 /** Replaces the case with `changes` applied (stored objects are never edited), stamping dateUpdated. */
 function store(fx: Effects, record: CaseRecord, changes: Partial<Case>): CaseRecord {
   record.case = { ...record.case, ...changes, dateUpdated: isoTime(fx.now()) };
+  // Reached through a walk over the cases too (signing moves every pending case), not only through get.
+  markChanged(fx.account, 'debitura.cases', record.case.id);
   return record;
 }
 
@@ -329,6 +332,7 @@ export function recordPayment(
 
 /** A system message on the case thread (file uploads, KYC provided). */
 export function postSystemMessage(fx: Effects, record: CaseRecord, message: string): void {
+  markChanged(fx.account, 'debitura.cases', record.case.id);
   record.chats.push({
     id: fx.ids.uuid(),
     caseId: record.case.id,

@@ -60,6 +60,7 @@ import {
   type WebhookEvent,
 } from './state.js';
 import { subscriptionTarget } from './webhooks.js';
+import { authenticationHook } from '../../engine/authentication.js';
 
 /** The largest file an upload may carry (the published contract names no limit: the mock's 25 MB, as CasaPay's). */
 const MAX_FILE_BYTES = 25 * 1024 * 1024;
@@ -295,21 +296,29 @@ export function createDebitura({ sandbox, defects, variants, scenario: runScenar
             sendError(reply, request, errors.routeNotFound(request.method, request.url.split('?')[0]!), render),
           );
           // Authenticate before the body is read, as for CasaPay.
-          scope.addHook('onRequest', (request, _reply, done) => {
-            if (request.method === 'OPTIONS' || request.is404) return done();
-            try {
-              if (
-                defects.has('debitura-json-patch-refused') &&
-                /^application\/json-patch\+json/i.test(request.headers['content-type'] ?? '')
-              ) {
-                throw errors.contentType(request.headers['content-type']!, ['application/json']);
-              }
-              authenticate(request);
-            } catch (error) {
-              return done(error as Error);
-            }
-            done();
-          });
+          scope.addHook(
+            'onRequest',
+            authenticationHook(
+              sandbox,
+              (request) => {
+                if (
+                  defects.has('debitura-json-patch-refused') &&
+                  /^application\/json-patch\+json/i.test(request.headers['content-type'] ?? '')
+                ) {
+                  throw errors.contentType(request.headers['content-type']!, ['application/json']);
+                }
+                authenticate(request);
+              },
+              {
+                skip: (request) => request.method === 'OPTIONS' || request.is404,
+                // A token minted on another instance of a shared store: its account holds it as a row.
+                credentialRow: (request) => {
+                  const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+                  return token === undefined ? undefined : { part: 'debitura.tokens', key: token };
+                },
+              },
+            ),
+          );
           compiled.push(
             ...mountOperations(scope, {
               sandbox,

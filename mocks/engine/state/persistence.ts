@@ -5,9 +5,10 @@
 //
 // A batch reads each changed row as it is when the batch runs (a superset of what was marked, never
 // less), so a batch is a consistent cut of memory: JavaScript runs it without interruption.
-import type { Store, WriteBatch } from '../../store/store.js';
+import type { RowWrite, Store, WriteBatch } from '../../store/store.js';
 import type { Account } from './accounts.js';
 import type { StatePart } from './parts.js';
+import type { SharedAccounts } from './shared-accounts.js';
 
 export class Persistence {
   private readonly parts = new Map<string, StatePart>();
@@ -16,7 +17,7 @@ export class Persistence {
   private readonly dirty = new Set<Account>();
   private deleted = new Set<string>();
   private deleteAll = false;
-  private readonly globals = new Map<string, () => unknown>();
+  private readonly globals = new Map<string, { read: () => unknown; restore?: (value: unknown) => void }>();
   private readonly dirtyGlobals = new Set<string>();
   private scheduled: Promise<void> | undefined;
   private running: Promise<void> | undefined;
@@ -24,6 +25,8 @@ export class Persistence {
   batches = 0;
   /** The last batch's failure, if the store refused it (the health route reports it). */
   lastError: Error | undefined;
+  /** Several instances on one store (PostgreSQL): writes go account by account, under each account's lock. */
+  shared: SharedAccounts | undefined;
 
   constructor(readonly store: Store) {}
 
@@ -40,14 +43,23 @@ export class Persistence {
     }
   }
 
-  /** A sandbox-wide row (the clock, tokens): `read` gives its value when a batch writes it. */
-  defineGlobal(name: string, read: () => unknown): void {
-    this.globals.set(name, read);
+  /**
+   * A sandbox-wide row (the clock): `read` gives its value when a batch writes it; `restore` puts back
+   * what another instance wrote.
+   */
+  defineGlobal(name: string, read: () => unknown, restore?: (value: unknown) => void): void {
+    this.globals.set(name, { read, restore });
+  }
+
+  /** Puts back a global row another instance wrote. */
+  restoreGlobal(name: string, value: unknown): void {
+    this.globals.get(name)?.restore?.(value);
   }
 
   /** The global row changed: written with the next batch. */
   globalChanged(name: string): Promise<void> | undefined {
     if (!this.durable) return undefined;
+    if (this.shared) return this.shared.writeGlobal(name, this.globals.get(name)?.read());
     this.dirtyGlobals.add(name);
     return this.schedule();
   }
@@ -58,6 +70,7 @@ export class Persistence {
    */
   persist(account: Account): Promise<void> | undefined {
     if (!account.changes) return undefined;
+    if (this.shared) return this.shared.persist(account);
     if (!account.changes.empty) {
       this.dirty.add(account);
       return this.schedule();
@@ -70,6 +83,7 @@ export class Persistence {
   dropAccount(account: Account | string): void {
     if (!this.durable) return;
     const key = typeof account === 'string' ? account : account.key;
+    if (this.shared) return void this.shared.delete([key]);
     for (const waiting of this.dirty) if (waiting.key === key) this.dirty.delete(waiting);
     this.deleted.add(key);
     void this.schedule();
@@ -78,6 +92,7 @@ export class Persistence {
   /** Every account is gone (POST /__admin/reset without a key). */
   dropAll(): void {
     if (!this.durable) return;
+    if (this.shared) return void this.shared.delete('all');
     this.dirty.clear();
     this.deleted.clear();
     this.deleteAll = true;
@@ -86,6 +101,7 @@ export class Persistence {
 
   /** Resolves once everything marked so far is committed (close, tests). */
   async flush(): Promise<void> {
+    if (this.shared) return this.shared.flush();
     while (this.scheduled || this.running || this.dirty.size) {
       if (this.dirty.size && !this.scheduled) void this.schedule();
       await (this.scheduled ?? this.running);
@@ -157,26 +173,44 @@ export class Persistence {
     this.deleteAll = false;
     for (const account of this.dirty) {
       batch.accounts.push(account.key);
-      const changed = account.changes!.drain();
-      for (const [name, keys] of changed) {
-        const part = this.parts.get(name);
-        if (!part) throw new Error(`no state part named ${name} (a container marks changes for a part nobody defined)`);
-        if (part.always) continue;
-        for (const key of keys)
-          batch.rows.push({ account: account.key, part: name, key, value: part.read(account, key) });
-      }
-      for (const part of this.alwaysParts)
-        batch.rows.push({ account: account.key, part: part.name, key: '', value: part.read(account, '') });
+      batch.rows.push(...this.drain(account));
     }
     const accounts = [...this.dirty];
     this.dirty.clear();
-    for (const name of this.dirtyGlobals) batch.globals.push([name, this.globals.get(name)?.()]);
+    for (const name of this.dirtyGlobals) batch.globals.push([name, this.globals.get(name)?.read()]);
     this.dirtyGlobals.clear();
     return { batch, accounts };
   }
 
-  /** Puts a stored account's rows back (loading at start); rows of parts no longer defined are skipped. */
+  /** The account's changed rows as they are now (and its always-written rows), forgetting the marks. */
+  drain(account: Account): RowWrite[] {
+    const rows: RowWrite[] = [];
+    for (const [name, keys] of account.changes!.drain()) {
+      const part = this.parts.get(name);
+      if (!part) throw new Error(`no state part named ${name} (a container marks changes for a part nobody defined)`);
+      if (part.always) continue;
+      for (const key of keys) rows.push({ account: account.key, part: name, key, value: part.read(account, key) });
+    }
+    for (const part of this.alwaysParts)
+      rows.push({ account: account.key, part: part.name, key: '', value: part.read(account, '') });
+    return rows;
+  }
+
+  /** Marks rows a commit could not write again, so the next one writes them. */
+  remark(account: Account, rows: readonly RowWrite[]): void {
+    for (const row of rows) account.changes?.mark(row.part, row.key);
+  }
+
+  /**
+   * Puts a stored account's rows back (loading at start, or what another instance wrote): a row
+   * without a value was deleted there. Rows of parts no longer defined are skipped.
+   */
   restore(account: Account, rows: ReadonlyArray<{ part: string; key: string; value: unknown }>): void {
-    for (const row of rows) this.parts.get(row.part)?.restore(account, row.key, row.value);
+    for (const row of rows) {
+      const part = this.parts.get(row.part);
+      if (!part) continue;
+      if (row.value === undefined) part.forget?.(account, row.key);
+      else part.restore(account, row.key, row.value);
+    }
   }
 }

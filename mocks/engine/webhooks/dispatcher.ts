@@ -108,6 +108,8 @@ export interface OutgoingRequest {
 }
 
 export interface DispatcherOptions {
+  /** This instance, named in the records it keeps (several instances on one store). */
+  instance?: string;
   /** Unix seconds of the mock's clock, stamped on attempts, `created` and `next_attempt_at`. */
   now(): number;
   /** Milliseconds from any origin, for latency (inject `performance.now`). */
@@ -144,6 +146,8 @@ export interface DeliveryRecord {
   owner: string | undefined;
   orderKey: unknown;
   target: { resumeAs?: DeliveryTarget['resumeAs']; endpointId: string | null; url: string };
+  /** The instance making its attempts, when several share one store (the others only show its log). */
+  instance?: string;
 }
 
 /** What a cancelled job keeps in place of its event. */
@@ -329,6 +333,7 @@ export class WebhookDispatcher {
       owner,
       orderKey,
       target: { resumeAs: target.resumeAs, endpointId: target.endpointId, url: target.url },
+      ...(this.options.instance === undefined ? {} : { instance: this.options.instance }),
     };
     this.records.set(delivery.id, record);
     this.options.onRecord(record);
@@ -341,15 +346,24 @@ export class WebhookDispatcher {
 
   /**
    * Puts a kept delivery back after a restart: its log, and — if it was still pending and `target` is
-   * given — its job, which goes on from the attempts already made (same delivery id, same event).
+   * given — its job, which goes on from the attempts already made (same delivery id, same event). A
+   * delivery another instance was making (mirrored here) is taken over: this instance makes the rest.
    */
   restore(record: DeliveryRecord, target: DeliveryTarget | undefined): void {
     const { delivery, event, owner, orderKey } = record;
     let log = this.byEvent.get(event.id);
     if (!log) this.byEvent.set(event.id, (log = []));
-    if (log.some((d) => d.id === delivery.id)) return;
-    log.push(delivery);
-    if (this.options.onRecord) this.records.set(delivery.id, record);
+    const at = log.findIndex((d) => d.id === delivery.id);
+    if (at !== -1 && !this.mirrored.delete(delivery.id)) return;
+    if (at === -1) log.push(delivery);
+    else log[at] = delivery;
+    const adopted = this.options.instance !== undefined && record.instance !== this.options.instance;
+    if (adopted) record.instance = this.options.instance;
+    if (this.options.onRecord) {
+      this.records.set(delivery.id, record);
+      // Taken over from another instance: the store learns who makes its attempts now.
+      if (adopted) this.options.onRecord(record);
+    }
     let ownedJobs: Set<Job> | undefined;
     if (owner !== undefined) {
       let events = this.eventsByOwner.get(owner);
@@ -369,6 +383,42 @@ export class WebhookDispatcher {
       if (!ownedJobs) this.jobsByOwner.set(owner, (ownedJobs = new Set()));
     }
     this.enqueue(delivery, event, target, orderKey, owner, ownedJobs);
+  }
+
+  /** Deliveries another instance records (their logs, kept here to read): never sent from here. */
+  private readonly mirrored = new Set<string>();
+
+  /** The pending deliveries other instances are making (to take over those whose instance has gone). */
+  mirroredPending(): DeliveryRecord[] {
+    const pending: DeliveryRecord[] = [];
+    for (const id of this.mirrored) {
+      const record = this.records.get(id);
+      if (record?.delivery.status === 'pending') pending.push(record);
+    }
+    return pending;
+  }
+
+  /**
+   * Keeps the log of a delivery another instance on the same store makes (several instances, one
+   * sandbox): shown with its event's deliveries, updated as that instance records its attempts,
+   * never attempted here. A delivery this instance makes itself is left alone.
+   */
+  mirror(record: DeliveryRecord): void {
+    const own = this.records.get(record.delivery.id);
+    if (own && !this.mirrored.has(record.delivery.id)) return;
+    this.mirrored.add(record.delivery.id);
+    const { delivery, event, owner } = record;
+    let log = this.byEvent.get(event.id);
+    if (!log) this.byEvent.set(event.id, (log = []));
+    const at = log.findIndex((d) => d.id === delivery.id);
+    if (at === -1) log.push(delivery);
+    else log[at] = delivery;
+    this.records.set(delivery.id, record);
+    if (owner !== undefined) {
+      let events = this.eventsByOwner.get(owner);
+      if (!events) this.eventsByOwner.set(owner, (events = new Set()));
+      events.add(event.id);
+    }
   }
 
   private enqueue(
@@ -483,7 +533,11 @@ export class WebhookDispatcher {
   }
 
   private dropLog(eventId: string): void {
-    if (this.records.size) for (const delivery of this.byEvent.get(eventId) ?? []) this.records.delete(delivery.id);
+    if (this.records.size)
+      for (const delivery of this.byEvent.get(eventId) ?? []) {
+        this.records.delete(delivery.id);
+        this.mirrored.delete(delivery.id);
+      }
     this.byEvent.delete(eventId);
   }
 
