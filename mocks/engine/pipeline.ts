@@ -233,6 +233,9 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
       if (outcome.kind === 'mismatch') throw errors.idempotencyReused();
       if (outcome.kind === 'in_flight') throw errors.idempotencyInUse();
       if (outcome.kind === 'replay') {
+        // A replay acknowledges too: not before what the first request changed is written (a create
+        // answered 503 while the database was away is replayed once the database has it).
+        await commit(account, false);
         reply.header('Idempotent-Replayed', 'true').header('Idempotency-Key', key);
         return send(reply, request, outcome.response.status, outcome.response.body);
       }
@@ -277,8 +280,7 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
     // 6. commit: on a durable store nothing is acknowledged before it is written (one transaction per
     // turn of the event loop); in memory there is nothing to wait for.
     fx.stage();
-    const committing = sandbox.persist(account);
-    if (committing) await committing.catch(() => Promise.reject(errors.unavailable()));
+    await commit(account, spec.method === 'get');
 
     // 7. respond, then 8. emit.
     if (result.raw) {
@@ -294,6 +296,20 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
     fx.flush();
     return reply;
   };
+
+  /**
+   * Waits for the account's changes to be written; a write the store refuses is a 503 (it stays in
+   * memory and is retried: mocks/engine/state/persistence.ts). A read answers from memory whatever the
+   * store does: it waits for the commit only while the store is taking writes (a read may have run what
+   * the clock made due), and never turns a refusal into a 503.
+   */
+  async function commit(account: Account, read: boolean): Promise<void> {
+    const committing = sandbox.persist(account);
+    if (!committing) return;
+    if (!read) return committing.catch(() => Promise.reject(errors.unavailable()));
+    if (sandbox.persistence.lastError) committing.catch(() => undefined);
+    else await committing.catch(() => undefined);
+  }
 
   function send(reply: FastifyReply, request: FastifyRequest, status: number, body: unknown) {
     let finalStatus = status;

@@ -373,6 +373,7 @@ export class Sandbox {
   async close(graceMs = 0): Promise<void> {
     await this.dispatcher.close(graceMs);
     await this.persistence.flush().catch(() => undefined);
+    this.persistence.stop();
     await this.persistence.store.close();
   }
 }

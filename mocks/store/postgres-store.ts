@@ -17,6 +17,13 @@ export interface PostgresStoreOptions {
   url: string;
   /** Connections kept open (default 4). */
   poolSize?: number;
+  /** How long getting a connection may take (default 3000 ms): a database that does not answer is a 503, not a wait. */
+  connectTimeoutMs?: number;
+  /**
+   * How long the mock waits for one statement (default 5000 ms; loading at start, 10 minutes): then its
+   * connection is dropped, which rolls its transaction back, and the request is a 503.
+   */
+  queryTimeoutMs?: number;
 }
 
 /** The URL as it may be shown (health, logs): without its password. */
@@ -34,18 +41,30 @@ export function redactUrl(url: string): string {
 const MIGRATION_LOCK = 0x63617361; // 'casa'
 /** Held by the one mock serving a database (several instances on one database are not supported yet). */
 const SERVING_LOCK = 0x70617931; // 'pay1'
+/** Loading everything at start may take longer than one request's statement is given. */
+const START_QUERY_TIMEOUT_MS = 10 * 60_000;
 
 /**
  * @example const store = await openPostgresStore({ url: 'postgres://mock@127.0.0.1:5432/mock' });
  */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const location = redactUrl(options.url);
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 4 });
+  // Bounded waits (docs/state.md, "When the database goes away"): connecting, and each statement. A
+  // connection that failed is dropped, never reused; the next request connects anew, so a database
+  // that comes back is used again without restarting the mock.
+  const connectionTimeoutMillis = options.connectTimeoutMs ?? 3000;
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 4,
+    connectionTimeoutMillis,
+    query_timeout: options.queryTimeoutMs ?? 5000,
+    keepAlive: true,
+  });
   // An idle connection the server dropped (a restart) surfaces here: the pool replaces it on next use.
   pool.on('error', () => undefined);
   await migrate(pool, location);
   // One mock per database for now: a second would serve from its own memory and the two would drift apart.
-  const holder = new pg.Client({ connectionString: options.url });
+  const holder = new pg.Client({ connectionString: options.url, connectionTimeoutMillis });
   holder.on('error', () => undefined);
   await holder.connect();
   const { rows: held } = await holder.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [SERVING_LOCK]);
@@ -63,7 +82,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     durable: true,
     async load(): Promise<LoadedState> {
       const accounts = new Map<string, StoredAccount>();
-      for (const { key } of (await pool.query<{ key: string }>('SELECT key FROM accounts ORDER BY seq')).rows)
+      const started = (text: string) => ({ text, query_timeout: START_QUERY_TIMEOUT_MS });
+      for (const { key } of (await pool.query<{ key: string }>(started('SELECT key FROM accounts ORDER BY seq'))).rows)
         accounts.set(key, { key, rows: [] });
       const rows = await pool.query<{
         account: string;
@@ -71,12 +91,13 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         key: string;
         json: string | null;
         bytes: Buffer | null;
-      }>('SELECT account, part, key, json, bytes FROM rows ORDER BY seq');
+      }>(started('SELECT account, part, key, json, bytes FROM rows ORDER BY seq'));
       for (const row of rows.rows)
         accounts.get(row.account)?.rows.push({ part: row.part, key: row.key, value: decodeValue(row.json, row.bytes) });
       const globals = new Map<string, unknown>();
-      for (const { name, json } of (await pool.query<{ name: string; json: string }>('SELECT name, json FROM globals'))
-        .rows)
+      for (const { name, json } of (
+        await pool.query<{ name: string; json: string }>(started('SELECT name, json FROM globals'))
+      ).rows)
         globals.set(name, JSON.parse(json));
       return { accounts: [...accounts.values()], globals };
     },
@@ -129,11 +150,12 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         }
         await client.query('COMMIT');
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        // The connection goes with the failed batch: closing it rolls the transaction back on the server
+        // (a ROLLBACK would wait on a database that stopped answering), and it is never handed out again.
+        client.release(error as Error);
         throw error;
-      } finally {
-        client.release();
       }
+      client.release();
     },
     async health(): Promise<StoreHealth> {
       try {
