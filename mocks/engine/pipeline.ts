@@ -233,6 +233,10 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
       if (outcome.kind === 'mismatch') throw errors.idempotencyReused();
       if (outcome.kind === 'in_flight') throw errors.idempotencyInUse();
       if (outcome.kind === 'replay') {
+        // A replay acknowledges too: not before what the first request changed is written (a create
+        // answered 503 while the database was away is replayed once the database has it).
+        const committing = commit(account, false);
+        if (committing) await committing;
         reply.header('Idempotent-Replayed', 'true').header('Idempotency-Key', key);
         return send(reply, request, outcome.response.status, outcome.response.body);
       }
@@ -277,8 +281,8 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
     // 6. commit: on a durable store nothing is acknowledged before it is written (one transaction per
     // turn of the event loop); in memory there is nothing to wait for.
     fx.stage();
-    const committing = sandbox.persist(account);
-    if (committing) await committing.catch(() => Promise.reject(errors.unavailable()));
+    const committing = commit(account, spec.method === 'get');
+    if (committing) await committing;
 
     // 7. respond, then 8. emit.
     if (result.raw) {
@@ -294,6 +298,21 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
     fx.flush();
     return reply;
   };
+
+  /**
+   * Waits for the account's changes to be written; a write the store refuses is a 503 (it stays in
+   * memory and is retried: mocks/engine/state/persistence.ts). A read answers from memory whatever the
+   * store does: it waits for the commit only while the store is taking writes (a read may have run what
+   * the clock made due), and never turns a refusal into a 503. Undefined when there is nothing to wait
+   * for (always, in memory: the default pays one check).
+   */
+  function commit(account: Account, read: boolean): Promise<void> | undefined {
+    const committing = sandbox.persist(account);
+    if (!committing) return undefined;
+    if (!read) return committing.catch(() => Promise.reject(errors.unavailable()));
+    const settled = committing.catch(() => undefined);
+    return sandbox.persistence.lastError ? undefined : settled;
+  }
 
   function send(reply: FastifyReply, request: FastifyRequest, status: number, body: unknown) {
     let finalStatus = status;

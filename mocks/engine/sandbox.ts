@@ -513,6 +513,7 @@ export class Sandbox {
       // What deliveries recorded while closing.
       for (const account of this.store.all()) await this.shared.persist(account)?.catch(() => undefined);
     }
+    this.persistence.stop();
     await this.persistence.store.close();
   }
 }

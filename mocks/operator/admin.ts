@@ -163,7 +163,9 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
       admin.get('/health', async (_request, reply) => {
         const store = await sandbox.persistence.store.health();
         if (!store.reachable) reply.code(503);
-        return { ok: store.reachable, store };
+        // Changes the store refused are held in memory and retried: the refusal shows until one is written.
+        const refused = sandbox.persistence.lastError;
+        return { ok: store.reachable, store, ...(refused ? { lastWriteError: refused.message } : {}) };
       });
 
       // Body or query: `POST /__admin/reset?account=sk_test_1` and `{"account":"sk_test_1"}` both work.
@@ -173,8 +175,8 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
         const key = accountParam(modules, body.account ?? query.account, false);
         if (key !== undefined) requireAccountKey(request, access, modules, key);
         sandbox.reset(key);
-        // A durable store deletes the accounts' rows before the answer.
-        await sandbox.persistence.flush();
+        // A durable store deletes the accounts' rows before the answer (503 while it cannot).
+        await sandbox.persistence.flush().catch(() => Promise.reject(errors.unavailable()));
         return { reset: key ?? 'all' };
       });
 
@@ -309,8 +311,8 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
         if (shift !== undefined) clock.shift(shift as number);
         // Run whatever the new time has made due (claim reviews, expiries) before answering.
         sandbox.tick();
-        // On a durable store the new time and what it ran are committed before the answer.
-        await sandbox.persistence.flush();
+        // On a durable store the new time and what it ran are committed before the answer (503 while they cannot be).
+        await sandbox.persistence.flush().catch(() => Promise.reject(errors.unavailable()));
         return clock.describe();
       });
 

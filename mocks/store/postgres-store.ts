@@ -19,8 +19,16 @@ import {
 
 export interface PostgresStoreOptions {
   url: string;
-  /** Connections kept open (default 4). */
+  /** Connections kept open (default 20: a held account keeps one while its request runs). */
   poolSize?: number;
+  /** How long getting a connection may take (default 3000 ms): a database that does not answer is a 503, not a wait. */
+  connectTimeoutMs?: number;
+  /**
+   * How long the mock waits for one statement (default 5000 ms; loading at start, 10 minutes; an
+   * account another instance holds, 30 s): then its connection is dropped, which rolls its
+   * transaction back and lets its locks go, and the request is a 503.
+   */
+  queryTimeoutMs?: number;
 }
 
 /** The URL as it may be shown (health, logs): without its password. */
@@ -38,6 +46,12 @@ export function redactUrl(url: string): string {
 const MIGRATION_LOCK = 0x63617361; // 'casa'
 /** The key space of the accounts' locks (two-int advisory locks: this, hashtext(key)). */
 const ACCOUNT_LOCKS = 0x61636374; // 'acct'
+/** How long a request waits for an account another instance holds. */
+const LOCK_WAIT_MS = 30_000;
+/** Loading everything at start may take longer than one request's statement is given. */
+const START_QUERY_TIMEOUT_MS = 10 * 60_000;
+/** A statement with its own time limit (node-postgres reads `query_timeout` per query too). */
+const timed = (text: string, values: unknown[], ms: number) => ({ text, values, query_timeout: ms }) as pg.QueryConfig;
 /** The key space of the instances' presence: each holds (this, hashtext(its name)) while connected. */
 const INSTANCE_LOCKS = 0x696e7374; // 'inst'
 
@@ -55,13 +69,22 @@ const LIVE = '(json IS NOT NULL OR bytes IS NOT NULL)';
  */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const location = redactUrl(options.url);
-  // A held account keeps its connection while its request runs: room for many at once.
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 20 });
+  // Bounded waits (docs/state.md, "When the database goes away"): connecting, and each statement. A
+  // connection that failed is dropped, never reused; the next request connects anew, so a database
+  // that comes back is used again without restarting the mock.
+  const connectionTimeoutMillis = options.connectTimeoutMs ?? 3000;
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 20,
+    connectionTimeoutMillis,
+    query_timeout: options.queryTimeoutMs ?? 5000,
+    keepAlive: true,
+  });
   // An idle connection the server dropped (a restart) surfaces here: the pool replaces it on next use.
   pool.on('error', () => undefined);
   await migrate(pool, location);
   const instance = randomUUID();
-  const presence = await holdPresence(options.url, instance);
+  const presence = await holdPresence(options.url, instance, connectionTimeoutMillis);
 
   /** Writes rows of one account at `version` (tombstones for deletions), on a client inside a transaction. */
   const writeRows = async (client: pg.PoolClient, rows: readonly RowWrite[], version: (account: string) => number) => {
@@ -89,14 +112,23 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       columns,
     );
   };
+  // A transaction that fails is not rolled back here (a ROLLBACK would wait on a database that stopped
+  // answering): its connection is dropped by the caller, which rolls it back on the server.
   const transaction = async <T>(client: pg.PoolClient, work: () => Promise<T>): Promise<T> => {
     await client.query('BEGIN');
+    const result = await work();
+    await client.query('COMMIT');
+    return result;
+  };
+  /** Runs `work` on a pooled connection, dropping the connection if it fails. */
+  const withClient = async <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
     try {
-      const result = await work();
-      await client.query('COMMIT');
+      const result = await work(client);
+      client.release();
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      client.release(error as Error);
       throw error;
     }
   };
@@ -105,28 +137,27 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     instance,
     async alive(other) {
       if (other === instance) return true;
-      const client = await pool.connect();
-      try {
+      return withClient(async (client) => {
         // Free only when nobody holds it: that instance has gone (then let go of it at once).
-        const { rows } = await client.query<{ free: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS free', [
-          INSTANCE_LOCKS,
-          other,
-        ]);
+        const { rows } = await client.query<{ free: boolean }>(
+          'SELECT pg_try_advisory_lock($1, hashtext($2)) AS free',
+          [INSTANCE_LOCKS, other],
+        );
         if (rows[0]?.free) await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [INSTANCE_LOCKS, other]);
         return !rows[0]?.free;
-      } finally {
-        client.release();
-      }
+      });
     },
     async open(key, since) {
       const client = await pool.connect();
       let broken: Error | undefined;
       try {
-        await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [ACCOUNT_LOCKS, key]);
-        const found = (await client.query<{ seq: string; version: string }>(
-          'SELECT seq, version FROM accounts WHERE key = $1',
-          [key],
-        )).rows[0];
+        // Waiting for another instance's request on the account: longer than a statement, still bounded.
+        await client.query(timed('SELECT pg_advisory_lock($1, hashtext($2))', [ACCOUNT_LOCKS, key], LOCK_WAIT_MS));
+        const found = (
+          await client.query<{ seq: string; version: string }>('SELECT seq, version FROM accounts WHERE key = $1', [
+            key,
+          ])
+        ).rows[0];
         let stored: AccountVersion | undefined = found && { seq: Number(found.seq), version: Number(found.version) };
         let rows: Array<{ part: string; key: string; value: unknown }> = [];
         if (stored) {
@@ -136,9 +167,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
                 'SELECT part, key, json, bytes FROM rows WHERE account = $1 AND version > $2 ORDER BY seq',
                 [key, since.version],
               )
-            : await client.query<Row>(`SELECT part, key, json, bytes FROM rows WHERE account = $1 AND ${LIVE} ORDER BY seq`, [
-                key,
-              ]);
+            : await client.query<Row>(
+                `SELECT part, key, json, bytes FROM rows WHERE account = $1 AND ${LIVE} ORDER BY seq`,
+                [key],
+              );
           rows = read.rows.map((row) => ({ part: row.part, key: row.key, value: valueOf(row) }));
         }
         return {
@@ -204,18 +236,17 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       return rows[0]?.account;
     },
     async deleteAccounts(keys) {
-      const client = await pool.connect();
-      try {
-        await transaction(client, async () => {
+      await withClient((client) =>
+        transaction(client, async () => {
           if (keys === 'all') return void (await client.query('DELETE FROM accounts'));
           // Each under its lock: never under a request another instance is serving for it.
           for (const key of [...keys].sort())
-            await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [ACCOUNT_LOCKS, key]);
+            await client.query(
+              timed('SELECT pg_advisory_xact_lock($1, hashtext($2))', [ACCOUNT_LOCKS, key], LOCK_WAIT_MS),
+            );
           await client.query('DELETE FROM accounts WHERE key = ANY($1)', [keys]);
-        });
-      } finally {
-        client.release();
-      }
+        }),
+      );
     },
   };
 
@@ -226,19 +257,29 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     shared,
     async load(): Promise<LoadedState> {
       const accounts = new Map<string, StoredAccount>();
-      for (const row of (await pool.query<{ key: string; seq: string; version: string }>(
-        'SELECT key, seq, version FROM accounts ORDER BY seq',
-      )).rows)
-        accounts.set(row.key, { key: row.key, rows: [], version: { seq: Number(row.seq), version: Number(row.version) } });
+      const started = (text: string) => ({ text, query_timeout: START_QUERY_TIMEOUT_MS });
+      for (const row of (
+        await pool.query<{ key: string; seq: string; version: string }>(
+          started('SELECT key, seq, version FROM accounts ORDER BY seq'),
+        )
+      ).rows)
+        accounts.set(row.key, {
+          key: row.key,
+          rows: [],
+          version: { seq: Number(row.seq), version: Number(row.version) },
+        });
       const rows = await pool.query<Row & { account: string }>(
-        `SELECT account, part, key, json, bytes FROM rows WHERE ${LIVE} ORDER BY seq`,
+        started(`SELECT account, part, key, json, bytes FROM rows WHERE ${LIVE} ORDER BY seq`),
       );
-      for (const row of rows.rows) accounts.get(row.account)?.rows.push({ part: row.part, key: row.key, value: valueOf(row) });
+      for (const row of rows.rows)
+        accounts.get(row.account)?.rows.push({ part: row.part, key: row.key, value: valueOf(row) });
       const globals = new Map<string, unknown>();
       let globalsVersion = 0;
-      for (const row of (await pool.query<{ name: string; json: string; version: string }>(
-        'SELECT name, json, version FROM globals',
-      )).rows) {
+      for (const row of (
+        await pool.query<{ name: string; json: string; version: string }>(
+          started('SELECT name, json, version FROM globals'),
+        )
+      ).rows) {
         globals.set(row.name, JSON.parse(row.json));
         globalsVersion = Math.max(globalsVersion, Number(row.version));
       }
@@ -246,9 +287,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     },
     // One instance's group commit (tests, tools): every account it touches gets a new version.
     async write(batch: WriteBatch): Promise<void> {
-      const client = await pool.connect();
-      try {
-        await transaction(client, async () => {
+      await withClient((client) =>
+        transaction(client, async () => {
           if (batch.deleteAll) await client.query('DELETE FROM accounts');
           if (batch.deleted.length) await client.query('DELETE FROM accounts WHERE key = ANY($1)', [batch.deleted]);
           const versions = new Map<string, number>();
@@ -268,10 +308,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
                 [name, JSON.stringify(value)],
               );
           }
-        });
-      } finally {
-        client.release();
-      }
+        }),
+      );
     },
     async health(): Promise<StoreHealth> {
       try {
@@ -294,12 +332,16 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
  * Holds this instance's presence lock on a connection of its own for as long as the store is open; a
  * connection the server dropped is replaced (the lock taken again) a second later.
  */
-async function holdPresence(url: string, instance: string): Promise<{ close(): Promise<void> }> {
+async function holdPresence(
+  url: string,
+  instance: string,
+  connectionTimeoutMillis: number,
+): Promise<{ close(): Promise<void> }> {
   let closed = false;
   let client: pg.Client | undefined;
   let retry: NodeJS.Timeout | undefined;
   const connect = async (): Promise<void> => {
-    const next = new pg.Client({ connectionString: url });
+    const next = new pg.Client({ connectionString: url, connectionTimeoutMillis });
     next.on('error', () => {
       if (closed) return;
       client = undefined;

@@ -76,6 +76,30 @@ describe('Persistence', () => {
     expect(persistence.lastError).toBeUndefined();
   });
 
+  it('a refused batch is retried without another request, until the store takes it', async () => {
+    const store = recordingStore(3);
+    const persistence = new Persistence(store, 5);
+    const account = trackedAccount(persistence);
+    account.notes.set('alone', 'yes');
+    await expect(persistence.persist(account)).rejects.toThrow(/away/);
+    // Nothing else is asked of it: the retries (refused twice more) write the row on their own.
+    for (let i = 0; i < 400 && store.batches.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    const rows = store.batches.flatMap((batch) => batch.rows).filter((row) => row.part === 'test.notes');
+    expect(rows.map((row) => [row.key, row.value])).toEqual([['alone', 'yes']]);
+    expect(persistence.lastError).toBeUndefined();
+  });
+
+  it('stopped, it retries no more', async () => {
+    const store = recordingStore(1);
+    const persistence = new Persistence(store, 5);
+    const account = trackedAccount(persistence);
+    account.notes.set('dropped', 'yes');
+    await expect(persistence.persist(account)).rejects.toThrow(/away/);
+    persistence.stop();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(store.batches).toHaveLength(0);
+  });
+
   it('an untracked account (the in-memory store) has nothing to wait for', () => {
     const persistence = new Persistence(recordingStore());
     expect(persistence.persist(createAccount('acct_memory'))).toBeUndefined();

@@ -5,6 +5,10 @@
 //
 // A batch reads each changed row as it is when the batch runs (a superset of what was marked, never
 // less), so a batch is a consistent cut of memory: JavaScript runs it without interruption.
+//
+// A batch the store refuses (the database away) is not lost: its rows are marked again, and a retry
+// follows every `retryDelayMs` until one is written, whether or not another request comes (the
+// database back, what was refused reaches it without anyone asking).
 import type { RowWrite, Store, WriteBatch } from '../../store/store.js';
 import type { Account } from './accounts.js';
 import type { StatePart } from './parts.js';
@@ -27,8 +31,15 @@ export class Persistence {
   lastError: Error | undefined;
   /** Several instances on one store (PostgreSQL): writes go account by account, under each account's lock. */
   shared: SharedAccounts | undefined;
+  /** The retry after a refused batch, while one is waiting. */
+  private retry: NodeJS.Timeout | undefined;
+  private stopped = false;
 
-  constructor(readonly store: Store) {}
+  constructor(
+    readonly store: Store,
+    /** How long after a refused batch the next attempt starts. */
+    private readonly retryDelayMs = 1000,
+  ) {}
 
   get durable(): boolean {
     return this.store.durable;
@@ -86,7 +97,7 @@ export class Persistence {
     if (this.shared) return void this.shared.delete([key]);
     for (const waiting of this.dirty) if (waiting.key === key) this.dirty.delete(waiting);
     this.deleted.add(key);
-    void this.schedule();
+    this.schedule().catch(() => undefined);
   }
 
   /** Every account is gone (POST /__admin/reset without a key). */
@@ -96,7 +107,14 @@ export class Persistence {
     this.dirty.clear();
     this.deleted.clear();
     this.deleteAll = true;
-    void this.schedule();
+    this.schedule().catch(() => undefined);
+  }
+
+  /** No more retries (the mock is closing; its last flush has run). */
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retry);
+    this.retry = undefined;
   }
 
   /** Resolves once everything marked so far is committed (close, tests). */
@@ -138,12 +156,25 @@ export class Persistence {
             },
             (error: Error) => {
               this.lastError = error;
+              this.retryLater();
               reject(error);
             },
           );
       });
     });
     return this.scheduled;
+  }
+
+  /** One attempt `retryDelayMs` after a refusal; a refused retry sets the next. The timer keeps no process alive. */
+  private retryLater(): void {
+    if (this.stopped || this.retry) return;
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      if (this.stopped || this.scheduled || this.running) return;
+      if (this.dirty.size || this.deleted.size || this.deleteAll || this.dirtyGlobals.size)
+        this.schedule().catch(() => undefined);
+    }, this.retryDelayMs);
+    this.retry.unref();
   }
 
   /** A batch the store refused, given back: its accounts' rows marked again, its deletions and globals pending again. */
