@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { loadContract } from '../../kit/contract.js';
 import type { ApiModule, MountContext } from '../../mocks/engine/api-module.js';
+import { authenticationHook } from '../../mocks/engine/authentication.js';
 import { ApiError, type RenderedError } from '../../mocks/engine/errors.js';
 import { ok, type RequestContext } from '../../mocks/engine/handler.js';
 import { mountOperations } from '../../mocks/engine/mount-operations.js';
@@ -74,12 +75,16 @@ export function greetingsApi({ sandbox }: { sandbox: Sandbox }): ApiModule {
       let compiled: ReturnType<typeof mountOperations> = [];
       await app.register(
         async (scope) => {
-          scope.addHook('onRequest', async (request) => {
-            const key = request.headers['x-greeting-key'];
-            if (typeof key !== 'string' || !key)
-              throw new ApiError(401, 'authentication_error', 'api_key_missing', 'Send X-Greeting-Key.');
-            request.account = sandbox.account(`greetings:${key}`);
-          });
+          // The engine's hook: on a store several instances share, it also locks the account it opened.
+          scope.addHook(
+            'onRequest',
+            authenticationHook(sandbox, (request) => {
+              const key = request.headers['x-greeting-key'];
+              if (typeof key !== 'string' || !key)
+                throw new ApiError(401, 'authentication_error', 'api_key_missing', 'Send X-Greeting-Key.');
+              request.account = sandbox.account(`greetings:${key}`);
+            }),
+          );
           compiled = mountOperations(scope, {
             sandbox,
             contract,

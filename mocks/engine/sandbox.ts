@@ -473,6 +473,8 @@ export class Sandbox {
     this.idempotency.clear(key);
     for (const gone of keys) this.forget(gone);
     if (key === undefined) this.persistence.dropAll();
+    // Shared: another instance may hold the account this one never opened.
+    else if (this.shared) this.persistence.dropAccount(key);
     else for (const gone of keys) this.persistence.dropAccount(gone);
   }
 

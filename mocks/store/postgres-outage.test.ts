@@ -1,12 +1,13 @@
 // PostgreSQL goes away and comes back, during a run: the test starts a throwaway cluster of its own
 // (initdb and pg_ctl as the postgres user when run as root), serves the mock on it and creates objects
 // in both APIs; then the database is stopped (`pg_ctl stop -m fast`) and hung (SIGSTOP on its processes).
-// While it is away, writes answer 503 in each API's own error shape — CasaPay's envelope, Debitura's
-// `{error, message, businessErrors}` — instead of hanging, `/__admin/health` is 503 with
-// `reachable: false`, and reads answer from memory. Once the database is back, the same mock (never
-// restarted) reconnects: health 200, creates 2xx, and a create answered 503 during the outage is written
-// and replays under its Idempotency-Key. A second mock started on the same database then finds every
-// object the first acknowledged.
+// While it is away, every API request answers 503 in its API's own error shape — CasaPay's envelope,
+// Debitura's `{error, message, businessErrors}` — instead of hanging, and changes nothing (each request
+// first takes its account from the store: another instance may have changed it); `/__admin/health` is
+// 503 with `reachable: false`. Once the database is back, the same mock (never restarted) reconnects:
+// health 200, creates 2xx, and a create refused during the outage runs when retried under its
+// Idempotency-Key. A second mock started on the same database then finds every object the first
+// acknowledged.
 import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -279,13 +280,13 @@ describe.skipIf(SKIP)(`PostgreSQL stopped and started under a running mock (${SK
     ids.debitura = created.body.id;
   }, 60_000);
 
-  it('stopped: writes answer 503 in each API shape, health 503 unreachable, reads answer from memory', async () => {
+  it('stopped: every request answers 503 in its API shape and changes nothing; health 503 unreachable', async () => {
     stop();
     const health = await send(mock, 'GET', '/__admin/health');
     expect(health.status).toBe(503);
     expect(health.body).toMatchObject({ ok: false, store: { store: 'postgres', reachable: false } });
 
-    // Kept for after: the same Idempotency-Key replays once the database has what this changed.
+    // Refused before anything runs: the same Idempotency-Key, retried once the database is back, creates it.
     expectCasapayUnavailable(await createCasapay(mock, CASAPAY_A, 'OUT-A-DURING', 'outage-casapay'));
     expectDebituraUnavailable(
       await send(
@@ -296,31 +297,32 @@ describe.skipIf(SKIP)(`PostgreSQL stopped and started under a running mock (${SK
         DEBITURA_CASE,
       ),
     );
-    // The refusal is reported until a write succeeds.
-    expect((await send(mock, 'GET', '/__admin/health')).body.lastWriteError).toEqual(expect.any(String));
     // An admin write waits for the store too: 503, not 500.
     expectCasapayUnavailable(await send(mock, 'POST', '/__admin/reset', {}, { account: 'sk_test_outage_gone' }));
-
-    // Reads change nothing worth refusing: they answer from memory.
-    expect((await mock.call('GET', `/v1/collection_cases/${ids.casapayB}`, { key: CASAPAY_B })).status).toBe(200);
-    expect((await send(mock, 'GET', `/debitura/customer/cases/${ids.debitura}`, bearer)).status).toBe(200);
+    // Reads too: what this instance holds may be behind what another instance wrote.
+    expectCasapayUnavailable(await mock.call('GET', `/v1/collection_cases/${ids.casapayB}`, { key: CASAPAY_B }));
+    expectDebituraUnavailable(await send(mock, 'GET', `/debitura/customer/cases/${ids.debitura}`, bearer));
   }, 60_000);
 
-  it('started again: the same mock reconnects, writes what it was refused, and creates again', async () => {
+  it('started again: the same mock reconnects; what it refused was never made, and runs when retried', async () => {
     start();
     const health = await recovered(mock);
     expect(health.body).toMatchObject({ ok: true, store: { store: 'postgres', reachable: true } });
-    // No request has written since: the retry did. Both creates answered 503 are in the database.
-    const db = new pg.Client({ connectionString: url });
-    await db.connect();
-    const { rows } = await db
-      .query<{ part: string; n: number }>(
-        "SELECT part, count(*)::int AS n FROM rows WHERE part IN ('casapay.cases', 'debitura.cases') GROUP BY part ORDER BY part",
-      )
-      .finally(() => db.end());
-    expect(rows).toEqual([
-      { part: 'casapay.cases', n: 3 },
-      { part: 'debitura.cases', n: 2 },
+    // Only what was acknowledged before the outage is in the database.
+    const count = async () => {
+      const db = new pg.Client({ connectionString: url });
+      await db.connect();
+      return (
+        await db
+          .query<{ part: string; n: number }>(
+            "SELECT part, count(*)::int AS n FROM rows WHERE part IN ('casapay.cases', 'debitura.cases') AND json IS NOT NULL GROUP BY part ORDER BY part",
+          )
+          .finally(() => db.end())
+      ).rows;
+    };
+    expect(await count()).toEqual([
+      { part: 'casapay.cases', n: 2 },
+      { part: 'debitura.cases', n: 1 },
     ]);
 
     const after = await createCasapay(mock, CASAPAY_A, 'OUT-A-2');
@@ -330,21 +332,25 @@ describe.skipIf(SKIP)(`PostgreSQL stopped and started under a running mock (${SK
     expect(debituraAfter.status).toBe(200);
     ids.debituraAfter = debituraAfter.body.id;
 
-    // What was answered 503 stayed in memory and is written now: its key replays the first answer.
-    const replay = await createCasapay(mock, CASAPAY_A, 'OUT-A-DURING', 'outage-casapay');
-    expect(replay.status).toBe(201);
-    expect(replay.headers.get('idempotent-replayed')).toBe('true');
-    ids.casapayDuring = replay.body.id;
-    const debituraReplay = await send(
+    // The refused creates, retried under their keys, run now (not a replay: nothing ran before).
+    const retried = await createCasapay(mock, CASAPAY_A, 'OUT-A-DURING', 'outage-casapay');
+    expect(retried.status).toBe(201);
+    expect(retried.headers.get('idempotent-replayed')).toBeNull();
+    ids.casapayDuring = retried.body.id;
+    const debituraRetried = await send(
       mock,
       'POST',
       '/debitura/customer/cases',
       { ...bearer, 'Idempotency-Key': 'outage-debitura' },
       DEBITURA_CASE,
     );
-    expect(debituraReplay.status).toBe(200);
-    expect(debituraReplay.headers.get('idempotent-replayed')).toBe('true');
-    ids.debituraDuring = debituraReplay.body.id;
+    expect(debituraRetried.status).toBe(200);
+    expect(debituraRetried.headers.get('idempotent-replayed')).toBeNull();
+    ids.debituraDuring = debituraRetried.body.id;
+    expect(await count()).toEqual([
+      { part: 'casapay.cases', n: 4 },
+      { part: 'debitura.cases', n: 3 },
+    ]);
   }, 60_000);
 
   it('hung (SIGSTOP): a write and the health check answer 503 within the store bounds instead of waiting', async () => {
