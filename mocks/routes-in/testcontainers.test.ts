@@ -174,7 +174,9 @@ describe.skipIf(problem !== undefined)('CasaPayMockContainer (real Docker)', () 
     const dir = mkdtempSync(path.join(tmpdir(), 'casapay-container-data-'));
     const key = 'sk_test_container_data_dir';
     try {
+      // #region readme:testcontainers-data-dir
       const first = await new CasaPayMockContainer(IMAGE).withHostNetwork().withDataDir(dir).start();
+      // #endregion
       let created;
       try {
         created = (await first.client(key).POST('/v1/collection_cases', { body: NEW_CASE })).data!;
@@ -210,7 +212,9 @@ describe.skipIf(problem !== undefined)('CasaPayMockContainer (real Docker)', () 
       const db = await freshDatabase();
       const key = 'sk_test_container_postgres';
       try {
+        // #region readme:testcontainers-database-url
         const container = await new CasaPayMockContainer(IMAGE).withHostNetwork().withDatabaseUrl(db.url).start();
+        // #endregion
         let created;
         try {
           created = (await container.client(key).POST('/v1/collection_cases', { body: NEW_CASE })).data!;
