@@ -257,4 +257,16 @@ describe('CasaPayMockContainer refuses a store the mock would refuse, before sta
     );
     await expect(container.start()).rejects.toThrow(/localhost inside the container is the container itself/);
   });
+
+  it('a database URL without its scheme, not echoed (it may hold a password)', async () => {
+    const container = new CasaPayMockContainer('casapay-mock:never-started').withDatabaseUrl(
+      'mock:s3cret@db:5432/mock',
+    );
+    const refused = await container.start().then(
+      () => undefined,
+      (error: Error) => error.message,
+    );
+    expect(refused).toMatch(/withDatabaseUrl\(\): not a PostgreSQL URL/);
+    expect(refused).not.toContain('s3cret');
+  });
 });

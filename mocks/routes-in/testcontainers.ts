@@ -155,16 +155,18 @@ export class CasaPayMockContainer extends GenericContainer {
     const { dataDir, databaseUrl } = this.store;
     if (dataDir && databaseUrl !== undefined)
       throw new Error('Choose one store: withDataDir() (SQLite) or withDatabaseUrl() (PostgreSQL), not both.');
-    if (databaseUrl !== undefined && !this.hostNetwork) {
-      let host: string | undefined;
+    if (databaseUrl !== undefined) {
+      let url: URL | undefined;
       try {
-        host = new URL(databaseUrl).hostname;
+        url = new URL(databaseUrl);
       } catch {
-        throw new Error(`withDatabaseUrl(): not a URL: ${databaseUrl} (postgres://user:pass@host:5432/db)`);
+        // Not echoed: it may hold a password.
       }
-      if (LOOPBACK_HOSTS.has(host))
+      if (!url || !['postgres:', 'postgresql:'].includes(url.protocol) || !url.hostname)
+        throw new Error('withDatabaseUrl(): not a PostgreSQL URL; give postgres://user:pass@host:5432/db');
+      if (!this.hostNetwork && LOOPBACK_HOSTS.has(url.hostname))
         throw new Error(
-          `withDatabaseUrl(): ${host} inside the container is the container itself; use withHostNetwork(), or a host the container can reach (a network alias, host.docker.internal).`,
+          `withDatabaseUrl(): ${url.hostname} inside the container is the container itself; use withHostNetwork(), or a host the container can reach (a network alias, host.docker.internal).`,
         );
     }
     const source = dataDir?.source;
