@@ -206,6 +206,26 @@ describe.skipIf(problem !== undefined)('CasaPayMockContainer (real Docker)', () 
     }
   }, 60_000);
 
+  it('withDataDir(volume name): a new Docker volume on /data is the image’s user’s to write', async () => {
+    const volume = `casapay-test-${Date.now().toString(36)}`;
+    const key = 'sk_test_container_volume';
+    try {
+      const container = await new CasaPayMockContainer(IMAGE).withHostNetwork().withDataDir(volume).start();
+      try {
+        const inspect = JSON.parse(execFileSync('docker', ['inspect', container.getId()], { encoding: 'utf8' }))[0];
+        expect(inspect.Config.User).toBe('node');
+        expect(inspect.HostConfig.Binds).toEqual([`${volume}:/data:rw`]);
+        const created = await container.client(key).POST('/v1/collection_cases', { body: NEW_CASE });
+        expect(created.response.status).toBe(201);
+        expect(await container.admin.state(key)).toMatchObject({ collection_cases: [{ id: created.data!.id }] });
+      } finally {
+        await container.stop();
+      }
+    } finally {
+      spawnSync('docker', ['volume', 'rm', volume], { stdio: 'ignore' });
+    }
+  }, 60_000);
+
   it.skipIf(!POSTGRES_URL)(
     'withDatabaseUrl: the case a container created is in PostgreSQL on the host',
     async () => {
