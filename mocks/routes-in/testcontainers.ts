@@ -4,7 +4,9 @@
 // URL, a typed client and the admin routes. It may import testcontainers, the typed client and the
 // admin routes' shapes; nothing of the engine runs here (the engine runs inside the container).
 // testcontainers itself is loaded through ./peer.ts, which checks its version first.
+import { mkdirSync } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import type { StartedTestContainer } from 'testcontainers';
 import { createCasaPayClient, type CasaPayClient } from '../../client/index.js';
 import { ADMIN_TOKEN_ENV, ADMIN_TOKEN_HEADER } from '../operator/admin-access.js';
@@ -24,6 +26,12 @@ const { AbstractStartedContainer, GenericContainer, Wait } =
 /** The tag `docker build -t casapay-mock .` gives the image. */
 export const CASAPAY_MOCK_IMAGE = 'casapay-mock:latest';
 export const CASAPAY_MOCK_PORT = 4010;
+/** The image's data folder (owned by its `node` user): where `withDataDir()` keeps the SQLite store. */
+export const CASAPAY_MOCK_DATA_DIR = '/data';
+
+/** A Docker volume name, as Docker tells one from a host path: no slash, not starting with a dot. */
+const isVolumeName = (source: string): boolean => /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(source);
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -46,6 +54,7 @@ function freeLoopbackPort(): Promise<number> {
 export class CasaPayMockContainer extends GenericContainer {
   private hostNetwork = false;
   private adminToken: string | undefined;
+  private store: { dataDir?: { source?: string }; databaseUrl?: string } = {};
 
   constructor(image = CASAPAY_MOCK_IMAGE) {
     super(image);
@@ -78,6 +87,38 @@ export class CasaPayMockContainer extends GenericContainer {
     return this.withEnvironment({ [envName('allow-private-webhooks')]: 'true' });
   }
 
+  /**
+   * Keeps the sandbox in SQLite in the container's /data (`--data-dir /data`), so it survives a restart.
+   * - no argument: /data inside the container; kept while the container is (its own `restart()`), gone with it;
+   * - a volume name (`casapay-data`): a Docker volume on /data, kept by Docker for the next container;
+   * - a host folder (absolute, or starting with `.`): bind-mounted on /data and created if missing; the
+   *   container then runs as your user and group (`withUser(uid:gid)`) so it can write there and the file
+   *   it writes, `casapay-mock.sqlite`, is yours.
+   * Needs an image whose Node has node:sqlite (the Dockerfile's default base, Node 24).
+   * @example
+   * // A new container on the same folder finds the sandbox as the last one left it.
+   * const mock = await new CasaPayMockContainer().withDataDir('./.mock-data').start();
+   */
+  withDataDir(hostPathOrVolume?: string): this {
+    this.store.dataDir = { source: hostPathOrVolume };
+    return this.withEnvironment({ [envName('data-dir')]: CASAPAY_MOCK_DATA_DIR });
+  }
+
+  /**
+   * Keeps the sandbox in PostgreSQL (`--database-url`). The URL is read inside the container: 127.0.0.1
+   * there is the container itself unless it shares the host's network (`withHostNetwork()`); otherwise
+   * name a host it can reach (a testcontainers network alias, `host.docker.internal`, …).
+   * @example
+   * const mock = await new CasaPayMockContainer()
+   *   .withHostNetwork()
+   *   .withDatabaseUrl('postgres://mock:pw@127.0.0.1:5432/mock')
+   *   .start();
+   */
+  withDatabaseUrl(url: string): this {
+    this.store.databaseUrl = url;
+    return this.withEnvironment({ [envName('database-url')]: url });
+  }
+
   /** Any other flag of casapay-mock, by its long name: `withMockOption('error-rate', '0.2')`. */
   withMockOption(flag: string, value: string): this {
     return this.withEnvironment({ [envName(flag)]: value });
@@ -93,6 +134,7 @@ export class CasaPayMockContainer extends GenericContainer {
   }
 
   override async start(): Promise<StartedCasaPayMockContainer> {
+    this.prepareStore();
     const adminToken = this.adminToken ?? mintSecret('adm');
     this.withEnvironment({ [ADMIN_TOKEN_ENV]: adminToken });
     let baseUrl: (started: StartedTestContainer) => string;
@@ -106,6 +148,39 @@ export class CasaPayMockContainer extends GenericContainer {
     }
     const started = await super.start();
     return new StartedCasaPayMockContainer(started, baseUrl(started), adminToken);
+  }
+
+  /** Refuses what the mock would refuse at start (saying it here, not as a container that never gets healthy); mounts the data dir. */
+  private prepareStore(): void {
+    const { dataDir, databaseUrl } = this.store;
+    if (dataDir && databaseUrl !== undefined)
+      throw new Error('Choose one store: withDataDir() (SQLite) or withDatabaseUrl() (PostgreSQL), not both.');
+    if (databaseUrl !== undefined) {
+      let url: URL | undefined;
+      try {
+        url = new URL(databaseUrl);
+      } catch {
+        // Not echoed: it may hold a password.
+      }
+      if (!url || !['postgres:', 'postgresql:'].includes(url.protocol) || !url.hostname)
+        throw new Error('withDatabaseUrl(): not a PostgreSQL URL; give postgres://user:pass@host:5432/db');
+      if (!this.hostNetwork && LOOPBACK_HOSTS.has(url.hostname))
+        throw new Error(
+          `withDatabaseUrl(): ${url.hostname} inside the container is the container itself; use withHostNetwork(), or a host the container can reach (a network alias, host.docker.internal).`,
+        );
+    }
+    const source = dataDir?.source;
+    if (source === undefined) return;
+    let bind = source;
+    if (!isVolumeName(source)) {
+      bind = path.resolve(source);
+      mkdirSync(bind, { recursive: true });
+      // The image's user (node, 1000) may not write into a folder of yours: the container runs as you.
+      if (this.createOpts.User === undefined && process.getuid && process.getgid)
+        this.withUser(`${process.getuid()}:${process.getgid()}`);
+    }
+    const mount = `${bind}:${CASAPAY_MOCK_DATA_DIR}:rw`;
+    this.hostConfig.Binds = [...(this.hostConfig.Binds ?? []).filter((b) => b !== mount), mount];
   }
 }
 
