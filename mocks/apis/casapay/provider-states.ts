@@ -40,7 +40,7 @@ export interface ProviderStates {
   /** Seeds an account this module minted (true), or leaves it to the server's own seeding (false). */
   seed(account: AccountState): boolean;
   /** Handles one state change request body; throws ApiError (4xx) on bad input, changing nothing. */
-  change(body: unknown): ProviderStateValues;
+  change(body: unknown): Promise<ProviderStateValues>;
 }
 
 const FIELDS = ['state', 'params', 'action', 'consumer'];
@@ -72,7 +72,7 @@ function valuesOf(account: AccountState): ProviderStateValues {
 /**
  * @example
  * const states = createProviderStates({ sandbox, scenarios, apply });
- * states.change({ state: 'an empty account' }); // { api_key: 'sk_test_pact_…', authorization: 'Bearer sk_test_pact_…' }
+ * await states.change({ state: 'an empty account' }); // { api_key: 'sk_test_pact_…', authorization: 'Bearer sk_test_pact_…' }
  */
 export function createProviderStates(deps: ProviderStateDeps): ProviderStates {
   // Keys this module minted → the scenario to seed them with (null: none). Every state gets its own
@@ -86,7 +86,7 @@ export function createProviderStates(deps: ProviderStateDeps): ProviderStates {
       if (name) deps.apply(account, deps.scenarios().get(name)!);
       return true;
     },
-    change(body) {
+    async change(body) {
       if (
         body === undefined ||
         body === null ||

@@ -90,7 +90,7 @@ export class SharedAccounts {
           account = undefined;
           changed = true;
         }
-        if (!create && (!account || !this.unseeded.has(account))) {
+        if (!create) {
           // Looking must not create it: the store has no such account.
           await session.release();
           done();
@@ -185,14 +185,15 @@ export class SharedAccounts {
   persist(account: Account): Promise<void> | undefined {
     if (this.held.get(account.key)?.account === account) return this.commit(account.key);
     if (account.changes?.empty) return undefined;
-    return this.exclusive(account.key, () => undefined);
+    // An account another instance reset meanwhile is not made again for what is left here.
+    return this.visit(account.key, () => undefined);
   }
 
   /** Runs `work` under the account's lock unless it is held or already waited for (the ticker). */
   inBackground(key: string, work: (account: Account) => void): void {
     if (this.held.has(key) || this.background.has(key)) return;
     this.background.add(key);
-    void this.exclusive(key, work)
+    void this.visit(key, (account) => account && work(account))
       .catch(() => undefined)
       .finally(() => this.background.delete(key));
   }
