@@ -1,6 +1,6 @@
 // The durable stores keep everything: both conformance suites run against a mock on SQLite, then the
 // mock is closed and opened again on the same folder, and every account reads back exactly as it was —
-// its objects, timelines, events, schedule, scenarios and idempotency keys. A container that changed
+// its objects, timelines, events, schedule, scenarios and idempotency keys — and the journal of requests. A container that changed
 // without telling the store (engine/state/changes.ts) shows up here as a difference.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { ALL_CAPABILITIES, DEBITURA_CAPABILITIES } from '../conformance/capabili
 import { DEFAULT_OPTIONS } from '../conformance/options.js';
 import { runConformance } from '../conformance/run.js';
 import { dumpAccount } from './operator/admin.js';
+import type { JournalEntry } from './operator/journal.js';
 import { createMockServer, type MockEngine, type MockServer, type MockServerOptions } from './server.js';
 import { freshDatabase, NO_POSTGRES, POSTGRES_URL } from './store/test-postgres.js';
 
@@ -62,6 +63,7 @@ function everything(mock: MockEngine): Record<string, unknown> {
 
 describe.each(STORES)('a mock on %s, restarted, holds exactly what it held', (name, storeOptions, skip) => {
   let before: Record<string, unknown>;
+  let journalBefore: JournalEntry[];
 
   it.skipIf(skip)(
     `both conformance suites pass on the store (${skip ?? 'running'})`,
@@ -91,7 +93,10 @@ describe.each(STORES)('a mock on %s, restarted, holds exactly what it held', (na
           expect(result.failures, `${api} on ${name}:\n${failures}`).toEqual([]);
         }
         await mock.sandbox.persistence.flush();
+        await mock.journal.flush();
         before = everything(mock);
+        journalBefore = mock.journal.entries();
+        expect(journalBefore.length).toBeGreaterThan(100);
         expect(Object.keys(before).length).toBeGreaterThan(5);
       } finally {
         await mock.close();
@@ -106,6 +111,8 @@ describe.each(STORES)('a mock on %s, restarted, holds exactly what it held', (na
       const mock: MockServer = await createMockServer({ port: 0, logLevel: 'silent', ...(await storeOptions()) });
       try {
         expect(everything(mock)).toEqual(before);
+        // The journal too: the same entries, newest first, as they were shown.
+        expect(mock.journal.entries()).toEqual(journalBefore);
       } finally {
         await mock.close();
       }

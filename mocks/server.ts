@@ -362,11 +362,17 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     now: () => clock.nowMs(),
     limit: options.journalLimit,
     maxBytes: options.journalMaxBytes,
+    // A durable store keeps the journal too; instances sharing one read it from there.
+    store: persistence.store.journal,
+    shared: shared !== undefined,
   });
+  await journal.load();
   // An evicted or reset account's journal entries go with it (an X-Mock-Scenario session files under
   // its base key, which stays).
-  sandbox.onAccountGone((key) => {
-    if (!key.includes(SCENARIO_SUFFIX)) journal.clear(key);
+  sandbox.onAccountGone((key, elsewhere) => {
+    if (key.includes(SCENARIO_SUFFIX)) return;
+    if (elsewhere) journal.forget(key);
+    else journal.clear(key);
   });
   // Faults draw from their own seeded stream, so turning them on does not change the ids a seed mints.
   installFaults(app, {
@@ -449,7 +455,8 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     warmUp: () => warm(0),
     async close({ graceMs = 0 }: CloseOptions = {}) {
       clearInterval(ticker);
-      await closeGracefully(app, graceMs, (remainingMs) => sandbox.close(remainingMs));
+      // The journal's last entries reach the store before it closes.
+      await closeGracefully(app, graceMs, (remainingMs) => journal.flush().then(() => sandbox.close(remainingMs)));
       logOut?.close();
     },
   };

@@ -177,6 +177,18 @@ describe.skipIf(!POSTGRES_URL)(
       for (let n = 0; n < 5; n++) expect(references.filter((r: string) => r === `SHARED-${100 + n}`)).toHaveLength(1);
     });
 
+    it('the journal of one account lists its requests to every instance, on each instance', async () => {
+      const key = { authorization: 'Bearer sk_test_shared_journal' };
+      for (let n = 0; n < 6; n++)
+        await call(instances[n % 3]!, 'GET', `/v1/collection_cases?limit=${n + 1}`, undefined, key);
+      for (const instance of instances) {
+        const journal = await call(instance, 'GET', '/__admin/journal?account=sk_test_shared_journal');
+        expect(journal.body.data.map((entry: { url: string }) => entry.url)).toEqual(
+          [6, 5, 4, 3, 2, 1].map((n) => `/v1/collection_cases?limit=${n}`),
+        );
+      }
+    });
+
     it('a clock moved on one instance reads the same on the others', async () => {
       const moved = await call(instances[0]!, 'POST', '/__admin/clock', { shift_seconds: 86_400 });
       expect(moved.status).toBe(200);

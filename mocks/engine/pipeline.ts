@@ -295,7 +295,10 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
     } else {
       send(reply, request, result.status, result.body);
     }
-    fx.flush();
+    // Once the answer is out: a hook still writing it (a shared store's journal entry) comes first, so a
+    // client never hears of an event before it has the answer that made it.
+    if (reply.raw.writableEnded) fx.flush();
+    else reply.raw.once('close', () => fx.flush());
     return reply;
   };
 

@@ -99,7 +99,7 @@ export class Sandbox {
   storedObjects: (account: Account) => number = () => 0;
   /** The API's named clocks, if one has them. */
   namedClocks: NamedClocks | undefined;
-  private readonly goneListeners: Array<(key: string) => void> = [];
+  private readonly goneListeners: Array<(key: string, elsewhere: boolean) => void> = [];
   private readonly deliveryListeners: Array<(delivery: WebhookDelivery) => void> = [];
   private readonly retainers: Array<() => Record<string, number>> = [];
   readonly store: AccountStore;
@@ -337,7 +337,7 @@ export class Sandbox {
   private dropLocal(key: string): void {
     this.store.reset(key);
     this.idempotency.clear(key);
-    this.forget(key);
+    this.forget(key, true);
   }
 
   private deliveryChanged(delivery: WebhookDelivery): void {
@@ -479,16 +479,20 @@ export class Sandbox {
   }
 
   /** Releases what an account left outside its state: deliveries, then whatever the listeners keep (journal entries, tokens, event indexes). */
-  private forget(key: string): void {
+  private forget(key: string, elsewhere = false): void {
     const events = this.dispatcher.forgetOwner(key);
     for (const listener of this.eventsGoneListeners) listener(events);
-    for (const listener of this.goneListeners) listener(key);
+    for (const listener of this.goneListeners) listener(key, elsewhere);
   }
 
   private readonly eventsGoneListeners: Array<(eventIds: Iterable<string>) => void> = [];
 
-  /** Calls `listener` with the key of every account evicted or reset, after its deliveries are gone (journal entries, Debitura's tokens). */
-  onAccountGone(listener: (key: string) => void): void {
+  /**
+   * Calls `listener` with the key of every account evicted or reset, after its deliveries are gone
+   * (journal entries, Debitura's tokens); `elsewhere` when another instance on a shared store reset it
+   * and only this instance's copy goes (what is in the store is that instance's to delete).
+   */
+  onAccountGone(listener: (key: string, elsewhere: boolean) => void): void {
     this.goneListeners.push(listener);
   }
 

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Clock } from '../engine/clock.js';
 import { ApiError, errors, type RenderedError } from '../engine/errors.js';
 import type { Journal } from './journal.js';
-import { findRequests } from './journal-match.js';
+import { findIn } from './journal-match.js';
 import type { ProviderStates } from '../apis/casapay/provider-states.js';
 import type { Sandbox } from '../engine/sandbox.js';
 import type { Account } from '../engine/state/accounts.js';
@@ -200,7 +200,7 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
         const account = accountParam(modules, query.account, access.shared);
         if (account !== undefined) requireAccountKey(request, access, modules, account);
         const limit = integerParam(query.limit, 'limit', 1, journal.limit);
-        return { data: journal.entries({ account, limit }) };
+        return { data: await journal.read({ account, limit }) };
       });
 
       // WireMock-style verification: the requests matching a pattern, oldest first.
@@ -219,13 +219,14 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
           ...(body.body === undefined ? {} : { body: body.body }),
           ...(account === undefined ? {} : { account }),
         };
-        return { data: findRequests(journal, pattern) };
+        return { data: findIn(await journal.read(account === undefined ? {} : { account }), pattern) };
       });
 
       admin.delete('/journal', async (request) => {
         const account = accountParam(modules, (request.query as Fields).account, false);
         if (account !== undefined) requireAccountKey(request, access, modules, account);
         journal.clear(account);
+        await journal.flush();
         return { cleared: account ?? 'all' };
       });
 

@@ -50,8 +50,10 @@ export function matches(entry: JournalEntry, pattern: RequestPattern): boolean {
  * @example findRequests(journal, { method: 'POST', path: '/v1/collection_cases', body: { currency: 'eur' } }).length // 1
  */
 export function findRequests(journal: Journal, pattern: RequestPattern = {}): JournalEntry[] {
-  return journal
-    .entries(pattern.account === undefined ? {} : { account: pattern.account })
-    .filter((entry) => matches(entry, pattern))
-    .reverse();
+  return findIn(journal.entries(pattern.account === undefined ? {} : { account: pattern.account }), pattern);
+}
+
+/** The entries (newest first, as a journal lists them) matching the pattern, oldest first. */
+export function findIn(entries: readonly JournalEntry[], pattern: RequestPattern = {}): JournalEntry[] {
+  return entries.filter((entry) => matches(entry, pattern)).reverse();
 }

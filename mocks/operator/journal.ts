@@ -7,6 +7,7 @@
 // Time comes from the injected `now`; durations from Fastify's own timer.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SCENARIO_SUFFIX } from '../engine/state/accounts.js';
+import type { JournalRow, JournalStore } from '../store/store.js';
 
 export const DEFAULT_JOURNAL_LIMIT = 200;
 /** Bodies longer than this are kept as a truncated string, cut when recorded. */
@@ -37,10 +38,18 @@ export interface JournalQuery {
 }
 
 export interface Journal {
-  /** Newest first (by when the answer was sent). */
+  /** Newest first (by when the answer was sent): what this instance holds. */
   entries(query?: JournalQuery): JournalEntry[];
-  /** Forgets every entry, or those of one account (full API key). */
+  /** Newest first: on a store several instances share, every instance's entries (read from the store); else `entries`. */
+  read(query?: JournalQuery): Promise<JournalEntry[]>;
+  /** Forgets every entry, or those of one account (full API key), here and in the store. */
   clear(account?: string): void;
+  /** Forgets an account's entries here only (another instance reset it and cleared the store). */
+  forget(account: string): void;
+  /** Puts back the entries the store kept (at start). */
+  load(): Promise<void>;
+  /** Resolves once every entry recorded so far is in the store. */
+  flush(): Promise<void>;
   readonly limit: number;
   readonly size: number;
   /** The kept entries' estimated bytes (never above maxBytes but for a single entry). */
@@ -55,6 +64,10 @@ export interface InstallJournalOptions {
   limit?: number;
   /** Budget of the entries' estimated bytes; default 8 MB. */
   maxBytes?: number;
+  /** Where entries are kept too (a durable store), within the same bounds. */
+  store?: JournalStore;
+  /** Several instances write the store: reads come from it. */
+  shared?: boolean;
 }
 
 /** A body as kept: JSON text (parsed when read), or a summary for anything else. */
@@ -75,6 +88,8 @@ interface Pending {
   durationMs: number;
   /** Estimated bytes the entry holds (for the byte budget). */
   bytes: number;
+  /** An entry read back from the store, as it was shown. */
+  kept?: JournalEntry;
 }
 
 const KEY_PREFIX = /^([a-z]+_(?:(?:test|live)_)?)(.*)$/;
@@ -263,6 +278,28 @@ class Ring<T> {
   }
 }
 
+/** An entry as shown: headers masked, bodies parsed or summarised (an entry read back is shown as kept). */
+function toEntry(entry: Pending): JournalEntry {
+  if (entry.kept) return entry.kept;
+  const request = materialise(
+    entry.requestBody !== null && 'deferred' in entry.requestBody
+      ? captureRequestBody(entry.requestBody)
+      : entry.requestBody,
+  );
+  return {
+    id: entry.id,
+    at: new Date(entry.atMs).toISOString(),
+    method: entry.method,
+    url: entry.url,
+    account: entry.key === null ? null : maskKey(entry.key),
+    status: entry.status,
+    duration_ms: entry.durationMs,
+    request: { headers: maskedHeaders(entry), ...request },
+    response:
+      entry.status === null ? { body: '(no response: the connection closed first)' } : materialise(entry.responseBody),
+  };
+}
+
 const ADMIN = '/__admin';
 /** The console's own page and scripts are not what a client sent: left out like /__admin. */
 const CONSOLE = '/__console';
@@ -280,11 +317,23 @@ export function installJournal(app: FastifyInstance, options: InstallJournalOpti
   if (!Number.isInteger(limit) || limit < 0)
     throw new Error(`journal limit must be a whole number (0 turns the journal off), got ${limit}.`);
   // Off: no hooks at all, so the request path pays nothing for it.
-  if (limit === 0) return { limit, size: 0, bytes: 0, maxBytes: 0, entries: () => [], clear: () => undefined };
+  if (limit === 0)
+    return {
+      limit,
+      size: 0,
+      bytes: 0,
+      maxBytes: 0,
+      entries: () => [],
+      read: async () => [],
+      clear: () => undefined,
+      forget: () => undefined,
+      load: async () => undefined,
+      flush: async () => undefined,
+    };
   const maxBytes = options.maxBytes ?? DEFAULT_JOURNAL_MAX_BYTES;
   if (!Number.isInteger(maxBytes) || maxBytes < 1)
     throw new Error(`journal byte budget must be a whole number of bytes of at least 1, got ${maxBytes}.`);
-  const { now } = options;
+  const { now, store } = options;
   const ring = new Ring<Pending>(limit);
   let bytes = 0;
   const holds = (account: string) => {
@@ -294,10 +343,15 @@ export function installJournal(app: FastifyInstance, options: InstallJournalOpti
 
   // One hook on the request path, when the answer is ready: the journal keeps references (headers,
   // parsed body, payload) and copies, masks or serialises them only when someone reads it.
-  const record = (request: FastifyRequest, status: number | null, elapsedMs: number, responseBody: Captured) => {
+  const record = (
+    request: FastifyRequest,
+    status: number | null,
+    elapsedMs: number,
+    responseBody: Captured,
+  ): Promise<void> | undefined => {
     const [requestBody, requestBytes] = recordRequestBody(request);
     const entryBytes = request.url.length + headerBytes(request.headers) + requestBytes + capturedBytes(responseBody);
-    const overwritten = ring.push({
+    const pending: Pending = {
       id: request.id,
       atMs: now() - elapsedMs,
       method: request.method,
@@ -311,17 +365,48 @@ export function installJournal(app: FastifyInstance, options: InstallJournalOpti
       status,
       durationMs: Math.round(elapsedMs * 10) / 10,
       bytes: entryBytes,
-    });
+    };
+    const overwritten = ring.push(pending);
     bytes += entryBytes - (overwritten?.bytes ?? 0);
     // Oldest out until within budget; the newest entry stays even if it alone is over (at most ~16 KB
     // of headers and two 64 KB bodies).
     while (bytes > maxBytes && ring.size > 1) bytes -= ring.dropOldest()!.bytes;
+    // A durable store keeps it as shown (masked, bodies cut), written with the others of this turn.
+    return store ? keep({ account: pending.key, bytes: pending.bytes, entry: toEntry(pending) }) : undefined;
+  };
+
+  // What goes to the store: one append per turn of the event loop, in order.
+  let outbox: JournalRow[] = [];
+  let writing: Promise<void> = Promise.resolve();
+  /** Resolves once the turn's batch holding `row` is written (or refused). */
+  let batch: Promise<void> | undefined;
+  const keep = (row: JournalRow): Promise<void> => {
+    outbox.push(row);
+    batch ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        const rows = outbox;
+        outbox = [];
+        batch = undefined;
+        // A store that refuses (the database away) loses these entries: the journal is a log, not the sandbox.
+        writing = writing.then(() => store!.append(rows, { limit, maxBytes }).catch(() => undefined));
+        void writing.then(resolve);
+      }),
+    );
+    return batch;
+  };
+  const settled = async () => {
+    while (outbox.length) await new Promise((resolve) => setImmediate(resolve));
+    await writing;
   };
 
   app.addHook('onSend', (request, reply, payload, done) => {
-    if (journaled(request.url))
-      record(request, reply.statusCode, reply.elapsedTime, captureResponseBody(reply, payload));
-    done(null, payload);
+    const kept = journaled(request.url)
+      ? record(request, reply.statusCode, reply.elapsedTime, captureResponseBody(reply, payload))
+      : undefined;
+    // Shared by several instances: the entry is in the store before the answer, so the next request,
+    // on any instance, finds it in the journal.
+    if (kept && options.shared) void kept.then(() => done(null, payload));
+    else done(null, payload);
   });
 
   // No answer: the connection was dropped (fault) or the client gave up.
@@ -345,29 +430,52 @@ export function installJournal(app: FastifyInstance, options: InstallJournalOpti
       for (const entry of ring.newest()) {
         if (out.length >= max) break;
         if (query.account !== undefined && entry.key !== query.account) continue;
-        const request = materialise(
-          entry.requestBody !== null && 'deferred' in entry.requestBody
-            ? captureRequestBody(entry.requestBody)
-            : entry.requestBody,
-        );
-        out.push({
-          id: entry.id,
-          at: new Date(entry.atMs).toISOString(),
-          method: entry.method,
-          url: entry.url,
-          account: entry.key === null ? null : maskKey(entry.key),
-          status: entry.status,
-          duration_ms: entry.durationMs,
-          request: { headers: maskedHeaders(entry), ...request },
-          response:
-            entry.status === null
-              ? { body: '(no response: the connection closed first)' }
-              : materialise(entry.responseBody),
-        });
+        out.push(toEntry(entry));
       }
       return out;
     },
+    async read(query = {}) {
+      if (!store || !options.shared) return this.entries(query);
+      await settled();
+      const rows = await store.recent({ account: query.account, limit: query.limit ?? limit });
+      return rows.map((row) => row.entry as JournalEntry);
+    },
+    forget(account) {
+      if (!holds(account)) return;
+      ring.retain((entry) => entry.key !== account);
+      bytes = 0;
+      for (const entry of ring.newest()) bytes += entry.bytes;
+    },
+    async load() {
+      if (!store) return;
+      const rows = await store.recent({ limit });
+      for (const row of rows.reverse()) {
+        const entry = row.entry as JournalEntry;
+        ring.push({
+          id: entry.id,
+          atMs: Date.parse(entry.at),
+          method: entry.method,
+          url: entry.url,
+          key: row.account,
+          headers: {},
+          requestBody: null,
+          responseBody: null,
+          status: entry.status,
+          durationMs: entry.duration_ms,
+          bytes: row.bytes,
+          kept: entry,
+        });
+        bytes += row.bytes;
+      }
+      while (bytes > maxBytes && ring.size > 1) bytes -= ring.dropOldest()!.bytes;
+    },
+    flush: settled,
     clear(account) {
+      if (store) {
+        // After what is already on its way, so an entry recorded before the clear does not come back.
+        outbox = outbox.filter((row) => account !== undefined && row.account !== account);
+        writing = writing.then(() => store.clear(account).catch(() => undefined));
+      }
       // Called on every eviction: rebuild the ring only when it holds something of the account.
       if (account !== undefined && !holds(account)) return;
       if (account === undefined) ring.retain(() => false);

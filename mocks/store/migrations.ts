@@ -43,10 +43,14 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 2,
     description:
-      'several instances on one PostgreSQL: every write numbered from one sequence (rows, accounts, globals), deleted rows kept as tombstones, rows found by (part, key)',
-    // SQLite serves one mock: nothing to add.
-    sqlite: `SELECT 1;`,
+      'the journal of requests, bounded; several instances on one PostgreSQL: every write numbered from one sequence (rows, accounts, globals), deleted rows kept as tombstones, rows found by (part, key)',
+    sqlite: `
+      CREATE TABLE journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT, bytes INTEGER NOT NULL, json TEXT NOT NULL);
+      CREATE INDEX journal_by_account ON journal (account, seq);
+    `,
     postgres: `
+      CREATE TABLE journal (seq BIGSERIAL PRIMARY KEY, account TEXT, bytes INTEGER NOT NULL, json TEXT NOT NULL);
+      CREATE INDEX journal_by_account ON journal (account, seq);
       CREATE SEQUENCE versions;
       ALTER TABLE globals ADD COLUMN version BIGINT NOT NULL DEFAULT 0;
       CREATE INDEX rows_by_version ON rows (account, version);

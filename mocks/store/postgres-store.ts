@@ -7,7 +7,9 @@ import {
   decodeValue,
   encodeValue,
   NewerSchemaError,
+  trimJournalSql,
   type AccountVersion,
+  type JournalStore,
   type LoadedState,
   type RowWrite,
   type SharedStore,
@@ -123,13 +125,18 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   /** Runs `work` on a pooled connection, dropping the connection if it fails. */
   const withClient = async <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
+    let broken: Error | undefined;
+    const onError = (error: Error) => (broken ??= error);
+    client.on('error', onError);
     try {
       const result = await work(client);
-      client.release();
       return result;
     } catch (error) {
-      client.release(error as Error);
+      broken ??= error as Error;
       throw error;
+    } finally {
+      client.off('error', onError);
+      client.release(broken);
     }
   };
 
@@ -150,6 +157,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     async open(key, since) {
       const client = await pool.connect();
       let broken: Error | undefined;
+      // Held for a whole request: a server that goes away meanwhile errors the client, not the process.
+      const onError = (error: Error) => (broken ??= error);
+      client.on('error', onError);
       try {
         // Waiting for another instance's request on the account: longer than a statement, still bounded.
         await client.query(timed('SELECT pg_advisory_lock($1, hashtext($2))', [ACCOUNT_LOCKS, key], LOCK_WAIT_MS));
@@ -204,10 +214,12 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
               }
             }
             // A connection that failed is destroyed (its session's lock goes with it), never reused.
+            client.off('error', onError);
             client.release(broken);
           },
         };
       } catch (error) {
+        client.off('error', onError);
         client.release(error as Error);
         throw error;
       }
@@ -250,11 +262,50 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     },
   };
 
+  const trim = trimJournalSql('$1');
+  const journal: JournalStore = {
+    async append(rows, bounds) {
+      await withClient((client) =>
+        transaction(client, async () => {
+          if (rows.length)
+            await client.query(
+              'INSERT INTO journal (account, bytes, json) SELECT * FROM unnest($1::text[], $2::int[], $3::text[])',
+              [
+                rows.map((row) => row.account),
+                rows.map((row) => row.bytes),
+                rows.map((row) => JSON.stringify(row.entry)),
+              ],
+            );
+          await client.query(trim.byCount, [bounds.limit]);
+          await client.query(trim.byBytes, [bounds.maxBytes]);
+        }),
+      );
+    },
+    async recent({ account, limit }) {
+      const { rows } =
+        account === undefined
+          ? await pool.query<{ account: string | null; bytes: number; json: string }>(
+              'SELECT account, bytes, json FROM journal ORDER BY seq DESC LIMIT $1',
+              [limit],
+            )
+          : await pool.query<{ account: string | null; bytes: number; json: string }>(
+              'SELECT account, bytes, json FROM journal WHERE account = $1 ORDER BY seq DESC LIMIT $2',
+              [account, limit],
+            );
+      return rows.map((row) => ({ account: row.account, bytes: Number(row.bytes), entry: JSON.parse(row.json) }));
+    },
+    async clear(account) {
+      if (account === undefined) await pool.query('DELETE FROM journal');
+      else await pool.query('DELETE FROM journal WHERE account = $1', [account]);
+    },
+  };
+
   let open = true;
   return {
     kind: 'postgres',
     durable: true,
     shared,
+    journal,
     async load(): Promise<LoadedState> {
       const accounts = new Map<string, StoredAccount>();
       const started = (text: string) => ({ text, query_timeout: START_QUERY_TIMEOUT_MS });

@@ -16,6 +16,9 @@ import {
   decodeValue,
   encodeValue,
   NewerSchemaError,
+  trimJournalSql,
+  type JournalRow,
+  type JournalStore,
   type LoadedState,
   type Store,
   type StoredAccount,
@@ -88,10 +91,46 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     }
   });
 
+  const insertJournal = db.prepare('INSERT INTO journal (account, bytes, json) VALUES (?, ?, ?)');
+  const trim = trimJournalSql('?');
+  const [trimByCount, trimByBytes] = [db.prepare(trim.byCount), db.prepare(trim.byBytes)];
+  const appendJournal = transaction(
+    db,
+    ({ rows, bounds }: { rows: readonly JournalRow[]; bounds: { limit: number; maxBytes: number } }) => {
+      for (const row of rows) insertJournal.run(row.account, row.bytes, JSON.stringify(row.entry));
+      trimByCount.run(bounds.limit);
+      trimByBytes.run(bounds.maxBytes);
+    },
+  );
+  const recentJournal = db.prepare('SELECT account, bytes, json FROM journal ORDER BY seq DESC LIMIT ?');
+  const recentJournalOf = db.prepare(
+    'SELECT account, bytes, json FROM journal WHERE account = ? ORDER BY seq DESC LIMIT ?',
+  );
+  const clearJournal = db.prepare('DELETE FROM journal');
+  const clearJournalOf = db.prepare('DELETE FROM journal WHERE account = ?');
+  const journal: JournalStore = {
+    append: async (rows, bounds) => appendJournal({ rows, bounds }),
+    recent: async ({ account, limit }) =>
+      [
+        ...((account === undefined
+          ? recentJournal.iterate(limit)
+          : recentJournalOf.iterate(account, limit)) as Iterable<{
+          account: string | null;
+          bytes: number;
+          json: string;
+        }>),
+      ].map((row) => ({ account: row.account, bytes: Number(row.bytes), entry: JSON.parse(row.json) })),
+    clear: async (account) => {
+      if (account === undefined) clearJournal.run();
+      else clearJournalOf.run(account);
+    },
+  };
+
   let open = true;
   return {
     kind: 'sqlite',
     durable: true,
+    journal,
     async load(): Promise<LoadedState> {
       const accounts = new Map<string, StoredAccount>();
       for (const { key } of selectAccounts.iterate() as Iterable<{ key: string }>) accounts.set(key, { key, rows: [] });

@@ -88,8 +88,26 @@ export interface SharedStore {
   deleteAccounts(keys: readonly string[] | 'all'): Promise<void>;
 }
 
+/** One journal entry as kept: the full key it is filed under, its estimated bytes, the entry as JSON. */
+export interface JournalRow {
+  account: string | null;
+  bytes: number;
+  entry: unknown;
+}
+
+/** The journal of requests (`GET /__admin/journal`), kept within the same bounds as in memory. */
+export interface JournalStore {
+  /** Adds entries (oldest first), then drops the oldest beyond `limit` entries or `maxBytes` (the newest always stays). */
+  append(rows: readonly JournalRow[], bounds: { limit: number; maxBytes: number }): Promise<void>;
+  /** The newest entries first, of one account or all. */
+  recent(query: { account?: string; limit: number }): Promise<JournalRow[]>;
+  clear(account?: string): Promise<void>;
+}
+
 export interface Store {
   readonly kind: 'memory' | 'sqlite' | 'postgres';
+  /** Where the journal is kept (the durable stores). */
+  readonly journal?: JournalStore;
   /** Present when several instances may serve one store (PostgreSQL): the engine then locks and syncs per account. */
   readonly shared?: SharedStore;
   /** Whether anything is kept: false for memory, where the engine tracks no changes at all. */
@@ -133,3 +151,13 @@ export function decodeValue(json: string | null, bytes: Buffer | Uint8Array | nu
   if (bytes !== null && bytes !== undefined) return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes);
   return json === null ? null : JSON.parse(json);
 }
+
+/**
+ * Trimming the journal after an append, one statement per bound, each with one parameter (`?` for
+ * SQLite, `$1` for PostgreSQL): the oldest rows beyond `limit` entries, then beyond `maxBytes` (the
+ * newest row always stays).
+ */
+export const trimJournalSql = (parameter: string) => ({
+  byCount: `DELETE FROM journal WHERE seq <= (SELECT seq FROM journal ORDER BY seq DESC LIMIT 1 OFFSET ${parameter})`,
+  byBytes: `DELETE FROM journal WHERE seq < COALESCE((SELECT min(seq) FROM (SELECT seq, sum(bytes) OVER (ORDER BY seq DESC) AS total FROM journal) kept WHERE total <= ${parameter}), (SELECT max(seq) FROM journal))`,
+});
