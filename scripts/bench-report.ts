@@ -1001,7 +1001,7 @@ export function renderStoreGrowth(growths: readonly StoreGrowth[]): string {
   const lines: string[][] = [];
   for (const g of growths) {
     if (g.skipped) {
-      lines.push([g.label, 'skipped', '', '', '', '', '']);
+      lines.push([g.label, 'skipped', '', '', '', '', '', '']);
       continue;
     }
     for (const row of g.rows) {
@@ -1010,6 +1010,9 @@ export function renderStoreGrowth(growths: readonly StoreGrowth[]): string {
         g.label,
         formatInt(row.cases),
         `${formatInt(row.createReqPerSec)}${x(divide(row.createReqPerSec, m?.createReqPerSec))}`,
+        row.createCpuUsPerReq === null
+          ? '—'
+          : `${row.createCpuUsPerReq.toFixed(0)}${x(divide(row.createCpuUsPerReq, m?.createCpuUsPerReq ?? undefined))}`,
         `${formatMs(row.list.p99)}${x(divide(row.list.p99, m?.list.p99))}`,
         `${formatMs(row.retrieve.p99)}${x(divide(row.retrieve.p99, m?.retrieve.p99))}`,
         formatMb(row.rssMb),
@@ -1019,8 +1022,11 @@ export function renderStoreGrowth(growths: readonly StoreGrowth[]): string {
   }
   const notes = growths.filter((g) => g.skipped).map((g) => `  ${g.label} skipped: ${g.skipped}`);
   return [
-    'Growth per store (one account; list = GET ?limit=10; in brackets: over the in-memory default at the same count)',
-    formatTable(['store', 'cases', 'create req/s', 'list p99', 'retrieve p99', 'RSS', 'problems'], lines),
+    "Growth per store, one store after another (one account; list = GET ?limit=10; in brackets: over the in-memory default at the same count; cpu µs/create is the mock process's CPU alone, steadier than req/s when the machine is shared)",
+    formatTable(
+      ['store', 'cases', 'create req/s', 'cpu µs/create', 'list p99', 'retrieve p99', 'RSS', 'problems'],
+      lines,
+    ),
     ...notes,
   ].join('\n');
 }

@@ -114,8 +114,8 @@ describe('npm run bench -- --stores', () => {
       expect(store.rows[0]!.createReqPerSec, store.label).toBeGreaterThan(0);
     }
     const table = out.slice(out.indexOf('\nGrowth per store'));
-    expect(table).toMatch(/store\s+cases\s+create req\/s\s+list p99\s+retrieve p99/);
-    expect(table).toMatch(/\nmemory\s+20\s+[\d,]+ \(1\.00×\)/);
+    expect(table).toMatch(/store\s+cases\s+create req\/s\s+cpu µs\/create\s+list p99\s+retrieve p99/);
+    expect(table).toMatch(/\nmemory\s+20\s+[\d,]+ \(1\.00×\)\s+\d+ \(1\.00×\)/);
     expect(table).toMatch(/\nsqlite \(normal\)\s+20\s+[\d,]+ \(\d/);
   }, 120_000);
 });

@@ -4,6 +4,8 @@
 //   ours   the compiled mock, dist/mocks/cli.js --quiet
 //   logged the same with npm start's default info logging (stdout to /dev/null)
 // Two other modes drive ours alone: --soak (POST create over time) and --growth (over stored cases).
+// --stores runs ours once per store (memory, SQLite, PostgreSQL; --baseline adds another checkout's build)
+// side by side, with ratios to memory; with --growth, the growth table per store.
 // Each target runs alone as a child process on 127.0.0.1 (a random free port) and is stopped by PID
 // afterwards, also on error or Ctrl-C. autocannon runs in this process, so the load generator and the
 // server are separate processes (sharing the machine's cores — see "loadgen cpu" in the table).
