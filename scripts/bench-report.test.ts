@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_OPTIONS,
   computeRatios,
+  computeStoreRatios,
+  renderStores,
+  type StoreRow,
   evaluateGoals,
   evaluateGrowth,
   evaluateSoak,
@@ -107,6 +110,23 @@ describe('parseArgs', () => {
     expect(parseArgs(['--growth', '1m,1k,10k,100k,1k']).growth).toEqual([1000, 10_000, 100_000, 1_000_000]);
     expect(() => parseArgs(['--growth', '1x'])).toThrow(/--growth/);
     expect(() => parseArgs(['--soak', '5'])).toThrow(/at least 10/);
+  });
+
+  it('reads --stores (sqlite = both durability modes, all = every store), --database-url and --baseline', () => {
+    expect(parseArgs(['--stores', 'postgres,memory']).stores).toEqual(['memory', 'postgres']);
+    expect(parseArgs(['--stores', 'memory,sqlite']).stores).toEqual(['memory', 'sqlite-full', 'sqlite-normal']);
+    expect(parseArgs(['--stores=all']).stores).toEqual(['memory', 'sqlite-full', 'sqlite-normal', 'postgres']);
+    expect(
+      parseArgs(['--stores', 'memory', '--database-url', 'postgres://u@127.0.0.1:5432/x', '--baseline', '../old']),
+    ).toMatchObject({ databaseUrl: 'postgres://u@127.0.0.1:5432/x', baselines: ['../old'] });
+    expect(parseArgs(['--stores', 'memory', '--baseline', '../old', '--baseline=.']).baselines).toEqual([
+      '../old',
+      '.',
+    ]);
+    expect(() => parseArgs(['--stores', 'memory,redis'])).toThrow(/unknown value "redis"/);
+    expect(() => parseArgs(['--database-url', 'mysql://x'])).toThrow(/expected postgres:/);
+    expect(() => parseArgs(['--baseline', '../old'])).toThrow(/only with --stores/);
+    expect(() => parseArgs(['--stores', 'memory', '--soak', '60'])).toThrow(/not with --soak/);
   });
 
   it('notices --help', () => {
@@ -238,6 +258,38 @@ describe('soak and growth', () => {
       false,
     ]);
     expect(renderGrowth([row(1000, 10_000, 0.5, 80)])).toContain('1,000');
+  });
+});
+
+describe('stores', () => {
+  const row = (label: string, store: StoreRow['store'], create: number, p99: number): StoreRow => ({
+    label,
+    store,
+    create: result('ours', 'post', create, p99, { serverCpu: 50 }),
+    list: result('ours', 'list', 2 * create, p99),
+    retrieve: result('ours', 'get', 3 * create, p99 / 2),
+  });
+
+  it("divides each store by this checkout's in-memory column, not by a baseline", () => {
+    const rows = [
+      row('memory @ abc123', 'memory', 10_000, 4),
+      row('memory', 'memory', 8_000, 2),
+      row('postgres', 'postgres', 2_000, 6),
+      { label: 'sqlite (full)', store: 'sqlite-full' as const, skipped: 'could not start' },
+    ];
+    const ratios = computeStoreRatios(rows);
+    expect(ratios.map((r) => r.label)).toEqual(['memory @ abc123', 'memory', 'postgres']);
+    expect(ratios[1]).toEqual({ label: 'memory', createReqPerSec: 1, createCpu: 1, listP99: 1, retrieveP99: 1 });
+    expect(ratios[2]).toMatchObject({ createReqPerSec: 0.25, createCpu: 4, listP99: 3, retrieveP99: 3 });
+    expect(ratios[0]).toMatchObject({ createReqPerSec: 1.25, listP99: 2 });
+    const text = renderStores(rows, 10_000);
+    expect(text).toMatch(/\npostgres\s+2,000\s+0\.25×\s+250\s+4\.00×\s+6\.00 ms\s+3\.00×/);
+    expect(text).toMatch(/\nsqlite \(full\)\s+skipped/);
+    expect(text).toContain('sqlite (full) skipped: could not start');
+  });
+
+  it('leaves ratios empty without an in-memory column', () => {
+    expect(computeStoreRatios([row('postgres', 'postgres', 2_000, 6)])[0]?.createReqPerSec).toBeNull();
   });
 });
 

@@ -17,6 +17,23 @@ export const SCENARIO_LABELS: Record<Scenario, string> = {
   list: 'GET list',
 };
 
+/**
+ * Where ours keeps its sandbox in `--stores` mode: in memory (the default), SQLite (`--data-dir`) with
+ * `--durability full` or `normal`, PostgreSQL (`--database-url`, a fresh database per run).
+ */
+export const STORES = ['memory', 'sqlite-full', 'sqlite-normal', 'postgres'] as const;
+export type StoreName = (typeof STORES)[number];
+
+export const STORE_LABELS: Record<StoreName, string> = {
+  memory: 'memory',
+  'sqlite-full': 'sqlite (full)',
+  'sqlite-normal': 'sqlite (normal)',
+  postgres: 'postgres',
+};
+
+/** The scenarios of the store table, in the order they run (list sees the seeded cases, create runs last). */
+export const STORE_SCENARIOS: readonly Scenario[] = ['get', 'list', 'post'];
+
 /** Targets that run our mock (and hold the cases the list scenario needs). */
 export const isOurs = (target: Target): boolean => target === 'ours' || target === 'logged';
 
@@ -44,6 +61,12 @@ export interface BenchOptions {
   soak: number;
   /** Case counts for the growth table instead of the comparison (empty = off). */
   growth: number[];
+  /** Instead of the comparison: ours on each of these stores side by side (empty = off); with --growth, the growth table per store. */
+  stores: StoreName[];
+  /** A PostgreSQL server where the bench may create databases (else CASAPAY_BENCH_POSTGRES_URL; none: the postgres column is skipped). */
+  databaseUrl?: string;
+  /** Other checkouts whose built dist/mocks/cli.js each run as one more in-memory column (before/after in one run). */
+  baselines: string[];
   help: boolean;
 }
 
@@ -61,6 +84,8 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   startupOnly: false,
   soak: 0,
   growth: [],
+  stores: [],
+  baselines: [],
   help: false,
 };
 
@@ -86,6 +111,17 @@ Options:
   --growth <list>       instead: the growth table at these case counts, e.g. 1k,10k,100k,1m
                         (create req/s, list and retrieve latency, RSS, bytes per case; each
                         measurement lasts --duration / 2 seconds)
+  --stores <list>       instead: ours on each store side by side, comma-separated:
+                        memory,sqlite-full,sqlite-normal,postgres (sqlite = both durability
+                        modes, all = every store); create req/s, list and retrieve p99 with
+                        ratios to memory, over --cases cases; with --growth, the growth table
+                        per store (reports/bench-stores.json, reports/bench-growth.json)
+  --database-url <url>  PostgreSQL server for the postgres store, where the bench may create
+                        databases (one fresh database per run, dropped after); default
+                        $CASAPAY_BENCH_POSTGRES_URL; with neither the postgres column is skipped
+  --baseline <dir>      with --stores: one more in-memory column running <dir>/dist/mocks/cli.js
+                        (another checkout, built), e.g. the commit before a change; may be
+                        repeated (--baseline . adds this build again: the noise floor)
   --json <file>         JSON report path (default reports/bench.json)
   --startup-runs <n>    start ours n times each as \`node dist/mocks/cli.js\` and as \`npm start\`,
                         timed to the first 200 (default 5; 0 to skip)
@@ -137,6 +173,9 @@ const VALUE_FLAGS = [
   '--startup-runs',
   '--soak',
   '--growth',
+  '--stores',
+  '--database-url',
+  '--baseline',
 ];
 
 /** "1k" → 1000, "1m" → 1000000, "250000" → 250000. */
@@ -154,6 +193,8 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     ...DEFAULT_OPTIONS,
     only: [...DEFAULT_OPTIONS.only],
     scenarios: [...DEFAULT_OPTIONS.scenarios],
+    stores: [],
+    baselines: [],
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -227,10 +268,32 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
         ].sort((a, b) => a - b);
         if (opts.growth.length === 0) throw new Error(`${flag}: expected a list like 1k,10k,100k,1m`);
         break;
+      case '--stores': {
+        const expanded = value
+          .split(',')
+          .flatMap((v) => {
+            const name = v.trim().toLowerCase();
+            return name === 'all' ? [...STORES] : name === 'sqlite' ? ['sqlite-full', 'sqlite-normal'] : [name];
+          })
+          .join(',');
+        opts.stores = parseList(flag, expanded, STORES);
+        break;
+      }
+      case '--database-url':
+        if (!/^postgres(ql)?:\/\//.test(value.trim()))
+          throw new Error(`${flag}: expected postgres://…, got "${value}"`);
+        opts.databaseUrl = value.trim();
+        break;
+      case '--baseline':
+        if (value.trim() === '') throw new Error(`${flag}: missing value`);
+        opts.baselines.push(value);
+        break;
       default:
         throw new Error(`unknown option "${flag}"`);
     }
   }
+  if (opts.baselines.length > 0 && opts.stores.length === 0) throw new Error('--baseline: only with --stores');
+  if (opts.stores.length > 0 && opts.soak) throw new Error('--stores: not with --soak');
   return opts;
 }
 
@@ -291,6 +354,8 @@ export function summarizeLatencies(values: Float64Array): LatencySummary {
 
 export interface ScenarioResult {
   target: Target;
+  /** With --stores: the column (store label) this result belongs to. */
+  column?: string;
   scenario: Scenario;
   /** Completed responses (any status) per second of the measured run. */
   reqPerSec: number;
@@ -822,4 +887,146 @@ export function renderGoals(goals: readonly Goal[]): string {
     goals.map((g) => [mark(g.met), g.label, g.target, g.actual, g.note ?? '']),
     ['left', 'left', 'left', 'right', 'left'],
   );
+}
+
+// ---------------------------------------------------------------------------
+// Stores: ours on each store side by side (--stores), ratios to the in-memory default
+
+/** One column of the store table: a store, or the in-memory baseline of another checkout. */
+export interface StoreColumn {
+  /** Shown in the table: a store's label, or `memory @ <commit>` for --baseline. */
+  label: string;
+  store: StoreName;
+  /** Why it was not measured. */
+  skipped?: string;
+}
+
+export interface StoreRow extends StoreColumn {
+  create?: ScenarioResult;
+  list?: ScenarioResult;
+  retrieve?: ScenarioResult;
+  /** Cases its account held before the list (created through the API). */
+  seeded?: { cases: number; ms: number; failed: number };
+}
+
+/** (this / the in-memory column's), or null. */
+export interface StoreRatios {
+  label: string;
+  createReqPerSec: number | null;
+  createCpu: number | null;
+  listP99: number | null;
+  retrieveP99: number | null;
+}
+
+/** Server CPU per response, µs (null when /proc was not readable). */
+export const cpuUsPerResponse = (r: ScenarioResult | undefined): number | null =>
+  r && r.serverCpu !== null && r.reqPerSec > 0 ? (r.serverCpu / 100 / r.reqPerSec) * 1e6 : null;
+
+/** The reference column: the first measured in-memory store of this checkout (not a baseline). */
+function referenceRow(rows: readonly StoreRow[]): StoreRow | undefined {
+  return rows.find((r) => r.store === 'memory' && r.label === STORE_LABELS.memory && !r.skipped);
+}
+
+export function computeStoreRatios(rows: readonly StoreRow[]): StoreRatios[] {
+  const ref = referenceRow(rows);
+  return rows
+    .filter((r) => !r.skipped)
+    .map((r) => ({
+      label: r.label,
+      createReqPerSec: divide(r.create?.reqPerSec, ref?.create?.reqPerSec),
+      createCpu: divide(cpuUsPerResponse(r.create) ?? undefined, cpuUsPerResponse(ref?.create) ?? undefined),
+      listP99: divide(r.list?.latency.p99, ref?.list?.latency.p99),
+      retrieveP99: divide(r.retrieve?.latency.p99, ref?.retrieve?.latency.p99),
+    }));
+}
+
+const problemsOf = (...rs: Array<ScenarioResult | undefined>): number =>
+  rs.reduce((n, r) => n + (r ? r.non2xx + r.errors : 0), 0);
+
+export function renderStores(rows: readonly StoreRow[], cases: number): string {
+  const ratios = computeStoreRatios(rows);
+  const ratioOf = (label: string) => ratios.find((r) => r.label === label);
+  const x = (r: number | null | undefined): string => (r === null || r === undefined ? '—' : formatRatio(r));
+  const table = formatTable(
+    [
+      'store',
+      'create req/s',
+      '× memory',
+      'cpu µs/create',
+      '× memory',
+      'list p99',
+      '× memory',
+      'retrieve p99',
+      '× memory',
+      'problems',
+    ],
+    rows.map((r) => {
+      if (r.skipped) return [r.label, 'skipped', '', '', '', '', '', '', '', ''];
+      const q = ratioOf(r.label);
+      const cpu = cpuUsPerResponse(r.create);
+      return [
+        r.label,
+        r.create ? formatInt(r.create.reqPerSec) : '—',
+        x(q?.createReqPerSec),
+        cpu === null ? '—' : cpu.toFixed(0),
+        x(q?.createCpu),
+        r.list ? formatMs(r.list.latency.p99) : '—',
+        x(q?.listP99),
+        r.retrieve ? formatMs(r.retrieve.latency.p99) : '—',
+        x(q?.retrieveP99),
+        formatInt(problemsOf(r.create, r.list, r.retrieve)),
+      ];
+    }),
+  );
+  const notes = rows.filter((r) => r.skipped).map((r) => `  ${r.label} skipped: ${r.skipped}`);
+  return [
+    `Stores (ours --quiet; create = POST on a fresh key's account, list = GET ?limit=10 over ${formatInt(cases)} cases, retrieve = GET one case; × memory: this column over the in-memory default's, lower is better for p99 and cpu)`,
+    table,
+    ...notes,
+  ].join('\n');
+}
+
+export interface StoreGrowth {
+  label: string;
+  store: StoreName;
+  skipped?: string;
+  rows: GrowthRow[];
+}
+
+/** The growth table per store: create req/s, list and retrieve p99 at each count, with ratios to memory at the same count. */
+export function renderStoreGrowth(growths: readonly StoreGrowth[]): string {
+  const ref = growths.find((g) => g.store === 'memory' && g.label === STORE_LABELS.memory && !g.skipped);
+  const at = (g: StoreGrowth | undefined, cases: number) => g?.rows.find((r) => r.cases === cases);
+  const x = (r: number | null): string => (r === null ? '' : ` (${formatRatio(r)})`);
+  const lines: string[][] = [];
+  for (const g of growths) {
+    if (g.skipped) {
+      lines.push([g.label, 'skipped', '', '', '', '', '', '']);
+      continue;
+    }
+    for (const row of g.rows) {
+      const m = at(ref, row.cases);
+      lines.push([
+        g.label,
+        formatInt(row.cases),
+        `${formatInt(row.createReqPerSec)}${x(divide(row.createReqPerSec, m?.createReqPerSec))}`,
+        row.createCpuUsPerReq === null
+          ? '—'
+          : `${row.createCpuUsPerReq.toFixed(0)}${x(divide(row.createCpuUsPerReq, m?.createCpuUsPerReq ?? undefined))}`,
+        `${formatMs(row.list.p99)}${x(divide(row.list.p99, m?.list.p99))}`,
+        `${formatMs(row.retrieve.p99)}${x(divide(row.retrieve.p99, m?.retrieve.p99))}`,
+        formatMb(row.rssMb),
+        formatInt(row.problems),
+      ]);
+    }
+  }
+  const notes = growths.filter((g) => g.skipped).map((g) => `  ${g.label} skipped: ${g.skipped}`);
+  return [
+    "Growth per store, one store after another (one account; list = GET ?limit=10; in brackets: over the in-memory default at the same count; cpu µs/create is the mock process's CPU alone, steadier than req/s when the machine is shared)",
+    formatTable(
+      ['store', 'cases', 'create req/s', 'cpu µs/create', 'list p99', 'retrieve p99', 'RSS', 'problems'],
+      lines,
+    ),
+    ...notes,
+  ].join('\n');
 }

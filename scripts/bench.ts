@@ -4,6 +4,8 @@
 //   ours   the compiled mock, dist/mocks/cli.js --quiet
 //   logged the same with npm start's default info logging (stdout to /dev/null)
 // Two other modes drive ours alone: --soak (POST create over time) and --growth (over stored cases).
+// --stores runs ours once per store (memory, SQLite, PostgreSQL; --baseline adds another checkout's build)
+// side by side, with ratios to memory; with --growth, the growth table per store.
 // Each target runs alone as a child process on 127.0.0.1 (a random free port) and is stopped by PID
 // afterwards, also on error or Ctrl-C. autocannon runs in this process, so the load generator and the
 // server are separate processes (sharing the machine's cores — see "loadgen cpu" in the table).
@@ -18,10 +20,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import {
   SCENARIO_LABELS,
+  STORE_LABELS,
+  STORE_SCENARIOS,
   TARGETS,
+  computeStoreRatios,
+  renderStoreGrowth,
+  renderStores,
+  type StoreColumn,
+  type StoreGrowth,
+  type StoreName,
+  type StoreRow,
   USAGE,
   computeRatios,
   evaluateGoals,
@@ -120,7 +132,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     interrupted = true;
     console.error(`\nbench: ${signal}, stopping ${children.size} server(s)…`);
     currentLoad?.stop();
-    void Promise.all([...children].map(stopChild)).finally(() => process.exit(130));
+    void Promise.all([...children].map(stopChild))
+      .then(cleanUp)
+      .finally(() => process.exit(130));
   });
 }
 
@@ -166,16 +180,22 @@ function commandFor(target: Target, port: number): string[] {
   }
 }
 
+/** ours started another way (a store's flags, another checkout's build): the arguments after `node`, and where. */
+interface OursCommand {
+  args: (port: number) => string[];
+  cwd?: string;
+}
+
 /**
  * Starts a target. With `cpus`, it is launched through `taskset -c <cpus>` (which execs node, so the
  * PID stays the server's) so it does not inherit this process's pinning.
  */
-function spawnServer(target: Target, port: number, cpus: string | undefined): Server {
-  const args = [process.execPath, ...commandFor(target, port)];
+function spawnServer(target: Target, port: number, cpus: string | undefined, command?: OursCommand): Server {
+  const args = [process.execPath, ...(command ? command.args(port) : commandFor(target, port))];
   const [cmd, ...rest] = cpus ? ['taskset', '-c', cpus, ...args] : args;
   // The logged target writes a line per request: to /dev/null, so the load generator does not pay for reading them.
   const stdout = target === 'logged' ? fs.openSync('/dev/null', 'w') : 'pipe';
-  const proc = spawn(cmd as string, rest, { cwd: ROOT, stdio: ['ignore', stdout, 'pipe'] });
+  const proc = spawn(cmd as string, rest, { cwd: command?.cwd ?? ROOT, stdio: ['ignore', stdout, 'pipe'] });
   if (typeof stdout === 'number') fs.closeSync(stdout);
   children.add(proc);
   let tail = '';
@@ -485,6 +505,8 @@ const lastLine = (s: string): string => s.split('\n').pop() ?? '';
 
 interface Live {
   target: Target;
+  /** Its name in the output: the target, or a store column's label. */
+  key: string;
   server: Server;
   info: TargetInfo;
   caseId?: string;
@@ -499,14 +521,16 @@ async function startTarget(
   target: Target,
   buildProblem: string | undefined,
   placement: Placement | undefined,
+  column?: { label: string; command: OursCommand },
 ): Promise<{ info: TargetInfo; live?: Live }> {
+  const key = column?.label ?? target;
   const info: TargetInfo = { target, status: 'ok' };
   let server: Server | undefined;
   try {
     if (isOurs(target) && buildProblem) throw new Error(buildProblem);
     const port = await freePort();
     const startedAt = performance.now();
-    server = spawnServer(target, port, placement?.all);
+    server = spawnServer(target, port, placement?.all, column?.command);
     const ready = await waitForFirst200(server, startedAt, target === 'prism' ? 60_000 : 20_000);
     info.pid = server.pid;
     info.port = port;
@@ -515,14 +539,14 @@ async function startTarget(
     info.rssIdleMb = readRssMb(server.pid);
     const pinProblem = placement ? pin(server.pid, placement.server) : undefined;
     console.log(
-      `  ${target.padEnd(5)} pid ${server.pid} on http://${HOST}:${port}: first 200 after ${info.startupMs.toFixed(0)} ms, idle RSS ${formatMb(info.rssIdleMb)}` +
+      `  ${key.padEnd(5)} pid ${server.pid} on http://${HOST}:${port}: first 200 after ${info.startupMs.toFixed(0)} ms, idle RSS ${formatMb(info.rssIdleMb)}` +
         (pinProblem ? ` (not pinned: ${pinProblem})` : ''),
     );
-    return { info, live: { target, server, info, created: 0 } };
+    return { info, live: { target, key, server, info, created: 0 } };
   } catch (err) {
     info.status = 'skipped';
     info.reason = (err as Error).message;
-    console.log(`  ✗ ${target} skipped: ${info.reason}`);
+    console.log(`  ✗ ${key} skipped: ${info.reason}`);
     if (server) await stopChild(server.proc);
     return { info };
   }
@@ -570,7 +594,7 @@ function accumulate(
   return a;
 }
 
-function toResult(target: Target, scenario: Scenario, a: Accumulated): ScenarioResult {
+function toResult(target: Target, scenario: Scenario, a: Accumulated, column?: string): ScenarioResult {
   const total = a.latencies.reduce((n, l) => n + l.length, 0);
   const all = new Float64Array(total);
   let offset = 0;
@@ -581,6 +605,7 @@ function toResult(target: Target, scenario: Scenario, a: Accumulated): ScenarioR
   const ms = a.elapsedSec * 1000;
   return {
     target,
+    ...(column !== undefined && column !== target ? { column } : {}),
     scenario,
     reqPerSec: total / a.elapsedSec,
     responses: total,
@@ -612,7 +637,7 @@ async function runScenario(
     const need = opts.cases - ours.created;
     if (need > 0) {
       process.stdout.write(
-        `  ${ours.target}: creating ${formatInt(need)} cases through the API (POST, keep-alive, parallel)… `,
+        `  ${ours.key}: creating ${formatInt(need)} cases through the API (POST, keep-alive, parallel)… `,
       );
       const seed = await seedCases(ours.server.port, need, opts.connections);
       ours.created += seed.cases;
@@ -652,7 +677,8 @@ async function runScenario(
     }
   }
 
-  const acc = new Map<Target, Accumulated>();
+  const acc = new Map<string, Accumulated>();
+  const width = Math.max(5, ...runnable.map((l) => l.key.length));
   const slice = opts.duration / opts.rounds;
   for (let round = 0; round < opts.rounds && !interrupted; round++) {
     // Rotate who goes first so no target always follows the same neighbour.
@@ -671,23 +697,23 @@ async function runScenario(
       const machine1 = readMachineBusyMs();
       const serverMs = cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null;
       const machineMs = machine0 !== null && machine1 !== null ? machine1 - machine0 : null;
-      acc.set(live.target, accumulate(acc.get(live.target), run, serverMs, machineMs));
+      acc.set(live.key, accumulate(acc.get(live.key), run, serverMs, machineMs));
       checkAlive(live);
     }
   }
   if (interrupted) return;
 
   for (const live of runnable) {
-    const a = acc.get(live.target);
+    const a = acc.get(live.key);
     if (live.gone || !a) {
       failures.push({ target: live.target, scenario, reason: live.gone ?? 'not measured' });
-      console.log(`  ${live.target.padEnd(5)} ✗ ${live.gone ?? 'not measured'}`);
+      console.log(`  ${live.key.padEnd(width)} ✗ ${live.gone ?? 'not measured'}`);
       continue;
     }
-    const r = toResult(live.target, scenario, a);
+    const r = toResult(live.target, scenario, a, live.key);
     results.push(r);
     console.log(
-      `  ${live.target.padEnd(5)} ${formatInt(r.reqPerSec).padStart(7)} req/s  p50 ${formatMs(r.latency.p50)}  p99 ${formatMs(r.latency.p99)}` +
+      `  ${live.key.padEnd(width)} ${formatInt(r.reqPerSec).padStart(7)} req/s  p50 ${formatMs(r.latency.p50)}  p99 ${formatMs(r.latency.p99)}` +
         `  non-2xx ${formatInt(r.non2xx)}  errors ${formatInt(r.errors)}` +
         `  (cpu: server ${pct(r.serverCpu)}, loadgen ${pct(r.loadGenCpu)}, other ${pct(r.otherCpu)})`,
     );
@@ -861,8 +887,32 @@ async function runGrowth(
   buildProblem: string | undefined,
   placement: Placement | undefined,
 ): Promise<number> {
+  if (opts.stores.length > 0) return runStoreGrowth(opts, buildProblem, placement);
   const live = await startOursAlone(buildProblem, placement);
   if (!live) return 1;
+  const grown = await growAccounts(live, opts);
+  await stopChild(live.server.proc);
+  if (grown === 'interrupted') return 130;
+  const { rows, rss0, seconds } = grown;
+  const goals = evaluateGrowth(rows);
+  console.log(`\n${renderGrowth(rows)}\n\nTargets from the issue (reported, not asserted)\n${renderGoals(goals)}`);
+  writeJson(modeJson(opts, 'growth'), {
+    generatedAt: new Date().toISOString(),
+    node: process.version,
+    connections: opts.connections,
+    secondsPerMeasurement: seconds,
+    rssBaselineMb: rss0,
+    rows,
+    goals,
+  });
+  return 0;
+}
+
+/** The growth rows of one running mock: an account per count, filled through the API, measured, reset. */
+async function growAccounts(
+  live: Live,
+  opts: BenchOptions,
+): Promise<{ rows: GrowthRow[]; rss0: number | null; seconds: number } | 'interrupted'> {
   const { port, pid } = live.server;
   const seconds = Math.max(1, opts.duration / 2);
   const warmup = Math.min(1, opts.warmup);
@@ -874,7 +924,7 @@ async function runGrowth(
   );
   const rows: GrowthRow[] = [];
   for (const n of opts.growth) {
-    if (interrupted) return 130;
+    if (interrupted) return 'interrupted';
     const authorization = `Bearer sk_test_growth_${n}`;
     console.log(`\n▶ ${formatInt(n)} cases`);
     const t0 = performance.now();
@@ -946,22 +996,304 @@ async function runGrowth(
     // One account at a time: forget this one before filling the next.
     await post(port, `/__admin/reset?account=${encodeURIComponent(authorization.slice('Bearer '.length))}`);
   }
-  await stopChild(live.server.proc);
-  const goals = evaluateGrowth(rows);
-  console.log(`\n${renderGrowth(rows)}\n\nTargets from the issue (reported, not asserted)\n${renderGoals(goals)}`);
-  writeJson(modeJson(opts, 'growth'), {
+  return { rows, rss0, seconds };
+}
+
+const pct = (n: number | null): string => (n === null ? '—' : `${n.toFixed(0)} %`);
+
+// ---------------------------------------------------------------------------
+// Stores: ours on each store (--stores), side by side in one run, or one after another with --growth.
+
+/** Temporary folders and databases to remove when the bench ends, however it ends. */
+const cleanups = new Set<() => Promise<void>>();
+
+async function cleanUp(): Promise<void> {
+  for (const fn of [...cleanups]) {
+    cleanups.delete(fn);
+    await fn().catch((err: unknown) => console.error(`bench: clean-up failed: ${(err as Error).message}`));
+  }
+}
+
+interface PreparedColumn extends StoreColumn {
+  command?: OursCommand;
+  /** Where its sandbox is kept (a folder, or a database URL without its password). */
+  where?: string;
+  /** Removes the store (folder or database); idempotent. */
+  release: () => Promise<void>;
+}
+
+/** `postgres://user:secret@host/db` → `postgres://user@host/db`, for printing. */
+function withoutPassword(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = '';
+    return u.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
+/** The short commit of a checkout, or its folder name. */
+function describeCheckout(dir: string): string {
+  const r = spawnSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
+  return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : path.basename(path.resolve(dir));
+}
+
+const oursArgs = (cli: string, extra: readonly string[]) => (port: number) => [
+  cli,
+  '--port',
+  String(port),
+  '--host',
+  HOST,
+  '--seed',
+  'bench',
+  '--quiet',
+  ...extra,
+];
+
+/** Makes a store ready for one run: a temporary folder for SQLite, a fresh database for PostgreSQL. */
+async function prepareColumn(store: StoreName, opts: BenchOptions, baseline?: string): Promise<PreparedColumn> {
+  const none = async (): Promise<void> => {};
+  const cli = path.join(ROOT, 'dist/mocks/cli.js');
+  if (baseline !== undefined) {
+    const dir = path.resolve(baseline);
+    const label = `memory @ ${describeCheckout(dir)}`;
+    const theirs = path.join(dir, 'dist/mocks/cli.js');
+    if (!fs.existsSync(theirs))
+      return { label, store, release: none, skipped: `${theirs} not found (run npm run build in ${dir})` };
+    return { label, store, release: none, where: dir, command: { args: oursArgs(theirs, []), cwd: dir } };
+  }
+  const label = STORE_LABELS[store];
+  if (store === 'memory') return { label, store, release: none, command: { args: oursArgs(cli, []) } };
+  if (store === 'sqlite-full' || store === 'sqlite-normal') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'casapay-bench-'));
+    const release = async (): Promise<void> => fs.rmSync(dir, { recursive: true, force: true });
+    cleanups.add(release);
+    const durability = store === 'sqlite-full' ? 'full' : 'normal';
+    return {
+      label,
+      store,
+      release,
+      where: dir,
+      command: { args: oursArgs(cli, ['--data-dir', dir, '--durability', durability]) },
+    };
+  }
+  const server = opts.databaseUrl ?? (process.env.CASAPAY_BENCH_POSTGRES_URL || undefined);
+  if (!server)
+    return {
+      label,
+      store,
+      release: none,
+      skipped: 'no PostgreSQL server: pass --database-url postgres://… or set CASAPAY_BENCH_POSTGRES_URL',
+    };
+  const { default: pg } = await import('pg');
+  const name = `casapay_bench_${randomBytes(6).toString('hex')}`;
+  const admin = async (sql: string): Promise<void> => {
+    const client = new pg.Client({ connectionString: server, connectionTimeoutMillis: 5000 });
+    try {
+      await client.connect();
+      await client.query(sql);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  };
+  try {
+    await admin(`CREATE DATABASE ${name}`);
+  } catch (err) {
+    return {
+      label,
+      store,
+      release: none,
+      skipped: `could not create a database on ${withoutPassword(server)}: ${(err as Error).message}`,
+    };
+  }
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  let dropped = false;
+  const release = async (): Promise<void> => {
+    if (dropped) return;
+    dropped = true;
+    cleanups.delete(release);
+    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  };
+  cleanups.add(release);
+  return {
+    label,
+    store,
+    release,
+    where: withoutPassword(url.toString()),
+    command: { args: oursArgs(cli, ['--database-url', url.toString()]) },
+  };
+}
+
+async function prepareColumns(opts: BenchOptions): Promise<PreparedColumn[]> {
+  const columns: PreparedColumn[] = [];
+  for (const store of opts.stores) {
+    columns.push(await prepareColumn(store, opts));
+    // The other checkout's in-memory mock sits beside this one's, so the two are measured alike.
+    if (store === 'memory') for (const dir of opts.baselines) columns.push(await prepareColumn('memory', opts, dir));
+  }
+  if (!opts.stores.includes('memory'))
+    for (const dir of opts.baselines) columns.push(await prepareColumn('memory', opts, dir));
+  // Labels name the columns in the output and the report: two checkouts at one commit get a number.
+  const seen = new Map<string, number>();
+  for (const c of columns) {
+    const n = (seen.get(c.label) ?? 0) + 1;
+    seen.set(c.label, n);
+    if (n > 1) c.label = `${c.label} (${n})`;
+  }
+  return columns;
+}
+
+async function startColumn(
+  column: PreparedColumn,
+  buildProblem: string | undefined,
+  placement: Placement | undefined,
+): Promise<Live | undefined> {
+  if (column.skipped || !column.command) {
+    console.log(`  ✗ ${column.label} skipped: ${column.skipped ?? 'nothing to start'}`);
+    return undefined;
+  }
+  // Another checkout's build is not ours to rebuild: only this checkout's build problem stops it.
+  const problem = column.command.cwd === undefined ? buildProblem : undefined;
+  const { info, live } = await startTarget('ours', problem, placement, {
+    label: column.label,
+    command: column.command,
+  });
+  if (!live) column.skipped = info.reason;
+  else if (column.where) console.log(`        (${column.where})`);
+  return live;
+}
+
+/** `--stores …`: ours on each store, measured side by side in alternating slices; ratios to memory. */
+async function runStores(
+  opts: BenchOptions,
+  buildProblem: string | undefined,
+  placement: Placement | undefined,
+): Promise<number> {
+  const columns = await prepareColumns(opts);
+  console.log('\n▶ start-up');
+  const lives: Live[] = [];
+  for (const column of columns) {
+    if (interrupted) return 130;
+    const live = await startColumn(column, buildProblem, placement);
+    if (live) lives.push(live);
+  }
+  if (lives.length === 0) {
+    console.log('\nbench: no store could be started.');
+    await cleanUp();
+    return 1;
+  }
+  if (placement) {
+    const problem = pin(process.pid, placement.loadgen);
+    if (problem) console.log(`  (load generator not pinned: ${problem})`);
+  }
+  // Every store holds the same cases before anything is measured: the one to retrieve, then --cases in all.
+  console.log(`\n▶ filling each store to ${formatInt(opts.cases)} cases through the API (POST, keep-alive, parallel)`);
+  const seeded = new Map<string, { cases: number; ms: number; failed: number }>();
+  for (const live of lives) {
+    if (interrupted) return 130;
+    try {
+      live.caseId = await createCase(live.server.port);
+      live.created++;
+    } catch (err) {
+      live.caseProblem = `could not create the case to retrieve: ${(err as Error).message}`;
+    }
+    const seed = await seedCases(live.server.port, Math.max(0, opts.cases - live.created), opts.connections);
+    live.created += seed.cases;
+    seeded.set(live.key, { cases: live.created, ms: seed.ms, failed: seed.failed });
+    console.log(
+      `  ${live.key.padEnd(Math.max(...lives.map((l) => l.key.length)))} ${formatInt(live.created)} cases in ${(seed.ms / 1000).toFixed(1)} s (${formatInt(seed.cases / (seed.ms / 1000))}/s)` +
+        (seed.failed ? `, ${formatInt(seed.failed)} failed` : '') +
+        (live.caseProblem ? `; ✗ ${live.caseProblem}` : '') +
+        `; RSS ${formatMb(readRssMb(live.server.pid))}`,
+    );
+  }
+  await sleep(IDLE_SETTLE_MS);
+
+  const results: ScenarioResult[] = [];
+  const failures: ScenarioFailure[] = [];
+  for (const scenario of STORE_SCENARIOS) {
+    if (interrupted) return 130;
+    await runScenario(scenario, lives, opts, results, failures);
+  }
+  if (interrupted) return 130;
+  await Promise.all(lives.map((l) => stopChild(l.server.proc)));
+  for (const column of columns) await column.release();
+
+  const of = (label: string, scenario: Scenario) =>
+    results.find((r) => (r.column ?? r.target) === label && r.scenario === scenario);
+  const rows: StoreRow[] = columns.map((c) => ({
+    label: c.label,
+    store: c.store,
+    ...(c.skipped ? { skipped: c.skipped } : {}),
+    ...(seeded.has(c.label) ? { seeded: seeded.get(c.label) } : {}),
+    create: of(c.label, 'post'),
+    list: of(c.label, 'list'),
+    retrieve: of(c.label, 'get'),
+  }));
+  console.log(`\n${renderStores(rows, opts.cases)}`);
+  const lost = lives.filter((l) => l.gone).map((l) => `  ✗ ${l.key}: ${l.gone}`);
+  if (lost.length) console.log(lost.join('\n'));
+  writeJson(modeJson(opts, 'stores'), {
+    generatedAt: new Date().toISOString(),
+    machine: machineInfo(
+      placement ? `server on cpu ${placement.server}, load generator on cpu ${placement.loadgen}` : 'cores not pinned',
+    ),
+    options: {
+      duration: opts.duration,
+      rounds: opts.rounds,
+      warmup: opts.warmup,
+      connections: opts.connections,
+      cases: opts.cases,
+      stores: opts.stores,
+      baselines: opts.baselines,
+    },
+    rows,
+    ratios: computeStoreRatios(rows),
+    failures,
+  });
+  return rows.some((r) => r.create || r.list || r.retrieve) ? 0 : 1;
+}
+
+/** `--growth … --stores …`: the growth table for each store in turn (one mock at a time, each on a fresh store). */
+async function runStoreGrowth(
+  opts: BenchOptions,
+  buildProblem: string | undefined,
+  placement: Placement | undefined,
+): Promise<number> {
+  const columns = await prepareColumns(opts);
+  const growths: StoreGrowth[] = [];
+  let seconds = 0;
+  for (const column of columns) {
+    if (interrupted) return 130;
+    console.log(`\n━━ ${column.label}`);
+    console.log('▶ start-up');
+    const live = await startColumn(column, buildProblem, placement);
+    if (!live) {
+      growths.push({ label: column.label, store: column.store, skipped: column.skipped ?? 'not started', rows: [] });
+      await column.release();
+      continue;
+    }
+    if (placement) pin(process.pid, placement.loadgen);
+    const grown = await growAccounts(live, opts);
+    await stopChild(live.server.proc);
+    await column.release();
+    if (grown === 'interrupted') return 130;
+    seconds = grown.seconds;
+    console.log(`\n${renderGrowth(grown.rows)}`);
+    growths.push({ label: column.label, store: column.store, rows: grown.rows });
+  }
+  console.log(`\n${renderStoreGrowth(growths)}`);
+  writeJson(modeJson(opts, 'stores-growth'), {
     generatedAt: new Date().toISOString(),
     node: process.version,
     connections: opts.connections,
     secondsPerMeasurement: seconds,
-    rssBaselineMb: rss0,
-    rows,
-    goals,
+    stores: growths,
   });
-  return 0;
+  return growths.some((g) => g.rows.length > 0) ? 0 : 1;
 }
-
-const pct = (n: number | null): string => (n === null ? '—' : `${n.toFixed(0)} %`);
 
 async function main(): Promise<number> {
   let opts: BenchOptions;
@@ -987,7 +1319,9 @@ async function main(): Promise<number> {
   console.log(
     (opts.startupOnly
       ? 'bench: start-up only'
-      : `bench: ${targets.join(', ')} × ${scenarios.join(', ')}; ${opts.connections} connections, ${opts.duration} s per target and scenario`) +
+      : opts.stores.length
+        ? `bench: ours on ${opts.stores.join(', ')}${opts.baselines.map((b) => ` and ${b}'s build`).join('')} × ${opts.growth.length ? `growth ${opts.growth.map(formatInt).join(', ')}` : STORE_SCENARIOS.join(', ')}; ${opts.connections} connections, ${opts.growth.length ? `${Math.max(1, opts.duration / 2)} s per measurement` : `${opts.duration} s per store and scenario`}`
+        : `bench: ${targets.join(', ')} × ${scenarios.join(', ')}; ${opts.connections} connections, ${opts.duration} s per target and scenario`) +
       (opts.startupOnly
         ? ''
         : (opts.rounds > 1 ? ` in ${opts.rounds} alternating slices` : '') +
@@ -995,8 +1329,10 @@ async function main(): Promise<number> {
       `\n       ${cpus.length} × ${cpus[0]?.model.trim() ?? 'cpu'}, node ${process.version}; ` +
       (placement ? placementText : `cores not pinned (${plan as string})`),
   );
-  const buildProblem = targets.some(isOurs) || opts.soak || opts.growth.length ? ensureBuilt() : undefined;
+  const buildProblem =
+    targets.some(isOurs) || opts.soak || opts.growth.length || opts.stores.length ? ensureBuilt() : undefined;
   if (opts.soak) return runSoak(opts, buildProblem, placement);
+  if (opts.stores.length && !opts.growth.length) return runStores(opts, buildProblem, placement);
   if (opts.growth.length) return runGrowth(opts, buildProblem, placement);
 
   const infos: TargetInfo[] = [];
@@ -1121,11 +1457,13 @@ function writeReport(opts: BenchOptions, report: object): void {
 main().then(
   async (code) => {
     await Promise.all([...children].map(stopChild));
+    await cleanUp();
     process.exit(code);
   },
   async (err: unknown) => {
     console.error('bench: failed:', err);
     await Promise.all([...children].map(stopChild));
+    await cleanUp();
     process.exit(1);
   },
 );
