@@ -66,6 +66,8 @@ async function startBalancer(targets: readonly string[]): Promise<string> {
           method: incoming.method,
           path: incoming.url,
           headers: incoming.headers,
+          // A connection per request: reusing a kept-alive one the instance is just closing would be a 502 of ours.
+          agent: false,
         },
         (answer) => {
           answered = true;

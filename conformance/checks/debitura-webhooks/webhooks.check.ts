@@ -61,7 +61,12 @@ capability('debitura-webhooks', 'partner webhook deliveries', () => {
   let caseId: string | undefined;
   /** The case whose first case.created delivery the receiver refuses (503), to see the retry. */
   let retryCaseId: string | undefined;
-  let refusedOnce = false;
+  /**
+   * Armed just before that case is submitted: the receiver refuses the first case.created of a new case
+   * then, whether it arrives before or after the submission's answer (a webhook may overtake it).
+   */
+  let armed = false;
+  let refusedCaseId: string | undefined;
   const event = (d: Delivery) => d.event as unknown as WebhookEvent | undefined;
   const ours = (d: Delivery) => event(d)?.data?.caseId === caseId;
 
@@ -72,8 +77,8 @@ capability('debitura-webhooks', 'partner webhook deliveries', () => {
     session = await customerSession(partner, tenant);
     receiver = await startWebhookReceiver(target().webhookHost, target().webhookPort, '/debitura-webhooks', (d) => {
       const e = event(d);
-      if (refusedOnce || !retryCaseId || e?.data?.caseId !== retryCaseId || e.event !== 'case.created') return 200;
-      refusedOnce = true;
+      if (!armed || refusedCaseId !== undefined || e?.event !== 'case.created' || e.data?.caseId === caseId) return 200;
+      refusedCaseId = e.data?.caseId ?? undefined;
       return 503;
     });
   });
@@ -184,6 +189,7 @@ capability('debitura-webhooks', 'partner webhook deliveries', () => {
 
   it('a delivery the receiver refused (503) is retried with the same event id and the same payload', async (ctx) => {
     needs(ctx, subscriptionId, 'the subscription of "subscribes the local receiver"');
+    armed = true;
     const { data, response } = await session.POST('/cases', { body: caseBody({ isTest: true }) });
     expect(response.status, 'POST /cases').toBe(200);
     retryCaseId = data!.id!;
@@ -194,6 +200,7 @@ capability('debitura-webhooks', 'partner webhook deliveries', () => {
       target().webhookWaitMs + 2000,
     );
     const attempts = receiver.deliveries.filter(created);
+    expect(refusedCaseId, said(rule, 'the first case.created after the submission was its own')).toBe(retryCaseId);
     expect(attempts.length, said(rule, 'the refused case.created delivery arrived again')).toBeGreaterThanOrEqual(2);
     expect(
       new Set(attempts.map((d) => event(d)!.id)).size,
