@@ -32,6 +32,7 @@ import { installFaults, stripFaultPreferences, type FaultOptions } from './opera
 import { registerFrontDoor } from './operator/front-door.js';
 import { installJournal, type Journal } from './operator/journal.js';
 import { openStore, type StoreOptions } from './store/open.js';
+import { letGo } from './engine/authentication.js';
 import type { ClockState } from './engine/clock.js';
 
 export { DOCS_API_KEY };
@@ -342,6 +343,7 @@ export async function createMockEngine(options: MockServerOptions = {}): Promise
     // What a request changed in the accounts it holds is committed before its answer, errors included.
     app.addHook('onSend', async (request) => {
       for (const key of request.heldAccounts ?? []) await shared.commit(key).catch(() => undefined);
+      letGo(sandbox, request);
     });
   }
   // Before CORS and the routes, so its hooks cover the preflight route and every admin and console route.

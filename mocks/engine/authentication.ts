@@ -82,3 +82,14 @@ export function authenticationHook(
     if (failure !== undefined || changed) authenticate(request);
   };
 }
+
+/**
+ * Lets go of the accounts a request holds on a shared store, committing what is left: as soon as its
+ * changes are committed (the answer being written needs no lock), so the next request for the account,
+ * here or on another instance, need not wait for the bytes to leave.
+ */
+export function letGo(sandbox: Sandbox, request: FastifyRequest): void {
+  const held = request.heldAccounts;
+  if (!sandbox.shared || !held?.length) return;
+  for (const key of held.splice(0)) void sandbox.shared.release(key);
+}

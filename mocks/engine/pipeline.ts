@@ -23,6 +23,7 @@ import type { Sandbox } from './sandbox.js';
 import { parsePrefer, type PrismFallback } from './prism.js';
 import { toJson } from './serialize.js';
 import { nonFiniteError, nonFiniteParam } from './json-body.js';
+import { letGo } from './authentication.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -283,6 +284,7 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
     fx.stage();
     const committing = commit(account, spec.method === 'get');
     if (committing) await committing;
+    letGo(sandbox, request);
 
     // 7. respond, then 8. emit.
     if (result.raw) {

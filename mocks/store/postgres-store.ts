@@ -21,7 +21,7 @@ import {
 
 export interface PostgresStoreOptions {
   url: string;
-  /** Connections kept open (default 20: a held account keeps one while its request runs). */
+  /** Connections for accounts held by requests (default 20: a held account keeps one while its request runs). */
   poolSize?: number;
   /** How long getting a connection may take (default 3000 ms): a database that does not answer is a 503, not a wait. */
   connectTimeoutMs?: number;
@@ -48,6 +48,24 @@ export function redactUrl(url: string): string {
 const MIGRATION_LOCK = 0x63617361; // 'casa'
 /** The key space of the accounts' locks (two-int advisory locks: this, hashtext(key)). */
 const ACCOUNT_LOCKS = 0x61636374; // 'acct'
+/** Rows as the columns of an unnest: deletions as tombstones (no JSON, no bytes). */
+function encodeColumns(rows: readonly RowWrite[]) {
+  const columns = {
+    parts: [] as string[],
+    keys: [] as string[],
+    json: [] as Array<string | null>,
+    bytes: [] as Array<Buffer | null>,
+  };
+  for (const row of rows) {
+    const { json, bytes } = row.value === undefined ? { json: null, bytes: null } : encodeValue(row.value);
+    columns.parts.push(row.part);
+    columns.keys.push(row.key);
+    columns.json.push(json);
+    columns.bytes.push(bytes);
+  }
+  return columns;
+}
+
 /** How long a request waits for an account another instance holds. */
 const LOCK_WAIT_MS = 30_000;
 /** Loading everything at start may take longer than one request's statement is given. */
@@ -75,15 +93,19 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   // connection that failed is dropped, never reused; the next request connects anew, so a database
   // that comes back is used again without restarting the mock.
   const connectionTimeoutMillis = options.connectTimeoutMs ?? 3000;
-  const pool = new pg.Pool({
+  const poolOptions = {
     connectionString: options.url,
-    max: options.poolSize ?? 20,
     connectionTimeoutMillis,
     query_timeout: options.queryTimeoutMs ?? 5000,
     keepAlive: true,
-  });
+  };
+  // Two pools: held accounts keep a connection each while their request runs; everything else (the
+  // clock, the journal, health) has its own few, so it is never starved by requests that wait for it.
+  const sessions = new pg.Pool({ ...poolOptions, max: options.poolSize ?? 20 });
+  const pool = new pg.Pool({ ...poolOptions, max: 4 });
   // An idle connection the server dropped (a restart) surfaces here: the pool replaces it on next use.
   pool.on('error', () => undefined);
+  sessions.on('error', () => undefined);
   await migrate(pool, location);
   const instance = randomUUID();
   const presence = await holdPresence(options.url, instance, connectionTimeoutMillis);
@@ -155,7 +177,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       });
     },
     async open(key, since) {
-      const client = await pool.connect();
+      const client = await sessions.connect();
       let broken: Error | undefined;
       // Held for a whole request: a server that goes away meanwhile errors the client, not the process.
       const onError = (error: Error) => (broken ??= error);
@@ -163,26 +185,20 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       try {
         // Waiting for another instance's request on the account: longer than a statement, still bounded.
         await client.query(timed('SELECT pg_advisory_lock($1, hashtext($2))', [ACCOUNT_LOCKS, key], LOCK_WAIT_MS));
-        const found = (
-          await client.query<{ seq: string; version: string }>('SELECT seq, version FROM accounts WHERE key = $1', [
-            key,
-          ])
-        ).rows[0];
-        let stored: AccountVersion | undefined = found && { seq: Number(found.seq), version: Number(found.version) };
-        let rows: Array<{ part: string; key: string; value: unknown }> = [];
-        if (stored) {
-          const incremental = since !== undefined && since.seq === stored.seq;
-          const read = incremental
-            ? await client.query<Row>(
-                'SELECT part, key, json, bytes FROM rows WHERE account = $1 AND version > $2 ORDER BY seq',
-                [key, since.version],
-              )
-            : await client.query<Row>(
-                `SELECT part, key, json, bytes FROM rows WHERE account = $1 AND ${LIVE} ORDER BY seq`,
-                [key],
-              );
-          rows = read.rows.map((row) => ({ part: row.part, key: row.key, value: valueOf(row) }));
-        }
+        // What changed since `since` (every live row when the key has had another life since), in one
+        // statement after the lock (a statement's snapshot is taken when it starts).
+        const read = await client.query<Row & { seq: string; version: string; part: string | null }>(
+          `SELECT a.seq, a.version, r.part, r.key, r.json, r.bytes FROM accounts a
+           LEFT JOIN rows r ON r.account = a.key
+             AND (CASE WHEN a.seq = $2 THEN r.version > $3 ELSE (r.json IS NOT NULL OR r.bytes IS NOT NULL) END)
+           WHERE a.key = $1 ORDER BY r.seq`,
+          [key, since?.seq ?? -1, since?.version ?? 0],
+        );
+        const head = read.rows[0];
+        let stored: AccountVersion | undefined = head && { seq: Number(head.seq), version: Number(head.version) };
+        const rows = read.rows
+          .filter((row) => row.part !== null)
+          .map((row) => ({ part: row.part!, key: row.key, value: valueOf(row) }));
         return {
           get stored() {
             return stored;
@@ -190,16 +206,25 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
           rows,
           async commit(writes) {
             try {
-              return await transaction(client, async () => {
-                const { rows: written } = await client.query<{ seq: string; version: string }>(
-                  "INSERT INTO accounts (key, version) VALUES ($1, nextval('versions')) ON CONFLICT (key) DO UPDATE SET version = excluded.version RETURNING seq, version",
-                  [key],
-                );
-                const now = { seq: Number(written[0]!.seq), version: Number(written[0]!.version) };
-                await writeRows(client, writes, () => now.version);
-                stored = now;
-                return now;
-              });
+              // One statement, so one round trip and atomic: the account's new version, and its rows at it.
+              const columns = encodeColumns(writes);
+              const { rows: written } = await client.query<{ seq: string; version: string }>(
+                `WITH account AS (
+                   INSERT INTO accounts (key, version) VALUES ($1, nextval('versions'))
+                   ON CONFLICT (key) DO UPDATE SET version = excluded.version RETURNING seq, version
+                 ), written AS (
+                   INSERT INTO rows (account, part, key, json, bytes, version)
+                   SELECT $1, w.part, w.key, w.json, w.bytes, (SELECT version FROM account)
+                   FROM unnest($2::text[], $3::text[], $4::text[], $5::bytea[]) AS w (part, key, json, bytes)
+                   ON CONFLICT (account, part, key) DO UPDATE
+                     SET json = excluded.json, bytes = excluded.bytes, version = excluded.version
+                 )
+                 SELECT seq, version FROM account`,
+                [key, columns.parts, columns.keys, columns.json, columns.bytes],
+              );
+              const now = { seq: Number(written[0]!.seq), version: Number(written[0]!.version) };
+              stored = now;
+              return now;
             } catch (error) {
               broken = error as Error;
               throw error;
@@ -374,6 +399,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       if (!open) return;
       open = false;
       await presence.close();
+      await sessions.end();
       await pool.end();
     },
   };
