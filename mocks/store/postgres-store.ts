@@ -185,17 +185,25 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       try {
         // Waiting for another instance's request on the account: longer than a statement, still bounded.
         await client.query(timed('SELECT pg_advisory_lock($1, hashtext($2))', [ACCOUNT_LOCKS, key], LOCK_WAIT_MS));
-        // What changed since `since` (every live row when the key has had another life since), in one
-        // statement after the lock (a statement's snapshot is taken when it starts).
-        const read = await client.query<Row & { seq: string; version: string; part: string | null }>(
-          `SELECT a.seq, a.version, r.part, r.key, r.json, r.bytes FROM accounts a
-           LEFT JOIN rows r ON r.account = a.key
-             AND (CASE WHEN a.seq = $2 THEN r.version > $3 ELSE (r.json IS NOT NULL OR r.bytes IS NOT NULL) END)
-           WHERE a.key = $1 ORDER BY r.seq`,
+        // Where the account stands, then what changed since `since` (every live row when the key has had
+        // another life since), in one statement after the lock (a statement's snapshot is taken when it
+        // starts). Each branch is an index scan: (account, version) for what changed.
+        const read = await client.query<Row & { seq: string | null; version: string | null; part: string | null }>(
+          `SELECT a.seq, a.version, NULL AS part, NULL AS key, NULL AS json, NULL::bytea AS bytes, -1::bigint AS ord
+             FROM accounts a WHERE a.key = $1
+           UNION ALL
+           SELECT NULL, NULL, r.part, r.key, r.json, r.bytes, r.seq FROM rows r
+             WHERE r.account = $1 AND r.version > $3 AND EXISTS (SELECT 1 FROM accounts a WHERE a.key = $1 AND a.seq = $2)
+           UNION ALL
+           SELECT NULL, NULL, r.part, r.key, r.json, r.bytes, r.seq FROM rows r
+             WHERE r.account = $1 AND (r.json IS NOT NULL OR r.bytes IS NOT NULL)
+               AND EXISTS (SELECT 1 FROM accounts a WHERE a.key = $1 AND a.seq <> $2)
+           ORDER BY ord`,
           [key, since?.seq ?? -1, since?.version ?? 0],
         );
         const head = read.rows[0];
-        let stored: AccountVersion | undefined = head && { seq: Number(head.seq), version: Number(head.version) };
+        let stored: AccountVersion | undefined =
+          head && head.seq !== null ? { seq: Number(head.seq), version: Number(head.version) } : undefined;
         const rows = read.rows
           .filter((row) => row.part !== null)
           .map((row) => ({ part: row.part!, key: row.key, value: valueOf(row) }));
@@ -287,23 +295,22 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     },
   };
 
-  const trim = trimJournalSql('$1');
   const journal: JournalStore = {
     async append(rows, bounds) {
-      await withClient((client) =>
-        transaction(client, async () => {
-          if (rows.length)
-            await client.query(
-              'INSERT INTO journal (account, bytes, json) SELECT * FROM unnest($1::text[], $2::int[], $3::text[])',
-              [
-                rows.map((row) => row.account),
-                rows.map((row) => row.bytes),
-                rows.map((row) => JSON.stringify(row.entry)),
-              ],
-            );
-          await client.query(trim.byCount, [bounds.limit]);
-          await client.query(trim.byBytes, [bounds.maxBytes]);
-        }),
+      // One statement: the new rows in, and the oldest beyond the bounds out (as the journal stood
+      // before it: the bounds may be passed by this one batch until the next append).
+      await pool.query(
+        `WITH added AS (
+           INSERT INTO journal (account, bytes, json) SELECT * FROM unnest($1::text[], $2::int[], $3::text[])
+         ), by_count AS (${trimJournalSql('$4').byCount}), by_bytes AS (${trimJournalSql('$5').byBytes})
+         SELECT 1`,
+        [
+          rows.map((row) => row.account),
+          rows.map((row) => row.bytes),
+          rows.map((row) => JSON.stringify(row.entry)),
+          bounds.limit,
+          bounds.maxBytes,
+        ],
       );
     },
     async recent({ account, limit }) {

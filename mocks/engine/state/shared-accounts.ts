@@ -28,7 +28,16 @@ interface Held {
   account: Account;
   session: AccountSession;
   unlock(): void;
+  /** How many requests of this instance in a row have had the lock without letting it go. */
+  handoffs: number;
 }
+
+/**
+ * Requests of one instance in a row that may pass the account's lock on without letting it go (no
+ * round trips to take it and catch up: nobody else can have written meanwhile); then it goes back to
+ * the store, so other instances waiting for the account get their turn.
+ */
+const MAX_HANDOFFS = 16;
 
 export class SharedAccounts {
   /** Where each account stood in the store when this instance last read or wrote it. */
@@ -38,6 +47,10 @@ export class SharedAccounts {
   /** Key → the tail of this instance's queue for it. */
   private readonly queues = new Map<string, Promise<void>>();
   private readonly held = new Map<string, Held>();
+  /** Key → the requests of this instance waiting for it. */
+  private readonly waiting = new Map<string, number>();
+  /** Sessions let go to the next waiter of this instance, still holding the store's lock. */
+  private readonly passed = new Map<string, { session: AccountSession; account: Account; handoffs: number }>();
   /** Accounts a background commit is already waiting for (the ticker does not pile up). */
   private readonly background = new Set<string>();
   /** The highest version of the sandbox-wide rows this instance has applied. */
@@ -75,7 +88,18 @@ export class SharedAccounts {
       unlock();
       if (this.queues.get(key) === tail) this.queues.delete(key);
     };
+    this.waiting.set(key, (this.waiting.get(key) ?? 0) + 1);
     await before;
+    const waiters = this.waiting.get(key)! - 1;
+    if (waiters) this.waiting.set(key, waiters);
+    else this.waiting.delete(key);
+    const passed = this.passed.get(key);
+    this.passed.delete(key);
+    if (passed && this.deps.accounts.peek(key) === passed.account) {
+      this.held.set(key, { ...passed, unlock: done });
+      return { account: passed.account, changed: false };
+    }
+    if (passed) await passed.session.release().catch(() => undefined);
     try {
       const { accounts, persistence } = this.deps;
       let account = accounts.peek(key);
@@ -117,7 +141,7 @@ export class SharedAccounts {
         }
         this.synced.set(account, stored);
       }
-      this.held.set(key, { account, session, unlock: done });
+      this.held.set(key, { account, session, unlock: done, handoffs: 0 });
       return { account, changed };
     } catch (error) {
       done();
@@ -144,11 +168,15 @@ export class SharedAccounts {
   async release(key: string): Promise<void> {
     const held = this.held.get(key);
     if (!held) return;
+    // A session whose commit failed (its connection may be gone) goes back, never on.
+    let failed = false;
     try {
-      await this.commit(key).catch(() => undefined);
+      await this.commit(key).catch(() => (failed = true));
     } finally {
       this.held.delete(key);
-      await held.session.release().catch(() => undefined);
+      if (!failed && this.waiting.has(key) && held.handoffs < MAX_HANDOFFS)
+        this.passed.set(key, { session: held.session, account: held.account, handoffs: held.handoffs + 1 });
+      else await held.session.release().catch(() => undefined);
       held.unlock();
     }
   }
