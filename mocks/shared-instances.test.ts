@@ -191,6 +191,25 @@ describe.skipIf(!POSTGRES_URL)(
       }
     });
 
+    it('clients that give up mid-request never leave an account held', async () => {
+      const key = { authorization: 'Bearer sk_test_shared_aborts' };
+      const post = (url: string, ms: number) =>
+        fetch(`${url}/v1/collection_cases`, {
+          method: 'POST',
+          headers: { ...key, 'content-type': 'application/json' },
+          body: JSON.stringify(caseBody(500)),
+          signal: AbortSignal.timeout(ms),
+        }).then(
+          (answer) => answer.status,
+          () => 'gave up',
+        );
+      // Cut off at every moment of their way: before, while and after the account is taken.
+      for (let round = 0; round < 10; round++)
+        await Promise.all(Array.from({ length: 15 }, (_, n) => post(instances[n % 3]!, 1 + ((n * 7 + round) % 15))));
+      // A held account would keep these waiting for good.
+      for (const instance of instances) expect(await post(instance, 15_000)).toBe(201);
+    });
+
     it('a clock moved on one instance reads the same on the others', async () => {
       const moved = await call(instances[0]!, 'POST', '/__admin/clock', { shift_seconds: 86_400 });
       expect(moved.status).toBe(200);

@@ -57,12 +57,15 @@ export function authenticationHook(
       return;
     }
     const held: string[] = (request.heldAccounts = []);
-    let closed = false;
     // Let go once the answer is out, or the client went away (whatever happened meanwhile is committed).
+    // A client that went away before this hook ran (during an earlier hook's wait) closed already: no
+    // 'close' will come, so it is read off the socket, or the account would stay held for good.
+    let closed = reply.raw.destroyed === true || request.raw.socket?.destroyed === true;
     reply.raw.once('close', () => {
       closed = true;
       for (const key of held.splice(0)) void shared.release(key);
     });
+    if (closed) throw errors.unavailable();
     let changed = false;
     // In one order on every instance, so two requests holding the same accounts never wait for each other.
     for (const key of keys.sort()) {
