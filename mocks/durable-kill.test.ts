@@ -5,7 +5,7 @@
 // answered with; a scheduled task still due runs when the clock reaches it; an Idempotency-Key retried
 // after the restart replays the first answer; and the undelivered webhooks arrive (same event ids) once
 // the receiver answers.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freshDatabase, NO_POSTGRES, POSTGRES_URL } from './store/test-postgres.js';
+import { startCliProcess } from './test-support.js';
 
 const KEY = 'sk_test_durable_kill';
 const dir = mkdtempSync(join(tmpdir(), 'casapay-kill-'));
@@ -27,22 +28,7 @@ afterAll(async () => {
 });
 
 /** Starts the CLI from source on a free port with the store flags; resolves with its URL. */
-function startMock(storeFlags: string[]): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'mocks/cli.ts', '--port', '0', '--quiet', ...storeFlags], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (match) resolve({ url: match[1]!, child });
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('exit', (code) => reject(new Error(`the mock exited (${code}) before listening:\n${out}`)));
-  });
-}
+const startMock = (storeFlags: string[]) => startCliProcess(storeFlags, children);
 
 const json = (body: unknown) => ({
   'content-type': 'application/json',

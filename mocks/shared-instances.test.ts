@@ -4,7 +4,7 @@
 // listed through the others at once; one Idempotency-Key sent to two instances at the same moment
 // creates one object; a clock moved on one instance is read on the others; a webhook endpoint
 // registered on one instance receives the events caused on another, each event once.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer, request as forward, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { ALL_CAPABILITIES, DEBITURA_CAPABILITIES } from '../conformance/capabili
 import { DEFAULT_OPTIONS } from '../conformance/options.js';
 import { runConformance } from '../conformance/run.js';
 import { freshDatabase, NO_POSTGRES, POSTGRES_URL } from './store/test-postgres.js';
+import { startCliProcess } from './test-support.js';
 
 const children: ChildProcess[] = [];
 const servers: Server[] = [];
@@ -31,22 +32,7 @@ afterAll(async () => {
 });
 
 /** Starts the CLI from source on a free port; resolves with its URL. */
-function startMock(flags: string[]): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'mocks/cli.ts', '--port', '0', '--quiet', ...flags], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('exit', (code) => reject(new Error(`the mock exited (${code}) before listening:\n${out}`)));
-  });
-}
+const startMock = async (flags: string[]) => (await startCliProcess(flags, children)).url;
 
 /** A round-robin balancer: each request goes to the next instance, whatever came before it. */
 async function startBalancer(targets: readonly string[]): Promise<string> {

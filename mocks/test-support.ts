@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 // Shared by the mock's own tests: a mock on a free port with a frozen clock, and a client whose every
 // response is checked against the contract (status declared, body valid), so tests cannot pass on a
 // response the contract does not allow.
@@ -80,4 +81,29 @@ export async function startMock(options: MockServerOptions = {}): Promise<TestMo
     return { status: response.status, body: parsed, headers: response.headers };
   };
   return Object.assign(mock, { call: call as TestMock['call'] });
+}
+
+/**
+ * Starts the CLI from source as a real process on a free port with `flags`; resolves with its URL once
+ * it listens (the process is pushed to `children`, for the caller to stop).
+ * @example const { url } = await startCliProcess(['--data-dir', dir], children);
+ */
+export function startCliProcess(
+  flags: string[],
+  children: ChildProcess[],
+): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'mocks/cli.ts', '--port', '0', '--quiet', ...flags], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (match) resolve({ url: match[1]!, child });
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('exit', (code) => reject(new Error(`the mock exited (${code}) before listening:\n${out}`)));
+  });
 }

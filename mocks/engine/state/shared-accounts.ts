@@ -184,19 +184,16 @@ export class SharedAccounts {
   /** Runs `work` on the account under its lock, then commits and lets it go. */
   async exclusive<T>(key: string, work: (account: Account) => T): Promise<T> {
     const { account } = await this.acquire(key);
-    try {
-      const result = work(account);
-      await this.commit(key);
-      return result;
-    } finally {
-      await this.release(key);
-    }
+    return this.runHeld(key, account, work);
   }
 
   /** Runs `work` on the account if the store has it (never creating it), under its lock; commits after. */
   async visit<T>(key: string, work: (account: Account | undefined) => T): Promise<T> {
     const { account } = await this.acquire(key, false);
-    if (!account) return work(undefined);
+    return account ? this.runHeld(key, account, work) : work(undefined);
+  }
+
+  private async runHeld<T>(key: string, account: Account, work: (account: Account) => T): Promise<T> {
     try {
       const result = work(account);
       await this.commit(key);
