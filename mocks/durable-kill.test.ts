@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freshDatabase, NO_POSTGRES, POSTGRES_URL } from './store/test-postgres.js';
-import { startCliProcess } from './test-support.js';
+import { numberedCase, startCliProcess } from './test-support.js';
 
 const KEY = 'sk_test_durable_kill';
 const dir = mkdtempSync(join(tmpdir(), 'casapay-kill-'));
@@ -46,19 +46,7 @@ async function call(url: string, method: string, path: string, body?: unknown, h
   return { status: response.status, body: (await response.json()) as any };
 }
 
-const caseBody = (n: number) => ({
-  amount_to_recover: 100_000 + n,
-  currency: 'eur',
-  due_date: '2024-06-01',
-  creditor_reference: `KILL-${n}`,
-  debtor: {
-    type: 'private',
-    name: `Debtor ${n}`,
-    email: `debtor${n}@example.com`,
-    country: 'DE',
-    address: { line1: `Str. ${n}`, city: 'Berlin', postal_code: '10115', country: 'DE' },
-  },
-});
+const caseBody = (n: number) => numberedCase('KILL', n, 100_000);
 
 const STORES: Array<[string, () => Promise<string[]>, string | undefined]> = [
   ['--data-dir (SQLite)', async () => ['--data-dir', dir], undefined],

@@ -12,7 +12,7 @@ import { ALL_CAPABILITIES, DEBITURA_CAPABILITIES } from '../conformance/capabili
 import { DEFAULT_OPTIONS } from '../conformance/options.js';
 import { runConformance } from '../conformance/run.js';
 import { freshDatabase, NO_POSTGRES, POSTGRES_URL } from './store/test-postgres.js';
-import { startCliProcess } from './test-support.js';
+import { numberedCase, startCliProcess } from './test-support.js';
 
 const children: ChildProcess[] = [];
 const servers: Server[] = [];
@@ -87,19 +87,7 @@ async function call(base: string, method: string, path: string, body?: unknown, 
   return { status: response.status, body: (await response.json()) as any };
 }
 
-const caseBody = (n: number) => ({
-  amount_to_recover: 50_000 + n,
-  currency: 'eur',
-  due_date: '2024-06-01',
-  creditor_reference: `SHARED-${n}`,
-  debtor: {
-    type: 'private',
-    name: `Debtor ${n}`,
-    email: `debtor${n}@example.com`,
-    country: 'DE',
-    address: { line1: `Str. ${n}`, city: 'Berlin', postal_code: '10115', country: 'DE' },
-  },
-});
+const caseBody = (n: number) => numberedCase('SHARED', n, 50_000);
 
 describe.skipIf(!POSTGRES_URL)(
   `three instances on one PostgreSQL behave as one sandbox (${POSTGRES_URL ? 'running' : NO_POSTGRES})`,

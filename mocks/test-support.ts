@@ -36,6 +36,21 @@ export const QUICKSTART_CASE: components['schemas']['CollectionCaseCreateParams'
   contract.document.paths['/v1/collection_cases'].post.requestBody.content['application/json'].examples.quickstart
     .value;
 
+/** A create body of its own for the n-th case of a test (its reference `${prefix}-${n}`, its debtor numbered). */
+export const numberedCase = (prefix: string, n: number, amount = 100_000) => ({
+  amount_to_recover: amount + n,
+  currency: 'eur',
+  due_date: '2024-06-01',
+  creditor_reference: `${prefix}-${n}`,
+  debtor: {
+    type: 'private',
+    name: `Debtor ${n}`,
+    email: `debtor${n}@example.com`,
+    country: 'DE',
+    address: { line1: `Str. ${n}`, city: 'Berlin', postal_code: '10115', country: 'DE' },
+  },
+});
+
 export async function startMock(options: MockServerOptions = {}): Promise<TestMock> {
   const mock = await createMockServer({
     port: 0,

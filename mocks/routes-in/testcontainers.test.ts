@@ -18,6 +18,7 @@ import { SQLITE_FILE } from '../store/sqlite-store.js';
 import { freshDatabase, NO_POSTGRES, POSTGRES_URL } from '../store/test-postgres.js';
 import { interceptCasaPay } from './nock.js';
 import { CasaPayMockContainer, type StartedCasaPayMockContainer } from './testcontainers.js';
+import { QUICKSTART_CASE } from '../test-support.js';
 
 // .ci/run gives each Node version's run its own tag, so two runs at once do not rebuild each other's image.
 const IMAGE = process.env.CASAPAY_DOCKER_TEST_IMAGE ?? 'casapay-mock:test';
@@ -43,18 +44,6 @@ function buildBaseImage(): void {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-
-/** A body POST /v1/collection_cases accepts. */
-const NEW_CASE = {
-  amount_to_recover: 360000,
-  currency: 'eur',
-  due_date: '2024-11-01',
-  debtor: {
-    type: 'private',
-    name: 'John Smith',
-    address: { line1: 'Friedrichstraße 123', city: 'Berlin', postal_code: '10117', country: 'DE' },
-  },
-} as const;
 
 function dockerProblem(): string | undefined {
   const info = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { encoding: 'utf8', timeout: 15_000 });
@@ -179,7 +168,7 @@ describe.skipIf(problem !== undefined)('CasaPayMockContainer (real Docker)', () 
       // #endregion
       let created;
       try {
-        created = (await first.client(key).POST('/v1/collection_cases', { body: NEW_CASE })).data!;
+        created = (await first.client(key).POST('/v1/collection_cases', { body: QUICKSTART_CASE })).data!;
         expect(created.status).toBe('active');
       } finally {
         await first.stop();
@@ -215,7 +204,7 @@ describe.skipIf(problem !== undefined)('CasaPayMockContainer (real Docker)', () 
         const inspect = JSON.parse(execFileSync('docker', ['inspect', container.getId()], { encoding: 'utf8' }))[0];
         expect(inspect.Config.User).toBe('node');
         expect(inspect.HostConfig.Binds).toEqual([`${volume}:/data:rw`]);
-        const created = await container.client(key).POST('/v1/collection_cases', { body: NEW_CASE });
+        const created = await container.client(key).POST('/v1/collection_cases', { body: QUICKSTART_CASE });
         expect(created.response.status).toBe(201);
         expect(await container.admin.state(key)).toMatchObject({ collection_cases: [{ id: created.data!.id }] });
       } finally {
@@ -237,7 +226,7 @@ describe.skipIf(problem !== undefined)('CasaPayMockContainer (real Docker)', () 
         // #endregion
         let created;
         try {
-          created = (await container.client(key).POST('/v1/collection_cases', { body: NEW_CASE })).data!;
+          created = (await container.client(key).POST('/v1/collection_cases', { body: QUICKSTART_CASE })).data!;
           expect(created.status).toBe('active');
         } finally {
           await container.stop();
