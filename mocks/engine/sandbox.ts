@@ -302,7 +302,7 @@ export class Sandbox {
 
   /**
    * Runs `authenticate` (which opens the accounts a request's credentials name) and answers the keys it
-   * opened: on a shared store they are locked next, and a request that changed nothing outside them.
+   * opened, sorted, and what it threw: on a shared store those accounts are locked next.
    */
   opened(authenticate: () => void): { keys: string[]; failure: unknown } {
     const keys: string[] = [];

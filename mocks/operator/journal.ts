@@ -4,7 +4,9 @@
 // Bounded in bytes as well as in entries: each body is cut to 64 KB when it is recorded (not when it
 // is read: a kept 1 MB body is 1 MB pinned until the entry falls out), and the entries' estimated
 // bytes (URL, headers, both bodies) stay within a budget (default 8 MB), oldest dropped first.
-// Time comes from the injected `now`; durations from Fastify's own timer.
+// Time comes from the injected `now`; durations from Fastify's own timer. On a durable store each entry
+// is also written to it as shown (batched per turn of the event loop, within the same bounds), so a
+// restart keeps the journal, and instances sharing one database read it from there.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SCENARIO_SUFFIX } from '../engine/state/accounts.js';
 import type { JournalRow, JournalStore } from '../store/store.js';

@@ -68,10 +68,6 @@ export class SharedAccounts {
     if (version) this.synced.set(account, version);
   }
 
-  isHeld(key: string): boolean {
-    return this.held.has(key);
-  }
-
   /**
    * Takes the account (waiting for this instance's other users of it, then for other instances), brings
    * it up to date, and answers it; `changed` says whether anything was applied or the account replaced.
