@@ -96,11 +96,12 @@ export class SharedAccounts {
       return { account: passed.account, changed: false };
     }
     if (passed) await passed.session.release().catch(() => undefined);
+    let session: AccountSession | undefined;
     try {
       const { accounts, persistence } = this.deps;
       let account = accounts.peek(key);
       const since = account && this.synced.get(account);
-      const session = await this.deps.store.open(key, since);
+      session = await this.deps.store.open(key, since);
       let changed = false;
       const stored = session.stored;
       if (!stored) {
@@ -140,6 +141,8 @@ export class SharedAccounts {
       this.held.set(key, { account, session, unlock: done, handoffs: 0 });
       return { account, changed };
     } catch (error) {
+      // Taken but not brought up to date (a row this code cannot put back): the store's lock goes too.
+      await session?.release().catch(() => undefined);
       done();
       throw error;
     }
