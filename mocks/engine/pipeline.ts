@@ -305,8 +305,9 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
   };
 
   /**
-   * Waits for the account's changes to be written; a write the store refuses is a 503 (it stays in
-   * memory and is retried: mocks/engine/state/persistence.ts). A read answers from memory whatever the
+   * Waits for the account's changes to be written; a write the store refuses is a 503 (on SQLite it stays
+   * in memory and is retried: mocks/engine/state/persistence.ts; on PostgreSQL it stays marked for the
+   * account's next commit: state/shared-accounts.ts). A read answers from memory whatever the
    * store does: it waits for the commit only while the store is taking writes (a read may have run what
    * the clock made due), and never turns a refusal into a 503. Undefined when there is nothing to wait
    * for (always, in memory: the default pays one check).

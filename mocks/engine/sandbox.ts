@@ -246,19 +246,28 @@ export class Sandbox {
     if (this.shared) this.shared.globalsVersion = globalsVersion ?? 0;
     // Pending deliveries go on where they stopped (same delivery, same event): at least once, in order.
     // On a shared store, those another instance still connected is making stay its own.
-    const living = new Map<string, boolean>();
-    for (const [account, record] of this.keptDeliveries.splice(0)) {
+    const kept = this.keptDeliveries.splice(0);
+    const gone = await this.goneInstances(kept.map(([, record]) => record));
+    for (const [account, record] of kept) {
       const other = record.instance;
-      if (this.shared && other !== undefined && record.delivery.status === 'pending') {
-        if (!living.has(other)) living.set(other, await this.shared.alive(other));
-        if (living.get(other)) {
-          this.dispatcher.mirror(record);
-          continue;
-        }
-      }
-      this.resumeDelivery(account, record);
+      if (this.shared && other !== undefined && record.delivery.status === 'pending' && !gone.has(other))
+        this.dispatcher.mirror(record);
+      else this.resumeDelivery(account, record);
     }
     return accounts.length;
+  }
+
+  /** The instances named by these pending deliveries that are no longer connected to the shared store. */
+  private async goneInstances(records: readonly DeliveryRecord[]): Promise<Set<string>> {
+    const gone = new Set<string>();
+    if (!this.shared) return gone;
+    const asked = new Set<string>();
+    for (const { instance, delivery } of records) {
+      if (instance === undefined || delivery.status !== 'pending' || asked.has(instance)) continue;
+      asked.add(instance);
+      if (!(await this.shared.alive(instance))) gone.add(instance);
+    }
+    return gone;
   }
 
   private resumeDelivery(account: Account, record: DeliveryRecord): void {
@@ -274,18 +283,12 @@ export class Sandbox {
   async adoptOrphans(): Promise<void> {
     const shared = this.shared;
     if (!shared) return;
-    const gone = new Set<string>();
+    const pending = this.dispatcher.mirroredPending();
+    const gone = await this.goneInstances(pending);
     const owners = new Set<string>();
-    const living = new Map<string, boolean>();
-    for (const record of this.dispatcher.mirroredPending()) {
-      const other = record.instance;
-      if (other === undefined || record.owner === undefined) continue;
-      if (!living.has(other)) living.set(other, await shared.alive(other));
-      if (!living.get(other)) {
-        gone.add(other);
+    for (const record of pending)
+      if (record.instance !== undefined && gone.has(record.instance) && record.owner !== undefined)
         owners.add(record.owner);
-      }
-    }
     for (const owner of owners)
       shared.inBackground(owner, (account) => {
         // Brought up to date under the lock: an instance that took one over meanwhile is not gone.
