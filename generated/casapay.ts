@@ -1647,15 +1647,19 @@ export type components = {
         };
         /**
          * CountryCode
-         * @description Two-letter ISO 3166-1 alpha-2 country code in uppercase (`DE`, `GB`, `US`). A code that is not assigned is refused with `parameter_invalid`.
+         * @description Two-letter ISO 3166-1 alpha-2 country code in uppercase (`DE`, `GB`, `US`). The pattern lists the
+         *     249 assigned codes (reserved and withdrawn codes such as `UK`, `EU` and `SU` are not
+         *     countries); any other code is refused with `parameter_invalid`.
          * @example DE
          */
         CountryCode: string;
         /**
          * Currency
          * @description Three-letter ISO 4217 currency code, lowercase in responses (`eur`). Requests accept either case
-         *     (`eur` or `EUR`); an unknown code is refused with `parameter_invalid`.
+         *     (`eur` or `EUR`, not mixed); a code ISO 4217 does not list is refused with `parameter_invalid`.
          *     **Inference:** CasaPay writes lowercase and Debitura uppercase; both are accepted.
+         *     The pattern lists the 162 codes in current use (ISO 4217, as of 2026; funds and
+         *     precious-metal codes excluded), so a generator reading the contract sends only real ones.
          * @example eur
          */
         Currency: string;

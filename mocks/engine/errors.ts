@@ -49,6 +49,8 @@ export interface ErrorExtra {
   headers?: Record<string, string>;
   /** The whole wire body, for an API whose refusals have their own shape (Debitura's 422 and 409). */
   body?: unknown;
+  /** What in the contract states this refusal when it is not an `x-rules` entry: `schema:<keyword>` (kit/contract-rules.ts). */
+  statedBy?: string;
 }
 
 export class ApiError<Code extends string = string> extends Error {
@@ -61,6 +63,18 @@ export class ApiError<Code extends string = string> extends Error {
     readonly extra: ErrorExtra = {},
   ) {
     super(message);
+  }
+
+  /** Cites the `x-rules` entry behind a refusal that its status, code and param alone do not single out. */
+  cites(rule: string): this {
+    this.extra.statedBy = rule;
+    return this;
+  }
+
+  /** Marks the refusal as the schema's own (a validation keyword), not a rule stated in `x-rules`. */
+  bySchema(keyword: string): this {
+    this.extra.statedBy = `schema:${keyword}`;
+    return this;
   }
 }
 
@@ -105,13 +119,14 @@ export const errors = {
     new ApiError(400, 'invalid_request_error', 'request_malformed', 'An HTTP/1.1 request needs a Host header.'),
   invalidJson: (why: string) =>
     new ApiError(400, 'invalid_request_error', 'body_invalid_json', `The request body is not valid JSON: ${why}`),
+  /** The operation's `requestBody.content` states the media types it takes. */
   contentType: (got: string, accepted: string[]) =>
     new ApiError(
       415,
       'invalid_request_error',
       'content_type_unsupported',
       `Content-Type ${got || '(none)'} is not accepted here; send ${accepted.join(' or ')}.`,
-    ),
+    ).bySchema('content'),
   fileTooLarge: (limit: string) =>
     new ApiError(413, 'invalid_request_error', 'file_too_large', `The file is larger than ${limit}.`, 'file'),
   fileType: (ext: string, allowed: readonly string[]) =>

@@ -25,12 +25,14 @@ export function nonFiniteParam(value: unknown): string | undefined {
 
 /** The 400 for a non-finite number at `param`. */
 export const nonFiniteError = (param: string): ApiError =>
-  param
+  // JSON Schema's numbers are finite: the schema's own `type` refuses it.
+  (param
     ? errors.parameterInvalid(
         param,
         'must be a finite number; 1e309 and beyond (or that many digits) cannot be represented.',
       )
-    : errors.parameterInvalid(null, 'The request body is a number beyond what can be represented (1e309 and beyond).');
+    : errors.parameterInvalid(null, 'The request body is a number beyond what can be represented (1e309 and beyond).')
+  ).bySchema('type');
 
 /** A digit followed by an exponent (`1e309`, `1000…0e9`), or a run of digits no double can hold. */
 const MAY_OVERFLOW = /\d[eE]|\d{309}/;

@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { anchoredSchema, createContractAjv, type Contract, type OperationSpec } from '../../kit/contract.js';
+import { readContractRules, type ContractRules } from '../../kit/contract-rules.js';
 import { ApiError, errors, type RenderedError } from './errors.js';
 import type { Handler } from './handler.js';
 import { createPipeline, type CompiledOperation } from './pipeline.js';
@@ -93,11 +94,44 @@ export function toApiError(
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return errors.invalidJson(fastifyError.message);
     default:
+      // A client that stopped sending mid-body ('aborted') and the like: nobody hears the answer.
       if (typeof status === 'number' && status >= 400 && status < 500)
-        return errors.parameterInvalid(null, fastifyError.message);
+        return errors.parameterInvalid(null, fastifyError.message).cites('request-well-formed');
       logUnexpected(request, error);
       return errors.internal();
   }
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The id of the contract rule behind this request's refusal (`schema:<keyword>` or an `x-rules` id); null when none states it. */
+    refusalRule?: string | null;
+  }
+  interface FastifyContextConfig {
+    /** On a mounted operation's route, for sendError: which rules its contract states, and how strictly. */
+    operationId?: string;
+    rules?: ContractRules;
+    /** --validate-responses: a refusal the contract does not state is the mock's fault, a 500 saying why. */
+    strict?: boolean;
+  }
+}
+
+/** The journal's view of a refusal's rule (undefined: not an operation's refusal). */
+export const refusalRule = (request: FastifyRequest): string | null | undefined => request.refusalRule;
+
+/**
+ * Looks up the rule an operation's refusal answers to and remembers it on the request. Under
+ * --validate-responses, a refusal no rule states becomes a 500 naming it, as an undeclared response does.
+ */
+function statedOrInternal(request: FastifyRequest, error: ApiError): ApiError {
+  const route = request.routeOptions?.config;
+  if (!route?.rules || error.status >= 500) return error;
+  const rule = route.rules.stated(route.operationId!, { ...error, statedBy: error.extra.statedBy }) ?? null;
+  request.refusalRule = rule;
+  if (rule || !route.strict) return error;
+  const why = `${error.status} ${error.code}${error.param ? ` (${error.param})` : ''} is stated neither by its schema nor by an x-rules entry of ${route.operationId}: ${error.message}`;
+  request.log.error({ operation: route.operationId, why }, 'refusal the contract does not state');
+  return errors.internal(`The mock's refusal does not match the contract: ${why}`);
 }
 
 /** Writes an error the way its API renders it, with the headers the error asks for. */
@@ -107,11 +141,43 @@ export function sendError(
   error: ApiError,
   render: (error: ApiError) => RenderedError,
 ) {
-  const { status, body } = render(error);
+  const { status, body } = render(statedOrInternal(request, error));
   reply.code(status).header('Request-Id', request.id);
   for (const [name, value] of Object.entries(error.extra.headers ?? {})) reply.header(name, value);
-  if (error.status === 413) reply.header('Connection', 'close');
-  return reply.send(body);
+  if (error.status !== 413) return reply.send(body);
+  reply.header('Connection', 'close');
+  // Fastify refuses an announced oversized body before reading it. Closing a socket with unread bytes
+  // makes the kernel reset it, so a client still sending would lose the 413 ("fetch failed"): read and
+  // drop the rest first — at most DRAIN_BYTES or DRAIN_MS, then answer anyway and let the close cut it.
+  if (request.raw.complete || request.raw.destroyed) return reply.send(body);
+  drainThen(request.raw, () => reply.send(body));
+  return reply;
+}
+
+/** How much of a refused body the mock reads and drops before answering 413 (a bound on the work it does). */
+export const DRAIN_BYTES = 64 * 1024 * 1024;
+const DRAIN_MS = 5_000;
+
+function drainThen(stream: FastifyRequest['raw'], answer: () => void): void {
+  let read = 0;
+  let answered = false;
+  const finish = () => {
+    if (answered) return;
+    answered = true;
+    clearTimeout(timer);
+    stream.off('data', count);
+    answer();
+  };
+  const count = (chunk: Buffer) => {
+    read += chunk.length;
+    if (read > DRAIN_BYTES) finish();
+  };
+  const timer = setTimeout(finish, DRAIN_MS);
+  stream.on('data', count);
+  stream.once('end', finish);
+  stream.once('error', finish);
+  stream.once('close', finish);
+  stream.resume();
 }
 
 export interface MountOptions {
@@ -148,6 +214,7 @@ export function mountOperations(scope: FastifyInstance, mount: MountOptions): Co
       { coerceTypes: 'array', useDefaults: true },
     ));
   const prism = new PrismFallback(contract);
+  const rules = readContractRules(contract.document);
   const compiled: CompiledOperation[] = [];
   for (const spec of contract.operations) {
     const operation = compileOperation(spec, contract, getQueryAjv, mount.handlers);
@@ -155,7 +222,12 @@ export function mountOperations(scope: FastifyInstance, mount: MountOptions): Co
     scope.route({
       method: spec.method.toUpperCase() as 'GET' | 'POST' | 'DELETE',
       url: routePath(spec.path),
-      config: { operation: true },
+      config: {
+        operation: true,
+        operationId: spec.operationId,
+        rules,
+        strict: mount.validateResponses,
+      },
       handler: createPipeline(operation, {
         sandbox: mount.sandbox,
         contract,

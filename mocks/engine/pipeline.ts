@@ -81,19 +81,31 @@ export function validationError(
   prefix = '',
   hints: Readonly<Record<string, string>> = {},
 ): ApiError {
-  const error = (errorsFound ?? []).find((e) => e.keyword !== 'if') ?? errorsFound?.[0];
-  if (!error) return errors.parameterInvalid(null, 'The request is invalid.');
-  const param = paramName(error, prefix);
+  // An error inside one branch of an anyOf/oneOf is one alternative failing, not the request's fault
+  // as such: a definite error (an invalid value) says more, when there is one.
+  const found = errorsFound ?? [];
+  const error =
+    found.find((e) => e.keyword !== 'if' && !/\/(?:anyOf|oneOf)\/\d+\//.test(e.schemaPath)) ??
+    found.find((e) => e.keyword !== 'if') ??
+    found[0];
+  if (!error) return errors.parameterInvalid(null, 'The request is invalid.').bySchema('unknown');
+  return refusalFor(error, paramName(error, prefix), hints).bySchema(error.keyword);
+}
+
+function refusalFor(error: ErrorObject, param: string | null, hints: Readonly<Record<string, string>>): ApiError {
   switch (error.keyword) {
     case 'required':
       return errors.parameterMissing(param ?? '(body)', (param && hints[param]) ?? '');
     case 'additionalProperties':
       return errors.parameterUnknown(param ?? '(body)');
-    case 'enum':
+    case 'enum': {
+      // A long list (ISO codes) says what it holds in the contract's words instead of every value.
+      const hint = (error.parentSchema as { 'x-enum-message'?: string } | undefined)?.['x-enum-message'];
       return errors.parameterInvalid(
         param,
-        `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}.`,
+        `${hint ?? `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`}.`,
       );
+    }
     case 'type':
       return param
         ? errors.parameterInvalid(param, `must be ${(error.params as { type: string }).type}.`)
@@ -134,7 +146,7 @@ async function readMultipart(
       if (part.type === 'file') {
         if (part.fieldname.toLowerCase() !== operation.fileField.toLowerCase()) {
           await part.toBuffer().catch(() => undefined);
-          throw errors.parameterUnknown(part.fieldname);
+          throw errors.parameterUnknown(part.fieldname).bySchema('additionalProperties');
         }
         file = { filename: part.filename, buffer: await part.toBuffer() };
       } else {
@@ -146,7 +158,9 @@ async function readMultipart(
     const code = (error as { code?: string }).code;
     if (code === 'FST_REQ_FILE_TOO_LARGE') throw errors.fileTooLarge(`${fileLimit / 1024 / 1024} MB`);
     if (code === 'FST_FILES_LIMIT') throw errors.parameterInvalid('file', 'send exactly one file.');
-    throw errors.parameterInvalid(null, `The multipart body could not be read: ${(error as Error).message}`);
+    throw errors
+      .parameterInvalid(null, `The multipart body could not be read: ${(error as Error).message}`)
+      .cites('request-well-formed');
   }
   return { fields, file };
 }
@@ -221,7 +235,7 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
       body = request.body ?? {};
       if (!operation.validateBody(body)) throw validationError(operation.validateBody.errors, '', deps.missingHints);
     } else if (request.body && typeof request.body === 'object' && Object.keys(request.body).length) {
-      throw errors.parameterUnknown(Object.keys(request.body)[0]!);
+      throw errors.parameterUnknown(Object.keys(request.body)[0]!).bySchema('requestBody');
     }
 
     // 4. idempotency: validated POSTs with a key are executed once per key and body.

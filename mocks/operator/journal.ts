@@ -8,6 +8,7 @@
 // is also written to it as shown (batched per turn of the event loop, within the same bounds), so a
 // restart keeps the journal, and instances sharing one database read it from there.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { refusalRule } from '../engine/mount-operations.js';
 import { SCENARIO_SUFFIX } from '../engine/state/accounts.js';
 import type { JournalRow, JournalStore } from '../store/store.js';
 
@@ -31,6 +32,11 @@ export interface JournalEntry {
   duration_ms: number;
   request: { headers: Record<string, string | string[] | undefined>; body: unknown; truncated?: true };
   response: { body: unknown; truncated?: true };
+  /**
+   * On an operation's refusal, the contract's reason: an `x-rules` id (docs/contract.md#rules) or
+   * `schema:<keyword>`; null when the contract states none (the mock's fault: a 500 under --validate-responses).
+   */
+  rule?: string | null;
 }
 
 export interface JournalQuery {
@@ -92,6 +98,7 @@ interface Pending {
   bytes: number;
   /** An entry read back from the store, as it was shown. */
   kept?: JournalEntry;
+  rule?: string | null;
 }
 
 const KEY_PREFIX = /^([a-z]+_(?:(?:test|live)_)?)(.*)$/;
@@ -299,6 +306,7 @@ function toEntry(entry: Pending): JournalEntry {
     request: { headers: maskedHeaders(entry), ...request },
     response:
       entry.status === null ? { body: '(no response: the connection closed first)' } : materialise(entry.responseBody),
+    ...(entry.rule !== undefined ? { rule: entry.rule } : {}),
   };
 }
 
@@ -367,6 +375,7 @@ export function installJournal(app: FastifyInstance, options: InstallJournalOpti
       status,
       durationMs: Math.round(elapsedMs * 10) / 10,
       bytes: entryBytes,
+      rule: refusalRule(request),
     };
     const overwritten = ring.push(pending);
     bytes += entryBytes - (overwritten?.bytes ?? 0);

@@ -1,0 +1,53 @@
+// A body over the limit is refused with 413 before it is read; the client must still get that answer
+// while it is sending. Closing a socket with unread bytes resets it, so the mock reads and drops the
+// rest first (engine/mount-operations.ts, sendError) — these tests send slowly enough for the answer to come
+// out while the body is still on its way.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMock, type TestMock } from './test-support.js';
+
+let mock: TestMock;
+beforeAll(async () => {
+  mock = await startMock();
+});
+afterAll(() => mock.close());
+
+/** A JSON body of `size` bytes, streamed in 64 KB chunks with a pause after each. */
+function slowBody(size: number, pauseMs: number): ReadableStream<Uint8Array> {
+  const chunk = 64 * 1024;
+  let sent = 0;
+  return new ReadableStream({
+    async pull(controller) {
+      if (sent === 0) {
+        controller.enqueue(new TextEncoder().encode('{"padding":"'));
+        sent = 12;
+      }
+      if (sent >= size - 2) {
+        controller.enqueue(new TextEncoder().encode('"}'));
+        controller.close();
+        return;
+      }
+      const n = Math.min(chunk, size - 2 - sent);
+      controller.enqueue(new Uint8Array(n).fill(120));
+      sent += n;
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    },
+  });
+}
+
+describe('a body over 1 MB', () => {
+  it.each([
+    ['CasaPay', '/v1/collection_case_previews', { authorization: 'Bearer sk_test_oversized' }],
+    ['Debitura', '/debitura/referral/clients', { xapikey: 'oversized-body' }],
+  ])('%s: a client still sending gets the 413 in its shape, not a reset connection', async (_api, path, auth) => {
+    const size = 2 * 1024 * 1024;
+    const response = await fetch(`${mock.url}${path}`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json', 'content-length': String(size) },
+      body: slowBody(size, 2),
+      duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(413);
+    expect(response.headers.get('connection')).toBe('close');
+    expect(JSON.stringify(await response.json())).toContain('file_too_large');
+  });
+});
