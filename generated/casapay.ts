@@ -2565,7 +2565,9 @@ export type components = {
         };
         /**
          * Timestamp
-         * @description A point in time as Unix seconds (UTC).
+         * @description A point in time as Unix seconds (UTC), from 1970 to 8640000000000 (+275760-09-13, the last second a
+         *     JavaScript Date and most date libraries can hold; every later time is beyond them). A larger number
+         *     is refused with 400 naming the field, never rounded.
          * @example 1706140800
          */
         Timestamp: number;
@@ -3018,13 +3020,13 @@ export type components = {
          */
         Created: {
             /** @description Created at or after this time. */
-            gte?: number;
+            gte?: components["schemas"]["Timestamp"];
             /** @description Created after this time. */
-            gt?: number;
+            gt?: components["schemas"]["Timestamp"];
             /** @description Created at or before this time. */
-            lte?: number;
+            lte?: components["schemas"]["Timestamp"];
             /** @description Created before this time. */
-            lt?: number;
+            lt?: components["schemas"]["Timestamp"];
         };
         /**
          * @description The collection case's id (`dc_…`).
