@@ -1340,7 +1340,9 @@ export type components = {
         /**
          * ClaimCreateParams
          * @description A claim against an `active` or `claimed` guarantee, in the guarantee's currency, for at most its
-         *     remaining coverage less the policy's deductible; otherwise 422.
+         *     remaining coverage less the deductible, for rent due between the end of the waiting period and the
+         *     guarantee's end; otherwise 422. The deductible and waiting period are those of the policy when the
+         *     guarantee was written (a later policy change does not reach it).
          * @example {
          *       "guarantee": "grt_def456",
          *       "amount": 120000,
@@ -2076,7 +2078,9 @@ export type components = {
          * @description A rent guarantee for one tenant. **Inference:** `coverage_amount` is the monthly rent covered,
          *     `total_coverage = coverage_amount × policy.max_coverage_months`, and claims draw on
          *     `remaining_coverage = total_coverage − amount_claimed` (claims under review or approved reserve
-         *     their amount; denied claims release it).
+         *     their amount; denied claims release it). A guarantee keeps its policy's terms as they were when it was
+         *     written: `waiting_period_days` and `deductible_amount` for its claims, `max_coverage_months` in
+         *     `total_coverage`. A later change of the policy applies to guarantees created afterwards.
          * @example {
          *       "id": "grt_def456",
          *       "object": "guarantee",
@@ -2112,7 +2116,7 @@ export type components = {
              */
             object: "guarantee";
             status: components["schemas"]["GuaranteeStatus"];
-            /** @description The policy the guarantee was written under. */
+            /** @description The policy the guarantee was written under; its terms at that moment hold for the guarantee. */
             policy: string;
             /** @description Your id for the tenant (such as a `cus_…` customer id). */
             tenant: string;
@@ -2202,7 +2206,7 @@ export type components = {
         };
         /**
          * GuaranteePolicy
-         * @description The terms guarantees are written under. A policy can be changed; guarantees keep the terms they were created with only for coverage already computed (`total_coverage`).
+         * @description The terms guarantees are written under. A change to a policy applies to guarantees created afterwards; a guarantee keeps the terms it was written under — `waiting_period_days` and `deductible_amount` for its claims, `max_coverage_months` in its `total_coverage`.
          * @example {
          *       "id": "gpol_abc123",
          *       "object": "guarantee_policy",
@@ -2231,11 +2235,11 @@ export type components = {
             coverage_percentage: number;
             /** @description How many months of rent a guarantee covers at most; `total_coverage = coverage_amount × max_coverage_months`. */
             max_coverage_months: number;
-            /** @description Days after a guarantee starts before rent falling due is covered. */
+            /** @description Days after a guarantee starts before rent falling due is covered. A guarantee keeps the value it was written under. */
             waiting_period_days: number;
             /** @description The lowest tenant score the policy accepts. */
             eligible_score_minimum: number;
-            /** @description Subtracted from the coverage available to each claim, in the guarantee's currency's smallest unit. **Inference:** the unit is not stated in the docs. */
+            /** @description Subtracted from the coverage available to each claim (a guarantee keeps the value it was written under), in the guarantee's currency's smallest unit. **Inference:** the unit is not stated in the docs. */
             deductible_amount: number;
             /** @description Whether new guarantees can be created under the policy. */
             active: boolean;
@@ -2306,7 +2310,7 @@ export type components = {
         GuaranteePolicyUpdateParams: {
             /** @description Your name for the policy. */
             name?: string;
-            /** @description Days after a guarantee starts before rent falling due is covered; applies to guarantees created afterwards. */
+            /** @description Days after a guarantee starts before rent falling due is covered; applies to guarantees created afterwards (a guarantee keeps the waiting period it was written under). */
             waiting_period_days?: number;
             /** @description The lowest tenant score the policy accepts. */
             eligible_score_minimum?: number;
@@ -2565,7 +2569,9 @@ export type components = {
         };
         /**
          * Timestamp
-         * @description A point in time as Unix seconds (UTC).
+         * @description A point in time as Unix seconds (UTC), from 1970 to 8640000000000 (+275760-09-13, the last second a
+         *     JavaScript Date and most date libraries can hold; every later time is beyond them). A larger number
+         *     is refused with 400 naming the field, never rounded.
          * @example 1706140800
          */
         Timestamp: number;
@@ -3018,13 +3024,13 @@ export type components = {
          */
         Created: {
             /** @description Created at or after this time. */
-            gte?: number;
+            gte?: components["schemas"]["Timestamp"];
             /** @description Created after this time. */
-            gt?: number;
+            gt?: components["schemas"]["Timestamp"];
             /** @description Created at or before this time. */
-            lte?: number;
+            lte?: components["schemas"]["Timestamp"];
             /** @description Created before this time. */
-            lt?: number;
+            lt?: components["schemas"]["Timestamp"];
         };
         /**
          * @description The collection case's id (`dc_…`).

@@ -2,7 +2,7 @@
 // (one level up from source, two from dist/), so it never drifts from what was published.
 import { createRequire } from 'node:module';
 
-/** @example packageVersion() // '0.3.0' */
+/** @example packageVersion() // '0.4.0' */
 export function packageVersion(): string {
   const require = createRequire(import.meta.url);
   for (const candidate of ['../package.json', '../../package.json']) {

@@ -48,10 +48,14 @@ export interface UnannouncedBreak {
 export async function unannouncedBreakingChanges(
   root: string,
   heads: Record<string, JsonObject> = {},
+  /** The package version to judge by instead of package.json's (a test's "as if not bumped"). */
+  packageVersion?: string,
 ): Promise<{ released: string; version: string; breaks: UnannouncedBreak[] }> {
   const table = await readReleaseTable(root);
   const last = table.releases.at(-1)!;
-  const version = (JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  const version =
+    packageVersion ??
+    (JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
   const changelog = await readFile(path.join(root, 'CHANGELOG.md'), 'utf8');
   const breaks: UnannouncedBreak[] = [];
   for (const [name, entry] of Object.entries(table.contracts)) {

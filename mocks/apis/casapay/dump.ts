@@ -14,6 +14,8 @@ export function dumpCasaPay(account: AccountState) {
     debt_payments: account.payments.values(),
     guarantee_policies: account.policies.values(),
     guarantees: account.guarantees.values(),
+    // The policy terms each guarantee keeps (not on the contract's Guarantee), by guarantee id.
+    guarantee_terms: Object.fromEntries(account.guaranteeTerms),
     claims: account.claims.values(),
     events: account.events.values(),
     // Secrets live apart (account.webhookSecrets); drop one here too in case an object ever carries it.

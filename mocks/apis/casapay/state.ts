@@ -16,6 +16,12 @@ export type CaseFile = Always<Schemas['CaseFile'], 'sha256' | 'content_type'>;
 export type DebtPayment = Schemas['DebtPayment'];
 export type GuaranteePolicy = Always<Schemas['GuaranteePolicy'], 'metadata'>;
 export type Guarantee = Schemas['Guarantee'];
+/**
+ * The policy terms a guarantee keeps from the moment it is written: a later change of its policy applies
+ * to guarantees created afterwards (the contract's GuaranteePolicy and Guarantee descriptions say which).
+ * `total_coverage` keeps `max_coverage_months` on the guarantee itself.
+ */
+export type GuaranteeTerms = Pick<GuaranteePolicy, 'waiting_period_days' | 'deductible_amount'>;
 export type Claim = Schemas['Claim'];
 export type ApiEvent = Always<Schemas['Event'], 'api_version' | 'livemode' | 'request' | 'pending_webhooks'>;
 export type WebhookEndpoint = Always<
@@ -39,6 +45,8 @@ export interface CasaPayState {
   payments: Collection<DebtPayment>;
   policies: Collection<GuaranteePolicy>;
   guarantees: Collection<Guarantee>;
+  /** guarantee id → the policy terms it was written under (kept apart: the contract's Guarantee does not show them). */
+  guaranteeTerms: Map<string, GuaranteeTerms>;
   claims: Collection<Claim>;
   events: Collection<ApiEvent>;
   webhookEndpoints: Collection<WebhookEndpoint>;
@@ -75,6 +83,7 @@ export function initCasaPayAccount(account: Account): AccountState {
     payments: collection<DebtPayment>('payments', { case: (p: DebtPayment) => p.case }),
     policies: collection<GuaranteePolicy>('policies'),
     guarantees: collection<Guarantee>('guarantees'),
+    guaranteeTerms: mapFor<GuaranteeTerms>(account, 'casapay.guarantee_terms'),
     claims: collection<Claim>('claims'),
     events: collection<ApiEvent>('events'),
     webhookEndpoints: collection<WebhookEndpoint>('webhook_endpoints'),
@@ -99,6 +108,8 @@ export const CASAPAY_PARTS: readonly StatePart[] = [
   mapPart('casapay.timelines', (a) => casapayAccount(a).timelines),
   mapPart('casapay.file_contents', (a) => casapayAccount(a).fileContents),
   mapPart('casapay.webhook_secrets', (a) => casapayAccount(a).webhookSecrets),
+  // Stores written before terms were kept have no rows here: their guarantees read the policy (termsOf).
+  mapPart('casapay.guarantee_terms', (a) => casapayAccount(a).guaranteeTerms),
   setPart('casapay.unsupported_countries', (a) => casapayAccount(a).unsupportedCountries),
   metaPart(
     'casapay.account',

@@ -7,7 +7,7 @@ import { checkClaim, planClaimMove } from '../domain/lifecycle.js';
 import type { Claim } from '../state.js';
 import { created, ok, type Effects, type Handler } from './context.js';
 import { currency, find, listPage } from './shared.js';
-import { updateGuarantee } from './guarantees.js';
+import { termsOf, updateGuarantee } from './guarantees.js';
 
 type CreateParams = components['schemas']['ClaimCreateParams'];
 
@@ -90,16 +90,17 @@ export const createClaim: Handler = (ctx) => {
   const guarantee = ctx.account.guarantees.get(body.guarantee);
   if (!guarantee) throw errors.missingReference('guarantee', body.guarantee, 'guarantee');
   const code = currency(body.currency);
-  const policy = ctx.account.policies.get(guarantee.policy);
+  // The terms the guarantee was written under, not the policy's terms now.
+  const terms = termsOf(ctx.account, guarantee);
   const refusal = checkClaim(
     {
       status: guarantee.status,
       currency: guarantee.currency,
       remaining_coverage: guarantee.remaining_coverage ?? 0,
-      deductible_amount: policy?.deductible_amount ?? 0,
+      deductible_amount: terms.deductible_amount,
       start_date: guarantee.start_date,
       end_date: guarantee.end_date,
-      waiting_period_days: policy?.waiting_period_days ?? 0,
+      waiting_period_days: terms.waiting_period_days,
     },
     { amount: body.amount, currency: code, due_date: body.evidence.due_date },
   );

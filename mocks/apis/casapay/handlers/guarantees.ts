@@ -2,7 +2,7 @@
 import type { components } from '../../../../generated/casapay.js';
 import { errors } from '../errors.js';
 import { planGuaranteeMove, type GuaranteeStatus } from '../domain/lifecycle.js';
-import type { Guarantee } from '../state.js';
+import type { AccountState, Guarantee, GuaranteeTerms } from '../state.js';
 import { created, ok, type Effects, type EventType, type Handler } from './context.js';
 import { currency, find, listPage, previousAttributes, testClockOf } from './shared.js';
 
@@ -32,6 +32,18 @@ export function updateGuarantee(fx: Effects, before: Guarantee, changes: Partial
   const statusEvent = after.status !== before.status ? STATUS_EVENTS[after.status] : undefined;
   if (statusEvent) fx.emit(statusEvent, after, undefined, now);
   return after;
+}
+
+/**
+ * The policy terms a guarantee is held to: those kept when it was written, so a later change of the policy
+ * does not reach it. A guarantee from a store written before terms were kept reads its policy's terms now.
+ * @example termsOf(ctx.account, guarantee).waiting_period_days // 30 for the quickstart's grt_def456
+ */
+export function termsOf(account: AccountState, guarantee: Guarantee): GuaranteeTerms {
+  const kept = account.guaranteeTerms.get(guarantee.id);
+  if (kept) return kept;
+  const policy = account.policies.get(guarantee.policy);
+  return { waiting_period_days: policy?.waiting_period_days ?? 0, deductible_amount: policy?.deductible_amount ?? 0 };
 }
 
 /** Activation at `start_date` and expiry at `end_date`, on the guarantee's clock. */
@@ -106,6 +118,10 @@ export const createGuarantee: Handler = (ctx) => {
     metadata: body.metadata ?? {},
     created: now,
   };
+  ctx.account.guaranteeTerms.set(guarantee.id, {
+    waiting_period_days: policy.waiting_period_days,
+    deductible_amount: policy.deductible_amount,
+  });
   ctx.account.guarantees.add(guarantee);
   ctx.emit('guarantee.created', guarantee, undefined, now);
   if (started) ctx.emit('guarantee.activated', guarantee, undefined, now);
