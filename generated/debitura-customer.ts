@@ -370,10 +370,10 @@ export type components = {
          */
         AdvanceTestCaseRequest: {
             /**
-             * @description `Active`, `Closed:Paid` or `Closed:NoPayment`; `null` is refused with 400.
-             * @enum {string|null}
+             * @description `Active`, `Closed:Paid` or `Closed:NoPayment`.
+             * @enum {string}
              */
-            to: "Active" | "Closed:Paid" | "Closed:NoPayment" | null;
+            to: "Active" | "Closed:Paid" | "Closed:NoPayment";
             /** @description What the debtor paid, in major units; required for `Closed:Paid`. */
             amount?: number | null;
         };
