@@ -4,6 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { loadBundledContract } from '../kit/contract.js';
+import { readContractRules } from '../kit/contract-rules.js';
 import { RULES, renderRulesMarkdown, rulesFor } from './rules.js';
 import { RECEIVER_CHECKS } from './receiver/checks.js';
 
@@ -46,6 +48,17 @@ describe('the rules inventory', () => {
       titles.some((t) => t.includes(words)),
       `no check title contains "${words}"`,
     ).toBe(true);
+  });
+
+  it('cites only x-rules the contracts state (docs/contract-rules.md)', () => {
+    const stated = new Set(
+      ['casapay.json', 'debitura-customer.json', 'debitura-referral.json'].flatMap((file) => [
+        ...readContractRules(loadBundledContract(file).document).catalogue.keys(),
+      ]),
+    );
+    const cited = RULES.flatMap((r) => (r.contractRules ?? []).map((id) => `${r.id} → ${id}`));
+    expect(cited.length).toBeGreaterThan(20);
+    expect(cited.filter((c) => !stated.has(c.split(' → ')[1]!))).toEqual([]);
   });
 
   it('a rule is either checked or says why not', () => {

@@ -16,6 +16,8 @@ export interface Rule {
   warning?: boolean;
   /** The response fields this rule's checks hold, and against what (the provenance table, PROVENANCE.md). */
   holds?: FieldHold[];
+  /** The contracts' `x-rules` ids this rule checks (docs/contract-rules.md): the suite cites the contract's own ids. */
+  contractRules?: string[];
 }
 
 export interface FieldHold {
@@ -251,6 +253,7 @@ export const RULES: Rule[] = [
   // Authentication and accounts
   {
     id: 'auth.required',
+    contractRules: ['authenticated'],
     area: 'authentication',
     rule: 'Every operation answers 401 authentication_error without a valid key, before anything else.',
     checks: ['answers 401 without a key', '→ 401 authentication_error on list, retrieve and create'],
@@ -258,6 +261,7 @@ export const RULES: Rule[] = [
   },
   {
     id: 'auth.codes',
+    contractRules: ['authenticated'],
     area: 'authentication',
     rule: 'No key is api_key_missing; a malformed or unknown key is api_key_invalid.',
     checks: ['no key says api_key_missing'],
@@ -347,6 +351,7 @@ export const RULES: Rule[] = [
   },
   {
     id: 'case.ineligible',
+    contractRules: ['case-eligibility'],
     area: 'collection cases',
     rule: 'A country without a partner previews as ineligible and is refused with 422 validation_error on create.',
     checks: ['a country without a partner is ineligible'],
@@ -406,6 +411,7 @@ export const RULES: Rule[] = [
   },
   {
     id: 'list.cursors-exclusive',
+    contractRules: ['list-cursor'],
     area: 'lists',
     rule: 'starting_after with ending_before is 400 parameters_exclusive; a non-integer created bound is 400 param created[gte].',
     checks: ['each refuses starting_after with ending_before', 'starting_after together with ending_before is refused'],
@@ -463,6 +469,7 @@ export const RULES: Rule[] = [
   },
   {
     id: 'idem.mismatch',
+    contractRules: ['idempotency-key'],
     area: 'idempotency',
     rule: 'The same key with another body is 400 idempotency_error.',
     checks: ['the same key with a different body is refused'],
@@ -482,6 +489,7 @@ export const RULES: Rule[] = [
   },
   {
     id: 'idem.in-flight',
+    contractRules: ['idempotency-key'],
     area: 'idempotency',
     rule: 'The same key while the first request still runs is 409 idempotency_key_in_use.',
     checks: [],
@@ -529,6 +537,7 @@ export const RULES: Rule[] = [
   },
   {
     id: 'file.limits',
+    contractRules: ['upload-file', 'body-size'],
     area: 'files',
     rule: 'Disallowed extensions are 415 file_type_unsupported, over 25 MB is 413 file_too_large, a bad document_type or no file is 400 naming the param; nothing refused is stored.',
     checks: [
@@ -594,6 +603,7 @@ export const RULES: Rule[] = [
   },
   {
     id: 'guarantee.update',
+    contractRules: ['guarantee-dates', 'guarantee-lifecycle'],
     area: 'guarantees',
     rule: 'A guarantee update changes metadata and end_date and keeps total_coverage.',
     checks: ['updates a guarantee (metadata and end_date)'],
@@ -621,6 +631,7 @@ export const RULES: Rule[] = [
   },
   {
     id: 'claim.guards',
+    contractRules: ['claim-coverage'],
     area: 'guarantees',
     rule: 'A claim in another currency or above the coverage less the deductible is 422.',
     checks: ['refuses a claim in another currency'],
@@ -628,6 +639,7 @@ export const RULES: Rule[] = [
   },
   {
     id: 'guarantee.cancel',
+    contractRules: ['guarantee-lifecycle'],
     area: 'guarantees',
     rule: 'Cancel is 200 cancelled with canceled_at; a cancelled guarantee takes no claims, cannot be cancelled again or extended (422); an inactive policy takes no guarantees.',
     checks: ['cancels a guarantee (200, cancelled', 'a cancelled guarantee cannot be cancelled again'],
@@ -639,6 +651,7 @@ export const RULES: Rule[] = [
   },
   {
     id: 'not-found',
+    contractRules: ['object-exists'],
     area: 'every operation',
     rule: 'Every operation with an id in its path answers 404 resource_not_found for an unknown id.',
     checks: [
@@ -806,6 +819,7 @@ export const RULES: Rule[] = [
   // Lifecycle (test helpers)
   {
     id: 'life.payments',
+    contractRules: ['payment-on-open-case'],
     area: 'lifecycle',
     rule: 'A payment lowers the remainder by its amount, fee_amount = round(amount × success_fee_pct / 100), net_amount = amount − fee_amount; payments list by case, newest first; a payment above the remainder is 422.',
     checks: ['payments lower the remainder', 'a payment above the remainder is 422'],
@@ -822,6 +836,7 @@ export const RULES: Rule[] = [
   },
   {
     id: 'life.close-guards',
+    contractRules: ['case-lifecycle'],
     area: 'lifecycle',
     rule: 'paid needs full payment (422 state_invalid before), partially_paid some but not all; a payment that clears the remainder closes the case as paid.',
     checks: [
@@ -840,6 +855,7 @@ export const RULES: Rule[] = [
   },
   {
     id: 'life.transitions',
+    contractRules: ['case-lifecycle'],
     area: 'lifecycle',
     rule: 'Moves follow the transition table; illegal moves are 422 state_invalid and change nothing; closed is terminal; a move to the current status changes nothing.',
     checks: ['moves follow the transition table', 'moving to the current status changes nothing'],
@@ -851,6 +867,7 @@ export const RULES: Rule[] = [
   },
   {
     id: 'life.claims',
+    contractRules: ['claim-lifecycle'],
     area: 'lifecycle',
     rule: 'approve then pay sets reviewed_at and payout and marks the guarantee claimed with its counters; deny releases the amount; a denied claim cannot be approved or paid, a paid one not denied.',
     checks: [
@@ -875,6 +892,7 @@ export const RULES: Rule[] = [
   },
   {
     id: 'life.test-clocks',
+    contractRules: ['test-clock-forward'],
     area: 'lifecycle',
     rule: 'Test clocks are created, listed and retrieved; they only go forwards (400 param frozen_time); advancing starts guarantees due on them; a deleted clock is 404.',
     checks: ['creates, retrieves and lists a clock', 'a guarantee on the clock starts', 'a clock cannot go back'],
@@ -906,6 +924,7 @@ export const RULES: Rule[] = [
   },
   {
     id: 'neg.malformed',
+    contractRules: ['body-json'],
     area: 'invalid input',
     rule: 'Malformed JSON is 400 body_invalid_json, a non-object body 400, a wrong content type 415, a missing body 400, an over-long path id 400, unknown query parameters 400 naming the param.',
     checks: [
@@ -1027,18 +1046,21 @@ export const RULES: Rule[] = [
   },
   {
     id: 'debitura.customer-auth',
+    contractRules: ['authenticated'],
     area: 'debitura: flow',
     rule: 'The Customer API answers 401 without credentials and with a token it did not issue.',
     checks: ['the Customer API without credentials is 401', 'the Customer API with a bogus bearer token is 401'],
   },
   {
     id: 'debitura.token-expiry',
+    contractRules: ['authenticated'],
     area: 'debitura: flow',
     rule: "A token is refused (401) 30 minutes after it was minted; a newly minted one works. Needs the target's clock (--admin-url; the bundled mock's by default), else skipped with the reason.",
     checks: ['a token is refused 30 minutes after it was minted'],
   },
   {
     id: 'debitura.gates',
+    contractRules: ['case-submittable'],
     area: 'debitura: flow',
     rule: 'A GB debtor (a partner that needs KYC) is 422 MissingKycVerification until POST /clients/{externalTenantId}/kyc-verification (201); a country no partner covers is 422 NoPartnerAvailable.',
     checks: ['a GB debtor needs KYC', 'a country no partner covers (JP) is 422 NoPartnerAvailable'],
@@ -1046,6 +1068,7 @@ export const RULES: Rule[] = [
   },
   {
     id: 'debitura.dates',
+    contractRules: ['case-dates'],
     area: 'debitura: validation',
     rule: 'date must not be in the future; dueDate must not be in the future nor before date: 400, nothing created (the message is a sentence for a developer: the property need not be named verbatim).',
     checks: [
@@ -1056,6 +1079,7 @@ export const RULES: Rule[] = [
   },
   {
     id: 'debitura.us-state',
+    contractRules: ['iso-codes'],
     area: 'debitura: validation',
     rule: 'A US debtor needs stateAlpha2 (400, nothing created); with it the case is accepted.',
     checks: ['a US debtor without stateAlpha2 is refused'],
@@ -1185,6 +1209,7 @@ export const RULES: Rule[] = [
   },
   {
     id: 'debitura.onboarding-cases',
+    contractRules: ['client-onboarding'],
     area: 'debitura: onboarding',
     rule: "POST /clients with cases creates the client whatever the cases' coverage: covered cases in createdCases (and the partner's GET /cases, attributed), uncovered ones in failedCases with a reason.",
     checks: [
@@ -1226,6 +1251,7 @@ export const RULES: Rule[] = [
   // debitura-files/chats.check.ts, debitura-webhooks/subscriptions.check.ts); `holds` name every field compared.
   {
     id: 'debitura.referral-auth',
+    contractRules: ['authenticated'],
     area: 'debitura: referral',
     rule: 'Every Referral operation answers 401 without XApiKey and with a malformed one, an ErrorResponse that says why, and creates nothing.',
     checks: ['the Referral API without XApiKey, and with a malformed one'],
@@ -1277,6 +1303,7 @@ export const RULES: Rule[] = [
   },
   {
     id: 'debitura.client-country',
+    contractRules: ['client-onboarding'],
     area: 'debitura: referral',
     rule: "A client's country is the alpha-2 code of what POST /clients sent, an English name (Germany) included.",
     checks: ['GET /clients and GET /clients/{externalTenantId} hold each created client'],
@@ -1337,6 +1364,7 @@ export const RULES: Rule[] = [
   },
   {
     id: 'debitura.kyc-unlinked',
+    contractRules: ['client-linked'],
     area: 'debitura: referral',
     rule: 'KYC for a tenant never onboarded is 404 and creates nothing; an invalid dateOfBirth is 400 and leaves contracts.kyc Missing.',
     checks: ['KYC for a tenant never onboarded is 404'],
@@ -1410,6 +1438,7 @@ export const RULES: Rule[] = [
   },
   {
     id: 'debitura.partner-case-filter',
+    contractRules: ['case-statuses'],
     area: 'debitura: referral',
     rule: "ExternalTenantId selects exactly that client's cases (none for a tenant never onboarded; all without it); Statuses=Closed exactly the closed one.",
     checks: ['ExternalTenantId selects exactly', "each listed case equals the Customer API's GET /cases/{id}"],
@@ -1489,6 +1518,7 @@ export const RULES: Rule[] = [
   },
   {
     id: 'debitura.file-types',
+    contractRules: ['upload-file'],
     area: 'debitura: referral',
     rule: 'Referral uploads take the extensions the docs list (.docx, .csv among them), answering the file name as sent and a new id each; one they do not list (.gif) is 415.',
     checks: ['the extensions the docs list are taken', 'a file of exactly 25 MB is taken'],
@@ -1674,6 +1704,7 @@ export const RULES: Rule[] = [
   },
   {
     id: 'debitura.creditor-reference',
+    contractRules: ['creditor-reference-unique'],
     area: 'debitura: customer API',
     rule: "A creditorReference the client already used is 400 and creates nothing; another client may use the same reference (unique among one creditor's cases).",
     checks: ['a creditorReference the client already used is 400'],
@@ -1681,6 +1712,7 @@ export const RULES: Rule[] = [
   },
   {
     id: 'debitura.amounts',
+    contractRules: ['case-amounts'],
     area: 'debitura: customer API',
     rule: "amountToRecover must be above 0 (the contract's exclusiveMinimum): 0 and a negative amount are 400 and create nothing; an amount in cents is kept to the cent as grossAmount and remainder.",
     checks: ['amountToRecover must be above 0'],
@@ -1691,6 +1723,7 @@ export const RULES: Rule[] = [
   },
   {
     id: 'debitura.dates-today',
+    contractRules: ['case-dates'],
     area: 'debitura: customer API',
     rule: '"Today is allowed": date and dueDate of today are accepted (midnight UTC of today), tomorrow is refused (400, nothing created).',
     checks: ['date and dueDate of today are accepted'],
@@ -1766,6 +1799,7 @@ export const RULES: Rule[] = [
   },
   {
     id: 'debitura.test-advance',
+    contractRules: ['test-case-advance'],
     area: 'debitura: customer API',
     rule: 'POST /test/cases/{id}/advance answers {advanced: true, state} for a move and {advanced: false} for the same move again.',
     checks: ['a test case advanced to Closed:Paid'],
@@ -1776,6 +1810,7 @@ export const RULES: Rule[] = [
   },
   {
     id: 'debitura.test-fire',
+    contractRules: ['test-webhook-fire'],
     area: 'debitura: customer API',
     rule: "POST /test/webhooks/fire answers the eventType and caseId it was asked for; fired at one subscription, enqueuedCount is 1 and the event arrives with the case's closeCode, or the case's paymentId and the amount paid.",
     checks: [
@@ -2120,8 +2155,9 @@ export function renderRulesMarkdown(): string {
     const by = r.notChecked
       ? `**not checked:** ${r.notChecked}`
       : r.checks.map((c) => (c === EVERY ? '`*` (every response)' : `“${c}…”`)).join('; ');
+    const cites = r.contractRules?.length ? ` (x-rules: ${r.contractRules.map((id) => `\`${id}\``).join(', ')})` : '';
     lines.push(
-      `| <a id="${ruleAnchor(r.id)}"></a>\`${r.id}\`${r.warning ? ' (warning)' : ''} | ${r.rule.replace(/\|/g, '\\|')} | ${by.replace(/\|/g, '\\|')} |`,
+      `| <a id="${ruleAnchor(r.id)}"></a>\`${r.id}\`${r.warning ? ' (warning)' : ''} | ${r.rule.replace(/\|/g, '\\|')}${cites} | ${by.replace(/\|/g, '\\|')} |`,
     );
     const next = RULES[RULES.indexOf(r) + 1];
     if (!next || next.area !== area) lines.push('');
