@@ -10,7 +10,8 @@ import { casapay, debituraCustomer, debituraReferral } from './load-spec.js';
 /**
  * The extension that says when a declared response is answered, for one the ordinary runs (the
  * conformance suite, the bad-input fuzz) never produce: fault injection, the store being away, a
- * `--validate-responses` mismatch. A declared response without it must be produced by a run.
+ * `--validate-responses` mismatch. On a media type object it covers that type alone (one kept for
+ * compatibility that the mock never serves). A declared answer without it must be produced by a run.
  */
 export const WIRE_REASON = 'x-answered-when';
 
@@ -98,9 +99,12 @@ export function declaredWire(): {
     for (const op of api.contract.operations)
       for (const status of Object.keys(op.responses)) {
         const response = declaredResponse(api.contract, op, status);
-        const reason = typeof response?.[WIRE_REASON] === 'string' ? (response[WIRE_REASON] as string) : undefined;
+        const reasonOf = (node: any) =>
+          typeof node?.[WIRE_REASON] === 'string' ? (node[WIRE_REASON] as string) : undefined;
         const types = declaredMediaTypes(response);
+        // The reason of a media type (one the mock never serves) or of the whole response.
         for (const media of types.length ? types : ['']) {
+          const reason = reasonOf(response?.content?.[media]) ?? reasonOf(response);
           all.push({ key: wireKey(api, op, status, media), api, op, status, media, reason });
         }
       }
