@@ -20,11 +20,15 @@ const NOTHING_TO_GET_WRONG =
 /** `*` as operationId: every operation that declares the status. */
 const RULES_OF: Record<ApiName, { operationId: string; status: string; why: string }[]> = {
   casapay: [
-    { operationId: '*', status: '5XX', why: SERVER_FAULT },
+    { operationId: '*', status: '500', why: SERVER_FAULT },
+    { operationId: '*', status: '503', why: SERVER_FAULT },
     { operationId: '*', status: '429', why: RATE_LIMIT },
     { operationId: '*', status: '409', why: IN_FLIGHT },
   ],
   debitura: [
+    { operationId: '*', status: '500', why: SERVER_FAULT },
+    { operationId: '*', status: '503', why: SERVER_FAULT },
+    { operationId: '*', status: '429', why: RATE_LIMIT },
     { operationId: 'createCase', status: '409', why: IN_FLIGHT },
     { operationId: 'createClient', status: '409', why: CLIENT_CONFLICT },
     { operationId: 'listClients', status: '400', why: NOTHING_TO_GET_WRONG },

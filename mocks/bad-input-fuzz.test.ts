@@ -22,6 +22,7 @@ import {
 import { createMockServer, DOCS_API_KEY, originForm, type MockServer } from './server.js';
 import { DOCS_PARTNER_KEY, DOCS_TENANT } from './apis/debitura/scenarios.js';
 import { DOCS_TOKEN } from './apis/debitura/tokens.js';
+import { undeclared } from '../spec/support/wire.js';
 
 const SEED = 1717;
 const TEST_NOW = 1795564800;
@@ -441,6 +442,9 @@ function judge(probe: Probe, answer: Answer): string | undefined {
     return `status ${answer.status} not declared for ${op?.operationId ?? 'a request no operation owns'}`;
   }
   if (answer.status === 204 || probe.method === 'HEAD') return undefined;
+  // The answer's media type is one its operation declares for the status (spec/wire-declarations.test.ts, both ways).
+  const media = undeclared({ method: probe.method, url: path, status: answer.status, contentType: answer.contentType });
+  if (media) return media;
   if (!/json/.test(answer.contentType))
     return `content-type ${answer.contentType || '(none)'}: ${answer.body.slice(0, 80)}`;
   let body: unknown;

@@ -10,6 +10,7 @@ import { createClock } from './engine/clock.js';
 import { nonFiniteParam, parseJsonBody } from './engine/json-body.js';
 import { createMockServer, originForm, type MockServer } from './server.js';
 import { QUICKSTART_CASE, TEST_NOW } from './test-support.js';
+import { recordAnswers, undeclared, type WireAnswer } from '../spec/support/wire.js';
 
 const KEY = 'sk_test_bad_input';
 const AUTH = { authorization: `Bearer ${KEY}` };
@@ -67,7 +68,18 @@ describe('originForm', () => {
 describe('bad input on the wire', () => {
   let mock: MockServer;
   let port: number;
-  const inject = (options: InjectOptions) => mock.app.inject(options);
+  // Every answer, in-process and on the socket, for the last test: each is declared by its operation.
+  let answers: WireAnswer[] = [];
+  const inject = async (options: InjectOptions) => {
+    const response = await mock.app.inject(options);
+    answers.push({
+      method: options.method ?? 'GET',
+      url: originForm(String(options.url)),
+      status: response.statusCode,
+      contentType: String(response.headers['content-type'] ?? ''),
+    });
+    return response;
+  };
   beforeAll(async () => {
     mock = await createMockServer({
       port: 0,
@@ -76,6 +88,7 @@ describe('bad input on the wire', () => {
       clock: createClock({ start: TEST_NOW, frozen: true }),
     });
     port = Number(new URL(mock.url).port);
+    answers = recordAnswers(mock.app.server);
   });
   afterAll(() => mock.close());
 
@@ -114,7 +127,7 @@ describe('bad input on the wire', () => {
     expect(notStatus.statusCode).toBe(400);
     expect(notStatus.json().error).toMatchObject({ param: 'Prefer', message: expect.stringContaining('code=999') });
     expect((await prefer('code=418')).json().error.message).toContain(
-      'listCollectionCases declares (200, 400, 401, 429, 5XX)',
+      'listCollectionCases declares (200, 400, 401, 429, 500, 503)',
     );
     expect((await prefer('code=200, example=no-such-example')).json().error.message).toContain('has the examples');
     const debitura = await prefer('code=999', '/debitura/referral/clients', { xapikey: 'bad-input' });
@@ -203,5 +216,11 @@ describe('bad input on the wire', () => {
     });
     expect([first.statusCode, second.statusCode]).toEqual([201, 201]);
     expect(second.json().id).not.toBe(first.json().id);
+  });
+
+  it('declares the status and media type of every answer above (spec/support/wire.ts)', () => {
+    expect(answers.length).toBeGreaterThan(10);
+    const wrong = answers.map(undeclared).filter(Boolean);
+    expect(wrong).toEqual([]);
   });
 });

@@ -17,6 +17,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeErrors, loadBundledContract } from '../../kit/contract.js';
 import { QUICKSTART_CASE, startMock, type TestMock } from '../test-support.js';
+import { undeclared, type WireAnswer } from '../../spec/support/wire.js';
 
 /** Debitura's error body, as its published contract declares it. */
 const debituraError = loadBundledContract('debitura-customer.json').schema('ErrorResponse');
@@ -187,8 +188,11 @@ async function send(
     signal: AbortSignal.timeout(HANG),
   });
   const text = await response.text();
+  answers.push({ method, url: path, status: response.status, contentType: response.headers.get('content-type') ?? '' });
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
 }
+/** Every answer `send` got, held to the contracts' declarations at the end (503s included). */
+const answers: WireAnswer[] = [];
 
 /** Polls health until the store answers and nothing refused is left unwritten (bounded). */
 async function recovered(mock: TestMock) {
@@ -392,4 +396,9 @@ describe.skipIf(SKIP)(`PostgreSQL stopped and started under a running mock (${SK
       expect(read.body.id).toBe(id);
     }
   }, 60_000);
+
+  it('declares every answer above in its operation (the 503s of both APIs included)', () => {
+    expect(answers.filter((a) => a.status === 503 && a.url.startsWith('/debitura/')).length).toBeGreaterThan(0);
+    expect(answers.map(undeclared).filter(Boolean)).toEqual([]);
+  });
 });
