@@ -3022,11 +3022,6 @@ export type components = {
             /** @description Created before this time. */
             lt?: number;
         };
-        /**
-         * @description The collection case's id (`dc_…`).
-         * @example dc_a1b2c3d4
-         */
-        CaseId: string;
     };
     requestBodies: never;
     headers: {
@@ -3201,11 +3196,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The collection case's id (`dc_…`).
-                 * @example dc_a1b2c3d4
-                 */
-                id: components["parameters"]["CaseId"];
+                /** @description The collection case's id (`dc_…`). */
+                id: string;
             };
             cookie?: never;
         };
@@ -3233,10 +3225,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The case's 8-character reference, such as `Q8OAXF3W`.
-                 * @example Q8OAXF3W
-                 */
+                /** @description The case's 8-character reference, such as `Q8OAXF3W`. */
                 reference: string;
             };
             cookie?: never;
@@ -3265,11 +3254,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The collection case's id (`dc_…`).
-                 * @example dc_a1b2c3d4
-                 */
-                id: components["parameters"]["CaseId"];
+                /** @description The collection case's id (`dc_…`). */
+                id: string;
             };
             cookie?: never;
         };
@@ -3321,11 +3307,8 @@ export interface operations {
             };
             header?: never;
             path: {
-                /**
-                 * @description The collection case's id (`dc_…`).
-                 * @example dc_a1b2c3d4
-                 */
-                id: components["parameters"]["CaseId"];
+                /** @description The collection case's id (`dc_…`). */
+                id: string;
             };
             cookie?: never;
         };
@@ -3362,11 +3345,8 @@ export interface operations {
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
-                /**
-                 * @description The collection case's id (`dc_…`).
-                 * @example dc_a1b2c3d4
-                 */
-                id: components["parameters"]["CaseId"];
+                /** @description The collection case's id (`dc_…`). */
+                id: string;
             };
             cookie?: never;
         };
@@ -3403,15 +3383,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The collection case's id (`dc_…`).
-                 * @example dc_a1b2c3d4
-                 */
-                id: components["parameters"]["CaseId"];
-                /**
-                 * @description The file's id (`file_…`).
-                 * @example file_9XkPq2
-                 */
+                /** @description The collection case's id (`dc_…`). */
+                id: string;
+                /** @description The file's id (`file_…`). */
                 file: string;
             };
             cookie?: never;
@@ -3440,15 +3414,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The collection case's id (`dc_…`).
-                 * @example dc_a1b2c3d4
-                 */
-                id: components["parameters"]["CaseId"];
-                /**
-                 * @description The file's id (`file_…`).
-                 * @example file_9XkPq2
-                 */
+                /** @description The collection case's id (`dc_…`). */
+                id: string;
+                /** @description The file's id (`file_…`). */
                 file: string;
             };
             cookie?: never;
@@ -3462,7 +3430,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /** @example %PDF-1.7 … */
                     "application/octet-stream": string;
                 };
             };
@@ -3476,10 +3443,7 @@ export interface operations {
     listDebtPayments: {
         parameters: {
             query?: {
-                /**
-                 * @description Only payments on this case (`dc_…`).
-                 * @example dc_a1b2c3d4
-                 */
+                /** @description Only payments on this case (`dc_…`). */
                 case?: string;
                 /**
                  * @description How many objects to return, 1 to 100.
@@ -3532,10 +3496,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The payment's id (`dp_…`).
-                 * @example dp_7Hq2Lm
-                 */
+                /** @description The payment's id (`dp_…`). */
                 id: string;
             };
             cookie?: never;
@@ -3661,10 +3622,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The policy's id (`gpol_…`).
-                 * @example gpol_abc123
-                 */
+                /** @description The policy's id (`gpol_…`). */
                 id: string;
             };
             cookie?: never;
@@ -3702,10 +3660,7 @@ export interface operations {
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
-                /**
-                 * @description The policy's id (`gpol_…`).
-                 * @example gpol_abc123
-                 */
+                /** @description The policy's id (`gpol_…`). */
                 id: string;
             };
             cookie?: never;
@@ -3851,10 +3806,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The guarantee's id (`grt_…`).
-                 * @example grt_def456
-                 */
+                /** @description The guarantee's id (`grt_…`). */
                 id: string;
             };
             cookie?: never;
@@ -3892,10 +3844,7 @@ export interface operations {
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
-                /**
-                 * @description The guarantee's id (`grt_…`).
-                 * @example grt_def456
-                 */
+                /** @description The guarantee's id (`grt_…`). */
                 id: string;
             };
             cookie?: never;
@@ -3943,10 +3892,7 @@ export interface operations {
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
-                /**
-                 * @description The guarantee's id (`grt_…`).
-                 * @example grt_def456
-                 */
+                /** @description The guarantee's id (`grt_…`). */
                 id: string;
             };
             cookie?: never;
@@ -4088,10 +4034,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The claim's id (`clm_…`).
-                 * @example clm_ghi789
-                 */
+                /** @description The claim's id (`clm_…`). */
                 id: string;
             };
             cookie?: never;
@@ -4187,10 +4130,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The event's id (`evt_…`).
-                 * @example evt_1a2b3c
-                 */
+                /** @description The event's id (`evt_…`). */
                 id: string;
             };
             cookie?: never;
@@ -4219,10 +4159,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The event's id (`evt_…`).
-                 * @example evt_1a2b3c
-                 */
+                /** @description The event's id (`evt_…`). */
                 id: string;
             };
             cookie?: never;
@@ -4260,10 +4197,7 @@ export interface operations {
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
-                /**
-                 * @description The event's id (`evt_…`).
-                 * @example evt_1a2b3c
-                 */
+                /** @description The event's id (`evt_…`). */
                 id: string;
             };
             cookie?: never;
@@ -4394,10 +4328,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The endpoint's id (`we_…`).
-                 * @example we_4f5g6h
-                 */
+                /** @description The endpoint's id (`we_…`). */
                 id: string;
             };
             cookie?: never;
@@ -4435,10 +4366,7 @@ export interface operations {
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
-                /**
-                 * @description The endpoint's id (`we_…`).
-                 * @example we_4f5g6h
-                 */
+                /** @description The endpoint's id (`we_…`). */
                 id: string;
             };
             cookie?: never;
@@ -4476,10 +4404,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The endpoint's id (`we_…`).
-                 * @example we_4f5g6h
-                 */
+                /** @description The endpoint's id (`we_…`). */
                 id: string;
             };
             cookie?: never;
@@ -4600,10 +4525,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The test clock's id (`clock_…`).
-                 * @example clock_1Hk2Jm
-                 */
+                /** @description The test clock's id (`clock_…`). */
                 id: string;
             };
             cookie?: never;
@@ -4632,10 +4554,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The test clock's id (`clock_…`).
-                 * @example clock_1Hk2Jm
-                 */
+                /** @description The test clock's id (`clock_…`). */
                 id: string;
             };
             cookie?: never;
@@ -4673,10 +4592,7 @@ export interface operations {
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
-                /**
-                 * @description The test clock's id (`clock_…`).
-                 * @example clock_1Hk2Jm
-                 */
+                /** @description The test clock's id (`clock_…`). */
                 id: string;
             };
             cookie?: never;
@@ -4724,11 +4640,8 @@ export interface operations {
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
-                /**
-                 * @description The collection case's id (`dc_…`).
-                 * @example dc_a1b2c3d4
-                 */
-                id: components["parameters"]["CaseId"];
+                /** @description The collection case's id (`dc_…`). */
+                id: string;
             };
             cookie?: never;
         };
@@ -4775,11 +4688,8 @@ export interface operations {
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
-                /**
-                 * @description The collection case's id (`dc_…`).
-                 * @example dc_a1b2c3d4
-                 */
-                id: components["parameters"]["CaseId"];
+                /** @description The collection case's id (`dc_…`). */
+                id: string;
             };
             cookie?: never;
         };
@@ -4826,10 +4736,7 @@ export interface operations {
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
-                /**
-                 * @description The claim's id (`clm_…`).
-                 * @example clm_ghi789
-                 */
+                /** @description The claim's id (`clm_…`). */
                 id: string;
             };
             cookie?: never;
@@ -4872,10 +4779,7 @@ export interface operations {
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
-                /**
-                 * @description The claim's id (`clm_…`).
-                 * @example clm_ghi789
-                 */
+                /** @description The claim's id (`clm_…`). */
                 id: string;
             };
             cookie?: never;
@@ -4923,10 +4827,7 @@ export interface operations {
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
-                /**
-                 * @description The claim's id (`clm_…`).
-                 * @example clm_ghi789
-                 */
+                /** @description The claim's id (`clm_…`). */
                 id: string;
             };
             cookie?: never;
