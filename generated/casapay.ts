@@ -3058,11 +3058,6 @@ export type components = {
             /** @description Created before this time. */
             lt?: components["schemas"]["Timestamp"];
         };
-        /**
-         * @description The collection case's id (`dc_…`).
-         * @example dc_a1b2c3d4
-         */
-        CaseId: string;
     };
     requestBodies: never;
     headers: {
@@ -3240,11 +3235,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The collection case's id (`dc_…`).
-                 * @example dc_a1b2c3d4
-                 */
-                id: components["parameters"]["CaseId"];
+                /** @description The collection case's id (`dc_…`). */
+                id: string;
             };
             cookie?: never;
         };
@@ -3273,10 +3265,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The case's 8-character reference, such as `Q8OAXF3W`.
-                 * @example Q8OAXF3W
-                 */
+                /** @description The case's 8-character reference, such as `Q8OAXF3W`. */
                 reference: string;
             };
             cookie?: never;
@@ -3306,11 +3295,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The collection case's id (`dc_…`).
-                 * @example dc_a1b2c3d4
-                 */
-                id: components["parameters"]["CaseId"];
+                /** @description The collection case's id (`dc_…`). */
+                id: string;
             };
             cookie?: never;
         };
@@ -3363,11 +3349,8 @@ export interface operations {
             };
             header?: never;
             path: {
-                /**
-                 * @description The collection case's id (`dc_…`).
-                 * @example dc_a1b2c3d4
-                 */
-                id: components["parameters"]["CaseId"];
+                /** @description The collection case's id (`dc_…`). */
+                id: string;
             };
             cookie?: never;
         };
@@ -3405,11 +3388,8 @@ export interface operations {
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
-                /**
-                 * @description The collection case's id (`dc_…`).
-                 * @example dc_a1b2c3d4
-                 */
-                id: components["parameters"]["CaseId"];
+                /** @description The collection case's id (`dc_…`). */
+                id: string;
             };
             cookie?: never;
         };
@@ -3447,15 +3427,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The collection case's id (`dc_…`).
-                 * @example dc_a1b2c3d4
-                 */
-                id: components["parameters"]["CaseId"];
-                /**
-                 * @description The file's id (`file_…`).
-                 * @example file_9XkPq2
-                 */
+                /** @description The collection case's id (`dc_…`). */
+                id: string;
+                /** @description The file's id (`file_…`). */
                 file: string;
             };
             cookie?: never;
@@ -3485,15 +3459,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The collection case's id (`dc_…`).
-                 * @example dc_a1b2c3d4
-                 */
-                id: components["parameters"]["CaseId"];
-                /**
-                 * @description The file's id (`file_…`).
-                 * @example file_9XkPq2
-                 */
+                /** @description The collection case's id (`dc_…`). */
+                id: string;
+                /** @description The file's id (`file_…`). */
                 file: string;
             };
             cookie?: never;
@@ -3507,7 +3475,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /** @example %PDF-1.7 … */
                     "application/pdf": string;
                     "application/msword": string;
                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
@@ -3530,10 +3497,7 @@ export interface operations {
     listDebtPayments: {
         parameters: {
             query?: {
-                /**
-                 * @description Only payments on this case (`dc_…`).
-                 * @example dc_a1b2c3d4
-                 */
+                /** @description Only payments on this case (`dc_…`). */
                 case?: string;
                 /**
                  * @description How many objects to return, 1 to 100.
@@ -3587,10 +3551,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The payment's id (`dp_…`).
-                 * @example dp_7Hq2Lm
-                 */
+                /** @description The payment's id (`dp_…`). */
                 id: string;
             };
             cookie?: never;
@@ -3719,10 +3680,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The policy's id (`gpol_…`).
-                 * @example gpol_abc123
-                 */
+                /** @description The policy's id (`gpol_…`). */
                 id: string;
             };
             cookie?: never;
@@ -3761,10 +3719,7 @@ export interface operations {
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
-                /**
-                 * @description The policy's id (`gpol_…`).
-                 * @example gpol_abc123
-                 */
+                /** @description The policy's id (`gpol_…`). */
                 id: string;
             };
             cookie?: never;
@@ -3913,10 +3868,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The guarantee's id (`grt_…`).
-                 * @example grt_def456
-                 */
+                /** @description The guarantee's id (`grt_…`). */
                 id: string;
             };
             cookie?: never;
@@ -3955,10 +3907,7 @@ export interface operations {
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
-                /**
-                 * @description The guarantee's id (`grt_…`).
-                 * @example grt_def456
-                 */
+                /** @description The guarantee's id (`grt_…`). */
                 id: string;
             };
             cookie?: never;
@@ -4007,10 +3956,7 @@ export interface operations {
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
-                /**
-                 * @description The guarantee's id (`grt_…`).
-                 * @example grt_def456
-                 */
+                /** @description The guarantee's id (`grt_…`). */
                 id: string;
             };
             cookie?: never;
@@ -4155,10 +4101,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The claim's id (`clm_…`).
-                 * @example clm_ghi789
-                 */
+                /** @description The claim's id (`clm_…`). */
                 id: string;
             };
             cookie?: never;
@@ -4256,10 +4199,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The event's id (`evt_…`).
-                 * @example evt_1a2b3c
-                 */
+                /** @description The event's id (`evt_…`). */
                 id: string;
             };
             cookie?: never;
@@ -4289,10 +4229,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The event's id (`evt_…`).
-                 * @example evt_1a2b3c
-                 */
+                /** @description The event's id (`evt_…`). */
                 id: string;
             };
             cookie?: never;
@@ -4331,10 +4268,7 @@ export interface operations {
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
-                /**
-                 * @description The event's id (`evt_…`).
-                 * @example evt_1a2b3c
-                 */
+                /** @description The event's id (`evt_…`). */
                 id: string;
             };
             cookie?: never;
@@ -4468,10 +4402,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The endpoint's id (`we_…`).
-                 * @example we_4f5g6h
-                 */
+                /** @description The endpoint's id (`we_…`). */
                 id: string;
             };
             cookie?: never;
@@ -4510,10 +4441,7 @@ export interface operations {
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
-                /**
-                 * @description The endpoint's id (`we_…`).
-                 * @example we_4f5g6h
-                 */
+                /** @description The endpoint's id (`we_…`). */
                 id: string;
             };
             cookie?: never;
@@ -4552,10 +4480,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The endpoint's id (`we_…`).
-                 * @example we_4f5g6h
-                 */
+                /** @description The endpoint's id (`we_…`). */
                 id: string;
             };
             cookie?: never;
@@ -4679,10 +4604,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The test clock's id (`clock_…`).
-                 * @example clock_1Hk2Jm
-                 */
+                /** @description The test clock's id (`clock_…`). */
                 id: string;
             };
             cookie?: never;
@@ -4712,10 +4634,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The test clock's id (`clock_…`).
-                 * @example clock_1Hk2Jm
-                 */
+                /** @description The test clock's id (`clock_…`). */
                 id: string;
             };
             cookie?: never;
@@ -4754,10 +4673,7 @@ export interface operations {
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
-                /**
-                 * @description The test clock's id (`clock_…`).
-                 * @example clock_1Hk2Jm
-                 */
+                /** @description The test clock's id (`clock_…`). */
                 id: string;
             };
             cookie?: never;
@@ -4805,11 +4721,8 @@ export interface operations {
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
-                /**
-                 * @description The collection case's id (`dc_…`).
-                 * @example dc_a1b2c3d4
-                 */
-                id: components["parameters"]["CaseId"];
+                /** @description The collection case's id (`dc_…`). */
+                id: string;
             };
             cookie?: never;
         };
@@ -4857,11 +4770,8 @@ export interface operations {
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
-                /**
-                 * @description The collection case's id (`dc_…`).
-                 * @example dc_a1b2c3d4
-                 */
-                id: components["parameters"]["CaseId"];
+                /** @description The collection case's id (`dc_…`). */
+                id: string;
             };
             cookie?: never;
         };
@@ -4909,10 +4819,7 @@ export interface operations {
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
-                /**
-                 * @description The claim's id (`clm_…`).
-                 * @example clm_ghi789
-                 */
+                /** @description The claim's id (`clm_…`). */
                 id: string;
             };
             cookie?: never;
@@ -4956,10 +4863,7 @@ export interface operations {
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
-                /**
-                 * @description The claim's id (`clm_…`).
-                 * @example clm_ghi789
-                 */
+                /** @description The claim's id (`clm_…`). */
                 id: string;
             };
             cookie?: never;
@@ -5008,10 +4912,7 @@ export interface operations {
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
-                /**
-                 * @description The claim's id (`clm_…`).
-                 * @example clm_ghi789
-                 */
+                /** @description The claim's id (`clm_…`). */
                 id: string;
             };
             cookie?: never;

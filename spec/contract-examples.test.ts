@@ -46,11 +46,15 @@ function collect(contract: Contract): Case[] {
             media(`${base}/responses/${status}`, res.content, `${op.operationId} ${status}`);
         }
         (op.parameters ?? []).forEach((param: any, i: number) => {
-          if (!param.$ref && 'example' in param)
+          if (param.$ref) return;
+          const pointer = `${base}/parameters/${i}/schema`;
+          if ('example' in param)
+            cases.push({ where: `${op.operationId} parameter ${param.name}`, pointer, value: param.example });
+          for (const [key, ex] of Object.entries<any>(param.examples ?? {}))
             cases.push({
-              where: `${op.operationId} parameter ${param.name}`,
-              pointer: `${base}/parameters/${i}/schema`,
-              value: param.example,
+              where: `${op.operationId} parameter ${param.name} examples.${key}`,
+              pointer,
+              value: ex.value,
             });
         });
       }

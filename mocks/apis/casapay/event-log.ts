@@ -142,7 +142,8 @@ export class EventLog {
   ): ApiEvent {
     const account = fx.account;
     const targets: CasaPayTarget[] = [];
-    const eventId = this.sandbox.ids.id('evt');
+    // The effects' minter (the sandbox's), so a scenario step's `mint: { evt: … }` reaches it.
+    const eventId = fx.ids.id('evt');
     const fallback = this.options.webhookSigning ?? 'casapay';
     // values() copies the collection: skip it for the usual account without endpoints.
     if (account.webhookEndpoints.size)

@@ -255,10 +255,11 @@ function runRequest(
     step.file && body !== undefined ? { ...(body as object), file: step.file.name } : body,
   );
   const params = pathParams(operation.path, requestPath);
+  const ids = mintingWith(fx.ids, step.mint && (substitute(step.mint, vars) as Record<string, string>));
   const ctx: HandlerContext = {
     ...fx,
     request: { id: null, idempotencyKey: null },
-    ids: mintingWith(fx.ids, step.mint && (substitute(step.mint, vars) as Record<string, string>)),
+    ids,
     params,
     // A recording's query, as strings (the handlers read the filters they know; the HTTP layer coerces them).
     query: step.query ? (substitute(step.query, vars) as Record<string, unknown>) : {},
@@ -269,12 +270,20 @@ function runRequest(
     deliveries: runtime.deliveries,
     advanceTestClock: (id, to) => runtime.advanceTestClock(fx.account, id, to),
   };
-  return judgeStep(
-    where,
-    step.expect,
-    () => handler!(ctx),
-    (error) => casapayErrorBody(error),
-  );
+  // The event log mints event ids through the effects it was given (`fx`), not the handler's context:
+  // lend it the step's fixed ids too (`mint: { evt: evt_1a2b3c }`) while the step runs.
+  const own = fx.ids;
+  fx.ids = ids;
+  try {
+    return judgeStep(
+      where,
+      step.expect,
+      () => handler!(ctx),
+      (error) => casapayErrorBody(error),
+    );
+  } finally {
+    fx.ids = own;
+  }
 }
 
 /** The scenario named by a request header (`X-Mock-Scenario: name` or `name:session`), or a 400. */
