@@ -156,6 +156,24 @@ describe("reading Specmatic's output", () => {
     expect(parseWarnings(REFUSED_LOG)).toEqual([
       { code: 'OAS0031', at: 'paths./v1/collection_cases.post.responses.5XX', text: expect.stringContaining('"5XX"') },
     ]);
+    // An example Specmatic cannot read makes it refuse the whole contract too (Specmatic reads `(…)` as a type).
+    const badExample = [
+      'Specmatic Test Suite has FAILED',
+      'Reason:',
+      '>> Error loading example named invoice for POST /cases/(id:uuid)/files -> 200.REQUEST.MULTIPART-FORMDATA.File.content',
+      '',
+      '    R1001: Type mismatch',
+      '    Summary: The value type does not match the expected type defined in the specification',
+      '',
+      '    Type (invoice.pdf) does not exist',
+    ].join('\n');
+    expect(parseWarnings(badExample)).toEqual([
+      {
+        code: 'R1001',
+        at: expect.stringContaining('Error loading example named invoice for POST /cases/(id:uuid)/files'),
+        text: 'R1001: Type mismatch Type (invoice.pdf) does not exist',
+      },
+    ]);
   });
 });
 

@@ -143,7 +143,7 @@ export function parseWarnings(log: string): ContractWarning[] {
   }
   for (const match of head.matchAll(/^>> ([^\n]+)\n([\s\S]*?)(?=\n>> |\n\S|(?![\s\S]))/gm)) {
     const body = (match[2] ?? '').trim();
-    const code = /\b(OAS\d{4})\b/.exec(body)?.[1] ?? 'NOCODE';
+    const code = /\b(OAS\d{4}|R\d{4})\b/.exec(body)?.[1] ?? 'NOCODE';
     const text = body.split('\n').filter((l) => l.trim() && !/^\s*(Documentation|Summary):/.test(l));
     warnings.push({ code, at: match[1] ?? '', text: text.map((l) => l.trim()).join(' ') });
   }
