@@ -413,7 +413,12 @@ function responseSummary(response: string): string {
   const body = response.slice(response.indexOf('\n\n') + 2);
   const code = (/"code":\s*"([^"]+)"/.exec(body) ?? /"error":\s*"([^"]+)"/.exec(body))?.[1];
   const param = /"param":\s*("[^"]*"|null)/.exec(body)?.[1];
-  return [status, code, param && `param ${param}`].filter(Boolean).join(' · ');
+  // The message without the values it quotes (ids, generated strings), so like answers group together.
+  const message = /"message":\s*"((?:[^"\\]|\\.)*)"/
+    .exec(body)?.[1]
+    ?.replace(/'[^']*'/g, "'…'")
+    .slice(0, 120);
+  return [status, code, param && `param ${param}`, message].filter(Boolean).join(' · ');
 }
 
 export function report(results: ContractResult[], known: KnownLimitations, details: number): string {
