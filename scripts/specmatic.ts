@@ -461,7 +461,7 @@ export function report(results: ContractResult[], known: KnownLimitations, detai
     const groups = new Map<string, (Exchange & { message: string })[]>();
     for (const f of r.unexplained) {
       const op = /Scenario: (\S+ \S+ -> \S+)/.exec(f.scenario)?.[1] ?? f.scenario;
-      const key = `${f.scenario.startsWith('-ve') ? '-ve' : '+ve'} ${op} answered ${f.response ? responseSummary(f.response) : firstLine(f.message)}`;
+      const key = `${/^[+-]ve\s/.test(f.scenario) ? f.scenario.slice(0, 3) : '(no test ran)'} ${op} answered ${f.response ? responseSummary(f.response) : firstLine(f.message)}`;
       groups.set(key, [...(groups.get(key) ?? []), f]);
     }
     for (const [key, list] of [...groups].sort((a, b) => b[1].length - a[1].length)) {
