@@ -238,12 +238,29 @@ export interface ContractResult {
   problem?: string;
 }
 
+/** The mock and Specmatic while they run: stopped by their PIDs if this script is interrupted (a CI timeout). */
+const running = new Set<ChildProcess>();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    for (const child of running) child.kill('SIGKILL');
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
+}
+
+function track(child: ChildProcess): ChildProcess {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return child;
+}
+
 function startMock(): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, 'dist/mocks/cli.js'), '--port', '0', '--quiet'], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = track(
+      spawn(process.execPath, [path.join(root, 'dist/mocks/cli.js'), '--port', '0', '--quiet'], {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
     let output = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -285,9 +302,9 @@ function runJava(
 ): Promise<{ code: number | null; timedOut: boolean }> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
-    const child = spawn('java', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (c: Buffer) => chunks.push(c));
-    child.stderr.on('data', (c: Buffer) => chunks.push(c));
+    const child = track(spawn('java', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] }));
+    child.stdout?.on('data', (c: Buffer) => chunks.push(c));
+    child.stderr?.on('data', (c: Buffer) => chunks.push(c));
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
