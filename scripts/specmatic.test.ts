@@ -15,6 +15,8 @@ import {
   parseWarnings,
   readResult,
   specmaticConfig,
+  statedRefusals,
+  statedRule,
   verdict,
 } from './specmatic.js';
 
@@ -252,5 +254,57 @@ describe('the Specmatic configuration', () => {
     expect(specmaticConfig(8)).toBe(
       'version: 2\ntest:\n  resiliencyTests:\n    enable: all\n  maxTestRequestCombinations: 8\n  timeoutInMilliseconds: 10000\n',
     );
+  });
+});
+
+describe('refusals for rules the contract states in x-rules', () => {
+  const contract = {
+    'x-rules': {
+      authenticated: { scope: 'every-operation', refusals: [{ status: 401, code: 'api_key_invalid' }] },
+      'list-cursor': { refusals: [{ status: 400, code: 'parameters_exclusive', param: 'ending_before' }] },
+      'object-exists': { refusals: [{ status: 404, code: 'resource_not_found', param: '*' }] },
+      'case-statuses': { refusals: [{ status: 400, code: 'parameter_invalid', param: 'Statuses' }] },
+    },
+    paths: {
+      '/v1/claims': { get: { 'x-rules': ['list-cursor'] } },
+      '/v1/claims/{id}': { get: { 'x-rules': ['object-exists'] } },
+      '/cases': { get: { 'x-rules': ['case-statuses'] } },
+    },
+  };
+  const refusals = statedRefusals(contract);
+  const answer = (status: number, body: string) => ({
+    status,
+    response: `${status} X\ncontent-type: application/json\n\n${body}`,
+  });
+
+  it("lists each operation's own rules and the every-operation ones", () => {
+    expect(refusals.get('GET /v1/claims')?.map((r) => r.rule)).toEqual(['authenticated', 'list-cursor']);
+    expect(refusals.get('GET /v1/claims/{id}')?.map((r) => r.rule)).toEqual(['authenticated', 'object-exists']);
+  });
+
+  it("matches a positive test's refusal by operation, status, code and field", () => {
+    const list = "+ve  Scenario: GET /v1/claims -> 200 with the request from the example 'page'";
+    const exclusive = '{"error": {"code": "parameters_exclusive", "param": "ending_before"}}';
+    expect(statedRule(refusals, { scenario: list, ...answer(400, exclusive) })).toBe('list-cursor');
+    // Another field, another code, another operation or a negative test: not this rule.
+    const otherParam = '{"error": {"code": "parameters_exclusive", "param": "types"}}';
+    expect(statedRule(refusals, { scenario: list, ...answer(400, otherParam) })).toBeUndefined();
+    expect(statedRule(refusals, { scenario: list, ...answer(400, '{"error": {"code": "parameter_invalid"}}') })).toBe(
+      undefined,
+    );
+    const one = "+ve  Scenario: GET /v1/claims/(id:string) -> 200 with the request from the example 'claim'";
+    expect(statedRule(refusals, { scenario: one, ...answer(400, exclusive) })).toBeUndefined();
+    expect(statedRule(refusals, { scenario: `-ve${list.slice(3)}`, ...answer(400, exclusive) })).toBeUndefined();
+    // `param: '*'` takes any field; Specmatic's `(id:string)` is the contract's `{id}`.
+    const missing = '{"error": {"code": "resource_not_found", "param": "id"}}';
+    expect(statedRule(refusals, { scenario: one, ...answer(404, missing) })).toBe('object-exists');
+  });
+
+  it("Debitura's shape: the code is `error` and the message names the field", () => {
+    const scenario = "+ve  Scenario: GET /cases -> 200 with the request from the example 'page'";
+    const body = '{"error": "parameter_invalid", "message": "Invalid Statuses: \'X\' is not a lifecycle."}';
+    expect(statedRule(refusals, { scenario, ...answer(400, body) })).toBe('case-statuses');
+    const other = '{"error": "parameter_invalid", "message": "Invalid Page: must be >= 1."}';
+    expect(statedRule(refusals, { scenario, ...answer(400, other) })).toBeUndefined();
   });
 });

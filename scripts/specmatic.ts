@@ -221,6 +221,76 @@ export function knownWarning(
   );
 }
 
+// ---------------------------------------------------------------- rules the contract states in x-rules
+
+/** A refusal the contract declares for a rule JSON Schema cannot state (its `x-rules` catalogue). */
+export interface StatedRefusal {
+  rule: string;
+  status: number;
+  code: string;
+  /** The field it names; `*` for any. */
+  param?: string;
+}
+
+interface RulesCatalogue {
+  [id: string]: { scope?: string; refusals?: { status: number; code: string; param?: string }[] };
+}
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
+
+/**
+ * The refusals each operation may answer for a rule in the contract's `x-rules` (the root catalogue,
+ * the operation's own list of ids plus every `scope: every-operation` rule), keyed `METHOD /path`.
+ */
+export function statedRefusals(contract: {
+  paths?: Record<string, Record<string, unknown>>;
+  'x-rules'?: RulesCatalogue;
+}): Map<string, StatedRefusal[]> {
+  const catalogue = contract['x-rules'] ?? {};
+  const everywhere = Object.keys(catalogue).filter((id) => catalogue[id]?.scope === 'every-operation');
+  const out = new Map<string, StatedRefusal[]>();
+  for (const [route, item] of Object.entries(contract.paths ?? {})) {
+    for (const method of METHODS) {
+      const operation = item[method] as { 'x-rules'?: string[] } | undefined;
+      if (!operation) continue;
+      const ids = [...new Set([...everywhere, ...(operation['x-rules'] ?? [])])];
+      out.set(
+        `${method.toUpperCase()} ${route}`,
+        ids.flatMap((rule) => (catalogue[rule]?.refusals ?? []).map((r) => ({ rule, ...r }))),
+      );
+    }
+  }
+  return out;
+}
+
+/**
+ * The x-rules rule behind a positive test's refusal: the operation (Specmatic writes `/cases/(id:uuid)`
+ * for `/cases/{id}`) lists a refusal with the answer's status, code (`code` in CasaPay's error shape,
+ * `error` in Debitura's) and field (CasaPay's `param`; Debitura's message names the field).
+ */
+export function statedRule(
+  refusals: Map<string, StatedRefusal[]>,
+  exchange: Pick<Exchange, 'scenario' | 'response' | 'status'>,
+): string | undefined {
+  const op = /^\+ve\s+Scenario: (\S+) (\S+) -> /.exec(exchange.scenario);
+  if (!op || exchange.status === null) return undefined;
+  const route = op[2]!.replace(/\((\w+):[^)]*\)/g, '{$1}');
+  const body = exchange.response.slice(exchange.response.indexOf('\n\n') + 2);
+  const code = (/"code":\s*"([^"]+)"/.exec(body) ?? /"error":\s*"([^"]+)"/.exec(body))?.[1];
+  const param = /"param":\s*"([^"]*)"/.exec(body)?.[1];
+  const message = /"message":\s*"((?:[^"\\]|\\.)*)"/.exec(body)?.[1] ?? '';
+  return refusals
+    .get(`${op[1]} ${route}`)
+    ?.find(
+      (r) =>
+        r.status === exchange.status &&
+        r.code === code &&
+        (r.param === undefined ||
+          r.param === '*' ||
+          (param !== undefined ? r.param === param : message.includes(r.param))),
+    )?.rule;
+}
+
 // ---------------------------------------------------------------- one contract's run
 
 export interface ContractResult {
@@ -366,6 +436,7 @@ export function readResult(
   outDir: string,
   known: KnownLimitations,
   run: { seconds: number | null; exitCode: number | null; timedOut: boolean },
+  refusals: Map<string, StatedRefusal[]> = new Map(),
 ): ContractResult {
   const result: ContractResult = {
     contract,
@@ -407,8 +478,9 @@ export function readResult(
       status: null,
       reason: '',
     };
-    const match = knownFailure(known, contract, exchange);
-    if (match) result.known[match.id] = (result.known[match.id] ?? 0) + 1;
+    const match = knownFailure(known, contract, exchange)?.id ?? statedRule(refusals, exchange);
+    const id = match && !known.failures.some((k) => k.id === match) ? `x-rules:${match}` : match;
+    if (id) result.known[id] = (result.known[id] ?? 0) + 1;
     else result.unexplained.push({ ...exchange, message: testCase.message });
   }
   return result;
@@ -461,7 +533,11 @@ export function report(results: ContractResult[], known: KnownLimitations, detai
     lines.push('', `== ${r.contract}: ${verdict(r) ? 'PASS' : 'FAIL'}${r.problem ? ` — ${r.problem}` : ''}`);
     for (const [id, count] of Object.entries(r.known)) {
       const entry = known.failures.find((k) => k.id === id);
-      lines.push(`  known tool limitation ${id} ×${count}: ${entry?.reason ?? ''}`);
+      lines.push(
+        entry
+          ? `  known tool limitation ${id} ×${count}: ${entry.reason}`
+          : `  rule the contract states in x-rules (Specmatic reads none) ${id.replace(/^x-rules:/, '')} ×${count}`,
+      );
     }
     const byCode = new Map<string, (ContractWarning & { known?: string })[]>();
     for (const w of r.warnings)
@@ -528,12 +604,15 @@ async function main(): Promise<number> {
       exitCode: null,
       timedOut: false,
     };
+    const specFile = path.join(specDir, `${contract.name}.json`);
     if (!values['no-run']) {
-      const specFile = path.join(specDir, `${contract.name}.json`);
       console.log(`specmatic: ${contract.name} (${path.relative(root, specFile) || specFile}) …`);
       run = await runContract(contract, specFile, outDir, Number(values.combinations));
     }
-    const result = readResult(contract.name, outDir, known, run);
+    const refusals = existsSync(specFile)
+      ? statedRefusals(JSON.parse(readFileSync(specFile, 'utf8')) as Parameters<typeof statedRefusals>[0])
+      : new Map<string, StatedRefusal[]>();
+    const result = readResult(contract.name, outDir, known, run, refusals);
     writeFileSync(path.join(outDir, 'summary.json'), `${JSON.stringify(result, null, 2)}\n`);
     results.push(result);
   }
