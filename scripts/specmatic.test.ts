@@ -283,7 +283,7 @@ describe('refusals for rules the contract states in x-rules', () => {
   });
 
   it("matches a positive test's refusal by operation, status, code and field", () => {
-    const list = "+ve  Scenario: GET /v1/claims -> 200 with the request from the example 'page'";
+    const list = "+ve  Scenario: GET /v1/claims -> 200 with the request from the example 'page' where limit is set";
     const exclusive = '{"error": {"code": "parameters_exclusive", "param": "ending_before"}}';
     expect(statedRule(refusals, { scenario: list, ...answer(400, exclusive) })).toBe('list-cursor');
     // Another field, another code, another operation or a negative test: not this rule.
@@ -292,16 +292,20 @@ describe('refusals for rules the contract states in x-rules', () => {
     expect(statedRule(refusals, { scenario: list, ...answer(400, '{"error": {"code": "parameter_invalid"}}') })).toBe(
       undefined,
     );
-    const one = "+ve  Scenario: GET /v1/claims/(id:string) -> 200 with the request from the example 'claim'";
+    const one =
+      '+ve  Scenario: GET /v1/claims/(id:string) -> 200 with a request where REQUEST.PARAMETERS.PATH contains id';
     expect(statedRule(refusals, { scenario: one, ...answer(400, exclusive) })).toBeUndefined();
     expect(statedRule(refusals, { scenario: `-ve${list.slice(3)}`, ...answer(400, exclusive) })).toBeUndefined();
     // `param: '*'` takes any field; Specmatic's `(id:string)` is the contract's `{id}`.
     const missing = '{"error": {"code": "resource_not_found", "param": "id"}}';
     expect(statedRule(refusals, { scenario: one, ...answer(404, missing) })).toBe('object-exists');
+    // The example itself, replayed unchanged, refused: the example and the seed disagree; not excused.
+    const asWritten = "+ve  Scenario: GET /v1/claims/(id:string) -> 200 with the request from the example 'claim'";
+    expect(statedRule(refusals, { scenario: asWritten, ...answer(404, missing) })).toBeUndefined();
   });
 
   it("Debitura's shape: the code is `error` and the message names the field", () => {
-    const scenario = "+ve  Scenario: GET /cases -> 200 with the request from the example 'page'";
+    const scenario = "+ve  Scenario: GET /cases -> 200 with the request from the example 'page' where Statuses is set";
     const body = '{"error": "parameter_invalid", "message": "Invalid Statuses: \'X\' is not a lifecycle."}';
     expect(statedRule(refusals, { scenario, ...answer(400, body) })).toBe('case-statuses');
     const other = '{"error": "parameter_invalid", "message": "Invalid Page: must be >= 1."}';
