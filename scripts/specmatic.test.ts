@@ -264,11 +264,13 @@ describe('refusals for rules the contract states in x-rules', () => {
       'list-cursor': { refusals: [{ status: 400, code: 'parameters_exclusive', param: 'ending_before' }] },
       'object-exists': { refusals: [{ status: 404, code: 'resource_not_found', param: '*' }] },
       'case-statuses': { refusals: [{ status: 400, code: 'parameter_invalid', param: 'Statuses' }] },
+      'client-onboarding': { refusals: [{ status: 400, code: 'parameter_invalid', param: 'cases[*]' }] },
     },
     paths: {
       '/v1/claims': { get: { 'x-rules': ['list-cursor'] } },
       '/v1/claims/{id}': { get: { 'x-rules': ['object-exists'] } },
       '/cases': { get: { 'x-rules': ['case-statuses'] } },
+      '/clients': { post: { 'x-rules': ['client-onboarding'] } },
     },
   };
   const refusals = statedRefusals(contract);
@@ -310,5 +312,12 @@ describe('refusals for rules the contract states in x-rules', () => {
     expect(statedRule(refusals, { scenario, ...answer(400, body) })).toBe('case-statuses');
     const other = '{"error": "parameter_invalid", "message": "Invalid Page: must be >= 1."}';
     expect(statedRule(refusals, { scenario, ...answer(400, other) })).toBeUndefined();
+    // `cases[*]` names any index.
+    const clients = "+ve  Scenario: POST /clients -> 201/202 with the request from the example 'ready' where x is set";
+    const nested =
+      '{"error": "parameter_invalid", "message": "cases[0]: Invalid currencyCode: must be an ISO 4217 code."}';
+    expect(statedRule(refusals, { scenario: clients, ...answer(400, nested) })).toBe('client-onboarding');
+    const flat = '{"error": "parameter_invalid", "message": "Invalid currencyCode: must be an ISO 4217 code."}';
+    expect(statedRule(refusals, { scenario: clients, ...answer(400, flat) })).toBeUndefined();
   });
 });

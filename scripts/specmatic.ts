@@ -283,14 +283,14 @@ export function statedRule(
   const message = /"message":\s*"((?:[^"\\]|\\.)*)"/.exec(body)?.[1] ?? '';
   return refusals
     .get(`${op[1]} ${route}`)
-    ?.find(
-      (r) =>
-        r.status === exchange.status &&
-        r.code === code &&
-        (r.param === undefined ||
-          r.param === '*' ||
-          (param !== undefined ? r.param === param : message.includes(r.param))),
-    )?.rule;
+    ?.find((r) => r.status === exchange.status && r.code === code && paramMatches(r.param, param, message))?.rule;
+}
+
+/** A rule's field (`*` any, `cases[*]` any index) against the answer's `param`, or its message where it has none. */
+function paramMatches(ruleParam: string | undefined, param: string | undefined, message: string): boolean {
+  if (ruleParam === undefined || ruleParam === '*') return true;
+  const escaped = ruleParam.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\[\\\*\\\]/g, '\\[\\d+\\]');
+  return param !== undefined ? new RegExp(`^${escaped}$`).test(param) : new RegExp(escaped).test(message);
 }
 
 // ---------------------------------------------------------------- one contract's run
