@@ -301,6 +301,9 @@ describe('refusals for rules the contract states in x-rules', () => {
     // `param: '*'` takes any field; Specmatic's `(id:string)` is the contract's `{id}`.
     const missing = '{"error": {"code": "resource_not_found", "param": "id"}}';
     expect(statedRule(refusals, { scenario: one, ...answer(404, missing) })).toBe('object-exists');
+    // A test from the schema alone (a response media type without an example) invents its id too.
+    const schemaOnly = '+ve  Scenario: GET /v1/claims/(id:string) -> 200';
+    expect(statedRule(refusals, { scenario: schemaOnly, ...answer(404, missing) })).toBe('object-exists');
     // The example itself, replayed unchanged, refused: the example and the seed disagree; not excused.
     const asWritten = "+ve  Scenario: GET /v1/claims/(id:string) -> 200 with the request from the example 'claim'";
     expect(statedRule(refusals, { scenario: asWritten, ...answer(404, missing) })).toBeUndefined();

@@ -273,9 +273,11 @@ export function statedRule(
   exchange: Pick<Exchange, 'scenario' | 'response' | 'status'>,
 ): string | undefined {
   const op = /^\+ve\s+Scenario: (\S+) (\S+) -> /.exec(exchange.scenario);
-  // Only Specmatic's own variants (`… where <what it generated>`): an example replayed as written that is
-  // refused means the example and the seed disagree, which is the contract's to fix.
-  if (!op || exchange.status === null || !/ where /.test(exchange.scenario)) return undefined;
+  // Only what Specmatic generated — its variants of an example (`… where <what it generated>`) and tests
+  // from the schema alone (a response media type or status without an example): an example replayed as
+  // written that is refused means the example and the seed disagree, which is the contract's to fix.
+  const replayedExample = / from the example /.test(exchange.scenario) && !/ where /.test(exchange.scenario);
+  if (!op || exchange.status === null || replayedExample) return undefined;
   const route = op[2]!.replace(/\((\w+):[^)]*\)/g, '{$1}');
   const body = exchange.response.slice(exchange.response.indexOf('\n\n') + 2);
   const code = (/"code":\s*"([^"]+)"/.exec(body) ?? /"error":\s*"([^"]+)"/.exec(body))?.[1];
