@@ -1,5 +1,8 @@
-// ISO code checks the contract's patterns cannot express: is a three-letter code a real currency,
-// a two-letter code an assigned country, a US state a real state. Backed by Node's ICU data.
+// ISO code checks for the domain rules: is a three-letter code a real currency, a two-letter code an
+// assigned country, a US state a real state. Backed by Node's ICU data. CasaPay's contract lists the
+// same currency and country codes in its patterns (written from this ICU data), so its requests are
+// refused by the schema first; Debitura's contract keeps them free strings, as Debitura publishes them,
+// and its rules (x-rules `iso-codes`) check them here.
 
 let currencies: Set<string> | undefined;
 /** Built on first use: ICU's list is slow to read at start-up. */
