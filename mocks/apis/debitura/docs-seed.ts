@@ -1,13 +1,15 @@
 // What the contracts' example stories name, seeded on the docs' keys with fixed UUIDs, so a tool that
 // replays the examples (Specmatic, Microcks, spec/examples-pairing.test.ts) finds every id they show:
 //
-// - the docs' partner (Referral API, XApiKey `YOUR_API_KEY`): the client `tenant-4711` (onboarding
-//   pending, as getClient's example shows) with the case DOCS_CASE (a file, a chat message, a payment)
-//   and a subscription to read (DOCS_PARTNER_SUBSCRIPTION) and one to delete;
-// - the docs' direct creditor (Customer API, XApiKey `YOUR_API_KEY`): its one client DOCS_CLIENT_ID with
-//   the same case, payment and file, a subscription to read and test, one to delete, and a test case
-//   per changing story (advance to paid, advance to active, fire a webhook), so replaying every story
-//   on one account in any order gives the same answers.
+// - the Customer API's stories: the case DOCS_CASE (a file, a chat message, a payment), a subscription
+//   to read and test and one to delete, and a test case per changing story (advance to paid, advance to
+//   active, fire a webhook), so replaying every story on one account in any order gives the same
+//   answers. Seeded for both ways the docs authenticate there: the docs' client `your-client-id` of the
+//   docs' partner (the docs' bearer token) and the docs' direct creditor (Customer-API XApiKey
+//   `YOUR_API_KEY`, its one client DOCS_CLIENT_ID);
+// - the Referral API's stories on the docs' partner (XApiKey `YOUR_API_KEY`): the client `tenant-4711`
+//   (onboarding pending, as getClient's example shows), DOCS_CASE (a case of a linked client), a
+//   subscription to read and one to delete.
 //
 // Objects are built as the handlers would store them, without events or scheduled tasks.
 import { countryName } from '../common/codes.js';
@@ -100,7 +102,7 @@ function seedCase(
 }
 
 /** DOCS_CASE with its file, chat message and payment of 1500 (remainder 3500). */
-function seedDocsCase(account: AccountState, now: number, client: DebituraClient, api: 'customer' | 'referral'): void {
+function seedCustomerStories(account: AccountState, now: number, client: DebituraClient): void {
   const world = worldOf(account);
   const record = seedCase(now, client, DOCS_CASE, {
     creditorReference: 'INV-2025-001',
@@ -145,70 +147,7 @@ function seedDocsCase(account: AccountState, now: number, client: DebituraClient
   record.case = { ...record.case, remainder: 3500 };
   world.cases.set(DOCS_CASE, record);
   world.creditorReferences.add(referenceKey(client.id, 'INV-2025-001'));
-  const owner = api === 'referral' ? 'partner' : client.id;
-  const url =
-    api === 'referral' ? 'https://partner.example.org/webhooks/debitura' : 'https://yourapp.com/webhooks/debitura';
-  const ids =
-    api === 'referral'
-      ? [DOCS_PARTNER_SUBSCRIPTION, DOCS_PARTNER_SUBSCRIPTION_DELETE]
-      : [DOCS_SUBSCRIPTION, DOCS_SUBSCRIPTION_DELETE];
-  for (const id of ids)
-    world.subscriptions.set(id, {
-      subscription: {
-        id,
-        url,
-        events: ['case.created', 'case.updated', 'case.closed'],
-        isActive: true,
-        createdUtc: created,
-        updatedUtc: created,
-        disabledReason: null,
-        secret: null,
-        isTestMode: api === 'customer',
-      },
-      secret: SEED_SECRET,
-      owner,
-    });
-}
-
-/** The docs' partner's stories: `tenant-4711` (onboarding pending) and its case. */
-export function seedDocsPartnerStories(
-  account: AccountState,
-  now: number,
-  addClient: (
-    fields: Partial<DebituraClient> & Pick<DebituraClient, 'externalTenantId' | 'name' | 'country'>,
-  ) => DebituraClient,
-): void {
-  const client = addClient({
-    id: DOCS_CLIENT_ID,
-    externalTenantId: DOCS_CLIENT_TENANT,
-    name: 'Hausverwaltung Berger GmbH',
-    country: 'DE',
-    registrationNumber: 'HRB 123456',
-    supportEmail: 'support@berger-hv.de',
-    users: [{ email: 'anna.berger@berger-hv.de', name: 'Anna Berger', isOnboardingUser: true }],
-    contracts: { debtCollectionAgreement: 'Pending', powerOfAttorney: 'Pending' },
-  });
-  seedDocsCase(account, now, client, 'referral');
-}
-
-/** The docs' direct creditor's stories: its client DOCS_CLIENT_ID, its case and its test cases. */
-export function seedDocsDirectStories(
-  account: AccountState,
-  now: number,
-  addClient: (
-    fields: Partial<DebituraClient> & Pick<DebituraClient, 'externalTenantId' | 'name' | 'country'>,
-  ) => DebituraClient,
-  key: string,
-): void {
-  const world = worldOf(account);
-  const client = addClient({
-    id: DOCS_CLIENT_ID,
-    externalTenantId: `direct-${key}`,
-    name: 'Hausverwaltung Berger GmbH',
-    country: 'DE',
-  });
-  world.directClientId = client.id;
-  seedDocsCase(account, now, client, 'customer');
+  seedSubscriptions(account, now, client.id, [DOCS_SUBSCRIPTION, DOCS_SUBSCRIPTION_DELETE]);
   // The advance-to-Active story's case waits in verification, so advancing it again is the same answer.
   const tests: [string, string, 'Active' | 'PendingVerification'][] = [
     [DOCS_TEST_CASE_PAID, 'T3STPA1D', 'Active'],
@@ -220,4 +159,68 @@ export function seedDocsDirectStories(
       id,
       seedCase(now, client, id, { creditorReference: null, grossAmount: 5000, isTestCase: true, reference, lifecycle }),
     );
+}
+
+/** Subscriptions of the partner (`owner: 'partner'`, Referral API) or of a client (Customer API). */
+function seedSubscriptions(account: AccountState, now: number, owner: string, ids: string[]): void {
+  const world = worldOf(account);
+  const created = isoTime(now);
+  const url =
+    owner === 'partner' ? 'https://partner.example.org/webhooks/debitura' : 'https://yourapp.com/webhooks/debitura';
+  for (const id of ids)
+    world.subscriptions.set(id, {
+      subscription: {
+        id,
+        url,
+        events: ['case.created', 'case.updated', 'case.closed'],
+        isActive: true,
+        createdUtc: created,
+        updatedUtc: created,
+        disabledReason: null,
+        secret: null,
+        isTestMode: owner !== 'partner',
+      },
+      secret: SEED_SECRET,
+      owner,
+    });
+}
+
+type AddClient = (
+  fields: Partial<DebituraClient> & Pick<DebituraClient, 'externalTenantId' | 'name' | 'country'>,
+) => DebituraClient;
+
+/**
+ * The docs' partner's stories: the Customer API's for its docs client (what the docs' bearer token
+ * opens), `tenant-4711` (onboarding pending) and the partner's subscriptions.
+ */
+export function seedDocsPartnerStories(
+  account: AccountState,
+  now: number,
+  docsClient: DebituraClient,
+  addClient: AddClient,
+): void {
+  addClient({
+    id: DOCS_CLIENT_ID,
+    externalTenantId: DOCS_CLIENT_TENANT,
+    name: 'Hausverwaltung Berger GmbH',
+    country: 'DE',
+    registrationNumber: 'HRB 123456',
+    supportEmail: 'support@berger-hv.de',
+    users: [{ email: 'anna.berger@berger-hv.de', name: 'Anna Berger', isOnboardingUser: true }],
+    contracts: { debtCollectionAgreement: 'Pending', powerOfAttorney: 'Pending' },
+  });
+  seedCustomerStories(account, now, docsClient);
+  seedSubscriptions(account, now, 'partner', [DOCS_PARTNER_SUBSCRIPTION, DOCS_PARTNER_SUBSCRIPTION_DELETE]);
+}
+
+/** The docs' direct creditor's stories: its one client (DOCS_CLIENT_ID) with the Customer API's objects. */
+export function seedDocsDirectStories(account: AccountState, now: number, addClient: AddClient, key: string): void {
+  const client = addClient({
+    id: DOCS_CLIENT_ID,
+    externalTenantId: `direct-${key}`,
+    name: 'Hausverwaltung Berger GmbH',
+    country: 'DE',
+  });
+  worldOf(account).directClientId = client.id;
+  seedCustomerStories(account, now, client);
 }

@@ -74,7 +74,7 @@ export function seedDocsPartner(deps: SeedDeps, account: AccountState, accountKe
     supportEmail: 'support@your-client.example',
   });
   deps.tokens.seedDocs(client.id, deps.sandbox.clock.now());
-  seedDocsPartnerStories(account, deps.sandbox.clock.now(), (fields) => addClient(deps, account, fields));
+  seedDocsPartnerStories(account, deps.sandbox.clock.now(), client, (fields) => addClient(deps, account, fields));
   return true;
 }
 
