@@ -1659,11 +1659,6 @@ export type components = {
          */
         Sort: string;
         /**
-         * @description The object's id.
-         * @example 3f6c2a1e-8d4b-4c1a-9e2f-7a6b5c4d3e2f
-         */
-        Id: string;
-        /**
          * @description `t=<unix seconds>,v1=<hex>`, where `v1` is `HMAC-SHA256(base64-decoded subscription secret,
          *     "<t>.<raw body>")` in lowercase hex. Verify over the raw bytes with a constant-time compare and
          *     reject a `t` more than 300 seconds from your clock.
@@ -1870,11 +1865,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The object's id.
-                 * @example 3f6c2a1e-8d4b-4c1a-9e2f-7a6b5c4d3e2f
-                 */
-                id: components["parameters"]["Id"];
+                /** @description The object's id. Examples name the objects the docs' key seeds. */
+                id: string;
             };
             cookie?: never;
         };
@@ -1902,11 +1894,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The object's id.
-                 * @example 3f6c2a1e-8d4b-4c1a-9e2f-7a6b5c4d3e2f
-                 */
-                id: components["parameters"]["Id"];
+                /** @description The object's id. Examples name the objects the docs' key seeds. */
+                id: string;
             };
             cookie?: never;
         };
@@ -1934,11 +1923,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The object's id.
-                 * @example 3f6c2a1e-8d4b-4c1a-9e2f-7a6b5c4d3e2f
-                 */
-                id: components["parameters"]["Id"];
+                /** @description The object's id. Examples name the objects the docs' key seeds. */
+                id: string;
             };
             cookie?: never;
         };
@@ -2009,11 +1995,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The object's id.
-                 * @example 3f6c2a1e-8d4b-4c1a-9e2f-7a6b5c4d3e2f
-                 */
-                id: components["parameters"]["Id"];
+                /** @description The object's id. Examples name the objects the docs' key seeds. */
+                id: string;
             };
             cookie?: never;
         };
@@ -2101,11 +2084,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The object's id.
-                 * @example 3f6c2a1e-8d4b-4c1a-9e2f-7a6b5c4d3e2f
-                 */
-                id: components["parameters"]["Id"];
+                /** @description The object's id. Examples name the objects the docs' key seeds. */
+                id: string;
             };
             cookie?: never;
         };
@@ -2133,11 +2113,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The object's id.
-                 * @example 3f6c2a1e-8d4b-4c1a-9e2f-7a6b5c4d3e2f
-                 */
-                id: components["parameters"]["Id"];
+                /** @description The object's id. Examples name the objects the docs' key seeds. */
+                id: string;
             };
             cookie?: never;
         };
@@ -2163,11 +2140,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The object's id.
-                 * @example 3f6c2a1e-8d4b-4c1a-9e2f-7a6b5c4d3e2f
-                 */
-                id: components["parameters"]["Id"];
+                /** @description The object's id. Examples name the objects the docs' key seeds. */
+                id: string;
             };
             cookie?: never;
         };
@@ -2189,11 +2163,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The object's id.
-                 * @example 3f6c2a1e-8d4b-4c1a-9e2f-7a6b5c4d3e2f
-                 */
-                id: components["parameters"]["Id"];
+                /** @description The object's id. Examples name the objects the docs' key seeds. */
+                id: string;
             };
             cookie?: never;
         };
@@ -2215,11 +2186,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The object's id.
-                 * @example 3f6c2a1e-8d4b-4c1a-9e2f-7a6b5c4d3e2f
-                 */
-                id: components["parameters"]["Id"];
+                /** @description The object's id. Examples name the objects the docs' key seeds. */
+                id: string;
             };
             cookie?: never;
         };

@@ -1509,11 +1509,6 @@ export type components = {
     };
     parameters: {
         /**
-         * @description Your id for the linked client.
-         * @example tenant-4711
-         */
-        ExternalTenantIdPath: string;
-        /**
          * @description Post a system chat message about it on the affected cases (default true); false is silent.
          * @example true
          */
@@ -1543,16 +1538,6 @@ export type components = {
          * @example tenant-4711
          */
         ExternalTenantIdQuery: string;
-        /**
-         * @description The case's id.
-         * @example 3f6c2a1e-8d4b-4c1a-9e2f-7a6b5c4d3e2f
-         */
-        CaseId: string;
-        /**
-         * @description The object's id.
-         * @example 3f6c2a1e-8d4b-4c1a-9e2f-7a6b5c4d3e2f
-         */
-        Id: string;
         /**
          * @description `t=<unix seconds>,v1=<hex>`, where `v1` is `HMAC-SHA256(base64-decoded subscription secret,
          *     "<t>.<raw body>")` in lowercase hex. Verify over the raw bytes with a constant-time compare and
@@ -1736,11 +1721,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description Your id for the linked client.
-                 * @example tenant-4711
-                 */
-                externalTenantId: components["parameters"]["ExternalTenantIdPath"];
+                /** @description Your id for the linked client. Examples name the objects the docs' key seeds. */
+                externalTenantId: string;
             };
             cookie?: never;
         };
@@ -1774,11 +1756,8 @@ export interface operations {
             };
             header?: never;
             path: {
-                /**
-                 * @description Your id for the linked client.
-                 * @example tenant-4711
-                 */
-                externalTenantId: components["parameters"]["ExternalTenantIdPath"];
+                /** @description Your id for the linked client. Examples name the objects the docs' key seeds. */
+                externalTenantId: string;
             };
             cookie?: never;
         };
@@ -1870,11 +1849,8 @@ export interface operations {
             };
             header?: never;
             path: {
-                /**
-                 * @description The case's id.
-                 * @example 3f6c2a1e-8d4b-4c1a-9e2f-7a6b5c4d3e2f
-                 */
-                caseId: components["parameters"]["CaseId"];
+                /** @description The case's id. Examples name the objects the docs' key seeds. */
+                caseId: string;
             };
             cookie?: never;
         };
@@ -1909,11 +1885,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The case's id.
-                 * @example 3f6c2a1e-8d4b-4c1a-9e2f-7a6b5c4d3e2f
-                 */
-                caseId: components["parameters"]["CaseId"];
+                /** @description The case's id. Examples name the objects the docs' key seeds. */
+                caseId: string;
             };
             cookie?: never;
         };
@@ -1998,11 +1971,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The object's id.
-                 * @example 3f6c2a1e-8d4b-4c1a-9e2f-7a6b5c4d3e2f
-                 */
-                id: components["parameters"]["Id"];
+                /** @description The object's id. Examples name the objects the docs' key seeds. */
+                id: string;
             };
             cookie?: never;
         };

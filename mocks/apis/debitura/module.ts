@@ -45,6 +45,7 @@ import {
   DOCS_PARTNER_KEY,
   DOCS_TENANT,
   loadDebituraScenarios,
+  seedDocsDirect,
   seedDocsPartner,
   type DebituraScenario,
   type DebituraScenarioRuntime,
@@ -374,6 +375,7 @@ export function createDebitura({ sandbox, defects, variants, scenario: runScenar
     seed(account: Account): boolean {
       if (!isDebituraAccount(account.key)) return false;
       seedDocsPartner(deps, account, docsAccount);
+      seedDocsDirect(deps, account, `${DIRECT_ACCOUNT}${DOCS_PARTNER_KEY}`);
       if (!account.key.startsWith(PARTNER_ACCOUNT)) return true;
       const fromHeader = account.key.includes(SCENARIO_SUFFIX)
         ? account.key.split(SCENARIO_SUFFIX)[1]!.split(':')[0]!

@@ -323,6 +323,7 @@ describe('--scenario with a Debitura scenario', () => {
       expect(await clients('any_partner')).toEqual(['linked-client', 'archived-client', 'withdrawn-client']);
       expect(await clients('YOUR_API_KEY')).toEqual([
         'your-client-id',
+        'tenant-4711', // the contract examples' client (docs-seed.ts)
         'linked-client',
         'archived-client',
         'withdrawn-client',

@@ -21,6 +21,7 @@ import {
 } from '../common/scenario-format.js';
 import type { AccountState } from './state.js';
 import { isoTime } from './rules.js';
+import { seedDocsDirectStories, seedDocsPartnerStories } from './docs-seed.js';
 import { renderDebituraError } from './errors.js';
 import { clientByTenant, worldOf, type DebituraClient } from './state.js';
 import type { TokenRegistry } from './tokens.js';
@@ -73,6 +74,19 @@ export function seedDocsPartner(deps: SeedDeps, account: AccountState, accountKe
     supportEmail: 'support@your-client.example',
   });
   deps.tokens.seedDocs(client.id, deps.sandbox.clock.now());
+  seedDocsPartnerStories(account, deps.sandbox.clock.now(), client, (fields) => addClient(deps, account, fields));
+  return true;
+}
+
+/** Seeds the docs' direct creditor (XApiKey `YOUR_API_KEY` on the Customer API); true when the account was its. */
+export function seedDocsDirect(deps: SeedDeps, account: AccountState, accountKey: string): boolean {
+  if (account.key !== accountKey) return false;
+  seedDocsDirectStories(
+    account,
+    deps.sandbox.clock.now(),
+    (fields) => addClient(deps, account, fields),
+    DOCS_PARTNER_KEY,
+  );
   return true;
 }
 
