@@ -12,6 +12,8 @@ export interface RuleRefusal {
   status: number;
   code: string;
   param?: string;
+  /** Where the wire names the refusal only by business error (Debitura's 422s): the `businessErrors[].type`s. */
+  businessErrors?: string[];
 }
 
 export interface ContractRule {
@@ -109,7 +111,8 @@ export function readContractRules(document: Record<string, any>): ContractRules 
 }
 
 /** How a refusal reads in the docs: `400 parameter_invalid (due_date)`. */
-const describeRefusal = (r: RuleRefusal) => `${r.status} \`${r.code}\`${r.param ? ` (\`${r.param}\`)` : ''}`;
+const describeRefusal = (r: RuleRefusal) =>
+  `${r.status} \`${r.code}\`${r.param ? ` (\`${r.param}\`)` : ''}${r.businessErrors ? ` — ${r.businessErrors.map((t) => `\`${t}\``).join(', ')}` : ''}`;
 
 /**
  * docs/contract-rules.md: each contract's rules, with the operations that state them (written by

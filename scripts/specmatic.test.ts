@@ -265,12 +265,16 @@ describe('refusals for rules the contract states in x-rules', () => {
       'object-exists': { refusals: [{ status: 404, code: 'resource_not_found', param: '*' }] },
       'case-statuses': { refusals: [{ status: 400, code: 'parameter_invalid', param: 'Statuses' }] },
       'client-onboarding': { refusals: [{ status: 400, code: 'parameter_invalid', param: 'cases[*]' }] },
+      'case-submittable': {
+        refusals: [{ status: 422, code: 'amount_below_minimum', businessErrors: ['AmountBelowMinimum'] }],
+      },
     },
     paths: {
       '/v1/claims': { get: { 'x-rules': ['list-cursor'] } },
       '/v1/claims/{id}': { get: { 'x-rules': ['object-exists'] } },
       '/cases': { get: { 'x-rules': ['case-statuses'] } },
       '/clients': { post: { 'x-rules': ['client-onboarding'] } },
+      '/cases/preview': { post: { 'x-rules': ['case-submittable'] } },
     },
   };
   const refusals = statedRefusals(contract);
@@ -322,5 +326,12 @@ describe('refusals for rules the contract states in x-rules', () => {
     expect(statedRule(refusals, { scenario: clients, ...answer(400, nested) })).toBe('client-onboarding');
     const flat = '{"error": "parameter_invalid", "message": "Invalid currencyCode: must be an ISO 4217 code."}';
     expect(statedRule(refusals, { scenario: clients, ...answer(400, flat) })).toBeUndefined();
+    // A 422 names itself only by its business error's type, which the rule lists.
+    const preview =
+      "+ve  Scenario: POST /cases/preview -> 200 with the request from the example 'eligible' where x is set";
+    const below = '{"businessErrors": [{"type": "AmountBelowMinimum", "message": "below"}], "signingHandoff": null}';
+    expect(statedRule(refusals, { scenario: preview, ...answer(422, below) })).toBe('case-submittable');
+    const unlisted = below.replace('AmountBelowMinimum', 'NoPartnerAvailable');
+    expect(statedRule(refusals, { scenario: preview, ...answer(422, unlisted) })).toBeUndefined();
   });
 });

@@ -230,10 +230,15 @@ export interface StatedRefusal {
   code: string;
   /** The field it names; `*` for any. */
   param?: string;
+  /** Debitura's 422s: the `businessErrors[].type`s it answers with. */
+  businessErrors?: string[];
 }
 
 interface RulesCatalogue {
-  [id: string]: { scope?: string; refusals?: { status: number; code: string; param?: string }[] };
+  [id: string]: {
+    scope?: string;
+    refusals?: { status: number; code: string; param?: string; businessErrors?: string[] }[];
+  };
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
@@ -281,11 +286,19 @@ export function statedRule(
   const route = op[2]!.replace(/\((\w+):[^)]*\)/g, '{$1}');
   const body = exchange.response.slice(exchange.response.indexOf('\n\n') + 2);
   const code = (/"code":\s*"([^"]+)"/.exec(body) ?? /"error":\s*"([^"]+)"/.exec(body))?.[1];
+  // Debitura's 422 names its refusal only by the business error's type (the rule lists the types it gives).
+  const businessError = /"businessErrors":\s*\[\s*\{\s*"type":\s*"([^"]+)"/.exec(body)?.[1];
   const param = /"param":\s*"([^"]*)"/.exec(body)?.[1];
   const message = /"message":\s*"((?:[^"\\]|\\.)*)"/.exec(body)?.[1] ?? '';
   return refusals
     .get(`${op[1]} ${route}`)
-    ?.find((r) => r.status === exchange.status && r.code === code && paramMatches(r.param, param, message))?.rule;
+    ?.find(
+      (r) =>
+        r.status === exchange.status &&
+        (code !== undefined
+          ? r.code === code && paramMatches(r.param, param, message)
+          : businessError !== undefined && (r.businessErrors ?? []).includes(businessError)),
+    )?.rule;
 }
 
 /** A rule's field (`*` any, `cases[*]` any index) against the answer's `param`, or its message where it has none. */
@@ -505,13 +518,15 @@ function responseSummary(response: string): string {
   const status = firstLine(response);
   const body = response.slice(response.indexOf('\n\n') + 2);
   const code = (/"code":\s*"([^"]+)"/.exec(body) ?? /"error":\s*"([^"]+)"/.exec(body))?.[1];
+  // Debitura's 422 names its refusal only by the business error's type (the rule lists the types it gives).
+  const businessError = /"businessErrors":\s*\[\s*\{\s*"type":\s*"([^"]+)"/.exec(body)?.[1];
   const param = /"param":\s*("[^"]*"|null)/.exec(body)?.[1];
   // The message without the values it quotes (ids, generated strings), so like answers group together.
   const message = /"message":\s*"((?:[^"\\]|\\.)*)"/
     .exec(body)?.[1]
     ?.replace(/'[^']*'/g, "'…'")
     .slice(0, 120);
-  return [status, code, param && `param ${param}`, message].filter(Boolean).join(' · ');
+  return [status, code ?? businessError, param && `param ${param}`, message].filter(Boolean).join(' · ');
 }
 
 export function report(results: ContractResult[], known: KnownLimitations, details: number): string {
