@@ -11,7 +11,7 @@ import type { IdMinter } from '../../engine/state/ids.js';
 import { markChanged } from '../../engine/state/changes.js';
 import { debituraErrors } from './errors.js';
 import { countryName } from '../common/codes.js';
-import { debituraPartnerFor, type DebituraPartner } from './partners.js';
+import { collectionPartnerOf, debituraPartnerFor, type DebituraPartner } from './partners.js';
 import {
   belowMinimum,
   combinedSigningUrl,
@@ -234,7 +234,6 @@ export function submitCase(
       : 'PendingVerification';
   const debtor = body.debtor!;
   const country = debtor.countryAlpha2!.toUpperCase();
-  const contact = partner.partner.contact;
   const fee = pricingFor(
     partner,
     {
@@ -273,12 +272,7 @@ export function submitCase(
       ...(country === 'US' ? { stateAlpha2: usState(debtor.stateAlpha2)! } : {}),
       country: debtor.country ?? countryName(country),
     },
-    collectionPartner: {
-      name: contact.name,
-      officeEmail: contact.email,
-      officePhone: contact.phone,
-      publicSite: contact.site,
-    },
+    collectionPartner: collectionPartnerOf(partner),
     creditor: { id: client.id, companyName: client.name, country: countryName(client.country) },
     preLegalSuccessFee: fee,
     signingHandoff: handoff,

@@ -13,7 +13,7 @@
 //
 // Objects are built as the handlers would store them, without events or scheduled tasks.
 import { countryName } from '../common/codes.js';
-import { debituraPartnerFor } from './partners.js';
+import { collectionPartnerOf, debituraPartnerFor } from './partners.js';
 import { isoTime } from './rules.js';
 import { referenceKey, worldOf, type AccountState, type Case, type CaseRecord, type DebituraClient } from './state.js';
 
@@ -48,7 +48,6 @@ function seedCase(
   },
 ): CaseRecord {
   const partner = debituraPartnerFor('DE')!;
-  const contact = partner.partner.contact;
   const kase = {
     id,
     dateCreated: isoTime(now),
@@ -78,12 +77,7 @@ function seedCase(
       country: countryName('DE'),
       city: 'Munich',
     },
-    collectionPartner: {
-      name: contact.name,
-      officeEmail: contact.email,
-      officePhone: contact.phone,
-      publicSite: contact.site,
-    },
+    collectionPartner: collectionPartnerOf(partner),
     creditor: { id: client.id, companyName: client.name, country: countryName(client.country) },
     preLegalSuccessFee: 12.5,
     signingHandoff: null,

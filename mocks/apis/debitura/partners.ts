@@ -21,6 +21,14 @@ const named = (p: Omit<DebituraPartner, 'countryName'>): DebituraPartner =>
     enumerable: true,
   }) as DebituraPartner;
 
+/** The partner's contact as a Debitura case shows it (`collectionPartner`). */
+export const collectionPartnerOf = ({ partner: { contact } }: DebituraPartner) => ({
+  name: contact.name,
+  officeEmail: contact.email,
+  officePhone: contact.phone,
+  publicSite: contact.site,
+});
+
 /** A stable uuid for a name, so a partner's id is the same in every run. */
 export function stableUuid(name: string): string {
   const hex = createHash('sha256').update(name).digest('hex');
