@@ -2,6 +2,7 @@
 // while it is sending. Closing a socket with unread bytes resets it, so the mock reads and drops the
 // rest first (engine/mount-operations.ts, sendError) — these tests send slowly enough for the answer to come
 // out while the body is still on its way.
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMock, type TestMock } from './test-support.js';
 
@@ -50,4 +51,23 @@ describe('a body over 1 MB', () => {
     expect(response.headers.get('connection')).toBe('close');
     expect(JSON.stringify(await response.json())).toContain('file_too_large');
   });
+
+  it('a client that stalls mid-body still gets its 413 once the drain gives up (5 s), not a connection held open', async () => {
+    const { port } = new URL(mock.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(port), '127.0.0.1');
+      let received = '';
+      socket.on('data', (chunk) => (received += chunk.toString('latin1')));
+      socket.on('close', () => resolve(received));
+      socket.on('error', reject);
+      socket.write(
+        'POST /v1/collection_case_previews HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer sk_test_oversized\r\n' +
+          'Content-Type: application/json\r\nContent-Length: 2097152\r\n\r\n{"padding":"' +
+          'x'.repeat(64 * 1024),
+      );
+      // ...and nothing more: the rest of the announced body never comes.
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(answer).toContain('file_too_large');
+  }, 15_000);
 });

@@ -126,7 +126,8 @@ export const refusalRule = (request: FastifyRequest): string | null | undefined 
 function statedOrInternal(request: FastifyRequest, error: ApiError): ApiError {
   const route = request.routeOptions?.config;
   if (!route?.rules || error.status >= 500) return error;
-  const rule = route.rules.stated(route.operationId!, { ...error, statedBy: error.extra.statedBy }) ?? null;
+  const { status, code, param, extra } = error;
+  const rule = route.rules.stated(route.operationId!, { status, code, param, statedBy: extra.statedBy }) ?? null;
   request.refusalRule = rule;
   if (rule || !route.strict) return error;
   const why = `${error.status} ${error.code}${error.param ? ` (${error.param})` : ''} is stated neither by its schema nor by an x-rules entry of ${route.operationId}: ${error.message}`;
@@ -141,10 +142,11 @@ export function sendError(
   error: ApiError,
   render: (error: ApiError) => RenderedError,
 ) {
-  const { status, body } = render(statedOrInternal(request, error));
+  const answer = statedOrInternal(request, error);
+  const { status, body } = render(answer);
   reply.code(status).header('Request-Id', request.id);
-  for (const [name, value] of Object.entries(error.extra.headers ?? {})) reply.header(name, value);
-  if (error.status !== 413) return reply.send(body);
+  for (const [name, value] of Object.entries(answer.extra.headers ?? {})) reply.header(name, value);
+  if (answer.status !== 413) return reply.send(body);
   reply.header('Connection', 'close');
   // Fastify refuses an announced oversized body before reading it. Closing a socket with unread bytes
   // makes the kernel reset it, so a client still sending would lose the 413 ("fetch failed"): read and
@@ -155,7 +157,7 @@ export function sendError(
 }
 
 /** How much of a refused body the mock reads and drops before answering 413 (a bound on the work it does). */
-export const DRAIN_BYTES = 64 * 1024 * 1024;
+const DRAIN_BYTES = 64 * 1024 * 1024;
 const DRAIN_MS = 5_000;
 
 function drainThen(stream: FastifyRequest['raw'], answer: () => void): void {
