@@ -48,6 +48,15 @@ describe("interceptDebitura: the docs page's requests to Debitura's own hosts", 
   });
 
   it('runs them verbatim, in order, each answered as the contract says', async () => {
+    const partnerCases = async () =>
+      (
+        (await (
+          await fetch('https://referral-api.debitura.com/cases', { headers: { XApiKey: 'YOUR_API_KEY' } })
+        ).json()) as { cases: Array<{ id: string; attributedToPartner: boolean }> }
+      ).cases.map((c) => [c.id, c.attributedToPartner] as const);
+    // What the docs' partner holds before: the cases the contracts' example stories name.
+    const seeded = await partnerCases();
+    const seededInState = debitura.state('YOUR_API_KEY')?.debitura?.cases?.length ?? 0;
     let caseId = '';
     const answers: Array<[string, number]> = [];
     for (const example of page) {
@@ -73,12 +82,9 @@ describe("interceptDebitura: the docs page's requests to Debitura's own hosts", 
       ['submit a case', 200],
       ['upload a file to a case', 200],
     ]);
-    // The case is the partner's: its GET /cases lists it, attributed to the partnership.
-    const listed = (await (
-      await fetch('https://referral-api.debitura.com/cases', { headers: { XApiKey: 'YOUR_API_KEY' } })
-    ).json()) as { cases: Array<{ id: string; attributedToPartner: boolean }> };
-    expect(listed.cases.map((c) => [c.id, c.attributedToPartner])).toEqual([[caseId, true]]);
-    expect(debitura.state('YOUR_API_KEY')?.debitura?.cases).toHaveLength(1);
+    // The case is the partner's: its GET /cases lists it, attributed to the partnership, beside the seeded ones.
+    expect(await partnerCases()).toEqual([[caseId, true], ...seeded]);
+    expect(debitura.state('YOUR_API_KEY')?.debitura?.cases).toHaveLength(seededInState + 1);
     expect(debitura.received({ method: 'POST', path: '/debitura/customer/cases' })).toHaveLength(1);
   });
 });
