@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // `casapay-mock`: flags → createMockServer(). `npm start` runs it on 127.0.0.1:4010.
+// First, before any other module allocates: the V8 settings the mock runs with.
+import './v8-tuning.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

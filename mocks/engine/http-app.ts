@@ -9,13 +9,13 @@ import Fastify, {
   type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify';
-import multipart from '@fastify/multipart';
 import qs from 'qs';
 import type { Socket } from 'node:net';
 import { monotonicMs } from '../../kit/real-time.js';
 import { moduleFor, type ApiModule } from './api-module.js';
 import { errors, type ApiError, type RenderedError } from './errors.js';
 import { parseJsonBody } from './json-body.js';
+import { markUnreadMultipart } from './multipart-body.js';
 import { sendError, toApiError } from './mount-operations.js';
 
 /** The largest body read (JSON, or anything but multipart, which streams with its own bounds). */
@@ -87,7 +87,7 @@ export interface HttpAppOptions {
 
 /**
  * The Fastify app with the HTTP layer's own answers in the APIs' shapes, its body parsers (JSON ourselves,
- * so bad JSON is a typed 400; multipart streamed; anything else kept aside for the pipeline's 415).
+ * so bad JSON is a typed 400; multipart left to the upload operations; anything else kept aside for the pipeline's 415).
  * @example const app = await createHttpApp({ modules, nextRequestId: () => ids.id('req'), logger: false });
  */
 export async function createHttpApp({ modules, nextRequestId, logger }: HttpAppOptions): Promise<FastifyInstance> {
@@ -160,7 +160,13 @@ export async function createHttpApp({ modules, nextRequestId, logger }: HttpAppO
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: JSON_LIMIT }, (_request, raw, done) =>
     done(null, (raw as Buffer).length ? raw : undefined),
   );
-  await app.register(multipart, { throwFileSizeLimit: true });
+  // A multipart body is left unread here: @fastify/multipart, registered beside the upload operations
+  // alone (mountOperations), streams it there; anywhere else the pipeline refuses it (415) unread. The
+  // plugin is not registered app-wide because it runs two async hooks on every request, upload or not.
+  app.addContentTypeParser('multipart/form-data', (request, _payload, done) => {
+    markUnreadMultipart(request);
+    done(null);
+  });
 
   // A body on DELETE has no meaning (RFC 9110 §9.3.5): ignored as on GET, so DELETE never answers the undeclared 413 or 415.
   app.addHttpMethod('DELETE', { hasBody: false, overrideExisting: true });

@@ -2,6 +2,7 @@
 // pipeline (pipeline.ts), and errors — whatever threw them — turned into the one error type and
 // written the way the API renders it. Each API module mounts its contracts with it (mocks/apis/*/module.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import multipart from '@fastify/multipart';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { anchoredSchema, createContractAjv, type Contract, type OperationSpec } from '../../kit/contract.js';
 import { readContractRules, type ContractRules } from '../../kit/contract-rules.js';
@@ -218,10 +219,9 @@ export function mountOperations(scope: FastifyInstance, mount: MountOptions): Co
   const prism = new PrismFallback(contract);
   const rules = readContractRules(contract.document);
   const compiled: CompiledOperation[] = [];
-  for (const spec of contract.operations) {
-    const operation = compileOperation(spec, contract, getQueryAjv, mount.handlers);
-    compiled.push(operation);
-    scope.route({
+  const route = (on: FastifyInstance, operation: CompiledOperation) => {
+    const { spec } = operation;
+    on.route({
       method: spec.method.toUpperCase() as 'GET' | 'POST' | 'DELETE',
       url: routePath(spec.path),
       config: {
@@ -245,6 +245,21 @@ export function mountOperations(scope: FastifyInstance, mount: MountOptions): Co
         responses: mount.responses && ((status, body) => mount.responses!(spec.operationId, status, body)),
       }),
     });
+  };
+  const uploads: CompiledOperation[] = [];
+  for (const spec of contract.operations) {
+    const operation = compileOperation(spec, contract, getQueryAjv, mount.handlers);
+    compiled.push(operation);
+    if (operation.multipart) uploads.push(operation);
+    else route(scope, operation);
   }
+  // Uploads in a scope of their own with @fastify/multipart, whose hooks then run on their requests only
+  // (the app's parser, which leaves a multipart body unread, gives way to the plugin's here).
+  if (uploads.length)
+    void scope.register(async (withMultipart) => {
+      withMultipart.removeContentTypeParser('multipart/form-data');
+      await withMultipart.register(multipart, { throwFileSizeLimit: true });
+      for (const operation of uploads) route(withMultipart, operation);
+    });
   return compiled;
 }

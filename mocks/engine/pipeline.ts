@@ -24,6 +24,7 @@ import { parsePrefer, type PrismFallback } from './prism.js';
 import { toJson } from './serialize.js';
 import { nonFiniteError, nonFiniteParam } from './json-body.js';
 import { letGo } from './authentication.js';
+import { hasMultipartBody } from './multipart-body.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -168,9 +169,10 @@ async function readMultipart(
 /** A body must come in the media type the operation declares (JSON, or multipart for uploads): otherwise 415. */
 function checkContentType(operation: CompiledOperation, request: FastifyRequest): void {
   const contentType = request.headers['content-type'] ?? '';
-  const hasBody = request.body !== undefined || request.isMultipart();
+  const multipart = hasMultipartBody(request);
+  const hasBody = request.body !== undefined || multipart;
   if (!hasBody) return;
-  if (operation.multipart ? !request.isMultipart() : !isJson(contentType)) {
+  if (operation.multipart ? !multipart : !isJson(contentType)) {
     throw errors.contentType(
       contentType.split(';')[0] ?? '',
       operation.accepts.length ? operation.accepts : ['application/json'],
@@ -224,7 +226,7 @@ export function createPipeline(operation: CompiledOperation, deps: PipelineDeps)
     // Coercion turns `1e309` and `Infinity` into a number ajv's `integer` accepts: refuse it by name.
     const nonFinite = nonFiniteParam(request.query) ?? nonFiniteParam(request.params);
     if (nonFinite !== undefined) throw nonFiniteError(nonFinite);
-    if (operation.multipart && request.isMultipart()) {
+    if (operation.multipart && hasMultipartBody(request)) {
       const parsed = await readMultipart(request, deps.fileLimitBytes, operation);
       file = parsed.file;
       body = parsed.fields;

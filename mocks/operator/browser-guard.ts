@@ -152,9 +152,14 @@ export function browserRefusal(
 export function installBrowserGuard(app: FastifyInstance, options: BrowserGuardOptions): void {
   // A matched route says what was reached, whatever spelling of the path reached it (and costs no
   // decoding on the API's hot path); the CORS preflight's `*` route and unmatched requests go by their path.
+  // Decided once per route pattern (a set the app fixes at start), not per request.
+  const closedRoutes = new Map<string, boolean>();
   const closed = (request: FastifyRequest) => {
     const route = request.routeOptions.url;
-    return route !== undefined && route !== '*' ? isBrowserClosed(route) : isBrowserClosed(request.url);
+    if (route === undefined || route === '*') return isBrowserClosed(request.url);
+    let verdict = closedRoutes.get(route);
+    if (verdict === undefined) closedRoutes.set(route, (verdict = isBrowserClosed(route)));
+    return verdict;
   };
   app.addHook('onRequest', (request, reply, done) => {
     if (!closed(request)) return done();

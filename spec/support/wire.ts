@@ -130,7 +130,8 @@ export function producedKeys(answers: readonly WireAnswer[]): Set<string> {
  */
 export function recordAnswers(server: Server): WireAnswer[] {
   const answers: WireAnswer[] = [];
-  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+  // Ahead of Fastify's own listener: an answer written synchronously there (a hook's refusal) is seen too.
+  server.prependListener('request', (request: IncomingMessage, response: ServerResponse) => {
     // Fastify passes its headers to writeHead, where getHeader() does not see them: read them there.
     let contentType = '';
     const writeHead = response.writeHead.bind(response) as (...args: unknown[]) => ServerResponse;
