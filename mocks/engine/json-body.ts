@@ -4,8 +4,25 @@
 // refuses non-finite numbers that query coercion produced (`?created[gte]=1e309`).
 import { errors, type ApiError } from './errors.js';
 
+/** Whether `value` holds a non-finite number anywhere (no allocation on the usual answer, "no"). */
+function holdsNonFinite(value: unknown, depth: number): boolean {
+  if (typeof value === 'number') return !Number.isFinite(value);
+  if (!value || typeof value !== 'object') return false;
+  // Deep nesting (a 1 MB body can nest far deeper than the call stack) goes to the iterative walk.
+  if (depth > 64) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (holdsNonFinite(value[i], depth + 1)) return true;
+    return false;
+  }
+  for (const key in value as Record<string, unknown>)
+    if (holdsNonFinite((value as Record<string, unknown>)[key], depth + 1)) return true;
+  return false;
+}
+
 /** The Stripe-style name of the first non-finite number inside `value` (`debtor[amount]`; '' for the root), or undefined. */
 export function nonFiniteParam(value: unknown): string | undefined {
+  // Most values hold none: a quick look first, the named walk only when it may find one.
+  if (!holdsNonFinite(value, 0)) return undefined;
   // Iterative: a 1 MB body can nest far deeper than the call stack.
   const stack: [unknown, string][] = [[value, '']];
   while (stack.length) {

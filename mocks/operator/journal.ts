@@ -126,9 +126,12 @@ const bearer = (header: string | undefined): string | null => {
  * files under its key; Debitura's `debitura:<XApiKey>`, also for requests with a minted token), or,
  * when authentication refused it, the bearer key it sent.
  */
-const accountOf = (request: FastifyRequest): string | null =>
-  (request.account as { key: string } | undefined)?.key.split(SCENARIO_SUFFIX)[0] ??
-  bearer(request.headers.authorization);
+const accountOf = (request: FastifyRequest): string | null => {
+  const key = (request.account as { key: string } | undefined)?.key;
+  if (key === undefined) return bearer(request.headers.authorization);
+  const session = key.indexOf(SCENARIO_SUFFIX);
+  return session === -1 ? key : key.slice(0, session);
+};
 
 const isJsonType = (type: unknown) => typeof type === 'string' && /^application\/(?:[\w.+-]+\+)?json\b/i.test(type);
 const mediaType = (type: unknown) =>
