@@ -7,7 +7,7 @@
 //   1. warm-up: a few hundred creates on an account of their own (JIT, the journal filled to its
 //      bound), then that account reset; gc → heap0.
 //   2. `cases` creates on one account (POST /v1/collection_cases, the quickstart body): each stores the
-//      case, its events and its timeline; gc → heap1. bytes per case = (heap1 − heap0) / cases.
+//      case, its events, its timeline and its scheduled tasks (all counted); gc → heap1. bytes per case = (heap1 − heap0) / cases.
 //   3. that account reset; gc → heap2. A second account registers a webhook endpoint (`*`) pointing at
 //      a loopback receiver run here (answers 200), then `cases` creates, waiting for the deliveries to
 //      finish after every thousand; every event is delivered, the dispatcher keeps each delivery's log;
@@ -107,7 +107,13 @@ async function fill(key, n, settleEvery = 0) {
         failed++;
         lastProblem = `${res.statusCode} ${res.body.slice(0, 200)}`;
       }
+    const before = done;
     done += size;
+    // A line per tenth at large counts: 100k cases with deliveries take minutes on a shared machine.
+    if (n >= 10_000 && Math.floor((done * 10) / n) > Math.floor((before * 10) / n))
+      progress(
+        `  ${done} of ${n}${settleEvery ? `, deliveries waited for ${(drainMs / 1000).toFixed(0)} s so far` : ''}`,
+      );
     sinceSettled += size;
     if (settleEvery && (sinceSettled >= settleEvery || done === n)) {
       const d0 = performance.now();
@@ -125,14 +131,20 @@ const SETTLE_EVERY = 1000;
 
 const reset = (key) => app.inject({ method: 'POST', url: `/__admin/reset?account=${encodeURIComponent(key)}` });
 
-/** Events, timeline entries and delivery-log entries the account holds. */
+/** Events, timeline entries, scheduled tasks and delivery-log entries the account holds. */
 function countsOf(key) {
   const account = casapayAccount(sandbox.account(key));
   let timeline = 0;
   for (const entries of account.timelines.values()) timeline += entries.length;
   let deliveries = 0;
   for (const event of account.events.values()) deliveries += sandbox.dispatcher.deliveries(event.id).length;
-  return { cases: account.cases.size, events: account.events.size, timelineEntries: timeline, deliveries };
+  return {
+    cases: account.cases.size,
+    events: account.events.size,
+    timelineEntries: timeline,
+    scheduledTasks: account.schedule.size,
+    deliveries,
+  };
 }
 
 // 1. Warm-up, then the baseline.
@@ -193,6 +205,7 @@ const report = {
   perCase: {
     events: per(plainCounts.events, plainCounts.cases),
     timelineEntries: per(plainCounts.timelineEntries, plainCounts.cases),
+    scheduledTasks: per(plainCounts.scheduledTasks, plainCounts.cases),
     deliveries: per(hookedCounts.deliveries, hookedCounts.cases),
   },
   counts: { plain: plainCounts, hooked: hookedCounts, received, deliveryStatuses: statuses },
@@ -211,7 +224,7 @@ if (asJson) {
   console.log(
     [
       `Memory at ${f(cases)} cases (${report.method}; node ${process.version})`,
-      `  bytes per case (with its ${report.perCase.events} events and ${report.perCase.timelineEntries} timeline entries): ${f(bytesPerCase)}`,
+      `  bytes per case (with its ${report.perCase.events} events, ${report.perCase.timelineEntries} timeline entries and ${report.perCase.scheduledTasks} scheduled tasks): ${f(bytesPerCase)}`,
       `  bytes per case with a webhook endpoint (${report.perCase.deliveries} deliveries each): ${f(report.bytesPerCaseWithDeliveries)}`,
       `  bytes per delivery-log entry: ${f(report.bytesPerDelivery)}`,
       `  off the heap (Buffers), per case: ${f(report.externalBytesPerCase)}; with deliveries: ${f(report.externalBytesPerCaseWithDeliveries)}`,

@@ -44,6 +44,7 @@ describe('npm run bench -- --memory', () => {
     // A create emits events and writes its timeline; with an endpoint on `*` every event is delivered once.
     expect(m.perCase.events).toBeGreaterThanOrEqual(1);
     expect(m.perCase.timelineEntries).toBeGreaterThanOrEqual(1);
+    expect(m.counts.plain.scheduledTasks).toBe(m.counts.hooked.scheduledTasks);
     expect(m.counts.hooked.deliveries).toBe(m.counts.hooked.events);
     expect(m.counts.received).toBe(m.counts.hooked.deliveries);
     expect(m.counts.deliveryStatuses).toEqual({ succeeded: m.counts.hooked.deliveries });
@@ -51,7 +52,7 @@ describe('npm run bench -- --memory', () => {
     expect(m.bytesPerCase).toBeGreaterThan(0);
     expect(m.bytesPerCaseWithDeliveries).toBeGreaterThan(0);
     expect(m.heapMb.withCases).toBeGreaterThan(m.heapMb.baseline);
-    expect(out).toMatch(/bytes\/case\s+events\/case\s+timeline\/case\s+bytes\/case with webhook/);
+    expect(out).toMatch(/bytes\/case\s+events\/case\s+timeline\/case\s+tasks\/case\s+bytes\/case with webhook/);
     expect(out).toMatch(/\n150\s+[\d,]+\s+\d/);
   }, 60_000);
 

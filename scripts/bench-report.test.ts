@@ -328,10 +328,10 @@ describe('memory', () => {
     heapMb: { baseline: 15, withCases: 170, afterReset: 15.2, withCasesAndDeliveries: 312 },
     rssMb: { withCases: 300, withCasesAndDeliveries: 500 },
     fill: { casesMs: 9000, hookedMs: 12_000, drainMs: 30_000, failed: 0 },
-    perCase: { events: 2, timelineEntries: 1, deliveries: 2 },
+    perCase: { events: 2, timelineEntries: 1, scheduledTasks: 2, deliveries: 2 },
     counts: {
-      plain: { cases, events: 2 * cases, timelineEntries: cases, deliveries: 0 },
-      hooked: { cases, events: 2 * cases, timelineEntries: cases, deliveries: 2 * cases },
+      plain: { cases, events: 2 * cases, timelineEntries: cases, scheduledTasks: 2 * cases, deliveries: 0 },
+      hooked: { cases, events: 2 * cases, timelineEntries: cases, scheduledTasks: 2 * cases, deliveries: 2 * cases },
       received: 2 * cases,
       deliveryStatuses: { succeeded: 2 * cases },
     },
@@ -345,7 +345,7 @@ describe('memory', () => {
 
   it('prints bytes per case, what a case holds, and bytes per delivery-log entry', () => {
     const text = renderMemory([report(100_000)]);
-    expect(text).toMatch(/\n100,000\s+1,627\s+2\s+1\s+3,114\s+2\s+744\s+170\.0 MB\s+312\.0 MB\n/);
+    expect(text).toMatch(/\n100,000\s+1,627\s+2\s+1\s+2\s+3,114\s+2\s+744\s+170\.0 MB\s+312\.0 MB\n/);
     expect(text).not.toContain('⚠');
   });
 

@@ -1173,6 +1173,15 @@ export function renderStoreGrowth(growths: readonly StoreGrowth[]): string {
 // ---------------------------------------------------------------------------
 // Memory: bytes per stored case and per delivery-log entry (scripts/bench-memory.mjs, heap after a full GC)
 
+/** What one account holds after the fill (scripts/bench-memory.mjs). */
+export interface MemoryCounts {
+  cases: number;
+  events: number;
+  timelineEntries: number;
+  scheduledTasks: number;
+  deliveries: number;
+}
+
 /** What scripts/bench-memory.mjs reports (--json) for one count. */
 export interface MemoryReport {
   node: string;
@@ -1181,11 +1190,16 @@ export interface MemoryReport {
   heapMb: { baseline: number; withCases: number; afterReset: number; withCasesAndDeliveries: number };
   rssMb: { withCases: number; withCasesAndDeliveries: number };
   fill: { casesMs: number; hookedMs: number; drainMs: number; failed: number };
-  /** What one create leaves: events, timeline entries, and (with a webhook endpoint on `*`) deliveries. */
-  perCase: { events: number | null; timelineEntries: number | null; deliveries: number | null };
+  /** What one create leaves: events, timeline entries, scheduled tasks, and (with a webhook endpoint on `*`) deliveries. */
+  perCase: {
+    events: number | null;
+    timelineEntries: number | null;
+    scheduledTasks: number | null;
+    deliveries: number | null;
+  };
   counts: {
-    plain: { cases: number; events: number; timelineEntries: number; deliveries: number };
-    hooked: { cases: number; events: number; timelineEntries: number; deliveries: number };
+    plain: MemoryCounts;
+    hooked: MemoryCounts;
     received: number;
     deliveryStatuses: Record<string, number>;
   };
@@ -1208,6 +1222,7 @@ export function renderMemory(reports: readonly MemoryReport[]): string {
         'bytes/case',
         'events/case',
         'timeline/case',
+        'tasks/case',
         'bytes/case with webhook',
         'deliveries/case',
         'bytes/delivery-log entry',
@@ -1219,6 +1234,7 @@ export function renderMemory(reports: readonly MemoryReport[]): string {
         formatInt(r.bytesPerCase),
         per(r.perCase.events),
         per(r.perCase.timelineEntries),
+        per(r.perCase.scheduledTasks),
         r.bytesPerCaseWithDeliveries === null ? '—' : formatInt(r.bytesPerCaseWithDeliveries),
         per(r.perCase.deliveries),
         r.bytesPerDelivery === null ? '—' : formatInt(r.bytesPerDelivery),
