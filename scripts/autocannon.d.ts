@@ -19,6 +19,19 @@ declare module 'autocannon' {
       bailout?: number;
       excludeErrorStats?: boolean;
       title?: string;
+      /** Requests sent in turn; `setupRequest` may rewrite each one just before it is sent. */
+      requests?: RequestSpec[];
+    }
+
+    interface RequestParams {
+      method?: string;
+      path?: string;
+      headers?: Record<string, string>;
+      body?: string | Buffer;
+    }
+
+    interface RequestSpec extends RequestParams {
+      setupRequest?: (request: RequestParams, context: Record<string, unknown>) => RequestParams;
     }
 
     interface Histogram {

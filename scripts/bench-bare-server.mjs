@@ -10,6 +10,8 @@
 // GET  /v1/collection_cases/{id}  → 200, one case with that id
 // POST /v1/collection_cases       → 201, a case (after reading the whole body)
 // GET  /v1/collection_cases[?…]   → 200, a list of 10 cases
+// POST /v1/collection_cases/{id}/files → 201, a case file (after reading the whole multipart body,
+//                                  unparsed: the contract's example with a fresh id and that case)
 // anything else                   → 404
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
@@ -27,6 +29,16 @@ const contract = JSON.parse(readFileSync(new URL('../generated/casapay.json', im
 const example =
   contract.paths['/v1/collection_cases/{id}'].get.responses['200'].content['application/json'].examples.case.value;
 const makeCase = (id) => ({ ...example, id });
+// The contract's example of an uploaded file (uploadCaseFile → 201).
+const fileExample =
+  contract.paths['/v1/collection_cases/{id}/files'].post.responses['201'].content['application/json'].examples.invoice
+    .value;
+const makeFile = (id, caseId) => ({
+  ...fileExample,
+  id,
+  case: caseId,
+  url: `/v1/collection_cases/${caseId}/files/${id}/contents`,
+});
 
 const page = {
   object: 'list',
@@ -37,6 +49,7 @@ const page = {
 
 let next = 0;
 const PREFIX = '/v1/collection_cases';
+const FILES = '/files';
 
 function send(res, status, value) {
   const body = JSON.stringify(value);
@@ -55,6 +68,22 @@ const server = http.createServer((req, res) => {
       Buffer.concat(chunks);
       next++;
       send(res, 201, makeCase(`dc_${next.toString(36).padStart(8, '0')}`));
+    });
+    return;
+  }
+  if (
+    req.method === 'POST' &&
+    path.startsWith(`${PREFIX}/`) &&
+    path.endsWith(FILES) &&
+    path.indexOf('/', PREFIX.length + 1) === path.length - FILES.length
+  ) {
+    const caseId = decodeURIComponent(path.slice(PREFIX.length + 1, path.length - FILES.length));
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      Buffer.concat(chunks);
+      next++;
+      send(res, 201, makeFile(`file_${next.toString(36).padStart(8, '0')}`, caseId));
     });
     return;
   }

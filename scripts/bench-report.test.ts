@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_OPTIONS,
   computeRatios,
+  cpuUsPerResponse,
+  renderCpuTable,
+  renderMemory,
+  type MemoryReport,
   computeStoreRatios,
   renderStores,
   type StoreRow,
@@ -55,10 +59,11 @@ describe('parseArgs', () => {
       duration: 10,
       connections: 10,
       cases: 100_000,
-      only: ['ours', 'logged', 'prism', 'bare'],
-      scenarios: ['get', 'post', 'post-docs', 'list'],
+      only: ['ours', 'logged', 'prism', 'scalar', 'bare'],
+      scenarios: ['get', 'post', 'post-docs', 'list', 'upload'],
       soak: 0,
       growth: [],
+      memory: [],
     });
   });
 
@@ -103,6 +108,22 @@ describe('parseArgs', () => {
     expect(() => parseArgs(['--connections', '0'])).toThrow(/at least 1/);
     expect(() => parseArgs(['--connections'])).toThrow(/missing value/);
     expect(() => parseArgs(['fast'])).toThrow(/unexpected argument/);
+  });
+
+  it('takes scalar as a target and upload as a scenario', () => {
+    expect(parseArgs(['--only', 'scalar,ours', '--scenario', 'upload,get'])).toMatchObject({
+      only: ['ours', 'scalar'],
+      scenarios: ['get', 'upload'],
+    });
+  });
+
+  it('reads --memory counts, alone or beside --growth, not with --soak or --stores', () => {
+    expect(parseArgs(['--memory', '100k']).memory).toEqual([100_000]);
+    expect(parseArgs(['--memory=200,1k,200']).memory).toEqual([200, 1000]);
+    expect(parseArgs(['--growth', '1k', '--memory', '500'])).toMatchObject({ growth: [1000], memory: [500] });
+    expect(() => parseArgs(['--memory', 'lots'])).toThrow(/--memory/);
+    expect(() => parseArgs(['--memory', '100k', '--soak', '60'])).toThrow(/--memory: not with --soak/);
+    expect(() => parseArgs(['--memory', '100k', '--stores', 'memory'])).toThrow(/--memory: not with/);
   });
 
   it('reads --soak seconds and --growth counts with k and m', () => {
@@ -161,15 +182,29 @@ describe('latencies', () => {
 });
 
 describe('ratios and goals', () => {
+  /** A result whose server spent `us` µs of CPU per response. */
+  const at = (
+    target: ScenarioResult['target'],
+    scenario: ScenarioResult['scenario'],
+    reqPerSec: number,
+    us: number,
+    p99 = 0.5,
+    extra: Partial<ScenarioResult> = {},
+  ): ScenarioResult => result(target, scenario, reqPerSec, p99, { serverCpu: (us * reqPerSec) / 1e4, ...extra });
   const results = [
-    result('ours', 'get', 20_000, 0.8),
-    result('prism', 'get', 1_000, 20),
-    result('bare', 'get', 25_000, 0.5),
-    result('ours', 'post', 9_000, 1.5),
-    result('prism', 'post', 1_000, 20),
-    result('bare', 'post', 20_000, 0.5),
-    result('ours', 'list', 5_000, 1.8),
-    result('logged', 'post', 8_000, 1.6),
+    at('ours', 'get', 30_000, 20, 0.8),
+    at('logged', 'get', 29_000, 20.5, 0.9),
+    at('prism', 'get', 1_500, 600, 20),
+    at('scalar', 'get', 2_000, 450, 15),
+    at('bare', 'get', 60_000, 14, 0.4),
+    at('ours', 'post', 18_000, 50, 3),
+    at('logged', 'post', 15_000, 60, 3.5),
+    at('prism', 'post', 2_500, 500, 20),
+    at('bare', 'post', 55_000, 17, 0.5),
+    at('ours', 'list', 25_000, 36, 1.6),
+    at('bare', 'list', 28_000, 34, 0.9),
+    at('ours', 'upload', 9_000, 100, 2),
+    at('prism', 'upload', 500, 1500, 30),
   ];
   const ours: TargetInfo = {
     target: 'ours',
@@ -179,50 +214,144 @@ describe('ratios and goals', () => {
     seed: { cases: 100_000, ms: 9000, failed: 0 },
   };
 
-  it('divides ours by each baseline per scenario and leaves missing ones empty', () => {
-    const ratios = computeRatios(results);
-    expect(ratios.find((r) => r.scenario === 'get')).toMatchObject({ oursOverPrism: 20, oursOverBare: 0.8 });
-    expect(ratios.find((r) => r.scenario === 'list')).toMatchObject({ oursOverPrism: null, oursOverBare: null });
+  it('reads server CPU per response from the CPU share and the rate', () => {
+    expect(cpuUsPerResponse(at('ours', 'get', 30_000, 20))).toBeCloseTo(20, 6);
+    expect(cpuUsPerResponse(result('ours', 'get', 1000, 1, { serverCpu: null }))).toBeNull();
+    expect(cpuUsPerResponse(undefined)).toBeNull();
   });
 
-  it('marks each of the issue targets met, missed or not measured', () => {
+  it('divides ours by each peer per scenario, by req/s and by CPU per response, and leaves missing ones empty', () => {
+    const ratios = computeRatios(results);
+    const get = ratios.find((r) => r.scenario === 'get')!;
+    expect(get).toMatchObject({ oursOverPrism: 20, oursOverScalar: 15, oursOverBare: 0.5, p99OursOverBare: 2 });
+    expect(get.cpuOursOverBare).toBeCloseTo(20 / 14, 6);
+    expect(get.cpuLoggedOverOurs).toBeCloseTo(1.025, 6);
+    expect(ratios.find((r) => r.scenario === 'list')).toMatchObject({
+      oursOverPrism: null,
+      oursOverScalar: null,
+      cpuLoggedOverOurs: null,
+    });
+    expect(ratios.find((r) => r.scenario === 'post-docs')).toMatchObject({
+      cpuOursOverBare: null,
+      oursOverPrism: null,
+    });
+  });
+
+  it("marks each of issue 24's targets met, missed or not measured, and skips scenarios not run", () => {
     const goals = evaluateGoals({ results, ours, cases: 100_000 });
     const met = Object.fromEntries(goals.map((g) => [g.label, g.met]));
     expect(met).toEqual({
-      'GET retrieve req/s vs Prism': true,
-      'GET retrieve req/s vs bare': true,
+      'GET retrieve: server CPU per request vs bare': true,
       'GET retrieve p99': true,
+      'GET retrieve req/s vs Prism': true,
+      'GET retrieve: default logging vs --quiet, CPU per request': true,
+      'POST create: server CPU per request vs bare': false,
       'POST create req/s vs Prism': false,
-      'POST create req/s vs bare': false,
-      'POST create p99': true,
-      'POST create: default logging vs --quiet': true,
-      "POST create (docs' key) req/s vs Prism": null,
-      "POST create (docs' key) req/s vs bare": null,
-      "POST create (docs' key) p99": null,
+      'POST create: default logging vs --quiet, CPU per request': false,
+      'GET list over 100k cases: server CPU per request vs bare': true,
+      'GET list over 100k cases p99': false,
       'GET list over 100k cases req/s vs Prism': null,
-      'GET list over 100k cases req/s vs bare': null,
-      'GET list over 100k cases p99': true,
-      'start to first response': true,
-      'idle RSS after start': false,
+      'POST upload (multipart) req/s vs Prism': true,
+      'start to first response (unchanged)': true,
+      'idle RSS after start (unchanged)': false,
     });
+    const cpu = goals.find((g) => g.label === 'POST create: server CPU per request vs bare');
+    expect(cpu).toMatchObject({ target: '≤ 2×', actual: '2.94× (50 µs / 17 µs)' });
     expect(evaluateGoals({ results: [], cases: 100_000 }).every((g) => g.met === null)).toBe(true);
   });
 
-  it('does not credit a run that had errors', () => {
+  it('judges the CPU bounds at their edges: 1.6× for reads, 2× for creates', () => {
+    const edge = evaluateGoals({
+      results: [
+        at('ours', 'get', 1000, 16),
+        at('bare', 'get', 1000, 10),
+        at('ours', 'post', 1000, 21),
+        at('bare', 'post', 1000, 10),
+      ],
+      cases: 100_000,
+    });
+    expect(edge.find((g) => g.label === 'GET retrieve: server CPU per request vs bare')?.met).toBe(true);
+    expect(edge.find((g) => g.label === 'POST create: server CPU per request vs bare')?.met).toBe(false);
+  });
+
+  it('does not credit a run that had errors, ours or the baseline it is divided by', () => {
     const noisy = [
-      result('ours', 'get', 50_000, 0.1, { non2xx: 12 }),
-      result('prism', 'get', 1_000),
-      result('bare', 'get', 25_000),
+      at('ours', 'get', 50_000, 10, 0.1, { non2xx: 12 }),
+      at('prism', 'get', 1_000, 500),
+      at('bare', 'get', 25_000, 14),
     ];
     const goals = evaluateGoals({ results: noisy, cases: 100_000 }).filter((g) => g.label.startsWith('GET retrieve'));
     expect(goals.map((g) => g.met)).toEqual([false, false, false]);
     expect(goals[0]?.note).toMatch(/12 non-2xx/);
+    const badBare = evaluateGoals({
+      results: [at('ours', 'get', 50_000, 10), at('bare', 'get', 25_000, 14, 0.5, { errors: 3 })],
+      cases: 100_000,
+    }).find((g) => g.label === 'GET retrieve: server CPU per request vs bare');
+    expect(badBare).toMatchObject({
+      met: false,
+      note: expect.stringMatching(/bare get run had 0 non-2xx \/ 3 errors/),
+    });
   });
 
   it('flags, without changing the verdict, a run other processes disturbed', () => {
-    const busy = [result('ours', 'get', 20_000, 0.5, { otherCpu: 90 }), result('bare', 'get', 25_000)];
-    const goal = evaluateGoals({ results: busy, cases: 100_000 }).find((g) => g.label === 'GET retrieve req/s vs bare');
+    const busy = [at('ours', 'get', 20_000, 20, 0.5, { otherCpu: 90 }), at('bare', 'get', 25_000, 14)];
+    const goal = evaluateGoals({ results: busy, cases: 100_000 }).find(
+      (g) => g.label === 'GET retrieve: server CPU per request vs bare',
+    );
     expect(goal).toMatchObject({ met: true, note: 'disturbed: other processes at 90 % of a core' });
+  });
+
+  it('prints the CPU table: µs per response per target, skipped peers named, and the four ratios', () => {
+    const text = renderCpuTable({
+      results,
+      targets: [{ target: 'scalar', status: 'skipped', reason: 'could not install scripts/bench-peers (offline)' }],
+      options: { only: ['ours', 'logged', 'prism', 'scalar', 'bare'], scenarios: ['get', 'list'] },
+    });
+    const lines = text.split('\n');
+    expect(lines[1]).toMatch(
+      /^scenario\s+ours\s+logged\s+prism\s+scalar\s+bare\s+ours\/bare cpu\s+logged\/ours cpu\s+ours\/prism req\/s\s+ours\/scalar req\/s$/,
+    );
+    expect(text).toMatch(
+      /\nGET retrieve\s+20 µs\s+21 µs\s+600 µs\s+450 µs\s+14 µs\s+1\.43×\s+1\.02×\s+20\.0×\s+15\.0×\n/,
+    );
+    expect(text).toMatch(/\nGET list\s+36 µs\s+—\s+—\s+skipped\s+34 µs\s+1\.06×\s+—\s+—\s+—\n/);
+    expect(text).toContain('scalar skipped: could not install scripts/bench-peers (offline)');
+    expect(text).not.toContain('POST create');
+  });
+});
+
+describe('memory', () => {
+  const report = (cases: number, extra: Partial<MemoryReport> = {}): MemoryReport => ({
+    node: 'v20.20.2',
+    cases,
+    method: 'heap after GC',
+    heapMb: { baseline: 15, withCases: 170, afterReset: 15.2, withCasesAndDeliveries: 312 },
+    rssMb: { withCases: 300, withCasesAndDeliveries: 500 },
+    fill: { casesMs: 9000, hookedMs: 12_000, drainMs: 30_000, failed: 0 },
+    perCase: { events: 2, timelineEntries: 1, scheduledTasks: 2, deliveries: 2 },
+    counts: {
+      plain: { cases, events: 2 * cases, timelineEntries: cases, scheduledTasks: 2 * cases, deliveries: 0 },
+      hooked: { cases, events: 2 * cases, timelineEntries: cases, scheduledTasks: 2 * cases, deliveries: 2 * cases },
+      received: 2 * cases,
+      deliveryStatuses: { succeeded: 2 * cases },
+    },
+    bytesPerCase: 1627.4,
+    bytesPerCaseWithDeliveries: 3114,
+    bytesPerDelivery: 743.6,
+    externalBytesPerCase: 0,
+    externalBytesPerCaseWithDeliveries: 0,
+    ...extra,
+  });
+
+  it('prints bytes per case, what a case holds, and bytes per delivery-log entry', () => {
+    const text = renderMemory([report(100_000)]);
+    expect(text).toMatch(/\n100,000\s+1,627\s+2\s+1\s+2\s+3,114\s+2\s+744\s+170\.0 MB\s+312\.0 MB\n/);
+    expect(text).not.toContain('⚠');
+  });
+
+  it('warns when creates failed or deliveries went missing', () => {
+    const short = report(1000, { fill: { casesMs: 1, hookedMs: 1, drainMs: 1, failed: 3 } });
+    expect(renderMemory([short])).toContain('⚠ at 1,000: 3 creates failed, 2,000 of 2,000 deliveries received');
   });
 });
 

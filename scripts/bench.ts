@@ -1,16 +1,20 @@
-// `npm run bench` — measures the mock (ours) against two baselines in one run:
+// `npm run bench` — measures the mock (ours) against three baselines in one run:
 //   bare   a node:http server answering the same JSON bodies (scripts/bench-bare-server.mjs)
 //   prism  Stoplight Prism 5 mocking generated/casapay.json
+//   scalar Scalar's OpenAPI mock server on the same document (scripts/bench-peers: its own package,
+//          installed on first use with `npm ci --prefix scripts/bench-peers`, run on Node >= 22)
 //   ours   the compiled mock, dist/mocks/cli.js --quiet
 //   logged the same with npm start's default info logging (stdout to /dev/null)
-// Two other modes drive ours alone: --soak (POST create over time) and --growth (over stored cases).
+// Two other modes drive ours alone: --soak (POST create over time) and --growth (over stored cases);
+// --memory measures bytes per stored case and per delivery-log entry (scripts/bench-memory.mjs).
 // --stores runs ours once per store (memory, SQLite, PostgreSQL; --baseline adds another checkout's build)
 // side by side, with ratios to memory; with --growth, the growth table per store.
 // Each target runs alone as a child process on 127.0.0.1 (a random free port) and is stopped by PID
 // afterwards, also on error or Ctrl-C. autocannon runs in this process, so the load generator and the
 // server are separate processes (sharing the machine's cores — see "loadgen cpu" in the table).
-// Nothing here asserts a timing: it prints a table, ratios and the issue's targets with ✓/✗, and writes
-// the numbers to reports/bench.json.  Options: `npx tsx scripts/bench.ts --help`.
+// The headline is the server's CPU per response (user + system µs of its process over the measured
+// slices), far steadier than req/s on a shared machine. Nothing here asserts a timing: it prints the
+// tables, ratios and the issue's targets with ✓/✗, and writes the numbers to reports/bench.json.  Options: `npx tsx scripts/bench.ts --help`.
 import autocannon from 'autocannon';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -36,12 +40,16 @@ import {
   type StoreRow,
   USAGE,
   computeRatios,
+  cpuUsPerResponse,
   evaluateGoals,
   evaluateGrowth,
   evaluateSoak,
   isOurs,
+  isStateless,
   renderGoals,
   renderGrowth,
+  renderMemory,
+  type MemoryReport,
   renderSoak,
   type GrowthRow,
   type LatencySummary,
@@ -76,7 +84,7 @@ const CREATE_BODY = JSON.stringify(
     .content['application/json'].examples.quickstart.value,
 );
 /** Scenarios run in this order so the list sees exactly the seeded cases (POST, which adds more, runs last). */
-const RUN_ORDER: readonly Scenario[] = ['get', 'list', 'post', 'post-docs'];
+const RUN_ORDER: readonly Scenario[] = ['get', 'list', 'post', 'post-docs', 'upload'];
 const POLL_MS = 5;
 const IDLE_SETTLE_MS = 500;
 const SEED_MIN_CONNECTIONS = 16;
@@ -154,6 +162,8 @@ function freePort(): Promise<number> {
 function commandFor(target: Target, port: number): string[] {
   const p = String(port);
   switch (target) {
+    case 'scalar':
+      return [path.join(PEERS, 'scalar-server.mjs'), '--port', p, '--host', HOST];
     case 'bare':
       return [path.join(ROOT, 'scripts/bench-bare-server.mjs'), '--port', p, '--host', HOST];
     case 'prism': {
@@ -190,8 +200,14 @@ interface OursCommand {
  * Starts a target. With `cpus`, it is launched through `taskset -c <cpus>` (which execs node, so the
  * PID stays the server's) so it does not inherit this process's pinning.
  */
-function spawnServer(target: Target, port: number, cpus: string | undefined, command?: OursCommand): Server {
-  const args = [process.execPath, ...(command ? command.args(port) : commandFor(target, port))];
+function spawnServer(
+  target: Target,
+  port: number,
+  cpus: string | undefined,
+  command?: OursCommand,
+  node = process.execPath,
+): Server {
+  const args = [node, ...(command ? command.args(port) : commandFor(target, port))];
   const [cmd, ...rest] = cpus ? ['taskset', '-c', cpus, ...args] : args;
   // The logged target writes a line per request: to /dev/null, so the load generator does not pay for reading them.
   const stdout = target === 'logged' ? fs.openSync('/dev/null', 'w') : 'pipe';
@@ -209,6 +225,67 @@ function spawnServer(target: Target, port: number, cpus: string | undefined, com
     server.spawnError = err;
   });
   return server;
+}
+
+// ---------------------------------------------------------------------------
+// The bench's peers that the project does not install (scripts/bench-peers, its own package.json and
+// lock): Scalar's mock server, which needs Node >= 22, and a Node 24 from the npm registry to run it on
+// when this node is older. Installed on first use; without them (offline) the scalar column is skipped.
+
+const PEERS = path.join(ROOT, 'scripts/bench-peers');
+const PEER_NODE = path.join(PEERS, 'node_modules/.bin/node');
+const SCALAR_MIN_NODE = 22;
+let peers: { node: string; version: string } | string | undefined;
+
+/** How the installed peers differ from the pins (missing, another version), or undefined when they match. */
+function peersProblem(): string | undefined {
+  const pins = (
+    JSON.parse(fs.readFileSync(path.join(PEERS, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    }
+  ).dependencies;
+  for (const [name, version] of Object.entries(pins)) {
+    const manifest = path.join(PEERS, 'node_modules', name, 'package.json');
+    if (!fs.existsSync(manifest)) return `${name} not installed`;
+    const installed = (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version?: string }).version;
+    if (installed !== version) return `${name} ${installed} installed, ${version} pinned`;
+  }
+  return undefined;
+}
+
+/** Installs the peers when missing; the node that runs Scalar's mock server, or why it cannot run. */
+function ensurePeers(): { node: string; version: string } | string {
+  if (peers !== undefined) return peers;
+  const problem = peersProblem();
+  if (problem) {
+    console.log(
+      `  scalar: ${problem}; installing the bench's peers from the npm registry (npm ci --prefix scripts/bench-peers: @scalar/mock-server and a Node 24 to run it on)…`,
+    );
+    const r = spawnSync('npm', ['ci', '--prefix', PEERS, '--no-audit', '--no-fund'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 300_000,
+    });
+    if (r.status !== 0) {
+      // npm's own words: its first error lines (code and cause), not the pointer to its log file.
+      const said = `${r.stderr ?? ''}${r.stdout ?? ''}`
+        .split('\n')
+        .filter((l) => /^npm (error|ERR!)/.test(l) && !/complete log/.test(l))
+        .slice(0, 2)
+        .map((l) => l.replace(/^npm (error|ERR!)\s*/, ''))
+        .join(' ');
+      return (peers = `could not install scripts/bench-peers (npm ci: ${r.error?.message ?? `exit ${r.status}`}${said ? `; ${said}` : ''})`);
+    }
+    const after = peersProblem();
+    if (after) return (peers = `scripts/bench-peers after npm ci: ${after}`);
+  }
+  if (Number(process.versions.node.split('.')[0]) >= SCALAR_MIN_NODE)
+    return (peers = { node: process.execPath, version: process.version });
+  const v = spawnSync(PEER_NODE, ['--version'], { encoding: 'utf8' });
+  if (v.status !== 0)
+    return (peers = `Scalar needs Node >= ${SCALAR_MIN_NODE} (this is ${process.version}) and ${path.relative(ROOT, PEER_NODE)} does not run (${v.error?.message ?? `exit ${v.status}`}; were npm's install scripts disabled?)`);
+  return (peers = { node: PEER_NODE, version: v.stdout.trim() });
 }
 
 /** GET with a fresh connection; resolves the status (0 when the connection failed). */
@@ -330,13 +407,71 @@ function pin(pid: number, cpu: number): string | undefined {
 interface RequestSpec {
   method: 'GET' | 'POST';
   path: string;
-  body?: string;
+  body?: string | Buffer;
+  /** Content-Type of the body; default application/json. */
+  contentType?: string;
   /** Authorization header; default the bench's fresh key. */
   authorization?: string;
+  /**
+   * Spreads the requests over several accounts, each with its own path (the upload: `perAccount`
+   * uploads to one account's case, then the next account's): a per-request rewrite in autocannon.
+   */
+  rotate?: { targets: ReadonlyArray<{ authorization: string; path: string }>; perAccount: number };
 }
+
+/**
+ * The upload scenario's body: a 4 KB PDF-like file with the contract's example fields (uploadCaseFile's
+ * `invoice` example), as multipart/form-data.
+ */
+const UPLOAD_BOUNDARY = 'casapay-bench-upload-7MA4YWxkTrZu0gW';
+const UPLOAD_FILE_BYTES = 4096;
+const UPLOAD_BODY = (() => {
+  const example = (
+    JSON.parse(fs.readFileSync(path.join(ROOT, 'generated/casapay.json'), 'utf8')) as {
+      paths: Record<string, any>;
+    }
+  ).paths[`${CASES_PATH}/{id}/files`].post.requestBody.content['multipart/form-data'].examples.invoice.value as {
+    document_type: string;
+    description: string;
+  };
+  const head = '%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\nstream\n';
+  const tail = '\nendstream\n%%EOF\n';
+  const filler = 'BT /F1 12 Tf 72 712 Td (Invoice INV-2024-0892: EUR 3,600.00 due) Tj ET\n';
+  let file = head;
+  while (file.length + filler.length + tail.length <= UPLOAD_FILE_BYTES) file += filler;
+  file = (file + tail).padEnd(UPLOAD_FILE_BYTES, ' ');
+  const part = (headers: string, value: string): string => `--${UPLOAD_BOUNDARY}\r\n${headers}\r\n\r\n${value}\r\n`;
+  return Buffer.from(
+    part('Content-Disposition: form-data; name="document_type"', example.document_type) +
+      part('Content-Disposition: form-data; name="description"', example.description) +
+      part(
+        'Content-Disposition: form-data; name="file"; filename="invoice.pdf"\r\nContent-Type: application/pdf',
+        file,
+      ) +
+      `--${UPLOAD_BOUNDARY}--\r\n`,
+    'latin1',
+  );
+})();
+const UPLOAD_CONTENT_TYPE = `multipart/form-data; boundary=${UPLOAD_BOUNDARY}`;
+/**
+ * Uploads per account before the next one takes over: the mock keeps files in memory (100 MB per
+ * account) and sums an account's file bytes on each upload, so one account must not gather them all.
+ */
+const UPLOADS_PER_ACCOUNT = 500;
+/** The highest upload rate the accounts prepared for a slice allow for (beyond it the last account takes the rest). */
+const UPLOAD_MAX_RATE = 25_000;
+
+const uploadPath = (caseId: string): string => `${CASES_PATH}/${encodeURIComponent(caseId)}/files`;
 
 function requestFor(scenario: Scenario, caseId: string): RequestSpec {
   switch (scenario) {
+    case 'upload':
+      return {
+        method: 'POST',
+        path: uploadPath(caseId),
+        body: UPLOAD_BODY,
+        contentType: UPLOAD_CONTENT_TYPE,
+      };
     case 'get':
       return { method: 'GET', path: `${CASES_PATH}/${encodeURIComponent(caseId)}` };
     case 'post':
@@ -367,7 +502,17 @@ function runLoad(
     let latencies = new Float64Array(opts.record ? 1 << 18 : 0);
     let n = 0;
     const headers: Record<string, string> = { authorization: spec.authorization ?? AUTHORIZATION };
-    if (spec.body !== undefined) headers['content-type'] = 'application/json';
+    if (spec.body !== undefined) headers['content-type'] = spec.contentType ?? 'application/json';
+    let sent = 0;
+    const rotate = spec.rotate;
+    const requests: autocannon.RequestSpec[] | undefined = rotate && [
+      {
+        setupRequest: (request) => {
+          const to = rotate.targets[Math.min(Math.floor(sent++ / rotate.perAccount), rotate.targets.length - 1)]!;
+          return { ...request, path: to.path, headers: { ...request.headers, authorization: to.authorization } };
+        },
+      },
+    ];
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     let guard: NodeJS.Timeout | undefined;
@@ -377,6 +522,7 @@ function runLoad(
         method: spec.method,
         headers,
         ...(spec.body !== undefined ? { body: spec.body } : {}),
+        ...(requests ? { requests } : {}),
         connections: opts.connections,
         pipelining: 1,
         timeout: 10,
@@ -528,10 +674,17 @@ async function startTarget(
   let server: Server | undefined;
   try {
     if (isOurs(target) && buildProblem) throw new Error(buildProblem);
+    let node: string | undefined;
+    if (target === 'scalar') {
+      const peer = ensurePeers();
+      if (typeof peer === 'string') throw new Error(peer);
+      node = peer.node;
+      info.runtime = `node ${peer.version}`;
+    }
     const port = await freePort();
     const startedAt = performance.now();
-    server = spawnServer(target, port, placement?.all, column?.command);
-    const ready = await waitForFirst200(server, startedAt, target === 'prism' ? 60_000 : 20_000);
+    server = spawnServer(target, port, placement?.all, column?.command, node);
+    const ready = await waitForFirst200(server, startedAt, isStateless(target) ? 60_000 : 20_000);
     info.pid = server.pid;
     info.port = port;
     info.startupMs = ready - startedAt;
@@ -540,6 +693,7 @@ async function startTarget(
     const pinProblem = placement ? pin(server.pid, placement.server) : undefined;
     console.log(
       `  ${key.padEnd(5)} pid ${server.pid} on http://${HOST}:${port}: first 200 after ${info.startupMs.toFixed(0)} ms, idle RSS ${formatMb(info.rssIdleMb)}` +
+        (info.runtime ? ` (${info.runtime})` : '') +
         (pinProblem ? ` (not pinned: ${pinProblem})` : ''),
     );
     return { info, live: { target, key, server, info, created: 0 } };
@@ -624,6 +778,45 @@ function toResult(target: Target, scenario: Scenario, a: Accumulated, column?: s
   };
 }
 
+interface Prepared {
+  spec: RequestSpec;
+  /** Removes what the slice left behind (the upload's accounts); runs after the slice's CPU is read. */
+  release: () => Promise<void>;
+}
+
+let uploadAccounts = 0;
+
+/**
+ * The upload on ours for `seconds`: accounts of their own, each holding one fresh case, enough that none
+ * takes more than UPLOADS_PER_ACCOUNT files at up to UPLOAD_MAX_RATE uploads/s; reset afterwards.
+ */
+async function uploadSpec(port: number, seconds: number): Promise<Prepared> {
+  const count = Math.max(1, Math.ceil((seconds * UPLOAD_MAX_RATE) / UPLOADS_PER_ACCOUNT));
+  const targets: Array<{ authorization: string; path: string }> = [];
+  const release = async (): Promise<void> => {
+    for (const t of targets.splice(0))
+      await post(port, `/__admin/reset?account=${encodeURIComponent(t.authorization.slice('Bearer '.length))}`);
+  };
+  try {
+    for (let i = 0; i < count; i++) {
+      const authorization = `Bearer sk_test_bench_upload_${++uploadAccounts}`;
+      targets.push({ authorization, path: uploadPath(await createCase(port, authorization)) });
+    }
+  } catch (err) {
+    await release();
+    throw err;
+  }
+  const first = targets[0]!;
+  return {
+    spec: {
+      ...requestFor('upload', ''),
+      ...first,
+      rotate: { targets: [...targets], perAccount: UPLOADS_PER_ACCOUNT },
+    },
+    release,
+  };
+}
+
 async function runScenario(
   scenario: Scenario,
   lives: Live[],
@@ -666,14 +859,30 @@ async function runScenario(
     return !live.gone;
   };
 
+  // What a slice sends: the same request throughout, except the upload on ours (accounts of its own).
+  const problems = new Map<string, string>();
+  const prepare = async (live: Live, seconds: number): Promise<Prepared | undefined> => {
+    if (scenario !== 'upload' || !isOurs(live.target))
+      return { spec: requestFor(scenario, live.caseId ?? ''), release: async () => {} };
+    try {
+      return await uploadSpec(live.server.port, seconds);
+    } catch (err) {
+      problems.set(live.key, `could not prepare the upload: ${(err as Error).message}`);
+      return undefined;
+    }
+  };
+
   if (opts.warmup > 0) {
     for (const live of runnable) {
-      if (interrupted || !checkAlive(live)) continue;
-      await runLoad(live.server.port, requestFor(scenario, live.caseId ?? ''), {
+      if (interrupted || !checkAlive(live) || problems.has(live.key)) continue;
+      const prepared = await prepare(live, opts.warmup);
+      if (!prepared) continue;
+      await runLoad(live.server.port, prepared.spec, {
         connections: opts.connections,
         duration: opts.warmup,
         record: false,
       });
+      await prepared.release();
     }
   }
 
@@ -684,17 +893,20 @@ async function runScenario(
     // Rotate who goes first so no target always follows the same neighbour.
     const order = runnable.map((_, i) => runnable[(i + round) % runnable.length] as Live);
     for (const live of order) {
-      if (interrupted || !checkAlive(live)) continue;
+      if (interrupted || !checkAlive(live) || problems.has(live.key)) continue;
+      const prepared = await prepare(live, slice);
+      if (!prepared) continue;
       const pid = live.server.pid;
       const cpu0 = readCpuMs(pid);
       const machine0 = readMachineBusyMs();
-      const run = await runLoad(live.server.port, requestFor(scenario, live.caseId ?? ''), {
+      const run = await runLoad(live.server.port, prepared.spec, {
         connections: opts.connections,
         duration: slice,
         record: true,
       });
       const cpu1 = readCpuMs(pid);
       const machine1 = readMachineBusyMs();
+      await prepared.release();
       const serverMs = cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null;
       const machineMs = machine0 !== null && machine1 !== null ? machine1 - machine0 : null;
       acc.set(live.key, accumulate(acc.get(live.key), run, serverMs, machineMs));
@@ -705,9 +917,10 @@ async function runScenario(
 
   for (const live of runnable) {
     const a = acc.get(live.key);
-    if (live.gone || !a) {
-      failures.push({ target: live.target, scenario, reason: live.gone ?? 'not measured' });
-      console.log(`  ${live.key.padEnd(width)} ✗ ${live.gone ?? 'not measured'}`);
+    if (live.gone || problems.has(live.key) || !a) {
+      const reason = live.gone ?? problems.get(live.key) ?? 'not measured';
+      failures.push({ target: live.target, scenario, reason });
+      console.log(`  ${live.key.padEnd(width)} ✗ ${reason}`);
       continue;
     }
     const r = toResult(live.target, scenario, a, live.key);
@@ -896,7 +1109,12 @@ async function runGrowth(
   const { rows, rss0, seconds } = grown;
   const goals = evaluateGrowth(rows);
   console.log(`\n${renderGrowth(rows)}\n\nTargets from the issue (reported, not asserted)\n${renderGoals(goals)}`);
+  // The memory figures beside the growth table: at --memory's counts, else the largest count up to 100k.
+  const counts = opts.memory.length ? opts.memory : [Math.min(Math.max(...opts.growth), 100_000)];
+  const memory = await memoryFigures(counts);
+  if (memory === 'interrupted') return 130;
   writeJson(modeJson(opts, 'growth'), {
+    memory,
     generatedAt: new Date().toISOString(),
     node: process.version,
     connections: opts.connections,
@@ -906,6 +1124,79 @@ async function runGrowth(
     goals,
   });
   return 0;
+}
+
+/** Runs scripts/bench-memory.mjs in a child `node --expose-gc` at `cases`: its report, or why it failed. */
+function measureMemory(cases: number): Promise<MemoryReport | string> {
+  // Room for the cases and their deliveries (a few KB each today) with a margin.
+  const heapMb = Math.max(4096, Math.ceil((cases * 16_384) / 2 ** 20));
+  return new Promise((resolve) => {
+    const proc = spawn(
+      process.execPath,
+      [
+        '--expose-gc',
+        `--max-old-space-size=${heapMb}`,
+        path.join(ROOT, 'scripts/bench-memory.mjs'),
+        '--cases',
+        String(cases),
+        '--json',
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    children.add(proc);
+    let out = '';
+    let err = '';
+    proc.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    proc.stderr.on('data', (c: Buffer) => {
+      err = (err + c.toString('utf8')).slice(-4000);
+      process.stdout.write(c);
+    });
+    proc.on('error', (e) => resolve(`could not start: ${e.message}`));
+    proc.on('exit', (code, signal) => {
+      children.delete(proc);
+      if (code !== 0) return resolve(`exited (${signal ?? `code ${code}`}): ${lastLine(err.trim())}`);
+      try {
+        resolve(JSON.parse(out.trim().split('\n').pop() ?? '') as MemoryReport);
+      } catch {
+        resolve(`unreadable output: ${out.slice(0, 200)}`);
+      }
+    });
+  });
+}
+
+/** The memory figures at each count, printed as they come and then as a table. */
+async function memoryFigures(counts: readonly number[]): Promise<MemoryReport[] | 'interrupted'> {
+  const reports: MemoryReport[] = [];
+  for (const n of counts) {
+    if (interrupted) return 'interrupted';
+    console.log(
+      `\n▶ memory at ${formatInt(n)} cases (node --expose-gc scripts/bench-memory.mjs: the mock in-process, heap after a full GC)`,
+    );
+    const r = await measureMemory(n);
+    if (typeof r === 'string') {
+      console.log(`  ✗ ${r}`);
+      continue;
+    }
+    reports.push(r);
+    console.log(
+      `  ${formatInt(r.bytesPerCase)} bytes per case, ${r.bytesPerDelivery === null ? '—' : formatInt(r.bytesPerDelivery)} per delivery-log entry` +
+        ` (filled in ${((r.fill.casesMs + r.fill.hookedMs) / 1000).toFixed(1)} s, deliveries drained in ${(r.fill.drainMs / 1000).toFixed(1)} s)`,
+    );
+  }
+  if (reports.length) console.log(`\n${renderMemory(reports)}`);
+  return reports;
+}
+
+/** `--memory 100k`: bytes per stored case and per delivery-log entry at each count (reports/bench-memory.json). */
+async function runMemory(opts: BenchOptions, buildProblem: string | undefined): Promise<number> {
+  if (buildProblem) {
+    console.log(`\nbench: ${buildProblem}`);
+    return 1;
+  }
+  const memory = await memoryFigures(opts.memory);
+  if (memory === 'interrupted') return 130;
+  writeJson(modeJson(opts, 'memory'), { generatedAt: new Date().toISOString(), node: process.version, memory });
+  return memory.length === opts.memory.length ? 0 : 1;
 }
 
 /** The growth rows of one running mock: an account per count, filled through the API, measured, reset. */
@@ -1319,10 +1610,12 @@ async function main(): Promise<number> {
   console.log(
     (opts.startupOnly
       ? 'bench: start-up only'
-      : opts.stores.length
-        ? `bench: ours on ${opts.stores.join(', ')}${opts.baselines.map((b) => ` and ${b}'s build`).join('')} × ${opts.growth.length ? `growth ${opts.growth.map(formatInt).join(', ')}` : STORE_SCENARIOS.join(', ')}; ${opts.connections} connections, ${opts.growth.length ? `${Math.max(1, opts.duration / 2)} s per measurement` : `${opts.duration} s per store and scenario`}`
-        : `bench: ${targets.join(', ')} × ${scenarios.join(', ')}; ${opts.connections} connections, ${opts.duration} s per target and scenario`) +
-      (opts.startupOnly
+      : opts.memory.length && !opts.growth.length
+        ? `bench: memory per stored object at ${opts.memory.map(formatInt).join(', ')} cases`
+        : opts.stores.length
+          ? `bench: ours on ${opts.stores.join(', ')}${opts.baselines.map((b) => ` and ${b}'s build`).join('')} × ${opts.growth.length ? `growth ${opts.growth.map(formatInt).join(', ')}` : STORE_SCENARIOS.join(', ')}; ${opts.connections} connections, ${opts.growth.length ? `${Math.max(1, opts.duration / 2)} s per measurement` : `${opts.duration} s per store and scenario`}`
+          : `bench: ${targets.join(', ')} × ${scenarios.join(', ')}; ${opts.connections} connections, ${opts.duration} s per target and scenario`) +
+      (opts.startupOnly || (opts.memory.length && !opts.growth.length)
         ? ''
         : (opts.rounds > 1 ? ` in ${opts.rounds} alternating slices` : '') +
           (opts.warmup > 0 ? `, ${opts.warmup} s warm-up` : '')) +
@@ -1330,8 +1623,11 @@ async function main(): Promise<number> {
       (placement ? placementText : `cores not pinned (${plan as string})`),
   );
   const buildProblem =
-    targets.some(isOurs) || opts.soak || opts.growth.length || opts.stores.length ? ensureBuilt() : undefined;
+    targets.some(isOurs) || opts.soak || opts.growth.length || opts.stores.length || opts.memory.length
+      ? ensureBuilt()
+      : undefined;
   if (opts.soak) return runSoak(opts, buildProblem, placement);
+  if (opts.memory.length && !opts.growth.length) return runMemory(opts, buildProblem);
   if (opts.stores.length && !opts.growth.length) return runStores(opts, buildProblem, placement);
   if (opts.growth.length) return runGrowth(opts, buildProblem, placement);
 
@@ -1422,6 +1718,15 @@ async function main(): Promise<number> {
     targets: infos,
     results,
     failures,
+    // The headline: server CPU µs per response, scenario → target (also in each result as serverCpu / reqPerSec).
+    cpuUsPerResponse: Object.fromEntries(
+      scenarios.map((s) => [
+        s,
+        Object.fromEntries(
+          results.filter((r) => r.scenario === s).map((r) => [r.target, cpuUsPerResponse(r)] as const),
+        ),
+      ]),
+    ),
     ratios: computeRatios(results, opts.scenarios),
     goals: evaluateGoals({ results, ours, cases: opts.cases }),
   };
