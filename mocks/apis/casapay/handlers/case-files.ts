@@ -28,6 +28,20 @@ export const ALLOWED_TYPES: Readonly<Record<string, string>> = {
   '.png': 'image/png',
 };
 
+/**
+ * The bytes of an account's kept files, added up once and then carried along as files are added (files are
+ * never removed one by one: an account reset or a restart brings a new map, or one of another size).
+ */
+const keptTotals = new WeakMap<Map<string, Buffer>, { count: number; bytes: number }>();
+function keptBytes(contents: Map<string, Buffer>): number {
+  const known = keptTotals.get(contents);
+  if (known && known.count === contents.size) return known.bytes;
+  let bytes = 0;
+  for (const buffer of contents.values()) bytes += buffer.length;
+  keptTotals.set(contents, { count: contents.size, bytes });
+  return bytes;
+}
+
 const findCase = (ctx: HandlerContext) => find(ctx.account.cases, ctx.params.id!, 'collection_case');
 
 export const uploadCaseFile: Handler = (ctx) => {
@@ -38,8 +52,7 @@ export const uploadCaseFile: Handler = (ctx) => {
   const extension = path.extname(filename).toLowerCase();
   const contentType = ALLOWED_TYPES[extension];
   if (!contentType) throw errors.fileType(extension, Object.keys(ALLOWED_TYPES));
-  let kept = 0;
-  for (const bytes of ctx.account.fileContents.values()) kept += bytes.length;
+  const kept = keptBytes(ctx.account.fileContents);
   if (kept + ctx.file.buffer.length > MAX_ACCOUNT_FILE_BYTES) {
     throw errors.limitReached(
       'MB of case files',
@@ -64,6 +77,7 @@ export const uploadCaseFile: Handler = (ctx) => {
   };
   ctx.account.files.add(file);
   ctx.account.fileContents.set(id, ctx.file.buffer);
+  keptTotals.set(ctx.account.fileContents, { count: ctx.account.fileContents.size, bytes: kept + file.size });
   addTimeline(ctx, c.id, {
     date: now,
     type: 'file_uploaded',
