@@ -2,12 +2,12 @@
 // timeline and scheduled demand letter) and per webhook delivery-log entry, measured in-process.
 //
 //   node --expose-gc --import tsx scripts/memory-profile.ts [N] [--hooks N] [--read] [--breakdown]
-//        [--debitura N] [--types N]
+//        [--reads N] [--debitura N] [--types N [--types-hooks]]
 //
 // The mock is built in-process as the tests build it (createMockEngine, requests through app.inject, no
 // socket), with the CLI's defaults (journal on, responses not validated, real clock). N cases (default
 // 20,000) are created on one fresh account with the contract's quickstart body; after gc() the growth of
-// the heap divided by N is the bytes per case. Then a second account registers a webhook endpoint for
+// the heap (and of typed arrays' memory, outside it) divided by N is the bytes per case. Then a second account registers a webhook endpoint for
 // every event, pointing at a loopback receiver answering 200, and creates `--hooks` cases (default N):
 // each create yields two events, so two deliveries; once the dispatcher is idle the heap growth beyond
 // those cases' own bytes, divided by the delivery-log entries the dispatcher keeps, is the bytes per
@@ -16,9 +16,11 @@
 // --read        GET each case once after creating it (a read remembers its JSON text: serialize.ts)
 // --breakdown   after measuring, drop the account's structures one at a time (gc() after each) and print
 //               what each held per case: events, timeline, references, schedule, remembered texts, cases
-// --debitura N  the same for N Debitura cases (Customer API create with the docs' token)
-// --types N     a separate run of N cases (keep it small: 2,000–5,000) with two heap snapshots, printing
-//               the growth of self size by V8 node type and constructor name
+// --reads N     then N GET retrieves and N GET list pages of each kind, printing CPU µs per request
+// --debitura N  the same for N Debitura cases (a direct creditor's XApiKey on the Customer API)
+// --types N     instead, N cases (keep it small: 2,000–5,000) between two heap snapshots, printing the
+//               growth of self size per object shape (or, for strings and arrays, what holds them);
+//               --types-hooks with a webhook endpoint on the account
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -49,6 +51,7 @@ const READ = flag('--read');
 const BREAKDOWN = flag('--breakdown');
 const DEBITURA = option('--debitura') ?? 0;
 const TYPES = option('--types') ?? 0;
+const READS = option('--reads') ?? 0;
 
 const contract = loadContract();
 const QUICKSTART = JSON.stringify(
@@ -139,8 +142,27 @@ async function casesRun(engine: MockEngine): Promise<number> {
     `cases: ${fmt(N)} created${READ ? ' (each read once)' : ''}: heap +${fmt((after - before) / 1048576, 1)} MB, ` +
       `${fmt(perCase)} bytes per case, ${fmt(cpu, 1)} µs CPU per create`,
   );
+  if (READS) await readsRun(engine, key);
   if (BREAKDOWN) await breakdown(engine, key, N);
   return perCase;
+}
+
+/** CPU per GET retrieve (one case, again and again) and per GET list (the newest 10, and a page from the middle). */
+async function readsRun(engine: MockEngine, key: string): Promise<void> {
+  const newest = JSON.parse((await inject(engine, 'GET', '/v1/collection_cases?limit=1', key)).body).data[0].id;
+  const state = casapayAccount(engine.sandbox.store.peek(key)!);
+  const middle = state.cases.values()[Math.floor(state.cases.size / 2)]!.id;
+  const timed = async (label: string, url: string) => {
+    for (let i = 0; i < 500; i++) await inject(engine, 'GET', url, key);
+    const cpu = process.cpuUsage();
+    for (let i = 0; i < READS; i++) await inject(engine, 'GET', url, key);
+    const used = process.cpuUsage(cpu);
+    console.log(`  ${label.padEnd(36)} ${fmt((used.user + used.system) / READS, 1)} µs CPU per request`);
+  };
+  await timed('GET retrieve', `/v1/collection_cases/${newest}`);
+  await timed('GET list ?limit=10', '/v1/collection_cases?limit=10');
+  await timed('GET list ?limit=10&starting_after=middle', `/v1/collection_cases?limit=10&starting_after=${middle}`);
+  await timed('GET list ?status=active&limit=10', '/v1/collection_cases?status=active&limit=10');
 }
 
 /** Drops the account's structures one at a time and prints what each held (shared parts count where last held). */
