@@ -10,7 +10,7 @@ export function dumpCasaPay(account: AccountState) {
     agreements: { ...account.agreements },
     collection_cases: account.cases.values(),
     references: Object.fromEntries(account.references),
-    timelines: Object.fromEntries([...account.timelines].map(([id, stored]) => [id, timelineEntries(stored)])),
+    timelines: Object.fromEntries([...account.timelines].map(([id, stored]) => [id, timelineEntries(stored)!])),
     case_files: account.files.values(),
     debt_payments: account.payments.values(),
     guarantee_policies: account.policies.values(),
