@@ -431,17 +431,15 @@ export class WebhookDispatcher {
     return log === undefined ? [] : Array.isArray(log) ? log : [log];
   }
 
-  /** Puts `delivery` in place of the one with its id in its event's log, or adds it; whether it was there. */
-  private putLog(eventId: string, delivery: WebhookDelivery): boolean {
+  /** Puts `delivery` in place of the one with its id in its event's log, or adds it. */
+  private putLog(eventId: string, delivery: WebhookDelivery): void {
     const log = this.byEvent.get(eventId);
-    if (log !== undefined && !Array.isArray(log) && log.id === delivery.id) {
-      this.byEvent.set(eventId, delivery);
-      return true;
+    if (log !== undefined && !Array.isArray(log) && log.id === delivery.id) this.byEvent.set(eventId, delivery);
+    else {
+      const at = Array.isArray(log) ? log.findIndex((d) => d.id === delivery.id) : -1;
+      if (at === -1) this.appendLog(eventId, delivery);
+      else (log as WebhookDelivery[])[at] = delivery;
     }
-    const at = Array.isArray(log) ? log.findIndex((d) => d.id === delivery.id) : -1;
-    if (at === -1) this.appendLog(eventId, delivery);
-    else (log as WebhookDelivery[])[at] = delivery;
-    return at !== -1;
   }
 
   private enqueue(
