@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toJson } from './serialize.js';
+import { REMEMBERED, rememberedCount, toJson } from './serialize.js';
 
 const collectionCase = {
   id: 'dc_1',
@@ -37,5 +37,23 @@ describe('toJson', () => {
     event.pending_webhooks = 0;
     expect(toJson(page)).toContain('"pending_webhooks":0');
     expect(toJson(event)).toBe(JSON.stringify(event));
+  });
+});
+
+describe('remembered texts', () => {
+  it('are bounded: reading more objects than it keeps forgets the first read, and the texts stay right', () => {
+    const objects = Array.from({ length: REMEMBERED + 10 }, (_, i) => ({
+      id: `dc_${i}`,
+      object: 'collection_case',
+      n: i,
+    }));
+    for (const object of objects) expect(toJson(object)).toBe(JSON.stringify(object));
+    expect(rememberedCount()).toBe(REMEMBERED);
+    // The first ones were forgotten: read again, they are serialised afresh (and remembered again).
+    expect(toJson(objects[0])).toBe(JSON.stringify(objects[0]));
+    expect(toJson({ object: 'list', data: objects.slice(0, 3), has_more: false, url: '/v1/x' })).toBe(
+      JSON.stringify({ object: 'list', data: objects.slice(0, 3), has_more: false, url: '/v1/x' }),
+    );
+    expect(rememberedCount()).toBe(REMEMBERED);
   });
 });

@@ -15,6 +15,7 @@ import type { Account } from '../engine/state/accounts.js';
 import { createCasaPay, type CasaPayModule } from '../apis/casapay/module.js';
 import { renderCasaPayError } from '../apis/casapay/errors.js';
 import { casapayAccount } from '../apis/casapay/state.js';
+import { timelineOf } from '../apis/casapay/timelines.js';
 import { parseVariants, variantHooks } from '../apis/casapay/variants.js';
 
 const contract = loadContract();
@@ -275,7 +276,7 @@ describe('/__admin/clock', () => {
     expect(dated('collection_case.closed')).toEqual([NOW + 3 * DAY]);
     const closed = account.cases.get(created.id)!;
     expect(closed.status).toBe('closed');
-    const timeline = account.timelines.get(created.id)!;
+    const timeline = timelineOf(account.timelines, created.id)!;
     expect(timeline.find((entry) => entry.type === 'payment_received')?.date).toBe(NOW + 3 * DAY);
     expect(account.payments.values().map((p) => p.created)).toEqual([NOW + 3 * DAY]);
     // The demand letter (due the day after activation) is dated then too, and the clock stays where it was moved.

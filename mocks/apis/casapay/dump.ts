@@ -1,6 +1,7 @@
 // CasaPay's part of GET /__admin/state: every collection of the account as JSON (file metadata only;
 // webhook endpoints without secrets) and its agreements.
 import type { AccountState } from './state.js';
+import { timelineEntries } from './timelines.js';
 
 /** @example dumpCasaPay(casapayAccount(sandbox.account('sk_test_123'))).collection_cases.length // 0 */
 export function dumpCasaPay(account: AccountState) {
@@ -9,7 +10,7 @@ export function dumpCasaPay(account: AccountState) {
     agreements: { ...account.agreements },
     collection_cases: account.cases.values(),
     references: Object.fromEntries(account.references),
-    timelines: Object.fromEntries(account.timelines),
+    timelines: Object.fromEntries([...account.timelines].map(([id, stored]) => [id, timelineEntries(stored)!])),
     case_files: account.files.values(),
     debt_payments: account.payments.values(),
     guarantee_policies: account.policies.values(),

@@ -74,6 +74,8 @@ export class EventLog {
       if (!event) return;
       event.pending_webhooks = sandbox.dispatcher.pendingCount(delivery.event);
       this.ownerOf.get(delivery.event)?.events.touch(delivery.event);
+      // Nothing left to follow until a resend (which watches it again): not kept for the log's lifetime.
+      if (event.pending_webhooks === 0) this.unwatch(delivery.event);
     });
     sandbox.onEventsGone((eventIds) => {
       for (const eventId of eventIds) {
@@ -81,6 +83,7 @@ export class EventLog {
         this.ownerOf.delete(eventId);
       }
     });
+    // Events whose deliveries are still pending (those whose pending_webhooks may still move).
     sandbox.reportRetained(() => ({ eventsWithDeliveries: this.eventsById.size }));
     // After a restart on a durable store, a pending delivery goes on to the same endpoint (or --webhook-url),
     // signed with its current secret; pending_webhooks follows it again.
@@ -225,6 +228,11 @@ export class EventLog {
     event.pending_webhooks = dispatcher.pendingCount(event.id);
     account.events.touch(event.id);
     return dispatcher.deliveries(event.id)[before]!;
+  }
+
+  private unwatch(eventId: string): void {
+    this.eventsById.delete(eventId);
+    this.ownerOf.delete(eventId);
   }
 
   /** Keeps the event's pending_webhooks following its deliveries. */

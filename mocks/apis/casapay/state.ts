@@ -7,6 +7,7 @@ import type { Account } from '../../engine/state/accounts.js';
 import { mapFor, setFor, tracked } from '../../engine/state/changes.js';
 import { collectionPart, mapPart, metaPart, setPart, type StatePart } from '../../engine/state/parts.js';
 import { ALL_SIGNED, type AccountAgreements } from './rules.js';
+import { timelineEntries, type StoredTimeline } from './timelines.js';
 
 type Schemas = components['schemas'];
 /** A contract shape with the optional fields the mock always fills made required (see their descriptions). */
@@ -39,7 +40,8 @@ export interface CasaPayState {
   cases: Collection<CollectionCase>;
   /** reference → case id */
   references: Map<string, string>;
-  timelines: Map<string, TimelineEntry[]>;
+  /** case id → its timeline; read it with timelineOf (./timelines.ts: a new case keeps no entry of its own). */
+  timelines: Map<string, StoredTimeline>;
   files: Collection<CaseFile>;
   fileContents: Map<string, Buffer>;
   payments: Collection<DebtPayment>;
@@ -76,8 +78,8 @@ export function initCasaPayAccount(account: Account): AccountState {
       debtor_type: (c: CollectionCase) => c.debtor?.type,
     }),
     references: mapFor<string>(account, 'casapay.references'),
-    // A timeline grows in place (an entry pushed): whatever a write read is written again.
-    timelines: mapFor<TimelineEntry[]>(account, 'casapay.timelines', { markOnGet: true }),
+    // A timeline is never edited in place (an entry makes a new list): a write marks it, a read does not.
+    timelines: mapFor<StoredTimeline>(account, 'casapay.timelines'),
     files: collection<CaseFile>('files', { case: (f: CaseFile) => f.case }),
     fileContents: mapFor<Buffer>(account, 'casapay.file_contents'),
     payments: collection<DebtPayment>('payments', { case: (p: DebtPayment) => p.case }),
@@ -105,7 +107,8 @@ export const CASAPAY_PARTS: readonly StatePart[] = [
   collectionPart('casapay.webhook_endpoints', (a) => casapayAccount(a).webhookEndpoints),
   collectionPart('casapay.test_clocks', (a) => casapayAccount(a).testClocks),
   mapPart('casapay.references', (a) => casapayAccount(a).references),
-  mapPart('casapay.timelines', (a) => casapayAccount(a).timelines),
+  // Rows hold the entries, as before: a new case's creation entry is written out from the case.
+  mapPart('casapay.timelines', (a) => casapayAccount(a).timelines, { encode: (stored) => timelineEntries(stored)! }),
   mapPart('casapay.file_contents', (a) => casapayAccount(a).fileContents),
   mapPart('casapay.webhook_secrets', (a) => casapayAccount(a).webhookSecrets),
   // Stores written before terms were kept have no rows here: their guarantees read the policy (termsOf).

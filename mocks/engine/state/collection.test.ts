@@ -156,3 +156,94 @@ describe('Collection.firstAdded', () => {
     expect(c.firstAdded()).toBeUndefined();
   });
 });
+
+describe('Collection against a plain array, through thousands of adds, replaces and deletes', () => {
+  type Item = { id: string; created: number; colour: string };
+  // A small deterministic generator, so a failure repeats.
+  let state = 42;
+  const next = (n: number) => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state % n;
+  };
+  const COLOURS = ['red', 'green', 'blue'];
+
+  it('pages as a full scan does, with the oldest dropped one by one (an event window) and holes in the middle', () => {
+    const c = new Collection<Item>({ colour: (o) => o.colour });
+    // The model: [item, insertion number] in insertion order.
+    let model: Array<[Item, number]> = [];
+    let added = 0;
+    const check = () => {
+      const want = [...model].sort(([a, i], [b, j]) => b.created - a.created || j - i).map(([item]) => item.id);
+      expect(c.size).toBe(model.length);
+      expect(c.values().map((o) => o.id)).toEqual([...want].reverse());
+      expect(ids(c.page({ limit: 5 }).data)).toEqual(want.slice(0, 5));
+      const colour = COLOURS[next(3)]!;
+      const inColour = [...model]
+        .sort(([a, i], [b, j]) => b.created - a.created || j - i)
+        .filter(([item]) => item.colour === colour)
+        .map(([item]) => item.id);
+      const page = c.page({ limit: 4, where: { colour }, filter: (o) => o.colour === colour });
+      expect(ids(page.data)).toEqual(inColour.slice(0, 4));
+      if (want.length > 2) {
+        const cursor = want[next(want.length)]!;
+        const after = want.slice(want.indexOf(cursor) + 1, want.indexOf(cursor) + 4);
+        expect(ids(c.page({ limit: 3, startingAfter: cursor }).data)).toEqual(after);
+      }
+      expect(c.firstAdded()?.id).toBe(model[0]?.[0].id);
+    };
+    for (let round = 0; round < 4000; round++) {
+      const roll = next(10);
+      if (roll < 6 || model.length === 0) {
+        // Mostly in created order; sometimes in the past (a test clock).
+        const created = next(5) === 0 ? 1000 + next(added + 1) : 1000 + added;
+        const item = { id: `o_${added}`, created, colour: COLOURS[next(3)]! };
+        c.add(item);
+        model.push([item, added++]);
+      } else if (roll < 8) {
+        // The oldest added goes (as --max-events drops events).
+        const [oldest] = model.shift()!;
+        expect(c.firstAdded()?.id).toBe(oldest.id);
+        expect(c.delete(oldest.id)).toBe(true);
+      } else if (roll < 9) {
+        const at = next(model.length);
+        const [item] = model.splice(at, 1)[0]!;
+        expect(c.delete(item.id)).toBe(true);
+        expect(c.get(item.id)).toBeUndefined();
+      } else {
+        const at = next(model.length);
+        const replaced = { ...model[at]![0], colour: COLOURS[next(3)]! };
+        c.replace(replaced);
+        model[at] = [replaced, model[at]![1]];
+        expect(c.get(replaced.id)).toBe(replaced);
+      }
+      if (round % 40 === 0) check();
+    }
+    check();
+    // Emptied and filled again.
+    for (const [item] of model) c.delete(item.id);
+    model = [];
+    check();
+    const item = { id: 'again', created: 5, colour: 'red' };
+    c.add(item);
+    model.push([item, added]);
+    check();
+  });
+});
+
+describe('Collection as a long event window', () => {
+  it('keeps its order and lookups while thousands of oldest objects go one by one', () => {
+    const c = make(5000);
+    for (let i = 0; i < 4500; i++) {
+      expect(c.firstAdded()?.id).toBe(`o_${i}`);
+      c.delete(`o_${i}`);
+      if (i % 500 === 0) expect(c.get(`o_${i + 1}`)?.id).toBe(`o_${i + 1}`);
+    }
+    expect(c.size).toBe(500);
+    expect(c.get('o_4499')).toBeUndefined();
+    expect(c.get('o_4500')?.id).toBe('o_4500');
+    expect(ids(c.page({ limit: 2, startingAfter: 'o_4501' }).data)).toEqual(['o_4500']);
+    expect(ids(c.page({ limit: 2, endingBefore: 'o_4500' }).data)).toEqual(['o_4502', 'o_4501']);
+    c.add({ id: 'late', created: 9999, even: true });
+    expect(ids(c.page({ limit: 1 }).data)).toEqual(['late']);
+  });
+});

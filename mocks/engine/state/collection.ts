@@ -35,62 +35,85 @@ export interface Page<T> {
   has_more: boolean;
 }
 
-interface Entry<T> {
-  item: T;
-  seq: number;
-}
-
 /** Name → the value an object is indexed under (undefined: not in that index). */
 export type IndexKeys<T> = Readonly<Record<string, (item: T) => string | null | undefined>>;
 
-/** (created, seq) order. */
-const compare = <T extends Listable>(a: Entry<T>, b: Entry<T>): number =>
-  a.item.created - b.item.created || a.seq - b.seq;
+const NO_SEQS = new Uint32Array(0);
 
-/** First position in `list` whose entry is not before `entry`. */
-function lowerBound<T extends Listable>(list: readonly Entry<T>[], entry: Entry<T>): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (compare(list[mid]!, entry) < 0) lo = mid + 1;
-    else hi = mid;
+/**
+ * A list of sequence numbers in a typed array: 4 bytes an object, off the JS heap, so an ordered list or
+ * an index bucket of a million objects is no million pointers for the garbage collector to trace.
+ * Removing the first is O(1) (an event window drops its oldest); elsewhere it moves the tail.
+ */
+class SeqList {
+  private data: Uint32Array = NO_SEQS;
+  private start = 0;
+  length = 0;
+
+  at(i: number): number {
+    return this.data[this.start + i]!;
   }
-  return lo;
-}
 
-/** First position whose `created` passes `ok` (a predicate monotone along the list: false…false true…true). */
-function firstWhere<T extends Listable>(list: readonly Entry<T>[], ok: (created: number) => boolean): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (ok(list[mid]!.item.created)) hi = mid;
-    else lo = mid + 1;
+  private room(): void {
+    if (this.start + this.length < this.data.length) return;
+    if (this.start > 0 && this.start >= this.data.length >> 1) {
+      // Mostly dropped from the front: slide back instead of growing.
+      this.data.copyWithin(0, this.start, this.start + this.length);
+      this.start = 0;
+      return;
+    }
+    const next = new Uint32Array(Math.max(8, Math.ceil(this.length * 1.5)));
+    next.set(this.data.subarray(this.start, this.start + this.length));
+    this.data = next;
+    this.start = 0;
   }
-  return lo;
+
+  push(seq: number): void {
+    this.room();
+    this.data[this.start + this.length++] = seq;
+  }
+
+  insert(i: number, seq: number): void {
+    if (i === this.length) return this.push(seq);
+    this.room();
+    const at = this.start + i;
+    this.data.copyWithin(at + 1, at, this.start + this.length);
+    this.data[at] = seq;
+    this.length++;
+  }
+
+  removeAt(i: number): void {
+    if (i === 0) this.start++;
+    else this.data.copyWithin(this.start + i, this.start + i + 1, this.start + this.length);
+    this.length--;
+    if (this.length === 0) this.start = 0;
+    else if (this.data.length > 64 && this.length < this.data.length >> 2) {
+      // Most of it gone: give the memory back.
+      this.data = this.data.slice(this.start, this.start + this.length);
+      this.start = 0;
+    }
+  }
 }
 
-function insertSorted<T extends Listable>(list: Entry<T>[], entry: Entry<T>): void {
-  // Usually appended; objects on a test clock in the past are inserted in created order.
-  const last = list[list.length - 1];
-  if (!last || compare(last, entry) < 0) list.push(entry);
-  else list.splice(lowerBound(list, entry), 0, entry);
-}
-
-function removeSorted<T extends Listable>(list: Entry<T>[], entry: Entry<T>): void {
-  const at = lowerBound(list, entry);
-  if (list[at] !== entry) throw new Error('collection order is corrupt');
-  list.splice(at, 1);
-}
+/** The bucket of a value no object has. */
+const EMPTY = new SeqList();
 
 export class Collection<T extends Listable> {
-  private readonly byId = new Map<string, Entry<T>>();
-  /** Oldest first, ordered by (created, insertion sequence). */
-  private readonly ordered: Entry<T>[] = [];
+  /**
+   * Id → the object's sequence number (its insertion order, the tie-break between equal `created`):
+   * objects are held by number, not in an entry object each (≈40 bytes, and pointers to trace).
+   */
+  private readonly byId = new Map<string, number>();
+  /** The objects by sequence number (`bySeq[seq - base]`); a deleted one leaves a hole until the front is trimmed. */
+  private bySeq: Array<T | undefined> = [];
+  private base = 0;
+  /** Holes at the front of bySeq (deleted oldest objects), trimmed in bulk. */
+  private leadingHoles = 0;
+  /** Oldest first, ordered by (created, seq). */
+  private readonly ordered = new SeqList();
   private readonly indexes = new Map<
     string,
-    { keyOf: (item: T) => string | null | undefined; buckets: Map<string, Entry<T>[]> }
+    { keyOf: (item: T) => string | null | undefined; buckets: Map<string, SeqList> }
   >();
   private seq = 0;
   /** Told the id of every object added, replaced or deleted (a durable store's change tracking; unset in memory). */
@@ -105,8 +128,62 @@ export class Collection<T extends Listable> {
     return this.byId.size;
   }
 
+  private itemAt(seq: number): T {
+    return this.bySeq[seq - this.base]!;
+  }
+
+  /** Whether the object numbered `a` comes before the one numbered `b` in (created, seq) order. */
+  private before(a: number, b: number): boolean {
+    const x = this.itemAt(a).created;
+    const y = this.itemAt(b).created;
+    return x < y || (x === y && a < b);
+  }
+
+  /** First position in `list` whose object is not before the object numbered `seq`. */
+  private lowerBound(list: SeqList, seq: number): number {
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.before(list.at(mid), seq)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** First position whose `created` passes `ok` (a predicate monotone along the list: false…false true…true). */
+  private firstWhere(list: SeqList, ok: (created: number) => boolean): number {
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ok(this.itemAt(list.at(mid)).created)) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
+  private insertSorted(list: SeqList, seq: number): void {
+    // Usually appended; objects on a test clock in the past are inserted in created order.
+    if (list.length === 0 || this.before(list.at(list.length - 1), seq)) list.push(seq);
+    else list.insert(this.lowerBound(list, seq), seq);
+  }
+
+  private removeSorted(list: SeqList, seq: number): void {
+    const at = this.lowerBound(list, seq);
+    if (at >= list.length || list.at(at) !== seq) throw new Error('collection order is corrupt');
+    list.removeAt(at);
+  }
+
+  private bucketAdd(buckets: Map<string, SeqList>, key: string, seq: number): void {
+    let bucket = buckets.get(key);
+    if (!bucket) buckets.set(key, (bucket = new SeqList()));
+    this.insertSorted(bucket, seq);
+  }
+
   get(id: string): T | undefined {
-    return this.byId.get(id)?.item;
+    const seq = this.byId.get(id);
+    return seq === undefined ? undefined : this.itemAt(seq);
   }
 
   has(id: string): boolean {
@@ -125,15 +202,13 @@ export class Collection<T extends Listable> {
 
   /** `add` without telling onChange (loading from a store). */
   restoreAdd(item: T): T {
-    const entry = { item, seq: this.seq++ };
-    this.byId.set(item.id, entry);
-    insertSorted(this.ordered, entry);
+    const seq = this.seq++;
+    this.byId.set(item.id, seq);
+    this.bySeq.push(item);
+    this.insertSorted(this.ordered, seq);
     for (const index of this.indexes.values()) {
       const key = index.keyOf(item);
-      if (key == null) continue;
-      const bucket = index.buckets.get(key);
-      if (bucket) insertSorted(bucket, entry);
-      else index.buckets.set(key, [entry]);
+      if (key != null) this.bucketAdd(index.buckets, key, seq);
     }
     return item;
   }
@@ -146,21 +221,18 @@ export class Collection<T extends Listable> {
 
   /** `replace` without telling onChange (loading from a store). */
   restoreReplace(item: T): T {
-    const entry = this.byId.get(item.id);
-    if (!entry) throw new Error(`replace: unknown id ${item.id}`);
-    const before = entry.item;
+    const seq = this.byId.get(item.id);
+    if (seq === undefined) throw new Error(`replace: unknown id ${item.id}`);
+    const before = this.itemAt(seq);
     // Positions are found by (created, seq), which a replacement keeps, so buckets can be searched
-    // with the entry whichever version it holds.
-    entry.item = item;
+    // whichever version is in place.
+    this.bySeq[seq - this.base] = item;
     for (const index of this.indexes.values()) {
       const from = index.keyOf(before);
       const to = index.keyOf(item);
       if (from === to) continue;
-      if (from != null) removeSorted(index.buckets.get(from)!, entry);
-      if (to == null) continue;
-      const bucket = index.buckets.get(to);
-      if (bucket) insertSorted(bucket, entry);
-      else index.buckets.set(to, [entry]);
+      if (from != null) this.removeSorted(index.buckets.get(from)!, seq);
+      if (to != null) this.bucketAdd(index.buckets, to, seq);
     }
     return item;
   }
@@ -172,37 +244,52 @@ export class Collection<T extends Listable> {
 
   /** `delete` without telling onChange (another instance deleted it). */
   restoreDelete(id: string): boolean {
-    const entry = this.byId.get(id);
-    if (!entry) return false;
-    this.byId.delete(id);
-    removeSorted(this.ordered, entry);
+    const seq = this.byId.get(id);
+    if (seq === undefined) return false;
+    const item = this.itemAt(seq);
+    this.removeSorted(this.ordered, seq);
     for (const index of this.indexes.values()) {
-      const key = index.keyOf(entry.item);
-      if (key != null) removeSorted(index.buckets.get(key)!, entry);
+      const key = index.keyOf(item);
+      if (key != null) this.removeSorted(index.buckets.get(key)!, seq);
+    }
+    this.byId.delete(id);
+    this.bySeq[seq - this.base] = undefined;
+    while (this.leadingHoles < this.bySeq.length && this.bySeq[this.leadingHoles] === undefined) this.leadingHoles++;
+    if (this.leadingHoles === this.bySeq.length) {
+      this.base += this.bySeq.length;
+      this.bySeq = [];
+      this.leadingHoles = 0;
+    } else if (this.leadingHoles > 1024 && this.leadingHoles * 2 > this.bySeq.length) {
+      // An event window drops its oldest one by one: the front is trimmed in bulk, not per delete.
+      this.bySeq = this.bySeq.slice(this.leadingHoles);
+      this.base += this.leadingHoles;
+      this.leadingHoles = 0;
     }
     return true;
   }
 
   /** The object added longest ago that is still here (not the oldest `created`: a test clock may date objects in the past). */
   firstAdded(): T | undefined {
-    for (const entry of this.byId.values()) return entry.item;
+    for (const seq of this.byId.values()) return this.itemAt(seq);
     return undefined;
   }
 
   /** All objects, oldest first. */
   values(): T[] {
-    return this.ordered.map((e) => e.item);
+    const out = new Array<T>(this.ordered.length);
+    for (let i = 0; i < out.length; i++) out[i] = this.itemAt(this.ordered.at(i));
+    return out;
   }
 
   /** The ordered list to walk: the smallest bucket among the indexed `where` conditions, else everything. */
-  private source(where: PageRequest<T>['where']): readonly Entry<T>[] {
-    let best: readonly Entry<T>[] = this.ordered;
+  private source(where: PageRequest<T>['where']): SeqList {
+    let best = this.ordered;
     if (!where) return best;
     for (const [name, value] of Object.entries(where)) {
       if (value === undefined) continue;
       const index = this.indexes.get(name);
       if (!index) continue;
-      const bucket = index.buckets.get(value) ?? [];
+      const bucket = index.buckets.get(value) ?? EMPTY;
       if (bucket.length < best.length) best = bucket;
     }
     return best;
@@ -224,33 +311,33 @@ export class Collection<T extends Listable> {
       if (gte !== undefined)
         from = Math.max(
           from,
-          firstWhere(list, (c) => c >= gte),
+          this.firstWhere(list, (c) => c >= gte),
         );
       if (gt !== undefined)
         from = Math.max(
           from,
-          firstWhere(list, (c) => c > gt),
+          this.firstWhere(list, (c) => c > gt),
         );
       if (lte !== undefined)
         to = Math.min(
           to,
-          firstWhere(list, (c) => c > lte),
+          this.firstWhere(list, (c) => c > lte),
         );
       if (lt !== undefined)
         to = Math.min(
           to,
-          firstWhere(list, (c) => c >= lt),
+          this.firstWhere(list, (c) => c >= lt),
         );
     }
     const data: T[] = [];
     if (endingBefore !== undefined) {
       // Walk towards newer objects, keep the `limit` closest to the cursor, then present newest first.
       const cursor = this.byId.get(endingBefore);
-      let i = cursor ? lowerBound(list, cursor) : to;
-      if (cursor && list[i] === cursor) i++;
+      let i = cursor !== undefined ? this.lowerBound(list, cursor) : to;
+      if (cursor !== undefined && i < list.length && list.at(i) === cursor) i++;
       let hasMore = false;
       for (i = Math.max(i, from); i < to; i++) {
-        const item = list[i]!.item;
+        const item = this.itemAt(list.at(i));
         if (!matches(item)) continue;
         if (data.length === limit) {
           hasMore = true;
@@ -261,9 +348,9 @@ export class Collection<T extends Listable> {
       return { data: data.reverse(), has_more: hasMore };
     }
     const cursor = startingAfter !== undefined ? this.byId.get(startingAfter) : undefined;
-    let i = cursor ? Math.min(lowerBound(list, cursor), to) - 1 : to - 1;
+    let i = cursor !== undefined ? Math.min(this.lowerBound(list, cursor), to) - 1 : to - 1;
     for (; i >= from; i--) {
-      const item = list[i]!.item;
+      const item = this.itemAt(list.at(i));
       if (!matches(item)) continue;
       if (data.length === limit) return { data, has_more: true };
       data.push(item);

@@ -231,7 +231,8 @@ interface InFlight {
 export class WebhookDispatcher {
   private readonly retryDelaysMs: readonly number[];
   private readonly timeoutMs: number;
-  private readonly byEvent = new Map<string, WebhookDelivery[]>();
+  /** Event id → its deliveries: the delivery itself while it is the only one (most events), else a list. */
+  private readonly byEvent = new Map<string, WebhookDelivery | WebhookDelivery[]>();
   /** Lane key → its jobs in order; the head is the one being attempted or waiting to retry. */
   private readonly lanes = new Map<string, Job[]>();
   private readonly inFlight = new Map<Job, InFlight>();
@@ -290,8 +291,6 @@ export class WebhookDispatcher {
   ): void {
     if (this.closing) throw new Error('WebhookDispatcher is closed; create a new one to deliver more events');
     const objectId = orderKey;
-    let log = this.byEvent.get(event.id);
-    if (!log) this.byEvent.set(event.id, (log = []));
     let ownedJobs: Set<Job> | undefined;
     if (owner !== undefined && targets.length) {
       let events = this.eventsByOwner.get(owner);
@@ -312,7 +311,7 @@ export class WebhookDispatcher {
         next_attempt_at: null,
         created: this.options.now(),
       };
-      log.push(delivery);
+      this.appendLog(event.id, delivery);
       this.keepRecord(delivery, event, owner, objectId, target);
       this.enqueue(delivery, event, target, objectId, owner, ownedJobs, held);
     }
@@ -351,12 +350,9 @@ export class WebhookDispatcher {
    */
   restore(record: DeliveryRecord, target: DeliveryTarget | undefined): void {
     const { delivery, event, owner, orderKey } = record;
-    let log = this.byEvent.get(event.id);
-    if (!log) this.byEvent.set(event.id, (log = []));
-    const at = log.findIndex((d) => d.id === delivery.id);
-    if (at !== -1 && !this.mirrored.delete(delivery.id)) return;
-    if (at === -1) log.push(delivery);
-    else log[at] = delivery;
+    const known = this.logOf(event.id).some((d) => d.id === delivery.id);
+    if (known && !this.mirrored.delete(delivery.id)) return;
+    this.putLog(event.id, delivery);
     const adopted = this.options.instance !== undefined && record.instance !== this.options.instance;
     if (adopted) record.instance = this.options.instance;
     if (this.options.onRecord) {
@@ -408,16 +404,41 @@ export class WebhookDispatcher {
     if (own && !this.mirrored.has(record.delivery.id)) return;
     this.mirrored.add(record.delivery.id);
     const { delivery, event, owner } = record;
-    let log = this.byEvent.get(event.id);
-    if (!log) this.byEvent.set(event.id, (log = []));
-    const at = log.findIndex((d) => d.id === delivery.id);
-    if (at === -1) log.push(delivery);
-    else log[at] = delivery;
+    this.putLog(event.id, delivery);
     this.records.set(delivery.id, record);
     if (owner !== undefined) {
       let events = this.eventsByOwner.get(owner);
       if (!events) this.eventsByOwner.set(owner, (events = new Set()));
       events.add(event.id);
+    }
+  }
+
+  /**
+   * Adds a delivery to its event's log. The log is rebuilt at its exact length rather than grown in place:
+   * an array grown by push keeps room for 16 more (≈130 bytes per event with one delivery, kept as long as the log).
+   */
+  private appendLog(eventId: string, delivery: WebhookDelivery): void {
+    const log = this.byEvent.get(eventId);
+    this.byEvent.set(
+      eventId,
+      log === undefined ? delivery : Array.isArray(log) ? log.concat([delivery]) : [log, delivery],
+    );
+  }
+
+  /** The deliveries of an event, in the order they were created (the stored ones, not copies). */
+  private logOf(eventId: string): readonly WebhookDelivery[] {
+    const log = this.byEvent.get(eventId);
+    return log === undefined ? [] : Array.isArray(log) ? log : [log];
+  }
+
+  /** Puts `delivery` in place of the one with its id in its event's log, or adds it. */
+  private putLog(eventId: string, delivery: WebhookDelivery): void {
+    const log = this.byEvent.get(eventId);
+    if (log !== undefined && !Array.isArray(log) && log.id === delivery.id) this.byEvent.set(eventId, delivery);
+    else {
+      const at = Array.isArray(log) ? log.findIndex((d) => d.id === delivery.id) : -1;
+      if (at === -1) this.appendLog(eventId, delivery);
+      else (log as WebhookDelivery[])[at] = delivery;
     }
   }
 
@@ -466,7 +487,7 @@ export class WebhookDispatcher {
    * dispatcher.deliveries('evt_1').map((d) => d.status); // ['succeeded', 'pending']
    */
   deliveries(eventId: string): WebhookDelivery[] {
-    return (this.byEvent.get(eventId) ?? []).map((d) => structuredClone(d));
+    return this.logOf(eventId).map((d) => structuredClone(d));
   }
 
   /**
@@ -475,7 +496,9 @@ export class WebhookDispatcher {
    * dispatcher.pendingCount('evt_1'); // 0 once every target answered 2xx or ran out of attempts
    */
   pendingCount(eventId: string): number {
-    return (this.byEvent.get(eventId) ?? []).filter((d) => d.status === 'pending').length;
+    let pending = 0;
+    for (const delivery of this.logOf(eventId)) if (delivery.status === 'pending') pending++;
+    return pending;
   }
 
   /**
@@ -534,7 +557,7 @@ export class WebhookDispatcher {
 
   private dropLog(eventId: string): void {
     if (this.records.size)
-      for (const delivery of this.byEvent.get(eventId) ?? []) {
+      for (const delivery of this.logOf(eventId)) {
         this.records.delete(delivery.id);
         this.mirrored.delete(delivery.id);
       }
@@ -739,7 +762,8 @@ export class WebhookDispatcher {
       latency_ms: Math.round(latency * 100) / 100,
       error,
     };
-    delivery.attempts.push(attempt);
+    // At its exact length, as the log above: most deliveries keep one attempt for as long as their log.
+    delivery.attempts = delivery.attempts.length ? delivery.attempts.concat([attempt]) : [attempt];
     const succeeded = statusCode !== null && statusCode >= 200 && statusCode < 300;
 
     if (this.closing) {

@@ -15,6 +15,7 @@ import {
 } from '../domain/lifecycle.js';
 import type { CollectionCase, DebtPayment, TimelineEntry } from '../state.js';
 import { magicPlan } from '../domain/magic.js';
+import { timelineOf, withEntry } from '../timelines.js';
 import { created, ok, type Effects, type Handler, type HandlerContext } from './context.js';
 import { fieldError, find, listPage, previousAttributes, testClockOf } from './shared.js';
 
@@ -39,9 +40,7 @@ function uniqueReference(fx: Effects): string {
 }
 
 export function addTimeline(fx: Effects, caseId: string, entry: TimelineEntry): void {
-  const timeline = fx.account.timelines.get(caseId);
-  if (timeline) timeline.push(entry);
-  else fx.account.timelines.set(caseId, [entry]);
+  fx.account.timelines.set(caseId, withEntry(fx.account.timelines.get(caseId), entry));
 }
 
 export const createCollectionCase: Handler = (ctx) => {
@@ -84,15 +83,8 @@ export const createCollectionCase: Handler = (ctx) => {
   };
   ctx.account.cases.add(collectionCase);
   ctx.account.references.set(collectionCase.reference, collectionCase.id);
-  addTimeline(ctx, collectionCase.id, {
-    date: now,
-    type: 'case_created',
-    title: 'Case submitted',
-    description:
-      status === 'active'
-        ? `Collection case created and assigned to ${partner.contact.name}`
-        : `Collection case created; waiting for a contract signature before ${partner.contact.name} starts`,
-  });
+  // Its timeline's first entry ('Case submitted', naming the partner) is read from the case as created.
+  ctx.account.timelines.set(collectionCase.id, collectionCase);
   ctx.emit('collection_case.created', collectionCase, undefined, now);
   ctx.emit(
     status === 'active' ? 'collection_case.active' : 'collection_case.pending_verification',
@@ -301,5 +293,5 @@ export const retrieveCollectionCaseByReference: Handler = (ctx) => {
 
 export const retrieveCollectionCaseTimeline: Handler = (ctx) => {
   const c = findCase(ctx, ctx.params.id!);
-  return ok({ object: 'list', data: ctx.account.timelines.get(c.id) ?? [], has_more: false, url: ctx.path });
+  return ok({ object: 'list', data: timelineOf(ctx.account.timelines, c.id) ?? [], has_more: false, url: ctx.path });
 };
