@@ -43,6 +43,7 @@ if (!Number.isInteger(cases) || cases < 1) {
 const root = new URL('..', import.meta.url);
 const { createMockEngine } = await import(new URL('dist/mocks/server.js', root).href);
 const { casapayAccount } = await import(new URL('dist/mocks/apis/casapay/state.js', root).href);
+const { timelineEntries } = await import(new URL('dist/mocks/apis/casapay/timelines.js', root).href);
 const contract = JSON.parse(readFileSync(new URL('generated/casapay.json', root), 'utf8'));
 const CREATE_BODY = JSON.stringify(
   contract.paths['/v1/collection_cases'].post.requestBody.content['application/json'].examples.quickstart.value,
@@ -135,7 +136,8 @@ const reset = (key) => app.inject({ method: 'POST', url: `/__admin/reset?account
 function countsOf(key) {
   const account = casapayAccount(sandbox.account(key));
   let timeline = 0;
-  for (const entries of account.timelines.values()) timeline += entries.length;
+  // A timeline is its entries, or the case as created standing for its one entry (mocks/apis/casapay/timelines.ts).
+  for (const stored of account.timelines.values()) timeline += timelineEntries(stored).length;
   let deliveries = 0;
   for (const event of account.events.values()) deliveries += sandbox.dispatcher.deliveries(event.id).length;
   return {
