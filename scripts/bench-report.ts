@@ -214,6 +214,20 @@ export function parseCount(flag: string, raw: string): number {
   return n;
 }
 
+/** `1k,10k,1k` → [1000, 10000]: distinct counts, ascending; an empty list is refused with an example. */
+function parseCountList(flag: string, value: string, example: string): number[] {
+  const counts = [
+    ...new Set(
+      value
+        .split(',')
+        .filter((v) => v.trim() !== '')
+        .map((v) => parseCount(flag, v)),
+    ),
+  ].sort((a, b) => a - b);
+  if (counts.length === 0) throw new Error(`${flag}: expected a list like ${example}`);
+  return counts;
+}
+
 /** Parses the command line (without `node script`). Throws an Error with a readable message. */
 export function parseArgs(argv: readonly string[]): BenchOptions {
   const opts: BenchOptions = {
@@ -285,26 +299,10 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
         opts.soak = parseSeconds(flag, value, 10);
         break;
       case '--growth':
-        opts.growth = [
-          ...new Set(
-            value
-              .split(',')
-              .filter((v) => v.trim() !== '')
-              .map((v) => parseCount(flag, v)),
-          ),
-        ].sort((a, b) => a - b);
-        if (opts.growth.length === 0) throw new Error(`${flag}: expected a list like 1k,10k,100k,1m`);
+        opts.growth = parseCountList(flag, value, '1k,10k,100k,1m');
         break;
       case '--memory':
-        opts.memory = [
-          ...new Set(
-            value
-              .split(',')
-              .filter((v) => v.trim() !== '')
-              .map((v) => parseCount(flag, v)),
-          ),
-        ].sort((a, b) => a - b);
-        if (opts.memory.length === 0) throw new Error(`${flag}: expected a list like 100k`);
+        opts.memory = parseCountList(flag, value, '100k');
         break;
       case '--stores': {
         const expanded = value
