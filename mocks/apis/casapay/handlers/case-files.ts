@@ -32,13 +32,19 @@ export const ALLOWED_TYPES: Readonly<Record<string, string>> = {
  * The bytes of an account's kept files, added up once and then carried along as files are added (files are
  * never removed one by one: an account reset or a restart brings a new map, or one of another size).
  */
-const keptTotals = new WeakMap<Map<string, Buffer>, { count: number; bytes: number }>();
+const keptTotals = new WeakMap<Map<string, Buffer>, { count: number; bytes: number; last: string | undefined }>();
 function keptBytes(contents: Map<string, Buffer>): number {
   const known = keptTotals.get(contents);
-  if (known && known.count === contents.size) return known.bytes;
+  // The same count and the last file counted still there: nothing was cleared and refilled meanwhile.
+  if (known && known.count === contents.size && (known.last === undefined || contents.has(known.last)))
+    return known.bytes;
   let bytes = 0;
-  for (const buffer of contents.values()) bytes += buffer.length;
-  keptTotals.set(contents, { count: contents.size, bytes });
+  let last: string | undefined;
+  for (const [id, buffer] of contents) {
+    bytes += buffer.length;
+    last = id;
+  }
+  keptTotals.set(contents, { count: contents.size, bytes, last });
   return bytes;
 }
 
@@ -77,7 +83,7 @@ export const uploadCaseFile: Handler = (ctx) => {
   };
   ctx.account.files.add(file);
   ctx.account.fileContents.set(id, ctx.file.buffer);
-  keptTotals.set(ctx.account.fileContents, { count: ctx.account.fileContents.size, bytes: kept + file.size });
+  keptTotals.set(ctx.account.fileContents, { count: ctx.account.fileContents.size, bytes: kept + file.size, last: id });
   addTimeline(ctx, c.id, {
     date: now,
     type: 'file_uploaded',
