@@ -4,30 +4,17 @@
 // entry from the heap after a full GC. No figure is asserted (a few hundred cases are dominated by fixed
 // costs): only that every count is explained — what a case holds, that every delivery arrived and was
 // logged — and that the table is printed and the JSON written.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../spec/support/repo-root.js';
+import { runBench } from './bench-run.js';
 import type { MemoryReport } from './bench-report.js';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-memory-test-'));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-function bench(args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', ...args], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString('utf8')));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, out }));
-  });
-}
+const bench = (args: string[]) => runBench(args);
 
 describe('npm run bench -- --memory', () => {
   it('reports bytes per case and per delivery-log entry, with the events and deliveries each case made', async () => {

@@ -3,34 +3,20 @@
 // ratios to memory, writes its JSON, and removes the stores it made. No timing is asserted: only that
 // every column was measured, answered without errors, and is printed. Performance figures come from
 // `npm run bench` alone (docs/benchmark.md).
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../spec/support/repo-root.js';
 import { POSTGRES_URL } from '../mocks/store/test-postgres.js';
+import { runBench } from './bench-run.js';
 import type { StoreGrowth, StoreRatios, StoreRow } from './bench-report.js';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-stores-test-'));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-/** Runs the bench as `npm run bench` does (tsx), with no PostgreSQL unless given one. */
-function bench(args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, CASAPAY_BENCH_POSTGRES_URL: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString('utf8')));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, out }));
-  });
-}
+/** With no PostgreSQL unless given one. */
+const bench = (args: string[]) => runBench(args, { CASAPAY_BENCH_POSTGRES_URL: '' });
 
 const TINY = ['--duration', '1', '--rounds', '1', '--warmup', '0', '--connections', '2', '--no-pin'];
 const postgres = POSTGRES_URL ? ['--database-url', POSTGRES_URL] : [];
