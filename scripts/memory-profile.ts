@@ -235,15 +235,11 @@ async function hooksRun(engine: MockEngine, perCase: number, receiverUrl: string
   }
 }
 
-/** Debitura's create as its tests send it: a direct creditor's XApiKey on the Customer API. */
-const DEBITURA_CASE = JSON.stringify({
-  currencyCode: 'EUR',
-  amountToRecover: 5000.0,
-  date: '2025-06-01',
-  dueDate: '2025-07-01',
-  claimDescription: 'Invoice INV-2025-001',
-  debtor: { type: 'Company', name: 'Debtor GmbH', countryAlpha2: 'DE' },
-});
+/** Debitura's create: the Customer API contract's own example of a case that becomes active. */
+const DEBITURA_CASE = JSON.stringify(
+  JSON.parse(readFileSync(new URL('../generated/debitura-customer.json', import.meta.url), 'utf8')).paths['/cases'].post
+    .requestBody.content['application/json'].examples.active.value,
+);
 
 async function debituraRun(engine: MockEngine): Promise<void> {
   const create = async (key: string) => {
